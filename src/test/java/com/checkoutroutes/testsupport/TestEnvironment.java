@@ -1,0 +1,36 @@
+package com.checkoutroutes.testsupport;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.env.EnvironmentPostProcessor;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * Test overrides on top of the operator config in ./config: the real PostgreSQL (fresh database per JVM),
+ * fresh ports per Spring context, the sandbox's resend schedule compressed (0.0005: 2 min becomes 60 ms).
+ * Runs before {@code EmbeddedKafkaEnvironment} so the in-JVM broker is still used.
+ */
+public class TestEnvironment implements EnvironmentPostProcessor, Ordered {
+
+    @Override
+    public void postProcessEnvironment(ConfigurableEnvironment env, SpringApplication application) {
+        Map<String, Object> props = new HashMap<>();
+        props.put("spring.datasource.url", TestPostgres.url());
+        props.put("spring.datasource.username", TestPostgres.user());
+        props.put("spring.datasource.password", "");
+        props.put("server.port", String.valueOf(FreePort.find()));
+        props.put("checkout.sandbox.port", String.valueOf(FreePort.find()));
+        props.put("checkout.sandbox.time-scale", "0.0005");
+        props.put("checkout.kafka.embedded.enabled", "true");
+        props.put("camel.main.routes-reload-enabled", "false");
+        env.getPropertySources().addFirst(new MapPropertySource("checkoutTestEnvironment", props));
+    }
+
+    @Override
+    public int getOrder() {
+        return Ordered.LOWEST_PRECEDENCE - 10;
+    }
+}

@@ -1,0 +1,56 @@
+package com.checkoutroutes.testsupport;
+
+import java.lang.management.ManagementFactory;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * The tests' PostgreSQL (127.0.0.1:5432, user postgres, trust auth): one fresh database per test JVM, dropped at
+ * exit, so runs never see each other's rows. Override with -Dcheckout.test.pg=jdbc:postgresql://host:port.
+ */
+public final class TestPostgres {
+
+    private static final String SERVER = System.getProperty("checkout.test.pg", "jdbc:postgresql://127.0.0.1:5432");
+    private static final String USER = System.getProperty("checkout.test.pg.user", "postgres");
+    private static String databaseUrl;
+
+    private TestPostgres() {
+    }
+
+    public static synchronized String url() {
+        if (databaseUrl == null) {
+            String pid = ManagementFactory.getRuntimeMXBean().getName().replaceAll("@.*", "");
+            String name = "checkout_test_" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMddHHmmss")) + "_" + pid;
+            execute("CREATE DATABASE " + name);
+            databaseUrl = SERVER + "/" + name;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> drop(name), "drop-test-db"));
+        }
+        return databaseUrl;
+    }
+
+    public static String user() {
+        return USER;
+    }
+
+    private static void drop(String name) {
+        try {
+            execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        } catch (IllegalStateException e) {
+            System.err.println("could not drop test database " + name + ": " + e.getMessage());
+        }
+    }
+
+    private static void execute(String sql) {
+        try (Connection c = DriverManager.getConnection(SERVER + "/postgres", USER, "");
+             Statement s = c.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException("PostgreSQL at " + SERVER + " is needed by the tests (" + sql + "): "
+                    + e.getMessage() + ". Start it: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start", e);
+        }
+    }
+}
