@@ -1,0 +1,73 @@
+package com.checkoutroutes.continuation;
+
+import com.alipay.global.api.model.ams.CodeDetail;
+import com.alipay.global.api.model.ams.OrderCodeForm;
+import com.alipay.global.api.response.ams.pay.AlipayPayResponse;
+import com.checkoutroutes.continuation.ChannelMessage.Link;
+import com.checkoutroutes.continuation.ChannelMessage.QrCode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Picks the link a channel should open, as Antom's Checkout Payment docs describe:
+ * <ul>
+ * <li>WEB (PC browser): {@code normalUrl}, opened in a new tab, plus the {@code orderCodeForm} QR code to show;</li>
+ * <li>WAP (mobile browser): redirect to {@code normalUrl}; {@code applinkUrl} as the alternative;</li>
+ * <li>APP: {@code applinkUrl} first (opens the wallet app, or its H5 page when the app is missing), then
+ * {@code normalUrl} in a webview (H5-only methods), then {@code schemeUrl}, which fails when the app is missing.
+ * iOS opens links with openUrl, Android with startActivity.</li>
+ * </ul>
+ */
+public final class ContinuationPicker {
+
+    private ContinuationPicker() {
+    }
+
+    public record Picked(Link link, List<Link> fallbacks, QrCode qrCode) {
+    }
+
+    public static Picked pick(AlipayPayResponse response, String terminalType, String osType) {
+        List<Link> ordered = new ArrayList<>();
+        switch (terminalType) {
+            case "WEB" -> add(ordered, "normalUrl", response.getNormalUrl(), "new-tab");
+            case "WAP" -> {
+                add(ordered, "normalUrl", response.getNormalUrl(), "redirect");
+                add(ordered, "applinkUrl", response.getApplinkUrl(), "redirect");
+            }
+            default -> {
+                String native_ = "IOS".equals(osType) ? "openUrl" : "startActivity";
+                add(ordered, "applinkUrl", response.getApplinkUrl(), native_);
+                add(ordered, "normalUrl", response.getNormalUrl(), "webview");
+                add(ordered, "schemeUrl", response.getSchemeUrl(), native_);
+            }
+        }
+        QrCode qr = qrCode(response.getOrderCodeForm()).orElse(null);
+        Link first = ordered.isEmpty() ? null : ordered.get(0);
+        List<Link> rest = ordered.size() > 1 ? List.copyOf(ordered.subList(1, ordered.size())) : null;
+        return new Picked(first, rest, "WEB".equals(terminalType) ? qr : null);
+    }
+
+    private static void add(List<Link> links, String kind, String url, String openWith) {
+        if (url != null && !url.isBlank()) {
+            links.add(new Link(kind, url, openWith));
+        }
+    }
+
+    /** The QR code's value: the TEXT code detail (the image variants are renderings of the same value). */
+    static Optional<QrCode> qrCode(OrderCodeForm form) {
+        if (form == null || form.getCodeDetails() == null) {
+            return Optional.empty();
+        }
+        return form.getCodeDetails().stream()
+                .filter(d -> d.getCodeValue() != null)
+                .sorted((a, b) -> Boolean.compare(!isText(a), !isText(b)))
+                .findFirst()
+                .map(d -> new QrCode(d.getCodeValue(), d.getDisplayType() == null ? null : d.getDisplayType().name(),
+                        form.getExpireTime()));
+    }
+
+    private static boolean isText(CodeDetail detail) {
+        return detail.getDisplayType() != null && detail.getDisplayType().name().equals("TEXT");
+    }
+}

@@ -1,0 +1,137 @@
+package com.checkoutroutes.gateway;
+
+import com.alibaba.fastjson.JSON;
+import com.alibaba.fastjson.serializer.SerializerFeature;
+import com.alipay.global.api.BaseAlipayClient;
+import com.alipay.global.api.exception.AlipayApiException;
+import com.alipay.global.api.net.HttpRpcResult;
+import com.alipay.global.api.request.AlipayRequest;
+import com.alipay.global.api.response.AlipayResponse;
+import com.checkoutroutes.signature.AntomSignature;
+import com.checkoutroutes.signature.SignatureHeader;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.io.entity.StringEntity;
+
+/**
+ * The SDK's client with our transport: same request classes, same fastjson body, same signature scheme, but keys
+ * parsed once, a pooled HttpClient 5 with real TLS checks and configurable timeouts, and a response that lacks a
+ * valid signature is rejected (the stock client silently accepts an unsigned one).
+ */
+public class AntomClient extends BaseAlipayClient {
+
+    private final AntomSettings settings;
+    private final CloseableHttpClient http;
+    private final PrivateKey merchantKey;
+    private final PublicKey antomKey;
+    private final Clock clock;
+
+    public AntomClient(AntomSettings settings, CloseableHttpClient http, PrivateKey merchantKey, PublicKey antomKey,
+            Clock clock) {
+        super(settings.gatewayUrl(), null, null, settings.clientId());
+        this.settings = settings;
+        this.http = http;
+        this.merchantKey = merchantKey;
+        this.antomKey = antomKey;
+        this.clock = clock;
+    }
+
+    /** The path the request goes to: the SDK's rule, /ams/sandbox/api for SANDBOX_ client ids. */
+    public String pathOf(AlipayRequest<?> request) {
+        String path = request.getPath();
+        if (settings.sandboxClient() && request.usingSandboxUrl() && !path.startsWith("/ams/sandbox/api")) {
+            return path.replaceFirst("/ams/api", "/ams/sandbox/api");
+        }
+        return path;
+    }
+
+    /** The exact body the SDK would send for this request (fastjson, nulls omitted). */
+    public static String bodyOf(AlipayRequest<?> request) {
+        return JSON.toJSONString(request, SerializerFeature.DisableCircularReferenceDetect);
+    }
+
+    @Override
+    public <T extends AlipayResponse> T execute(AlipayRequest<T> request) throws AlipayApiException {
+        String clientId = settings.clientId();
+        request.setClientId(clientId);
+        String path = pathOf(request);
+        String body = bodyOf(request);
+        String requestTime = String.valueOf(clock.millis());
+        String signature = AntomSignature.sign(AntomSignature.content("POST", path, clientId, requestTime, body),
+                merchantKey);
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/json; charset=UTF-8");
+        headers.put("client-id", clientId);
+        headers.put("request-time", requestTime);
+        headers.put("signature", SignatureHeader.format(settings.keyVersion(), signature));
+        headers.putAll(buildCustomHeader());
+
+        HttpRpcResult rsp = sendRequest(settings.gatewayUrl().replaceAll("/+$", "") + path, "POST", headers, body);
+        if (rsp.getRspCode() != 200) {
+            throw new AntomCallException(AntomCallException.Kind.HTTP_STATUS, "HTTP " + rsp.getRspCode() + " from " + path);
+        }
+        String responseBody = rsp.getRspBody();
+        String responseTime = rsp.getResponseTime();
+        boolean verified = rsp.getRspSign() != null && responseTime != null && AntomSignature.verify(
+                AntomSignature.content("POST", path, clientId, responseTime, responseBody), rsp.getRspSign(), antomKey);
+        if (!verified) {
+            throw new AntomCallException(AntomCallException.Kind.UNVERIFIED_RESPONSE,
+                    "response from " + path + " has no valid Antom signature");
+        }
+        T response;
+        try {
+            response = JSON.parseObject(responseBody, request.getResponseClass());
+        } catch (RuntimeException e) {
+            throw new AntomCallException(AntomCallException.Kind.MALFORMED_RESPONSE, "unparsable response from " + path, e);
+        }
+        if (response == null || response.getResult() == null) {
+            throw new AntomCallException(AntomCallException.Kind.MALFORMED_RESPONSE, "response from " + path + " has no result");
+        }
+        return response;
+    }
+
+    @Override
+    public Map<String, String> buildCustomHeader() {
+        return Map.of();
+    }
+
+    @Override
+    public HttpRpcResult sendRequest(String url, String httpMethod, Map<String, String> headers, String body)
+            throws AlipayApiException {
+        HttpPost post = new HttpPost(url);
+        headers.forEach(post::setHeader);
+        post.setEntity(new StringEntity(body, ContentType.APPLICATION_JSON.withCharset(StandardCharsets.UTF_8)));
+        try {
+            return http.execute(post, response -> {
+                HttpRpcResult result = new HttpRpcResult();
+                result.setRspCode(response.getCode());
+                result.setRspBody(response.getEntity() == null ? ""
+                        : EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8));
+                result.setResponseTime(headerValue(response.getFirstHeader("response-time")));
+                result.setRspSign(SignatureHeader.signatureOf(headerValue(response.getFirstHeader("signature")))
+                        .orElse(null));
+                return result;
+            });
+        } catch (SocketTimeoutException e) {
+            throw new AntomCallException(AntomCallException.Kind.TIMEOUT, "no answer within " + settings.timeout(), e);
+        } catch (IOException e) {
+            throw new AntomCallException(AntomCallException.Kind.IO, e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String headerValue(Header header) {
+        return Optional.ofNullable(header).map(Header::getValue).orElse(null);
+    }
+}

@@ -1,0 +1,55 @@
+package com.checkoutroutes.gateway;
+
+import com.checkoutroutes.signature.RsaKeys;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.util.Timeout;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Builds the Antom client once: keys parsed (fail fast when missing or malformed), one pooled HTTP client. */
+@Configuration(proxyBeanMethods = false)
+public class GatewayConfiguration {
+
+    @Bean(destroyMethod = "close")
+    CloseableHttpClient antomHttpClient(AntomSettings settings) {
+        PoolingHttpClientConnectionManager pool = PoolingHttpClientConnectionManagerBuilder.create()
+                .setMaxConnTotal(settings.maxConnections())
+                .setMaxConnPerRoute(settings.maxConnections())
+                .setDefaultConnectionConfig(ConnectionConfig.custom()
+                        .setConnectTimeout(Timeout.of(settings.connectTimeout()))
+                        .setSocketTimeout(Timeout.of(settings.timeout()))
+                        .setTimeToLive(5, TimeUnit.MINUTES)
+                        .build())
+                .build();
+        return HttpClients.custom()
+                .setConnectionManager(pool)
+                .setDefaultRequestConfig(RequestConfig.custom()
+                        .setResponseTimeout(Timeout.of(settings.timeout()))
+                        .setConnectionRequestTimeout(Timeout.of(settings.timeout()))
+                        .build())
+                // retries are ours (same request id, bounded), never the transport's
+                .disableAutomaticRetries()
+                .disableRedirectHandling()
+                .build();
+    }
+
+    @Bean
+    AntomClient antomClient(AntomSettings settings, CloseableHttpClient antomHttpClient, Clock clock) {
+        return new AntomClient(settings, antomHttpClient,
+                RsaKeys.privateKey(settings.merchantPrivateKey(), "checkout.antom.merchant-private-key"),
+                RsaKeys.publicKey(settings.antomPublicKey(), "checkout.antom.antom-public-key"), clock);
+    }
+
+    @Bean
+    AntomGateway antomGateway(AntomClient client, AntomSettings settings, MeterRegistry meters) {
+        return new AntomGateway(client, settings.retry(), meters, AntomGateway.Sleeper.real());
+    }
+}

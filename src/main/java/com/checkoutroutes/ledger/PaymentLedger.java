@@ -1,0 +1,212 @@
+package com.checkoutroutes.ledger;
+
+import com.checkoutroutes.ledger.PaymentAttempt.Integration;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The payment ledger: attempts, their append-only history and the outbox, changed only through the state machine
+ * of {@link PaymentState}. Every change, its history row and its events commit together.
+ */
+@Component
+public class PaymentLedger {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PaymentLedger.class);
+    private static final String COLUMNS = "payment_request_id, order_id, attempt_no, integration, payment_method_type, "
+            + "amount_value, currency, capture_mode, terminal_type, os_type, state, payment_id, result_code, "
+            + "result_message, expires_at, request_json, continuation_json, flagged, flag_reason, version, created_at, "
+            + "updated_at";
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final Outbox outbox;
+    private final Clock clock;
+    private final boolean skipLocked;
+
+    public PaymentLedger(JdbcTemplate jdbc, TransactionTemplate tx, Outbox outbox, Clock clock) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.outbox = outbox;
+        this.clock = clock;
+        this.skipLocked = DatabaseDialect.supportsSkipLocked(jdbc);
+    }
+
+    public Optional<PaymentAttempt> find(String paymentRequestId) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM payment_attempt WHERE payment_request_id = ?", ROW,
+                paymentRequestId).stream().findFirst();
+    }
+
+    public Optional<PaymentAttempt> findByPaymentId(String paymentId) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM payment_attempt WHERE payment_id = ?", ROW, paymentId)
+                .stream().findFirst();
+    }
+
+    public List<PaymentAttempt> attemptsOf(String orderId) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM payment_attempt WHERE order_id = ? ORDER BY attempt_no", ROW,
+                orderId);
+    }
+
+    public List<PaymentAttempt> inState(PaymentState state, int limit) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM payment_attempt WHERE state = ? ORDER BY updated_at LIMIT ?",
+                ROW, state.name(), limit);
+    }
+
+    public List<StateChange> history(String paymentRequestId) {
+        return jdbc.query("SELECT from_state, to_state, cause, detail, at FROM payment_transition "
+                        + "WHERE payment_request_id = ? ORDER BY id",
+                (rs, i) -> new StateChange(
+                        rs.getString(1) == null ? null : PaymentState.valueOf(rs.getString(1)),
+                        PaymentState.valueOf(rs.getString(2)), rs.getString(3), rs.getString(4),
+                        rs.getObject(5, OffsetDateTime.class)),
+                paymentRequestId);
+    }
+
+    /**
+     * Returns the stored attempt for (order, attempt number), creating it first if it is new. A redelivered order
+     * finds its attempt (and so its paymentRequestId) again; a new attempt for an order already paid is refused.
+     */
+    public PaymentAttempt openAttempt(NewAttempt attempt) {
+        try {
+            return tx.execute(status -> {
+                Optional<PaymentAttempt> existing = jdbc.query("SELECT " + COLUMNS
+                                + " FROM payment_attempt WHERE order_id = ? AND attempt_no = ?", ROW,
+                        attempt.orderId(), attempt.attemptNo()).stream().findFirst();
+                if (existing.isPresent()) {
+                    return sameAttemptOrRefuse(existing.get(), attempt);
+                }
+                attemptsOf(attempt.orderId()).stream().filter(a -> a.state().isPaid()).findFirst().ifPresent(paid -> {
+                    throw new OrderAlreadyPaidException(attempt.orderId(), paid.paymentRequestId());
+                });
+                OffsetDateTime now = OffsetDateTime.now(clock);
+                jdbc.update("INSERT INTO payment_attempt (payment_request_id, order_id, attempt_no, integration, "
+                                + "payment_method_type, amount_value, currency, capture_mode, terminal_type, os_type, "
+                                + "state, expires_at, request_json, created_at, updated_at) "
+                                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        attempt.paymentRequestId(), attempt.orderId(), attempt.attemptNo(),
+                        attempt.integration().name(), attempt.paymentMethodType(), attempt.amountValue(),
+                        attempt.currency(), attempt.captureMode(), attempt.terminalType(), attempt.osType(),
+                        PaymentState.CREATED.name(), attempt.expiresAt(), attempt.requestJson(), now, now);
+                appendHistory(attempt.paymentRequestId(), null, PaymentState.CREATED, "ORDER_RECEIVED",
+                        "attempt " + attempt.attemptNo(), now);
+                return find(attempt.paymentRequestId()).orElseThrow();
+            });
+        } catch (DuplicateKeyException race) {
+            // another consumer stored the same attempt first: use theirs
+            PaymentAttempt winner = attemptsOf(attempt.orderId()).stream()
+                    .filter(a -> a.attemptNo() == attempt.attemptNo()).findFirst().orElseThrow(() -> race);
+            return sameAttemptOrRefuse(winner, attempt);
+        }
+    }
+
+    private static PaymentAttempt sameAttemptOrRefuse(PaymentAttempt stored, NewAttempt asked) {
+        boolean same = stored.amountValue() == asked.amountValue()
+                && stored.currency().equals(asked.currency())
+                && Objects.equals(stored.paymentMethodType(), asked.paymentMethodType())
+                && stored.integration() == asked.integration();
+        if (!same) {
+            throw new AttemptMismatchException(asked.orderId(), asked.attemptNo());
+        }
+        return stored;
+    }
+
+    /**
+     * Applies a transition under a row lock. Moving to the state the attempt is already in is a no-op (returns the
+     * attempt unchanged, emits nothing); a transition the state machine refuses throws and changes nothing.
+     */
+    public TransitionResult apply(String paymentRequestId, Transition change) {
+        return tx.execute(status -> {
+            PaymentAttempt current = jdbc.query("SELECT " + COLUMNS
+                            + " FROM payment_attempt WHERE payment_request_id = ? FOR UPDATE", ROW, paymentRequestId)
+                    .stream().findFirst()
+                    .orElseThrow(() -> new UnknownPaymentException(paymentRequestId));
+            if (current.state() == change.to) {
+                return new TransitionResult(current, false);
+            }
+            if (!current.state().canMoveTo(change.to)) {
+                throw new IllegalTransitionException(paymentRequestId, current.state(), change.to);
+            }
+            OffsetDateTime now = OffsetDateTime.now(clock);
+            int updated = jdbc.update("UPDATE payment_attempt SET state = ?, "
+                            + "payment_id = COALESCE(?, payment_id), result_code = COALESCE(?, result_code), "
+                            + "result_message = COALESCE(?, result_message), "
+                            + "continuation_json = COALESCE(?, continuation_json), "
+                            + "expires_at = COALESCE(?, expires_at), "
+                            + "flagged = flagged OR ?, flag_reason = COALESCE(?, flag_reason), "
+                            + "version = version + 1, updated_at = ? "
+                            + "WHERE payment_request_id = ? AND version = ?",
+                    change.to.name(), change.paymentId, change.resultCode, change.resultMessage,
+                    change.continuationJson, change.expiresAt, change.flagReason != null, change.flagReason, now,
+                    paymentRequestId, current.version());
+            if (updated != 1) {
+                throw new IllegalStateException("concurrent update of " + paymentRequestId);
+            }
+            appendHistory(paymentRequestId, current.state(), change.to, change.cause, change.detail, now);
+            change.events.forEach(outbox::append);
+            LOG.info("payment {} of order {}: {} -> {} ({})", paymentRequestId, current.orderId(), current.state(),
+                    change.to, change.cause);
+            return new TransitionResult(find(paymentRequestId).orElseThrow(), true);
+        });
+    }
+
+    /** Records something that happened to an attempt without changing its state (a conflict, a retry, a flag). */
+    public void note(String paymentRequestId, String cause, String detail, String flagReason) {
+        tx.executeWithoutResult(status -> {
+            OffsetDateTime now = OffsetDateTime.now(clock);
+            PaymentState state = find(paymentRequestId).orElseThrow(() -> new UnknownPaymentException(paymentRequestId))
+                    .state();
+            if (flagReason != null) {
+                jdbc.update("UPDATE payment_attempt SET flagged = TRUE, flag_reason = ?, updated_at = ? "
+                        + "WHERE payment_request_id = ?", flagReason, now, paymentRequestId);
+            }
+            appendHistory(paymentRequestId, state, state, cause, detail, now);
+        });
+    }
+
+    private void appendHistory(String paymentRequestId, PaymentState from, PaymentState to, String cause,
+            String detail, OffsetDateTime at) {
+        jdbc.update("INSERT INTO payment_transition (payment_request_id, from_state, to_state, cause, detail, at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?)", paymentRequestId, from == null ? null : from.name(), to.name(),
+                cause, truncate(detail, 2000), at);
+    }
+
+    boolean skipLocked() {
+        return skipLocked;
+    }
+
+    private static String truncate(String value, int max) {
+        return value == null || value.length() <= max ? value : value.substring(0, max);
+    }
+
+    public record TransitionResult(PaymentAttempt attempt, boolean changed) {
+    }
+
+    public record StateChange(PaymentState from, PaymentState to, String cause, String detail, OffsetDateTime at) {
+    }
+
+    private static final RowMapper<PaymentAttempt> ROW = PaymentLedger::map;
+
+    private static PaymentAttempt map(ResultSet rs, int row) throws SQLException {
+        return new PaymentAttempt(
+                rs.getString("payment_request_id"), rs.getString("order_id"), rs.getInt("attempt_no"),
+                Integration.valueOf(rs.getString("integration")), rs.getString("payment_method_type"),
+                rs.getLong("amount_value"), rs.getString("currency"), rs.getString("capture_mode"),
+                rs.getString("terminal_type"), rs.getString("os_type"), PaymentState.valueOf(rs.getString("state")),
+                rs.getString("payment_id"), rs.getString("result_code"), rs.getString("result_message"),
+                rs.getObject("expires_at", OffsetDateTime.class), rs.getString("request_json"),
+                rs.getString("continuation_json"), rs.getBoolean("flagged"), rs.getString("flag_reason"),
+                rs.getInt("version"), rs.getObject("created_at", OffsetDateTime.class),
+                rs.getObject("updated_at", OffsetDateTime.class));
+    }
+}

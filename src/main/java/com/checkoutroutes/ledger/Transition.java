@@ -1,0 +1,69 @@
+package com.checkoutroutes.ledger;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A requested state change, with the fields it updates and the events it emits (written in the same transaction). */
+public final class Transition {
+
+    final PaymentState to;
+    final String cause;
+    String detail;
+    String paymentId;
+    String resultCode;
+    String resultMessage;
+    String continuationJson;
+    OffsetDateTime expiresAt;
+    String flagReason;
+    final List<OutboxMessage> events = new ArrayList<>();
+
+    private Transition(PaymentState to, String cause) {
+        this.to = to;
+        this.cause = cause;
+    }
+
+    public static Transition to(PaymentState state, String cause) {
+        return new Transition(state, cause);
+    }
+
+    public Transition detail(String value) {
+        this.detail = value;
+        return this;
+    }
+
+    public Transition paymentId(String value) {
+        this.paymentId = value;
+        return this;
+    }
+
+    public Transition result(String code, String message) {
+        this.resultCode = code;
+        this.resultMessage = message;
+        return this;
+    }
+
+    public Transition continuation(String json) {
+        this.continuationJson = json;
+        return this;
+    }
+
+    public Transition expiresAt(OffsetDateTime value) {
+        this.expiresAt = value;
+        return this;
+    }
+
+    public Transition flag(String reason) {
+        this.flagReason = reason;
+        return this;
+    }
+
+    public Transition emit(OutboxMessage event) {
+        events.add(event);
+        return this;
+    }
+
+    public PaymentState target() {
+        return to;
+    }
+}

@@ -1,0 +1,83 @@
+package com.checkoutroutes.orderintake;
+
+import com.checkoutroutes.gateway.AntomTime;
+import com.checkoutroutes.orderintake.RejectedOrderException.Violation;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.util.Base64;
+import java.util.List;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Builds the dead-letter message for an order that cannot be paid: machine-readable reasons, where it came from,
+ * and the original message (text, or base64 when it was not UTF-8), so nothing is dropped silently.
+ */
+@Component("orderDeadLetters")
+public class DeadLetters {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
+    public static final String RAW_ORDER = "checkoutRawOrder";
+
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final MeterRegistry meters;
+
+    public DeadLetters(ObjectMapper json, Clock clock, MeterRegistry meters) {
+        this.json = json;
+        this.clock = clock;
+        this.meters = meters;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record DeadLetter(String type, Violation reason, List<Violation> violations, String orderId, Source source,
+            String rejectedAt, String original, String originalBase64) {
+    }
+
+    public record Source(String topic, Integer partition, Long offset) {
+    }
+
+    /** Replaces the exchange body with the dead-letter message for the exception that rejected the order. */
+    public void build(Exchange exchange) throws JsonProcessingException {
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        List<Violation> violations = cause instanceof RejectedOrderException rejected ? rejected.violations()
+                : List.of(new Violation("PROCESSING_ERROR", null,
+                        cause == null ? "unknown error" : cause.getClass().getSimpleName() + ": " + cause.getMessage()));
+        byte[] raw = exchange.getProperty(RAW_ORDER, byte[].class);
+        String text = raw == null ? null : utf8OrNull(raw);
+        String orderId = exchange.getProperty("checkoutOrderId", String.class);
+        Source source = new Source(exchange.getIn().getHeader(KafkaConstants.TOPIC, String.class),
+                exchange.getIn().getHeader(KafkaConstants.PARTITION, Integer.class),
+                exchange.getIn().getHeader(KafkaConstants.OFFSET, Long.class));
+        DeadLetter letter = new DeadLetter("ORDER_REJECTED", violations.get(0), violations, orderId, source,
+                AntomTime.format(OffsetDateTime.now(clock)), text,
+                raw != null && text == null ? Base64.getEncoder().encodeToString(raw) : null);
+        meters.counter("checkout.orders.rejected", "reason", violations.get(0).code()).increment();
+        LOG.warn("order {} rejected: {} ({} at {}/{}/{})", orderId, violations.get(0).code(),
+                violations.get(0).field(), source.topic(), source.partition(), source.offset());
+        exchange.getIn().setBody(json.writeValueAsString(letter));
+        exchange.getIn().setHeader("checkoutRejectReason", violations.get(0).code());
+        exchange.getIn().removeHeaders("CamelKafka*");
+        if (orderId != null) {
+            exchange.getIn().setHeader(KafkaConstants.KEY, orderId);
+        }
+    }
+
+    private static String utf8OrNull(byte[] raw) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(raw)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+}

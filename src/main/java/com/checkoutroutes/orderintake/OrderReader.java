@@ -1,0 +1,130 @@
+package com.checkoutroutes.orderintake;
+
+import com.checkoutroutes.orderintake.RejectedOrderException.Violation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * Turns the raw bytes of an order message into a checked {@link OrderMessage}: strict UTF-8, a size limit, the JSON
+ * Schema in config/schemas, then the rules the schema cannot say (ISO currency, osType for mobile, no Chinese
+ * characters, which Antom warns some methods cannot take). Every problem becomes a {@link Violation}.
+ */
+@Component
+public class OrderReader {
+
+    private final ObjectMapper json;
+    private final JsonSchema schema;
+    private final int maxBytes;
+    private final OrderRules rules;
+
+    public OrderReader(ObjectMapper json, OrderRules rules,
+            @Value("${checkout.orders.schema:config/schemas/order.schema.json}") String schemaPath,
+            @Value("${checkout.orders.max-bytes:65536}") int maxBytes) {
+        this.json = json.copy().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        this.rules = rules;
+        this.maxBytes = maxBytes;
+        try (InputStream in = Files.newInputStream(Path.of(schemaPath))) {
+            this.schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("order schema " + Path.of(schemaPath).toAbsolutePath() + " is unreadable", e);
+        }
+    }
+
+    public OrderMessage read(byte[] raw) {
+        if (raw == null || raw.length == 0) {
+            throw new RejectedOrderException("EMPTY_MESSAGE", null, "the message has no body");
+        }
+        if (raw.length > maxBytes) {
+            throw new RejectedOrderException("PAYLOAD_TOO_LARGE", null,
+                    raw.length + " bytes is more than the limit of " + maxBytes);
+        }
+        String text = strictUtf8(raw);
+        JsonNode tree;
+        try {
+            tree = json.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new RejectedOrderException("BAD_JSON", null, e.getOriginalMessage());
+        }
+        if (tree == null || !tree.isObject()) {
+            throw new RejectedOrderException("BAD_JSON", "$", "an order is a JSON object");
+        }
+        Set<ValidationMessage> problems = schema.validate(tree);
+        if (!problems.isEmpty()) {
+            List<Violation> violations = new ArrayList<>();
+            problems.stream().sorted(Comparator.comparing(m -> m.getInstanceLocation().toString()))
+                    .forEach(m -> violations.add(toViolation(m)));
+            throw new RejectedOrderException(violations);
+        }
+        OrderMessage order;
+        try {
+            order = json.treeToValue(tree, OrderMessage.class);
+        } catch (JsonProcessingException e) {
+            throw new RejectedOrderException("WRONG_TYPE", null, e.getOriginalMessage());
+        }
+        List<Violation> violations = rules.check(order);
+        if (!violations.isEmpty()) {
+            throw new RejectedOrderException(violations);
+        }
+        return order;
+    }
+
+    private static String strictUtf8(byte[] raw) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(raw)).toString();
+        } catch (CharacterCodingException e) {
+            throw new RejectedOrderException("BAD_ENCODING", null, "the message is not valid UTF-8");
+        }
+    }
+
+    private static Violation toViolation(ValidationMessage m) {
+        String field = m.getInstanceLocation().toString();
+        String keyword = m.getType();
+        String code;
+        if ("required".equals(keyword)) {
+            code = "MISSING_FIELD";
+            field = field.equals("$") ? "$." + firstArgument(m) : field + "." + firstArgument(m);
+        } else if ("additionalProperties".equals(keyword)) {
+            code = "UNKNOWN_FIELD";
+        } else if ("type".equals(keyword)) {
+            code = "WRONG_TYPE";
+        } else if (field.startsWith("$.amount.value")) {
+            code = "INVALID_AMOUNT";
+        } else if (field.startsWith("$.amount.currency") || field.startsWith("$.settlementCurrency")) {
+            code = "INVALID_CURRENCY";
+        } else if (field.startsWith("$.orderId")) {
+            code = "INVALID_ORDER_ID";
+        } else {
+            code = "INVALID_VALUE";
+        }
+        return new Violation(code, field, m.getMessage());
+    }
+
+    private static String firstArgument(ValidationMessage m) {
+        Object[] args = m.getArguments();
+        return args != null && args.length > 0 ? String.valueOf(args[0]) : "";
+    }
+}

@@ -1,0 +1,79 @@
+package com.checkoutroutes.orderintake;
+
+import com.alipay.global.api.model.ResultStatusType;
+import com.alipay.global.api.response.AlipayResponse;
+import com.alipay.global.api.response.ams.pay.AlipayPayResponse;
+import com.alipay.global.api.response.ams.pay.AlipayPaymentSessionResponse;
+import com.checkoutroutes.continuation.ChannelMessage.Action;
+import com.checkoutroutes.continuation.ChannelMessages;
+import com.checkoutroutes.gateway.AntomTime;
+import com.checkoutroutes.gateway.CallOutcome;
+import com.checkoutroutes.ledger.PaymentAttempt;
+import com.checkoutroutes.ledger.PaymentEvents;
+import com.checkoutroutes.ledger.PaymentLedger;
+import com.checkoutroutes.ledger.PaymentState;
+import com.checkoutroutes.ledger.Transition;
+import org.springframework.stereotype.Component;
+
+/**
+ * Records what Antom answered to {@code pay} / {@code createPaymentSession}: the attempt's new state, the message
+ * for the buyer's channel and the result event, in one transaction.
+ */
+@Component
+public class PaymentOutcomes {
+
+    private final PaymentLedger ledger;
+    private final ChannelMessages channel;
+    private final PaymentEvents events;
+
+    public PaymentOutcomes(PaymentLedger ledger, ChannelMessages channel, PaymentEvents events) {
+        this.ledger = ledger;
+        this.channel = channel;
+        this.events = events;
+    }
+
+    public PaymentAttempt record(PaymentAttempt attempt, CallOutcome<? extends AlipayResponse> outcome) {
+        if (outcome instanceof CallOutcome.Unknown<?> unknown) {
+            return apply(attempt, PaymentState.UNKNOWN, "ANTOM_NO_ANSWER", null, null, unknown.reason(),
+                    channel.outcome(attempt, Action.RESULT_UNKNOWN, null, "RESULT_UNKNOWN",
+                            "the payment result is being confirmed"), null);
+        }
+        CallOutcome.Answered<?> answer = (CallOutcome.Answered<?>) outcome;
+        AlipayResponse response = answer.response();
+        if (answer.status() == ResultStatusType.F) {
+            return apply(attempt, PaymentState.FAILED, "ANTOM_FAILED", paymentIdOf(response), answer.code(),
+                    answer.message(), channel.outcome(attempt, Action.FAILED, paymentIdOf(response), answer.code(),
+                            answer.message()), null);
+        }
+        if (response instanceof AlipayPaymentSessionResponse session) {
+            return apply(attempt, PaymentState.PENDING, "SESSION_CREATED", null, answer.code(), answer.message(),
+                    channel.sdkSession(attempt, session), AntomTime.parse(session.getPaymentSessionExpiryTime()));
+        }
+        AlipayPayResponse pay = (AlipayPayResponse) response;
+        if (answer.status() == ResultStatusType.S) {
+            PaymentState paid = "MANUAL".equals(attempt.captureMode()) ? PaymentState.AUTHORISED : PaymentState.SUCCEEDED;
+            return apply(attempt, paid, "ANTOM_PAID", pay.getPaymentId(), answer.code(), answer.message(),
+                    channel.outcome(attempt, Action.PAID, pay.getPaymentId(), answer.code(), answer.message()), null);
+        }
+        // U + PAYMENT_IN_PROCESS: the buyer continues at Antom
+        return apply(attempt, PaymentState.PENDING, "PAYMENT_IN_PROCESS", pay.getPaymentId(), answer.code(),
+                answer.message(), channel.redirect(attempt, pay), null);
+    }
+
+    private PaymentAttempt apply(PaymentAttempt attempt, PaymentState to, String cause, String paymentId, String code,
+            String message, com.checkoutroutes.ledger.OutboxMessage channelMessage, java.time.OffsetDateTime expiry) {
+        Transition change = Transition.to(to, cause)
+                .paymentId(paymentId)
+                .result(code, message)
+                .detail(code == null ? message : code + " " + message)
+                .expiresAt(expiry)
+                .continuation(channelMessage.payload())
+                .emit(channelMessage)
+                .emit(events.stateChanged(attempt, attempt.state(), to, cause, paymentId, code, message));
+        return ledger.apply(attempt.paymentRequestId(), change).attempt();
+    }
+
+    private static String paymentIdOf(AlipayResponse response) {
+        return response instanceof AlipayPayResponse pay ? pay.getPaymentId() : null;
+    }
+}

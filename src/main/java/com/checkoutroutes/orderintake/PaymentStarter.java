@@ -1,0 +1,116 @@
+package com.checkoutroutes.orderintake;
+
+import com.alipay.global.api.model.ResultStatusType;
+import com.alipay.global.api.request.AlipayRequest;
+import com.alipay.global.api.response.ams.pay.AlipayPayConsultResponse;
+import com.checkoutroutes.continuation.ChannelMessages;
+import com.checkoutroutes.gateway.AntomClient;
+import com.checkoutroutes.gateway.AntomGateway;
+import com.checkoutroutes.gateway.AntomRequests;
+import com.checkoutroutes.gateway.AntomTime;
+import com.checkoutroutes.gateway.CallOutcome;
+import com.checkoutroutes.ledger.AttemptMismatchException;
+import com.checkoutroutes.ledger.NewAttempt;
+import com.checkoutroutes.ledger.OrderAlreadyPaidException;
+import com.checkoutroutes.ledger.Outbox;
+import com.checkoutroutes.ledger.PaymentAttempt;
+import com.checkoutroutes.ledger.PaymentAttempt.Integration;
+import com.checkoutroutes.ledger.PaymentLedger;
+import com.checkoutroutes.ledger.PaymentState;
+import com.checkoutroutes.ledger.Transition;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Starts the payment of one validated order: the attempt (and its paymentRequestId) is stored before Antom is
+ * called, so a redelivered order finds it and never pays twice; the outcome is recorded with the channel message.
+ */
+@Component
+public class PaymentStarter {
+
+    private final PaymentLedger ledger;
+    private final AntomRequests requests;
+    private final AntomGateway gateway;
+    private final PaymentOutcomes outcomes;
+    private final ChannelMessages channel;
+    private final Outbox outbox;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+    private final Duration walletExpiry;
+    private final Duration cardExpiry;
+    private final CrashPoints crashPoints;
+
+    public PaymentStarter(PaymentLedger ledger, AntomRequests requests, AntomGateway gateway, PaymentOutcomes outcomes,
+            ChannelMessages channel, Outbox outbox, TransactionTemplate tx, Clock clock, CrashPoints crashPoints,
+            @Value("${checkout.payments.default-expiry:14m}") Duration walletExpiry,
+            @Value("${checkout.payments.card-expiry:7d}") Duration cardExpiry) {
+        this.ledger = ledger;
+        this.requests = requests;
+        this.gateway = gateway;
+        this.outcomes = outcomes;
+        this.channel = channel;
+        this.outbox = outbox;
+        this.tx = tx;
+        this.clock = clock;
+        this.crashPoints = crashPoints;
+        this.walletExpiry = walletExpiry;
+        this.cardExpiry = cardExpiry;
+    }
+
+    public void start(OrderMessage order) {
+        if (order.paymentMethodType() == null) {
+            offerMethods(order);
+            return;
+        }
+        String freshId = UUID.randomUUID().toString().replace("-", "");
+        AlipayRequest<?> request = requests.paymentRequest(order, freshId);
+        PaymentAttempt attempt = open(order, freshId, request);
+        if (!attempt.paymentRequestId().equals(freshId)) {
+            // a redelivery: resend exactly what was stored, never a rebuilt request
+            request = requests.storedRequest(attempt);
+        }
+        if (attempt.state() == PaymentState.CREATED) {
+            attempt = ledger.apply(attempt.paymentRequestId(), Transition.to(PaymentState.REQUESTED, "ANTOM_CALLED")
+                    .detail(order.integration() == Integration.SDK ? "createPaymentSession" : "pay")).attempt();
+        }
+        if (attempt.state() != PaymentState.REQUESTED) {
+            return; // answered before a crash or redelivery: the continuation is already in the outbox
+        }
+        String api = order.integration() == Integration.SDK ? "createPaymentSession" : "pay";
+        CallOutcome<?> outcome = gateway.call(api, attempt.paymentRequestId(), request);
+        crashPoints.reached(CrashPoints.AFTER_ANTOM_CALL);
+        outcomes.record(attempt, outcome);
+        crashPoints.reached(CrashPoints.AFTER_OUTCOME_RECORDED);
+    }
+
+    private PaymentAttempt open(OrderMessage order, String freshId, AlipayRequest<?> request) {
+        OffsetDateTime expiresAt = order.paymentExpiryTime() != null ? AntomTime.parse(order.paymentExpiryTime())
+                : OffsetDateTime.now(clock).plus(order.isCard() ? cardExpiry : walletExpiry);
+        try {
+            return ledger.openAttempt(new NewAttempt(freshId, order.orderId(), order.attemptNo(), order.integration(),
+                    order.paymentMethodType(), Long.parseLong(order.amount().value()), order.amount().currency(),
+                    order.effectiveCaptureMode(), order.channel().terminalType(), order.channel().osType(), expiresAt,
+                    AntomClient.bodyOf(request)));
+        } catch (OrderAlreadyPaidException e) {
+            throw new RejectedOrderException("ORDER_ALREADY_PAID", "$.orderId", e.getMessage());
+        } catch (AttemptMismatchException e) {
+            throw new RejectedOrderException("ATTEMPT_CHANGED", "$.attempt", e.getMessage());
+        }
+    }
+
+    /** No method named: ask Antom which methods fit this order (consult) and let the buyer choose. */
+    private void offerMethods(OrderMessage order) {
+        CallOutcome<AlipayPayConsultResponse> outcome = gateway.call("consult", order.orderId(), requests.consult(order));
+        var message = outcome instanceof CallOutcome.Answered<AlipayPayConsultResponse> answered
+                && answered.status() == ResultStatusType.S
+                ? channel.chooseMethod(order, answered.response())
+                : channel.consultFailed(order, outcome instanceof CallOutcome.Answered<?> a ? a.code() : "RESULT_UNKNOWN",
+                        outcome instanceof CallOutcome.Answered<?> a2 ? a2.message() : "payment methods unavailable");
+        tx.executeWithoutResult(status -> outbox.append(message));
+    }
+}
