@@ -1,0 +1,123 @@
+package com.checkoutroutes.sandbox;
+
+import com.checkoutroutes.sandbox.OutcomeScript.Outcome;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Plays the buyer: either on demand (the checkout page's buttons / the buyer endpoints) or by script and magic
+ * amount, so payments finish without anyone clicking.
+ */
+public final class BuyerSimulator implements AutoCloseable {
+
+    /** Magic APM amounts (value suffix): the buyer pays / fails / pays via PENDING, 100 ms after pay. */
+    static final String AUTO_PAY_SUFFIX = "0061";
+    static final String AUTO_FAIL_SUFFIX = "0062";
+    static final String AUTO_PENDING_THEN_PAY_SUFFIX = "0063";
+    private static final long MAGIC_DELAY_MS = 100;
+
+    private final SandboxPayments payments;
+    private final PaymentLifecycle lifecycle;
+    private final List<OutcomeScript> scripts = new ArrayList<>();
+    private final List<int[]> counters = new ArrayList<>();
+    private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, runnable -> {
+        Thread thread = new Thread(runnable, "sandbox-buyer");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    public BuyerSimulator(SandboxPayments payments, PaymentLifecycle lifecycle) {
+        this.payments = payments;
+        this.lifecycle = lifecycle;
+    }
+
+    public synchronized void addScript(OutcomeScript script) {
+        scripts.add(0, script); // newest first, so a later script overrides an older, broader one
+        counters.add(0, new int[] {script.times()});
+    }
+
+    public synchronized void clearScripts() {
+        scripts.clear();
+        counters.clear();
+    }
+
+    public synchronized List<OutcomeScript> scripts() {
+        return List.copyOf(scripts);
+    }
+
+    /** The script (or magic amount) deciding this new payment's fate, consuming one use of it. */
+    synchronized Optional<OutcomeScript> takeScript(SandboxPayment payment) {
+        Iterator<OutcomeScript> it = scripts.iterator();
+        Iterator<int[]> counter = counters.iterator();
+        while (it.hasNext()) {
+            OutcomeScript script = it.next();
+            int[] left = counter.next();
+            if (script.matches(payment.method.type(), payment.value, payment.paymentRequestId)) {
+                if (left[0] > 0 && --left[0] == 0) {
+                    it.remove();
+                    counter.remove();
+                }
+                return Optional.of(script);
+            }
+        }
+        if (!payment.isCard()) {
+            Outcome magic = payment.value.endsWith(AUTO_PAY_SUFFIX) ? Outcome.PAY
+                    : payment.value.endsWith(AUTO_FAIL_SUFFIX) ? Outcome.FAIL
+                    : payment.value.endsWith(AUTO_PENDING_THEN_PAY_SUFFIX) ? Outcome.PENDING_THEN_PAY : null;
+            if (magic != null) {
+                return Optional.of(new OutcomeScript(null, null, null, magic, MAGIC_DELAY_MS, 1));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Runs a script's outcome later, as a real buyer would finish on their phone. */
+    void playLater(SandboxPayment payment, OutcomeScript script) {
+        if (script.outcome() == Outcome.ABANDON) {
+            return; // the buyer never comes back; expiry closes the payment
+        }
+        scheduler.schedule(() -> {
+            if (script.outcome() == Outcome.PENDING_THEN_PAY) {
+                act(payment, Outcome.PENDING_THEN_PAY, null);
+                scheduler.schedule(() -> act(payment, Outcome.PAY, null), Math.max(script.afterMs(), 1),
+                        TimeUnit.MILLISECONDS);
+            } else {
+                act(payment, script.outcome(), null);
+            }
+        }, script.afterMs(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Applies the buyer's action; returns whether it changed anything. PENDING_THEN_PAY here only moves the
+     * payment to PENDING (the confirmation comes separately).
+     */
+    public boolean act(SandboxPayment payment, Outcome outcome, String failCode) {
+        synchronized (payments) {
+            return switch (outcome) {
+                case PAY -> lifecycle.paid(payment);
+                case FAIL -> lifecycle.failed(payment, failureFor(payment, failCode), true);
+                case PENDING_THEN_PAY -> lifecycle.pending(payment);
+                case ABANDON -> false;
+            };
+        }
+    }
+
+    private static ApiResult failureFor(SandboxPayment payment, String failCode) {
+        if (failCode != null) {
+            return ApiResult.f(failCode, "payment failed (" + failCode + ")");
+        }
+        return payment.isCard()
+                ? ApiResult.f("THREE_D_SECURE_AUTHENTICATION_FAILED", "The 3D Secure authentication failed.")
+                : ApiResult.f("USER_BALANCE_NOT_ENOUGH", "The payment failed because the user balance is not enough.");
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+    }
+}

@@ -1,0 +1,58 @@
+package com.checkoutroutes.sandbox;
+
+import com.checkoutroutes.sandbox.PaymentMethodProfile.CancelPolicy;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The static list of methods the sandbox offers (consult) and accepts (pay). */
+public final class PaymentMethodCatalog {
+
+    private static final Duration WALLET_EXPIRY = Duration.ofMinutes(14);
+    private static final Duration CARD_EXPIRY = Duration.ofDays(7);
+
+    private final Map<String, PaymentMethodProfile> methods = new LinkedHashMap<>();
+
+    public PaymentMethodCatalog() {
+        // Cross-border wallets also accept USD/EUR orders (Antom converts); local-only ones do not.
+        wallet("ALIPAY_CN", "CN", List.of("CNY", "USD", "EUR", "HKD", "SGD", "JPY", "GBP"),
+                "com.eg.android.AlipayGphone", "alipays://", CancelPolicy.UNTIL_0015_NEXT_DAY);
+        wallet("ALIPAY_HK", "HK", List.of("HKD", "USD"), "hk.alipay.wallet", "alipayhk://",
+                CancelPolicy.UNTIL_0015_NEXT_DAY);
+        wallet("GCASH", "PH", List.of("PHP", "USD"), "com.globe.gcash.android", "gcash://",
+                CancelPolicy.UNTIL_0015_NEXT_DAY);
+        wallet("DANA", "ID", List.of("IDR"), "id.dana", "dana://", CancelPolicy.NOT_ALLOWED);
+        wallet("KAKAOPAY", "KR", List.of("KRW", "USD"), "com.kakao.talk", "kakaotalk://",
+                CancelPolicy.UNTIL_0015_NEXT_DAY);
+        wallet("TRUEMONEY", "TH", List.of("THB", "USD"), "th.co.truemoney.wallet", "ascendmoney://",
+                CancelPolicy.UNTIL_0015_NEXT_DAY);
+        wallet("TNG", "MY", List.of("MYR", "USD"), "my.com.tngdigital.ewallet", "tngdwallet://",
+                CancelPolicy.UNTIL_0015_NEXT_DAY);
+        // A bank redirect: no app, no QR code, only the bank's web page.
+        add(new PaymentMethodProfile("IDEAL", "ONLINE_BANKING", "NL", List.of("EUR"), null, null, false,
+                WALLET_EXPIRY, CancelPolicy.UNTIL_0015_NEXT_DAY));
+        add(new PaymentMethodProfile("CARD", "CARD", "GLOBAL",
+                List.of("USD", "EUR", "GBP", "HKD", "SGD", "JPY", "KRW", "CNY", "AUD", "PHP", "MYR", "THB"),
+                null, null, false, CARD_EXPIRY, CancelPolicy.CARD_SEVEN_DAYS));
+    }
+
+    private void wallet(String type, String region, List<String> currencies, String app, String scheme,
+                        CancelPolicy cancelPolicy) {
+        add(new PaymentMethodProfile(type, "WALLET", region, currencies, app, scheme, true, WALLET_EXPIRY,
+                cancelPolicy));
+    }
+
+    private void add(PaymentMethodProfile profile) {
+        methods.put(profile.type(), profile);
+    }
+
+    public Optional<PaymentMethodProfile> find(String type) {
+        return Optional.ofNullable(type == null ? null : methods.get(type));
+    }
+
+    public List<PaymentMethodProfile> all() {
+        return List.copyOf(methods.values());
+    }
+}

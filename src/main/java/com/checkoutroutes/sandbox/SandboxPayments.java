@@ -1,0 +1,58 @@
+package com.checkoutroutes.sandbox;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * In-memory payment state, indexed by paymentRequestId and paymentId. Callers synchronise on this object around
+ * any read-modify-write, which keeps the state machine simple at sandbox volumes.
+ */
+public final class SandboxPayments {
+
+    private static final DateTimeFormatter ID_DATE = DateTimeFormatter.ofPattern("yyyyMMdd");
+
+    private final Map<String, SandboxPayment> byRequestId = new LinkedHashMap<>();
+    private final Map<String, SandboxPayment> byPaymentId = new LinkedHashMap<>();
+    private final AtomicLong sequence = new AtomicLong(100_000);
+
+    public synchronized Optional<SandboxPayment> byRequestId(String paymentRequestId) {
+        return Optional.ofNullable(paymentRequestId == null ? null : byRequestId.get(paymentRequestId));
+    }
+
+    public synchronized Optional<SandboxPayment> byPaymentId(String paymentId) {
+        return Optional.ofNullable(paymentId == null ? null : byPaymentId.get(paymentId));
+    }
+
+    /** inquiry/cancel semantics: paymentId wins over paymentRequestId. */
+    public synchronized Optional<SandboxPayment> find(String paymentId, String paymentRequestId) {
+        return paymentId != null ? byPaymentId(paymentId) : byRequestId(paymentRequestId);
+    }
+
+    public synchronized void add(SandboxPayment payment) {
+        byRequestId.put(payment.paymentRequestId, payment);
+        byPaymentId.put(payment.paymentId, payment);
+    }
+
+    public synchronized List<SandboxPayment> all() {
+        return new ArrayList<>(byRequestId.values());
+    }
+
+    public synchronized void clear() {
+        byRequestId.clear();
+        byPaymentId.clear();
+    }
+
+    /** 35-digit ids shaped like Antom's: date, a kind-specific infix, a sequence number. */
+    public String newId(String infix, Instant now) {
+        String date = OffsetDateTime.ofInstant(now, SandboxClock.ANTOM_ZONE).format(ID_DATE);
+        String digits = date + infix + String.format("%012d", sequence.incrementAndGet());
+        return digits.length() > 35 ? digits.substring(0, 35) : digits;
+    }
+}

@@ -1,0 +1,469 @@
+package com.checkoutroutes.sandbox;
+
+import com.checkoutroutes.sandbox.OutcomeScript.Outcome;
+import com.checkoutroutes.signature.AntomSignature;
+import com.checkoutroutes.signature.RsaKeys;
+import com.checkoutroutes.signature.SignatureHeader;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The Antom sandbox over HTTP: the payment APIs (signed like Antom), the buyer pages and the control API.
+ * Every control endpoint has a plain Java twin here for in-process tests.
+ */
+public final class SandboxServer implements AutoCloseable {
+
+    private static final Pattern API_PATH = Pattern.compile("/ams(?:/sandbox)?/api/v1/payments/([A-Za-z]+)");
+    private static final Pattern BUYER_PATH = Pattern.compile("/sandbox/buyer/(by-request/)?([^/]+)/([a-z]+)");
+    private static final Pattern CHECKOUT_PATH = Pattern.compile("/sandbox/checkout/([^/]+)");
+    private static final Pattern CONTROL_PAYMENT_PATH = Pattern.compile("/sandbox/control/payments/([^/]+)");
+
+    private final SandboxSettings settings;
+    private final PrivateKey antomPrivateKey;
+    private final PublicKey merchantPublicKey;
+    private final SandboxClock clock = new SandboxClock(Clock.systemUTC());
+    private final SandboxPayments payments = new SandboxPayments();
+    private final FaultInjector faults;
+    private final NotificationSender notifications;
+    private final PaymentLifecycle lifecycle;
+    private final BuyerSimulator buyer;
+    private final PaymentApi api;
+    private final TransactionReportWriter reports;
+    private final List<ApiCall> calls = new CopyOnWriteArrayList<>();
+    private HttpServer server;
+    private ExecutorService workers;
+    private ScheduledExecutorService expirySweeper;
+
+    public SandboxServer(SandboxSettings settings) {
+        this.settings = settings;
+        this.antomPrivateKey = RsaKeys.privateKey(settings.antomPrivateKey(), "sandbox Antom private key");
+        this.merchantPublicKey = RsaKeys.publicKey(settings.merchantPublicKey(), "sandbox merchant public key");
+        this.faults = new FaultInjector(settings.faultsJson());
+        this.notifications = new NotificationSender(settings.clientId(), antomPrivateKey, clock, settings.timeScale(),
+                faults);
+        this.lifecycle = new PaymentLifecycle(payments, clock, notifications);
+        this.buyer = new BuyerSimulator(payments, lifecycle);
+        this.api = new PaymentApi(payments, new PaymentMethodCatalog(), clock, lifecycle, buyer, this::baseUrl);
+        this.reports = new TransactionReportWriter(settings.reportDir());
+    }
+
+    public synchronized SandboxServer start() {
+        if (server != null) {
+            return this;
+        }
+        // Without TCP_NODELAY every response waits ~50 ms for the client's delayed ACK.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+        try {
+            server = HttpServer.create(new InetSocketAddress(settings.port()), 128);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on port " + settings.port(), e);
+        }
+        workers = Executors.newFixedThreadPool(32, runnable -> {
+            Thread thread = new Thread(runnable, "sandbox-http");
+            thread.setDaemon(true);
+            return thread;
+        });
+        server.setExecutor(workers);
+        server.createContext("/", this::dispatch);
+        server.start();
+        expirySweeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "sandbox-expiry");
+            thread.setDaemon(true);
+            return thread;
+        });
+        expirySweeper.scheduleWithFixedDelay(this::closeExpiredQuietly, 200, 200, TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    public synchronized void stop() {
+        if (server == null) {
+            return;
+        }
+        server.stop(0);
+        workers.shutdownNow();
+        expirySweeper.shutdownNow();
+        notifications.close();
+        buyer.close();
+        server = null;
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** Where buyers are sent: the configured public URL, else this server on localhost. */
+    public String baseUrl() {
+        String configured = settings.publicBaseUrl();
+        if (configured != null && !configured.isBlank()) {
+            return configured.endsWith("/") ? configured.substring(0, configured.length() - 1) : configured;
+        }
+        return "http://localhost:" + (server == null ? settings.port() : port());
+    }
+
+    public SandboxSettings settings() {
+        return settings;
+    }
+
+    // ---- Java control API (mirrors /sandbox/control/*) ---------------------------------------------------
+
+    public List<ApiCall> requests(String apiName, String paymentRequestId) {
+        return calls.stream()
+                .filter(c -> apiName == null || apiName.equals(c.api()))
+                .filter(c -> paymentRequestId == null || paymentRequestId.equals(c.paymentRequestId()))
+                .toList();
+    }
+
+    public Optional<ObjectNode> payment(String paymentRequestId) {
+        synchronized (payments) {
+            return payments.byRequestId(paymentRequestId).map(SandboxPayment::toControlView);
+        }
+    }
+
+    public List<NotificationAttempt> notifications(String paymentRequestId) {
+        return notifications.attempts(paymentRequestId);
+    }
+
+    public void advanceClock(Duration by) {
+        clock.advance(by);
+        lifecycle.closeExpired();
+    }
+
+    public SandboxClock clock() {
+        return clock;
+    }
+
+    public void addFault(FaultRule rule) {
+        faults.add(rule);
+    }
+
+    public void clearFaults() {
+        faults.clear();
+    }
+
+    public void addScript(OutcomeScript script) {
+        buyer.addScript(script);
+    }
+
+    public void clearScripts() {
+        buyer.clearScripts();
+    }
+
+    /** Drives the buyer for a payment (by paymentId); returns the payment's status afterwards. */
+    public Optional<PaymentStatus> buyerAction(String paymentId, Outcome outcome) {
+        Optional<SandboxPayment> payment = payments.byPaymentId(paymentId);
+        payment.ifPresent(p -> buyer.act(p, outcome, null));
+        return payment.map(SandboxPayment::status);
+    }
+
+    public Path writeReport(LocalDate date) {
+        synchronized (payments) {
+            return reports.write(date, payments.all());
+        }
+    }
+
+    /** Forgets payments, calls, notifications, faults, scripts and the clock offset. */
+    public void reset() {
+        synchronized (payments) {
+            payments.clear();
+        }
+        calls.clear();
+        notifications.reset();
+        faults.clear();
+        buyer.clearScripts();
+        clock.reset();
+    }
+
+    private void closeExpiredQuietly() {
+        try {
+            lifecycle.closeExpired();
+        } catch (RuntimeException e) {
+            System.err.println("sandbox expiry sweep failed: " + e);
+        }
+    }
+
+    // ---- HTTP ---------------------------------------------------------------------------------------------
+
+    private void dispatch(HttpExchange exchange) throws IOException {
+        try {
+            String path = exchange.getRequestURI().getRawPath();
+            String method = exchange.getRequestMethod();
+            Matcher apiMatch = API_PATH.matcher(path);
+            if (apiMatch.matches() && method.equals("POST")) {
+                handleApi(exchange, apiMatch.group(1), path);
+            } else if (path.startsWith("/sandbox/control/")) {
+                handleControl(exchange, method, path);
+            } else if (path.startsWith("/sandbox/buyer/") && method.equals("POST")) {
+                handleBuyer(exchange, path);
+            } else if (CHECKOUT_PATH.matcher(path).matches() && method.equals("GET")) {
+                handleCheckoutPage(exchange, path);
+            } else if (path.equals("/sandbox/health")) {
+                HttpExchanges.sendJson(exchange, 200, "{\"status\":\"UP\"}");
+            } else {
+                HttpExchanges.sendJson(exchange, 404, error("no such endpoint: " + method + " " + path));
+            }
+        } catch (IllegalArgumentException e) {
+            HttpExchanges.sendJson(exchange, 400, error(e.getMessage()));
+        } catch (RuntimeException e) {
+            HttpExchanges.sendJson(exchange, 500, error(e.toString()));
+        }
+    }
+
+    private static String error(String message) {
+        return Json.write(Json.object().put("error", message));
+    }
+
+    private void handleApi(HttpExchange exchange, String apiName, String path) throws IOException {
+        String body = HttpExchanges.body(exchange);
+        String clientId = exchange.getRequestHeaders().getFirst("client-id");
+        String requestTime = exchange.getRequestHeaders().getFirst("request-time");
+        boolean signatureValid = clientId != null && requestTime != null
+                && SignatureHeader.signatureOf(exchange.getRequestHeaders().getFirst("signature"))
+                .map(sig -> AntomSignature.verify(
+                        AntomSignature.content("POST", path, clientId, requestTime, body), sig, merchantPublicKey))
+                .orElse(false);
+        JsonNode request = Json.parseOrNull(body);
+        String paymentRequestId = paymentRequestIdOf(request);
+        sleep(settings.defaultLatencyMs());
+
+        ObjectNode response = null;
+        int httpStatus = 200;
+        long delayAfterMs = 0;
+        String faultName = null;
+        if (!settings.clientId().equals(clientId)) {
+            response = PaymentApi.answer(ApiResult.INVALID_CLIENT);
+        } else if (!signatureValid) {
+            response = PaymentApi.answer(ApiResult.INVALID_SIGNATURE);
+        } else if (request == null) {
+            response = PaymentApi.answer(ApiResult.paramIllegal("the body is not a JSON object"));
+        } else {
+            Optional<FaultRule> fault = PaymentApi.APIS.contains(apiName)
+                    ? faults.takeApiFault(apiName, paymentRequestId) : Optional.empty();
+            faultName = fault.map(f -> f.type().name()).orElse(null);
+            FaultType type = fault.map(FaultRule::type).orElse(null);
+            if (type == FaultType.HTTP_5XX) {
+                httpStatus = fault.get().httpStatus() >= 500 ? fault.get().httpStatus() : 503;
+            } else if (type == FaultType.UNKNOWN_EXCEPTION) {
+                response = PaymentApi.answer(ApiResult.UNKNOWN_EXCEPTION);
+            } else {
+                if (type == FaultType.LATENCY) {
+                    sleep(fault.get().delayMs());
+                }
+                response = api.handle(apiName, request);
+                if (type == FaultType.TIMEOUT) {
+                    delayAfterMs = fault.get().delayMs();
+                }
+            }
+        }
+        calls.add(new ApiCall(apiName, path, clientId, paymentRequestId, signatureValid,
+                SandboxClock.format(clock.now()), httpStatus,
+                response == null ? null : Json.text(response, "result.resultStatus"),
+                response == null ? null : Json.text(response, "result.resultCode"), faultName));
+        sleep(delayAfterMs);
+        if (response == null) {
+            HttpExchanges.sendJson(exchange, httpStatus, error("Service Unavailable (injected HTTP_5XX)"));
+            return;
+        }
+        sendSigned(exchange, path, clientId == null ? settings.clientId() : clientId, Json.write(response));
+    }
+
+    /** Signs the exact bytes sent, over the request's path, like Antom's gateway. */
+    private void sendSigned(HttpExchange exchange, String path, String clientId, String body) throws IOException {
+        String responseTime = SandboxClock.format(clock.now());
+        String signature = AntomSignature.sign(
+                AntomSignature.content("POST", path, clientId, responseTime, body), antomPrivateKey);
+        exchange.getResponseHeaders().set("client-id", clientId);
+        exchange.getResponseHeaders().set("response-time", responseTime);
+        exchange.getResponseHeaders().set("signature", SignatureHeader.format(1, signature));
+        HttpExchanges.sendJson(exchange, 200, body);
+    }
+
+    /** The paymentRequestId a call concerns, also when it names only the paymentId (inquiry, capture...). */
+    private String paymentRequestIdOf(JsonNode request) {
+        if (request == null) {
+            return null;
+        }
+        String id = Json.text(request, "paymentRequestId");
+        if (id != null) {
+            return id;
+        }
+        return payments.byPaymentId(Json.text(request, "paymentId")).map(SandboxPayment::paymentRequestId)
+                .orElse(null);
+    }
+
+    private static void sleep(long millis) {
+        if (millis <= 0) {
+            return;
+        }
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void handleCheckoutPage(HttpExchange exchange, String path) throws IOException {
+        Matcher m = CHECKOUT_PATH.matcher(path);
+        m.matches();
+        Optional<SandboxPayment> payment = payments.byPaymentId(m.group(1));
+        if (payment.isEmpty()) {
+            HttpExchanges.send(exchange, 404, "text/plain; charset=UTF-8", "unknown payment");
+            return;
+        }
+        String html;
+        synchronized (payments) {
+            html = CheckoutPage.render(payment.get());
+        }
+        HttpExchanges.send(exchange, 200, "text/html; charset=UTF-8", html);
+    }
+
+    private void handleBuyer(HttpExchange exchange, String path) throws IOException {
+        Matcher m = BUYER_PATH.matcher(path);
+        if (!m.matches()) {
+            HttpExchanges.sendJson(exchange, 404, error("use /sandbox/buyer/<paymentId>/pay|fail|abandon"));
+            return;
+        }
+        boolean byRequest = m.group(1) != null;
+        Optional<SandboxPayment> found = byRequest ? payments.byRequestId(m.group(2)) : payments.byPaymentId(m.group(2));
+        Outcome outcome = switch (m.group(3)) {
+            case "pay" -> Outcome.PAY;
+            case "fail" -> Outcome.FAIL;
+            case "abandon" -> Outcome.ABANDON;
+            case "pending" -> Outcome.PENDING_THEN_PAY;
+            default -> null;
+        };
+        if (found.isEmpty() || outcome == null) {
+            HttpExchanges.sendJson(exchange, 404, error(found.isEmpty() ? "unknown payment" : "unknown action"));
+            return;
+        }
+        JsonNode body = Json.parseOrNull(HttpExchanges.body(exchange));
+        SandboxPayment payment = found.get();
+        boolean changed = buyer.act(payment, outcome, body == null ? null : Json.text(body, "resultCode"));
+        ObjectNode answer = Json.object();
+        synchronized (payments) {
+            answer.put("paymentId", payment.paymentId);
+            answer.put("paymentRequestId", payment.paymentRequestId);
+            answer.put("action", m.group(3));
+            answer.put("changed", changed);
+            answer.put("paymentStatus", payment.status.name());
+        }
+        boolean refused = !changed && outcome != Outcome.ABANDON;
+        if (refused) {
+            answer.put("error", "the payment is no longer payable");
+        }
+        HttpExchanges.sendJson(exchange, refused ? 409 : 200, Json.write(answer));
+    }
+
+    private void handleControl(HttpExchange exchange, String method, String path) throws IOException {
+        Map<String, String> query = HttpExchanges.query(exchange);
+        String body = HttpExchanges.body(exchange);
+        String route = method + " " + path;
+        Matcher paymentMatch = CONTROL_PAYMENT_PATH.matcher(path);
+        if (method.equals("GET") && paymentMatch.matches()) {
+            Optional<ObjectNode> view = payment(paymentMatch.group(1));
+            HttpExchanges.sendJson(exchange, view.isPresent() ? 200 : 404,
+                    view.map(Json::write).orElse(error("unknown paymentRequestId")));
+            return;
+        }
+        ObjectNode answer = Json.object();
+        switch (route) {
+            case "GET /sandbox/control/requests" -> {
+                List<ApiCall> found = requests(query.get("api"), query.get("paymentRequestId"));
+                answer.put("count", found.size());
+                ArrayNode list = answer.putArray("requests");
+                found.forEach(c -> list.add(c.toJson()));
+            }
+            case "GET /sandbox/control/payments" -> {
+                ArrayNode list = answer.putArray("payments");
+                synchronized (payments) {
+                    payments.all().forEach(p -> list.add(p.toControlView()));
+                }
+            }
+            case "GET /sandbox/control/notifications" -> {
+                List<NotificationAttempt> found = notifications(query.get("paymentRequestId"));
+                answer.put("count", found.size());
+                ArrayNode list = answer.putArray("attempts");
+                found.forEach(a -> list.add(a.toJson()));
+            }
+            case "POST /sandbox/control/clock/advance" -> {
+                advanceClock(Duration.ofMillis(Math.round(Double.parseDouble(
+                        query.getOrDefault("seconds", "0")) * 1000)));
+                answer.put("now", SandboxClock.format(clock.now()));
+            }
+            case "GET /sandbox/control/clock" -> answer.put("now", SandboxClock.format(clock.now()));
+            case "POST /sandbox/control/reset" -> {
+                reset();
+                answer.put("reset", true);
+            }
+            case "POST /sandbox/control/script" -> {
+                JsonNode json = requireJson(body);
+                for (JsonNode node : json.isArray() ? json : Json.array().add(json)) {
+                    addScript(OutcomeScript.fromJson(node));
+                }
+                answer.put("scripts", buyer.scripts().size());
+            }
+            case "DELETE /sandbox/control/script" -> {
+                clearScripts();
+                answer.put("scripts", 0);
+            }
+            case "GET /sandbox/control/script" -> answer.set("scripts", Json.valueToTree(buyer.scripts()));
+            case "POST /sandbox/control/faults" -> {
+                JsonNode json = requireJson(body);
+                for (JsonNode node : json.isArray() ? json : Json.array().add(json)) {
+                    addFault(FaultRule.fromJson(node));
+                }
+                answer.set("faults", Json.valueToTree(faults.active()));
+            }
+            case "DELETE /sandbox/control/faults" -> {
+                clearFaults();
+                answer.set("faults", Json.valueToTree(faults.active()));
+            }
+            case "GET /sandbox/control/faults" -> answer.set("faults", Json.valueToTree(faults.active()));
+            case "POST /sandbox/control/reports" -> {
+                String date = query.get("date");
+                LocalDate day = date == null ? LocalDate.ofInstant(clock.now(), SandboxClock.ANTOM_ZONE)
+                        : LocalDate.parse(date);
+                answer.put("path", writeReport(day).toAbsolutePath().toString());
+            }
+            default -> {
+                HttpExchanges.sendJson(exchange, 404, error("no such control endpoint: " + route));
+                return;
+            }
+        }
+        HttpExchanges.sendJson(exchange, 200, Json.write(answer));
+    }
+
+    private static JsonNode requireJson(String body) {
+        try {
+            return Json.parse(body);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("body must be JSON");
+        }
+    }
+}
