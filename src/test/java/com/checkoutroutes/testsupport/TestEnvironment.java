@@ -26,6 +26,11 @@ public class TestEnvironment implements EnvironmentPostProcessor, Ordered {
         props.put("checkout.sandbox.time-scale", "0.0005");
         props.put("checkout.kafka.embedded.enabled", "true");
         props.put("camel.main.routes-reload-enabled", "false");
+        // a sandbox TIMEOUT fault then costs about a second, not Antom's 10 s
+        props.put("checkout.antom.timeout", "1s");
+        props.put("checkout.antom.retry.initial-backoff", "50ms");
+        props.put("checkout.orders.infrastructure-retry-delay", "200");
+        props.put("checkout.outbox.poll-interval", "200");
         env.getPropertySources().addFirst(new MapPropertySource("checkoutTestEnvironment", props));
     }
 

@@ -1,0 +1,123 @@
+package com.checkoutroutes.orderintake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.checkoutroutes.ledger.PaymentAttempt;
+import com.checkoutroutes.ledger.PaymentState;
+import com.checkoutroutes.testsupport.FlowTestSupport;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** An order per terminal type and integration gets the continuation the docs describe, on its own channel. */
+class ContinuationPerChannelTest extends FlowTestSupport {
+
+    @Test
+    void webGetsNormalUrlInANewTabAndTheQrCode() {
+        String orderId = newOrderId();
+        publish(order(orderId));
+
+        JsonNode message = awaitChannelMessage("WEB", orderId);
+        PaymentAttempt attempt = onlyAttempt(orderId);
+        assertThat(message.path("action").asText()).isEqualTo("REDIRECT");
+        assertThat(message.path("paymentRequestId").asText()).isEqualTo(attempt.paymentRequestId());
+        assertThat(message.path("paymentId").asText()).isNotBlank().isEqualTo(attempt.paymentId());
+        assertThat(message.path("link").path("kind").asText()).isEqualTo("normalUrl");
+        assertThat(message.path("link").path("openWith").asText()).isEqualTo("new-tab");
+        assertThat(message.path("link").path("url").asText()).contains("/sandbox/checkout/" + attempt.paymentId());
+        assertThat(message.path("qrCode").path("value").asText()).isNotBlank();
+        assertThat(message.path("expiresAt").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d[+-]\\d\\d:\\d\\d");
+        assertThat(attempt.state()).isEqualTo(PaymentState.PENDING);
+        assertThat(channelMessages("WAP", orderId)).isEmpty();
+    }
+
+    @Test
+    void wapRedirectsToNormalUrlWithTheAppLinkAsAlternative() {
+        String orderId = newOrderId();
+        Map<String, Object> order = order(orderId);
+        order.put("paymentMethodType", "ALIPAY_HK");
+        order.put("channel", Map.of("terminalType", "WAP", "osType", "ANDROID"));
+        publish(order);
+
+        JsonNode message = awaitChannelMessage("WAP", orderId);
+        assertThat(message.path("link").path("kind").asText()).isEqualTo("normalUrl");
+        assertThat(message.path("link").path("openWith").asText()).isEqualTo("redirect");
+        assertThat(message.path("fallbackLinks").get(0).path("kind").asText()).isEqualTo("applinkUrl");
+        assertThat(message.has("qrCode")).isFalse();
+    }
+
+    @Test
+    void appOnIosOpensTheAppLinkFirstWithOpenUrl() {
+        String orderId = newOrderId();
+        Map<String, Object> order = order(orderId);
+        order.put("paymentMethodType", "ALIPAY_HK");
+        order.put("channel", Map.of("terminalType", "APP", "osType", "IOS"));
+        publish(order);
+
+        JsonNode message = awaitChannelMessage("APP", orderId);
+        assertThat(message.path("link").path("kind").asText()).isEqualTo("applinkUrl");
+        assertThat(message.path("link").path("openWith").asText()).isEqualTo("openUrl");
+        assertThat(message.path("fallbackLinks").findValuesAsText("kind")).startsWith("normalUrl");
+        assertThat(message.path("appIdentifier").asText()).isNotBlank();
+    }
+
+    @Test
+    void appOnAndroidUsesStartActivity() {
+        String orderId = newOrderId();
+        Map<String, Object> order = order(orderId);
+        order.put("paymentMethodType", "ALIPAY_HK");
+        order.put("channel", Map.of("terminalType", "APP", "osType", "ANDROID"));
+        publish(order);
+
+        JsonNode message = awaitChannelMessage("APP", orderId);
+        assertThat(message.path("link").path("kind").asText()).isEqualTo("applinkUrl");
+        assertThat(message.path("link").path("openWith").asText()).isEqualTo("startActivity");
+    }
+
+    @Test
+    void sdkIntegrationGetsThePaymentSessionData() {
+        String orderId = newOrderId();
+        Map<String, Object> order = order(orderId);
+        order.put("integration", "SDK");
+        order.put("channel", Map.of("terminalType", "APP", "osType", "ANDROID"));
+        publish(order);
+
+        JsonNode message = awaitChannelMessage("APP", orderId);
+        assertThat(message.path("action").asText()).isEqualTo("SDK_SESSION");
+        assertThat(message.path("sdkSession").path("paymentSessionData").asText()).isNotBlank();
+        assertThat(message.path("sdkSession").path("expiresAt").asText()).isNotBlank();
+        assertThat(message.path("paymentRequestId").asText()).isEqualTo(onlyAttempt(orderId).paymentRequestId());
+        assertThat(sandbox.requests("createPaymentSession", onlyAttempt(orderId).paymentRequestId())).hasSize(1);
+    }
+
+    @Test
+    void manualCaptureCardIsAuthorisedAndTheChannelToldItIsPaid() {
+        String orderId = newOrderId();
+        Map<String, Object> order = order(orderId);
+        order.put("paymentMethodType", "CARD");
+        order.put("captureMode", "MANUAL");
+        publish(order);
+
+        JsonNode message = awaitChannelMessage("WEB", orderId);
+        assertThat(message.path("action").asText()).isEqualTo("PAID");
+        PaymentAttempt attempt = onlyAttempt(orderId);
+        assertThat(attempt.state()).isEqualTo(PaymentState.AUTHORISED);
+        assertThat(attempt.captureMode()).isEqualTo("MANUAL");
+        JsonNode sent = read(attempt.requestJson());
+        assertThat(sent.path("paymentFactor").path("captureMode").asText()).isEqualTo("MANUAL");
+        assertThat(sent.path("paymentFactor").path("isAuthorization").asBoolean()).isTrue();
+    }
+
+    @Test
+    void anOrderWithoutAMethodGetsTheMethodsToChooseFrom() {
+        String orderId = newOrderId();
+        Map<String, Object> order = order(orderId);
+        order.remove("paymentMethodType");
+        publish(order);
+
+        JsonNode message = awaitChannelMessage("WEB", orderId);
+        assertThat(message.path("action").asText()).isEqualTo("CHOOSE_METHOD");
+        assertThat(message.path("paymentOptions").findValuesAsText("paymentMethodType")).isNotEmpty();
+        assertThat(ledger.attemptsOf(orderId)).isEmpty();
+    }
+}

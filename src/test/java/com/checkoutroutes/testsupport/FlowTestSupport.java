@@ -1,0 +1,118 @@
+package com.checkoutroutes.testsupport;
+
+import com.checkoutroutes.ledger.PaymentAttempt;
+import com.checkoutroutes.ledger.PaymentLedger;
+import com.checkoutroutes.orderintake.CrashPoints;
+import com.checkoutroutes.sandbox.SandboxServer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+
+/**
+ * The whole application against the real broker, PostgreSQL and the in-process Antom sandbox. Tests talk to it
+ * only as the order system, the channels and Antom would: Kafka topics, HTTP and the sandbox.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT)
+public abstract class FlowTestSupport {
+
+    private static TopicWatcher watcher;
+
+    @Autowired
+    protected SandboxServer sandbox;
+    @Autowired
+    protected PaymentLedger ledger;
+    @Autowired
+    protected ObjectMapper json;
+    @Autowired
+    protected CrashPoints crashPoints;
+    @Value("${checkout.topics.orders}")
+    protected String ordersTopic;
+    @Value("${checkout.topics.dead-letter}")
+    protected String deadLetterTopic;
+    @Value("${checkout.topics.results}")
+    protected String resultsTopic;
+    @Value("${camel.component.kafka.brokers}")
+    private String brokers;
+
+    protected synchronized TopicWatcher kafka() {
+        if (watcher == null) {
+            watcher = new TopicWatcher(brokers);
+        }
+        return watcher;
+    }
+
+    @AfterEach
+    void resetSandboxAndCrashes() {
+        sandbox.clearFaults();
+        sandbox.clearScripts();
+        crashPoints.disarm();
+    }
+
+    protected static String newOrderId() {
+        return "ORD-" + UUID.randomUUID().toString().substring(0, 13);
+    }
+
+    /** A valid order for an e-wallet on a PC browser; tests change what they need. */
+    protected static Map<String, Object> order(String orderId) {
+        Map<String, Object> order = new LinkedHashMap<>();
+        order.put("orderId", orderId);
+        order.put("amount", new LinkedHashMap<>(Map.of("currency", "USD", "value", "1250")));
+        order.put("description", "Two cups of coffee");
+        order.put("paymentMethodType", "ALIPAY_CN");
+        order.put("integration", "API");
+        order.put("channel", new LinkedHashMap<>(Map.of("terminalType", "WEB", "clientIp", "203.0.113.7")));
+        order.put("buyer", Map.of("referenceBuyerId", "buyer-42"));
+        order.put("resultPageUrl", "https://shop.example/orders/" + orderId + "/result");
+        return order;
+    }
+
+    protected void publish(Map<String, Object> order) {
+        try {
+            kafka().publish(ordersTopic, (String) order.get("orderId"), json.writeValueAsString(order));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    protected JsonNode awaitChannelMessage(String terminal, String orderId) {
+        ConsumerRecord<String, String> record = kafka().await("checkout.continuations." + terminal.toLowerCase(),
+                r -> orderId.equals(r.key()));
+        return read(record.value());
+    }
+
+    protected List<JsonNode> channelMessages(String terminal, String orderId) {
+        return kafka().matching("checkout.continuations." + terminal.toLowerCase(), r -> orderId.equals(r.key()))
+                .stream().map(r -> read(r.value())).toList();
+    }
+
+    protected JsonNode awaitDeadLetter(String marker) {
+        return read(kafka().await(deadLetterTopic, r -> r.value().contains(marker)).value());
+    }
+
+    protected PaymentAttempt onlyAttempt(String orderId) {
+        List<PaymentAttempt> attempts = Awaitility.await().atMost(Duration.ofSeconds(20))
+                .until(() -> ledger.attemptsOf(orderId), list -> !list.isEmpty());
+        if (attempts.size() != 1) {
+            throw new AssertionError("expected one attempt for " + orderId + " but found " + attempts.size());
+        }
+        return attempts.get(0);
+    }
+
+    protected JsonNode read(String text) {
+        try {
+            return json.readTree(text);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
