@@ -23,6 +23,11 @@ public class CrashPoints {
         this.armed = point;
     }
 
+    /** How many armed crashes have not happened yet. */
+    public int pending() {
+        return armed == null ? 0 : remaining;
+    }
+
     public void disarm() {
         this.armed = null;
     }

@@ -1,0 +1,77 @@
+package com.checkoutroutes.orderintake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.checkoutroutes.testsupport.FlowTestSupport;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Every invalid order lands on the dead-letter topic with its reason, and the valid orders behind it still flow. */
+class InvalidOrdersTest extends FlowTestSupport {
+
+    @Test
+    void invalidOrdersAreDeadLetteredWithReasonsAndValidOnesBehindThemFlow() throws Exception {
+        String tag = newOrderId();
+        String key = "bad-" + tag;
+        kafka().publish(ordersTopic, key, "{\"orderId\": \"" + tag + "-trunc\", \"amount\": {\"curr");
+        publishRaw(key, variant(tag + "-missing", o -> o.remove("amount")));
+        publishRaw(key, variant(tag + "-amount", o -> o.put("amount", Map.of("currency", "USD", "value", "12.50"))));
+        publishRaw(key, variant(tag + "-zero", o -> o.put("amount", Map.of("currency", "USD", "value", "0"))));
+        publishRaw(key, variant(tag + "-ccy", o -> o.put("amount", Map.of("currency", "XYZ", "value", "100"))));
+        publishRaw(key, variant(tag + "-term", o -> o.put("channel", Map.of("terminalType", "KIOSK"))));
+        publishRaw(key, variant(tag + "-os", o -> o.put("channel", Map.of("terminalType", "WAP"))));
+        publishRaw(key, variant(tag + "-zh", o -> o.put("description", "两杯咖啡")));
+        publishRaw(key, variant(tag + "-type", o -> o.put("attempt", "two")));
+        publishRaw(key, variant(tag + "-cap", o -> o.put("captureMode", "MANUAL")));
+        byte[] latin1 = ("{\"orderId\":\"" + tag + "-enc\",\"description\":\"caf\u00e9\"}").getBytes(StandardCharsets.ISO_8859_1);
+        kafka().publish(ordersTopic, key, latin1);
+        String valid = tag + "-ok";
+        publish(order(valid));
+
+        assertReason(tag + "-trunc", "BAD_JSON", null);
+        assertReason(tag + "-missing", "MISSING_FIELD", "$.amount");
+        assertReason(tag + "-amount", "INVALID_AMOUNT", "$.amount.value");
+        assertReason(tag + "-zero", "INVALID_AMOUNT", "$.amount.value");
+        assertReason(tag + "-ccy", "INVALID_CURRENCY", "$.amount.currency");
+        assertReason(tag + "-term", "UNKNOWN_TERMINAL_TYPE", "$.channel.terminalType");
+        assertReason(tag + "-os", "MISSING_OS_TYPE", "$.channel.osType");
+        assertReason(tag + "-zh", "FORBIDDEN_CHARACTERS", "$.description");
+        assertReason(tag + "-type", "WRONG_TYPE", "$.attempt");
+        assertReason(tag + "-cap", "CAPTURE_MODE_NOT_CARD", "$.captureMode");
+        JsonNode encoding = read(kafka().await(deadLetterTopic, r -> r.value().contains(
+                Base64.getEncoder().encodeToString(latin1))).value());
+        assertThat(encoding.path("reason").path("code").asText()).isEqualTo("BAD_ENCODING");
+
+        assertThat(awaitChannelMessage("WEB", valid).path("action").asText()).isEqualTo("REDIRECT");
+        assertThat(ledger.attemptsOf(tag + "-amount")).isEmpty();
+        assertThat(sandbox.requests("pay", null).stream().filter(c -> c.paymentRequestId() != null)
+                .map(c -> ledger.find(c.paymentRequestId()).map(a -> a.orderId()).orElse(""))
+                .filter(id -> id.startsWith(tag) && !id.equals(valid))).isEmpty();
+    }
+
+    private void assertReason(String orderId, String code, String field) {
+        JsonNode letter = awaitDeadLetter(orderId);
+        assertThat(letter.path("type").asText()).isEqualTo("ORDER_REJECTED");
+        assertThat(letter.path("reason").path("code").asText()).as(orderId).isEqualTo(code);
+        if (field != null) {
+            assertThat(letter.path("reason").path("field").asText()).as(orderId).isEqualTo(field);
+        }
+        assertThat(letter.path("original").asText()).contains(orderId);
+        assertThat(letter.path("source").path("topic").asText()).isEqualTo(ordersTopic);
+        assertThat(letter.path("source").has("offset")).isTrue();
+    }
+
+    private void publishRaw(String key, String value) {
+        kafka().publish(ordersTopic, key, value);
+    }
+
+    private String variant(String orderId, java.util.function.Consumer<Map<String, Object>> change) throws Exception {
+        Map<String, Object> order = new LinkedHashMap<>(order(orderId));
+        change.accept(order);
+        return json.writeValueAsString(order);
+    }
+}

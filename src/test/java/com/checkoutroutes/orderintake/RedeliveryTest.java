@@ -1,0 +1,104 @@
+package com.checkoutroutes.orderintake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.checkoutroutes.ledger.PaymentAttempt;
+import com.checkoutroutes.ledger.PaymentState;
+import com.checkoutroutes.sandbox.ApiCall;
+import com.checkoutroutes.testsupport.FlowTestSupport;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Redelivery never pays twice: a duplicate publish and a crash before the offset commit each end with exactly one
+ * attempt, and with one pay request when the outcome was already durable.
+ */
+class RedeliveryTest extends FlowTestSupport {
+
+    @Test
+    void theSameOrderDeliveredTwiceMakesOnePayment() throws Exception {
+        String orderId = newOrderId();
+        String message = json.writeValueAsString(order(orderId));
+        kafka().publish(ordersTopic, orderId, message);
+        kafka().publish(ordersTopic, orderId, message);
+        processedUpTo(orderId);
+
+        PaymentAttempt attempt = onlyAttempt(orderId);
+        assertThat(sandbox.requests("pay", attempt.paymentRequestId())).hasSize(1);
+        assertThat(channelMessages("WEB", orderId)).hasSize(1);
+    }
+
+    @Test
+    void aCrashAfterTheOutcomeIsDurableButBeforeTheCommitDoesNotCallAntomAgain() {
+        crashPoints.arm(CrashPoints.AFTER_OUTCOME_RECORDED, 1);
+        String orderId = newOrderId();
+        publish(order(orderId));
+        processedUpTo(orderId);
+
+        assertThat(crashPoints.pending()).as("the crash happened").isZero();
+        PaymentAttempt attempt = onlyAttempt(orderId);
+        assertThat(attempt.state()).isEqualTo(PaymentState.PENDING);
+        assertThat(sandbox.requests("pay", attempt.paymentRequestId())).hasSize(1);
+        assertThat(channelMessages("WEB", orderId)).hasSize(1);
+    }
+
+    @Test
+    void aCrashBeforeTheOutcomeIsRecordedResendsTheIdenticalRequestAndGetsTheSamePayment() {
+        crashPoints.arm(CrashPoints.AFTER_ANTOM_CALL, 1);
+        String orderId = newOrderId();
+        publish(order(orderId));
+        processedUpTo(orderId);
+
+        assertThat(crashPoints.pending()).isZero();
+        PaymentAttempt attempt = onlyAttempt(orderId);
+        List<ApiCall> calls = sandbox.requests("pay", attempt.paymentRequestId());
+        assertThat(calls).hasSize(2).allSatisfy(call -> assertThat(call.signatureValid()).isTrue());
+        assertThat(calls).extracting(ApiCall::resultCode).containsOnly("PAYMENT_IN_PROCESS");
+        assertThat(attempt.paymentId()).isEqualTo(sandbox.payment(attempt.paymentRequestId()).orElseThrow()
+                .path("paymentId").asText());
+        assertThat(channelMessages("WEB", orderId)).hasSize(1);
+    }
+
+    @Test
+    void aDeliberateNewAttemptGetsANewPaymentRequestIdForTheSameOrder() {
+        String orderId = newOrderId();
+        Map<String, Object> first = order(orderId);
+        first.put("paymentMethodType", "CARD");
+        first.put("amount", Map.of("currency", "USD", "value", "20051")); // the sandbox's declined card
+        publish(first);
+        assertThat(awaitChannelMessage("WEB", orderId).path("action").asText()).isEqualTo("FAILED");
+
+        Map<String, Object> retry = order(orderId);
+        retry.put("attempt", 2);
+        publish(retry);
+        awaitChannelMessage("WEB", orderId);
+        List<PaymentAttempt> attempts = org.awaitility.Awaitility.await()
+                .until(() -> ledger.attemptsOf(orderId), list -> list.size() == 2);
+        assertThat(attempts.get(0).paymentRequestId()).isNotEqualTo(attempts.get(1).paymentRequestId());
+        assertThat(read(attempts.get(1).requestJson()).path("order").path("referenceOrderId").asText())
+                .isEqualTo(orderId);
+
+        // once an attempt succeeded, a further attempt is refused before Antom is called
+        Map<String, Object> paid = order(orderId + "-p");
+        paid.put("paymentMethodType", "CARD");
+        publish(paid);
+        assertThat(awaitChannelMessage("WEB", orderId + "-p").path("action").asText()).isEqualTo("PAID");
+        Map<String, Object> again = order(orderId + "-p");
+        again.put("paymentMethodType", "CARD");
+        again.put("attempt", 2);
+        publish(again);
+        JsonNode refused = read(kafka().await(deadLetterTopic, r -> r.value().contains(orderId + "-p")
+                && r.value().contains("ORDER_ALREADY_PAID")).value());
+        assertThat(refused.path("orderId").asText()).isEqualTo(orderId + "-p");
+        assertThat(ledger.attemptsOf(orderId + "-p")).hasSize(1);
+    }
+
+    /** Publishes an invalid order with the same key (so the same partition) and waits for its dead letter. */
+    private void processedUpTo(String orderId) {
+        String marker = orderId + "-sentinel";
+        kafka().publish(ordersTopic, orderId, "{\"sentinel\":\"" + marker + "\"");
+        awaitDeadLetter(marker);
+    }
+}
