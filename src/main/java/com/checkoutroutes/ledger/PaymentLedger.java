@@ -48,6 +48,12 @@ public class PaymentLedger {
                 paymentRequestId).stream().findFirst();
     }
 
+    /** Reads and row-locks an attempt until the surrounding transaction ends (call inside one). */
+    public Optional<PaymentAttempt> lock(String paymentRequestId) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM payment_attempt WHERE payment_request_id = ? FOR UPDATE", ROW,
+                paymentRequestId).stream().findFirst();
+    }
+
     public Optional<PaymentAttempt> findByPaymentId(String paymentId) {
         return jdbc.query("SELECT " + COLUMNS + " FROM payment_attempt WHERE payment_id = ?", ROW, paymentId)
                 .stream().findFirst();

@@ -52,7 +52,9 @@ public final class SandboxPayments {
     /** 35-digit ids shaped like Antom's: date, a kind-specific infix, a sequence number. */
     public String newId(String infix, Instant now) {
         String date = OffsetDateTime.ofInstant(now, SandboxClock.ANTOM_ZONE).format(ID_DATE);
-        String digits = date + infix + String.format("%012d", sequence.incrementAndGet());
-        return digits.length() > 35 ? digits.substring(0, 35) : digits;
+        // 35 characters like Antom's ids; the sequence is kept whole so that every id is unique
+        String sequenceDigits = String.format("%012d", sequence.incrementAndGet());
+        String prefix = date + infix;
+        return prefix.substring(0, Math.min(prefix.length(), 35 - sequenceDigits.length())) + sequenceDigits;
     }
 }

@@ -1,0 +1,53 @@
+package com.checkoutroutes.notifications;
+
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/** The notifications we have accepted, one row per distinct content, with what became of each. */
+@Component
+public class NotificationInbox {
+
+    public enum Outcome {
+        /** the ledger changed (or already was in that state) */
+        APPLIED,
+        /** applied, but amount or currency differ from the attempt: flagged, order held from shipment */
+        MISMATCH,
+        /** contradicts a final state (FAIL after SUCCESS, an old PENDING): nothing undone, conflict recorded */
+        CONFLICT,
+        /** no attempt with this paymentRequestId / paymentId: kept for reconciliation */
+        UNMATCHED,
+        /** a notification type this service does not act on */
+        IGNORED
+    }
+
+    private final JdbcTemplate jdbc;
+    private final Clock clock;
+
+    public NotificationInbox(JdbcTemplate jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    /** True (and counted) if this content was accepted before. */
+    public boolean seenBefore(String dedupeKey) {
+        return jdbc.update("UPDATE notification_inbox SET times_received = times_received + 1, last_received_at = ? "
+                + "WHERE dedupe_key = ?", OffsetDateTime.now(clock), dedupeKey) > 0;
+    }
+
+    public void record(AntomNotification n, Outcome outcome, String detail, String body) {
+        OffsetDateTime now = OffsetDateTime.now(clock);
+        jdbc.update("INSERT INTO notification_inbox (dedupe_key, notify_type, payment_request_id, payment_id, "
+                        + "capture_request_id, outcome, detail, body, received_at, last_received_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                n.dedupeKey(), n.notifyType(), n.paymentRequestId(), n.paymentId(), n.captureRequestId(),
+                outcome.name(), detail, body, now, now);
+    }
+
+    public int count(Outcome outcome) {
+        Integer n = jdbc.queryForObject("SELECT COUNT(*) FROM notification_inbox WHERE outcome = ?", Integer.class,
+                outcome.name());
+        return n == null ? 0 : n;
+    }
+}

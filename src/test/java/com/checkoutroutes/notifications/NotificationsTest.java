@@ -1,0 +1,222 @@
+package com.checkoutroutes.notifications;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.checkoutroutes.ledger.PaymentAttempt;
+import com.checkoutroutes.ledger.PaymentLedger.StateChange;
+import com.checkoutroutes.ledger.PaymentState;
+import com.checkoutroutes.sandbox.NotificationAttempt;
+import com.checkoutroutes.sandbox.OutcomeScript.Outcome;
+import com.checkoutroutes.testsupport.AntomNotifier;
+import com.checkoutroutes.testsupport.AntomNotifier.Answer;
+import com.checkoutroutes.testsupport.DatabaseLink;
+import com.checkoutroutes.testsupport.FlowTestSupport;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** Antom's notifications: verified, applied once, answered exactly, and never able to undo a final state. */
+class NotificationsTest extends FlowTestSupport {
+
+    private static final String SUCCESS =
+            "{\"result\":{\"resultCode\":\"SUCCESS\",\"resultStatus\":\"S\",\"resultMessage\":\"success\"}}";
+
+    @Value("${server.port}")
+    int port;
+    @Value("${checkout.notifications.path}")
+    String path;
+    @Value("${checkout.antom.client-id}")
+    String clientId;
+    @Autowired
+    JdbcTemplate jdbc;
+    AntomNotifier antom;
+
+    @BeforeEach
+    void notifier() {
+        antom = new AntomNotifier(port, path, clientId);
+    }
+
+    @Test
+    void theSandboxsNotificationIsAppliedAndAnsweredSuccess() {
+        PaymentAttempt attempt = pendingPayment();
+        sandbox.buyerAction(attempt.paymentId(), Outcome.PAY);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> state(attempt) == PaymentState.SUCCEEDED);
+        List<NotificationAttempt> deliveries = await().until(
+                () -> sandbox.notifications(attempt.paymentRequestId()), l -> !l.isEmpty());
+        assertThat(deliveries.get(0).acknowledged()).isTrue();
+        kafka().await(resultsTopic, r -> r.value().contains(attempt.paymentRequestId())
+                && r.value().contains("\"state\":\"SUCCEEDED\""));
+    }
+
+    @Test
+    void theSameNotificationEightTimesChangesStateOnceAndEmitsOneEvent() {
+        PaymentAttempt attempt = pendingPayment();
+        String body = AntomNotifier.paymentResult("PAYMENT_RESULT", "S", "SUCCESS", attempt.paymentRequestId(),
+                attempt.paymentId(), attempt.currency(), attempt.amountValue());
+
+        for (int i = 0; i < 8; i++) {
+            Answer answer = antom.send(body);
+            assertThat(answer.status()).isEqualTo(200);
+            assertThat(answer.body()).isEqualTo(SUCCESS);
+        }
+
+        assertThat(state(attempt)).isEqualTo(PaymentState.SUCCEEDED);
+        assertThat(ledger.history(attempt.paymentRequestId())).filteredOn(c -> c.to() == PaymentState.SUCCEEDED)
+                .hasSize(1);
+        kafka().await(resultsTopic, r -> r.value().contains(attempt.paymentRequestId())
+                && r.value().contains("\"state\":\"SUCCEEDED\""));
+        assertThat(jdbc.queryForObject("SELECT times_received FROM notification_inbox WHERE payment_request_id = ?",
+                Integer.class, attempt.paymentRequestId())).isEqualTo(8);
+        publishMarkerAndWait();
+        assertThat(kafka().matching(resultsTopic, r -> r.value().contains(attempt.paymentRequestId())
+                && r.value().contains("\"state\":\"SUCCEEDED\""))).hasSize(1);
+    }
+
+    @Test
+    void forgedOrMalformedNotificationsChangeNothing() {
+        PaymentAttempt attempt = pendingPayment();
+        String body = AntomNotifier.paymentResult("PAYMENT_RESULT", "S", "SUCCESS", attempt.paymentRequestId(),
+                attempt.paymentId(), attempt.currency(), attempt.amountValue());
+        String time = String.valueOf(System.currentTimeMillis());
+        String goodSignature = antom.sign(body, time, AntomNotifier.ANTOM_PRIVATE_KEY);
+
+        Answer tampered = antom.send(body.replace("\"S\"", "\"F\"").replace("SUCCESS", "PROCESS_FAIL"),
+                antom.headers(time, goodSignature));
+        Answer wrongKey = antom.send(body, antom.headers(time, antom.sign(body, time, AntomNotifier.MERCHANT_PRIVATE_KEY)));
+        Map<String, String> noSignature = antom.headers(time, goodSignature);
+        noSignature.remove("signature");
+        Answer missingHeader = antom.send(body, noSignature);
+        Map<String, String> otherClient = antom.headers(time, goodSignature);
+        otherClient.put("client-id", "SANDBOX_SOMEONE_ELSE");
+        Answer unknownClient = antom.send(body, otherClient);
+        String notJson = "{\"notifyType\":\"PAYMENT_RESULT\",\"result\":";
+        Answer malformed = antom.send(notJson, antom.headers(time, antom.sign(notJson, time, AntomNotifier.ANTOM_PRIVATE_KEY)));
+
+        for (Answer answer : List.of(tampered, wrongKey, missingHeader, unknownClient)) {
+            assertThat(answer.status()).isEqualTo(401);
+            assertThat(answer.body()).doesNotContain("\"resultStatus\":\"S\"");
+        }
+        assertThat(malformed.status()).isEqualTo(400);
+        assertThat(state(attempt)).isEqualTo(PaymentState.PENDING);
+        assertThat(ledger.history(attempt.paymentRequestId())).extracting(StateChange::to)
+                .containsExactly(PaymentState.CREATED, PaymentState.REQUESTED, PaymentState.PENDING);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM notification_inbox WHERE payment_request_id = ?",
+                Integer.class, attempt.paymentRequestId())).isZero();
+    }
+
+    @Test
+    void aFailAfterSuccessOrAnOldPendingCannotUndoTheFinalStateAndTheConflictIsRecorded() {
+        PaymentAttempt attempt = pendingPayment();
+        String prid = attempt.paymentRequestId();
+        String success = AntomNotifier.paymentResult("PAYMENT_RESULT", "S", "SUCCESS", prid, attempt.paymentId(),
+                attempt.currency(), attempt.amountValue());
+        assertThat(antom.send(success).body()).isEqualTo(SUCCESS);
+        String stalePending = AntomNotifier.paymentResult("PAYMENT_PENDING", "S", "SUCCESS", prid, attempt.paymentId(),
+                attempt.currency(), attempt.amountValue());
+        assertThat(antom.send(stalePending).body()).isEqualTo(SUCCESS);
+        assertThat(ledger.find(prid).orElseThrow().flagged()).isFalse();
+        String fail = AntomNotifier.paymentResult("PAYMENT_RESULT", "F", "PROCESS_FAIL", prid, attempt.paymentId(),
+                attempt.currency(), attempt.amountValue());
+        assertThat(antom.send(fail).body()).isEqualTo(SUCCESS);
+
+        PaymentAttempt after = ledger.find(prid).orElseThrow();
+        assertThat(after.state()).isEqualTo(PaymentState.SUCCEEDED);
+        assertThat(after.flagged()).isTrue();
+        assertThat(after.flagReason()).startsWith("CONFLICTING_RESULT");
+        assertThat(ledger.history(prid)).extracting(StateChange::cause)
+                .containsSubsequence("PAYMENT_RESULT", "NOTIFICATION_CONFLICT", "NOTIFICATION_CONFLICT");
+    }
+
+    @Test
+    void anAmountMismatchIsRecordedAndFlagged() {
+        PaymentAttempt attempt = pendingPayment();
+        String body = AntomNotifier.paymentResult("PAYMENT_RESULT", "S", "SUCCESS", attempt.paymentRequestId(),
+                attempt.paymentId(), attempt.currency(), attempt.amountValue() - 1);
+        assertThat(antom.send(body).body()).isEqualTo(SUCCESS);
+
+        PaymentAttempt after = ledger.find(attempt.paymentRequestId()).orElseThrow();
+        assertThat(after.flagged()).isTrue();
+        assertThat(after.flagReason()).startsWith("AMOUNT_MISMATCH");
+        assertThat(ledger.history(attempt.paymentRequestId())).extracting(StateChange::cause).contains("AMOUNT_MISMATCH");
+    }
+
+    @Test
+    void aNotificationForAnUnknownPaymentIsKeptForReconciliation() {
+        String prid = "unknown-" + newOrderId();
+        String body = AntomNotifier.paymentResult("PAYMENT_RESULT", "S", "SUCCESS", prid, "20261122000000000000000009",
+                "USD", 100);
+        assertThat(antom.send(body).body()).isEqualTo(SUCCESS);
+        assertThat(jdbc.queryForObject("SELECT outcome FROM notification_inbox WHERE payment_request_id = ?",
+                String.class, prid)).isEqualTo("UNMATCHED");
+    }
+
+    @Test
+    void withTheDatabaseDownTheEndpointAnswersAnErrorAndAntomsResendSucceedsLater() {
+        PaymentAttempt attempt = pendingPayment();
+        DatabaseLink.instance().cut();
+        try {
+            sandbox.buyerAction(attempt.paymentId(), Outcome.PAY);
+            List<NotificationAttempt> refused = await().atMost(Duration.ofSeconds(20))
+                    .until(() -> sandbox.notifications(attempt.paymentRequestId()), l -> !l.isEmpty());
+            assertThat(refused.get(0).acknowledged()).isFalse();
+            assertThat(refused.get(0).httpStatus()).isEqualTo(503);
+        } finally {
+            DatabaseLink.instance().restore();
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> state(attempt) == PaymentState.SUCCEEDED);
+        List<NotificationAttempt> deliveries = sandbox.notifications(attempt.paymentRequestId());
+        assertThat(deliveries).last().satisfies(d -> assertThat(d.acknowledged()).isTrue());
+        assertThat(deliveries.size()).isGreaterThan(1);
+    }
+
+    @Test
+    void twoSuccessfulAttemptsOfOneOrderEndWithOneSucceededAndOneCancelled() {
+        String orderId = newOrderId();
+        publish(order(orderId));
+        awaitChannelMessage("WEB", orderId);
+        Map<String, Object> retry = order(orderId);
+        retry.put("attempt", 2);
+        publish(retry);
+        List<PaymentAttempt> attempts = await().atMost(Duration.ofSeconds(20))
+                .until(() -> ledger.attemptsOf(orderId), l -> l.size() == 2
+                        && l.stream().allMatch(a -> a.state() == PaymentState.PENDING));
+
+        sandbox.buyerAction(attempts.get(0).paymentId(), Outcome.PAY);
+        await().atMost(Duration.ofSeconds(20)).until(() -> state(attempts.get(0)) == PaymentState.SUCCEEDED);
+        sandbox.buyerAction(attempts.get(1).paymentId(), Outcome.PAY);
+        await().atMost(Duration.ofSeconds(20)).until(() -> state(attempts.get(1)) == PaymentState.CANCELLED);
+
+        assertThat(state(attempts.get(0))).isEqualTo(PaymentState.SUCCEEDED);
+        assertThat(ledger.history(attempts.get(1).paymentRequestId())).extracting(StateChange::to)
+                .containsSubsequence(PaymentState.SUCCEEDED, PaymentState.CANCELLED);
+        assertThat(ledger.history(attempts.get(1).paymentRequestId())).extracting(StateChange::cause)
+                .contains("DUPLICATE_PAYMENT_CANCELLED");
+        assertThat(sandbox.requests("cancel", attempts.get(1).paymentRequestId())).hasSize(1);
+        assertThat(sandbox.payment(attempts.get(1).paymentRequestId()).orElseThrow().path("paymentStatus").asText())
+                .isEqualTo("CANCELLED");
+    }
+
+    private PaymentAttempt pendingPayment() {
+        String orderId = newOrderId();
+        publish(order(orderId));
+        awaitChannelMessage("WEB", orderId);
+        return await().until(() -> onlyAttempt(orderId), a -> a.state() == PaymentState.PENDING);
+    }
+
+    private PaymentState state(PaymentAttempt attempt) {
+        return ledger.find(attempt.paymentRequestId()).orElseThrow().state();
+    }
+
+    /** Publishes a marker event through the same outbox and waits for it: everything before it has left. */
+    private void publishMarkerAndWait() {
+        PaymentAttempt marker = pendingPayment();
+        kafka().await(resultsTopic, r -> r.value().contains(marker.paymentRequestId()));
+    }
+}
