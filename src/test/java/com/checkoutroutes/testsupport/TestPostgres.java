@@ -23,6 +23,7 @@ public final class TestPostgres {
 
     public static synchronized String url() {
         if (databaseUrl == null) {
+            startLocalServerIfDown();
             String pid = ManagementFactory.getRuntimeMXBean().getName().replaceAll("@.*", "");
             String name = "checkout_test_" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMddHHmmss")) + "_" + pid;
             execute("CREATE DATABASE " + name);
@@ -34,6 +35,33 @@ public final class TestPostgres {
 
     public static String user() {
         return USER;
+    }
+
+    /** On our machines PostgreSQL is a local cluster; start it if it is down, so `./mvnw verify` needs no set-up. */
+    private static void startLocalServerIfDown() {
+        if (!SERVER.contains("127.0.0.1:5432") || reachable()) {
+            return;
+        }
+        java.io.File clusters = new java.io.File("/etc/postgresql");
+        String[] versions = clusters.list();
+        if (versions == null || versions.length == 0) {
+            return;
+        }
+        java.util.Arrays.sort(versions);
+        try {
+            new ProcessBuilder("pg_ctlcluster", "--skip-systemctl-redirect", versions[versions.length - 1], "main",
+                    "start").inheritIO().start().waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            System.err.println("could not start PostgreSQL: " + e.getMessage());
+        }
+    }
+
+    private static boolean reachable() {
+        try (Connection c = DriverManager.getConnection(SERVER + "/postgres", USER, "")) {
+            return true;
+        } catch (SQLException e) {
+            return false;
+        }
     }
 
     private static void drop(String name) {
