@@ -82,6 +82,11 @@ final class MerchantNotifyEndpoint implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort() + PATH;
     }
 
+    /** Everything about one payment: notifyPayment carries paymentRequestId, notifyCapture only paymentId. */
+    List<Received> forPayment(String paymentId) {
+        return received.stream().filter(r -> paymentId.equals(Json.text(r.json(), "paymentId"))).toList();
+    }
+
     void failFirst(int count) {
         toFail.set(count);
     }
