@@ -118,6 +118,29 @@ class ApmPaymentTest extends SandboxTestSupport {
     }
 
     @Test
+    void gcashExpiryBeyond14MinutesIsRejected() {
+        ObjectNode request = payRequest(newRequestId(), "GCASH", "PHP", "1000", "WEB");
+        request.put("paymentExpiryTime", SandboxClock.format(sandbox.clock().now().plusSeconds(30 * 60)));
+
+        SandboxHttpClient.ApiResponse pay = client.call("pay", request);
+
+        assertThat(pay.resultStatus()).isEqualTo("F");
+        assertThat(pay.resultCode()).isEqualTo("PARAM_ILLEGAL");
+    }
+
+    @Test
+    void cardExpiresAfterSevenDaysWhenThreeDsIsNeverCompleted() {
+        String id = newRequestId();
+        client.call("pay", cardPayRequest(id, "10052", "AUTOMATIC"));
+
+        client.post("/sandbox/control/clock/advance?seconds=" + (6 * 24 * 3600), null);
+        assertThat(statusOf(id)).isEqualTo("PROCESSING");
+        client.post("/sandbox/control/clock/advance?seconds=" + (24 * 3600 + 1), null);
+
+        assertThat(statusOf(id)).isEqualTo("FAIL");
+    }
+
+    @Test
     void buyerPaysOnTheCheckoutPage() {
         String id = newRequestId();
         SandboxHttpClient.ApiResponse pay = client.call("pay", payRequest(id, "KAKAOPAY", "KRW", "15000", "WEB"));
@@ -221,7 +244,8 @@ class ApmPaymentTest extends SandboxTestSupport {
     @Test
     void createPaymentSessionThenBuyerPays() {
         String id = newRequestId();
-        ObjectNode request = payRequest(id, "ALIPAY_CN", "USD", "2500", "WEB");
+        ObjectNode request = payRequest(id, "ONLINEBANKING_FPX", "MYR", "4200", "WEB");
+        request.remove("env"); // the doc's session sample has no env
         request.put("productScene", "CHECKOUT_PAYMENT");
 
         SandboxHttpClient.ApiResponse session = client.call("createPaymentSession", request);
@@ -272,6 +296,9 @@ class ApmPaymentTest extends SandboxTestSupport {
         assertThat(gcash.path("paymentMethodType").asText()).isEqualTo("GCASH");
         assertThat(gcash.path("enabled").asBoolean()).isTrue();
         assertThat(dana.path("enabled").asBoolean()).isFalse();
+        JsonNode card = all.body().findParents("paymentMethodType").stream()
+                .filter(o -> o.path("paymentMethodType").asText().equals("CARD")).findFirst().orElseThrow();
+        assertThat(card.path("paymentOptionDetail").path("supportCardBrands")).isNotEmpty();
     }
 
     @Test
