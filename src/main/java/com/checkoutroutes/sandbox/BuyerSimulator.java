@@ -25,6 +25,9 @@ public final class BuyerSimulator implements AutoCloseable {
     private final PaymentLifecycle lifecycle;
     private final List<OutcomeScript> scripts = new ArrayList<>();
     private final List<int[]> counters = new ArrayList<>();
+    /** Scripted buyer actions not yet played; reset cancels them so they cannot leak into the next test. */
+    private final java.util.Set<java.util.concurrent.ScheduledFuture<?>> pending =
+            java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, runnable -> {
         Thread thread = new Thread(runnable, "sandbox-buyer");
         thread.setDaemon(true);
@@ -81,15 +84,33 @@ public final class BuyerSimulator implements AutoCloseable {
         if (script.outcome() == Outcome.ABANDON) {
             return; // the buyer never comes back; expiry closes the payment
         }
-        scheduler.schedule(() -> {
+        later(() -> {
             if (script.outcome() == Outcome.PENDING_THEN_PAY) {
                 act(payment, Outcome.PENDING_THEN_PAY, null);
-                scheduler.schedule(() -> act(payment, Outcome.PAY, null), Math.max(script.afterMs(), 1),
-                        TimeUnit.MILLISECONDS);
+                later(() -> act(payment, Outcome.PAY, null), Math.max(script.afterMs(), 1));
             } else {
                 act(payment, script.outcome(), null);
             }
-        }, script.afterMs(), TimeUnit.MILLISECONDS);
+        }, script.afterMs());
+    }
+
+    private void later(Runnable action, long afterMs) {
+        java.util.concurrent.ScheduledFuture<?>[] self = new java.util.concurrent.ScheduledFuture<?>[1];
+        self[0] = scheduler.schedule(() -> {
+            try {
+                action.run();
+            } finally {
+                pending.remove(self[0]);
+            }
+        }, afterMs, TimeUnit.MILLISECONDS);
+        pending.add(self[0]);
+    }
+
+    /** Forgets scripts and cancels scripted actions still waiting to be played. */
+    public void reset() {
+        clearScripts();
+        pending.forEach(future -> future.cancel(false));
+        pending.clear();
     }
 
     /**

@@ -92,6 +92,14 @@ public final class PaymentApi {
             }
             ArrayNode currencies = option.putArray("supportedCurrencies");
             method.currencies().forEach(currencies::add);
+            if (method.isCard()) {
+                ObjectNode detail = option.putObject("paymentOptionDetail");
+                ArrayNode brands = detail.putArray("supportCardBrands");
+                for (String brand : new String[] {"VISA", "MASTERCARD", "AMEX", "JCB"}) {
+                    brands.addObject().put("cardBrand", brand);
+                }
+                detail.putArray("funding").add("CREDIT").add("DEBIT");
+            }
             option.putObject("logo").put("logoName", method.type())
                     .put("logoUrl", publicBaseUrl.get() + "/sandbox/logo/" + method.type() + ".svg");
         }
@@ -168,6 +176,11 @@ public final class PaymentApi {
             }
             if (!expiry.isAfter(now)) {
                 return withRequestId(answer(ApiResult.paramIllegal("paymentExpiryTime is in the past")), request);
+            }
+            if (PaymentMethodCatalog.capsExpiryAt14Minutes(incoming.method.type())
+                    && expiry.isAfter(now.plus(Duration.ofMinutes(14)).plusSeconds(5))) {
+                return withRequestId(answer(ApiResult.paramIllegal("For " + incoming.method.type()
+                        + " the paymentExpiryTime must be within 14 minutes")), request);
             }
             String captureMode = Json.text(request, "paymentFactor.captureMode");
             if (captureMode != null && !captureMode.equals("MANUAL") && !captureMode.equals("AUTOMATIC")) {
@@ -287,6 +300,9 @@ public final class PaymentApi {
         Object validated = validateNewPayment(request);
         if (validated instanceof ApiResult failure) {
             return withRequestId(answer(failure), request);
+        }
+        if (Json.text(request, "paymentRedirectUrl") == null) {
+            return withRequestId(answer(ApiResult.paramIllegal("paymentRedirectUrl is required")), request);
         }
         NewPayment incoming = (NewPayment) validated;
         synchronized (payments) {

@@ -33,6 +33,8 @@ public final class PaymentMethodCatalog {
         // A bank redirect: no app, no QR code, only the bank's web page.
         add(new PaymentMethodProfile("IDEAL", "ONLINE_BANKING", "NL", List.of("EUR"), null, null, false,
                 WALLET_EXPIRY, CancelPolicy.UNTIL_0015_NEXT_DAY));
+        add(new PaymentMethodProfile("ONLINEBANKING_FPX", "ONLINE_BANKING", "MY", List.of("MYR"), null, null, false,
+                WALLET_EXPIRY, CancelPolicy.UNTIL_0015_NEXT_DAY));
         add(new PaymentMethodProfile("CARD", "CARD", "GLOBAL",
                 List.of("USD", "EUR", "GBP", "HKD", "SGD", "JPY", "KRW", "CNY", "AUD", "PHP", "MYR", "THB"),
                 null, null, false, CARD_EXPIRY, CancelPolicy.CARD_SEVEN_DAYS));
@@ -46,6 +48,11 @@ public final class PaymentMethodCatalog {
 
     private void add(PaymentMethodProfile profile) {
         methods.put(profile.type(), profile);
+    }
+
+    /** "For DANA and GCash, the payment expiration time can only be smaller than 14 minutes" (pay docs). */
+    public static boolean capsExpiryAt14Minutes(String type) {
+        return "DANA".equals(type) || "GCASH".equals(type);
     }
 
     public Optional<PaymentMethodProfile> find(String type) {

@@ -196,7 +196,7 @@ public final class SandboxServer implements AutoCloseable {
         calls.clear();
         notifications.reset();
         faults.clear();
-        buyer.clearScripts();
+        buyer.reset();
         clock.reset();
     }
 
