@@ -25,7 +25,13 @@ public record PaymentAttempt(
         String flagReason,
         int version,
         OffsetDateTime createdAt,
-        OffsetDateTime updatedAt) {
+        OffsetDateTime updatedAt,
+        String captureRequestId,
+        String captureId,
+        int checkCount,
+        OffsetDateTime nextCheckAt,
+        OffsetDateTime confirmedAt,
+        OffsetDateTime paidAt) {
 
     public enum Integration {
         /** APIs-only: {@code pay} returns the continuation links */

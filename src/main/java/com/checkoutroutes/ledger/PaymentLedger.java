@@ -27,7 +27,7 @@ public class PaymentLedger {
     private static final String COLUMNS = "payment_request_id, order_id, attempt_no, integration, payment_method_type, "
             + "amount_value, currency, capture_mode, terminal_type, os_type, state, payment_id, result_code, "
             + "result_message, expires_at, request_json, continuation_json, flagged, flag_reason, version, created_at, "
-            + "updated_at";
+            + "updated_at, capture_request_id, capture_id, check_count, next_check_at, confirmed_at, paid_at";
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
@@ -150,10 +150,17 @@ public class PaymentLedger {
                             + "continuation_json = COALESCE(?, continuation_json), "
                             + "expires_at = COALESCE(?, expires_at), "
                             + "flagged = flagged OR ?, flag_reason = COALESCE(?, flag_reason), "
+                            + "capture_request_id = COALESCE(?, capture_request_id), "
+                            + "capture_id = COALESCE(?, capture_id), "
+                            + "confirmed_at = CASE WHEN ? THEN ? ELSE confirmed_at END, "
+                            + "paid_at = CASE WHEN ? AND paid_at IS NULL THEN ? ELSE paid_at END, "
+                            + "next_check_at = CASE WHEN ? THEN NULL ELSE next_check_at END, "
                             + "version = version + 1, updated_at = ? "
                             + "WHERE payment_request_id = ? AND version = ?",
                     change.to.name(), change.paymentId, change.resultCode, change.resultMessage,
-                    change.continuationJson, change.expiresAt, change.flagReason != null, change.flagReason, now,
+                    change.continuationJson, change.expiresAt, change.flagReason != null, change.flagReason,
+                    change.captureRequestId, change.captureId, change.confirmed, now,
+                    change.to.isPaid(), now, !needsChecking(change.to), now,
                     paymentRequestId, current.version());
             if (updated != 1) {
                 throw new IllegalStateException("concurrent update of " + paymentRequestId);
@@ -164,6 +171,37 @@ public class PaymentLedger {
                     change.to, change.cause);
             return new TransitionResult(find(paymentRequestId).orElseThrow(), true);
         });
+    }
+
+    /** States whose outcome the janitor has to find out from Antom. */
+    public static boolean needsChecking(PaymentState state) {
+        return state == PaymentState.REQUESTED || state == PaymentState.PENDING || state == PaymentState.UNKNOWN
+                || state == PaymentState.CAPTURE_REQUESTED;
+    }
+
+    /** Attempts whose next check is due (or never scheduled), oldest first. */
+    public List<PaymentAttempt> dueForCheck(OffsetDateTime now, int limit) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM payment_attempt WHERE state IN "
+                        + "('REQUESTED', 'PENDING', 'UNKNOWN', 'CAPTURE_REQUESTED') "
+                        + "AND (next_check_at IS NULL OR next_check_at <= ?) ORDER BY updated_at LIMIT ?",
+                ROW, now, limit);
+    }
+
+    /** When the janitor should look at this attempt next (and how many looks it has had). */
+    public void scheduleCheck(String paymentRequestId, OffsetDateTime next, boolean counted) {
+        jdbc.update("UPDATE payment_attempt SET next_check_at = ?, check_count = check_count + ? "
+                + "WHERE payment_request_id = ?", next, counted ? 1 : 0, paymentRequestId);
+    }
+
+    /** Marks the attempt's current state as confirmed with Antom now. */
+    public void confirm(String paymentRequestId) {
+        jdbc.update("UPDATE payment_attempt SET confirmed_at = ? WHERE payment_request_id = ?",
+                OffsetDateTime.now(clock), paymentRequestId);
+    }
+
+    public List<PaymentAttempt> authorisedBefore(OffsetDateTime before, int limit) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM payment_attempt WHERE state = 'AUTHORISED' AND paid_at < ? "
+                + "ORDER BY paid_at LIMIT ?", ROW, before, limit);
     }
 
     /** Records something that happened to an attempt without changing its state (a conflict, a retry, a flag). */
@@ -213,6 +251,9 @@ public class PaymentLedger {
                 rs.getObject("expires_at", OffsetDateTime.class), rs.getString("request_json"),
                 rs.getString("continuation_json"), rs.getBoolean("flagged"), rs.getString("flag_reason"),
                 rs.getInt("version"), rs.getObject("created_at", OffsetDateTime.class),
-                rs.getObject("updated_at", OffsetDateTime.class));
+                rs.getObject("updated_at", OffsetDateTime.class), rs.getString("capture_request_id"),
+                rs.getString("capture_id"), rs.getInt("check_count"),
+                rs.getObject("next_check_at", OffsetDateTime.class), rs.getObject("confirmed_at", OffsetDateTime.class),
+                rs.getObject("paid_at", OffsetDateTime.class));
     }
 }

@@ -16,6 +16,9 @@ public final class Transition {
     String continuationJson;
     OffsetDateTime expiresAt;
     String flagReason;
+    String captureRequestId;
+    String captureId;
+    boolean confirmed;
     final List<OutboxMessage> events = new ArrayList<>();
 
     private Transition(PaymentState to, String cause) {
@@ -55,6 +58,22 @@ public final class Transition {
 
     public Transition flag(String reason) {
         this.flagReason = reason;
+        return this;
+    }
+
+    public Transition captureRequestId(String value) {
+        this.captureRequestId = value;
+        return this;
+    }
+
+    public Transition captureId(String value) {
+        this.captureId = value;
+        return this;
+    }
+
+    /** The new state was confirmed by Antom itself (a notification or an inquiry), not inferred. */
+    public Transition confirmed() {
+        this.confirmed = true;
         return this;
     }
 

@@ -11,6 +11,7 @@ public record AntomNotification(
         String paymentRequestId,
         String paymentId,
         String captureRequestId,
+        String captureId,
         String currency,
         String amountValue) {
 
@@ -24,7 +25,7 @@ public record AntomNotification(
         return new AntomNotification(type, text(body.path("result"), "resultStatus"),
                 text(body.path("result"), "resultCode"), text(body.path("result"), "resultMessage"),
                 text(body, "paymentRequestId"), text(body, "paymentId"), text(body, "captureRequestId"),
-                text(amount, "currency"), text(amount, "value"));
+                text(body, "captureId"), text(amount, "currency"), text(amount, "value"));
     }
 
     /** Same content, same key: a resend of this notification is recognised whatever its request-time. */

@@ -65,7 +65,14 @@ public class NotificationApplier {
         if (found.isEmpty()) {
             return new Applied(Outcome.UNMATCHED, false, n.paymentRequestId(), "no attempt for this notification");
         }
-        PaymentAttempt attempt = found.get();
+        return applyResult(found.get(), n, n.notifyType() + (n.succeeded() ? "" : "_" + n.resultStatus()));
+    }
+
+    /**
+     * Applies a result Antom reported, by notification or by inquiry, to an attempt locked in the current
+     * transaction: the same rules whatever the source (final states stay final, mismatches flagged).
+     */
+    public Applied applyResult(PaymentAttempt attempt, AntomNotification n, String cause) {
         String prid = attempt.paymentRequestId();
         PaymentState target = target(n, attempt);
         String mismatch = amountMismatch(n, attempt);
@@ -73,23 +80,27 @@ public class NotificationApplier {
             ledger.note(prid, "AMOUNT_MISMATCH", mismatch, "AMOUNT_MISMATCH: " + mismatch);
         }
         if (target == attempt.state()) {
+            ledger.confirm(prid);
             return new Applied(mismatch != null ? Outcome.MISMATCH : Outcome.APPLIED, false, prid, "already " + target);
         }
         if (!attempt.state().canMoveTo(target)) {
             boolean contradicts = (attempt.state().isPaid() && !target.isPaid() && target != PaymentState.PENDING)
                     || (target.isPaid() && !attempt.state().isPaid() && attempt.state().isFinal());
-            String detail = n.notifyType() + " " + n.resultStatus() + " " + n.resultCode() + " while "
+            String detail = cause + " " + n.resultStatus() + " " + n.resultCode() + " while "
                     + attempt.state() + ": kept " + attempt.state();
             ledger.note(prid, "NOTIFICATION_CONFLICT", detail, contradicts ? "CONFLICTING_RESULT: " + detail : null);
             return new Applied(Outcome.CONFLICT, false, prid, detail);
         }
-        String cause = n.notifyType() + (n.succeeded() ? "" : "_" + n.resultStatus());
         Transition change = Transition.to(target, cause)
                 .paymentId(n.paymentId())
                 .result(n.resultCode(), n.resultMessage())
                 .detail(n.resultStatus() + " " + n.resultCode())
+                .confirmed()
                 .emit(events.stateChanged(attempt, attempt.state(), target, cause, n.paymentId(), n.resultCode(),
                         n.resultMessage()));
+        if (n.isCapture() && n.captureId() != null) {
+            change.captureId(n.captureId());
+        }
         if (target.isPaid() && !attempt.state().isPaid() && anotherAttemptPaid(attempt)) {
             // one order, one payment: the docs' advice is to cancel the extra one, which refunds the buyer
             change.flag("DUPLICATE_PAYMENT: order " + attempt.orderId() + " was already paid")

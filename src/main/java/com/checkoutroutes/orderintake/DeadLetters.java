@@ -59,7 +59,8 @@ public class DeadLetters {
         Source source = new Source(exchange.getIn().getHeader(KafkaConstants.TOPIC, String.class),
                 exchange.getIn().getHeader(KafkaConstants.PARTITION, Integer.class),
                 exchange.getIn().getHeader(KafkaConstants.OFFSET, Long.class));
-        DeadLetter letter = new DeadLetter("ORDER_REJECTED", violations.get(0), violations, orderId, source,
+        String type = cause instanceof RejectedOrderException rejected ? rejected.deadLetterType() : "ORDER_REJECTED";
+        DeadLetter letter = new DeadLetter(type, violations.get(0), violations, orderId, source,
                 AntomTime.format(OffsetDateTime.now(clock)), text,
                 raw != null && text == null ? Base64.getEncoder().encodeToString(raw) : null);
         meters.counter("checkout.orders.rejected", "reason", violations.get(0).code()).increment();

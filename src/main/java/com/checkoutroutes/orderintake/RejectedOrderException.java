@@ -16,6 +16,11 @@ public class RejectedOrderException extends RuntimeException {
         this(List.of(new Violation(code, field, message)));
     }
 
+    /** The {@code type} of its dead letter. */
+    public String deadLetterType() {
+        return "ORDER_REJECTED";
+    }
+
     public List<Violation> violations() {
         return violations;
     }

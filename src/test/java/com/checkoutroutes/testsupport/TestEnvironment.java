@@ -34,6 +34,8 @@ public class TestEnvironment implements EnvironmentPostProcessor, Ordered {
         props.put("checkout.antom.retry.initial-backoff", "50ms");
         props.put("checkout.orders.infrastructure-retry-delay", "200");
         props.put("checkout.outbox.poll-interval", "200");
+        // the janitor looks every second; tests move attempts into its reach by their own clock or schedule
+        props.put("checkout.janitor.cron", "0/1 * * * * ?");
         env.getPropertySources().addFirst(new MapPropertySource("checkoutTestEnvironment", props));
     }
 

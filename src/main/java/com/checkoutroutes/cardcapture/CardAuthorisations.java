@@ -1,0 +1,179 @@
+package com.checkoutroutes.cardcapture;
+
+import com.alipay.global.api.model.ResultStatusType;
+import com.alipay.global.api.model.ams.Amount;
+import com.alipay.global.api.request.ams.pay.AlipayCaptureRequest;
+import com.alipay.global.api.request.ams.pay.AlipayPayCancelRequest;
+import com.alipay.global.api.response.ams.pay.AlipayCaptureResponse;
+import com.alipay.global.api.response.ams.pay.AlipayPayCancelResponse;
+import com.checkoutroutes.gateway.AntomGateway;
+import com.checkoutroutes.gateway.CallOutcome;
+import com.checkoutroutes.ledger.PaymentAttempt;
+import com.checkoutroutes.ledger.PaymentEvents;
+import com.checkoutroutes.ledger.PaymentLedger;
+import com.checkoutroutes.ledger.PaymentState;
+import com.checkoutroutes.ledger.Transition;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.stereotype.Component;
+
+/**
+ * Card authorisations driven by the order system: capture on shipment (one full-amount capture, its
+ * captureRequestId stored before Antom is called) and cancel on cancellation or risk. Events that do not fit the
+ * payment's state are refused before anything reaches Antom.
+ */
+@Component
+public class CardAuthorisations {
+
+    private final PaymentLedger ledger;
+    private final AntomGateway gateway;
+    private final PaymentEvents events;
+    private final Clock clock;
+
+    public CardAuthorisations(PaymentLedger ledger, AntomGateway gateway, PaymentEvents events, Clock clock) {
+        this.ledger = ledger;
+        this.gateway = gateway;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    /** Captures the order's authorised card payment; a repeated event captures once. */
+    public PaymentState capture(OrderEvent event) {
+        List<PaymentAttempt> attempts = attemptsOf(event.orderId());
+        PaymentAttempt paid = attempts.stream().filter(a -> a.state().isPaid()).findFirst().orElse(null);
+        if (paid == null) {
+            boolean cancelled = attempts.stream().anyMatch(a -> a.state() == PaymentState.CANCELLED);
+            throw new RefusedOrderEventException(cancelled ? "CAPTURE_AFTER_CANCEL" : "NOT_PAID",
+                    "order " + event.orderId() + " has no authorised payment to capture");
+        }
+        if (!paid.isCard()) {
+            throw new RefusedOrderEventException("NOT_A_CARD_PAYMENT",
+                    "only card authorisations are captured; " + paid.paymentMethodType() + " is paid in full");
+        }
+        if (!"MANUAL".equals(paid.captureMode())) {
+            throw new RefusedOrderEventException("AUTOMATIC_CAPTURE",
+                    "the payment uses automatic capture: Antom captures it itself");
+        }
+        return switch (paid.state()) {
+            case CAPTURED -> PaymentState.CAPTURED;
+            case AUTHORISED, CAPTURE_FAILED -> requestCapture(paid, event);
+            case CAPTURE_REQUESTED -> sendCapture(paid);
+            default -> throw new RefusedOrderEventException("NOT_CAPTURABLE", "payment is " + paid.state());
+        };
+    }
+
+    /** Cancels the order's payments that are not captured; a captured one needs a refund instead. */
+    public int cancel(OrderEvent event) {
+        List<PaymentAttempt> attempts = attemptsOf(event.orderId());
+        if (attempts.stream().anyMatch(a -> a.state() == PaymentState.CAPTURED)) {
+            throw new RefusedOrderEventException("CANCEL_AFTER_CAPTURE",
+                    "the payment is captured: it can only be refunded");
+        }
+        if (attempts.stream().anyMatch(a -> a.state() == PaymentState.CAPTURE_REQUESTED)) {
+            throw new RefusedOrderEventException("CAPTURE_IN_PROGRESS",
+                    "a capture is in progress; cancel after its result is known");
+        }
+        int cancelled = 0;
+        for (PaymentAttempt attempt : attempts) {
+            if (attempt.state().canMoveTo(PaymentState.CANCELLED) && attempt.state() != PaymentState.CREATED) {
+                cancelled += cancelAtAntom(attempt, event.type()) ? 1 : 0;
+            }
+        }
+        return cancelled;
+    }
+
+    /** Cancels one attempt at Antom (used by the guard and the janitor as well); the attempt ends CANCELLED. */
+    public boolean cancelAtAntom(PaymentAttempt attempt, String cause) {
+        return cancelAtAntom(attempt, cause, PaymentState.CANCELLED);
+    }
+
+    /** Cancels one attempt at Antom and closes it in {@code target} (EXPIRED when the janitor closes it late). */
+    public boolean cancelAtAntom(PaymentAttempt attempt, String cause, PaymentState target) {
+        String prid = attempt.paymentRequestId();
+        ledger.note(prid, "CANCEL_REQUESTED", cause, null);
+        AlipayPayCancelRequest request = new AlipayPayCancelRequest();
+        request.setPaymentRequestId(prid);
+        request.setPaymentId(attempt.paymentId());
+        CallOutcome<AlipayPayCancelResponse> outcome = gateway.call("cancel", prid, request);
+        if (outcome instanceof CallOutcome.Answered<AlipayPayCancelResponse> answered
+                && answered.status() == ResultStatusType.S) {
+            PaymentAttempt current = ledger.find(prid).orElseThrow();
+            ledger.apply(prid, Transition.to(target, cause)
+                    .result(answered.code(), answered.message()).confirmed()
+                    .detail("cancelled at Antom " + answered.response().getCancelTime())
+                    .emit(events.stateChanged(current, current.state(), target, cause,
+                            current.paymentId(), answered.code(), answered.message())));
+            return true;
+        }
+        if (target == PaymentState.EXPIRED && outcome instanceof CallOutcome.Answered<?> closed
+                && "ORDER_IS_CLOSED".equals(closed.code())) {
+            // Antom had already closed it: nothing can be paid any more
+            PaymentAttempt current = ledger.find(prid).orElseThrow();
+            ledger.apply(prid, Transition.to(target, cause).result(closed.code(), closed.message()).confirmed()
+                    .emit(events.stateChanged(current, current.state(), target, cause, current.paymentId(),
+                            closed.code(), closed.message())));
+            return true;
+        }
+        String detail = outcome instanceof CallOutcome.Answered<?> refused ? refused.code() + " " + refused.message()
+                : ((CallOutcome.Unknown<?>) outcome).reason();
+        ledger.note(prid, "CANCEL_NOT_DONE", detail, "CANCEL_NOT_DONE: " + detail);
+        return false;
+    }
+
+    /** Captures an authorised attempt on behalf of the guard job (no order event involved). */
+    public PaymentState captureForGuard(PaymentAttempt authorised) {
+        return requestCapture(authorised, new OrderEvent(null, "AUTHORISATION_GUARD", authorised.orderId(), null));
+    }
+
+    private PaymentState requestCapture(PaymentAttempt paid, OrderEvent event) {
+        String captureRequestId = "CAP" + UUID.randomUUID().toString().replace("-", "");
+        PaymentAttempt requested = ledger.apply(paid.paymentRequestId(),
+                Transition.to(PaymentState.CAPTURE_REQUESTED, event.type())
+                        .captureRequestId(captureRequestId)
+                        .detail("capture " + captureRequestId)).attempt();
+        return sendCapture(requested);
+    }
+
+    /** Sends the stored capture (again, after a crash or a U: the same captureRequestId, the same amount). */
+    private PaymentState sendCapture(PaymentAttempt attempt) {
+        AlipayCaptureRequest request = new AlipayCaptureRequest();
+        request.setCaptureRequestId(attempt.captureRequestId());
+        request.setPaymentId(attempt.paymentId());
+        Amount amount = new Amount();
+        amount.setCurrency(attempt.currency());
+        amount.setValue(String.valueOf(attempt.amountValue()));
+        request.setCaptureAmount(amount);
+        request.setIsLastCapture(Boolean.TRUE);
+        String prid = attempt.paymentRequestId();
+        CallOutcome<AlipayCaptureResponse> outcome = gateway.call("capture", attempt.captureRequestId(), request);
+        if (outcome instanceof CallOutcome.Answered<AlipayCaptureResponse> answered
+                && answered.status() != ResultStatusType.U) {
+            PaymentState target = answered.status() == ResultStatusType.S ? PaymentState.CAPTURED
+                    : PaymentState.CAPTURE_FAILED;
+            String cause = target == PaymentState.CAPTURED ? "CAPTURED" : "CAPTURE_FAILED";
+            ledger.apply(prid, Transition.to(target, cause)
+                    .captureId(answered.response().getCaptureId())
+                    .result(answered.code(), answered.message()).confirmed()
+                    .detail(answered.code() + " " + answered.message())
+                    .emit(events.stateChanged(attempt, attempt.state(), target, cause, attempt.paymentId(),
+                            answered.code(), answered.message())));
+            return target;
+        }
+        // unknown: Antom's notifyCapture or the janitor's inquiry will tell
+        String reason = outcome instanceof CallOutcome.Unknown<?> unknown ? unknown.reason()
+                : ((CallOutcome.Answered<?>) outcome).code();
+        ledger.note(prid, "CAPTURE_RESULT_UNKNOWN", reason, null);
+        ledger.scheduleCheck(prid, OffsetDateTime.now(clock), false);
+        return PaymentState.CAPTURE_REQUESTED;
+    }
+
+    private List<PaymentAttempt> attemptsOf(String orderId) {
+        List<PaymentAttempt> attempts = ledger.attemptsOf(orderId);
+        if (attempts.isEmpty()) {
+            throw new RefusedOrderEventException("UNKNOWN_ORDER", "no payment for order " + orderId);
+        }
+        return attempts;
+    }
+}

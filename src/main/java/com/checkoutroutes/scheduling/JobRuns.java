@@ -1,0 +1,91 @@
+package com.checkoutroutes.scheduling;
+
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Date;
+import java.util.List;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.stereotype.Component;
+
+/**
+ * Every run of a scheduled job, with what it looked at and what it changed. A run claims its scheduled fire time
+ * first: the clustered Quartz store fires each time on one instance, and the claim makes sure of it.
+ */
+@Component
+public class JobRuns {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobRuns.class);
+    static final String RUN_ID = "checkoutJobRunId";
+    private static final String INSTANCE = ManagementFactory.getRuntimeMXBean().getName();
+
+    private final JdbcTemplate jdbc;
+    private final Clock clock;
+
+    public JobRuns(JdbcTemplate jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    /** What a job did, for its run record. */
+    public record Report(int lookedAt, int changed, String detail) {
+    }
+
+    public record Run(String job, String instance, OffsetDateTime scheduledFireTime, OffsetDateTime startedAt,
+            OffsetDateTime finishedAt, int lookedAt, int changed, String detail) {
+    }
+
+    /** True if this instance may run the job for this fire time (false: another instance already has). */
+    public boolean claim(Exchange exchange) {
+        String job = exchange.getFromRouteId();
+        Date scheduled = exchange.getIn().getHeader("scheduledFireTime", Date.class);
+        OffsetDateTime fireTime = scheduled == null ? null : scheduled.toInstant().atOffset(ZoneOffset.UTC);
+        GeneratedKeyHolder key = new GeneratedKeyHolder();
+        try {
+            jdbc.update(c -> {
+                var statement = c.prepareStatement("INSERT INTO job_run (job, instance, scheduled_fire_time, "
+                        + "started_at) VALUES (?, ?, ?, ?)", new String[] {"id"});
+                statement.setString(1, job);
+                statement.setString(2, INSTANCE);
+                statement.setObject(3, fireTime);
+                statement.setObject(4, OffsetDateTime.now(clock));
+                return statement;
+            }, key);
+        } catch (DuplicateKeyException e) {
+            LOG.info("job {} for {} already ran on another instance", job, fireTime);
+            return false;
+        }
+        exchange.setProperty(RUN_ID, key.getKey().longValue());
+        return true;
+    }
+
+    public void finish(Exchange exchange) {
+        Long id = exchange.getProperty(RUN_ID, Long.class);
+        Report report = exchange.getIn().getBody(Report.class);
+        if (id == null || report == null) {
+            return;
+        }
+        jdbc.update("UPDATE job_run SET finished_at = ?, looked_at = ?, changed = ?, detail = ? WHERE id = ?",
+                OffsetDateTime.now(clock), report.lookedAt(), report.changed(), truncate(report.detail()), id);
+        LOG.info("job {} looked at {} and changed {}: {}", exchange.getFromRouteId(), report.lookedAt(),
+                report.changed(), report.detail());
+    }
+
+    public List<Run> runs(String job) {
+        return jdbc.query("SELECT job, instance, scheduled_fire_time, started_at, finished_at, looked_at, changed, "
+                        + "detail FROM job_run WHERE job = ? ORDER BY id",
+                (rs, i) -> new Run(rs.getString(1), rs.getString(2), rs.getObject(3, OffsetDateTime.class),
+                        rs.getObject(4, OffsetDateTime.class), rs.getObject(5, OffsetDateTime.class), rs.getInt(6),
+                        rs.getInt(7), rs.getString(8)), job);
+    }
+
+    private static String truncate(String value) {
+        return value == null || value.length() <= 4000 ? value : value.substring(0, 4000);
+    }
+}
