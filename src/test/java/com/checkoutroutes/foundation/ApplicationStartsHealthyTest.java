@@ -12,11 +12,10 @@ import org.apache.camel.ServiceStatus;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.context.SpringBootTest;
+import com.checkoutroutes.testsupport.FlowTestSupport;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT)
-class ApplicationStartsHealthyTest {
+class ApplicationStartsHealthyTest extends FlowTestSupport {
 
     @Autowired
     CamelContext camel;

@@ -17,12 +17,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
 
 /**
  * The whole application against the real broker, PostgreSQL and the in-process Antom sandbox. Tests talk to it
  * only as the order system, the channels and Antom would: Kafka topics, HTTP and the sandbox.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT)
+@Import(TestClockConfiguration.class)
 public abstract class FlowTestSupport {
 
     private static TopicWatcher watcher;
@@ -35,6 +37,8 @@ public abstract class FlowTestSupport {
     protected ObjectMapper json;
     @Autowired
     protected CrashPoints crashPoints;
+    @Autowired
+    protected MutableClock clock;
     @Value("${checkout.topics.orders}")
     protected String ordersTopic;
     @Value("${checkout.topics.dead-letter}")
@@ -56,6 +60,7 @@ public abstract class FlowTestSupport {
         sandbox.clearFaults();
         sandbox.clearScripts();
         crashPoints.disarm();
+        clock.reset();
     }
 
     protected static String newOrderId() {

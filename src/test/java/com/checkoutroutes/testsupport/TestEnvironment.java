@@ -36,6 +36,12 @@ public class TestEnvironment implements EnvironmentPostProcessor, Ordered {
         props.put("checkout.outbox.poll-interval", "200");
         // the janitor looks every second; tests move attempts into its reach by their own clock or schedule
         props.put("checkout.janitor.cron", "0/1 * * * * ?");
+        props.put("checkout.janitor.first-check.pending", "2s");
+        props.put("checkout.janitor.first-check.unknown", "1s");
+        props.put("checkout.janitor.first-check.requested", "1s");
+        props.put("checkout.janitor.first-check.capture-requested", "1s");
+        props.put("checkout.janitor.check-delays", "1s");
+        props.put("spring.quartz.startup-delay", "1s");
         env.getPropertySources().addFirst(new MapPropertySource("checkoutTestEnvironment", props));
     }
 

@@ -1,0 +1,189 @@
+package com.checkoutroutes.cardcapture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.checkoutroutes.cardcapture.AuthorisationGuard.Policy;
+import com.checkoutroutes.ledger.PaymentAttempt;
+import com.checkoutroutes.ledger.PaymentLedger.StateChange;
+import com.checkoutroutes.ledger.PaymentState;
+import com.checkoutroutes.sandbox.FaultRule;
+import com.checkoutroutes.sandbox.FaultType;
+import com.checkoutroutes.testsupport.FlowTestSupport;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** Card authorisations: captured on shipment, cancelled on cancellation, guarded near Antom's 7-day limit. */
+class CardFlowsTest extends FlowTestSupport {
+
+    @Value("${checkout.topics.order-events}")
+    String orderEventsTopic;
+    @Autowired
+    AuthorisationGuard guard;
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Test
+    void authorisedThenShippedIsCaptured() {
+        PaymentAttempt auth = authorisedCard();
+        orderEvent(auth.orderId(), "ORDER_SHIPPED");
+
+        PaymentAttempt captured = awaitState(auth, PaymentState.CAPTURED);
+        assertThat(captured.captureRequestId()).isNotBlank();
+        assertThat(captured.captureId()).isNotBlank();
+        assertThat(sandbox.requests("capture", null)).filteredOn(c -> auth.paymentRequestId().equals(c.paymentRequestId())
+                || captured.captureRequestId().equals(c.paymentRequestId())).hasSize(1);
+        kafka().await(resultsTopic, r -> r.value().contains(auth.paymentRequestId())
+                && r.value().contains("\"state\":\"CAPTURED\""));
+    }
+
+    @Test
+    void authorisedThenCancelledIsCancelled() {
+        PaymentAttempt auth = authorisedCard();
+        orderEvent(auth.orderId(), "ORDER_CANCELLED");
+
+        awaitState(auth, PaymentState.CANCELLED);
+        assertThat(sandbox.requests("cancel", auth.paymentRequestId())).hasSize(1);
+        assertThat(sandbox.payment(auth.paymentRequestId()).orElseThrow().path("paymentStatus").asText())
+                .isEqualTo("CANCELLED");
+    }
+
+    @Test
+    void aCaptureWhoseAnswerIsLostIsResolvedByInquiry() {
+        PaymentAttempt auth = authorisedCard();
+        sandbox.addFault(FaultRule.of(FaultType.NOTIFY_DROP).forPaymentRequestId(auth.paymentRequestId()).withTimes(0));
+        sandbox.addFault(FaultRule.of(FaultType.TIMEOUT).forApi("capture").withDelayMs(1500).withTimes(0));
+        orderEvent(auth.orderId(), "ORDER_SHIPPED");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> ledger.history(auth.paymentRequestId()).stream()
+                .anyMatch(c -> c.cause().equals("CAPTURE_RESULT_UNKNOWN")));
+        sandbox.clearFaults();
+        awaitState(auth, PaymentState.CAPTURED);
+        assertThat(ledger.history(auth.paymentRequestId()))
+                .filteredOn(c -> c.from() == PaymentState.CAPTURE_REQUESTED && c.to() == PaymentState.CAPTURED)
+                .extracting(StateChange::cause).containsExactly("INQUIRY");
+    }
+
+    @Test
+    void aDuplicateShippedEventCapturesOnce() {
+        PaymentAttempt auth = authorisedCard();
+        orderEvent(auth.orderId(), "ORDER_SHIPPED");
+        orderEvent(auth.orderId(), "ORDER_SHIPPED");
+        PaymentAttempt captured = awaitState(auth, PaymentState.CAPTURED);
+        processedUpTo(auth.orderId());
+
+        assertThat(sandbox.requests("capture", null)).filteredOn(c -> auth.paymentRequestId().equals(c.paymentRequestId())
+                || captured.captureRequestId().equals(c.paymentRequestId())).hasSize(1);
+        assertThat(ledger.history(auth.paymentRequestId())).filteredOn(c -> c.to() == PaymentState.CAPTURE_REQUESTED)
+                .hasSize(1);
+    }
+
+    @Test
+    void wrongStateEventsAreRefusedAndNothingReachesAntom() {
+        PaymentAttempt cancelled = authorisedCard();
+        orderEvent(cancelled.orderId(), "ORDER_CANCELLED");
+        awaitState(cancelled, PaymentState.CANCELLED);
+        PaymentAttempt captured = authorisedCard();
+        orderEvent(captured.orderId(), "ORDER_SHIPPED");
+        awaitState(captured, PaymentState.CAPTURED);
+        String apmOrder = newOrderId();
+        publish(order(apmOrder));
+        awaitChannelMessage("WEB", apmOrder);
+        int captures = sandbox.requests("capture", null).size();
+        int cancels = sandbox.requests("cancel", null).size();
+
+        orderEvent(cancelled.orderId(), "ORDER_SHIPPED");
+        orderEvent(captured.orderId(), "ORDER_CANCELLED");
+        orderEvent(apmOrder, "ORDER_SHIPPED");
+
+        assertThat(refusal(cancelled.orderId())).isEqualTo("CAPTURE_AFTER_CANCEL");
+        assertThat(refusal(captured.orderId())).isEqualTo("CANCEL_AFTER_CAPTURE");
+        assertThat(refusal(apmOrder)).isEqualTo("NOT_PAID");
+        assertThat(sandbox.requests("capture", null)).hasSize(captures);
+        assertThat(sandbox.requests("cancel", null)).hasSize(cancels);
+        assertThat(ledger.find(captured.paymentRequestId()).orElseThrow().state()).isEqualTo(PaymentState.CAPTURED);
+    }
+
+    @Test
+    void aCardPaymentOfAnApmIsRefusedAsNotACard() {
+        String orderId = newOrderId();
+        Map<String, Object> order = order(orderId);
+        order.put("amount", Map.of("currency", "USD", "value", "20061")); // the sandbox buyer pays at once
+        publish(order);
+        PaymentAttempt attempt = await().atMost(Duration.ofSeconds(20))
+                .until(() -> onlyAttempt(orderId), a -> a.state() == PaymentState.SUCCEEDED);
+        orderEvent(orderId, "ORDER_SHIPPED");
+        assertThat(refusal(orderId)).isEqualTo("NOT_A_CARD_PAYMENT");
+        assertThat(ledger.find(attempt.paymentRequestId()).orElseThrow().state()).isEqualTo(PaymentState.SUCCEEDED);
+    }
+
+    @Test
+    void theGuardAppliesEachPolicyToAuthorisationsPastTheThreshold() {
+        PaymentAttempt toAlert = aged(authorisedCard());
+        guard.run(Policy.ALERT);
+        PaymentAttempt alerted = ledger.find(toAlert.paymentRequestId()).orElseThrow();
+        assertThat(alerted.state()).isEqualTo(PaymentState.AUTHORISED);
+        assertThat(alerted.flagReason()).startsWith("AUTHORISATION_EXPIRING");
+        cancelQuietly(alerted);
+
+        PaymentAttempt toCapture = aged(authorisedCard());
+        assertThat(guard.run(Policy.CAPTURE).changed()).isEqualTo(1);
+        assertThat(ledger.find(toCapture.paymentRequestId()).orElseThrow().state()).isEqualTo(PaymentState.CAPTURED);
+
+        PaymentAttempt toCancel = aged(authorisedCard());
+        assertThat(guard.run(Policy.CANCEL).changed()).isEqualTo(1);
+        assertThat(ledger.find(toCancel.paymentRequestId()).orElseThrow().state()).isEqualTo(PaymentState.CANCELLED);
+
+        PaymentAttempt young = authorisedCard();
+        assertThat(guard.run(Policy.CANCEL).lookedAt()).isZero();
+        assertThat(ledger.find(young.paymentRequestId()).orElseThrow().state()).isEqualTo(PaymentState.AUTHORISED);
+    }
+
+    private void cancelQuietly(PaymentAttempt attempt) {
+        orderEvent(attempt.orderId(), "ORDER_CANCELLED");
+        awaitState(attempt, PaymentState.CANCELLED);
+    }
+
+    /** Ages an authorisation past the guard's threshold, as 6 days of waiting would. */
+    private PaymentAttempt aged(PaymentAttempt attempt) {
+        jdbc.update("UPDATE payment_attempt SET paid_at = paid_at - INTERVAL '7' DAY WHERE payment_request_id = ?",
+                attempt.paymentRequestId());
+        return attempt;
+    }
+
+    private PaymentAttempt authorisedCard() {
+        String orderId = newOrderId();
+        Map<String, Object> order = order(orderId);
+        order.put("paymentMethodType", "CARD");
+        order.put("captureMode", "MANUAL");
+        publish(order);
+        return await().atMost(Duration.ofSeconds(20))
+                .until(() -> onlyAttempt(orderId), a -> a.state() == PaymentState.AUTHORISED);
+    }
+
+    private PaymentAttempt awaitState(PaymentAttempt attempt, PaymentState state) {
+        return await().atMost(Duration.ofSeconds(30))
+                .until(() -> ledger.find(attempt.paymentRequestId()).orElseThrow(), a -> a.state() == state);
+    }
+
+    private void orderEvent(String orderId, String type) {
+        kafka().publish(orderEventsTopic, orderId,
+                "{\"eventId\":\"" + java.util.UUID.randomUUID() + "\",\"type\":\"" + type + "\",\"orderId\":\"" + orderId + "\"}");
+    }
+
+    private String refusal(String orderId) {
+        JsonNode letter = read(kafka().await(deadLetterTopic, r -> r.value().contains("ORDER_EVENT_REFUSED")
+                && orderId.equals(r.key())).value());
+        return letter.path("reason").path("code").asText();
+    }
+
+    private void processedUpTo(String orderId) {
+        kafka().publish(orderEventsTopic, orderId, "{\"type\":\"NOT_AN_EVENT\",\"orderId\":\"" + orderId + "\"}");
+        kafka().await(deadLetterTopic, r -> orderId.equals(r.key()) && r.value().contains("UNKNOWN_EVENT_TYPE"));
+    }
+}
