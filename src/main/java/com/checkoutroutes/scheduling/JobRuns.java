@@ -1,5 +1,6 @@
 package com.checkoutroutes.scheduling;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -27,10 +28,12 @@ public class JobRuns {
 
     private final JdbcTemplate jdbc;
     private final Clock clock;
+    private final MeterRegistry meters;
 
-    public JobRuns(JdbcTemplate jdbc, Clock clock) {
+    public JobRuns(JdbcTemplate jdbc, Clock clock, MeterRegistry meters) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.meters = meters;
     }
 
     /** What a job did, for its run record. */
@@ -58,7 +61,9 @@ public class JobRuns {
                 return statement;
             }, key);
         } catch (DuplicateKeyException e) {
-            LOG.info("job {} for {} already ran on another instance", job, fireTime);
+            // the clustered store should never let this happen; counted so that it is seen if it does
+            meters.counter("checkout.jobs.duplicate.fires", "job", job).increment();
+            LOG.warn("job {} for {} already ran on another instance", job, fireTime);
             return false;
         }
         exchange.setProperty(RUN_ID, key.getKey().longValue());
@@ -71,6 +76,7 @@ public class JobRuns {
         if (id == null || report == null) {
             return;
         }
+        meters.counter("checkout.jobs.runs", "job", exchange.getFromRouteId()).increment();
         jdbc.update("UPDATE job_run SET finished_at = ?, looked_at = ?, changed = ?, detail = ? WHERE id = ?",
                 OffsetDateTime.now(clock), report.lookedAt(), report.changed(), truncate(report.detail()), id);
         LOG.info("job {} looked at {} and changed {}: {}", exchange.getFromRouteId(), report.lookedAt(),

@@ -1,0 +1,93 @@
+package com.checkoutroutes.reconciliation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.checkoutroutes.ledger.PaymentAttempt;
+import com.checkoutroutes.ledger.PaymentLedger.StateChange;
+import com.checkoutroutes.ledger.PaymentState;
+import com.checkoutroutes.sandbox.FaultRule;
+import com.checkoutroutes.sandbox.FaultType;
+import com.checkoutroutes.sandbox.OutcomeScript.Outcome;
+import com.checkoutroutes.scheduling.JobRuns;
+import com.checkoutroutes.testsupport.FlowTestSupport;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/** The janitor resolves what notifications did not, and closes what the buyer abandoned. */
+class JanitorTest extends FlowTestSupport {
+
+    @Autowired
+    JobRuns jobRuns;
+
+    @Test
+    void aPaymentWhoseNotificationNeverComesIsResolvedByInquiry() {
+        PaymentAttempt attempt = pending();
+        sandbox.addFault(FaultRule.of(FaultType.NOTIFY_DROP).forPaymentRequestId(attempt.paymentRequestId())
+                .withTimes(0));
+        sandbox.buyerAction(attempt.paymentId(), Outcome.PAY);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> state(attempt) == PaymentState.SUCCEEDED);
+        assertThat(sandbox.notifications(attempt.paymentRequestId()))
+                .allSatisfy(n -> assertThat(n.acknowledged()).isFalse());
+        assertThat(ledger.history(attempt.paymentRequestId())).filteredOn(c -> c.to() == PaymentState.SUCCEEDED)
+                .extracting(StateChange::cause).containsExactly("INQUIRY");
+        assertThat(sandbox.requests("inquiryPayment", attempt.paymentRequestId())).isNotEmpty();
+        kafka().await(resultsTopic, r -> r.value().contains(attempt.paymentRequestId())
+                && r.value().contains("\"state\":\"SUCCEEDED\""));
+        assertThat(jobRuns.runs("janitor")).anySatisfy(run -> {
+            assertThat(run.changed()).isPositive();
+            assertThat(run.detail()).contains(attempt.paymentRequestId());
+        });
+    }
+
+    @Test
+    void anAbandonedPaymentIsCancelledAtAntomAfterExpiryAndTheOrderIsTold() {
+        PaymentAttempt attempt = pending();
+        // 14 minutes of Antom's expiry and the grace period pass on our clock; the sandbox still waits for the buyer
+        clock.advance(Duration.ofMinutes(17));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> state(attempt) == PaymentState.EXPIRED);
+        assertThat(sandbox.requests("cancel", attempt.paymentRequestId())).hasSize(1);
+        assertThat(sandbox.payment(attempt.paymentRequestId()).orElseThrow().path("paymentStatus").asText())
+                .isEqualTo("CANCELLED");
+        assertThat(ledger.history(attempt.paymentRequestId())).extracting(StateChange::cause)
+                .contains("EXPIRED_CANCELLED");
+        kafka().await(resultsTopic, r -> r.value().contains(attempt.paymentRequestId())
+                && r.value().contains("\"state\":\"EXPIRED\""));
+
+        // a buyer who comes back now cannot pay unseen
+        assertThat(sandbox.buyerAction(attempt.paymentId(), Outcome.PAY).map(Enum::name).orElse("REFUSED"))
+                .isNotEqualTo("SUCCESS");
+    }
+
+    @Test
+    void anUnknownPaymentIsResolvedOnceAntomAnswersAgain() {
+        sandbox.addFault(FaultRule.of(FaultType.HTTP_5XX).forApi("pay").withTimes(0));
+        String orderId = newOrderId();
+        java.util.Map<String, Object> order = order(orderId);
+        order.put("amount", java.util.Map.of("currency", "USD", "value", "30061")); // the buyer pays at once
+        publish(order);
+        PaymentAttempt unknown = await().atMost(Duration.ofSeconds(20))
+                .until(() -> onlyAttempt(orderId), a -> a.state() == PaymentState.UNKNOWN);
+        sandbox.clearFaults();
+
+        // Antom never received the pay: the janitor finds ORDER_NOT_EXIST and, once the expiry passed, closes it
+        clock.advance(Duration.ofMinutes(17));
+        await().atMost(Duration.ofSeconds(30)).until(() -> state(unknown) == PaymentState.EXPIRED);
+        assertThat(ledger.history(unknown.paymentRequestId())).extracting(StateChange::cause)
+                .contains("NOT_FOUND_AT_ANTOM");
+    }
+
+    private PaymentAttempt pending() {
+        String orderId = newOrderId();
+        publish(order(orderId));
+        awaitChannelMessage("WEB", orderId);
+        return await().until(() -> onlyAttempt(orderId), a -> a.state() == PaymentState.PENDING);
+    }
+
+    private PaymentState state(PaymentAttempt attempt) {
+        return ledger.find(attempt.paymentRequestId()).orElseThrow().state();
+    }
+}
