@@ -168,9 +168,28 @@ public class Janitor {
         return target;
     }
 
+    /** Only attempts still waiting for the buyer or for Antom expire; a paid one never does. */
     private boolean expired(PaymentAttempt attempt, OffsetDateTime now) {
-        return attempt.expiresAt() != null && now.isAfter(attempt.expiresAt().plus(settings.expiryGrace()))
-                && attempt.state() != PaymentState.CAPTURE_REQUESTED;
+        return attempt.state().isOpen() && attempt.expiresAt() != null
+                && now.isAfter(attempt.expiresAt().plus(settings.expiryGrace()));
+    }
+
+    /**
+     * Confirms an attempt's result with Antom now (the docs' "before shipping" check) and applies what Antom says.
+     * False when Antom could not be asked.
+     */
+    public boolean confirm(PaymentAttempt attempt) {
+        AlipayPayQueryRequest request = new AlipayPayQueryRequest();
+        request.setPaymentRequestId(attempt.paymentRequestId());
+        request.setPaymentId(attempt.paymentId());
+        CallOutcome<AlipayPayQueryResponse> outcome = gateway.call("inquiryPayment", attempt.paymentRequestId(),
+                request);
+        if (outcome instanceof CallOutcome.Answered<AlipayPayQueryResponse> answered
+                && answered.status() == ResultStatusType.S && answered.response().getPaymentStatus() != null) {
+            apply(attempt, answered.response());
+            return true;
+        }
+        return false;
     }
 
     private Duration firstCheck(PaymentState state) {

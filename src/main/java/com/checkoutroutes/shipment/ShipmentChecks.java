@@ -1,0 +1,126 @@
+package com.checkoutroutes.shipment;
+
+import com.checkoutroutes.gateway.AntomTime;
+import com.checkoutroutes.ledger.PaymentAttempt;
+import com.checkoutroutes.ledger.PaymentLedger;
+import com.checkoutroutes.ledger.PaymentState;
+import com.checkoutroutes.orderintake.DeadLetters;
+import com.checkoutroutes.orderintake.RejectedOrderException;
+import com.checkoutroutes.reconciliation.Janitor;
+import com.checkoutroutes.shipment.ShipmentDecision.Reason;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.camel.Exchange;
+import org.apache.camel.Header;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * Pre-shipment checks: no order ships unless exactly one payment for it succeeded (and, for cards, was captured)
+ * at the amount ordered, nothing flagged it, and Antom confirmed the result recently (the docs' "before shipping"
+ * inquiry, skipped when a confirmation is fresh).
+ */
+@Component
+public class ShipmentChecks {
+
+    private final PaymentLedger ledger;
+    private final Janitor janitor;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final MeterRegistry meters;
+    private final Duration freshness;
+
+    public ShipmentChecks(PaymentLedger ledger, Janitor janitor, ObjectMapper json, Clock clock, MeterRegistry meters,
+            @Value("${checkout.shipment.confirmation-freshness}") Duration freshness) {
+        this.ledger = ledger;
+        this.janitor = janitor;
+        this.json = json;
+        this.clock = clock;
+        this.meters = meters;
+        this.freshness = freshness;
+    }
+
+    /** A request from the shipment-checks topic: {"orderId": "...", "requestId": "..."}. */
+    public String answer(Exchange exchange) throws Exception {
+        byte[] raw = exchange.getIn().getBody(byte[].class);
+        exchange.setProperty(DeadLetters.RAW_ORDER, raw);
+        JsonNode request;
+        try {
+            request = json.readTree(raw);
+        } catch (Exception e) {
+            throw new RejectedOrderException("BAD_JSON", null, "a shipment check is a JSON object with an orderId");
+        }
+        String orderId = request == null ? null : request.path("orderId").asText(null);
+        if (orderId == null || orderId.isBlank()) {
+            throw new RejectedOrderException("MISSING_FIELD", "$.orderId", "orderId is required");
+        }
+        exchange.getIn().setHeader("CamelKafkaKey", orderId);
+        return json.writeValueAsString(decide(orderId, request.path("requestId").asText(null)));
+    }
+
+    /** The HTTP variant: the order id comes from the path. */
+    public String answerFor(@Header("orderId") String orderId) throws Exception {
+        return json.writeValueAsString(decide(orderId, null));
+    }
+
+    public ShipmentDecision decide(String orderId, String requestId) {
+        ShipmentDecision decision = evaluate(orderId, requestId, true);
+        meters.counter("checkout.shipment.decisions", "decision", decision.decision()).increment();
+        return decision;
+    }
+
+    private ShipmentDecision evaluate(String orderId, String requestId, boolean mayConfirm) {
+        List<PaymentAttempt> attempts = ledger.attemptsOf(orderId);
+        List<Reason> reasons = new ArrayList<>();
+        List<PaymentAttempt> paid = attempts.stream().filter(a -> a.state().isPaid()).toList();
+        if (paid.isEmpty()) {
+            boolean unknown = attempts.stream().anyMatch(a -> a.state() == PaymentState.UNKNOWN
+                    || a.state() == PaymentState.REQUESTED);
+            reasons.add(unknown ? new Reason("PAYMENT_UNKNOWN", null, "a payment's result is not known yet")
+                    : new Reason("NOT_PAID", null, attempts.isEmpty() ? "no payment for this order"
+                            : "no payment succeeded"));
+        }
+        if (paid.size() > 1) {
+            reasons.add(new Reason("MULTIPLE_PAYMENTS", null, paid.size() + " payments succeeded"));
+        }
+        for (PaymentAttempt attempt : paid) {
+            if (attempt.flagged()) {
+                reasons.add(flagReason(attempt));
+            }
+            if (attempt.isCard() && attempt.state() != PaymentState.CAPTURED) {
+                reasons.add(new Reason("CARD_NOT_CAPTURED", attempt.paymentRequestId(), attempt.state().name()));
+            }
+        }
+        PaymentAttempt payment = paid.size() == 1 ? paid.get(0) : null;
+        if (reasons.isEmpty() && !freshlyConfirmed(payment)) {
+            if (mayConfirm && janitor.confirm(payment)) {
+                ledger.confirm(payment.paymentRequestId());
+                return evaluate(orderId, requestId, false);
+            }
+            reasons.add(new Reason("NOT_CONFIRMED", payment.paymentRequestId(),
+                    "Antom could not confirm the payment now"));
+        }
+        return new ShipmentDecision("SHIPMENT_DECISION", orderId, requestId,
+                reasons.isEmpty() ? ShipmentDecision.SHIP : ShipmentDecision.HOLD, reasons,
+                payment == null ? null : payment.paymentRequestId(), payment == null ? null : payment.paymentId(),
+                AntomTime.format(OffsetDateTime.now(clock)));
+    }
+
+    private boolean freshlyConfirmed(PaymentAttempt attempt) {
+        return attempt.confirmedAt() != null
+                && attempt.confirmedAt().isAfter(OffsetDateTime.now(clock).minus(freshness));
+    }
+
+    private static Reason flagReason(PaymentAttempt attempt) {
+        String flag = attempt.flagReason() == null ? "" : attempt.flagReason();
+        String code = flag.startsWith("AMOUNT_MISMATCH") ? "AMOUNT_MISMATCH"
+                : flag.startsWith("RECONCILIATION") ? "FLAGGED_BY_RECONCILIATION" : "FLAGGED";
+        return new Reason(code, attempt.paymentRequestId(), flag);
+    }
+}

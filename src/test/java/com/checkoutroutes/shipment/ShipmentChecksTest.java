@@ -1,0 +1,157 @@
+package com.checkoutroutes.shipment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.checkoutroutes.ledger.PaymentAttempt;
+import com.checkoutroutes.ledger.PaymentState;
+import com.checkoutroutes.sandbox.FaultRule;
+import com.checkoutroutes.sandbox.FaultType;
+import com.checkoutroutes.sandbox.OutcomeScript.Outcome;
+import com.checkoutroutes.testsupport.AntomNotifier;
+import com.checkoutroutes.testsupport.FlowTestSupport;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Value;
+
+/** "Can order X ship?": each HOLD reason comes from a real scenario, and SHIP only when everything holds. */
+class ShipmentChecksTest extends FlowTestSupport {
+
+    @Value("${server.port}")
+    int port;
+    @Value("${checkout.topics.shipment-checks}")
+    String checksTopic;
+    @Value("${checkout.topics.shipment-decisions}")
+    String decisionsTopic;
+    @Value("${checkout.topics.order-events}")
+    String orderEventsTopic;
+    @Value("${checkout.notifications.path}")
+    String notifyPath;
+    @Value("${checkout.antom.client-id}")
+    String clientId;
+
+    @Test
+    void aPaidOrderShipsOverKafkaAndAFreshConfirmationSkipsTheInquiry() {
+        PaymentAttempt paid = paidWallet();
+        int inquiries = sandbox.requests("inquiryPayment", paid.paymentRequestId()).size();
+        kafka().publish(checksTopic, paid.orderId(), "{\"orderId\":\"" + paid.orderId() + "\",\"requestId\":\"r-1\"}");
+
+        JsonNode decision = read(kafka().await(decisionsTopic, r -> paid.orderId().equals(r.key())).value());
+        assertThat(decision.path("decision").asText()).isEqualTo("SHIP");
+        assertThat(decision.path("requestId").asText()).isEqualTo("r-1");
+        assertThat(decision.path("paymentRequestId").asText()).isEqualTo(paid.paymentRequestId());
+        assertThat(sandbox.requests("inquiryPayment", paid.paymentRequestId())).hasSize(inquiries);
+    }
+
+    @Test
+    void aStaleConfirmationIsCheckedWithAntomBeforeShipping() {
+        PaymentAttempt paid = paidWallet();
+        clock.advance(Duration.ofMinutes(10));
+        int inquiries = sandbox.requests("inquiryPayment", paid.paymentRequestId()).size();
+
+        assertThat(httpDecision(paid.orderId()).path("decision").asText()).isEqualTo("SHIP");
+        assertThat(sandbox.requests("inquiryPayment", paid.paymentRequestId())).hasSize(inquiries + 1);
+    }
+
+    @Test
+    void notPaidIsHeld() {
+        String orderId = newOrderId();
+        publish(order(orderId));
+        awaitChannelMessage("WEB", orderId);
+        assertHold(orderId, "NOT_PAID");
+        assertHold("no-such-order", "NOT_PAID");
+    }
+
+    @Test
+    void anUnknownPaymentIsHeld() {
+        sandbox.addFault(FaultRule.of(FaultType.HTTP_5XX).forApi("pay").withTimes(0));
+        String orderId = newOrderId();
+        publish(order(orderId));
+        await().atMost(Duration.ofSeconds(20)).until(() -> onlyAttempt(orderId).state() == PaymentState.UNKNOWN);
+        assertHold(orderId, "PAYMENT_UNKNOWN");
+    }
+
+    @Test
+    void anAmountMismatchIsHeld() {
+        PaymentAttempt pending = pendingWallet();
+        AntomNotifier antom = new AntomNotifier(port, notifyPath, clientId);
+        antom.send(AntomNotifier.paymentResult("PAYMENT_RESULT", "S", "SUCCESS", pending.paymentRequestId(),
+                pending.paymentId(), pending.currency(), pending.amountValue() + 100));
+        assertHold(pending.orderId(), "AMOUNT_MISMATCH");
+    }
+
+    @Test
+    void twoSuccessfulPaymentsAreHeld() {
+        sandbox.addFault(FaultRule.of(FaultType.UNKNOWN_EXCEPTION).forApi("cancel").withTimes(0));
+        String orderId = newOrderId();
+        publish(order(orderId));
+        awaitChannelMessage("WEB", orderId);
+        Map<String, Object> retry = order(orderId);
+        retry.put("attempt", 2);
+        publish(retry);
+        List<PaymentAttempt> attempts = await().atMost(Duration.ofSeconds(20)).until(
+                () -> ledger.attemptsOf(orderId), l -> l.size() == 2 && l.stream().allMatch(a -> a.paymentId() != null));
+        sandbox.buyerAction(attempts.get(0).paymentId(), Outcome.PAY);
+        sandbox.buyerAction(attempts.get(1).paymentId(), Outcome.PAY);
+        await().atMost(Duration.ofSeconds(20)).until(() -> ledger.attemptsOf(orderId).stream()
+                .filter(a -> a.state() == PaymentState.SUCCEEDED).count() == 2);
+
+        assertHold(orderId, "MULTIPLE_PAYMENTS");
+    }
+
+    @Test
+    void anUncapturedCardIsHeldAndShipsOnceCaptured() {
+        String orderId = newOrderId();
+        Map<String, Object> order = order(orderId);
+        order.put("paymentMethodType", "CARD");
+        order.put("captureMode", "MANUAL");
+        publish(order);
+        PaymentAttempt auth = await().atMost(Duration.ofSeconds(20))
+                .until(() -> onlyAttempt(orderId), a -> a.state() == PaymentState.AUTHORISED);
+        assertHold(orderId, "CARD_NOT_CAPTURED");
+
+        kafka().publish(orderEventsTopic, orderId, "{\"type\":\"ORDER_SHIPPED\",\"orderId\":\"" + orderId + "\"}");
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> ledger.find(auth.paymentRequestId()).orElseThrow().state() == PaymentState.CAPTURED);
+        assertThat(httpDecision(orderId).path("decision").asText()).isEqualTo("SHIP");
+    }
+
+    private void assertHold(String orderId, String reason) {
+        JsonNode decision = httpDecision(orderId);
+        assertThat(decision.path("decision").asText()).as(decision.toString()).isEqualTo("HOLD");
+        assertThat(decision.path("reasons").findValuesAsText("code")).contains(reason);
+    }
+
+    private JsonNode httpDecision(String orderId) {
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/shipment-checks/" + orderId)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+            return read(response.body());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private PaymentAttempt pendingWallet() {
+        String orderId = newOrderId();
+        publish(order(orderId));
+        awaitChannelMessage("WEB", orderId);
+        return await().until(() -> onlyAttempt(orderId), a -> a.state() == PaymentState.PENDING);
+    }
+
+    private PaymentAttempt paidWallet() {
+        PaymentAttempt pending = pendingWallet();
+        sandbox.buyerAction(pending.paymentId(), Outcome.PAY);
+        return await().atMost(Duration.ofSeconds(20)).until(
+                () -> ledger.find(pending.paymentRequestId()).orElseThrow(), a -> a.state() == PaymentState.SUCCEEDED);
+    }
+}
