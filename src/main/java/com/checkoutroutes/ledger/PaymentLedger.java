@@ -176,13 +176,14 @@ public class PaymentLedger {
     /** States whose outcome the janitor has to find out from Antom. */
     public static boolean needsChecking(PaymentState state) {
         return state == PaymentState.REQUESTED || state == PaymentState.PENDING || state == PaymentState.UNKNOWN
-                || state == PaymentState.CAPTURE_REQUESTED;
+                || state == PaymentState.CAPTURE_REQUESTED || state == PaymentState.SUCCEEDED;
     }
 
     /** Attempts whose next check is due (or never scheduled), oldest first. */
     public List<PaymentAttempt> dueForCheck(OffsetDateTime now, int limit) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM payment_attempt WHERE state IN "
+        return jdbc.query("SELECT " + COLUMNS + " FROM payment_attempt WHERE (state IN "
                         + "('REQUESTED', 'PENDING', 'UNKNOWN', 'CAPTURE_REQUESTED') "
+                        + "OR (state = 'SUCCEEDED' AND capture_mode = 'AUTOMATIC')) "
                         + "AND (next_check_at IS NULL OR next_check_at <= ?) ORDER BY updated_at LIMIT ?",
                 ROW, now, limit);
     }

@@ -25,11 +25,16 @@ public class PaymentOutcomes {
     private final PaymentLedger ledger;
     private final ChannelMessages channel;
     private final PaymentEvents events;
+    private final com.checkoutroutes.ledger.Outbox outbox;
+    private final org.springframework.transaction.support.TransactionTemplate tx;
 
-    public PaymentOutcomes(PaymentLedger ledger, ChannelMessages channel, PaymentEvents events) {
+    public PaymentOutcomes(PaymentLedger ledger, ChannelMessages channel, PaymentEvents events,
+            com.checkoutroutes.ledger.Outbox outbox, org.springframework.transaction.support.TransactionTemplate tx) {
         this.ledger = ledger;
         this.channel = channel;
         this.events = events;
+        this.outbox = outbox;
+        this.tx = tx;
     }
 
     public PaymentAttempt record(PaymentAttempt attempt, CallOutcome<? extends AlipayResponse> outcome) {
@@ -62,6 +67,40 @@ public class PaymentOutcomes {
 
     private PaymentAttempt apply(PaymentAttempt attempt, PaymentState to, String cause, String paymentId, String code,
             String message, com.checkoutroutes.ledger.OutboxMessage channelMessage, java.time.OffsetDateTime expiry) {
+        return tx.execute(status -> {
+            PaymentAttempt current = ledger.lock(attempt.paymentRequestId()).orElseThrow();
+            if (current.state() != PaymentState.REQUESTED) {
+                return lateAnswer(current, to, cause, code, message, channelMessage);
+            }
+            return transition(current, to, cause, paymentId, code, message, channelMessage, expiry);
+        });
+    }
+
+    /**
+     * Antom's notification arrived before its synchronous answer was recorded (cards are notified at once): the
+     * notification's state stands, and the channel still hears how its payment ended.
+     */
+    private PaymentAttempt lateAnswer(PaymentAttempt current, PaymentState answered, String cause, String code,
+            String message, com.checkoutroutes.ledger.OutboxMessage planned) {
+        ledger.note(current.paymentRequestId(), "LATE_ANSWER", cause + " " + code + " (would be " + answered
+                + ") after " + current.state(), null);
+        com.checkoutroutes.ledger.OutboxMessage tell;
+        if (current.state().isPaid()) {
+            tell = channel.outcome(current, Action.PAID, current.paymentId(), current.resultCode(),
+                    current.resultMessage());
+        } else if (current.state().isFinal()) {
+            tell = channel.outcome(current, Action.FAILED, current.paymentId(), current.resultCode(),
+                    current.resultMessage());
+        } else {
+            tell = planned;
+        }
+        outbox.append(tell);
+        return current;
+    }
+
+    private PaymentAttempt transition(PaymentAttempt attempt, PaymentState to, String cause, String paymentId,
+            String code, String message, com.checkoutroutes.ledger.OutboxMessage channelMessage,
+            java.time.OffsetDateTime expiry) {
         Transition change = Transition.to(to, cause)
                 .paymentId(paymentId)
                 .result(code, message)

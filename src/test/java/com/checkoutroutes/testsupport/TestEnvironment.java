@@ -42,7 +42,18 @@ public class TestEnvironment implements EnvironmentPostProcessor, Ordered {
         props.put("checkout.janitor.first-check.capture-requested", "1s");
         props.put("checkout.janitor.check-delays", "1s");
         props.put("spring.quartz.startup-delay", "1s");
+        props.put("checkout.reconciliation.report-dir", reportDirectory());
         env.getPropertySources().addFirst(new MapPropertySource("checkoutTestEnvironment", props));
+    }
+
+    private static String reportDirectory() {
+        try {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("checkout-reports");
+            dir.toFile().deleteOnExit();
+            return dir.toString();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Override

@@ -1,0 +1,242 @@
+package com.checkoutroutes.reconciliation;
+
+import com.checkoutroutes.gateway.AntomTime;
+import com.checkoutroutes.ledger.Outbox;
+import com.checkoutroutes.ledger.OutboxMessage;
+import com.checkoutroutes.ledger.PaymentAttempt;
+import com.checkoutroutes.ledger.PaymentLedger;
+import com.checkoutroutes.ledger.PaymentState;
+import com.checkoutroutes.scheduling.JobRuns.Report;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Reconciles Antom's daily transaction reports with the ledger: every file in the report directory not yet
+ * reconciled is read and matched by transactionRequestId / transactionId; the mismatches (in the file but not
+ * ours, ours but not in the file, amount or status differs) are stored, flag their attempts (held from shipment)
+ * and are published as one report event per file. A malformed file is rejected whole and the next one still runs.
+ */
+@Component
+public class SettlementReconciliation {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SettlementReconciliation.class);
+    private static final Pattern FILE = Pattern.compile("transactionItems_(\\d{8})_\\d{3}\\.csv");
+    /** Antom's reports count days in UTC+8. */
+    static final ZoneOffset ANTOM_DAY = ZoneOffset.ofHours(8);
+
+    private final TransactionReportParser parser;
+    private final PaymentLedger ledger;
+    private final Outbox outbox;
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final MeterRegistry meters;
+    private final Path directory;
+    private final String destination;
+
+    public SettlementReconciliation(TransactionReportParser parser, PaymentLedger ledger, Outbox outbox,
+            JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper json, Clock clock, MeterRegistry meters,
+            @Value("${checkout.reconciliation.report-dir}") String directory,
+            @Value("${checkout.outbox.reconciliation-destination}") String destination) {
+        this.parser = parser;
+        this.ledger = ledger;
+        this.outbox = outbox;
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.json = json;
+        this.clock = clock;
+        this.meters = meters;
+        this.directory = Path.of(directory);
+        this.destination = destination;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ReconciliationReport(String type, String file, String date, String status, int rows,
+            List<Mismatch> mismatches, String reason, String at) {
+    }
+
+    public record Mismatch(String kind, String transactionType, String transactionRequestId, String transactionId,
+            String paymentRequestId, String detail) {
+    }
+
+    /** Reconciles every report file not reconciled yet, oldest first. */
+    public Report run() {
+        List<Path> files = pending();
+        int mismatches = 0;
+        List<String> done = new ArrayList<>();
+        for (Path file : files) {
+            ReconciliationReport report = reconcile(file);
+            mismatches += report.mismatches().size();
+            done.add(file.getFileName() + ":" + report.status());
+        }
+        return new Report(files.size(), mismatches, String.join(", ", done));
+    }
+
+    public ReconciliationReport reconcile(Path file) {
+        String name = file.getFileName().toString();
+        Matcher m = FILE.matcher(name);
+        LocalDate date = m.matches() ? LocalDate.parse(m.group(1), DateTimeFormatter.BASIC_ISO_DATE) : null;
+        List<ReportRow> rows;
+        try {
+            if (date == null) {
+                throw new MalformedReportException("file name is not transactionItems_<yyyyMMdd>_000.csv");
+            }
+            rows = parser.parse(file);
+        } catch (MalformedReportException e) {
+            LOG.warn("transaction report {} rejected: {}", name, e.getMessage());
+            return store(new ReconciliationReport("RECONCILIATION_REPORT", name, date == null ? null : date.toString(),
+                    "REJECTED", 0, List.of(), e.getMessage(), now()));
+        }
+        List<Mismatch> mismatches = match(rows, date);
+        ReconciliationReport report = new ReconciliationReport("RECONCILIATION_REPORT", name, date.toString(),
+                mismatches.isEmpty() ? "CLEAN" : "MISMATCHES", rows.size(), mismatches, null, now());
+        LOG.info("transaction report {}: {} rows, {}", name, rows.size(),
+                mismatches.isEmpty() ? "clean" : mismatches.size() + " mismatches");
+        return store(report);
+    }
+
+    private List<Mismatch> match(List<ReportRow> rows, LocalDate date) {
+        List<Mismatch> out = new ArrayList<>();
+        Set<String> paymentsInFile = new HashSet<>();
+        for (ReportRow row : rows) {
+            if (row.transactionStatus() != null && !"SUCCESS".equals(row.transactionStatus())) {
+                continue;
+            }
+            switch (row.transactionType()) {
+                case "PAYMENT", "AUTHORIZATION" -> {
+                    Optional<PaymentAttempt> attempt = ledger.find(row.transactionRequestId())
+                            .or(() -> ledger.findByPaymentId(row.transactionId()));
+                    attempt.ifPresent(a -> paymentsInFile.add(a.paymentRequestId()));
+                    check(row, attempt, out, a -> a.state().isPaid() || a.state() == PaymentState.CANCELLED);
+                }
+                case "CAPTURE" -> check(row, ledger.findByPaymentId(row.originalTransactionId()), out,
+                        a -> a.state() == PaymentState.CAPTURED);
+                case "CANCEL" -> check(row, ledger.findByPaymentId(row.originalTransactionId()), out,
+                        a -> a.state() == PaymentState.CANCELLED || a.state() == PaymentState.EXPIRED);
+                default -> {
+                    // refunds and disputes are not in the ledger yet
+                }
+            }
+        }
+        OffsetDateTime from = date.atStartOfDay().atOffset(ANTOM_DAY);
+        for (PaymentAttempt paid : paidBetween(from, from.plusDays(1))) {
+            if (!paymentsInFile.contains(paid.paymentRequestId())) {
+                out.add(new Mismatch("OURS_NOT_IN_FILE", "PAYMENT", paid.paymentRequestId(), paid.paymentId(),
+                        paid.paymentRequestId(), "paid " + paid.paidAt() + " (" + paid.state() + "), not reported"));
+            }
+        }
+        return out;
+    }
+
+    private void check(ReportRow row, Optional<PaymentAttempt> found, List<Mismatch> out,
+            java.util.function.Predicate<PaymentAttempt> expectedState) {
+        if (found.isEmpty()) {
+            out.add(new Mismatch("IN_FILE_NOT_OURS", row.transactionType(), row.transactionRequestId(),
+                    row.transactionId(), null, "line " + row.line() + ": no such payment in the ledger"));
+            return;
+        }
+        PaymentAttempt attempt = found.get();
+        if (attempt.amountValue() != row.amountMinor() || !attempt.currency().equals(row.currency())) {
+            out.add(new Mismatch("AMOUNT_DIFFERS", row.transactionType(), row.transactionRequestId(),
+                    row.transactionId(), attempt.paymentRequestId(), "file " + row.amountMinor() + " " + row.currency()
+                            + ", ledger " + attempt.amountValue() + " " + attempt.currency()));
+        }
+        if (!expectedState.test(attempt)) {
+            out.add(new Mismatch("STATUS_DIFFERS", row.transactionType(), row.transactionRequestId(),
+                    row.transactionId(), attempt.paymentRequestId(), "file " + row.transactionType() + " SUCCESS, ledger "
+                            + attempt.state()));
+        }
+    }
+
+    private List<PaymentAttempt> paidBetween(OffsetDateTime from, OffsetDateTime to) {
+        List<String> ids = jdbc.queryForList("SELECT payment_request_id FROM payment_attempt "
+                + "WHERE paid_at >= ? AND paid_at < ? ORDER BY paid_at", String.class, from, to);
+        return ids.stream().map(id -> ledger.find(id).orElseThrow()).toList();
+    }
+
+    private ReconciliationReport store(ReconciliationReport report) {
+        tx.executeWithoutResult(status -> {
+            GeneratedKeyHolder key = new GeneratedKeyHolder();
+            jdbc.update(c -> {
+                var s = c.prepareStatement("INSERT INTO reconciliation_report (file_name, report_date, status, "
+                        + "rows_read, mismatches, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", new String[] {"id"});
+                s.setString(1, report.file());
+                s.setObject(2, report.date() == null ? null : LocalDate.parse(report.date()));
+                s.setString(3, report.status());
+                s.setInt(4, report.rows());
+                s.setInt(5, report.mismatches().size());
+                s.setString(6, report.reason());
+                s.setObject(7, OffsetDateTime.now(clock));
+                return s;
+            }, key);
+            long id = key.getKey().longValue();
+            for (Mismatch mismatch : report.mismatches()) {
+                jdbc.update("INSERT INTO reconciliation_mismatch (report_id, kind, transaction_type, "
+                                + "transaction_request_id, transaction_id, payment_request_id, detail) "
+                                + "VALUES (?, ?, ?, ?, ?, ?, ?)", id, mismatch.kind(), mismatch.transactionType(),
+                        mismatch.transactionRequestId(), mismatch.transactionId(), mismatch.paymentRequestId(),
+                        mismatch.detail());
+                if (mismatch.paymentRequestId() != null) {
+                    ledger.note(mismatch.paymentRequestId(), "RECONCILIATION_" + mismatch.kind(), mismatch.detail(),
+                            "RECONCILIATION: " + mismatch.kind() + " in " + report.file());
+                }
+                meters.counter("checkout.reconciliation.mismatches", "kind", mismatch.kind()).increment();
+            }
+            outbox.append(new OutboxMessage(destination, report.file(), write(report)));
+        });
+        return report;
+    }
+
+    private List<Path> pending() {
+        if (!Files.isDirectory(directory)) {
+            return List.of();
+        }
+        Set<String> done = new HashSet<>(jdbc.queryForList("SELECT file_name FROM reconciliation_report",
+                String.class));
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.filter(p -> p.getFileName().toString().startsWith("transactionItems_"))
+                    .filter(p -> !done.contains(p.getFileName().toString()))
+                    .sorted().toList();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list " + directory.toAbsolutePath(), e);
+        }
+    }
+
+    private String write(ReconciliationReport report) {
+        try {
+            return json.writeValueAsString(report);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String now() {
+        return AntomTime.format(OffsetDateTime.now(clock));
+    }
+}

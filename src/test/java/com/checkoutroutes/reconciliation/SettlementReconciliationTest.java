@@ -1,0 +1,167 @@
+package com.checkoutroutes.reconciliation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.checkoutroutes.ledger.PaymentAttempt;
+import com.checkoutroutes.ledger.PaymentState;
+import com.checkoutroutes.sandbox.OutcomeScript.Outcome;
+import com.checkoutroutes.shipment.ShipmentChecks;
+import com.checkoutroutes.testsupport.FlowTestSupport;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Antom's transaction report against the ledger. Each test moves both clocks to a day of its own, so the
+ * sandbox's report for that day holds only the test's payments.
+ */
+class SettlementReconciliationTest extends FlowTestSupport {
+
+    @Autowired
+    SettlementReconciliation reconciliation;
+    @Autowired
+    ShipmentChecks shipment;
+    @Autowired
+    JdbcTemplate jdbc;
+    @Value("${checkout.topics.reconciliation}")
+    String reconciliationTopic;
+    @Value("${checkout.reconciliation.report-dir}")
+    Path reportDir;
+    private Duration shifted = Duration.ZERO;
+
+    @AfterEach
+    void sandboxBackToToday() {
+        sandbox.advanceClock(shifted.negated());
+    }
+
+    @Test
+    void plantedDifferencesYieldExactlyThoseMismatches() throws Exception {
+        LocalDate day = moveToOwnDay(40);
+        PaymentAttempt missing = paidWallet();
+        PaymentAttempt wrongAmount = paidWallet();
+        PaymentAttempt notPaidHere = pendingWallet();
+        PaymentAttempt card = paidCard();
+        Path file = sandbox.writeReport(day);
+
+        List<String> lines = new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
+        lines.removeIf(l -> l.contains(missing.paymentRequestId()));
+        lines.replaceAll(l -> l.contains(wrongAmount.paymentRequestId()) ? l.replace(",12.50,", ",12.40,") : l);
+        String header = lines.get(0);
+        lines.add(lines.size() - 1, row(header, "PAYMENT", notPaidHere.paymentRequestId(), notPaidHere.paymentId(), "12.50"));
+        lines.add(lines.size() - 1, row(header, "PAYMENT", "not-ours-" + day, "20990101000000000000000000000000001", "3.00"));
+        Files.write(file, lines, StandardCharsets.UTF_8);
+
+        reconciliation.run();
+
+        JsonNode report = reportEvent(file);
+        assertThat(report.path("status").asText()).isEqualTo("MISMATCHES");
+        assertThat(kinds(report)).containsExactlyInAnyOrder(
+                "OURS_NOT_IN_FILE " + missing.paymentRequestId(),
+                "AMOUNT_DIFFERS " + wrongAmount.paymentRequestId(),
+                "STATUS_DIFFERS " + notPaidHere.paymentRequestId(),
+                "IN_FILE_NOT_OURS not-ours-" + day);
+        assertThat(ledger.find(card.paymentRequestId()).orElseThrow().flagged()).isFalse();
+        assertThat(shipment.decide(wrongAmount.orderId(), null).reasons())
+                .extracting(r -> r.code()).contains("FLAGGED_BY_RECONCILIATION");
+        assertThat(jdbc.queryForObject("SELECT mismatches FROM reconciliation_report WHERE file_name = ?",
+                Integer.class, file.getFileName().toString())).isEqualTo(4);
+    }
+
+    @Test
+    void aCleanDaySaysSo() {
+        LocalDate day = moveToOwnDay(80);
+        paidWallet();
+        paidCard();
+        Path file = sandbox.writeReport(day);
+
+        reconciliation.run();
+
+        JsonNode report = reportEvent(file);
+        assertThat(report.path("status").asText()).isEqualTo("CLEAN");
+        assertThat(report.path("rows").asInt()).isEqualTo(3);
+        assertThat(report.path("mismatches")).isEmpty();
+    }
+
+    @Test
+    void aMalformedFileIsRejectedWholeAndTheNextFileStillRuns() throws Exception {
+        Path broken = reportDir.resolve("transactionItems_20300101_000.csv");
+        Files.writeString(broken, "transactionId,transactionRequestId,transactionType,transactionAmountValue,"
+                + "transactionAmountCurrency\n1,2,PAYMENT,1.00,USD\n");
+        Path fine = reportDir.resolve("transactionItems_20300102_000.csv");
+        Files.writeString(fine, "transactionId,transactionRequestId,transactionType,transactionAmountValue,"
+                + "transactionAmountCurrency\n<END>\n");
+
+        reconciliation.run();
+
+        JsonNode rejected = reportEvent(broken);
+        assertThat(rejected.path("status").asText()).isEqualTo("REJECTED");
+        assertThat(rejected.path("reason").asText()).contains("<END>");
+        assertThat(reportEvent(fine).path("status").asText()).isEqualTo("CLEAN");
+    }
+
+    private LocalDate moveToOwnDay(int days) {
+        shifted = Duration.ofDays(days);
+        clock.advance(shifted);
+        sandbox.advanceClock(shifted);
+        return LocalDate.ofInstant(clock.instant(), ZoneOffset.ofHours(8));
+    }
+
+    /** A report row in the file's own column order. */
+    private static String row(String header, String type, String requestId, String transactionId, String amount) {
+        Map<String, String> values = Map.of("transactionId", transactionId, "transactionRequestId", requestId,
+                "transactionType", type, "transactionStatus", "SUCCESS", "transactionAmountValue", amount,
+                "transactionAmountCurrency", "USD");
+        List<String> cells = new ArrayList<>();
+        for (String column : header.split(",")) {
+            cells.add(values.getOrDefault(column.strip(), ""));
+        }
+        return String.join(",", cells);
+    }
+
+    private JsonNode reportEvent(Path file) {
+        String name = file.getFileName().toString();
+        return read(kafka().await(reconciliationTopic, r -> name.equals(r.key())).value());
+    }
+
+    private static List<String> kinds(JsonNode report) {
+        List<String> out = new ArrayList<>();
+        report.path("mismatches").forEach(m -> out.add(m.path("kind").asText() + " " + m.path("transactionRequestId").asText()));
+        return out;
+    }
+
+    private PaymentAttempt pendingWallet() {
+        String orderId = newOrderId();
+        publish(order(orderId));
+        awaitChannelMessage("WEB", orderId);
+        return await().until(() -> onlyAttempt(orderId), a -> a.state() == PaymentState.PENDING);
+    }
+
+    private PaymentAttempt paidWallet() {
+        PaymentAttempt pending = pendingWallet();
+        sandbox.buyerAction(pending.paymentId(), Outcome.PAY);
+        return await().atMost(Duration.ofSeconds(20)).until(
+                () -> ledger.find(pending.paymentRequestId()).orElseThrow(), a -> a.state() == PaymentState.SUCCEEDED);
+    }
+
+    private PaymentAttempt paidCard() {
+        String orderId = newOrderId();
+        Map<String, Object> order = order(orderId);
+        order.put("paymentMethodType", "CARD");
+        publish(order);
+        return await().atMost(Duration.ofSeconds(20))
+                .until(() -> onlyAttempt(orderId), a -> a.state() == PaymentState.CAPTURED);
+    }
+}
