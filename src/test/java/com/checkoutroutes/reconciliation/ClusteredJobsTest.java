@@ -15,8 +15,17 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.annotation.DirtiesContext;
 
-/** Two instances on one database share the clustered Quartz store: each scheduled time runs once. */
+/**
+ * Two instances on one database share the clustered Quartz store: each scheduled time runs once.
+ * <p>
+ * The second instance runs in this JVM, and Quartz keeps its JDBC connection providers in a JVM-wide registry keyed
+ * by scheduler name (which clustering requires to be the same): closing the second instance takes the first one's
+ * job store connections with it. Separate processes, as in production, have no such sharing; here the shared test
+ * context is thrown away after this class.
+ */
+@DirtiesContext
 class ClusteredJobsTest extends FlowTestSupport {
 
     @Autowired
