@@ -16,12 +16,15 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 
 /**
  * The whole application against the real broker, PostgreSQL and the in-process Antom sandbox. Tests talk to it
  * only as the order system, the channels and Antom would: Kafka topics, HTTP and the sandbox.
  */
+// metrics export stays on, as in production: operators scrape /actuator/prometheus
+@AutoConfigureObservability
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT)
 public abstract class FlowTestSupport {
 

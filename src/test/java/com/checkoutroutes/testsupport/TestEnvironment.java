@@ -34,6 +34,8 @@ public class TestEnvironment implements EnvironmentPostProcessor, Ordered {
         props.put("checkout.antom.retry.initial-backoff", "50ms");
         props.put("checkout.orders.infrastructure-retry-delay", "200");
         props.put("checkout.outbox.poll-interval", "200");
+        // the ledger gauges recount often enough for a test to see them move
+        props.put("checkout.metrics.ledger-refresh", "300ms");
         env.getPropertySources().addFirst(new MapPropertySource("checkoutTestEnvironment", props));
     }
 
