@@ -3,11 +3,9 @@ package com.checkoutroutes.operations;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
-import ch.qos.logback.core.AppenderBase;
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentState;
 import com.checkoutroutes.signature.RsaKeys;
@@ -15,8 +13,6 @@ import com.checkoutroutes.testsupport.AntomNotifier;
 import com.checkoutroutes.testsupport.FlowTestSupport;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,29 +33,16 @@ class LogLinesTest extends FlowTestSupport {
     @Value("${checkout.antom.client-id}")
     String clientId;
 
-    private final Captured captured = new Captured();
-
-    /** Keeps every event with its MDC frozen on the logging thread (Logback reads the MDC lazily otherwise). */
-    static final class Captured extends AppenderBase<ILoggingEvent> {
-        final List<ILoggingEvent> events = new CopyOnWriteArrayList<>();
-
-        @Override
-        protected void append(ILoggingEvent event) {
-            event.prepareForDeferredProcessing();
-            events.add(event);
-        }
-    }
+    private CapturedLogs captured;
 
     @BeforeEach
     void capture() {
-        captured.setContext((LoggerContext) LoggerFactory.getILoggerFactory());
-        captured.start();
-        root().addAppender(captured);
+        captured = CapturedLogs.attach();
     }
 
     @AfterEach
     void release() {
-        root().detachAppender(captured);
+        captured.close();
     }
 
     @Test
@@ -78,15 +61,15 @@ class LogLinesTest extends FlowTestSupport {
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> ledger.find(attempt.paymentRequestId()).orElseThrow().state() == PaymentState.SUCCEEDED);
 
-        ILoggingEvent pending = await().until(() -> line("-> PENDING", attempt.paymentRequestId()), e -> e != null);
+        ILoggingEvent pending = await().until(() -> captured.first("-> PENDING", attempt.paymentRequestId()), e -> e != null);
         assertThat(pending.getMDCPropertyMap())
                 .containsEntry("orderId", orderId)
                 .containsEntry("paymentRequestId", attempt.paymentRequestId())
                 .containsEntry("paymentId", attempt.paymentId());
-        ILoggingEvent succeeded = await().until(() -> line("-> SUCCEEDED", attempt.paymentRequestId()), e -> e != null);
+        ILoggingEvent succeeded = await().until(() -> captured.first("-> SUCCEEDED", attempt.paymentRequestId()), e -> e != null);
         assertThat(succeeded.getMDCPropertyMap()).containsEntry("orderId", orderId)
                 .containsEntry("paymentId", attempt.paymentId());
-        ILoggingEvent notification = await().until(() -> line("notification PAYMENT_RESULT", attempt.paymentRequestId()),
+        ILoggingEvent notification = await().until(() -> captured.first("notification PAYMENT_RESULT", attempt.paymentRequestId()),
                 e -> e != null);
         assertThat(notification.getMDCPropertyMap())
                 .containsEntry("paymentRequestId", attempt.paymentRequestId())
@@ -112,11 +95,6 @@ class LogLinesTest extends FlowTestSupport {
                 .contains("\"paymentId\":\"" + attempt.paymentId() + "\"");
     }
 
-    private ILoggingEvent line(String marker, String paymentRequestId) {
-        return captured.events.stream().filter(e -> e.getFormattedMessage().contains(marker)
-                && e.getFormattedMessage().contains(paymentRequestId)).findFirst().orElse(null);
-    }
-
     private static String everything(ILoggingEvent event) {
         return event.getFormattedMessage() + " " + event.getMDCPropertyMap()
                 + (event.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(event.getThrowableProxy()));
@@ -132,9 +110,5 @@ class LogLinesTest extends FlowTestSupport {
         } finally {
             encoder.stop();
         }
-    }
-
-    private static Logger root() {
-        return (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     }
 }
