@@ -86,6 +86,17 @@ class DockerComposeTest {
     }
 
     @Test
+    void theServiceGetsTimeToShutDownGracefully() throws IOException {
+        // Docker's default is 10 s; Camel alone may take camel.main.shutdown-timeout for in-flight exchanges
+        String grace = String.valueOf(services.get("checkout-routes").get("stop_grace_period"));
+        assertThat(grace).matches("\\d+s");
+        Matcher camelTimeout = Pattern.compile("shutdown-timeout: (\\d+)")
+                .matcher(Files.readString(Path.of("config/application.yml")));
+        assertThat(camelTimeout.find()).as("camel.main.shutdown-timeout is configured").isTrue();
+        assertThat(Integer.parseInt(grace.replace("s", ""))).isGreaterThan(Integer.parseInt(camelTimeout.group(1)));
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void everyEnvironmentNameIsOneTheApplicationReads() throws IOException {
         String settings = Files.readString(Path.of("config/application.yml"));
