@@ -1,6 +1,8 @@
 package com.checkoutroutes.operations;
 
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -13,6 +15,7 @@ import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
 import org.yaml.snakeyaml.Yaml;
 
 /**
@@ -31,13 +34,18 @@ public class RouteEditGuard {
         this.camel = camel;
     }
 
-    /** Throws {@link RefusedRouteEditException} naming the file and the first problem found. */
-    public void check(Resource resource) {
+    /**
+     * Returns the checked content as an in-memory resource of the same location, for Camel to load exactly what
+     * was checked (the file may change again meanwhile: an editor's save is often a truncate, then a write).
+     * Throws {@link RefusedRouteEditException} naming the file and the first problem found.
+     */
+    public Resource check(Resource edited) {
+        Resource resource = snapshot(edited);
         String text;
         try (InputStream in = resource.getInputStream()) {
             text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (Exception e) {
-            throw refused(resource, "cannot be read (" + e.getMessage() + ")");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         Object document;
         try {
@@ -55,6 +63,16 @@ public class RouteEditGuard {
         walk(document, problems);
         if (!problems.isEmpty()) {
             throw refused(resource, String.join("; ", problems));
+        }
+        return resource;
+    }
+
+    /** The resource's current content, in memory under the same location. */
+    public Resource snapshot(Resource file) {
+        try (InputStream in = file.getInputStream()) {
+            return ResourceHelper.fromBytes(file.getLocation(), in.readAllBytes());
+        } catch (Exception e) {
+            throw refused(file, "cannot be read (" + e.getMessage() + ")");
         }
     }
 

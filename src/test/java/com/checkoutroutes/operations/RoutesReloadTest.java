@@ -84,6 +84,13 @@ class RoutesReloadTest extends FlowTestSupport {
         awaitRefused("continuations.yaml", "no Camel component 'kafak'");
         assertUntouched(repointed);
 
+        // passes the checks, fails when Camel builds the endpoint: the version that last loaded comes back
+        write("continuations.yaml", original.replace("\"{{checkout.channels.web}}\"",
+                "kafka:checkout.continuations.web?noSuchOption=1"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> logs.first("restored to the version that last loaded") != null);
+        assertThat(logs.first("route edit of", "failed to load", "noSuchOption")).isNotNull();
+        assertThat(camel.getRouteController().getRouteStatus(CHANNEL_ROUTE)).isEqualTo(ServiceStatus.Started);
+
         String second = newOrderId();
         publish(order(second));
         kafka().await("checkout.continuations.web-v2", r -> second.equals(r.key()));
