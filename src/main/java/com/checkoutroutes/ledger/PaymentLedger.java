@@ -1,6 +1,7 @@
 package com.checkoutroutes.ledger;
 
 import com.checkoutroutes.ledger.PaymentAttempt.Integration;
+import com.checkoutroutes.platform.LogIds;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -167,8 +168,11 @@ public class PaymentLedger {
             }
             appendHistory(paymentRequestId, current.state(), change.to, change.cause, change.detail, now);
             change.events.forEach(outbox::append);
-            LOG.info("payment {} of order {}: {} -> {} ({})", paymentRequestId, current.orderId(), current.state(),
-                    change.to, change.cause);
+            try (LogIds ids = LogIds.of(current.orderId(), paymentRequestId,
+                    change.paymentId != null ? change.paymentId : current.paymentId())) {
+                LOG.info("payment {} of order {}: {} -> {} ({})", paymentRequestId, current.orderId(),
+                        current.state(), change.to, change.cause);
+            }
             return new TransitionResult(find(paymentRequestId).orElseThrow(), true);
         });
     }

@@ -1,6 +1,7 @@
 package com.checkoutroutes.notifications;
 
 import com.checkoutroutes.notifications.NotificationApplier.Applied;
+import com.checkoutroutes.platform.LogIds;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -83,11 +84,13 @@ public class NotificationIntake {
     public void apply(Exchange exchange) {
         AntomNotification n = exchange.getProperty(NOTIFICATION, AntomNotification.class);
         byte[] raw = exchange.getProperty(RAW, byte[].class);
-        Applied applied = applier.apply(n, new String(raw, StandardCharsets.UTF_8));
-        String outcome = applied.duplicate() ? "duplicate" : applied.outcome().name().toLowerCase();
-        count(outcome, n.notifyType());
-        LOG.info("notification {} {} {} for payment {} ({}): {}", n.notifyType(), n.resultStatus(), n.resultCode(),
-                applied.paymentRequestId(), n.paymentId(), outcome);
+        try (LogIds ids = LogIds.of(null, n.paymentRequestId(), n.paymentId())) {
+            Applied applied = applier.apply(n, new String(raw, StandardCharsets.UTF_8));
+            String outcome = applied.duplicate() ? "duplicate" : applied.outcome().name().toLowerCase();
+            count(outcome, n.notifyType());
+            LOG.info("notification {} {} {} for payment {} ({}): {}", n.notifyType(), n.resultStatus(),
+                    n.resultCode(), applied.paymentRequestId(), n.paymentId(), outcome);
+        }
     }
 
     /** Answers an accepted notification (only once its effect is durable). */

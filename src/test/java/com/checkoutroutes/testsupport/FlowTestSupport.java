@@ -16,6 +16,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
 
@@ -23,6 +24,8 @@ import org.springframework.context.annotation.Import;
  * The whole application against the real broker, PostgreSQL and the in-process Antom sandbox. Tests talk to it
  * only as the order system, the channels and Antom would: Kafka topics, HTTP and the sandbox.
  */
+// metrics export stays on, as in production: operators scrape /actuator/prometheus
+@AutoConfigureObservability
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT)
 @Import(TestClockConfiguration.class)
 public abstract class FlowTestSupport {

@@ -28,7 +28,8 @@ public class TestEnvironment implements EnvironmentPostProcessor, Ordered {
         props.put("checkout.sandbox.port", String.valueOf(FreePort.find()));
         props.put("checkout.sandbox.time-scale", "0.0005");
         props.put("checkout.kafka.embedded.enabled", "true");
-        props.put("camel.main.routes-reload-enabled", "false");
+        // off, except in the test of live reloading (it watches a copy of ./routes, never the real one)
+        props.put("camel.main.routes-reload-enabled", env.getProperty("checkout.test.routes-reload", "false"));
         // a sandbox TIMEOUT fault then costs about a second, not Antom's 10 s
         props.put("checkout.antom.timeout", "1s");
         props.put("checkout.antom.retry.initial-backoff", "50ms");
@@ -43,6 +44,8 @@ public class TestEnvironment implements EnvironmentPostProcessor, Ordered {
         props.put("checkout.janitor.check-delays", "1s");
         props.put("spring.quartz.startup-delay", "1s");
         props.put("checkout.reconciliation.report-dir", reportDirectory());
+        // the ledger gauges recount often enough for a test to see them move
+        props.put("checkout.metrics.ledger-refresh", "300ms");
         env.getPropertySources().addFirst(new MapPropertySource("checkoutTestEnvironment", props));
     }
 

@@ -1,0 +1,80 @@
+package com.checkoutroutes.operations;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.apache.camel.spi.Resource;
+import org.apache.camel.spi.ResourceReload;
+import org.apache.camel.spring.boot.CamelContextConfiguration;
+import org.apache.camel.support.RouteWatcherReloadStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Puts {@link RouteEditGuard} in front of Camel's live route reload (camel.main.routes-reload-*): an edit that passes
+ * is reloaded by Camel as usual; one that does not is logged and refused before Camel removes any running route.
+ * Should an edit pass the checks and still fail when Camel builds the routes (an unknown endpoint option, say), the
+ * last version that loaded is loaded again, so the file's routes are back after a moment instead of gone.
+ */
+@Component
+public class GuardedRouteReload implements CamelContextConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GuardedRouteReload.class);
+
+    /** The last content of each route file that Camel loaded, by location. */
+    private final Map<String, Resource> lastLoaded = new ConcurrentHashMap<>();
+
+    @Override
+    public void beforeApplicationStart(CamelContext camel) {
+        // the watcher exists only once Camel has started
+    }
+
+    @Override
+    public void afterApplicationStart(CamelContext camel) {
+        RouteWatcherReloadStrategy watcher = camel.hasService(RouteWatcherReloadStrategy.class);
+        if (watcher == null) {
+            return; // reload is off
+        }
+        RouteEditGuard guard = new RouteEditGuard(camel);
+        for (Route route : camel.getRoutes()) {
+            Resource source = route.getSourceResource();
+            if (source != null && source.exists()) {
+                lastLoaded.computeIfAbsent(source.getLocation(), location -> guard.snapshot(source));
+            }
+        }
+        ResourceReload reload = watcher.getResourceReload();
+        watcher.setResourceReload((name, resource) -> {
+            if (name.endsWith(".properties") || resource == null || !resource.exists()) {
+                reload.onReload(name, resource); // a settings file, or a deleted route file: Camel as usual
+                return;
+            }
+            Resource checked;
+            try {
+                checked = guard.check(resource);
+            } catch (RouteEditGuard.RefusedRouteEditException e) {
+                LOG.error("route edit refused: {}", e.getMessage());
+                throw e;
+            }
+            try {
+                reload.onReload(name, checked);
+                lastLoaded.put(checked.getLocation(), checked);
+            } catch (Exception e) {
+                restore(reload, name, checked.getLocation(), e);
+                throw e;
+            }
+        });
+        LOG.info("route edits in {} are checked before they are reloaded", watcher.getFolder());
+    }
+
+    private void restore(ResourceReload reload, String name, String location, Exception failure) throws Exception {
+        Resource previous = lastLoaded.get(location);
+        LOG.error("route edit of {} failed to load ({}); {}", location, failure.getMessage(),
+                previous == null ? "no earlier version to go back to" : "loading the previous version again");
+        if (previous != null) {
+            reload.onReload(name, previous);
+            LOG.warn("route file {} restored to the version that last loaded", location);
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package com.checkoutroutes.operations;
+
+import com.checkoutroutes.ledger.PaymentState;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Business gauges read from the ledger: attempts per state and open authorisations by age. The counts are
+ * refreshed on a timer and cached, so a scrape (or a storm of them) never queries the database.
+ */
+@Component
+public class LedgerGauges implements SmartLifecycle {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LedgerGauges.class);
+
+    private final JdbcTemplate jdbc;
+    private final Clock clock;
+    private final Duration refreshEvery;
+    private final Map<PaymentState, Long> byState = new EnumMap<>(PaymentState.class);
+    private final Map<AuthorisationAge, Long> authorisedByAge = new EnumMap<>(AuthorisationAge.class);
+    private ScheduledExecutorService timer;
+
+    public LedgerGauges(JdbcTemplate jdbc, Clock clock, MeterRegistry meters,
+            @Value("${checkout.metrics.ledger-refresh:30s}") Duration refreshEvery) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+        this.refreshEvery = refreshEvery;
+        for (PaymentState state : PaymentState.values()) {
+            Gauge.builder("checkout.payments", this, g -> g.count(g.byState, state))
+                    .description("payment attempts in each state (refreshed every " + refreshEvery + ")")
+                    .tag("state", state.name()).register(meters);
+        }
+        for (AuthorisationAge age : AuthorisationAge.values()) {
+            Gauge.builder("checkout.payments.authorised.open", this, g -> g.count(g.authorisedByAge, age))
+                    .description("AUTHORISED attempts not yet captured or cancelled, by time since authorisation")
+                    .tag("age", age.label).register(meters);
+        }
+    }
+
+    /** Time since authorisation (updated_at of an AUTHORISED attempt): uncaptured ones past 5 days need a look. */
+    enum AuthorisationAge {
+        UNDER_1_DAY("lt_1d"), ONE_TO_5_DAYS("1d_5d"), OVER_5_DAYS("gt_5d");
+
+        final String label;
+
+        AuthorisationAge(String label) {
+            this.label = label;
+        }
+    }
+
+    void refresh() {
+        try {
+            Map<PaymentState, Long> states = new EnumMap<>(PaymentState.class);
+            jdbc.query("SELECT state, COUNT(*) FROM payment_attempt GROUP BY state",
+                    rs -> { states.put(PaymentState.valueOf(rs.getString(1)), rs.getLong(2)); });
+            OffsetDateTime now = OffsetDateTime.now(clock);
+            Map<AuthorisationAge, Long> ages = new EnumMap<>(AuthorisationAge.class);
+            jdbc.query("SELECT COALESCE(SUM(CASE WHEN updated_at >= ? THEN 1 ELSE 0 END), 0), "
+                            + "COALESCE(SUM(CASE WHEN updated_at < ? AND updated_at >= ? THEN 1 ELSE 0 END), 0), "
+                            + "COALESCE(SUM(CASE WHEN updated_at < ? THEN 1 ELSE 0 END), 0) "
+                            + "FROM payment_attempt WHERE state = ?",
+                    rs -> {
+                        ages.put(AuthorisationAge.UNDER_1_DAY, rs.getLong(1));
+                        ages.put(AuthorisationAge.ONE_TO_5_DAYS, rs.getLong(2));
+                        ages.put(AuthorisationAge.OVER_5_DAYS, rs.getLong(3));
+                    },
+                    now.minusDays(1), now.minusDays(1), now.minusDays(5), now.minusDays(5),
+                    PaymentState.AUTHORISED.name());
+            synchronized (this) {
+                byState.clear();
+                byState.putAll(states);
+                authorisedByAge.clear();
+                authorisedByAge.putAll(ages);
+            }
+        } catch (RuntimeException e) {
+            // the database being down shows in /actuator/health; the gauges keep their last values meanwhile
+            LOG.warn("ledger gauges not refreshed: {}", e.toString());
+        }
+    }
+
+    private synchronized <K> double count(Map<K, Long> counts, K key) {
+        return counts.getOrDefault(key, 0L);
+    }
+
+    @Override
+    public synchronized void start() {
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ledger-gauges");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleWithFixedDelay(this::refresh, 0, refreshEvery.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (timer != null) {
+            timer.shutdownNow();
+            timer = null;
+        }
+    }
+
+    @Override
+    public synchronized boolean isRunning() {
+        return timer != null;
+    }
+}

@@ -1,0 +1,157 @@
+package com.checkoutroutes.operations;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.camel.CamelContext;
+import org.apache.camel.RoutesBuilder;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.spi.Resource;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * Checks an edited route file before Camel reloads it. Camel 4.18 stops and removes the file's running routes
+ * before it parses the new version, so a broken edit would take them down; this refuses the edit first: YAML that
+ * does not parse or is not Camel's YAML DSL, a {{placeholder}} with no setting, a bean or component that does not
+ * exist.
+ */
+public class RouteEditGuard {
+
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([^{}]+)}}");
+
+    private final CamelContext camel;
+
+    public RouteEditGuard(CamelContext camel) {
+        this.camel = camel;
+    }
+
+    /**
+     * Returns the checked content as an in-memory resource of the same location, for Camel to load exactly what
+     * was checked (the file may change again meanwhile: an editor's save is often a truncate, then a write).
+     * Throws {@link RefusedRouteEditException} naming the file and the first problem found.
+     */
+    public Resource check(Resource edited) {
+        Resource resource = snapshot(edited);
+        String text;
+        try (InputStream in = resource.getInputStream()) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Object document;
+        try {
+            document = new Yaml().load(text);
+        } catch (RuntimeException e) {
+            throw refused(resource, "is not valid YAML: " + e.getMessage());
+        }
+        checkCamelDsl(resource);
+        for (String key : placeholders(text)) {
+            if (camel.getPropertiesComponent().resolveProperty(key).isEmpty()) {
+                throw refused(resource, "uses {{" + key + "}} but no such setting exists");
+            }
+        }
+        List<String> problems = new ArrayList<>();
+        walk(document, problems);
+        if (!problems.isEmpty()) {
+            throw refused(resource, String.join("; ", problems));
+        }
+        return resource;
+    }
+
+    /** The resource's current content, in memory under the same location. */
+    public Resource snapshot(Resource file) {
+        try (InputStream in = file.getInputStream()) {
+            return ResourceHelper.fromBytes(file.getLocation(), in.readAllBytes());
+        } catch (Exception e) {
+            throw refused(file, "cannot be read (" + e.getMessage() + ")");
+        }
+    }
+
+    /** Builds the route definitions the way a reload would, without adding them to the running context. */
+    private void checkCamelDsl(Resource resource) {
+        try {
+            Collection<RoutesBuilder> builders = PluginHelper.getRoutesLoader(camel).findRoutesBuilders(List.of(resource));
+            for (RoutesBuilder builder : builders) {
+                if (builder instanceof RouteBuilder routes) {
+                    routes.configureRoutes(camel);
+                }
+            }
+        } catch (Exception e) {
+            throw refused(resource, "is not a valid Camel YAML route: " + rootMessage(e));
+        }
+    }
+
+    private static List<String> placeholders(String text) {
+        List<String> keys = new ArrayList<>();
+        Matcher m = PLACEHOLDER.matcher(text);
+        while (m.find()) {
+            String key = m.group(1).strip();
+            // {{key:default}} and functions such as {{env:NAME}} resolve without a setting
+            if (!key.contains(":")) {
+                keys.add(key);
+            }
+        }
+        return keys;
+    }
+
+    private void walk(Object node, List<String> problems) {
+        if (node instanceof Map<?, ?> map) {
+            map.forEach((key, value) -> {
+                if (value instanceof String text) {
+                    checkValue(String.valueOf(key), text, problems);
+                }
+                walk(value, problems);
+            });
+        } else if (node instanceof List<?> list) {
+            list.forEach(item -> walk(item, problems));
+        }
+    }
+
+    private void checkValue(String key, String value, List<String> problems) {
+        if (key.equals("ref") && camel.getRegistry().lookupByName(value) == null) {
+            problems.add("no bean named '" + value + "'");
+        }
+        if (key.equals("uri") || key.equals("to")) {
+            String uri;
+            try {
+                uri = camel.resolvePropertyPlaceholders(value);
+            } catch (RuntimeException e) {
+                return; // reported as a missing placeholder
+            }
+            int colon = uri.indexOf(':');
+            String scheme = colon > 0 ? uri.substring(0, colon) : uri;
+            if (camel.getComponent(scheme) == null) {
+                problems.add("no Camel component '" + scheme + "' for endpoint " + value);
+            }
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+
+    private static RefusedRouteEditException refused(Resource resource, String problem) {
+        return new RefusedRouteEditException(resource.getLocation() + " " + problem
+                + "; the edit is not loaded and the running routes are unchanged");
+    }
+
+    /** A route edit that would not load; Camel's reload logs it and counts a failed reload. */
+    public static class RefusedRouteEditException extends IllegalArgumentException {
+        public RefusedRouteEditException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package com.checkoutroutes.operations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import com.checkoutroutes.CheckoutRoutesApplication;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** Start-up stops at once, naming the setting, when a key or a required setting is missing or malformed. */
+@ExtendWith(OutputCaptureExtension.class)
+class FailFastTest {
+
+    /** Looks like key material; must never reach a message or a log line. */
+    private static final String NOT_A_KEY = "MIIEvAIBADANBgkqhkiG9w0BAQEFAASCBKYwggSiAgEAAoIBAQDnotakey";
+
+    @Test
+    void aMissingKeyFileIsNamedWithItsSetting() {
+        Throwable root = rootCauseOfStarting("--checkout.antom.merchant-private-key=/nowhere/merchant-private.pem");
+
+        assertThat(root).hasMessageContaining("checkout.antom.merchant-private-key")
+                .hasMessageContaining("/nowhere/merchant-private.pem").hasMessageContaining("missing or unreadable");
+    }
+
+    @Test
+    void aMalformedKeyIsNamedWithItsSettingAndNeverPrinted(@TempDir Path dir, CapturedOutput output) throws IOException {
+        Path key = dir.resolve("antom-public.pem");
+        Files.writeString(key, "-----BEGIN PUBLIC KEY-----\n" + NOT_A_KEY + "\n-----END PUBLIC KEY-----\n");
+
+        Throwable root = rootCauseOfStarting("--checkout.antom.antom-public-key=" + key);
+
+        assertThat(root).hasMessageContaining("checkout.antom.antom-public-key").hasMessageNotContaining(NOT_A_KEY);
+        assertThat(output.getAll()).contains("checkout.antom.antom-public-key").doesNotContain(NOT_A_KEY)
+                .doesNotContain(NOT_A_KEY.substring(0, 24));
+    }
+
+    @Test
+    void aBlankRequiredSettingIsNamed() {
+        Throwable root = rootCauseOfStarting("--checkout.antom.client-id=");
+
+        assertThat(root.getMessage() + root).contains("checkout.antom.client-id");
+    }
+
+    private static Throwable rootCauseOfStarting(String... args) {
+        Throwable failure = catchThrowable(() -> {
+            try (ConfigurableApplicationContext started = new SpringApplicationBuilder(CheckoutRoutesApplication.class)
+                    .run(args)) {
+                throw new AssertionError("started although " + String.join(" ", args));
+            }
+        });
+        assertThat(failure).isNotNull().isNotInstanceOf(AssertionError.class);
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root;
+    }
+}

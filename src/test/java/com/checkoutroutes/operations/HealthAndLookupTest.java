@@ -1,0 +1,88 @@
+package com.checkoutroutes.operations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.checkoutroutes.ledger.PaymentAttempt;
+import com.checkoutroutes.testsupport.FlowTestSupport;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import org.apache.camel.CamelContext;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+
+/** What operators and the orchestrator see over HTTP: health, readiness, and the payment lookup. */
+class HealthAndLookupTest extends FlowTestSupport {
+
+    @Value("${server.port}")
+    int port;
+    @Value("${checkout.http.payments-path}")
+    String paymentsPath;
+    @Autowired
+    CamelContext camel;
+    OperatorHttp http;
+
+    @BeforeEach
+    void operator() {
+        http = new OperatorHttp(port);
+    }
+
+    @Test
+    void healthShowsCamelTheKafkaConsumerAndTheDatabase() {
+        var response = http.get("/actuator/health");
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode components = read(response.body()).path("components");
+        assertThat(components.path("db").path("status").asText()).isEqualTo("UP");
+        assertThat(components.path("db").path("details").path("database").asText()).isEqualTo("PostgreSQL");
+        JsonNode camelChecks = components.path("camelHealth").path("details");
+        assertThat(components.path("camelHealth").path("status").asText()).isEqualTo("UP");
+        assertThat(camelChecks.path("route:order-intake").asText()).isEqualTo("UP");
+        // camel-kafka's consumer health check: the order consumers are connected to the brokers
+        assertThat(camelChecks.path("consumer:order-intake").asText()).isEqualTo("UP");
+        assertThat(camelChecks.path("consumer:order-intake.data").path("check.id").asText())
+                .isEqualTo("consumer:kafka-order-intake");
+    }
+
+    @Test
+    void readyOnlyWhileTheRoutesRun() throws Exception {
+        assertThat(http.get("/actuator/health/readiness").statusCode()).isEqualTo(200);
+        assertThat(read(http.get("/actuator/health/readiness").body()).path("status").asText()).isEqualTo("UP");
+        try {
+            camel.getRouteController().stopRoute("order-intake");
+            await().atMost(Duration.ofSeconds(20)).until(() -> http.get("/actuator/health/readiness").statusCode(),
+                    status -> status == 503);
+            assertThat(http.get("/actuator/health/liveness").statusCode()).as("alive, just not ready").isEqualTo(200);
+        } finally {
+            camel.getRouteController().startRoute("order-intake");
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> http.get("/actuator/health/readiness").statusCode(),
+                status -> status == 200);
+    }
+
+    @Test
+    void lookupByOrderAndByState() {
+        String orderId = newOrderId();
+        publish(order(orderId));
+        awaitChannelMessage("WEB", orderId);
+        PaymentAttempt attempt = onlyAttempt(orderId);
+
+        var byOrder = http.get(paymentsPath + "/" + orderId);
+        assertThat(byOrder.statusCode()).isEqualTo(200);
+        JsonNode view = read(byOrder.body()).get(0);
+        assertThat(view.path("paymentRequestId").asText()).isEqualTo(attempt.paymentRequestId());
+        assertThat(view.path("state").asText()).isEqualTo("PENDING");
+        assertThat(view.path("paymentId").asText()).isEqualTo(attempt.paymentId());
+        assertThat(view.path("lastChannelMessage").path("action").asText()).isEqualTo("REDIRECT");
+        assertThat(view.path("history").findValuesAsText("to")).containsExactly("CREATED", "REQUESTED", "PENDING");
+
+        JsonNode pending = read(http.get(paymentsPath + "?state=PENDING&limit=1000").body());
+        assertThat(pending.findValuesAsText("paymentRequestId")).contains(attempt.paymentRequestId());
+        JsonNode failed = read(http.get(paymentsPath + "?state=FAILED").body());
+        assertThat(failed.findValuesAsText("paymentRequestId")).doesNotContain(attempt.paymentRequestId());
+
+        assertThat(http.get(paymentsPath + "/NO-SUCH-ORDER").statusCode()).isEqualTo(404);
+        assertThat(http.get(paymentsPath + "?state=NOT_A_STATE").statusCode()).isEqualTo(400);
+    }
+}

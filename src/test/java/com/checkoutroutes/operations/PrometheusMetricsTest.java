@@ -1,0 +1,106 @@
+package com.checkoutroutes.operations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.checkoutroutes.testsupport.FlowTestSupport;
+import java.time.Duration;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** /actuator/prometheus as a scraper sees it: route meters from Camel and the business meters move with an order. */
+class PrometheusMetricsTest extends FlowTestSupport {
+
+    @Value("${server.port}")
+    int port;
+    @Autowired
+    JdbcTemplate jdbc;
+    OperatorHttp http;
+
+    @BeforeEach
+    void operator() {
+        http = new OperatorHttp(port);
+    }
+
+    @Test
+    void anOrderMovesTheBusinessAndRouteMeters() {
+        String before = scrape();
+        double received = value(before, "checkout_orders_received_total", "").orElse(0);
+        double payCalls = value(before, "checkout_antom_calls_total", "api=\"pay\"").orElse(0);
+        double intakeExchanges = value(before, "camel_exchanges_total", "routeId=\"order-intake\"").orElse(0);
+
+        String orderId = newOrderId();
+        publish(order(orderId));
+        awaitChannelMessage("WEB", orderId);
+
+        // the route's meters are taken when its exchange completes (after the channel message left) and the ledger
+        // gauges are recounted on a timer (checkout.metrics.ledger-refresh): wait for both
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            String after = scrape();
+            assertThat(present(after, "checkout_orders_received_total", "")).isGreaterThan(received);
+            assertThat(present(after, "checkout_antom_calls_total", "api=\"pay\"")).isGreaterThan(payCalls);
+            assertThat(present(after, "camel_exchanges_total", "routeId=\"order-intake\"")).isGreaterThan(intakeExchanges);
+            assertThat(present(after, "camel_route_policy_seconds_count", "routeId=\"order-intake\"")).isPositive();
+            assertThat(present(after, "checkout_payments", "state=\"PENDING\"")).isGreaterThanOrEqualTo(1);
+        });
+        String after = scrape();
+        assertThat(after).contains("checkout_payments{state=\"CAPTURED\"");
+        assertThat(after).containsPattern("checkout_payments_authorised_open\\{age=\"gt_5d\"");
+    }
+
+    @Test
+    void openAuthorisationsAreCountedByTheirAge() {
+        String before = scrape();
+        double fresh = value(before, "checkout_payments_authorised_open", "age=\"lt_1d\"").orElse(0);
+        double stale = value(before, "checkout_payments_authorised_open", "age=\"gt_5d\"").orElse(0);
+        String orderId = newOrderId();
+        Map<String, Object> order = order(orderId);
+        order.put("paymentMethodType", "CARD");
+        order.put("captureMode", "MANUAL");
+        publish(order);
+        awaitChannelMessage("WEB", orderId);
+
+        await().atMost(Duration.ofSeconds(15)).until(this::scrape,
+                text -> value(text, "checkout_payments_authorised_open", "age=\"lt_1d\"").orElse(0) > fresh);
+
+        // the same authorisation six days later: still not captured, so it moves to the oldest bucket
+        jdbc.update("UPDATE payment_attempt SET updated_at = updated_at - INTERVAL '6 days' WHERE order_id = ?", orderId);
+        await().atMost(Duration.ofSeconds(15)).until(this::scrape,
+                text -> value(text, "checkout_payments_authorised_open", "age=\"gt_5d\"").orElse(0) > stale
+                        && value(text, "checkout_payments_authorised_open", "age=\"lt_1d\"").orElse(0) == fresh);
+    }
+
+    private String scrape() {
+        var response = http.get("/actuator/prometheus");
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.body();
+    }
+
+    private static double present(String scrape, String name, String labelFilter) {
+        OptionalDouble value = value(scrape, name, labelFilter);
+        assertThat(value).as(name + " " + labelFilter + " in the scrape").isPresent();
+        return value.getAsDouble();
+    }
+
+    /** Sums a meter's samples whose labels contain {@code labelFilter}; empty when no sample is present. */
+    static OptionalDouble value(String scrape, String name, String labelFilter) {
+        Pattern sample = Pattern.compile("^" + Pattern.quote(name) + "(\\{[^}]*})? ([0-9.eE+-]+)$", Pattern.MULTILINE);
+        var matcher = sample.matcher(scrape);
+        double sum = 0;
+        boolean found = false;
+        while (matcher.find()) {
+            String labels = matcher.group(1) == null ? "" : matcher.group(1);
+            if (labels.contains(labelFilter)) {
+                sum += Double.parseDouble(matcher.group(2));
+                found = true;
+            }
+        }
+        return found ? OptionalDouble.of(sum) : OptionalDouble.empty();
+    }
+}
