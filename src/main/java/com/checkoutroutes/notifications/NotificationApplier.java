@@ -7,6 +7,7 @@ import com.checkoutroutes.ledger.PaymentLedger;
 import com.checkoutroutes.ledger.PaymentState;
 import com.checkoutroutes.ledger.Transition;
 import com.checkoutroutes.notifications.NotificationInbox.Outcome;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Objects;
 import java.util.Optional;
 import org.springframework.beans.factory.annotation.Value;
@@ -25,15 +26,17 @@ public class NotificationApplier {
     private final NotificationInbox inbox;
     private final PaymentEvents events;
     private final TransactionTemplate tx;
+    private final ObjectMapper json;
     private final String cancelDestination;
 
     public NotificationApplier(PaymentLedger ledger, NotificationInbox inbox, PaymentEvents events,
-            TransactionTemplate tx,
+            TransactionTemplate tx, ObjectMapper json,
             @Value("${checkout.outbox.duplicate-cancel-destination}") String cancelDestination) {
         this.ledger = ledger;
         this.inbox = inbox;
         this.events = events;
         this.tx = tx;
+        this.json = json;
         this.cancelDestination = cancelDestination;
     }
 
@@ -107,7 +110,31 @@ public class NotificationApplier {
                     .emit(new OutboxMessage(cancelDestination, attempt.orderId(), prid));
         }
         ledger.apply(prid, change);
+        if (attempt.paymentId() == null && n.paymentId() != null) {
+            rematch(n.paymentId());
+        }
         return new Applied(mismatch != null ? Outcome.MISMATCH : Outcome.APPLIED, false, prid, cause);
+    }
+
+    /**
+     * Applies notifications that arrived before the ledger knew their paymentId (Antom can notify a card's capture
+     * before the payment's own answer is recorded). Call inside the transaction that stored the paymentId.
+     */
+    public void rematch(String paymentId) {
+        for (String body : inbox.unmatchedFor(paymentId)) {
+            AntomNotification early;
+            try {
+                early = AntomNotification.from(json.readTree(body));
+            } catch (Exception e) {
+                continue;
+            }
+            Optional<PaymentAttempt> attempt = ledger.findByPaymentId(paymentId)
+                    .flatMap(a -> ledger.lock(a.paymentRequestId()));
+            if (attempt.isPresent()) {
+                Applied applied = applyResult(attempt.get(), early, early.notifyType() + "_EARLY");
+                inbox.resolve(early.dedupeKey(), applied.outcome(), "matched later: " + applied.detail());
+            }
+        }
     }
 
     private Optional<PaymentAttempt> attemptOf(AntomNotification n) {

@@ -45,6 +45,17 @@ public class NotificationInbox {
                 outcome.name(), detail, body, now, now);
     }
 
+    /** Bodies of notifications that named this paymentId before the ledger knew it (a capture ahead of its payment). */
+    public java.util.List<String> unmatchedFor(String paymentId) {
+        return jdbc.queryForList("SELECT body FROM notification_inbox WHERE outcome = 'UNMATCHED' AND payment_id = ? "
+                + "ORDER BY id", String.class, paymentId);
+    }
+
+    public void resolve(String dedupeKey, Outcome outcome, String detail) {
+        jdbc.update("UPDATE notification_inbox SET outcome = ?, detail = ? WHERE dedupe_key = ?", outcome.name(),
+                detail, dedupeKey);
+    }
+
     public int count(Outcome outcome) {
         Integer n = jdbc.queryForObject("SELECT COUNT(*) FROM notification_inbox WHERE outcome = ?", Integer.class,
                 outcome.name());

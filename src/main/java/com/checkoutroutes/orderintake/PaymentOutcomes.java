@@ -27,9 +27,12 @@ public class PaymentOutcomes {
     private final PaymentEvents events;
     private final com.checkoutroutes.ledger.Outbox outbox;
     private final org.springframework.transaction.support.TransactionTemplate tx;
+    private final com.checkoutroutes.notifications.NotificationApplier notifications;
 
     public PaymentOutcomes(PaymentLedger ledger, ChannelMessages channel, PaymentEvents events,
-            com.checkoutroutes.ledger.Outbox outbox, org.springframework.transaction.support.TransactionTemplate tx) {
+            com.checkoutroutes.ledger.Outbox outbox, org.springframework.transaction.support.TransactionTemplate tx,
+            com.checkoutroutes.notifications.NotificationApplier notifications) {
+        this.notifications = notifications;
         this.ledger = ledger;
         this.channel = channel;
         this.events = events;
@@ -72,7 +75,11 @@ public class PaymentOutcomes {
             if (current.state() != PaymentState.REQUESTED) {
                 return lateAnswer(current, to, cause, code, message, channelMessage);
             }
-            return transition(current, to, cause, paymentId, code, message, channelMessage, expiry);
+            PaymentAttempt after = transition(current, to, cause, paymentId, code, message, channelMessage, expiry);
+            if (current.paymentId() == null && after.paymentId() != null) {
+                notifications.rematch(after.paymentId());
+            }
+            return ledger.find(after.paymentRequestId()).orElseThrow();
         });
     }
 

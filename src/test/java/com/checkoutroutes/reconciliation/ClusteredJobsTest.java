@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -51,6 +52,17 @@ class ClusteredJobsTest extends FlowTestSupport {
             assertThat(jdbc.queryForList("SELECT DISTINCT instance FROM job_run WHERE job = 'janitor'", String.class))
                     .isNotEmpty();
         }
+    }
+
+    /**
+     * Undo the in-JVM artefact for the next context: the closed instance took this one's job store connections, so
+     * neither could release its claims; separate processes would recover them through Quartz's cluster check-in.
+     */
+    @AfterEach
+    void releaseStrandedTriggers() {
+        jdbc.update("DELETE FROM qrtz_fired_triggers");
+        jdbc.update("DELETE FROM qrtz_scheduler_state");
+        jdbc.update("UPDATE qrtz_triggers SET trigger_state = 'WAITING' WHERE trigger_state IN ('ACQUIRED', 'BLOCKED')");
     }
 
     private List<OffsetDateTime> firedSince(OffsetDateTime from) {
