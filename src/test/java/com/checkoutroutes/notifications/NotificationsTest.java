@@ -44,7 +44,7 @@ class NotificationsTest extends FlowTestSupport {
 
     @Test
     void theSandboxsNotificationIsAppliedAndAnsweredSuccess() {
-        PaymentAttempt attempt = pendingPayment();
+        PaymentAttempt attempt = pendingWallet();
         sandbox.buyerAction(attempt.paymentId(), Outcome.PAY);
 
         await().atMost(Duration.ofSeconds(20)).until(() -> state(attempt) == PaymentState.SUCCEEDED);
@@ -57,7 +57,7 @@ class NotificationsTest extends FlowTestSupport {
 
     @Test
     void theSameNotificationEightTimesChangesStateOnceAndEmitsOneEvent() {
-        PaymentAttempt attempt = pendingPayment();
+        PaymentAttempt attempt = pendingWallet();
         String body = AntomNotifier.paymentResult("PAYMENT_RESULT", "S", "SUCCESS", attempt.paymentRequestId(),
                 attempt.paymentId(), attempt.currency(), attempt.amountValue());
 
@@ -81,7 +81,7 @@ class NotificationsTest extends FlowTestSupport {
 
     @Test
     void forgedOrMalformedNotificationsChangeNothing() {
-        PaymentAttempt attempt = pendingPayment();
+        PaymentAttempt attempt = pendingWallet();
         String body = AntomNotifier.paymentResult("PAYMENT_RESULT", "S", "SUCCESS", attempt.paymentRequestId(),
                 attempt.paymentId(), attempt.currency(), attempt.amountValue());
         String time = String.valueOf(System.currentTimeMillis());
@@ -113,7 +113,7 @@ class NotificationsTest extends FlowTestSupport {
 
     @Test
     void aFailAfterSuccessOrAnOldPendingCannotUndoTheFinalStateAndTheConflictIsRecorded() {
-        PaymentAttempt attempt = pendingPayment();
+        PaymentAttempt attempt = pendingWallet();
         String prid = attempt.paymentRequestId();
         String success = AntomNotifier.paymentResult("PAYMENT_RESULT", "S", "SUCCESS", prid, attempt.paymentId(),
                 attempt.currency(), attempt.amountValue());
@@ -136,7 +136,7 @@ class NotificationsTest extends FlowTestSupport {
 
     @Test
     void anAmountMismatchIsRecordedAndFlagged() {
-        PaymentAttempt attempt = pendingPayment();
+        PaymentAttempt attempt = pendingWallet();
         String body = AntomNotifier.paymentResult("PAYMENT_RESULT", "S", "SUCCESS", attempt.paymentRequestId(),
                 attempt.paymentId(), attempt.currency(), attempt.amountValue() - 1);
         assertThat(antom.send(body).body()).isEqualTo(SUCCESS);
@@ -159,7 +159,7 @@ class NotificationsTest extends FlowTestSupport {
 
     @Test
     void withTheDatabaseDownTheEndpointAnswersAnErrorAndAntomsResendSucceedsLater() {
-        PaymentAttempt attempt = pendingPayment();
+        PaymentAttempt attempt = pendingWallet();
         DatabaseLink.instance().cut();
         try {
             sandbox.buyerAction(attempt.paymentId(), Outcome.PAY);
@@ -205,20 +205,13 @@ class NotificationsTest extends FlowTestSupport {
                 .isEqualTo("CANCELLED");
     }
 
-    private PaymentAttempt pendingPayment() {
-        String orderId = newOrderId();
-        publish(order(orderId));
-        awaitChannelMessage("WEB", orderId);
-        return await().until(() -> onlyAttempt(orderId), a -> a.state() == PaymentState.PENDING);
-    }
-
     private PaymentState state(PaymentAttempt attempt) {
         return ledger.find(attempt.paymentRequestId()).orElseThrow().state();
     }
 
     /** Publishes a marker event through the same outbox and waits for it: everything before it has left. */
     private void publishMarkerAndWait() {
-        PaymentAttempt marker = pendingPayment();
+        PaymentAttempt marker = pendingWallet();
         kafka().await(resultsTopic, r -> r.value().contains(marker.paymentRequestId()));
     }
 }

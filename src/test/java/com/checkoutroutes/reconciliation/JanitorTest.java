@@ -23,7 +23,7 @@ class JanitorTest extends FlowTestSupport {
 
     @Test
     void aPaymentWhoseNotificationNeverComesIsResolvedByInquiry() {
-        PaymentAttempt attempt = pending();
+        PaymentAttempt attempt = pendingWallet();
         sandbox.addFault(FaultRule.of(FaultType.NOTIFY_DROP).forPaymentRequestId(attempt.paymentRequestId())
                 .withTimes(0));
         sandbox.buyerAction(attempt.paymentId(), Outcome.PAY);
@@ -44,7 +44,7 @@ class JanitorTest extends FlowTestSupport {
 
     @Test
     void anAbandonedPaymentIsCancelledAtAntomAfterExpiryAndTheOrderIsTold() {
-        PaymentAttempt attempt = pending();
+        PaymentAttempt attempt = pendingWallet();
         // 14 minutes of Antom's expiry and the grace period pass on our clock; the sandbox still waits for the buyer
         clock.advance(Duration.ofMinutes(17));
 
@@ -78,13 +78,6 @@ class JanitorTest extends FlowTestSupport {
         await().atMost(Duration.ofSeconds(30)).until(() -> state(unknown) == PaymentState.EXPIRED);
         assertThat(ledger.history(unknown.paymentRequestId())).extracting(StateChange::cause)
                 .contains("NOT_FOUND_AT_ANTOM");
-    }
-
-    private PaymentAttempt pending() {
-        String orderId = newOrderId();
-        publish(order(orderId));
-        awaitChannelMessage("WEB", orderId);
-        return await().until(() -> onlyAttempt(orderId), a -> a.state() == PaymentState.PENDING);
     }
 
     private PaymentState state(PaymentAttempt attempt) {

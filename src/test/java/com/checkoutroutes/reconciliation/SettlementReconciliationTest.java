@@ -142,20 +142,6 @@ class SettlementReconciliationTest extends FlowTestSupport {
         return out;
     }
 
-    private PaymentAttempt pendingWallet() {
-        String orderId = newOrderId();
-        publish(order(orderId));
-        awaitChannelMessage("WEB", orderId);
-        return await().until(() -> onlyAttempt(orderId), a -> a.state() == PaymentState.PENDING);
-    }
-
-    private PaymentAttempt paidWallet() {
-        PaymentAttempt pending = pendingWallet();
-        sandbox.buyerAction(pending.paymentId(), Outcome.PAY);
-        return await().atMost(Duration.ofSeconds(20)).until(
-                () -> ledger.find(pending.paymentRequestId()).orElseThrow(), a -> a.state() == PaymentState.SUCCEEDED);
-    }
-
     private PaymentAttempt paidCard() {
         String orderId = newOrderId();
         Map<String, Object> order = order(orderId);

@@ -140,18 +140,4 @@ class ShipmentChecksTest extends FlowTestSupport {
             throw new IllegalStateException(e);
         }
     }
-
-    private PaymentAttempt pendingWallet() {
-        String orderId = newOrderId();
-        publish(order(orderId));
-        awaitChannelMessage("WEB", orderId);
-        return await().until(() -> onlyAttempt(orderId), a -> a.state() == PaymentState.PENDING);
-    }
-
-    private PaymentAttempt paidWallet() {
-        PaymentAttempt pending = pendingWallet();
-        sandbox.buyerAction(pending.paymentId(), Outcome.PAY);
-        return await().atMost(Duration.ofSeconds(20)).until(
-                () -> ledger.find(pending.paymentRequestId()).orElseThrow(), a -> a.state() == PaymentState.SUCCEEDED);
-    }
 }

@@ -2,6 +2,8 @@ package com.checkoutroutes.testsupport;
 
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentLedger;
+import com.checkoutroutes.ledger.PaymentState;
+import com.checkoutroutes.sandbox.OutcomeScript;
 import com.checkoutroutes.orderintake.CrashPoints;
 import com.checkoutroutes.sandbox.SandboxServer;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -114,6 +116,23 @@ public abstract class FlowTestSupport {
             throw new AssertionError("expected one attempt for " + orderId + " but found " + attempts.size());
         }
         return attempts.get(0);
+    }
+
+    /** An e-wallet order whose buyer holds the continuation. */
+    protected PaymentAttempt pendingWallet() {
+        String orderId = newOrderId();
+        publish(order(orderId));
+        awaitChannelMessage("WEB", orderId);
+        return Awaitility.await().atMost(Duration.ofSeconds(20))
+                .until(() -> onlyAttempt(orderId), a -> a.state() == PaymentState.PENDING);
+    }
+
+    /** An e-wallet order the sandbox's buyer paid, applied from Antom's notification. */
+    protected PaymentAttempt paidWallet() {
+        PaymentAttempt pending = pendingWallet();
+        sandbox.buyerAction(pending.paymentId(), OutcomeScript.Outcome.PAY);
+        return Awaitility.await().atMost(Duration.ofSeconds(20)).until(
+                () -> ledger.find(pending.paymentRequestId()).orElseThrow(), a -> a.state() == PaymentState.SUCCEEDED);
     }
 
     protected JsonNode read(String text) {
