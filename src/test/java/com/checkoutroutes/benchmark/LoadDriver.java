@@ -67,8 +67,6 @@ public final class LoadDriver {
         overrides.put("spring.datasource.url", TestPostgres.url());
         overrides.put("spring.datasource.hikari.maximum-pool-size", System.getProperty("load.db-pool", "10"));
         overrides.put("checkout.antom.timeout", "10s");
-        overrides.put("logging.level.root", "WARN");
-        overrides.put("logging.level.com.checkoutroutes.signature", "INFO");
         this.app = new SpringApplicationBuilder(CheckoutRoutesApplication.class)
                 .initializers(ctx -> ctx.getEnvironment().getPropertySources()
                         .addFirst(new MapPropertySource("loadDriver", overrides)))
@@ -102,6 +100,7 @@ public final class LoadDriver {
     }
 
     private void run() throws Exception {
+        results.put("loadAverageAtStart", MachineInfo.loadAverage());
         String ordersTopic = app.getEnvironment().getProperty("checkout.topics.orders");
         try (Arrivals web = new Arrivals(brokers, "checkout.continuations.web", r -> true);
              Arrivals succeeded = new Arrivals(brokers, app.getEnvironment().getProperty("checkout.topics.results"),
@@ -118,6 +117,7 @@ public final class LoadDriver {
             phase("fullFlowWithDuplicateNotifications", () -> fullFlow(ordersTopic, succeeded, capacity / 2));
             phase("notificationBurst", () -> notificationBurst(web));
             phase("plainSdkLoop", this::plainLoop);
+            results.put("loadAverageAtEnd", MachineInfo.loadAverage());
             results.put("ratioOursToPlain", Math.round(capacity
                     / ((Number) ((Map<?, ?>) results.get("plainSdkLoop")).get("completedPerSecond")).doubleValue() * 10) / 10d);
         }
@@ -142,7 +142,7 @@ public final class LoadDriver {
     private Map<String, Object> ordersPhase(String topic, Arrivals web, String prefix, int count, double rate,
             String amount) {
         OrderLoad.Sent sent = orders.publish(topic, prefix + System.nanoTime(), count, rate, amount);
-        boolean all = Pacer.until(() -> OrderLoad.allArrived(sent, web), 180_000);
+        boolean all = Pacer.until(() -> OrderLoad.allArrived(sent, web), 300_000);
         Map<String, Object> figures = OrderLoad.completion(sent, web);
         figures.put("targetRatePerSecond", Math.round(rate));
         figures.put("allArrived", all);

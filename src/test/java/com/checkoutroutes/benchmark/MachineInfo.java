@@ -22,6 +22,15 @@ final class MachineInfo {
         return machine;
     }
 
+    /** /proc/loadavg: our machines are shared, so a busy neighbour shows here. */
+    static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).strip();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
     private static String cpuModel() {
         try {
             return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
