@@ -243,6 +243,7 @@ public final class LoadDriver {
         figures.put("orders", sent.orderIds().size());
         figures.put("paid", loop.paid.get());
         figures.put("failed", loop.failed.get());
+        figures.put("firstError", loop.firstError);
         figures.put("completedPerSecond", Math.round(loop.paid.get() / ((loop.lastDoneNanos - start) / 1e9)));
         figures.put("allDone", all);
         return figures;

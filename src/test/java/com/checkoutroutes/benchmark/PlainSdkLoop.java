@@ -38,6 +38,7 @@ final class PlainSdkLoop implements Runnable {
     final AtomicLong paid = new AtomicLong();
     final AtomicLong failed = new AtomicLong();
     volatile long lastDoneNanos;
+    volatile String firstError;
     private volatile boolean running = true;
 
     PlainSdkLoop(String brokers, String ordersTopic, String continuationsTopic, PlainSdkClient client, String notifyUrl) {
@@ -71,6 +72,9 @@ final class PlainSdkLoop implements Runnable {
                         producer.send(new ProducerRecord<>(continuationsTopic, record.key(), response.getNormalUrl()));
                         paid.incrementAndGet();
                     } catch (Exception e) {
+                        if (firstError == null) {
+                            firstError = e.toString();
+                        }
                         failed.incrementAndGet();
                     }
                     lastDoneNanos = System.nanoTime();
