@@ -44,6 +44,13 @@ final class PlainSdkClient extends BaseAlipayClient {
             }
             HttpRpcResult result = new HttpRpcResult();
             result.setRspCode(connection.getResponseCode());
+            if (result.getRspCode() >= 400) {
+                // the SDK would only say "response code 500"; the sandbox's body says why
+                try (InputStream err = connection.getErrorStream()) {
+                    throw new AlipayApiException("HTTP " + result.getRspCode() + ": "
+                            + (err == null ? "" : new String(err.readAllBytes(), StandardCharsets.UTF_8)));
+                }
+            }
             try (InputStream in = connection.getInputStream()) {
                 ByteArrayOutputStream body = new ByteArrayOutputStream();
                 in.transferTo(body);
