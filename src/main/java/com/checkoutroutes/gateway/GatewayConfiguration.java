@@ -1,5 +1,6 @@
 package com.checkoutroutes.gateway;
 
+import com.checkoutroutes.signature.AntomSignature;
 import com.checkoutroutes.signature.RsaKeys;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -43,6 +44,7 @@ public class GatewayConfiguration {
 
     @Bean
     AntomClient antomClient(AntomSettings settings, CloseableHttpClient antomHttpClient, Clock clock) {
+        AntomSignature.providerName(); // chooses (and logs) the signature provider at start-up, not on the first order
         return new AntomClient(settings, antomHttpClient,
                 RsaKeys.privateKey(settings.merchantPrivateKey(), "checkout.antom.merchant-private-key"),
                 RsaKeys.publicKey(settings.antomPublicKey(), "checkout.antom.antom-public-key"), clock);

@@ -63,11 +63,21 @@ public final class PaymentLifecycle {
     public void closeExpired() {
         synchronized (payments) {
             Instant now = clock.now();
+            if (!payments.anyExpiryPassed(now)) {
+                return;
+            }
+            Instant next = null;
             for (SandboxPayment payment : payments.all()) {
-                if (payment.status == PaymentStatus.PROCESSING && now.isAfter(payment.expiryTime)) {
+                if (payment.status != PaymentStatus.PROCESSING) {
+                    continue;
+                }
+                if (now.isAfter(payment.expiryTime)) {
                     failed(payment, ApiResult.ORDER_IS_CLOSED, true);
+                } else if (next == null || payment.expiryTime.isBefore(next)) {
+                    next = payment.expiryTime;
                 }
             }
+            payments.nextExpiry(next);
         }
     }
 

@@ -117,6 +117,23 @@ class ApmPaymentTest extends SandboxTestSupport {
         assertThat(statusOf(id)).isEqualTo("FAIL");
     }
 
+    /** The sweep skips its scan until the earliest expiry; a later payment that expires sooner must move it. */
+    @Test
+    void aLaterPaymentWithAnEarlierExpiryStillExpiresOnTime() {
+        String longLived = newRequestId();
+        client.call("pay", payRequest(longLived, "GCASH", "PHP", "1000", "WEB"));
+        client.post("/sandbox/control/clock/advance?seconds=60", null);
+        String shortLived = newRequestId();
+        ObjectNode request = payRequest(shortLived, "GCASH", "PHP", "1000", "WEB");
+        request.put("paymentExpiryTime", SandboxClock.format(sandbox.clock().now().plusSeconds(120)));
+        client.call("pay", request);
+
+        client.post("/sandbox/control/clock/advance?seconds=121", null);
+
+        assertThat(statusOf(shortLived)).isEqualTo("FAIL");
+        assertThat(statusOf(longLived)).isEqualTo("PROCESSING");
+    }
+
     @Test
     void gcashExpiryBeyond14MinutesIsRejected() {
         ObjectNode request = payRequest(newRequestId(), "GCASH", "PHP", "1000", "WEB");

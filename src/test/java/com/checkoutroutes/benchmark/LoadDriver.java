@@ -1,0 +1,260 @@
+package com.checkoutroutes.benchmark;
+
+import com.alipay.global.api.tools.SignatureTool;
+import com.checkoutroutes.CheckoutRoutesApplication;
+import com.checkoutroutes.ledger.PaymentAttempt;
+import com.checkoutroutes.ledger.PaymentLedger;
+import com.checkoutroutes.sandbox.FaultRule;
+import com.checkoutroutes.sandbox.FaultType;
+import com.checkoutroutes.sandbox.NotificationAttempt;
+import com.checkoutroutes.sandbox.SandboxServer;
+import com.checkoutroutes.signature.AntomSignature;
+import com.checkoutroutes.signature.JdkBase64ForSdk;
+import com.checkoutroutes.signature.RsaKeys;
+import com.checkoutroutes.testsupport.AntomNotifier;
+import com.checkoutroutes.testsupport.TestPostgres;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.Environment;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * End-to-end load on the whole application in this JVM: in-JVM Kafka, the Antom sandbox in-process, the local
+ * PostgreSQL (a fresh database, as the tests use). Phases: warm-up, sustained rate, latency at half that rate and
+ * at half the measured capacity, the full flow with duplicate notifications, a notification burst, and the plain
+ * SDK loop for comparison. Writes target/benchmarks/load.json. Run with {@code ./mvnw -Pload verify}; settings
+ * are {@code -Dload.*} (see {@link Settings}).
+ */
+public final class LoadDriver {
+
+    private static final String PLAIN_ORDERS = "checkout.plain.orders";
+    private static final String PLAIN_CONTINUATIONS = "checkout.plain.continuations";
+
+    private final Settings settings;
+    private final ConfigurableApplicationContext app;
+    private final String brokers;
+    private final OrderLoad orders;
+    private final HeapSampler heap = new HeapSampler();
+    private final Map<String, Object> results = new LinkedHashMap<>();
+
+    record Settings(double rate, int seconds, int latencySeconds, int flows, int notifications, int plainOrders) {
+
+        static Settings fromSystemProperties() {
+            return new Settings(Double.parseDouble(System.getProperty("load.rate", "1000")),
+                    Integer.getInteger("load.seconds", 10), Integer.getInteger("load.latency-seconds", 10),
+                    Integer.getInteger("load.flows", 1000), Integer.getInteger("load.notifications", 1000),
+                    Integer.getInteger("load.plain-orders", 1000));
+        }
+    }
+
+    private LoadDriver(Settings settings) {
+        this.settings = settings;
+        JdkBase64ForSdk.install();
+        Map<String, Object> overrides = new LinkedHashMap<>();
+        // straight to PostgreSQL, not through the tests' cuttable relay (a thread pair per connection)
+        overrides.put("spring.datasource.url", TestPostgres.url());
+        overrides.put("spring.datasource.hikari.maximum-pool-size", System.getProperty("load.db-pool", "10"));
+        overrides.put("checkout.antom.timeout", "10s");
+        this.app = new SpringApplicationBuilder(CheckoutRoutesApplication.class)
+                .initializers(ctx -> ctx.getEnvironment().getPropertySources()
+                        .addFirst(new MapPropertySource("loadDriver", overrides)))
+                .run();
+        Environment env = app.getEnvironment();
+        this.brokers = env.getProperty("camel.component.kafka.brokers");
+        this.orders = new OrderLoad(brokers);
+        results.put("machine", MachineInfo.describe());
+        results.put("setup", Map.of(
+                "database", "local PostgreSQL " + TestPostgres.url().replaceAll("/[^/]*$", "") + " (fresh database)",
+                "kafka", "in-JVM KRaft broker, partitions " + env.getProperty("checkout.kafka.embedded.partitions"),
+                "orderConsumers", env.getProperty("checkout.orders.consumers"),
+                "signatureProvider", AntomSignature.providerName(),
+                "sandboxLatencyMs", env.getProperty("checkout.sandbox.latency-ms", "0"),
+                "settings", settings));
+    }
+
+    public static void main(String[] args) throws Exception {
+        LoadDriver driver = new LoadDriver(Settings.fromSystemProperties());
+        int exit = 0;
+        try {
+            driver.run();
+        } catch (Exception e) {
+            e.printStackTrace();
+            exit = 1;
+        } finally {
+            driver.write();
+            driver.app.close();
+        }
+        System.exit(exit);
+    }
+
+    private void run() throws Exception {
+        results.put("loadAverageAtStart", MachineInfo.loadAverage());
+        String ordersTopic = app.getEnvironment().getProperty("checkout.topics.orders");
+        try (Arrivals web = new Arrivals(brokers, "checkout.continuations.web", r -> true);
+             Arrivals succeeded = new Arrivals(brokers, app.getEnvironment().getProperty("checkout.topics.results"),
+                     r -> r.value().contains("\"state\":\"SUCCEEDED\""))) {
+            Pacer.until(() -> web.ready() && succeeded.ready(), 30_000);
+            phase("warmUp", () -> ordersPhase(ordersTopic, web, "W", 1000, 300, "1250"));
+            Map<String, Object> sustained = phase("sustained", () -> ordersPhase(ordersTopic, web, "S",
+                    (int) (settings.rate() * settings.seconds()), settings.rate(), "1250"));
+            double capacity = ((Number) sustained.get("completedPerSecond")).doubleValue();
+            phase("latencyAtHalfTarget", () -> ordersPhase(ordersTopic, web, "L",
+                    (int) (settings.rate() / 2 * settings.latencySeconds()), settings.rate() / 2, "1250"));
+            phase("latencyAtHalfCapacity", () -> ordersPhase(ordersTopic, web, "H",
+                    (int) (capacity / 2 * settings.latencySeconds()), capacity / 2, "1250"));
+            phase("fullFlowWithDuplicateNotifications", () -> fullFlow(ordersTopic, succeeded, capacity / 2));
+            phase("notificationBurst", () -> notificationBurst(web));
+            phase("plainSdkLoop", this::plainLoop);
+            results.put("loadAverageAtEnd", MachineInfo.loadAverage());
+            results.put("ratioOursToPlain", Math.round(capacity
+                    / ((Number) ((Map<?, ?>) results.get("plainSdkLoop")).get("completedPerSecond")).doubleValue() * 10) / 10d);
+        }
+    }
+
+    private interface Phase {
+        Map<String, Object> run() throws Exception;
+    }
+
+    private Map<String, Object> phase(String name, Phase phase) throws Exception {
+        System.gc(); // each phase's heap figure starts from the live set, not the last phase's garbage
+        heap.reset();
+        System.out.println("load phase " + name + " ...");
+        Map<String, Object> figures = phase.run();
+        figures.put("heapMaxUsedMb", heap.maxUsedMb());
+        results.put(name, figures);
+        System.out.println("load phase " + name + ": " + figures);
+        write();
+        return figures;
+    }
+
+    private Map<String, Object> ordersPhase(String topic, Arrivals web, String prefix, int count, double rate,
+            String amount) {
+        OrderLoad.Sent sent = orders.publish(topic, prefix + System.nanoTime(), count, rate, amount);
+        boolean all = Pacer.until(() -> OrderLoad.allArrived(sent, web), 300_000);
+        Map<String, Object> figures = OrderLoad.completion(sent, web);
+        figures.put("targetRatePerSecond", Math.round(rate));
+        figures.put("allArrived", all);
+        return figures;
+    }
+
+    /** Orders the sandbox buyer pays 100 ms after pay (amount ...0061); every notification is sent twice. */
+    private Map<String, Object> fullFlow(String topic, Arrivals succeeded, double rate) {
+        SandboxServer sandbox = app.getBean(SandboxServer.class);
+        int before = sandbox.notifications(null).size();
+        sandbox.addFault(FaultRule.of(FaultType.NOTIFY_DUPLICATE).withTimes(0));
+        try {
+            OrderLoad.Sent sent = orders.publish(topic, "F" + System.nanoTime(), settings.flows(), rate, "10061");
+            boolean all = Pacer.until(() -> OrderLoad.allArrived(sent, succeeded), 180_000);
+            Map<String, Object> figures = OrderLoad.completion(sent, succeeded);
+            figures.put("targetRatePerSecond", Math.round(rate));
+            figures.put("allSucceeded", all);
+            List<NotificationAttempt> sentByAntom = sandbox.notifications(null);
+            sentByAntom = sentByAntom.subList(before, sentByAntom.size());
+            figures.put("notificationsDelivered", sentByAntom.size());
+            figures.put("duplicatesDelivered", sentByAntom.stream().filter(n -> "DUPLICATE".equals(n.kind())).count());
+            figures.put("notificationsAcknowledged", sentByAntom.stream().filter(NotificationAttempt::acknowledged).count());
+            return figures;
+        } finally {
+            sandbox.clearFaults();
+        }
+    }
+
+    /**
+     * Antom's PAYMENT_RESULT for orders left PENDING by the latency phases, each sent twice (the resend is a
+     * duplicate to recognise), signed beforehand with the SDK so the driver's signing is not what is measured.
+     */
+    private Map<String, Object> notificationBurst(Arrivals web) throws Exception {
+        PaymentLedger ledger = app.getBean(PaymentLedger.class);
+        SandboxServer sandbox = app.getBean(SandboxServer.class);
+        Environment env = app.getEnvironment();
+        AntomNotifier notifier = new AntomNotifier(Integer.parseInt(env.getProperty("local.server.port")),
+                env.getProperty("checkout.notifications.path"), sandbox.settings().clientId());
+        String key = RsaKeys.base64Body(RsaKeys.readKeyText(AntomNotifier.ANTOM_PRIVATE_KEY, "antom key"));
+        String path = env.getProperty("checkout.notifications.path");
+        List<String[]> signed = new ArrayList<>();
+        for (PaymentAttempt attempt : ledger.inState(com.checkoutroutes.ledger.PaymentState.PENDING, settings.notifications())) {
+            String body = AntomNotifier.paymentResult("PAYMENT_RESULT", "S", "SUCCESS", attempt.paymentRequestId(),
+                    attempt.paymentId(), attempt.currency(), attempt.amountValue());
+            String time = String.valueOf(System.currentTimeMillis());
+            String signature = "algorithm=RSA256,keyVersion=1,signature="
+                    + SignatureTool.sign("POST", path, sandbox.settings().clientId(), time, body, key);
+            signed.add(new String[] {body, time, signature});
+        }
+        List<String[]> posts = new ArrayList<>(signed);
+        posts.addAll(signed); // the resends come after all first copies, as Antom's would
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger ok = new AtomicInteger();
+        int threads = Integer.getInteger("load.notify-threads", 8);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        long start = System.nanoTime();
+        for (int t = 0; t < threads; t++) {
+            pool.submit(() -> {
+                for (int i; (i = next.getAndIncrement()) < posts.size(); ) {
+                    String[] p = posts.get(i);
+                    AntomNotifier.Answer answer = notifier.send(p[0], notifier.headers(p[1], p[2]));
+                    if (answer.status() == 200 && answer.body().contains("\"S\"")) {
+                        ok.incrementAndGet();
+                    }
+                }
+            });
+        }
+        pool.shutdown();
+        pool.awaitTermination(5, TimeUnit.MINUTES);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("payments", signed.size());
+        figures.put("posted", posts.size());
+        figures.put("answeredSuccess", ok.get());
+        figures.put("postsPerSecond", Math.round(posts.size() / seconds));
+        figures.put("appliedPerSecond", Math.round(signed.size() / seconds));
+        figures.put("clientThreads", threads);
+        return figures;
+    }
+
+    /** The plain loop drains a backlog published beforehand: its capacity, comparable with "sustained". */
+    private Map<String, Object> plainLoop() throws Exception {
+        SandboxServer sandbox = app.getBean(SandboxServer.class);
+        Environment env = app.getEnvironment();
+        String merchantKey = RsaKeys.base64Body(RsaKeys.readKeyText(AntomNotifier.MERCHANT_PRIVATE_KEY, "merchant key"));
+        String antomPublic = RsaKeys.base64Body(RsaKeys.readKeyText("config/sandbox-keys/antom-public.pem", "antom key"));
+        PlainSdkClient client = new PlainSdkClient(sandbox.baseUrl(), merchantKey, antomPublic, sandbox.settings().clientId());
+        OrderLoad.Sent sent = orders.publish(PLAIN_ORDERS, "P" + System.nanoTime(), settings.plainOrders(), 0, "1250");
+        PlainSdkLoop loop = new PlainSdkLoop(brokers, PLAIN_ORDERS, PLAIN_CONTINUATIONS, client,
+                env.getProperty("checkout.antom.notify-url"));
+        Thread thread = new Thread(loop, "plain-sdk-loop");
+        long start = System.nanoTime();
+        thread.start();
+        boolean all = Pacer.until(() -> loop.paid.get() + loop.failed.get() >= sent.orderIds().size(), 300_000);
+        loop.stop();
+        thread.join(10_000);
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("orders", sent.orderIds().size());
+        figures.put("paid", loop.paid.get());
+        figures.put("failed", loop.failed.get());
+        figures.put("firstError", loop.firstError);
+        figures.put("completedPerSecond", Math.round(loop.paid.get() / ((loop.lastDoneNanos - start) / 1e9)));
+        figures.put("allDone", all);
+        return figures;
+    }
+
+    private void write() {
+        try {
+            Path dir = Files.createDirectories(Path.of("target/benchmarks"));
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("load.json").toFile(), results);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package com.checkoutroutes.benchmark;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** Publishes orders at a fixed rate as the order system would, remembering when each one was sent. */
+final class OrderLoad implements AutoCloseable {
+
+    private final KafkaProducer<String, String> producer;
+
+    OrderLoad(String brokers) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "1");
+        producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+    }
+
+    /** One phase's orders: ids and send times (System.nanoTime), index for index. */
+    record Sent(List<String> orderIds, long[] sentNanos, long startNanos, long endNanos) {
+
+        double achievedRate() {
+            return orderIds.size() / ((endNanos - startNanos) / 1e9);
+        }
+    }
+
+    /** {@code ratePerSecond <= 0} publishes as fast as the producer takes them. */
+    Sent publish(String topic, String prefix, int count, double ratePerSecond, String amountValue) {
+        List<String> ids = new ArrayList<>(count);
+        long[] sent = new long[count];
+        long start = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            if (ratePerSecond > 0) {
+                Pacer.awaitSlot(start, i, ratePerSecond);
+            }
+            String orderId = prefix + "-" + i;
+            ids.add(orderId);
+            sent[i] = System.nanoTime();
+            producer.send(new ProducerRecord<>(topic, orderId, order(orderId, amountValue)));
+        }
+        producer.flush();
+        return new Sent(ids, sent, start, System.nanoTime());
+    }
+
+    static String order(String orderId, String amountValue) {
+        return "{\"orderId\":\"" + orderId + "\",\"amount\":{\"currency\":\"USD\",\"value\":\"" + amountValue + "\"},"
+                + "\"description\":\"Two cups of coffee\",\"paymentMethodType\":\"ALIPAY_CN\",\"integration\":\"API\","
+                + "\"channel\":{\"terminalType\":\"WEB\",\"clientIp\":\"203.0.113.7\"},"
+                + "\"buyer\":{\"referenceBuyerId\":\"buyer-42\"},"
+                + "\"resultPageUrl\":\"https://shop.example/orders/" + orderId + "/result\"}";
+    }
+
+    /** Completion figures of a phase: rate from first send to last arrival, latencies send -> arrival. */
+    static Map<String, Object> completion(Sent sent, Arrivals arrivals) {
+        long[] latencies = new long[sent.orderIds().size()];
+        int done = 0;
+        long last = sent.startNanos();
+        for (int i = 0; i < latencies.length; i++) {
+            Long at = arrivals.arrival(sent.orderIds().get(i));
+            if (at != null) {
+                latencies[done++] = at - sent.sentNanos()[i];
+                last = Math.max(last, at);
+            }
+        }
+        long[] sorted = Arrays.copyOf(latencies, done);
+        Arrays.sort(sorted);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("published", latencies.length);
+        m.put("publishRatePerSecond", Math.round(sent.achievedRate()));
+        m.put("completed", done);
+        m.put("completedPerSecond", Math.round(done / ((last - sent.startNanos()) / 1e9)));
+        m.put("latencyMsP50", millis(sorted, 0.50));
+        m.put("latencyMsP99", millis(sorted, 0.99));
+        m.put("latencyMsMax", millis(sorted, 1.0));
+        return m;
+    }
+
+    private static double millis(long[] sorted, double quantile) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int index = (int) Math.min(sorted.length - 1, Math.ceil(quantile * sorted.length) - 1);
+        return Math.round(sorted[Math.max(0, index)] / 10_000d) / 100d;
+    }
+
+    static boolean allArrived(Sent sent, Arrivals arrivals) {
+        return sent.orderIds().stream().allMatch(id -> arrivals.arrival(id) != null);
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}
