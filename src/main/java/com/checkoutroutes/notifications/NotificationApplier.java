@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Objects;
 import java.util.Optional;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -49,14 +50,19 @@ public class NotificationApplier {
     }
 
     public Applied apply(AntomNotification n, String body) {
-        return tx.execute(status -> {
-            if (inbox.seenBefore(n.dedupeKey())) {
-                return new Applied(null, true, n.paymentRequestId(), "duplicate");
-            }
-            Applied applied = applyNew(n);
-            inbox.record(n, applied.outcome(), applied.detail(), body);
-            return applied;
-        });
+        try {
+            return tx.execute(status -> {
+                if (inbox.seenBefore(n.dedupeKey())) {
+                    return new Applied(null, true, n.paymentRequestId(), "duplicate");
+                }
+                Applied applied = applyNew(n);
+                inbox.record(n, applied.outcome(), applied.detail(), body);
+                return applied;
+            });
+        } catch (DuplicateKeyException concurrentCopy) {
+            // two copies arrived at once: the other one's transaction applied it, this one rolled back
+            return new Applied(null, true, n.paymentRequestId(), "duplicate");
+        }
     }
 
     private Applied applyNew(AntomNotification n) {
