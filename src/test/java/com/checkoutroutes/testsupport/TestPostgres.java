@@ -33,6 +33,15 @@ public final class TestPostgres {
         return databaseUrl;
     }
 
+    /** Another fresh database in the same server (e.g. for an application run as a separate process). */
+    public static synchronized String freshDatabase(String purpose) {
+        url();
+        String name = "checkout_" + purpose + "_" + System.nanoTime();
+        execute("CREATE DATABASE " + name);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> drop(name), "drop-" + purpose + "-db"));
+        return SERVER + "/" + name;
+    }
+
     public static String user() {
         return USER;
     }

@@ -1,0 +1,86 @@
+package com.checkoutroutes.resilience;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
+
+/**
+ * Checkout Routes as a separate operating-system process (the production main class and classpath, no test code),
+ * so a test can SIGKILL it mid-flow and start it again, as a crash would.
+ */
+final class ApplicationProcess {
+
+    private final Map<String, String> settings;
+    private final int port;
+    private final Path logDir;
+    private Process process;
+    private int starts;
+
+    ApplicationProcess(Map<String, String> settings, int port, Path logDir) {
+        this.settings = settings;
+        this.port = port;
+        this.logDir = logDir;
+    }
+
+    void start() throws IOException {
+        Files.createDirectories(logDir);
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx512m", "-cp", mainClasspath()));
+        command.add("com.checkoutroutes.CheckoutRoutesApplication");
+        settings.forEach((k, v) -> command.add("--" + k + "=" + v));
+        command.add("--server.port=" + port);
+        File log = logDir.resolve("app-" + (++starts) + ".log").toFile();
+        process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+        HttpClient http = HttpClient.newHttpClient();
+        Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the application exited; see " + log);
+            }
+            try {
+                return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                        + "/actuator/health/readiness")).build(), HttpResponse.BodyHandlers.ofString())
+                        .statusCode() == 200;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+    }
+
+    /** SIGKILL: no shutdown hook, no graceful stop, in-flight work simply stops. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    void stop() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                kill();
+            }
+        }
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** The test JVM's classpath minus the test classes (whose environment post-processor would take over). */
+    private static String mainClasspath() {
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        return Arrays.stream(classpath.split(File.pathSeparator))
+                .filter(entry -> !entry.endsWith("test-classes") && !entry.endsWith("test-classes/"))
+                .collect(Collectors.joining(File.pathSeparator));
+    }
+}

@@ -1,0 +1,172 @@
+package com.checkoutroutes.resilience;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.checkoutroutes.localrun.EmbeddedKafka;
+import com.checkoutroutes.sandbox.ApiCall;
+import com.checkoutroutes.sandbox.OutcomeScript;
+import com.checkoutroutes.sandbox.OutcomeScript.Outcome;
+import com.checkoutroutes.sandbox.SandboxServer;
+import com.checkoutroutes.sandbox.SandboxSettings;
+import com.checkoutroutes.testsupport.FreePort;
+import com.checkoutroutes.testsupport.TestPostgres;
+import com.checkoutroutes.testsupport.TopicWatcher;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+/**
+ * Nothing lost, nothing paid twice: while orders flow, the service process is SIGKILLed at random moments and
+ * started again. Afterwards every order has exactly one payment at Antom (one paymentRequestId), every attempt
+ * reached its final state, every state change has exactly one result event, and nothing sits in a half state.
+ * Bounded for CI; full size: {@code ./mvnw verify -Dtest=CrashSuiteTest -Dcrash.orders=3000 -Dcrash.kills=6}.
+ */
+class CrashSuiteTest {
+
+    private static final int ORDERS = Integer.getInteger("crash.orders", 150);
+    private static final int KILLS = Integer.getInteger("crash.kills", 2);
+    private final ObjectMapper json = new ObjectMapper();
+    private final Random random = new Random(Long.getLong("crash.seed", 20261122L));
+
+    @Test
+    void killedAndRestartedMidFlowTheServiceLosesNothingAndPaysNothingTwice() throws Exception {
+        String brokers = EmbeddedKafka.bootstrapServers(0, 3);
+        String database = TestPostgres.freshDatabase("crash");
+        String run = "crash" + System.nanoTime() % 100000;
+        SandboxServer sandbox = new SandboxServer(SandboxSettings.defaults().withPort(FreePort.find())
+                .withTimeScale(0.0005)).start();
+        sandbox.addScript(new OutcomeScript(null, null, null, Outcome.PAY, 50, 0));
+        ApplicationProcess app = new ApplicationProcess(settings(run, brokers, database, sandbox.port()),
+                FreePort.find(), Path.of("target", "crash-suite"));
+        try (TopicWatcher kafka = new TopicWatcher(brokers)) {
+            app.start();
+            Thread publisher = new Thread(() -> publishOrders(kafka, run), "crash-publisher");
+            publisher.start();
+            for (int kill = 0; kill < KILLS; kill++) {
+                Awaitility.await().pollDelay(Duration.ofMillis(500 + random.nextInt(2500))).until(() -> true);
+                app.kill();
+                app.start();
+            }
+            publisher.join();
+
+            JdbcTemplate ledger = new JdbcTemplate(new DriverManagerDataSource(database, TestPostgres.user(), ""));
+            Awaitility.await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1)).until(() ->
+                    ledger.queryForObject("SELECT COUNT(*) FROM payment_attempt WHERE state = 'SUCCEEDED'",
+                            Integer.class) == ORDERS
+                    && ledger.queryForObject("SELECT COUNT(*) FROM outbox_event WHERE published_at IS NULL",
+                            Integer.class) == 0);
+
+            assertOnePaymentPerOrder(ledger, sandbox);
+            assertNoHalfStates(ledger);
+            assertOneEventPerStateChange(ledger, kafka, run);
+        } finally {
+            app.stop();
+            sandbox.stop();
+        }
+    }
+
+    private void assertOnePaymentPerOrder(JdbcTemplate ledger, SandboxServer sandbox) {
+        assertThat(ledger.queryForObject("SELECT COUNT(DISTINCT order_id) FROM payment_attempt", Integer.class))
+                .isEqualTo(ORDERS);
+        assertThat(ledger.queryForList("SELECT order_id FROM payment_attempt GROUP BY order_id HAVING COUNT(*) > 1",
+                String.class)).as("orders with more than one attempt").isEmpty();
+        Map<String, String> orderOf = new HashMap<>();
+        ledger.query("SELECT payment_request_id, order_id FROM payment_attempt",
+                rs -> { orderOf.put(rs.getString(1), rs.getString(2)); });
+        Set<String> paidRequestIds = sandbox.requests("pay", null).stream().map(ApiCall::paymentRequestId)
+                .collect(Collectors.toSet());
+        assertThat(paidRequestIds).as("every pay at the sandbox belongs to a stored attempt")
+                .isSubsetOf(orderOf.keySet());
+        assertThat(paidRequestIds.stream().map(orderOf::get).collect(Collectors.toSet())).hasSize(ORDERS);
+        assertThat(paidRequestIds).as("one paymentRequestId per order at Antom").hasSize(ORDERS);
+    }
+
+    private static void assertNoHalfStates(JdbcTemplate ledger) {
+        assertThat(ledger.queryForList("SELECT state FROM payment_attempt WHERE state <> 'SUCCEEDED'", String.class))
+                .isEmpty();
+        assertThat(ledger.queryForObject("SELECT COUNT(*) FROM outbox_event WHERE published_at IS NULL",
+                Integer.class)).isZero();
+    }
+
+    /** Each state change was written once with one eventId; the relay may resend a copy, never a second event. */
+    private void assertOneEventPerStateChange(JdbcTemplate ledger, TopicWatcher kafka, String run) {
+        String topic = run + ".results";
+        List<String> changes = ledger.queryForList("SELECT payment_request_id || '/' || to_state FROM "
+                + "payment_transition WHERE to_state IN ('PENDING', 'SUCCEEDED') AND from_state <> to_state",
+                String.class);
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> distinctEvents(kafka, topic).size()
+                >= changes.size());
+        Map<String, Set<String>> eventIdsByChange = new HashMap<>();
+        for (JsonNode event : distinctEvents(kafka, topic)) {
+            eventIdsByChange.computeIfAbsent(event.path("paymentRequestId").asText() + "/"
+                    + event.path("state").asText(), k -> new HashSet<>()).add(event.path("eventId").asText());
+        }
+        assertThat(eventIdsByChange.values()).allSatisfy(ids -> assertThat(ids).hasSize(1));
+        assertThat(eventIdsByChange.keySet()).containsExactlyInAnyOrderElementsOf(changes);
+    }
+
+    private List<JsonNode> distinctEvents(TopicWatcher kafka, String topic) {
+        return kafka.records(topic).stream().map(r -> {
+            try {
+                return json.readTree(r.value());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }).collect(Collectors.toMap(e -> e.path("eventId").asText(), e -> e, (a, b) -> a)).values().stream()
+                .toList();
+    }
+
+    private void publishOrders(TopicWatcher kafka, String run) {
+        for (int i = 0; i < ORDERS; i++) {
+            String orderId = run + "-" + i;
+            kafka.publish(run + ".orders", orderId, "{\"orderId\":\"" + orderId + "\",\"amount\":{\"currency\":\"USD\","
+                    + "\"value\":\"1250\"},\"description\":\"crash suite\",\"paymentMethodType\":\"ALIPAY_CN\","
+                    + "\"integration\":\"API\",\"channel\":{\"terminalType\":\"WEB\"},"
+                    + "\"resultPageUrl\":\"https://shop.example/r\"}");
+            if (i % 10 == 0) {
+                Awaitility.await().pollDelay(Duration.ofMillis(100)).until(() -> true);
+            }
+        }
+    }
+
+    private static Map<String, String> settings(String run, String brokers, String database, int sandboxPort) {
+        Map<String, String> s = new HashMap<>();
+        s.put("spring.datasource.url", database);
+        s.put("spring.datasource.username", TestPostgres.user());
+        s.put("spring.datasource.password", "");
+        s.put("checkout.kafka.embedded.enabled", "false");
+        s.put("checkout.kafka.brokers", brokers);
+        s.put("checkout.kafka.group-id", run);
+        s.put("checkout.sandbox.enabled", "false");
+        s.put("checkout.antom.gateway-url", "http://127.0.0.1:" + sandboxPort);
+        s.put("checkout.antom.timeout", "2s");
+        for (String topic : List.of("orders", "dead-letter", "results", "order-events", "shipment-checks",
+                "shipment-decisions", "reconciliation")) {
+            s.put("checkout.topics." + topic, run + "." + topic);
+        }
+        for (String channel : List.of("web", "wap", "app")) {
+            s.put("checkout.channels." + channel, "kafka:" + run + ".continuations." + channel);
+        }
+        s.put("camel.main.routes-reload-enabled", "false");
+        s.put("checkout.orders.infrastructure-retry-delay", "200");
+        s.put("checkout.janitor.cron", "0/1 * * * * ?");
+        s.put("checkout.janitor.first-check.pending", "3s");
+        s.put("checkout.janitor.first-check.requested", "2s");
+        s.put("checkout.janitor.check-delays", "2s");
+        s.put("spring.quartz.startup-delay", "1s");
+        s.put("checkout.reconciliation.report-dir", "target/crash-suite/reports");
+        return s;
+    }
+}
