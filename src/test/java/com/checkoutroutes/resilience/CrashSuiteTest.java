@@ -39,6 +39,8 @@ class CrashSuiteTest {
     private static final int KILLS = Integer.getInteger("crash.kills", 2);
     private final ObjectMapper json = new ObjectMapper();
     private final Random random = new Random(Long.getLong("crash.seed", 20261122L));
+    /** How many attempts were not yet final at each kill: proof that the kills hit work in flight. */
+    private final List<Integer> killedAt = new java.util.ArrayList<>();
 
     @Test
     void killedAndRestartedMidFlowTheServiceLosesNothingAndPaysNothingTwice() throws Exception {
@@ -54,20 +56,27 @@ class CrashSuiteTest {
             app.start();
             Thread publisher = new Thread(() -> publishOrders(kafka, run), "crash-publisher");
             publisher.start();
+            JdbcTemplate ledger = new JdbcTemplate(new DriverManagerDataSource(database, TestPostgres.user(), ""));
             for (int kill = 0; kill < KILLS; kill++) {
-                Awaitility.await().pollDelay(Duration.ofMillis(500 + random.nextInt(2500))).until(() -> true);
+                // kill while orders are being paid: once a share of them has reached the ledger, at a random moment
+                int reached = ORDERS * (kill + 1) / (KILLS + 2);
+                Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20)).until(() ->
+                        ledger.queryForObject("SELECT COUNT(*) FROM payment_attempt", Integer.class) >= reached);
+                Awaitility.await().pollDelay(Duration.ofMillis(random.nextInt(200))).until(() -> true);
                 app.kill();
+                killedAt.add(ledger.queryForObject("SELECT COUNT(*) FROM payment_attempt WHERE state <> 'SUCCEEDED'",
+                        Integer.class));
                 app.start();
             }
             publisher.join();
 
-            JdbcTemplate ledger = new JdbcTemplate(new DriverManagerDataSource(database, TestPostgres.user(), ""));
             Awaitility.await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1)).until(() ->
                     ledger.queryForObject("SELECT COUNT(*) FROM payment_attempt WHERE state = 'SUCCEEDED'",
                             Integer.class) == ORDERS
                     && ledger.queryForObject("SELECT COUNT(*) FROM outbox_event WHERE published_at IS NULL",
                             Integer.class) == 0);
 
+            assertThat(killedAt).as("attempts in flight at each kill").allSatisfy(n -> assertThat(n).isPositive());
             assertOnePaymentPerOrder(ledger, sandbox);
             assertNoHalfStates(ledger);
             assertOneEventPerStateChange(ledger, kafka, run);
@@ -136,7 +145,8 @@ class CrashSuiteTest {
                     + "\"integration\":\"API\",\"channel\":{\"terminalType\":\"WEB\"},"
                     + "\"resultPageUrl\":\"https://shop.example/r\"}");
             if (i % 10 == 0) {
-                Awaitility.await().pollDelay(Duration.ofMillis(100)).until(() -> true);
+                // about 50 orders a second, so orders keep arriving across the kills and restarts
+                Awaitility.await().pollDelay(Duration.ofMillis(200)).until(() -> true);
             }
         }
     }
