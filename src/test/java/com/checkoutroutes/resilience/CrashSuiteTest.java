@@ -86,6 +86,50 @@ class CrashSuiteTest {
         }
     }
 
+    @Test
+    void twoInstancesShareThePartitionsAndSurviveRebalancesMidFlow() throws Exception {
+        String brokers = EmbeddedKafka.bootstrapServers(0, 3);
+        String database = TestPostgres.freshDatabase("scale");
+        String run = "scale" + System.nanoTime() % 100000;
+        SandboxServer sandbox = new SandboxServer(SandboxSettings.defaults().withPort(FreePort.find())
+                .withTimeScale(0.0005)).start();
+        sandbox.addScript(new OutcomeScript(null, null, null, Outcome.PAY, 50, 0));
+        Map<String, String> settings = settings(run, brokers, database, sandbox.port());
+        ApplicationProcess first = new ApplicationProcess(settings, FreePort.find(), Path.of("target", "scale-suite", "a"));
+        ApplicationProcess second = new ApplicationProcess(settings, FreePort.find(), Path.of("target", "scale-suite", "b"));
+        try (TopicWatcher kafka = new TopicWatcher(brokers)) {
+            first.start();
+            second.start();
+            JdbcTemplate ledger = new JdbcTemplate(new DriverManagerDataSource(database, TestPostgres.user(), ""));
+            Thread publisher = new Thread(() -> publishOrders(kafka, run), "scale-publisher");
+            publisher.start();
+            // the second instance leaves mid-flow (its partitions move to the first), then joins again
+            Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20)).until(() ->
+                    ledger.queryForObject("SELECT COUNT(*) FROM payment_attempt", Integer.class) >= ORDERS / 3);
+            second.stop();
+            second.start();
+            publisher.join();
+
+            Awaitility.await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1)).until(() ->
+                    ledger.queryForObject("SELECT COUNT(*) FROM payment_attempt WHERE state = 'SUCCEEDED'",
+                            Integer.class) == ORDERS
+                    && ledger.queryForObject("SELECT COUNT(*) FROM outbox_event WHERE published_at IS NULL",
+                            Integer.class) == 0);
+
+            assertOnePaymentPerOrder(ledger, sandbox);
+            assertNoHalfStates(ledger);
+            assertOneEventPerStateChange(ledger, kafka, run);
+            assertThat(ledger.queryForList("SELECT DISTINCT instance FROM job_run WHERE job = 'janitor'",
+                    String.class)).as("scheduled jobs ran").isNotEmpty();
+            assertThat(ledger.queryForList("SELECT scheduled_fire_time FROM job_run WHERE job = 'janitor'",
+                    java.time.OffsetDateTime.class)).doesNotHaveDuplicates();
+        } finally {
+            first.stop();
+            second.stop();
+            sandbox.stop();
+        }
+    }
+
     private void assertOnePaymentPerOrder(JdbcTemplate ledger, SandboxServer sandbox) {
         assertThat(ledger.queryForObject("SELECT COUNT(DISTINCT order_id) FROM payment_attempt", Integer.class))
                 .isEqualTo(ORDERS);
