@@ -48,8 +48,9 @@ public final class RsaKeys {
     }
 
     public static PrivateKey privateKey(String pathOrKey, String what) {
-        String body = base64Body(readKeyText(pathOrKey, what));
-        if (readKeyText(pathOrKey, what).contains("BEGIN RSA PRIVATE KEY")) {
+        String text = readKeyText(pathOrKey, what);
+        String body = base64Body(text);
+        if (text.contains("RSA PRIVATE KEY")) {
             throw new InvalidKeyConfigException(what + " is a PKCS#1 key; convert it to PKCS#8 "
                     + "(openssl pkcs8 -topk8 -nocrypt -in key.pem) as Antom's SDK requires");
         }

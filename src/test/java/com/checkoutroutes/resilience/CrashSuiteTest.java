@@ -47,9 +47,7 @@ class CrashSuiteTest {
         String brokers = EmbeddedKafka.bootstrapServers(0, 3);
         String database = TestPostgres.freshDatabase("crash");
         String run = "crash" + System.nanoTime() % 100000;
-        SandboxServer sandbox = new SandboxServer(SandboxSettings.defaults().withPort(FreePort.find())
-                .withTimeScale(0.0005)).start();
-        sandbox.addScript(new OutcomeScript(null, null, null, Outcome.PAY, 50, 0));
+        SandboxServer sandbox = payingSandbox();
         ApplicationProcess app = new ApplicationProcess(settings(run, brokers, database, sandbox.port()),
                 FreePort.find(), Path.of("target", "crash-suite"));
         try (TopicWatcher kafka = new TopicWatcher(brokers)) {
@@ -70,11 +68,7 @@ class CrashSuiteTest {
             }
             publisher.join();
 
-            Awaitility.await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1)).until(() ->
-                    ledger.queryForObject("SELECT COUNT(*) FROM payment_attempt WHERE state = 'SUCCEEDED'",
-                            Integer.class) == ORDERS
-                    && ledger.queryForObject("SELECT COUNT(*) FROM outbox_event WHERE published_at IS NULL",
-                            Integer.class) == 0);
+            awaitAllPaidAndPublished(ledger);
 
             assertThat(killedAt).as("attempts in flight at each kill").allSatisfy(n -> assertThat(n).isPositive());
             assertOnePaymentPerOrder(ledger, sandbox);
@@ -91,9 +85,7 @@ class CrashSuiteTest {
         String brokers = EmbeddedKafka.bootstrapServers(0, 3);
         String database = TestPostgres.freshDatabase("scale");
         String run = "scale" + System.nanoTime() % 100000;
-        SandboxServer sandbox = new SandboxServer(SandboxSettings.defaults().withPort(FreePort.find())
-                .withTimeScale(0.0005)).start();
-        sandbox.addScript(new OutcomeScript(null, null, null, Outcome.PAY, 50, 0));
+        SandboxServer sandbox = payingSandbox();
         Map<String, String> settings = settings(run, brokers, database, sandbox.port());
         ApplicationProcess first = new ApplicationProcess(settings, FreePort.find(), Path.of("target", "scale-suite", "a"));
         ApplicationProcess second = new ApplicationProcess(settings, FreePort.find(), Path.of("target", "scale-suite", "b"));
@@ -110,11 +102,7 @@ class CrashSuiteTest {
             second.start();
             publisher.join();
 
-            Awaitility.await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1)).until(() ->
-                    ledger.queryForObject("SELECT COUNT(*) FROM payment_attempt WHERE state = 'SUCCEEDED'",
-                            Integer.class) == ORDERS
-                    && ledger.queryForObject("SELECT COUNT(*) FROM outbox_event WHERE published_at IS NULL",
-                            Integer.class) == 0);
+            awaitAllPaidAndPublished(ledger);
 
             assertOnePaymentPerOrder(ledger, sandbox);
             assertNoHalfStates(ledger);
@@ -128,6 +116,22 @@ class CrashSuiteTest {
             second.stop();
             sandbox.stop();
         }
+    }
+
+    /** The Antom sandbox with a buyer who pays every payment 50 ms after it is created. */
+    private static SandboxServer payingSandbox() {
+        SandboxServer sandbox = new SandboxServer(SandboxSettings.defaults().withPort(FreePort.find())
+                .withTimeScale(0.0005)).start();
+        sandbox.addScript(new OutcomeScript(null, null, null, Outcome.PAY, 50, 0));
+        return sandbox;
+    }
+
+    private static void awaitAllPaidAndPublished(JdbcTemplate ledger) {
+        Awaitility.await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1)).until(() ->
+                ledger.queryForObject("SELECT COUNT(*) FROM payment_attempt WHERE state = 'SUCCEEDED'",
+                        Integer.class) == ORDERS
+                && ledger.queryForObject("SELECT COUNT(*) FROM outbox_event WHERE published_at IS NULL",
+                        Integer.class) == 0);
     }
 
     private void assertOnePaymentPerOrder(JdbcTemplate ledger, SandboxServer sandbox) {
