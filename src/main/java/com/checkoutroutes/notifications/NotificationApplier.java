@@ -162,6 +162,10 @@ public class NotificationApplier {
             return PaymentState.PENDING;
         }
         if (n.succeeded()) {
+            if (attempt.state().isPaid()) {
+                // a payment already paid (and perhaps captured since) is confirmed, not moved back
+                return attempt.state();
+            }
             return "MANUAL".equals(attempt.captureMode()) ? PaymentState.AUTHORISED : PaymentState.SUCCEEDED;
         }
         return "ORDER_IS_CLOSED".equals(n.resultCode()) ? PaymentState.EXPIRED : PaymentState.FAILED;

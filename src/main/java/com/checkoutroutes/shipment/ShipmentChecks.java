@@ -100,7 +100,6 @@ public class ShipmentChecks {
         PaymentAttempt payment = paid.size() == 1 ? paid.get(0) : null;
         if (reasons.isEmpty() && !freshlyConfirmed(payment)) {
             if (mayConfirm && janitor.confirm(payment)) {
-                ledger.confirm(payment.paymentRequestId());
                 return evaluate(orderId, requestId, false);
             }
             reasons.add(new Reason("NOT_CONFIRMED", payment.paymentRequestId(),

@@ -120,7 +120,10 @@ class ShipmentChecksTest extends FlowTestSupport {
         kafka().publish(orderEventsTopic, orderId, "{\"type\":\"ORDER_SHIPPED\",\"orderId\":\"" + orderId + "\"}");
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> ledger.find(auth.paymentRequestId()).orElseThrow().state() == PaymentState.CAPTURED);
+        clock.advance(Duration.ofMinutes(10)); // a stale confirmation: Antom is asked again
         assertThat(httpDecision(orderId).path("decision").asText()).isEqualTo("SHIP");
+        assertThat(ledger.history(auth.paymentRequestId())).extracting(c -> c.cause())
+                .as("confirming a captured card is no conflict").doesNotContain("NOTIFICATION_CONFLICT");
     }
 
     private void assertHold(String orderId, String reason) {
