@@ -25,6 +25,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class PaymentLedger {
 
     private static final Logger LOG = LoggerFactory.getLogger(PaymentLedger.class);
+    private static final String PAID_STATES = java.util.Arrays.stream(PaymentState.values())
+            .filter(PaymentState::isPaid).map(state -> "'" + state.name() + "'")
+            .collect(java.util.stream.Collectors.joining(", "));
     private static final String COLUMNS = "payment_request_id, order_id, attempt_no, integration, payment_method_type, "
             + "amount_value, currency, capture_mode, terminal_type, os_type, state, payment_id, result_code, "
             + "result_message, expires_at, request_json, continuation_json, flagged, flag_reason, version, created_at, "
@@ -83,38 +86,64 @@ public class PaymentLedger {
     /**
      * Returns the stored attempt for (order, attempt number), creating it first if it is new. A redelivered order
      * finds its attempt (and so its paymentRequestId) again; a new attempt for an order already paid is refused.
+     * A new attempt is stored already REQUESTED ({@code api} is about to be called), with both steps in its history:
+     * one transaction instead of two on the order path, and a crash after it still resends the stored request.
      */
-    public PaymentAttempt openAttempt(NewAttempt attempt) {
+    public PaymentAttempt openAttempt(NewAttempt attempt, String api) {
         try {
             return tx.execute(status -> {
-                Optional<PaymentAttempt> existing = jdbc.query("SELECT " + COLUMNS
-                                + " FROM payment_attempt WHERE order_id = ? AND attempt_no = ?", ROW,
-                        attempt.orderId(), attempt.attemptNo()).stream().findFirst();
-                if (existing.isPresent()) {
-                    return sameAttemptOrRefuse(existing.get(), attempt);
-                }
-                attemptsOf(attempt.orderId()).stream().filter(a -> a.state().isPaid()).findFirst().ifPresent(paid -> {
-                    throw new OrderAlreadyPaidException(attempt.orderId(), paid.paymentRequestId());
-                });
                 OffsetDateTime now = OffsetDateTime.now(clock);
-                jdbc.update("INSERT INTO payment_attempt (payment_request_id, order_id, attempt_no, integration, "
-                                + "payment_method_type, amount_value, currency, capture_mode, terminal_type, os_type, "
-                                + "state, expires_at, request_json, created_at, updated_at) "
-                                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                // the usual case in one statement: a new attempt of an order nothing has paid yet. A redelivered
+                // attempt breaks uq_attempt_per_order (handled below); a paid order inserts nothing
+                int inserted = jdbc.update("INSERT INTO payment_attempt (payment_request_id, order_id, attempt_no, "
+                                + "integration, payment_method_type, amount_value, currency, capture_mode, terminal_type, "
+                                + "os_type, state, expires_at, request_json, created_at, updated_at) "
+                                + "SELECT CAST(? AS VARCHAR(64)), CAST(? AS VARCHAR(64)), CAST(? AS INTEGER), "
+                                + "CAST(? AS VARCHAR(8)), CAST(? AS VARCHAR(64)), CAST(? AS BIGINT), CAST(? AS CHAR(3)), "
+                                + "CAST(? AS VARCHAR(16)), CAST(? AS VARCHAR(8)), CAST(? AS VARCHAR(8)), "
+                                + "CAST(? AS VARCHAR(32)), CAST(? AS TIMESTAMP WITH TIME ZONE), "
+                                + "CAST(? AS VARCHAR(100000)), CAST(? AS TIMESTAMP WITH TIME ZONE), "
+                                + "CAST(? AS TIMESTAMP WITH TIME ZONE) "
+                                + "WHERE NOT EXISTS (SELECT 1 FROM payment_attempt WHERE order_id = ? AND state IN ("
+                                + PAID_STATES + "))",
                         attempt.paymentRequestId(), attempt.orderId(), attempt.attemptNo(),
                         attempt.integration().name(), attempt.paymentMethodType(), attempt.amountValue(),
                         attempt.currency(), attempt.captureMode(), attempt.terminalType(), attempt.osType(),
-                        PaymentState.CREATED.name(), attempt.expiresAt(), attempt.requestJson(), now, now);
-                appendHistory(attempt.paymentRequestId(), null, PaymentState.CREATED, "ORDER_RECEIVED",
-                        "attempt " + attempt.attemptNo(), now);
-                return find(attempt.paymentRequestId()).orElseThrow();
+                        PaymentState.REQUESTED.name(), attempt.expiresAt(), attempt.requestJson(), now, now,
+                        attempt.orderId());
+                if (inserted == 0) {
+                    return storedOrRefused(attempt);
+                }
+                jdbc.batchUpdate(INSERT_HISTORY, List.of(
+                        historyRow(attempt.paymentRequestId(), null, PaymentState.CREATED, "ORDER_RECEIVED",
+                                "attempt " + attempt.attemptNo(), now),
+                        historyRow(attempt.paymentRequestId(), PaymentState.CREATED, PaymentState.REQUESTED,
+                                "ANTOM_CALLED", api, now)));
+                LOG.info("payment {} of order {}: stored, calling {}", attempt.paymentRequestId(),
+                        attempt.orderId(), api);
+                return new PaymentAttempt(attempt.paymentRequestId(), attempt.orderId(), attempt.attemptNo(),
+                        attempt.integration(), attempt.paymentMethodType(), attempt.amountValue(), attempt.currency(),
+                        attempt.captureMode(), attempt.terminalType(), attempt.osType(), PaymentState.REQUESTED, null,
+                        null, null, attempt.expiresAt(), attempt.requestJson(), null, false, null, 0, now, now, null,
+                        null, 0, null, null, null);
             });
-        } catch (DuplicateKeyException race) {
-            // another consumer stored the same attempt first: use theirs
-            PaymentAttempt winner = attemptsOf(attempt.orderId()).stream()
-                    .filter(a -> a.attemptNo() == attempt.attemptNo()).findFirst().orElseThrow(() -> race);
-            return sameAttemptOrRefuse(winner, attempt);
+        } catch (DuplicateKeyException redelivered) {
+            // this attempt was stored before (a redelivery, or another consumer just now): use the stored one
+            return storedOrRefused(attempt);
         }
+    }
+
+    /** The stored attempt with this number, if its order matches; else the order is paid already, or it changed. */
+    private PaymentAttempt storedOrRefused(NewAttempt attempt) {
+        List<PaymentAttempt> ofOrder = attemptsOf(attempt.orderId());
+        Optional<PaymentAttempt> stored = ofOrder.stream().filter(a -> a.attemptNo() == attempt.attemptNo()).findFirst();
+        if (stored.isPresent()) {
+            return sameAttemptOrRefuse(stored.get(), attempt);
+        }
+        PaymentAttempt paid = ofOrder.stream().filter(a -> a.state().isPaid()).findFirst()
+                .orElseThrow(() -> new IllegalStateException("attempt " + attempt.attemptNo() + " of order "
+                        + attempt.orderId() + " was neither stored nor refused"));
+        throw new OrderAlreadyPaidException(attempt.orderId(), paid.paymentRequestId());
     }
 
     private static PaymentAttempt sameAttemptOrRefuse(PaymentAttempt stored, NewAttempt asked) {
@@ -133,48 +162,88 @@ public class PaymentLedger {
      * attempt unchanged, emits nothing); a transition the state machine refuses throws and changes nothing.
      */
     public TransitionResult apply(String paymentRequestId, Transition change) {
+        return tx.execute(status -> applyLocked(lock(paymentRequestId)
+                .orElseThrow(() -> new UnknownPaymentException(paymentRequestId)), change));
+    }
+
+    /**
+     * {@link #apply} for an attempt the caller has already read with {@link #lock} in its own transaction (saves
+     * reading and locking the row twice).
+     */
+    public TransitionResult applyLocked(PaymentAttempt current, Transition change) {
         return tx.execute(status -> {
-            PaymentAttempt current = jdbc.query("SELECT " + COLUMNS
-                            + " FROM payment_attempt WHERE payment_request_id = ? FOR UPDATE", ROW, paymentRequestId)
-                    .stream().findFirst()
-                    .orElseThrow(() -> new UnknownPaymentException(paymentRequestId));
             if (current.state() == change.to) {
                 return new TransitionResult(current, false);
             }
-            if (!current.state().canMoveTo(change.to)) {
-                throw new IllegalTransitionException(paymentRequestId, current.state(), change.to);
+            if (write(current, change).isEmpty()) {
+                throw new IllegalStateException("concurrent update of " + current.paymentRequestId());
             }
-            OffsetDateTime now = OffsetDateTime.now(clock);
-            int updated = jdbc.update("UPDATE payment_attempt SET state = ?, "
-                            + "payment_id = COALESCE(?, payment_id), result_code = COALESCE(?, result_code), "
-                            + "result_message = COALESCE(?, result_message), "
-                            + "continuation_json = COALESCE(?, continuation_json), "
-                            + "expires_at = COALESCE(?, expires_at), "
-                            + "flagged = flagged OR ?, flag_reason = COALESCE(?, flag_reason), "
-                            + "capture_request_id = COALESCE(?, capture_request_id), "
-                            + "capture_id = COALESCE(?, capture_id), "
-                            + "confirmed_at = CASE WHEN ? THEN ? ELSE confirmed_at END, "
-                            + "paid_at = CASE WHEN ? AND paid_at IS NULL THEN ? ELSE paid_at END, "
-                            + "next_check_at = CASE WHEN ? THEN NULL ELSE next_check_at END, "
-                            + "version = version + 1, updated_at = ? "
-                            + "WHERE payment_request_id = ? AND version = ?",
-                    change.to.name(), change.paymentId, change.resultCode, change.resultMessage,
-                    change.continuationJson, change.expiresAt, change.flagReason != null, change.flagReason,
-                    change.captureRequestId, change.captureId, change.confirmed, now,
-                    change.to.isPaid(), now, !needsChecking(change.to), now,
-                    paymentRequestId, current.version());
-            if (updated != 1) {
-                throw new IllegalStateException("concurrent update of " + paymentRequestId);
-            }
-            appendHistory(paymentRequestId, current.state(), change.to, change.cause, change.detail, now);
-            change.events.forEach(outbox::append);
-            try (LogIds ids = LogIds.of(current.orderId(), paymentRequestId,
-                    change.paymentId != null ? change.paymentId : current.paymentId())) {
-                LOG.info("payment {} of order {}: {} -> {} ({})", paymentRequestId, current.orderId(),
-                        current.state(), change.to, change.cause);
-            }
-            return new TransitionResult(find(paymentRequestId).orElseThrow(), true);
+            return new TransitionResult(find(current.paymentRequestId()).orElseThrow(), true);
         });
+    }
+
+    /**
+     * The order path's transition, without reading or locking the row first: the change is written only if the
+     * attempt is still as {@code expected} (same version), and the attempt after it is returned; empty if it moved on
+     * meanwhile (a notification came first), and then nothing was written: the caller locks and decides again.
+     */
+    public Optional<PaymentAttempt> applyIfUnchanged(PaymentAttempt expected, Transition change) {
+        return tx.execute(status -> write(expected, change));
+    }
+
+    /** Writes one checked transition from {@code current}, its history row and its events; empty if the row moved. */
+    private Optional<PaymentAttempt> write(PaymentAttempt current, Transition change) {
+        String paymentRequestId = current.paymentRequestId();
+        if (!current.state().canMoveTo(change.to)) {
+            throw new IllegalTransitionException(paymentRequestId, current.state(), change.to);
+        }
+        OffsetDateTime now = OffsetDateTime.now(clock);
+        int updated = jdbc.update("UPDATE payment_attempt SET state = ?, "
+                        + "payment_id = COALESCE(?, payment_id), result_code = COALESCE(?, result_code), "
+                        + "result_message = COALESCE(?, result_message), "
+                        + "continuation_json = COALESCE(?, continuation_json), "
+                        + "expires_at = COALESCE(?, expires_at), "
+                        + "flagged = flagged OR ?, flag_reason = COALESCE(?, flag_reason), "
+                        + "capture_request_id = COALESCE(?, capture_request_id), "
+                        + "capture_id = COALESCE(?, capture_id), "
+                        + "confirmed_at = CASE WHEN ? THEN ? ELSE confirmed_at END, "
+                        + "paid_at = CASE WHEN ? AND paid_at IS NULL THEN ? ELSE paid_at END, "
+                        + "next_check_at = CASE WHEN ? THEN NULL ELSE next_check_at END, "
+                        + "version = version + 1, updated_at = ? "
+                        + "WHERE payment_request_id = ? AND version = ?",
+                change.to.name(), change.paymentId, change.resultCode, change.resultMessage,
+                change.continuationJson, change.expiresAt, change.flagReason != null, change.flagReason,
+                change.captureRequestId, change.captureId, change.confirmed, now,
+                change.to.isPaid(), now, !needsChecking(change.to), now,
+                paymentRequestId, current.version());
+        if (updated != 1) {
+            return Optional.empty();
+        }
+        appendHistory(paymentRequestId, current.state(), change.to, change.cause, change.detail, now);
+        outbox.appendAll(change.events);
+        try (LogIds ids = LogIds.of(current.orderId(), paymentRequestId,
+                change.paymentId != null ? change.paymentId : current.paymentId())) {
+            LOG.info("payment {} of order {}: {} -> {} ({})", paymentRequestId, current.orderId(),
+                    current.state(), change.to, change.cause);
+        }
+        return Optional.of(after(current, change, now));
+    }
+
+    /** The row as the UPDATE in {@link #write} leaves it (same COALESCE rules), without reading it back. */
+    private static PaymentAttempt after(PaymentAttempt a, Transition c, OffsetDateTime now) {
+        return new PaymentAttempt(a.paymentRequestId(), a.orderId(), a.attemptNo(), a.integration(),
+                a.paymentMethodType(), a.amountValue(), a.currency(), a.captureMode(), a.terminalType(), a.osType(),
+                c.to, or(c.paymentId, a.paymentId()), or(c.resultCode, a.resultCode()),
+                or(c.resultMessage, a.resultMessage()), or(c.expiresAt, a.expiresAt()), a.requestJson(),
+                or(c.continuationJson, a.continuationJson()), a.flagged() || c.flagReason != null,
+                or(c.flagReason, a.flagReason()), a.version() + 1, a.createdAt(), now,
+                or(c.captureRequestId, a.captureRequestId()), or(c.captureId, a.captureId()), a.checkCount(),
+                needsChecking(c.to) ? a.nextCheckAt() : null, c.confirmed ? now : a.confirmedAt(),
+                c.to.isPaid() && a.paidAt() == null ? now : a.paidAt());
+    }
+
+    private static <T> T or(T value, T otherwise) {
+        return value != null ? value : otherwise;
     }
 
     /** States whose outcome the janitor has to find out from Antom. */
@@ -223,11 +292,18 @@ public class PaymentLedger {
         });
     }
 
+    private static final String INSERT_HISTORY = "INSERT INTO payment_transition "
+            + "(payment_request_id, from_state, to_state, cause, detail, at) VALUES (?, ?, ?, ?, ?, ?)";
+
     private void appendHistory(String paymentRequestId, PaymentState from, PaymentState to, String cause,
             String detail, OffsetDateTime at) {
-        jdbc.update("INSERT INTO payment_transition (payment_request_id, from_state, to_state, cause, detail, at) "
-                        + "VALUES (?, ?, ?, ?, ?, ?)", paymentRequestId, from == null ? null : from.name(), to.name(),
-                cause, truncate(detail, 2000), at);
+        jdbc.update(INSERT_HISTORY, historyRow(paymentRequestId, from, to, cause, detail, at));
+    }
+
+    private static Object[] historyRow(String paymentRequestId, PaymentState from, PaymentState to, String cause,
+            String detail, OffsetDateTime at) {
+        return new Object[] {paymentRequestId, from == null ? null : from.name(), to.name(), cause,
+                truncate(detail, 2000), at};
     }
 
     boolean skipLocked() {

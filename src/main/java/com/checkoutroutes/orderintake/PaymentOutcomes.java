@@ -13,6 +13,7 @@ import com.checkoutroutes.ledger.PaymentEvents;
 import com.checkoutroutes.ledger.PaymentLedger;
 import com.checkoutroutes.ledger.PaymentState;
 import com.checkoutroutes.ledger.Transition;
+import java.util.Optional;
 import org.springframework.stereotype.Component;
 
 /**
@@ -71,15 +72,24 @@ public class PaymentOutcomes {
     private PaymentAttempt apply(PaymentAttempt attempt, PaymentState to, String cause, String paymentId, String code,
             String message, com.checkoutroutes.ledger.OutboxMessage channelMessage, java.time.OffsetDateTime expiry) {
         return tx.execute(status -> {
-            PaymentAttempt current = ledger.lock(attempt.paymentRequestId()).orElseThrow();
-            if (current.state() != PaymentState.REQUESTED) {
-                return lateAnswer(current, to, cause, code, message, channelMessage);
+            // usually nothing else touched the attempt since it was stored: write the answer without reading it again
+            Optional<PaymentAttempt> written = attempt.state() == PaymentState.REQUESTED
+                    ? ledger.applyIfUnchanged(attempt, transition(attempt, to, cause, paymentId, code, message,
+                            channelMessage, expiry))
+                    : Optional.empty();
+            PaymentAttempt current = attempt;
+            if (written.isEmpty()) {
+                current = ledger.lock(attempt.paymentRequestId()).orElseThrow();
+                if (current.state() != PaymentState.REQUESTED) {
+                    return lateAnswer(current, to, cause, code, message, channelMessage);
+                }
+                written = Optional.of(ledger.applyLocked(current, transition(current, to, cause, paymentId, code,
+                        message, channelMessage, expiry)).attempt());
             }
-            PaymentAttempt after = transition(current, to, cause, paymentId, code, message, channelMessage, expiry);
-            if (current.paymentId() == null && after.paymentId() != null) {
-                notifications.rematch(after.paymentId());
+            if (current.paymentId() == null && written.get().paymentId() != null) {
+                notifications.rematch(written.get().paymentId());
             }
-            return ledger.find(after.paymentRequestId()).orElseThrow();
+            return written.get();
         });
     }
 
@@ -105,10 +115,10 @@ public class PaymentOutcomes {
         return current;
     }
 
-    private PaymentAttempt transition(PaymentAttempt attempt, PaymentState to, String cause, String paymentId,
+    private Transition transition(PaymentAttempt attempt, PaymentState to, String cause, String paymentId,
             String code, String message, com.checkoutroutes.ledger.OutboxMessage channelMessage,
             java.time.OffsetDateTime expiry) {
-        Transition change = Transition.to(to, cause)
+        return Transition.to(to, cause)
                 .paymentId(paymentId)
                 .result(code, message)
                 .detail(code == null ? message : code + " " + message)
@@ -116,7 +126,6 @@ public class PaymentOutcomes {
                 .continuation(channelMessage.payload())
                 .emit(channelMessage)
                 .emit(events.stateChanged(attempt, attempt.state(), to, cause, paymentId, code, message));
-        return ledger.apply(attempt.paymentRequestId(), change).attempt();
     }
 
     private static String paymentIdOf(AlipayResponse response) {

@@ -68,34 +68,35 @@ public class PaymentStarter {
             return;
         }
         String freshId = UUID.randomUUID().toString().replace("-", "");
+        String api = order.integration() == Integration.SDK ? "createPaymentSession" : "pay";
         AlipayRequest<?> request = requests.paymentRequest(order, freshId);
-        PaymentAttempt attempt = open(order, freshId, request);
+        PaymentAttempt attempt = open(order, freshId, request, api);
         if (!attempt.paymentRequestId().equals(freshId)) {
             // a redelivery: resend exactly what was stored, never a rebuilt request
             request = requests.storedRequest(attempt);
         }
         if (attempt.state() == PaymentState.CREATED) {
+            // stored by an earlier version, which called Antom in a second step
             attempt = ledger.apply(attempt.paymentRequestId(), Transition.to(PaymentState.REQUESTED, "ANTOM_CALLED")
-                    .detail(order.integration() == Integration.SDK ? "createPaymentSession" : "pay")).attempt();
+                    .detail(api)).attempt();
         }
         if (attempt.state() != PaymentState.REQUESTED) {
             return; // answered before a crash or redelivery: the continuation is already in the outbox
         }
-        String api = order.integration() == Integration.SDK ? "createPaymentSession" : "pay";
         CallOutcome<?> outcome = gateway.call(api, attempt.paymentRequestId(), request);
         crashPoints.reached(CrashPoints.AFTER_ANTOM_CALL);
         outcomes.record(attempt, outcome);
         crashPoints.reached(CrashPoints.AFTER_OUTCOME_RECORDED);
     }
 
-    private PaymentAttempt open(OrderMessage order, String freshId, AlipayRequest<?> request) {
+    private PaymentAttempt open(OrderMessage order, String freshId, AlipayRequest<?> request, String api) {
         OffsetDateTime expiresAt = order.paymentExpiryTime() != null ? AntomTime.parse(order.paymentExpiryTime())
                 : OffsetDateTime.now(clock).plus(order.isCard() ? cardExpiry : walletExpiry);
         try {
             return ledger.openAttempt(new NewAttempt(freshId, order.orderId(), order.attemptNo(), order.integration(),
                     order.paymentMethodType(), Long.parseLong(order.amount().value()), order.amount().currency(),
                     order.effectiveCaptureMode(), order.channel().terminalType(), order.channel().osType(), expiresAt,
-                    AntomClient.bodyOf(request)));
+                    AntomClient.bodyOf(request)), api);
         } catch (OrderAlreadyPaidException e) {
             throw new RejectedOrderException("ORDER_ALREADY_PAID", "$.orderId", e.getMessage());
         } catch (AttemptMismatchException e) {

@@ -12,8 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +36,7 @@ public final class NotificationSender implements AutoCloseable {
     private final FaultInjector faults;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final ScheduledExecutorService scheduler;
-    private final List<NotificationAttempt> attempts = new CopyOnWriteArrayList<>();
+    private final List<NotificationAttempt> attempts = Collections.synchronizedList(new ArrayList<>());
     private final AtomicLong ids = new AtomicLong();
     /** Bumped by reset so that deliveries scheduled before it quietly stop. */
     private volatile long generation;
@@ -172,9 +172,11 @@ public final class NotificationSender implements AutoCloseable {
     }
 
     public List<NotificationAttempt> attempts(String paymentRequestId) {
-        return attempts.stream()
-                .filter(a -> paymentRequestId == null || paymentRequestId.equals(a.paymentRequestId()))
-                .toList();
+        synchronized (attempts) {
+            return attempts.stream()
+                    .filter(a -> paymentRequestId == null || paymentRequestId.equals(a.paymentRequestId()))
+                    .toList();
+        }
     }
 
     public void reset() {

@@ -18,10 +18,11 @@ import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -51,7 +52,8 @@ public final class SandboxServer implements AutoCloseable {
     private final BuyerSimulator buyer;
     private final PaymentApi api;
     private final TransactionReportWriter reports;
-    private final List<ApiCall> calls = new CopyOnWriteArrayList<>();
+    /** Every API call, for tests and the control API (a copy-on-write list would copy it on every call). */
+    private final List<ApiCall> calls = Collections.synchronizedList(new ArrayList<>());
     private HttpServer server;
     private ExecutorService workers;
     private ScheduledExecutorService expirySweeper;
@@ -134,10 +136,12 @@ public final class SandboxServer implements AutoCloseable {
     // ---- Java control API (mirrors /sandbox/control/*) ---------------------------------------------------
 
     public List<ApiCall> requests(String apiName, String paymentRequestId) {
-        return calls.stream()
-                .filter(c -> apiName == null || apiName.equals(c.api()))
-                .filter(c -> paymentRequestId == null || paymentRequestId.equals(c.paymentRequestId()))
-                .toList();
+        synchronized (calls) {
+            return calls.stream()
+                    .filter(c -> apiName == null || apiName.equals(c.api()))
+                    .filter(c -> paymentRequestId == null || paymentRequestId.equals(c.paymentRequestId()))
+                    .toList();
+        }
     }
 
     public Optional<ObjectNode> payment(String paymentRequestId) {
@@ -231,6 +235,10 @@ public final class SandboxServer implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             HttpExchanges.sendJson(exchange, 400, error(e.getMessage()));
         } catch (RuntimeException e) {
+            // a bug in the simulator, not an injected fault: say where
+            System.err.println("sandbox: " + exchange.getRequestMethod() + " " + exchange.getRequestURI().getRawPath()
+                    + " failed");
+            e.printStackTrace();
             HttpExchanges.sendJson(exchange, 500, error(e.toString()));
         }
     }

@@ -8,6 +8,8 @@ import java.security.PrivateKey;
 import java.security.Provider;
 import java.security.PublicKey;
 import java.security.Signature;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -91,7 +93,13 @@ public final class RsaSha256 {
         }
         Key own;
         try {
-            own = KeyFactory.getInstance("RSA", provider).translateKey(key);
+            // not KeyFactory.translateKey: ACCP marks a translated key "ephemeral" and destroys it when the Signature
+            // that used it is initialised with another key, which breaks every other thread sharing it (the
+            // sandbox's intermittent HTTP 500 "Key has been destroyed"). Keys generated from their encoding are kept.
+            KeyFactory factory = KeyFactory.getInstance("RSA", provider);
+            own = key instanceof PrivateKey
+                    ? factory.generatePrivate(new PKCS8EncodedKeySpec(key.getEncoded()))
+                    : factory.generatePublic(new X509EncodedKeySpec(key.getEncoded()));
         } catch (GeneralSecurityException | RuntimeException e) {
             own = key; // the provider still accepts the JDK key, only more slowly
         }

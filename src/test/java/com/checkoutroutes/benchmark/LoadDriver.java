@@ -142,7 +142,7 @@ public final class LoadDriver {
     private Map<String, Object> ordersPhase(String topic, Arrivals web, String prefix, int count, double rate,
             String amount) {
         OrderLoad.Sent sent = orders.publish(topic, prefix + System.nanoTime(), count, rate, amount);
-        boolean all = Pacer.until(() -> OrderLoad.allArrived(sent, web), 300_000);
+        boolean all = Pacer.until(OrderLoad.allArrived(sent, web), 300_000);
         Map<String, Object> figures = OrderLoad.completion(sent, web);
         figures.put("targetRatePerSecond", Math.round(rate));
         figures.put("allArrived", all);
@@ -156,7 +156,7 @@ public final class LoadDriver {
         sandbox.addFault(FaultRule.of(FaultType.NOTIFY_DUPLICATE).withTimes(0));
         try {
             OrderLoad.Sent sent = orders.publish(topic, "F" + System.nanoTime(), settings.flows(), rate, "10061");
-            boolean all = Pacer.until(() -> OrderLoad.allArrived(sent, succeeded), 180_000);
+            boolean all = Pacer.until(OrderLoad.allArrived(sent, succeeded), 180_000);
             Map<String, Object> figures = OrderLoad.completion(sent, succeeded);
             figures.put("targetRatePerSecond", Math.round(rate));
             figures.put("allSucceeded", all);

@@ -84,6 +84,37 @@ class AntomSignatureSdkEqualityTest {
         assertThat(AntomSignature.verify(content, good, PUBLIC, engine)).isTrue();
     }
 
+    /**
+     * One thread signing with a second key must not break the first key for the other threads: ACCP destroys a
+     * "translated" key when a Signature moves on to another key, and the engine shares its keys across threads
+     * (this was the sandbox's intermittent HTTP 500 "Key has been destroyed" under load).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
+    void aThreadSwitchingKeysLeavesTheSharedKeysIntact(String name, RsaSha256 engine) throws Exception {
+        PrivateKey antom = RsaKeys.privateKey(KEYS + "antom-private.pem", "k");
+        PublicKey antomPublic = RsaKeys.publicKey(KEYS + "antom-public.pem", "k");
+        String content = AntomSignature.content("POST", "/p", "C", "1", "{}");
+        String byMerchant = AntomSignature.sign(content, PRIVATE, engine);
+        assertThat(AntomSignature.verify(content, byMerchant, PUBLIC, engine)).isTrue();
+
+        Thread other = new Thread(() -> {
+            try {
+                AntomSignature.sign(content, PRIVATE, engine);
+                AntomSignature.sign(content, antom, engine); // this thread's signer moves on to another key
+                AntomSignature.verify(content, byMerchant, PUBLIC, engine);
+                AntomSignature.verify(content, byMerchant, antomPublic, engine); // and its verifier
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        other.start();
+        other.join();
+
+        assertThat(AntomSignature.sign(content, PRIVATE, engine)).isEqualTo(byMerchant);
+        assertThat(AntomSignature.verify(content, byMerchant, PUBLIC, engine)).isTrue();
+    }
+
     @Test
     void theSdkAcceptsOurDefaultSignatures() throws Exception {
         String body = "{\"paymentRequestId\":\"é-ü-日本\"}";
