@@ -12,6 +12,8 @@ import com.checkoutroutes.signature.AntomSignature;
 import com.checkoutroutes.signature.JdkBase64ForSdk;
 import com.checkoutroutes.signature.RsaKeys;
 import com.checkoutroutes.testsupport.AntomNotifier;
+import com.checkoutroutes.testsupport.ApplicationProcess;
+import com.checkoutroutes.testsupport.FreePort;
 import com.checkoutroutes.testsupport.TestPostgres;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -106,9 +108,12 @@ public final class LoadDriver {
              Arrivals succeeded = new Arrivals(brokers, app.getEnvironment().getProperty("checkout.topics.results"),
                      r -> r.value().contains("\"state\":\"SUCCEEDED\""))) {
             Pacer.until(() -> web.ready() && succeeded.ready(), 30_000);
-            phase("warmUp", () -> ordersPhase(ordersTopic, web, "W", 1000, 300, "1250"));
-            Map<String, Object> sustained = phase("sustained", () -> ordersPhase(ordersTopic, web, "S",
-                    (int) (settings.rate() * settings.seconds()), settings.rate(), "1250"));
+            phase("warmUp", () -> warmUp(ordersTopic, web));
+            Map<String, Object> sustained;
+            try (SteadyStateProfile profile = SteadyStateProfile.fromSystemProperties()) {
+                sustained = phase("sustained", () -> ordersPhase(ordersTopic, web, "S",
+                        (int) (settings.rate() * settings.seconds()), settings.rate(), "1250"));
+            }
             double capacity = ((Number) sustained.get("completedPerSecond")).doubleValue();
             phase("latencyAtHalfTarget", () -> ordersPhase(ordersTopic, web, "L",
                     (int) (settings.rate() / 2 * settings.latencySeconds()), settings.rate() / 2, "1250"));
@@ -117,6 +122,9 @@ public final class LoadDriver {
             phase("fullFlowWithDuplicateNotifications", () -> fullFlow(ordersTopic, succeeded, capacity / 2));
             phase("notificationBurst", () -> notificationBurst(web));
             phase("plainSdkLoop", this::plainLoop);
+            if (Boolean.getBoolean("load.second-instance")) {
+                phase("sustainedWithASecondInstance", () -> withSecondInstance(ordersTopic, web));
+            }
             results.put("loadAverageAtEnd", MachineInfo.loadAverage());
             results.put("ratioOursToPlain", Math.round(capacity
                     / ((Number) ((Map<?, ?>) results.get("plainSdkLoop")).get("completedPerSecond")).doubleValue() * 10) / 10d);
@@ -139,6 +147,31 @@ public final class LoadDriver {
         return figures;
     }
 
+    /**
+     * Orders at a moderate rate until the JIT has settled: app, broker, sandbox and driver share one JVM on two
+     * cores, and C2 compiling all of that took over a third of the CPU for minutes, which a long-running service
+     * pays once. Rounds of 1,000 orders; done when compiling took under 10 % of a core in the last round (or at the cap).
+     */
+    private Map<String, Object> warmUp(String topic, Arrivals web) {
+        var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        long capNanos = System.nanoTime() + Integer.getInteger("load.warmup-max-seconds", 180) * 1_000_000_000L;
+        int rounds = 0;
+        double jitShare;
+        Map<String, Object> last;
+        do {
+            long jitBefore = jit.getTotalCompilationTime();
+            long start = System.nanoTime();
+            last = ordersPhase(topic, web, "W" + rounds + "-", 1000, 200, "1250");
+            jitShare = (jit.getTotalCompilationTime() - jitBefore) * 1e6 / (System.nanoTime() - start);
+            rounds++;
+            System.out.printf("warm-up round %d: %s orders/s, JIT %.0f %% of a core%n", rounds,
+                    last.get("completedPerSecond"), jitShare * 100);
+        } while (jitShare > 0.10 && System.nanoTime() < capNanos);
+        last.put("rounds", rounds);
+        last.put("jitShareOfACoreInLastRound", Math.round(jitShare * 100) / 100d);
+        return last;
+    }
+
     private Map<String, Object> ordersPhase(String topic, Arrivals web, String prefix, int count, double rate,
             String amount) {
         OrderLoad.Sent sent = orders.publish(topic, prefix + System.nanoTime(), count, rate, amount);
@@ -147,6 +180,40 @@ public final class LoadDriver {
         figures.put("targetRatePerSecond", Math.round(rate));
         figures.put("allArrived", all);
         return figures;
+    }
+
+    /**
+     * The sustained phase again with a second instance of the application (its own process, the production
+     * classpath) in the same consumer group, on the same broker, database and sandbox: how throughput scales when
+     * the partitions are shared. The second JVM is warmed up first, as the first one was.
+     */
+    private Map<String, Object> withSecondInstance(String topic, Arrivals web) throws Exception {
+        Environment env = app.getEnvironment();
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("spring.datasource.url", TestPostgres.url());
+        s.put("spring.datasource.username", TestPostgres.user());
+        s.put("spring.datasource.password", "");
+        s.put("checkout.kafka.embedded.enabled", "false");
+        s.put("checkout.kafka.brokers", brokers);
+        s.put("checkout.orders.consumers", env.getProperty("checkout.orders.consumers"));
+        s.put("checkout.sandbox.enabled", "false");
+        s.put("checkout.antom.gateway-url", "http://127.0.0.1:" + app.getBean(SandboxServer.class).port());
+        s.put("checkout.antom.notify-url", env.getProperty("checkout.antom.notify-url"));
+        s.put("camel.main.routes-reload-enabled", "false");
+        s.put("logging.file.name", "target/benchmarks/load-second-instance.log");
+        ApplicationProcess second = new ApplicationProcess(s, FreePort.find(), Path.of("target", "benchmarks"));
+        second.start();
+        try {
+            for (int round = 0; round < Integer.getInteger("load.second-instance-warmup-rounds", 8); round++) {
+                ordersPhase(topic, web, "X" + round + "-", 1000, 200, "1250");
+            }
+            Map<String, Object> figures = ordersPhase(topic, web, "T", (int) (settings.rate() * settings.seconds()),
+                    settings.rate(), "1250");
+            figures.put("instances", 2);
+            return figures;
+        } finally {
+            second.stop();
+        }
     }
 
     /** Orders the sandbox buyer pays 100 ms after pay (amount ...0061); every notification is sent twice. */

@@ -8,6 +8,7 @@ import com.checkoutroutes.sandbox.OutcomeScript;
 import com.checkoutroutes.sandbox.OutcomeScript.Outcome;
 import com.checkoutroutes.sandbox.SandboxServer;
 import com.checkoutroutes.sandbox.SandboxSettings;
+import com.checkoutroutes.testsupport.ApplicationProcess;
 import com.checkoutroutes.testsupport.FreePort;
 import com.checkoutroutes.testsupport.TestPostgres;
 import com.checkoutroutes.testsupport.TopicWatcher;

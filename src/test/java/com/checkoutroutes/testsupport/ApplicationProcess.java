@@ -1,4 +1,4 @@
-package com.checkoutroutes.resilience;
+package com.checkoutroutes.testsupport;
 
 import java.io.File;
 import java.io.IOException;
@@ -18,9 +18,9 @@ import org.awaitility.Awaitility;
 
 /**
  * Checkout Routes as a separate operating-system process (the production main class and classpath, no test code),
- * so a test can SIGKILL it mid-flow and start it again, as a crash would.
+ * so a test can SIGKILL it mid-flow and start it again, as a crash would, or run a second instance beside it.
  */
-final class ApplicationProcess {
+public final class ApplicationProcess {
 
     private final Map<String, String> settings;
     private final int port;
@@ -28,13 +28,13 @@ final class ApplicationProcess {
     private Process process;
     private int starts;
 
-    ApplicationProcess(Map<String, String> settings, int port, Path logDir) {
+    public ApplicationProcess(Map<String, String> settings, int port, Path logDir) {
         this.settings = settings;
         this.port = port;
         this.logDir = logDir;
     }
 
-    void start() throws IOException {
+    public void start() throws IOException {
         Files.createDirectories(logDir);
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx512m", "-cp", mainClasspath()));
         command.add("com.checkoutroutes.CheckoutRoutesApplication");
@@ -58,12 +58,12 @@ final class ApplicationProcess {
     }
 
     /** SIGKILL: no shutdown hook, no graceful stop, in-flight work simply stops. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor();
     }
 
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         if (process != null && process.isAlive()) {
             process.destroy();
             if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
