@@ -8,6 +8,8 @@ import java.security.PrivateKey;
 import java.security.Provider;
 import java.security.PublicKey;
 import java.security.Signature;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -91,7 +93,11 @@ public final class RsaSha256 {
         }
         Key own;
         try {
-            own = KeyFactory.getInstance("RSA", provider).translateKey(key);
+            // generated from the encoding, not translateKey: ACCP marks a translated key "ephemeral" and destroys it
+            // when a Signature that used it is initialised with another key, which would kill it for every thread
+            KeyFactory factory = KeyFactory.getInstance("RSA", provider);
+            own = key instanceof PrivateKey ? factory.generatePrivate(new PKCS8EncodedKeySpec(key.getEncoded()))
+                    : factory.generatePublic(new X509EncodedKeySpec(key.getEncoded()));
         } catch (GeneralSecurityException | RuntimeException e) {
             own = key; // the provider still accepts the JDK key, only more slowly
         }
