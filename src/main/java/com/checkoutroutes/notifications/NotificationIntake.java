@@ -2,14 +2,10 @@ package com.checkoutroutes.notifications;
 
 import com.checkoutroutes.notifications.NotificationApplier.Applied;
 import com.checkoutroutes.platform.LogIds;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.charset.StandardCharsets;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -24,50 +20,34 @@ public class NotificationIntake {
     public static final String SUCCESS =
             "{\"result\":{\"resultCode\":\"SUCCESS\",\"resultStatus\":\"S\",\"resultMessage\":\"success\"}}";
     static final String RAW = "checkoutNotificationRaw";
+    static final String TEXT = "checkoutNotificationText";
     static final String NOTIFICATION = "checkoutNotification";
 
     private final NotificationVerifier verifier;
+    private final NotificationReader reader;
     private final NotificationApplier applier;
-    private final ObjectMapper json;
     private final MeterRegistry meters;
-    private final int maxBytes;
 
-    public NotificationIntake(NotificationVerifier verifier, NotificationApplier applier, ObjectMapper json,
-            MeterRegistry meters, @Value("${checkout.notifications.max-bytes:65536}") int maxBytes) {
+    public NotificationIntake(NotificationVerifier verifier, NotificationReader reader, NotificationApplier applier,
+            MeterRegistry meters) {
         this.verifier = verifier;
+        this.reader = reader;
         this.applier = applier;
-        this.json = json;
         this.meters = meters;
-        this.maxBytes = maxBytes;
     }
 
-    /** Keeps the exact bytes Antom signed; nothing may reformat them before the signature is checked. */
+    /** Keeps the exact bytes Antom signed and their text; nothing may reformat them before the signature is checked. */
     public void receive(Exchange exchange) {
         byte[] raw = exchange.getIn().getBody(byte[].class);
-        if (raw == null || raw.length == 0) {
-            throw new RejectedNotificationException(400, "EMPTY_BODY", "the notification has no body");
-        }
-        if (raw.length > maxBytes) {
-            throw new RejectedNotificationException(413, "PAYLOAD_TOO_LARGE", raw.length + " bytes");
-        }
         exchange.setProperty(RAW, raw);
+        exchange.setProperty(TEXT, reader.text(raw));
     }
 
     public void verify(Exchange exchange) {
-        byte[] raw = exchange.getProperty(RAW, byte[].class);
         verifier.verify(exchange.getIn().getHeader("client-id", String.class),
                 exchange.getIn().getHeader("request-time", String.class),
-                exchange.getIn().getHeader("signature", String.class), raw);
-        JsonNode body;
-        try {
-            body = json.readTree(raw);
-        } catch (Exception e) {
-            throw new RejectedNotificationException(400, "MALFORMED_BODY", "the body is not JSON");
-        }
-        if (body == null || !body.isObject() || !body.hasNonNull("notifyType") || !body.path("result").isObject()) {
-            throw new RejectedNotificationException(400, "MALFORMED_BODY", "notifyType and result are required");
-        }
-        exchange.setProperty(NOTIFICATION, AntomNotification.from(body));
+                exchange.getIn().getHeader("signature", String.class), exchange.getProperty(RAW, byte[].class));
+        exchange.setProperty(NOTIFICATION, reader.read(exchange.getProperty(TEXT, String.class)));
     }
 
     /** True when this content was accepted before (Antom resends until it hears SUCCESS). */
@@ -83,9 +63,8 @@ public class NotificationIntake {
 
     public void apply(Exchange exchange) {
         AntomNotification n = exchange.getProperty(NOTIFICATION, AntomNotification.class);
-        byte[] raw = exchange.getProperty(RAW, byte[].class);
         try (LogIds ids = LogIds.of(null, n.paymentRequestId(), n.paymentId())) {
-            Applied applied = applier.apply(n, new String(raw, StandardCharsets.UTF_8));
+            Applied applied = applier.apply(n, exchange.getProperty(TEXT, String.class));
             String outcome = applied.duplicate() ? "duplicate" : applied.outcome().name().toLowerCase();
             count(outcome, n.notifyType());
             LOG.info("notification {} {} {} for payment {} ({}): {}", n.notifyType(), n.resultStatus(),
@@ -110,7 +89,8 @@ public class NotificationIntake {
             status = rejected.httpStatus();
             code = rejected.code();
             count("rejected", code);
-            LOG.warn("notification rejected: {} (client-id {}, {} bytes)", code,
+            // the message names a field or a limit, never a value from the body
+            LOG.warn("notification rejected: {} (client-id {}, {} bytes)", rejected.getMessage(),
                     exchange.getIn().getHeader("client-id", String.class),
                     exchange.getProperty(RAW, byte[].class) == null ? 0 : exchange.getProperty(RAW, byte[].class).length);
         } else {

@@ -35,10 +35,16 @@ public final class AntomNotifier {
     }
 
     public String sign(String body, String requestTime, String privateKeyFile) {
+        return sign("POST", path, clientId, body, requestTime, privateKeyFile);
+    }
+
+    /** A signature over any method, path and client-id: how a signature meant for something else is made. */
+    public String sign(String method, String signedPath, String signedClientId, String body, String requestTime,
+            String privateKeyFile) {
         try {
             String key = RsaKeys.base64Body(RsaKeys.readKeyText(privateKeyFile, "test key"));
             return "algorithm=RSA256,keyVersion=1,signature="
-                    + SignatureTool.sign("POST", path, clientId, requestTime, body, key);
+                    + SignatureTool.sign(method, signedPath, signedClientId, requestTime, body, key);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -59,9 +65,15 @@ public final class AntomNotifier {
     }
 
     public Answer send(String body, Map<String, String> headers) {
+        return send("POST", body.getBytes(java.nio.charset.StandardCharsets.UTF_8), headers);
+    }
+
+    /** Sends exactly these bytes (any encoding, any method) with exactly these headers. */
+    public Answer send(String method, byte[] body, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
                 .header("Content-Type", "application/json; charset=UTF-8")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
+                .method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(body));
         headers.forEach(request::header);
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
