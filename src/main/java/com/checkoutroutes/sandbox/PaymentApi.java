@@ -151,7 +151,7 @@ public final class PaymentApi {
             response.put("paymentRequestId", incoming.paymentRequestId);
             return response;
         }
-        return existing.storedAnswer.deepCopy();
+        return (ObjectNode) Json.parse(existing.storedAnswer);
     }
 
     private ObjectNode pay(JsonNode request) {
@@ -189,12 +189,12 @@ public final class PaymentApi {
             }
             SandboxPayment payment = create(request, incoming, now, expiry, "MANUAL".equals(captureMode), false);
             ObjectNode response = incoming.method.isCard() ? payCard(payment) : payApm(payment);
-            payment.storedAnswer = response;
+            payment.storedAnswer = Json.write(response);
             if (incoming.value.endsWith(UNKNOWN_EXCEPTION_SUFFIX)) {
                 // Created and stored, but this answer got lost: a retry with the same id sees the real one.
                 return withRequestId(answer(ApiResult.UNKNOWN_EXCEPTION), request);
             }
-            return response.deepCopy();
+            return response;
         }
     }
 
@@ -334,9 +334,9 @@ public final class PaymentApi {
             response.put("paymentSessionId", payment.paymentSessionId);
             response.put("paymentSessionExpiryTime", SandboxClock.format(expiry));
             response.put("normalUrl", checkoutUrl(payment));
-            payment.storedAnswer = response;
+            payment.storedAnswer = Json.write(response);
             buyer.takeScript(payment).ifPresent(script -> buyer.playLater(payment, script));
-            return response.deepCopy();
+            return response;
         }
     }
 

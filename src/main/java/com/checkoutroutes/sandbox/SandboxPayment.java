@@ -42,8 +42,11 @@ public final class SandboxPayment {
     String cancelId;
     Capture capture;
     final List<Refund> refunds = new ArrayList<>();
-    /** The first answer to pay/createPaymentSession, replayed for idempotent repeats. */
-    ObjectNode storedAnswer;
+    /**
+     * The first answer to pay/createPaymentSession, replayed for idempotent repeats. Kept as text: a JSON tree per
+     * payment held a load run's sandbox (tens of thousands of payments, in the driver's JVM) beyond its heap.
+     */
+    String storedAnswer;
     String paymentSessionId;
 
     SandboxPayment(String paymentRequestId, String paymentId, PaymentMethodProfile method, String currency,

@@ -139,8 +139,13 @@ public final class LoadDriver {
         System.gc(); // each phase's heap figure starts from the live set, not the last phase's garbage
         heap.reset();
         System.out.println("load phase " + name + " ...");
+        long cpuBefore = MachineInfo.processCpuNanos();
+        long postgresBefore = MachineInfo.postgresCpuNanos();
         Map<String, Object> figures = phase.run();
         figures.put("heapMaxUsedMb", heap.maxUsedMb());
+        // CPU this JVM (app, broker, sandbox, driver) and PostgreSQL's processes used during the phase
+        figures.put("cpuSecondsThisJvm", Math.round((MachineInfo.processCpuNanos() - cpuBefore) / 1e7) / 100d);
+        figures.put("cpuSecondsPostgres", Math.round((MachineInfo.postgresCpuNanos() - postgresBefore) / 1e7) / 100d);
         results.put(name, figures);
         System.out.println("load phase " + name + ": " + figures);
         write();
@@ -207,7 +212,8 @@ public final class LoadDriver {
             for (int round = 0; round < Integer.getInteger("load.second-instance-warmup-rounds", 8); round++) {
                 ordersPhase(topic, web, "X" + round + "-", 1000, 200, "1250");
             }
-            Map<String, Object> figures = ordersPhase(topic, web, "T", (int) (settings.rate() * settings.seconds()),
+            int seconds = Integer.getInteger("load.second-instance-seconds", 10);
+            Map<String, Object> figures = ordersPhase(topic, web, "T", (int) (settings.rate() * seconds),
                     settings.rate(), "1250");
             figures.put("instances", 2);
             return figures;

@@ -31,6 +31,40 @@ final class MachineInfo {
         }
     }
 
+    /** CPU time this JVM has used (all its threads: app, broker, sandbox, driver, JIT and GC). */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /**
+     * CPU time used so far by the processes named postgres on this machine (utime + stime from /proc), so a phase
+     * can say what the database cost it; 0 where /proc is not there. Backends that ended before are not counted.
+     */
+    static long postgresCpuNanos() {
+        try (var dirs = Files.list(Path.of("/proc"))) {
+            long ticks = dirs.filter(d -> d.getFileName().toString().chars().allMatch(Character::isDigit))
+                    .mapToLong(MachineInfo::postgresTicks).sum();
+            return ticks * 10_000_000L; // USER_HZ is 100 on Linux
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static long postgresTicks(Path proc) {
+        try {
+            String stat = Files.readString(proc.resolve("stat"));
+            int close = stat.lastIndexOf(')');
+            if (!stat.substring(stat.indexOf('(') + 1, close).equals("postgres")) {
+                return 0;
+            }
+            String[] fields = stat.substring(close + 2).split(" ");
+            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
     private static String cpuModel() {
         try {
             return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
