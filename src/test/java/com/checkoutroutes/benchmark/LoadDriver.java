@@ -64,6 +64,8 @@ public final class LoadDriver {
     private LoadDriver(Settings settings) {
         this.settings = settings;
         JdkBase64ForSdk.install();
+        // the operator's janitor, gauges, outbox sweep and timeouts from config/, not the tests' fast ones
+        System.setProperty("checkout.test.operator-timings", "true");
         Map<String, Object> overrides = new LinkedHashMap<>();
         // straight to PostgreSQL, not through the tests' cuttable relay (a thread pair per connection)
         overrides.put("spring.datasource.url", TestPostgres.url());

@@ -10,7 +10,8 @@ import org.springframework.core.env.MapPropertySource;
 
 /**
  * Test overrides on top of the operator config in ./config: the real PostgreSQL (fresh database per JVM),
- * fresh ports per Spring context, the sandbox's resend schedule compressed (0.0005: 2 min becomes 60 ms).
+ * fresh ports per Spring context, the sandbox's resend schedule compressed (0.0005: 2 min becomes 60 ms), and
+ * schedules and timeouts short enough for tests; {@code -Dcheckout.test.operator-timings=true} keeps the operator's.
  * Runs before {@code EmbeddedKafkaEnvironment} so the in-JVM broker is still used.
  */
 public class TestEnvironment implements EnvironmentPostProcessor, Ordered {
@@ -26,10 +27,17 @@ public class TestEnvironment implements EnvironmentPostProcessor, Ordered {
         props.put("spring.datasource.password", "");
         props.put("server.port", String.valueOf(FreePort.find()));
         props.put("checkout.sandbox.port", String.valueOf(FreePort.find()));
-        props.put("checkout.sandbox.time-scale", "0.0005");
         props.put("checkout.kafka.embedded.enabled", "true");
         // off, except in the test of live reloading (it watches a copy of ./routes, never the real one)
         props.put("camel.main.routes-reload-enabled", env.getProperty("checkout.test.routes-reload", "false"));
+        props.put("checkout.reconciliation.report-dir", reportDirectory());
+        if (Boolean.getBoolean("checkout.test.operator-timings")) {
+            // the load driver: the operator's schedules and timeouts, or it measures a janitor that asks Antom
+            // about every pending payment each second and gauges recounted three times a second
+            env.getPropertySources().addFirst(new MapPropertySource("checkoutTestEnvironment", props));
+            return;
+        }
+        props.put("checkout.sandbox.time-scale", "0.0005");
         // a sandbox TIMEOUT fault then costs about a second, not Antom's 10 s
         props.put("checkout.antom.timeout", "1s");
         props.put("checkout.antom.retry.initial-backoff", "50ms");
@@ -43,7 +51,6 @@ public class TestEnvironment implements EnvironmentPostProcessor, Ordered {
         props.put("checkout.janitor.first-check.capture-requested", "1s");
         props.put("checkout.janitor.check-delays", "1s");
         props.put("spring.quartz.startup-delay", "1s");
-        props.put("checkout.reconciliation.report-dir", reportDirectory());
         // the ledger gauges recount often enough for a test to see them move
         props.put("checkout.metrics.ledger-refresh", "300ms");
         env.getPropertySources().addFirst(new MapPropertySource("checkoutTestEnvironment", props));
