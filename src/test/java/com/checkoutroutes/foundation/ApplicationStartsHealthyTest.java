@@ -21,8 +21,6 @@ class ApplicationStartsHealthyTest extends FlowTestSupport {
     CamelContext camel;
     @Autowired
     DataSource dataSource;
-    @Value("${server.port}")
-    int port;
     @Value("${camel.component.kafka.brokers}")
     String kafkaBrokers;
 

@@ -20,7 +20,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -33,12 +32,6 @@ class NotificationCorpusTest extends FlowTestSupport {
     /** One pending payment for all cases that must not touch it: a case that did would show in the next ones too. */
     private static PaymentAttempt pending;
 
-    @Value("${server.port}")
-    int port;
-    @Value("${checkout.notifications.path}")
-    String path;
-    @Value("${checkout.antom.client-id}")
-    String clientId;
     @Autowired
     JdbcTemplate jdbc;
     AntomNotifier antom;
@@ -49,7 +42,7 @@ class NotificationCorpusTest extends FlowTestSupport {
 
     @BeforeEach
     void notifier() {
-        antom = new AntomNotifier(port, path, clientId);
+        antom = antomNotifier();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -105,9 +98,9 @@ class NotificationCorpusTest extends FlowTestSupport {
 
     private NotificationForge forge(NotificationCorpus.Subject subject) {
         return switch (subject) {
-            case PENDING -> NotificationForge.about(antom, path, clientId, pendingPayment());
+            case PENDING -> NotificationForge.about(antom, notificationsPath, antomClientId, pendingPayment());
             case PAID -> paidPayment();
-            case UNKNOWN -> new NotificationForge(antom, path, clientId, "unknown-" + UUID.randomUUID(),
+            case UNKNOWN -> new NotificationForge(antom, notificationsPath, antomClientId, "unknown-" + UUID.randomUUID(),
                     "2026" + String.valueOf(System.nanoTime()).substring(0, 12) + "0000000000", "USD", 1250);
         };
     }
@@ -122,7 +115,7 @@ class NotificationCorpusTest extends FlowTestSupport {
 
     /** A payment paid by a notification this test sent, so a case can replay it exactly. */
     private NotificationForge paidPayment() {
-        NotificationForge forge = NotificationForge.about(antom, path, clientId, pendingWallet());
+        NotificationForge forge = NotificationForge.about(antom, notificationsPath, antomClientId, pendingWallet());
         forge.applied = forge.signed(forge.success());
         Answer paid = antom.send(forge.applied.method(), forge.applied.body(), forge.applied.headers());
         assertThat(paid.body()).isEqualTo(NotificationIntake.SUCCESS);

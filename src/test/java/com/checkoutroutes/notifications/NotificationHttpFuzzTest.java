@@ -14,7 +14,6 @@ import java.util.Random;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -25,12 +24,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 class NotificationHttpFuzzTest extends FlowTestSupport {
 
-    @Value("${server.port}")
-    int port;
-    @Value("${checkout.notifications.path}")
-    String path;
-    @Value("${checkout.antom.client-id}")
-    String clientId;
     @Autowired
     JdbcTemplate jdbc;
     @Autowired
@@ -40,9 +33,9 @@ class NotificationHttpFuzzTest extends FlowTestSupport {
     void mutatedNotificationsGetA4xxOrAreValidAndNeverMoveAPaidPaymentBack() {
         long seed = Long.getLong("fuzz.seed", 20261122L);
         int cases = Integer.getInteger("fuzz.http.cases", 200);
-        AntomNotifier antom = new AntomNotifier(port, path, clientId);
+        AntomNotifier antom = antomNotifier();
         PaymentAttempt attempt = pendingWallet();
-        NotificationForge forge = NotificationForge.about(antom, path, clientId, attempt);
+        NotificationForge forge = NotificationForge.about(antom, notificationsPath, antomClientId, attempt);
         Request paidBy = forge.signed(forge.success());
         assertThat(antom.send("POST", paidBy.body(), paidBy.headers()).body()).isEqualTo(NotificationIntake.SUCCESS);
         kafka().await(resultsTopic, r -> r.value().contains(attempt.paymentRequestId())

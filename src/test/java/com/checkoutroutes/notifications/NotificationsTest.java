@@ -18,7 +18,6 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /** Antom's notifications: verified, applied once, answered exactly, and never able to undo a final state. */
@@ -27,19 +26,13 @@ class NotificationsTest extends FlowTestSupport {
     private static final String SUCCESS =
             "{\"result\":{\"resultCode\":\"SUCCESS\",\"resultStatus\":\"S\",\"resultMessage\":\"success\"}}";
 
-    @Value("${server.port}")
-    int port;
-    @Value("${checkout.notifications.path}")
-    String path;
-    @Value("${checkout.antom.client-id}")
-    String clientId;
     @Autowired
     JdbcTemplate jdbc;
     AntomNotifier antom;
 
     @BeforeEach
     void notifier() {
-        antom = new AntomNotifier(port, path, clientId);
+        antom = antomNotifier();
     }
 
     @Test

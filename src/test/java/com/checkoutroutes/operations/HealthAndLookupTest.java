@@ -16,8 +16,6 @@ import org.springframework.beans.factory.annotation.Value;
 /** What operators and the orchestrator see over HTTP: health, readiness, and the payment lookup. */
 class HealthAndLookupTest extends FlowTestSupport {
 
-    @Value("${server.port}")
-    int port;
     @Value("${checkout.http.payments-path}")
     String paymentsPath;
     @Autowired

@@ -17,7 +17,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.logging.logback.StructuredLogEncoder;
 
 /**
@@ -26,12 +25,6 @@ import org.springframework.boot.logging.logback.StructuredLogEncoder;
  */
 class LogLinesTest extends FlowTestSupport {
 
-    @Value("${server.port}")
-    int port;
-    @Value("${checkout.notifications.path}")
-    String path;
-    @Value("${checkout.antom.client-id}")
-    String clientId;
 
     private CapturedLogs captured;
 
@@ -52,7 +45,7 @@ class LogLinesTest extends FlowTestSupport {
         awaitChannelMessage("WEB", orderId);
         PaymentAttempt attempt = onlyAttempt(orderId);
 
-        AntomNotifier antom = new AntomNotifier(port, path, clientId);
+        AntomNotifier antom = antomNotifier();
         String body = AntomNotifier.paymentResult("PAYMENT_RESULT", "S", "SUCCESS", attempt.paymentRequestId(),
                 attempt.paymentId(), attempt.currency(), attempt.amountValue());
         String time = String.valueOf(System.currentTimeMillis());

@@ -11,14 +11,11 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /** /actuator/prometheus as a scraper sees it: route meters from Camel and the business meters move with an order. */
 class PrometheusMetricsTest extends FlowTestSupport {
 
-    @Value("${server.port}")
-    int port;
     @Autowired
     JdbcTemplate jdbc;
     OperatorHttp http;

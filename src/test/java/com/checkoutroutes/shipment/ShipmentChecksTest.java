@@ -24,18 +24,12 @@ import org.springframework.beans.factory.annotation.Value;
 /** "Can order X ship?": each HOLD reason comes from a real scenario, and SHIP only when everything holds. */
 class ShipmentChecksTest extends FlowTestSupport {
 
-    @Value("${server.port}")
-    int port;
     @Value("${checkout.topics.shipment-checks}")
     String checksTopic;
     @Value("${checkout.topics.shipment-decisions}")
     String decisionsTopic;
     @Value("${checkout.topics.order-events}")
     String orderEventsTopic;
-    @Value("${checkout.notifications.path}")
-    String notifyPath;
-    @Value("${checkout.antom.client-id}")
-    String clientId;
 
     @Test
     void aPaidOrderShipsOverKafkaAndAFreshConfirmationSkipsTheInquiry() {
@@ -81,7 +75,7 @@ class ShipmentChecksTest extends FlowTestSupport {
     @Test
     void anAmountMismatchIsHeld() {
         PaymentAttempt pending = pendingWallet();
-        AntomNotifier antom = new AntomNotifier(port, notifyPath, clientId);
+        AntomNotifier antom = antomNotifier();
         antom.send(AntomNotifier.paymentResult("PAYMENT_RESULT", "S", "SUCCESS", pending.paymentRequestId(),
                 pending.paymentId(), pending.currency(), pending.amountValue() + 100));
         assertHold(pending.orderId(), "AMOUNT_MISMATCH");

@@ -44,6 +44,13 @@ public abstract class FlowTestSupport {
     protected CrashPoints crashPoints;
     @Autowired
     protected MutableClock clock;
+    /** This context's HTTP port (the notification endpoint, the operator API). */
+    @Value("${server.port}")
+    protected int port;
+    @Value("${checkout.notifications.path}")
+    protected String notificationsPath;
+    @Value("${checkout.antom.client-id}")
+    protected String antomClientId;
     @Value("${checkout.topics.orders}")
     protected String ordersTopic;
     @Value("${checkout.topics.dead-letter}")
@@ -66,6 +73,11 @@ public abstract class FlowTestSupport {
         sandbox.clearScripts();
         crashPoints.disarm();
         clock.reset();
+    }
+
+    /** Antom, as far as notifications go: signs with the sandbox's Antom key and posts to this context. */
+    protected AntomNotifier antomNotifier() {
+        return new AntomNotifier(port, notificationsPath, antomClientId);
     }
 
     protected static String newOrderId() {
