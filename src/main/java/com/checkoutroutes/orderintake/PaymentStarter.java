@@ -43,10 +43,9 @@ public class PaymentStarter {
     private final Clock clock;
     private final Duration walletExpiry;
     private final Duration cardExpiry;
-    private final CrashPoints crashPoints;
 
     public PaymentStarter(PaymentLedger ledger, AntomRequests requests, AntomGateway gateway, PaymentOutcomes outcomes,
-            ChannelMessages channel, Outbox outbox, TransactionTemplate tx, Clock clock, CrashPoints crashPoints,
+            ChannelMessages channel, Outbox outbox, TransactionTemplate tx, Clock clock,
             @Value("${checkout.payments.default-expiry:14m}") Duration walletExpiry,
             @Value("${checkout.payments.card-expiry:7d}") Duration cardExpiry) {
         this.ledger = ledger;
@@ -57,7 +56,6 @@ public class PaymentStarter {
         this.outbox = outbox;
         this.tx = tx;
         this.clock = clock;
-        this.crashPoints = crashPoints;
         this.walletExpiry = walletExpiry;
         this.cardExpiry = cardExpiry;
     }
@@ -84,9 +82,7 @@ public class PaymentStarter {
             return; // answered before a crash or redelivery: the continuation is already in the outbox
         }
         CallOutcome<?> outcome = gateway.call(api, attempt.paymentRequestId(), request);
-        crashPoints.reached(CrashPoints.AFTER_ANTOM_CALL);
         outcomes.record(attempt, outcome);
-        crashPoints.reached(CrashPoints.AFTER_OUTCOME_RECORDED);
     }
 
     private PaymentAttempt open(OrderMessage order, String freshId, AlipayRequest<?> request, String api) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentState;
 import com.checkoutroutes.sandbox.ApiCall;
+import com.checkoutroutes.testsupport.CrashPoints;
 import com.checkoutroutes.testsupport.FlowTestSupport;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;

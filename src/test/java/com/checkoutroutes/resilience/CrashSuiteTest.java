@@ -9,6 +9,7 @@ import com.checkoutroutes.sandbox.OutcomeScript.Outcome;
 import com.checkoutroutes.sandbox.SandboxServer;
 import com.checkoutroutes.sandbox.SandboxSettings;
 import com.checkoutroutes.testsupport.ApplicationProcess;
+import com.checkoutroutes.testsupport.SandboxAsAntom;
 import com.checkoutroutes.testsupport.FreePort;
 import com.checkoutroutes.testsupport.TestPostgres;
 import com.checkoutroutes.testsupport.TopicWatcher;
@@ -205,11 +206,9 @@ class CrashSuiteTest {
         s.put("spring.datasource.url", database);
         s.put("spring.datasource.username", TestPostgres.user());
         s.put("spring.datasource.password", "");
-        s.put("checkout.kafka.embedded.enabled", "false");
         s.put("checkout.kafka.brokers", brokers);
         s.put("checkout.kafka.group-id", run);
-        s.put("checkout.sandbox.enabled", "false");
-        s.put("checkout.antom.gateway-url", "http://127.0.0.1:" + sandboxPort);
+        s.putAll(SandboxAsAntom.settings(sandboxPort));
         s.put("checkout.antom.timeout", "2s");
         for (String topic : List.of("orders", "dead-letter", "results", "order-events", "shipment-checks",
                 "shipment-decisions", "reconciliation")) {

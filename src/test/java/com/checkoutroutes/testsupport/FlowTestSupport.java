@@ -4,7 +4,6 @@ import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentLedger;
 import com.checkoutroutes.ledger.PaymentState;
 import com.checkoutroutes.sandbox.OutcomeScript;
-import com.checkoutroutes.orderintake.CrashPoints;
 import com.checkoutroutes.sandbox.SandboxServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,7 +28,7 @@ import org.springframework.context.annotation.Import;
 // metrics export stays on, as in production: operators scrape /actuator/prometheus
 @AutoConfigureObservability
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT)
-@Import(TestClockConfiguration.class)
+@Import({TestClockConfiguration.class, CrashPoints.Wiring.class})
 public abstract class FlowTestSupport {
 
     private static TopicWatcher watcher;

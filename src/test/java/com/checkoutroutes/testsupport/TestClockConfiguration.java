@@ -1,9 +1,8 @@
 package com.checkoutroutes.testsupport;
 
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 
-@TestConfiguration(proxyBeanMethods = false)
+/** Imported by the flow tests (no annotation: the local run's component scan must not pick it up). */
 public class TestClockConfiguration {
 
     @Bean

@@ -1,23 +1,29 @@
 package com.checkoutroutes.testsupport;
 
+import com.checkoutroutes.localrun.EmbeddedKafkaEnvironment;
 import java.util.HashMap;
 import java.util.Map;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.env.EnvironmentPostProcessor;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.Profiles;
 import org.springframework.core.env.MapPropertySource;
 
 /**
  * Test overrides on top of the operator config in ./config: the real PostgreSQL (fresh database per JVM),
  * fresh ports per Spring context, the sandbox's resend schedule compressed (0.0005: 2 min becomes 60 ms), and
  * schedules and timeouts short enough for tests; {@code -Dcheckout.test.operator-timings=true} keeps the operator's.
- * Runs before {@code EmbeddedKafkaEnvironment} so the in-JVM broker is still used.
+ * The production config has no embedded parts: this supplies them as a deployment's environment would (the
+ * in-JVM broker, the sandbox as Antom, the sandbox's keys). Runs before {@code EmbeddedKafkaEnvironment}.
  */
 public class TestEnvironment implements EnvironmentPostProcessor, Ordered {
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment env, SpringApplication application) {
+        if (env.acceptsProfiles(Profiles.of("local"))) {
+            return; // the local run is on the test classpath too: it has its own settings (application-local.yml)
+        }
         Map<String, Object> props = new HashMap<>();
         // through a link a test can cut, to see the service with its database down
         props.put("spring.datasource.url", TestPostgres.url().replace(":5432/", ":" + DatabaseLink.instance().port() + "/"));
@@ -26,11 +32,14 @@ public class TestEnvironment implements EnvironmentPostProcessor, Ordered {
         props.put("spring.datasource.username", TestPostgres.user());
         props.put("spring.datasource.password", "");
         props.put("server.port", String.valueOf(FreePort.find()));
-        props.put("checkout.sandbox.port", String.valueOf(FreePort.find()));
+        props.putAll(SandboxAsAntom.settings(FreePort.find()));
+        props.put("checkout.sandbox.enabled", "true");
         props.put("checkout.kafka.embedded.enabled", "true");
         // off, except in the test of live reloading (it watches a copy of ./routes, never the real one)
         props.put("camel.main.routes-reload-enabled", env.getProperty("checkout.test.routes-reload", "false"));
-        props.put("checkout.reconciliation.report-dir", reportDirectory());
+        String reports = reportDirectory();
+        props.put("checkout.reconciliation.report-dir", reports);
+        props.put("checkout.sandbox.report-dir", reports);
         if (Boolean.getBoolean("checkout.test.operator-timings")) {
             // the load driver: the operator's schedules and timeouts, or it measures a janitor that asks Antom
             // about every pending payment each second and gauges recounted three times a second
@@ -68,6 +77,6 @@ public class TestEnvironment implements EnvironmentPostProcessor, Ordered {
 
     @Override
     public int getOrder() {
-        return Ordered.LOWEST_PRECEDENCE - 10;
+        return EmbeddedKafkaEnvironment.ORDER - 10;
     }
 }

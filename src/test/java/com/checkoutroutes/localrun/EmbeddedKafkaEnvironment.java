@@ -1,5 +1,6 @@
 package com.checkoutroutes.localrun;
 
+import java.nio.file.Path;
 import java.util.Map;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.env.EnvironmentPostProcessor;
@@ -8,10 +9,15 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
 /**
- * When {@code checkout.kafka.embedded.enabled} is true (the local-run default), starts the in-JVM broker before
- * the context is built and points Camel's Kafka component at it. Real deployments set it false and name brokers.
+ * Test code (the tests and the local run): when {@code checkout.kafka.embedded.enabled} is true, starts the in-JVM
+ * broker before the context is built and points the service at it, as {@code CHECKOUT_KAFKA_BROKERS} would.
+ * {@code checkout.kafka.embedded.log-dir} keeps its log (the local run's {@code data/kafka}); without it, a
+ * temporary folder.
  */
 public class EmbeddedKafkaEnvironment implements EnvironmentPostProcessor, Ordered {
+
+    /** After the config files and the tests' overrides, before the production settings are checked. */
+    public static final int ORDER = Ordered.LOWEST_PRECEDENCE - 10;
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment env, SpringApplication application) {
@@ -20,7 +26,9 @@ public class EmbeddedKafkaEnvironment implements EnvironmentPostProcessor, Order
         }
         int port = env.getProperty("checkout.kafka.embedded.port", Integer.class, 0);
         int partitions = env.getProperty("checkout.kafka.embedded.partitions", Integer.class, 3);
-        String brokers = EmbeddedKafka.bootstrapServers(port, partitions);
+        String logDir = env.getProperty("checkout.kafka.embedded.log-dir", "");
+        String brokers = logDir.isBlank() ? EmbeddedKafka.bootstrapServers(port, partitions)
+                : EmbeddedKafka.bootstrapServers(Path.of(logDir), port, partitions);
         env.getPropertySources().addFirst(new MapPropertySource("embeddedKafka", Map.of(
                 "checkout.kafka.brokers", brokers,
                 "camel.component.kafka.brokers", brokers)));
@@ -28,7 +36,6 @@ public class EmbeddedKafkaEnvironment implements EnvironmentPostProcessor, Order
 
     @Override
     public int getOrder() {
-        // after the config files are read (ConfigDataEnvironmentPostProcessor), so config/ can switch it off
-        return Ordered.LOWEST_PRECEDENCE;
+        return ORDER;
     }
 }
