@@ -17,31 +17,60 @@ import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
 
 /**
- * Checkout Routes as a separate operating-system process (the production main class and classpath, no test code),
- * so a test can SIGKILL it mid-flow and start it again, as a crash would, or run a second instance beside it.
+ * Checkout Routes as a separate operating-system process, so a test can SIGKILL it mid-flow and start it again, as a
+ * crash would, or run a second instance beside it: either the production main class on the production classpath
+ * (no test code), or the local run ({@code ./mvnw spring-boot:test-run}) in an operator's working directory.
  */
 public final class ApplicationProcess {
 
+    private final String mainClass;
+    private final String classpath;
+    private final Path workingDirectory;
     private final Map<String, String> settings;
     private final int port;
     private final Path logDir;
     private Process process;
     private int starts;
 
+    /** The production application with these settings (the crash and scale suites, a second load instance). */
     public ApplicationProcess(Map<String, String> settings, int port, Path logDir) {
+        this("com.checkoutroutes.CheckoutRoutesApplication", mainClasspath(), Path.of(""), settings, port, logDir);
+    }
+
+    private ApplicationProcess(String mainClass, String classpath, Path workingDirectory, Map<String, String> settings,
+            int port, Path logDir) {
+        this.mainClass = mainClass;
+        this.classpath = classpath;
+        this.workingDirectory = workingDirectory;
         this.settings = settings;
         this.port = port;
-        this.logDir = logDir;
+        this.logDir = logDir.toAbsolutePath();
+    }
+
+    /** The local run, started in {@code workingDirectory} (which holds config/ and routes/; data/ goes there). */
+    public static ApplicationProcess localRun(Path workingDirectory, Map<String, String> settings, int port,
+            Path logDir) {
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        return new ApplicationProcess("com.checkoutroutes.localrun.LocalCheckoutRoutes", classpath,
+                workingDirectory.toAbsolutePath(), settings, port, logDir);
+    }
+
+    public int port() {
+        return port;
     }
 
     public void start() throws IOException {
         Files.createDirectories(logDir);
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx512m", "-cp", mainClasspath()));
-        command.add("com.checkoutroutes.CheckoutRoutesApplication");
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx512m", "-cp", classpath));
+        command.add(mainClass);
         settings.forEach((k, v) -> command.add("--" + k + "=" + v));
         command.add("--server.port=" + port);
         File log = logDir.resolve("app-" + (++starts) + ".log").toFile();
-        process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log);
+        if (!workingDirectory.toString().isEmpty()) {
+            builder.directory(workingDirectory.toFile());
+        }
+        process = builder.start();
         HttpClient http = HttpClient.newHttpClient();
         Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> {
             if (!process.isAlive()) {
