@@ -43,7 +43,7 @@ public class TestEnvironment implements EnvironmentPostProcessor, Ordered {
         if (Boolean.getBoolean("checkout.test.operator-timings")) {
             // the load driver: the operator's schedules and timeouts, or it measures a janitor that asks Antom
             // about every pending payment each second and gauges recounted three times a second
-            env.getPropertySources().addFirst(new MapPropertySource("checkoutTestEnvironment", props));
+            addUnderCommandLine(env, props);
             return;
         }
         props.put("checkout.sandbox.time-scale", "0.0005");
@@ -62,7 +62,17 @@ public class TestEnvironment implements EnvironmentPostProcessor, Ordered {
         props.put("spring.quartz.startup-delay", "1s");
         // the ledger gauges recount often enough for a test to see them move
         props.put("checkout.metrics.ledger-refresh", "300ms");
-        env.getPropertySources().addFirst(new MapPropertySource("checkoutTestEnvironment", props));
+        addUnderCommandLine(env, props);
+    }
+
+    /** Above the config files, below a test's own command-line arguments (FailFastTest's broken settings). */
+    private static void addUnderCommandLine(ConfigurableEnvironment env, Map<String, Object> props) {
+        MapPropertySource source = new MapPropertySource("checkoutTestEnvironment", props);
+        if (env.getPropertySources().contains("commandLineArgs")) {
+            env.getPropertySources().addAfter("commandLineArgs", source);
+        } else {
+            env.getPropertySources().addFirst(source);
+        }
     }
 
     private static String reportDirectory() {
