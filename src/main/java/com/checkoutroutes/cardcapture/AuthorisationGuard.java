@@ -3,6 +3,7 @@ package com.checkoutroutes.cardcapture;
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentLedger;
 import com.checkoutroutes.ledger.PaymentState;
+import com.checkoutroutes.results.AntomCancels;
 import com.checkoutroutes.scheduling.JobRuns.Report;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,15 +28,17 @@ public class AuthorisationGuard {
 
     private final PaymentLedger ledger;
     private final CardAuthorisations cards;
+    private final AntomCancels cancels;
     private final Clock clock;
     private final Duration threshold;
     private final Policy policy;
 
-    public AuthorisationGuard(PaymentLedger ledger, CardAuthorisations cards, Clock clock,
+    public AuthorisationGuard(PaymentLedger ledger, CardAuthorisations cards, AntomCancels cancels, Clock clock,
             @Value("${checkout.authorisation-guard.threshold}") Duration threshold,
             @Value("${checkout.authorisation-guard.policy}") Policy policy) {
         this.ledger = ledger;
         this.cards = cards;
+        this.cancels = cancels;
         this.clock = clock;
         this.threshold = threshold;
         this.policy = policy;
@@ -58,7 +61,7 @@ public class AuthorisationGuard {
                     done.add(prid + ":captured->" + result);
                 }
                 case CANCEL -> {
-                    if (cards.cancelAtAntom(attempt, "AUTHORISATION_GUARD")) {
+                    if (cancels.cancel(attempt, "AUTHORISATION_GUARD")) {
                         changed++;
                         done.add(prid + ":cancelled");
                     }

@@ -3,9 +3,7 @@ package com.checkoutroutes.cardcapture;
 import com.alipay.global.api.model.ResultStatusType;
 import com.alipay.global.api.model.ams.Amount;
 import com.alipay.global.api.request.ams.pay.AlipayCaptureRequest;
-import com.alipay.global.api.request.ams.pay.AlipayPayCancelRequest;
 import com.alipay.global.api.response.ams.pay.AlipayCaptureResponse;
-import com.alipay.global.api.response.ams.pay.AlipayPayCancelResponse;
 import com.checkoutroutes.gateway.AntomGateway;
 import com.checkoutroutes.gateway.CallOutcome;
 import com.checkoutroutes.ledger.PaymentAttempt;
@@ -13,6 +11,7 @@ import com.checkoutroutes.ledger.PaymentEvents;
 import com.checkoutroutes.ledger.PaymentLedger;
 import com.checkoutroutes.ledger.PaymentState;
 import com.checkoutroutes.ledger.Transition;
+import com.checkoutroutes.results.AntomCancels;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -30,12 +29,15 @@ public class CardAuthorisations {
     private final PaymentLedger ledger;
     private final AntomGateway gateway;
     private final PaymentEvents events;
+    private final AntomCancels cancels;
     private final Clock clock;
 
-    public CardAuthorisations(PaymentLedger ledger, AntomGateway gateway, PaymentEvents events, Clock clock) {
+    public CardAuthorisations(PaymentLedger ledger, AntomGateway gateway, PaymentEvents events, AntomCancels cancels,
+            Clock clock) {
         this.ledger = ledger;
         this.gateway = gateway;
         this.events = events;
+        this.cancels = cancels;
         this.clock = clock;
     }
 
@@ -78,48 +80,10 @@ public class CardAuthorisations {
         int cancelled = 0;
         for (PaymentAttempt attempt : attempts) {
             if (attempt.state().canMoveTo(PaymentState.CANCELLED) && attempt.state() != PaymentState.CREATED) {
-                cancelled += cancelAtAntom(attempt, event.type()) ? 1 : 0;
+                cancelled += cancels.cancel(attempt, event.type()) ? 1 : 0;
             }
         }
         return cancelled;
-    }
-
-    /** Cancels one attempt at Antom (used by the guard and the janitor as well); the attempt ends CANCELLED. */
-    public boolean cancelAtAntom(PaymentAttempt attempt, String cause) {
-        return cancelAtAntom(attempt, cause, PaymentState.CANCELLED);
-    }
-
-    /** Cancels one attempt at Antom and closes it in {@code target} (EXPIRED when the janitor closes it late). */
-    public boolean cancelAtAntom(PaymentAttempt attempt, String cause, PaymentState target) {
-        String prid = attempt.paymentRequestId();
-        ledger.note(prid, "CANCEL_REQUESTED", cause, null);
-        AlipayPayCancelRequest request = new AlipayPayCancelRequest();
-        request.setPaymentRequestId(prid);
-        request.setPaymentId(attempt.paymentId());
-        CallOutcome<AlipayPayCancelResponse> outcome = gateway.call("cancel", prid, request);
-        if (outcome instanceof CallOutcome.Answered<AlipayPayCancelResponse> answered
-                && answered.status() == ResultStatusType.S) {
-            PaymentAttempt current = ledger.find(prid).orElseThrow();
-            ledger.apply(prid, Transition.to(target, cause)
-                    .result(answered.code(), answered.message()).confirmed()
-                    .detail("cancelled at Antom " + answered.response().getCancelTime())
-                    .emit(events.stateChanged(current, current.state(), target, cause,
-                            current.paymentId(), answered.code(), answered.message())));
-            return true;
-        }
-        if (target == PaymentState.EXPIRED && outcome instanceof CallOutcome.Answered<?> closed
-                && "ORDER_IS_CLOSED".equals(closed.code())) {
-            // Antom had already closed it: nothing can be paid any more
-            PaymentAttempt current = ledger.find(prid).orElseThrow();
-            ledger.apply(prid, Transition.to(target, cause).result(closed.code(), closed.message()).confirmed()
-                    .emit(events.stateChanged(current, current.state(), target, cause, current.paymentId(),
-                            closed.code(), closed.message())));
-            return true;
-        }
-        String detail = outcome instanceof CallOutcome.Answered<?> refused ? refused.code() + " " + refused.message()
-                : ((CallOutcome.Unknown<?>) outcome).reason();
-        ledger.note(prid, "CANCEL_NOT_DONE", detail, "CANCEL_NOT_DONE: " + detail);
-        return false;
     }
 
     /** Captures an authorised attempt on behalf of the guard job (no order event involved). */

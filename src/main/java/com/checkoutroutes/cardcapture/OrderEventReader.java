@@ -1,11 +1,11 @@
 package com.checkoutroutes.cardcapture;
 
+import com.checkoutroutes.deadletter.DeadLetters;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Set;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
-import com.checkoutroutes.orderintake.DeadLetters;
 
 /** Reads an order event; a malformed one is refused with a reason. */
 @Component

@@ -1,6 +1,6 @@
 package com.checkoutroutes.cardcapture;
 
-import com.checkoutroutes.orderintake.RejectedOrderException;
+import com.checkoutroutes.deadletter.RejectedOrderException;
 
 /** An order event that does not fit the payment's state; it goes to the dead-letter topic, never to Antom. */
 public class RefusedOrderEventException extends RejectedOrderException {

@@ -7,10 +7,9 @@ import com.checkoutroutes.continuation.ChannelMessage.Action;
 import com.checkoutroutes.continuation.ChannelMessage.PaymentOption;
 import com.checkoutroutes.continuation.ChannelMessage.Result;
 import com.checkoutroutes.continuation.ChannelMessage.SdkSession;
-import com.checkoutroutes.gateway.AntomTime;
 import com.checkoutroutes.ledger.OutboxMessage;
 import com.checkoutroutes.ledger.PaymentAttempt;
-import com.checkoutroutes.orderintake.OrderMessage;
+import com.checkoutroutes.platform.AntomTime;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.OffsetDateTime;
@@ -56,22 +55,22 @@ public class ChannelMessages {
     }
 
     /** The methods Antom offers for this order (consult), for a channel whose order named none. */
-    public OutboxMessage chooseMethod(OrderMessage order, AlipayPayConsultResponse response) {
+    public OutboxMessage chooseMethod(Recipient order, AlipayPayConsultResponse response) {
         List<PaymentOption> options = response.getPaymentOptions() == null ? List.of()
                 : response.getPaymentOptions().stream()
                         .map(o -> new PaymentOption(o.getPaymentMethodType(), o.isEnabled(),
                                 o.getPaymentMethodCategory() == null ? null : o.getPaymentMethodCategory().name()))
                         .toList();
         ChannelMessage message = new ChannelMessage(ChannelMessage.TYPE, Action.CHOOSE_METHOD.name(), order.orderId(),
-                order.attemptNo(), null, null, order.channel().terminalType(), order.channel().osType(),
-                order.integration().name(), null, null, null, null, null, options, null, null);
+                order.attemptNo(), null, null, order.terminalType(), order.osType(), order.integration(), null, null,
+                null, null, null, options, null, null);
         return new OutboxMessage(destination, order.orderId(), write(message));
     }
 
-    public OutboxMessage consultFailed(OrderMessage order, String code, String text) {
+    public OutboxMessage consultFailed(Recipient order, String code, String text) {
         ChannelMessage message = new ChannelMessage(ChannelMessage.TYPE, Action.FAILED.name(), order.orderId(),
-                order.attemptNo(), null, null, order.channel().terminalType(), order.channel().osType(),
-                order.integration().name(), null, null, null, null, null, null, new Result(code, text), null);
+                order.attemptNo(), null, null, order.terminalType(), order.osType(), order.integration(), null, null,
+                null, null, null, null, new Result(code, text), null);
         return new OutboxMessage(destination, order.orderId(), write(message));
     }
 

@@ -1,6 +1,6 @@
 package com.checkoutroutes.ledger;
 
-import com.checkoutroutes.gateway.AntomTime;
+import com.checkoutroutes.platform.AntomTime;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -58,4 +58,28 @@ public enum PaymentState {
     public boolean isOpen() {
         return this == CREATED || this == REQUESTED || this == PENDING || this == UNKNOWN;
     }
+
+    /** What Antom can report about an attempt (by notification or by inquiry). */
+    public enum Reported {
+        PAYMENT_RESULT, PAYMENT_PENDING, CAPTURE_RESULT
+    }
+
+    /**
+     * The state a result from Antom calls for, from this state: a capture result moves to CAPTURED or
+     * CAPTURE_FAILED; a pending one to PENDING; a successful payment to AUTHORISED (manual capture) or SUCCEEDED, and
+     * a paid attempt stays where it is (confirmed, never moved back); a failed one to EXPIRED when Antom closed it
+     * ({@code ORDER_IS_CLOSED}), else FAILED. Whether the move is allowed is {@link #canMoveTo}'s to say.
+     */
+    public PaymentState onResult(Reported reported, boolean succeeded, String resultCode, String captureMode) {
+        return switch (reported) {
+            case CAPTURE_RESULT -> succeeded ? CAPTURED : CAPTURE_FAILED;
+            case PAYMENT_PENDING -> PENDING;
+            case PAYMENT_RESULT -> {
+                if (!succeeded) {
+                    yield "ORDER_IS_CLOSED".equals(resultCode) ? EXPIRED : FAILED;
+                }
+                yield isPaid() ? this : "MANUAL".equals(captureMode) ? AUTHORISED : SUCCEEDED;
+            }
+        };
+    }
 }

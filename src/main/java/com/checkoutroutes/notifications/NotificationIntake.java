@@ -2,6 +2,7 @@ package com.checkoutroutes.notifications;
 
 import com.checkoutroutes.notifications.NotificationApplier.Applied;
 import com.checkoutroutes.platform.LogIds;
+import com.checkoutroutes.results.AntomResult;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -52,7 +53,7 @@ public class NotificationIntake {
 
     /** True when this content was accepted before (Antom resends until it hears SUCCESS). */
     public boolean isDuplicate(Exchange exchange) {
-        AntomNotification n = exchange.getProperty(NOTIFICATION, AntomNotification.class);
+        AntomResult n = exchange.getProperty(NOTIFICATION, AntomResult.class);
         boolean duplicate = applier.isDuplicate(n);
         if (duplicate) {
             count("duplicate", n.notifyType());
@@ -62,7 +63,7 @@ public class NotificationIntake {
     }
 
     public void apply(Exchange exchange) {
-        AntomNotification n = exchange.getProperty(NOTIFICATION, AntomNotification.class);
+        AntomResult n = exchange.getProperty(NOTIFICATION, AntomResult.class);
         try (LogIds ids = LogIds.of(null, n.paymentRequestId(), n.paymentId())) {
             Applied applied = applier.apply(n, exchange.getProperty(TEXT, String.class));
             String outcome = applied.duplicate() ? "duplicate" : applied.outcome().name().toLowerCase();

@@ -1,5 +1,6 @@
 package com.checkoutroutes.notifications;
 
+import com.checkoutroutes.results.AntomResult;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,7 +15,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
- * Reads a notification's raw bytes into an {@link AntomNotification} only if every field the ledger acts on has the
+ * Reads a notification's raw bytes into an {@link AntomResult} only if every field the ledger acts on has the
  * type and shape Antom documents and fits where the ledger stores it; anything else is a
  * {@link RejectedNotificationException} with its code. Without this a signed but odd body was coerced (an array
  * resultStatus read as "", i.e. a failed payment) or broke the insert (a NUL or 65-character id: a 503 Antom resends
@@ -23,8 +24,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class NotificationReader {
 
-    private static final Set<String> ACTED_ON = Set.of(AntomNotification.PAYMENT_RESULT,
-            AntomNotification.PAYMENT_PENDING, AntomNotification.CAPTURE_RESULT);
+    private static final Set<String> ACTED_ON = Set.of(AntomResult.PAYMENT_RESULT,
+            AntomResult.PAYMENT_PENDING, AntomResult.CAPTURE_RESULT);
     private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
     private static final Pattern MINOR_UNITS = Pattern.compile("[0-9]{1,19}");
     /** Ids, codes and types are visible ASCII: they go into keys, columns and log lines as they are. */
@@ -63,7 +64,7 @@ public class NotificationReader {
     }
 
     /** The notification in a verified text, checked field by field. */
-    public AntomNotification read(String text) {
+    public AntomResult read(String text) {
         JsonNode body;
         try {
             body = json.readTree(text);
@@ -93,14 +94,14 @@ public class NotificationReader {
         String paymentId = token(body, "paymentId", 64, false);
         token(body, "captureRequestId", 64, false);
         token(body, "captureId", 64, false);
-        amount(body, AntomNotification.CAPTURE_RESULT.equals(type) ? "captureAmount" : "paymentAmount");
-        if (AntomNotification.CAPTURE_RESULT.equals(type) && paymentId == null) {
+        amount(body, AntomResult.CAPTURE_RESULT.equals(type) ? "captureAmount" : "paymentAmount");
+        if (AntomResult.CAPTURE_RESULT.equals(type) && paymentId == null) {
             throw rejected(400, "MISSING_FIELD", "paymentId is required in a capture result");
         }
         if (actedOn && paymentRequestId == null && paymentId == null) {
             throw rejected(400, "MISSING_FIELD", "paymentRequestId or paymentId is required");
         }
-        return AntomNotification.from(body);
+        return AntomResult.from(body);
     }
 
     private static void amount(JsonNode body, String field) {

@@ -1,5 +1,7 @@
 package com.checkoutroutes.orderintake;
 
+import com.checkoutroutes.deadletter.DeadLetters;
+import com.checkoutroutes.deadletter.RejectedOrderException;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
 import org.slf4j.MDC;

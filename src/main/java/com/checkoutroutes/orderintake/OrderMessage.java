@@ -1,5 +1,6 @@
 package com.checkoutroutes.orderintake;
 
+import com.checkoutroutes.continuation.Recipient;
 import com.checkoutroutes.ledger.PaymentAttempt.Integration;
 
 /** The order message, as documented by config/schemas/order.schema.json. */
@@ -28,6 +29,11 @@ public record OrderMessage(
 
     public int attemptNo() {
         return attempt == null ? 1 : attempt;
+    }
+
+    /** The buyer's channel, for the messages sent before there is a payment. */
+    public Recipient recipient() {
+        return new Recipient(orderId, attemptNo(), channel.terminalType(), channel.osType(), integration.name());
     }
 
     public boolean isCard() {

@@ -1,6 +1,7 @@
 package com.checkoutroutes.orderintake;
 
-import com.checkoutroutes.orderintake.RejectedOrderException.Violation;
+import com.checkoutroutes.deadletter.RejectedOrderException.Violation;
+import com.checkoutroutes.deadletter.RejectedOrderException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;

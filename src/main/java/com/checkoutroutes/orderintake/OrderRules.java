@@ -1,6 +1,6 @@
 package com.checkoutroutes.orderintake;
 
-import com.checkoutroutes.orderintake.RejectedOrderException.Violation;
+import com.checkoutroutes.deadletter.RejectedOrderException.Violation;
 import java.net.URI;
 import java.time.Clock;
 import java.time.OffsetDateTime;

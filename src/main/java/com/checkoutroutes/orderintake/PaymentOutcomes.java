@@ -6,15 +6,20 @@ import com.alipay.global.api.response.ams.pay.AlipayPayResponse;
 import com.alipay.global.api.response.ams.pay.AlipayPaymentSessionResponse;
 import com.checkoutroutes.continuation.ChannelMessage.Action;
 import com.checkoutroutes.continuation.ChannelMessages;
-import com.checkoutroutes.gateway.AntomTime;
 import com.checkoutroutes.gateway.CallOutcome;
+import com.checkoutroutes.ledger.Outbox;
+import com.checkoutroutes.ledger.OutboxMessage;
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentEvents;
 import com.checkoutroutes.ledger.PaymentLedger;
 import com.checkoutroutes.ledger.PaymentState;
 import com.checkoutroutes.ledger.Transition;
+import com.checkoutroutes.platform.AntomTime;
+import com.checkoutroutes.results.ResultApplier;
+import java.time.OffsetDateTime;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Records what Antom answered to {@code pay} / {@code createPaymentSession}: the attempt's new state, the message
@@ -26,14 +31,14 @@ public class PaymentOutcomes {
     private final PaymentLedger ledger;
     private final ChannelMessages channel;
     private final PaymentEvents events;
-    private final com.checkoutroutes.ledger.Outbox outbox;
-    private final org.springframework.transaction.support.TransactionTemplate tx;
-    private final com.checkoutroutes.notifications.NotificationApplier notifications;
+    private final Outbox outbox;
+    private final TransactionTemplate tx;
+    private final ResultApplier results;
 
     public PaymentOutcomes(PaymentLedger ledger, ChannelMessages channel, PaymentEvents events,
-            com.checkoutroutes.ledger.Outbox outbox, org.springframework.transaction.support.TransactionTemplate tx,
-            com.checkoutroutes.notifications.NotificationApplier notifications) {
-        this.notifications = notifications;
+            Outbox outbox, TransactionTemplate tx,
+            ResultApplier results) {
+        this.results = results;
         this.ledger = ledger;
         this.channel = channel;
         this.events = events;
@@ -70,7 +75,7 @@ public class PaymentOutcomes {
     }
 
     private PaymentAttempt apply(PaymentAttempt attempt, PaymentState to, String cause, String paymentId, String code,
-            String message, com.checkoutroutes.ledger.OutboxMessage channelMessage, java.time.OffsetDateTime expiry) {
+            String message, OutboxMessage channelMessage, OffsetDateTime expiry) {
         return tx.execute(status -> {
             // usually nothing else touched the attempt since it was stored: write the answer without reading it again
             Optional<PaymentAttempt> written = attempt.state() == PaymentState.REQUESTED
@@ -87,7 +92,7 @@ public class PaymentOutcomes {
                         message, channelMessage, expiry)).attempt());
             }
             if (current.paymentId() == null && written.get().paymentId() != null) {
-                notifications.rematch(written.get().paymentId());
+                results.rematch(written.get().paymentId());
             }
             return written.get();
         });
@@ -98,10 +103,10 @@ public class PaymentOutcomes {
      * notification's state stands, and the channel still hears how its payment ended.
      */
     private PaymentAttempt lateAnswer(PaymentAttempt current, PaymentState answered, String cause, String code,
-            String message, com.checkoutroutes.ledger.OutboxMessage planned) {
+            String message, OutboxMessage planned) {
         ledger.note(current.paymentRequestId(), "LATE_ANSWER", cause + " " + code + " (would be " + answered
                 + ") after " + current.state(), null);
-        com.checkoutroutes.ledger.OutboxMessage tell;
+        OutboxMessage tell;
         if (current.state().isPaid()) {
             tell = channel.outcome(current, Action.PAID, current.paymentId(), current.resultCode(),
                     current.resultMessage());
@@ -116,8 +121,8 @@ public class PaymentOutcomes {
     }
 
     private Transition transition(PaymentAttempt attempt, PaymentState to, String cause, String paymentId,
-            String code, String message, com.checkoutroutes.ledger.OutboxMessage channelMessage,
-            java.time.OffsetDateTime expiry) {
+            String code, String message, OutboxMessage channelMessage,
+            OffsetDateTime expiry) {
         return Transition.to(to, cause)
                 .paymentId(paymentId)
                 .result(code, message)

@@ -4,20 +4,19 @@ import com.alipay.global.api.model.ResultStatusType;
 import com.alipay.global.api.request.AlipayRequest;
 import com.alipay.global.api.response.ams.pay.AlipayPayConsultResponse;
 import com.checkoutroutes.continuation.ChannelMessages;
+import com.checkoutroutes.deadletter.RejectedOrderException;
 import com.checkoutroutes.gateway.AntomClient;
 import com.checkoutroutes.gateway.AntomGateway;
-import com.checkoutroutes.gateway.AntomRequests;
-import com.checkoutroutes.gateway.AntomTime;
 import com.checkoutroutes.gateway.CallOutcome;
 import com.checkoutroutes.ledger.AttemptMismatchException;
 import com.checkoutroutes.ledger.NewAttempt;
 import com.checkoutroutes.ledger.OrderAlreadyPaidException;
 import com.checkoutroutes.ledger.Outbox;
-import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentAttempt.Integration;
+import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentLedger;
 import com.checkoutroutes.ledger.PaymentState;
-import com.checkoutroutes.ledger.Transition;
+import com.checkoutroutes.platform.AntomTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -34,7 +33,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class PaymentStarter {
 
     private final PaymentLedger ledger;
-    private final AntomRequests requests;
+    private final PaymentRequests requests;
     private final AntomGateway gateway;
     private final PaymentOutcomes outcomes;
     private final ChannelMessages channel;
@@ -44,7 +43,7 @@ public class PaymentStarter {
     private final Duration walletExpiry;
     private final Duration cardExpiry;
 
-    public PaymentStarter(PaymentLedger ledger, AntomRequests requests, AntomGateway gateway, PaymentOutcomes outcomes,
+    public PaymentStarter(PaymentLedger ledger, PaymentRequests requests, AntomGateway gateway, PaymentOutcomes outcomes,
             ChannelMessages channel, Outbox outbox, TransactionTemplate tx, Clock clock,
             @Value("${checkout.payments.default-expiry:14m}") Duration walletExpiry,
             @Value("${checkout.payments.card-expiry:7d}") Duration cardExpiry) {
@@ -73,11 +72,6 @@ public class PaymentStarter {
             // a redelivery: resend exactly what was stored, never a rebuilt request
             request = requests.storedRequest(attempt);
         }
-        if (attempt.state() == PaymentState.CREATED) {
-            // stored by an earlier version, which called Antom in a second step
-            attempt = ledger.apply(attempt.paymentRequestId(), Transition.to(PaymentState.REQUESTED, "ANTOM_CALLED")
-                    .detail(api)).attempt();
-        }
         if (attempt.state() != PaymentState.REQUESTED) {
             return; // answered before a crash or redelivery: the continuation is already in the outbox
         }
@@ -105,8 +99,8 @@ public class PaymentStarter {
         CallOutcome<AlipayPayConsultResponse> outcome = gateway.call("consult", order.orderId(), requests.consult(order));
         var message = outcome instanceof CallOutcome.Answered<AlipayPayConsultResponse> answered
                 && answered.status() == ResultStatusType.S
-                ? channel.chooseMethod(order, answered.response())
-                : channel.consultFailed(order, outcome instanceof CallOutcome.Answered<?> a ? a.code() : "RESULT_UNKNOWN",
+                ? channel.chooseMethod(order.recipient(), answered.response())
+                : channel.consultFailed(order.recipient(), outcome instanceof CallOutcome.Answered<?> a ? a.code() : "RESULT_UNKNOWN",
                         outcome instanceof CallOutcome.Answered<?> a2 ? a2.message() : "payment methods unavailable");
         tx.executeWithoutResult(status -> outbox.append(message));
     }

@@ -1,11 +1,11 @@
 package com.checkoutroutes.reconciliation;
 
-import com.checkoutroutes.gateway.AntomTime;
 import com.checkoutroutes.ledger.Outbox;
 import com.checkoutroutes.ledger.OutboxMessage;
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentLedger;
 import com.checkoutroutes.ledger.PaymentState;
+import com.checkoutroutes.platform.AntomTime;
 import com.checkoutroutes.scheduling.JobRuns.Report;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;

@@ -1,12 +1,12 @@
 package com.checkoutroutes.shipment;
 
-import com.checkoutroutes.gateway.AntomTime;
+import com.checkoutroutes.deadletter.DeadLetters;
+import com.checkoutroutes.deadletter.RejectedOrderException;
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentLedger;
 import com.checkoutroutes.ledger.PaymentState;
-import com.checkoutroutes.orderintake.DeadLetters;
-import com.checkoutroutes.orderintake.RejectedOrderException;
-import com.checkoutroutes.reconciliation.Janitor;
+import com.checkoutroutes.platform.AntomTime;
+import com.checkoutroutes.results.PaymentInquiries;
 import com.checkoutroutes.shipment.ShipmentDecision.Reason;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -30,16 +30,16 @@ import org.springframework.stereotype.Component;
 public class ShipmentChecks {
 
     private final PaymentLedger ledger;
-    private final Janitor janitor;
+    private final PaymentInquiries inquiries;
     private final ObjectMapper json;
     private final Clock clock;
     private final MeterRegistry meters;
     private final Duration freshness;
 
-    public ShipmentChecks(PaymentLedger ledger, Janitor janitor, ObjectMapper json, Clock clock, MeterRegistry meters,
+    public ShipmentChecks(PaymentLedger ledger, PaymentInquiries inquiries, ObjectMapper json, Clock clock, MeterRegistry meters,
             @Value("${checkout.shipment.confirmation-freshness}") Duration freshness) {
         this.ledger = ledger;
-        this.janitor = janitor;
+        this.inquiries = inquiries;
         this.json = json;
         this.clock = clock;
         this.meters = meters;
@@ -99,7 +99,7 @@ public class ShipmentChecks {
         }
         PaymentAttempt payment = paid.size() == 1 ? paid.get(0) : null;
         if (reasons.isEmpty() && !freshlyConfirmed(payment)) {
-            if (mayConfirm && janitor.confirm(payment)) {
+            if (mayConfirm && inquiries.confirm(payment)) {
                 return evaluate(orderId, requestId, false);
             }
             reasons.add(new Reason("NOT_CONFIRMED", payment.paymentRequestId(),

@@ -1,5 +1,6 @@
 package com.checkoutroutes.notifications;
 
+import com.checkoutroutes.results.AntomResult;
 import java.util.Map;
 import java.util.Set;
 
@@ -16,7 +17,7 @@ final class LedgerFit {
     }
 
     /** Null if the notification fits, else what does not. */
-    static String problem(AntomNotification n) {
+    static String problem(AntomResult n) {
         if (n.notifyType() == null) {
             return "no notifyType";
         }

@@ -6,8 +6,9 @@ import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentState;
 import com.checkoutroutes.notifications.NotificationForge.Request;
 import com.checkoutroutes.notifications.NotificationMutator.Mutation;
-import com.checkoutroutes.testsupport.AntomNotifier;
+import com.checkoutroutes.results.AntomResult;
 import com.checkoutroutes.testsupport.AntomNotifier.Answer;
+import com.checkoutroutes.testsupport.AntomNotifier;
 import com.checkoutroutes.testsupport.FlowTestSupport;
 import java.util.Map;
 import java.util.Random;
@@ -76,7 +77,7 @@ class NotificationHttpFuzzTest extends FlowTestSupport {
         if (answer.status() == 200) {
             assertThat(answer.body()).isEqualTo(NotificationIntake.SUCCESS);
             assertThat(m.resigned() || m.sameAs(valid)).as("SUCCESS for a changed body under the old signature").isTrue();
-            AntomNotification n = reader.read(reader.text(m.body()));
+            AntomResult n = reader.read(reader.text(m.body()));
             assertThat(LedgerFit.problem(n)).as("SUCCESS for a notification the ledger cannot hold").isNull();
             assertThat(ledger.find(prid).orElseThrow().state().isPaid()).as("the payment is still paid").isTrue();
             return "200";

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.checkoutroutes.gateway.AntomSettings;
 import com.checkoutroutes.notifications.NotificationMutator.Mutation;
+import com.checkoutroutes.results.AntomResult;
 import com.checkoutroutes.signature.AntomSignature;
 import com.checkoutroutes.signature.RsaKeys;
 import com.checkoutroutes.signature.SignatureHeader;
@@ -46,7 +47,7 @@ class NotificationIntakeFuzzTest {
     @Test
     void theValidNotificationIsAccepted() {
         String signature = antom.sign(VALID, "1", AntomNotifier.ANTOM_PRIVATE_KEY);
-        AntomNotification n = intake(VALID.getBytes(StandardCharsets.UTF_8), antom.headers("1", signature));
+        AntomResult n = intake(VALID.getBytes(StandardCharsets.UTF_8), antom.headers("1", signature));
         assertThat(n.paymentRequestId()).isEqualTo("pr-fuzz-1");
         assertThat(n.succeeded()).isTrue();
     }
@@ -77,7 +78,7 @@ class NotificationIntakeFuzzTest {
 
     /** The outcome of one input ("accepted" or "status CODE"), or an AssertionError saying what is wrong. */
     private String judge(Mutation m, Map<String, String> headers, byte[] valid) {
-        AntomNotification n;
+        AntomResult n;
         try {
             n = intake(m.body(), headers);
         } catch (RejectedNotificationException e) {
@@ -96,13 +97,13 @@ class NotificationIntakeFuzzTest {
         return SignatureHeader.format(1, AntomSignature.sign(content, antomKey));
     }
 
-    private AntomNotification intake(byte[] body, Map<String, String> headers) {
+    private AntomResult intake(byte[] body, Map<String, String> headers) {
         Exchange exchange = new DefaultExchange(camel);
         exchange.getIn().setBody(body);
         headers.forEach(exchange.getIn()::setHeader);
         intake.receive(exchange);
         intake.verify(exchange);
-        return exchange.getProperty(NotificationIntake.NOTIFICATION, AntomNotification.class);
+        return exchange.getProperty(NotificationIntake.NOTIFICATION, AntomResult.class);
     }
 
     private static AntomSettings settings() {

@@ -2,6 +2,7 @@ package com.checkoutroutes.orderintake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.checkoutroutes.deadletter.RejectedOrderException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
-package com.checkoutroutes.orderintake;
+package com.checkoutroutes.deadletter;
 
-import com.checkoutroutes.gateway.AntomTime;
-import com.checkoutroutes.orderintake.RejectedOrderException.Violation;
+import com.checkoutroutes.deadletter.RejectedOrderException.Violation;
+import com.checkoutroutes.platform.AntomTime;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;

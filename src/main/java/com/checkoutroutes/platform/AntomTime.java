@@ -1,4 +1,4 @@
-package com.checkoutroutes.gateway;
+package com.checkoutroutes.platform;
 
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;

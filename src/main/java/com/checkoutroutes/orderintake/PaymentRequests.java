@@ -1,4 +1,4 @@
-package com.checkoutroutes.gateway;
+package com.checkoutroutes.orderintake;
 
 import com.alibaba.fastjson.JSON;
 import com.alipay.global.api.model.ams.Amount;
@@ -15,19 +15,20 @@ import com.alipay.global.api.request.AlipayRequest;
 import com.alipay.global.api.request.ams.pay.AlipayCheckoutPaymentSessionRequest;
 import com.alipay.global.api.request.ams.pay.AlipayPayConsultRequest;
 import com.alipay.global.api.request.ams.pay.AlipayPayRequest;
-import com.checkoutroutes.ledger.PaymentAttempt;
+import com.checkoutroutes.gateway.AntomSettings;
 import com.checkoutroutes.ledger.PaymentAttempt.Integration;
+import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.orderintake.OrderMessage;
 import java.util.List;
 import org.springframework.stereotype.Component;
 
 /** Builds Antom's requests (the SDK's classes) from an order, per the Checkout Payment docs. */
 @Component
-public class AntomRequests {
+public class PaymentRequests {
 
     private final AntomSettings settings;
 
-    public AntomRequests(AntomSettings settings) {
+    public PaymentRequests(AntomSettings settings) {
         this.settings = settings;
     }
 

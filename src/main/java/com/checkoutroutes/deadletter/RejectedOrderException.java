@@ -1,4 +1,4 @@
-package com.checkoutroutes.orderintake;
+package com.checkoutroutes.deadletter;
 
 import java.util.List;
 

@@ -1,6 +1,5 @@
-package com.checkoutroutes.notifications;
+package com.checkoutroutes.results;
 
-import com.checkoutroutes.cardcapture.CardAuthorisations;
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentLedger;
 import com.checkoutroutes.ledger.PaymentState;
@@ -15,9 +14,9 @@ import org.springframework.stereotype.Component;
 public class DuplicatePaymentCanceller {
 
     private final PaymentLedger ledger;
-    private final CardAuthorisations cancels;
+    private final AntomCancels cancels;
 
-    public DuplicatePaymentCanceller(PaymentLedger ledger, CardAuthorisations cancels) {
+    public DuplicatePaymentCanceller(PaymentLedger ledger, AntomCancels cancels) {
         this.ledger = ledger;
         this.cancels = cancels;
     }
@@ -25,7 +24,7 @@ public class DuplicatePaymentCanceller {
     public void cancel(String paymentRequestId) {
         PaymentAttempt attempt = ledger.find(paymentRequestId).orElse(null);
         if (attempt != null && attempt.state().isPaid() && attempt.state().canMoveTo(PaymentState.CANCELLED)) {
-            cancels.cancelAtAntom(attempt, "DUPLICATE_PAYMENT_CANCELLED");
+            cancels.cancel(attempt, "DUPLICATE_PAYMENT_CANCELLED");
         }
     }
 }

@@ -1,11 +1,11 @@
-package com.checkoutroutes.notifications;
+package com.checkoutroutes.ledger;
 
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
-/** The notifications we have accepted, one row per distinct content, with what became of each. */
+/** The notifications we have accepted, one row per distinct content, with what became of each (a resend is a no-op). */
 @Component
 public class NotificationInbox {
 
@@ -36,7 +36,12 @@ public class NotificationInbox {
                 + "WHERE dedupe_key = ?", OffsetDateTime.now(clock), dedupeKey) > 0;
     }
 
-    public void record(AntomNotification n, Outcome outcome, String detail, String body) {
+    /** Who a notification is about, and its content key. */
+    public record Entry(String dedupeKey, String notifyType, String paymentRequestId, String paymentId,
+                        String captureRequestId) {
+    }
+
+    public void record(Entry n, Outcome outcome, String detail, String body) {
         OffsetDateTime now = OffsetDateTime.now(clock);
         jdbc.update("INSERT INTO notification_inbox (dedupe_key, notify_type, payment_request_id, payment_id, "
                         + "capture_request_id, outcome, detail, body, received_at, last_received_at) "

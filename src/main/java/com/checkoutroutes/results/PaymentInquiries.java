@@ -1,0 +1,145 @@
+package com.checkoutroutes.results;
+
+import com.alipay.global.api.model.ResultStatusType;
+import com.alipay.global.api.model.ams.Amount;
+import com.alipay.global.api.model.ams.Transaction;
+import com.alipay.global.api.model.ams.TransactionStatusType;
+import com.alipay.global.api.model.ams.TransactionType;
+import com.alipay.global.api.request.ams.pay.AlipayPayQueryRequest;
+import com.alipay.global.api.response.ams.pay.AlipayPayQueryResponse;
+import com.checkoutroutes.gateway.AntomGateway;
+import com.checkoutroutes.gateway.CallOutcome;
+import com.checkoutroutes.ledger.PaymentAttempt;
+import com.checkoutroutes.ledger.PaymentEvents;
+import com.checkoutroutes.ledger.PaymentLedger;
+import com.checkoutroutes.ledger.PaymentState;
+import com.checkoutroutes.ledger.Transition;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Asks Antom about one attempt ({@code inquiryPayment}) and applies the answer exactly as the notification would
+ * have been applied ({@link ResultApplier}). Used by the janitor and by the pre-shipment check.
+ */
+@Component
+public class PaymentInquiries {
+
+    private final PaymentLedger ledger;
+    private final AntomGateway gateway;
+    private final ResultApplier results;
+    private final PaymentEvents events;
+    private final TransactionTemplate tx;
+
+    public PaymentInquiries(PaymentLedger ledger, AntomGateway gateway, ResultApplier results, PaymentEvents events,
+            TransactionTemplate tx) {
+        this.ledger = ledger;
+        this.gateway = gateway;
+        this.results = results;
+        this.events = events;
+        this.tx = tx;
+    }
+
+    /** What one inquiry found. */
+    public sealed interface Inquiry {
+        /** Antom answered with the payment's status; {@code changedTo} is the attempt's new state, if it moved. */
+        record Answered(Optional<PaymentState> changedTo) implements Inquiry {
+        }
+
+        /** Antom has no such payment. */
+        record NotFound() implements Inquiry {
+        }
+
+        /** Antom could not be asked, or its answer says nothing yet. */
+        record NoAnswer() implements Inquiry {
+        }
+    }
+
+    public Inquiry inquire(PaymentAttempt attempt) {
+        String prid = attempt.paymentRequestId();
+        AlipayPayQueryRequest request = new AlipayPayQueryRequest();
+        request.setPaymentRequestId(prid);
+        request.setPaymentId(attempt.paymentId());
+        CallOutcome<AlipayPayQueryResponse> outcome = gateway.call("inquiryPayment", prid, request);
+        if (outcome instanceof CallOutcome.Answered<AlipayPayQueryResponse> answered
+                && answered.status() == ResultStatusType.S && answered.response().getPaymentStatus() != null) {
+            return new Inquiry.Answered(apply(attempt, answered.response()));
+        }
+        if (outcome instanceof CallOutcome.Answered<AlipayPayQueryResponse> answered
+                && "ORDER_NOT_EXIST".equals(answered.code())) {
+            return new Inquiry.NotFound();
+        }
+        return new Inquiry.NoAnswer();
+    }
+
+    /**
+     * Confirms an attempt's result with Antom now (the docs' "before shipping" check) and applies what Antom says.
+     * False when Antom could not be asked.
+     */
+    public boolean confirm(PaymentAttempt attempt) {
+        return inquire(attempt) instanceof Inquiry.Answered;
+    }
+
+    private Optional<PaymentState> apply(PaymentAttempt attempt, AlipayPayQueryResponse response) {
+        TransactionStatusType status = response.getPaymentStatus();
+        if (attempt.state() == PaymentState.CAPTURE_REQUESTED
+                || (attempt.isCard() && status == TransactionStatusType.SUCCESS)) {
+            Optional<Transaction> capture = transaction(response, TransactionType.CAPTURE);
+            if (capture.isPresent() && capture.get().getTransactionStatus() != TransactionStatusType.PROCESSING) {
+                if (attempt.state() == PaymentState.CAPTURE_REQUESTED || attempt.state() == PaymentState.SUCCEEDED) {
+                    return applyResult(attempt, captureResult(attempt, response, capture.get()));
+                }
+            }
+            if (attempt.state() == PaymentState.CAPTURE_REQUESTED) {
+                return Optional.empty();
+            }
+        }
+        return switch (status) {
+            case SUCCESS, FAIL -> applyResult(attempt, paymentResult(response, status));
+            case CANCELLED -> Optional.of(close(attempt, PaymentState.CANCELLED, "INQUIRY_CANCELLED"));
+            default -> Optional.empty();
+        };
+    }
+
+    private Optional<PaymentState> applyResult(PaymentAttempt attempt, AntomResult result) {
+        return tx.execute(status -> {
+            PaymentAttempt locked = ledger.lock(attempt.paymentRequestId()).orElseThrow();
+            PaymentState before = locked.state();
+            results.apply(locked, result, "INQUIRY");
+            PaymentState after = ledger.find(attempt.paymentRequestId()).orElseThrow().state();
+            return after != before ? Optional.of(after) : Optional.<PaymentState>empty();
+        });
+    }
+
+    /** Closes an attempt in {@code target} without asking Antom anything more. */
+    public PaymentState close(PaymentAttempt attempt, PaymentState target, String cause) {
+        PaymentAttempt current = ledger.find(attempt.paymentRequestId()).orElseThrow();
+        ledger.apply(attempt.paymentRequestId(), Transition.to(target, cause).confirmed()
+                .emit(events.stateChanged(current, current.state(), target, cause, current.paymentId(), null, null)));
+        return target;
+    }
+
+    private static Optional<Transaction> transaction(AlipayPayQueryResponse response, TransactionType type) {
+        return response.getTransactions() == null ? Optional.empty()
+                : response.getTransactions().stream().filter(t -> t.getTransactionType() == type).findFirst();
+    }
+
+    private static AntomResult paymentResult(AlipayPayQueryResponse response, TransactionStatusType status) {
+        boolean success = status == TransactionStatusType.SUCCESS;
+        Amount amount = response.getPaymentAmount();
+        return new AntomResult(AntomResult.PAYMENT_RESULT, success ? "S" : "F",
+                success ? "SUCCESS" : response.getPaymentResultCode(), response.getPaymentResultMessage(),
+                response.getPaymentRequestId(), response.getPaymentId(), null, null,
+                amount == null ? null : amount.getCurrency(), amount == null ? null : amount.getValue());
+    }
+
+    private static AntomResult captureResult(PaymentAttempt attempt, AlipayPayQueryResponse response,
+            Transaction capture) {
+        boolean success = capture.getTransactionStatus() == TransactionStatusType.SUCCESS;
+        Amount amount = capture.getTransactionAmount();
+        return new AntomResult(AntomResult.CAPTURE_RESULT, success ? "S" : "F",
+                success ? "SUCCESS" : "CAPTURE_FAILED", null, attempt.paymentRequestId(), response.getPaymentId(),
+                capture.getTransactionRequestId(), capture.getTransactionId(),
+                amount == null ? null : amount.getCurrency(), amount == null ? null : amount.getValue());
+    }
+}

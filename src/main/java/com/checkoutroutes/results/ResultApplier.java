@@ -1,0 +1,127 @@
+package com.checkoutroutes.results;
+
+import com.checkoutroutes.ledger.NotificationInbox.Outcome;
+import com.checkoutroutes.ledger.NotificationInbox;
+import com.checkoutroutes.ledger.OutboxMessage;
+import com.checkoutroutes.ledger.PaymentAttempt;
+import com.checkoutroutes.ledger.PaymentEvents;
+import com.checkoutroutes.ledger.PaymentLedger;
+import com.checkoutroutes.ledger.PaymentState;
+import com.checkoutroutes.ledger.Transition;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Objects;
+import java.util.Optional;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * The one place where a result learnt from Antom (a notification, or the answer to an inquiry) changes the ledger:
+ * the state change through the state machine, its result event, an amount that differs flagged, and, when a second
+ * attempt of an order succeeded, the follow-up that cancels it at Antom. A result never undoes a final state.
+ * Call inside a transaction that holds the attempt's lock.
+ */
+@Component
+public class ResultApplier {
+
+    private final PaymentLedger ledger;
+    private final NotificationInbox inbox;
+    private final PaymentEvents events;
+    private final ObjectMapper json;
+    private final String cancelDestination;
+
+    public ResultApplier(PaymentLedger ledger, NotificationInbox inbox, PaymentEvents events, ObjectMapper json,
+            @Value("${checkout.outbox.duplicate-cancel-destination}") String cancelDestination) {
+        this.ledger = ledger;
+        this.inbox = inbox;
+        this.events = events;
+        this.json = json;
+        this.cancelDestination = cancelDestination;
+    }
+
+    /** What applying one result did. */
+    public record Applied(Outcome outcome, String paymentRequestId, String detail) {
+    }
+
+    /**
+     * Applies a result Antom reported, by notification or by inquiry, to an attempt locked in the current
+     * transaction: the same rules whatever the source (final states stay final, mismatches flagged).
+     */
+    public Applied apply(PaymentAttempt attempt, AntomResult n, String cause) {
+        String prid = attempt.paymentRequestId();
+        PaymentState target = attempt.state().onResult(n.kind(), n.succeeded(), n.resultCode(),
+                attempt.captureMode());
+        String mismatch = amountMismatch(n, attempt);
+        if (mismatch != null) {
+            ledger.note(prid, "AMOUNT_MISMATCH", mismatch, "AMOUNT_MISMATCH: " + mismatch);
+        }
+        if (target == attempt.state()) {
+            ledger.confirm(prid);
+            return new Applied(mismatch != null ? Outcome.MISMATCH : Outcome.APPLIED, prid, "already " + target);
+        }
+        if (!attempt.state().canMoveTo(target)) {
+            boolean contradicts = (attempt.state().isPaid() && !target.isPaid() && target != PaymentState.PENDING)
+                    || (target.isPaid() && !attempt.state().isPaid() && attempt.state().isFinal());
+            String detail = cause + " " + n.resultStatus() + " " + n.resultCode() + " while "
+                    + attempt.state() + ": kept " + attempt.state();
+            ledger.note(prid, "NOTIFICATION_CONFLICT", detail, contradicts ? "CONFLICTING_RESULT: " + detail : null);
+            return new Applied(Outcome.CONFLICT, prid, detail);
+        }
+        Transition change = Transition.to(target, cause)
+                .paymentId(n.paymentId())
+                .result(n.resultCode(), n.resultMessage())
+                .detail(n.resultStatus() + " " + n.resultCode())
+                .confirmed()
+                .emit(events.stateChanged(attempt, attempt.state(), target, cause, n.paymentId(), n.resultCode(),
+                        n.resultMessage()));
+        if (n.isCapture() && n.captureId() != null) {
+            change.captureId(n.captureId());
+        }
+        if (target.isPaid() && !attempt.state().isPaid() && anotherAttemptPaid(attempt)) {
+            // one order, one payment: the docs' advice is to cancel the extra one, which refunds the buyer
+            change.flag("DUPLICATE_PAYMENT: order " + attempt.orderId() + " was already paid")
+                    .emit(new OutboxMessage(cancelDestination, attempt.orderId(), prid));
+        }
+        ledger.apply(prid, change);
+        if (attempt.paymentId() == null && n.paymentId() != null) {
+            rematch(n.paymentId());
+        }
+        return new Applied(mismatch != null ? Outcome.MISMATCH : Outcome.APPLIED, prid, cause);
+    }
+
+    /**
+     * Applies notifications that arrived before the ledger knew their paymentId (Antom can notify a card's capture
+     * before the payment's own answer is recorded). Call inside the transaction that stored the paymentId.
+     */
+    public void rematch(String paymentId) {
+        for (String body : inbox.unmatchedFor(paymentId)) {
+            AntomResult early;
+            try {
+                early = AntomResult.from(json.readTree(body));
+            } catch (Exception e) {
+                continue;
+            }
+            Optional<PaymentAttempt> attempt = ledger.findByPaymentId(paymentId)
+                    .flatMap(a -> ledger.lock(a.paymentRequestId()));
+            if (attempt.isPresent()) {
+                Applied applied = apply(attempt.get(), early, early.notifyType() + "_EARLY");
+                inbox.resolve(early.dedupeKey(), applied.outcome(), "matched later: " + applied.detail());
+            }
+        }
+    }
+
+    private static String amountMismatch(AntomResult n, PaymentAttempt attempt) {
+        if (n.amountValue() == null && n.currency() == null) {
+            return null;
+        }
+        boolean same = Objects.equals(n.currency(), attempt.currency())
+                && Objects.equals(n.amountValue(), String.valueOf(attempt.amountValue()));
+        return same ? null : "notified " + n.amountValue() + " " + n.currency() + ", ordered "
+                + attempt.amountValue() + " " + attempt.currency();
+    }
+
+    private boolean anotherAttemptPaid(PaymentAttempt attempt) {
+        return ledger.attemptsOf(attempt.orderId()).stream()
+                .anyMatch(other -> !other.paymentRequestId().equals(attempt.paymentRequestId())
+                        && other.state().isPaid());
+    }
+}

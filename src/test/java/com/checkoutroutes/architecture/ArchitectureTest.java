@@ -1,0 +1,72 @@
+package com.checkoutroutes.architecture;
+
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/**
+ * The package graph of the service (docs/architecture.md draws it): Antom's wire and signatures at the bottom, the
+ * ledger above, the shared steps above that, the flows on top; dependencies point down only, and flows never reach
+ * into each other. A new cycle or a wrong-way import fails here.
+ */
+@AnalyzeClasses(packages = "com.checkoutroutes", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+    private static final String ROOT = "com.checkoutroutes.";
+
+    @ArchTest
+    static final ArchRule noPackageCycles = slices().matching("com.checkoutroutes.(*)..").should().beFreeOfCycles();
+
+    @ArchTest
+    static final ArchRule layersPointDown = layeredArchitecture().consideringOnlyDependenciesInLayers()
+            .layer("Application").definedBy("com.checkoutroutes")
+            // flows: one per route family; each is on its own
+            .layer("OrderIntake").definedBy(ROOT + "orderintake..")
+            .layer("Notifications").definedBy(ROOT + "notifications..")
+            .layer("Reconciliation").definedBy(ROOT + "reconciliation..")
+            .layer("CardCapture").definedBy(ROOT + "cardcapture..")
+            .layer("Shipment").definedBy(ROOT + "shipment..")
+            .layer("Operations").definedBy(ROOT + "operations..")
+            // steps the flows share
+            .layer("Results").definedBy(ROOT + "results..")
+            .layer("Continuation").definedBy(ROOT + "continuation..")
+            .layer("DeadLetter").definedBy(ROOT + "deadletter..")
+            .layer("Scheduling").definedBy(ROOT + "scheduling..")
+            // the ledger, Antom's wire, and the bottom
+            .layer("Ledger").definedBy(ROOT + "ledger..")
+            .layer("Gateway").definedBy(ROOT + "gateway..")
+            .layer("Signature").definedBy(ROOT + "signature..")
+            .layer("Platform").definedBy(ROOT + "platform..")
+
+            .whereLayer("Application").mayNotBeAccessedByAnyLayer()
+            .whereLayer("OrderIntake").mayNotBeAccessedByAnyLayer()
+            .whereLayer("Notifications").mayNotBeAccessedByAnyLayer()
+            .whereLayer("Reconciliation").mayNotBeAccessedByAnyLayer()
+            .whereLayer("CardCapture").mayNotBeAccessedByAnyLayer()
+            .whereLayer("Shipment").mayNotBeAccessedByAnyLayer()
+            .whereLayer("Operations").mayNotBeAccessedByAnyLayer()
+            .whereLayer("Results").mayOnlyBeAccessedByLayers(
+                    "OrderIntake", "Notifications", "Reconciliation", "CardCapture", "Shipment")
+            .whereLayer("Continuation").mayOnlyBeAccessedByLayers("OrderIntake")
+            .whereLayer("DeadLetter").mayOnlyBeAccessedByLayers("OrderIntake", "CardCapture", "Shipment")
+            .whereLayer("Scheduling").mayOnlyBeAccessedByLayers("Reconciliation", "CardCapture")
+            .whereLayer("Ledger").mayOnlyBeAccessedByLayers("OrderIntake", "Notifications", "Reconciliation",
+                    "CardCapture", "Shipment", "Operations", "Results", "Continuation")
+            .whereLayer("Gateway").mayOnlyBeAccessedByLayers("OrderIntake", "Notifications", "Reconciliation",
+                    "CardCapture", "Shipment", "Operations", "Results", "Continuation")
+            .whereLayer("Signature").mayOnlyBeAccessedByLayers("Application", "Gateway", "Notifications")
+            .whereLayer("Platform").mayOnlyBeAccessedByLayers("OrderIntake", "Notifications", "Reconciliation",
+                    "CardCapture", "Shipment", "Operations", "Results", "Continuation", "DeadLetter", "Scheduling",
+                    "Ledger", "Gateway", "Signature", "Application");
+
+    @ArchTest
+    static final ArchRule gatewaySpeaksAntomOnly = com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses()
+            .that().resideInAPackage(ROOT + "gateway..")
+            .should().dependOnClassesThat().resideInAnyPackage(ROOT + "ledger..", ROOT + "orderintake..",
+                    ROOT + "notifications..", ROOT + "results..")
+            .because("the gateway speaks Antom's wire and the SDK's types only");
+}
