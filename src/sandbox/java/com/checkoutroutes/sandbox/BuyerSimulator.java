@@ -68,15 +68,28 @@ public final class BuyerSimulator implements AutoCloseable {
                 return Optional.of(script);
             }
         }
-        if (!payment.isCard()) {
-            Outcome magic = payment.value.endsWith(AUTO_PAY_SUFFIX) ? Outcome.PAY
-                    : payment.value.endsWith(AUTO_FAIL_SUFFIX) ? Outcome.FAIL
-                    : payment.value.endsWith(AUTO_PENDING_THEN_PAY_SUFFIX) ? Outcome.PENDING_THEN_PAY : null;
-            if (magic != null) {
-                return Optional.of(new OutcomeScript(null, null, null, magic, MAGIC_DELAY_MS, 1));
-            }
+        return magicAmount(payment);
+    }
+
+    /** The buyer a magic amount stands for (wallets and banks only). */
+    private static Optional<OutcomeScript> magicAmount(SandboxPayment payment) {
+        if (payment.isCard()) {
+            return Optional.empty();
         }
-        return Optional.empty();
+        Outcome magic = payment.value.endsWith(AUTO_PAY_SUFFIX) ? Outcome.PAY
+                : payment.value.endsWith(AUTO_FAIL_SUFFIX) ? Outcome.FAIL
+                : payment.value.endsWith(AUTO_PENDING_THEN_PAY_SUFFIX) ? Outcome.PENDING_THEN_PAY : null;
+        return Optional.ofNullable(magic).map(m -> new OutcomeScript(null, null, null, m, MAGIC_DELAY_MS, 1));
+    }
+
+    /**
+     * After a restart: an open payment with a magic amount still gets its buyer (scripts are test controls and
+     * are not kept, so scripted payments wait for a buyer action or expiry).
+     */
+    void resume(SandboxPayment payment) {
+        if (payment.status.isOpen()) {
+            magicAmount(payment).ifPresent(script -> playLater(payment, script));
+        }
     }
 
     /** Runs a script's outcome later, as a real buyer would finish on their phone. */

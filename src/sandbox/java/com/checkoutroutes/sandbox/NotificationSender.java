@@ -17,12 +17,13 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Delivers notifyPayment / notifyCapture like Antom: signed with Antom's key over the notify URL's path,
  * acknowledged only by HTTP 200 with result.resultStatus "S", otherwise resent on Antom's schedule
  * (0 s, 2 min, 10 min, 10 min, 1 h, 2 h, 6 h, 15 h; 8 sends at most), each delay multiplied by timeScale.
+ * With a state dir each notification and each send is journaled, so a restarted sandbox takes up the ones the
+ * merchant has not acknowledged where their schedule left off ({@link #resume}).
  */
 public final class NotificationSender implements AutoCloseable {
 
@@ -37,13 +38,16 @@ public final class NotificationSender implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final ScheduledExecutorService scheduler;
     private final List<NotificationAttempt> attempts = Collections.synchronizedList(new ArrayList<>());
-    private final AtomicLong ids = new AtomicLong();
+    private final IdSequence ids;
+    private final SandboxJournal journal;
     /** Bumped by reset so that deliveries scheduled before it quietly stop. */
     private volatile long generation;
 
     public NotificationSender(String clientId, PrivateKey antomKey, SandboxClock clock, double timeScale,
-                              FaultInjector faults) {
+                              FaultInjector faults, IdSequence ids, SandboxJournal journal) {
         this.clientId = clientId;
+        this.ids = ids;
+        this.journal = journal;
         this.antomKey = antomKey;
         this.clock = clock;
         this.timeScale = timeScale;
@@ -63,13 +67,16 @@ public final class NotificationSender implements AutoCloseable {
         final String kind;
         final String body;
         final boolean corruptFirstSignature;
+        /** Journaled: the merchant's notifications, not the extra copies fault injection adds. */
+        final boolean durable;
         final long ofGeneration = generation;
         final List<Runnable> afterFirstAttempt = new ArrayList<>();
         int sent;
 
         Delivery(String id, String url, String paymentRequestId, String notifyType, String kind, String body,
-                 boolean corruptFirstSignature) {
+                 boolean corruptFirstSignature, boolean durable) {
             this.id = id;
+            this.durable = durable;
             this.url = url;
             this.paymentRequestId = paymentRequestId;
             this.notifyType = notifyType;
@@ -85,25 +92,37 @@ public final class NotificationSender implements AutoCloseable {
             return;
         }
         String notifyType = body.path("notifyType").asText();
-        String id = "N" + ids.incrementAndGet();
+        String id = "N" + ids.next();
         if (faults.takeNotificationFault(FaultType.NOTIFY_DROP, paymentRequestId)) {
             attempts.add(new NotificationAttempt(id, notifyType, "DROPPED", paymentRequestId, url, 0,
                     SandboxClock.format(clock.now()), 0, false, false, "dropped by fault injection"));
             return;
         }
         boolean corrupt = faults.takeNotificationFault(FaultType.NOTIFY_BAD_SIGNATURE, paymentRequestId);
-        Delivery delivery = new Delivery(id, url, paymentRequestId, notifyType, "NORMAL", Json.write(body), corrupt);
+        Delivery delivery = new Delivery(id, url, paymentRequestId, notifyType, "NORMAL", Json.write(body), corrupt,
+                true);
         if (faults.takeNotificationFault(FaultType.NOTIFY_DUPLICATE, paymentRequestId)) {
             delivery.afterFirstAttempt.add(() -> schedule(new Delivery(id + "-dup", url, paymentRequestId,
-                    notifyType, "DUPLICATE", delivery.body, false), 0));
+                    notifyType, "DUPLICATE", delivery.body, false, false), 0));
         }
         if ("PAYMENT_RESULT".equals(notifyType)
                 && faults.takeNotificationFault(FaultType.NOTIFY_OUT_OF_ORDER, paymentRequestId)) {
             String stale = Json.write(staleCopy(body));
             delivery.afterFirstAttempt.add(() -> schedule(new Delivery(id + "-stale", url, paymentRequestId,
-                    "PAYMENT_PENDING", "STALE", stale, false), 0));
+                    "PAYMENT_PENDING", "STALE", stale, false, false), 0));
         }
+        journal.notification(id, url, paymentRequestId, notifyType, delivery.body, System.currentTimeMillis());
         schedule(delivery, 0);
+    }
+
+    /** Takes up a notification journaled before a restart: the next send is due when the journal says. */
+    void resume(JsonNode record) {
+        Delivery delivery = new Delivery(Json.text(record, "id"), Json.text(record, "url"),
+                Json.text(record, "paymentRequestId"), Json.text(record, "notifyType"), "NORMAL",
+                record.path("body").asText(), false, true);
+        delivery.sent = record.path("sent").asInt();
+        long delayMillis = Math.max(0, record.path("dueAt").asLong() - System.currentTimeMillis());
+        scheduler.schedule(() -> attempt(delivery), delayMillis, TimeUnit.MILLISECONDS);
     }
 
     /** What a late, out-of-order message looks like: the earlier PAYMENT_PENDING state of the same payment. */
@@ -116,8 +135,11 @@ public final class NotificationSender implements AutoCloseable {
     }
 
     private void schedule(Delivery delivery, long delaySeconds) {
-        long delayMicros = Math.round(delaySeconds * 1_000_000L * timeScale);
-        scheduler.schedule(() -> attempt(delivery), delayMicros, TimeUnit.MICROSECONDS);
+        scheduler.schedule(() -> attempt(delivery), scaledMicros(delaySeconds), TimeUnit.MICROSECONDS);
+    }
+
+    private long scaledMicros(long delaySeconds) {
+        return Math.round(delaySeconds * 1_000_000L * timeScale);
     }
 
     private void attempt(Delivery delivery) {
@@ -155,14 +177,25 @@ public final class NotificationSender implements AutoCloseable {
         if (delivery.ofGeneration != generation) {
             return;
         }
+        boolean resend = !acknowledged && delivery.sent < RESEND_DELAYS_SECONDS.length;
+        long resendMicros = resend ? scaledMicros(RESEND_DELAYS_SECONDS[delivery.sent]) : 0;
+        if (delivery.durable) {
+            // Wall-clock due time, so that a restart keeps the schedule instead of starting the delay again.
+            try {
+                journal.notificationSent(delivery.id, delivery.sent,
+                        System.currentTimeMillis() + resendMicros / 1000, !resend);
+            } catch (RuntimeException e) {
+                System.err.println("sandbox: journaling notification " + delivery.id + " failed: " + e);
+            }
+        }
         attempts.add(new NotificationAttempt(delivery.id, delivery.notifyType, delivery.kind,
                 delivery.paymentRequestId, delivery.url, delivery.sent, requestTime, status, acknowledged, corrupt,
                 error));
         if (delivery.sent == 1) {
             delivery.afterFirstAttempt.forEach(Runnable::run);
         }
-        if (!acknowledged && delivery.sent < RESEND_DELAYS_SECONDS.length) {
-            schedule(delivery, RESEND_DELAYS_SECONDS[delivery.sent]);
+        if (resend) {
+            scheduler.schedule(() -> attempt(delivery), resendMicros, TimeUnit.MICROSECONDS);
         }
     }
 

@@ -151,7 +151,29 @@ public final class PaymentApi {
             response.put("paymentRequestId", incoming.paymentRequestId);
             return response;
         }
+        if (existing.storedAnswer == null) {
+            // Only after a kill between creating the payment and saving its answer: the merchant got none.
+            return freshPayAnswer(existing);
+        }
         return (ObjectNode) Json.parse(existing.storedAnswer);
+    }
+
+    /** What pay answers for this payment in its current state (sessions are saved with their answer at once). */
+    private ObjectNode freshPayAnswer(SandboxPayment payment) {
+        if (!payment.isCard()) {
+            ObjectNode response = paymentAnswer(ApiResult.PAYMENT_IN_PROCESS, payment);
+            putContinuation(response, payment);
+            return response;
+        }
+        return switch (payment.status) {
+            case SUCCESS, CANCELLED -> authorisedAnswer(payment);
+            case FAIL -> paymentAnswer(payment.paymentResult, payment);
+            case PROCESSING, PENDING -> {
+                ObjectNode response = paymentAnswer(ApiResult.PAYMENT_IN_PROCESS, payment);
+                putRedirect(response, checkoutUrl(payment));
+                yield response;
+            }
+        };
     }
 
     private ObjectNode pay(JsonNode request) {
@@ -190,6 +212,7 @@ public final class PaymentApi {
             SandboxPayment payment = create(request, incoming, now, expiry, "MANUAL".equals(captureMode), false);
             ObjectNode response = incoming.method.isCard() ? payCard(payment) : payApm(payment);
             payment.storedAnswer = Json.write(response);
+            payments.save(payment);
             if (incoming.value.endsWith(UNKNOWN_EXCEPTION_SUFFIX)) {
                 // Created and stored, but this answer got lost: a retry with the same id sees the real one.
                 return withRequestId(answer(ApiResult.UNKNOWN_EXCEPTION), request);
@@ -228,6 +251,10 @@ public final class PaymentApi {
             return response;
         }
         lifecycle.paid(payment);
+        return authorisedAnswer(payment);
+    }
+
+    private static ObjectNode authorisedAnswer(SandboxPayment payment) {
         ObjectNode response = paymentAnswer(ApiResult.SUCCESS, payment);
         response.put("paymentTime", SandboxClock.format(payment.paymentTime));
         response.put("authExpiryTime", SandboxClock.format(payment.authExpiryTime()));
@@ -335,6 +362,7 @@ public final class PaymentApi {
             response.put("paymentSessionExpiryTime", SandboxClock.format(expiry));
             response.put("normalUrl", checkoutUrl(payment));
             payment.storedAnswer = Json.write(response);
+            payments.save(payment);
             buyer.takeScript(payment).ifPresent(script -> buyer.playLater(payment, script));
             return response;
         }
@@ -428,6 +456,7 @@ public final class PaymentApi {
                 payment.status = PaymentStatus.CANCELLED;
                 payment.cancelTime = now;
                 payment.cancelId = payments.newId("1940108001002886", now);
+                payments.save(payment);
             }
             ObjectNode response = identify(answer(ApiResult.SUCCESS), payment);
             response.put("cancelTime", SandboxClock.format(payment.cancelTime));
@@ -493,6 +522,7 @@ public final class PaymentApi {
             Instant now = clock.now();
             payment.capture = new SandboxPayment.Capture(captureRequestId, payments.newId("1940108001003886", now),
                     currency, value, now, false);
+            payments.save(payment);
             lifecycle.notifyCapture(payment, ApiResult.SUCCESS);
             return captureAnswer(payment);
         }
@@ -580,6 +610,7 @@ public final class PaymentApi {
             SandboxPayment.Refund refund = new SandboxPayment.Refund(refundRequestId,
                     payments.newId("1940108001004886", now), currency, value, now);
             payment.refunds.add(refund);
+            payments.save(payment);
             return refundAnswer(payment, refund);
         }
     }

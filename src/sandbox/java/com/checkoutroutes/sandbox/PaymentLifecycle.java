@@ -5,7 +5,8 @@ import java.time.Instant;
 
 /**
  * The transitions a payment goes through after it is created (buyer paid, failed, pending, expired, captured)
- * and the notifications each one sends. Callers hold the {@link SandboxPayments} lock.
+ * and the notifications each one sends. Callers hold the {@link SandboxPayments} lock. Each transition is saved
+ * before its notification is queued: a merchant never hears of a state the sandbox could forget in a kill.
  */
 public final class PaymentLifecycle {
 
@@ -28,10 +29,14 @@ public final class PaymentLifecycle {
         payment.status = PaymentStatus.SUCCESS;
         payment.paymentResult = ApiResult.SUCCESS;
         payment.paymentTime = now;
-        notifyPayment(payment, "PAYMENT_RESULT", ApiResult.SUCCESS);
-        if (payment.isCard() && !payment.manualCapture) {
+        boolean autoCapture = payment.isCard() && !payment.manualCapture;
+        if (autoCapture) {
             payment.capture = new SandboxPayment.Capture("AUTO_" + payment.paymentRequestId,
                     payments.newId("1940108001", now), payment.currency, payment.value, now, true);
+        }
+        payments.save(payment);
+        notifyPayment(payment, "PAYMENT_RESULT", ApiResult.SUCCESS);
+        if (autoCapture) {
             notifyCapture(payment, ApiResult.SUCCESS);
         }
         return true;
@@ -43,6 +48,7 @@ public final class PaymentLifecycle {
         }
         payment.status = PaymentStatus.FAIL;
         payment.paymentResult = result;
+        payments.save(payment);
         if (notify) {
             notifyPayment(payment, "PAYMENT_RESULT", result);
         }
@@ -55,6 +61,7 @@ public final class PaymentLifecycle {
             return false;
         }
         payment.status = PaymentStatus.PENDING;
+        payments.save(payment);
         notifyPayment(payment, "PAYMENT_PENDING", ApiResult.s("SUCCESS", "payment pending"));
         return true;
     }

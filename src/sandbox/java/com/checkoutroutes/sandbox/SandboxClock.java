@@ -31,8 +31,17 @@ public final class SandboxClock {
         offset = offset.plus(by);
     }
 
-    public void reset() {
+    public synchronized void reset() {
         offset = Duration.ZERO;
+    }
+
+    public Duration offset() {
+        return offset;
+    }
+
+    /** Puts back the offset a sandbox had before a restart. */
+    synchronized void restoreOffset(Duration saved) {
+        offset = saved;
     }
 
     /** ISO-8601 with offset, whole seconds, e.g. {@code 2026-11-22T10:01:01+08:00}. */

@@ -24,10 +24,11 @@ public class SandboxConfiguration {
             @Value("${checkout.sandbox.time-scale:1.0}") double timeScale,
             @Value("${checkout.sandbox.report-dir:target/sandbox-reports}") String reportDir,
             @Value("${checkout.sandbox.latency-ms:0}") long latencyMs,
-            @Value("${checkout.sandbox.faults:}") String faultsJson) {
+            @Value("${checkout.sandbox.faults:}") String faultsJson,
+            @Value("${checkout.sandbox.state-dir:}") String stateDir) {
         SandboxSettings settings = new SandboxSettings(port, clientId, antomKey, merchantKey,
                 publicBaseUrl.isBlank() ? null : publicBaseUrl, timeScale, Path.of(reportDir), latencyMs,
-                faultsJson.isBlank() ? null : faultsJson);
+                faultsJson.isBlank() ? null : faultsJson, stateDir.isBlank() ? null : Path.of(stateDir));
         return new SandboxServer(settings).start();
     }
 }

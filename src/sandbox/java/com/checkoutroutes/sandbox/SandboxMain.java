@@ -1,11 +1,13 @@
 package com.checkoutroutes.sandbox;
 
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Runs the sandbox on its own: {@code java -cp ... com.checkoutroutes.sandbox.SandboxMain}. Configured by
- * SANDBOX_* environment variables; defaults use the repository's sandbox keys on port 8089.
+ * Runs the sandbox on its own: {@code java -jar target/antom-sandbox.jar} (built by {@code ./mvnw package}).
+ * Configured by SANDBOX_* environment variables; defaults use the repository's sandbox keys on port 8089 and keep
+ * no state across restarts unless SANDBOX_STATE_DIR is set.
  */
 public final class SandboxMain {
 
@@ -23,11 +25,13 @@ public final class SandboxMain {
                 Double.parseDouble(env("SANDBOX_TIME_SCALE", "1.0")),
                 Path.of(env("SANDBOX_REPORT_DIR", defaults.reportDir().toString())),
                 Long.parseLong(env("SANDBOX_LATENCY_MS", "0")),
-                env("SANDBOX_FAULTS", null));
+                env("SANDBOX_FAULTS", null),
+                Optional.ofNullable(env("SANDBOX_STATE_DIR", null)).map(Path::of).orElse(null));
         SandboxServer server = new SandboxServer(settings).start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "sandbox-shutdown"));
         System.out.println("Antom sandbox listening on " + server.baseUrl() + " (client-id " + settings.clientId()
-                + ", time scale " + settings.timeScale() + ")");
+                + ", time scale " + settings.timeScale() + ", state "
+                + (settings.stateDir() == null ? "in memory only" : "in " + settings.stateDir().toAbsolutePath()) + ")");
         new CountDownLatch(1).await();
     }
 

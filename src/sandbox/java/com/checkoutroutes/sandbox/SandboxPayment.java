@@ -1,9 +1,11 @@
 package com.checkoutroutes.sandbox;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One payment as the sandbox holds it. Mutable; every read and write happens under the {@link SandboxPayments}
@@ -133,5 +135,86 @@ public final class SandboxPayment {
             r.put("refundTime", SandboxClock.format(refund.time()));
         }
         return node;
+    }
+
+    // ---- the journal's form (SandboxJournal): every field, times at full precision -------------------------
+
+    ObjectNode toRecord() {
+        ObjectNode node = Json.object();
+        node.put("paymentRequestId", paymentRequestId);
+        node.put("paymentId", paymentId);
+        node.put("paymentMethodType", method.type());
+        node.put("currency", currency);
+        node.put("value", value);
+        node.put("productCode", productCode);
+        node.put("terminalType", terminalType);
+        node.put("notifyUrl", notifyUrl);
+        node.put("referenceOrderId", referenceOrderId);
+        node.put("orderDescription", orderDescription);
+        node.put("manualCapture", manualCapture);
+        node.put("session", session);
+        node.put("createTime", instant(createTime));
+        node.put("expiryTime", instant(expiryTime));
+        node.put("status", status.name());
+        node.set("paymentResult", paymentResult.toJson());
+        node.put("paymentTime", instant(paymentTime));
+        node.put("cancelTime", instant(cancelTime));
+        node.put("cancelId", cancelId);
+        if (capture != null) {
+            node.putObject("capture").put("captureRequestId", capture.captureRequestId())
+                    .put("captureId", capture.captureId()).put("currency", capture.currency())
+                    .put("value", capture.value()).put("time", instant(capture.time()))
+                    .put("automatic", capture.automatic());
+        }
+        var refundArray = node.putArray("refunds");
+        for (Refund refund : refunds) {
+            refundArray.addObject().put("refundRequestId", refund.refundRequestId()).put("refundId", refund.refundId())
+                    .put("currency", refund.currency()).put("value", refund.value())
+                    .put("time", instant(refund.time()));
+        }
+        node.put("storedAnswer", storedAnswer);
+        node.put("paymentSessionId", paymentSessionId);
+        return node;
+    }
+
+    /** The payment a {@link #toRecord()} describes; empty if its method is no longer in the catalog. */
+    static Optional<SandboxPayment> fromRecord(JsonNode node, PaymentMethodCatalog catalog) {
+        Optional<PaymentMethodProfile> method = catalog.find(Json.text(node, "paymentMethodType"));
+        if (method.isEmpty()) {
+            return Optional.empty();
+        }
+        SandboxPayment payment = new SandboxPayment(Json.text(node, "paymentRequestId"), Json.text(node, "paymentId"),
+                method.get(), Json.text(node, "currency"), Json.text(node, "value"), Json.text(node, "productCode"),
+                Json.text(node, "terminalType"), Json.text(node, "notifyUrl"), Json.text(node, "referenceOrderId"),
+                Json.text(node, "orderDescription"), node.path("manualCapture").asBoolean(),
+                node.path("session").asBoolean(), instant(node, "createTime"), instant(node, "expiryTime"));
+        payment.status = PaymentStatus.valueOf(Json.text(node, "status"));
+        JsonNode result = node.path("paymentResult");
+        payment.paymentResult = new ApiResult(Json.text(result, "resultStatus"), Json.text(result, "resultCode"),
+                Json.text(result, "resultMessage"));
+        payment.paymentTime = instant(node, "paymentTime");
+        payment.cancelTime = instant(node, "cancelTime");
+        payment.cancelId = Json.text(node, "cancelId");
+        JsonNode c = node.get("capture");
+        if (c != null && c.isObject()) {
+            payment.capture = new Capture(Json.text(c, "captureRequestId"), Json.text(c, "captureId"),
+                    Json.text(c, "currency"), Json.text(c, "value"), instant(c, "time"), c.path("automatic").asBoolean());
+        }
+        for (JsonNode r : node.path("refunds")) {
+            payment.refunds.add(new Refund(Json.text(r, "refundRequestId"), Json.text(r, "refundId"),
+                    Json.text(r, "currency"), Json.text(r, "value"), instant(r, "time")));
+        }
+        payment.storedAnswer = Json.text(node, "storedAnswer");
+        payment.paymentSessionId = Json.text(node, "paymentSessionId");
+        return Optional.of(payment);
+    }
+
+    private static String instant(Instant instant) {
+        return instant == null ? null : instant.toString();
+    }
+
+    private static Instant instant(JsonNode node, String field) {
+        String text = Json.text(node, field);
+        return text == null ? null : Instant.parse(text);
     }
 }

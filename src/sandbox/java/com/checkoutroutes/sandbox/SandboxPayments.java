@@ -8,11 +8,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * In-memory payment state, indexed by paymentRequestId and paymentId. Callers synchronise on this object around
- * any read-modify-write, which keeps the state machine simple at sandbox volumes.
+ * Payment state, indexed by paymentRequestId and paymentId. Callers synchronise on this object around any
+ * read-modify-write, which keeps the state machine simple at sandbox volumes. Held in memory; with a state dir
+ * every change is also journaled ({@link #save}).
  */
 public final class SandboxPayments {
 
@@ -22,7 +22,13 @@ public final class SandboxPayments {
     private final Map<String, SandboxPayment> byPaymentId = new LinkedHashMap<>();
     /** Never later than the earliest expiry of a PROCESSING payment (status never returns to PROCESSING). */
     private Instant nextExpiry;
-    private final AtomicLong sequence = new AtomicLong(100_000);
+    private final IdSequence ids;
+    private final SandboxJournal journal;
+
+    public SandboxPayments(IdSequence ids, SandboxJournal journal) {
+        this.ids = ids;
+        this.journal = journal;
+    }
 
     public synchronized Optional<SandboxPayment> byRequestId(String paymentRequestId) {
         return Optional.ofNullable(paymentRequestId == null ? null : byRequestId.get(paymentRequestId));
@@ -56,6 +62,14 @@ public final class SandboxPayments {
         nextExpiry = earliest;
     }
 
+    /**
+     * Records the payment's current state (a no-op without a state dir). Called after every change and before
+     * the change is answered or notified, so that a kill right after an answer loses nothing.
+     */
+    public synchronized void save(SandboxPayment payment) {
+        journal.payment(payment);
+    }
+
     public synchronized List<SandboxPayment> all() {
         return new ArrayList<>(byRequestId.values());
     }
@@ -70,7 +84,7 @@ public final class SandboxPayments {
     public String newId(String infix, Instant now) {
         String date = OffsetDateTime.ofInstant(now, SandboxClock.ANTOM_ZONE).format(ID_DATE);
         // 35 characters like Antom's ids; the sequence is kept whole so that every id is unique
-        String sequenceDigits = String.format("%012d", sequence.incrementAndGet());
+        String sequenceDigits = String.format("%012d", ids.next());
         String prefix = date + infix;
         return prefix.substring(0, Math.min(prefix.length(), 35 - sequenceDigits.length())) + sequenceDigits;
     }

@@ -32,7 +32,10 @@ import java.util.regex.Pattern;
 
 /**
  * The Antom sandbox over HTTP: the payment APIs (signed like Antom), the buyer pages and the control API.
- * Every control endpoint has a plain Java twin here for in-process tests.
+ * Every control endpoint has a plain Java twin here for in-process tests. With a state dir
+ * ({@link SandboxSettings#stateDir()}) payments, ids, pending notifications and the clock offset are journaled
+ * as they change and taken up again by the next sandbox on the same dir; {@link #stop()} saves nothing, so a
+ * kill loses nothing that a stop would keep.
  */
 public final class SandboxServer implements AutoCloseable {
 
@@ -45,7 +48,8 @@ public final class SandboxServer implements AutoCloseable {
     private final PrivateKey antomPrivateKey;
     private final PublicKey merchantPublicKey;
     private final SandboxClock clock = new SandboxClock(Clock.systemUTC());
-    private final SandboxPayments payments = new SandboxPayments();
+    private final SandboxJournal journal;
+    private final SandboxPayments payments;
     private final FaultInjector faults;
     private final NotificationSender notifications;
     private final PaymentLifecycle lifecycle;
@@ -62,13 +66,40 @@ public final class SandboxServer implements AutoCloseable {
         this.settings = settings;
         this.antomPrivateKey = RsaKeys.privateKey(settings.antomPrivateKey(), "sandbox Antom private key");
         this.merchantPublicKey = RsaKeys.publicKey(settings.merchantPublicKey(), "sandbox merchant public key");
+        this.journal = settings.stateDir() == null ? SandboxJournal.inMemory() : SandboxJournal.open(settings.stateDir());
+        SandboxJournal.Snapshot saved = journal.snapshot();
+        IdSequence ids = new IdSequence(journal, saved.idsReserved());
+        this.payments = new SandboxPayments(ids, journal);
         this.faults = new FaultInjector(settings.faultsJson());
         this.notifications = new NotificationSender(settings.clientId(), antomPrivateKey, clock, settings.timeScale(),
-                faults);
+                faults, ids, journal);
         this.lifecycle = new PaymentLifecycle(payments, clock, notifications);
         this.buyer = new BuyerSimulator(payments, lifecycle);
-        this.api = new PaymentApi(payments, new PaymentMethodCatalog(), clock, lifecycle, buyer, this::baseUrl);
+        PaymentMethodCatalog catalog = new PaymentMethodCatalog();
+        this.api = new PaymentApi(payments, catalog, clock, lifecycle, buyer, this::baseUrl);
         this.reports = new TransactionReportWriter(settings.reportDir());
+        restore(saved, catalog);
+    }
+
+    /** Takes up what the journal kept: payments, the clock offset, unacknowledged notifications, magic buyers. */
+    private void restore(SandboxJournal.Snapshot saved, PaymentMethodCatalog catalog) {
+        clock.restoreOffset(saved.clockOffset());
+        for (JsonNode record : saved.payments()) {
+            Optional<SandboxPayment> payment = SandboxPayment.fromRecord(record, catalog);
+            if (payment.isEmpty()) {
+                System.err.println("sandbox: skipping saved payment " + Json.text(record, "paymentRequestId")
+                        + " (unknown paymentMethodType " + Json.text(record, "paymentMethodType") + ")");
+                continue;
+            }
+            payments.add(payment.get());
+            buyer.resume(payment.get());
+        }
+        saved.pendingNotifications().forEach(notifications::resume);
+        if (journal.isDurable()) {
+            System.out.println("Antom sandbox state: " + saved.payments().size() + " payments and "
+                    + saved.pendingNotifications().size() + " pending notifications from "
+                    + settings.stateDir().toAbsolutePath());
+        }
     }
 
     public synchronized SandboxServer start() {
@@ -80,6 +111,7 @@ public final class SandboxServer implements AutoCloseable {
         try {
             server = HttpServer.create(new InetSocketAddress(settings.port()), 128);
         } catch (IOException e) {
+            journal.close(); // frees the state dir for the sandbox that holds the port, or a retry
             throw new UncheckedIOException("cannot listen on port " + settings.port(), e);
         }
         workers = Executors.newFixedThreadPool(32, runnable -> {
@@ -108,6 +140,7 @@ public final class SandboxServer implements AutoCloseable {
         expirySweeper.shutdownNow();
         notifications.close();
         buyer.close();
+        journal.close(); // every change is already in the file: nothing to save here
         server = null;
     }
 
@@ -155,7 +188,10 @@ public final class SandboxServer implements AutoCloseable {
     }
 
     public void advanceClock(Duration by) {
-        clock.advance(by);
+        synchronized (clock) {
+            clock.advance(by);
+            journal.clockOffset(clock.offset());
+        }
         lifecycle.closeExpired();
     }
 
@@ -192,16 +228,17 @@ public final class SandboxServer implements AutoCloseable {
         }
     }
 
-    /** Forgets payments, calls, notifications, faults, scripts and the clock offset. */
+    /** Forgets payments, calls, notifications, faults, scripts and the clock offset (ids keep counting). */
     public void reset() {
         synchronized (payments) {
             payments.clear();
+            notifications.reset();
+            clock.reset();
+            journal.reset();
         }
         calls.clear();
-        notifications.reset();
         faults.clear();
         buyer.reset();
-        clock.reset();
     }
 
     private void closeExpiredQuietly() {

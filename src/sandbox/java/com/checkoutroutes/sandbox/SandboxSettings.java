@@ -7,10 +7,12 @@ import java.nio.file.Path;
  * {@code publicBaseUrl} means "http://localhost:&lt;bound port&gt;". {@code timeScale} multiplies Antom's
  * notification resend delays (1.0 = real 2 min/10 min/...; tests use e.g. 0.0005).
  * {@code faultsJson} is an optional JSON array of fault rules that stay active for the whole run.
+ * {@code stateDir} is where payments, ids and pending notifications are kept across restarts; null keeps
+ * everything in memory only (see {@link SandboxJournal}).
  */
 public record SandboxSettings(int port, String clientId, String antomPrivateKey, String merchantPublicKey,
                               String publicBaseUrl, double timeScale, Path reportDir, long defaultLatencyMs,
-                              String faultsJson) {
+                              String faultsJson, Path stateDir) {
 
     public static final String DEFAULT_CLIENT_ID = "SANDBOX_CHECKOUT_ROUTES";
     public static final String DEFAULT_KEY_DIR = "config/sandbox-keys";
@@ -30,31 +32,38 @@ public record SandboxSettings(int port, String clientId, String antomPrivateKey,
     /** Port 8089, the repository's sandbox keys, real-time resend delays. */
     public static SandboxSettings defaults() {
         return new SandboxSettings(8089, DEFAULT_CLIENT_ID, DEFAULT_KEY_DIR + "/antom-private.pem",
-                DEFAULT_KEY_DIR + "/merchant-public.pem", null, 1.0, Path.of("target", "sandbox-reports"), 0, null);
+                DEFAULT_KEY_DIR + "/merchant-public.pem", null, 1.0, Path.of("target", "sandbox-reports"), 0, null,
+                null);
     }
 
     public SandboxSettings withPort(int newPort) {
         return new SandboxSettings(newPort, clientId, antomPrivateKey, merchantPublicKey, publicBaseUrl, timeScale,
-                reportDir, defaultLatencyMs, faultsJson);
+                reportDir, defaultLatencyMs, faultsJson, stateDir);
     }
 
     public SandboxSettings withTimeScale(double newTimeScale) {
         return new SandboxSettings(port, clientId, antomPrivateKey, merchantPublicKey, publicBaseUrl, newTimeScale,
-                reportDir, defaultLatencyMs, faultsJson);
+                reportDir, defaultLatencyMs, faultsJson, stateDir);
     }
 
     public SandboxSettings withReportDir(Path newReportDir) {
         return new SandboxSettings(port, clientId, antomPrivateKey, merchantPublicKey, publicBaseUrl, timeScale,
-                newReportDir, defaultLatencyMs, faultsJson);
+                newReportDir, defaultLatencyMs, faultsJson, stateDir);
     }
 
     public SandboxSettings withDefaultLatencyMs(long newLatencyMs) {
         return new SandboxSettings(port, clientId, antomPrivateKey, merchantPublicKey, publicBaseUrl, timeScale,
-                reportDir, newLatencyMs, faultsJson);
+                reportDir, newLatencyMs, faultsJson, stateDir);
     }
 
     public SandboxSettings withFaultsJson(String newFaultsJson) {
         return new SandboxSettings(port, clientId, antomPrivateKey, merchantPublicKey, publicBaseUrl, timeScale,
-                reportDir, defaultLatencyMs, newFaultsJson);
+                reportDir, defaultLatencyMs, newFaultsJson, stateDir);
+    }
+
+    /** Null = in memory only. */
+    public SandboxSettings withStateDir(Path newStateDir) {
+        return new SandboxSettings(port, clientId, antomPrivateKey, merchantPublicKey, publicBaseUrl, timeScale,
+                reportDir, defaultLatencyMs, faultsJson, newStateDir);
     }
 }
