@@ -58,13 +58,6 @@ class DockerComposeTest {
             "CHECKOUT_DB_PASSWORD", "a database user without a password",
             "CHECKOUT_LOG_FORMAT", "empty means plain text log lines");
 
-    /**
-     * Compose gives these to the sandbox before SandboxMain reads them: SANDBOX_STATE_DIR (the folder where the
-     * sandbox keeps its payments across restarts) is being added to SandboxMain on another branch. Remove it here
-     * once SandboxMain reads it.
-     */
-    private static final Set<String> SANDBOX_NAMES_IN_FLIGHT = Set.of("SANDBOX_STATE_DIR");
-
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)(?::([^}]*))?}");
 
     private static Map<String, Object> compose;
@@ -337,9 +330,9 @@ class DockerComposeTest {
         while (env.find()) {
             read.add(env.group(1));
         }
-        assertThat(read).contains("SANDBOX_PORT", "SANDBOX_REPORT_DIR");
+        assertThat(read).contains("SANDBOX_PORT", "SANDBOX_REPORT_DIR", "SANDBOX_STATE_DIR");
         assertThat(env("antom-sandbox")).isNotEmpty().allSatisfy((variable, value) ->
-                assertThat(read.contains(variable) || SANDBOX_NAMES_IN_FLIGHT.contains(variable))
+                assertThat(read.contains(variable))
                         .as(variable + " is read by SandboxMain (env(\"" + variable + "\"))").isTrue());
     }
 
