@@ -43,4 +43,234 @@ public record PaymentAttempt(
     public boolean isCard() {
         return "CARD".equals(paymentMethodType);
     }
+
+    /** An attempt built by name: {@code PaymentAttempt.builder().paymentRequestId(id)...build()}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this attempt's values, to build a changed copy. */
+    public Builder toBuilder() {
+        return new Builder()
+                .paymentRequestId(paymentRequestId)
+                .orderId(orderId)
+                .attemptNo(attemptNo)
+                .integration(integration)
+                .paymentMethodType(paymentMethodType)
+                .amountValue(amountValue)
+                .currency(currency)
+                .captureMode(captureMode)
+                .terminalType(terminalType)
+                .osType(osType)
+                .state(state)
+                .paymentId(paymentId)
+                .resultCode(resultCode)
+                .resultMessage(resultMessage)
+                .expiresAt(expiresAt)
+                .requestJson(requestJson)
+                .continuationJson(continuationJson)
+                .flagged(flagged)
+                .flagReason(flagReason)
+                .version(version)
+                .createdAt(createdAt)
+                .updatedAt(updatedAt)
+                .captureRequestId(captureRequestId)
+                .captureId(captureId)
+                .checkCount(checkCount)
+                .nextCheckAt(nextCheckAt)
+                .confirmedAt(confirmedAt)
+                .paidAt(paidAt);
+    }
+
+    /** Sets every field by name; what is not set stays null, zero or false. */
+    public static final class Builder {
+        private String paymentRequestId;
+        private String orderId;
+        private int attemptNo;
+        private Integration integration;
+        private String paymentMethodType;
+        private long amountValue;
+        private String currency;
+        private String captureMode;
+        private String terminalType;
+        private String osType;
+        private PaymentState state;
+        private String paymentId;
+        private String resultCode;
+        private String resultMessage;
+        private OffsetDateTime expiresAt;
+        private String requestJson;
+        private String continuationJson;
+        private boolean flagged;
+        private String flagReason;
+        private int version;
+        private OffsetDateTime createdAt;
+        private OffsetDateTime updatedAt;
+        private String captureRequestId;
+        private String captureId;
+        private int checkCount;
+        private OffsetDateTime nextCheckAt;
+        private OffsetDateTime confirmedAt;
+        private OffsetDateTime paidAt;
+
+        private Builder() {
+        }
+
+        /** The terms an attempt is opened with: everything {@link NewAttempt} holds. */
+        public Builder terms(NewAttempt attempt) {
+            return paymentRequestId(attempt.paymentRequestId()).orderId(attempt.orderId())
+                    .attemptNo(attempt.attemptNo()).integration(attempt.integration())
+                    .paymentMethodType(attempt.paymentMethodType()).amountValue(attempt.amountValue())
+                    .currency(attempt.currency()).captureMode(attempt.captureMode())
+                    .terminalType(attempt.terminalType()).osType(attempt.osType()).expiresAt(attempt.expiresAt())
+                    .requestJson(attempt.requestJson());
+        }
+
+        public Builder paymentRequestId(String paymentRequestId) {
+            this.paymentRequestId = paymentRequestId;
+            return this;
+        }
+
+        public Builder orderId(String orderId) {
+            this.orderId = orderId;
+            return this;
+        }
+
+        public Builder attemptNo(int attemptNo) {
+            this.attemptNo = attemptNo;
+            return this;
+        }
+
+        public Builder integration(Integration integration) {
+            this.integration = integration;
+            return this;
+        }
+
+        public Builder paymentMethodType(String paymentMethodType) {
+            this.paymentMethodType = paymentMethodType;
+            return this;
+        }
+
+        public Builder amountValue(long amountValue) {
+            this.amountValue = amountValue;
+            return this;
+        }
+
+        public Builder currency(String currency) {
+            this.currency = currency;
+            return this;
+        }
+
+        public Builder captureMode(String captureMode) {
+            this.captureMode = captureMode;
+            return this;
+        }
+
+        public Builder terminalType(String terminalType) {
+            this.terminalType = terminalType;
+            return this;
+        }
+
+        public Builder osType(String osType) {
+            this.osType = osType;
+            return this;
+        }
+
+        public Builder state(PaymentState state) {
+            this.state = state;
+            return this;
+        }
+
+        public Builder paymentId(String paymentId) {
+            this.paymentId = paymentId;
+            return this;
+        }
+
+        public Builder resultCode(String resultCode) {
+            this.resultCode = resultCode;
+            return this;
+        }
+
+        public Builder resultMessage(String resultMessage) {
+            this.resultMessage = resultMessage;
+            return this;
+        }
+
+        public Builder expiresAt(OffsetDateTime expiresAt) {
+            this.expiresAt = expiresAt;
+            return this;
+        }
+
+        public Builder requestJson(String requestJson) {
+            this.requestJson = requestJson;
+            return this;
+        }
+
+        public Builder continuationJson(String continuationJson) {
+            this.continuationJson = continuationJson;
+            return this;
+        }
+
+        public Builder flagged(boolean flagged) {
+            this.flagged = flagged;
+            return this;
+        }
+
+        public Builder flagReason(String flagReason) {
+            this.flagReason = flagReason;
+            return this;
+        }
+
+        public Builder version(int version) {
+            this.version = version;
+            return this;
+        }
+
+        public Builder createdAt(OffsetDateTime createdAt) {
+            this.createdAt = createdAt;
+            return this;
+        }
+
+        public Builder updatedAt(OffsetDateTime updatedAt) {
+            this.updatedAt = updatedAt;
+            return this;
+        }
+
+        public Builder captureRequestId(String captureRequestId) {
+            this.captureRequestId = captureRequestId;
+            return this;
+        }
+
+        public Builder captureId(String captureId) {
+            this.captureId = captureId;
+            return this;
+        }
+
+        public Builder checkCount(int checkCount) {
+            this.checkCount = checkCount;
+            return this;
+        }
+
+        public Builder nextCheckAt(OffsetDateTime nextCheckAt) {
+            this.nextCheckAt = nextCheckAt;
+            return this;
+        }
+
+        public Builder confirmedAt(OffsetDateTime confirmedAt) {
+            this.confirmedAt = confirmedAt;
+            return this;
+        }
+
+        public Builder paidAt(OffsetDateTime paidAt) {
+            this.paidAt = paidAt;
+            return this;
+        }
+
+        public PaymentAttempt build() {
+            return new PaymentAttempt(paymentRequestId, orderId, attemptNo, integration, paymentMethodType,
+                    amountValue, currency, captureMode, terminalType, osType, state, paymentId, resultCode,
+                    resultMessage, expiresAt, requestJson, continuationJson, flagged, flagReason, version, createdAt,
+                    updatedAt, captureRequestId, captureId, checkCount, nextCheckAt, confirmedAt, paidAt);
+        }
+    }
 }

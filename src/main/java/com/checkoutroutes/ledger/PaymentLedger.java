@@ -25,9 +25,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class PaymentLedger {
 
     private static final Logger LOG = LoggerFactory.getLogger(PaymentLedger.class);
-    private static final String PAID_STATES = java.util.Arrays.stream(PaymentState.values())
-            .filter(PaymentState::isPaid).map(state -> "'" + state.name() + "'")
-            .collect(java.util.stream.Collectors.joining(", "));
+    private static final String PAID_STATES = PaymentState.sqlList(PaymentState::isPaid);
+    private static final String DUE_FOR_CHECK = PaymentState.dueForCheckSql();
     private static final String COLUMNS = "payment_request_id, order_id, attempt_no, integration, payment_method_type, "
             + "amount_value, currency, capture_mode, terminal_type, os_type, state, payment_id, result_code, "
             + "result_message, expires_at, request_json, continuation_json, flagged, flag_reason, version, created_at, "
@@ -121,11 +120,8 @@ public class PaymentLedger {
                                 "ANTOM_CALLED", api, now)));
                 LOG.info("payment {} of order {}: stored, calling {}", attempt.paymentRequestId(),
                         attempt.orderId(), api);
-                return new PaymentAttempt(attempt.paymentRequestId(), attempt.orderId(), attempt.attemptNo(),
-                        attempt.integration(), attempt.paymentMethodType(), attempt.amountValue(), attempt.currency(),
-                        attempt.captureMode(), attempt.terminalType(), attempt.osType(), PaymentState.REQUESTED, null,
-                        null, null, attempt.expiresAt(), attempt.requestJson(), null, false, null, 0, now, now, null,
-                        null, 0, null, null, null);
+                return PaymentAttempt.builder().terms(attempt).state(PaymentState.REQUESTED).version(0)
+                        .createdAt(now).updatedAt(now).build();
             });
         } catch (DuplicateKeyException redelivered) {
             // this attempt was stored before (a redelivery, or another consumer just now): use the stored one
@@ -214,7 +210,7 @@ public class PaymentLedger {
                 change.to.name(), change.paymentId, change.resultCode, change.resultMessage,
                 change.continuationJson, change.expiresAt, change.flagReason != null, change.flagReason,
                 change.captureRequestId, change.captureId, change.confirmed, now,
-                change.to.isPaid(), now, !needsChecking(change.to), now,
+                change.to.isPaid(), now, !change.to.mayBeDueForCheck(), now,
                 paymentRequestId, current.version());
         if (updated != 1) {
             return Optional.empty();
@@ -231,33 +227,33 @@ public class PaymentLedger {
 
     /** The row as the UPDATE in {@link #write} leaves it (same COALESCE rules), without reading it back. */
     private static PaymentAttempt after(PaymentAttempt a, Transition c, OffsetDateTime now) {
-        return new PaymentAttempt(a.paymentRequestId(), a.orderId(), a.attemptNo(), a.integration(),
-                a.paymentMethodType(), a.amountValue(), a.currency(), a.captureMode(), a.terminalType(), a.osType(),
-                c.to, or(c.paymentId, a.paymentId()), or(c.resultCode, a.resultCode()),
-                or(c.resultMessage, a.resultMessage()), or(c.expiresAt, a.expiresAt()), a.requestJson(),
-                or(c.continuationJson, a.continuationJson()), a.flagged() || c.flagReason != null,
-                or(c.flagReason, a.flagReason()), a.version() + 1, a.createdAt(), now,
-                or(c.captureRequestId, a.captureRequestId()), or(c.captureId, a.captureId()), a.checkCount(),
-                needsChecking(c.to) ? a.nextCheckAt() : null, c.confirmed ? now : a.confirmedAt(),
-                c.to.isPaid() && a.paidAt() == null ? now : a.paidAt());
+        return a.toBuilder()
+                .state(c.to)
+                .paymentId(or(c.paymentId, a.paymentId()))
+                .resultCode(or(c.resultCode, a.resultCode()))
+                .resultMessage(or(c.resultMessage, a.resultMessage()))
+                .expiresAt(or(c.expiresAt, a.expiresAt()))
+                .continuationJson(or(c.continuationJson, a.continuationJson()))
+                .flagged(a.flagged() || c.flagReason != null)
+                .flagReason(or(c.flagReason, a.flagReason()))
+                .version(a.version() + 1)
+                .updatedAt(now)
+                .captureRequestId(or(c.captureRequestId, a.captureRequestId()))
+                .captureId(or(c.captureId, a.captureId()))
+                .nextCheckAt(c.to.mayBeDueForCheck() ? a.nextCheckAt() : null)
+                .confirmedAt(c.confirmed ? now : a.confirmedAt())
+                .paidAt(c.to.isPaid() && a.paidAt() == null ? now : a.paidAt())
+                .build();
     }
 
     private static <T> T or(T value, T otherwise) {
         return value != null ? value : otherwise;
     }
 
-    /** States whose outcome the janitor has to find out from Antom. */
-    public static boolean needsChecking(PaymentState state) {
-        return state == PaymentState.REQUESTED || state == PaymentState.PENDING || state == PaymentState.UNKNOWN
-                || state == PaymentState.CAPTURE_REQUESTED || state == PaymentState.SUCCEEDED;
-    }
-
     /** Attempts whose next check is due (or never scheduled), oldest first. */
     public List<PaymentAttempt> dueForCheck(OffsetDateTime now, int limit) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM payment_attempt WHERE (state IN "
-                        + "('REQUESTED', 'PENDING', 'UNKNOWN', 'CAPTURE_REQUESTED') "
-                        + "OR (state = 'SUCCEEDED' AND capture_mode = 'AUTOMATIC')) "
-                        + "AND (next_check_at IS NULL OR next_check_at <= ?) ORDER BY updated_at LIMIT ?",
+        return jdbc.query("SELECT " + COLUMNS + " FROM payment_attempt WHERE " + DUE_FOR_CHECK
+                        + " AND (next_check_at IS NULL OR next_check_at <= ?) ORDER BY updated_at LIMIT ?",
                 ROW, now, limit);
     }
 
@@ -274,8 +270,8 @@ public class PaymentLedger {
     }
 
     public List<PaymentAttempt> authorisedBefore(OffsetDateTime before, int limit) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM payment_attempt WHERE state = 'AUTHORISED' AND paid_at < ? "
-                + "ORDER BY paid_at LIMIT ?", ROW, before, limit);
+        return jdbc.query("SELECT " + COLUMNS + " FROM payment_attempt WHERE state = ? AND paid_at < ? "
+                + "ORDER BY paid_at LIMIT ?", ROW, PaymentState.AUTHORISED.name(), before, limit);
     }
 
     /** Records something that happened to an attempt without changing its state (a conflict, a retry, a flag). */
@@ -323,18 +319,35 @@ public class PaymentLedger {
     private static final RowMapper<PaymentAttempt> ROW = PaymentLedger::map;
 
     private static PaymentAttempt map(ResultSet rs, int row) throws SQLException {
-        return new PaymentAttempt(
-                rs.getString("payment_request_id"), rs.getString("order_id"), rs.getInt("attempt_no"),
-                Integration.valueOf(rs.getString("integration")), rs.getString("payment_method_type"),
-                rs.getLong("amount_value"), rs.getString("currency"), rs.getString("capture_mode"),
-                rs.getString("terminal_type"), rs.getString("os_type"), PaymentState.valueOf(rs.getString("state")),
-                rs.getString("payment_id"), rs.getString("result_code"), rs.getString("result_message"),
-                rs.getObject("expires_at", OffsetDateTime.class), rs.getString("request_json"),
-                rs.getString("continuation_json"), rs.getBoolean("flagged"), rs.getString("flag_reason"),
-                rs.getInt("version"), rs.getObject("created_at", OffsetDateTime.class),
-                rs.getObject("updated_at", OffsetDateTime.class), rs.getString("capture_request_id"),
-                rs.getString("capture_id"), rs.getInt("check_count"),
-                rs.getObject("next_check_at", OffsetDateTime.class), rs.getObject("confirmed_at", OffsetDateTime.class),
-                rs.getObject("paid_at", OffsetDateTime.class));
+        return PaymentAttempt.builder()
+                .paymentRequestId(rs.getString("payment_request_id"))
+                .orderId(rs.getString("order_id"))
+                .attemptNo(rs.getInt("attempt_no"))
+                .integration(Integration.valueOf(rs.getString("integration")))
+                .paymentMethodType(rs.getString("payment_method_type"))
+                .amountValue(rs.getLong("amount_value"))
+                .currency(rs.getString("currency"))
+                .captureMode(rs.getString("capture_mode"))
+                .terminalType(rs.getString("terminal_type"))
+                .osType(rs.getString("os_type"))
+                .state(PaymentState.valueOf(rs.getString("state")))
+                .paymentId(rs.getString("payment_id"))
+                .resultCode(rs.getString("result_code"))
+                .resultMessage(rs.getString("result_message"))
+                .expiresAt(rs.getObject("expires_at", OffsetDateTime.class))
+                .requestJson(rs.getString("request_json"))
+                .continuationJson(rs.getString("continuation_json"))
+                .flagged(rs.getBoolean("flagged"))
+                .flagReason(rs.getString("flag_reason"))
+                .version(rs.getInt("version"))
+                .createdAt(rs.getObject("created_at", OffsetDateTime.class))
+                .updatedAt(rs.getObject("updated_at", OffsetDateTime.class))
+                .captureRequestId(rs.getString("capture_request_id"))
+                .captureId(rs.getString("capture_id"))
+                .checkCount(rs.getInt("check_count"))
+                .nextCheckAt(rs.getObject("next_check_at", OffsetDateTime.class))
+                .confirmedAt(rs.getObject("confirmed_at", OffsetDateTime.class))
+                .paidAt(rs.getObject("paid_at", OffsetDateTime.class))
+                .build();
     }
 }

@@ -1,7 +1,11 @@
 package com.checkoutroutes.ledger;
 
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * The explicit states of one payment attempt (Kill Bill style: transitions are listed, everything else is refused).
@@ -59,6 +63,99 @@ public enum PaymentState {
         return this == CREATED || this == REQUESTED || this == PENDING || this == UNKNOWN;
     }
 
+    /**
+     * Payments still moving (the gauges count these on every refresh; the settled rest less often): open ones, and
+     * manual-capture cards not yet captured or cancelled.
+     */
+    public boolean isInFlight() {
+        return isOpen() || this == AUTHORISED || this == CAPTURE_REQUESTED || this == CAPTURE_FAILED;
+    }
+
+    /** Antom may have taken the money, but the service does not know yet (shipping waits on these). */
+    public boolean isResultUnknown() {
+        return this == REQUESTED || this == UNKNOWN;
+    }
+
+    /** The janitor asks Antom about attempts in this state, whatever their capture mode. */
+    public boolean isDueForCheck() {
+        return this == REQUESTED || this == PENDING || this == UNKNOWN || this == CAPTURE_REQUESTED;
+    }
+
+    /**
+     * The janitor asks Antom about attempts in this state when Antom captures them itself ({@code AUTOMATIC}):
+     * automatic-capture cards paid but not yet CAPTURED.
+     */
+    public boolean isDueForCheckIfAutomaticCapture() {
+        return this == SUCCEEDED;
+    }
+
+    /** Whether the janitor asks Antom about an attempt in this state with this capture mode. */
+    public boolean isDueForCheck(String captureMode) {
+        return isDueForCheck() || isDueForCheckIfAutomaticCapture() && AUTOMATIC_CAPTURE.equals(captureMode);
+    }
+
+    /** An attempt may be due for a check in this state (its next check stays scheduled); leaving them clears it. */
+    public boolean mayBeDueForCheck() {
+        return isDueForCheck() || isDueForCheckIfAutomaticCapture();
+    }
+
+    /** Which of the janitor's first-check delays ({@code checkout.janitor.first-check.*}) an attempt waits first. */
+    public enum FirstCheck {
+        PENDING, UNKNOWN, REQUESTED, CAPTURE_REQUESTED
+    }
+
+    /**
+     * How long the janitor leaves an attempt that just entered this state before its first look: its own delay
+     * for PENDING, UNKNOWN and CAPTURE_REQUESTED; REQUESTED's for the others (an automatic capture, SUCCEEDED).
+     */
+    public FirstCheck firstCheck() {
+        return switch (this) {
+            case PENDING -> FirstCheck.PENDING;
+            case UNKNOWN -> FirstCheck.UNKNOWN;
+            case CAPTURE_REQUESTED -> FirstCheck.CAPTURE_REQUESTED;
+            default -> FirstCheck.REQUESTED;
+        };
+    }
+
+    /** The capture mode in which Antom captures a card payment itself. */
+    public static final String AUTOMATIC_CAPTURE = "AUTOMATIC";
+    /** The capture mode in which the merchant captures ({@code capture}) an authorised card payment. */
+    public static final String MANUAL_CAPTURE = "MANUAL";
+
+    /** Where a successful payment lands: AUTHORISED when the merchant captures it (MANUAL), else SUCCEEDED. */
+    public static PaymentState paid(String captureMode) {
+        return MANUAL_CAPTURE.equals(captureMode) ? AUTHORISED : SUCCEEDED;
+    }
+
+    /** The states answering yes, in declaration order. */
+    public static Set<PaymentState> where(Predicate<PaymentState> test) {
+        return Collections.unmodifiableSet(Arrays.stream(values()).filter(test)
+                .collect(Collectors.toCollection(() -> EnumSet.noneOf(PaymentState.class))));
+    }
+
+    /**
+     * The names of the states answering yes as the inside of an SQL {@code IN (...)}, in declaration order:
+     * {@code sqlList(PaymentState::isPaid)} is {@code 'SUCCEEDED', 'AUTHORISED', ...}. SQL about states is written
+     * with these, never with names typed by hand.
+     */
+    public static String sqlList(Predicate<PaymentState> test) {
+        Set<PaymentState> states = where(test);
+        if (states.isEmpty()) {
+            throw new IllegalArgumentException("no state answers yes: IN () is not SQL");
+        }
+        return states.stream().map(state -> "'" + state.name() + "'").collect(Collectors.joining(", "));
+    }
+
+    /**
+     * The SQL condition on a {@code payment_attempt} row (columns {@code state}, {@code capture_mode}) that is true
+     * when {@link #isDueForCheck(String)} is.
+     */
+    public static String dueForCheckSql() {
+        return "(state IN (" + sqlList(PaymentState::isDueForCheck) + ") OR (state IN ("
+                + sqlList(PaymentState::isDueForCheckIfAutomaticCapture) + ") AND capture_mode = '"
+                + AUTOMATIC_CAPTURE + "'))";
+    }
+
     /** What Antom can report about an attempt (by notification or by inquiry). */
     public enum Reported {
         PAYMENT_RESULT, PAYMENT_PENDING, CAPTURE_RESULT
@@ -78,7 +175,7 @@ public enum PaymentState {
                 if (!succeeded) {
                     yield "ORDER_IS_CLOSED".equals(resultCode) ? EXPIRED : FAILED;
                 }
-                yield isPaid() ? this : "MANUAL".equals(captureMode) ? AUTHORISED : SUCCEEDED;
+                yield isPaid() ? this : paid(captureMode);
             }
         };
     }

@@ -7,13 +7,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -34,9 +32,7 @@ public class LedgerGauges implements SmartLifecycle {
     private final JdbcTemplate jdbc;
     private final Clock clock;
     /** Payments still moving: counted on every refresh. */
-    private static final Set<PaymentState> IN_FLIGHT = EnumSet.of(PaymentState.CREATED, PaymentState.REQUESTED,
-            PaymentState.PENDING, PaymentState.UNKNOWN, PaymentState.AUTHORISED, PaymentState.CAPTURE_REQUESTED,
-            PaymentState.CAPTURE_FAILED);
+    private static final Set<PaymentState> IN_FLIGHT = PaymentState.where(PaymentState::isInFlight);
 
     private final Duration refreshEvery;
     private final Duration historyRefreshEvery;
@@ -84,7 +80,7 @@ public class LedgerGauges implements SmartLifecycle {
                     || !clock.instant().isBefore(lastHistoryCount.plus(historyRefreshEvery));
             Map<PaymentState, Long> states = new EnumMap<>(PaymentState.class);
             jdbc.query("SELECT state, COUNT(*) FROM payment_attempt WHERE state IN ("
-                            + (history ? inClause(EnumSet.allOf(PaymentState.class)) : inClause(IN_FLIGHT))
+                            + PaymentState.sqlList(history ? state -> true : PaymentState::isInFlight)
                             + ") GROUP BY state",
                     rs -> { states.put(PaymentState.valueOf(rs.getString(1)), rs.getLong(2)); });
             if (history) {
@@ -121,10 +117,6 @@ public class LedgerGauges implements SmartLifecycle {
             // the database being down shows in /actuator/health; the gauges keep their last values meanwhile
             LOG.warn("ledger gauges not refreshed: {}", e.toString());
         }
-    }
-
-    private static String inClause(Set<PaymentState> states) {
-        return states.stream().map(state -> "'" + state.name() + "'").collect(Collectors.joining(", "));
     }
 
     private synchronized <K> double count(Map<K, Long> counts, K key) {

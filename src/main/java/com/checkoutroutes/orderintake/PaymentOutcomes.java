@@ -65,7 +65,7 @@ public class PaymentOutcomes {
         }
         AlipayPayResponse pay = (AlipayPayResponse) response;
         if (answer.status() == ResultStatusType.S) {
-            PaymentState paid = "MANUAL".equals(attempt.captureMode()) ? PaymentState.AUTHORISED : PaymentState.SUCCEEDED;
+            PaymentState paid = PaymentState.paid(attempt.captureMode());
             return apply(attempt, paid, "ANTOM_PAID", pay.getPaymentId(), answer.code(), answer.message(),
                     channel.outcome(attempt, Action.PAID, pay.getPaymentId(), answer.code(), answer.message()), null);
         }

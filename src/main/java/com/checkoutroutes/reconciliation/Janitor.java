@@ -8,7 +8,6 @@ import com.checkoutroutes.results.PaymentInquiries.Inquiry;
 import com.checkoutroutes.results.PaymentInquiries;
 import com.checkoutroutes.scheduling.JobRuns.Report;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,7 +50,8 @@ public class Janitor {
         List<String> changes = new ArrayList<>();
         for (PaymentAttempt attempt : due) {
             if (attempt.nextCheckAt() == null) {
-                OffsetDateTime first = attempt.updatedAt().plus(firstCheck(attempt.state()));
+                OffsetDateTime first = attempt.updatedAt()
+                        .plus(settings.firstCheck().of(attempt.state().firstCheck()));
                 if (first.isAfter(now) && !expired(attempt, now)) {
                     ledger.scheduleCheck(attempt.paymentRequestId(), first, false);
                     continue;
@@ -107,14 +107,5 @@ public class Janitor {
     private boolean expired(PaymentAttempt attempt, OffsetDateTime now) {
         return attempt.state().isOpen() && attempt.expiresAt() != null
                 && now.isAfter(attempt.expiresAt().plus(settings.expiryGrace()));
-    }
-
-    private Duration firstCheck(PaymentState state) {
-        return switch (state) {
-            case PENDING -> settings.firstCheck().pending();
-            case UNKNOWN -> settings.firstCheck().unknown();
-            case CAPTURE_REQUESTED -> settings.firstCheck().captureRequested();
-            default -> settings.firstCheck().requested();
-        };
     }
 }

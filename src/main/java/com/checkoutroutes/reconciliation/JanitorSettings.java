@@ -1,5 +1,6 @@
 package com.checkoutroutes.reconciliation;
 
+import com.checkoutroutes.ledger.PaymentState;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -23,6 +24,16 @@ public record JanitorSettings(
             @DefaultValue("10s") Duration unknown,
             @DefaultValue("1m") Duration requested,
             @DefaultValue("30s") Duration captureRequested) {
+
+        /** The delay {@link PaymentState#firstCheck()} names. */
+        public Duration of(PaymentState.FirstCheck which) {
+            return switch (which) {
+                case PENDING -> pending;
+                case UNKNOWN -> unknown;
+                case REQUESTED -> requested;
+                case CAPTURE_REQUESTED -> captureRequested;
+            };
+        }
     }
 
     public Duration delayAfter(int checks) {

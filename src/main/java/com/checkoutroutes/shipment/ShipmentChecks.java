@@ -80,8 +80,7 @@ public class ShipmentChecks {
         List<Reason> reasons = new ArrayList<>();
         List<PaymentAttempt> paid = attempts.stream().filter(a -> a.state().isPaid()).toList();
         if (paid.isEmpty()) {
-            boolean unknown = attempts.stream().anyMatch(a -> a.state() == PaymentState.UNKNOWN
-                    || a.state() == PaymentState.REQUESTED);
+            boolean unknown = attempts.stream().anyMatch(a -> a.state().isResultUnknown());
             reasons.add(unknown ? new Reason("PAYMENT_UNKNOWN", null, "a payment's result is not known yet")
                     : new Reason("NOT_PAID", null, attempts.isEmpty() ? "no payment for this order"
                             : "no payment succeeded"));
