@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -34,14 +33,13 @@ public class AuthorisationGuard {
     private final Policy policy;
 
     public AuthorisationGuard(PaymentLedger ledger, CardAuthorisations cards, AntomCancels cancels, Clock clock,
-            @Value("${checkout.authorisation-guard.threshold}") Duration threshold,
-            @Value("${checkout.authorisation-guard.policy}") Policy policy) {
+            CardCaptureSettings settings) {
         this.ledger = ledger;
         this.cards = cards;
         this.cancels = cancels;
         this.clock = clock;
-        this.threshold = threshold;
-        this.policy = policy;
+        this.threshold = settings.authorisationGuard().threshold();
+        this.policy = settings.authorisationGuard().policy();
     }
 
     public Report run() {

@@ -8,13 +8,13 @@ import com.checkoutroutes.continuation.ChannelMessage.PaymentOption;
 import com.checkoutroutes.continuation.ChannelMessage.Result;
 import com.checkoutroutes.continuation.ChannelMessage.SdkSession;
 import com.checkoutroutes.ledger.OutboxMessage;
+import com.checkoutroutes.ledger.OutboxSettings;
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.platform.AntomTime;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.OffsetDateTime;
 import java.util.List;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /** Builds the messages that go back to the buyer's channel, as outbox entries for the continuation route. */
@@ -24,10 +24,9 @@ public class ChannelMessages {
     private final ObjectMapper json;
     private final String destination;
 
-    public ChannelMessages(ObjectMapper json,
-            @Value("${checkout.outbox.continuations-destination}") String destination) {
+    public ChannelMessages(ObjectMapper json, OutboxSettings outbox) {
         this.json = json;
-        this.destination = destination;
+        this.destination = outbox.continuationsDestination();
     }
 
     public OutboxMessage redirect(PaymentAttempt attempt, AlipayPayResponse response) {

@@ -19,7 +19,6 @@ import org.apache.camel.component.kafka.KafkaConstants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -57,8 +56,7 @@ public class OutboxRelay implements DisposableBean {
     private final AtomicBoolean drainQueued = new AtomicBoolean();
 
     public OutboxRelay(JdbcTemplate jdbc, TransactionTemplate tx, CamelContext camel, ObjectMapper json,
-            Clock clock, PaymentLedger ledger, @Value("${checkout.outbox.batch-size:100}") int batchSize,
-            @Value("${checkout.outbox.send-timeout:30s}") Duration sendTimeout) {
+            Clock clock, PaymentLedger ledger, OutboxSettings settings) {
         this.jdbc = jdbc;
         this.tx = tx;
         // our own template: its async sends run in the calling thread up to the Kafka producer (no thread pool),
@@ -67,8 +65,8 @@ public class OutboxRelay implements DisposableBean {
         this.producer.setThreadedAsyncMode(false);
         this.json = json;
         this.clock = clock;
-        this.batchSize = batchSize;
-        this.sendTimeout = sendTimeout;
+        this.batchSize = settings.batchSize();
+        this.sendTimeout = settings.sendTimeout();
         this.lockClause = ledger.skipLocked() ? " FOR UPDATE SKIP LOCKED" : " FOR UPDATE";
     }
 

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.UUID;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -21,11 +20,10 @@ public class PaymentEvents {
     private final Clock clock;
     private final String destination;
 
-    public PaymentEvents(ObjectMapper json, Clock clock,
-            @Value("${checkout.outbox.results-destination}") String destination) {
+    public PaymentEvents(ObjectMapper json, Clock clock, OutboxSettings outbox) {
         this.json = json;
         this.clock = clock;
-        this.destination = destination;
+        this.destination = outbox.resultsDestination();
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -11,7 +11,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -34,11 +33,11 @@ public class NotificationReader {
     private final ObjectMapper json;
     private final int maxBytes;
 
-    public NotificationReader(ObjectMapper json, @Value("${checkout.notifications.max-bytes:65536}") int maxBytes) {
+    public NotificationReader(ObjectMapper json, NotificationSettings settings) {
         // a repeated key means two readers could see two different notifications under one signature
         this.json = json.copy().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-        this.maxBytes = maxBytes;
+        this.maxBytes = settings.maxBytes();
     }
 
     /** The text Antom signed: not empty, not too large, UTF-8 as its Content-Type says, without BOM or NUL. */

@@ -14,7 +14,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -41,13 +40,11 @@ public class LedgerGauges implements SmartLifecycle {
     private final Map<AuthorisationAge, Long> authorisedByAge = new EnumMap<>(AuthorisationAge.class);
     private ScheduledExecutorService timer;
 
-    public LedgerGauges(JdbcTemplate jdbc, Clock clock, MeterRegistry meters,
-            @Value("${checkout.metrics.ledger-refresh:30s}") Duration refreshEvery,
-            @Value("${checkout.metrics.ledger-history-refresh:10m}") Duration historyRefreshEvery) {
+    public LedgerGauges(JdbcTemplate jdbc, Clock clock, MeterRegistry meters, MetricsSettings settings) {
         this.jdbc = jdbc;
         this.clock = clock;
-        this.refreshEvery = refreshEvery;
-        this.historyRefreshEvery = historyRefreshEvery;
+        this.refreshEvery = settings.ledgerRefresh();
+        this.historyRefreshEvery = settings.ledgerHistoryRefresh();
         for (PaymentState state : PaymentState.values()) {
             Gauge.builder("checkout.payments", this, g -> g.count(g.byState, state))
                     .description("payment attempts in each state (refreshed every " + refreshEvery + ")")

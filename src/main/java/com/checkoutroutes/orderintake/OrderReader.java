@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -39,9 +38,9 @@ public class OrderReader {
     private final int maxBytes;
     private final OrderRules rules;
 
-    public OrderReader(ObjectMapper json, OrderRules rules,
-            @Value("${checkout.orders.schema:config/schemas/order.schema.json}") String schemaPath,
-            @Value("${checkout.orders.max-bytes:65536}") int maxBytes) {
+    public OrderReader(ObjectMapper json, OrderRules rules, OrderIntakeSettings settings) {
+        String schemaPath = settings.orders().schema();
+        int maxBytes = settings.orders().maxBytes();
         // floats as BigDecimal: a double would make 1e309 Infinity, which the schema validator cannot compare and
         // throws on (found by OrderReaderFuzzTest); orders carry no floats, amounts are strings
         this.json = json.copy().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

@@ -21,7 +21,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.UUID;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -44,9 +43,7 @@ public class PaymentStarter {
     private final Duration cardExpiry;
 
     public PaymentStarter(PaymentLedger ledger, PaymentRequests requests, AntomGateway gateway, PaymentOutcomes outcomes,
-            ChannelMessages channel, Outbox outbox, TransactionTemplate tx, Clock clock,
-            @Value("${checkout.payments.default-expiry:14m}") Duration walletExpiry,
-            @Value("${checkout.payments.card-expiry:7d}") Duration cardExpiry) {
+            ChannelMessages channel, Outbox outbox, TransactionTemplate tx, Clock clock, OrderIntakeSettings settings) {
         this.ledger = ledger;
         this.requests = requests;
         this.gateway = gateway;
@@ -55,8 +52,8 @@ public class PaymentStarter {
         this.outbox = outbox;
         this.tx = tx;
         this.clock = clock;
-        this.walletExpiry = walletExpiry;
-        this.cardExpiry = cardExpiry;
+        this.walletExpiry = settings.payments().defaultExpiry();
+        this.cardExpiry = settings.payments().cardExpiry();
     }
 
     public void start(OrderMessage order) {

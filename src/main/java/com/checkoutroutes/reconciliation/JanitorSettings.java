@@ -3,27 +3,34 @@ package com.checkoutroutes.reconciliation;
 import com.checkoutroutes.ledger.PaymentState;
 import java.time.Duration;
 import java.util.List;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * {@code checkout.janitor.*}: when to ask Antom about attempts whose result we do not know. The first look comes
  * {@code firstCheck} after the attempt entered its state (per state), then one delay per further look; the last
  * delay repeats. Defaults follow the docs (result page: ask after a few seconds; U: ask again soon) and Kill Bill's
- * janitor (back off to hours).
+ * janitor (back off to hours). Defaults live in config/application.yml only; routes/schedules.yaml reads
+ * {@code checkout.janitor.cron} through {@code {{...}}}.
  */
+@Validated
 @ConfigurationProperties("checkout.janitor")
 public record JanitorSettings(
-        @DefaultValue("100") int batchSize,
-        @DefaultValue FirstCheck firstCheck,
-        @DefaultValue({"1m", "2m", "5m", "10m", "30m", "1h", "3h", "6h"}) List<Duration> checkDelays,
-        @DefaultValue("2m") Duration expiryGrace) {
+        @Positive int batchSize,
+        @Valid @NotNull FirstCheck firstCheck,
+        @NotEmpty List<@NotNull @DurationMin(nanos = 0) Duration> checkDelays,
+        @NotNull @DurationMin(nanos = 0) Duration expiryGrace) {
 
     public record FirstCheck(
-            @DefaultValue("3m") Duration pending,
-            @DefaultValue("10s") Duration unknown,
-            @DefaultValue("1m") Duration requested,
-            @DefaultValue("30s") Duration captureRequested) {
+            @NotNull @DurationMin(nanos = 0) Duration pending,
+            @NotNull @DurationMin(nanos = 0) Duration unknown,
+            @NotNull @DurationMin(nanos = 0) Duration requested,
+            @NotNull @DurationMin(nanos = 0) Duration captureRequested) {
 
         /** The delay {@link PaymentState#firstCheck()} names. */
         public Duration of(PaymentState.FirstCheck which) {

@@ -2,6 +2,7 @@ package com.checkoutroutes.reconciliation;
 
 import com.checkoutroutes.ledger.Outbox;
 import com.checkoutroutes.ledger.OutboxMessage;
+import com.checkoutroutes.ledger.OutboxSettings;
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentLedger;
 import com.checkoutroutes.ledger.PaymentState;
@@ -29,7 +30,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.stereotype.Component;
@@ -62,8 +62,7 @@ public class SettlementReconciliation {
 
     public SettlementReconciliation(TransactionReportParser parser, PaymentLedger ledger, Outbox outbox,
             JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper json, Clock clock, MeterRegistry meters,
-            @Value("${checkout.reconciliation.report-dir}") String directory,
-            @Value("${checkout.outbox.reconciliation-destination}") String destination) {
+            ReconciliationSettings settings, OutboxSettings outboxSettings) {
         this.parser = parser;
         this.ledger = ledger;
         this.outbox = outbox;
@@ -72,8 +71,8 @@ public class SettlementReconciliation {
         this.json = json;
         this.clock = clock;
         this.meters = meters;
-        this.directory = Path.of(directory);
-        this.destination = destination;
+        this.directory = Path.of(settings.reportDir());
+        this.destination = outboxSettings.reconciliationDestination();
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -3,6 +3,7 @@ package com.checkoutroutes.results;
 import com.checkoutroutes.ledger.NotificationInbox.Outcome;
 import com.checkoutroutes.ledger.NotificationInbox;
 import com.checkoutroutes.ledger.OutboxMessage;
+import com.checkoutroutes.ledger.OutboxSettings;
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentEvents;
 import com.checkoutroutes.ledger.PaymentLedger;
@@ -11,7 +12,6 @@ import com.checkoutroutes.ledger.Transition;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Objects;
 import java.util.Optional;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -30,12 +30,12 @@ public class ResultApplier {
     private final String cancelDestination;
 
     public ResultApplier(PaymentLedger ledger, NotificationInbox inbox, PaymentEvents events, ObjectMapper json,
-            @Value("${checkout.outbox.duplicate-cancel-destination}") String cancelDestination) {
+            OutboxSettings outbox) {
         this.ledger = ledger;
         this.inbox = inbox;
         this.events = events;
         this.json = json;
-        this.cancelDestination = cancelDestination;
+        this.cancelDestination = outbox.duplicateCancelDestination();
     }
 
     /** What applying one result did. */

@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -37,13 +36,13 @@ public class ShipmentChecks {
     private final Duration freshness;
 
     public ShipmentChecks(PaymentLedger ledger, PaymentInquiries inquiries, ObjectMapper json, Clock clock, MeterRegistry meters,
-            @Value("${checkout.shipment.confirmation-freshness}") Duration freshness) {
+            ShipmentSettings settings) {
         this.ledger = ledger;
         this.inquiries = inquiries;
         this.json = json;
         this.clock = clock;
         this.meters = meters;
-        this.freshness = freshness;
+        this.freshness = settings.confirmationFreshness();
     }
 
     /** A request from the shipment-checks topic: {"orderId": "...", "requestId": "..."}. */

@@ -37,7 +37,7 @@ class NotificationIntakeFuzzTest {
             "20261122194010800100188000000001", "USD", 1250);
 
     private final NotificationIntake intake = new NotificationIntake(new NotificationVerifier(settings()),
-            new NotificationReader(JsonMapper.builder().findAndAddModules().build(), 65536), null,
+            new NotificationReader(JsonMapper.builder().findAndAddModules().build(), new NotificationSettings(PATH, 65536)), null,
             new SimpleMeterRegistry());
     private final AntomNotifier antom = new AntomNotifier(0, PATH, CLIENT_ID);
     /** Parsed once: the SDK's signer re-reads the key per call, which would make the fuzz mostly key parsing. */

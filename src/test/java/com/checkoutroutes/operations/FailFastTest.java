@@ -49,6 +49,17 @@ class FailFastTest {
         assertThat(root.getMessage() + root).contains("checkout.antom.client-id");
     }
 
+    @Test
+    void aWrongValueStopsStartUpNamingTheSetting(CapturedOutput output) {
+        Throwable root = rootCauseOfStarting("--checkout.orders.max-poll-records=0");
+
+        assertThat(root).hasMessageContaining("checkout").hasMessageContaining("maxPollRecords");
+        // the operator reads the setting as written in config/application.yml, with the reason and its origin
+        assertThat(output.getAll()).contains("APPLICATION FAILED TO START")
+                .contains("checkout.orders.max-poll-records = \"0\": must be greater than 0")
+                .contains("commandLineArgs");
+    }
+
     private static Throwable rootCauseOfStarting(String... args) {
         Throwable failure = catchThrowable(() -> {
             try (ConfigurableApplicationContext started = new SpringApplicationBuilder(CheckoutRoutesApplication.class)

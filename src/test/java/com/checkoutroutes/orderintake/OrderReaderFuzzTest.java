@@ -28,8 +28,8 @@ class OrderReaderFuzzTest {
             "99999999999999999999999999", "\"NaN\"", "\"-0\"", "\"1250 \"", "{\"$ref\":\"#\"}");
 
     private final ObjectMapper json = JsonMapper.builder().findAndAddModules().build();
-    private final OrderReader reader = new OrderReader(json, new OrderRules(Clock.systemUTC()),
-            "config/schemas/order.schema.json", 65536);
+    private final OrderReader reader = new OrderReader(json, new OrderRules(Clock.systemUTC()), new OrderIntakeSettings(
+            new OrderIntakeSettings.Orders(3, 50, 65536, "config/schemas/order.schema.json", 2000), null));
 
     @Test
     void theValidOrderParses() {

@@ -1,0 +1,29 @@
+package com.checkoutroutes.ledger;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
+import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMin;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * {@code checkout.outbox.*}: where the outbox's messages go (Camel endpoint URIs, one per kind; the flows that
+ * write each kind read its destination here) and how the relay publishes them. Defaults live in
+ * config/application.yml only; routes/outbox.yaml reads {@code poll-interval} through {@code {{...}}} too.
+ */
+@Validated
+@ConfigurationProperties("checkout.outbox")
+public record OutboxSettings(
+        @NotBlank String continuationsDestination,
+        @NotBlank String resultsDestination,
+        @NotBlank String duplicateCancelDestination,
+        @NotBlank String reconciliationDestination,
+        // Milliseconds between the relay's catch-up sweeps (routes only).
+        @Positive long pollInterval,
+        // Messages per published batch.
+        @Positive int batchSize,
+        // How long one batch may wait for Kafka.
+        @NotNull @DurationMin(millis = 1) Duration sendTimeout) {
+}

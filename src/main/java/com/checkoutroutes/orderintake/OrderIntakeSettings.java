@@ -1,0 +1,41 @@
+package com.checkoutroutes.orderintake;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.PositiveOrZero;
+import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMin;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Order intake's settings: {@code checkout.orders.*} (reading orders) and {@code checkout.payments.*} (the payment
+ * expiry asked of Antom). Defaults live in config/application.yml only; routes/orders.yaml, order-events.yaml and
+ * error-handling.yaml read the consumer settings through {@code {{...}}} too.
+ */
+@Validated
+@ConfigurationProperties("checkout")
+public record OrderIntakeSettings(@Valid @NotNull Orders orders, @Valid @NotNull Payments payments) {
+
+    /** {@code checkout.orders.*} */
+    public record Orders(
+            // Kafka consumer threads of the order topics (routes only).
+            @Positive int consumers,
+            // Records per poll (routes only).
+            @Positive int maxPollRecords,
+            // Largest order accepted, in bytes.
+            @Positive int maxBytes,
+            // Path of the order's JSON schema.
+            @NotBlank String schema,
+            // Milliseconds before an order is read again after a database or Kafka failure (routes only).
+            @PositiveOrZero long infrastructureRetryDelay) {
+    }
+
+    /** {@code checkout.payments.*}: the payment expiry given to Antom. */
+    public record Payments(
+            @NotNull @DurationMin(seconds = 1) Duration defaultExpiry,
+            @NotNull @DurationMin(seconds = 1) Duration cardExpiry) {
+    }
+}

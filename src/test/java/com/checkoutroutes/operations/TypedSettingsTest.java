@@ -1,0 +1,159 @@
+package com.checkoutroutes.operations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.checkoutroutes.cardcapture.AuthorisationGuard.Policy;
+import com.checkoutroutes.cardcapture.CardCaptureSettings;
+import com.checkoutroutes.continuation.ChannelSettings;
+import com.checkoutroutes.gateway.AntomSettings;
+import com.checkoutroutes.ledger.OutboxSettings;
+import com.checkoutroutes.notifications.NotificationSettings;
+import com.checkoutroutes.orderintake.OrderIntakeSettings;
+import com.checkoutroutes.platform.InvalidSettingsFailureAnalyzer;
+import com.checkoutroutes.reconciliation.JanitorSettings;
+import com.checkoutroutes.reconciliation.ReconciliationSettings;
+import com.checkoutroutes.shipment.ShipmentSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.context.ConfigurationPropertiesAutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.io.FileSystemResource;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The typed settings against the shipped config/application.yml, without the application: every record binds from
+ * it and passes its own validation (so the defaults there are the only ones and are valid), and a wrong value fails
+ * naming the setting. Cheap: no Kafka, no database, no Camel.
+ */
+class TypedSettingsTest {
+
+    static final List<Class<? extends Record>> RECORDS = List.of(OrderIntakeSettings.class, OutboxSettings.class,
+            ChannelSettings.class, ShipmentSettings.class, ReconciliationSettings.class, JanitorSettings.class,
+            CardCaptureSettings.class, NotificationSettings.class, MetricsSettings.class, AntomSettings.class);
+
+    /** The settings config/application.yml leaves to the deployment (RequiredSettings insists on them). */
+    private static final String[] DEPLOYMENT = {"CHECKOUT_ANTOM_CLIENT_ID=SANDBOX_X",
+            "CHECKOUT_ANTOM_MERCHANT_PRIVATE_KEY=keys/merchant.pem", "CHECKOUT_ANTOM_PUBLIC_KEY=keys/antom.pem",
+            "CHECKOUT_ANTOM_NOTIFY_URL=https://checkout.example/antom/notifications"};
+
+    @EnableConfigurationProperties({OrderIntakeSettings.class, OutboxSettings.class, ChannelSettings.class,
+            ShipmentSettings.class, ReconciliationSettings.class, JanitorSettings.class, CardCaptureSettings.class,
+            NotificationSettings.class, MetricsSettings.class, AntomSettings.class})
+    static class AllSettings {
+    }
+
+    private final ApplicationContextRunner shipped = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(ConfigurationPropertiesAutoConfiguration.class))
+            .withUserConfiguration(AllSettings.class)
+            .withInitializer(context -> shippedConfig().forEach(context.getEnvironment().getPropertySources()::addLast))
+            .withPropertyValues(DEPLOYMENT);
+
+    @Test
+    void everyRecordIsValidatedAtStartUp() {
+        assertThat(RECORDS).allSatisfy(type -> assertThat(type).hasAnnotation(Validated.class));
+    }
+
+    @Test
+    void theShippedConfigBindsIntoEveryRecordAndIsValid() {
+        shipped.run(context -> {
+            assertThat(context).hasNotFailed();
+            RECORDS.forEach(type -> assertThat(context).hasSingleBean(type));
+            OrderIntakeSettings intake = context.getBean(OrderIntakeSettings.class);
+            assertThat(intake.orders().consumers()).isEqualTo(3);
+            assertThat(intake.orders().maxBytes()).isEqualTo(65536);
+            assertThat(intake.orders().schema()).isEqualTo("config/schemas/order.schema.json");
+            assertThat(intake.payments().defaultExpiry()).isEqualTo(Duration.ofMinutes(14));
+            assertThat(intake.payments().cardExpiry()).isEqualTo(Duration.ofDays(7));
+            OutboxSettings outbox = context.getBean(OutboxSettings.class);
+            assertThat(outbox.batchSize()).isEqualTo(100);
+            assertThat(outbox.sendTimeout()).isEqualTo(Duration.ofSeconds(30));
+            assertThat(outbox.duplicateCancelDestination()).isEqualTo("direct:cancel-duplicate-payment");
+            CardCaptureSettings cards = context.getBean(CardCaptureSettings.class);
+            assertThat(cards.capture().trigger()).isEqualTo("ORDER_SHIPPED");
+            assertThat(cards.authorisationGuard().policy()).isEqualTo(Policy.ALERT);
+            assertThat(cards.authorisationGuard().threshold()).isEqualTo(Duration.ofDays(6));
+            assertThat(context.getBean(ReconciliationSettings.class).reportDir()).isEqualTo("data/reports");
+            assertThat(context.getBean(NotificationSettings.class).maxBytes()).isEqualTo(65536);
+            assertThat(context.getBean(MetricsSettings.class).ledgerRefresh()).isEqualTo(Duration.ofSeconds(30));
+            assertThat(context.getBean(ShipmentSettings.class).confirmationFreshness()).isEqualTo(Duration.ofMinutes(5));
+            JanitorSettings janitor = context.getBean(JanitorSettings.class);
+            assertThat(janitor.batchSize()).isEqualTo(100);
+            assertThat(janitor.firstCheck().captureRequested()).isEqualTo(Duration.ofSeconds(30));
+            assertThat(janitor.checkDelays()).hasSize(8).last().isEqualTo(Duration.ofHours(6));
+            AntomSettings antom = context.getBean(AntomSettings.class);
+            assertThat(antom.timeout()).isEqualTo(Duration.ofSeconds(10));
+            assertThat(antom.retry().maxAttempts()).isEqualTo(3);
+        });
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            checkout.orders.consumers=0                          | checkout.orders.consumers
+            checkout.orders.max-poll-records=-5                  | checkout.orders.max-poll-records
+            checkout.orders.schema=                              | checkout.orders.schema
+            checkout.payments.card-expiry=0s                     | checkout.payments.card-expiry
+            checkout.outbox.batch-size=0                         | checkout.outbox.batch-size
+            checkout.outbox.results-destination=                 | checkout.outbox.results-destination
+            checkout.outbox.send-timeout=soon                    | checkout.outbox.send-timeout
+            checkout.channels.wap=                               | checkout.channels.wap
+            checkout.shipment.confirmation-freshness=-1m         | checkout.shipment.confirmation-freshness
+            checkout.reconciliation.cron=every morning           | checkout.reconciliation.cron
+            checkout.janitor.batch-size=-1                       | checkout.janitor.batch-size
+            checkout.janitor.first-check.unknown=-10s            | checkout.janitor.first-check.unknown
+            checkout.janitor.check-delays=                       | checkout.janitor.check-delays
+            checkout.authorisation-guard.policy=SOMETIMES        | checkout.authorisation-guard.policy
+            checkout.authorisation-guard.cron=0 0 25 * * ?       | checkout.authorisation-guard.cron
+            checkout.capture.trigger=ORDER_PACKED                | checkout.capture.trigger
+            checkout.capture.trigger=order_shipped               | checkout.capture.trigger
+            checkout.notifications.max-bytes=0                   | checkout.notifications.max-bytes
+            checkout.metrics.ledger-refresh=0s                   | checkout.metrics.ledger-refresh
+            checkout.antom.retry.max-attempts=0                  | checkout.antom.retry.max-attempts
+            """)
+    void aWrongValueFailsNamingTheSetting(String wrong, String setting) {
+        shipped.withPropertyValues(wrong).run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(failureText(context)).contains(setting);
+        });
+    }
+
+    @Test
+    void theAnalysisNamesEachSettingAsWrittenWithItsReason() {
+        shipped.withPropertyValues("checkout.outbox.batch-size=0", "checkout.outbox.send-timeout=-1s").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(failureText(context))
+                    .contains("checkout.outbox.batch-size = \"0\": must be greater than 0")
+                    .contains("checkout.outbox.send-timeout = \"PT-1S\"").contains("from property source \"test\"");
+        });
+    }
+
+    /** What start-up prints: the analysis of a rejected value, and the exception chain (binding failures). */
+    static String failureText(AssertableApplicationContext context) {
+        Throwable failure = context.getStartupFailure();
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = failure; t != null && t != t.getCause(); t = t.getCause()) {
+            text.append(t).append('\n');
+        }
+        FailureAnalysis analysis = new InvalidSettingsFailureAnalyzer().analyze(failure);
+        return (analysis == null ? "" : analysis.getDescription() + "\n") + text;
+    }
+
+    private static List<PropertySource<?>> shippedConfig() {
+        try {
+            return new YamlPropertySourceLoader().load("config/application.yml",
+                    new FileSystemResource("config/application.yml"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
