@@ -15,6 +15,7 @@ import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
@@ -23,8 +24,10 @@ import org.springframework.context.annotation.Import;
 
 /**
  * The whole application against the real broker, PostgreSQL and the in-process Antom sandbox. Tests talk to it
- * only as the order system, the channels and Antom would: Kafka topics, HTTP and the sandbox.
+ * only as the order system, the channels and Antom would: Kafka topics, HTTP and the sandbox. Tagged {@code flow}
+ * (inherited): {@code ./mvnw -Pfast test} leaves these out, {@code ./mvnw test -Dgroups=flow} runs only them.
  */
+@Tag("flow")
 // metrics export stays on, as in production: operators scrape /actuator/prometheus
 @AutoConfigureObservability
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT)
