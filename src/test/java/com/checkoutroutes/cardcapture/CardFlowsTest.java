@@ -15,14 +15,11 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /** Card authorisations: captured on shipment, cancelled on cancellation, guarded near Antom's 7-day limit. */
 class CardFlowsTest extends FlowTestSupport {
 
-    @Value("${checkout.topics.order-events}")
-    String orderEventsTopic;
     @Autowired
     AuthorisationGuard guard;
     @Autowired
@@ -75,7 +72,7 @@ class CardFlowsTest extends FlowTestSupport {
         orderEvent(auth.orderId(), "ORDER_SHIPPED");
         orderEvent(auth.orderId(), "ORDER_SHIPPED");
         PaymentAttempt captured = awaitState(auth, PaymentState.CAPTURED);
-        processedUpTo(auth.orderId());
+        orderEventsProcessedUpTo(auth.orderId());
 
         assertThat(sandbox.requests("capture", null)).filteredOn(c -> auth.paymentRequestId().equals(c.paymentRequestId())
                 || captured.captureRequestId().equals(c.paymentRequestId())).hasSize(1);
@@ -156,21 +153,6 @@ class CardFlowsTest extends FlowTestSupport {
         return attempt;
     }
 
-    private PaymentAttempt authorisedCard() {
-        String orderId = newOrderId();
-        Map<String, Object> order = order(orderId);
-        order.put("paymentMethodType", "CARD");
-        order.put("captureMode", "MANUAL");
-        publish(order);
-        return await().atMost(Duration.ofSeconds(20))
-                .until(() -> onlyAttempt(orderId), a -> a.state() == PaymentState.AUTHORISED);
-    }
-
-    private PaymentAttempt awaitState(PaymentAttempt attempt, PaymentState state) {
-        return await().atMost(Duration.ofSeconds(30))
-                .until(() -> ledger.find(attempt.paymentRequestId()).orElseThrow(), a -> a.state() == state);
-    }
-
     private void orderEvent(String orderId, String type) {
         kafka().publish(orderEventsTopic, orderId,
                 "{\"eventId\":\"" + java.util.UUID.randomUUID() + "\",\"type\":\"" + type + "\",\"orderId\":\"" + orderId + "\"}");
@@ -180,10 +162,5 @@ class CardFlowsTest extends FlowTestSupport {
         JsonNode letter = read(kafka().await(deadLetterTopic, r -> r.value().contains("ORDER_EVENT_REFUSED")
                 && orderId.equals(r.key())).value());
         return letter.path("reason").path("code").asText();
-    }
-
-    private void processedUpTo(String orderId) {
-        kafka().publish(orderEventsTopic, orderId, "{\"type\":\"NOT_AN_EVENT\",\"orderId\":\"" + orderId + "\"}");
-        kafka().await(deadLetterTopic, r -> orderId.equals(r.key()) && r.value().contains("UNKNOWN_EVENT_TYPE"));
     }
 }

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.util.FileSystemUtils;
@@ -29,6 +30,7 @@ import org.springframework.util.FileSystemUtils;
  * shipped config/ and routes/, SIGKILLed while orders are being paid and again while buyers pay, restarted each
  * time: every accepted order is paid exactly once, no paymentId is handed out twice, no attempt is left stuck.
  */
+@Tag("flow")
 class LocalRunCrashTest {
 
     private static final int ORDERS = Integer.getInteger("localrun.orders", 40);

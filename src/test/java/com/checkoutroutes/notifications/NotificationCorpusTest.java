@@ -140,10 +140,4 @@ class NotificationCorpusTest extends FlowTestSupport {
     private List<String> inboxOutcomesSince(long id) {
         return jdbc.queryForList("SELECT outcome FROM notification_inbox WHERE id > ? ORDER BY id", String.class, id);
     }
-
-    /** Publishes a marker event through the same outbox and waits for it: everything before it has left. */
-    private void publishMarkerAndWait() {
-        PaymentAttempt marker = pendingWallet();
-        kafka().await(resultsTopic, r -> r.value().contains(marker.paymentRequestId()));
-    }
 }

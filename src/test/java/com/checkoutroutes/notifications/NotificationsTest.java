@@ -174,11 +174,7 @@ class NotificationsTest extends FlowTestSupport {
     @Test
     void twoSuccessfulAttemptsOfOneOrderEndWithOneSucceededAndOneCancelled() {
         String orderId = newOrderId();
-        publish(order(orderId));
-        awaitChannelMessage("WEB", orderId);
-        Map<String, Object> retry = order(orderId);
-        retry.put("attempt", 2);
-        publish(retry);
+        publishTwoAttempts(orderId);
         List<PaymentAttempt> attempts = await().atMost(Duration.ofSeconds(20))
                 .until(() -> ledger.attemptsOf(orderId), l -> l.size() == 2
                         && l.stream().allMatch(a -> a.state() == PaymentState.PENDING));
@@ -196,15 +192,5 @@ class NotificationsTest extends FlowTestSupport {
         assertThat(sandbox.requests("cancel", attempts.get(1).paymentRequestId())).hasSize(1);
         assertThat(sandbox.payment(attempts.get(1).paymentRequestId()).orElseThrow().path("paymentStatus").asText())
                 .isEqualTo("CANCELLED");
-    }
-
-    private PaymentState state(PaymentAttempt attempt) {
-        return ledger.find(attempt.paymentRequestId()).orElseThrow().state();
-    }
-
-    /** Publishes a marker event through the same outbox and waits for it: everything before it has left. */
-    private void publishMarkerAndWait() {
-        PaymentAttempt marker = pendingWallet();
-        kafka().await(resultsTopic, r -> r.value().contains(marker.paymentRequestId()));
     }
 }

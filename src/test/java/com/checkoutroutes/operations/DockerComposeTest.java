@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
@@ -35,6 +36,8 @@ import org.yaml.snakeyaml.Yaml;
  * Dockerfile targets and the jars they copy, ports, volumes (declared, used, where each program writes), the
  * environment against what the application and the sandbox read, and the health checks, which are run here under
  * dash (the /bin/sh of the Temurin and PostgreSQL images) against stand-ins answering like the real services.
+ * The checks that run dash, curl or pg_isready (the last against the local PostgreSQL) are in the flow tier; the
+ * file checks are in the fast tier.
  */
 class DockerComposeTest {
 
@@ -413,6 +416,7 @@ class DockerComposeTest {
     }
 
     @Test
+    @Tag("flow")
     void everyShellHealthCheckParsesInDash() throws Exception {
         assumeTrue(Files.isExecutable(DASH), "dash is not installed here");
         for (String name : SERVICES) {
@@ -425,6 +429,7 @@ class DockerComposeTest {
     }
 
     @Test
+    @Tag("flow")
     void theSandboxIsHealthyOnlyWhenItAnswersUp() throws Exception {
         assertHttpCheck("antom-sandbox", 8089, "/sandbox/health",
                 new Answer(200, "{\"status\":\"UP\"}"), // SandboxServer's answer
@@ -440,6 +445,7 @@ class DockerComposeTest {
     }
 
     @Test
+    @Tag("flow")
     void theServiceIsHealthyOnlyWhenReady() throws Exception {
         assertHttpCheck("checkout-routes", 8080, "/actuator/health/readiness",
                 new Answer(200, "{\"status\":\"UP\",\"components\":{\"camelReadinessState\":{\"status\":\"UP\"},"
@@ -452,6 +458,7 @@ class DockerComposeTest {
     }
 
     @Test
+    @Tag("flow")
     void thePostgresCheckAgainstALocalPostgres() throws Exception {
         HealthCheck check = healthCheck("postgres");
         assertThat(check.command()).startsWith("pg_isready ").contains("-h 127.0.0.1", "-p 5432", "-U checkout",

@@ -7,6 +7,7 @@ import com.checkoutroutes.CheckoutRoutesApplication;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,6 +17,8 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** Start-up stops at once, naming the setting, when a key or a required setting is missing or malformed. */
+// flow tier: starts the application (its test environment brings the broker and PostgreSQL)
+@Tag("flow")
 @ExtendWith(OutputCaptureExtension.class)
 class FailFastTest {
 

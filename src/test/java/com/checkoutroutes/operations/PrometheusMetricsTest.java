@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.checkoutroutes.testsupport.FlowTestSupport;
 import java.time.Duration;
-import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
@@ -57,10 +56,7 @@ class PrometheusMetricsTest extends FlowTestSupport {
         double fresh = value(before, "checkout_payments_authorised_open", "age=\"lt_1d\"").orElse(0);
         double stale = value(before, "checkout_payments_authorised_open", "age=\"gt_5d\"").orElse(0);
         String orderId = newOrderId();
-        Map<String, Object> order = order(orderId);
-        order.put("paymentMethodType", "CARD");
-        order.put("captureMode", "MANUAL");
-        publish(order);
+        publish(cardOrder(orderId, "MANUAL"));
         awaitChannelMessage("WEB", orderId);
 
         await().atMost(Duration.ofSeconds(15)).until(this::scrape,

@@ -9,7 +9,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** An order per terminal type and integration gets the continuation the docs describe, on its own channel. */
+/**
+ * Orders get their continuation on their own channel, through Kafka, the ledger and the sandbox: the links of a PC
+ * browser and of an app on iOS (proving terminal and OS reach {@link com.checkoutroutes.continuation.ContinuationPicker}),
+ * an SDK session, a manual-capture card and the choice of methods. ContinuationPickerTest has every terminal, OS
+ * and link combination without Kafka.
+ */
 class ContinuationPerChannelTest extends FlowTestSupport {
 
     @Test
@@ -32,21 +37,6 @@ class ContinuationPerChannelTest extends FlowTestSupport {
     }
 
     @Test
-    void wapRedirectsToNormalUrlWithTheAppLinkAsAlternative() {
-        String orderId = newOrderId();
-        Map<String, Object> order = order(orderId);
-        order.put("paymentMethodType", "ALIPAY_HK");
-        order.put("channel", Map.of("terminalType", "WAP", "osType", "ANDROID"));
-        publish(order);
-
-        JsonNode message = awaitChannelMessage("WAP", orderId);
-        assertThat(message.path("link").path("kind").asText()).isEqualTo("normalUrl");
-        assertThat(message.path("link").path("openWith").asText()).isEqualTo("redirect");
-        assertThat(message.path("fallbackLinks").get(0).path("kind").asText()).isEqualTo("applinkUrl");
-        assertThat(message.has("qrCode")).isFalse();
-    }
-
-    @Test
     void appOnIosOpensTheAppLinkFirstWithOpenUrl() {
         String orderId = newOrderId();
         Map<String, Object> order = order(orderId);
@@ -59,19 +49,6 @@ class ContinuationPerChannelTest extends FlowTestSupport {
         assertThat(message.path("link").path("openWith").asText()).isEqualTo("openUrl");
         assertThat(message.path("fallbackLinks").findValuesAsText("kind")).startsWith("normalUrl");
         assertThat(message.path("appIdentifier").asText()).isNotBlank();
-    }
-
-    @Test
-    void appOnAndroidUsesStartActivity() {
-        String orderId = newOrderId();
-        Map<String, Object> order = order(orderId);
-        order.put("paymentMethodType", "ALIPAY_HK");
-        order.put("channel", Map.of("terminalType", "APP", "osType", "ANDROID"));
-        publish(order);
-
-        JsonNode message = awaitChannelMessage("APP", orderId);
-        assertThat(message.path("link").path("kind").asText()).isEqualTo("applinkUrl");
-        assertThat(message.path("link").path("openWith").asText()).isEqualTo("startActivity");
     }
 
     @Test
@@ -93,10 +70,7 @@ class ContinuationPerChannelTest extends FlowTestSupport {
     @Test
     void manualCaptureCardIsAuthorisedAndTheChannelToldItIsPaid() {
         String orderId = newOrderId();
-        Map<String, Object> order = order(orderId);
-        order.put("paymentMethodType", "CARD");
-        order.put("captureMode", "MANUAL");
-        publish(order);
+        publish(cardOrder(orderId, "MANUAL"));
 
         JsonNode message = awaitChannelMessage("WEB", orderId);
         assertThat(message.path("action").asText()).isEqualTo("PAID");

@@ -50,8 +50,7 @@ class GatewayRetryTest extends FlowTestSupport {
     @Test
     void aFailedPaymentReachesTheChannelWithAntomsCode() {
         String orderId = newOrderId();
-        Map<String, Object> order = order(orderId);
-        order.put("paymentMethodType", "CARD");
+        Map<String, Object> order = cardOrder(orderId, null);
         order.put("amount", Map.of("currency", "EUR", "value", "10051"));
         publish(order);
 

@@ -24,7 +24,7 @@ class RedeliveryTest extends FlowTestSupport {
         String message = json.writeValueAsString(order(orderId));
         kafka().publish(ordersTopic, orderId, message);
         kafka().publish(ordersTopic, orderId, message);
-        processedUpTo(orderId);
+        ordersProcessedUpTo(orderId);
 
         PaymentAttempt attempt = onlyAttempt(orderId);
         assertThat(sandbox.requests("pay", attempt.paymentRequestId())).hasSize(1);
@@ -36,7 +36,7 @@ class RedeliveryTest extends FlowTestSupport {
         crashPoints.arm(CrashPoints.AFTER_OUTCOME_RECORDED, 1);
         String orderId = newOrderId();
         publish(order(orderId));
-        processedUpTo(orderId);
+        ordersProcessedUpTo(orderId);
 
         assertThat(crashPoints.pending()).as("the crash happened").isZero();
         PaymentAttempt attempt = onlyAttempt(orderId);
@@ -50,7 +50,7 @@ class RedeliveryTest extends FlowTestSupport {
         crashPoints.arm(CrashPoints.AFTER_ANTOM_CALL, 1);
         String orderId = newOrderId();
         publish(order(orderId));
-        processedUpTo(orderId);
+        ordersProcessedUpTo(orderId);
 
         assertThat(crashPoints.pending()).isZero();
         PaymentAttempt attempt = onlyAttempt(orderId);
@@ -65,8 +65,7 @@ class RedeliveryTest extends FlowTestSupport {
     @Test
     void aDeliberateNewAttemptGetsANewPaymentRequestIdForTheSameOrder() {
         String orderId = newOrderId();
-        Map<String, Object> first = order(orderId);
-        first.put("paymentMethodType", "CARD");
+        Map<String, Object> first = cardOrder(orderId, null);
         first.put("amount", Map.of("currency", "USD", "value", "20051")); // the sandbox's declined card
         publish(first);
         assertThat(awaitChannelMessage("WEB", orderId).path("action").asText()).isEqualTo("FAILED");
@@ -82,24 +81,14 @@ class RedeliveryTest extends FlowTestSupport {
                 .isEqualTo(orderId);
 
         // once an attempt succeeded, a further attempt is refused before Antom is called
-        Map<String, Object> paid = order(orderId + "-p");
-        paid.put("paymentMethodType", "CARD");
-        publish(paid);
+        publish(cardOrder(orderId + "-p", null));
         assertThat(awaitChannelMessage("WEB", orderId + "-p").path("action").asText()).isEqualTo("PAID");
-        Map<String, Object> again = order(orderId + "-p");
-        again.put("paymentMethodType", "CARD");
+        Map<String, Object> again = cardOrder(orderId + "-p", null);
         again.put("attempt", 2);
         publish(again);
         JsonNode refused = read(kafka().await(deadLetterTopic, r -> r.value().contains(orderId + "-p")
                 && r.value().contains("ORDER_ALREADY_PAID")).value());
         assertThat(refused.path("orderId").asText()).isEqualTo(orderId + "-p");
         assertThat(ledger.attemptsOf(orderId + "-p")).hasSize(1);
-    }
-
-    /** Publishes an invalid order with the same key (so the same partition) and waits for its dead letter. */
-    private void processedUpTo(String orderId) {
-        String marker = orderId + "-sentinel";
-        kafka().publish(ordersTopic, orderId, "{\"sentinel\":\"" + marker + "\"");
-        awaitDeadLetter(marker);
     }
 }

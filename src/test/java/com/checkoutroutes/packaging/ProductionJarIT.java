@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.util.FileSystemUtils;
@@ -16,6 +17,7 @@ import org.springframework.util.FileSystemUtils;
  * The packaged production jar is the service only: no sandbox, no in-JVM broker, no test libraries, and started
  * without its settings it stops, naming each one, instead of falling back to anything embedded.
  */
+@Tag("flow")
 class ProductionJarIT {
 
     /** Test and local-run libraries that once shipped in the jar (172 MB); none may come back. */

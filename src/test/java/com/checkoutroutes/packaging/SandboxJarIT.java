@@ -11,10 +11,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The Antom sandbox is its own deliverable: {@code java -jar target/antom-sandbox.jar} serves signed answers. */
+@Tag("flow")
 class SandboxJarIT {
 
     private final PackagedJar jar = PackagedJar.named("antom-sandbox.jar");

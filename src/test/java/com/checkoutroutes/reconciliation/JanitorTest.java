@@ -79,8 +79,4 @@ class JanitorTest extends FlowTestSupport {
         assertThat(ledger.history(unknown.paymentRequestId())).extracting(StateChange::cause)
                 .contains("NOT_FOUND_AT_ANTOM");
     }
-
-    private PaymentState state(PaymentAttempt attempt) {
-        return ledger.find(attempt.paymentRequestId()).orElseThrow().state();
-    }
 }

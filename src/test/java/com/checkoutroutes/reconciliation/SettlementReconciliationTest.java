@@ -144,9 +144,7 @@ class SettlementReconciliationTest extends FlowTestSupport {
 
     private PaymentAttempt paidCard() {
         String orderId = newOrderId();
-        Map<String, Object> order = order(orderId);
-        order.put("paymentMethodType", "CARD");
-        publish(order);
+        publish(cardOrder(orderId, null));
         return await().atMost(Duration.ofSeconds(20))
                 .until(() -> onlyAttempt(orderId), a -> a.state() == PaymentState.CAPTURED);
     }

@@ -25,6 +25,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
@@ -35,6 +36,7 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
  * reached its final state, every state change has exactly one result event, and nothing sits in a half state.
  * Bounded for CI; full size: {@code ./mvnw verify -Dtest=CrashSuiteTest -Dcrash.orders=3000 -Dcrash.kills=6}.
  */
+@Tag("flow")
 class CrashSuiteTest {
 
     private static final int ORDERS = Integer.getInteger("crash.orders", 150);

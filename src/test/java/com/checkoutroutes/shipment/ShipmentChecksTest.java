@@ -17,7 +17,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;
 
@@ -28,8 +27,6 @@ class ShipmentChecksTest extends FlowTestSupport {
     String checksTopic;
     @Value("${checkout.topics.shipment-decisions}")
     String decisionsTopic;
-    @Value("${checkout.topics.order-events}")
-    String orderEventsTopic;
 
     @Test
     void aPaidOrderShipsOverKafkaAndAFreshConfirmationSkipsTheInquiry() {
@@ -85,11 +82,7 @@ class ShipmentChecksTest extends FlowTestSupport {
     void twoSuccessfulPaymentsAreHeld() {
         sandbox.addFault(FaultRule.of(FaultType.UNKNOWN_EXCEPTION).forApi("cancel").withTimes(0));
         String orderId = newOrderId();
-        publish(order(orderId));
-        awaitChannelMessage("WEB", orderId);
-        Map<String, Object> retry = order(orderId);
-        retry.put("attempt", 2);
-        publish(retry);
+        publishTwoAttempts(orderId);
         List<PaymentAttempt> attempts = await().atMost(Duration.ofSeconds(20)).until(
                 () -> ledger.attemptsOf(orderId), l -> l.size() == 2 && l.stream().allMatch(a -> a.paymentId() != null));
         sandbox.buyerAction(attempts.get(0).paymentId(), Outcome.PAY);
@@ -102,13 +95,8 @@ class ShipmentChecksTest extends FlowTestSupport {
 
     @Test
     void anUncapturedCardIsHeldAndShipsOnceCaptured() {
-        String orderId = newOrderId();
-        Map<String, Object> order = order(orderId);
-        order.put("paymentMethodType", "CARD");
-        order.put("captureMode", "MANUAL");
-        publish(order);
-        PaymentAttempt auth = await().atMost(Duration.ofSeconds(20))
-                .until(() -> onlyAttempt(orderId), a -> a.state() == PaymentState.AUTHORISED);
+        PaymentAttempt auth = authorisedCard();
+        String orderId = auth.orderId();
         assertHold(orderId, "CARD_NOT_CAPTURED");
 
         kafka().publish(orderEventsTopic, orderId, "{\"type\":\"ORDER_SHIPPED\",\"orderId\":\"" + orderId + "\"}");

