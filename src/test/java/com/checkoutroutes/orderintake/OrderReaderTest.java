@@ -29,7 +29,7 @@ class OrderReaderTest {
 
     private static final ObjectMapper json = JsonMapper.builder().findAndAddModules().build();
     /** Stateless, and loading the schema is most of the cost: one for the class. */
-    private static final OrderReader reader = new OrderReader(json, new OrderRules(NOW), SCHEMA, 65536);
+    private static final OrderReader reader = new OrderReader(json, new OrderRules(NOW), limits(65536));
 
     @Test
     void aValidOrderBecomesTheOrderMessage() {
@@ -83,7 +83,7 @@ class OrderReaderTest {
 
     @Test
     void aMessageOverTheSizeLimitIsRefusedBeforeItIsParsed() {
-        OrderReader small = new OrderReader(json, new OrderRules(NOW), SCHEMA, 64);
+        OrderReader small = new OrderReader(json, new OrderRules(NOW), limits(64));
         byte[] order = bytes(valid());
 
         RejectedOrderException e = rejection(small, order);
@@ -264,5 +264,9 @@ class OrderReaderTest {
         RejectedOrderException e = catchThrowableOfType(RejectedOrderException.class, () -> reader.read(raw));
         assertThat(e).as("refused").isNotNull();
         return e;
+    }
+
+    private static OrderIntakeSettings limits(int maxBytes) {
+        return new OrderIntakeSettings(new OrderIntakeSettings.Orders(3, 50, maxBytes, SCHEMA, 2000), null);
     }
 }
