@@ -72,7 +72,8 @@ public class TransactionReportParser {
                 rows.add(row(record, header));
             }
             return rows;
-        } catch (IOException | IllegalStateException | IllegalArgumentException e) {
+        } catch (IOException | java.io.UncheckedIOException | IllegalStateException | IllegalArgumentException e) {
+            // commons-csv reports a broken quote while iterating, as an UncheckedIOException
             throw new MalformedReportException("not a CSV report: " + e.getMessage());
         }
     }

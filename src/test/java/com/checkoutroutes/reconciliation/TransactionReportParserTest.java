@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -137,7 +136,6 @@ class TransactionReportParserTest {
      * UncheckedIOException, which {@code rows} does not catch, so the file escapes as that instead of a rejection
      * with its reason. Enable once the parser turns it into a MalformedReportException.
      */
-    @Disabled("TransactionReportParser lets the UncheckedIOException of an unterminated quote escape")
     @Test
     void aBrokenQuoteIsNotACsvReport() throws IOException {
         assertThatThrownBy(() -> parser.parse(file(HEADER,
