@@ -293,7 +293,9 @@ public class KeyOrderedLanes extends KafkaConsumerListener {
     /** Sends the record until it finishes, or until nobody could commit it any more (stopped, partition gone). */
     private void process(Task task) {
         for (int attempt = 1; ; attempt++) {
-            if (stopping || task.tracker.isRevoked()) {
+            // once Camel is stopping, the consumer closes and can commit nothing more: what has not started is left
+            // to be read again
+            if (stopping || context.isStopping() || task.tracker.isRevoked()) {
                 LOG.debug("key-ordered:{} leaves {} to be read again", name, task);
                 return;
             }
