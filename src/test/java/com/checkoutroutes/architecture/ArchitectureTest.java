@@ -41,6 +41,8 @@ class ArchitectureTest {
             .layer("Gateway").definedBy(ROOT + "gateway..")
             .layer("Signature").definedBy(ROOT + "signature..")
             .layer("Platform").definedBy(ROOT + "platform..")
+            // bottom too: the key-ordered Camel step (Camel and Kafka only), used by the flows' routes
+            .layer("KeyOrdered").definedBy(ROOT + "keyordered..")
 
             .whereLayer("Application").mayNotBeAccessedByAnyLayer()
             .whereLayer("OrderIntake").mayNotBeAccessedByAnyLayer()
@@ -59,6 +61,8 @@ class ArchitectureTest {
             .whereLayer("Gateway").mayOnlyBeAccessedByLayers("OrderIntake", "Notifications", "Reconciliation",
                     "CardCapture", "Shipment", "Operations", "Results", "Continuation")
             .whereLayer("Signature").mayOnlyBeAccessedByLayers("Application", "Gateway", "Notifications")
+            .whereLayer("KeyOrdered").mayOnlyBeAccessedByLayers("OrderIntake", "Notifications", "Reconciliation",
+                    "CardCapture", "Shipment", "Application")
             .whereLayer("Platform").mayOnlyBeAccessedByLayers("OrderIntake", "Notifications", "Reconciliation",
                     "CardCapture", "Shipment", "Operations", "Results", "Continuation", "DeadLetter", "Scheduling",
                     "Ledger", "Gateway", "Signature", "Application");

@@ -221,6 +221,9 @@ class CrashSuiteTest {
         }
         s.put("camel.main.routes-reload-enabled", "false");
         s.put("checkout.orders.infrastructure-retry-delay", "200");
+        // orders in flight per instance (key-ordered:orderLanes): kills and rebalances hit many orders at once
+        s.put("checkout.orders.max-in-flight", System.getProperty("crash.max-in-flight", "16"));
+        s.put("checkout.orders.resend-delay", "200");
         s.put("checkout.janitor.cron", "0/1 * * * * ?");
         s.put("checkout.janitor.first-check.pending", "3s");
         s.put("checkout.janitor.first-check.requested", "2s");

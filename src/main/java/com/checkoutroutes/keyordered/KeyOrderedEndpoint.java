@@ -1,0 +1,81 @@
+package com.checkoutroutes.keyordered;
+
+import org.apache.camel.Consumer;
+import org.apache.camel.Processor;
+import org.apache.camel.Producer;
+import org.apache.camel.support.DefaultEndpoint;
+
+/** The options of {@code key-ordered:}; see {@link KeyOrderedLanes} for what they change. */
+public class KeyOrderedEndpoint extends DefaultEndpoint {
+
+    private final KeyOrderedLanes lanes;
+    /** Where each record goes, e.g. {@code direct:order-payment}. */
+    private String to;
+    /** Records accepted and not finished; also the worker threads. 1 = sequential, on the consumer thread. */
+    private int maxInFlight = 1;
+    /** Pause before a record that ended with an exception is sent again (its key waits). */
+    private long retryDelay = 1000;
+    /** On stop, how long running records get to finish; the rest are read again. */
+    private long shutdownTimeout = 20_000;
+    /** How long one offset commit (on the consumer thread) may take. */
+    private long commitTimeout = 5_000;
+
+    KeyOrderedEndpoint(String uri, KeyOrderedComponent component, KeyOrderedLanes lanes) {
+        super(uri, component);
+        this.lanes = lanes;
+    }
+
+    @Override
+    public Producer createProducer() {
+        return new KeyOrderedProducer(this);
+    }
+
+    @Override
+    public Consumer createConsumer(Processor processor) {
+        throw new UnsupportedOperationException("key-ordered: is a step (to:), not a route's from:");
+    }
+
+    KeyOrderedLanes lanes() {
+        return lanes;
+    }
+
+    public String getTo() {
+        return to;
+    }
+
+    public void setTo(String to) {
+        this.to = to;
+    }
+
+    public int getMaxInFlight() {
+        return maxInFlight;
+    }
+
+    public void setMaxInFlight(int maxInFlight) {
+        this.maxInFlight = maxInFlight;
+    }
+
+    public long getRetryDelay() {
+        return retryDelay;
+    }
+
+    public void setRetryDelay(long retryDelay) {
+        this.retryDelay = retryDelay;
+    }
+
+    public long getShutdownTimeout() {
+        return shutdownTimeout;
+    }
+
+    public void setShutdownTimeout(long shutdownTimeout) {
+        this.shutdownTimeout = shutdownTimeout;
+    }
+
+    public long getCommitTimeout() {
+        return commitTimeout;
+    }
+
+    public void setCommitTimeout(long commitTimeout) {
+        this.commitTimeout = commitTimeout;
+    }
+}

@@ -1,0 +1,393 @@
+package com.checkoutroutes.keyordered;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.component.kafka.consumer.errorhandler.KafkaConsumerListener;
+import org.apache.camel.component.kafka.consumer.support.ProcessingResult;
+import org.apache.camel.support.DefaultExchange;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Key-ordered, bounded, concurrent processing of the records of a Kafka route, with commits that never pass a record
+ * not yet finished. Two halves, both plain Camel:
+ * <ul>
+ * <li>the {@code key-ordered:<name>} endpoint hands each record (on the Kafka consumer thread) to a lane per record
+ * key; lanes run on a pool of {@code maxInFlight} threads, one record of a key at a time in offset order, different keys
+ * at once. Each record is sent to the {@code to} endpoint (a {@code direct:} route); one that ends with an exception
+ * (the route's error handler left it unhandled: database or Kafka in trouble) is sent again after {@code retryDelay},
+ * in place, and the records of its key wait behind it;</li>
+ * <li>this object is also the route's consumer listener (the {@code pausable} EIP): after every poll, on the consumer
+ * thread, it commits each partition up to the lowest record not yet finished, and pauses the consumer's partitions
+ * while {@code maxInFlight} records are accepted and unfinished (resumed as they finish). The consumer keeps polling
+ * while paused, so it stays in its group however long Antom or the database take.</li>
+ * </ul>
+ * A partition that leaves the consumer (rebalance), a consumer that is replaced (camel-kafka reconnects after a
+ * failure), or a rewind (records read again) revokes what was tracked: those records are never committed here, the
+ * owner reads them again. Unstarted records of a revoked partition are skipped; started ones finish (the payment
+ * attempt is stored before Antom is called, so a second reading never pays twice). On stop, records not started are
+ * left unread-committed, running ones get {@code shutdownTimeout} to finish.
+ * <p>
+ * With {@code maxInFlight} 1 the record runs on the consumer thread as a plain {@code to} would (the sequential
+ * behaviour): an exception goes back to the consumer, which with {@code breakOnFirstError} reads the record again.
+ */
+public class KeyOrderedLanes extends KafkaConsumerListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KeyOrderedLanes.class);
+
+    private final String name;
+    private final ThreadLocal<ConsumerState> current = new ThreadLocal<>();
+    /** Per key, the records accepted and not finished, the running one first. Guarded by itself. */
+    private final Map<Object, Deque<Task>> lanes = new HashMap<>();
+    private final AtomicInteger accepted = new AtomicInteger();
+
+    private volatile CamelContext context;
+    private volatile ProducerTemplate template;
+    private volatile String to;
+    private volatile int maxInFlight = 1;
+    private volatile long retryDelayMs = 1000;
+    private volatile long shutdownTimeoutMs = 20_000;
+    private volatile long commitTimeoutMs = 5_000;
+    private volatile ThreadPoolExecutor pool;
+    private volatile boolean stopping;
+
+    public KeyOrderedLanes(String name) {
+        this.name = name;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int maxInFlight() {
+        return maxInFlight;
+    }
+
+    /** Whether the consumer may take more records: fewer than maxInFlight accepted and unfinished. */
+    public boolean hasRoom() {
+        return maxInFlight == 1 || accepted.get() < maxInFlight;
+    }
+
+    /** Records accepted and not finished (running or waiting behind their key). */
+    public int accepted() {
+        return accepted.get();
+    }
+
+    // ---- lifecycle (the key-ordered producer) ----
+
+    synchronized void start(CamelContext context, String to, int maxInFlight, long retryDelayMs, long shutdownTimeoutMs,
+            long commitTimeoutMs) {
+        if (maxInFlight < 1) {
+            throw new IllegalArgumentException("maxInFlight must be at least 1, not " + maxInFlight);
+        }
+        this.context = context;
+        this.to = to;
+        this.maxInFlight = maxInFlight;
+        this.retryDelayMs = retryDelayMs;
+        this.shutdownTimeoutMs = shutdownTimeoutMs;
+        this.commitTimeoutMs = commitTimeoutMs;
+        this.template = context.createProducerTemplate();
+        this.stopping = false;
+        if (maxInFlight > 1) {
+            AtomicInteger threads = new AtomicInteger();
+            this.pool = new ThreadPoolExecutor(maxInFlight, maxInFlight, 60, TimeUnit.SECONDS,
+                    new LinkedBlockingQueue<>(), r -> {
+                        Thread t = new Thread(r, "key-ordered-" + name + "-" + threads.incrementAndGet());
+                        t.setDaemon(true);
+                        return t;
+                    });
+        }
+        LOG.info("key-ordered:{} sends to {} with up to {} records in flight{}", name, to, maxInFlight,
+                maxInFlight == 1 ? " (sequential, on the consumer thread)" : "");
+    }
+
+    synchronized void stop() throws Exception {
+        stopping = true;
+        ThreadPoolExecutor running = pool;
+        pool = null;
+        if (running != null) {
+            running.shutdown();
+            if (!running.awaitTermination(shutdownTimeoutMs, TimeUnit.MILLISECONDS)) {
+                LOG.warn("key-ordered:{} stopped with records still running after {} ms; they are read again",
+                        name, shutdownTimeoutMs);
+                running.shutdownNow();
+            }
+        }
+        synchronized (lanes) {
+            for (Deque<Task> lane : lanes.values()) {
+                accepted.addAndGet(-lane.size());
+            }
+            lanes.clear();
+        }
+        if (template != null) {
+            template.stop();
+        }
+    }
+
+    // ---- the consumer thread: poll loop hooks (pausable EIP) ----
+
+    /** Called by camel-kafka after every poll, on that consumer's thread, before the polled records are processed. */
+    @Override
+    public boolean afterConsume(Object polling) {
+        Consumer<?, ?> consumer = (Consumer<?, ?>) polling;
+        ConsumerState state = current.get();
+        if (state == null || state.consumer != consumer) {
+            if (state != null) {
+                state.revokeAll(); // camel-kafka replaced the consumer: it reads again from the committed offsets
+            }
+            state = new ConsumerState(consumer);
+            current.set(state);
+        }
+        Set<TopicPartition> assignment = consumer.assignment();
+        state.followRebalance(assignment);
+        commit(state);
+        if (!hasRoom()) {
+            consumer.pause(assignment); // keeps polling (heartbeats, rebalances), returns no records
+        } else if (!consumer.paused().isEmpty()) {
+            consumer.resume(consumer.paused());
+        }
+        return true; // false would make camel-kafka drop the records of this poll
+    }
+
+    /** Records are tracked here, per partition, not by camel-kafka's result (false would skip the rest of a poll). */
+    @Override
+    public boolean afterProcess(ProcessingResult result) {
+        return true;
+    }
+
+    private void commit(ConsumerState state) {
+        Map<TopicPartition, OffsetAndMetadata> due = new HashMap<>();
+        for (Map.Entry<TopicPartition, OffsetTracker> e : state.trackers.entrySet()) {
+            OptionalLong next = e.getValue().due();
+            if (next.isPresent()) {
+                due.put(e.getKey(), new OffsetAndMetadata(next.getAsLong()));
+            }
+        }
+        if (due.isEmpty()) {
+            return;
+        }
+        try {
+            state.consumer.commitSync(due, Duration.ofMillis(commitTimeoutMs));
+            due.forEach((tp, offset) -> {
+                OffsetTracker tracker = state.trackers.get(tp);
+                if (tracker != null) {
+                    tracker.committed(offset.offset());
+                }
+            });
+        } catch (WakeupException | InterruptException e) {
+            throw e; // the consumer is being stopped
+        } catch (RuntimeException e) {
+            LOG.warn("key-ordered:{} could not commit {} (tried again after the next poll): {}", name, due,
+                    e.toString());
+        }
+    }
+
+    // ---- the consumer thread: the key-ordered producer ----
+
+    /** Hands one record over; on the consumer thread. With maxInFlight 1 it runs here and now. */
+    void offer(Exchange exchange) {
+        ConsumerState state = current.get();
+        if (state == null) {
+            throw new IllegalStateException("key-ordered:" + name + " is not the consumer listener of this Kafka "
+                    + "route: add the step 'pausable' with consumerListener " + name + " before it");
+        }
+        String topic = exchange.getMessage().getHeader(KafkaConstants.TOPIC, String.class);
+        Integer partition = exchange.getMessage().getHeader(KafkaConstants.PARTITION, Integer.class);
+        Long offset = exchange.getMessage().getHeader(KafkaConstants.OFFSET, Long.class);
+        if (topic == null || partition == null || offset == null) {
+            throw new IllegalStateException("key-ordered:" + name + " takes Kafka records (kafka.TOPIC, "
+                    + "kafka.PARTITION and kafka.OFFSET headers)");
+        }
+        TopicPartition tp = new TopicPartition(topic, partition);
+        OffsetTracker tracker = state.tracker(tp);
+        if (tracker.isBehind(offset)) {
+            tracker = state.restart(tp); // the consumer was rewound: these records are read again
+        }
+        tracker.register(offset);
+        Object key = exchange.getMessage().getHeader(KafkaConstants.KEY);
+        Task task = new Task(tracker, offset, key != null ? key : tp, exchange);
+        if (maxInFlight == 1) {
+            Exchange done = send(task);
+            if (done.getException() != null) {
+                exchange.setException(done.getException()); // back to the consumer: read again
+            } else {
+                tracker.finish(offset);
+            }
+            return;
+        }
+        accepted.incrementAndGet();
+        synchronized (lanes) {
+            Deque<Task> lane = lanes.computeIfAbsent(task.key, k -> new ArrayDeque<>());
+            lane.addLast(task);
+            if (lane.size() == 1) {
+                schedule(task.key);
+            }
+        }
+    }
+
+    // ---- the workers ----
+
+    /** Under the lanes lock: runs the head of this key's lane on the pool, or drops the lane if stopped. */
+    private void schedule(Object key) {
+        ThreadPoolExecutor workers = pool;
+        try {
+            if (workers == null) {
+                throw new RejectedExecutionException("stopped");
+            }
+            workers.execute(() -> runHead(key));
+        } catch (RejectedExecutionException e) {
+            Deque<Task> lane = lanes.remove(key);
+            if (lane != null) {
+                accepted.addAndGet(-lane.size()); // never finished: read again by whoever owns the partition
+            }
+        }
+    }
+
+    private void runHead(Object key) {
+        Task task;
+        synchronized (lanes) {
+            Deque<Task> lane = lanes.get(key);
+            task = lane == null ? null : lane.peekFirst();
+        }
+        if (task == null) {
+            return;
+        }
+        try {
+            process(task);
+        } finally {
+            synchronized (lanes) {
+                Deque<Task> lane = lanes.get(key);
+                if (lane != null && lane.peekFirst() == task) {
+                    lane.pollFirst();
+                    accepted.decrementAndGet();
+                    if (lane.isEmpty()) {
+                        lanes.remove(key);
+                    } else {
+                        schedule(key);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Sends the record until it finishes, or until nobody could commit it any more (stopped, partition gone). */
+    private void process(Task task) {
+        for (int attempt = 1; ; attempt++) {
+            // once Camel is stopping, the consumer closes and can commit nothing more: what has not started is left
+            // to be read again
+            if (stopping || context.isStopping() || task.tracker.isRevoked()) {
+                LOG.debug("key-ordered:{} leaves {} to be read again", name, task);
+                return;
+            }
+            Exchange done = send(task);
+            if (done.getException() == null) {
+                task.tracker.finish(task.offset);
+                return;
+            }
+            LOG.warn("key-ordered:{} {} failed (attempt {}), sent again in {} ms; its key waits: {}", name, task,
+                    attempt, retryDelayMs, done.getException().toString());
+            try {
+                Thread.sleep(retryDelayMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** A fresh exchange per attempt, from the record as it was consumed. */
+    private Exchange send(Task task) {
+        Exchange exchange = new DefaultExchange(context);
+        exchange.getIn().setHeaders(new HashMap<>(task.headers));
+        exchange.getIn().setBody(task.body);
+        return template.send(to, exchange);
+    }
+
+    // ---- state ----
+
+    /** One record: copied off the consumer's exchange, which camel-kafka reuses or releases once the route returns. */
+    private static final class Task {
+        final OffsetTracker tracker;
+        final long offset;
+        final Object key;
+        final Object body;
+        final Map<String, Object> headers;
+
+        Task(OffsetTracker tracker, long offset, Object key, Exchange consumed) {
+            this.tracker = tracker;
+            this.offset = offset;
+            this.key = key;
+            this.body = consumed.getMessage().getBody();
+            this.headers = new HashMap<>(consumed.getMessage().getHeaders());
+            this.headers.remove(KafkaConstants.MANUAL_COMMIT); // the consumer is not for worker threads
+        }
+
+        @Override
+        public String toString() {
+            return "record " + headers.get(KafkaConstants.PARTITION) + "/" + offset + " (key " + key + ")";
+        }
+    }
+
+    /** What one Kafka consumer (one consumer thread) has handed over, per partition. Consumer thread only. */
+    private static final class ConsumerState {
+        final Consumer<?, ?> consumer;
+        final Map<TopicPartition, OffsetTracker> trackers = new HashMap<>();
+
+        ConsumerState(Consumer<?, ?> consumer) {
+            this.consumer = consumer;
+        }
+
+        OffsetTracker tracker(TopicPartition tp) {
+            return trackers.computeIfAbsent(tp, p -> new OffsetTracker());
+        }
+
+        OffsetTracker restart(TopicPartition tp) {
+            OffsetTracker fresh = new OffsetTracker();
+            OffsetTracker old = trackers.put(tp, fresh);
+            if (old != null) {
+                old.revoke();
+            }
+            return fresh;
+        }
+
+        /**
+         * Partitions that left are revoked. A partition kept through an eager rebalance is read again from its
+         * committed offset: {@link OffsetTracker#isBehind} sees the rewind when its records arrive. (A cooperative
+         * rebalance keeps positions, and so the tracker.)
+         */
+        void followRebalance(Set<TopicPartition> assignment) {
+            for (Iterator<Map.Entry<TopicPartition, OffsetTracker>> it = trackers.entrySet().iterator(); it.hasNext(); ) {
+                Map.Entry<TopicPartition, OffsetTracker> e = it.next();
+                if (!assignment.contains(e.getKey())) {
+                    e.getValue().revoke();
+                    it.remove();
+                }
+            }
+        }
+
+        void revokeAll() {
+            trackers.values().forEach(OffsetTracker::revoke);
+            trackers.clear();
+        }
+    }
+}

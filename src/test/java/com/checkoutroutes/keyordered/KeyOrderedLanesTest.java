@@ -1,0 +1,237 @@
+package com.checkoutroutes.keyordered;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.common.TopicPartition;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The lanes against Kafka's MockConsumer and a plain Camel route: what is committed, when the consumer pauses, and
+ * what happens to records in flight when their partition leaves. The consumer-thread calls (afterConsume, offer) are
+ * made from the test thread, as camel-kafka makes them from its one consumer thread.
+ */
+class KeyOrderedLanesTest {
+
+    private static final TopicPartition P0 = new TopicPartition("orders", 0);
+    private static final TopicPartition P1 = new TopicPartition("orders", 1);
+
+    private final CamelContext camel = new DefaultCamelContext();
+    /** Every offset committed, per partition, in order. */
+    private final Map<TopicPartition, List<Long>> commits = new ConcurrentHashMap<>();
+    private final MockConsumer<Object, Object> consumer = new MockConsumer<>(OffsetResetStrategy.EARLIEST) {
+        @Override
+        public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets, Duration timeout) {
+            offsets.forEach((tp, o) -> commits.computeIfAbsent(tp, p -> new CopyOnWriteArrayList<>()).add(o.offset()));
+            super.commitSync(offsets, timeout);
+        }
+    };
+    private final KeyOrderedLanes lanes = new KeyOrderedLanes("test");
+    /** Per key, the offsets in the order the route ran them. */
+    private final Map<String, List<Long>> ran = new ConcurrentHashMap<>();
+    /** Offsets held in the route until released. */
+    private final Map<Long, CountDownLatch> held = new ConcurrentHashMap<>();
+    /** Offsets that fail this many more times. */
+    private final Map<Long, AtomicInteger> failing = new ConcurrentHashMap<>();
+    private final AtomicInteger running = new AtomicInteger();
+    private final AtomicInteger mostRunning = new AtomicInteger();
+
+    @BeforeEach
+    void start() throws Exception {
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:work").process(exchange -> {
+                    long offset = exchange.getMessage().getHeader(KafkaConstants.OFFSET, Long.class);
+                    String key = exchange.getMessage().getHeader(KafkaConstants.KEY, String.class);
+                    mostRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+                    try {
+                        ran.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(offset);
+                        CountDownLatch latch = held.get(offset);
+                        if (latch != null && !latch.await(30, TimeUnit.SECONDS)) {
+                            throw new IllegalStateException("never released");
+                        }
+                        AtomicInteger failures = failing.get(offset);
+                        if (failures != null && failures.getAndDecrement() > 0) {
+                            throw new org.springframework.dao.TransientDataAccessResourceException("database down");
+                        }
+                    } finally {
+                        running.decrementAndGet();
+                    }
+                });
+            }
+        });
+        camel.start();
+        consumer.subscribe(List.of("orders"));
+        consumer.rebalance(List.of(P0, P1));
+        consumer.updateBeginningOffsets(Map.of(P0, 0L, P1, 0L));
+        lanes.start(camel, "direct:work", 4, 10, 5_000, 1_000);
+        lanes.afterConsume(consumer);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        held.values().forEach(CountDownLatch::countDown);
+        lanes.stop();
+        camel.stop();
+    }
+
+    @Test
+    void oneKeyRunsInOffsetOrderWhileOtherKeysRunAlongside() {
+        hold(0);
+        offer(P0, 0, "A");
+        offer(P0, 1, "A");
+        offer(P0, 2, "B");
+        offer(P0, 3, "C");
+        await().until(() -> ran.containsKey("B") && ran.containsKey("C"));
+        assertThat(ran.get("A")).containsExactly(0L); // 1 waits behind 0, B and C did not
+        assertThat(commitAfterPoll(P0)).isEqualTo(0); // 0 is unfinished: nothing past it
+
+        release(0);
+        await().until(() -> ran.get("A").size() == 2);
+        assertThat(ran.get("A")).containsExactly(0L, 1L);
+        await().until(() -> commitAfterPoll(P0) == 4);
+    }
+
+    @Test
+    void aRecordThatFailsHoldsTheCommitBelowItIsRetriedInPlaceAndItsKeyWaits() {
+        failing.put(1L, new AtomicInteger(3));
+        offer(P0, 0, "A");
+        offer(P0, 1, "B");
+        offer(P0, 2, "B");
+        offer(P0, 3, "C");
+        await().until(() -> ran.getOrDefault("B", List.of()).size() == 5);
+        // 1 ran four times (three failures), 2 only after it
+        assertThat(ran.get("B")).containsExactly(1L, 1L, 1L, 1L, 2L);
+        await().until(() -> commitAfterPoll(P0) == 4);
+    }
+
+    @Test
+    void theCommitWaitsForTheGapWhileLaterRecordsFinish() {
+        failing.put(1L, new AtomicInteger(Integer.MAX_VALUE)); // down for good (until the test stops)
+        offer(P0, 0, "A");
+        offer(P0, 1, "B");
+        offer(P0, 2, "C");
+        offer(P0, 3, "D");
+        await().until(() -> ran.containsKey("C") && ran.containsKey("D")
+                && ran.containsKey("A") && commitAfterPoll(P0) == 1);
+        assertThat(lanes.accepted()).isEqualTo(1);
+        await().pollDelay(Duration.ofMillis(300)).until(() -> true);
+        assertThat(commitAfterPoll(P0)).isEqualTo(1);
+    }
+
+    @Test
+    void theConsumerPausesWhenFullAndResumesAsRecordsFinish() {
+        for (long offset = 0; offset < 6; offset++) {
+            hold(offset);
+            offer(P0, offset, "K" + offset);
+        }
+        lanes.afterConsume(consumer);
+        assertThat(consumer.paused()).containsExactlyInAnyOrder(P0, P1);
+        await().until(() -> running.get() == 4);
+        assertThat(mostRunning.get()).isEqualTo(4); // the pool is the bound: 4 at once, 2 waiting
+
+        for (long offset = 0; offset < 6; offset++) {
+            release(offset);
+        }
+        await().until(() -> {
+            lanes.afterConsume(consumer);
+            return consumer.paused().isEmpty();
+        });
+        await().until(() -> commitAfterPoll(P0) == 6);
+    }
+
+    @Test
+    void aRebalanceWithRecordsInFlightCommitsNothingPastThemAndTheNewOwnerReadsThemAgain() {
+        offer(P0, 0, "A");
+        await().until(() -> commitAfterPoll(P0) == 1);
+        hold(1);
+        offer(P0, 1, "B");
+        offer(P0, 2, "C");
+        offer(P1, 0, "D");
+        await().until(() -> ran.containsKey("B") && ran.containsKey("C"));
+
+        consumer.rebalance(List.of(P1)); // P0 goes to another instance while 1 is in flight
+        lanes.afterConsume(consumer);
+        release(1);
+        await().until(() -> lanes.accepted() == 0);
+        lanes.afterConsume(consumer);
+        assertThat(commits.get(P0)).as("P0 stays at its last commit: 1 and 2 are read again by its new owner")
+                .containsExactly(1L);
+        assertThat(commits.get(P1)).containsExactly(1L);
+
+        // the partition comes back, read again from its commit: the lanes start over from there
+        consumer.rebalance(List.of(P0, P1));
+        lanes.afterConsume(consumer);
+        offer(P0, 1, "B");
+        offer(P0, 2, "C");
+        await().until(() -> commitAfterPoll(P0) == 3);
+        assertThat(commits.get(P0)).containsExactly(1L, 3L);
+        assertThat(ran.get("B")).containsExactly(1L, 1L);
+    }
+
+    @Test
+    void recordsReadAgainAfterARewindAreTrackedAfresh() {
+        hold(0);
+        offer(P0, 0, "A");
+        offer(P0, 1, "B");
+        await().until(() -> ran.containsKey("B"));
+        // an eager rebalance kept P0 but rewound it to the committed offset: 0 and 1 come again
+        offer(P0, 0, "A");
+        offer(P0, 1, "B");
+        release(0);
+        await().until(() -> lanes.accepted() == 0);
+        assertThat(commitAfterPoll(P0)).isEqualTo(2);
+        assertThat(ran.get("A")).containsExactly(0L, 0L);
+    }
+
+    /** In this thread: the lanes know a consumer by the thread that polls it, as camel-kafka has one per consumer. */
+    private static org.awaitility.core.ConditionFactory await() {
+        return Awaitility.await().pollInSameThread().atMost(Duration.ofSeconds(10));
+    }
+
+    /** A poll: the lanes commit what is due; returns the committed offset of the partition (0 when none). */
+    private long commitAfterPoll(TopicPartition partition) {
+        lanes.afterConsume(consumer);
+        OffsetAndMetadata committed = consumer.committed(Set.of(partition)).get(partition);
+        return committed == null ? 0 : committed.offset();
+    }
+
+    private void offer(TopicPartition partition, long offset, String key) {
+        Exchange exchange = new DefaultExchange(camel);
+        exchange.getMessage().setHeader(KafkaConstants.TOPIC, partition.topic());
+        exchange.getMessage().setHeader(KafkaConstants.PARTITION, partition.partition());
+        exchange.getMessage().setHeader(KafkaConstants.OFFSET, offset);
+        exchange.getMessage().setHeader(KafkaConstants.KEY, key);
+        exchange.getMessage().setBody("order " + key);
+        lanes.offer(exchange);
+    }
+
+    private void hold(long offset) {
+        held.put(offset, new CountDownLatch(1));
+    }
+
+    private void release(long offset) {
+        held.get(offset).countDown();
+    }
+}

@@ -1,0 +1,179 @@
+package com.checkoutroutes.keyordered;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.checkoutroutes.ledger.PaymentAttempt;
+import com.checkoutroutes.testsupport.CrashPoints;
+import com.checkoutroutes.testsupport.FlowTestSupport;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.test.context.TestPropertySource;
+
+/**
+ * The order route with many orders in flight (key-ordered:orderLanes, max-in-flight 16) against a sandbox that takes
+ * 300 ms per answer: one order's messages still run one after another, a failing order holds the commit of its
+ * partition below it while later orders finish, and many orders complete at once. Its own topic and group, so that
+ * other test contexts in this JVM do not share its records.
+ */
+@TestPropertySource(properties = {
+        "checkout.orders.max-in-flight=16",
+        "checkout.antom.max-connections=32",
+        "checkout.sandbox.latency-ms=300",
+        "checkout.topics.orders=checkout.orders.key-ordered",
+        "checkout.kafka.group-id=checkout-routes-key-ordered",
+        // long enough that the orders behind a failed one finish while it waits for its resend
+        "checkout.orders.resend-delay=6000"})
+class KeyOrderedOrdersTest extends FlowTestSupport {
+
+    private static KafkaProducer<String, String> producer;
+
+    @Value("${camel.component.kafka.brokers}")
+    private String brokers;
+    @Value("${checkout.kafka.group-id}")
+    private String groupId;
+
+    @AfterAll
+    static void closeProducer() {
+        if (producer != null) {
+            producer.close();
+        }
+    }
+
+    @Test
+    void twoMessagesOfOneOrderRunOneAfterTheOtherInOffsetOrder() throws Exception {
+        String orderId = newOrderId();
+        Map<String, Object> first = order(orderId);
+        first.put("paymentMethodType", "CARD");
+        first.put("amount", Map.of("currency", "USD", "value", "20051")); // the sandbox's declined card
+        Map<String, Object> second = order(orderId);
+        second.put("paymentMethodType", "CARD");
+        second.put("attempt", 2);
+        // both at once, so that they usually arrive in one poll
+        var sentFirst = producer().send(new ProducerRecord<>(ordersTopic, orderId, json.writeValueAsString(first)));
+        var sentSecond = producer().send(new ProducerRecord<>(ordersTopic, orderId, json.writeValueAsString(second)));
+        assertThat(sentSecond.get().offset()).isGreaterThan(sentFirst.get().offset());
+
+        List<PaymentAttempt> attempts = Awaitility.await().atMost(Duration.ofSeconds(60))
+                .until(() -> ledger.attemptsOf(orderId), list -> list.size() == 2
+                        && list.stream().allMatch(a -> a.state() != com.checkoutroutes.ledger.PaymentState.REQUESTED));
+        PaymentAttempt one = attempts.stream().filter(a -> a.attemptNo() == 1).findFirst().orElseThrow();
+        PaymentAttempt two = attempts.stream().filter(a -> a.attemptNo() == 2).findFirst().orElseThrow();
+        assertThat(one.state().name()).isEqualTo("FAILED");
+        assertThat(two.state().name()).isIn("SUCCEEDED", "AUTHORISED", "CAPTURED", "PENDING");
+
+        // the second one was opened only after the first one's outcome (FAILED) was recorded
+        assertThat(two.createdAt()).isAfterOrEqualTo(one.updatedAt());
+        assertThat(sandbox.requests("pay", one.paymentRequestId())).hasSize(1);
+        assertThat(sandbox.requests("pay", two.paymentRequestId())).hasSize(1);
+        List<String> actions = Awaitility.await().atMost(Duration.ofSeconds(30)).until(
+                () -> channelMessages("WEB", orderId).stream().map(m -> m.path("action").asText()).toList(),
+                list -> list.size() == 2);
+        assertThat(actions).containsExactly("FAILED", "PAID");
+    }
+
+    @Test
+    void aFailingOrderHoldsTheCommitBelowItWhileLaterOnesFinishAndIsSentAgain() throws Exception {
+        crashPoints.arm(CrashPoints.AFTER_ANTOM_CALL, 1);
+        String failing = newOrderId();
+        RecordMetadata failed = send(failing);
+        TopicPartition partition = new TopicPartition(ordersTopic, failed.partition());
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> crashPoints.pending() == 0);
+
+        // later orders, some of them behind the failed one in its partition, finish while it waits for its resend
+        List<String> later = new ArrayList<>();
+        long lastInItsPartition = failed.offset();
+        for (int i = 0; i < 12; i++) {
+            String orderId = newOrderId();
+            later.add(orderId);
+            RecordMetadata sent = send(orderId);
+            if (sent.partition() == failed.partition()) {
+                lastInItsPartition = Math.max(lastInItsPartition, sent.offset());
+            }
+        }
+        assertThat(lastInItsPartition).as("some later orders share the failed one's partition")
+                .isGreaterThan(failed.offset());
+        for (String orderId : later) {
+            awaitChannelMessage("WEB", orderId);
+        }
+        assertThat(channelMessages("WEB", failing)).as("the failed order is still waiting for its resend").isEmpty();
+        assertThat(committed(partition)).as("nothing committed past the failed order")
+                .satisfiesAnyOf(c -> assertThat(c).isNull(), c -> assertThat(c.offset()).isLessThanOrEqualTo(failed.offset()));
+
+        // the resend pays the same attempt with the identical request, then the commit moves past everything
+        awaitChannelMessage("WEB", failing);
+        PaymentAttempt attempt = onlyAttempt(failing);
+        assertThat(sandbox.requests("pay", attempt.paymentRequestId())).hasSize(2);
+        long expected = lastInItsPartition + 1;
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+            OffsetAndMetadata c = committed(partition);
+            return c != null && c.offset() >= expected;
+        });
+    }
+
+    @Test
+    void manyOrdersWithASlowAntomCompleteTogether() throws Exception {
+        int orders = 200;
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < orders; i++) {
+            ids.add(newOrderId());
+        }
+        long start = System.nanoTime();
+        List<java.util.concurrent.Future<RecordMetadata>> sends = new ArrayList<>();
+        for (String orderId : ids) {
+            sends.add(producer().send(new ProducerRecord<>(ordersTopic, orderId, json.writeValueAsString(order(orderId)))));
+        }
+        for (var s : sends) {
+            s.get();
+        }
+        java.util.Set<String> waiting = new java.util.HashSet<>(ids);
+        Awaitility.await().atMost(Duration.ofSeconds(180)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
+                .until(() -> {
+                    waiting.removeIf(orderId -> ledger.attemptsOf(orderId).stream()
+                            .anyMatch(a -> a.state() == com.checkoutroutes.ledger.PaymentState.PENDING));
+                    return waiting.isEmpty();
+                });
+        double seconds = (System.nanoTime() - start) / 1e9;
+        // sequential with 3 consumers and 300 ms per answer would take about 200 x 0.3 / 3 = 20 s
+        System.out.printf("key-ordered: %d orders with Antom at 300 ms in %.1f s, %.1f orders/s (max-in-flight 16)%n",
+                orders, seconds, orders / seconds);
+        for (String orderId : ids) {
+            assertThat(sandbox.requests("pay", onlyAttempt(orderId).paymentRequestId())).hasSize(1);
+        }
+    }
+
+    private RecordMetadata send(String orderId) throws Exception {
+        return producer().send(new ProducerRecord<>(ordersTopic, orderId, json.writeValueAsString(order(orderId)))).get();
+    }
+
+    private synchronized KafkaProducer<String, String> producer() {
+        if (producer == null) {
+            Properties p = new Properties();
+            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+            p.put(ProducerConfig.ACKS_CONFIG, "all");
+            producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+        }
+        return producer;
+    }
+
+    private OffsetAndMetadata committed(TopicPartition partition) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers))) {
+            return admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get().get(partition);
+        }
+    }
+}
