@@ -30,7 +30,18 @@ public record OrderIntakeSettings(@Valid @NotNull Orders orders, @Valid @NotNull
             // Path of the order's JSON schema.
             @NotBlank String schema,
             // Milliseconds before an order is read again after a database or Kafka failure (routes only).
-            @PositiveOrZero long infrastructureRetryDelay) {
+            @PositiveOrZero long infrastructureRetryDelay,
+            // Orders in flight at once per instance, one at a time per orderId; 1 = sequential on the consumers.
+            @Positive int maxInFlight,
+            // Milliseconds before an order that failed for the infrastructure is sent again on its lane (routes only).
+            @PositiveOrZero long resendDelay,
+            // How long a consumer's poll waits for records, in milliseconds (routes only).
+            @Positive long pollTimeoutMs) {
+
+        /** How many orders can wait for Antom at once. */
+        public int inFlight() {
+            return maxInFlight <= 1 ? consumers : maxInFlight;
+        }
     }
 
     /** {@code checkout.payments.*}: the payment expiry given to Antom. */

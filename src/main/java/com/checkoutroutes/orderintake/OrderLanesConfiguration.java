@@ -7,7 +7,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.Environment;
 
 /**
  * The lanes of the order route (routes/orders.yaml): {@code key-ordered:orderLanes} runs up to
@@ -21,10 +20,9 @@ public class OrderLanesConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(OrderLanesConfiguration.class);
 
     @Bean
-    KeyOrderedLanes orderLanes(Environment env, AntomSettings antom) {
-        int maxInFlight = env.getProperty("checkout.orders.max-in-flight", Integer.class, 1);
-        int consumers = env.getProperty("checkout.orders.consumers", Integer.class, 1);
-        int inFlight = maxInFlight <= 1 ? consumers : maxInFlight;
+    KeyOrderedLanes orderLanes(OrderIntakeSettings settings, AntomSettings antom) {
+        int maxInFlight = settings.orders().maxInFlight();
+        int inFlight = settings.orders().inFlight();
         if (antom.maxConnections() < inFlight) {
             throw new IllegalStateException("checkout.antom.max-connections (" + antom.maxConnections()
                     + ") is below the orders that can wait for Antom at once (" + inFlight + ", checkout.orders."

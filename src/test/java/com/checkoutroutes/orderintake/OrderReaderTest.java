@@ -267,6 +267,6 @@ class OrderReaderTest {
     }
 
     private static OrderIntakeSettings limits(int maxBytes) {
-        return new OrderIntakeSettings(new OrderIntakeSettings.Orders(3, 50, maxBytes, SCHEMA, 2000), null);
+        return new OrderIntakeSettings(new OrderIntakeSettings.Orders(3, 50, maxBytes, SCHEMA, 2000, 16, 2000, 100), null);
     }
 }
