@@ -58,6 +58,8 @@ public final class SandboxServer implements AutoCloseable {
     private final TransactionReportWriter reports;
     /** Every API call, for tests and the control API (a copy-on-write list would copy it on every call). */
     private final List<ApiCall> calls = Collections.synchronizedList(new ArrayList<>());
+    private static final int WORKERS = 512;
+
     private HttpServer server;
     private ExecutorService workers;
     private ScheduledExecutorService expirySweeper;
@@ -114,7 +116,9 @@ public final class SandboxServer implements AutoCloseable {
             journal.close(); // frees the state dir for the sandbox that holds the port, or a retry
             throw new UncheckedIOException("cannot listen on port " + settings.port(), e);
         }
-        workers = Executors.newFixedThreadPool(32, runnable -> {
+        // checkout.sandbox.latency-ms sleeps on the worker thread: the pool must exceed the caller's calls in flight,
+        // or it caps the measured rate at workers / latency (32 threads at 300 ms = 107 calls/s)
+        workers = Executors.newFixedThreadPool(WORKERS, runnable -> {
             Thread thread = new Thread(runnable, "sandbox-http");
             thread.setDaemon(true);
             return thread;
