@@ -162,9 +162,16 @@ public class KeyOrderedLanes extends KafkaConsumerListener {
         state.followRebalance(assignment);
         commit(state);
         if (!hasRoom()) {
-            consumer.pause(assignment); // keeps polling (heartbeats, rebalances), returns no records
-        } else if (!consumer.paused().isEmpty()) {
-            consumer.resume(consumer.paused());
+            // keeps polling (heartbeats, rebalances), returns no records. Only partitions nobody else paused are
+            // ours to resume later: camel-kafka pauses them itself when the route is suspended (shutdown, reload)
+            Set<TopicPartition> toPause = new java.util.HashSet<>(assignment);
+            toPause.removeAll(consumer.paused());
+            consumer.pause(toPause);
+            state.pausedByLanes.addAll(toPause);
+        } else if (!state.pausedByLanes.isEmpty()) {
+            state.pausedByLanes.retainAll(consumer.paused());
+            consumer.resume(state.pausedByLanes);
+            state.pausedByLanes.clear();
         }
         return true; // false would make camel-kafka drop the records of this poll
     }
@@ -352,6 +359,8 @@ public class KeyOrderedLanes extends KafkaConsumerListener {
     private static final class ConsumerState {
         final Consumer<?, ?> consumer;
         final Map<TopicPartition, OffsetTracker> trackers = new HashMap<>();
+        /** The partitions the lanes paused for want of room (never those camel-kafka paused). */
+        final Set<TopicPartition> pausedByLanes = new java.util.HashSet<>();
 
         ConsumerState(Consumer<?, ?> consumer) {
             this.consumer = consumer;
