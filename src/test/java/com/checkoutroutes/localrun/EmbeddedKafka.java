@@ -21,6 +21,9 @@ public final class EmbeddedKafka {
 
     /** Starts a broker with its log in a fresh temporary folder (tests) and returns its bootstrap address. */
     public static synchronized String bootstrapServers(int port, int partitions) {
+        if (broker != null) {
+            return broker.bootstrapServers();
+        }
         try {
             Path dir = Files.createTempDirectory("checkout-kafka");
             dir.toFile().deleteOnExit();
