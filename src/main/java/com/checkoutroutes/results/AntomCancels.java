@@ -6,10 +6,8 @@ import com.alipay.global.api.response.ams.pay.AlipayPayCancelResponse;
 import com.checkoutroutes.gateway.AntomGateway;
 import com.checkoutroutes.gateway.CallOutcome;
 import com.checkoutroutes.ledger.PaymentAttempt;
-import com.checkoutroutes.ledger.PaymentEvents;
 import com.checkoutroutes.ledger.PaymentLedger;
 import com.checkoutroutes.ledger.PaymentState;
-import com.checkoutroutes.ledger.Transition;
 import org.springframework.stereotype.Component;
 
 /**
@@ -22,12 +20,12 @@ public class AntomCancels {
 
     private final PaymentLedger ledger;
     private final AntomGateway gateway;
-    private final PaymentEvents events;
+    private final AttemptClosing closing;
 
-    public AntomCancels(PaymentLedger ledger, AntomGateway gateway, PaymentEvents events) {
+    AntomCancels(PaymentLedger ledger, AntomGateway gateway, AttemptClosing closing) {
         this.ledger = ledger;
         this.gateway = gateway;
-        this.events = events;
+        this.closing = closing;
     }
 
     /** Cancels the attempt; it ends CANCELLED. */
@@ -45,30 +43,19 @@ public class AntomCancels {
         CallOutcome<AlipayPayCancelResponse> outcome = gateway.call("cancel", prid, request);
         if (outcome instanceof CallOutcome.Answered<AlipayPayCancelResponse> answered
                 && answered.status() == ResultStatusType.S) {
-            close(prid, target, cause, answered.code(), answered.message(),
+            closing.close(prid, target, cause, answered.code(), answered.message(),
                     "cancelled at Antom " + answered.response().getCancelTime());
             return true;
         }
         if (target == PaymentState.EXPIRED && outcome instanceof CallOutcome.Answered<?> closed
                 && "ORDER_IS_CLOSED".equals(closed.code())) {
             // Antom had already closed it: nothing can be paid any more
-            close(prid, target, cause, closed.code(), closed.message(), null);
+            closing.close(prid, target, cause, closed.code(), closed.message(), null);
             return true;
         }
         String detail = outcome instanceof CallOutcome.Answered<?> refused ? refused.code() + " " + refused.message()
                 : ((CallOutcome.Unknown<?>) outcome).reason();
         ledger.note(prid, "CANCEL_NOT_DONE", detail, "CANCEL_NOT_DONE: " + detail);
         return false;
-    }
-
-    private void close(String prid, PaymentState target, String cause, String code, String message, String detail) {
-        PaymentAttempt current = ledger.find(prid).orElseThrow();
-        Transition change = Transition.to(target, cause).result(code, message).confirmed()
-                .emit(events.stateChanged(current, current.state(), target, cause, current.paymentId(), code,
-                        message));
-        if (detail != null) {
-            change.detail(detail);
-        }
-        ledger.apply(prid, change);
     }
 }

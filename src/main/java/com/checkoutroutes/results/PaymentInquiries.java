@@ -10,10 +10,8 @@ import com.alipay.global.api.response.ams.pay.AlipayPayQueryResponse;
 import com.checkoutroutes.gateway.AntomGateway;
 import com.checkoutroutes.gateway.CallOutcome;
 import com.checkoutroutes.ledger.PaymentAttempt;
-import com.checkoutroutes.ledger.PaymentEvents;
 import com.checkoutroutes.ledger.PaymentLedger;
 import com.checkoutroutes.ledger.PaymentState;
-import com.checkoutroutes.ledger.Transition;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -28,15 +26,15 @@ public class PaymentInquiries {
     private final PaymentLedger ledger;
     private final AntomGateway gateway;
     private final ResultApplier results;
-    private final PaymentEvents events;
+    private final AttemptClosing closing;
     private final TransactionTemplate tx;
 
-    public PaymentInquiries(PaymentLedger ledger, AntomGateway gateway, ResultApplier results, PaymentEvents events,
+    PaymentInquiries(PaymentLedger ledger, AntomGateway gateway, ResultApplier results, AttemptClosing closing,
             TransactionTemplate tx) {
         this.ledger = ledger;
         this.gateway = gateway;
         this.results = results;
-        this.events = events;
+        this.closing = closing;
         this.tx = tx;
     }
 
@@ -113,9 +111,7 @@ public class PaymentInquiries {
 
     /** Closes an attempt in {@code target} without asking Antom anything more. */
     public PaymentState close(PaymentAttempt attempt, PaymentState target, String cause) {
-        PaymentAttempt current = ledger.find(attempt.paymentRequestId()).orElseThrow();
-        ledger.apply(attempt.paymentRequestId(), Transition.to(target, cause).confirmed()
-                .emit(events.stateChanged(current, current.state(), target, cause, current.paymentId(), null, null)));
+        closing.close(attempt.paymentRequestId(), target, cause, null, null, null);
         return target;
     }
 
