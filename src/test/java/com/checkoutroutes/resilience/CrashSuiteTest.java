@@ -65,6 +65,11 @@ class CrashSuiteTest {
                 Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20)).until(() ->
                         ledger.queryForObject("SELECT COUNT(*) FROM payment_attempt", Integer.class) >= reached);
                 Awaitility.await().pollDelay(Duration.ofMillis(random.nextInt(200))).until(() -> true);
+                // with many orders in flight per consumer, payments can all be done at that moment: kill only
+                // once an attempt is under way again, so the kill always hits work in flight
+                Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5)).until(() ->
+                        ledger.queryForObject("SELECT COUNT(*) FROM payment_attempt WHERE state <> 'SUCCEEDED'",
+                                Integer.class) > 0);
                 app.kill();
                 killedAt.add(ledger.queryForObject("SELECT COUNT(*) FROM payment_attempt WHERE state <> 'SUCCEEDED'",
                         Integer.class));
