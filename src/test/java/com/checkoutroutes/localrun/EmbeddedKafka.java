@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.SpringApplication;
 
 /**
  * One in-JVM KRaft broker per JVM, for the one-command local run and the tests (there is no Docker here).
@@ -38,7 +39,10 @@ public final class EmbeddedKafka {
         if (broker == null) {
             long started = System.nanoTime();
             broker = KraftBroker.start(logDir, port, partitions);
-            Runtime.getRuntime().addShutdownHook(new Thread(EmbeddedKafka::stop, "embedded-kafka-stop"));
+            // after every Spring context of the JVM has closed: their consumers leave and commit while the broker is
+            // still there (a JVM shutdown hook of its own raced them, and a closing consumer then waited out its
+            // timeouts against a stopped broker)
+            SpringApplication.getShutdownHandlers().add(EmbeddedKafka::stop);
             LOG.info("In-JVM Kafka (KRaft) started at {} with its log in {}, in {} ms", broker.bootstrapServers(),
                     logDir, (System.nanoTime() - started) / 1_000_000);
         }

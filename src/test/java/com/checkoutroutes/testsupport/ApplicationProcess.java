@@ -61,7 +61,10 @@ public final class ApplicationProcess {
 
     public void start() throws IOException {
         Files.createDirectories(logDir);
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx512m", "-cp", classpath));
+        // the C1 compiler alone and the serial collector: about half the CPU to start (measured 13.5 s against 25 s
+        // on 2 shared cores), and these runs are short and light (tens of orders a second)
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx512m", "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC", "-cp", classpath));
         command.add(mainClass);
         settings.forEach((k, v) -> command.add("--" + k + "=" + v));
         command.add("--server.port=" + port);

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import org.springframework.boot.SpringApplication;
 
 /**
  * The tests' PostgreSQL (127.0.0.1:5432, user postgres, trust auth): one fresh database per test JVM, dropped at
@@ -28,7 +29,8 @@ public final class TestPostgres {
             String name = "checkout_test_" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMddHHmmss")) + "_" + pid;
             execute("CREATE DATABASE " + name);
             databaseUrl = SERVER + "/" + name;
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> drop(name), "drop-test-db"));
+            // once the JVM's Spring contexts have closed, not under their open pools
+            SpringApplication.getShutdownHandlers().add(() -> drop(name));
         }
         return databaseUrl;
     }
@@ -38,7 +40,7 @@ public final class TestPostgres {
         url();
         String name = "checkout_" + purpose + "_" + System.nanoTime();
         execute("CREATE DATABASE " + name);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> drop(name), "drop-" + purpose + "-db"));
+        SpringApplication.getShutdownHandlers().add(() -> drop(name));
         return SERVER + "/" + name;
     }
 
