@@ -253,7 +253,10 @@ public class PaymentLedger {
     /** Attempts whose next check is due (or never scheduled), oldest first. */
     public List<PaymentAttempt> dueForCheck(OffsetDateTime now, int limit) {
         return jdbc.query("SELECT " + COLUMNS + " FROM payment_attempt WHERE " + DUE_FOR_CHECK
-                        + " AND (next_check_at IS NULL OR next_check_at <= ?) ORDER BY updated_at LIMIT ?",
+                        // longest due first: an attempt just looked at goes to the back, so a full batch of old
+                        // ones asked again and again cannot keep a fresh one waiting
+                        + " AND (next_check_at IS NULL OR next_check_at <= ?)"
+                        + " ORDER BY COALESCE(next_check_at, updated_at) LIMIT ?",
                 ROW, now, limit);
     }
 

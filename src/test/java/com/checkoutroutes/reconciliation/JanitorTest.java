@@ -79,4 +79,20 @@ class JanitorTest extends FlowTestSupport {
         assertThat(ledger.history(unknown.paymentRequestId())).extracting(StateChange::cause)
                 .contains("NOT_FOUND_AT_ANTOM");
     }
+
+    @Test
+    void theAttemptDueLongestIsLookedAtFirst() {
+        PaymentAttempt older = pendingWallet();
+        PaymentAttempt newer = pendingWallet();
+        java.time.OffsetDateTime now = java.time.OffsetDateTime.now(clock);
+        // the older attempt was just asked about again, the newer one has been due for longer (both after the
+        // running janitor's now, so only this look sees them due)
+        ledger.scheduleCheck(older.paymentRequestId(), now.plusMinutes(10), true);
+        ledger.scheduleCheck(newer.paymentRequestId(), now.plusMinutes(5), false);
+
+        java.util.List<String> due = ledger.dueForCheck(now.plusHours(1), 10_000).stream()
+                .map(PaymentAttempt::paymentRequestId).toList();
+        assertThat(due.indexOf(newer.paymentRequestId())).isNotNegative()
+                .isLessThan(due.indexOf(older.paymentRequestId()));
+    }
 }
