@@ -68,10 +68,13 @@ public class DoorSecurity {
         return DoorUsers.from(access);
     }
 
-    /** {bcrypt}, {pbkdf2}...: the hash names its own algorithm, so operators can move to a stronger one. */
+    /**
+     * {bcrypt}, {pbkdf2}...: the hash names its own algorithm, so operators can move to a stronger one; a match is
+     * checked once per client and password, not per request.
+     */
     @Bean
     PasswordEncoder passwordEncoder() {
-        return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+        return new RememberingPasswordEncoder(PasswordEncoderFactories.createDelegatingPasswordEncoder(), 1024);
     }
 
     /** Keys fetched on first use (start-up does not wait for the identity provider) and cached by Nimbus. */
