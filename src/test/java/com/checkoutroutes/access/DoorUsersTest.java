@@ -55,6 +55,15 @@ class DoorUsersTest {
     }
 
     @Test
+    void htpasswdsBcrypt2yIsVerified() {
+        String hash = "{bcrypt}" + new org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder(
+                org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder.BCryptVersion.$2Y, 4).encode("x");
+        assertThat(hash).startsWith("{bcrypt}$2y$04$");
+        DoorUsers.checkHash("s", hash);
+        assertThat(ENCODER.matches("x", hash)).isTrue();
+    }
+
+    @Test
     void pbkdf2IsVerifiedToo() {
         String hash = "{pbkdf2@SpringSecurity_v5_8}" + Pbkdf2PasswordEncoder.defaultsForSpringSecurity_v5_8().encode("x");
         DoorUsers.checkHash("s", hash);
