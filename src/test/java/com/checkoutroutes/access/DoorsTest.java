@@ -146,6 +146,13 @@ class DoorsTest extends FlowTestSupport {
         }
         assertThat(read(get(managementPort, "/actuator/health", basic(ORDER_SYSTEM)).body()).has("components"))
                 .as("no details for the order system").isFalse();
+        // nor a component's page (the database, the disk path)
+        for (String component : List.of("/actuator/health/db", "/actuator/health/diskSpace")) {
+            HttpResponse<String> answer = get(managementPort, component, null);
+            assertThat(answer.body()).as(component).doesNotContain("details").doesNotContain("PostgreSQL")
+                    .doesNotContain("path");
+            assertThat(get(managementPort, component, basic(OPERATOR)).body()).as(component).contains("details");
+        }
     }
 
     @Test
