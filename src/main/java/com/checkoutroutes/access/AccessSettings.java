@@ -36,6 +36,8 @@ public record AccessSettings(
             String issuerUri,
             // Or only its key set; with issuer-uri too, the tokens' issuer is checked as well.
             String jwkSetUri,
+            // When set, a token must name this audience (aud): tokens the provider issued for other services fail.
+            String audience,
             // The claim that lists a token's roles (a list or a space-separated string; a.b reads a nested claim).
             @NotBlank String rolesClaim) {
 

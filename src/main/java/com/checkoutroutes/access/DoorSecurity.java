@@ -13,6 +13,12 @@ import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
+import java.util.List;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtDecoders;
 import org.springframework.security.oauth2.jwt.JwtValidators;
@@ -81,13 +87,28 @@ public class DoorSecurity {
     private static JwtDecoder jwtDecoder(AccessSettings.Jwt jwt) {
         String issuer = blankToNull(jwt.issuerUri());
         String keys = blankToNull(jwt.jwkSetUri());
+        OAuth2TokenValidator<Jwt> validator = validator(issuer, blankToNull(jwt.audience()));
         if (keys == null) {
-            return new SupplierJwtDecoder(() -> JwtDecoders.fromIssuerLocation(issuer));
+            return new SupplierJwtDecoder(() -> {
+                NimbusJwtDecoder decoder = (NimbusJwtDecoder) JwtDecoders.fromIssuerLocation(issuer);
+                decoder.setJwtValidator(validator);
+                return decoder;
+            });
         }
         NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(keys).build();
-        decoder.setJwtValidator(issuer == null ? JwtValidators.createDefault()
-                : JwtValidators.createDefaultWithIssuer(issuer));
+        decoder.setJwtValidator(validator);
         return decoder;
+    }
+
+    /** Expiry and not-before always; the issuer and the audience when configured. */
+    private static OAuth2TokenValidator<Jwt> validator(String issuer, String audience) {
+        OAuth2TokenValidator<Jwt> standard = issuer == null ? JwtValidators.createDefault()
+                : JwtValidators.createDefaultWithIssuer(issuer);
+        if (audience == null) {
+            return standard;
+        }
+        return new DelegatingOAuth2TokenValidator<>(standard, new JwtClaimValidator<List<String>>(
+                JwtClaimNames.AUD, aud -> aud != null && aud.contains(audience)));
     }
 
     private static String blankToNull(String value) {

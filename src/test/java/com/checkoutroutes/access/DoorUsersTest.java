@@ -91,6 +91,6 @@ class DoorUsersTest {
     }
 
     private static AccessSettings settings(Map<String, AccessSettings.User> users) {
-        return new AccessSettings(users, new AccessSettings.Jwt("", "", "roles"));
+        return new AccessSettings(users, new AccessSettings.Jwt("", "", "", "roles"));
     }
 }

@@ -63,6 +63,7 @@ class DoorsTest extends FlowTestSupport {
     static void bearerTokensFromTheStandInIdentityProvider(DynamicPropertyRegistry registry) {
         registry.add("checkout.access.jwt.jwk-set-uri",
                 () -> "http://127.0.0.1:" + IDP.getAddress().getPort() + "/jwks");
+        registry.add("checkout.access.jwt.audience", () -> "checkout-routes");
     }
 
     @AfterAll
@@ -80,6 +81,8 @@ class DoorsTest extends FlowTestSupport {
         assertThat(postOrder(bearer(IDP_KEY, "OPERATOR")).statusCode()).isEqualTo(403);
         assertThat(postOrder(bearer(FORGER_KEY, "ORDER_PUBLISHER")).statusCode()).as("forged token").isEqualTo(401);
         assertThat(postOrder(bearer(IDP_KEY, "ORDER_PUBLISHER", -60)).statusCode()).as("expired token").isEqualTo(401);
+        assertThat(postOrder(bearer(IDP_KEY, "ORDER_PUBLISHER", 300, "another-service")).statusCode())
+                .as("a token for another audience").isEqualTo(401);
         assertThat(postOrder("Bearer not-a-token").statusCode()).isEqualTo(401);
 
         String orderId = newOrderId();
@@ -235,11 +238,15 @@ class DoorsTest extends FlowTestSupport {
         return bearer(key, role, 300);
     }
 
-    /** A token signed with {@code key}, listing {@code role} in the roles claim, expiring in {@code seconds}. */
     private static String bearer(RSAKey key, String role, long seconds) {
+        return bearer(key, role, seconds, "checkout-routes");
+    }
+
+    /** A token signed with {@code key}, listing {@code role} in the roles claim, expiring in {@code seconds}. */
+    private static String bearer(RSAKey key, String role, long seconds, String audience) {
         try {
             long now = System.currentTimeMillis();
-            JWTClaimsSet claims = new JWTClaimsSet.Builder().subject("svc-" + role.toLowerCase())
+            JWTClaimsSet claims = new JWTClaimsSet.Builder().subject("svc-" + role.toLowerCase()).audience(audience)
                     .issueTime(new Date(now - 120_000)).expirationTime(new Date(now + seconds * 1000))
                     .claim("roles", List.of(role)).build();
             SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(),

@@ -62,7 +62,8 @@ class DockerComposeTest {
             "CHECKOUT_LOG_FORMAT", "empty means plain text log lines",
             "CHECKOUT_SERVER_ADDRESS", "empty means every interface",
             "CHECKOUT_JWT_ISSUER_URI", "empty means no bearer JWTs",
-            "CHECKOUT_JWT_JWK_SET_URI", "empty means no bearer JWTs");
+            "CHECKOUT_JWT_JWK_SET_URI", "empty means no bearer JWTs",
+            "CHECKOUT_JWT_AUDIENCE", "empty means the audience is not checked");
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)(?::([^}]*))?}");
 

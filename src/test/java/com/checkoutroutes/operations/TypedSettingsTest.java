@@ -105,6 +105,7 @@ class TypedSettingsTest {
             assertThat(access.users().values()).allSatisfy(user -> assertThat(user.password()).isEmpty());
             assertThat(access.jwt().issuerUri()).isEmpty();
             assertThat(access.jwt().jwkSetUri()).isEmpty();
+            assertThat(access.jwt().audience()).isEmpty();
             assertThat(access.jwt().rolesClaim()).isEqualTo("roles");
         });
     }
