@@ -87,7 +87,7 @@ final class DoorUsers {
                 LOG.info("{} (role {}): no user; bearer JWTs whose claim {} lists {}", doors, role,
                         settings.jwt().rolesClaim(), role);
             } else {
-                LOG.warn("{} (role {}) has no user: it refuses every caller (401). Give a user this role"
+                LOG.warn("{}: no user holds role {}, so every caller gets 401. Give a user this role"
                         + " (checkout.access.users; README.md, \"Credentials\")", doors, role);
             }
         });

@@ -86,7 +86,7 @@ class DoorUsersTest {
         }
         String log = String.join("\n", appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList());
         assertThat(log).contains("the HTTP order door (role ORDER_PUBLISHER): users [order-system]")
-                .contains("the operator API and actuator details (role OPERATOR) has no user: it refuses every caller")
+                .contains("the operator API and actuator details: no user holds role OPERATOR, so every caller gets 401")
                 .doesNotContain(BCRYPT.substring(10));
     }
 
