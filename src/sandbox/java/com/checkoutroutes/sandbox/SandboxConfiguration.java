@@ -25,10 +25,12 @@ public class SandboxConfiguration {
             @Value("${checkout.sandbox.report-dir:target/sandbox-reports}") String reportDir,
             @Value("${checkout.sandbox.latency-ms:0}") long latencyMs,
             @Value("${checkout.sandbox.faults:}") String faultsJson,
-            @Value("${checkout.sandbox.state-dir:}") String stateDir) {
+            @Value("${checkout.sandbox.state-dir:}") String stateDir,
+            @Value("${checkout.sandbox.control-from-anywhere:false}") boolean controlFromAnywhere) {
         SandboxSettings settings = new SandboxSettings(port, clientId, antomKey, merchantKey,
                 publicBaseUrl.isBlank() ? null : publicBaseUrl, timeScale, Path.of(reportDir), latencyMs,
-                faultsJson.isBlank() ? null : faultsJson, stateDir.isBlank() ? null : Path.of(stateDir));
+                faultsJson.isBlank() ? null : faultsJson, stateDir.isBlank() ? null : Path.of(stateDir),
+                controlFromAnywhere);
         return new SandboxServer(settings).start();
     }
 }

@@ -26,12 +26,16 @@ public final class SandboxMain {
                 Path.of(env("SANDBOX_REPORT_DIR", defaults.reportDir().toString())),
                 Long.parseLong(env("SANDBOX_LATENCY_MS", "0")),
                 env("SANDBOX_FAULTS", null),
-                Optional.ofNullable(env("SANDBOX_STATE_DIR", null)).map(Path::of).orElse(null));
+                Optional.ofNullable(env("SANDBOX_STATE_DIR", null)).map(Path::of).orElse(null),
+                // the control API (mark paid, faults, reset, clock) answers loopback callers only unless "true"
+                Boolean.parseBoolean(env("SANDBOX_CONTROL_FROM_ANYWHERE", "false")));
         SandboxServer server = new SandboxServer(settings).start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "sandbox-shutdown"));
         System.out.println("Antom sandbox listening on " + server.baseUrl() + " (client-id " + settings.clientId()
                 + ", time scale " + settings.timeScale() + ", state "
-                + (settings.stateDir() == null ? "in memory only" : "in " + settings.stateDir().toAbsolutePath()) + ")");
+                + (settings.stateDir() == null ? "in memory only" : "in " + settings.stateDir().toAbsolutePath())
+                + ", control API " + (settings.controlFromAnywhere() ? "open to every address" : "on loopback only")
+                + ")");
         new CountDownLatch(1).await();
     }
 

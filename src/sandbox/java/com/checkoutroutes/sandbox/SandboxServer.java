@@ -263,7 +263,12 @@ public final class SandboxServer implements AutoCloseable {
             if (apiMatch.matches() && method.equals("POST")) {
                 handleApi(exchange, apiMatch.group(1), path);
             } else if (path.startsWith("/sandbox/control/")) {
-                handleControl(exchange, method, path);
+                if (controlAllowedFrom(exchange.getRemoteAddress().getAddress())) {
+                    handleControl(exchange, method, path);
+                } else {
+                    HttpExchanges.sendJson(exchange, 403, error("the control API answers on loopback only"
+                            + " (SANDBOX_CONTROL_FROM_ANYWHERE=true, or checkout.sandbox.control-from-anywhere, opens it)"));
+                }
             } else if (path.startsWith("/sandbox/buyer/") && method.equals("POST")) {
                 handleBuyer(exchange, path);
             } else if (CHECKOUT_PATH.matcher(path).matches() && method.equals("GET")) {
@@ -282,6 +287,11 @@ public final class SandboxServer implements AutoCloseable {
             e.printStackTrace();
             HttpExchanges.sendJson(exchange, 500, error(e.toString()));
         }
+    }
+
+    /** Marking payments paid, faults, reset and the clock: from this host only, unless the settings open it. */
+    boolean controlAllowedFrom(java.net.InetAddress caller) {
+        return settings.controlFromAnywhere() || caller.isLoopbackAddress();
     }
 
     private static String error(String message) {

@@ -12,6 +12,7 @@ import org.apache.camel.ServiceStatus;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
+import com.checkoutroutes.testsupport.DemoCredentials;
 import com.checkoutroutes.testsupport.FlowTestSupport;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -35,7 +36,8 @@ class ApplicationStartsHealthyTest extends FlowTestSupport {
         assertThat(migrations).isPositive();
 
         HttpResponse<String> health = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health")).build(),
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/actuator/health"))
+                        .header("Authorization", DemoCredentials.basic(DemoCredentials.OPERATOR)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).contains("\"status\":\"UP\"").contains("camel").contains("db");

@@ -3,6 +3,7 @@ package com.checkoutroutes.localrun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.checkoutroutes.testsupport.ApplicationProcess;
+import com.checkoutroutes.testsupport.DemoCredentials;
 import com.checkoutroutes.testsupport.FreePort;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -89,6 +90,7 @@ class LocalRunCrashTest {
                  "channel":{"terminalType":"WEB","clientIp":"203.0.113.7"},
                  "resultPageUrl":"https://shop.example/orders/%s/result"}""".formatted(orderId, orderId);
         HttpResponse<String> answer = http.send(HttpRequest.newBuilder(uri(app, "/orders"))
+                .header("Authorization", DemoCredentials.basic(DemoCredentials.ORDER_SYSTEM))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(order)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
@@ -148,7 +150,8 @@ class LocalRunCrashTest {
 
     private List<JsonNode> attempts(ApplicationProcess app, String orderId) {
         try {
-            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(uri(app, "/payments/" + orderId)).build(),
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(uri(app, "/payments/" + orderId))
+                            .header("Authorization", DemoCredentials.basic(DemoCredentials.OPERATOR)).build(),
                     HttpResponse.BodyHandlers.ofString());
             if (answer.statusCode() == 404) {
                 return List.of();

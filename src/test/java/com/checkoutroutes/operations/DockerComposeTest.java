@@ -59,7 +59,11 @@ class DockerComposeTest {
     /** config/application.yml variables whose empty default is a valid setting. */
     private static final Map<String, String> OPTIONAL = Map.of(
             "CHECKOUT_DB_PASSWORD", "a database user without a password",
-            "CHECKOUT_LOG_FORMAT", "empty means plain text log lines");
+            "CHECKOUT_LOG_FORMAT", "empty means plain text log lines",
+            "CHECKOUT_SERVER_ADDRESS", "empty means every interface",
+            "CHECKOUT_JWT_ISSUER_URI", "empty means no bearer JWTs",
+            "CHECKOUT_JWT_JWK_SET_URI", "empty means no bearer JWTs",
+            "CHECKOUT_JWT_AUDIENCE", "empty means the audience is not checked");
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)(?::([^}]*))?}");
 
@@ -198,6 +202,10 @@ class DockerComposeTest {
         }
         // the service is healthy only when ready: routes started (readiness), not merely when the port is open
         assertThat(healthCheck("checkout-routes").command()).contains("/actuator/health/readiness");
+        // ... asked on the management port, inside the container (it listens on loopback there, never published)
+        assertThat(settings).contains("port: ${CHECKOUT_MANAGEMENT_PORT:8081}")
+                .contains("address: ${CHECKOUT_MANAGEMENT_ADDRESS:127.0.0.1}");
+        assertThat(healthCheck("checkout-routes").command()).contains("http://127.0.0.1:8081/");
         assertThat(dependsOn("checkout-routes")).containsOnlyKeys("kafka", "postgres", "antom-sandbox")
                 .allSatisfy((service, condition) -> assertThat(condition).isEqualTo("service_healthy"));
     }
@@ -447,7 +455,8 @@ class DockerComposeTest {
     @Test
     @Tag("flow")
     void theServiceIsHealthyOnlyWhenReady() throws Exception {
-        assertHttpCheck("checkout-routes", 8080, "/actuator/health/readiness",
+        // the management port (management.server.port), on the container's loopback
+        assertHttpCheck("checkout-routes", 8081, "/actuator/health/readiness",
                 new Answer(200, "{\"status\":\"UP\",\"components\":{\"camelReadinessState\":{\"status\":\"UP\"},"
                         + "\"readinessState\":{\"status\":\"UP\"}}}"),
                 // Spring answers 503 while the routes start, or after a consumer lost Kafka

@@ -63,6 +63,15 @@ class FailFastTest {
                 .contains("commandLineArgs");
     }
 
+    @Test
+    void aPlainTextPasswordStopsStartUpNamingTheSettingNeverTheValue(CapturedOutput output) {
+        Throwable root = rootCauseOfStarting("--checkout.access.users.operator.password=hunter2-in-plain-text");
+
+        assertThat(root).hasMessageContaining("checkout.access.users.operator.password")
+                .hasMessageContaining("plain-text passwords are refused");
+        assertThat(output.getAll()).doesNotContain("hunter2");
+    }
+
     private static Throwable rootCauseOfStarting(String... args) {
         Throwable failure = catchThrowable(() -> {
             try (ConfigurableApplicationContext started = new SpringApplicationBuilder(CheckoutRoutesApplication.class)

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.checkoutroutes.ledger.PaymentAttempt;
+import com.checkoutroutes.testsupport.DemoCredentials;
 import com.checkoutroutes.testsupport.FlowTestSupport;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
@@ -20,16 +21,21 @@ class HealthAndLookupTest extends FlowTestSupport {
     String paymentsPath;
     @Autowired
     CamelContext camel;
+    /** the operator API on the doors' port, the actuator on the management port, and a probe (no user) there */
     OperatorHttp http;
+    OperatorHttp actuator;
+    OperatorHttp probe;
 
     @BeforeEach
     void operator() {
-        http = new OperatorHttp(port);
+        http = new OperatorHttp(port, DemoCredentials.OPERATOR);
+        actuator = new OperatorHttp(managementPort, DemoCredentials.OPERATOR);
+        probe = new OperatorHttp(managementPort, null);
     }
 
     @Test
     void healthShowsCamelTheKafkaConsumerAndTheDatabase() {
-        var response = http.get("/actuator/health");
+        var response = actuator.get("/actuator/health");
         assertThat(response.statusCode()).isEqualTo(200);
         JsonNode components = read(response.body()).path("components");
         assertThat(components.path("db").path("status").asText()).isEqualTo("UP");
@@ -45,17 +51,17 @@ class HealthAndLookupTest extends FlowTestSupport {
 
     @Test
     void readyOnlyWhileTheRoutesRun() throws Exception {
-        assertThat(http.get("/actuator/health/readiness").statusCode()).isEqualTo(200);
-        assertThat(read(http.get("/actuator/health/readiness").body()).path("status").asText()).isEqualTo("UP");
+        assertThat(probe.get("/actuator/health/readiness").statusCode()).isEqualTo(200);
+        assertThat(read(probe.get("/actuator/health/readiness").body()).path("status").asText()).isEqualTo("UP");
         try {
             camel.getRouteController().stopRoute("order-intake");
-            await().atMost(Duration.ofSeconds(20)).until(() -> http.get("/actuator/health/readiness").statusCode(),
+            await().atMost(Duration.ofSeconds(20)).until(() -> probe.get("/actuator/health/readiness").statusCode(),
                     status -> status == 503);
-            assertThat(http.get("/actuator/health/liveness").statusCode()).as("alive, just not ready").isEqualTo(200);
+            assertThat(probe.get("/actuator/health/liveness").statusCode()).as("alive, just not ready").isEqualTo(200);
         } finally {
             camel.getRouteController().startRoute("order-intake");
         }
-        await().atMost(Duration.ofSeconds(20)).until(() -> http.get("/actuator/health/readiness").statusCode(),
+        await().atMost(Duration.ofSeconds(20)).until(() -> probe.get("/actuator/health/readiness").statusCode(),
                 status -> status == 200);
     }
 

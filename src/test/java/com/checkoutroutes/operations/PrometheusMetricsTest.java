@@ -21,7 +21,7 @@ class PrometheusMetricsTest extends FlowTestSupport {
 
     @BeforeEach
     void operator() {
-        http = new OperatorHttp(port);
+        http = new OperatorHttp(managementPort, com.checkoutroutes.testsupport.DemoCredentials.OPERATOR);
     }
 
     @Test

@@ -2,6 +2,8 @@ package com.checkoutroutes.operations;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.checkoutroutes.access.AccessSettings;
+import com.checkoutroutes.access.Role;
 import com.checkoutroutes.cardcapture.AuthorisationGuard.Policy;
 import com.checkoutroutes.cardcapture.CardCaptureSettings;
 import com.checkoutroutes.continuation.ChannelSettings;
@@ -40,7 +42,8 @@ class TypedSettingsTest {
 
     static final List<Class<? extends Record>> RECORDS = List.of(OrderIntakeSettings.class, OutboxSettings.class,
             ChannelSettings.class, ShipmentSettings.class, ReconciliationSettings.class, JanitorSettings.class,
-            CardCaptureSettings.class, NotificationSettings.class, MetricsSettings.class, AntomSettings.class);
+            CardCaptureSettings.class, NotificationSettings.class, MetricsSettings.class, AntomSettings.class,
+            AccessSettings.class);
 
     /** The settings config/application.yml leaves to the deployment (RequiredSettings insists on them). */
     private static final String[] DEPLOYMENT = {"CHECKOUT_ANTOM_CLIENT_ID=SANDBOX_X",
@@ -49,7 +52,7 @@ class TypedSettingsTest {
 
     @EnableConfigurationProperties({OrderIntakeSettings.class, OutboxSettings.class, ChannelSettings.class,
             ShipmentSettings.class, ReconciliationSettings.class, JanitorSettings.class, CardCaptureSettings.class,
-            NotificationSettings.class, MetricsSettings.class, AntomSettings.class})
+            NotificationSettings.class, MetricsSettings.class, AntomSettings.class, AccessSettings.class})
     static class AllSettings {
     }
 
@@ -94,6 +97,16 @@ class TypedSettingsTest {
             AntomSettings antom = context.getBean(AntomSettings.class);
             assertThat(antom.timeout()).isEqualTo(Duration.ofSeconds(10));
             assertThat(antom.retry().maxAttempts()).isEqualTo(3);
+            // production ships the two users without passwords (their doors refuse everyone) and no JWTs
+            AccessSettings access = context.getBean(AccessSettings.class);
+            assertThat(access.users()).containsOnlyKeys("order-system", "operator");
+            assertThat(access.users().get("order-system").roles()).containsExactly(Role.ORDER_PUBLISHER);
+            assertThat(access.users().get("operator").roles()).containsExactly(Role.OPERATOR);
+            assertThat(access.users().values()).allSatisfy(user -> assertThat(user.password()).isEmpty());
+            assertThat(access.jwt().issuerUri()).isEmpty();
+            assertThat(access.jwt().jwkSetUri()).isEmpty();
+            assertThat(access.jwt().audience()).isEmpty();
+            assertThat(access.jwt().rolesClaim()).isEqualTo("roles");
         });
     }
 
@@ -119,6 +132,8 @@ class TypedSettingsTest {
             checkout.notifications.max-bytes=0                   | checkout.notifications.max-bytes
             checkout.metrics.ledger-refresh=0s                   | checkout.metrics.ledger-refresh
             checkout.antom.retry.max-attempts=0                  | checkout.antom.retry.max-attempts
+            checkout.access.users.operator.roles=ADMIN           | checkout.access.users.operator.roles
+            checkout.access.jwt.roles-claim=                     | checkout.access.jwt.roles-claim
             """)
     void aWrongValueFailsNamingTheSetting(String wrong, String setting) {
         shipped.withPropertyValues(wrong).run(context -> {

@@ -9,6 +9,7 @@ import com.checkoutroutes.sandbox.FaultRule;
 import com.checkoutroutes.sandbox.FaultType;
 import com.checkoutroutes.sandbox.OutcomeScript.Outcome;
 import com.checkoutroutes.testsupport.AntomNotifier;
+import com.checkoutroutes.testsupport.DemoCredentials;
 import com.checkoutroutes.testsupport.FlowTestSupport;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
@@ -117,7 +118,8 @@ class ShipmentChecksTest extends FlowTestSupport {
     private JsonNode httpDecision(String orderId) {
         try {
             HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + port + "/shipment-checks/" + orderId)).build(),
+                    URI.create("http://127.0.0.1:" + port + "/shipment-checks/" + orderId))
+                            .header("Authorization", DemoCredentials.basic(DemoCredentials.OPERATOR)).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).isEqualTo(200);
             return read(response.body());

@@ -49,6 +49,9 @@ public abstract class FlowTestSupport {
     /** This context's HTTP port (the notification endpoint, the operator API). */
     @Value("${server.port}")
     protected int port;
+    /** The actuator's port (health, probes, metrics, prometheus), on loopback. */
+    @Value("${management.server.port}")
+    protected int managementPort;
     @Value("${checkout.notifications.path}")
     protected String notificationsPath;
     @Value("${checkout.antom.client-id}")

@@ -12,7 +12,7 @@ import org.springframework.core.env.MapPropertySource;
 
 /**
  * Test overrides on top of the operator config in ./config: the real PostgreSQL (fresh database per JVM),
- * fresh ports per Spring context, the sandbox's resend schedule compressed (0.0005: 2 min becomes 60 ms), and
+ * fresh ports per Spring context (the doors and the management port), the demo users ({@link DemoCredentials}), the sandbox's resend schedule compressed (0.0005: 2 min becomes 60 ms), and
  * schedules and timeouts short enough for tests; {@code -Dcheckout.test.operator-timings=true} keeps the operator's.
  * The production config has no embedded parts: this supplies them as a deployment's environment would (the
  * in-JVM broker, the sandbox as Antom, the sandbox's keys). Runs before {@code EmbeddedKafkaEnvironment}.
@@ -32,6 +32,10 @@ public class TestEnvironment implements EnvironmentPostProcessor, Ordered {
         props.put("spring.datasource.username", TestPostgres.user());
         props.put("spring.datasource.password", "");
         props.put("server.port", String.valueOf(FreePort.find()));
+        // the actuator's own port (loopback, as shipped), fresh like the doors' port
+        props.put("management.server.port", String.valueOf(FreePort.find()));
+        // the demo users: order-system may POST orders, operator reads the operator API and actuator details
+        props.putAll(DemoCredentials.settings());
         props.putAll(SandboxAsAntom.settings(FreePort.find()));
         props.put("checkout.sandbox.enabled", "true");
         props.put("checkout.kafka.embedded.enabled", "true");

@@ -1,0 +1,117 @@
+package com.checkoutroutes.access;
+
+import jakarta.servlet.DispatcherType;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.actuate.autoconfigure.security.servlet.EndpointRequest;
+import org.springframework.boot.actuate.health.HealthEndpoint;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import java.util.List;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtDecoders;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.jwt.SupplierJwtDecoder;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+
+/**
+ * Who may call which HTTP door. Antom's notifications are open (Antom's signature protects them); the order door
+ * needs {@link Role#ORDER_PUBLISHER}; the operator API and everything of the actuator but health need
+ * {@link Role#OPERATOR}; health answers anyone with its status, and its details only operators
+ * ({@code management.endpoint.health.show-details: when-authorized}). Anything else is refused: a door added to
+ * the routes stays closed until it is given a role here. Callers are HTTP Basic users with hashed passwords
+ * ({@link DoorUsers}) and, when {@code checkout.access.jwt} names an identity provider, bearer JWTs.
+ * Stateless: no session, no cookie, so no CSRF token either.
+ */
+@Configuration(proxyBeanMethods = false)
+public class DoorSecurity {
+
+    @Bean
+    SecurityFilterChain doors(HttpSecurity http, AccessSettings access,
+            @Value("${checkout.notifications.path}") String notifications,
+            @Value("${checkout.http.orders-path}") String orders,
+            @Value("${checkout.http.payments-path}") String payments,
+            @Value("${checkout.http.shipment-checks-path}") String shipmentChecks) throws Exception {
+        PathPatternRequestMatcher.Builder path = PathPatternRequestMatcher.withDefaults();
+        http.csrf(csrf -> csrf.disable())
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .httpBasic(Customizer.withDefaults())
+                .authorizeHttpRequests(doors -> doors
+                        // the error page of a request already let in, and the second half of an async one
+                        .dispatcherTypeMatchers(DispatcherType.ERROR, DispatcherType.ASYNC).permitAll()
+                        // EndpointRequest matches on the management port only (management.server.port)
+                        .requestMatchers(EndpointRequest.to(HealthEndpoint.class)).permitAll()
+                        .requestMatchers(EndpointRequest.toAnyEndpoint()).hasRole(Role.OPERATOR.name())
+                        .requestMatchers(path.matcher(HttpMethod.POST, notifications)).permitAll()
+                        .requestMatchers(path.matcher(HttpMethod.POST, orders)).hasRole(Role.ORDER_PUBLISHER.name())
+                        .requestMatchers(path.matcher(HttpMethod.GET, payments),
+                                path.matcher(HttpMethod.GET, payments + "/*"),
+                                path.matcher(HttpMethod.GET, shipmentChecks + "/*")).hasRole(Role.OPERATOR.name())
+                        .anyRequest().denyAll());
+        if (access.jwt().enabled()) {
+            JwtDecoder decoder = jwtDecoder(access.jwt());
+            http.oauth2ResourceServer(server -> server.jwt(jwt -> jwt.decoder(decoder)
+                    .jwtAuthenticationConverter(new JwtRoles(access.jwt().rolesClaim()))));
+        }
+        return http.build();
+    }
+
+    @Bean
+    UserDetailsService doorUsers(AccessSettings access) {
+        return DoorUsers.from(access);
+    }
+
+    /**
+     * {bcrypt}, {pbkdf2}...: the hash names its own algorithm, so operators can move to a stronger one; a match is
+     * checked once per client and password, not per request.
+     */
+    @Bean
+    PasswordEncoder passwordEncoder() {
+        return new RememberingPasswordEncoder(PasswordEncoderFactories.createDelegatingPasswordEncoder(), 1024);
+    }
+
+    /** Keys fetched on first use (start-up does not wait for the identity provider) and cached by Nimbus. */
+    private static JwtDecoder jwtDecoder(AccessSettings.Jwt jwt) {
+        String issuer = blankToNull(jwt.issuerUri());
+        String keys = blankToNull(jwt.jwkSetUri());
+        OAuth2TokenValidator<Jwt> validator = validator(issuer, blankToNull(jwt.audience()));
+        if (keys == null) {
+            return new SupplierJwtDecoder(() -> {
+                NimbusJwtDecoder decoder = (NimbusJwtDecoder) JwtDecoders.fromIssuerLocation(issuer);
+                decoder.setJwtValidator(validator);
+                return decoder;
+            });
+        }
+        NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(keys).build();
+        decoder.setJwtValidator(validator);
+        return decoder;
+    }
+
+    /** Expiry and not-before always; the issuer and the audience when configured. */
+    private static OAuth2TokenValidator<Jwt> validator(String issuer, String audience) {
+        OAuth2TokenValidator<Jwt> standard = issuer == null ? JwtValidators.createDefault()
+                : JwtValidators.createDefaultWithIssuer(issuer);
+        if (audience == null) {
+            return standard;
+        }
+        return new DelegatingOAuth2TokenValidator<>(standard, new JwtClaimValidator<List<String>>(
+                JwtClaimNames.AUD, aud -> aud != null && aud.contains(audience)));
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
+    }
+}

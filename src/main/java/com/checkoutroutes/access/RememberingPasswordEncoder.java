@@ -1,0 +1,72 @@
+package com.checkoutroutes.access;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.security.crypto.password.PasswordEncoder;
+
+/**
+ * Verifies a password against its hash once, then remembers the match: HTTP Basic sends the password with every
+ * request, and a bcrypt check at cost 10 costs 100 ms or more of CPU, which would make every order over HTTP pay
+ * it. Only matches are remembered (a wrong password pays the full check each time), as a SHA-256 of the stored hash
+ * (salted by bcrypt) and the password, never the password; at most {@code capacity}, least recently used first out.
+ * The users come from the config, so a changed hash means a restart and a fresh memory. Hashes are never
+ * "upgraded" in place: the operator chose their cost, and there is nowhere to write a new one.
+ */
+final class RememberingPasswordEncoder implements PasswordEncoder {
+
+    private final PasswordEncoder delegate;
+    private final Map<String, Boolean> matched;
+
+    RememberingPasswordEncoder(PasswordEncoder delegate, int capacity) {
+        this.delegate = delegate;
+        this.matched = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                return size() > capacity;
+            }
+        });
+    }
+
+    @Override
+    public String encode(CharSequence rawPassword) {
+        return delegate.encode(rawPassword);
+    }
+
+    @Override
+    public boolean matches(CharSequence rawPassword, String encodedPassword) {
+        if (rawPassword == null || encodedPassword == null) {
+            return false;
+        }
+        String key = digest(encodedPassword, rawPassword);
+        if (matched.containsKey(key)) {
+            return true;
+        }
+        boolean matches = delegate.matches(rawPassword, encodedPassword);
+        if (matches) {
+            matched.put(key, Boolean.TRUE);
+        }
+        return matches;
+    }
+
+    @Override
+    public boolean upgradeEncoding(String encodedPassword) {
+        return false;
+    }
+
+    private static String digest(String encoded, CharSequence raw) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(encoded.getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) 0);
+            sha.update(raw.toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+}
