@@ -103,6 +103,32 @@ final class NotificationCorpus {
                 f -> f.signedWithHeader(f.success(), "signature", "keyVersion=1,signature=abc"));
         rejected("signature header with an empty signature", 401, "MALFORMED_SIGNATURE_HEADER",
                 f -> f.signedWithHeader(f.success(), "signature", "algorithm=RSA256,keyVersion=1,signature="));
+        // each of algorithm, keyVersion and signature exactly once, nothing else: a second signature= was read as
+        // the last one, an extra parameter or a missing keyVersion passed
+        rejected("signature header: signature given twice", 401, "MALFORMED_SIGNATURE_HEADER", f -> {
+            Request r = f.signed(f.success());
+            String header = r.headers().get("signature");
+            return f.post(r.body(), header(r.headers(), "signature", header + ",signature=" + header.replaceAll(".*signature=", "")));
+        });
+        rejected("signature header: an unknown parameter", 401, "MALFORMED_SIGNATURE_HEADER", f -> {
+            Request r = f.signed(f.success());
+            return f.post(r.body(), header(r.headers(), "signature", r.headers().get("signature") + ",extra=1"));
+        });
+        rejected("signature header: keyVersion missing", 401, "MALFORMED_SIGNATURE_HEADER", f -> {
+            Request r = f.signed(f.success());
+            return f.post(r.body(), header(r.headers(), "signature",
+                    r.headers().get("signature").replace("keyVersion=1,", "")));
+        });
+        rejected("signature header: keyVersion junk", 401, "MALFORMED_SIGNATURE_HEADER", f -> {
+            Request r = f.signed(f.success());
+            return f.post(r.body(), header(r.headers(), "signature",
+                    r.headers().get("signature").replace("keyVersion=1,", "keyVersion=x1,")));
+        });
+        // signed over these request-times, so only their parsing can refuse them
+        for (String time : List.of("1", "-5", "yesterday", "", "2026-11-22T10:00:00")) {
+            rejected("request-time '" + time + "' (signed over it)", 401, "INVALID_REQUEST_TIME",
+                    f -> f.signedAt(f.success(), time));
+        }
         rejected("client-id not ours (signed for it)", 401, "UNKNOWN_CLIENT_ID", f -> {
             Request r = f.signedAs("POST", f.path, "SANDBOX_SOMEONE_ELSE", ANTOM_KEY, f.success());
             return f.post(r.body(), header(r.headers(), "client-id", "SANDBOX_SOMEONE_ELSE"));

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Random;
@@ -33,11 +34,13 @@ class NotificationIntakeFuzzTest {
 
     static final String CLIENT_ID = "SANDBOX_CHECKOUT_ROUTES";
     static final String PATH = "/antom/notifications";
+    static final NotificationSettings NOTIFICATIONS = new NotificationSettings(PATH, 65536, Duration.ofMinutes(10),
+            Duration.ZERO);
     static final String VALID = AntomNotifier.paymentResult("PAYMENT_RESULT", "S", "SUCCESS", "pr-fuzz-1",
             "20261122194010800100188000000001", "USD", 1250);
 
-    private final NotificationIntake intake = new NotificationIntake(new NotificationVerifier(settings()),
-            new NotificationReader(JsonMapper.builder().findAndAddModules().build(), new NotificationSettings(PATH, 65536)), null,
+    private final NotificationIntake intake = new NotificationIntake(new NotificationVerifier(settings(), NOTIFICATIONS,
+            Clock.systemUTC()), new NotificationReader(JsonMapper.builder().findAndAddModules().build(), NOTIFICATIONS), null,
             new SimpleMeterRegistry());
     private final AntomNotifier antom = new AntomNotifier(0, PATH, CLIENT_ID);
     /** Parsed once: the SDK's signer re-reads the key per call, which would make the fuzz mostly key parsing. */
@@ -46,8 +49,8 @@ class NotificationIntakeFuzzTest {
 
     @Test
     void theValidNotificationIsAccepted() {
-        String signature = antom.sign(VALID, "1", AntomNotifier.ANTOM_PRIVATE_KEY);
-        AntomResult n = intake(VALID.getBytes(StandardCharsets.UTF_8), antom.headers("1", signature));
+        String signature = antom.sign(VALID, "1763800000000", AntomNotifier.ANTOM_PRIVATE_KEY);
+        AntomResult n = intake(VALID.getBytes(StandardCharsets.UTF_8), antom.headers("1763800000000", signature));
         assertThat(n.paymentRequestId()).isEqualTo("pr-fuzz-1");
         assertThat(n.succeeded()).isTrue();
     }
