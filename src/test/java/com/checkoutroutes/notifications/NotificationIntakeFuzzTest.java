@@ -2,6 +2,7 @@ package com.checkoutroutes.notifications;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.checkoutroutes.ledger.DatabaseOutage;
 import com.checkoutroutes.gateway.AntomSettings;
 import com.checkoutroutes.notifications.NotificationMutator.Mutation;
 import com.checkoutroutes.results.AntomResult;
@@ -41,7 +42,7 @@ class NotificationIntakeFuzzTest {
 
     private final NotificationIntake intake = new NotificationIntake(new NotificationVerifier(settings(), NOTIFICATIONS,
             Clock.systemUTC()), new NotificationReader(JsonMapper.builder().findAndAddModules().build(), NOTIFICATIONS), null,
-            new SimpleMeterRegistry());
+            new SimpleMeterRegistry(), new DatabaseOutage());
     private final AntomNotifier antom = new AntomNotifier(0, PATH, CLIENT_ID);
     /** Parsed once: the SDK's signer re-reads the key per call, which would make the fuzz mostly key parsing. */
     private final PrivateKey antomKey = RsaKeys.privateKey(AntomNotifier.ANTOM_PRIVATE_KEY, "sandbox Antom key");

@@ -268,7 +268,7 @@ class OrderReaderTest {
         return e;
     }
 
-    private static OrderIntakeSettings limits(int maxBytes) {
+    static OrderIntakeSettings limits(int maxBytes) {
         return new OrderIntakeSettings(new OrderIntakeSettings.Orders(3, 50, maxBytes, SCHEMA, 2000, 16, 2000, 100), null);
     }
 }
