@@ -1,5 +1,6 @@
 package com.checkoutroutes.platform;
 
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,6 +16,7 @@ public class OutageLog {
 
     private final String dependency;
     private final AtomicBoolean down = new AtomicBoolean();
+    private volatile long lastFailureNanos;
 
     public OutageLog(String dependency) {
         this.dependency = dependency;
@@ -22,6 +24,7 @@ public class OutageLog {
 
     /** A call failed: logged (without stack trace) only if the dependency was up until now. */
     public void failed(String where, Throwable cause) {
+        lastFailureNanos = System.nanoTime();
         if (down.compareAndSet(false, true)) {
             LOG.error("{} unavailable ({}): {}; answering 503 until it is back, logged once", dependency, where,
                     cause == null ? "?" : cause.toString());
@@ -39,5 +42,10 @@ public class OutageLog {
 
     public boolean isDown() {
         return down.get();
+    }
+
+    /** Down, and a call failed less than {@code within} ago: an optional call is better skipped than waited on. */
+    public boolean failedWithin(Duration within) {
+        return down.get() && System.nanoTime() - lastFailureNanos < within.toNanos();
     }
 }
