@@ -1,13 +1,24 @@
 package com.checkoutroutes.ledger;
 
 import com.checkoutroutes.platform.OutageLog;
+import java.time.Duration;
 import org.springframework.stereotype.Component;
 
-/** The ledger's database as the request paths (notifications, the order door) see it: one log line per change. */
+/**
+ * The ledger's database as the request paths (notifications, the order door) see it: one log line per change, and
+ * while it is down at most one request per {@link #QUIET_PERIOD} waits on the connection pool to find out.
+ */
 @Component
 public class DatabaseOutage extends OutageLog {
 
+    static final Duration QUIET_PERIOD = Duration.ofSeconds(2);
+
     public DatabaseOutage() {
         super("database");
+    }
+
+    /** Whether a request should ask the database now (it is up, or it is time to see whether it is back). */
+    public boolean worthTrying() {
+        return worthTrying(QUIET_PERIOD);
     }
 }

@@ -9,6 +9,7 @@ import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.TransactionException;
 
@@ -59,6 +60,10 @@ public class NotificationIntake {
     /** True when this content was accepted before (Antom resends until it hears SUCCESS). */
     public boolean isDuplicate(Exchange exchange) {
         AntomResult n = exchange.getProperty(NOTIFICATION, AntomResult.class);
+        if (!database.worthTrying()) {
+            // the database failed a moment ago: 503 now (Antom resends), not after another wait on the pool
+            throw new CannotGetJdbcConnectionException("the database is down (recently failed)");
+        }
         boolean duplicate = applier.isDuplicate(n);
         database.worked("notifications");
         if (duplicate) {

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Optional;
 import org.apache.camel.Exchange;
 import org.springframework.dao.DataAccessException;
@@ -33,8 +32,6 @@ public class OrderDoor {
         /** refused (400) or already accepted (200): the body is the answer */
         ANSWERED
     }
-
-    private static final Duration SKIP_LOOKUP_AFTER_FAILURE = Duration.ofSeconds(5);
 
     private final OrderReader reader;
     private final PaymentLedger ledger;
@@ -86,8 +83,8 @@ public class OrderDoor {
      * (the order route finds a repeat in the ledger before it pays), so a database outage never closes it.
      */
     private Optional<PaymentAttempt> knownAttempt(OrderMessage order) {
-        if (database.failedWithin(SKIP_LOOKUP_AFTER_FAILURE)) {
-            // not a connection-timeout per order while the database is known to be down; a probe every few seconds
+        if (!database.worthTrying()) {
+            // not a pool timeout per order while the database is known to be down
             return Optional.empty();
         }
         try {

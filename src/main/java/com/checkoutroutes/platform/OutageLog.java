@@ -44,8 +44,11 @@ public class OutageLog {
         return down.get();
     }
 
-    /** Down, and a call failed less than {@code within} ago: an optional call is better skipped than waited on. */
-    public boolean failedWithin(Duration within) {
-        return down.get() && System.nanoTime() - lastFailureNanos < within.toNanos();
+    /**
+     * False while the dependency is down and a call failed less than {@code quietPeriod} ago: a request path then
+     * answers at once instead of waiting on it again; after that one call probes whether it is back.
+     */
+    public boolean worthTrying(Duration quietPeriod) {
+        return !down.get() || System.nanoTime() - lastFailureNanos >= quietPeriod.toNanos();
     }
 }
