@@ -43,10 +43,15 @@ final class NotificationCorpus {
     record Expected(int status, String code, Effect effect, String outcome) {
 
         /**
-         * The answer's body as a regular expression: Antom's SUCCESS, our error with its code, or (for a method other
-         * than POST, refused before the route) Spring's error page, which carries a timestamp.
+         * The answer's body as a regular expression: Antom's SUCCESS, our error with its code, the doors' refusal of
+         * a body too large, or (for a method other than POST, refused before the route) Spring's error page, which
+         * carries a timestamp.
          */
         String bodyPattern() {
+            if (status == 413) {
+                // refused by the doors' limits (DoorLimits) before the body is read, so before the route answers
+                return Pattern.quote("{\"code\":\"" + code + "\",\"message\":\"") + "[^\"]+\"}";
+            }
             if (status == 405) {
                 return "\\{\"timestamp\":\"[^\"]+\",\"status\":405,\"error\":\"Method Not Allowed\","
                         + "\"path\":\"/antom/notifications\"}";
