@@ -2,6 +2,7 @@ package com.checkoutroutes.ledger;
 
 import com.checkoutroutes.ledger.PaymentLedger.StateChange;
 import java.util.List;
+import java.util.Map;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -31,10 +32,33 @@ public class PaymentLookupController {
         return attempts.isEmpty() ? ResponseEntity.notFound().build() : ResponseEntity.ok(attempts);
     }
 
+    /** The most attempts one listing returns. */
+    static final int MAX_LIMIT = 1000;
+
+    /** Attempts in a state, at most {@code limit} (1 to {@value #MAX_LIMIT}); anything else is a 400 with a code. */
     @GetMapping("${checkout.http.payments-path}")
-    public List<AttemptView> inState(@RequestParam PaymentState state,
-            @RequestParam(defaultValue = "100") int limit) {
-        return ledger.inState(state, Math.min(limit, 1000)).stream().map(this::view).toList();
+    public ResponseEntity<?> inState(@RequestParam(required = false) String state,
+            @RequestParam(required = false) String limit) {
+        PaymentState wanted;
+        try {
+            wanted = PaymentState.valueOf(state);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return badRequest("INVALID_STATE", "state must be one of " + List.of(PaymentState.values()));
+        }
+        int count;
+        try {
+            count = limit == null ? 100 : Integer.parseInt(limit);
+        } catch (NumberFormatException e) {
+            count = -1;
+        }
+        if (count < 1 || count > MAX_LIMIT) {
+            return badRequest("INVALID_LIMIT", "limit must be a whole number from 1 to " + MAX_LIMIT);
+        }
+        return ResponseEntity.ok(ledger.inState(wanted, count).stream().map(this::view).toList());
+    }
+
+    private static ResponseEntity<Map<String, String>> badRequest(String code, String message) {
+        return ResponseEntity.badRequest().body(Map.of("code", code, "message", message));
     }
 
     private AttemptView view(PaymentAttempt a) {

@@ -1,5 +1,6 @@
 package com.checkoutroutes.notifications;
 
+import com.checkoutroutes.ledger.DatabaseOutage;
 import com.checkoutroutes.notifications.NotificationApplier.Applied;
 import com.checkoutroutes.platform.LogIds;
 import com.checkoutroutes.results.AntomResult;
@@ -7,7 +8,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionException;
 
 /**
  * The steps of the notification route: receive the raw body, verify its signature, recognise a resend, apply it
@@ -28,13 +31,15 @@ public class NotificationIntake {
     private final NotificationReader reader;
     private final NotificationApplier applier;
     private final MeterRegistry meters;
+    private final DatabaseOutage database;
 
     public NotificationIntake(NotificationVerifier verifier, NotificationReader reader, NotificationApplier applier,
-            MeterRegistry meters) {
+            MeterRegistry meters, DatabaseOutage database) {
         this.verifier = verifier;
         this.reader = reader;
         this.applier = applier;
         this.meters = meters;
+        this.database = database;
     }
 
     /** Keeps the exact bytes Antom signed and their text; nothing may reformat them before the signature is checked. */
@@ -54,7 +59,12 @@ public class NotificationIntake {
     /** True when this content was accepted before (Antom resends until it hears SUCCESS). */
     public boolean isDuplicate(Exchange exchange) {
         AntomResult n = exchange.getProperty(NOTIFICATION, AntomResult.class);
+        if (!database.worthTrying()) {
+            // the database failed a moment ago: 503 now (Antom resends), not after another wait on the pool
+            throw new DatabaseOutage.StillDown();
+        }
         boolean duplicate = applier.isDuplicate(n);
+        database.worked("notifications");
         if (duplicate) {
             count("duplicate", n.notifyType());
             LOG.info("notification {} for {} is a resend: no change", n.notifyType(), n.paymentRequestId());
@@ -94,6 +104,14 @@ public class NotificationIntake {
             LOG.warn("notification rejected: {} (client-id {}, {} bytes)", rejected.getMessage(),
                     exchange.getIn().getHeader("client-id", String.class),
                     exchange.getProperty(RAW, byte[].class) == null ? 0 : exchange.getProperty(RAW, byte[].class).length);
+        } else if (cause instanceof DatabaseOutage.StillDown) {
+            status = 503;
+            count("error", "DatabaseDown");
+        } else if (cause instanceof DataAccessException || cause instanceof TransactionException) {
+            status = 503;
+            count("error", cause.getClass().getSimpleName());
+            // Antom resends; one line when the database goes and one when it is back, not one per notification
+            database.failed("notifications", cause);
         } else {
             status = 503;
             count("error", cause == null ? "unknown" : cause.getClass().getSimpleName());

@@ -2,6 +2,7 @@ package com.checkoutroutes.orderintake;
 
 import com.checkoutroutes.deadletter.RejectedOrderException.Violation;
 import com.checkoutroutes.deadletter.RejectedOrderException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,15 +24,19 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
+import org.apache.commons.lang3.StringUtils;
 import org.springframework.stereotype.Component;
 
 /**
  * Turns the raw bytes of an order message into a checked {@link OrderMessage}: strict UTF-8, a size limit, the JSON
- * Schema in config/schemas, then the rules the schema cannot say (ISO currency, osType for mobile, no Chinese
- * characters, which Antom warns some methods cannot take). Every problem becomes a {@link Violation}.
+ * Schema in config/schemas, then the rules the schema cannot say (OrderRules). One reader for the order route and
+ * the HTTP door, so both refuse the same orders with the same codes. Every problem becomes a {@link Violation}.
  */
 @Component
 public class OrderReader {
+
+    /** A parser's message can quote the input (a key of 60,000 characters): kept short for answers and logs. */
+    private static final int MAX_MESSAGE = 200;
 
     private final ObjectMapper json;
     private final JsonSchema schema;
@@ -43,8 +48,11 @@ public class OrderReader {
         int maxBytes = settings.orders().maxBytes();
         // floats as BigDecimal: a double would make 1e309 Infinity, which the schema validator cannot compare and
         // throws on (found by OrderReaderFuzzTest); orders carry no floats, amounts are strings
+        // a repeated key (two amounts) would be read as the last one: refused, as in notifications
         this.json = json.copy().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.rules = rules;
         this.maxBytes = maxBytes;
         try (InputStream in = Files.newInputStream(Path.of(schemaPath))) {
@@ -67,7 +75,9 @@ public class OrderReader {
         try {
             tree = json.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new RejectedOrderException("BAD_JSON", null, e.getOriginalMessage());
+            String problem = StringUtils.abbreviate(e.getOriginalMessage(), MAX_MESSAGE);
+            throw new RejectedOrderException(problem.startsWith("Duplicate field") ? "DUPLICATE_KEY" : "BAD_JSON",
+                    null, problem);
         }
         if (tree == null || !tree.isObject()) {
             throw new RejectedOrderException("BAD_JSON", "$", "an order is a JSON object");

@@ -8,6 +8,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Currency;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
@@ -20,11 +21,20 @@ public class OrderRules {
     /** Antom: "Do not use Chinese characters in the request field" (some methods, e.g. QRIS, reject them). */
     private static final Pattern CHINESE = Pattern.compile("[\\p{IsHan}\\u3000-\\u303F\\uFF00-\\uFFEF]");
     private static final Pattern CONTROL = Pattern.compile("[\\p{Cntrl}&&[^\\t]]");
+    /**
+     * Invisible format characters: bidi overrides and isolates (U+202A-U+202E, U+2066-U+2069), zero-width ones
+     * (U+200B-U+200F, U+2060, U+FEFF) and the rest of Unicode's Cf: they make a text read differently than it is.
+     */
+    private static final Pattern INVISIBLE = Pattern.compile("\\p{Cf}");
+    /** "." and ".." name the current and parent folder in the order's lookup URL ({payments-path}/{orderId}). */
+    private static final Pattern DOTS_ONLY = Pattern.compile("\\.+");
 
     private final Clock clock;
+    private final OrderRulesSettings settings;
 
-    public OrderRules(Clock clock) {
+    public OrderRules(Clock clock, OrderRulesSettings settings) {
         this.clock = clock;
+        this.settings = settings;
     }
 
     public List<Violation> check(OrderMessage order) {
@@ -37,7 +47,9 @@ public class OrderRules {
             out.add(new Violation("MISSING_OS_TYPE", "$.channel.osType",
                     "osType (IOS or ANDROID) is required for " + terminal + ", as Antom asks"));
         }
-        currency(order.amount().currency(), "$.amount.currency", out);
+        if (currency(order.amount().currency(), "$.amount.currency", out)) {
+            amount(order.amount(), out);
+        }
         if (order.settlementCurrency() != null) {
             currency(order.settlementCurrency(), "$.settlementCurrency", out);
         }
@@ -50,8 +62,12 @@ public class OrderRules {
             out.add(new Violation("MISSING_FIELD", "$.paymentMethodType",
                     "an SDK payment session needs a paymentMethodType"));
         }
+        if (order.orderId() != null && DOTS_ONLY.matcher(order.orderId()).matches()) {
+            out.add(new Violation("INVALID_ORDER_ID", "$.orderId", "an orderId of dots only is a path, not an id"));
+        }
         text(order.orderId(), "$.orderId", out);
         text(order.description(), "$.description", out);
+        text(order.channel().clientIp(), "$.channel.clientIp", out);
         if (order.buyer() != null) {
             text(order.buyer().referenceBuyerId(), "$.buyer.referenceBuyerId", out);
         }
@@ -60,11 +76,28 @@ public class OrderRules {
         return out;
     }
 
-    private static void currency(String code, String field, List<Violation> out) {
+    /**
+     * An ISO 4217 currency one can pay in: the JDK knows it and it has minor units. That leaves out XXX (no
+     * currency), XTS (testing), the metals (XAU, XAG, XPT, XPD) and the funds units (XDR, XBA...), which have none.
+     */
+    private static boolean currency(String code, String field, List<Violation> out) {
         try {
-            Currency.getInstance(code);
+            if (Currency.getInstance(code).getDefaultFractionDigits() >= 0) {
+                return true;
+            }
         } catch (IllegalArgumentException | NullPointerException e) {
-            out.add(new Violation("INVALID_CURRENCY", field, code + " is not an ISO 4217 currency"));
+            // not a code the JDK knows
+        }
+        out.add(new Violation("INVALID_CURRENCY", field, code + " is not an ISO 4217 currency one can pay in"));
+        return false;
+    }
+
+    private void amount(OrderMessage.Money amount, List<Violation> out) {
+        long limit = settings.maxAmount(amount.currency());
+        // the schema allows at most 16 digits, so the value fits a long
+        if (amount.value() != null && amount.value().matches("[0-9]{1,18}") && Long.parseLong(amount.value()) > limit) {
+            out.add(new Violation("AMOUNT_TOO_LARGE", "$.amount.value",
+                    "more than the limit of " + limit + " minor units for " + amount.currency()));
         }
     }
 
@@ -77,14 +110,26 @@ public class OrderRules {
                     "Chinese characters are not allowed in Antom request fields"));
         } else if (CONTROL.matcher(value).find()) {
             out.add(new Violation("FORBIDDEN_CHARACTERS", field, "control characters are not allowed"));
+        } else if (INVISIBLE.matcher(value).find()) {
+            out.add(new Violation("FORBIDDEN_CHARACTERS", field,
+                    "bidi controls and zero-width characters are not allowed"));
         }
     }
 
-    private static void resultPage(String url, List<Violation> out) {
+    /**
+     * Antom sends the buyer there (paymentRedirectUrl): https or one of our apps' schemes, never javascript:, data:
+     * or plain http.
+     */
+    private void resultPage(String url, List<Violation> out) {
         try {
             URI uri = new URI(url);
             if (!uri.isAbsolute()) {
                 out.add(new Violation("INVALID_RESULT_PAGE_URL", "$.resultPageUrl", "resultPageUrl must be absolute"));
+            } else if (!settings.resultPageSchemes().contains(uri.getScheme().toLowerCase(Locale.ROOT))) {
+                out.add(new Violation("INVALID_RESULT_PAGE_URL", "$.resultPageUrl",
+                        "resultPageUrl must be one of " + settings.resultPageSchemes() + ", not " + uri.getScheme()));
+            } else if (uri.getScheme().equalsIgnoreCase("https") && uri.getHost() == null) {
+                out.add(new Violation("INVALID_RESULT_PAGE_URL", "$.resultPageUrl", "resultPageUrl has no host"));
             }
         } catch (Exception e) {
             out.add(new Violation("INVALID_RESULT_PAGE_URL", "$.resultPageUrl", "resultPageUrl is not a URL"));

@@ -1,9 +1,16 @@
 package com.checkoutroutes.signature;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /** The {@code signature} header: {@code algorithm=RSA256,keyVersion=1,signature=<url-encoded base64>}. */
 public final class SignatureHeader {
+
+    private static final Set<String> PARAMETERS = Set.of("algorithm", "keyVersion", "signature");
+    private static final Pattern KEY_VERSION = Pattern.compile("[1-9][0-9]{0,8}");
 
     private SignatureHeader() {
     }
@@ -12,27 +19,31 @@ public final class SignatureHeader {
         return "algorithm=RSA256,keyVersion=" + keyVersion + ",signature=" + encodedSignature;
     }
 
-    /** The signature value, if the header is well formed (RSA256 and a non-empty signature). */
+    /**
+     * The signature value, if the header is well formed: {@code algorithm} (RSA256), {@code keyVersion} (a positive
+     * number) and a non-empty {@code signature}, each exactly once, in any order, and nothing else. A second
+     * {@code signature=} or an unknown parameter is refused, not read as whichever came last: two parsers of the
+     * same header must never see two different signatures.
+     */
     public static Optional<String> signatureOf(String header) {
         if (header == null || header.isBlank()) {
             return Optional.empty();
         }
-        String algorithm = null;
-        String signature = null;
-        for (String part : header.split(",")) {
+        Map<String, String> parameters = new HashMap<>();
+        for (String part : header.split(",", -1)) {
             int eq = part.indexOf('=');
             if (eq <= 0) {
-                continue;
+                return Optional.empty();
             }
             String name = part.substring(0, eq).strip();
-            String value = part.substring(eq + 1).strip();
-            if (name.equals("algorithm")) {
-                algorithm = value;
-            } else if (name.equals("signature")) {
-                signature = value;
+            if (!PARAMETERS.contains(name) || parameters.put(name, part.substring(eq + 1).strip()) != null) {
+                return Optional.empty();
             }
         }
-        if (!"RSA256".equals(algorithm) || signature == null || signature.isEmpty()) {
+        String signature = parameters.get("signature");
+        if (!"RSA256".equals(parameters.get("algorithm")) || parameters.get("keyVersion") == null
+                || !KEY_VERSION.matcher(parameters.get("keyVersion")).matches()
+                || signature == null || signature.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(signature);

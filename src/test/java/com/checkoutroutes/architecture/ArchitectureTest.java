@@ -45,8 +45,10 @@ class ArchitectureTest {
             .layer("Platform").definedBy(ROOT + "platform..")
             // bottom too: the key-ordered Camel step (Camel and Kafka only), used by the flows' routes
             .layer("KeyOrdered").definedBy(ROOT + "keyordered..")
+            .layer("Doors").definedBy(ROOT + "doors..")
 
             .whereLayer("Application").mayNotBeAccessedByAnyLayer()
+            .whereLayer("Doors").mayNotBeAccessedByAnyLayer()
             .whereLayer("OrderIntake").mayNotBeAccessedByAnyLayer()
             .whereLayer("Notifications").mayNotBeAccessedByAnyLayer()
             .whereLayer("Reconciliation").mayNotBeAccessedByAnyLayer()

@@ -43,10 +43,15 @@ final class NotificationCorpus {
     record Expected(int status, String code, Effect effect, String outcome) {
 
         /**
-         * The answer's body as a regular expression: Antom's SUCCESS, our error with its code, or (for a method other
-         * than POST, refused before the route) Spring's error page, which carries a timestamp.
+         * The answer's body as a regular expression: Antom's SUCCESS, our error with its code, the doors' refusal of
+         * a body too large, or (for a method other than POST, refused before the route) Spring's error page, which
+         * carries a timestamp.
          */
         String bodyPattern() {
+            if (status == 413) {
+                // refused by the doors' limits (DoorLimits) before the body is read, so before the route answers
+                return Pattern.quote("{\"code\":\"" + code + "\",\"message\":\"") + "[^\"]+\"}";
+            }
             if (status == 405) {
                 return "\\{\"timestamp\":\"[^\"]+\",\"status\":405,\"error\":\"Method Not Allowed\","
                         + "\"path\":\"/antom/notifications\"}";
@@ -103,6 +108,32 @@ final class NotificationCorpus {
                 f -> f.signedWithHeader(f.success(), "signature", "keyVersion=1,signature=abc"));
         rejected("signature header with an empty signature", 401, "MALFORMED_SIGNATURE_HEADER",
                 f -> f.signedWithHeader(f.success(), "signature", "algorithm=RSA256,keyVersion=1,signature="));
+        // each of algorithm, keyVersion and signature exactly once, nothing else: a second signature= was read as
+        // the last one, an extra parameter or a missing keyVersion passed
+        rejected("signature header: signature given twice", 401, "MALFORMED_SIGNATURE_HEADER", f -> {
+            Request r = f.signed(f.success());
+            String header = r.headers().get("signature");
+            return f.post(r.body(), header(r.headers(), "signature", header + ",signature=" + header.replaceAll(".*signature=", "")));
+        });
+        rejected("signature header: an unknown parameter", 401, "MALFORMED_SIGNATURE_HEADER", f -> {
+            Request r = f.signed(f.success());
+            return f.post(r.body(), header(r.headers(), "signature", r.headers().get("signature") + ",extra=1"));
+        });
+        rejected("signature header: keyVersion missing", 401, "MALFORMED_SIGNATURE_HEADER", f -> {
+            Request r = f.signed(f.success());
+            return f.post(r.body(), header(r.headers(), "signature",
+                    r.headers().get("signature").replace("keyVersion=1,", "")));
+        });
+        rejected("signature header: keyVersion junk", 401, "MALFORMED_SIGNATURE_HEADER", f -> {
+            Request r = f.signed(f.success());
+            return f.post(r.body(), header(r.headers(), "signature",
+                    r.headers().get("signature").replace("keyVersion=1,", "keyVersion=x1,")));
+        });
+        // signed over these request-times, so only their parsing can refuse them
+        for (String time : List.of("1", "-5", "yesterday", "", "2026-11-22T10:00:00")) {
+            rejected("request-time '" + time + "' (signed over it)", 401, "INVALID_REQUEST_TIME",
+                    f -> f.signedAt(f.success(), time));
+        }
         rejected("client-id not ours (signed for it)", 401, "UNKNOWN_CLIENT_ID", f -> {
             Request r = f.signedAs("POST", f.path, "SANDBOX_SOMEONE_ELSE", ANTOM_KEY, f.success());
             return f.post(r.body(), header(r.headers(), "client-id", "SANDBOX_SOMEONE_ELSE"));

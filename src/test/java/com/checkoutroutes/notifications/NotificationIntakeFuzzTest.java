@@ -2,6 +2,7 @@ package com.checkoutroutes.notifications;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.checkoutroutes.ledger.DatabaseOutage;
 import com.checkoutroutes.gateway.AntomSettings;
 import com.checkoutroutes.notifications.NotificationMutator.Mutation;
 import com.checkoutroutes.results.AntomResult;
@@ -13,6 +14,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Random;
@@ -33,12 +35,14 @@ class NotificationIntakeFuzzTest {
 
     static final String CLIENT_ID = "SANDBOX_CHECKOUT_ROUTES";
     static final String PATH = "/antom/notifications";
+    static final NotificationSettings NOTIFICATIONS = new NotificationSettings(PATH, 65536, Duration.ofMinutes(10),
+            Duration.ZERO);
     static final String VALID = AntomNotifier.paymentResult("PAYMENT_RESULT", "S", "SUCCESS", "pr-fuzz-1",
             "20261122194010800100188000000001", "USD", 1250);
 
-    private final NotificationIntake intake = new NotificationIntake(new NotificationVerifier(settings()),
-            new NotificationReader(JsonMapper.builder().findAndAddModules().build(), new NotificationSettings(PATH, 65536)), null,
-            new SimpleMeterRegistry());
+    private final NotificationIntake intake = new NotificationIntake(new NotificationVerifier(settings(), NOTIFICATIONS,
+            Clock.systemUTC()), new NotificationReader(JsonMapper.builder().findAndAddModules().build(), NOTIFICATIONS), null,
+            new SimpleMeterRegistry(), new DatabaseOutage());
     private final AntomNotifier antom = new AntomNotifier(0, PATH, CLIENT_ID);
     /** Parsed once: the SDK's signer re-reads the key per call, which would make the fuzz mostly key parsing. */
     private final PrivateKey antomKey = RsaKeys.privateKey(AntomNotifier.ANTOM_PRIVATE_KEY, "sandbox Antom key");
@@ -46,8 +50,8 @@ class NotificationIntakeFuzzTest {
 
     @Test
     void theValidNotificationIsAccepted() {
-        String signature = antom.sign(VALID, "1", AntomNotifier.ANTOM_PRIVATE_KEY);
-        AntomResult n = intake(VALID.getBytes(StandardCharsets.UTF_8), antom.headers("1", signature));
+        String signature = antom.sign(VALID, "1763800000000", AntomNotifier.ANTOM_PRIVATE_KEY);
+        AntomResult n = intake(VALID.getBytes(StandardCharsets.UTF_8), antom.headers("1763800000000", signature));
         assertThat(n.paymentRequestId()).isEqualTo("pr-fuzz-1");
         assertThat(n.succeeded()).isTrue();
     }

@@ -88,5 +88,13 @@ class HealthAndLookupTest extends FlowTestSupport {
 
         assertThat(http.get(paymentsPath + "/NO-SUCH-ORDER").statusCode()).isEqualTo(404);
         assertThat(http.get(paymentsPath + "?state=NOT_A_STATE").statusCode()).isEqualTo(400);
+        assertThat(read(http.get(paymentsPath + "?state=NOT_A_STATE").body()).path("code").asText())
+                .isEqualTo("INVALID_STATE");
+        // was a 500 with a PSQLException in the log for -1
+        for (String limit : new String[] {"-1", "0", "1001", "ten", "99999999999"}) {
+            var answer = http.get(paymentsPath + "?state=PENDING&limit=" + limit);
+            assertThat(answer.statusCode()).as(limit).isEqualTo(400);
+            assertThat(read(answer.body()).path("code").asText()).as(limit).isEqualTo("INVALID_LIMIT");
+        }
     }
 }

@@ -11,6 +11,8 @@ import com.checkoutroutes.gateway.AntomSettings;
 import com.checkoutroutes.ledger.OutboxSettings;
 import com.checkoutroutes.notifications.NotificationSettings;
 import com.checkoutroutes.orderintake.OrderIntakeSettings;
+import com.checkoutroutes.orderintake.OrderRulesSettings;
+import com.checkoutroutes.doors.DoorSettings;
 import com.checkoutroutes.platform.InvalidSettingsFailureAnalyzer;
 import com.checkoutroutes.reconciliation.JanitorSettings;
 import com.checkoutroutes.reconciliation.ReconciliationSettings;
@@ -43,7 +45,7 @@ class TypedSettingsTest {
     static final List<Class<? extends Record>> RECORDS = List.of(OrderIntakeSettings.class, OutboxSettings.class,
             ChannelSettings.class, ShipmentSettings.class, ReconciliationSettings.class, JanitorSettings.class,
             CardCaptureSettings.class, NotificationSettings.class, MetricsSettings.class, AntomSettings.class,
-            AccessSettings.class);
+            AccessSettings.class, OrderRulesSettings.class, DoorSettings.class);
 
     /** The settings config/application.yml leaves to the deployment (RequiredSettings insists on them). */
     private static final String[] DEPLOYMENT = {"CHECKOUT_ANTOM_CLIENT_ID=SANDBOX_X",
@@ -52,7 +54,8 @@ class TypedSettingsTest {
 
     @EnableConfigurationProperties({OrderIntakeSettings.class, OutboxSettings.class, ChannelSettings.class,
             ShipmentSettings.class, ReconciliationSettings.class, JanitorSettings.class, CardCaptureSettings.class,
-            NotificationSettings.class, MetricsSettings.class, AntomSettings.class, AccessSettings.class})
+            NotificationSettings.class, MetricsSettings.class, AntomSettings.class, AccessSettings.class,
+            OrderRulesSettings.class, DoorSettings.class})
     static class AllSettings {
     }
 
@@ -88,6 +91,13 @@ class TypedSettingsTest {
             assertThat(cards.authorisationGuard().threshold()).isEqualTo(Duration.ofDays(6));
             assertThat(context.getBean(ReconciliationSettings.class).reportDir()).isEqualTo("data/reports");
             assertThat(context.getBean(NotificationSettings.class).maxBytes()).isEqualTo(65536);
+            assertThat(context.getBean(NotificationSettings.class).maxAge()).isZero();
+            DoorSettings doors = context.getBean(DoorSettings.class);
+            assertThat(doors.orders().maxBytes()).as("the order door takes what the order route takes").isEqualTo(65536);
+            assertThat(doors.notifications().paths()).containsExactly("/antom/notifications");
+            assertThat(doors.operator().paths()).containsExactly("/payments", "/shipment-checks");
+            assertThat(context.getBean(OrderRulesSettings.class).maxAmount("USD")).isEqualTo(100_000_000L);
+            assertThat(context.getBean(OrderRulesSettings.class).maxAmount("KRW")).isEqualTo(1_000_000_000L);
             assertThat(context.getBean(MetricsSettings.class).ledgerRefresh()).isEqualTo(Duration.ofSeconds(30));
             assertThat(context.getBean(ShipmentSettings.class).confirmationFreshness()).isEqualTo(Duration.ofMinutes(5));
             JanitorSettings janitor = context.getBean(JanitorSettings.class);
@@ -129,7 +139,12 @@ class TypedSettingsTest {
             checkout.authorisation-guard.cron=0 0 25 * * ?       | checkout.authorisation-guard.cron
             checkout.capture.trigger=ORDER_PACKED                | checkout.capture.trigger
             checkout.capture.trigger=order_shipped               | checkout.capture.trigger
-            checkout.notifications.max-bytes=0                   | checkout.notifications.max-bytes
+            # the notification door's limit is this one (${checkout.notifications.max-bytes}): either record may name it
+            checkout.notifications.max-bytes=0                   | notifications.max-bytes = "0"
+            checkout.notifications.max-age=-1h                   | checkout.notifications.max-age
+            checkout.order-rules.result-page-schemes=            | checkout.order-rules.result-page-schemes
+            checkout.doors.operator.max-concurrent=0             | checkout.doors.operator.max-concurrent
+            checkout.doors.body-timeout=0s                       | checkout.doors.body-timeout
             checkout.metrics.ledger-refresh=0s                   | checkout.metrics.ledger-refresh
             checkout.antom.retry.max-attempts=0                  | checkout.antom.retry.max-attempts
             checkout.access.users.operator.roles=ADMIN           | checkout.access.users.operator.roles

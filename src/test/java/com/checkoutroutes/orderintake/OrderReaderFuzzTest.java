@@ -28,7 +28,7 @@ class OrderReaderFuzzTest {
             "99999999999999999999999999", "\"NaN\"", "\"-0\"", "\"1250 \"", "{\"$ref\":\"#\"}");
 
     private final ObjectMapper json = JsonMapper.builder().findAndAddModules().build();
-    private final OrderReader reader = new OrderReader(json, new OrderRules(Clock.systemUTC()), new OrderIntakeSettings(
+    private final OrderReader reader = new OrderReader(json, new OrderRules(Clock.systemUTC(), TestOrderRules.SETTINGS), new OrderIntakeSettings(
             new OrderIntakeSettings.Orders(3, 50, 65536, "config/schemas/order.schema.json", 2000, 16, 2000, 100), null));
 
     @Test

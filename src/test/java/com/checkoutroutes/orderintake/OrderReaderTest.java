@@ -29,7 +29,7 @@ class OrderReaderTest {
 
     private static final ObjectMapper json = JsonMapper.builder().findAndAddModules().build();
     /** Stateless, and loading the schema is most of the cost: one for the class. */
-    private static final OrderReader reader = new OrderReader(json, new OrderRules(NOW), limits(65536));
+    private static final OrderReader reader = new OrderReader(json, new OrderRules(NOW, TestOrderRules.SETTINGS), limits(65536));
 
     @Test
     void aValidOrderBecomesTheOrderMessage() {
@@ -83,7 +83,7 @@ class OrderReaderTest {
 
     @Test
     void aMessageOverTheSizeLimitIsRefusedBeforeItIsParsed() {
-        OrderReader small = new OrderReader(json, new OrderRules(NOW), limits(64));
+        OrderReader small = new OrderReader(json, new OrderRules(NOW, TestOrderRules.SETTINGS), limits(64));
         byte[] order = bytes(valid());
 
         RejectedOrderException e = rejection(small, order);
@@ -142,8 +142,10 @@ class OrderReaderTest {
         }
         assertThat(reasons(variant(o -> ((ObjectNode) o.get("amount")).put("value", 1250))))
                 .as("a number, not a string").containsExactly("WRONG_TYPE at $.amount.value");
-        assertThat(reader.read(bytes(variant(o -> ((ObjectNode) o.get("amount")).put("value", "1234567890123456"))))
-                .amount().value()).isEqualTo("1234567890123456");
+        assertThat(reader.read(bytes(variant(o -> ((ObjectNode) o.get("amount")).put("value", "100000000"))))
+                .amount().value()).as("the USD limit itself").isEqualTo("100000000");
+        assertThat(reasons(variant(o -> ((ObjectNode) o.get("amount")).put("value", "1234567890123456"))))
+                .as("16 digits fit the schema, not the limit").containsExactly("AMOUNT_TOO_LARGE at $.amount.value");
     }
 
     @Test
@@ -266,7 +268,7 @@ class OrderReaderTest {
         return e;
     }
 
-    private static OrderIntakeSettings limits(int maxBytes) {
+    static OrderIntakeSettings limits(int maxBytes) {
         return new OrderIntakeSettings(new OrderIntakeSettings.Orders(3, 50, maxBytes, SCHEMA, 2000, 16, 2000, 100), null);
     }
 }

@@ -28,7 +28,7 @@ class OrderRulesTest {
     /** 2026-11-22T02:00:00Z, i.e. 10:00 in Hong Kong. */
     private static final Clock NOW = Clock.fixed(Instant.parse("2026-11-22T02:00:00Z"), ZoneOffset.UTC);
 
-    private final OrderRules rules = new OrderRules(NOW);
+    private final OrderRules rules = new OrderRules(NOW, TestOrderRules.SETTINGS);
 
     @Test
     void aValidOrderBreaksNoRule() {
@@ -129,10 +129,21 @@ class OrderRulesTest {
                 .extracting(Violation::field).containsExactly("$.orderId", "$.buyer.referenceBuyerId");
     }
 
+    @Test
+    void theResultPageIsHttpsOrAConfiguredAppScheme() {
+        assertThat(problems(withResultPage("https://shop.example/orders/1/result"))).isEmpty();
+        assertThat(problems(withResultPage("HTTPS://shop.example/orders/1/result"))).isEmpty();
+        OrderRules withApp = new OrderRules(NOW, new OrderRulesSettings(List.of("https", "myshop"),
+                TestOrderRules.SETTINGS.maxAmounts()));
+        assertThat(withApp.check(withResultPage("myshop://orders/1/result"))).isEmpty();
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"https://shop.example/orders/1/result", "myshop://orders/1/result", "http://127.0.0.1/r"})
-    void theResultPageMayBeAnyAbsoluteUrlIncludingAnAppScheme(String url) {
-        assertThat(problems(withResultPage(url))).isEmpty();
+    @ValueSource(strings = {"javascript:alert(1)", "http://127.0.0.1/r", "data:text/html,<script>1</script>",
+            "myshop://orders/1/result", "file:///etc/passwd", "https:/no-host"})
+    void anyOtherSchemeOrAnHttpsUrlWithoutHostIsRefused(String url) {
+        assertThat(rules.check(withResultPage(url))).extracting(Violation::code, Violation::field)
+                .containsExactly(tuple("INVALID_RESULT_PAGE_URL", "$.resultPageUrl"));
     }
 
     @Test

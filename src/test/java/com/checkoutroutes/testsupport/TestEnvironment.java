@@ -27,8 +27,6 @@ public class TestEnvironment implements EnvironmentPostProcessor, Ordered {
         Map<String, Object> props = new HashMap<>();
         // through a link a test can cut, to see the service with its database down
         props.put("spring.datasource.url", TestPostgres.url().replace(":5432/", ":" + DatabaseLink.instance().port() + "/"));
-        props.put("spring.datasource.hikari.connection-timeout", "2000");
-        props.put("spring.datasource.hikari.validation-timeout", "1000");
         props.put("spring.datasource.username", TestPostgres.user());
         props.put("spring.datasource.password", "");
         props.put("server.port", String.valueOf(FreePort.find()));

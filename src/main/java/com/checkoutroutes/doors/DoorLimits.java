@@ -1,0 +1,174 @@
+package com.checkoutroutes.doors;
+
+import com.checkoutroutes.doors.DoorSettings.Door;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Every HTTP request passes here before the application: its body is read whole on the container's thread, bounded
+ * (Content-Length first, then counted while reading) and in time, so a huge body costs at most its door's limit in
+ * memory and a slow one only a container thread for {@code checkout.doors.body-timeout}, never one of the threads
+ * that run the routes. Then each door (orders, notifications, operator reads) serves at most its
+ * {@code max-concurrent} at once and answers 503 beyond that: one door flooded or stuck on the database leaves the
+ * others their share. Refusals are JSON with a code, and logged without the body.
+ */
+public class DoorLimits extends OncePerRequestFilter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DoorLimits.class);
+
+    private final List<Entry> doors;
+    private final int otherMaxBytes;
+    private final long bodyTimeoutNanos;
+
+    /** A door and the permits of its requests in progress. */
+    private record Entry(String name, Door door, Semaphore permits) {
+
+        boolean covers(String path) {
+            return door.paths().stream().anyMatch(p -> path.equals(p) || path.startsWith(p.endsWith("/") ? p : p + "/"));
+        }
+    }
+
+    public DoorLimits(DoorSettings settings) {
+        this.doors = List.of(entry("orders", settings.orders()), entry("notifications", settings.notifications()),
+                entry("operator", settings.operator()));
+        this.otherMaxBytes = settings.otherMaxBytes();
+        this.bodyTimeoutNanos = settings.bodyTimeout().toNanos();
+    }
+
+    private static Entry entry(String name, Door door) {
+        return new Entry(name, door, new Semaphore(door.maxConcurrent()));
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        String path = request.getRequestURI();
+        Entry entry = doors.stream().filter(d -> d.covers(path)).findFirst().orElse(null);
+        String door = entry == null ? "other" : entry.name();
+        long limit = entry == null ? otherMaxBytes : entry.door().maxBytes();
+        if (request.getContentLengthLong() > limit) {
+            refuse(response, 413, "PAYLOAD_TOO_LARGE", door, "Content-Length " + request.getContentLengthLong()
+                    + " is more than the limit of " + limit + " bytes");
+            return;
+        }
+        byte[] body;
+        try {
+            body = hasBody(request) ? read(request.getInputStream(), limit) : new byte[0];
+        } catch (BodyTooLargeException e) {
+            refuse(response, 413, "PAYLOAD_TOO_LARGE", door, "the body is more than the limit of " + limit + " bytes");
+            return;
+        } catch (BodyTimeoutException e) {
+            refuse(response, 408, "BODY_TIMEOUT", door, "the body did not arrive in time");
+            return;
+        }
+        if (entry == null) {
+            chain.doFilter(new BufferedBodyRequest(request, body), response);
+            return;
+        }
+        if (!entry.permits().tryAcquire()) {
+            response.setHeader("Retry-After", "1");
+            refuse(response, 503, "BUSY", door, door + " is serving " + entry.door().maxConcurrent() + " requests");
+            return;
+        }
+        Runnable release = once(entry.permits()::release);
+        try {
+            chain.doFilter(new BufferedBodyRequest(request, body), response);
+        } finally {
+            if (request.isAsyncStarted()) {
+                // platform-http answers from its own thread: the permit is held until that answer is written
+                request.getAsyncContext().addListener(new Release(release));
+            } else {
+                release.run();
+            }
+        }
+    }
+
+    /** The servlet container dispatches the async result again: the limits apply once, on the way in. */
+    @Override
+    protected boolean shouldNotFilterAsyncDispatch() {
+        return true;
+    }
+
+    private static boolean hasBody(HttpServletRequest request) {
+        return request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
+    }
+
+    /** The body, counted while it is read: one byte past {@code limit} or past the deadline stops it. */
+    private byte[] read(InputStream in, long limit) throws IOException {
+        long deadline = System.nanoTime() + bodyTimeoutNanos;
+        ByteArrayOutputStream body = new ByteArrayOutputStream((int) Math.min(limit, 8192));
+        byte[] buffer = new byte[8192];
+        int n;
+        while ((n = in.read(buffer)) >= 0) {
+            if (body.size() + (long) n > limit) {
+                throw new BodyTooLargeException(limit);
+            }
+            body.write(buffer, 0, n);
+            // each read waits at most server.tomcat.connection-timeout; a trickle that keeps every read alive ends here
+            if (System.nanoTime() - deadline > 0) {
+                throw new BodyTimeoutException();
+            }
+        }
+        return body.toByteArray();
+    }
+
+    private static void refuse(HttpServletResponse response, int status, String code, String door, String message)
+            throws IOException {
+        LOG.info("{} door: {} {} ({})", door, status, code, message);
+        response.setStatus(status);
+        // the rest of the body is not read: the connection cannot carry another request
+        response.setHeader("Connection", "close");
+        response.setContentType("application/json");
+        byte[] answer = ("{\"code\":\"" + code + "\",\"message\":\"" + message + "\"}").getBytes(StandardCharsets.UTF_8);
+        response.setContentLength(answer.length);
+        response.getOutputStream().write(answer);
+        // sent now, before the container drains or drops what the caller is still sending
+        response.flushBuffer();
+    }
+
+    private static Runnable once(Runnable action) {
+        AtomicBoolean done = new AtomicBoolean();
+        return () -> {
+            if (done.compareAndSet(false, true)) {
+                action.run();
+            }
+        };
+    }
+
+    private record Release(Runnable release) implements AsyncListener {
+
+        @Override
+        public void onComplete(AsyncEvent event) {
+            release.run();
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {
+            release.run();
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            release.run();
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+            event.getAsyncContext().addListener(this);
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package com.checkoutroutes.orderintake;
+
+import com.checkoutroutes.deadletter.RejectedOrderException;
+import com.checkoutroutes.ledger.DatabaseOutage;
+import com.checkoutroutes.ledger.PaymentAttempt;
+import com.checkoutroutes.ledger.PaymentLedger;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.apache.camel.Exchange;
+import org.springframework.dao.DataAccessException;
+import org.springframework.stereotype.Component;
+
+/**
+ * The HTTP order door (routes/orders-http.yaml): an order is read with the order route's own {@link OrderReader}
+ * before it is published, so the caller hears now what the route would refuse later (400 with the reason codes,
+ * nothing published), and an order the ledger already has is answered as such instead of being published again.
+ */
+@Component
+public class OrderDoor {
+
+    /** The exchange property with the verdict: {@link Verdict#name()}. */
+    public static final String VERDICT = "checkoutOrderVerdict";
+    public static final String ORDER_ID = "checkoutOrderId";
+
+    public enum Verdict {
+        /** valid and new: publish it (the body is the order's text) */
+        NEW,
+        /** refused (400) or already accepted (200): the body is the answer */
+        ANSWERED
+    }
+
+    private final OrderReader reader;
+    private final PaymentLedger ledger;
+    private final DatabaseOutage database;
+    private final ObjectMapper json;
+    private final MeterRegistry meters;
+
+    public OrderDoor(OrderReader reader, PaymentLedger ledger, DatabaseOutage database, ObjectMapper json,
+            MeterRegistry meters) {
+        this.reader = reader;
+        this.ledger = ledger;
+        this.database = database;
+        this.json = json;
+        this.meters = meters;
+    }
+
+    /**
+     * Reads the posted order; sets {@link #VERDICT}, and for an answered one the status and body.
+     * {@code lookupPath} is where the caller looks the order up (checkout.http.payments-path).
+     */
+    public void check(Exchange exchange, String lookupPath) {
+        byte[] raw = exchange.getIn().getBody(byte[].class);
+        OrderMessage order;
+        try {
+            order = reader.read(raw);
+        } catch (RejectedOrderException e) {
+            count("rejected");
+            answer(exchange, 400, refusal(e));
+            return;
+        }
+        exchange.setProperty(ORDER_ID, order.orderId());
+        Optional<PaymentAttempt> known = knownAttempt(order);
+        if (known.isPresent()) {
+            count("repeat");
+            PaymentAttempt attempt = known.get();
+            boolean same = attempt.currency().equals(order.amount().currency())
+                    && String.valueOf(attempt.amountValue()).equals(order.amount().value());
+            answer(exchange, same ? 200 : 409, repeat(order, same ? "ALREADY_ACCEPTED" : "ATTEMPT_EXISTS_WITH_ANOTHER_AMOUNT",
+                    attempt.state().name(), lookupPath));
+            return;
+        }
+        count("accepted");
+        exchange.setProperty(VERDICT, Verdict.NEW.name());
+        exchange.getIn().setBody(new String(raw, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The ledger's attempt with this order's number, if any. With the database down the door still publishes
+     * (the order route finds a repeat in the ledger before it pays), so a database outage never closes it.
+     */
+    private Optional<PaymentAttempt> knownAttempt(OrderMessage order) {
+        if (!database.worthTrying()) {
+            // not a pool timeout per order while the database is known to be down
+            return Optional.empty();
+        }
+        try {
+            Optional<PaymentAttempt> known = ledger.attemptsOf(order.orderId()).stream()
+                    .filter(a -> a.attemptNo() == order.attemptNo()).findFirst();
+            database.worked("order door");
+            return known;
+        } catch (DataAccessException e) {
+            database.failed("order door", e);
+            return Optional.empty();
+        }
+    }
+
+    private String refusal(RejectedOrderException e) {
+        ObjectNode body = json.createObjectNode().put("accepted", false);
+        e.violations().forEach(v -> body.withArray("reasons").addObject()
+                .put("code", v.code()).put("field", v.field()).put("message", v.message()));
+        return write(body);
+    }
+
+    private String repeat(OrderMessage order, String status, String state, String lookupPath) {
+        return write(json.createObjectNode().put("accepted", status.equals("ALREADY_ACCEPTED"))
+                .put("status", status).put("orderId", order.orderId()).put("attempt", order.attemptNo())
+                .put("state", state).put("lookup", lookupPath + "/" + order.orderId()));
+    }
+
+    private static void answer(Exchange exchange, int status, String body) {
+        exchange.setProperty(VERDICT, Verdict.ANSWERED.name());
+        exchange.getIn().removeHeaders("*");
+        exchange.getIn().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        exchange.getIn().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        exchange.getIn().setBody(body);
+    }
+
+    private String write(ObjectNode body) {
+        try {
+            return json.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void count(String outcome) {
+        meters.counter("checkout.orders.http", "outcome", outcome).increment();
+    }
+}

@@ -1,0 +1,35 @@
+package com.checkoutroutes.orderintake;
+
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * {@code checkout.order-rules.*}: the limits {@link OrderRules} applies to every order, from Kafka and from the HTTP
+ * door alike. Defaults live in config/application.yml only.
+ */
+@Validated
+@ConfigurationProperties("checkout.order-rules")
+public record OrderRulesSettings(
+        // The schemes a resultPageUrl may have: https, plus the custom schemes of your apps (lower case).
+        @NotEmpty List<@NotNull String> resultPageSchemes,
+        // The largest amount per currency in minor units; "default" for every currency not listed.
+        @NotEmpty Map<String, @NotNull @Positive Long> maxAmounts) {
+
+    @AssertTrue(message = "max-amounts needs a \"default\" entry")
+    public boolean isDefaultAmountListed() {
+        return maxAmounts == null || maxAmounts.containsKey("default");
+    }
+
+    /** The largest amount accepted in this currency, in minor units. */
+    public long maxAmount(String currency) {
+        // keys as written in YAML (JPY) or as an environment variable binds them (jpy)
+        return maxAmounts.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(currency))
+                .map(Map.Entry::getValue).findFirst().orElse(maxAmounts.get("default"));
+    }
+}

@@ -1,0 +1,176 @@
+package com.checkoutroutes.doors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.checkoutroutes.doors.DoorSettings.Door;
+import jakarta.servlet.FilterChain;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
+
+/**
+ * {@link DoorLimits} on plain servlet mocks: which door a path is, the limit checked from Content-Length and then
+ * while reading, the body deadline, and a door at its limit answering 503 while the other doors still serve.
+ * DoorBoundsTest has the same through Tomcat with real sockets.
+ */
+class DoorLimitsTest {
+
+    private final DoorLimits limits = new DoorLimits(new DoorSettings(Duration.ofMillis(300), 16,
+            new Door(List.of("/orders"), 100, 1), new Door(List.of("/antom/notifications"), 50, 2),
+            new Door(List.of("/payments", "/shipment-checks"), 10, 1)));
+
+    @Test
+    void aBodyWithinTheLimitReachesTheApplicationWhole() throws Exception {
+        AtomicReference<String> seen = new AtomicReference<>();
+        MockHttpServletResponse response = run(post("/orders", "{\"orderId\":\"ORD-1\"}", true),
+                (request, r) -> seen.set(new String(request.getInputStream().readAllBytes(), StandardCharsets.UTF_8)));
+
+        assertThat(response.getStatus()).isEqualTo(200);
+        assertThat(seen.get()).isEqualTo("{\"orderId\":\"ORD-1\"}");
+    }
+
+    @Test
+    void aDeclaredLengthPastTheLimitIs413BeforeAnythingIsRead() throws Exception {
+        MockHttpServletRequest request = post("/orders", "x".repeat(101), true);
+        MockHttpServletResponse response = run(request, (req, res) -> {
+            throw new AssertionError("reached the application");
+        });
+
+        assertThat(response.getStatus()).isEqualTo(413);
+        assertThat(response.getContentAsString()).startsWith("{\"code\":\"PAYLOAD_TOO_LARGE\"");
+        assertThat(response.getHeader("Connection")).isEqualTo("close");
+        assertThat(request.getInputStream().available()).as("not read").isEqualTo(101);
+    }
+
+    @Test
+    void anUndeclaredLengthIsCountedWhileReadAndStoppedOneBytePast() throws Exception {
+        assertThat(run(post("/orders", "x".repeat(100), false), (req, res) -> { }).getStatus()).isEqualTo(200);
+        assertThat(run(post("/orders", "x".repeat(101), false), (req, res) -> { }).getStatus()).isEqualTo(413);
+        assertThat(run(post("/antom/notifications", "x".repeat(51), false), (req, res) -> { }).getStatus())
+                .as("each door its own limit").isEqualTo(413);
+        assertThat(run(post("/payments/ORD-1", "x".repeat(11), false), (req, res) -> { }).getStatus())
+                .as("a path below a door's path").isEqualTo(413);
+        assertThat(run(post("/actuator/health", "x".repeat(17), false), (req, res) -> { }).getStatus())
+                .as("a path no door lists").isEqualTo(413);
+        assertThat(run(post("/ordersX", "x".repeat(17), false), (req, res) -> { }).getStatus())
+                .as("not the orders door, only its prefix").isEqualTo(413);
+    }
+
+    @Test
+    void aBodyStillArrivingAtTheDeadlineIs408() throws Exception {
+        // one byte every 50 ms, past the 300 ms deadline and within the 100-byte limit
+        MockHttpServletRequest trickling = new MockHttpServletRequest("POST", "/orders") {
+            @Override
+            public jakarta.servlet.ServletInputStream getInputStream() {
+                return new org.springframework.mock.web.DelegatingServletInputStream(new InputStream() {
+                    int sent;
+
+                    @Override
+                    public int read() {
+                        return sent++ < 90 ? pause('x') : -1;
+                    }
+
+                    @Override
+                    public int read(byte[] b, int off, int len) {
+                        int c = read();
+                        if (c < 0) {
+                            return -1;
+                        }
+                        b[off] = (byte) c;
+                        return 1;
+                    }
+                });
+            }
+        };
+        trickling.addHeader("Transfer-Encoding", "chunked");
+
+        MockHttpServletResponse response = run(trickling, (req, res) -> {
+            throw new AssertionError("reached the application");
+        });
+
+        assertThat(response.getStatus()).isEqualTo(408);
+        assertThat(response.getContentAsString()).contains("BODY_TIMEOUT");
+    }
+
+    @Test
+    void aDoorAtItsLimitAnswers503AtOnceAndTheOtherDoorsStillServe() throws Exception {
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch leave = new CountDownLatch(1);
+        Thread first = new Thread(() -> {
+            try {
+                run(post("/orders", "{}", true), (req, res) -> {
+                    inside.countDown();
+                    awaitQuietly(leave);
+                });
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        first.start();
+        try {
+            assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+
+            MockHttpServletResponse busy = run(post("/orders", "{}", true), (req, res) -> { });
+            assertThat(busy.getStatus()).isEqualTo(503);
+            assertThat(busy.getHeader("Retry-After")).isEqualTo("1");
+            assertThat(busy.getContentAsString()).startsWith("{\"code\":\"BUSY\"");
+            assertThat(run(post("/antom/notifications", "{}", true), (req, res) -> { }).getStatus()).isEqualTo(200);
+            assertThat(run(new MockHttpServletRequest("GET", "/payments/ORD-1"), (req, res) -> { }).getStatus())
+                    .isEqualTo(200);
+        } finally {
+            leave.countDown();
+            first.join();
+        }
+        assertThat(run(post("/orders", "{}", true), (req, res) -> { }).getStatus()).as("the permit is back")
+                .isEqualTo(200);
+    }
+
+    private MockHttpServletResponse run(MockHttpServletRequest request, FilterChain chain) throws Exception {
+        MockHttpServletResponse response = new MockHttpServletResponse();
+        limits.doFilter(request, response, chain);
+        return response;
+    }
+
+    private static MockHttpServletRequest post(String path, String body, boolean declared) {
+        MockHttpServletRequest request = new MockHttpServletRequest("POST", path) {
+            @Override
+            public long getContentLengthLong() {
+                return declared ? super.getContentLengthLong() : -1;
+            }
+
+            @Override
+            public int getContentLength() {
+                return declared ? super.getContentLength() : -1;
+            }
+        };
+        request.setContent(body.getBytes(StandardCharsets.UTF_8));
+        if (!declared) {
+            request.addHeader("Transfer-Encoding", "chunked");
+        }
+        return request;
+    }
+
+    private static int pause(int c) {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return c;
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package com.checkoutroutes.operations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.checkoutroutes.ledger.PaymentAttempt;
+import com.checkoutroutes.ledger.PaymentState;
+import com.checkoutroutes.orderintake.OrderCorpus;
+import com.checkoutroutes.platform.OutageLog;
+import com.checkoutroutes.testsupport.AntomNotifier;
+import com.checkoutroutes.testsupport.DatabaseLink;
+import com.checkoutroutes.testsupport.FlowTestSupport;
+import com.checkoutroutes.testsupport.ServiceHttp;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Value;
+
+/**
+ * With the database unreachable (the link to it cut, the shared server untouched): a notification hears 503 within
+ * 2 s (Antom's sender waits 5 s), readiness turns DOWN while liveness stays UP, POST /orders still answers 202 (it
+ * only needs Kafka), and the log says so once, not once per request. Then everything comes back.
+ */
+class DatabaseDownTest extends FlowTestSupport {
+
+    @Value("${checkout.http.orders-path}")
+    String ordersPath;
+
+    @Test
+    void notificationsGet503FastReadinessGoesDownAndOrdersAreStillAccepted() {
+        ServiceHttp http = new ServiceHttp(port, managementPort);
+        PaymentAttempt pending = pendingWallet();
+        String paid = AntomNotifier.paymentResult("PAYMENT_RESULT", "S", "SUCCESS", pending.paymentRequestId(),
+                pending.paymentId(), pending.currency(), pending.amountValue());
+        String orderId = newOrderId();
+        // the first request initialises the servlet, the first signature the SDK: not what is measured
+        http.get("/actuator/health/liveness");
+        AntomNotifier antom = antomNotifier();
+        String time = String.valueOf(System.currentTimeMillis());
+        Map<String, String> signed = antom.headers(time, antom.sign(paid, time, AntomNotifier.ANTOM_PRIVATE_KEY));
+        try (CapturedLogs logs = CapturedLogs.attach()) {
+            DatabaseLink.instance().cut();
+            try {
+                List<String> answers = new ArrayList<>();
+                long slowest = 0;
+                for (int i = 0; i < 5; i++) {
+                    long started = System.nanoTime();
+                    AntomNotifier.Answer answer = antom.send(paid, signed);
+                    long millis = (System.nanoTime() - started) / 1_000_000;
+                    answers.add(answer.status() + " in " + millis + " ms");
+                    slowest = Math.max(slowest, millis);
+                }
+                System.out.println("database down: notifications " + answers);
+                assertThat(answers).allSatisfy(a -> assertThat(a).startsWith("503"));
+                assertThat(slowest).as("Antom's sender gives up at 5 s").isLessThan(2000);
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> http.get("/actuator/health/readiness").status(), status -> status == 503);
+                assertThat(http.get("/actuator/health/liveness").status()).as("alive, just not ready").isEqualTo(200);
+
+                long started = System.nanoTime();
+                ServiceHttp.Answer order = http.postJson(ordersPath,
+                        OrderCorpus.valid(orderId).getBytes(StandardCharsets.UTF_8));
+                long orderMillis = (System.nanoTime() - started) / 1_000_000;
+                System.out.println("database down: order " + order.status() + " in " + orderMillis + " ms");
+                assertThat(order.status()).isEqualTo(202);
+                assertThat(orderMillis).isLessThan(2000);
+            } finally {
+                DatabaseLink.instance().restore();
+            }
+            // Antom's resend is applied once the database is back, even while resends keep coming every 100 ms (the
+            // quick 503s of the outage must not keep it "down"); the order published during the outage is paid for
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> antomNotifier().send(paid).status() == 200);
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> http.get("/actuator/health/readiness").status(), status -> status == 200);
+            assertThat(state(pending)).isEqualTo(PaymentState.SUCCEEDED);
+            awaitChannelMessage("WEB", orderId);
+
+            assertThat(logs.events.stream().filter(e -> e.getLoggerName().equals(OutageLog.class.getName())
+                    && e.getFormattedMessage().startsWith("database unavailable"))).as("logged once").hasSize(1);
+            assertThat(logs.events.stream().filter(e -> e.getLoggerName().equals(OutageLog.class.getName())
+                    && e.getFormattedMessage().startsWith("database available again"))).hasSize(1);
+            assertThat(logs.events.stream().filter(e -> e.getLoggerName().startsWith("com.checkoutroutes.notifications")
+                    && e.getThrowableProxy() != null)).as("no stack trace per notification").isEmpty();
+        }
+    }
+}

@@ -1,0 +1,205 @@
+package com.checkoutroutes.operations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import com.checkoutroutes.orderintake.OrderCorpus;
+import com.checkoutroutes.testsupport.FlowTestSupport;
+import com.checkoutroutes.testsupport.ServiceHttp;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Value;
+
+/**
+ * The doors against huge and slow bodies, through the shipped config: a body past its door's limit is refused with
+ * 413 while it is read (fast, in bounded memory, never in a log line), and connections that trickle a body cost a
+ * container thread each, not the threads that serve orders and notifications.
+ */
+class DoorBoundsTest extends FlowTestSupport {
+
+    private static final long MB = 1024 * 1024;
+
+    @Value("${checkout.http.orders-path}")
+    String ordersPath;
+    ServiceHttp http;
+
+    @BeforeEach
+    void caller() {
+        http = new ServiceHttp(port, managementPort);
+    }
+
+    @Test
+    void bodiesPastTheLimitGet413FastInBoundedMemoryAndNeverInALogLine() throws Exception {
+        // the first request initialises the servlet: not what is measured
+        http.get("/actuator/health/liveness");
+        HeapPeak heap = HeapPeak.start();
+        List<String> answers = new ArrayList<>();
+        try (CapturedLogs logs = CapturedLogs.attach()) {
+            for (String path : List.of(ordersPath, notificationsPath)) {
+                for (long size : List.of(64 * 1024 + 1L, 2 * MB, 150 * MB)) {
+                    for (boolean chunked : List.of(false, true)) {
+                        long started = System.nanoTime();
+                        String status = http.streamBody(path, size, chunked);
+                        long millis = (System.nanoTime() - started) / 1_000_000;
+                        answers.add(path + " " + size + (chunked ? " chunked" : "") + ": " + status + " in " + millis + " ms");
+                        assertThat(status).as(answers.get(answers.size() - 1)).startsWith("HTTP/1.1 413");
+                        assertThat(millis).as(answers.get(answers.size() - 1)).isLessThan(2000);
+                    }
+                }
+            }
+            // the out-of-memory: three 150 MB orders at once
+            ExecutorService three = Executors.newFixedThreadPool(3);
+            try {
+                List<Future<String>> at = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    at.add(three.submit(() -> http.streamBody(ordersPath, 150 * MB, true)));
+                }
+                for (Future<String> answer : at) {
+                    assertThat(answer.get(10, TimeUnit.SECONDS)).startsWith("HTTP/1.1 413");
+                }
+            } finally {
+                three.shutdownNow();
+            }
+            // the service still takes a normal order
+            assertThat(http.postJson(ordersPath, OrderCorpus.valid(newOrderId()).getBytes(StandardCharsets.UTF_8))
+                    .status()).isEqualTo(202);
+            for (ILoggingEvent event : logs.events) {
+                assertThat(lineLength(event)).as("a log line of %s", event.getLoggerName()).isLessThanOrEqualTo(2048);
+                assertThat(event.getFormattedMessage()).doesNotContain("xxxxxxxxxxxxxxxx");
+            }
+        } finally {
+            heap.stop();
+        }
+        System.out.println("door bounds: " + answers + "; heap peak " + heap.peak() / MB + " MB");
+        assertThat(heap.peak()).as("heap used at its peak").isLessThan(512 * MB);
+    }
+
+    @Test
+    void tenTricklingBodiesDoNotDelayAnOrderOrANotification() throws Exception {
+        List<Socket> slow = new ArrayList<>();
+        Map<Socket, String> answers = new ConcurrentHashMap<>();
+        ScheduledExecutorService trickle = Executors.newScheduledThreadPool(2);
+        AtomicLong bytesSent = new AtomicLong();
+        try {
+            for (int i = 0; i < 10; i++) {
+                Socket socket = http.connect();
+                slow.add(socket);
+                OutputStream out = socket.getOutputStream();
+                out.write(http.rawHead(ordersPath, 1000L).getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                AtomicBoolean closed = new AtomicBoolean();
+                // one byte every 2 s
+                trickle.scheduleAtFixedRate(() -> {
+                    if (closed.get()) {
+                        return;
+                    }
+                    try {
+                        out.write('{');
+                        out.flush();
+                        bytesSent.incrementAndGet();
+                    } catch (Exception e) {
+                        closed.set(true);
+                    }
+                }, 0, 2, TimeUnit.SECONDS);
+                Thread reader = new Thread(() -> {
+                    try {
+                        answers.put(socket, ServiceHttp.statusLine(socket.getInputStream()));
+                    } catch (Exception e) {
+                        answers.put(socket, "closed: " + e.getMessage());
+                    }
+                }, "slow-body-answer");
+                reader.setDaemon(true);
+                reader.start();
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> bytesSent.get() >= 20);
+
+            for (int i = 0; i < 3; i++) {
+                long started = System.nanoTime();
+                var order = http.postJson(ordersPath, OrderCorpus.valid(newOrderId()).getBytes(StandardCharsets.UTF_8));
+                long orderMillis = (System.nanoTime() - started) / 1_000_000;
+                started = System.nanoTime();
+                var notification = antomNotifier().send(com.checkoutroutes.testsupport.AntomNotifier.paymentResult(
+                        "PAYMENT_RESULT", "S", "SUCCESS", "pr-unknown-" + newOrderId(), "p-unknown", "USD", 1250));
+                long notificationMillis = (System.nanoTime() - started) / 1_000_000;
+                System.out.println("with ten trickling bodies: order " + orderMillis + " ms, notification "
+                        + notificationMillis + " ms");
+                assertThat(order.status()).isEqualTo(202);
+                assertThat(orderMillis).as("an order behind ten trickling bodies").isLessThan(1000);
+                assertThat(notification.status()).isEqualTo(200);
+                assertThat(notificationMillis).as("a notification behind ten trickling bodies").isLessThan(1000);
+            }
+            // and the trickles end: 408 once checkout.doors.body-timeout (10 s) has passed
+            await().atMost(Duration.ofSeconds(20)).until(() -> answers.size() == 10);
+            assertThat(answers.values()).allSatisfy(status -> assertThat(status).startsWith("HTTP/1.1 408"));
+        } finally {
+            trickle.shutdownNow();
+            for (Socket socket : slow) {
+                socket.close();
+            }
+        }
+    }
+
+    /** The longest line this event prints: its message, or one of its exceptions' messages. */
+    private static int lineLength(ILoggingEvent event) {
+        int longest = event.getFormattedMessage() == null ? 0 : event.getFormattedMessage().length();
+        for (IThrowableProxy t = event.getThrowableProxy(); t != null; t = t.getCause()) {
+            longest = Math.max(longest, t.getMessage() == null ? 0 : t.getMessage().length());
+        }
+        return longest;
+    }
+
+    /** The most heap in use while it runs, sampled every 5 ms. */
+    private static final class HeapPeak {
+
+        private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        private final AtomicLong peak = new AtomicLong();
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final Thread sampler = new Thread(this::sample, "heap-peak");
+
+        static HeapPeak start() {
+            HeapPeak heap = new HeapPeak();
+            heap.sampler.setDaemon(true);
+            heap.sampler.start();
+            return heap;
+        }
+
+        private void sample() {
+            while (running.get()) {
+                peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        void stop() throws InterruptedException {
+            running.set(false);
+            sampler.join();
+        }
+
+        long peak() {
+            return peak.get();
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package com.checkoutroutes.orderintake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Named.named;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+import com.checkoutroutes.orderintake.OrderCorpus.Case;
+import com.checkoutroutes.testsupport.FlowTestSupport;
+import com.checkoutroutes.testsupport.ServiceHttp;
+import com.checkoutroutes.testsupport.ServiceHttp.Answer;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.beans.factory.annotation.Value;
+
+/**
+ * POST /orders (routes/orders-http.yaml) reads an order as the order route does before publishing it: the caller
+ * hears 400 with the reasons and nothing is published, or 202 with the order's lookup; a repeat is answered as one.
+ */
+class OrderDoorTest extends FlowTestSupport {
+
+    @Value("${checkout.http.orders-path}")
+    String ordersPath;
+    ServiceHttp http;
+
+    static Stream<Arguments> corpus() {
+        return OrderCorpus.cases().stream().map(c -> arguments(named(c.name(), c)));
+    }
+
+    @BeforeEach
+    void caller() {
+        http = new ServiceHttp(port, managementPort);
+    }
+
+    @Test
+    void aValidOrderIsPublishedAndAnsweredWithItsLookupThenARepeatIsAnsweredAsOne() {
+        String orderId = newOrderId();
+        byte[] order = OrderCorpus.valid(orderId).getBytes(StandardCharsets.UTF_8);
+
+        Answer accepted = http.postJson(ordersPath, order);
+
+        assertThat(accepted.status()).isEqualTo(202);
+        JsonNode body = read(accepted.body());
+        assertThat(body.path("accepted").asBoolean()).isTrue();
+        assertThat(body.path("orderId").asText()).isEqualTo(orderId);
+        assertThat(body.path("lookup").asText()).isEqualTo("/payments/" + orderId);
+        awaitChannelMessage("WEB", orderId);
+        assertThat(http.get(body.path("lookup").asText()).status()).isEqualTo(200);
+
+        Answer repeat = http.postJson(ordersPath, order);
+
+        assertThat(repeat.status()).isEqualTo(200);
+        assertThat(read(repeat.body()).path("status").asText()).isEqualTo("ALREADY_ACCEPTED");
+        assertThat(read(repeat.body()).path("state").asText()).isEqualTo("PENDING");
+        Answer other = http.postJson(ordersPath, OrderCorpus.valid(orderId).replace("\"1250\"", "\"1300\"")
+                .getBytes(StandardCharsets.UTF_8));
+        assertThat(other.status()).as("the same attempt with another amount").isEqualTo(409);
+        ordersProcessedUpTo(orderId);
+        assertThat(kafka().matching(ordersTopic, r -> orderId.equals(r.key()))).as("published once").hasSize(1);
+        assertThat(ledger.attemptsOf(orderId)).hasSize(1);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("corpus")
+    void eachBadOrderGets400WithItsReasonAndIsNotPublished(Case c) {
+        String orderId = newOrderId();
+
+        Answer answer = http.postJson(ordersPath, c.body().apply(orderId));
+
+        assertThat(answer.status()).as("%s: %s", c.name(), answer.body()).isEqualTo(400);
+        JsonNode reason = read(answer.body()).path("reasons").get(0);
+        assertThat(reason.path("code").asText()).as(c.name()).isEqualTo(c.code());
+        assertThat(reason.path("field").isNull() ? null : reason.path("field").asText()).as(c.name()).isEqualTo(c.field());
+        // the door publishes before it answers 202, so a 400 means nothing was sent
+        assertThat(kafka().matching(ordersTopic, r -> r.value().contains(orderId))).as(c.name()).isEmpty();
+    }
+}

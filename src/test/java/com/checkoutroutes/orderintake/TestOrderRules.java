@@ -1,0 +1,14 @@
+package com.checkoutroutes.orderintake;
+
+import java.util.List;
+import java.util.Map;
+
+/** The order rules' settings as config/application.yml ships them, for the tests that build OrderRules by hand. */
+final class TestOrderRules {
+
+    static final OrderRulesSettings SETTINGS = new OrderRulesSettings(List.of("https"),
+            Map.of("default", 100_000_000L, "JPY", 100_000_000L, "KRW", 1_000_000_000L));
+
+    private TestOrderRules() {
+    }
+}
