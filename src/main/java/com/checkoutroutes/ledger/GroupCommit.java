@@ -1,0 +1,183 @@
+package com.checkoutroutes.ledger;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Group commit for the order path's ledger writes: the writes of concurrent orders (their attempts, their outcomes
+ * with the outbox events they emit) run one after another in one transaction, and one commit makes them all durable
+ * (one fsync instead of one per write). A caller returns only once its write is committed, so an attempt is still
+ * durable before its Antom call and an outcome before its offset is committed.
+ * <p>
+ * One writer thread takes whatever is waiting, up to {@code checkout.ledger.group-commit-max-batch} writes. A write
+ * is the caller's usual code with its own {@code TransactionTemplate}: inside the batch it joins the batch's
+ * transaction. If any write of a batch fails, the batch is rolled back and each write runs again alone, in its own
+ * transaction as without group commit, so one order's failure (a redelivered attempt, a conflict) is its own. The
+ * waiting writes are bounded by the callers: each one blocks until its write is done.
+ */
+@Component
+public class GroupCommit implements DisposableBean {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
+
+    private final TransactionTemplate tx;
+    private final int maxBatch;
+    private final LinkedBlockingQueue<Write<?>> waiting = new LinkedBlockingQueue<>();
+    private final Thread writer;
+    private volatile boolean stopped;
+
+    public GroupCommit(TransactionTemplate tx, LedgerSettings settings) {
+        this.tx = tx;
+        this.maxBatch = settings.groupCommitMaxBatch();
+        this.writer = new Thread(this::writeBatches, "ledger-group-commit");
+        this.writer.setDaemon(true);
+        if (maxBatch > 1) {
+            writer.start();
+        }
+    }
+
+    /**
+     * Runs {@code write} (ledger work that opens its transactions with the shared {@code TransactionTemplate}) and
+     * returns once it is committed, together with the writes of other threads waiting at the same time.
+     */
+    public <T> T execute(Supplier<T> write) {
+        if (maxBatch <= 1 || stopped || TransactionSynchronizationManager.isActualTransactionActive()) {
+            return write.get(); // inside a transaction already: the write belongs to it, on this thread
+        }
+        Write<T> mine = new Write<>(write, MDC.getCopyOfContextMap());
+        waiting.add(mine);
+        try {
+            return mine.done.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the ledger write was committed", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Writes waiting for the writer thread. */
+    int waiting() {
+        return waiting.size();
+    }
+
+    private void writeBatches() {
+        List<Write<?>> batch = new ArrayList<>(maxBatch);
+        while (!stopped || !waiting.isEmpty()) {
+            try {
+                Write<?> first = waiting.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                waiting.drainTo(batch, maxBatch - 1);
+                commit(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stopped = true;
+            } catch (Throwable e) {
+                batch.forEach(w -> w.done.completeExceptionally(e)); // never leave a caller waiting
+            } finally {
+                batch.clear();
+            }
+        }
+        Write<?> left;
+        while ((left = waiting.poll()) != null) {
+            left.runAlone();
+        }
+    }
+
+    private void commit(List<Write<?>> batch) {
+        if (batch.size() == 1) {
+            batch.get(0).runAlone();
+            return;
+        }
+        List<Object> results = new ArrayList<>(batch.size());
+        try {
+            tx.executeWithoutResult(status -> {
+                for (Write<?> w : batch) {
+                    results.add(w.run());
+                }
+            });
+        } catch (RuntimeException e) {
+            // one write failed (or the commit did): nothing of the batch was kept; each runs again on its own
+            LOG.debug("group commit of {} writes rolled back, each runs alone: {}", batch.size(), e.toString());
+            batch.forEach(Write::runAlone);
+            return;
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).complete(results.get(i));
+        }
+    }
+
+    @Override
+    public void destroy() throws InterruptedException {
+        stopped = true;
+        if (writer.isAlive()) {
+            writer.join(10_000);
+        }
+    }
+
+    /** One caller's write, and the future it waits on. */
+    private static final class Write<T> {
+        final Supplier<T> work;
+        final Map<String, String> mdc;
+        final CompletableFuture<T> done = new CompletableFuture<>();
+
+        Write(Supplier<T> work, Map<String, String> mdc) {
+            this.work = work;
+            this.mdc = mdc;
+        }
+
+        /** On the writer thread, with the caller's log context (orderId...). */
+        T run() {
+            Map<String, String> previous = MDC.getCopyOfContextMap();
+            setMdc(mdc);
+            try {
+                return work.get();
+            } finally {
+                setMdc(previous);
+            }
+        }
+
+        void runAlone() {
+            try {
+                done.complete(run());
+            } catch (Throwable e) {
+                done.completeExceptionally(e);
+            }
+        }
+
+        @SuppressWarnings("unchecked")
+        void complete(Object result) {
+            done.complete((T) result);
+        }
+
+        private static void setMdc(Map<String, String> context) {
+            if (context == null) {
+                MDC.clear();
+            } else {
+                MDC.setContextMap(context);
+            }
+        }
+    }
+}
