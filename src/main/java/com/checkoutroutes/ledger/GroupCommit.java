@@ -8,6 +8,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -26,7 +28,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * is the caller's usual code with its own {@code TransactionTemplate}: inside the batch it joins the batch's
  * transaction. If any write of a batch fails, the batch is rolled back and each write runs again alone, in its own
  * transaction as without group commit, so one order's failure (a redelivered attempt, a conflict) is its own. The
- * waiting writes are bounded by the callers: each one blocks until its write is done.
+ * waiting writes are bounded by the callers: each one blocks until its write is done. The meters
+ * {@code checkout.ledger.group.commit.writes} and {@code ...commits} show how many writes a commit carried.
  */
 @Component
 public class GroupCommit implements DisposableBean {
@@ -35,13 +38,18 @@ public class GroupCommit implements DisposableBean {
 
     private final TransactionTemplate tx;
     private final int maxBatch;
+    /** Writes committed, and the commits they took: their ratio is the batch size the load gave. */
+    private final Counter writes;
+    private final Counter commits;
     private final LinkedBlockingQueue<Write<?>> waiting = new LinkedBlockingQueue<>();
     private final Thread writer;
     private volatile boolean stopped;
 
-    public GroupCommit(TransactionTemplate tx, LedgerSettings settings) {
+    public GroupCommit(TransactionTemplate tx, LedgerSettings settings, MeterRegistry meters) {
         this.tx = tx;
         this.maxBatch = settings.groupCommitMaxBatch();
+        this.writes = meters.counter("checkout.ledger.group.commit.writes");
+        this.commits = meters.counter("checkout.ledger.group.commit.commits");
         this.writer = new Thread(this::writeBatches, "ledger-group-commit");
         this.writer.setDaemon(true);
         if (maxBatch > 1) {
@@ -109,6 +117,7 @@ public class GroupCommit implements DisposableBean {
     private void commit(List<Write<?>> batch) {
         if (batch.size() == 1) {
             batch.get(0).runAlone();
+            count(1, 1);
             return;
         }
         List<Object> results = new ArrayList<>(batch.size());
@@ -122,11 +131,18 @@ public class GroupCommit implements DisposableBean {
             // one write failed (or the commit did): nothing of the batch was kept; each runs again on its own
             LOG.debug("group commit of {} writes rolled back, each runs alone: {}", batch.size(), e.toString());
             batch.forEach(Write::runAlone);
+            count(batch.size(), batch.size());
             return;
         }
+        count(batch.size(), 1);
         for (int i = 0; i < batch.size(); i++) {
             batch.get(i).complete(results.get(i));
         }
+    }
+
+    private void count(int written, int committed) {
+        writes.increment(written);
+        commits.increment(committed);
     }
 
     @Override

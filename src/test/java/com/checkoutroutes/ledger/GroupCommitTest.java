@@ -28,6 +28,8 @@ class GroupCommitTest {
 
     private final JdbcTemplate jdbc;
     private final AtomicInteger commits = new AtomicInteger();
+    private final io.micrometer.core.instrument.simple.SimpleMeterRegistry meters =
+            new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
     private final TransactionTemplate tx;
     private final ExecutorService callers = Executors.newFixedThreadPool(32);
     private GroupCommit groupCommit;
@@ -57,7 +59,7 @@ class GroupCommitTest {
 
     @Test
     void writesWaitingTogetherShareOneCommitAndEachReturnsOnlyOnceCommitted() throws Exception {
-        groupCommit = new GroupCommit(tx, new LedgerSettings(64));
+        groupCommit = new GroupCommit(tx, new LedgerSettings(64), meters);
         CountDownLatch writerBusy = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         // the first write holds the writer, so that the next 16 queue up behind it as orders in flight would
@@ -85,12 +87,14 @@ class GroupCommitTest {
             assertThat(f.get(5, TimeUnit.SECONDS)).isEqualTo(1);
         }
         assertThat(commits.get()).as("the first write alone, then the 16 that waited together").isEqualTo(2);
+        assertThat(meters.counter("checkout.ledger.group.commit.writes").count()).isEqualTo(17);
+        assertThat(meters.counter("checkout.ledger.group.commit.commits").count()).isEqualTo(2);
     }
 
     @Test
     void aFailingWriteFailsAloneAndTheOthersOfItsBatchAreKept() throws Exception {
         insert(5); // 5 exists: writing it again breaks the primary key, as a redelivered attempt would
-        groupCommit = new GroupCommit(tx, new LedgerSettings(64));
+        groupCommit = new GroupCommit(tx, new LedgerSettings(64), meters);
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch writerBusy = new CountDownLatch(1);
         Future<?> first = callers.submit(() -> groupCommit.execute(() -> {
@@ -120,7 +124,7 @@ class GroupCommitTest {
 
     @Test
     void oneWriteAtATimeWhenTheBatchIsOne() {
-        groupCommit = new GroupCommit(tx, new LedgerSettings(1));
+        groupCommit = new GroupCommit(tx, new LedgerSettings(1), meters);
         int written = groupCommit.execute(() -> tx.execute(status -> insert(1)));
         assertThat(written).isEqualTo(1);
         assertThat(commits.get()).isEqualTo(1);
