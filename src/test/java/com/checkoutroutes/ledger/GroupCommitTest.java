@@ -60,15 +60,8 @@ class GroupCommitTest {
     @Test
     void writesWaitingTogetherShareOneCommitAndEachReturnsOnlyOnceCommitted() throws Exception {
         groupCommit = new GroupCommit(tx, new LedgerSettings(64), meters);
-        CountDownLatch writerBusy = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        // the first write holds the writer, so that the next 16 queue up behind it as orders in flight would
-        Future<?> first = callers.submit(() -> groupCommit.execute(() -> {
-            writerBusy.countDown();
-            await(release);
-            return tx.execute(status -> insert(0));
-        }));
-        assertThat(writerBusy.await(5, TimeUnit.SECONDS)).isTrue();
+        Future<?> first = holdTheWriter(0, release);
         List<Future<Integer>> rest = new ArrayList<>();
         for (int i = 1; i <= 16; i++) {
             int id = i;
@@ -96,13 +89,7 @@ class GroupCommitTest {
         insert(5); // 5 exists: writing it again breaks the primary key, as a redelivered attempt would
         groupCommit = new GroupCommit(tx, new LedgerSettings(64), meters);
         CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch writerBusy = new CountDownLatch(1);
-        Future<?> first = callers.submit(() -> groupCommit.execute(() -> {
-            writerBusy.countDown();
-            await(release);
-            return insert(100);
-        }));
-        assertThat(writerBusy.await(5, TimeUnit.SECONDS)).isTrue();
+        Future<?> first = holdTheWriter(100, release);
         List<Future<Integer>> writes = new ArrayList<>();
         for (int id = 1; id <= 8; id++) {
             int row = id;
@@ -132,6 +119,18 @@ class GroupCommitTest {
 
     private int insert(int id) {
         return jdbc.update("INSERT INTO attempt (id) VALUES (?)", id);
+    }
+
+    /** A first write that holds the writer until released, so that the next ones queue up as orders in flight do. */
+    private Future<?> holdTheWriter(int id, CountDownLatch release) throws InterruptedException {
+        CountDownLatch writerBusy = new CountDownLatch(1);
+        Future<?> first = callers.submit(() -> groupCommit.execute(() -> {
+            writerBusy.countDown();
+            await(release);
+            return tx.execute(status -> insert(id));
+        }));
+        assertThat(writerBusy.await(5, TimeUnit.SECONDS)).isTrue();
+        return first;
     }
 
     private int queued() {
