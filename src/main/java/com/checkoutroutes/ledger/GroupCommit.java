@@ -24,7 +24,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * (one fsync instead of one per write). A caller returns only once its write is committed, so an attempt is still
  * durable before its Antom call and an outcome before its offset is committed.
  * <p>
- * One writer thread takes whatever is waiting, up to {@code checkout.ledger.group-commit-max-batch} writes. A write
+ * Each of {@code checkout.ledger.group-commit-writers} writer threads takes whatever is waiting, up to
+ * {@code checkout.ledger.group-commit-max-batch} writes, and commits it while the next writes gather. A write
  * is the caller's usual code with its own {@code TransactionTemplate}: inside the batch it joins the batch's
  * transaction. If any write of a batch fails, the batch is rolled back and each write runs again alone, in its own
  * transaction as without group commit, so one order's failure (a redelivered attempt, a conflict) is its own. The
@@ -42,7 +43,7 @@ public class GroupCommit implements DisposableBean {
     private final Counter writes;
     private final Counter commits;
     private final LinkedBlockingQueue<Write<?>> waiting = new LinkedBlockingQueue<>();
-    private final Thread writer;
+    private final List<Thread> writers = new ArrayList<>();
     private volatile boolean stopped;
 
     public GroupCommit(TransactionTemplate tx, LedgerSettings settings, MeterRegistry meters) {
@@ -50,10 +51,13 @@ public class GroupCommit implements DisposableBean {
         this.maxBatch = settings.groupCommitMaxBatch();
         this.writes = meters.counter("checkout.ledger.group.commit.writes");
         this.commits = meters.counter("checkout.ledger.group.commit.commits");
-        this.writer = new Thread(this::writeBatches, "ledger-group-commit");
-        this.writer.setDaemon(true);
         if (maxBatch > 1) {
-            writer.start();
+            for (int i = 1; i <= settings.groupCommitWriters(); i++) {
+                Thread writer = new Thread(this::writeBatches, "ledger-group-commit-" + i);
+                writer.setDaemon(true);
+                writer.start();
+                writers.add(writer);
+            }
         }
     }
 
@@ -83,7 +87,7 @@ public class GroupCommit implements DisposableBean {
         }
     }
 
-    /** Writes waiting for the writer thread. */
+    /** Writes waiting for a writer thread. */
     int waiting() {
         return waiting.size();
     }
@@ -148,7 +152,7 @@ public class GroupCommit implements DisposableBean {
     @Override
     public void destroy() throws InterruptedException {
         stopped = true;
-        if (writer.isAlive()) {
+        for (Thread writer : writers) {
             writer.join(10_000);
         }
     }

@@ -9,5 +9,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("checkout.ledger")
 public record LedgerSettings(
         // Most order writes (attempts, outcomes) committed together in one transaction; 1 = each on its own.
-        @Positive int groupCommitMaxBatch) {
+        @Positive int groupCommitMaxBatch,
+        // Threads (and database connections) committing batches at once.
+        @Positive int groupCommitWriters) {
 }

@@ -59,7 +59,7 @@ class GroupCommitTest {
 
     @Test
     void writesWaitingTogetherShareOneCommitAndEachReturnsOnlyOnceCommitted() throws Exception {
-        groupCommit = new GroupCommit(tx, new LedgerSettings(64), meters);
+        groupCommit = new GroupCommit(tx, new LedgerSettings(64, 1), meters);
         CountDownLatch release = new CountDownLatch(1);
         Future<?> first = holdTheWriter(0, release);
         List<Future<Integer>> rest = new ArrayList<>();
@@ -87,7 +87,7 @@ class GroupCommitTest {
     @Test
     void aFailingWriteFailsAloneAndTheOthersOfItsBatchAreKept() throws Exception {
         insert(5); // 5 exists: writing it again breaks the primary key, as a redelivered attempt would
-        groupCommit = new GroupCommit(tx, new LedgerSettings(64), meters);
+        groupCommit = new GroupCommit(tx, new LedgerSettings(64, 1), meters);
         CountDownLatch release = new CountDownLatch(1);
         Future<?> first = holdTheWriter(100, release);
         List<Future<Integer>> writes = new ArrayList<>();
@@ -111,10 +111,25 @@ class GroupCommitTest {
 
     @Test
     void oneWriteAtATimeWhenTheBatchIsOne() {
-        groupCommit = new GroupCommit(tx, new LedgerSettings(1), meters);
+        groupCommit = new GroupCommit(tx, new LedgerSettings(1, 1), meters);
         int written = groupCommit.execute(() -> tx.execute(status -> insert(1)));
         assertThat(written).isEqualTo(1);
         assertThat(commits.get()).isEqualTo(1);
+    }
+
+    @Test
+    void severalWritersCommitEveryWrite() throws Exception {
+        groupCommit = new GroupCommit(tx, new LedgerSettings(8, 3), meters);
+        List<Future<Integer>> writes = new ArrayList<>();
+        for (int id = 1; id <= 30; id++) {
+            int row = id;
+            writes.add(callers.submit(() -> groupCommit.execute(() -> tx.execute(status -> insert(row)))));
+        }
+        for (Future<Integer> write : writes) {
+            assertThat(write.get(5, TimeUnit.SECONDS)).isEqualTo(1);
+        }
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM attempt", Integer.class)).isEqualTo(30);
+        assertThat(commits.get()).isLessThanOrEqualTo(30);
     }
 
     private int insert(int id) {
