@@ -46,7 +46,10 @@ import org.slf4j.LoggerFactory;
  * failure), or a rewind (records read again) revokes what was tracked: those records are never committed here, the
  * owner reads them again. Unstarted records of a revoked partition are skipped; started ones finish (the payment
  * attempt is stored before Antom is called, so a second reading never pays twice). On stop, records not started are
- * left unread-committed, running ones get {@code shutdownTimeout} to finish.
+ * left uncommitted, running ones get {@code shutdownTimeout} to finish; one still running after that keeps its lane,
+ * so that the copy read again after a restart (route reload) or a rebalance waits behind it: within an instance a key
+ * never runs twice at once. Across instances the stored attempt is the fence: the other instance resends the same
+ * paymentRequestId, which Antom pays once.
  * <p>
  * With {@code maxInFlight} 1 the record runs on the consumer thread as a plain {@code to} would (the sequential
  * behaviour): an exception goes back to the consumer, which with {@code breakOnFirstError} reads the record again.
@@ -128,19 +131,39 @@ public class KeyOrderedLanes extends KafkaConsumerListener {
         if (running != null) {
             running.shutdown();
             if (!running.awaitTermination(shutdownTimeoutMs, TimeUnit.MILLISECONDS)) {
-                LOG.warn("key-ordered:{} stopped with records still running after {} ms; they are read again",
-                        name, shutdownTimeoutMs);
+                LOG.warn("key-ordered:{} stopped with records still running after {} ms; they are read again once "
+                        + "they end, and their keys wait for them", name, shutdownTimeoutMs);
                 running.shutdownNow();
             }
         }
         synchronized (lanes) {
-            for (Deque<Task> lane : lanes.values()) {
-                accepted.addAndGet(-lane.size());
+            // records not started are dropped (read again); a record still running keeps its lane, so that the
+            // copy read again after a restart (route reload) or a rebalance waits behind it instead of running
+            // beside it. Its consumer is gone: nothing of it is committed, not even by a retry.
+            for (Iterator<Deque<Task>> it = lanes.values().iterator(); it.hasNext(); ) {
+                Deque<Task> lane = it.next();
+                Task head = lane.peekFirst();
+                boolean keep = head != null && head.started;
+                while (lane.size() > (keep ? 1 : 0)) {
+                    lane.pollLast();
+                    accepted.decrementAndGet();
+                }
+                if (keep) {
+                    head.tracker.revoke();
+                } else {
+                    it.remove();
+                }
             }
-            lanes.clear();
         }
         if (template != null) {
             template.stop();
+        }
+    }
+
+    /** Records still running from before a stop (a stuck Antom or database call outlived the shutdown timeout). */
+    int stillRunning() {
+        synchronized (lanes) {
+            return (int) lanes.values().stream().filter(l -> !l.isEmpty() && l.peekFirst().started).count();
         }
     }
 
@@ -275,9 +298,10 @@ public class KeyOrderedLanes extends KafkaConsumerListener {
         synchronized (lanes) {
             Deque<Task> lane = lanes.get(key);
             task = lane == null ? null : lane.peekFirst();
-        }
-        if (task == null) {
-            return;
+            if (task == null || task.started) {
+                return;
+            }
+            task.started = true; // under the lock: stop() keeps the lanes of started records
         }
         try {
             process(task);
@@ -339,6 +363,8 @@ public class KeyOrderedLanes extends KafkaConsumerListener {
         final Object key;
         final Object body;
         final Map<String, Object> headers;
+        /** Set once a worker took it (under the lanes lock); a started record keeps its lane through a stop. */
+        boolean started;
 
         Task(OffsetTracker tracker, long offset, Object key, Exchange consumed) {
             this.tracker = tracker;

@@ -7,6 +7,7 @@ import com.alipay.global.api.response.ams.pay.AlipayPaymentSessionResponse;
 import com.checkoutroutes.continuation.ChannelMessage.Action;
 import com.checkoutroutes.continuation.ChannelMessages;
 import com.checkoutroutes.gateway.CallOutcome;
+import com.checkoutroutes.ledger.GroupCommit;
 import com.checkoutroutes.ledger.Outbox;
 import com.checkoutroutes.ledger.OutboxMessage;
 import com.checkoutroutes.ledger.PaymentAttempt;
@@ -23,7 +24,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Records what Antom answered to {@code pay} / {@code createPaymentSession}: the attempt's new state, the message
- * for the buyer's channel and the result event, in one transaction.
+ * for the buyer's channel and the result event, in one transaction (shared with other orders' outcomes through
+ * {@link GroupCommit}).
  */
 @Component
 public class PaymentOutcomes {
@@ -33,12 +35,14 @@ public class PaymentOutcomes {
     private final PaymentEvents events;
     private final Outbox outbox;
     private final TransactionTemplate tx;
+    private final GroupCommit groupCommit;
     private final ResultApplier results;
 
     public PaymentOutcomes(PaymentLedger ledger, ChannelMessages channel, PaymentEvents events,
-            Outbox outbox, TransactionTemplate tx,
+            Outbox outbox, TransactionTemplate tx, GroupCommit groupCommit,
             ResultApplier results) {
         this.results = results;
+        this.groupCommit = groupCommit;
         this.ledger = ledger;
         this.channel = channel;
         this.events = events;
@@ -76,7 +80,8 @@ public class PaymentOutcomes {
 
     private PaymentAttempt apply(PaymentAttempt attempt, PaymentState to, String cause, String paymentId, String code,
             String message, OutboxMessage channelMessage, OffsetDateTime expiry) {
-        return tx.execute(status -> {
+        // committed with the outcomes (and outbox events) of other orders answered now
+        return groupCommit.execute(() -> tx.execute(status -> {
             // usually nothing else touched the attempt since it was stored: write the answer without reading it again
             Optional<PaymentAttempt> written = attempt.state() == PaymentState.REQUESTED
                     ? ledger.applyIfUnchanged(attempt, transition(attempt, to, cause, paymentId, code, message,
@@ -95,7 +100,7 @@ public class PaymentOutcomes {
                 results.rematch(written.get().paymentId());
             }
             return written.get();
-        });
+        }));
     }
 
     /**

@@ -9,6 +9,7 @@ import com.checkoutroutes.gateway.AntomClient;
 import com.checkoutroutes.gateway.AntomGateway;
 import com.checkoutroutes.gateway.CallOutcome;
 import com.checkoutroutes.ledger.AttemptMismatchException;
+import com.checkoutroutes.ledger.GroupCommit;
 import com.checkoutroutes.ledger.NewAttempt;
 import com.checkoutroutes.ledger.OrderAlreadyPaidException;
 import com.checkoutroutes.ledger.Outbox;
@@ -32,6 +33,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class PaymentStarter {
 
     private final PaymentLedger ledger;
+    private final GroupCommit groupCommit;
     private final PaymentRequests requests;
     private final AntomGateway gateway;
     private final PaymentOutcomes outcomes;
@@ -42,9 +44,10 @@ public class PaymentStarter {
     private final Duration walletExpiry;
     private final Duration cardExpiry;
 
-    public PaymentStarter(PaymentLedger ledger, PaymentRequests requests, AntomGateway gateway, PaymentOutcomes outcomes,
+    public PaymentStarter(PaymentLedger ledger, GroupCommit groupCommit, PaymentRequests requests, AntomGateway gateway, PaymentOutcomes outcomes,
             ChannelMessages channel, Outbox outbox, TransactionTemplate tx, Clock clock, OrderIntakeSettings settings) {
         this.ledger = ledger;
+        this.groupCommit = groupCommit;
         this.requests = requests;
         this.gateway = gateway;
         this.outcomes = outcomes;
@@ -80,10 +83,12 @@ public class PaymentStarter {
         OffsetDateTime expiresAt = order.paymentExpiryTime() != null ? AntomTime.parse(order.paymentExpiryTime())
                 : OffsetDateTime.now(clock).plus(order.isCard() ? cardExpiry : walletExpiry);
         try {
-            return ledger.openAttempt(new NewAttempt(freshId, order.orderId(), order.attemptNo(), order.integration(),
+            NewAttempt terms = new NewAttempt(freshId, order.orderId(), order.attemptNo(), order.integration(),
                     order.paymentMethodType(), Long.parseLong(order.amount().value()), order.amount().currency(),
                     order.effectiveCaptureMode(), order.channel().terminalType(), order.channel().osType(), expiresAt,
-                    AntomClient.bodyOf(request)), api);
+                    AntomClient.bodyOf(request));
+            // committed with the attempts of other orders starting now; durable before Antom is called
+            return groupCommit.execute(() -> ledger.openAttempt(terms, api));
         } catch (OrderAlreadyPaidException e) {
             throw new RejectedOrderException("ORDER_ALREADY_PAID", "$.orderId", e.getMessage());
         } catch (AttemptMismatchException e) {

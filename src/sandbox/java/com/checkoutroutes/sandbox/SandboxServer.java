@@ -58,6 +58,8 @@ public final class SandboxServer implements AutoCloseable {
     private final TransactionReportWriter reports;
     /** Every API call, for tests and the control API (a copy-on-write list would copy it on every call). */
     private final List<ApiCall> calls = Collections.synchronizedList(new ArrayList<>());
+    /** Antom's answer time set while running (the load driver's phases); below 0: checkout.sandbox.latency-ms. */
+    private volatile long latencyOverrideMs = -1;
     private static final int WORKERS = 512;
 
     private HttpServer server;
@@ -309,7 +311,7 @@ public final class SandboxServer implements AutoCloseable {
                 .orElse(false);
         JsonNode request = Json.parseOrNull(body);
         String paymentRequestId = paymentRequestIdOf(request);
-        sleep(settings.defaultLatencyMs());
+        sleep(latencyMs());
 
         ObjectNode response = null;
         int httpStatus = 200;
@@ -374,6 +376,16 @@ public final class SandboxServer implements AutoCloseable {
         }
         return payments.byPaymentId(Json.text(request, "paymentId")).map(SandboxPayment::paymentRequestId)
                 .orElse(null);
+    }
+
+    /** How long every API call takes before it is answered, from now on (a network-like Antom). */
+    public void latencyMs(long millis) {
+        latencyOverrideMs = millis;
+    }
+
+    public long latencyMs() {
+        long override = latencyOverrideMs;
+        return override >= 0 ? override : settings.defaultLatencyMs();
     }
 
     private static void sleep(long millis) {

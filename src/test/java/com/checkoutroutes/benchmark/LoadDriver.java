@@ -37,7 +37,8 @@ import org.springframework.core.env.MapPropertySource;
  * End-to-end load on the whole application in this JVM: in-JVM Kafka, the Antom sandbox in-process, the local
  * PostgreSQL (a fresh database, as the tests use). Phases: warm-up, sustained rate, latency at half that rate and
  * at half the measured capacity, the full flow with duplicate notifications, a notification burst, and the plain
- * SDK loop for comparison. Writes target/benchmarks/load.json. Run with {@code ./mvnw -Pload verify}; settings
+ * SDK loop for comparison; the sustained phase and the latency at half its rate again with a slow Antom
+ * ({@code -Dload.antom-latencies-ms}, default 300). Writes target/benchmarks/load.json. Run with {@code ./mvnw -Pload verify}; settings
  * are {@code -Dload.*} (see {@link Settings}).
  */
 public final class LoadDriver {
@@ -118,6 +119,7 @@ public final class LoadDriver {
                         (int) (settings.rate() * settings.seconds()), settings.rate(), "1250"));
             }
             double capacity = ((Number) sustained.get("completedPerSecond")).doubleValue();
+            slowAntomPhases(ordersTopic, web, capacity);
             phase("latencyAtHalfTarget", () -> ordersPhase(ordersTopic, web, "L",
                     (int) (settings.rate() / 2 * settings.latencySeconds()), settings.rate() / 2, "1250"));
             phase("latencyAtHalfCapacity", () -> ordersPhase(ordersTopic, web, "H",
@@ -134,6 +136,34 @@ public final class LoadDriver {
         }
     }
 
+    /**
+     * The sustained phase and the latency at half its rate again with Antom answering after each of
+     * {@code -Dload.antom-latencies-ms} (default 300), in the same run, then back to the configured latency: how
+     * much of the fast-Antom throughput survives a real Antom's answer time. Each phase records its
+     * {@code antomLatencyMs}; {@code slowAntomShareOfFast} compares its rate with the sustained phase's.
+     */
+    private void slowAntomPhases(String topic, Arrivals web, double fastRate) throws Exception {
+        SandboxServer sandbox = app.getBean(SandboxServer.class);
+        long configured = sandbox.latencyMs();
+        try {
+            for (String value : System.getProperty("load.antom-latencies-ms", "300").split(",")) {
+                long latency = Long.parseLong(value.trim());
+                if (latency == configured) {
+                    continue;
+                }
+                sandbox.latencyMs(latency);
+                Map<String, Object> slow = phase("sustainedAt" + latency + "ms", () -> ordersPhase(topic, web,
+                        "A" + latency + "-", (int) (settings.rate() * settings.seconds()), settings.rate(), "1250"));
+                double rate = ((Number) slow.get("completedPerSecond")).doubleValue();
+                slow.put("slowAntomShareOfFast", Math.round(rate / fastRate * 100) / 100d);
+                phase("latencyAtHalfCapacityAt" + latency + "ms", () -> ordersPhase(topic, web, "B" + latency + "-",
+                        (int) (rate / 2 * settings.latencySeconds()), rate / 2, "1250"));
+            }
+        } finally {
+            sandbox.latencyMs(configured);
+        }
+    }
+
     private interface Phase {
         Map<String, Object> run() throws Exception;
     }
@@ -144,7 +174,12 @@ public final class LoadDriver {
         System.out.println("load phase " + name + " ...");
         long cpuBefore = MachineInfo.processCpuNanos();
         long postgresBefore = MachineInfo.postgresCpuNanos();
+        long antomLatencyMs = app.getBean(SandboxServer.class).latencyMs();
         Map<String, Object> figures = phase.run();
+        figures.put("antomLatencyMs", antomLatencyMs);
+        if (figures.containsKey("completedPerSecond")) {
+            figures.put("ordersPerSecond", figures.get("completedPerSecond"));
+        }
         figures.put("heapMaxUsedMb", heap.maxUsedMb());
         // CPU this JVM (app, broker, sandbox, driver) and PostgreSQL's processes used during the phase
         figures.put("cpuSecondsThisJvm", Math.round((MachineInfo.processCpuNanos() - cpuBefore) / 1e7) / 100d);

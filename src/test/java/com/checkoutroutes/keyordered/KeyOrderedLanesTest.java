@@ -53,8 +53,13 @@ class KeyOrderedLanesTest {
     private final Map<Long, CountDownLatch> held = new ConcurrentHashMap<>();
     /** Offsets that fail this many more times. */
     private final Map<Long, AtomicInteger> failing = new ConcurrentHashMap<>();
+    /** Offsets stuck in the route, deaf to interrupts (a call that outlives the shutdown timeout), until released. */
+    private final Map<Long, CountDownLatch> stuck = new ConcurrentHashMap<>();
     private final AtomicInteger running = new AtomicInteger();
     private final AtomicInteger mostRunning = new AtomicInteger();
+    /** Per key, the records running now and the most that ever ran at once. */
+    private final Map<String, AtomicInteger> runningOfKey = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> mostRunningOfKey = new ConcurrentHashMap<>();
 
     @BeforeEach
     void start() throws Exception {
@@ -65,8 +70,14 @@ class KeyOrderedLanesTest {
                     long offset = exchange.getMessage().getHeader(KafkaConstants.OFFSET, Long.class);
                     String key = exchange.getMessage().getHeader(KafkaConstants.KEY, String.class);
                     mostRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+                    int ofKey = runningOfKey.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+                    mostRunningOfKey.computeIfAbsent(key, k -> new AtomicInteger()).accumulateAndGet(ofKey, Math::max);
                     try {
                         ran.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(offset);
+                        CountDownLatch stuckHere = stuck.get(offset);
+                        if (stuckHere != null) {
+                            awaitUninterruptibly(stuckHere);
+                        }
                         CountDownLatch latch = held.get(offset);
                         if (latch != null && !latch.await(30, TimeUnit.SECONDS)) {
                             throw new IllegalStateException("never released");
@@ -76,6 +87,7 @@ class KeyOrderedLanesTest {
                             throw new org.springframework.dao.TransientDataAccessResourceException("database down");
                         }
                     } finally {
+                        runningOfKey.get(key).decrementAndGet();
                         running.decrementAndGet();
                     }
                 });
@@ -92,6 +104,7 @@ class KeyOrderedLanesTest {
     @AfterEach
     void stop() throws Exception {
         held.values().forEach(CountDownLatch::countDown);
+        stuck.values().forEach(CountDownLatch::countDown);
         lanes.stop();
         camel.stop();
     }
@@ -203,6 +216,74 @@ class KeyOrderedLanesTest {
         await().until(() -> lanes.accepted() == 0);
         assertThat(commitAfterPoll(P0)).isEqualTo(2);
         assertThat(ran.get("A")).containsExactly(0L, 0L);
+    }
+
+    @Test
+    void aRecordStillRunningAfterTheStopTimeoutKeepsItsKeyAcrossARestartAndTheCopyReadAgainWaits() throws Exception {
+        lanes.stop();
+        lanes.start(camel, "direct:work", 4, 10, 200, 1_000); // a short shutdown timeout
+        lanes.afterConsume(consumer);
+        CountDownLatch antomAnswers = new CountDownLatch(1);
+        stuck.put(0L, antomAnswers);
+        offer(P0, 0, "A");
+        await().until(() -> running.get() == 1);
+
+        lanes.stop(); // times out: offset 0 is still running, deaf to the interrupt
+        assertThat(lanes.stillRunning()).isEqualTo(1);
+        // the route is reloaded: lanes start again, a new consumer reads the uncommitted record again
+        lanes.start(camel, "direct:work", 4, 10, 200, 1_000);
+        MockConsumer<Object, Object> reloaded = new MockConsumer<>(OffsetResetStrategy.EARLIEST);
+        reloaded.subscribe(List.of("orders"));
+        reloaded.rebalance(List.of(P0, P1));
+        lanes.afterConsume(reloaded);
+        offer(P0, 0, "A");
+        offer(P0, 1, "B");
+        await().until(() -> ran.containsKey("B"));
+        assertThat(ran.get("A")).as("the copy read again waits for the one still running").containsExactly(0L);
+
+        antomAnswers.countDown();
+        await().until(() -> ran.get("A").size() == 2 && lanes.accepted() == 0);
+        assertThat(mostRunningOfKey.get("A").get()).as("one record of a key at a time").isEqualTo(1);
+        lanes.afterConsume(reloaded);
+        assertThat(reloaded.committed(Set.of(P0)).get(P0).offset()).isEqualTo(2);
+        assertThat(commits.getOrDefault(P0, List.of())).as("the old consumer commits nothing of it").isEmpty();
+    }
+
+    @Test
+    void aCopyReadAgainAfterARebalanceWaitsForTheRecordStillInFlight() {
+        hold(0);
+        offer(P0, 0, "A");
+        await().until(() -> running.get() == 1);
+        consumer.rebalance(List.of(P1)); // P0 leaves while 0 runs, then comes back: read again from its commit
+        lanes.afterConsume(consumer);
+        consumer.rebalance(List.of(P0, P1));
+        lanes.afterConsume(consumer);
+        offer(P0, 0, "A");
+        await().pollDelay(Duration.ofMillis(200)).until(() -> true);
+        assertThat(ran.get("A")).containsExactly(0L);
+
+        release(0);
+        await().until(() -> lanes.accepted() == 0);
+        assertThat(ran.get("A")).containsExactly(0L, 0L);
+        assertThat(mostRunningOfKey.get("A").get()).isEqualTo(1);
+        assertThat(commitAfterPoll(P0)).isEqualTo(1);
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                if (!latch.await(30, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("never released");
+                }
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** In this thread: the lanes know a consumer by the thread that polls it, as camel-kafka has one per consumer. */

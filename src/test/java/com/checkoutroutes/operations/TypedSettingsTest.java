@@ -8,6 +8,7 @@ import com.checkoutroutes.cardcapture.AuthorisationGuard.Policy;
 import com.checkoutroutes.cardcapture.CardCaptureSettings;
 import com.checkoutroutes.continuation.ChannelSettings;
 import com.checkoutroutes.gateway.AntomSettings;
+import com.checkoutroutes.ledger.LedgerSettings;
 import com.checkoutroutes.ledger.OutboxSettings;
 import com.checkoutroutes.notifications.NotificationSettings;
 import com.checkoutroutes.orderintake.OrderIntakeSettings;
@@ -45,7 +46,7 @@ class TypedSettingsTest {
     static final List<Class<? extends Record>> RECORDS = List.of(OrderIntakeSettings.class, OutboxSettings.class,
             ChannelSettings.class, ShipmentSettings.class, ReconciliationSettings.class, JanitorSettings.class,
             CardCaptureSettings.class, NotificationSettings.class, MetricsSettings.class, AntomSettings.class,
-            AccessSettings.class, OrderRulesSettings.class, DoorSettings.class);
+            AccessSettings.class, OrderRulesSettings.class, DoorSettings.class, LedgerSettings.class);
 
     /** The settings config/application.yml leaves to the deployment (RequiredSettings insists on them). */
     private static final String[] DEPLOYMENT = {"CHECKOUT_ANTOM_CLIENT_ID=SANDBOX_X",
@@ -55,7 +56,7 @@ class TypedSettingsTest {
     @EnableConfigurationProperties({OrderIntakeSettings.class, OutboxSettings.class, ChannelSettings.class,
             ShipmentSettings.class, ReconciliationSettings.class, JanitorSettings.class, CardCaptureSettings.class,
             NotificationSettings.class, MetricsSettings.class, AntomSettings.class, AccessSettings.class,
-            OrderRulesSettings.class, DoorSettings.class})
+            OrderRulesSettings.class, DoorSettings.class, LedgerSettings.class})
     static class AllSettings {
     }
 

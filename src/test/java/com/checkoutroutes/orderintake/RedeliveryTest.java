@@ -63,6 +63,35 @@ class RedeliveryTest extends FlowTestSupport {
     }
 
     @Test
+    void aBugInOneOrderIsRetriedTwiceThenDeadLetteredWithItsReasonAndFreesItsPartition() {
+        // a surprise (not the database, not Kafka, not the order's fault) after Antom answered, every time
+        crashPoints.arm(CrashPoints.AFTER_ANTOM_CALL, 3, IllegalStateException::new);
+        String orderId = newOrderId();
+        publish(order(orderId));
+
+        JsonNode letter = awaitDeadLetter(orderId);
+        assertThat(letter.path("reason").path("code").asText()).isEqualTo("PROCESSING_ERROR");
+        assertThat(letter.path("reason").path("message").asText()).contains("IllegalStateException");
+        assertThat(crashPoints.pending()).as("the first try and two redeliveries, then the dead letter").isZero();
+        PaymentAttempt attempt = onlyAttempt(orderId);
+        assertThat(sandbox.requests("pay", attempt.paymentRequestId())).as("redeliveries resend the same request")
+                .hasSize(3);
+        ordersProcessedUpTo(orderId); // its key and partition move on
+    }
+
+    @Test
+    void aRejectedOrderIsDeadLetteredAtOnceWithoutRedelivery() {
+        crashPoints.arm(CrashPoints.AFTER_ANTOM_CALL, 1,
+                message -> new com.checkoutroutes.deadletter.RejectedOrderException("TEST_REJECTED", "$", message));
+        String orderId = newOrderId();
+        publish(order(orderId));
+
+        JsonNode letter = awaitDeadLetter(orderId);
+        assertThat(letter.path("reason").path("code").asText()).isEqualTo("TEST_REJECTED");
+        assertThat(sandbox.requests("pay", onlyAttempt(orderId).paymentRequestId())).hasSize(1);
+    }
+
+    @Test
     void aDeliberateNewAttemptGetsANewPaymentRequestIdForTheSameOrder() {
         String orderId = newOrderId();
         Map<String, Object> first = cardOrder(orderId, null);

@@ -22,11 +22,18 @@ public class CrashPoints {
 
     private String armed;
     private int remaining;
+    private java.util.function.Function<String, RuntimeException> failure;
 
-    /** Fails the next {@code times} passes through {@code point}. */
+    /** Fails the next {@code times} passes through {@code point}, as a crash would (infrastructure failure). */
     public synchronized void arm(String point, int times) {
+        arm(point, times, TransientDataAccessResourceException::new);
+    }
+
+    /** Fails the next {@code times} passes through {@code point} with this exception (e.g. a bug's). */
+    public synchronized void arm(String point, int times, java.util.function.Function<String, RuntimeException> failure) {
         this.remaining = times;
         this.armed = point;
+        this.failure = failure;
     }
 
     /** How many armed crashes have not happened yet. */
@@ -41,7 +48,7 @@ public class CrashPoints {
     synchronized void reached(String point) {
         if (point.equals(armed) && remaining > 0) {
             remaining--;
-            throw new TransientDataAccessResourceException("simulated crash at " + point);
+            throw failure.apply("simulated crash at " + point);
         }
     }
 

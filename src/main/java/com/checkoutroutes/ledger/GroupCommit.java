@@ -1,0 +1,203 @@
+package com.checkoutroutes.ledger;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Group commit for the order path's ledger writes: the writes of concurrent orders (their attempts, their outcomes
+ * with the outbox events they emit) run one after another in one transaction, and one commit makes them all durable
+ * (one fsync instead of one per write). A caller returns only once its write is committed, so an attempt is still
+ * durable before its Antom call and an outcome before its offset is committed.
+ * <p>
+ * Each of {@code checkout.ledger.group-commit-writers} writer threads takes whatever is waiting, up to
+ * {@code checkout.ledger.group-commit-max-batch} writes, and commits it while the next writes gather. A write
+ * is the caller's usual code with its own {@code TransactionTemplate}: inside the batch it joins the batch's
+ * transaction. If any write of a batch fails, the batch is rolled back and each write runs again alone, in its own
+ * transaction as without group commit, so one order's failure (a redelivered attempt, a conflict) is its own. The
+ * waiting writes are bounded by the callers: each one blocks until its write is done. The meters
+ * {@code checkout.ledger.group.commit.writes} and {@code ...commits} show how many writes a commit carried.
+ */
+@Component
+public class GroupCommit implements DisposableBean {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
+
+    private final TransactionTemplate tx;
+    private final int maxBatch;
+    /** Writes committed, and the commits they took: their ratio is the batch size the load gave. */
+    private final Counter writes;
+    private final Counter commits;
+    private final LinkedBlockingQueue<Write<?>> waiting = new LinkedBlockingQueue<>();
+    private final List<Thread> writers = new ArrayList<>();
+    private volatile boolean stopped;
+
+    public GroupCommit(TransactionTemplate tx, LedgerSettings settings, MeterRegistry meters) {
+        this.tx = tx;
+        this.maxBatch = settings.groupCommitMaxBatch();
+        this.writes = meters.counter("checkout.ledger.group.commit.writes");
+        this.commits = meters.counter("checkout.ledger.group.commit.commits");
+        if (maxBatch > 1) {
+            for (int i = 1; i <= settings.groupCommitWriters(); i++) {
+                Thread writer = new Thread(this::writeBatches, "ledger-group-commit-" + i);
+                writer.setDaemon(true);
+                writer.start();
+                writers.add(writer);
+            }
+        }
+    }
+
+    /**
+     * Runs {@code write} (ledger work that opens its transactions with the shared {@code TransactionTemplate}) and
+     * returns once it is committed, together with the writes of other threads waiting at the same time.
+     */
+    public <T> T execute(Supplier<T> write) {
+        if (maxBatch <= 1 || stopped || TransactionSynchronizationManager.isActualTransactionActive()) {
+            return write.get(); // inside a transaction already: the write belongs to it, on this thread
+        }
+        Write<T> mine = new Write<>(write, MDC.getCopyOfContextMap());
+        waiting.add(mine);
+        try {
+            return mine.done.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the ledger write was committed", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Writes waiting for a writer thread. */
+    int waiting() {
+        return waiting.size();
+    }
+
+    private void writeBatches() {
+        List<Write<?>> batch = new ArrayList<>(maxBatch);
+        while (!stopped || !waiting.isEmpty()) {
+            try {
+                Write<?> first = waiting.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                waiting.drainTo(batch, maxBatch - 1);
+                commit(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stopped = true;
+            } catch (Throwable e) {
+                batch.forEach(w -> w.done.completeExceptionally(e)); // never leave a caller waiting
+            } finally {
+                batch.clear();
+            }
+        }
+        Write<?> left;
+        while ((left = waiting.poll()) != null) {
+            left.runAlone();
+        }
+    }
+
+    private void commit(List<Write<?>> batch) {
+        if (batch.size() == 1) {
+            batch.get(0).runAlone();
+            count(1, 1);
+            return;
+        }
+        List<Object> results = new ArrayList<>(batch.size());
+        try {
+            tx.executeWithoutResult(status -> {
+                for (Write<?> w : batch) {
+                    results.add(w.run());
+                }
+            });
+        } catch (RuntimeException e) {
+            // one write failed (or the commit did): nothing of the batch was kept; each runs again on its own
+            LOG.debug("group commit of {} writes rolled back, each runs alone: {}", batch.size(), e.toString());
+            batch.forEach(Write::runAlone);
+            count(batch.size(), batch.size());
+            return;
+        }
+        count(batch.size(), 1);
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).complete(results.get(i));
+        }
+    }
+
+    private void count(int written, int committed) {
+        writes.increment(written);
+        commits.increment(committed);
+    }
+
+    @Override
+    public void destroy() throws InterruptedException {
+        stopped = true;
+        for (Thread writer : writers) {
+            writer.join(10_000);
+        }
+    }
+
+    /** One caller's write, and the future it waits on. */
+    private static final class Write<T> {
+        final Supplier<T> work;
+        final Map<String, String> mdc;
+        final CompletableFuture<T> done = new CompletableFuture<>();
+
+        Write(Supplier<T> work, Map<String, String> mdc) {
+            this.work = work;
+            this.mdc = mdc;
+        }
+
+        /** On the writer thread, with the caller's log context (orderId...). */
+        T run() {
+            Map<String, String> previous = MDC.getCopyOfContextMap();
+            setMdc(mdc);
+            try {
+                return work.get();
+            } finally {
+                setMdc(previous);
+            }
+        }
+
+        void runAlone() {
+            try {
+                done.complete(run());
+            } catch (Throwable e) {
+                done.completeExceptionally(e);
+            }
+        }
+
+        @SuppressWarnings("unchecked")
+        void complete(Object result) {
+            done.complete((T) result);
+        }
+
+        private static void setMdc(Map<String, String> context) {
+            if (context == null) {
+                MDC.clear();
+            } else {
+                MDC.setContextMap(context);
+            }
+        }
+    }
+}

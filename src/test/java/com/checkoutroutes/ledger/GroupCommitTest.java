@@ -1,0 +1,162 @@
+package com.checkoutroutes.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.DefaultTransactionStatus;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Group commit against an in-memory database: concurrent writes share one commit, a caller returns only once its
+ * write is committed, and a failing write fails alone while the others of its batch are kept.
+ */
+class GroupCommitTest {
+
+    private final JdbcTemplate jdbc;
+    private final AtomicInteger commits = new AtomicInteger();
+    private final io.micrometer.core.instrument.simple.SimpleMeterRegistry meters =
+            new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    private final TransactionTemplate tx;
+    private final ExecutorService callers = Executors.newFixedThreadPool(32);
+    private GroupCommit groupCommit;
+
+    GroupCommitTest() {
+        JdbcDataSource h2 = new JdbcDataSource();
+        h2.setURL("jdbc:h2:mem:group-commit-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
+        jdbc = new JdbcTemplate(h2);
+        jdbc.execute("CREATE TABLE attempt (id INT PRIMARY KEY)");
+        DataSourceTransactionManager manager = new DataSourceTransactionManager(h2) {
+            @Override
+            protected void doCommit(DefaultTransactionStatus status) {
+                commits.incrementAndGet();
+                super.doCommit(status);
+            }
+        };
+        tx = new TransactionTemplate(manager);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        callers.shutdownNow();
+        if (groupCommit != null) {
+            groupCommit.destroy();
+        }
+    }
+
+    @Test
+    void writesWaitingTogetherShareOneCommitAndEachReturnsOnlyOnceCommitted() throws Exception {
+        groupCommit = new GroupCommit(tx, new LedgerSettings(64, 1), meters);
+        CountDownLatch release = new CountDownLatch(1);
+        Future<?> first = holdTheWriter(0, release);
+        List<Future<Integer>> rest = new ArrayList<>();
+        for (int i = 1; i <= 16; i++) {
+            int id = i;
+            rest.add(callers.submit(() -> {
+                int written = groupCommit.execute(() -> tx.execute(status -> insert(id)));
+                // returned: committed, so another connection sees it
+                assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM attempt WHERE id = ?", Integer.class, id))
+                        .isEqualTo(1);
+                return written;
+            }));
+        }
+        org.awaitility.Awaitility.await().until(() -> queued() == 16);
+        release.countDown();
+        first.get(5, TimeUnit.SECONDS);
+        for (Future<Integer> f : rest) {
+            assertThat(f.get(5, TimeUnit.SECONDS)).isEqualTo(1);
+        }
+        assertThat(commits.get()).as("the first write alone, then the 16 that waited together").isEqualTo(2);
+        assertThat(meters.counter("checkout.ledger.group.commit.writes").count()).isEqualTo(17);
+        assertThat(meters.counter("checkout.ledger.group.commit.commits").count()).isEqualTo(2);
+    }
+
+    @Test
+    void aFailingWriteFailsAloneAndTheOthersOfItsBatchAreKept() throws Exception {
+        insert(5); // 5 exists: writing it again breaks the primary key, as a redelivered attempt would
+        groupCommit = new GroupCommit(tx, new LedgerSettings(64, 1), meters);
+        CountDownLatch release = new CountDownLatch(1);
+        Future<?> first = holdTheWriter(100, release);
+        List<Future<Integer>> writes = new ArrayList<>();
+        for (int id = 1; id <= 8; id++) {
+            int row = id;
+            writes.add(callers.submit(() -> groupCommit.execute(() -> tx.execute(status -> insert(row)))));
+        }
+        org.awaitility.Awaitility.await().until(() -> queued() == 8);
+        release.countDown();
+        first.get(5, TimeUnit.SECONDS);
+        for (int id = 1; id <= 8; id++) {
+            Future<Integer> write = writes.get(id - 1);
+            if (id == 5) {
+                assertThatThrownBy(() -> write.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(DuplicateKeyException.class);
+            } else {
+                assertThat(write.get(5, TimeUnit.SECONDS)).isEqualTo(1);
+            }
+        }
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM attempt", Integer.class)).isEqualTo(9);
+    }
+
+    @Test
+    void oneWriteAtATimeWhenTheBatchIsOne() {
+        groupCommit = new GroupCommit(tx, new LedgerSettings(1, 1), meters);
+        int written = groupCommit.execute(() -> tx.execute(status -> insert(1)));
+        assertThat(written).isEqualTo(1);
+        assertThat(commits.get()).isEqualTo(1);
+    }
+
+    @Test
+    void severalWritersCommitEveryWrite() throws Exception {
+        groupCommit = new GroupCommit(tx, new LedgerSettings(8, 3), meters);
+        List<Future<Integer>> writes = new ArrayList<>();
+        for (int id = 1; id <= 30; id++) {
+            int row = id;
+            writes.add(callers.submit(() -> groupCommit.execute(() -> tx.execute(status -> insert(row)))));
+        }
+        for (Future<Integer> write : writes) {
+            assertThat(write.get(5, TimeUnit.SECONDS)).isEqualTo(1);
+        }
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM attempt", Integer.class)).isEqualTo(30);
+        assertThat(commits.get()).isLessThanOrEqualTo(30);
+    }
+
+    private int insert(int id) {
+        return jdbc.update("INSERT INTO attempt (id) VALUES (?)", id);
+    }
+
+    /** A first write that holds the writer until released, so that the next ones queue up as orders in flight do. */
+    private Future<?> holdTheWriter(int id, CountDownLatch release) throws InterruptedException {
+        CountDownLatch writerBusy = new CountDownLatch(1);
+        Future<?> first = callers.submit(() -> groupCommit.execute(() -> {
+            writerBusy.countDown();
+            await(release);
+            return tx.execute(status -> insert(id));
+        }));
+        assertThat(writerBusy.await(5, TimeUnit.SECONDS)).isTrue();
+        return first;
+    }
+
+    private int queued() {
+        return groupCommit.waiting();
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
