@@ -37,7 +37,7 @@ public class GuardedRouteReload implements CamelContextConfiguration {
         if (watcher == null) {
             return; // reload is off
         }
-        RouteEditGuard guard = new RouteEditGuard(camel);
+        RouteEditGuard guard = new RouteEditGuard(camel, RouteSchema.load());
         for (Route route : camel.getRoutes()) {
             Resource source = route.getSourceResource();
             if (source != null && source.exists()) {
@@ -54,7 +54,8 @@ public class GuardedRouteReload implements CamelContextConfiguration {
             try {
                 checked = guard.check(resource);
             } catch (RouteEditGuard.RefusedRouteEditException e) {
-                LOG.error("route edit refused: {}", e.getMessage());
+                LOG.error("route edit refused: {}. The last good version of {} is still running; the file on disk is"
+                        + " broken until it is fixed and saved again", e.getMessage(), resource.getLocation());
                 throw e;
             }
             try {
@@ -70,11 +71,16 @@ public class GuardedRouteReload implements CamelContextConfiguration {
 
     private void restore(ResourceReload reload, String name, String location, Exception failure) throws Exception {
         Resource previous = lastLoaded.get(location);
-        LOG.error("route edit of {} failed to load ({}); {}", location, failure.getMessage(),
-                previous == null ? "no earlier version to go back to" : "loading the previous version again");
-        if (previous != null) {
-            reload.onReload(name, previous);
-            LOG.warn("route file {} restored to the version that last loaded", location);
+        if (previous == null) {
+            LOG.error("route edit of {} failed to load ({}); there is no earlier version to go back to, so its routes"
+                    + " are not running; the file on disk is broken until it is fixed and saved again",
+                    location, failure.getMessage());
+            return;
         }
+        LOG.error("route edit of {} failed to load ({}); loading the last good version again", location,
+                failure.getMessage());
+        reload.onReload(name, previous);
+        LOG.warn("route file {} restored to the version that last loaded: the last good version is running; the file"
+                + " on disk is broken until it is fixed and saved again", location);
     }
 }

@@ -15,23 +15,27 @@ import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
-import org.apache.camel.support.ResourceHelper;
 import org.yaml.snakeyaml.Yaml;
 
 /**
  * Checks an edited route file before Camel reloads it. Camel 4.18 stops and removes the file's running routes
  * before it parses the new version, so a broken edit would take them down; this refuses the edit first: YAML that
- * does not parse or is not Camel's YAML DSL, a {{placeholder}} with no setting, a bean or component that does not
- * exist.
+ * does not parse, a file Camel's YAML DSL schema rejects (with the schema's message, as Kaoto would show it), a
+ * {{placeholder}} with no setting, a bean or component that does not exist.
  */
 public class RouteEditGuard {
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([^{}]+)}}");
 
-    private final CamelContext camel;
+    /** At most this many of the schema's messages in a refusal: one mistake can break several of its branches. */
+    private static final int SCHEMA_MESSAGES = 3;
 
-    public RouteEditGuard(CamelContext camel) {
+    private final CamelContext camel;
+    private final RouteSchema schema;
+
+    public RouteEditGuard(CamelContext camel, RouteSchema schema) {
         this.camel = camel;
+        this.schema = schema;
     }
 
     /**
@@ -53,6 +57,12 @@ public class RouteEditGuard {
         } catch (RuntimeException e) {
             throw refused(resource, "is not valid YAML: " + e.getMessage());
         }
+        List<String> violations = schema.violations(document);
+        if (!violations.isEmpty()) {
+            throw refused(resource, "does not match Camel's YAML DSL schema: "
+                    + String.join("; ", violations.subList(0, Math.min(SCHEMA_MESSAGES, violations.size())))
+                    + (violations.size() > SCHEMA_MESSAGES ? " (and " + (violations.size() - SCHEMA_MESSAGES) + " more)" : ""));
+        }
         checkCamelDsl(resource);
         for (String key : placeholders(text)) {
             if (camel.getPropertiesComponent().resolveProperty(key).isEmpty()) {
@@ -70,7 +80,7 @@ public class RouteEditGuard {
     /** The resource's current content, in memory under the same location. */
     public Resource snapshot(Resource file) {
         try (InputStream in = file.getInputStream()) {
-            return ResourceHelper.fromBytes(file.getLocation(), in.readAllBytes());
+            return new CheckedRouteFile(file, in.readAllBytes());
         } catch (Exception e) {
             throw refused(file, "cannot be read (" + e.getMessage() + ")");
         }
@@ -144,8 +154,7 @@ public class RouteEditGuard {
     }
 
     private static RefusedRouteEditException refused(Resource resource, String problem) {
-        return new RefusedRouteEditException(resource.getLocation() + " " + problem
-                + "; the edit is not loaded and the running routes are unchanged");
+        return new RefusedRouteEditException(resource.getLocation() + " " + problem);
     }
 
     /** A route edit that would not load; Camel's reload logs it and counts a failed reload. */
