@@ -1,6 +1,7 @@
 package com.checkoutroutes.operations;
 
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
@@ -37,7 +38,14 @@ public class GuardedRouteReload implements CamelContextConfiguration {
         if (watcher == null) {
             return; // reload is off
         }
-        RouteEditGuard guard = new RouteEditGuard(camel, RouteSchema.load());
+        // the schema takes seconds of CPU to build: off the start-up path, ready long before an operator's first edit
+        CompletableFuture<RouteSchema> schema = CompletableFuture.supplyAsync(RouteSchema::load,
+                runnable -> {
+                    Thread thread = new Thread(runnable, "route-schema");
+                    thread.setDaemon(true);
+                    thread.start();
+                });
+        RouteEditGuard guard = new RouteEditGuard(camel, schema::join);
         for (Route route : camel.getRoutes()) {
             Resource source = route.getSourceResource();
             if (source != null && source.exists()) {

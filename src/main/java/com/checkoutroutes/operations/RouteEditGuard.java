@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.camel.CamelContext;
@@ -31,9 +32,10 @@ public class RouteEditGuard {
     private static final int SCHEMA_MESSAGES = 3;
 
     private final CamelContext camel;
-    private final RouteSchema schema;
+    private final Supplier<RouteSchema> schema;
 
-    public RouteEditGuard(CamelContext camel, RouteSchema schema) {
+    /** {@code schema} is asked for on the first edit (it takes seconds to build, see GuardedRouteReload). */
+    public RouteEditGuard(CamelContext camel, Supplier<RouteSchema> schema) {
         this.camel = camel;
         this.schema = schema;
     }
@@ -57,7 +59,7 @@ public class RouteEditGuard {
         } catch (RuntimeException e) {
             throw refused(resource, "is not valid YAML: " + e.getMessage());
         }
-        List<String> violations = schema.violations(document);
+        List<String> violations = schema.get().violations(document);
         if (!violations.isEmpty()) {
             throw refused(resource, "does not match Camel's YAML DSL schema: "
                     + String.join("; ", violations.subList(0, Math.min(SCHEMA_MESSAGES, violations.size())))

@@ -3,7 +3,10 @@ package com.checkoutroutes.operations;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonMetaSchema;
 import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.NonValidationKeyword;
+import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import java.io.IOException;
@@ -34,7 +37,15 @@ public final class RouteSchema {
             if (in == null) {
                 throw new IllegalStateException(LOCATION + " is not on the classpath (camel-yaml-dsl missing?)");
             }
-            return new RouteSchema(JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(in));
+            // compiled lazily, branch by branch as files use them: preloading all of the schema's 800 KB of
+            // definitions took about 10 s of CPU
+            SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().preloadJsonSchema(false).build();
+            // Camel marks some options "deprecated": an annotation, not a rule (unregistered, each would log a WARN)
+            JsonMetaSchema draft4 = JsonMetaSchema.builder(JsonMetaSchema.getV4())
+                    .keyword(new NonValidationKeyword("deprecated")).build();
+            JsonSchemaFactory factory = JsonSchemaFactory.builder(JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4))
+                    .metaSchema(draft4).build();
+            return new RouteSchema(factory.getSchema(in, config));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -59,6 +59,11 @@ public final class ApplicationProcess {
         return port;
     }
 
+    /** The log of the latest start (stdout and stderr). */
+    public Path log() {
+        return logDir.resolve("app-" + starts + ".log");
+    }
+
     public void start() throws IOException {
         Files.createDirectories(logDir);
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx512m", "-cp", classpath));

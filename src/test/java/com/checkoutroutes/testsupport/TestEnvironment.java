@@ -35,7 +35,7 @@ public class TestEnvironment implements EnvironmentPostProcessor, Ordered {
         props.putAll(SandboxAsAntom.settings(FreePort.find()));
         props.put("checkout.sandbox.enabled", "true");
         props.put("checkout.kafka.embedded.enabled", "true");
-        // off, except in the test of live reloading (it watches a copy of ./routes, never the real one)
+        // off: a test's context never watches ./routes (RoutesReloadTest runs the local run in a folder of its own)
         props.put("camel.main.routes-reload-enabled", env.getProperty("checkout.test.routes-reload", "false"));
         String reports = reportDirectory();
         props.put("checkout.reconciliation.report-dir", reports);
