@@ -40,9 +40,9 @@ public class ChannelMessages {
     public OutboxMessage sdkSession(PaymentAttempt attempt, AlipayPaymentSessionResponse response) {
         return message(attempt, Action.SDK_SESSION, null, null, null, null, null,
                 new SdkSession(response.getPaymentSessionData(), response.getPaymentSessionId(),
-                        response.getPaymentSessionExpiryTime()),
-                null, response.getPaymentSessionExpiryTime() != null ? response.getPaymentSessionExpiryTime()
-                        : iso(attempt.expiresAt()));
+                        AntomTime.reformat(response.getPaymentSessionExpiryTime())),
+                null, response.getPaymentSessionExpiryTime() != null
+                        ? AntomTime.reformat(response.getPaymentSessionExpiryTime()) : iso(attempt.expiresAt()));
     }
 
     public OutboxMessage outcome(PaymentAttempt attempt, Action action, String paymentId, String code, String text) {

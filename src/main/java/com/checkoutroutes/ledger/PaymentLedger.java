@@ -1,7 +1,9 @@
 package com.checkoutroutes.ledger;
 
 import com.checkoutroutes.ledger.PaymentAttempt.Integration;
+import com.checkoutroutes.platform.AntomTimeSerializer;
 import com.checkoutroutes.platform.LogIds;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -313,7 +315,8 @@ public class PaymentLedger {
     public record TransitionResult(PaymentAttempt attempt, boolean changed) {
     }
 
-    public record StateChange(PaymentState from, PaymentState to, String cause, String detail, OffsetDateTime at) {
+    public record StateChange(PaymentState from, PaymentState to, String cause, String detail,
+            @JsonSerialize(using = AntomTimeSerializer.class) OffsetDateTime at) {
     }
 
     private static final RowMapper<PaymentAttempt> ROW = PaymentLedger::map;

@@ -7,6 +7,7 @@ import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.testsupport.FlowTestSupport;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import java.util.Map;
 import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,6 +22,7 @@ class HealthAndLookupTest extends FlowTestSupport {
     @Autowired
     CamelContext camel;
     OperatorHttp http;
+    private static final String UTC_SECONDS = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\+00:00";
 
     @BeforeEach
     void operator() {
@@ -74,6 +76,10 @@ class HealthAndLookupTest extends FlowTestSupport {
         assertThat(view.path("paymentId").asText()).isEqualTo(attempt.paymentId());
         assertThat(view.path("lastChannelMessage").path("action").asText()).isEqualTo("REDIRECT");
         assertThat(view.path("history").findValuesAsText("to")).containsExactly("CREATED", "REQUESTED", "PENDING");
+        // one offset convention for everything published: Antom's format at UTC
+        assertThat(view.path("expiresAt").asText()).matches(UTC_SECONDS);
+        assertThat(view.path("history").findValuesAsText("at")).allSatisfy(at -> assertThat(at).matches(UTC_SECONDS));
+        assertThat(view.path("lastChannelMessage").path("expiresAt").asText()).matches(UTC_SECONDS);
 
         JsonNode pending = read(http.get(paymentsPath + "?state=PENDING&limit=1000").body());
         assertThat(pending.findValuesAsText("paymentRequestId")).contains(attempt.paymentRequestId());
@@ -82,5 +88,24 @@ class HealthAndLookupTest extends FlowTestSupport {
 
         assertThat(http.get(paymentsPath + "/NO-SUCH-ORDER").statusCode()).isEqualTo(404);
         assertThat(http.get(paymentsPath + "?state=NOT_A_STATE").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void anOrderWithoutAMethodIsVisibleAsItsConsult() {
+        String orderId = newOrderId();
+        Map<String, Object> order = order(orderId);
+        order.remove("paymentMethodType");
+        publish(order);
+        awaitChannelMessage("WEB", orderId);
+
+        var byOrder = http.get(paymentsPath + "/" + orderId);
+        assertThat(byOrder.statusCode()).as(byOrder.body()).isEqualTo(200);
+        JsonNode consult = read(byOrder.body()).get(0);
+        assertThat(consult.path("kind").asText()).isEqualTo("consult");
+        assertThat(consult.path("state").asText()).isEqualTo("CHOOSE_METHOD");
+        assertThat(consult.path("resultCode").asText()).isEqualTo("SUCCESS");
+        assertThat(consult.path("consultedAt").asText()).matches(UTC_SECONDS);
+        assertThat(consult.path("lastChannelMessage").path("action").asText()).isEqualTo("CHOOSE_METHOD");
+        assertThat(consult.path("lastChannelMessage").path("paymentOptions")).isNotEmpty();
     }
 }
