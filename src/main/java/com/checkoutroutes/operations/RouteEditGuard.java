@@ -6,8 +6,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -66,8 +68,9 @@ public class RouteEditGuard {
                     + (violations.size() > SCHEMA_MESSAGES ? " (and " + (violations.size() - SCHEMA_MESSAGES) + " more)" : ""));
         }
         checkCamelDsl(resource);
+        Set<String> templateParameters = templateParameters(document);
         for (String key : placeholders(text)) {
-            if (camel.getPropertiesComponent().resolveProperty(key).isEmpty()) {
+            if (!templateParameters.contains(key) && camel.getPropertiesComponent().resolveProperty(key).isEmpty()) {
                 throw refused(resource, "uses {{" + key + "}} but no such setting exists");
             }
         }
@@ -115,6 +118,24 @@ public class RouteEditGuard {
         return keys;
     }
 
+    /** The parameters of the file's route templates: {{name}} inside a template is one of them, not a setting. */
+    private static Set<String> templateParameters(Object document) {
+        Set<String> names = new HashSet<>();
+        if (document instanceof List<?> items) {
+            for (Object item : items) {
+                if (item instanceof Map<?, ?> map && map.get("routeTemplate") instanceof Map<?, ?> template
+                        && template.get("parameters") instanceof List<?> parameters) {
+                    parameters.forEach(p -> {
+                        if (p instanceof Map<?, ?> parameter && parameter.get("name") != null) {
+                            names.add(String.valueOf(parameter.get("name")));
+                        }
+                    });
+                }
+            }
+        }
+        return names;
+    }
+
     private void walk(Object node, List<String> problems) {
         if (node instanceof Map<?, ?> map) {
             map.forEach((key, value) -> {
@@ -129,7 +150,8 @@ public class RouteEditGuard {
     }
 
     private void checkValue(String key, String value, List<String> problems) {
-        if (key.equals("ref") && camel.getRegistry().lookupByName(value) == null) {
+        // a {{template parameter}} names its bean only when the template is used
+        if (key.equals("ref") && !value.contains("{{") && camel.getRegistry().lookupByName(value) == null) {
             problems.add("no bean named '" + value + "'");
         }
         if (key.equals("uri") || key.equals("to")) {
