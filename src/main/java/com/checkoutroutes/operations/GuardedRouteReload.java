@@ -67,17 +67,28 @@ public class GuardedRouteReload implements CamelContextConfiguration {
                 throw e;
             }
             try {
-                reload.onReload(name, checked);
+                load(camel, reload, name, checked);
                 lastLoaded.put(checked.getLocation(), checked);
             } catch (Exception e) {
-                restore(reload, name, checked.getLocation(), e);
+                restore(camel, reload, name, checked.getLocation(), e);
                 throw e;
             }
         });
         LOG.info("route edits in {} are checked before they are reloaded", watcher.getFolder());
     }
 
-    private void restore(ResourceReload reload, String name, String location, Exception failure) throws Exception {
+    /** Camel's reload, or for a file with route templates (which Camel's reload skips) the whole file again. */
+    private void load(CamelContext camel, ResourceReload reload, String name, Resource file) throws Exception {
+        if (TemplatedRouteFiles.declaresTemplates(file)) {
+            TemplatedRouteFiles.reload(camel, file, lastLoaded.get(file.getLocation()));
+            LOG.info("route file {} reloaded with its route templates", file.getLocation());
+        } else {
+            reload.onReload(name, file);
+        }
+    }
+
+    private void restore(CamelContext camel, ResourceReload reload, String name, String location, Exception failure)
+            throws Exception {
         Resource previous = lastLoaded.get(location);
         if (previous == null) {
             LOG.error("route edit of {} failed to load ({}); there is no earlier version to go back to, so its routes"
@@ -87,7 +98,7 @@ public class GuardedRouteReload implements CamelContextConfiguration {
         }
         LOG.error("route edit of {} failed to load ({}); loading the last good version again", location,
                 failure.getMessage());
-        reload.onReload(name, previous);
+        load(camel, reload, name, previous);
         LOG.warn("route file {} restored to the version that last loaded: the last good version is running; the file"
                 + " on disk is broken until it is fixed and saved again", location);
     }

@@ -69,6 +69,13 @@ class RoutesReloadTest {
             // while Camel swaps the file's routes (a few seconds: its Kafka consumer stops first) the path answers 5xx
             Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> "v2".equals(editHeader(app)));
             assertThat(errorLines(app)).isEmpty();
+            // the scheduled jobs' file (a route template and its three routes) reloads too
+            Path schedules = operator.resolve("routes/schedules.yaml");
+            String jobs = Files.readString(schedules);
+            Files.writeString(schedules, jobs.replace("value: \"{{checkout.janitor.cron}}\"", "value: \"0/7 * * * * ?\""));
+            awaitLog(app, "route file", "schedules.yaml reloaded with its route templates");
+            awaitLog(app, "Job checkout.janitor (cron=0/7 * * * * ?");
+            assertThat(errorLines(app)).isEmpty();
 
             // an edit Kaoto would flag (a step the DSL does not have): refused with the schema's message
             Files.writeString(routeFile, edited.replace("- removeHeaders:", "- removeHeader:"));
