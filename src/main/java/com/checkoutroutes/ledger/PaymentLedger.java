@@ -38,13 +38,16 @@ public class PaymentLedger {
     private final TransactionTemplate tx;
     private final Outbox outbox;
     private final Clock clock;
+    private final CommittedTransitions committed;
     private final boolean skipLocked;
 
-    public PaymentLedger(JdbcTemplate jdbc, TransactionTemplate tx, Outbox outbox, Clock clock) {
+    public PaymentLedger(JdbcTemplate jdbc, TransactionTemplate tx, Outbox outbox, Clock clock,
+            CommittedTransitions committed) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.outbox = outbox;
         this.clock = clock;
+        this.committed = committed;
         this.skipLocked = DatabaseDialect.supportsSkipLocked(jdbc);
     }
 
@@ -120,6 +123,7 @@ public class PaymentLedger {
                                 "attempt " + attempt.attemptNo(), now),
                         historyRow(attempt.paymentRequestId(), PaymentState.CREATED, PaymentState.REQUESTED,
                                 "ANTOM_CALLED", api, now)));
+                committed.changed(null, PaymentState.REQUESTED);
                 LOG.info("payment {} of order {}: stored, calling {}", attempt.paymentRequestId(),
                         attempt.orderId(), api);
                 return PaymentAttempt.builder().terms(attempt).state(PaymentState.REQUESTED).version(0)
@@ -296,6 +300,9 @@ public class PaymentLedger {
     private void appendHistory(String paymentRequestId, PaymentState from, PaymentState to, String cause,
             String detail, OffsetDateTime at) {
         jdbc.update(INSERT_HISTORY, historyRow(paymentRequestId, from, to, cause, detail, at));
+        if (from != to) {
+            committed.changed(from, to);
+        }
     }
 
     private static Object[] historyRow(String paymentRequestId, PaymentState from, PaymentState to, String cause,

@@ -60,8 +60,8 @@ public class TestEnvironment implements EnvironmentPostProcessor, Ordered {
         props.put("checkout.janitor.first-check.capture-requested", "1s");
         props.put("checkout.janitor.check-delays", "1s");
         props.put("spring.quartz.startup-delay", "1s");
-        // the ledger gauges recount often enough for a test to see them move
-        props.put("checkout.metrics.ledger-refresh", "300ms");
+        // the ledger gauges recount often enough for a test to see them move (LedgerGaugesFollowTest: never)
+        props.put("checkout.metrics.ledger-refresh", env.getProperty("checkout.test.ledger-refresh", "300ms"));
         addUnderCommandLine(env, props);
     }
 
