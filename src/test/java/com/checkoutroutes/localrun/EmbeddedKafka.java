@@ -34,15 +34,29 @@ public final class EmbeddedKafka {
     }
 
     /** Starts the broker on first use, its log kept in {@code logDir}, and returns its bootstrap address. */
+    private static Thread stopHook;
+
     public static synchronized String bootstrapServers(Path logDir, int port, int partitions) {
         if (broker == null) {
             long started = System.nanoTime();
             broker = KraftBroker.start(logDir, port, partitions);
-            Runtime.getRuntime().addShutdownHook(new Thread(EmbeddedKafka::stop, "embedded-kafka-stop"));
+            stopHook = new Thread(EmbeddedKafka::stop, "embedded-kafka-stop");
+            Runtime.getRuntime().addShutdownHook(stopHook);
             LOG.info("In-JVM Kafka (KRaft) started at {} with its log in {}, in {} ms", broker.bootstrapServers(),
                     logDir, (System.nanoTime() - started) / 1_000_000);
         }
         return broker.bootstrapServers();
+    }
+
+    /**
+     * The caller stops the broker (after its application has stopped, so the consumers leave their group and the
+     * last commits land before it goes); otherwise a shutdown hook stops it, at the same time as everything else.
+     */
+    public static synchronized void stopWhenToldOnly() {
+        if (stopHook != null) {
+            Runtime.getRuntime().removeShutdownHook(stopHook);
+            stopHook = null;
+        }
     }
 
     public static synchronized void stop() {

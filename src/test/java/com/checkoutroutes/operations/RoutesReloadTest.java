@@ -90,6 +90,13 @@ class RoutesReloadTest {
             assertThat(log(app)).contains("noSuchOption");
             assertThat(editHeader(app)).isEqualTo("v2");
             assertThat(log(app)).doesNotContain("URI is not hierarchical");
+
+            // a quiet stop (SIGTERM, as Ctrl-C): the application first, the in-JVM broker last, no ERROR line
+            app.stop();
+            String shutdown = log(app).substring(log(app).indexOf("Commencing graceful shutdown"));
+            assertThat(shutdown).contains("Apache Camel", "shutdown in");
+            assertThat(shutdown.lines().filter(line -> line.contains(" ERROR ")
+                    || line.contains("could not be established"))).isEmpty();
         } finally {
             app.stop();
         }
