@@ -62,6 +62,11 @@ public class GuardedRouteReload implements CamelContextConfiguration {
             try {
                 checked = guard.check(resource);
             } catch (RouteEditGuard.RefusedRouteEditException e) {
+                if (e.empty()) {
+                    LOG.warn("route file {} is empty (being saved?): not loaded, the last good version is still"
+                            + " running", resource.getLocation());
+                    throw e;
+                }
                 LOG.error("route edit refused: {}. The last good version of {} is still running; the file on disk is"
                         + " broken until it is fixed and saved again", e.getMessage(), resource.getLocation());
                 throw e;

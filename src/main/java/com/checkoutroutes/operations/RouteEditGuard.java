@@ -61,6 +61,10 @@ public class RouteEditGuard {
         } catch (RuntimeException e) {
             throw refused(resource, "is not valid YAML: " + e.getMessage());
         }
+        if (document == null) {
+            // an editor's save is often a truncate, then a write: the complete file comes with the next event
+            throw new RefusedRouteEditException(resource.getLocation() + " is empty", true);
+        }
         List<String> violations = schema.get().violations(document);
         if (!violations.isEmpty()) {
             throw refused(resource, "does not match Camel's YAML DSL schema: "
@@ -183,8 +187,21 @@ public class RouteEditGuard {
 
     /** A route edit that would not load; Camel's reload logs it and counts a failed reload. */
     public static class RefusedRouteEditException extends IllegalArgumentException {
+
+        private final boolean empty;
+
         public RefusedRouteEditException(String message) {
+            this(message, false);
+        }
+
+        RefusedRouteEditException(String message, boolean empty) {
             super(message);
+            this.empty = empty;
+        }
+
+        /** The file was empty: most likely half-way through a save. */
+        public boolean empty() {
+            return empty;
         }
     }
 }

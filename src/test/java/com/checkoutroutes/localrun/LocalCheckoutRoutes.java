@@ -2,7 +2,6 @@ package com.checkoutroutes.localrun;
 
 import com.checkoutroutes.CheckoutRoutesApplication;
 import org.springframework.boot.SpringApplication;
-import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The one-command local run, {@code ./mvnw spring-boot:test-run}: the production application, started with the
@@ -17,17 +16,12 @@ public final class LocalCheckoutRoutes {
 
     /**
      * On SIGTERM (Ctrl-C) the application stops first, as in production (consumers, in-flight orders, the sandbox),
-     * and the broker last: stopped together, the consumers lost their broker mid-shutdown (ERROR and WARN lines).
+     * and the broker last: Spring Boot's shutdown hook closes the context, then runs its shutdown handlers. Stopped
+     * by a hook of its own, the broker went at the same time and the consumers lost it mid-shutdown (ERROR lines).
      */
     public static void main(String[] args) {
-        String[] withOwnHook = java.util.Arrays.copyOf(args, args.length + 1);
-        withOwnHook[args.length] = "--spring.main.register-shutdown-hook=false";
-        ConfigurableApplicationContext context = SpringApplication.from(CheckoutRoutesApplication::main)
-                .withAdditionalProfiles("local").run(withOwnHook).getApplicationContext();
+        SpringApplication.from(CheckoutRoutesApplication::main).withAdditionalProfiles("local").run(args);
         EmbeddedKafka.stopWhenToldOnly();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            context.close();
-            EmbeddedKafka.stop();
-        }, "local-run-stop"));
+        SpringApplication.getShutdownHandlers().add(EmbeddedKafka::stop);
     }
 }
