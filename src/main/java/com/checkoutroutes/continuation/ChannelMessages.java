@@ -37,12 +37,15 @@ public class ChannelMessages {
                 response.getAppIdentifier(), picked.qrCode(), null, null, expiry);
     }
 
+    /** For Antom's client SDK; with the session's page (normalUrl) as the link when Antom gives one. */
     public OutboxMessage sdkSession(PaymentAttempt attempt, AlipayPaymentSessionResponse response) {
-        return message(attempt, Action.SDK_SESSION, null, null, null, null, null,
+        ChannelMessage.Link page = response.getNormalUrl() == null || response.getNormalUrl().isBlank() ? null
+                : new ChannelMessage.Link("normalUrl", response.getNormalUrl(), "webview");
+        return message(attempt, Action.SDK_SESSION, null, page, null, null, null,
                 new SdkSession(response.getPaymentSessionData(), response.getPaymentSessionId(),
-                        response.getPaymentSessionExpiryTime()),
-                null, response.getPaymentSessionExpiryTime() != null ? response.getPaymentSessionExpiryTime()
-                        : iso(attempt.expiresAt()));
+                        AntomTime.reformat(response.getPaymentSessionExpiryTime())),
+                null, response.getPaymentSessionExpiryTime() != null
+                        ? AntomTime.reformat(response.getPaymentSessionExpiryTime()) : iso(attempt.expiresAt()));
     }
 
     public OutboxMessage outcome(PaymentAttempt attempt, Action action, String paymentId, String code, String text) {

@@ -5,6 +5,7 @@ import com.alipay.global.api.model.ams.OrderCodeForm;
 import com.alipay.global.api.response.ams.pay.AlipayPayResponse;
 import com.checkoutroutes.continuation.ChannelMessage.Link;
 import com.checkoutroutes.continuation.ChannelMessage.QrCode;
+import com.checkoutroutes.platform.AntomTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -64,7 +65,7 @@ public final class ContinuationPicker {
                 .sorted((a, b) -> Boolean.compare(!isText(a), !isText(b)))
                 .findFirst()
                 .map(d -> new QrCode(d.getCodeValue(), d.getDisplayType() == null ? null : d.getDisplayType().name(),
-                        form.getExpireTime()));
+                        AntomTime.reformat(form.getExpireTime())));
     }
 
     private static boolean isText(CodeDetail detail) {

@@ -3,9 +3,12 @@ package com.checkoutroutes.deadletter;
 import com.checkoutroutes.deadletter.RejectedOrderException.Violation;
 import com.checkoutroutes.platform.AntomTime;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -44,8 +47,12 @@ public class DeadLetters {
             String rejectedAt, String original, String originalBase64) {
     }
 
-    public record Source(String topic, Integer partition, Long offset) {
+    /** Where the rejected message was read: its topic, partition, offset and record key. */
+    public record Source(String topic, Integer partition, Long offset, String key) {
     }
+
+    /** The longest orderId the order schema allows (Antom's referenceOrderId). */
+    private static final int MAX_ORDER_ID = 64;
 
     /** Replaces the exchange body with the dead-letter message for the exception that rejected the order. */
     public void build(Exchange exchange) throws JsonProcessingException {
@@ -55,23 +62,64 @@ public class DeadLetters {
                         cause == null ? "unknown error" : cause.getClass().getSimpleName() + ": " + cause.getMessage()));
         byte[] raw = exchange.getProperty(RAW_ORDER, byte[].class);
         String text = raw == null ? null : utf8OrNull(raw);
-        String orderId = exchange.getProperty("checkoutOrderId", String.class);
+        Object key = exchange.getIn().getHeader(KafkaConstants.KEY);
         Source source = new Source(exchange.getIn().getHeader(KafkaConstants.TOPIC, String.class),
                 exchange.getIn().getHeader(KafkaConstants.PARTITION, Integer.class),
-                exchange.getIn().getHeader(KafkaConstants.OFFSET, Long.class));
+                exchange.getIn().getHeader(KafkaConstants.OFFSET, Long.class),
+                key instanceof String k ? k : null);
+        // an order refused before it was read still names itself when its orderId can be read from the JSON
+        String orderId = exchange.getProperty("checkoutOrderId", String.class);
+        if (orderId == null) {
+            orderId = readableOrderId(text);
+        }
         String type = cause instanceof RejectedOrderException rejected ? rejected.deadLetterType() : "ORDER_REJECTED";
         DeadLetter letter = new DeadLetter(type, violations.get(0), violations, orderId, source,
                 AntomTime.format(OffsetDateTime.now(clock)), text,
                 raw != null && text == null ? Base64.getEncoder().encodeToString(raw) : null);
         meters.counter("checkout.orders.rejected", "reason", violations.get(0).code()).increment();
-        LOG.warn("order {} rejected: {} ({} at {}/{}/{})", orderId, violations.get(0).code(),
-                violations.get(0).field(), source.topic(), source.partition(), source.offset());
+        LOG.warn("order {} rejected: {} ({} at {}/{}/{}, key {})", orderId == null ? "without a readable orderId" : orderId,
+                violations.get(0).code(), violations.get(0).field(), source.topic(), source.partition(),
+                source.offset(), source.key());
         exchange.getIn().setBody(json.writeValueAsString(letter));
         exchange.getIn().setHeader("checkoutRejectReason", violations.get(0).code());
         exchange.getIn().removeHeaders("CamelKafka*");
-        if (orderId != null) {
-            exchange.getIn().setHeader(KafkaConstants.KEY, orderId);
+        // keyed by the order, so its dead letters share a partition; else by the record's own key
+        String letterKey = orderId != null ? orderId : source.key();
+        if (letterKey != null) {
+            exchange.getIn().setHeader(KafkaConstants.KEY, letterKey);
         }
+    }
+
+    /**
+     * The top-level orderId of a message that may be broken further on (truncated, wrong types, rule violations),
+     * read as a stream up to that field; null when there is none or it is not a plausible id (a string of at most
+     * 64 characters without control characters).
+     */
+    String readableOrderId(String text) {
+        if (text == null) {
+            return null;
+        }
+        try (JsonParser parser = json.getFactory().createParser(text)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            for (JsonToken token = parser.nextToken(); token == JsonToken.FIELD_NAME; token = parser.nextToken()) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if ("orderId".equals(field)) {
+                    return value == JsonToken.VALUE_STRING ? plausibleId(parser.getText()) : null;
+                }
+                parser.skipChildren();
+            }
+            return null;
+        } catch (IOException | RuntimeException e) {
+            return null; // broken before the orderId
+        }
+    }
+
+    private static String plausibleId(String id) {
+        boolean plausible = !id.isBlank() && id.length() <= MAX_ORDER_ID && id.chars().noneMatch(Character::isISOControl);
+        return plausible ? id : null;
     }
 
     private static String utf8OrNull(byte[] raw) {

@@ -1,7 +1,9 @@
 package com.checkoutroutes.ledger;
 
 import com.checkoutroutes.ledger.PaymentAttempt.Integration;
+import com.checkoutroutes.platform.AntomTimeSerializer;
 import com.checkoutroutes.platform.LogIds;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -36,13 +38,16 @@ public class PaymentLedger {
     private final TransactionTemplate tx;
     private final Outbox outbox;
     private final Clock clock;
+    private final CommittedTransitions committed;
     private final boolean skipLocked;
 
-    public PaymentLedger(JdbcTemplate jdbc, TransactionTemplate tx, Outbox outbox, Clock clock) {
+    public PaymentLedger(JdbcTemplate jdbc, TransactionTemplate tx, Outbox outbox, Clock clock,
+            CommittedTransitions committed) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.outbox = outbox;
         this.clock = clock;
+        this.committed = committed;
         this.skipLocked = DatabaseDialect.supportsSkipLocked(jdbc);
     }
 
@@ -118,6 +123,7 @@ public class PaymentLedger {
                                 "attempt " + attempt.attemptNo(), now),
                         historyRow(attempt.paymentRequestId(), PaymentState.CREATED, PaymentState.REQUESTED,
                                 "ANTOM_CALLED", api, now)));
+                committed.changed(null, PaymentState.REQUESTED);
                 LOG.info("payment {} of order {}: stored, calling {}", attempt.paymentRequestId(),
                         attempt.orderId(), api);
                 return PaymentAttempt.builder().terms(attempt).state(PaymentState.REQUESTED).version(0)
@@ -297,6 +303,9 @@ public class PaymentLedger {
     private void appendHistory(String paymentRequestId, PaymentState from, PaymentState to, String cause,
             String detail, OffsetDateTime at) {
         jdbc.update(INSERT_HISTORY, historyRow(paymentRequestId, from, to, cause, detail, at));
+        if (from != to) {
+            committed.changed(from, to);
+        }
     }
 
     private static Object[] historyRow(String paymentRequestId, PaymentState from, PaymentState to, String cause,
@@ -316,7 +325,8 @@ public class PaymentLedger {
     public record TransitionResult(PaymentAttempt attempt, boolean changed) {
     }
 
-    public record StateChange(PaymentState from, PaymentState to, String cause, String detail, OffsetDateTime at) {
+    public record StateChange(PaymentState from, PaymentState to, String cause, String detail,
+            @JsonSerialize(using = AntomTimeSerializer.class) OffsetDateTime at) {
     }
 
     private static final RowMapper<PaymentAttempt> ROW = PaymentLedger::map;

@@ -1,6 +1,8 @@
 package com.checkoutroutes.ledger;
 
 import com.checkoutroutes.ledger.PaymentLedger.StateChange;
+import com.checkoutroutes.platform.AntomTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.ResponseEntity;
@@ -9,14 +11,23 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** For operators: an order's attempts with their state history, and the attempts in a given state. */
+/**
+ * For operators: an order's attempts with their state history, then its consults (an order that named no payment
+ * method: kind "consult", state CHOOSE_METHOD or FAILED), and the attempts in a given state.
+ */
 @RestController
 public class PaymentLookupController {
 
     private final PaymentLedger ledger;
+    private final OrderConsults consults;
 
-    public PaymentLookupController(PaymentLedger ledger) {
+    public PaymentLookupController(PaymentLedger ledger, OrderConsults consults) {
         this.ledger = ledger;
+        this.consults = consults;
+    }
+
+    public record ConsultView(String kind, int attempt, String state, String resultCode, String resultMessage,
+            String consultedAt, @com.fasterxml.jackson.annotation.JsonRawValue String lastChannelMessage) {
     }
 
     public record AttemptView(String paymentRequestId, int attempt, String state, String paymentId,
@@ -27,9 +38,11 @@ public class PaymentLookupController {
     }
 
     @GetMapping("${checkout.http.payments-path}/{orderId}")
-    public ResponseEntity<List<AttemptView>> order(@PathVariable String orderId) {
-        List<AttemptView> attempts = ledger.attemptsOf(orderId).stream().map(this::view).toList();
-        return attempts.isEmpty() ? ResponseEntity.notFound().build() : ResponseEntity.ok(attempts);
+    public ResponseEntity<List<Object>> order(@PathVariable String orderId) {
+        List<Object> records = new ArrayList<>(ledger.attemptsOf(orderId).stream().map(this::view).toList());
+        consults.of(orderId).forEach(c -> records.add(new ConsultView("consult", c.attemptNo(), c.outcome(),
+                c.resultCode(), c.resultMessage(), AntomTime.format(c.consultedAt()), c.channelMessage())));
+        return records.isEmpty() ? ResponseEntity.notFound().build() : ResponseEntity.ok(records);
     }
 
     /** The most attempts one listing returns. */
@@ -65,7 +78,7 @@ public class PaymentLookupController {
         return new AttemptView(a.paymentRequestId(), a.attemptNo(), a.state().name(), a.paymentId(),
                 a.paymentMethodType(), String.valueOf(a.amountValue()), a.currency(), a.terminalType(), a.resultCode(),
                 a.resultMessage(), a.flagged(), a.flagReason(),
-                a.expiresAt() == null ? null : a.expiresAt().toString(), a.continuationJson(),
+                AntomTime.format(a.expiresAt()), a.continuationJson(),
                 ledger.history(a.paymentRequestId()));
     }
 }

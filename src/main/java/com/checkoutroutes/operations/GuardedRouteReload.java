@@ -1,6 +1,7 @@
 package com.checkoutroutes.operations;
 
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
@@ -37,7 +38,14 @@ public class GuardedRouteReload implements CamelContextConfiguration {
         if (watcher == null) {
             return; // reload is off
         }
-        RouteEditGuard guard = new RouteEditGuard(camel);
+        // the schema takes seconds of CPU to build: off the start-up path, ready long before an operator's first edit
+        CompletableFuture<RouteSchema> schema = CompletableFuture.supplyAsync(RouteSchema::load,
+                runnable -> {
+                    Thread thread = new Thread(runnable, "route-schema");
+                    thread.setDaemon(true);
+                    thread.start();
+                });
+        RouteEditGuard guard = new RouteEditGuard(camel, schema::join);
         for (Route route : camel.getRoutes()) {
             Resource source = route.getSourceResource();
             if (source != null && source.exists()) {
@@ -54,27 +62,49 @@ public class GuardedRouteReload implements CamelContextConfiguration {
             try {
                 checked = guard.check(resource);
             } catch (RouteEditGuard.RefusedRouteEditException e) {
-                LOG.error("route edit refused: {}", e.getMessage());
+                if (e.empty()) {
+                    LOG.warn("route file {} is empty (being saved?): not loaded, the last good version is still"
+                            + " running", resource.getLocation());
+                    throw e;
+                }
+                LOG.error("route edit refused: {}. The last good version of {} is still running; the file on disk is"
+                        + " broken until it is fixed and saved again", e.getMessage(), resource.getLocation());
                 throw e;
             }
             try {
-                reload.onReload(name, checked);
+                load(camel, reload, name, checked);
                 lastLoaded.put(checked.getLocation(), checked);
             } catch (Exception e) {
-                restore(reload, name, checked.getLocation(), e);
+                restore(camel, reload, name, checked.getLocation(), e);
                 throw e;
             }
         });
         LOG.info("route edits in {} are checked before they are reloaded", watcher.getFolder());
     }
 
-    private void restore(ResourceReload reload, String name, String location, Exception failure) throws Exception {
-        Resource previous = lastLoaded.get(location);
-        LOG.error("route edit of {} failed to load ({}); {}", location, failure.getMessage(),
-                previous == null ? "no earlier version to go back to" : "loading the previous version again");
-        if (previous != null) {
-            reload.onReload(name, previous);
-            LOG.warn("route file {} restored to the version that last loaded", location);
+    /** Camel's reload, or for a file with route templates (which Camel's reload skips) the whole file again. */
+    private void load(CamelContext camel, ResourceReload reload, String name, Resource file) throws Exception {
+        if (TemplatedRouteFiles.declaresTemplates(file)) {
+            TemplatedRouteFiles.reload(camel, file, lastLoaded.get(file.getLocation()));
+            LOG.info("route file {} reloaded with its route templates", file.getLocation());
+        } else {
+            reload.onReload(name, file);
         }
+    }
+
+    private void restore(CamelContext camel, ResourceReload reload, String name, String location, Exception failure)
+            throws Exception {
+        Resource previous = lastLoaded.get(location);
+        if (previous == null) {
+            LOG.error("route edit of {} failed to load ({}); there is no earlier version to go back to, so its routes"
+                    + " are not running; the file on disk is broken until it is fixed and saved again",
+                    location, failure.getMessage());
+            return;
+        }
+        LOG.error("route edit of {} failed to load ({}); loading the last good version again", location,
+                failure.getMessage());
+        load(camel, reload, name, previous);
+        LOG.warn("route file {} restored to the version that last loaded: the last good version is running; the file"
+                + " on disk is broken until it is fixed and saved again", location);
     }
 }

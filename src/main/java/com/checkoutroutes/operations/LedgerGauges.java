@@ -1,5 +1,6 @@
 package com.checkoutroutes.operations;
 
+import com.checkoutroutes.ledger.CommittedTransitions;
 import com.checkoutroutes.ledger.PaymentState;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,9 +20,12 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Business gauges read from the ledger: attempts per state and open authorisations by age. The counts are
- * refreshed on a timer and cached, so a scrape (or a storm of them) never queries the database; settled states
- * (SUCCEEDED, CAPTURED, FAILED, EXPIRED, CANCELLED) less often than the states of payments in flight.
+ * Business gauges read from the ledger: attempts per state and open authorisations by age. A scrape (or a storm of
+ * them) never queries the database: the counts are cached. Each state change this instance commits moves its counts
+ * at once (one attempt out of its old state, into its new one), so they are right within moments; a recount on a
+ * timer corrects for the changes of other instances: the states of payments in flight every ledger-refresh, the
+ * settled ones (SUCCEEDED, CAPTURED, FAILED, EXPIRED, CANCELLED: the ledger's whole history) every
+ * ledger-history-refresh.
  */
 @Component
 public class LedgerGauges implements SmartLifecycle {
@@ -40,16 +44,19 @@ public class LedgerGauges implements SmartLifecycle {
     private final Map<AuthorisationAge, Long> authorisedByAge = new EnumMap<>(AuthorisationAge.class);
     private ScheduledExecutorService timer;
 
-    public LedgerGauges(JdbcTemplate jdbc, Clock clock, MeterRegistry meters, MetricsSettings settings) {
+    public LedgerGauges(JdbcTemplate jdbc, Clock clock, MeterRegistry meters, MetricsSettings settings,
+            CommittedTransitions transitions) {
         this.jdbc = jdbc;
         this.clock = clock;
         this.refreshEvery = settings.ledgerRefresh();
         this.historyRefreshEvery = settings.ledgerHistoryRefresh();
         for (PaymentState state : PaymentState.values()) {
             Gauge.builder("checkout.payments", this, g -> g.count(g.byState, state))
-                    .description("payment attempts in each state (refreshed every " + refreshEvery + ")")
+                    .description("payment attempts in each state (this instance's changes at once, recounted every "
+                            + refreshEvery + " / " + historyRefreshEvery + " for settled states)")
                     .tag("state", state.name()).register(meters);
         }
+        transitions.subscribe(this::moved);
         for (AuthorisationAge age : AuthorisationAge.values()) {
             Gauge.builder("checkout.payments.authorised.open", this, g -> g.count(g.authorisedByAge, age))
                     .description("AUTHORISED attempts not yet captured or cancelled, by time since authorisation")
@@ -114,6 +121,14 @@ public class LedgerGauges implements SmartLifecycle {
             // the database being down shows in /actuator/health; the gauges keep their last values meanwhile
             LOG.warn("ledger gauges not refreshed: {}", e.toString());
         }
+    }
+
+    /** A committed state change: one attempt leaves {@code from} (null for a new one) and enters {@code to}. */
+    synchronized void moved(PaymentState from, PaymentState to) {
+        if (from != null) {
+            byState.computeIfPresent(from, (state, count) -> Math.max(0, count - 1));
+        }
+        byState.merge(to, 1L, Long::sum);
     }
 
     private synchronized <K> double count(Map<K, Long> counts, K key) {

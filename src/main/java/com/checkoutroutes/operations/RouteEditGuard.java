@@ -6,8 +6,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.camel.CamelContext;
@@ -15,23 +18,28 @@ import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
-import org.apache.camel.support.ResourceHelper;
 import org.yaml.snakeyaml.Yaml;
 
 /**
  * Checks an edited route file before Camel reloads it. Camel 4.18 stops and removes the file's running routes
  * before it parses the new version, so a broken edit would take them down; this refuses the edit first: YAML that
- * does not parse or is not Camel's YAML DSL, a {{placeholder}} with no setting, a bean or component that does not
- * exist.
+ * does not parse, a file Camel's YAML DSL schema rejects (with the schema's message, as Kaoto would show it), a
+ * {{placeholder}} with no setting, a bean or component that does not exist.
  */
 public class RouteEditGuard {
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([^{}]+)}}");
 
-    private final CamelContext camel;
+    /** At most this many of the schema's messages in a refusal: one mistake can break several of its branches. */
+    private static final int SCHEMA_MESSAGES = 3;
 
-    public RouteEditGuard(CamelContext camel) {
+    private final CamelContext camel;
+    private final Supplier<RouteSchema> schema;
+
+    /** {@code schema} is asked for on the first edit (it takes seconds to build, see GuardedRouteReload). */
+    public RouteEditGuard(CamelContext camel, Supplier<RouteSchema> schema) {
         this.camel = camel;
+        this.schema = schema;
     }
 
     /**
@@ -53,9 +61,20 @@ public class RouteEditGuard {
         } catch (RuntimeException e) {
             throw refused(resource, "is not valid YAML: " + e.getMessage());
         }
+        if (document == null) {
+            // an editor's save is often a truncate, then a write: the complete file comes with the next event
+            throw new RefusedRouteEditException(resource.getLocation() + " is empty", true);
+        }
+        List<String> violations = schema.get().violations(document);
+        if (!violations.isEmpty()) {
+            throw refused(resource, "does not match Camel's YAML DSL schema: "
+                    + String.join("; ", violations.subList(0, Math.min(SCHEMA_MESSAGES, violations.size())))
+                    + (violations.size() > SCHEMA_MESSAGES ? " (and " + (violations.size() - SCHEMA_MESSAGES) + " more)" : ""));
+        }
         checkCamelDsl(resource);
+        Set<String> templateParameters = templateParameters(document);
         for (String key : placeholders(text)) {
-            if (camel.getPropertiesComponent().resolveProperty(key).isEmpty()) {
+            if (!templateParameters.contains(key) && camel.getPropertiesComponent().resolveProperty(key).isEmpty()) {
                 throw refused(resource, "uses {{" + key + "}} but no such setting exists");
             }
         }
@@ -70,7 +89,7 @@ public class RouteEditGuard {
     /** The resource's current content, in memory under the same location. */
     public Resource snapshot(Resource file) {
         try (InputStream in = file.getInputStream()) {
-            return ResourceHelper.fromBytes(file.getLocation(), in.readAllBytes());
+            return new CheckedRouteFile(file, in.readAllBytes());
         } catch (Exception e) {
             throw refused(file, "cannot be read (" + e.getMessage() + ")");
         }
@@ -103,6 +122,24 @@ public class RouteEditGuard {
         return keys;
     }
 
+    /** The parameters of the file's route templates: {{name}} inside a template is one of them, not a setting. */
+    private static Set<String> templateParameters(Object document) {
+        Set<String> names = new HashSet<>();
+        if (document instanceof List<?> items) {
+            for (Object item : items) {
+                if (item instanceof Map<?, ?> map && map.get("routeTemplate") instanceof Map<?, ?> template
+                        && template.get("parameters") instanceof List<?> parameters) {
+                    parameters.forEach(p -> {
+                        if (p instanceof Map<?, ?> parameter && parameter.get("name") != null) {
+                            names.add(String.valueOf(parameter.get("name")));
+                        }
+                    });
+                }
+            }
+        }
+        return names;
+    }
+
     private void walk(Object node, List<String> problems) {
         if (node instanceof Map<?, ?> map) {
             map.forEach((key, value) -> {
@@ -117,7 +154,8 @@ public class RouteEditGuard {
     }
 
     private void checkValue(String key, String value, List<String> problems) {
-        if (key.equals("ref") && camel.getRegistry().lookupByName(value) == null) {
+        // a {{template parameter}} names its bean only when the template is used
+        if (key.equals("ref") && !value.contains("{{") && camel.getRegistry().lookupByName(value) == null) {
             problems.add("no bean named '" + value + "'");
         }
         if (key.equals("uri") || key.equals("to")) {
@@ -144,14 +182,26 @@ public class RouteEditGuard {
     }
 
     private static RefusedRouteEditException refused(Resource resource, String problem) {
-        return new RefusedRouteEditException(resource.getLocation() + " " + problem
-                + "; the edit is not loaded and the running routes are unchanged");
+        return new RefusedRouteEditException(resource.getLocation() + " " + problem);
     }
 
     /** A route edit that would not load; Camel's reload logs it and counts a failed reload. */
     public static class RefusedRouteEditException extends IllegalArgumentException {
+
+        private final boolean empty;
+
         public RefusedRouteEditException(String message) {
+            this(message, false);
+        }
+
+        RefusedRouteEditException(String message, boolean empty) {
             super(message);
+            this.empty = empty;
+        }
+
+        /** The file was empty: most likely half-way through a save. */
+        public boolean empty() {
+            return empty;
         }
     }
 }

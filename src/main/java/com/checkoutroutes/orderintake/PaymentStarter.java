@@ -12,6 +12,7 @@ import com.checkoutroutes.ledger.AttemptMismatchException;
 import com.checkoutroutes.ledger.GroupCommit;
 import com.checkoutroutes.ledger.NewAttempt;
 import com.checkoutroutes.ledger.OrderAlreadyPaidException;
+import com.checkoutroutes.ledger.OrderConsults;
 import com.checkoutroutes.ledger.Outbox;
 import com.checkoutroutes.ledger.PaymentAttempt.Integration;
 import com.checkoutroutes.ledger.PaymentAttempt;
@@ -22,6 +23,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -32,6 +35,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 public class PaymentStarter {
 
+    private static final Logger LOG = LoggerFactory.getLogger(PaymentStarter.class);
+
     private final PaymentLedger ledger;
     private final GroupCommit groupCommit;
     private final PaymentRequests requests;
@@ -39,13 +44,15 @@ public class PaymentStarter {
     private final PaymentOutcomes outcomes;
     private final ChannelMessages channel;
     private final Outbox outbox;
+    private final OrderConsults consults;
     private final TransactionTemplate tx;
     private final Clock clock;
     private final Duration walletExpiry;
     private final Duration cardExpiry;
 
-    public PaymentStarter(PaymentLedger ledger, GroupCommit groupCommit, PaymentRequests requests, AntomGateway gateway, PaymentOutcomes outcomes,
-            ChannelMessages channel, Outbox outbox, TransactionTemplate tx, Clock clock, OrderIntakeSettings settings) {
+    public PaymentStarter(PaymentLedger ledger, GroupCommit groupCommit, PaymentRequests requests, AntomGateway gateway,
+            PaymentOutcomes outcomes, ChannelMessages channel, Outbox outbox, OrderConsults consults,
+            TransactionTemplate tx, Clock clock, OrderIntakeSettings settings) {
         this.ledger = ledger;
         this.groupCommit = groupCommit;
         this.requests = requests;
@@ -53,6 +60,7 @@ public class PaymentStarter {
         this.outcomes = outcomes;
         this.channel = channel;
         this.outbox = outbox;
+        this.consults = consults;
         this.tx = tx;
         this.clock = clock;
         this.walletExpiry = settings.payments().defaultExpiry();
@@ -96,14 +104,25 @@ public class PaymentStarter {
         }
     }
 
-    /** No method named: ask Antom which methods fit this order (consult) and let the buyer choose. */
+    /**
+     * No method named: ask Antom which methods fit this order (consult) and let the buyer choose. No attempt exists
+     * yet, so the consult is recorded with its channel message: the order's trace in GET /payments/{orderId}.
+     */
     private void offerMethods(OrderMessage order) {
         CallOutcome<AlipayPayConsultResponse> outcome = gateway.call("consult", order.orderId(), requests.consult(order));
-        var message = outcome instanceof CallOutcome.Answered<AlipayPayConsultResponse> answered
-                && answered.status() == ResultStatusType.S
-                ? channel.chooseMethod(order.recipient(), answered.response())
-                : channel.consultFailed(order.recipient(), outcome instanceof CallOutcome.Answered<?> a ? a.code() : "RESULT_UNKNOWN",
-                        outcome instanceof CallOutcome.Answered<?> a2 ? a2.message() : "payment methods unavailable");
-        tx.executeWithoutResult(status -> outbox.append(message));
+        boolean offered = outcome instanceof CallOutcome.Answered<AlipayPayConsultResponse> answered
+                && answered.status() == ResultStatusType.S;
+        String code = outcome instanceof CallOutcome.Answered<?> a ? a.code() : "RESULT_UNKNOWN";
+        String text = outcome instanceof CallOutcome.Answered<?> a ? a.message() : "payment methods unavailable";
+        var message = offered
+                ? channel.chooseMethod(order.recipient(), ((CallOutcome.Answered<AlipayPayConsultResponse>) outcome).response())
+                : channel.consultFailed(order.recipient(), code, text);
+        String action = offered ? "CHOOSE_METHOD" : "FAILED";
+        tx.executeWithoutResult(status -> {
+            consults.record(order.orderId(), order.attemptNo(), action, code, text, message.payload());
+            outbox.append(message);
+        });
+        LOG.info("order {} named no payment method: consulted Antom ({}), the buyer's channel gets {}",
+                order.orderId(), code, action);
     }
 }

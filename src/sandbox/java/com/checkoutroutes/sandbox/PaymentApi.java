@@ -228,6 +228,7 @@ public final class PaymentApi {
                 incoming.method, incoming.currency, incoming.value, incoming.productCode, terminalType,
                 Json.text(request, "paymentNotifyUrl"), Json.text(request, "order.referenceOrderId"),
                 Json.text(request, "order.orderDescription"), manualCapture, session, now, expiry);
+        payment.redirectUrl = Json.text(request, "paymentRedirectUrl");
         payments.add(payment);
         return payment;
     }
@@ -297,7 +298,7 @@ public final class PaymentApi {
                             .put("displayType", "TEXT");
                     for (String[] size : new String[][] {{"L", "BIGIMAGE"}, {"M", "MIDDLEIMAGE"}, {"S", "SMALLIMAGE"}}) {
                         details.addObject().put("codeValueType", "QRCODE")
-                                .put("codeValue", codeValue + "/qr.png?picSize=" + size[0])
+                                .put("codeValue", codeValue + "/qr.svg?picSize=" + size[0])
                                 .put("displayType", size[1]);
                     }
                 }
@@ -360,7 +361,8 @@ public final class PaymentApi {
                     Json.write(sessionData).getBytes(StandardCharsets.UTF_8)) + "&&SANDBOX&&" + payment.paymentSessionId);
             response.put("paymentSessionId", payment.paymentSessionId);
             response.put("paymentSessionExpiryTime", SandboxClock.format(expiry));
-            response.put("normalUrl", checkoutUrl(payment));
+            // the SDK's page for this session (BuyerPages), so a buyer need not decode paymentSessionData to find it
+            response.put("normalUrl", publicBaseUrl.get() + "/sandbox/session/" + payment.paymentId);
             payment.storedAnswer = Json.write(response);
             payments.save(payment);
             buyer.takeScript(payment).ifPresent(script -> buyer.playLater(payment, script));

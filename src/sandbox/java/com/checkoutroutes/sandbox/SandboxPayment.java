@@ -50,6 +50,8 @@ public final class SandboxPayment {
      */
     String storedAnswer;
     String paymentSessionId;
+    /** The merchant's paymentRedirectUrl: where the checkout page returns the buyer. */
+    String redirectUrl;
 
     SandboxPayment(String paymentRequestId, String paymentId, PaymentMethodProfile method, String currency,
                    String value, String productCode, String terminalType, String notifyUrl, String referenceOrderId,
@@ -174,6 +176,7 @@ public final class SandboxPayment {
         }
         node.put("storedAnswer", storedAnswer);
         node.put("paymentSessionId", paymentSessionId);
+        node.put("redirectUrl", redirectUrl);
         return node;
     }
 
@@ -206,6 +209,7 @@ public final class SandboxPayment {
         }
         payment.storedAnswer = Json.text(node, "storedAnswer");
         payment.paymentSessionId = Json.text(node, "paymentSessionId");
+        payment.redirectUrl = Json.text(node, "redirectUrl");
         return Optional.of(payment);
     }
 

@@ -41,7 +41,6 @@ public final class SandboxServer implements AutoCloseable {
 
     private static final Pattern API_PATH = Pattern.compile("/ams(?:/sandbox)?/api/v1/payments/([A-Za-z]+)");
     private static final Pattern BUYER_PATH = Pattern.compile("/sandbox/buyer/(by-request/)?([^/]+)/([a-z]+)");
-    private static final Pattern CHECKOUT_PATH = Pattern.compile("/sandbox/checkout/([^/]+)");
     private static final Pattern CONTROL_PAYMENT_PATH = Pattern.compile("/sandbox/control/payments/([^/]+)");
 
     private final SandboxSettings settings;
@@ -55,6 +54,7 @@ public final class SandboxServer implements AutoCloseable {
     private final PaymentLifecycle lifecycle;
     private final BuyerSimulator buyer;
     private final PaymentApi api;
+    private final BuyerPages pages;
     private final TransactionReportWriter reports;
     /** Every API call, for tests and the control API (a copy-on-write list would copy it on every call). */
     private final List<ApiCall> calls = Collections.synchronizedList(new ArrayList<>());
@@ -81,6 +81,7 @@ public final class SandboxServer implements AutoCloseable {
         this.buyer = new BuyerSimulator(payments, lifecycle);
         PaymentMethodCatalog catalog = new PaymentMethodCatalog();
         this.api = new PaymentApi(payments, catalog, clock, lifecycle, buyer, this::baseUrl);
+        this.pages = new BuyerPages(payments, catalog, this::baseUrl);
         this.reports = new TransactionReportWriter(settings.reportDir());
         restore(saved, catalog);
     }
@@ -273,8 +274,8 @@ public final class SandboxServer implements AutoCloseable {
                 }
             } else if (path.startsWith("/sandbox/buyer/") && method.equals("POST")) {
                 handleBuyer(exchange, path);
-            } else if (CHECKOUT_PATH.matcher(path).matches() && method.equals("GET")) {
-                handleCheckoutPage(exchange, path);
+            } else if (BuyerPages.serves(path) && method.equals("GET")) {
+                pages.handle(exchange, path);
             } else if (path.equals("/sandbox/health")) {
                 HttpExchanges.sendJson(exchange, 200, "{\"status\":\"UP\"}");
             } else {
@@ -397,21 +398,6 @@ public final class SandboxServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private void handleCheckoutPage(HttpExchange exchange, String path) throws IOException {
-        Matcher m = CHECKOUT_PATH.matcher(path);
-        m.matches();
-        Optional<SandboxPayment> payment = payments.byPaymentId(m.group(1));
-        if (payment.isEmpty()) {
-            HttpExchanges.send(exchange, 404, "text/plain; charset=UTF-8", "unknown payment");
-            return;
-        }
-        String html;
-        synchronized (payments) {
-            html = CheckoutPage.render(payment.get());
-        }
-        HttpExchanges.send(exchange, 200, "text/html; charset=UTF-8", html);
     }
 
     private void handleBuyer(HttpExchange exchange, String path) throws IOException {

@@ -29,6 +29,8 @@ class ContinuationPickerTest {
     private static final String SCHEME = "alipayhk://platformapi/startApp?orderCode=p-1";
     private static final String CODE = "https://antom.example/code/p-1";
     private static final String EXPIRES = "2026-11-22T10:14:00+08:00";
+    /** As we publish it: the same instant at UTC (one offset convention for every published timestamp). */
+    private static final String EXPIRES_UTC = "2026-11-22T02:14:00+00:00";
 
     static Stream<Arguments> everyTerminalAndOs() {
         Link webTab = new Link("normalUrl", NORMAL, "new-tab");
@@ -67,7 +69,7 @@ class ContinuationPickerTest {
         Picked picked = ContinuationPicker.pick(allLinks(), terminal, os);
 
         if (terminal.equals("WEB")) {
-            assertThat(picked.qrCode()).isEqualTo(new QrCode(CODE, "TEXT", EXPIRES));
+            assertThat(picked.qrCode()).isEqualTo(new QrCode(CODE, "TEXT", EXPIRES_UTC));
         } else {
             assertThat(picked.qrCode()).isNull();
         }
@@ -79,7 +81,7 @@ class ContinuationPickerTest {
         response.setOrderCodeForm(form(detail(CODE + "/qr.png?picSize=L", DisplayType.BIGIMAGE),
                 detail(CODE + "/qr.png?picSize=S", DisplayType.SMALLIMAGE), detail(CODE, DisplayType.TEXT)));
 
-        assertThat(ContinuationPicker.pick(response, "WEB", null).qrCode()).isEqualTo(new QrCode(CODE, "TEXT", EXPIRES));
+        assertThat(ContinuationPicker.pick(response, "WEB", null).qrCode()).isEqualTo(new QrCode(CODE, "TEXT", EXPIRES_UTC));
     }
 
     @Test
@@ -89,7 +91,7 @@ class ContinuationPickerTest {
                 DisplayType.MIDDLEIMAGE), detail(CODE + "/qr.png?picSize=S", DisplayType.SMALLIMAGE)));
 
         assertThat(ContinuationPicker.pick(response, "WEB", null).qrCode())
-                .isEqualTo(new QrCode(CODE + "/qr.png?picSize=M", "MIDDLEIMAGE", EXPIRES));
+                .isEqualTo(new QrCode(CODE + "/qr.png?picSize=M", "MIDDLEIMAGE", EXPIRES_UTC));
     }
 
     @Test
@@ -97,7 +99,7 @@ class ContinuationPickerTest {
         AlipayPayResponse response = links(NORMAL, null, null);
         response.setOrderCodeForm(form(detail(CODE, null)));
 
-        assertThat(ContinuationPicker.pick(response, "WEB", null).qrCode()).isEqualTo(new QrCode(CODE, null, EXPIRES));
+        assertThat(ContinuationPicker.pick(response, "WEB", null).qrCode()).isEqualTo(new QrCode(CODE, null, EXPIRES_UTC));
     }
 
     @Test

@@ -14,6 +14,12 @@ public final class LocalCheckoutRoutes {
     private LocalCheckoutRoutes() {
     }
 
+    /**
+     * On SIGTERM (Ctrl-C) the application stops first, as in production (consumers, in-flight orders, the sandbox),
+     * and the broker last: EmbeddedKafka stops it from Spring Boot's shutdown handlers, which run once the context
+     * has closed. Stopped by a hook of its own, the broker went at the same time and the consumers lost it
+     * mid-shutdown (ERROR lines).
+     */
     public static void main(String[] args) {
         SpringApplication.from(CheckoutRoutesApplication::main).withAdditionalProfiles("local").run(args);
     }

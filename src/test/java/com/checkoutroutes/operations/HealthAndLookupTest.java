@@ -8,6 +8,7 @@ import com.checkoutroutes.testsupport.DemoCredentials;
 import com.checkoutroutes.testsupport.FlowTestSupport;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import java.util.Map;
 import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,7 @@ class HealthAndLookupTest extends FlowTestSupport {
     CamelContext camel;
     /** the operator API on the doors' port, the actuator on the management port, and a probe (no user) there */
     OperatorHttp http;
+    private static final String UTC_SECONDS = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\+00:00";
     OperatorHttp actuator;
     OperatorHttp probe;
 
@@ -80,6 +82,10 @@ class HealthAndLookupTest extends FlowTestSupport {
         assertThat(view.path("paymentId").asText()).isEqualTo(attempt.paymentId());
         assertThat(view.path("lastChannelMessage").path("action").asText()).isEqualTo("REDIRECT");
         assertThat(view.path("history").findValuesAsText("to")).containsExactly("CREATED", "REQUESTED", "PENDING");
+        // one offset convention for everything published: Antom's format at UTC
+        assertThat(view.path("expiresAt").asText()).matches(UTC_SECONDS);
+        assertThat(view.path("history").findValuesAsText("at")).allSatisfy(at -> assertThat(at).matches(UTC_SECONDS));
+        assertThat(view.path("lastChannelMessage").path("expiresAt").asText()).matches(UTC_SECONDS);
 
         JsonNode pending = read(http.get(paymentsPath + "?state=PENDING&limit=1000").body());
         assertThat(pending.findValuesAsText("paymentRequestId")).contains(attempt.paymentRequestId());
@@ -96,5 +102,24 @@ class HealthAndLookupTest extends FlowTestSupport {
             assertThat(answer.statusCode()).as(limit).isEqualTo(400);
             assertThat(read(answer.body()).path("code").asText()).as(limit).isEqualTo("INVALID_LIMIT");
         }
+    }
+
+    @Test
+    void anOrderWithoutAMethodIsVisibleAsItsConsult() {
+        String orderId = newOrderId();
+        Map<String, Object> order = order(orderId);
+        order.remove("paymentMethodType");
+        publish(order);
+        awaitChannelMessage("WEB", orderId);
+
+        var byOrder = http.get(paymentsPath + "/" + orderId);
+        assertThat(byOrder.statusCode()).as(byOrder.body()).isEqualTo(200);
+        JsonNode consult = read(byOrder.body()).get(0);
+        assertThat(consult.path("kind").asText()).isEqualTo("consult");
+        assertThat(consult.path("state").asText()).isEqualTo("CHOOSE_METHOD");
+        assertThat(consult.path("resultCode").asText()).isEqualTo("SUCCESS");
+        assertThat(consult.path("consultedAt").asText()).matches(UTC_SECONDS);
+        assertThat(consult.path("lastChannelMessage").path("action").asText()).isEqualTo("CHOOSE_METHOD");
+        assertThat(consult.path("lastChannelMessage").path("paymentOptions")).isNotEmpty();
     }
 }

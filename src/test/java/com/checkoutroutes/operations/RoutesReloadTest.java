@@ -1,145 +1,130 @@
 package com.checkoutroutes.operations;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import com.checkoutroutes.testsupport.FlowTestSupport;
+import com.checkoutroutes.testsupport.ApplicationProcess;
+import com.checkoutroutes.testsupport.FreePort;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
-import org.apache.camel.CamelContext;
-import org.apache.camel.Route;
-import org.apache.camel.ServiceStatus;
-import org.apache.camel.support.RouteWatcherReloadStrategy;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import java.util.List;
+import java.util.Map;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.context.TestPropertySource;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.util.FileSystemUtils;
 
 /**
- * Live reload as operators use it: an edited route file takes effect without a restart; a broken edit is refused
- * with a logged error and the running routes keep working. Watches a copy of ./routes in its own context.
+ * Live route edits as an operator makes them: the local run started in a folder holding copies of the shipped
+ * config/ and routes/, with the shipped relative settings (file:routes/*.yaml), and route files edited in place.
+ * A harmless edit and a real one take effect; an edit Camel's YAML DSL schema rejects is refused with the schema's
+ * message, and one that fails when Camel builds it is rolled back; each time the log says the last good version is
+ * running and the file on disk is broken, and the route keeps answering.
  */
-@TestPropertySource(properties = "checkout.test.routes-reload=true") // inlined: seen by TestEnvironment
-class RoutesReloadTest extends FlowTestSupport {
+@Tag("flow")
+class RoutesReloadTest {
 
-    private static final Path ROUTES = copyOfRoutes();
-    private static final String CHANNEL_ROUTE = "continuation-to-channel";
+    private static final String FILE = "shipment-checks.yaml";
+    /** The last step of the HTTP shipment check; an edit adds a response header after it. */
+    private static final String LAST_STEP = """
+                        - setHeader:
+                            name: Content-Type
+                            constant: application/json
+                """;
 
-    @Autowired
-    CamelContext camel;
-    private CapturedLogs logs;
-
-    @DynamicPropertySource
-    static void watchTheCopy(DynamicPropertyRegistry registry) {
-        registry.add("camel.main.routes-include-pattern", () -> "file:" + ROUTES + "/*.yaml");
-        registry.add("camel.main.routes-reload-directory", ROUTES::toString);
-    }
-
-    @BeforeEach
-    void capture() {
-        logs = CapturedLogs.attach();
-    }
-
-    @AfterEach
-    void release() {
-        logs.close();
-    }
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @Test
-    void anEditedChannelTakesEffectAndABrokenEditIsRefusedWhileOrdersKeepFlowing() {
-        String original = routeFile("continuations.yaml");
-        Route before = camel.getRoute(CHANNEL_ROUTE);
-
-        // re-point the WEB channel to another topic
-        write("continuations.yaml", original.replace("\"{{checkout.channels.web}}\"", "kafka:checkout.continuations.web-v2"));
-        await().atMost(Duration.ofSeconds(30)).until(() -> camel.getRoute(CHANNEL_ROUTE) != before);
-        awaitReloadsSettled(); // one write may raise several file events, each one a reload
-        Route repointed = camel.getRoute(CHANNEL_ROUTE);
-        assertThat(camel.getRouteController().getRouteStatus(CHANNEL_ROUTE)).isEqualTo(ServiceStatus.Started);
-        String first = newOrderId();
-        publish(order(first));
-        kafka().await("checkout.continuations.web-v2", r -> first.equals(r.key()));
-        assertThat(channelMessages("WEB", first)).isEmpty();
-
-        // YAML that does not parse
-        write("continuations.yaml", original.replace("        - choice:", "        - choice: [unclosed"));
-        awaitRefused("continuations.yaml", "YAML");
-        assertUntouched(repointed);
-
-        // YAML that parses but names a setting that does not exist
-        write("continuations.yaml", original.replace("{{checkout.channels.web}}", "{{checkout.channels.nowhere}}"));
-        awaitRefused("continuations.yaml", "{{checkout.channels.nowhere}}");
-        assertUntouched(repointed);
-
-        // a component that does not exist (a typo in the scheme)
-        write("continuations.yaml", original.replace("\"{{checkout.channels.web}}\"", "kafak:checkout.continuations.web"));
-        awaitRefused("continuations.yaml", "no Camel component 'kafak'");
-        assertUntouched(repointed);
-
-        // passes the checks, fails when Camel builds the endpoint: the version that last loaded comes back
-        write("continuations.yaml", original.replace("\"{{checkout.channels.web}}\"",
-                "kafka:checkout.continuations.web?noSuchOption=1"));
-        await().atMost(Duration.ofSeconds(30)).until(() -> logs.first("restored to the version that last loaded") != null);
-        assertThat(logs.first("route edit of", "failed to load", "noSuchOption")).isNotNull();
-        awaitReloadsSettled(); // the same write can raise another file event, and so another failed load and restore
-        assertThat(camel.getRouteController().getRouteStatus(CHANNEL_ROUTE)).isEqualTo(ServiceStatus.Started);
-
-        String second = newOrderId();
-        publish(order(second));
-        kafka().await("checkout.continuations.web-v2", r -> second.equals(r.key()));
-    }
-
-    /** The guard's error names the file and the problem; Camel counts a failed reload and keeps going. */
-    private void awaitRefused(String file, String problem) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> logs.first("route edit refused", file, problem) != null);
-        logs.events.clear();
-    }
-
-    private void awaitReloadsSettled() {
-        RouteWatcherReloadStrategy watcher = camel.hasService(RouteWatcherReloadStrategy.class);
-        AtomicInteger seen = new AtomicInteger(-1);
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(20))
-                .until(() -> seen.getAndSet(watcher.getReloadCounter()) == watcher.getReloadCounter());
-    }
-
-    private void assertUntouched(Route running) {
-        assertThat(camel.getRoute(CHANNEL_ROUTE)).as("the running route, not reloaded").isSameAs(running);
-        assertThat(camel.getRouteController().getRouteStatus(CHANNEL_ROUTE)).isEqualTo(ServiceStatus.Started);
-    }
-
-    private static Path copyOfRoutes() {
+    void editsOfTheShippedRouteFilesApplyAndBrokenOnesLeaveTheLastGoodVersionRunning(@TempDir Path operator)
+            throws Exception {
+        FileSystemUtils.copyRecursively(Path.of("config"), operator.resolve("config"));
+        FileSystemUtils.copyRecursively(Path.of("routes"), operator.resolve("routes"));
+        assertThat(Files.readString(operator.resolve("config/application.yml")))
+                .as("the shipped relative pattern, as an operator has it").contains("file:routes/*.yaml");
+        Path routeFile = operator.resolve("routes").resolve(FILE);
+        String original = Files.readString(routeFile);
+        assertThat(original).endsWith(LAST_STEP);
+        ApplicationProcess app = ApplicationProcess.localRun(operator, Map.of(
+                "checkout.kafka.embedded.port", String.valueOf(FreePort.find()),
+                "checkout.sandbox.port", String.valueOf(FreePort.find())), FreePort.find(),
+                Path.of("target", "routes-reload"));
         try {
-            Path dir = Files.createTempDirectory("checkout-routes-reload");
-            try (Stream<Path> files = Files.list(Path.of("routes"))) {
-                for (Path file : files.toList()) {
-                    Files.copy(file, dir.resolve(file.getFileName()));
-                }
-            }
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            app.start();
+            assertThat(editHeader(app)).isNull();
+
+            // a harmless edit (a comment) reloads without an error: the relative pattern used to fail every save
+            Files.writeString(routeFile, "# reviewed by the operator\n" + original);
+            awaitLog(app, "Routes reloaded");
+            // a real edit: the HTTP check answers with one more header
+            String edited = "# reviewed by the operator\n" + original + LAST_STEP.replace("Content-Type", "X-Route-Edit")
+                    .replace("application/json", "v2");
+            Files.writeString(routeFile, edited);
+            // while Camel swaps the file's routes (a few seconds: its Kafka consumer stops first) the path answers 5xx
+            Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> "v2".equals(editHeader(app)));
+            assertThat(errorLines(app)).isEmpty();
+            // the scheduled jobs' file (a route template and its three routes) reloads too
+            Path schedules = operator.resolve("routes/schedules.yaml");
+            String jobs = Files.readString(schedules);
+            Files.writeString(schedules, jobs.replace("value: \"{{checkout.janitor.cron}}\"", "value: \"0/7 * * * * ?\""));
+            awaitLog(app, "route file", "schedules.yaml reloaded with its route templates");
+            awaitLog(app, "Job checkout.janitor (cron=0/7 * * * * ?");
+            assertThat(errorLines(app)).isEmpty();
+
+            // an edit Kaoto would flag (a step the DSL does not have): refused with the schema's message
+            Files.writeString(routeFile, edited.replace("- removeHeaders:", "- removeHeader:"));
+            awaitLog(app, "route edit refused", FILE, "does not match Camel's YAML DSL schema",
+                    "last good version", "file on disk is broken");
+            assertThat(editHeader(app)).isEqualTo("v2");
+
+            // passes the checks, fails when Camel builds the endpoint: the last good version is loaded again
+            Files.writeString(routeFile, edited.replace("httpMethodRestrict: GET", "httpMethodRestrict: GET\n        noSuchOption: 1"));
+            awaitLog(app, "restored to the version that last loaded", "last good version is running",
+                    "file on disk is broken");
+            assertThat(log(app)).contains("noSuchOption");
+            assertThat(editHeader(app)).isEqualTo("v2");
+            assertThat(log(app)).doesNotContain("URI is not hierarchical");
+
+            // a quiet stop (SIGTERM, as Ctrl-C): the application first, the in-JVM broker last, no ERROR line
+            app.stop();
+            String shutdown = log(app).substring(log(app).indexOf("Commencing graceful shutdown"));
+            assertThat(shutdown).contains("Apache Camel", "shutdown in");
+            assertThat(shutdown.lines().filter(line -> line.contains(" ERROR ")
+                    || line.contains("could not be established"))).isEmpty();
+        } finally {
+            app.stop();
         }
     }
 
-    private static String routeFile(String name) {
-        try {
-            return Files.readString(ROUTES.resolve(name));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** The X-Route-Edit header of the HTTP shipment check's answer, null when absent. */
+    private String editHeader(ApplicationProcess app) throws IOException, InterruptedException {
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port()
+                + "/shipment-checks/ORD-RELOAD-1")).header("Authorization",
+                com.checkoutroutes.testsupport.DemoCredentials.basic(
+                        com.checkoutroutes.testsupport.DemoCredentials.OPERATOR)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        return answer.headers().firstValue("X-Route-Edit").orElse(null);
     }
 
-    private static void write(String name, String content) {
+    private static void awaitLog(ApplicationProcess app, String... parts) {
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() ->
+                log(app).lines().anyMatch(line -> List.of(parts).stream().allMatch(line::contains)));
+    }
+
+    private static List<String> errorLines(ApplicationProcess app) {
+        return log(app).lines().filter(line -> line.contains(" ERROR ")).toList();
+    }
+
+    private static String log(ApplicationProcess app) {
         try {
-            Files.writeString(ROUTES.resolve(name), content);
+            return Files.readString(app.log());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -6,6 +6,10 @@ import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentState;
 import com.checkoutroutes.testsupport.FlowTestSupport;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -16,6 +20,17 @@ import org.junit.jupiter.api.Test;
  * and link combination without Kafka.
  */
 class ContinuationPerChannelTest extends FlowTestSupport {
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private int statusOf(String url) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
+        } catch (Exception e) {
+            throw new IllegalStateException("GET " + url, e);
+        }
+    }
 
     @Test
     void webGetsNormalUrlInANewTabAndTheQrCode() {
@@ -31,9 +46,13 @@ class ContinuationPerChannelTest extends FlowTestSupport {
         assertThat(message.path("link").path("openWith").asText()).isEqualTo("new-tab");
         assertThat(message.path("link").path("url").asText()).contains("/sandbox/checkout/" + attempt.paymentId());
         assertThat(message.path("qrCode").path("value").asText()).isNotBlank();
-        assertThat(message.path("expiresAt").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d[+-]\\d\\d:\\d\\d");
+        // every timestamp we publish is at UTC (Antom's sandbox answers in +08:00)
+        assertThat(message.path("expiresAt").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\+00:00");
         assertThat(attempt.state()).isEqualTo(PaymentState.PENDING);
         assertThat(channelMessages("WAP", orderId)).isEmpty();
+        // the buyer's links lead somewhere: the page, and what scanning the QR code opens
+        assertThat(statusOf(message.path("link").path("url").asText())).isEqualTo(200);
+        assertThat(statusOf(message.path("qrCode").path("value").asText())).isEqualTo(200);
     }
 
     @Test
@@ -49,6 +68,7 @@ class ContinuationPerChannelTest extends FlowTestSupport {
         assertThat(message.path("link").path("openWith").asText()).isEqualTo("openUrl");
         assertThat(message.path("fallbackLinks").findValuesAsText("kind")).startsWith("normalUrl");
         assertThat(message.path("appIdentifier").asText()).isNotBlank();
+        assertThat(statusOf(message.path("link").path("url").asText())).as("the app link's landing page").isEqualTo(200);
     }
 
     @Test
@@ -62,7 +82,11 @@ class ContinuationPerChannelTest extends FlowTestSupport {
         JsonNode message = awaitChannelMessage("APP", orderId);
         assertThat(message.path("action").asText()).isEqualTo("SDK_SESSION");
         assertThat(message.path("sdkSession").path("paymentSessionData").asText()).isNotBlank();
-        assertThat(message.path("sdkSession").path("expiresAt").asText()).isNotBlank();
+        assertThat(message.path("sdkSession").path("expiresAt").asText()).endsWith("+00:00");
+        // the session's own page, so a buyer need not decode paymentSessionData to find it
+        assertThat(message.path("link").path("url").asText()).contains("/sandbox/session/");
+        assertThat(statusOf(message.path("link").path("url").asText())).isEqualTo(200);
+        assertThat(message.path("expiresAt").asText()).endsWith("+00:00");
         assertThat(message.path("paymentRequestId").asText()).isEqualTo(onlyAttempt(orderId).paymentRequestId());
         assertThat(sandbox.requests("createPaymentSession", onlyAttempt(orderId).paymentRequestId())).hasSize(1);
     }

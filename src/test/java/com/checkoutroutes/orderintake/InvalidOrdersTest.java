@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,6 +38,7 @@ class InvalidOrdersTest extends FlowTestSupport {
         JsonNode encoding = read(kafka().await(deadLetterTopic, r -> r.value().contains(
                 Base64.getEncoder().encodeToString(latin1))).value());
         assertThat(encoding.path("reason").path("code").asText()).isEqualTo("BAD_ENCODING");
+        assertThat(encoding.has("orderId")).as("bytes that are not UTF-8 have no readable orderId").isFalse();
 
         assertThat(awaitChannelMessage("WEB", valid).path("action").asText()).isEqualTo("REDIRECT");
         assertThat(ledger.attemptsOf(tag + "-amount")).isEmpty();
@@ -45,8 +47,13 @@ class InvalidOrdersTest extends FlowTestSupport {
                 .filter(id -> id.startsWith(tag) && !id.equals(valid))).isEmpty();
     }
 
+    /** The dead letter names the order, is keyed by it, and its log line says which order it was. */
     private void assertReason(String orderId, String code, String field) {
-        JsonNode letter = awaitDeadLetter(orderId);
+        ConsumerRecord<String, String> record = kafka().await(deadLetterTopic, r -> r.value().contains(orderId));
+        JsonNode letter = read(record.value());
+        assertThat(letter.path("orderId").asText()).as(orderId).isEqualTo(orderId);
+        assertThat(record.key()).as("the dead letter's key").isEqualTo(orderId);
+        assertThat(letter.path("source").path("key").asText()).as("the rejected record's key").startsWith("bad-");
         assertThat(letter.path("type").asText()).isEqualTo("ORDER_REJECTED");
         assertThat(letter.path("reason").path("code").asText()).as(orderId).isEqualTo(code);
         if (field != null) {

@@ -165,7 +165,7 @@ class ApmPaymentTest extends SandboxTestSupport {
         var page = client.send(java.net.http.HttpRequest.newBuilder(
                 java.net.URI.create(pay.text("normalUrl"))).GET().build());
         assertThat(page.statusCode()).isEqualTo(200);
-        assertThat(page.body()).contains("Pay", "Fail", "Abandon", paymentId);
+        assertThat(page.body()).contains("Pay", "Fail", "Cancel", paymentId);
 
         JsonNode answer = client.post("/sandbox/buyer/" + paymentId + "/pay", null);
 

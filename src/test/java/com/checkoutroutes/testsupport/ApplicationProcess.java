@@ -65,6 +65,11 @@ public final class ApplicationProcess {
         return managementPort;
     }
 
+    /** The log of the latest start (stdout and stderr). */
+    public Path log() {
+        return logDir.resolve("app-" + starts + ".log");
+    }
+
     public void start() throws IOException {
         Files.createDirectories(logDir);
         // the C1 compiler alone and the serial collector: about half the CPU to start (measured 13.5 s against 25 s

@@ -37,7 +37,7 @@ public class TestEnvironment implements EnvironmentPostProcessor, Ordered {
         props.putAll(SandboxAsAntom.settings(FreePort.find()));
         props.put("checkout.sandbox.enabled", "true");
         props.put("checkout.kafka.embedded.enabled", "true");
-        // off, except in the test of live reloading (it watches a copy of ./routes, never the real one)
+        // off: a test's context never watches ./routes (RoutesReloadTest runs the local run in a folder of its own)
         props.put("camel.main.routes-reload-enabled", env.getProperty("checkout.test.routes-reload", "false"));
         String reports = reportDirectory();
         props.put("checkout.reconciliation.report-dir", reports);
@@ -62,8 +62,8 @@ public class TestEnvironment implements EnvironmentPostProcessor, Ordered {
         props.put("checkout.janitor.first-check.capture-requested", "1s");
         props.put("checkout.janitor.check-delays", "1s");
         props.put("spring.quartz.startup-delay", "1s");
-        // the ledger gauges recount often enough for a test to see them move
-        props.put("checkout.metrics.ledger-refresh", "300ms");
+        // the ledger gauges recount often enough for a test to see them move (LedgerGaugesFollowTest: never)
+        props.put("checkout.metrics.ledger-refresh", env.getProperty("checkout.test.ledger-refresh", "300ms"));
         addUnderCommandLine(env, props);
     }
 
