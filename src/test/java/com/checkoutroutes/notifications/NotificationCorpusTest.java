@@ -15,6 +15,7 @@ import com.checkoutroutes.testsupport.FlowTestSupport;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -40,9 +41,17 @@ class NotificationCorpusTest extends FlowTestSupport {
         return NotificationCorpus.cases().stream().map(c -> arguments(named(c.name(), c)));
     }
 
+    private AutoCloseable jobs;
+
     @BeforeEach
-    void notifier() {
+    void notifier() throws Exception {
         antom = antomNotifier();
+        jobs = scheduledJobsStopped();
+    }
+
+    @AfterEach
+    void jobsAgain() throws Exception {
+        jobs.close();
     }
 
     @ParameterizedTest(name = "{0}")

@@ -31,7 +31,7 @@ class NotificationHttpFuzzTest extends FlowTestSupport {
     NotificationReader reader;
 
     @Test
-    void mutatedNotificationsGetA4xxOrAreValidAndNeverMoveAPaidPaymentBack() {
+    void mutatedNotificationsGetA4xxOrAreValidAndNeverMoveAPaidPaymentBack() throws Exception {
         long seed = Long.getLong("fuzz.seed", 20261122L);
         int cases = Integer.getInteger("fuzz.http.cases", 200);
         AntomNotifier antom = antomNotifier();
@@ -46,13 +46,15 @@ class NotificationHttpFuzzTest extends FlowTestSupport {
         Random random = new Random(seed);
         NotificationMutator mutator = new NotificationMutator(forge.success());
         Map<String, Integer> answers = new TreeMap<>();
-        for (int i = 0; i < cases; i++) {
-            Mutation m = mutator.next(random);
-            Map<String, String> headers = m.resigned() ? forge.signed(m.body()).headers() : paidBy.headers();
-            try {
-                answers.merge(send(antom, m, headers, paidBy.body(), attempt.paymentRequestId()), 1, Integer::sum);
-            } catch (Throwable e) {
-                throw new AssertionError("seed " + seed + " case " + i + ": " + e.getMessage() + "\n  input " + m.show(), e);
+        try (AutoCloseable jobs = scheduledJobsStopped()) {
+            for (int i = 0; i < cases; i++) {
+                Mutation m = mutator.next(random);
+                Map<String, String> headers = m.resigned() ? forge.signed(m.body()).headers() : paidBy.headers();
+                try {
+                    answers.merge(send(antom, m, headers, paidBy.body(), attempt.paymentRequestId()), 1, Integer::sum);
+                } catch (Throwable e) {
+                    throw new AssertionError("seed " + seed + " case " + i + ": " + e.getMessage() + "\n  input " + m.show(), e);
+                }
             }
         }
         System.out.println("notification HTTP fuzz, seed " + seed + ", " + cases + " cases: " + answers);

@@ -3,6 +3,7 @@ package com.checkoutroutes.operations;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.checkoutroutes.testsupport.ApplicationProcess;
+import com.checkoutroutes.testsupport.DemoCredentials;
 import com.checkoutroutes.testsupport.FreePort;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -106,8 +107,7 @@ class RoutesReloadTest {
     private String editHeader(ApplicationProcess app) throws IOException, InterruptedException {
         HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port()
                 + "/shipment-checks/ORD-RELOAD-1")).header("Authorization",
-                com.checkoutroutes.testsupport.DemoCredentials.basic(
-                        com.checkoutroutes.testsupport.DemoCredentials.OPERATOR)).build(),
+                DemoCredentials.basic(DemoCredentials.OPERATOR)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
         return answer.headers().firstValue("X-Route-Edit").orElse(null);
