@@ -28,8 +28,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * between the send and the mark can resend one event, which its {@code checkoutEventId} header lets consumers drop.
  * <p>
  * Order per order key across instances: on PostgreSQL each publishing transaction first takes, without waiting,
- * the advisory locks of the {@link OutboxShards shards} no other instance holds, and publishes only rows of those
- * shards, in id order. A shard is thus sent by one instance at a time, and the next owner starts after the last one
+ * the advisory locks of the {@link OutboxShards shards} with pending events that no other instance holds, and
+ * publishes only rows of those shards, in id order. A shard is thus sent by one instance at a time, and the next owner starts after the last one
  * marked what it sent; a killed instance's locks go with its connection. (Row locks with {@code SKIP LOCKED} let two
  * instances send two events of one order at once, in either order.) H2 (the local run) has one instance: no shards.
  * <p>
@@ -144,9 +144,9 @@ public class OutboxRelay implements DisposableBean {
     private List<Row> pendingOfOwnedShards() {
         String shardFilter = "";
         if (shards != null) {
-            List<Integer> owned = shards.lockFree();
+            List<Integer> owned = shards.lockPending(batchSize);
             if (owned.isEmpty()) {
-                return List.of(); // every shard is being published by another instance
+                return List.of(); // nothing pending, or all of it is being published by other instances
             }
             shardFilter = " AND " + shards.rowFilter(owned);
         }

@@ -27,16 +27,26 @@ final class OutboxShards {
         this.count = count;
     }
 
-    /** Locks (until the caller's transaction ends) every shard no other transaction holds; returns those shards. */
-    List<Integer> lockFree() {
-        return jdbc.queryForList("SELECT s FROM generate_series(0, ?) AS s WHERE pg_try_advisory_xact_lock(?, s)",
-                Integer.class, count - 1, LOCK_SPACE);
+    /**
+     * Locks (until the caller's transaction ends) the shards of the oldest {@code pending} unpublished events that
+     * no other transaction holds, and returns them. Only shards with work are taken, so instances publishing at
+     * once split the shards between them instead of one taking all; the caller reads the rows afterwards, in a
+     * statement that sees what the shards' previous owners marked.
+     */
+    List<Integer> lockPending(int pending) {
+        return jdbc.queryForList("SELECT shard FROM (SELECT DISTINCT " + shardOf() + " AS shard FROM ("
+                        + "SELECT message_key FROM outbox_event WHERE published_at IS NULL ORDER BY id LIMIT ?) "
+                        + "AS oldest) AS busy WHERE pg_try_advisory_xact_lock(?, shard)",
+                Integer.class, pending, LOCK_SPACE);
     }
 
     /** A SQL condition on {@code outbox_event} selecting the rows of these shards (their numbers are ours). */
     String rowFilter(List<Integer> shards) {
-        // hashtext is PostgreSQL's stable string hash; shifted into 0..2^32-1 so the remainder is never negative
-        return "mod(hashtext(COALESCE(message_key, ''))::bigint + 2147483648, " + count + ") IN ("
-                + shards.stream().map(String::valueOf).collect(Collectors.joining(", ")) + ")";
+        return shardOf() + " IN (" + shards.stream().map(String::valueOf).collect(Collectors.joining(", ")) + ")";
+    }
+
+    /** A row's shard: hashtext is PostgreSQL's stable string hash, shifted to 0..2^32-1 so it is never negative. */
+    private String shardOf() {
+        return "CAST(mod(hashtext(COALESCE(message_key, ''))::bigint + 2147483648, " + count + ") AS INTEGER)";
     }
 }
