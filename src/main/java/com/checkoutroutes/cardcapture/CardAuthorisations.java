@@ -117,11 +117,11 @@ public class CardAuthorisations {
             PaymentState target = answered.status() == ResultStatusType.S ? PaymentState.CAPTURED
                     : PaymentState.CAPTURE_FAILED;
             String cause = target == PaymentState.CAPTURED ? "CAPTURED" : "CAPTURE_FAILED";
-            ledger.apply(prid, Transition.to(target, cause)
+            ledger.apply(prid, current -> Transition.to(target, cause)
                     .captureId(answered.response().getCaptureId())
                     .result(answered.code(), answered.message()).confirmed()
                     .detail(answered.code() + " " + answered.message())
-                    .emit(events.stateChanged(attempt, attempt.state(), target, cause, attempt.paymentId(),
+                    .emit(events.stateChanged(current, current.state(), target, cause, current.paymentId(),
                             answered.code(), answered.message())));
             return target;
         }

@@ -24,9 +24,14 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Publishes committed outbox events, oldest first, to their Camel destinations and marks them published. Rows are
- * locked while being sent (and skipped by other instances on PostgreSQL), so each event leaves once; a crash
+ * Publishes committed outbox events, oldest first, to their Camel destinations and marks them published. A crash
  * between the send and the mark can resend one event, which its {@code checkoutEventId} header lets consumers drop.
+ * <p>
+ * Order per order key across instances: on PostgreSQL each publishing transaction first takes, without waiting,
+ * the advisory locks of the {@link OutboxShards shards} with pending events that no other instance holds, and
+ * publishes only rows of those shards, in id order. A shard is thus sent by one instance at a time, and the next owner starts after the last one
+ * marked what it sent; a killed instance's locks go with its connection. (Row locks with {@code SKIP LOCKED} let two
+ * instances send two events of one order at once, in either order.) H2 (the local run) has one instance: no shards.
  * <p>
  * A batch is sent without waiting for each event's acknowledgement (the sends are issued in id order from one
  * thread, so Kafka keeps their order per partition), then the batch is marked in one statement. The hot paths do
@@ -48,6 +53,7 @@ public class OutboxRelay implements DisposableBean {
     private final int batchSize;
     private final Duration sendTimeout;
     private final String lockClause;
+    private final OutboxShards shards;
     private final ExecutorService publisher = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "outbox-publisher");
         thread.setDaemon(true);
@@ -67,7 +73,9 @@ public class OutboxRelay implements DisposableBean {
         this.clock = clock;
         this.batchSize = settings.batchSize();
         this.sendTimeout = settings.sendTimeout();
-        this.lockClause = ledger.skipLocked() ? " FOR UPDATE SKIP LOCKED" : " FOR UPDATE";
+        // PostgreSQL: the shard lock is what keeps other instances away, rows are not locked; H2: one instance
+        this.shards = ledger.skipLocked() ? new OutboxShards(jdbc, settings.shards()) : null;
+        this.lockClause = shards != null ? "" : " FOR UPDATE";
     }
 
     private record Row(long id, String destination, String key, String payload) {
@@ -109,9 +117,7 @@ public class OutboxRelay implements DisposableBean {
 
     private int publishBatch() {
         Integer sent = tx.execute(status -> {
-            List<Row> rows = jdbc.query("SELECT id, destination, message_key, payload FROM outbox_event "
-                            + "WHERE published_at IS NULL ORDER BY id LIMIT ?" + lockClause,
-                    (rs, i) -> new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)), batchSize);
+            List<Row> rows = pendingOfOwnedShards();
             List<CompletableFuture<Exchange>> sends = new ArrayList<>(rows.size());
             for (Row row : rows) {
                 sends.add(send(row));
@@ -132,6 +138,21 @@ public class OutboxRelay implements DisposableBean {
             return published.size();
         });
         return sent == null ? 0 : sent;
+    }
+
+    /** The oldest pending rows this transaction may send: all of them on H2, those of the shards it locked else. */
+    private List<Row> pendingOfOwnedShards() {
+        String shardFilter = "";
+        if (shards != null) {
+            List<Integer> owned = shards.lockPending(batchSize);
+            if (owned.isEmpty()) {
+                return List.of(); // nothing pending, or all of it is being published by other instances
+            }
+            shardFilter = " AND " + shards.rowFilter(owned);
+        }
+        return jdbc.query("SELECT id, destination, message_key, payload FROM outbox_event "
+                        + "WHERE published_at IS NULL" + shardFilter + " ORDER BY id LIMIT ?" + lockClause,
+                (rs, i) -> new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)), batchSize);
     }
 
     private CompletableFuture<Exchange> send(Row row) {

@@ -25,5 +25,7 @@ public record OutboxSettings(
         // Messages per published batch.
         @Positive int batchSize,
         // How long one batch may wait for Kafka.
-        @NotNull @DurationMin(millis = 1) Duration sendTimeout) {
+        @NotNull @DurationMin(millis = 1) Duration sendTimeout,
+        // Shards of the outbox by message key, each published by one instance at a time (PostgreSQL).
+        @Positive int shards) {
 }

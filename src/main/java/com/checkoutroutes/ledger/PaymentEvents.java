@@ -11,7 +11,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Result events for the order system: one per state change, written to the outbox with the change itself, so an
- * event exists exactly when its change committed. {@code eventId} lets consumers drop a redelivered copy.
+ * event exists exactly when its change committed. {@code eventId} lets consumers drop a redelivered copy;
+ * {@code version} is the attempt's ledger version after the change (it grows with every change of the attempt),
+ * so a consumer can also drop an event older than one it already applied.
  */
 @Component
 public class PaymentEvents {
@@ -28,7 +30,7 @@ public class PaymentEvents {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record PaymentEvent(String type, String eventId, String orderId, int attempt, String paymentRequestId,
-            String paymentId, String state, String previousState, String cause, Money amount, Result result,
+            int version, String paymentId, String state, String previousState, String cause, Money amount, Result result,
             String at) {
     }
 
@@ -38,11 +40,11 @@ public class PaymentEvents {
     public record Result(String code, String message) {
     }
 
-    /** The event announcing that {@code attempt} moved from {@code from} to {@code to}. */
+    /** The event announcing that {@code attempt} (as read before the change) moved from {@code from} to {@code to}. */
     public OutboxMessage stateChanged(PaymentAttempt attempt, PaymentState from, PaymentState to, String cause,
             String paymentId, String resultCode, String resultMessage) {
         PaymentEvent event = new PaymentEvent("PAYMENT_STATE_CHANGED", UUID.randomUUID().toString(), attempt.orderId(),
-                attempt.attemptNo(), attempt.paymentRequestId(), paymentId != null ? paymentId : attempt.paymentId(),
+                attempt.attemptNo(), attempt.paymentRequestId(), attempt.version() + 1, paymentId != null ? paymentId : attempt.paymentId(),
                 to.name(), from == null ? null : from.name(), cause,
                 new Money(attempt.currency(), String.valueOf(attempt.amountValue())),
                 resultCode == null ? null : new Result(resultCode, resultMessage),

@@ -11,6 +11,7 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
@@ -166,6 +167,18 @@ public class PaymentLedger {
     public TransitionResult apply(String paymentRequestId, Transition change) {
         return tx.execute(status -> applyLocked(lock(paymentRequestId)
                 .orElseThrow(() -> new UnknownPaymentException(paymentRequestId)), change));
+    }
+
+    /**
+     * {@link #apply} with the change made from the locked row, so its events describe the row they change (their
+     * {@code version} and {@code previousState}) even if the caller's copy of the attempt is older.
+     */
+    public TransitionResult apply(String paymentRequestId, Function<PaymentAttempt, Transition> changeOf) {
+        return tx.execute(status -> {
+            PaymentAttempt current = lock(paymentRequestId)
+                    .orElseThrow(() -> new UnknownPaymentException(paymentRequestId));
+            return applyLocked(current, changeOf.apply(current));
+        });
     }
 
     /**

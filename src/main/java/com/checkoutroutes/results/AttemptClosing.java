@@ -1,6 +1,5 @@
 package com.checkoutroutes.results;
 
-import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentEvents;
 import com.checkoutroutes.ledger.PaymentLedger;
 import com.checkoutroutes.ledger.PaymentState;
@@ -24,13 +23,11 @@ class AttemptClosing {
 
     /** {@code code}, {@code message} and {@code detail} may be null (nothing Antom said to record). */
     void close(String prid, PaymentState target, String cause, String code, String message, String detail) {
-        PaymentAttempt current = ledger.find(prid).orElseThrow();
-        Transition change = Transition.to(target, cause).result(code, message).confirmed()
-                .emit(events.stateChanged(current, current.state(), target, cause, current.paymentId(), code,
-                        message));
-        if (detail != null) {
-            change.detail(detail);
-        }
-        ledger.apply(prid, change);
+        ledger.apply(prid, current -> {
+            Transition change = Transition.to(target, cause).result(code, message).confirmed()
+                    .emit(events.stateChanged(current, current.state(), target, cause, current.paymentId(), code,
+                            message));
+            return detail != null ? change.detail(detail) : change;
+        });
     }
 }

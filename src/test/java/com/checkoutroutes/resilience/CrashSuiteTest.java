@@ -56,7 +56,7 @@ class CrashSuiteTest {
                 FreePort.find(), Path.of("target", "crash-suite"));
         try (TopicWatcher kafka = new TopicWatcher(brokers)) {
             app.start();
-            Thread publisher = new Thread(() -> publishOrders(kafka, run), "crash-publisher");
+            Thread publisher = new Thread(() -> publishOrders(kafka, run, ORDERS, 200), "crash-publisher");
             publisher.start();
             JdbcTemplate ledger = new JdbcTemplate(new DriverManagerDataSource(database, TestPostgres.user(), ""));
             for (int kill = 0; kill < KILLS; kill++) {
@@ -102,7 +102,7 @@ class CrashSuiteTest {
             first.start();
             second.start();
             JdbcTemplate ledger = new JdbcTemplate(new DriverManagerDataSource(database, TestPostgres.user(), ""));
-            Thread publisher = new Thread(() -> publishOrders(kafka, run), "scale-publisher");
+            Thread publisher = new Thread(() -> publishOrders(kafka, run, ORDERS, 200), "scale-publisher");
             publisher.start();
             // the second instance leaves mid-flow (its partitions move to the first), then joins again
             Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20)).until(() ->
@@ -128,7 +128,7 @@ class CrashSuiteTest {
     }
 
     /** The Antom sandbox with a buyer who pays every payment 50 ms after it is created. */
-    private static SandboxServer payingSandbox() {
+    static SandboxServer payingSandbox() {
         SandboxServer sandbox = new SandboxServer(SandboxSettings.defaults().withPort(FreePort.find())
                 .withTimeScale(0.0005)).start();
         sandbox.addScript(new OutcomeScript(null, null, null, Outcome.PAY, 50, 0));
@@ -194,21 +194,22 @@ class CrashSuiteTest {
                 .toList();
     }
 
-    private void publishOrders(TopicWatcher kafka, String run) {
-        for (int i = 0; i < ORDERS; i++) {
+    /** Publishes {@code orders} orders, pausing {@code pauseMillis} after every tenth. */
+    static void publishOrders(TopicWatcher kafka, String run, int orders, long pauseMillis) {
+        for (int i = 0; i < orders; i++) {
             String orderId = run + "-" + i;
             kafka.publish(run + ".orders", orderId, "{\"orderId\":\"" + orderId + "\",\"amount\":{\"currency\":\"USD\","
                     + "\"value\":\"1250\"},\"description\":\"crash suite\",\"paymentMethodType\":\"ALIPAY_CN\","
                     + "\"integration\":\"API\",\"channel\":{\"terminalType\":\"WEB\"},"
                     + "\"resultPageUrl\":\"https://shop.example/r\"}");
             if (i % 10 == 0) {
-                // about 50 orders a second, so orders keep arriving across the kills and restarts
-                Awaitility.await().pollDelay(Duration.ofMillis(200)).until(() -> true);
+                // 200 ms: about 50 orders a second, so orders keep arriving across the kills and restarts
+                Awaitility.await().pollDelay(Duration.ofMillis(pauseMillis)).until(() -> true);
             }
         }
     }
 
-    private static Map<String, String> settings(String run, String brokers, String database, int sandboxPort) {
+    static Map<String, String> settings(String run, String brokers, String database, int sandboxPort) {
         Map<String, String> s = new HashMap<>();
         s.put("spring.datasource.url", database);
         s.put("spring.datasource.username", TestPostgres.user());
