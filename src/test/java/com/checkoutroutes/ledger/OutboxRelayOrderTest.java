@@ -75,7 +75,7 @@ class OutboxRelayOrderTest {
         camel.start();
         Clock clock = Clock.systemUTC();
         outbox = new Outbox(jdbc, clock);
-        PaymentLedger ledger = new PaymentLedger(jdbc, tx, outbox, clock);
+        PaymentLedger ledger = new PaymentLedger(jdbc, tx, outbox, clock, new CommittedTransitions());
         OutboxSettings settings = new OutboxSettings(DESTINATION, DESTINATION, DESTINATION, DESTINATION, 500, 100,
                 Duration.ofSeconds(30), SHARDS);
         first = new OutboxRelay(jdbc, tx, camel, new ObjectMapper(), clock, ledger, settings);
