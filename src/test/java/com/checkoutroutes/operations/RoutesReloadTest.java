@@ -84,6 +84,19 @@ class RoutesReloadTest {
                     "last good version", "file on disk is broken");
             assertThat(editHeader(app)).isEqualTo("v2");
 
+            // an unknown bean, an unknown setting, a mistyped component: each refused before any route is touched
+            for (String[] broken : new String[][] {
+                    {"ref: shipmentChecks", "ref: shipmentCheck", "no bean named 'shipmentCheck'"},
+                    {"{{checkout.http.shipment-checks-path}}", "{{checkout.http.shipment-check-path}}",
+                            "uses {{checkout.http.shipment-check-path}} but no such setting exists"},
+                    {"uri: \"kafka:{{checkout.topics.shipment-checks}}\"",
+                            "uri: \"kafak:{{checkout.topics.shipment-checks}}\"", "no Camel component 'kafak'"}}) {
+                assertThat(edited).contains(broken[0]);
+                Files.writeString(routeFile, edited.replace(broken[0], broken[1]));
+                awaitLog(app, "route edit refused", FILE, broken[2], "last good version");
+                assertThat(editHeader(app)).isEqualTo("v2");
+            }
+
             // passes the checks, fails when Camel builds the endpoint: the last good version is loaded again
             Files.writeString(routeFile, edited.replace("httpMethodRestrict: GET", "httpMethodRestrict: GET\n        noSuchOption: 1"));
             awaitLog(app, "restored to the version that last loaded", "last good version is running",
