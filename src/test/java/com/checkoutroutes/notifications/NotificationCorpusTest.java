@@ -15,8 +15,10 @@ import com.checkoutroutes.testsupport.FlowTestSupport;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -28,6 +30,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * status and answer, the ledger, history, inbox and outbox change only as the case allows, and no result event
  * about the payment is published (proven by a marker event published after it, not by waiting).
  */
+// one instance for all cases: the scheduled jobs stay stopped from the first case to the last
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NotificationCorpusTest extends FlowTestSupport {
 
     /** One pending payment for all cases that must not touch it: a case that did would show in the next ones too. */
@@ -43,15 +47,19 @@ class NotificationCorpusTest extends FlowTestSupport {
 
     private AutoCloseable jobs;
 
-    @BeforeEach
-    void notifier() throws Exception {
-        antom = antomNotifier();
+    @BeforeAll
+    void stopJobs() throws Exception {
         jobs = scheduledJobsStopped();
     }
 
-    @AfterEach
-    void jobsAgain() throws Exception {
+    @AfterAll
+    void startJobs() throws Exception {
         jobs.close();
+    }
+
+    @BeforeEach
+    void notifier() {
+        antom = antomNotifier();
     }
 
     @ParameterizedTest(name = "{0}")
