@@ -69,7 +69,9 @@ class DoorLimitsTest {
         MockHttpServletRequest trickling = new MockHttpServletRequest("POST", "/orders") {
             @Override
             public jakarta.servlet.ServletInputStream getInputStream() {
-                return new org.springframework.mock.web.DelegatingServletInputStream(new InputStream() {
+                // one byte per read, as a socket trickling gives them (InputStream's own read(byte[]) would gather
+                // all 90 in one call, 4.5 s, and only then see the deadline)
+                return new jakarta.servlet.ServletInputStream() {
                     int sent;
 
                     @Override
@@ -86,7 +88,22 @@ class DoorLimitsTest {
                         b[off] = (byte) c;
                         return 1;
                     }
-                });
+
+                    @Override
+                    public boolean isFinished() {
+                        return sent >= 90;
+                    }
+
+                    @Override
+                    public boolean isReady() {
+                        return true;
+                    }
+
+                    @Override
+                    public void setReadListener(jakarta.servlet.ReadListener listener) {
+                        throw new UnsupportedOperationException();
+                    }
+                };
             }
         };
         trickling.addHeader("Transfer-Encoding", "chunked");
