@@ -11,6 +11,7 @@ import com.checkoutroutes.sandbox.SandboxServer;
 import com.checkoutroutes.signature.AntomSignature;
 import com.checkoutroutes.signature.JdkBase64ForSdk;
 import com.checkoutroutes.signature.RsaKeys;
+import com.checkoutroutes.testsupport.HeapSampler;
 import com.checkoutroutes.testsupport.AntomNotifier;
 import com.checkoutroutes.testsupport.ApplicationProcess;
 import com.checkoutroutes.testsupport.SandboxAsAntom;
@@ -20,6 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,7 +52,8 @@ public final class LoadDriver {
     private final ConfigurableApplicationContext app;
     private final String brokers;
     private final OrderLoad orders;
-    private final HeapSampler heap = new HeapSampler();
+    /** The largest heap in use during a phase, every 50 ms. */
+    private final HeapSampler heap = new HeapSampler(Duration.ofMillis(50));
     private final Map<String, Object> results = new LinkedHashMap<>();
 
     record Settings(double rate, int seconds, int latencySeconds, int flows, int notifications, int plainOrders) {

@@ -8,7 +8,6 @@ import com.checkoutroutes.testsupport.DemoCredentials;
 import com.checkoutroutes.testsupport.FlowTestSupport;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
-import java.util.Map;
 import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -107,9 +106,7 @@ class HealthAndLookupTest extends FlowTestSupport {
     @Test
     void anOrderWithoutAMethodIsVisibleAsItsConsult() {
         String orderId = newOrderId();
-        Map<String, Object> order = order(orderId);
-        order.remove("paymentMethodType");
-        publish(order);
+        publish(orderWithoutMethod(orderId));
         awaitChannelMessage("WEB", orderId);
 
         var byOrder = http.get(paymentsPath + "/" + orderId);

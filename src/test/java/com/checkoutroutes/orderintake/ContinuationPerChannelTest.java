@@ -109,9 +109,7 @@ class ContinuationPerChannelTest extends FlowTestSupport {
     @Test
     void anOrderWithoutAMethodGetsTheMethodsToChooseFrom() {
         String orderId = newOrderId();
-        Map<String, Object> order = order(orderId);
-        order.remove("paymentMethodType");
-        publish(order);
+        publish(orderWithoutMethod(orderId));
 
         JsonNode message = awaitChannelMessage("WEB", orderId);
         assertThat(message.path("action").asText()).isEqualTo("CHOOSE_METHOD");

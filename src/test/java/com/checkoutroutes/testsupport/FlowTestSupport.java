@@ -117,6 +117,13 @@ public abstract class FlowTestSupport {
         return order;
     }
 
+    /** A valid order that names no payment method: Antom's consult gives the buyer the methods to choose from. */
+    protected static Map<String, Object> orderWithoutMethod(String orderId) {
+        Map<String, Object> order = order(orderId);
+        order.remove("paymentMethodType");
+        return order;
+    }
+
     protected void publish(Map<String, Object> order) {
         try {
             kafka().publish(ordersTopic, (String) order.get("orderId"), json.writeValueAsString(order));

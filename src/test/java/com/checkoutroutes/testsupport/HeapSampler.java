@@ -1,14 +1,15 @@
-package com.checkoutroutes.benchmark;
+package com.checkoutroutes.testsupport;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** The largest heap in use seen during a phase (every 50 ms); the whole JVM: app, broker, sandbox and driver. */
-final class HeapSampler implements AutoCloseable {
+/** The largest heap in use seen while it runs, sampled at a fixed period; the whole JVM (app, broker, sandbox, test). */
+public final class HeapSampler implements AutoCloseable {
 
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     private final AtomicLong maxUsed = new AtomicLong();
@@ -18,16 +19,20 @@ final class HeapSampler implements AutoCloseable {
         return t;
     });
 
-    HeapSampler() {
+    public HeapSampler(Duration period) {
         timer.scheduleAtFixedRate(() -> maxUsed.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max),
-                0, 50, TimeUnit.MILLISECONDS);
+                0, period.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    long maxUsedMb() {
+    public long maxUsedBytes() {
+        return maxUsed.get();
+    }
+
+    public long maxUsedMb() {
         return maxUsed.get() / (1024 * 1024);
     }
 
-    void reset() {
+    public void reset() {
         maxUsed.set(0);
     }
 
