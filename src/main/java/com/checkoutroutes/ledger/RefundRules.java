@@ -52,7 +52,7 @@ public final class RefundRules {
             throw new RefundRefusedException("INVALID_AMOUNT", "a refund amount is a positive number of minor units");
         }
         long left = refundable(payment, refunds);
-        if (left == 0) {
+        if (asked == null && left == 0) {
             throw new RefundRefusedException("NOTHING_TO_REFUND", "all " + captured(payment) + " " + payment.currency()
                     + " captured is refunded or being refunded");
         }

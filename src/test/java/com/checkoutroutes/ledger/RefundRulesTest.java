@@ -69,6 +69,9 @@ class RefundRulesTest {
 
         assertThatThrownBy(() -> RefundRules.amountOf(paid, all, null)).isInstanceOfSatisfying(
                 RefundRefusedException.class, e -> assertThat(e.code()).isEqualTo("NOTHING_TO_REFUND"));
+        assertThatThrownBy(() -> RefundRules.amountOf(paid, all, new RefundAmount("USD", 1)))
+                .isInstanceOfSatisfying(RefundRefusedException.class,
+                        e -> assertThat(e.code()).isEqualTo("REFUND_AMOUNT_EXCEED"));
         assertThatThrownBy(() -> RefundRules.amountOf(paid, List.of(), new RefundAmount("EUR", 100)))
                 .isInstanceOfSatisfying(RefundRefusedException.class,
                         e -> assertThat(e.code()).isEqualTo("CURRENCY_MISMATCH"));
