@@ -8,6 +8,7 @@ import com.checkoutroutes.gateway.CallOutcome;
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentLedger;
 import com.checkoutroutes.ledger.PaymentState;
+import com.checkoutroutes.ledger.RefundLedger;
 import org.springframework.stereotype.Component;
 
 /**
@@ -23,12 +24,15 @@ public class AntomCancels {
     private final AntomGateway gateway;
     private final AttemptClosing closing;
     private final AntomRefunds refunds;
+    private final RefundLedger refundLedger;
 
-    AntomCancels(PaymentLedger ledger, AntomGateway gateway, AttemptClosing closing, AntomRefunds refunds) {
+    AntomCancels(PaymentLedger ledger, AntomGateway gateway, AttemptClosing closing, AntomRefunds refunds,
+            RefundLedger refundLedger) {
         this.ledger = ledger;
         this.gateway = gateway;
         this.closing = closing;
         this.refunds = refunds;
+        this.refundLedger = refundLedger;
     }
 
     /** How a cancel ended. */
@@ -53,12 +57,15 @@ public class AntomCancels {
 
     /**
      * Gives the buyer's money back, or stops the attempt from taking it: a captured attempt is refunded in full (Antom
-     * cancels nothing after capture); any other is cancelled, and a paid one whose cancel Antom refuses (its window
-     * passed, a method without cancel) is refunded in full instead. Refunds are stored once per {@code refundKey}.
-     * True when the attempt is cancelled or a refund was made (or was made before).
+     * cancels nothing after capture), and so is one already partly refunded (a cancel would return the whole amount
+     * again); any other is cancelled, and a paid one whose cancel Antom refuses (its window passed, a method without
+     * cancel) is refunded in full instead. Refunds are stored once per {@code refundKey}. True when the attempt is
+     * cancelled or a refund was made (or was made before).
      */
     public boolean cancelOrRefund(PaymentAttempt attempt, String cause, String refundKey) {
-        if (attempt.state() == PaymentState.CAPTURED) {
+        boolean refunded = refundLedger.refundsOf(attempt.paymentRequestId()).stream()
+                .anyMatch(r -> r.state().holdsAmount());
+        if (attempt.state() == PaymentState.CAPTURED || (attempt.state().isCaptured() && refunded)) {
             return refunds.refundInFull(attempt, refundKey, cause, "checkout-routes").isPresent();
         }
         Cancel cancel = cancel(attempt, cause, PaymentState.CANCELLED, !attempt.state().isCaptured());

@@ -472,6 +472,9 @@ public final class PaymentApi {
         if (payment.status == PaymentStatus.FAIL) {
             return Optional.of("The order is closed.");
         }
+        if (!payment.refunds.isEmpty()) {
+            return Optional.of("The payment is refunded in part or in full; refund the rest instead.");
+        }
         return switch (payment.method.cancelPolicy()) {
             case NOT_ALLOWED -> Optional.of(payment.method.type() + " payments cannot be cancelled.");
             case CARD_SEVEN_DAYS -> {

@@ -80,12 +80,33 @@ class RefundFlowsTest extends FlowTestSupport {
     }
 
     @Test
+    void aCancellationAfterAPartialReturnRefundsTheRestInsteadOfCancelling() {
+        PaymentAttempt paid = paidWallet();
+        returned(paid.orderId(), newEventId(), 500L);
+        awaitRefunds(paid, 1, RefundState.REFUNDED);
+
+        orderEvent(paid.orderId(), "ORDER_CANCELLED");
+
+        Refund rest = awaitRefunds(paid, 2, RefundState.REFUNDED).get(1);
+        assertThat(rest.amountValue()).isEqualTo(paid.amountValue() - 500);
+        assertThat(rest.requestKey()).isEqualTo("CANCELLATION");
+        assertThat(sandbox.requests("cancel", paid.paymentRequestId())).as("a cancel would give back all 1250 again")
+                .isEmpty();
+        assertThat(state(paid)).isEqualTo(PaymentState.SUCCEEDED);
+        assertHold(paid.orderId(), "REFUNDED");
+    }
+
+    @Test
     void partialReturnsAreRefundedUpToTheCapturedAmountAndOneMoreIsRefused() {
         PaymentAttempt paid = paidWallet();
         returned(paid.orderId(), newEventId(), 500L);
         awaitRefunds(paid, 1, RefundState.REFUNDED);
         returned(paid.orderId(), newEventId(), paid.amountValue() - 500);
-        List<Refund> both = awaitRefunds(paid, 2, RefundState.REFUNDED);
+        awaitRefunds(paid, 2, RefundState.REFUNDED);
+        // both notifyRefunds applied too (they confirm the refunds), so what follows is the refusal's doing only
+        await().atMost(Duration.ofSeconds(20)).until(() -> sandbox.notifications(paid.paymentRequestId()).stream()
+                .filter(n -> "REFUND_RESULT".equals(n.notifyType()) && n.acknowledged()).count() == 2);
+        List<Refund> both = refunds.refundsOf(paid.paymentRequestId());
         publishMarkerAndWait();
         int version = ledger.find(paid.paymentRequestId()).orElseThrow().version();
         int events = resultEvents(paid).size();
