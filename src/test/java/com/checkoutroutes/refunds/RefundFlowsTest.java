@@ -148,7 +148,7 @@ class RefundFlowsTest extends FlowTestSupport {
     }
 
     @Test
-    void notifyRefundForgedIsRefusedAndGenuineIsAppliedOnce() throws Exception {
+    void notifyRefundForgedIsRefusedAndGenuineIsAppliedOnceAndStaysFinal() throws Exception {
         try (AutoCloseable jobs = scheduledJobsStopped()) {
             PaymentAttempt paid = paidWallet();
             Refund unknown = unknownRefund(paid);
@@ -185,6 +185,18 @@ class RefundFlowsTest extends FlowTestSupport {
                     Integer.class, unknown.refundRequestId())).isEqualTo(2);
             publishMarkerAndWait();
             assertThat(resultEvents(paid)).as("one event: REFUNDED").hasSize(events + 1);
+
+            // final stays final: a FAIL after the SUCCESS is acknowledged, recorded as a conflict, and flags the payment
+            AntomNotifier.Answer late = antom.send(body.replace("\"refundStatus\":\"SUCCESS\"",
+                    "\"refundStatus\":\"FAIL\""));
+            assertThat(late.status()).isEqualTo(200);
+            assertThat(refunds.find(unknown.refundRequestId()).orElseThrow().state()).isEqualTo(RefundState.REFUNDED);
+            assertThat(refunds.history(unknown.refundRequestId())).extracting(RefundLedger.Step::cause)
+                    .contains("REFUND_RESULT_CONFLICT");
+            assertThat(ledger.find(paid.paymentRequestId()).orElseThrow().flagReason())
+                    .startsWith("CONFLICTING_REFUND_RESULT");
+            publishMarkerAndWait();
+            assertThat(resultEvents(paid)).hasSize(events + 1);
         }
     }
 
