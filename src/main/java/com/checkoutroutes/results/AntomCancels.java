@@ -20,6 +20,9 @@ import org.springframework.stereotype.Component;
 @Component
 public class AntomCancels {
 
+    /** Who the refunds this service makes on its own (cancellations, duplicates) are requested by. */
+    static final String REQUESTED_BY = "checkout-routes";
+
     private final PaymentLedger ledger;
     private final AntomGateway gateway;
     private final AttemptClosing closing;
@@ -66,12 +69,11 @@ public class AntomCancels {
         boolean refunded = refundLedger.refundsOf(attempt.paymentRequestId()).stream()
                 .anyMatch(r -> r.state().holdsAmount());
         if (attempt.state() == PaymentState.CAPTURED || (attempt.state().isCaptured() && refunded)) {
-            return refunds.refundInFull(attempt, refundKey, cause, "checkout-routes").isPresent();
+            return refunds.refundInFull(attempt, refundKey, cause, REQUESTED_BY).isPresent();
         }
         Cancel cancel = cancel(attempt, cause, PaymentState.CANCELLED, !attempt.state().isCaptured());
         if (cancel == Cancel.REFUSED && attempt.state().isCaptured()) {
-            return refunds.refundInFull(attempt, refundKey, cause + " (cancel refused)", "checkout-routes")
-                    .isPresent();
+            return refunds.refundInFull(attempt, refundKey, cause + " (cancel refused)", REQUESTED_BY).isPresent();
         }
         return cancel == Cancel.DONE;
     }
@@ -103,12 +105,8 @@ public class AntomCancels {
         if (refused && !flagRefusal) {
             ledger.note(prid, "CANCEL_REFUSED", detail, null);
         } else {
-            flagNotDone(prid, detail);
+            ledger.note(prid, "CANCEL_NOT_DONE", detail, "CANCEL_NOT_DONE: " + detail);
         }
         return refused ? Cancel.REFUSED : Cancel.UNKNOWN;
-    }
-
-    private void flagNotDone(String prid, String detail) {
-        ledger.note(prid, "CANCEL_NOT_DONE", detail, "CANCEL_NOT_DONE: " + detail);
     }
 }
