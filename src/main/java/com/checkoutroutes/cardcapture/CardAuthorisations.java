@@ -20,8 +20,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Card authorisations driven by the order system: capture on shipment (one full-amount capture, its
- * captureRequestId stored before Antom is called) and cancel on cancellation or risk. Events that do not fit the
- * payment's state are refused before anything reaches Antom.
+ * captureRequestId stored before Antom is called) and cancel on cancellation or risk (a payment past cancelling is
+ * refunded instead). Events that do not fit the payment's state are refused before anything reaches Antom.
  */
 @Component
 public class CardAuthorisations {
@@ -66,25 +66,34 @@ public class CardAuthorisations {
         };
     }
 
-    /** Cancels the order's payments that are not captured; a captured one needs a refund instead. */
+    /**
+     * Stops every payment of the order from taking the buyer's money, or gives it back: attempts still open or
+     * authorised are cancelled; a payment that cannot be cancelled any more (captured, past its method's cancel
+     * window, a method without cancel) is refunded in full, once ({@link #CANCELLATION_REFUND}). Refused while a
+     * capture is in progress. Returns how many attempts were cancelled or refunded.
+     */
     public int cancel(OrderEvent event) {
         List<PaymentAttempt> attempts = attemptsOf(event.orderId());
-        if (attempts.stream().anyMatch(a -> a.state() == PaymentState.CAPTURED)) {
-            throw new RefusedOrderEventException("CANCEL_AFTER_CAPTURE",
-                    "the payment is captured: it can only be refunded");
-        }
         if (attempts.stream().anyMatch(a -> a.state() == PaymentState.CAPTURE_REQUESTED)) {
             throw new RefusedOrderEventException("CAPTURE_IN_PROGRESS",
                     "a capture is in progress; cancel after its result is known");
         }
-        int cancelled = 0;
+        int done = 0;
         for (PaymentAttempt attempt : attempts) {
-            if (attempt.state().canMoveTo(PaymentState.CANCELLED) && attempt.state() != PaymentState.CREATED) {
-                cancelled += cancels.cancel(attempt, event.type()) ? 1 : 0;
+            if (attempt.state().isPaid()) {
+                done += cancels.cancelOrRefund(attempt, event.type(), CANCELLATION_REFUND) ? 1 : 0;
+            } else if (attempt.state().canMoveTo(PaymentState.CANCELLED) && attempt.state() != PaymentState.CREATED) {
+                done += cancels.cancel(attempt, event.type()) ? 1 : 0;
             }
         }
-        return cancelled;
+        return done;
     }
+
+    /**
+     * The request key of the refund a cancellation makes: one per payment, whether ORDER_CANCELLED or RISK_FLAGGED
+     * asked, however often (a redelivered or repeated cancellation refunds nothing more).
+     */
+    static final String CANCELLATION_REFUND = "CANCELLATION";
 
     /** Captures an authorised attempt on behalf of the guard job (no order event involved). */
     public PaymentState captureForGuard(PaymentAttempt authorised) {

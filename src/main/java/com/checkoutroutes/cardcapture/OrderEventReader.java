@@ -11,7 +11,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class OrderEventReader {
 
-    static final Set<String> TYPES = Set.of("ORDER_READY_TO_SHIP", "ORDER_SHIPPED", "ORDER_CANCELLED", "RISK_FLAGGED");
+    static final Set<String> TYPES = Set.of("ORDER_READY_TO_SHIP", "ORDER_SHIPPED", "ORDER_CANCELLED", "RISK_FLAGGED",
+            "ORDER_RETURNED");
     private final ObjectMapper json;
 
     public OrderEventReader(ObjectMapper json) {

@@ -54,4 +54,9 @@ public class GatewayConfiguration {
     AntomGateway antomGateway(AntomClient client, AntomSettings settings, MeterRegistry meters) {
         return new AntomGateway(client, settings.retry(), meters, AntomGateway.Sleeper.real());
     }
+
+    @Bean
+    AntomRefundCalls antomRefundCalls(AntomGateway antomGateway, AntomSettings settings) {
+        return new AntomRefundCalls(antomGateway, settings);
+    }
 }

@@ -16,7 +16,7 @@ public class NotificationInbox {
         MISMATCH,
         /** contradicts a final state (FAIL after SUCCESS, an old PENDING): nothing undone, conflict recorded */
         CONFLICT,
-        /** no attempt with this paymentRequestId / paymentId: kept for reconciliation */
+        /** no attempt with this paymentRequestId / paymentId (no refund with this refundRequestId): kept for reconciliation */
         UNMATCHED,
         /** a notification type this service does not act on */
         IGNORED
@@ -36,18 +36,18 @@ public class NotificationInbox {
                 + "WHERE dedupe_key = ?", OffsetDateTime.now(clock), dedupeKey) > 0;
     }
 
-    /** Who a notification is about, and its content key. */
+    /** Who a notification is about (a payment, a capture, a refund), and its content key. */
     public record Entry(String dedupeKey, String notifyType, String paymentRequestId, String paymentId,
-                        String captureRequestId) {
+                        String captureRequestId, String refundRequestId) {
     }
 
     public void record(Entry n, Outcome outcome, String detail, String body) {
         OffsetDateTime now = OffsetDateTime.now(clock);
         jdbc.update("INSERT INTO notification_inbox (dedupe_key, notify_type, payment_request_id, payment_id, "
-                        + "capture_request_id, outcome, detail, body, received_at, last_received_at) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        + "capture_request_id, refund_request_id, outcome, detail, body, received_at, "
+                        + "last_received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 n.dedupeKey(), n.notifyType(), n.paymentRequestId(), n.paymentId(), n.captureRequestId(),
-                outcome.name(), detail, body, now, now);
+                n.refundRequestId(), outcome.name(), detail, body, now, now);
     }
 
     /** Bodies of notifications that named this paymentId before the ledger knew it (a capture ahead of its payment). */

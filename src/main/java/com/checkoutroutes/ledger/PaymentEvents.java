@@ -13,7 +13,9 @@ import org.springframework.stereotype.Component;
  * Result events for the order system: one per state change, written to the outbox with the change itself, so an
  * event exists exactly when its change committed. {@code eventId} lets consumers drop a redelivered copy;
  * {@code version} is the attempt's ledger version after the change (it grows with every change of the attempt),
- * so a consumer can also drop an event older than one it already applied.
+ * so a consumer can also drop an event older than one it already applied. A refund's change is a change of its
+ * payment: its event ({@code REFUND_STATE_CHANGED}) takes the payment's next version, so one sequence orders every
+ * event of a payment.
  */
 @Component
 public class PaymentEvents {
@@ -34,6 +36,16 @@ public class PaymentEvents {
             String at) {
     }
 
+    /**
+     * A refund's change: {@code amount} is the refund's, {@code refunded} what the payment has given back in all after
+     * the change (REFUNDED refunds only).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record RefundEvent(String type, String eventId, String orderId, int attempt, String paymentRequestId,
+            int version, String paymentId, String refundRequestId, String refundId, String state, String previousState,
+            String cause, Money amount, Money refunded, Result result, String at) {
+    }
+
     public record Money(String currency, String value) {
     }
 
@@ -49,8 +61,29 @@ public class PaymentEvents {
                 new Money(attempt.currency(), String.valueOf(attempt.amountValue())),
                 resultCode == null ? null : new Result(resultCode, resultMessage),
                 AntomTime.format(OffsetDateTime.now(clock)));
+        return message(attempt.orderId(), event);
+    }
+
+    /**
+     * The event announcing that {@code refund} of {@code payment} (both as read before the change) moved from
+     * {@code from} to {@code to}; {@code refundedAfter} is the payment's refunded total once it did.
+     */
+    public OutboxMessage refundStateChanged(PaymentAttempt payment, Refund refund, RefundState from, RefundState to,
+            String cause, String refundId, String resultCode, String resultMessage, long refundedAfter) {
+        RefundEvent event = new RefundEvent("REFUND_STATE_CHANGED", UUID.randomUUID().toString(), payment.orderId(),
+                payment.attemptNo(), payment.paymentRequestId(), payment.version() + 1, payment.paymentId(),
+                refund.refundRequestId(), refundId != null ? refundId : refund.refundId(), to.name(),
+                from == null ? null : from.name(), cause,
+                new Money(refund.currency(), String.valueOf(refund.amountValue())),
+                new Money(payment.currency(), String.valueOf(refundedAfter)),
+                resultCode == null ? null : new Result(resultCode, resultMessage),
+                AntomTime.format(OffsetDateTime.now(clock)));
+        return message(payment.orderId(), event);
+    }
+
+    private OutboxMessage message(String orderId, Object event) {
         try {
-            return new OutboxMessage(destination, attempt.orderId(), json.writeValueAsString(event));
+            return new OutboxMessage(destination, orderId, json.writeValueAsString(event));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

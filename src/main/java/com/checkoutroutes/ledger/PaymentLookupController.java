@@ -12,17 +12,19 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * For operators: an order's attempts with their state history, then its consults (an order that named no payment
- * method: kind "consult", state CHOOSE_METHOD or FAILED), and the attempts in a given state.
+ * For operators: an order's attempts with their state history and their refunds, then its consults (an order that
+ * named no payment method: kind "consult", state CHOOSE_METHOD or FAILED), and the attempts in a given state.
  */
 @RestController
 public class PaymentLookupController {
 
     private final PaymentLedger ledger;
+    private final RefundLedger refunds;
     private final OrderConsults consults;
 
-    public PaymentLookupController(PaymentLedger ledger, OrderConsults consults) {
+    public PaymentLookupController(PaymentLedger ledger, RefundLedger refunds, OrderConsults consults) {
         this.ledger = ledger;
+        this.refunds = refunds;
         this.consults = consults;
     }
 
@@ -34,7 +36,12 @@ public class PaymentLookupController {
             String paymentMethodType, String amount, String currency, String terminalType, String resultCode,
             String resultMessage, boolean flagged, String flagReason, String expiresAt,
             @com.fasterxml.jackson.annotation.JsonRawValue String lastChannelMessage,
-            List<StateChange> history) {
+            List<StateChange> history, List<RefundView> refunds) {
+    }
+
+    public record RefundView(String refundRequestId, String state, String amount, String currency, String refundId,
+            String resultCode, String resultMessage, String reason, String requestedBy, String requestedAt,
+            List<RefundLedger.Step> history) {
     }
 
     @GetMapping("${checkout.http.payments-path}/{orderId}")
@@ -79,6 +86,11 @@ public class PaymentLookupController {
                 a.paymentMethodType(), String.valueOf(a.amountValue()), a.currency(), a.terminalType(), a.resultCode(),
                 a.resultMessage(), a.flagged(), a.flagReason(),
                 AntomTime.format(a.expiresAt()), a.continuationJson(),
-                ledger.history(a.paymentRequestId()));
+                ledger.history(a.paymentRequestId()), refunds.refundsOf(a.paymentRequestId()).stream()
+                        .map(r -> new RefundView(r.refundRequestId(), r.state().name(), String.valueOf(r.amountValue()),
+                                r.currency(), r.refundId(), r.resultCode(), r.resultMessage(), r.reason(),
+                                r.requestedBy(), AntomTime.format(r.createdAt()),
+                                refunds.history(r.refundRequestId())))
+                        .toList());
     }
 }

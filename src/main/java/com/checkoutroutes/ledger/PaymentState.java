@@ -58,6 +58,14 @@ public enum PaymentState {
                 || this == CAPTURE_FAILED;
     }
 
+    /**
+     * The buyer's money is captured, so a refund can give it back: APMs and automatic-capture cards once they
+     * succeeded (Antom captures an automatic card itself), manual-capture cards once captured.
+     */
+    public boolean isCaptured() {
+        return this == SUCCEEDED || this == CAPTURED;
+    }
+
     /** Still waiting for Antom or the buyer. */
     public boolean isOpen() {
         return this == CREATED || this == REQUESTED || this == PENDING || this == UNKNOWN;

@@ -4,7 +4,9 @@ import com.checkoutroutes.ledger.NotificationInbox.Outcome;
 import com.checkoutroutes.ledger.NotificationInbox;
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentLedger;
+import com.checkoutroutes.ledger.Refund;
 import com.checkoutroutes.results.AntomResult;
+import com.checkoutroutes.results.RefundResults;
 import com.checkoutroutes.results.ResultApplier;
 import java.util.Optional;
 import org.springframework.dao.DuplicateKeyException;
@@ -13,7 +15,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Applies a verified notification in one transaction: the inbox row (so a resend is a no-op) and the result, through
- * the {@link ResultApplier} that inquiries use too.
+ * the {@link ResultApplier} that inquiries use too (a refund's result through {@link RefundResults}).
  */
 @Component
 public class NotificationApplier {
@@ -21,13 +23,15 @@ public class NotificationApplier {
     private final PaymentLedger ledger;
     private final NotificationInbox inbox;
     private final ResultApplier results;
+    private final RefundResults refundResults;
     private final TransactionTemplate tx;
 
     public NotificationApplier(PaymentLedger ledger, NotificationInbox inbox, ResultApplier results,
-            TransactionTemplate tx) {
+            RefundResults refundResults, TransactionTemplate tx) {
         this.ledger = ledger;
         this.inbox = inbox;
         this.results = results;
+        this.refundResults = refundResults;
         this.tx = tx;
     }
 
@@ -47,7 +51,8 @@ public class NotificationApplier {
                 }
                 Applied applied = applyNew(n);
                 inbox.record(new NotificationInbox.Entry(n.dedupeKey(), n.notifyType(), n.paymentRequestId(),
-                        n.paymentId(), n.captureRequestId()), applied.outcome(), applied.detail(), body);
+                        n.paymentId(), n.captureRequestId(), n.refundRequestId()), applied.outcome(), applied.detail(),
+                        body);
                 return applied;
             });
         } catch (DuplicateKeyException concurrentCopy) {
@@ -57,6 +62,15 @@ public class NotificationApplier {
     }
 
     private Applied applyNew(AntomResult n) {
+        if (n.isRefund()) {
+            Optional<Refund> refund = refundResults.refundOf(n);
+            if (refund.isEmpty()) {
+                return new Applied(Outcome.UNMATCHED, false, n.paymentRequestId(), "no refund for this notification");
+            }
+            ResultApplier.Applied applied = refundResults.apply(refund.get(), n,
+                    n.notifyType() + (n.refundSucceeded() ? "" : "_FAIL"));
+            return new Applied(applied.outcome(), false, applied.paymentRequestId(), applied.detail());
+        }
         if (n.kind() == null) {
             return new Applied(Outcome.IGNORED, false, n.paymentRequestId(), "notifyType " + n.notifyType());
         }

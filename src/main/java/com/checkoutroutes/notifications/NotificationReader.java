@@ -24,7 +24,9 @@ import org.springframework.stereotype.Component;
 public class NotificationReader {
 
     private static final Set<String> ACTED_ON = Set.of(AntomResult.PAYMENT_RESULT,
-            AntomResult.PAYMENT_PENDING, AntomResult.CAPTURE_RESULT);
+            AntomResult.PAYMENT_PENDING, AntomResult.CAPTURE_RESULT, AntomResult.REFUND_RESULT);
+    /** notifyRefund's refundStatus: it is sent once the refund reached a final state. */
+    private static final Set<String> REFUND_STATUSES = Set.of("SUCCESS", "FAIL");
     private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
     private static final Pattern MINOR_UNITS = Pattern.compile("[0-9]{1,19}");
     /** Ids, codes and types are visible ASCII: they go into keys, columns and log lines as they are. */
@@ -93,11 +95,24 @@ public class NotificationReader {
         String paymentId = token(body, "paymentId", 64, false);
         token(body, "captureRequestId", 64, false);
         token(body, "captureId", 64, false);
-        amount(body, AntomResult.CAPTURE_RESULT.equals(type) ? "captureAmount" : "paymentAmount");
+        String refundRequestId = token(body, "refundRequestId", 64, false);
+        String refundId = token(body, "refundId", 64, false);
+        String refundStatus = token(body, "refundStatus", 16, false);
+        amount(body, AntomResult.amountField(type));
         if (AntomResult.CAPTURE_RESULT.equals(type) && paymentId == null) {
             throw rejected(400, "MISSING_FIELD", "paymentId is required in a capture result");
         }
-        if (actedOn && paymentRequestId == null && paymentId == null) {
+        if (AntomResult.REFUND_RESULT.equals(type)) {
+            if (refundRequestId == null && refundId == null) {
+                throw rejected(400, "MISSING_FIELD", "refundRequestId or refundId is required in a refund result");
+            }
+            if (refundStatus == null) {
+                throw rejected(400, "MISSING_FIELD", "refundStatus is required in a refund result");
+            }
+            if (!REFUND_STATUSES.contains(refundStatus)) {
+                throw rejected(400, "INVALID_FIELD", "refundStatus must be SUCCESS or FAIL");
+            }
+        } else if (actedOn && paymentRequestId == null && paymentId == null) {
             throw rejected(400, "MISSING_FIELD", "paymentRequestId or paymentId is required");
         }
         return AntomResult.from(body);

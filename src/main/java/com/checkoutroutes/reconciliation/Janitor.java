@@ -3,7 +3,12 @@ package com.checkoutroutes.reconciliation;
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentLedger;
 import com.checkoutroutes.ledger.PaymentState;
+import com.checkoutroutes.ledger.Refund;
+import com.checkoutroutes.ledger.RefundLedger;
+import com.checkoutroutes.ledger.RefundState;
 import com.checkoutroutes.results.AntomCancels;
+import com.checkoutroutes.results.AntomRefunds;
+import com.checkoutroutes.results.RefundInquiries;
 import com.checkoutroutes.results.PaymentInquiries.Inquiry;
 import com.checkoutroutes.results.PaymentInquiries;
 import com.checkoutroutes.scheduling.JobRuns.Report;
@@ -20,7 +25,8 @@ import org.springframework.stereotype.Component;
  * The janitor: resolves attempts left requested, pending, unknown or capture-requested by asking Antom
  * ({@code inquiryPayment}, {@link PaymentInquiries}) on a backoff schedule; the answer is applied exactly as a
  * notification would be. Past its expiry (plus a grace period) an attempt still processing is cancelled at Antom and closed, so a
- * late payment cannot succeed unseen.
+ * late payment cannot succeed unseen. Refunds left requested or unknown are asked about the same way
+ * ({@code inquiryRefund}, {@link RefundInquiries}); one Antom never received is sent again, the identical request.
  */
 @Component
 public class Janitor {
@@ -30,14 +36,20 @@ public class Janitor {
     private final PaymentLedger ledger;
     private final PaymentInquiries inquiries;
     private final AntomCancels cancels;
+    private final RefundLedger refunds;
+    private final RefundInquiries refundInquiries;
+    private final AntomRefunds antomRefunds;
     private final JanitorSettings settings;
     private final Clock clock;
 
-    public Janitor(PaymentLedger ledger, PaymentInquiries inquiries, AntomCancels cancels, JanitorSettings settings,
-            Clock clock) {
+    public Janitor(PaymentLedger ledger, PaymentInquiries inquiries, AntomCancels cancels, RefundLedger refunds,
+            RefundInquiries refundInquiries, AntomRefunds antomRefunds, JanitorSettings settings, Clock clock) {
         this.ledger = ledger;
         this.inquiries = inquiries;
         this.cancels = cancels;
+        this.refunds = refunds;
+        this.refundInquiries = refundInquiries;
+        this.antomRefunds = antomRefunds;
         this.settings = settings;
         this.clock = clock;
     }
@@ -70,7 +82,47 @@ public class Janitor {
                         true);
             }
         }
+        for (Refund refund : refunds.dueForCheck(now, settings.batchSize())) {
+            if (refund.nextCheckAt() == null) {
+                OffsetDateTime first = refund.updatedAt().plus(settings.firstCheck().of(
+                        refund.state() == RefundState.UNKNOWN ? PaymentState.FirstCheck.UNKNOWN
+                                : PaymentState.FirstCheck.REQUESTED));
+                if (first.isAfter(now)) {
+                    refunds.scheduleCheck(refund.refundRequestId(), first, false);
+                    continue;
+                }
+            }
+            looked++;
+            try {
+                Optional<RefundState> result = check(refund, now);
+                if (result.isPresent()) {
+                    changed++;
+                    changes.add(refund.refundRequestId() + ":" + refund.state() + "->" + result.get());
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("janitor could not resolve refund {}: {}", refund.refundRequestId(), e.toString());
+                refunds.scheduleCheck(refund.refundRequestId(), now.plus(settings.delayAfter(refund.checkCount())),
+                        true);
+            }
+        }
         return new Report(looked, changed, String.join(", ", changes));
+    }
+
+    /** Asks Antom about one refund; one it never received is sent again. Returns its new state when it changed. */
+    Optional<RefundState> check(Refund refund, OffsetDateTime now) {
+        RefundInquiries.Inquiry inquiry = refundInquiries.inquire(refund);
+        if (inquiry instanceof RefundInquiries.Inquiry.Answered answered && answered.changedTo().isPresent()) {
+            return answered.changedTo();
+        }
+        if (inquiry instanceof RefundInquiries.Inquiry.NotFound) {
+            refunds.note(refund.refundRequestId(), "REFUND_RESENT", "Antom has no such refund: sent again");
+            Refund after = antomRefunds.send(refund);
+            if (after.state() != refund.state()) {
+                return Optional.of(after.state());
+            }
+        }
+        refunds.scheduleCheck(refund.refundRequestId(), now.plus(settings.delayAfter(refund.checkCount())), true);
+        return Optional.empty();
     }
 
     /** Asks Antom about one attempt; returns its new state when it changed. */

@@ -6,6 +6,9 @@ import com.checkoutroutes.ledger.OutboxSettings;
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentLedger;
 import com.checkoutroutes.ledger.PaymentState;
+import com.checkoutroutes.ledger.Refund;
+import com.checkoutroutes.ledger.RefundLedger;
+import com.checkoutroutes.ledger.RefundState;
 import com.checkoutroutes.platform.AntomTime;
 import com.checkoutroutes.scheduling.JobRuns.Report;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -37,9 +40,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Reconciles Antom's daily transaction reports with the ledger: every file in the report directory not yet
- * reconciled is read and matched by transactionRequestId / transactionId; the mismatches (in the file but not
- * ours, ours but not in the file, amount or status differs) are stored, flag their attempts (held from shipment)
- * and are published as one report event per file. A malformed file is rejected whole and the next one still runs.
+ * reconciled is read and matched by transactionRequestId / transactionId (payments, captures, cancels, and refunds by
+ * refundRequestId / refundId); the mismatches (in the file but not ours, ours but not in the file, amount or status
+ * differs) are stored, flag their attempts (held from shipment) and are published as one report event per file. A
+ * malformed file is rejected whole and the next one still runs.
  */
 @Component
 public class SettlementReconciliation {
@@ -51,6 +55,7 @@ public class SettlementReconciliation {
 
     private final TransactionReportParser parser;
     private final PaymentLedger ledger;
+    private final RefundLedger refunds;
     private final Outbox outbox;
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
@@ -60,11 +65,12 @@ public class SettlementReconciliation {
     private final Path directory;
     private final String destination;
 
-    public SettlementReconciliation(TransactionReportParser parser, PaymentLedger ledger, Outbox outbox,
-            JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper json, Clock clock, MeterRegistry meters,
-            ReconciliationSettings settings, OutboxSettings outboxSettings) {
+    public SettlementReconciliation(TransactionReportParser parser, PaymentLedger ledger, RefundLedger refunds,
+            Outbox outbox, JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper json, Clock clock,
+            MeterRegistry meters, ReconciliationSettings settings, OutboxSettings outboxSettings) {
         this.parser = parser;
         this.ledger = ledger;
+        this.refunds = refunds;
         this.outbox = outbox;
         this.jdbc = jdbc;
         this.tx = tx;
@@ -123,6 +129,7 @@ public class SettlementReconciliation {
     private List<Mismatch> match(List<ReportRow> rows, LocalDate date) {
         List<Mismatch> out = new ArrayList<>();
         Set<String> paymentsInFile = new HashSet<>();
+        Set<String> refundsInFile = new HashSet<>();
         for (ReportRow row : rows) {
             if (row.transactionStatus() != null && !"SUCCESS".equals(row.transactionStatus())) {
                 continue;
@@ -138,12 +145,25 @@ public class SettlementReconciliation {
                         a -> a.state() == PaymentState.CAPTURED);
                 case "CANCEL" -> check(row, ledger.findByPaymentId(row.originalTransactionId()), out,
                         a -> a.state() == PaymentState.CANCELLED || a.state() == PaymentState.EXPIRED);
+                case "REFUND" -> {
+                    Optional<Refund> refund = refunds.find(row.transactionRequestId())
+                            .or(() -> refunds.findByRefundId(row.transactionId()));
+                    refund.ifPresent(r -> refundsInFile.add(r.refundRequestId()));
+                    checkRefund(row, refund, out);
+                }
                 default -> {
-                    // refunds and disputes are not in the ledger yet
+                    // disputes and reversals are not in the ledger yet
                 }
             }
         }
         OffsetDateTime from = date.atStartOfDay().atOffset(ANTOM_DAY);
+        for (Refund refunded : refunds.refundedBetween(from, from.plusDays(1))) {
+            if (!refundsInFile.contains(refunded.refundRequestId())) {
+                out.add(new Mismatch("OURS_NOT_IN_FILE", "REFUND", refunded.refundRequestId(), refunded.refundId(),
+                        refunded.paymentRequestId(), "refunded " + refunded.refundedAt() + " (" + refunded.amountValue()
+                                + " " + refunded.currency() + "), not reported"));
+            }
+        }
         for (PaymentAttempt paid : paidBetween(from, from.plusDays(1))) {
             if (!paymentsInFile.contains(paid.paymentRequestId())) {
                 out.add(new Mismatch("OURS_NOT_IN_FILE", "PAYMENT", paid.paymentRequestId(), paid.paymentId(),
@@ -170,6 +190,26 @@ public class SettlementReconciliation {
             out.add(new Mismatch("STATUS_DIFFERS", row.transactionType(), row.transactionRequestId(),
                     row.transactionId(), attempt.paymentRequestId(), "file " + row.transactionType() + " SUCCESS, ledger "
                             + attempt.state()));
+        }
+    }
+
+    /** A REFUND row against the refund it names: it must exist, be REFUNDED, with the same amount. */
+    private static void checkRefund(ReportRow row, Optional<Refund> found, List<Mismatch> out) {
+        if (found.isEmpty()) {
+            out.add(new Mismatch("IN_FILE_NOT_OURS", row.transactionType(), row.transactionRequestId(),
+                    row.transactionId(), null, "line " + row.line() + ": no such refund in the ledger"));
+            return;
+        }
+        Refund refund = found.get();
+        if (refund.amountValue() != row.amountMinor() || !refund.currency().equals(row.currency())) {
+            out.add(new Mismatch("AMOUNT_DIFFERS", row.transactionType(), row.transactionRequestId(),
+                    row.transactionId(), refund.paymentRequestId(), "file " + row.amountMinor() + " " + row.currency()
+                            + ", ledger refund " + refund.amountValue() + " " + refund.currency()));
+        }
+        if (refund.state() != RefundState.REFUNDED) {
+            out.add(new Mismatch("STATUS_DIFFERS", row.transactionType(), row.transactionRequestId(),
+                    row.transactionId(), refund.paymentRequestId(), "file REFUND SUCCESS, ledger refund "
+                            + refund.state()));
         }
     }
 

@@ -8,24 +8,44 @@ import com.checkoutroutes.gateway.CallOutcome;
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentLedger;
 import com.checkoutroutes.ledger.PaymentState;
+import com.checkoutroutes.ledger.RefundLedger;
 import org.springframework.stereotype.Component;
 
 /**
  * Cancels one attempt at Antom ({@code cancel}) and records the result: on an order's cancellation, a duplicate
  * payment, or the janitor closing an attempt past its expiry. A cancel that fails or stays unknown is noted and
- * flagged for an operator.
+ * flagged for an operator, except where the money is to go back anyway: {@link #cancelOrRefund} refunds a paid
+ * attempt that cannot be cancelled (captured, past the method's cancel window, a method without cancel).
  */
 @Component
 public class AntomCancels {
 
+    /** Who the refunds this service makes on its own (cancellations, duplicates) are requested by. */
+    static final String REQUESTED_BY = "checkout-routes";
+
     private final PaymentLedger ledger;
     private final AntomGateway gateway;
     private final AttemptClosing closing;
+    private final AntomRefunds refunds;
+    private final RefundLedger refundLedger;
 
-    AntomCancels(PaymentLedger ledger, AntomGateway gateway, AttemptClosing closing) {
+    AntomCancels(PaymentLedger ledger, AntomGateway gateway, AttemptClosing closing, AntomRefunds refunds,
+            RefundLedger refundLedger) {
         this.ledger = ledger;
         this.gateway = gateway;
         this.closing = closing;
+        this.refunds = refunds;
+        this.refundLedger = refundLedger;
+    }
+
+    /** How a cancel ended. */
+    private enum Cancel {
+        /** the attempt is closed */
+        DONE,
+        /** Antom said no (F): final, nothing was cancelled */
+        REFUSED,
+        /** no answer: it may have been cancelled */
+        UNKNOWN
     }
 
     /** Cancels the attempt; it ends CANCELLED. */
@@ -35,6 +55,31 @@ public class AntomCancels {
 
     /** Cancels the attempt and closes it in {@code target} (EXPIRED when the janitor closes it late). */
     public boolean cancel(PaymentAttempt attempt, String cause, PaymentState target) {
+        return cancel(attempt, cause, target, true) == Cancel.DONE;
+    }
+
+    /**
+     * Gives the buyer's money back, or stops the attempt from taking it: a captured attempt is refunded in full (Antom
+     * cancels nothing after capture), and so is one already partly refunded (a cancel would return the whole amount
+     * again); any other is cancelled, and a paid one whose cancel Antom refuses (its window passed, a method without
+     * cancel) is refunded in full instead. Refunds are stored once per {@code refundKey}. True when the attempt is
+     * cancelled or a refund was made (or was made before).
+     */
+    public boolean cancelOrRefund(PaymentAttempt attempt, String cause, String refundKey) {
+        boolean refunded = refundLedger.refundsOf(attempt.paymentRequestId()).stream()
+                .anyMatch(r -> r.state().holdsAmount());
+        if (attempt.state() == PaymentState.CAPTURED || (attempt.state().isCaptured() && refunded)) {
+            return refunds.refundInFull(attempt, refundKey, cause, REQUESTED_BY).isPresent();
+        }
+        Cancel cancel = cancel(attempt, cause, PaymentState.CANCELLED, !attempt.state().isCaptured());
+        if (cancel == Cancel.REFUSED && attempt.state().isCaptured()) {
+            return refunds.refundInFull(attempt, refundKey, cause + " (cancel refused)", REQUESTED_BY).isPresent();
+        }
+        return cancel == Cancel.DONE;
+    }
+
+    /** {@code flagRefusal} false: a refusal is only noted, the caller deals with it. */
+    private Cancel cancel(PaymentAttempt attempt, String cause, PaymentState target, boolean flagRefusal) {
         String prid = attempt.paymentRequestId();
         ledger.note(prid, "CANCEL_REQUESTED", cause, null);
         AlipayPayCancelRequest request = new AlipayPayCancelRequest();
@@ -45,17 +90,23 @@ public class AntomCancels {
                 && answered.status() == ResultStatusType.S) {
             closing.close(prid, target, cause, answered.code(), answered.message(),
                     "cancelled at Antom " + answered.response().getCancelTime());
-            return true;
+            return Cancel.DONE;
         }
         if (target == PaymentState.EXPIRED && outcome instanceof CallOutcome.Answered<?> closed
                 && "ORDER_IS_CLOSED".equals(closed.code())) {
             // Antom had already closed it: nothing can be paid any more
             closing.close(prid, target, cause, closed.code(), closed.message(), null);
-            return true;
+            return Cancel.DONE;
         }
-        String detail = outcome instanceof CallOutcome.Answered<?> refused ? refused.code() + " " + refused.message()
+        boolean refused = outcome instanceof CallOutcome.Answered<AlipayPayCancelResponse> answered
+                && answered.status() == ResultStatusType.F;
+        String detail = outcome instanceof CallOutcome.Answered<?> answer ? answer.code() + " " + answer.message()
                 : ((CallOutcome.Unknown<?>) outcome).reason();
-        ledger.note(prid, "CANCEL_NOT_DONE", detail, "CANCEL_NOT_DONE: " + detail);
-        return false;
+        if (refused && !flagRefusal) {
+            ledger.note(prid, "CANCEL_REFUSED", detail, null);
+        } else {
+            ledger.note(prid, "CANCEL_NOT_DONE", detail, "CANCEL_NOT_DONE: " + detail);
+        }
+        return refused ? Cancel.REFUSED : Cancel.UNKNOWN;
     }
 }

@@ -4,8 +4,9 @@ import com.checkoutroutes.ledger.PaymentState;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * A result learnt from Antom, by notification (notifyPayment / notifyCapture) or by inquiry (inquiryPayment): the
- * parts the ledger acts on.
+ * A result learnt from Antom, by notification (notifyPayment / notifyCapture / notifyRefund) or by inquiry
+ * (inquiryPayment): the parts the ledger acts on. A refund's result names its refund ({@code refundRequestId},
+ * {@code refundId}) and says how it ended in {@code refundStatus} (SUCCESS or FAIL).
  */
 public record AntomResult(
         String notifyType,
@@ -17,29 +18,45 @@ public record AntomResult(
         String captureRequestId,
         String captureId,
         String currency,
-        String amountValue) {
+        String amountValue,
+        String refundRequestId,
+        String refundId,
+        String refundStatus) {
 
     public static final String PAYMENT_RESULT = "PAYMENT_RESULT";
     public static final String PAYMENT_PENDING = "PAYMENT_PENDING";
     public static final String CAPTURE_RESULT = "CAPTURE_RESULT";
+    public static final String REFUND_RESULT = "REFUND_RESULT";
 
     public static AntomResult from(JsonNode body) {
         String type = text(body, "notifyType");
-        JsonNode amount = CAPTURE_RESULT.equals(type) ? body.path("captureAmount") : body.path("paymentAmount");
+        JsonNode amount = body.path(amountField(type));
         return new AntomResult(type, text(body.path("result"), "resultStatus"),
                 text(body.path("result"), "resultCode"), text(body.path("result"), "resultMessage"),
                 text(body, "paymentRequestId"), text(body, "paymentId"), text(body, "captureRequestId"),
-                text(body, "captureId"), text(amount, "currency"), text(amount, "value"));
+                text(body, "captureId"), text(amount, "currency"), text(amount, "value"),
+                text(body, "refundRequestId"), text(body, "refundId"), text(body, "refundStatus"));
+    }
+
+    /** The field holding the amount a notification of this type reports. */
+    public static String amountField(String notifyType) {
+        if (CAPTURE_RESULT.equals(notifyType)) {
+            return "captureAmount";
+        }
+        return REFUND_RESULT.equals(notifyType) ? "refundAmount" : "paymentAmount";
     }
 
     /** Same content, same key: a resend of this notification is recognised whatever its request-time. */
     public String dedupeKey() {
+        if (isRefund()) {
+            return notifyType + "|" + refundRequestId + "/" + refundId + "|" + refundStatus + "|" + resultCode;
+        }
         String subject = CAPTURE_RESULT.equals(notifyType) ? captureRequestId + "/" + paymentId
                 : (paymentRequestId != null ? paymentRequestId : "") + "/" + paymentId;
         return notifyType + "|" + subject + "|" + resultStatus + "|" + resultCode;
     }
 
-    /** What kind of result this is; null for a notifyType this service does not act on. */
+    /** What kind of payment result this is; null for a refund's and for a notifyType this service does not act on. */
     public PaymentState.Reported kind() {
         if (notifyType == null) {
             return null;
@@ -56,8 +73,17 @@ public record AntomResult(
         return CAPTURE_RESULT.equals(notifyType);
     }
 
+    public boolean isRefund() {
+        return REFUND_RESULT.equals(notifyType);
+    }
+
     public boolean succeeded() {
         return "S".equals(resultStatus);
+    }
+
+    /** A refund's result: its refundStatus, which notifyRefund always carries (SUCCESS or FAIL). */
+    public boolean refundSucceeded() {
+        return "SUCCESS".equals(refundStatus);
     }
 
     private static String text(JsonNode node, String field) {

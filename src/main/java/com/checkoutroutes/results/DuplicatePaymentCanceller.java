@@ -2,16 +2,19 @@ package com.checkoutroutes.results;
 
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentLedger;
-import com.checkoutroutes.ledger.PaymentState;
 import org.springframework.stereotype.Component;
 
 /**
- * Cancels a second successful payment of an order at Antom (which refunds the buyer), as the docs advise for
- * "payment failed retry" flows. Runs from the outbox, so the follow-up survives a crash; a cancel that fails
- * or stays unknown is recorded and flagged for an operator.
+ * Gives back a second successful payment of an order, as the docs advise for "payment failed retry" flows: cancelled
+ * at Antom (which refunds the buyer), or, where Antom refuses the cancel (its window passed, a method without cancel)
+ * or it is captured, refunded in full. Runs from the outbox, so the follow-up survives a crash; a cancel that stays
+ * unknown, or a refund Antom refuses, is recorded and flagged for an operator.
  */
 @Component
 public class DuplicatePaymentCanceller {
+
+    /** The refund of a duplicate is made once per payment, however often this runs. */
+    static final String REFUND_KEY = "DUPLICATE_PAYMENT";
 
     private final PaymentLedger ledger;
     private final AntomCancels cancels;
@@ -23,8 +26,8 @@ public class DuplicatePaymentCanceller {
 
     public void cancel(String paymentRequestId) {
         PaymentAttempt attempt = ledger.find(paymentRequestId).orElse(null);
-        if (attempt != null && attempt.state().isPaid() && attempt.state().canMoveTo(PaymentState.CANCELLED)) {
-            cancels.cancel(attempt, "DUPLICATE_PAYMENT_CANCELLED");
+        if (attempt != null && attempt.state().isPaid()) {
+            cancels.cancelOrRefund(attempt, "DUPLICATE_PAYMENT_CANCELLED", REFUND_KEY);
         }
     }
 }

@@ -126,7 +126,8 @@ public class PaymentInquiries {
         return new AntomResult(AntomResult.PAYMENT_RESULT, success ? "S" : "F",
                 success ? "SUCCESS" : response.getPaymentResultCode(), response.getPaymentResultMessage(),
                 response.getPaymentRequestId(), response.getPaymentId(), null, null,
-                amount == null ? null : amount.getCurrency(), amount == null ? null : amount.getValue());
+                amount == null ? null : amount.getCurrency(), amount == null ? null : amount.getValue(), null, null,
+                null);
     }
 
     private static AntomResult captureResult(PaymentAttempt attempt, AlipayPayQueryResponse response,
@@ -136,6 +137,7 @@ public class PaymentInquiries {
         return new AntomResult(AntomResult.CAPTURE_RESULT, success ? "S" : "F",
                 success ? "SUCCESS" : "CAPTURE_FAILED", null, attempt.paymentRequestId(), response.getPaymentId(),
                 capture.getTransactionRequestId(), capture.getTransactionId(),
-                amount == null ? null : amount.getCurrency(), amount == null ? null : amount.getValue());
+                amount == null ? null : amount.getCurrency(), amount == null ? null : amount.getValue(), null, null,
+                null);
     }
 }

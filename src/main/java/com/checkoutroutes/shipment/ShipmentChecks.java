@@ -5,6 +5,9 @@ import com.checkoutroutes.deadletter.RejectedOrderException;
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentLedger;
 import com.checkoutroutes.ledger.PaymentState;
+import com.checkoutroutes.ledger.Refund;
+import com.checkoutroutes.ledger.RefundLedger;
+import com.checkoutroutes.ledger.RefundRules;
 import com.checkoutroutes.platform.AntomTime;
 import com.checkoutroutes.results.PaymentInquiries;
 import com.checkoutroutes.shipment.ShipmentDecision.Reason;
@@ -22,22 +25,24 @@ import org.springframework.stereotype.Component;
 
 /**
  * Pre-shipment checks: no order ships unless exactly one payment for it succeeded (and, for cards, was captured)
- * at the amount ordered, nothing flagged it, and Antom confirmed the result recently (the docs' "before shipping"
- * inquiry, skipped when a confirmation is fresh).
+ * at the amount ordered, nothing flagged it, nothing of it is refunded or being refunded, and Antom confirmed the
+ * result recently (the docs' "before shipping" inquiry, skipped when a confirmation is fresh).
  */
 @Component
 public class ShipmentChecks {
 
     private final PaymentLedger ledger;
+    private final RefundLedger refunds;
     private final PaymentInquiries inquiries;
     private final ObjectMapper json;
     private final Clock clock;
     private final MeterRegistry meters;
     private final Duration freshness;
 
-    public ShipmentChecks(PaymentLedger ledger, PaymentInquiries inquiries, ObjectMapper json, Clock clock, MeterRegistry meters,
-            ShipmentSettings settings) {
+    public ShipmentChecks(PaymentLedger ledger, RefundLedger refunds, PaymentInquiries inquiries, ObjectMapper json,
+            Clock clock, MeterRegistry meters, ShipmentSettings settings) {
         this.ledger = ledger;
+        this.refunds = refunds;
         this.inquiries = inquiries;
         this.json = json;
         this.clock = clock;
@@ -94,6 +99,7 @@ public class ShipmentChecks {
             if (attempt.isCard() && attempt.state() != PaymentState.CAPTURED) {
                 reasons.add(new Reason("CARD_NOT_CAPTURED", attempt.paymentRequestId(), attempt.state().name()));
             }
+            refundReason(attempt).ifPresent(reasons::add);
         }
         PaymentAttempt payment = paid.size() == 1 ? paid.get(0) : null;
         if (reasons.isEmpty() && !freshlyConfirmed(payment)) {
@@ -107,6 +113,21 @@ public class ShipmentChecks {
                 reasons.isEmpty() ? ShipmentDecision.SHIP : ShipmentDecision.HOLD, reasons,
                 payment == null ? null : payment.paymentRequestId(), payment == null ? null : payment.paymentId(),
                 AntomTime.format(OffsetDateTime.now(clock)));
+    }
+
+    /**
+     * REFUNDED when refunds (done or on their way) cover the whole payment, PARTLY_REFUNDED when they cover part of it;
+     * a failed refund gave nothing back.
+     */
+    private java.util.Optional<Reason> refundReason(PaymentAttempt attempt) {
+        List<Refund> ofPayment = refunds.refundsOf(attempt.paymentRequestId());
+        long held = ofPayment.stream().filter(r -> r.state().holdsAmount()).mapToLong(Refund::amountValue).sum();
+        if (held == 0) {
+            return java.util.Optional.empty();
+        }
+        String detail = held + " of " + attempt.amountValue() + " " + attempt.currency() + " refunded or being refunded";
+        return java.util.Optional.of(new Reason(RefundRules.refundable(attempt, ofPayment) == 0 ? "REFUNDED"
+                : "PARTLY_REFUNDED", attempt.paymentRequestId(), detail));
     }
 
     private boolean freshlyConfirmed(PaymentAttempt attempt) {

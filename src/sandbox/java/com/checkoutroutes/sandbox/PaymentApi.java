@@ -17,8 +17,8 @@ import java.util.function.Supplier;
 
 /**
  * The business side of the Antom payment APIs (consult, pay, createPaymentSession, inquiryPayment, cancel,
- * capture, refund). Takes the parsed request, returns the response body; signatures and faults live in
- * {@link SandboxServer}.
+ * capture, refund, inquiryRefund). Takes the parsed request, returns the response body; signatures and faults live
+ * in {@link SandboxServer}.
  */
 public final class PaymentApi {
 
@@ -48,7 +48,7 @@ public final class PaymentApi {
     }
 
     public static final Set<String> APIS = Set.of("consult", "pay", "createPaymentSession", "inquiryPayment",
-            "cancel", "capture", "refund");
+            "cancel", "capture", "refund", "inquiryRefund");
 
     public ObjectNode handle(String api, JsonNode request) {
         lifecycle.closeExpired();
@@ -60,6 +60,7 @@ public final class PaymentApi {
             case "cancel" -> cancel(request);
             case "capture" -> capture(request);
             case "refund" -> refund(request);
+            case "inquiryRefund" -> inquiryRefund(request);
             default -> answer(ApiResult.f("NO_INTERFACE_DEF", "API is not defined: " + api));
         };
     }
@@ -471,6 +472,9 @@ public final class PaymentApi {
         if (payment.status == PaymentStatus.FAIL) {
             return Optional.of("The order is closed.");
         }
+        if (!payment.refunds.isEmpty()) {
+            return Optional.of("The payment is refunded in part or in full; refund the rest instead.");
+        }
         return switch (payment.method.cancelPolicy()) {
             case NOT_ALLOWED -> Optional.of(payment.method.type() + " payments cannot be cancelled.");
             case CARD_SEVEN_DAYS -> {
@@ -600,20 +604,78 @@ public final class PaymentApi {
                 return answer(ApiResult.ORDER_NOT_EXIST);
             }
             SandboxPayment payment = found.get();
-            if (payment.status != PaymentStatus.SUCCESS || (payment.isCard() && payment.capture == null)) {
-                return answer(ApiResult.f("ORDER_STATUS_INVALID", payment.isCard() && payment.capture == null
-                        ? "The authorisation is not captured; cancel it instead." : "The payment is not successful."));
-            }
-            if (!payment.currency.equals(currency)
-                    || Long.parseLong(value) > Long.parseLong(payment.value) - payment.refundedMinor()) {
-                return answer(ApiResult.f("REFUND_AMOUNT_EXCEED", "The total refund amount exceeds the payment amount."));
-            }
             Instant now = clock.now();
+            Optional<ApiResult> refusal = refundRefusal(payment, currency, value, now);
+            if (refusal.isPresent()) {
+                ObjectNode response = answer(refusal.get());
+                response.put("refundRequestId", refundRequestId);
+                return response;
+            }
             SandboxPayment.Refund refund = new SandboxPayment.Refund(refundRequestId,
                     payments.newId("1940108001004886", now), currency, value, now);
             payment.refunds.add(refund);
             payments.save(payment);
+            // refunds here are synchronous: S means refunded, and notifyRefund says so too (to refundNotifyUrl)
+            String notifyUrl = Json.text(request, "refundNotifyUrl");
+            lifecycle.notifyRefund(payment, refund, notifyUrl != null ? notifyUrl : payment.notifyUrl);
             return refundAnswer(payment, refund);
+        }
+    }
+
+    /**
+     * Why this refund is refused (empty = it is not): the payment must be paid (cards: captured), then the method's
+     * rules (refunds at all, partial refunds, the window after payment), then the total never above the payment.
+     */
+    private static Optional<ApiResult> refundRefusal(SandboxPayment payment, String currency, String value,
+                                                     Instant now) {
+        if (payment.status != PaymentStatus.SUCCESS || (payment.isCard() && payment.capture == null)) {
+            return Optional.of(ApiResult.f("ORDER_STATUS_INVALID", payment.isCard() && payment.capture == null
+                    && payment.status == PaymentStatus.SUCCESS
+                    ? "The authorisation is not captured; cancel it instead." : "The payment is not successful."));
+        }
+        PaymentMethodProfile.RefundPolicy policy = payment.method.refundPolicy();
+        if (!policy.supported()) {
+            return Optional.of(ApiResult.f("REFUND_NOT_SUPPORTED", payment.method.type()
+                    + " payments cannot be refunded."));
+        }
+        if (now.isAfter(payment.paymentTime.plus(policy.window()))) {
+            return Optional.of(ApiResult.f("REFUND_WINDOW_EXCEED", payment.method.type() + " payments can be refunded"
+                    + " up to " + policy.window().toDays() + " days after they are paid."));
+        }
+        if (!payment.currency.equals(currency)
+                || Long.parseLong(value) > Long.parseLong(payment.value) - payment.refundedMinor()) {
+            return Optional.of(ApiResult.f("REFUND_AMOUNT_EXCEED",
+                    "The total refund amount exceeds the payment amount."));
+        }
+        if (!policy.partial() && !payment.value.equals(value)) {
+            return Optional.of(ApiResult.f("PARTIAL_REFUND_NOT_SUPPORTED", payment.method.type()
+                    + " payments are refunded in full only."));
+        }
+        return Optional.empty();
+    }
+
+    // ---- inquiryRefund ----------------------------------------------------------------------------------
+
+    /** refundId wins over refundRequestId; a refund the sandbox never made is F ORDER_NOT_EXIST. */
+    private ObjectNode inquiryRefund(JsonNode request) {
+        String refundId = Json.text(request, "refundId");
+        String refundRequestId = Json.text(request, "refundRequestId");
+        if (refundId == null && refundRequestId == null) {
+            return answer(ApiResult.paramIllegal("refundId or refundRequestId is required"));
+        }
+        synchronized (payments) {
+            Optional<SandboxPayment.Refund> found = payments.refund(refundId, refundRequestId);
+            if (found.isEmpty()) {
+                return answer(ApiResult.ORDER_NOT_EXIST);
+            }
+            SandboxPayment.Refund refund = found.get();
+            ObjectNode response = answer(ApiResult.SUCCESS);
+            response.put("refundId", refund.refundId());
+            response.put("refundRequestId", refund.refundRequestId());
+            response.set("refundAmount", Json.amount(refund.currency(), refund.value()));
+            response.put("refundStatus", "SUCCESS");
+            response.put("refundTime", SandboxClock.format(refund.time()));
+            return response;
         }
     }
 

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 
 /**
- * The transitions a payment goes through after it is created (buyer paid, failed, pending, expired, captured)
- * and the notifications each one sends. Callers hold the {@link SandboxPayments} lock. Each transition is saved
+ * The transitions a payment goes through after it is created (buyer paid, failed, pending, expired, captured,
+ * refunded) and the notifications each one sends. Callers hold the {@link SandboxPayments} lock. Each transition is saved
  * before its notification is queued: a merchant never hears of a state the sandbox could forget in a kill.
  */
 public final class PaymentLifecycle {
@@ -100,6 +100,20 @@ public final class PaymentLifecycle {
         body.put("captureTime", SandboxClock.format(capture.time()));
         body.put("acquirerReferenceNo", "ARN" + capture.captureId().substring(8));
         notifications.send(payment.notifyUrl, payment.paymentRequestId, body);
+    }
+
+    /** notifyRefund: the refund reached its final state (here at once: SUCCESS), sent to the refund's notify URL. */
+    public void notifyRefund(SandboxPayment payment, SandboxPayment.Refund refund, String notifyUrl) {
+        ObjectNode body = Json.object();
+        body.put("notifyType", "REFUND_RESULT");
+        body.set("result", ApiResult.SUCCESS.toJson());
+        body.put("refundStatus", "SUCCESS");
+        body.put("refundRequestId", refund.refundRequestId());
+        body.put("refundId", refund.refundId());
+        body.put("paymentId", payment.paymentId);
+        body.set("refundAmount", Json.amount(refund.currency(), refund.value()));
+        body.put("refundTime", SandboxClock.format(refund.time()));
+        notifications.send(notifyUrl, payment.paymentRequestId, body);
     }
 
     private void notifyPayment(SandboxPayment payment, String notifyType, ApiResult result) {

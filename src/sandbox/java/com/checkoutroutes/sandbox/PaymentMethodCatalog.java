@@ -1,6 +1,7 @@
 package com.checkoutroutes.sandbox;
 
 import com.checkoutroutes.sandbox.PaymentMethodProfile.CancelPolicy;
+import com.checkoutroutes.sandbox.PaymentMethodProfile.RefundPolicy;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,6 +13,8 @@ public final class PaymentMethodCatalog {
 
     private static final Duration WALLET_EXPIRY = Duration.ofMinutes(14);
     private static final Duration CARD_EXPIRY = Duration.ofDays(7);
+    /** Antom's methods list gives most wallets (AlipayCN, GCash...) a 365-day refund period with partial refunds. */
+    private static final RefundPolicy YEAR_PARTIAL = RefundPolicy.partialWithin(Duration.ofDays(365));
 
     private final Map<String, PaymentMethodProfile> methods = new LinkedHashMap<>();
 
@@ -23,7 +26,9 @@ public final class PaymentMethodCatalog {
                 CancelPolicy.UNTIL_0015_NEXT_DAY);
         wallet("GCASH", "PH", List.of("PHP", "USD"), "com.globe.gcash.android", "gcash://",
                 CancelPolicy.UNTIL_0015_NEXT_DAY);
-        wallet("DANA", "ID", List.of("IDR"), "id.dana", "dana://", CancelPolicy.NOT_ALLOWED);
+        // the sandbox's stand-in for "partial refund not supported" (the docs' rule; real methods: Antom's list)
+        wallet("DANA", "ID", List.of("IDR"), "id.dana", "dana://", CancelPolicy.NOT_ALLOWED,
+                RefundPolicy.fullOnlyWithin(Duration.ofDays(365)));
         wallet("KAKAOPAY", "KR", List.of("KRW", "USD"), "com.kakao.talk", "kakaotalk://",
                 CancelPolicy.UNTIL_0015_NEXT_DAY);
         wallet("TRUEMONEY", "TH", List.of("THB", "USD"), "th.co.truemoney.wallet", "ascendmoney://",
@@ -32,18 +37,24 @@ public final class PaymentMethodCatalog {
                 CancelPolicy.UNTIL_0015_NEXT_DAY);
         // A bank redirect: no app, no QR code, only the bank's web page.
         add(new PaymentMethodProfile("IDEAL", "ONLINE_BANKING", "NL", List.of("EUR"), null, null, false,
-                WALLET_EXPIRY, CancelPolicy.UNTIL_0015_NEXT_DAY));
+                WALLET_EXPIRY, CancelPolicy.UNTIL_0015_NEXT_DAY, YEAR_PARTIAL));
+        // the sandbox's stand-in for "refund not supported"
         add(new PaymentMethodProfile("ONLINEBANKING_FPX", "ONLINE_BANKING", "MY", List.of("MYR"), null, null, false,
-                WALLET_EXPIRY, CancelPolicy.UNTIL_0015_NEXT_DAY));
+                WALLET_EXPIRY, CancelPolicy.UNTIL_0015_NEXT_DAY, RefundPolicy.notSupported()));
         add(new PaymentMethodProfile("CARD", "CARD", "GLOBAL",
                 List.of("USD", "EUR", "GBP", "HKD", "SGD", "JPY", "KRW", "CNY", "AUD", "PHP", "MYR", "THB"),
-                null, null, false, CARD_EXPIRY, CancelPolicy.CARD_SEVEN_DAYS));
+                null, null, false, CARD_EXPIRY, CancelPolicy.CARD_SEVEN_DAYS, YEAR_PARTIAL));
     }
 
     private void wallet(String type, String region, List<String> currencies, String app, String scheme,
                         CancelPolicy cancelPolicy) {
+        wallet(type, region, currencies, app, scheme, cancelPolicy, YEAR_PARTIAL);
+    }
+
+    private void wallet(String type, String region, List<String> currencies, String app, String scheme,
+                        CancelPolicy cancelPolicy, RefundPolicy refundPolicy) {
         add(new PaymentMethodProfile(type, "WALLET", region, currencies, app, scheme, true, WALLET_EXPIRY,
-                cancelPolicy));
+                cancelPolicy, refundPolicy));
     }
 
     private void add(PaymentMethodProfile profile) {

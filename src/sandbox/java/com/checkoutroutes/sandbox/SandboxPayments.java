@@ -43,6 +43,23 @@ public final class SandboxPayments {
         return paymentId != null ? byPaymentId(paymentId) : byRequestId(paymentRequestId);
     }
 
+    /** The refund with this refundId (which wins) or refundRequestId, of any payment. */
+    public synchronized Optional<SandboxPayment.Refund> refund(String refundId, String refundRequestId) {
+        return byRefund(refundId, refundRequestId).flatMap(p -> p.refunds.stream()
+                .filter(r -> refundId != null ? refundId.equals(r.refundId())
+                        : refundRequestId.equals(r.refundRequestId()))
+                .findFirst());
+    }
+
+    /** The payment a refund belongs to, found by its refundId (which wins) or refundRequestId. */
+    public synchronized Optional<SandboxPayment> byRefund(String refundId, String refundRequestId) {
+        if (refundId == null && refundRequestId == null) {
+            return Optional.empty();
+        }
+        return byRequestId.values().stream().filter(p -> p.refunds.stream().anyMatch(r -> refundId != null
+                ? refundId.equals(r.refundId()) : refundRequestId.equals(r.refundRequestId()))).findFirst();
+    }
+
     public synchronized void add(SandboxPayment payment) {
         byRequestId.put(payment.paymentRequestId, payment);
         byPaymentId.put(payment.paymentId, payment);

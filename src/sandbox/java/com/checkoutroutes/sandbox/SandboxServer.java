@@ -366,7 +366,10 @@ public final class SandboxServer implements AutoCloseable {
         HttpExchanges.sendJson(exchange, 200, body);
     }
 
-    /** The paymentRequestId a call concerns, also when it names only the paymentId (inquiry, capture...). */
+    /**
+     * The paymentRequestId a call concerns, also when it names only the paymentId (inquiry, capture, refund...) or a
+     * refund (inquiryRefund).
+     */
     private String paymentRequestIdOf(JsonNode request) {
         if (request == null) {
             return null;
@@ -375,8 +378,9 @@ public final class SandboxServer implements AutoCloseable {
         if (id != null) {
             return id;
         }
-        return payments.byPaymentId(Json.text(request, "paymentId")).map(SandboxPayment::paymentRequestId)
-                .orElse(null);
+        return payments.byPaymentId(Json.text(request, "paymentId"))
+                .or(() -> payments.byRefund(Json.text(request, "refundId"), Json.text(request, "refundRequestId")))
+                .map(SandboxPayment::paymentRequestId).orElse(null);
     }
 
     /** How long every API call takes before it is answered, from now on (a network-like Antom). */

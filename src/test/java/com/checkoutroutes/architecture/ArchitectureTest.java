@@ -30,6 +30,7 @@ class ArchitectureTest {
             .layer("Reconciliation").definedBy(ROOT + "reconciliation..")
             .layer("CardCapture").definedBy(ROOT + "cardcapture..")
             .layer("Shipment").definedBy(ROOT + "shipment..")
+            .layer("Refunds").definedBy(ROOT + "refunds..")
             .layer("Operations").definedBy(ROOT + "operations..")
             // who may call which HTTP door (Spring Security): configuration only, used by nothing of ours
             .layer("Access").definedBy(ROOT + "access..")
@@ -54,23 +55,24 @@ class ArchitectureTest {
             .whereLayer("Reconciliation").mayNotBeAccessedByAnyLayer()
             .whereLayer("CardCapture").mayNotBeAccessedByAnyLayer()
             .whereLayer("Shipment").mayNotBeAccessedByAnyLayer()
+            .whereLayer("Refunds").mayNotBeAccessedByAnyLayer()
             .whereLayer("Operations").mayNotBeAccessedByAnyLayer()
             .whereLayer("Access").mayNotBeAccessedByAnyLayer()
             .whereLayer("Results").mayOnlyBeAccessedByLayers(
-                    "OrderIntake", "Notifications", "Reconciliation", "CardCapture", "Shipment")
+                    "OrderIntake", "Notifications", "Reconciliation", "CardCapture", "Shipment", "Refunds")
             .whereLayer("Continuation").mayOnlyBeAccessedByLayers("OrderIntake")
-            .whereLayer("DeadLetter").mayOnlyBeAccessedByLayers("OrderIntake", "CardCapture", "Shipment")
+            .whereLayer("DeadLetter").mayOnlyBeAccessedByLayers("OrderIntake", "CardCapture", "Shipment", "Refunds")
             .whereLayer("Scheduling").mayOnlyBeAccessedByLayers("Reconciliation", "CardCapture")
             .whereLayer("Ledger").mayOnlyBeAccessedByLayers("OrderIntake", "Notifications", "Reconciliation",
-                    "CardCapture", "Shipment", "Operations", "Results", "Continuation")
+                    "CardCapture", "Shipment", "Refunds", "Operations", "Results", "Continuation")
             .whereLayer("Gateway").mayOnlyBeAccessedByLayers("OrderIntake", "Notifications", "Reconciliation",
                     "CardCapture", "Shipment", "Operations", "Results", "Continuation")
             .whereLayer("Signature").mayOnlyBeAccessedByLayers("Application", "Gateway", "Notifications")
             .whereLayer("KeyOrdered").mayOnlyBeAccessedByLayers("OrderIntake", "Notifications", "Reconciliation",
                     "CardCapture", "Shipment", "Application")
             .whereLayer("Platform").mayOnlyBeAccessedByLayers("OrderIntake", "Notifications", "Reconciliation",
-                    "CardCapture", "Shipment", "Operations", "Results", "Continuation", "DeadLetter", "Scheduling",
-                    "Ledger", "Gateway", "Signature", "Application");
+                    "CardCapture", "Shipment", "Refunds", "Operations", "Results", "Continuation", "DeadLetter",
+                    "Scheduling", "Ledger", "Gateway", "Signature", "Application");
 
     @ArchTest
     static final ArchRule gatewaySpeaksAntomOnly = com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses()

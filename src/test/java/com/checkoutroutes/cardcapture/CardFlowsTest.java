@@ -85,9 +85,6 @@ class CardFlowsTest extends FlowTestSupport {
         PaymentAttempt cancelled = authorisedCard();
         orderEvent(cancelled.orderId(), "ORDER_CANCELLED");
         awaitState(cancelled, PaymentState.CANCELLED);
-        PaymentAttempt captured = authorisedCard();
-        orderEvent(captured.orderId(), "ORDER_SHIPPED");
-        awaitState(captured, PaymentState.CAPTURED);
         String apmOrder = newOrderId();
         publish(order(apmOrder));
         awaitChannelMessage("WEB", apmOrder);
@@ -95,15 +92,13 @@ class CardFlowsTest extends FlowTestSupport {
         int cancels = sandbox.requests("cancel", null).size();
 
         orderEvent(cancelled.orderId(), "ORDER_SHIPPED");
-        orderEvent(captured.orderId(), "ORDER_CANCELLED");
         orderEvent(apmOrder, "ORDER_SHIPPED");
 
         assertThat(refusal(cancelled.orderId())).isEqualTo("CAPTURE_AFTER_CANCEL");
-        assertThat(refusal(captured.orderId())).isEqualTo("CANCEL_AFTER_CAPTURE");
         assertThat(refusal(apmOrder)).isEqualTo("NOT_PAID");
         assertThat(sandbox.requests("capture", null)).hasSize(captures);
         assertThat(sandbox.requests("cancel", null)).hasSize(cancels);
-        assertThat(ledger.find(captured.paymentRequestId()).orElseThrow().state()).isEqualTo(PaymentState.CAPTURED);
+        // a captured card's ORDER_CANCELLED is refunded instead of refused: refunds.RefundFlowsTest
     }
 
     @Test

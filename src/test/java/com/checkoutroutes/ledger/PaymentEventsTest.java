@@ -33,4 +33,28 @@ class PaymentEventsTest {
         assertThat(message.key()).isEqualTo("ORD-1");
         assertThat(message.destination()).isEqualTo("direct:results");
     }
+
+    @Test
+    void aRefundsEventTakesItsPaymentsNextVersion() throws Exception {
+        PaymentAttempt captured = PaymentAttempt.builder().paymentRequestId("prid").orderId("ORD-1").attemptNo(1)
+                .amountValue(1250).currency("USD").state(PaymentState.CAPTURED).paymentId("pid").version(4).build();
+        Refund refund = new Refund("REF1", "prid", "ORD-1", "ORDER_RETURNED:e-1", 500, "USD", RefundState.REQUESTED,
+                null, null, null, "broken", "order-system", 0, 0, null, null, null, null, null);
+
+        OutboxMessage message = events.refundStateChanged(captured, refund, RefundState.REQUESTED,
+                RefundState.REFUNDED, "REFUND_ANSWERED", "rid", "SUCCESS", "success", 500);
+
+        JsonNode event = json.readTree(message.payload());
+        assertThat(event.path("type").asText()).isEqualTo("REFUND_STATE_CHANGED");
+        assertThat(event.path("version").asInt()).isEqualTo(5);
+        assertThat(event.path("paymentRequestId").asText()).isEqualTo("prid");
+        assertThat(event.path("refundRequestId").asText()).isEqualTo("REF1");
+        assertThat(event.path("refundId").asText()).isEqualTo("rid");
+        assertThat(event.path("state").asText()).isEqualTo("REFUNDED");
+        assertThat(event.path("previousState").asText()).isEqualTo("REQUESTED");
+        assertThat(event.path("amount").path("value").asText()).isEqualTo("500");
+        assertThat(event.path("refunded").path("value").asText()).isEqualTo("500");
+        assertThat(message.key()).isEqualTo("ORD-1");
+        assertThat(message.destination()).isEqualTo("direct:results");
+    }
 }

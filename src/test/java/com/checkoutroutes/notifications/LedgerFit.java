@@ -11,7 +11,8 @@ import java.util.Set;
  */
 final class LedgerFit {
 
-    private static final Set<String> ACTED_ON = Set.of("PAYMENT_RESULT", "PAYMENT_PENDING", "CAPTURE_RESULT");
+    private static final Set<String> ACTED_ON = Set.of("PAYMENT_RESULT", "PAYMENT_PENDING", "CAPTURE_RESULT",
+            "REFUND_RESULT");
 
     private LedgerFit() {
     }
@@ -21,10 +22,12 @@ final class LedgerFit {
         if (n.notifyType() == null) {
             return "no notifyType";
         }
-        Map<String, Integer> limits = Map.of("notifyType", 32, "paymentRequestId", 64, "paymentId", 64,
-                "captureRequestId", 64, "captureId", 64, "resultCode", 64, "resultMessage", 512, "dedupeKey", 300,
+        Map<String, Integer> limits = new java.util.HashMap<>(Map.of("notifyType", 32, "paymentRequestId", 64,
+                "paymentId", 64, "captureRequestId", 64, "captureId", 64, "resultCode", 64, "resultMessage", 512,
+                "dedupeKey", 300,
                 // an amount mismatch is noted with both values in flag_reason (512)
-                "amountValue", 200, "currency", 200);
+                "amountValue", 200, "currency", 200));
+        limits.putAll(Map.of("refundRequestId", 64, "refundId", 64));
         Map<String, String> values = new java.util.HashMap<>();
         values.put("notifyType", n.notifyType());
         values.put("paymentRequestId", n.paymentRequestId());
@@ -36,6 +39,8 @@ final class LedgerFit {
         values.put("dedupeKey", n.dedupeKey());
         values.put("amountValue", n.amountValue());
         values.put("currency", n.currency());
+        values.put("refundRequestId", n.refundRequestId());
+        values.put("refundId", n.refundId());
         for (Map.Entry<String, String> v : values.entrySet()) {
             if (v.getValue() != null && (v.getValue().length() > limits.get(v.getKey()) || v.getValue().indexOf('\0') >= 0)) {
                 return v.getKey() + " does not fit its column";
@@ -45,7 +50,14 @@ final class LedgerFit {
             if (!"S".equals(n.resultStatus()) && !"F".equals(n.resultStatus())) {
                 return "resultStatus " + n.resultStatus() + " is not a result";
             }
-            if (n.paymentId() == null && (n.isCapture() || n.paymentRequestId() == null)) {
+            if (n.isRefund()) {
+                if (n.refundRequestId() == null && n.refundId() == null) {
+                    return "names no refund";
+                }
+                if (!"SUCCESS".equals(n.refundStatus()) && !"FAIL".equals(n.refundStatus())) {
+                    return "refundStatus " + n.refundStatus() + " is not a refund's result";
+                }
+            } else if (n.paymentId() == null && (n.isCapture() || n.paymentRequestId() == null)) {
                 return "names no payment";
             }
         }

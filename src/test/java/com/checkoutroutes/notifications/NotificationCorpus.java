@@ -216,6 +216,15 @@ final class NotificationCorpus {
                         .replace("\"paymentId\":\"" + f.paymentId + "\",", "")));
         rejected("missing: notifyCapture without paymentId", 400, "MISSING_FIELD",
                 f -> f.signed(f.capture("cap-" + f.paymentRequestId).replace("\"paymentId\":\"" + f.paymentId + "\",", "")));
+        rejected("missing: notifyRefund without refundRequestId and refundId", 400, "MISSING_FIELD",
+                f -> f.signed(f.refund("REF-" + f.paymentRequestId, "SUCCESS")
+                        .replace("\"refundRequestId\":\"REF-" + f.paymentRequestId + "\",", "")
+                        .replace("\"refundId\":\"" + f.paymentId + "-ref\",", "")));
+        rejected("missing: notifyRefund without refundStatus", 400, "MISSING_FIELD",
+                f -> f.signed(f.refund("REF-" + f.paymentRequestId, "SUCCESS").replace("\"refundStatus\":\"SUCCESS\",",
+                        "")));
+        rejected("invalid: notifyRefund refundStatus PROCESSING (not final)", 400, "INVALID_FIELD",
+                f -> f.signed(f.refund("REF-" + f.paymentRequestId, "PROCESSING")));
         rejected("invalid: resultStatus X", 400, "INVALID_FIELD",
                 f -> f.signed(f.successWith("\"resultStatus\":\"S\"", "\"resultStatus\":\"X\"")));
         rejected("invalid: resultStatus U (unknown is not a result)", 400, "INVALID_FIELD",
@@ -249,8 +258,11 @@ final class NotificationCorpus {
                 Effect.INBOX_ROW, "UNMATCHED", f -> f.signed(f.success()));
         acknowledged("notifyCapture for an unknown capture: kept UNMATCHED", Subject.UNKNOWN, Effect.INBOX_ROW,
                 "UNMATCHED", f -> f.signed(f.capture("cap-" + f.paymentRequestId)));
+        acknowledged("notifyRefund for an unknown refund: kept UNMATCHED", Subject.UNKNOWN, Effect.INBOX_ROW,
+                "UNMATCHED", f -> f.signed(f.refund("REF-" + f.paymentRequestId, "SUCCESS")));
         acknowledged("notifyType this service does not act on: kept IGNORED", Subject.PENDING, Effect.INBOX_ROW,
-                "IGNORED", f -> f.signed(f.successWith("\"notifyType\":\"PAYMENT_RESULT\"", "\"notifyType\":\"REFUND_RESULT\"")));
+                "IGNORED", f -> f.signed(f.successWith("\"notifyType\":\"PAYMENT_RESULT\"",
+                        "\"notifyType\":\"OFFLINE_PAYMENT_CODE\"")));
         acknowledged("final state: FAIL for a paid payment is a recorded conflict", Subject.PAID, Effect.CONFLICT_NOTED,
                 "CONFLICT", f -> f.signed(f.result("F", "PROCESS_FAIL")));
         acknowledged("final state: ORDER_IS_CLOSED for a paid payment is a recorded conflict", Subject.PAID,

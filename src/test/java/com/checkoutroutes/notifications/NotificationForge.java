@@ -59,6 +59,15 @@ final class NotificationForge {
                 + "\",\"value\":\"" + amount + "\"},\"captureTime\":\"2026-11-22T10:02:00+08:00\"}";
     }
 
+    /** A notifyRefund naming this payment, as Antom's docs show it. */
+    String refund(String refundRequestId, String refundStatus) {
+        return "{\"notifyType\":\"REFUND_RESULT\",\"result\":{\"resultCode\":\"SUCCESS\",\"resultStatus\":\"S\","
+                + "\"resultMessage\":\"success\"},\"refundStatus\":\"" + refundStatus + "\",\"refundRequestId\":\""
+                + refundRequestId + "\",\"refundId\":\"" + paymentId + "-ref\",\"paymentId\":\"" + paymentId
+                + "\",\"refundAmount\":{\"currency\":\"" + currency + "\",\"value\":\"" + amount
+                + "\"},\"refundTime\":\"2026-11-22T10:05:00+08:00\"}";
+    }
+
     /** The success body with one JSON fragment replaced (a field's value, type or presence). */
     String successWith(String fragment, String replacement) {
         String body = success();

@@ -5,6 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentState;
+import com.checkoutroutes.ledger.Refund;
+import com.checkoutroutes.ledger.RefundAmount;
+import com.checkoutroutes.ledger.RefundState;
+import com.checkoutroutes.refunds.Refunds;
 import com.checkoutroutes.sandbox.OutcomeScript.Outcome;
 import com.checkoutroutes.shipment.ShipmentChecks;
 import com.checkoutroutes.testsupport.FlowTestSupport;
@@ -34,6 +38,8 @@ class SettlementReconciliationTest extends FlowTestSupport {
     SettlementReconciliation reconciliation;
     @Autowired
     ShipmentChecks shipment;
+    @Autowired
+    Refunds refunds;
     @Autowired
     JdbcTemplate jdbc;
     @Value("${checkout.topics.reconciliation}")
@@ -93,6 +99,35 @@ class SettlementReconciliationTest extends FlowTestSupport {
         assertThat(report.path("status").asText()).isEqualTo("CLEAN");
         assertThat(report.path("rows").asInt()).isEqualTo(3);
         assertThat(report.path("mismatches")).isEmpty();
+    }
+
+    @Test
+    void refundRowsAreMatchedWithTheLedgersRefunds() throws Exception {
+        LocalDate day = moveToOwnDay(120);
+        Refund matched = refunds.request(paidWallet().orderId(), new RefundAmount("USD", 250), "test", "operator");
+        Refund missing = refunds.request(paidWallet().orderId(), null, "test", "operator");
+        Refund wrongAmount = refunds.request(paidWallet().orderId(), new RefundAmount("USD", 300), "test", "operator");
+        assertThat(List.of(matched, missing, wrongAmount)).allSatisfy(r -> assertThat(r.state())
+                .isEqualTo(RefundState.REFUNDED));
+        Path file = sandbox.writeReport(day);
+
+        List<String> lines = new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
+        lines.removeIf(l -> l.contains(",REFUND,") && l.contains(missing.refundRequestId()));
+        lines.replaceAll(l -> l.contains(wrongAmount.refundRequestId()) ? l.replace(",3.00,", ",3.10,") : l);
+        lines.add(lines.size() - 1, row(lines.get(0), "REFUND", "REF-not-ours-" + day,
+                "20990101000000000000000000000000002", "1.00"));
+        Files.write(file, lines, StandardCharsets.UTF_8);
+
+        reconciliation.run();
+
+        JsonNode report = reportEvent(file);
+        assertThat(kinds(report)).containsExactlyInAnyOrder(
+                "OURS_NOT_IN_FILE " + missing.refundRequestId(),
+                "AMOUNT_DIFFERS " + wrongAmount.refundRequestId(),
+                "IN_FILE_NOT_OURS REF-not-ours-" + day);
+        assertThat(ledger.find(matched.paymentRequestId()).orElseThrow().flagged()).isFalse();
+        assertThat(ledger.find(wrongAmount.paymentRequestId()).orElseThrow().flagReason())
+                .startsWith("RECONCILIATION: AMOUNT_DIFFERS");
     }
 
     @Test

@@ -1,0 +1,65 @@
+package com.checkoutroutes.ledger;
+
+import java.util.List;
+
+/**
+ * What may be refunded of one payment attempt, whoever asks (an order event, the duplicate-payment rule, an
+ * operator): only money that was captured, never more in total than was captured, in the payment's currency. A
+ * failed refund gives its amount back; one still on its way (requested, unknown) holds it. Antom adds its own rules
+ * per payment method (no refunds, no partial refunds, a refund window) and answers them with F.
+ */
+public final class RefundRules {
+
+    private RefundRules() {
+    }
+
+    /**
+     * The amount captured by this attempt, which refunds may give back: all of it once APMs and automatic-capture cards
+     * succeeded or a card was captured; nothing while a card is only authorised (cancel it instead).
+     */
+    public static long captured(PaymentAttempt payment) {
+        return payment.state().isCaptured() ? payment.amountValue() : 0;
+    }
+
+    /** What is left to refund: the captured amount less every refund that holds its amount. */
+    public static long refundable(PaymentAttempt payment, List<Refund> refunds) {
+        long held = refunds.stream().filter(r -> r.state().holdsAmount()).mapToLong(Refund::amountValue).sum();
+        return Math.max(0, captured(payment) - held);
+    }
+
+    /**
+     * The amount a new refund of {@code payment} gets: {@code asked}, or everything left when {@code asked} is null.
+     * Throws {@link RefundRefusedException} with the reason when the rules refuse it.
+     */
+    public static long amountOf(PaymentAttempt payment, List<Refund> refunds, RefundAmount asked) {
+        PaymentState state = payment.state();
+        if (state == PaymentState.CAPTURE_REQUESTED) {
+            throw new RefundRefusedException("CAPTURE_IN_PROGRESS",
+                    "a capture is in progress; refund once its result is known");
+        }
+        if (state.isPaid() && !state.isCaptured()) {
+            throw new RefundRefusedException("NOT_CAPTURED",
+                    "the card payment is authorised, not captured (" + state + "): cancel it instead");
+        }
+        if (!state.isCaptured()) {
+            throw new RefundRefusedException("NOT_PAID", "payment " + payment.paymentRequestId() + " is " + state);
+        }
+        if (asked != null && !payment.currency().equals(asked.currency())) {
+            throw new RefundRefusedException("CURRENCY_MISMATCH", "the payment is in " + payment.currency()
+                    + ", the refund asks for " + asked.currency());
+        }
+        if (asked != null && asked.value() <= 0) {
+            throw new RefundRefusedException("INVALID_AMOUNT", "a refund amount is a positive number of minor units");
+        }
+        long left = refundable(payment, refunds);
+        if (asked == null && left == 0) {
+            throw new RefundRefusedException("NOTHING_TO_REFUND", "all " + captured(payment) + " " + payment.currency()
+                    + " captured is refunded or being refunded");
+        }
+        if (asked != null && asked.value() > left) {
+            throw new RefundRefusedException("REFUND_AMOUNT_EXCEED", "refunding " + asked.value() + " "
+                    + asked.currency() + " would exceed the " + captured(payment) + " captured: " + left + " is left");
+        }
+        return asked == null ? left : asked.value();
+    }
+}

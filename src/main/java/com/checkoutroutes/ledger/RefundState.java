@@ -1,0 +1,69 @@
+package com.checkoutroutes.ledger;
+
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+/**
+ * The explicit states of one refund, in the style of {@link PaymentState}: transitions are listed, everything else is
+ * refused. A refund is stored REQUESTED (its refundRequestId kept) before Antom's {@code refund} is called; Antom's
+ * answer, {@code notifyRefund} or {@code inquiryRefund} moves it to REFUNDED or FAILED; an answer that never came
+ * leaves it UNKNOWN for the janitor.
+ */
+public enum RefundState {
+    /** stored, Antom is being called (a crash here is resolved by sending the same refundRequestId again) */
+    REQUESTED,
+    /** the outcome of the call is not known (timeouts, U): the janitor asks Antom ({@code inquiryRefund}) */
+    UNKNOWN,
+    /** the money went back to the buyer */
+    REFUNDED,
+    /** Antom refused it (the amount, the method's window, a method without refunds...): nothing went back */
+    FAILED;
+
+    public Set<RefundState> next() {
+        return switch (this) {
+            case REQUESTED -> EnumSet.of(UNKNOWN, REFUNDED, FAILED);
+            case UNKNOWN -> EnumSet.of(REFUNDED, FAILED);
+            case REFUNDED, FAILED -> EnumSet.noneOf(RefundState.class);
+        };
+    }
+
+    public boolean canMoveTo(RefundState target) {
+        return next().contains(target);
+    }
+
+    /** No transition leaves a final state. */
+    public boolean isFinal() {
+        return next().isEmpty();
+    }
+
+    /**
+     * The refund's amount is spoken for: refunded, or possibly on its way to the buyer. Only a FAILED refund gives its
+     * amount back to what can still be refunded.
+     */
+    public boolean holdsAmount() {
+        return this != FAILED;
+    }
+
+    /** The janitor asks Antom about refunds in this state. */
+    public boolean isDueForCheck() {
+        return this == REQUESTED || this == UNKNOWN;
+    }
+
+    /** Where a result from Antom (its answer, a notification, an inquiry) moves a refund. */
+    public static RefundState onResult(boolean succeeded) {
+        return succeeded ? REFUNDED : FAILED;
+    }
+
+    /** The names of the states answering yes, for an SQL {@code IN (...)}, as {@link PaymentState#sqlList}. */
+    public static String sqlList(Predicate<RefundState> test) {
+        Set<RefundState> states = Arrays.stream(values()).filter(test)
+                .collect(Collectors.toCollection(() -> EnumSet.noneOf(RefundState.class)));
+        if (states.isEmpty()) {
+            throw new IllegalArgumentException("no state answers yes: IN () is not SQL");
+        }
+        return states.stream().map(state -> "'" + state.name() + "'").collect(Collectors.joining(", "));
+    }
+}

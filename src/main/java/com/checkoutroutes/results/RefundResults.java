@@ -1,0 +1,97 @@
+package com.checkoutroutes.results;
+
+import com.checkoutroutes.ledger.NotificationInbox.Outcome;
+import com.checkoutroutes.ledger.PaymentLedger;
+import com.checkoutroutes.ledger.Refund;
+import com.checkoutroutes.ledger.RefundChange;
+import com.checkoutroutes.ledger.RefundLedger;
+import com.checkoutroutes.ledger.RefundState;
+import com.checkoutroutes.results.ResultApplier.Applied;
+import java.util.Objects;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The one place where a refund's result learnt from Antom changes the ledger, whatever told it: the answer to
+ * {@code refund}, {@code notifyRefund} or {@code inquiryRefund}. The same rules as {@link ResultApplier} for payments:
+ * the state change through {@link RefundState}'s machine with its result event, final states stay final (a result
+ * contradicting one is recorded and flags the payment), an amount that differs flags the payment. A refund that
+ * failed flags its payment too: the buyer did not get the money back and an operator must see to it.
+ */
+@Component
+public class RefundResults {
+
+    private final RefundLedger refunds;
+    private final PaymentLedger payments;
+    private final TransactionTemplate tx;
+
+    RefundResults(RefundLedger refunds, PaymentLedger payments, TransactionTemplate tx) {
+        this.refunds = refunds;
+        this.payments = payments;
+        this.tx = tx;
+    }
+
+    /** The refund a result names: by refundRequestId, else by Antom's refundId. */
+    public Optional<Refund> refundOf(AntomResult result) {
+        Optional<Refund> refund = result.refundRequestId() == null ? Optional.empty()
+                : refunds.find(result.refundRequestId());
+        return refund.isPresent() || result.refundId() == null ? refund : refunds.findByRefundId(result.refundId());
+    }
+
+    /** Applies a refund's result ({@link AntomResult#isRefund()}) to the stored refund, in one transaction. */
+    public Applied apply(Refund refund, AntomResult result, String cause) {
+        return tx.execute(status -> applyLocked(refunds.lock(refund.refundRequestId()).orElseThrow(), result, cause));
+    }
+
+    private Applied applyLocked(Refund refund, AntomResult n, String cause) {
+        String id = refund.refundRequestId();
+        String prid = refund.paymentRequestId();
+        RefundState target = RefundState.onResult(n.refundSucceeded());
+        String mismatch = amountMismatch(n, refund);
+        if (mismatch != null) {
+            payments.note(prid, "REFUND_AMOUNT_MISMATCH", mismatch, "AMOUNT_MISMATCH: refund " + id + " " + mismatch);
+        }
+        Outcome applied = mismatch != null ? Outcome.MISMATCH : Outcome.APPLIED;
+        if (refund.state() == target) {
+            refunds.confirm(id);
+            return new Applied(applied, prid, "refund already " + target);
+        }
+        if (!refund.state().canMoveTo(target)) {
+            String detail = cause + " " + n.refundStatus() + " " + n.resultCode() + " while " + refund.state()
+                    + ": kept " + refund.state();
+            refunds.note(id, "REFUND_RESULT_CONFLICT", detail);
+            payments.note(prid, "REFUND_RESULT_CONFLICT", "refund " + id + ": " + detail,
+                    "CONFLICTING_REFUND_RESULT: refund " + id + " " + detail);
+            return new Applied(Outcome.CONFLICT, prid, detail);
+        }
+        refunds.apply(id, RefundChange.to(target, cause)
+                .refundId(n.refundId())
+                .result(n.resultCode(), n.resultMessage())
+                .detail(n.refundStatus() + " " + n.resultCode())
+                .confirmed());
+        if (target == RefundState.FAILED) {
+            payments.note(prid, "REFUND_FAILED", "refund " + id + ": " + n.resultCode() + " " + n.resultMessage(),
+                    "REFUND_FAILED: refund " + id + " of " + refund.amountValue() + " " + refund.currency() + " ("
+                            + n.resultCode() + ")");
+        }
+        return new Applied(applied, prid, cause);
+    }
+
+    private static String amountMismatch(AntomResult n, Refund refund) {
+        if (n.amountValue() == null && n.currency() == null) {
+            return null;
+        }
+        boolean same = Objects.equals(n.currency(), refund.currency())
+                && Objects.equals(n.amountValue(), String.valueOf(refund.amountValue()));
+        return same ? null : "reported " + n.amountValue() + " " + n.currency() + ", asked " + refund.amountValue()
+                + " " + refund.currency();
+    }
+
+    /** A refund's result as Antom's {@code refund} answer or {@code inquiryRefund} gave it. */
+    static AntomResult refundResult(Refund refund, boolean succeeded, String refundId, String code, String message,
+            String currency, String value) {
+        return new AntomResult(AntomResult.REFUND_RESULT, succeeded ? "S" : "F", code, message, null, null, null,
+                null, currency, value, refund.refundRequestId(), refundId, succeeded ? "SUCCESS" : "FAIL");
+    }
+}

@@ -1,0 +1,82 @@
+package com.checkoutroutes.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** What may be refunded of one payment: captured money only, never more in total than was captured. */
+class RefundRulesTest {
+
+    private static PaymentAttempt payment(PaymentState state) {
+        return PaymentAttempt.builder().paymentRequestId("prid").orderId("ORD-1").attemptNo(1).amountValue(1250)
+                .currency("USD").state(state).build();
+    }
+
+    private static Refund refund(long amount, RefundState state) {
+        return new Refund("REF" + amount + state, "prid", "ORD-1", "k" + amount + state, amount, "USD", state, null,
+                null, null, null, "test", 0, 0, null, null, null, null, null);
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            # state           | refusal, or the amount a full refund gets
+            CREATED           | NOT_PAID
+            REQUESTED         | NOT_PAID
+            PENDING           | NOT_PAID
+            UNKNOWN           | NOT_PAID
+            SUCCEEDED         | 1250
+            AUTHORISED        | NOT_CAPTURED
+            CAPTURE_REQUESTED | CAPTURE_IN_PROGRESS
+            CAPTURED          | 1250
+            CAPTURE_FAILED    | NOT_CAPTURED
+            FAILED            | NOT_PAID
+            EXPIRED           | NOT_PAID
+            CANCELLED         | NOT_PAID
+            """)
+    void onlyCapturedMoneyIsRefunded(PaymentState state, String expected) {
+        if (expected.matches("[0-9]+")) {
+            assertThat(RefundRules.amountOf(payment(state), List.of(), null)).isEqualTo(Long.parseLong(expected));
+        } else {
+            assertThatThrownBy(() -> RefundRules.amountOf(payment(state), List.of(), null))
+                    .isInstanceOfSatisfying(RefundRefusedException.class, e -> assertThat(e.code()).isEqualTo(expected));
+        }
+    }
+
+    @Test
+    void refundsNeverTotalMoreThanWasCaptured() {
+        PaymentAttempt captured = payment(PaymentState.CAPTURED);
+        List<Refund> earlier = List.of(refund(500, RefundState.REFUNDED), refund(300, RefundState.UNKNOWN),
+                refund(400, RefundState.FAILED));
+
+        assertThat(RefundRules.refundable(captured, earlier)).isEqualTo(450);
+        assertThat(RefundRules.amountOf(captured, earlier, new RefundAmount("USD", 450))).isEqualTo(450);
+        assertThat(RefundRules.amountOf(captured, earlier, null)).as("in full: what is left").isEqualTo(450);
+        assertThatThrownBy(() -> RefundRules.amountOf(captured, earlier, new RefundAmount("USD", 451)))
+                .isInstanceOfSatisfying(RefundRefusedException.class, e -> {
+                    assertThat(e.code()).isEqualTo("REFUND_AMOUNT_EXCEED");
+                    assertThat(e.reason()).contains("450 is left");
+                });
+    }
+
+    @Test
+    void nothingLeftOtherCurrenciesAndEmptyAmountsAreRefused() {
+        PaymentAttempt paid = payment(PaymentState.SUCCEEDED);
+        List<Refund> all = List.of(refund(1250, RefundState.REQUESTED));
+
+        assertThatThrownBy(() -> RefundRules.amountOf(paid, all, null)).isInstanceOfSatisfying(
+                RefundRefusedException.class, e -> assertThat(e.code()).isEqualTo("NOTHING_TO_REFUND"));
+        assertThatThrownBy(() -> RefundRules.amountOf(paid, all, new RefundAmount("USD", 1)))
+                .isInstanceOfSatisfying(RefundRefusedException.class,
+                        e -> assertThat(e.code()).isEqualTo("REFUND_AMOUNT_EXCEED"));
+        assertThatThrownBy(() -> RefundRules.amountOf(paid, List.of(), new RefundAmount("EUR", 100)))
+                .isInstanceOfSatisfying(RefundRefusedException.class,
+                        e -> assertThat(e.code()).isEqualTo("CURRENCY_MISMATCH"));
+        assertThatThrownBy(() -> RefundRules.amountOf(paid, List.of(), new RefundAmount("USD", 0)))
+                .isInstanceOfSatisfying(RefundRefusedException.class,
+                        e -> assertThat(e.code()).isEqualTo("INVALID_AMOUNT"));
+    }
+}

@@ -1,0 +1,373 @@
+package com.checkoutroutes.refunds;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.checkoutroutes.ledger.PaymentAttempt;
+import com.checkoutroutes.ledger.PaymentState;
+import com.checkoutroutes.ledger.Refund;
+import com.checkoutroutes.ledger.RefundLedger;
+import com.checkoutroutes.ledger.RefundState;
+import com.checkoutroutes.sandbox.FaultRule;
+import com.checkoutroutes.sandbox.FaultType;
+import com.checkoutroutes.sandbox.OutcomeScript.Outcome;
+import com.checkoutroutes.shipment.ShipmentChecks;
+import com.checkoutroutes.shipment.ShipmentDecision;
+import com.checkoutroutes.testsupport.AntomNotifier;
+import com.checkoutroutes.testsupport.FlowTestSupport;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Refunds through the routes against the sandbox: order events (ORDER_RETURNED, ORDER_CANCELLED after capture),
+ * the captured-amount rule, redelivery, notifyRefund, the janitor's inquiryRefund, and the duplicate-payment rule
+ * past the cancel window.
+ */
+class RefundFlowsTest extends FlowTestSupport {
+
+    @Autowired
+    RefundLedger refunds;
+    @Autowired
+    ShipmentChecks shipment;
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Test
+    void aReturnAfterCaptureIsRefundedInFull() {
+        PaymentAttempt captured = capturedCard();
+        returned(captured.orderId(), newEventId(), null);
+
+        Refund refund = awaitRefund(captured, RefundState.REFUNDED);
+        assertThat(refund.amountValue()).isEqualTo(captured.amountValue());
+        assertThat(refund.refundId()).isNotBlank();
+        assertThat(refund.requestedBy()).isEqualTo("order-system");
+        assertThat(sandbox.payment(captured.paymentRequestId()).orElseThrow().path("refunds")).hasSize(1);
+        assertThat(sandbox.payment(captured.paymentRequestId()).orElseThrow().path("refunds").get(0)
+                .path("refundAmount").path("value").asText()).isEqualTo(String.valueOf(captured.amountValue()));
+
+        JsonNode event = refundEvent(refund, "REFUNDED");
+        assertThat(event.path("previousState").asText()).isEqualTo("REQUESTED");
+        assertThat(event.path("refunded").path("value").asText()).isEqualTo(String.valueOf(captured.amountValue()));
+        assertThat(event.path("version").asInt()).as("the payment's ledger version after the change")
+                .isEqualTo(ledger.find(captured.paymentRequestId()).orElseThrow().version());
+        List<Integer> versions = resultEvents(captured).stream().map(e -> e.path("version").asInt()).toList();
+        assertThat(versions).as("one version sequence for the payment and its refunds").isSorted()
+                .doesNotHaveDuplicates();
+        assertHold(captured.orderId(), "REFUNDED");
+    }
+
+    @Test
+    void aCancellationAfterCaptureIsRefundedOnceInsteadOfRefused() {
+        PaymentAttempt captured = capturedCard();
+        orderEvent(captured.orderId(), "ORDER_CANCELLED");
+        Refund refund = awaitRefund(captured, RefundState.REFUNDED);
+        orderEvent(captured.orderId(), "ORDER_CANCELLED");
+        orderEventsProcessedUpTo(captured.orderId());
+
+        assertThat(refund.requestKey()).isEqualTo("CANCELLATION");
+        assertThat(refund.amountValue()).isEqualTo(captured.amountValue());
+        assertThat(refunds.refundsOf(captured.paymentRequestId())).hasSize(1);
+        assertThat(sandbox.payment(captured.paymentRequestId()).orElseThrow().path("refunds")).hasSize(1);
+        assertThat(sandbox.requests("cancel", captured.paymentRequestId())).as("Antom cancels nothing captured")
+                .isEmpty();
+        assertThat(state(captured)).isEqualTo(PaymentState.CAPTURED);
+    }
+
+    @Test
+    void aCancellationAfterAPartialReturnRefundsTheRestInsteadOfCancelling() {
+        PaymentAttempt paid = paidWallet();
+        returned(paid.orderId(), newEventId(), 500L);
+        awaitRefunds(paid, 1, RefundState.REFUNDED);
+
+        orderEvent(paid.orderId(), "ORDER_CANCELLED");
+
+        Refund rest = awaitRefunds(paid, 2, RefundState.REFUNDED).get(1);
+        assertThat(rest.amountValue()).isEqualTo(paid.amountValue() - 500);
+        assertThat(rest.requestKey()).isEqualTo("CANCELLATION");
+        assertThat(sandbox.requests("cancel", paid.paymentRequestId())).as("a cancel would give back all 1250 again")
+                .isEmpty();
+        assertThat(state(paid)).isEqualTo(PaymentState.SUCCEEDED);
+        assertHold(paid.orderId(), "REFUNDED");
+    }
+
+    @Test
+    void partialReturnsAreRefundedUpToTheCapturedAmountAndOneMoreIsRefused() {
+        PaymentAttempt paid = paidWallet();
+        returned(paid.orderId(), newEventId(), 500L);
+        awaitRefunds(paid, 1, RefundState.REFUNDED);
+        returned(paid.orderId(), newEventId(), paid.amountValue() - 500);
+        awaitRefunds(paid, 2, RefundState.REFUNDED);
+        // both notifyRefunds applied too (they confirm the refunds), so what follows is the refusal's doing only
+        await().atMost(Duration.ofSeconds(20)).until(() -> sandbox.notifications(paid.paymentRequestId()).stream()
+                .filter(n -> "REFUND_RESULT".equals(n.notifyType()) && n.acknowledged()).count() == 2);
+        List<Refund> both = refunds.refundsOf(paid.paymentRequestId());
+        publishMarkerAndWait();
+        int version = ledger.find(paid.paymentRequestId()).orElseThrow().version();
+        int events = resultEvents(paid).size();
+        int refundCalls = sandbox.requests("refund", paid.paymentRequestId()).size();
+
+        String overId = newEventId();
+        returned(paid.orderId(), overId, 1L);
+
+        JsonNode refusal = read(kafka().await(deadLetterTopic, r -> r.value().contains(overId)).value());
+        assertThat(refusal.path("type").asText()).isEqualTo("ORDER_EVENT_REFUSED");
+        assertThat(refusal.path("reason").path("code").asText()).isEqualTo("REFUND_AMOUNT_EXCEED");
+        assertThat(refusal.path("reason").path("message").asText()).contains("0 is left");
+        assertThat(refunds.refundsOf(paid.paymentRequestId())).as("nothing changed").isEqualTo(both);
+        assertThat(ledger.find(paid.paymentRequestId()).orElseThrow().version()).isEqualTo(version);
+        assertThat(sandbox.requests("refund", paid.paymentRequestId())).hasSize(refundCalls);
+        publishMarkerAndWait();
+        assertThat(resultEvents(paid)).hasSize(events);
+        assertThat(refundEvent(both.get(1), "REFUNDED").path("refunded").path("value").asText())
+                .isEqualTo(String.valueOf(paid.amountValue()));
+        assertHold(paid.orderId(), "REFUNDED");
+    }
+
+    @Test
+    void aRedeliveredReturnRefundsOnce() {
+        PaymentAttempt paid = paidWallet();
+        String eventId = newEventId();
+        returned(paid.orderId(), eventId, 300L);
+        returned(paid.orderId(), eventId, 300L);
+        orderEventsProcessedUpTo(paid.orderId());
+
+        Refund refund = awaitRefund(paid, RefundState.REFUNDED);
+        assertThat(refunds.refundsOf(paid.paymentRequestId())).hasSize(1);
+        assertThat(refund.requestKey()).isEqualTo("ORDER_RETURNED:" + eventId);
+        assertThat(sandbox.requests("refund", paid.paymentRequestId())).hasSize(1);
+        publishMarkerAndWait();
+        assertThat(resultEvents(paid)).filteredOn(e -> "REFUND_STATE_CHANGED".equals(e.path("type").asText())
+                && "REFUNDED".equals(e.path("state").asText())).hasSize(1);
+        assertHold(paid.orderId(), "PARTLY_REFUNDED");
+    }
+
+    @Test
+    void notifyRefundForgedIsRefusedAndGenuineIsAppliedOnceAndStaysFinal() throws Exception {
+        try (AutoCloseable jobs = scheduledJobsStopped()) {
+            PaymentAttempt paid = paidWallet();
+            Refund unknown = unknownRefund(paid);
+            String body = "{\"notifyType\":\"REFUND_RESULT\",\"result\":{\"resultCode\":\"SUCCESS\",\"resultStatus\":"
+                    + "\"S\",\"resultMessage\":\"success\"},\"refundStatus\":\"SUCCESS\",\"refundRequestId\":\""
+                    + unknown.refundRequestId() + "\",\"refundId\":\"R-" + unknown.refundRequestId() + "\",\"paymentId\":\""
+                    + paid.paymentId() + "\",\"refundAmount\":{\"currency\":\"USD\",\"value\":\"" + unknown.amountValue()
+                    + "\"},\"refundTime\":\"2026-11-22T10:05:00+08:00\"}";
+            AntomNotifier antom = antomNotifier();
+            publishMarkerAndWait();
+            int events = resultEvents(paid).size();
+
+            String time = String.valueOf(System.currentTimeMillis());
+            AntomNotifier.Answer forged = antom.send(body,
+                    antom.headers(time, antom.sign(body, time, AntomNotifier.MERCHANT_PRIVATE_KEY)));
+            assertThat(forged.status()).isEqualTo(401);
+            assertThat(forged.body()).contains("INVALID_SIGNATURE");
+            assertThat(refunds.find(unknown.refundRequestId()).orElseThrow()).as("nothing changed").isEqualTo(unknown);
+            assertThat(inboxRows(unknown)).isZero();
+
+            AntomNotifier.Answer genuine = antom.send(body);
+            AntomNotifier.Answer resent = antom.send(body);
+
+            assertThat(genuine.status()).isEqualTo(200);
+            assertThat(genuine.body()).contains("\"resultStatus\":\"S\"");
+            assertThat(resent.status()).isEqualTo(200);
+            Refund refunded = refunds.find(unknown.refundRequestId()).orElseThrow();
+            assertThat(refunded.state()).isEqualTo(RefundState.REFUNDED);
+            assertThat(refunded.refundId()).isEqualTo("R-" + unknown.refundRequestId());
+            assertThat(refunds.history(unknown.refundRequestId())).filteredOn(s -> s.to() == RefundState.REFUNDED)
+                    .singleElement().satisfies(s -> assertThat(s.cause()).isEqualTo("REFUND_RESULT"));
+            assertThat(inboxRows(unknown)).isEqualTo(1);
+            assertThat(jdbc.queryForObject("SELECT times_received FROM notification_inbox WHERE refund_request_id = ?",
+                    Integer.class, unknown.refundRequestId())).isEqualTo(2);
+            publishMarkerAndWait();
+            assertThat(resultEvents(paid)).as("one event: REFUNDED").hasSize(events + 1);
+
+            // final stays final: a FAIL after the SUCCESS is acknowledged, recorded as a conflict, and flags the payment
+            AntomNotifier.Answer late = antom.send(body.replace("\"refundStatus\":\"SUCCESS\"",
+                    "\"refundStatus\":\"FAIL\""));
+            assertThat(late.status()).isEqualTo(200);
+            assertThat(refunds.find(unknown.refundRequestId()).orElseThrow().state()).isEqualTo(RefundState.REFUNDED);
+            assertThat(refunds.history(unknown.refundRequestId())).extracting(RefundLedger.Step::cause)
+                    .contains("REFUND_RESULT_CONFLICT");
+            assertThat(ledger.find(paid.paymentRequestId()).orElseThrow().flagReason())
+                    .startsWith("CONFLICTING_REFUND_RESULT");
+            publishMarkerAndWait();
+            assertThat(resultEvents(paid)).hasSize(events + 1);
+        }
+    }
+
+    @Test
+    void anUnknownRefundIsResolvedByTheJanitorsInquiry() throws Exception {
+        PaymentAttempt paid = paidWallet();
+        Refund unknown;
+        try (AutoCloseable jobs = scheduledJobsStopped()) {
+            // Antom refunds, but its answer (and its notifyRefund) never arrive
+            sandbox.addFault(FaultRule.of(FaultType.NOTIFY_DROP).forPaymentRequestId(paid.paymentRequestId())
+                    .withTimes(0));
+            sandbox.addFault(FaultRule.of(FaultType.TIMEOUT).forApi("refund").withDelayMs(1500).withTimes(0));
+            returned(paid.orderId(), newEventId(), 700L);
+            unknown = awaitRefund(paid, RefundState.UNKNOWN);
+            sandbox.clearFaults();
+            assertThat(sandbox.payment(paid.paymentRequestId()).orElseThrow().path("refunds")).hasSize(1);
+        }
+
+        Refund resolved = awaitRefund(paid, RefundState.REFUNDED);
+        assertThat(resolved.refundRequestId()).isEqualTo(unknown.refundRequestId());
+        assertThat(resolved.refundId()).isNotBlank();
+        assertThat(refunds.history(resolved.refundRequestId())).filteredOn(s -> s.to() == RefundState.REFUNDED)
+                .singleElement().satisfies(s -> {
+                    assertThat(s.from()).isEqualTo(RefundState.UNKNOWN);
+                    assertThat(s.cause()).isEqualTo("INQUIRY");
+                });
+        assertThat(sandbox.requests("inquiryRefund", paid.paymentRequestId())).isNotEmpty();
+        assertThat(sandbox.payment(paid.paymentRequestId()).orElseThrow().path("refunds")).hasSize(1);
+    }
+
+    @Test
+    void anUnknownRefundAntomNeverReceivedIsSentAgainByTheJanitor() throws Exception {
+        PaymentAttempt paid = paidWallet();
+        Refund unknown;
+        try (AutoCloseable jobs = scheduledJobsStopped()) {
+            unknown = unknownRefund(paid);
+        }
+
+        Refund resolved = awaitRefund(paid, RefundState.REFUNDED);
+        assertThat(resolved.refundRequestId()).isEqualTo(unknown.refundRequestId());
+        assertThat(refunds.history(resolved.refundRequestId())).extracting(RefundLedger.Step::cause)
+                .containsSubsequence("REFUND_RESULT_UNKNOWN", "REFUND_RESENT");
+        JsonNode atAntom = sandbox.payment(paid.paymentRequestId()).orElseThrow().path("refunds");
+        assertThat(atAntom).hasSize(1);
+        assertThat(atAntom.get(0).path("refundRequestId").asText()).isEqualTo(unknown.refundRequestId());
+    }
+
+    @Test
+    void aDuplicateSuccessPastItsCancelWindowIsRefunded() throws Exception {
+        String orderId = newOrderId();
+        publishTwoAttempts(orderId);
+        List<PaymentAttempt> attempts = await().atMost(Duration.ofSeconds(20)).until(() -> ledger.attemptsOf(orderId),
+                l -> l.size() == 2 && l.stream().allMatch(a -> a.state() == PaymentState.PENDING));
+        PaymentAttempt first = attempts.get(0);
+        PaymentAttempt second = attempts.get(1);
+        Duration nextDay = Duration.ofDays(1);
+        try {
+            try (AutoCloseable jobs = scheduledJobsStopped()) {
+                sandbox.buyerAction(first.paymentId(), Outcome.PAY);
+                awaitState(first, PaymentState.SUCCEEDED);
+                // the second payment succeeds too, but we hear of it only after its cancel window (00:15 UTC+8 the
+                // next day) has passed: the janitor's inquiry finds it
+                sandbox.addFault(FaultRule.of(FaultType.NOTIFY_DROP).forPaymentRequestId(second.paymentRequestId())
+                        .withTimes(0));
+                sandbox.buyerAction(second.paymentId(), Outcome.PAY);
+                sandbox.advanceClock(nextDay);
+            }
+
+            Refund refund = awaitRefund(second, RefundState.REFUNDED);
+            assertThat(refund.requestKey()).isEqualTo("DUPLICATE_PAYMENT");
+            assertThat(refund.amountValue()).isEqualTo(second.amountValue());
+            assertThat(sandbox.requests("cancel", second.paymentRequestId())).singleElement()
+                    .satisfies(c -> assertThat(c.resultCode()).isEqualTo("CANCEL_WINDOW_EXCEED"));
+            assertThat(ledger.history(second.paymentRequestId())).extracting(c -> c.cause())
+                    .contains("CANCEL_REFUSED");
+            assertThat(sandbox.payment(second.paymentRequestId()).orElseThrow().path("paymentStatus").asText())
+                    .isEqualTo("SUCCESS");
+            assertThat(state(first)).isEqualTo(PaymentState.SUCCEEDED);
+            assertThat(refunds.refundsOf(first.paymentRequestId())).isEmpty();
+        } finally {
+            sandbox.advanceClock(nextDay.negated());
+        }
+    }
+
+    @Test
+    void aRefundAntomRefusesEndsFailedWithItsReasonAndFlagsThePayment() {
+        String orderId = newOrderId();
+        Map<String, Object> order = order(orderId);
+        order.put("paymentMethodType", "ONLINEBANKING_FPX"); // the sandbox's method without refunds
+        order.put("amount", Map.of("currency", "MYR", "value", "5000"));
+        publish(order);
+        PaymentAttempt pending = await().atMost(Duration.ofSeconds(20))
+                .until(() -> onlyAttempt(orderId), a -> a.state() == PaymentState.PENDING);
+        sandbox.buyerAction(pending.paymentId(), Outcome.PAY);
+        awaitState(pending, PaymentState.SUCCEEDED);
+
+        returned(orderId, newEventId(), null);
+
+        Refund failed = awaitRefund(pending, RefundState.FAILED);
+        assertThat(failed.resultCode()).isEqualTo("REFUND_NOT_SUPPORTED");
+        assertThat(refundEvent(failed, "FAILED").path("result").path("code").asText())
+                .isEqualTo("REFUND_NOT_SUPPORTED");
+        assertThat(ledger.find(pending.paymentRequestId()).orElseThrow().flagReason()).startsWith("REFUND_FAILED");
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------------
+
+    /** A manual-capture card, authorised, then captured on shipment. */
+    private PaymentAttempt capturedCard() {
+        PaymentAttempt authorised = authorisedCard();
+        orderEvent(authorised.orderId(), "ORDER_SHIPPED");
+        return awaitState(authorised, PaymentState.CAPTURED);
+    }
+
+    /** A refund of 400 whose every call Antom answers U UNKNOWN_EXCEPTION without refunding: UNKNOWN. */
+    private Refund unknownRefund(PaymentAttempt paid) {
+        sandbox.addFault(FaultRule.of(FaultType.UNKNOWN_EXCEPTION).forApi("refund")
+                .forPaymentRequestId(paid.paymentRequestId()).withTimes(0));
+        returned(paid.orderId(), newEventId(), 400L);
+        Refund unknown = awaitRefund(paid, RefundState.UNKNOWN);
+        sandbox.clearFaults();
+        assertThat(sandbox.payment(paid.paymentRequestId()).orElseThrow().path("refunds")).isEmpty();
+        return unknown;
+    }
+
+    private static String newEventId() {
+        return "e-" + UUID.randomUUID();
+    }
+
+    private void orderEvent(String orderId, String type) {
+        kafka().publish(orderEventsTopic, orderId, "{\"eventId\":\"" + newEventId() + "\",\"type\":\"" + type
+                + "\",\"orderId\":\"" + orderId + "\"}");
+    }
+
+    /** ORDER_RETURNED of {@code amount} USD... in the payment's currency, or of the whole order when null. */
+    private void returned(String orderId, String eventId, Long amount) {
+        String currency = ledger.attemptsOf(orderId).get(0).currency();
+        kafka().publish(orderEventsTopic, orderId, "{\"eventId\":\"" + eventId + "\",\"type\":\"ORDER_RETURNED\","
+                + "\"orderId\":\"" + orderId + "\"" + (amount == null ? "" : ",\"amount\":{\"currency\":\"" + currency
+                + "\",\"value\":\"" + amount + "\"}") + ",\"reason\":\"returned by the buyer\"}");
+    }
+
+    private Refund awaitRefund(PaymentAttempt payment, RefundState state) {
+        return awaitRefunds(payment, 1, state).get(0);
+    }
+
+    /** The payment's refunds once there are {@code count} of them and the newest is in {@code state}. */
+    private List<Refund> awaitRefunds(PaymentAttempt payment, int count, RefundState state) {
+        return await().atMost(Duration.ofSeconds(30)).until(() -> refunds.refundsOf(payment.paymentRequestId()),
+                l -> l.size() == count && l.get(count - 1).state() == state);
+    }
+
+    private List<JsonNode> resultEvents(PaymentAttempt payment) {
+        return kafka().matching(resultsTopic, r -> r.value().contains(payment.paymentRequestId())).stream()
+                .map(r -> read(r.value())).toList();
+    }
+
+    private JsonNode refundEvent(Refund refund, String state) {
+        return read(kafka().await(resultsTopic, r -> r.value().contains("\"refundRequestId\":\""
+                + refund.refundRequestId() + "\"") && r.value().contains("\"state\":\"" + state + "\"")).value());
+    }
+
+    private int inboxRows(Refund refund) {
+        Integer rows = jdbc.queryForObject("SELECT COUNT(*) FROM notification_inbox WHERE refund_request_id = ?",
+                Integer.class, refund.refundRequestId());
+        return rows == null ? 0 : rows;
+    }
+
+    private void assertHold(String orderId, String reason) {
+        ShipmentDecision decision = shipment.decide(orderId, null);
+        assertThat(decision.decision()).isEqualTo(ShipmentDecision.HOLD);
+        assertThat(decision.reasons()).extracting(ShipmentDecision.Reason::code).contains(reason);
+    }
+}
