@@ -68,7 +68,19 @@ public class CardAuthorisations {
 
     /** Cancels the order's payments that are not captured; a captured one needs a refund instead. */
     public int cancel(OrderEvent event) {
-        List<PaymentAttempt> attempts = attemptsOf(event.orderId());
+        return cancelOrder(event.orderId(), event.type()).cancelled();
+    }
+
+    /** How many of an order's payments could be cancelled, and how many Antom did cancel. */
+    public record Cancelled(int cancellable, int cancelled) {
+    }
+
+    /**
+     * The cancel rules for an order, whoever asks (an order event, an operator): refused with a reason when a payment
+     * is captured or a capture is in progress; else each payment that may still be cancelled is cancelled at Antom.
+     */
+    public Cancelled cancelOrder(String orderId, String cause) {
+        List<PaymentAttempt> attempts = attemptsOf(orderId);
         if (attempts.stream().anyMatch(a -> a.state() == PaymentState.CAPTURED)) {
             throw new RefusedOrderEventException("CANCEL_AFTER_CAPTURE",
                     "the payment is captured: it can only be refunded");
@@ -77,13 +89,15 @@ public class CardAuthorisations {
             throw new RefusedOrderEventException("CAPTURE_IN_PROGRESS",
                     "a capture is in progress; cancel after its result is known");
         }
+        int cancellable = 0;
         int cancelled = 0;
         for (PaymentAttempt attempt : attempts) {
             if (attempt.state().canMoveTo(PaymentState.CANCELLED) && attempt.state() != PaymentState.CREATED) {
-                cancelled += cancels.cancel(attempt, event.type()) ? 1 : 0;
+                cancellable++;
+                cancelled += cancels.cancel(attempt, cause) ? 1 : 0;
             }
         }
-        return cancelled;
+        return new Cancelled(cancellable, cancelled);
     }
 
     /** Captures an authorised attempt on behalf of the guard job (no order event involved). */
