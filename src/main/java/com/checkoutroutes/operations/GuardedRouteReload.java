@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.CamelContext;
-import org.apache.camel.Route;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.spi.ResourceReload;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
@@ -77,8 +76,13 @@ public class GuardedRouteReload implements CamelContextConfiguration {
     @Override
     public void afterApplicationStart(CamelContext camel) {
         RouteEditGuard snapshots = new RouteEditGuard(camel, () -> null);
-        for (Route route : camel.getRoutes()) {
-            Resource source = route.getSourceResource();
+        List<Resource> sources = new java.util.ArrayList<>();
+        camel.getRoutes().forEach(route -> sources.add(route.getSourceResource()));
+        // routes made from a template (routes/schedules.yaml) name no file; their template does
+        if (camel instanceof org.apache.camel.model.ModelCamelContext model) {
+            model.getRouteTemplateDefinitions().forEach(template -> sources.add(template.getResource()));
+        }
+        for (Resource source : sources) {
             if (source != null && source.exists()) {
                 lastLoaded.computeIfAbsent(source.getLocation(), location -> {
                     loadedAt.put(location, OffsetDateTime.now(clock));

@@ -146,7 +146,7 @@ class ConsoleBrowserTest extends FlowTestSupport {
             browser.screenshot(SCREENSHOTS.resolve("reconciliation.png"));
             page.get(console("/jobs"));
             assertThat(page.findElement(By.id("routes")).getText()).contains("order-intake");
-            assertThat(page.findElement(By.id("route-files")).getText()).contains("orders.yaml");
+            assertThat(page.findElement(By.id("route-files")).getText()).contains("orders.yaml", "schedules.yaml");
             browser.screenshot(SCREENSHOTS.resolve("jobs-and-routes.png"));
             page.get(console("/actions"));
             assertThat(page.findElement(By.id("audit")).getText()).contains("REDRIVE", "operator", "DONE");
