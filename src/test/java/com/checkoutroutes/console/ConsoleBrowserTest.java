@@ -28,6 +28,7 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * The operator console in a real headless Chromium, against payments the flows made: an operator signs in, finds a
@@ -36,6 +37,8 @@ import org.springframework.beans.factory.annotation.Autowired;
  * publisher is refused. Saves screenshots of the main pages to target/console-screenshots, or to the folder
  * {@code -Dconsole.screenshots=docs/console} names (how the README's pictures are made).
  */
+// Camel's management on, as shipped (TestEnvironment turns it off elsewhere): the route statistics and Camel's consoles
+@TestPropertySource(properties = "checkout.test.camel-management=true")
 class ConsoleBrowserTest extends FlowTestSupport {
 
     private static final Path SCREENSHOTS = Path.of(System.getProperty("console.screenshots",
@@ -146,6 +149,8 @@ class ConsoleBrowserTest extends FlowTestSupport {
             browser.screenshot(SCREENSHOTS.resolve("reconciliation.png"));
             page.get(console("/jobs"));
             assertThat(page.findElement(By.id("routes")).getText()).contains("order-intake");
+            assertThat(page.findElements(By.cssSelector("#routes td.num")).stream().map(WebElement::getText))
+                    .as("Camel's route statistics").anyMatch(n -> !n.isEmpty() && !n.equals("0"));
             assertThat(page.findElement(By.id("route-files")).getText()).contains("orders.yaml", "schedules.yaml");
             browser.screenshot(SCREENSHOTS.resolve("jobs-and-routes.png"));
             page.get(console("/actions"));
