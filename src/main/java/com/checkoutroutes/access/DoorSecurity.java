@@ -54,6 +54,8 @@ public class DoorSecurity {
                         .dispatcherTypeMatchers(DispatcherType.ERROR, DispatcherType.ASYNC).permitAll()
                         // EndpointRequest matches on the management port only (management.server.port)
                         .requestMatchers(EndpointRequest.to(HealthEndpoint.class)).permitAll()
+                        // Camel's developer consoles: only the read-only ones ConsoleSecurity lets operators read
+                        .requestMatchers(EndpointRequest.to("camel")).denyAll()
                         .requestMatchers(EndpointRequest.toAnyEndpoint()).hasRole(Role.OPERATOR.name())
                         // any method: the route itself answers a method other than POST with 405
                         .requestMatchers(path.matcher(notifications)).permitAll()

@@ -73,20 +73,36 @@ public class CardAuthorisations {
      * capture is in progress. Returns how many attempts were cancelled or refunded.
      */
     public int cancel(OrderEvent event) {
-        List<PaymentAttempt> attempts = attemptsOf(event.orderId());
+        return cancelOrder(event.orderId(), event.type()).cancelled();
+    }
+
+    /** How many of an order's payments could be cancelled or refunded, and how many were. */
+    public record Cancelled(int cancellable, int cancelled) {
+    }
+
+    /**
+     * The cancel rules for an order, whoever asks (an order event, an operator): refused with a reason while a capture
+     * is in progress; else each payment still open or authorised is cancelled at Antom, and each one that can no
+     * longer be cancelled is refunded in full, once.
+     */
+    public Cancelled cancelOrder(String orderId, String cause) {
+        List<PaymentAttempt> attempts = attemptsOf(orderId);
         if (attempts.stream().anyMatch(a -> a.state() == PaymentState.CAPTURE_REQUESTED)) {
             throw new RefusedOrderEventException("CAPTURE_IN_PROGRESS",
                     "a capture is in progress; cancel after its result is known");
         }
+        int cancellable = 0;
         int done = 0;
         for (PaymentAttempt attempt : attempts) {
             if (attempt.state().isPaid()) {
-                done += cancels.cancelOrRefund(attempt, event.type(), CANCELLATION_REFUND) ? 1 : 0;
+                cancellable++;
+                done += cancels.cancelOrRefund(attempt, cause, CANCELLATION_REFUND) ? 1 : 0;
             } else if (attempt.state().canMoveTo(PaymentState.CANCELLED) && attempt.state() != PaymentState.CREATED) {
-                done += cancels.cancel(attempt, event.type()) ? 1 : 0;
+                cancellable++;
+                done += cancels.cancel(attempt, cause) ? 1 : 0;
             }
         }
-        return done;
+        return new Cancelled(cancellable, done);
     }
 
     /**

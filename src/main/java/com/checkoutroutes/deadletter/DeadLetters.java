@@ -31,6 +31,8 @@ public class DeadLetters {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
     public static final String RAW_ORDER = "checkoutRawOrder";
+    /** The {@link DeadLetter} just built, for {@link DeadLetterArchive} to keep. */
+    static final String LETTER = "checkoutDeadLetter";
 
     private final ObjectMapper json;
     private final Clock clock;
@@ -81,6 +83,7 @@ public class DeadLetters {
                 violations.get(0).code(), violations.get(0).field(), source.topic(), source.partition(),
                 source.offset(), source.key());
         exchange.getIn().setBody(json.writeValueAsString(letter));
+        exchange.setProperty(LETTER, letter);
         exchange.getIn().setHeader("checkoutRejectReason", violations.get(0).code());
         exchange.getIn().removeHeaders("CamelKafka*");
         // keyed by the order, so its dead letters share a partition; else by the record's own key

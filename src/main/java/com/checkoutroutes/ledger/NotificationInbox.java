@@ -56,6 +56,20 @@ public class NotificationInbox {
                 + "ORDER BY id", String.class, paymentId);
     }
 
+    /** A notification as kept in the inbox, for an operator's view of a payment. */
+    public record Received(String notifyType, String outcome, String detail, int timesReceived,
+            OffsetDateTime receivedAt, OffsetDateTime lastReceivedAt, String body) {
+    }
+
+    /** The notifications about this attempt, oldest first. */
+    public java.util.List<Received> about(String paymentRequestId, String paymentId) {
+        return jdbc.query("SELECT notify_type, outcome, detail, times_received, received_at, last_received_at, body "
+                        + "FROM notification_inbox WHERE payment_request_id = ? OR payment_id = ? ORDER BY id",
+                (rs, i) -> new Received(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4),
+                        rs.getObject(5, OffsetDateTime.class), rs.getObject(6, OffsetDateTime.class), rs.getString(7)),
+                paymentRequestId, paymentId == null ? paymentRequestId : paymentId);
+    }
+
     public void resolve(String dedupeKey, Outcome outcome, String detail) {
         jdbc.update("UPDATE notification_inbox SET outcome = ?, detail = ? WHERE dedupe_key = ?", outcome.name(),
                 detail, dedupeKey);

@@ -25,6 +25,22 @@ public class Outbox {
         jdbc.update(INSERT, message.destination(), message.key(), message.payload(), OffsetDateTime.now(clock));
     }
 
+    /** An event as the outbox holds it: where it went, when, and whether it has left yet. */
+    public record Written(long id, String destination, String payload, OffsetDateTime createdAt,
+            OffsetDateTime publishedAt) {
+    }
+
+    /** The newest events with this key (an orderId: its channel messages and result events), oldest first. */
+    public List<Written> withKey(String key, int limit) {
+        List<Written> newest = jdbc.query("SELECT id, destination, payload, created_at, published_at FROM outbox_event "
+                        + "WHERE message_key = ? ORDER BY id DESC LIMIT ?",
+                (rs, i) -> new Written(rs.getLong(1), rs.getString(2), rs.getString(3),
+                        rs.getObject(4, OffsetDateTime.class), rs.getObject(5, OffsetDateTime.class)), key, limit);
+        List<Written> oldestFirst = new java.util.ArrayList<>(newest);
+        java.util.Collections.reverse(oldestFirst);
+        return oldestFirst;
+    }
+
     /** Appends several events in one round trip, in list order. */
     public void appendAll(List<OutboxMessage> messages) {
         if (messages.size() == 1) {

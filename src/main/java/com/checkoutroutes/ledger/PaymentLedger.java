@@ -78,6 +78,36 @@ public class PaymentLedger {
                 ROW, state.name(), limit);
     }
 
+    /**
+     * Attempts for an operator's search, most recently changed first, at most {@code limit}: {@code id} (an orderId,
+     * paymentRequestId or paymentId), {@code state}, {@code changedBefore} (unchanged since) and {@code flagged} each
+     * narrow it when not null.
+     */
+    public List<PaymentAttempt> search(String id, PaymentState state, OffsetDateTime changedBefore, Boolean flagged,
+            int limit) {
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM payment_attempt WHERE 1 = 1");
+        List<Object> args = new java.util.ArrayList<>();
+        if (id != null) {
+            sql.append(" AND (order_id = ? OR payment_request_id = ? OR payment_id = ?)");
+            args.addAll(List.of(id, id, id));
+        }
+        if (state != null) {
+            sql.append(" AND state = ?");
+            args.add(state.name());
+        }
+        if (changedBefore != null) {
+            sql.append(" AND updated_at < ?");
+            args.add(changedBefore);
+        }
+        if (flagged != null) {
+            sql.append(" AND flagged = ?");
+            args.add(flagged);
+        }
+        sql.append(" ORDER BY updated_at DESC LIMIT ?");
+        args.add(limit);
+        return jdbc.query(sql.toString(), ROW, args.toArray());
+    }
+
     public List<StateChange> history(String paymentRequestId) {
         return jdbc.query("SELECT from_state, to_state, cause, detail, at FROM payment_transition "
                         + "WHERE payment_request_id = ? ORDER BY id",
@@ -307,6 +337,26 @@ public class PaymentLedger {
                         + "WHERE payment_request_id = ?", flagReason, now, paymentRequestId);
             }
             appendHistory(paymentRequestId, state, state, cause, detail, now);
+        });
+    }
+
+    /**
+     * An operator clears an attempt's flag (after looking into it): the flag and its reason go into the history with
+     * who cleared it and why. Refused ({@link NotFlaggedException}) when the attempt is not flagged.
+     */
+    public void clearFlag(String paymentRequestId, String clearedBy, String why) {
+        tx.executeWithoutResult(status -> {
+            PaymentAttempt current = lock(paymentRequestId)
+                    .orElseThrow(() -> new UnknownPaymentException(paymentRequestId));
+            if (!current.flagged()) {
+                throw new NotFlaggedException(paymentRequestId);
+            }
+            jdbc.update("UPDATE payment_attempt SET flagged = FALSE, flag_reason = NULL WHERE payment_request_id = ?",
+                    paymentRequestId);
+            appendHistory(paymentRequestId, current.state(), current.state(), "FLAG_CLEARED",
+                    "flag '" + current.flagReason() + "' cleared by " + clearedBy + ": " + why,
+                    OffsetDateTime.now(clock));
+            LOG.info("payment {} of order {}: flag cleared by {}", paymentRequestId, current.orderId(), clearedBy);
         });
     }
 

@@ -1,10 +1,18 @@
 package com.checkoutroutes.operations;
 
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.CamelContext;
-import org.apache.camel.Route;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.spi.ResourceReload;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
@@ -26,6 +34,39 @@ public class GuardedRouteReload implements CamelContextConfiguration {
 
     /** The last content of each route file that Camel loaded, by location. */
     private final Map<String, Resource> lastLoaded = new ConcurrentHashMap<>();
+    /** When each file's running version was loaded. */
+    private final Map<String, OffsetDateTime> loadedAt = new ConcurrentHashMap<>();
+    /** Each file's last refused or failed edit. */
+    private final Map<String, Problem> lastProblem = new ConcurrentHashMap<>();
+    private final Clock clock;
+
+    public GuardedRouteReload(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** An edit that did not become the running version: REFUSED by the checks, or FAILED when Camel loaded it. */
+    public record Problem(OffsetDateTime at, String kind, String reason) {
+    }
+
+    /**
+     * A route file as this instance runs it: the version running (the first 12 hex digits of its SHA-256), since
+     * when, whether the file on disk still holds it, and its last refused or failed edit (null if none).
+     */
+    public record RouteFile(String location, String runningVersion, OffsetDateTime loadedAt, String diskVersion,
+            Problem lastProblem) {
+
+        public boolean diskDiffers() {
+            return diskVersion != null && !diskVersion.equals(runningVersion);
+        }
+    }
+
+    /** Every route file this instance loaded, by location. */
+    public List<RouteFile> routeFiles() {
+        return lastLoaded.entrySet().stream()
+                .map(e -> new RouteFile(e.getKey(), version(e.getValue()), loadedAt.get(e.getKey()),
+                        diskVersion(e.getValue()), lastProblem.get(e.getKey())))
+                .sorted(Comparator.comparing(RouteFile::location)).toList();
+    }
 
     @Override
     public void beforeApplicationStart(CamelContext camel) {
@@ -34,6 +75,21 @@ public class GuardedRouteReload implements CamelContextConfiguration {
 
     @Override
     public void afterApplicationStart(CamelContext camel) {
+        RouteEditGuard snapshots = new RouteEditGuard(camel, () -> null);
+        List<Resource> sources = new java.util.ArrayList<>();
+        camel.getRoutes().forEach(route -> sources.add(route.getSourceResource()));
+        // routes made from a template (routes/schedules.yaml) name no file; their template does
+        if (camel instanceof org.apache.camel.model.ModelCamelContext model) {
+            model.getRouteTemplateDefinitions().forEach(template -> sources.add(template.getResource()));
+        }
+        for (Resource source : sources) {
+            if (source != null && source.exists()) {
+                lastLoaded.computeIfAbsent(source.getLocation(), location -> {
+                    loadedAt.put(location, OffsetDateTime.now(clock));
+                    return snapshots.snapshot(source);
+                });
+            }
+        }
         RouteWatcherReloadStrategy watcher = camel.hasService(RouteWatcherReloadStrategy.class);
         if (watcher == null) {
             return; // reload is off
@@ -46,12 +102,6 @@ public class GuardedRouteReload implements CamelContextConfiguration {
                     thread.start();
                 });
         RouteEditGuard guard = new RouteEditGuard(camel, schema::join);
-        for (Route route : camel.getRoutes()) {
-            Resource source = route.getSourceResource();
-            if (source != null && source.exists()) {
-                lastLoaded.computeIfAbsent(source.getLocation(), location -> guard.snapshot(source));
-            }
-        }
         ResourceReload reload = watcher.getResourceReload();
         watcher.setResourceReload((name, resource) -> {
             if (name.endsWith(".properties") || resource == null || !resource.exists()) {
@@ -69,17 +119,43 @@ public class GuardedRouteReload implements CamelContextConfiguration {
                 }
                 LOG.error("route edit refused: {}. The last good version of {} is still running; the file on disk is"
                         + " broken until it is fixed and saved again", e.getMessage(), resource.getLocation());
+                lastProblem.put(resource.getLocation(), new Problem(OffsetDateTime.now(clock), "REFUSED",
+                        e.getMessage()));
                 throw e;
             }
             try {
                 load(camel, reload, name, checked);
                 lastLoaded.put(checked.getLocation(), checked);
+                loadedAt.put(checked.getLocation(), OffsetDateTime.now(clock));
             } catch (Exception e) {
+                lastProblem.put(checked.getLocation(), new Problem(OffsetDateTime.now(clock), "FAILED",
+                        "failed to load: " + e.getMessage()));
                 restore(camel, reload, name, checked.getLocation(), e);
                 throw e;
             }
         });
         LOG.info("route edits in {} are checked before they are reloaded", watcher.getFolder());
+    }
+
+    private static String version(Resource file) {
+        try (InputStream in = file.getInputStream()) {
+            return hash(in.readAllBytes());
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    /** The version of the file on disk now; null if it cannot be read (deleted, not a plain file). */
+    private static String diskVersion(Resource running) {
+        try {
+            return hash(Files.readAllBytes(Path.of(running.getURI())));
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private static String hash(byte[] content) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content)).substring(0, 12);
     }
 
     /** Camel's reload, or for a file with route templates (which Camel's reload skips) the whole file again. */

@@ -91,6 +91,26 @@ public class JobRuns {
                         rs.getInt(7), rs.getString(8)), job);
     }
 
+    /** The newest runs first, of one job (null: every job), only those that changed something if asked. */
+    public List<Run> recent(String job, boolean changedOnly, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT job, instance, scheduled_fire_time, started_at, finished_at, "
+                + "looked_at, changed, detail FROM job_run WHERE 1 = 1");
+        List<Object> args = new java.util.ArrayList<>();
+        if (job != null) {
+            sql.append(" AND job = ?");
+            args.add(job);
+        }
+        if (changedOnly) {
+            sql.append(" AND changed > 0");
+        }
+        sql.append(" ORDER BY id DESC LIMIT ?");
+        args.add(limit);
+        return jdbc.query(sql.toString(),
+                (rs, i) -> new Run(rs.getString(1), rs.getString(2), rs.getObject(3, OffsetDateTime.class),
+                        rs.getObject(4, OffsetDateTime.class), rs.getObject(5, OffsetDateTime.class), rs.getInt(6),
+                        rs.getInt(7), rs.getString(8)), args.toArray());
+    }
+
     private static String truncate(String value) {
         return value == null || value.length() <= 4000 ? value : value.substring(0, 4000);
     }

@@ -10,8 +10,9 @@ import com.tngtech.archunit.lang.ArchRule;
 
 /**
  * The package graph of the service (docs/architecture.md draws it): Antom's wire and signatures at the bottom, the
- * ledger above, the shared steps above that, the flows on top; dependencies point down only, and flows never reach
- * into each other. A new cycle or a wrong-way import fails here.
+ * ledger above, the shared steps above that, the flows on top, and the operator console above them (its actions go
+ * through the flows' rules); dependencies point down only, and flows never reach into each other. A new cycle or a
+ * wrong-way import fails here.
  */
 @AnalyzeClasses(packages = "com.checkoutroutes", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -24,6 +25,8 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule layersPointDown = layeredArchitecture().consideringOnlyDependenciesInLayers()
             .layer("Application").definedBy("com.checkoutroutes")
+            // the operator console: on top of the flows, whose rules its actions go through
+            .layer("Console").definedBy(ROOT + "console..")
             // flows: one per route family; each is on its own
             .layer("OrderIntake").definedBy(ROOT + "orderintake..")
             .layer("Notifications").definedBy(ROOT + "notifications..")
@@ -49,30 +52,32 @@ class ArchitectureTest {
             .layer("Doors").definedBy(ROOT + "doors..")
 
             .whereLayer("Application").mayNotBeAccessedByAnyLayer()
+            .whereLayer("Console").mayNotBeAccessedByAnyLayer()
             .whereLayer("Doors").mayNotBeAccessedByAnyLayer()
             .whereLayer("OrderIntake").mayNotBeAccessedByAnyLayer()
             .whereLayer("Notifications").mayNotBeAccessedByAnyLayer()
             .whereLayer("Reconciliation").mayNotBeAccessedByAnyLayer()
-            .whereLayer("CardCapture").mayNotBeAccessedByAnyLayer()
+            .whereLayer("CardCapture").mayOnlyBeAccessedByLayers("Console")
             .whereLayer("Shipment").mayNotBeAccessedByAnyLayer()
-            .whereLayer("Refunds").mayNotBeAccessedByAnyLayer()
-            .whereLayer("Operations").mayNotBeAccessedByAnyLayer()
+            .whereLayer("Refunds").mayOnlyBeAccessedByLayers("Console")
+            .whereLayer("Operations").mayOnlyBeAccessedByLayers("Console")
             .whereLayer("Access").mayNotBeAccessedByAnyLayer()
             .whereLayer("Results").mayOnlyBeAccessedByLayers(
-                    "OrderIntake", "Notifications", "Reconciliation", "CardCapture", "Shipment", "Refunds")
+                    "OrderIntake", "Notifications", "Reconciliation", "CardCapture", "Shipment", "Refunds", "Console")
             .whereLayer("Continuation").mayOnlyBeAccessedByLayers("OrderIntake")
-            .whereLayer("DeadLetter").mayOnlyBeAccessedByLayers("OrderIntake", "CardCapture", "Shipment", "Refunds")
-            .whereLayer("Scheduling").mayOnlyBeAccessedByLayers("Reconciliation", "CardCapture")
+            .whereLayer("DeadLetter").mayOnlyBeAccessedByLayers("OrderIntake", "CardCapture", "Shipment", "Refunds",
+                    "Console")
+            .whereLayer("Scheduling").mayOnlyBeAccessedByLayers("Reconciliation", "CardCapture", "Console")
             .whereLayer("Ledger").mayOnlyBeAccessedByLayers("OrderIntake", "Notifications", "Reconciliation",
-                    "CardCapture", "Shipment", "Refunds", "Operations", "Results", "Continuation")
+                    "CardCapture", "Shipment", "Refunds", "Operations", "Results", "Continuation", "Console")
             .whereLayer("Gateway").mayOnlyBeAccessedByLayers("OrderIntake", "Notifications", "Reconciliation",
                     "CardCapture", "Shipment", "Operations", "Results", "Continuation")
             .whereLayer("Signature").mayOnlyBeAccessedByLayers("Application", "Gateway", "Notifications")
             .whereLayer("KeyOrdered").mayOnlyBeAccessedByLayers("OrderIntake", "Notifications", "Reconciliation",
                     "CardCapture", "Shipment", "Application")
-            .whereLayer("Platform").mayOnlyBeAccessedByLayers("OrderIntake", "Notifications", "Reconciliation",
-                    "CardCapture", "Shipment", "Refunds", "Operations", "Results", "Continuation", "DeadLetter",
-                    "Scheduling", "Ledger", "Gateway", "Signature", "Application");
+            .whereLayer("Platform").mayOnlyBeAccessedByLayers("Console", "OrderIntake", "Notifications",
+                    "Reconciliation", "CardCapture", "Shipment", "Refunds", "Operations", "Results", "Continuation",
+                    "DeadLetter", "Scheduling", "Ledger", "Gateway", "Signature", "Application");
 
     @ArchTest
     static final ArchRule gatewaySpeaksAntomOnly = com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses()

@@ -6,6 +6,7 @@ import com.checkoutroutes.access.AccessSettings;
 import com.checkoutroutes.access.Role;
 import com.checkoutroutes.cardcapture.AuthorisationGuard.Policy;
 import com.checkoutroutes.cardcapture.CardCaptureSettings;
+import com.checkoutroutes.console.ConsoleSettings;
 import com.checkoutroutes.continuation.ChannelSettings;
 import com.checkoutroutes.gateway.AntomSettings;
 import com.checkoutroutes.ledger.LedgerSettings;
@@ -46,7 +47,8 @@ class TypedSettingsTest {
     static final List<Class<? extends Record>> RECORDS = List.of(OrderIntakeSettings.class, OutboxSettings.class,
             ChannelSettings.class, ShipmentSettings.class, ReconciliationSettings.class, JanitorSettings.class,
             CardCaptureSettings.class, NotificationSettings.class, MetricsSettings.class, AntomSettings.class,
-            AccessSettings.class, OrderRulesSettings.class, DoorSettings.class, LedgerSettings.class);
+            AccessSettings.class, OrderRulesSettings.class, DoorSettings.class, LedgerSettings.class,
+            ConsoleSettings.class);
 
     /** The settings config/application.yml leaves to the deployment (RequiredSettings insists on them). */
     private static final String[] DEPLOYMENT = {"CHECKOUT_ANTOM_CLIENT_ID=SANDBOX_X",
@@ -56,7 +58,7 @@ class TypedSettingsTest {
     @EnableConfigurationProperties({OrderIntakeSettings.class, OutboxSettings.class, ChannelSettings.class,
             ShipmentSettings.class, ReconciliationSettings.class, JanitorSettings.class, CardCaptureSettings.class,
             NotificationSettings.class, MetricsSettings.class, AntomSettings.class, AccessSettings.class,
-            OrderRulesSettings.class, DoorSettings.class, LedgerSettings.class})
+            OrderRulesSettings.class, DoorSettings.class, LedgerSettings.class, ConsoleSettings.class})
     static class AllSettings {
     }
 

@@ -39,6 +39,12 @@ public class TestEnvironment implements EnvironmentPostProcessor, Ordered {
         props.put("checkout.kafka.embedded.enabled", "true");
         // off: a test's context never watches ./routes (RoutesReloadTest runs the local run in a folder of its own)
         props.put("camel.main.routes-reload-enabled", env.getProperty("checkout.test.routes-reload", "false"));
+        // Camel's JMX management off, but where a test asks for it (ConsoleBrowserTest: the console's route statistics).
+        // With it on, a second CamelContext named checkout-routes in the same JVM (another test configuration) gets
+        // the management name checkout-routes-2, camel-quartz stores that name with the clustered jobs they share, and
+        // the other contexts' schedulers then fire those jobs into "No CamelContext could be found". One context per
+        // JVM, as in production and the local run, never meets it.
+        props.put("camel.main.jmx-enabled", env.getProperty("checkout.test.camel-management", "false"));
         String reports = reportDirectory();
         props.put("checkout.reconciliation.report-dir", reports);
         props.put("checkout.sandbox.report-dir", reports);

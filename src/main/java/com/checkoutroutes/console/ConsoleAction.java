@@ -1,0 +1,62 @@
+package com.checkoutroutes.console;
+
+import java.util.Locale;
+
+/**
+ * What an operator may do from the console. Each runs through the same rules as the routes (an action they do not
+ * allow is refused with the rule's reason and changes nothing) and leaves an audit record ({@link ActionLog}).
+ * A new action is a constant here, a case in {@link ConsoleActions#perform} and a button in the page it belongs to.
+ */
+public enum ConsoleAction {
+    CHECK_WITH_ANTOM("Check with Antom now",
+            "Ask Antom for this payment's status (inquiryPayment) and apply the answer as a notification would be."),
+    CANCEL("Cancel the order's payments",
+            "Cancel every payment of this order at Antom, as an ORDER_CANCELLED event would: what can still be"
+                    + " cancelled is cancelled, a payment that can no longer be (captured, past its cancel window) is"
+                    + " refunded in full, once. Refused while a capture is in progress."),
+    REFUND("Refund the order's payment",
+            "Give money back to the buyer through Antom's refund: the amount you enter, in the payment's currency, or"
+                    + " all that is left if you leave it empty. Refused when nothing is captured or when all refunds"
+                    + " would come to more than was captured."),
+    CLEAR_FLAG("Clear the flag",
+            "Clear this payment's flag after looking into it; the flag and your reason stay in its history."),
+    REDRIVE("Re-drive the dead letter",
+            "Send the original message again, with its key, to the topic it was read from; its route reads it again"
+                    + " with all its rules (a new refusal is a new dead letter).");
+
+    private final String label;
+    private final String description;
+
+    ConsoleAction(String label, String description) {
+        this.label = label;
+        this.description = description;
+    }
+
+    public String label() {
+        return label;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** Its name in URLs: check-with-antom, cancel, refund, clear-flag, redrive. */
+    public String slug() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** The action a URL names; null for none. */
+    public static ConsoleAction fromSlug(String slug) {
+        for (ConsoleAction action : values()) {
+            if (action.slug().equals(slug)) {
+                return action;
+            }
+        }
+        return null;
+    }
+
+    /** An operator must say why (kept in the audit record and, for a payment, its history). */
+    public boolean needsReason() {
+        return this == CANCEL || this == CLEAR_FLAG || this == REFUND;
+    }
+}

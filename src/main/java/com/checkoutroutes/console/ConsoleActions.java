@@ -1,0 +1,259 @@
+package com.checkoutroutes.console;
+
+import com.checkoutroutes.cardcapture.CardAuthorisations;
+import com.checkoutroutes.console.ActionLog.Outcome;
+import com.checkoutroutes.deadletter.DeadLetterArchive;
+import com.checkoutroutes.deadletter.DeadLetterRedrives;
+import com.checkoutroutes.deadletter.RedriveRefusedException;
+import com.checkoutroutes.deadletter.RejectedOrderException;
+import com.checkoutroutes.ledger.IllegalTransitionException;
+import com.checkoutroutes.ledger.NotFlaggedException;
+import com.checkoutroutes.ledger.PaymentAttempt;
+import com.checkoutroutes.ledger.PaymentLedger;
+import com.checkoutroutes.ledger.PaymentState;
+import com.checkoutroutes.ledger.Refund;
+import com.checkoutroutes.ledger.RefundAmount;
+import com.checkoutroutes.ledger.RefundRefusedException;
+import com.checkoutroutes.ledger.UnknownPaymentException;
+import com.checkoutroutes.results.PaymentInquiries;
+import com.checkoutroutes.results.PaymentInquiries.Inquiry;
+import com.checkoutroutes.refunds.Refunds;
+import java.math.BigDecimal;
+import java.util.Comparator;
+import java.util.Currency;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * The console's actions. Each one is audited ({@link ActionLog}) and runs through the rules its route uses, never
+ * around them: an inquiry is applied by {@code results.ResultApplier} as a notification would be, a cancel follows
+ * cardcapture's cancel rules and {@code results.AntomCancels}, a refund goes through {@code refunds.Refunds} (the
+ * service returned orders use), a cleared flag is a ledger change with its history
+ * row, a re-drive goes back through the consumer route. What the rules refuse is REFUSED with their reason, and
+ * nothing changed.
+ */
+@Component
+public class ConsoleActions {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConsoleActions.class);
+    /** The ledger cause of an operator's cancel (its history says who in the console's audit). */
+    static final String OPERATOR_CANCEL = "OPERATOR_CANCEL";
+
+    private final ActionLog log;
+    private final PaymentLedger ledger;
+    private final PaymentInquiries inquiries;
+    private final CardAuthorisations cards;
+    private final DeadLetterArchive deadLetters;
+    private final DeadLetterRedrives redrives;
+    private final Refunds refunds;
+
+    public ConsoleActions(ActionLog log, PaymentLedger ledger, PaymentInquiries inquiries, CardAuthorisations cards,
+            DeadLetterArchive deadLetters, DeadLetterRedrives redrives, Refunds refunds) {
+        this.log = log;
+        this.ledger = ledger;
+        this.inquiries = inquiries;
+        this.cards = cards;
+        this.deadLetters = deadLetters;
+        this.redrives = redrives;
+        this.refunds = refunds;
+    }
+
+    /** What an action is aimed at: an order (cancel), one payment (check, clear flag) or a dead letter (re-drive). */
+    public record Target(String orderId, String paymentRequestId, Long deadLetterId) {
+    }
+
+    /** How it ended, and the audit record that says so. */
+    public record Result(long auditId, Outcome outcome, String detail) {
+    }
+
+    /** A console rule refused the action (no reason given, nothing to act on): nothing changed. */
+    static final class Refused extends RuntimeException {
+        private final String code;
+
+        Refused(String code, String message) {
+            super(message);
+            this.code = code;
+        }
+    }
+
+    public Result perform(ConsoleAction action, Target target, String actor, String reason) {
+        return perform(action, target, actor, reason, null);
+    }
+
+    /** {@code amount}: a refund's amount in major units of the payment's currency ("12.50"); blank for all left. */
+    public Result perform(ConsoleAction action, Target target, String actor, String reason, String amount) {
+        String why = reason == null || reason.isBlank() ? null : reason.strip();
+        Target named = resolve(target);
+        long id = log.start(actor, action, named.orderId(), named.paymentRequestId(), named.deadLetterId(), why);
+        Outcome outcome;
+        String detail;
+        try {
+            if (action.needsReason() && why == null) {
+                throw new Refused("REASON_REQUIRED", "say why: the reason is kept with the action");
+            }
+            Ended ended = switch (action) {
+                case CHECK_WITH_ANTOM -> checkWithAntom(named);
+                case CANCEL -> cancel(named);
+                case REFUND -> refund(named, actor, why, amount);
+                case CLEAR_FLAG -> clearFlag(named, actor, why);
+                case REDRIVE -> redrive(named, actor);
+            };
+            outcome = ended.outcome();
+            detail = ended.detail();
+        } catch (RuntimeException e) {
+            String refusal = refusal(e);
+            outcome = refusal != null ? Outcome.REFUSED : Outcome.FAILED;
+            detail = refusal != null ? refusal : e.getClass().getSimpleName() + ": " + e.getMessage();
+            if (refusal == null) {
+                LOG.warn("console action {} by {} failed", action, actor, e);
+            }
+        }
+        log.finish(id, outcome, detail);
+        LOG.info("console action {} by {} on {}: {} ({})", action, actor, named, outcome, detail);
+        return new Result(id, outcome, detail);
+    }
+
+    /** What an action that ran did: DONE, or FAILED when it ran and could not do its job (Antom did not answer). */
+    private record Ended(Outcome outcome, String detail) {
+        static Ended done(String detail) {
+            return new Ended(Outcome.DONE, detail);
+        }
+
+        static Ended failed(String detail) {
+            return new Ended(Outcome.FAILED, detail);
+        }
+    }
+
+    /** The order of a payment or a dead letter comes from the ledger and the archive, not from the form. */
+    private Target resolve(Target target) {
+        if (target.paymentRequestId() != null) {
+            String orderId = ledger.find(target.paymentRequestId()).map(PaymentAttempt::orderId)
+                    .orElse(target.orderId());
+            return new Target(orderId, target.paymentRequestId(), null);
+        }
+        if (target.deadLetterId() != null) {
+            String orderId = deadLetters.find(target.deadLetterId()).map(DeadLetterArchive.Kept::orderId).orElse(null);
+            return new Target(orderId, null, target.deadLetterId());
+        }
+        return target;
+    }
+
+    private PaymentAttempt attempt(Target target) {
+        if (target.paymentRequestId() == null) {
+            throw new Refused("NO_PAYMENT", "the action needs a payment (paymentRequestId)");
+        }
+        return ledger.find(target.paymentRequestId())
+                .orElseThrow(() -> new UnknownPaymentException(target.paymentRequestId()));
+    }
+
+    private Ended checkWithAntom(Target target) {
+        PaymentAttempt attempt = attempt(target);
+        if (attempt.state() == PaymentState.CREATED) {
+            throw new Refused("NOT_SENT", "Antom was never asked to pay this attempt: there is nothing to check");
+        }
+        Inquiry inquiry = inquiries.inquire(attempt);
+        PaymentState now = ledger.find(attempt.paymentRequestId()).orElseThrow().state();
+        if (inquiry instanceof Inquiry.Answered answered) {
+            return Ended.done(answered.changedTo().map(to -> "Antom answered: " + attempt.state() + " -> " + to)
+                    .orElse("Antom answered: still " + now + " (confirmed)"));
+        }
+        if (inquiry instanceof Inquiry.NotFound) {
+            return Ended.done("Antom has no payment " + attempt.paymentRequestId() + " (ORDER_NOT_EXIST); the ledger"
+                    + " keeps " + now);
+        }
+        return Ended.failed("Antom could not be asked, or said nothing yet; the ledger keeps " + now
+                + " and the janitor keeps asking");
+    }
+
+    private Ended cancel(Target target) {
+        if (target.orderId() == null) {
+            throw new Refused("NO_ORDER", "the action needs an order");
+        }
+        CardAuthorisations.Cancelled cancelled = cards.cancelOrder(target.orderId(), OPERATOR_CANCEL);
+        if (cancelled.cancellable() == 0) {
+            throw new Refused("NOTHING_TO_CANCEL", "no payment of order " + target.orderId()
+                    + " can still be cancelled (each is final or was never sent to Antom)");
+        }
+        String done = "Antom cancelled or refunded " + cancelled.cancelled() + " of " + cancelled.cancellable()
+                + " payment(s)";
+        return cancelled.cancelled() < cancelled.cancellable()
+                ? Ended.failed(done + "; the others are flagged CANCEL_NOT_DONE with Antom's answer") : Ended.done(done);
+    }
+
+    private Ended refund(Target target, String actor, String why, String amount) {
+        if (target.orderId() == null) {
+            throw new Refused("NO_ORDER", "the action needs an order");
+        }
+        Refund refund = refunds.request(target.orderId(), refundAmount(target.orderId(), amount), why, actor);
+        String what = "refund " + refund.refundRequestId() + " of " + refund.amountValue() + " " + refund.currency()
+                + " (minor units): " + refund.state()
+                + (refund.resultCode() == null ? "" : " " + refund.resultCode());
+        return switch (refund.state()) {
+            case FAILED -> Ended.failed(what);
+            default -> Ended.done(what);
+        };
+    }
+
+    /** The operator's amount in the currency of the order's paid payment, in minor units; null for all that is left. */
+    private RefundAmount refundAmount(String orderId, String amount) {
+        if (amount == null || amount.isBlank()) {
+            return null;
+        }
+        String currency = ledger.attemptsOf(orderId).stream().filter(a -> a.state().isPaid())
+                .min(Comparator.comparing(PaymentAttempt::attemptNo)).map(PaymentAttempt::currency)
+                .orElseThrow(() -> new RefundRefusedException("NOT_PAID", "no payment of order " + orderId
+                        + " succeeded"));
+        try {
+            BigDecimal major = new BigDecimal(amount.strip());
+            int digits = Math.max(0, Currency.getInstance(currency).getDefaultFractionDigits());
+            long minor = major.movePointRight(digits).longValueExact();
+            if (minor <= 0) {
+                throw new Refused("INVALID_AMOUNT", "the amount must be above zero");
+            }
+            return new RefundAmount(currency, minor);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new Refused("INVALID_AMOUNT", "'" + amount.strip() + "' is not an amount in " + currency
+                    + " (at most its currency's decimals, e.g. 12.50)");
+        }
+    }
+
+    private Ended clearFlag(Target target, String actor, String why) {
+        PaymentAttempt attempt = attempt(target);
+        ledger.clearFlag(attempt.paymentRequestId(), actor, why);
+        return Ended.done("flag '" + attempt.flagReason() + "' cleared");
+    }
+
+    private Ended redrive(Target target, String actor) {
+        if (target.deadLetterId() == null) {
+            throw new Refused("NO_DEAD_LETTER", "the action needs a dead letter");
+        }
+        return Ended.done("sent again to " + redrives.redrive(target.deadLetterId(), actor));
+    }
+
+    /** The rule's code and reason when a rule refused the action; null for a failure. */
+    private static String refusal(RuntimeException e) {
+        if (e instanceof Refused refused) {
+            return refused.code + ": " + e.getMessage();
+        }
+        if (e instanceof RejectedOrderException rejected) {
+            return rejected.reason().code() + ": " + rejected.reason().message();
+        }
+        if (e instanceof RefundRefusedException refused) {
+            return refused.code() + ": " + refused.reason();
+        }
+        if (e instanceof RedriveRefusedException refused) {
+            return refused.code() + ": " + e.getMessage();
+        }
+        if (e instanceof IllegalTransitionException) {
+            return "ILLEGAL_TRANSITION: " + e.getMessage();
+        }
+        if (e instanceof UnknownPaymentException) {
+            return "UNKNOWN_PAYMENT: " + e.getMessage();
+        }
+        if (e instanceof NotFlaggedException) {
+            return "NOT_FLAGGED: " + e.getMessage();
+        }
+        return null;
+    }
+}

@@ -1,0 +1,188 @@
+package com.checkoutroutes.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.checkoutroutes.console.ActionLog.Outcome;
+import com.checkoutroutes.console.ConsoleActions.Result;
+import com.checkoutroutes.console.ConsoleActions.Target;
+import com.checkoutroutes.deadletter.DeadLetterArchive;
+import com.checkoutroutes.ledger.PaymentAttempt;
+import com.checkoutroutes.ledger.PaymentLedger.StateChange;
+import com.checkoutroutes.ledger.PaymentState;
+import com.checkoutroutes.ledger.RefundLedger;
+import com.checkoutroutes.testsupport.FlowTestSupport;
+import java.time.Duration;
+import java.util.List;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * The console's actions go through the routes' own rules: what they refuse is refused with the rule's reason and
+ * changes nothing; what they allow changes the ledger as the route would. Every action, refused or not, leaves its
+ * audit record (who, what, when, outcome).
+ */
+class ConsoleActionsTest extends FlowTestSupport {
+
+    private static final String OPERATOR = "alice";
+
+    @Autowired
+    ConsoleActions actions;
+    @Autowired
+    ActionLog log;
+    @Autowired
+    DeadLetterArchive deadLetters;
+    @Autowired
+    RefundLedger refunds;
+
+    @Test
+    void aFlagIsClearedOnlyWithAReasonAndOnlyWhenThereIsOne() {
+        PaymentAttempt pending = pendingWallet();
+        Target payment = new Target(null, pending.paymentRequestId(), null);
+
+        assertRefused(actions.perform(ConsoleAction.CLEAR_FLAG, payment, OPERATOR, "looked into it"), "NOT_FLAGGED");
+        ledger.note(pending.paymentRequestId(), "AMOUNT_MISMATCH", "notified 1300 USD, ordered 1250 USD",
+                "AMOUNT_MISMATCH: notified 1300 USD, ordered 1250 USD");
+        int historyBefore = ledger.history(pending.paymentRequestId()).size();
+        assertRefused(actions.perform(ConsoleAction.CLEAR_FLAG, payment, OPERATOR, "  "), "REASON_REQUIRED");
+        assertThat(ledger.find(pending.paymentRequestId()).orElseThrow().flagged()).isTrue();
+        assertThat(ledger.history(pending.paymentRequestId())).hasSize(historyBefore);
+
+        Result cleared = actions.perform(ConsoleAction.CLEAR_FLAG, payment, OPERATOR, "the buyer paid the difference");
+        assertThat(cleared.outcome()).isEqualTo(Outcome.DONE);
+        PaymentAttempt after = ledger.find(pending.paymentRequestId()).orElseThrow();
+        assertThat(after.flagged()).isFalse();
+        assertThat(after.flagReason()).isNull();
+        StateChange last = lastChange(pending);
+        assertThat(last.cause()).isEqualTo("FLAG_CLEARED");
+        assertThat(last.detail()).contains("AMOUNT_MISMATCH", "cleared by alice", "the buyer paid the difference");
+
+        ActionLog.Entry audit = log.find(cleared.auditId()).orElseThrow();
+        assertThat(audit.actor()).isEqualTo(OPERATOR);
+        assertThat(audit.action()).isEqualTo("CLEAR_FLAG");
+        assertThat(audit.orderId()).isEqualTo(pending.orderId());
+        assertThat(audit.reason()).isEqualTo("the buyer paid the difference");
+        assertThat(audit.outcome()).isEqualTo("DONE");
+        assertThat(audit.at()).isNotNull();
+        assertThat(audit.finishedAt()).isNotNull();
+    }
+
+    @Test
+    void aCancelFollowsTheOrderCancelRules() {
+        // captured: it can no longer be cancelled, so it is refunded in full, as an ORDER_CANCELLED event would be
+        String cardOrderId = newOrderId();
+        publish(cardOrder(cardOrderId, null));
+        PaymentAttempt captured = awaitState(onlyAttempt(cardOrderId), PaymentState.CAPTURED);
+        int cancelsBefore = sandbox.requests("cancel", captured.paymentRequestId()).size();
+        Result refunded = actions.perform(ConsoleAction.CANCEL, new Target(captured.orderId(), null, null), OPERATOR,
+                "buyer asked");
+        assertThat(refunded.outcome()).as(refunded.detail()).isEqualTo(Outcome.DONE);
+        assertThat(refunded.detail()).contains("cancelled or refunded 1 of 1");
+        assertThat(sandbox.requests("cancel", captured.paymentRequestId())).hasSize(cancelsBefore);
+        assertThat(refunds.refundsOf(captured.paymentRequestId())).singleElement()
+                .satisfies(r -> assertThat(r.amountValue()).isEqualTo(captured.amountValue()));
+
+        assertRefused(actions.perform(ConsoleAction.CANCEL, new Target("NO-SUCH-ORDER", null, null), OPERATOR,
+                "buyer asked"), "UNKNOWN_ORDER");
+
+        // pending: cancelled at Antom, closed, with its result event, as an ORDER_CANCELLED event would
+        PaymentAttempt pending = pendingWallet();
+        Result done = actions.perform(ConsoleAction.CANCEL, new Target(pending.orderId(), null, null), OPERATOR,
+                "buyer asked");
+        assertThat(done.outcome()).isEqualTo(Outcome.DONE);
+        assertThat(done.detail()).contains("Antom cancelled 1 of 1");
+        assertThat(state(pending)).isEqualTo(PaymentState.CANCELLED);
+        kafka().await(resultsTopic, r -> r.value().contains(pending.paymentRequestId())
+                && r.value().contains("\"state\":\"CANCELLED\""));
+
+        // nothing left to cancel
+        assertRefused(actions.perform(ConsoleAction.CANCEL, new Target(pending.orderId(), null, null), OPERATOR,
+                "again"), "NOTHING_TO_CANCEL");
+    }
+
+    @Test
+    void aRefundFollowsTheRefundRules() {
+        // not paid yet: nothing to refund, nothing stored
+        PaymentAttempt pending = pendingWallet();
+        assertRefused(actions.perform(ConsoleAction.REFUND, new Target(pending.orderId(), null, null), OPERATOR,
+                "buyer asked", null), "NOT_PAID");
+        assertThat(refunds.refundsOf(pending.paymentRequestId())).isEmpty();
+
+        String cardOrderId = newOrderId();
+        publish(cardOrder(cardOrderId, null));
+        PaymentAttempt captured = awaitState(onlyAttempt(cardOrderId), PaymentState.CAPTURED);
+        Target order = new Target(cardOrderId, null, null);
+        assertRefused(actions.perform(ConsoleAction.REFUND, order, OPERATOR, " ", "1.00"), "REASON_REQUIRED");
+        assertRefused(actions.perform(ConsoleAction.REFUND, order, OPERATOR, "damaged", "1.001"), "INVALID_AMOUNT");
+        assertRefused(actions.perform(ConsoleAction.REFUND, order, OPERATOR, "damaged", "-1"), "INVALID_AMOUNT");
+        assertThat(refunds.refundsOf(captured.paymentRequestId())).isEmpty();
+
+        Result part = actions.perform(ConsoleAction.REFUND, order, OPERATOR, "one item damaged", "2.50");
+        assertThat(part.outcome()).as(part.detail()).isEqualTo(Outcome.DONE);
+        assertThat(part.detail()).contains("250", "REFUNDED");
+        // more than what is left: refused by the ledger's rule, nothing stored, Antom not asked
+        int refundCalls = sandbox.requests("refund", null).size();
+        assertRefused(actions.perform(ConsoleAction.REFUND, order, OPERATOR, "again",
+                String.valueOf(captured.amountValue())), "REFUND_AMOUNT_EXCEED");
+        assertThat(sandbox.requests("refund", null)).hasSize(refundCalls);
+        // empty amount: all that is left
+        Result rest = actions.perform(ConsoleAction.REFUND, order, OPERATOR, "the rest", " ");
+        assertThat(rest.outcome()).as(rest.detail()).isEqualTo(Outcome.DONE);
+        assertThat(refunds.refundsOf(captured.paymentRequestId())).extracting(r -> r.amountValue())
+                .containsExactlyInAnyOrder(250L, captured.amountValue() - 250);
+        assertThat(log.find(rest.auditId()).orElseThrow().action()).isEqualTo("REFUND");
+    }
+
+    @Test
+    void aCheckWithAntomAppliesItsAnswerAsANotificationWould() {
+        PaymentAttempt pending = pendingWallet();
+        Result still = actions.perform(ConsoleAction.CHECK_WITH_ANTOM, new Target(null, pending.paymentRequestId(),
+                null), OPERATOR, null);
+        assertThat(still.outcome()).isEqualTo(Outcome.DONE);
+        assertThat(still.detail()).contains("PENDING");
+
+        assertRefused(actions.perform(ConsoleAction.CHECK_WITH_ANTOM, new Target(null, "NO-SUCH-PAYMENT", null),
+                OPERATOR, null), "UNKNOWN_PAYMENT");
+    }
+
+    @Test
+    void aDeadLetterIsReDrivenOnce() {
+        String orderId = newOrderId();
+        kafka().publish(orderEventsTopic, orderId, "{\"eventId\":\"e-" + orderId + "\",\"type\":\"ORDER_SHIPPED\","
+                + "\"orderId\":\"" + orderId + "\"}");
+        DeadLetterArchive.Kept first = Awaitility.await().atMost(Duration.ofSeconds(20))
+                .until(() -> deadLetters.recent(null, orderId, false, 5), list -> !list.isEmpty()).get(0);
+        assertThat(first.reasonCode()).isEqualTo("UNKNOWN_ORDER");
+        assertThat(first.sourceTopic()).isEqualTo(orderEventsTopic);
+        assertThat(first.sourceKey()).isEqualTo(orderId);
+
+        Result redriven = actions.perform(ConsoleAction.REDRIVE, new Target(null, null, first.id()), OPERATOR, null);
+        assertThat(redriven.outcome()).isEqualTo(Outcome.DONE);
+        assertThat(log.find(redriven.auditId()).orElseThrow().orderId()).isEqualTo(orderId);
+        assertRefused(actions.perform(ConsoleAction.REDRIVE, new Target(null, null, first.id()), OPERATOR, null),
+                "ALREADY_REDRIVEN");
+        // the cause is not fixed (still no such order): the route refuses it again, a dead letter of its own
+        List<DeadLetterArchive.Kept> both = Awaitility.await().atMost(Duration.ofSeconds(20))
+                .until(() -> deadLetters.recent(null, orderId, false, 5), list -> list.size() == 2);
+        assertThat(both.get(0).reasonCode()).isEqualTo("UNKNOWN_ORDER");
+        assertThat(both.get(0).redriven()).isFalse();
+        assertThat(both.get(1).redrivenBy()).isEqualTo(OPERATOR);
+
+        assertRefused(actions.perform(ConsoleAction.REDRIVE, new Target(null, null, 999_999_999L), OPERATOR, null),
+                "UNKNOWN_DEAD_LETTER");
+    }
+
+    private void assertRefused(Result result, String code) {
+        assertThat(result.outcome()).as(result.detail()).isEqualTo(Outcome.REFUSED);
+        assertThat(result.detail()).startsWith(code + ": ");
+        ActionLog.Entry audit = log.find(result.auditId()).orElseThrow();
+        assertThat(audit.outcome()).isEqualTo("REFUSED");
+        assertThat(audit.actor()).isEqualTo(OPERATOR);
+        assertThat(audit.detail()).startsWith(code);
+    }
+
+    private StateChange lastChange(PaymentAttempt attempt) {
+        List<StateChange> history = ledger.history(attempt.paymentRequestId());
+        return history.get(history.size() - 1);
+    }
+}

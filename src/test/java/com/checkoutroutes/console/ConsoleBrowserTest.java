@@ -1,0 +1,208 @@
+package com.checkoutroutes.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.checkoutroutes.deadletter.DeadLetterArchive;
+import com.checkoutroutes.ledger.PaymentAttempt;
+import com.checkoutroutes.ledger.PaymentState;
+import com.checkoutroutes.reconciliation.SettlementReconciliation;
+import com.checkoutroutes.sandbox.FaultRule;
+import com.checkoutroutes.sandbox.FaultType;
+import com.checkoutroutes.testsupport.Browser;
+import com.checkoutroutes.testsupport.DemoCredentials;
+import com.checkoutroutes.testsupport.FlowTestSupport;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.TestPropertySource;
+
+/**
+ * The operator console in a real headless Chromium, against payments the flows made: an operator signs in, finds a
+ * paid payment, reads its timeline, re-drives a dead letter once its cause is fixed (an order event that came before
+ * its order) and sees the re-driven event act; an anonymous visitor is sent to the sign-in page and an order
+ * publisher is refused. Saves screenshots of the main pages to target/console-screenshots, or to the folder
+ * {@code -Dconsole.screenshots=docs/console} names (how the README's pictures are made).
+ */
+// Camel's management on, as shipped (TestEnvironment turns it off elsewhere): the route statistics and Camel's consoles
+@TestPropertySource(properties = "checkout.test.camel-management=true")
+class ConsoleBrowserTest extends FlowTestSupport {
+
+    private static final Path SCREENSHOTS = Path.of(System.getProperty("console.screenshots",
+            "target/console-screenshots"));
+
+    @Autowired
+    DeadLetterArchive deadLetters;
+    @Autowired
+    SettlementReconciliation reconciliation;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private String console(String path) {
+        return "http://127.0.0.1:" + managementPort + "/console" + path;
+    }
+
+    @Test
+    void anAnonymousVisitorIsSentToSignInAndAnOrderPublisherIsRefused() throws Exception {
+        try (Browser browser = new Browser()) {
+            WebDriver page = browser.driver();
+            page.get(console("/payments"));
+            assertThat(page.getCurrentUrl()).isEqualTo(console("/sign-in"));
+            assertThat(page.findElement(By.id("sign-in")).getText()).isEqualTo("Sign in");
+            signIn(page, DemoCredentials.OPERATOR, "not-the-password");
+            assertThat(page.getCurrentUrl()).isEqualTo(console("/sign-in?failed"));
+            assertThat(page.findElement(By.id("sign-in-failed")).getText()).contains("Wrong user name or password");
+
+            signIn(page, DemoCredentials.ORDER_SYSTEM, DemoCredentials.PASSWORD);
+            assertThat(page.getPageSource()).contains("403").doesNotContain("Needs attention");
+        }
+        // the same without a browser: nothing of the console for anyone but an operator, and nothing on the doors' port
+        assertThat(get(console("/payments"), null).statusCode()).isIn(302, 401);
+        assertThat(get(console("/payments"), DemoCredentials.ORDER_SYSTEM).statusCode()).isEqualTo(403);
+        assertThat(get(console("/payments"), DemoCredentials.OPERATOR).statusCode()).isEqualTo(200);
+        assertThat(get("http://127.0.0.1:" + port + "/console/payments", DemoCredentials.OPERATOR).statusCode())
+                .isIn(401, 403);
+        // Camel's own view: the read-only consoles only, to operators
+        assertThat(get("http://127.0.0.1:" + managementPort + "/actuator/camel/route", DemoCredentials.OPERATOR)
+                .body()).contains("order-intake");
+        assertThat(get("http://127.0.0.1:" + managementPort + "/actuator/camel/route", DemoCredentials.ORDER_SYSTEM)
+                .statusCode()).isEqualTo(403);
+        for (String refused : List.of("properties", "system-properties", "send", "route-properties", "all")) {
+            assertThat(get("http://127.0.0.1:" + managementPort + "/actuator/camel/" + refused,
+                    DemoCredentials.OPERATOR).statusCode()).as(refused).isIn(401, 403);
+        }
+    }
+
+    @Test
+    void anOperatorFindsAPaymentReadsItsTimelineAndRedrivesADeadLetter() throws Exception {
+        // what the flows leave behind: a paid payment, a few in other states, refused orders, and an order event that
+        // came before its order (UNKNOWN_ORDER), whose cause is fixed once the order is there
+        PaymentAttempt paid = paidWallet();
+        String early = newOrderId();
+        kafka().publish(orderEventsTopic, early, "{\"eventId\":\"e-" + early + "\",\"type\":\"ORDER_CANCELLED\","
+                + "\"orderId\":\"" + early + "\"}");
+        DeadLetterArchive.Kept refused = Awaitility.await().atMost(Duration.ofSeconds(20))
+                .until(() -> deadLetters.recent(null, early, false, 5), list -> !list.isEmpty()).get(0);
+        assertThat(refused.reasonCode()).isEqualTo("UNKNOWN_ORDER");
+        publish(order(early));
+        PaymentAttempt earlyAttempt = Awaitility.await().atMost(Duration.ofSeconds(20))
+                .until(() -> onlyAttempt(early), a -> a.state() == PaymentState.PENDING);
+        someMorePayments();
+
+        try (Browser browser = new Browser()) {
+            WebDriver page = browser.driver();
+            page.get(console("/"));
+            signIn(page, DemoCredentials.OPERATOR, DemoCredentials.PASSWORD);
+            assertThat(page.getCurrentUrl()).isEqualTo(console("/attention"));
+            browser.screenshot(SCREENSHOTS.resolve("attention.png"));
+
+            // Payments: search by order id, open the timeline
+            page.findElement(By.linkText("Payments")).click();
+            page.findElement(By.id("q")).sendKeys(paid.orderId());
+            page.findElement(By.id("search")).click();
+            WebElement row = page.findElement(By.cssSelector("#payments tbody tr"));
+            assertThat(row.getText()).contains(paid.orderId(), "SUCCEEDED", "12.50 USD");
+            row.findElement(By.cssSelector("a.order")).click();
+            assertThat(page.findElement(By.id("order-id")).getText()).isEqualTo(paid.orderId());
+            String timeline = page.findElement(By.id("timeline")).getText();
+            assertThat(timeline).contains("ANTOM_CALLED", "PENDING -> SUCCEEDED", "PAYMENT_RESULT received: APPLIED",
+                    "channel message REDIRECT", "SUCCEEDED v");
+            assertThat(kinds(page)).contains("Antom", "Notification", "Channel", "Result event", "Ledger");
+            browser.screenshot(SCREENSHOTS.resolve("payment-timeline.png"));
+
+            page.get(console("/payments"));
+            browser.screenshot(SCREENSHOTS.resolve("payments.png"));
+
+            // Dead letters: the early event, its reason, the original, and a re-drive now that its order exists
+            page.findElement(By.linkText("Dead letters")).click();
+            browser.screenshot(SCREENSHOTS.resolve("dead-letters.png"));
+            page.findElement(By.linkText(String.valueOf(refused.id()))).click();
+            assertThat(page.findElement(By.id("reason-code")).getText()).isEqualTo("UNKNOWN_ORDER");
+            assertThat(page.findElement(By.id("letter-json")).getText()).contains("ORDER_CANCELLED", early);
+            page.findElement(By.id("redrive")).click();
+            assertThat(page.findElement(By.tagName("h1")).getText()).isEqualTo("Re-drive the dead letter?");
+            page.findElement(By.id("confirm")).click();
+            assertThat(page.findElement(By.id("action-outcome")).getText())
+                    .contains("REDRIVE DONE", "sent again to " + orderEventsTopic);
+            assertThat(page.findElement(By.id("redriven")).getText()).contains("by operator");
+            assertThat(page.findElements(By.id("redrive"))).isEmpty();
+            // the order event is read again and now finds its order: the pending payment is cancelled at Antom
+            awaitState(earlyAttempt, PaymentState.CANCELLED);
+            page.get(console("/payments/" + early));
+            assertThat(page.findElement(By.id("timeline")).getText())
+                    .contains("REDRIVE by operator: DONE", "PENDING -> CANCELLED (ORDER_CANCELLED)");
+
+            page.get(console("/reconciliation"));
+            browser.screenshot(SCREENSHOTS.resolve("reconciliation.png"));
+            page.get(console("/jobs"));
+            assertThat(page.findElement(By.id("routes")).getText()).contains("order-intake");
+            assertThat(page.findElements(By.cssSelector("#routes td.num")).stream().map(WebElement::getText))
+                    .as("Camel's route statistics").anyMatch(n -> !n.isEmpty() && !n.equals("0"));
+            assertThat(page.findElement(By.id("route-files")).getText()).contains("orders.yaml", "schedules.yaml");
+            browser.screenshot(SCREENSHOTS.resolve("jobs-and-routes.png"));
+            page.get(console("/actions"));
+            assertThat(page.findElement(By.id("audit")).getText()).contains("REDRIVE", "operator", "DONE");
+            browser.screenshot(SCREENSHOTS.resolve("actions.png"));
+        }
+    }
+
+    /** A few payments in other states, for the lists and the screenshots: pending, authorised, unknown, flagged. */
+    private void someMorePayments() throws Exception {
+        pendingWallet();
+        authorisedCard();
+        String failing = newOrderId();
+        Map<String, Object> declined = cardOrder(failing, null);
+        declined.put("amount", Map.of("currency", "EUR", "value", "40051"));
+        publish(declined);
+        PaymentAttempt flagged = pendingWallet();
+        ledger.note(flagged.paymentRequestId(), "AMOUNT_MISMATCH", "notified 1300 USD, ordered 1250 USD",
+                "AMOUNT_MISMATCH: notified 1300 USD, ordered 1250 USD");
+        sandbox.addFault(FaultRule.of(FaultType.HTTP_5XX).forApi("pay").withHttpStatus(503).withTimes(0));
+        String unknown = newOrderId();
+        publish(order(unknown));
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> ledger.attemptsOf(unknown),
+                list -> !list.isEmpty() && list.get(0).state() == PaymentState.UNKNOWN);
+        sandbox.clearFaults();
+        kafka().publish(ordersTopic, "ORD-BROKEN", "{\"orderId\":\"ORD-BROKEN\",\"amount\":");
+        Map<String, Object> badCurrency = order(newOrderId());
+        badCurrency.put("amount", Map.of("currency", "XTS", "value", "100"));
+        publish(badCurrency);
+        sandbox.writeReport(LocalDate.now(ZoneOffset.UTC));
+        reconciliation.run();
+    }
+
+    private List<String> kinds(WebDriver page) {
+        return page.findElements(By.cssSelector("#timeline .kind")).stream().map(WebElement::getText).distinct().toList();
+    }
+
+    private static void signIn(WebDriver page, String user, String password) {
+        if (!page.getCurrentUrl().contains("/sign-in")) {
+            page.get(page.getCurrentUrl().replaceAll("/console.*", "/console/sign-in"));
+        }
+        page.findElement(By.id("username")).clear();
+        page.findElement(By.id("username")).sendKeys(user);
+        page.findElement(By.id("password")).sendKeys(password);
+        page.findElement(By.id("sign-in")).click();
+    }
+
+    private HttpResponse<String> get(String url, String user) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10));
+        if (user != null) {
+            request.header("Authorization", DemoCredentials.basic(user));
+        }
+        return http.send(request.GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
