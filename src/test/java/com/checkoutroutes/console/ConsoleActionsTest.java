@@ -90,7 +90,7 @@ class ConsoleActionsTest extends FlowTestSupport {
         Result done = actions.perform(ConsoleAction.CANCEL, new Target(pending.orderId(), null, null), OPERATOR,
                 "buyer asked");
         assertThat(done.outcome()).isEqualTo(Outcome.DONE);
-        assertThat(done.detail()).contains("Antom cancelled 1 of 1");
+        assertThat(done.detail()).contains("Antom cancelled or refunded 1 of 1");
         assertThat(state(pending)).isEqualTo(PaymentState.CANCELLED);
         kafka().await(resultsTopic, r -> r.value().contains(pending.paymentRequestId())
                 && r.value().contains("\"state\":\"CANCELLED\""));
