@@ -8,6 +8,8 @@ import com.checkoutroutes.ledger.OutboxSettings;
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentLedger;
 import com.checkoutroutes.ledger.PaymentLedger.StateChange;
+import com.checkoutroutes.ledger.Refund;
+import com.checkoutroutes.ledger.RefundLedger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.OffsetDateTime;
@@ -20,7 +22,7 @@ import org.springframework.stereotype.Component;
 /**
  * One order's story in time order, from what the ledger tables hold: each attempt's transitions and notes (Antom's
  * calls and answers, notifications applied, the janitor's inquiries), the notifications received and what became of
- * them, the channel messages and result events written to the outbox, its consults, its dead letters and the
+ * them, its refunds and their steps, the channel messages and result events written to the outbox, its consults, its dead letters and the
  * operators' actions.
  */
 @Component
@@ -45,9 +47,12 @@ public class Timeline {
     private final ActionLog actions;
     private final OutboxSettings destinations;
     private final ObjectMapper json;
+    private final RefundLedger refunds;
 
     public Timeline(PaymentLedger ledger, NotificationInbox inbox, Outbox outbox, OrderConsults consults,
-            DeadLetterArchive deadLetters, ActionLog actions, OutboxSettings destinations, ObjectMapper json) {
+            DeadLetterArchive deadLetters, ActionLog actions, OutboxSettings destinations, ObjectMapper json,
+            RefundLedger refunds) {
+        this.refunds = refunds;
         this.ledger = ledger;
         this.inbox = inbox;
         this.outbox = outbox;
@@ -76,6 +81,14 @@ public class Timeline {
                                 + (n.timesReceived() > 1 ? " (received " + n.timesReceived() + " times, last "
                                         + FORMAT.time(n.lastReceivedAt()) + ")" : ""),
                         pretty(n.body())));
+            }
+            for (Refund refund : refunds.refundsOf(attempt.paymentRequestId())) {
+                String which = "refund " + FORMAT.amount(refund.amountValue(), refund.currency()) + " ";
+                for (RefundLedger.Step step : refunds.history(refund.refundRequestId())) {
+                    entries.add(new Entry(step.at(), "Refund", label, which + (step.from() == null ? ""
+                            : step.from() + " -> ") + step.to() + " (" + step.cause() + ")",
+                            refund.refundRequestId() + (step.detail() == null ? "" : ": " + step.detail()), null));
+                }
             }
         }
         for (Outbox.Written event : outbox.withKey(orderId, MAX_EVENTS)) {

@@ -34,6 +34,8 @@ class ConsoleActionsTest extends FlowTestSupport {
     DeadLetterArchive deadLetters;
     @Autowired
     RefundLedger refunds;
+    @Autowired
+    Timeline timeline;
 
     @Test
     void aFlagIsClearedOnlyWithAReasonAndOnlyWhenThereIsOne() {
@@ -131,6 +133,9 @@ class ConsoleActionsTest extends FlowTestSupport {
         assertThat(refunds.refundsOf(captured.paymentRequestId())).extracting(r -> r.amountValue())
                 .containsExactlyInAnyOrder(250L, captured.amountValue() - 250);
         assertThat(log.find(rest.auditId()).orElseThrow().action()).isEqualTo("REFUND");
+        // the order's timeline tells each refund's steps
+        assertThat(timeline.of(cardOrderId, ledger.attemptsOf(cardOrderId)))
+                .filteredOn(e -> e.kind().equals("Refund") && e.what().contains("REFUNDED")).hasSize(2);
     }
 
     @Test
