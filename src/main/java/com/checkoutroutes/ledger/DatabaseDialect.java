@@ -3,13 +3,13 @@ package com.checkoutroutes.ledger;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /** The little that differs between PostgreSQL (production, tests) and H2 (the embedded local run). */
-final class DatabaseDialect {
+public final class DatabaseDialect {
 
     private DatabaseDialect() {
     }
 
     /** PostgreSQL can skip rows another instance has locked; H2 (one local instance) has no need to. */
-    static boolean supportsSkipLocked(JdbcTemplate jdbc) {
+    public static boolean supportsSkipLocked(JdbcTemplate jdbc) {
         String product = jdbc.execute((java.sql.Connection c) -> c.getMetaData().getDatabaseProductName());
         return "PostgreSQL".equalsIgnoreCase(product);
     }

@@ -29,7 +29,6 @@ public class PaymentLedger {
 
     private static final Logger LOG = LoggerFactory.getLogger(PaymentLedger.class);
     private static final String PAID_STATES = PaymentState.sqlList(PaymentState::isPaid);
-    private static final String DUE_FOR_CHECK = PaymentState.dueForCheckSql();
     private static final String COLUMNS = "payment_request_id, order_id, attempt_no, integration, payment_method_type, "
             + "amount_value, currency, capture_mode, terminal_type, os_type, state, payment_id, result_code, "
             + "result_message, expires_at, request_json, continuation_json, flagged, flag_reason, version, created_at, "
@@ -297,16 +296,6 @@ public class PaymentLedger {
 
     private static <T> T or(T value, T otherwise) {
         return value != null ? value : otherwise;
-    }
-
-    /** Attempts whose next check is due (or never scheduled), oldest first. */
-    public List<PaymentAttempt> dueForCheck(OffsetDateTime now, int limit) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM payment_attempt WHERE " + DUE_FOR_CHECK
-                        // longest due first: an attempt just looked at goes to the back, so a full batch of old
-                        // ones asked again and again cannot keep a fresh one waiting
-                        + " AND (next_check_at IS NULL OR next_check_at <= ?)"
-                        + " ORDER BY COALESCE(next_check_at, updated_at) LIMIT ?",
-                ROW, now, limit);
     }
 
     /** When the janitor should look at this attempt next (and how many looks it has had). */

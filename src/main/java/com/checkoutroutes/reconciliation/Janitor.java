@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +24,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The janitor: resolves attempts left requested, pending, unknown or capture-requested by asking Antom
- * ({@code inquiryPayment}, {@link PaymentInquiries}) on a backoff schedule; the answer is applied exactly as a
+ * ({@code inquiryPayment}, {@link PaymentInquiries}) on a backoff schedule (which attempts are due is the janitor
+ * route's {@code sql:} selection, routes/schedules.yaml); the answer is applied exactly as a
  * notification would be. Past its expiry (plus a grace period) an attempt still processing is cancelled at Antom and closed, so a
  * late payment cannot succeed unseen. Refunds left requested or unknown are asked about the same way
  * ({@code inquiryRefund}, {@link RefundInquiries}); one Antom never received is sent again, the identical request.
@@ -54,13 +56,23 @@ public class Janitor {
         this.clock = clock;
     }
 
-    public Report run() {
+    /**
+     * Looks at the attempts the janitor's route selected (its {@code sql:} endpoint in routes/schedules.yaml: due for
+     * a check, longest due first, at most {@code checkout.janitor.batch-size}), in that order. Each is read again
+     * from the ledger: one that moved since the selection is skipped.
+     */
+    public Report run(List<Map<String, Object>> selected) {
         OffsetDateTime now = OffsetDateTime.now(clock);
-        List<PaymentAttempt> due = ledger.dueForCheck(now, settings.batchSize());
         int looked = 0;
         int changed = 0;
         List<String> changes = new ArrayList<>();
-        for (PaymentAttempt attempt : due) {
+        for (Map<String, Object> row : selected) {
+            Optional<PaymentAttempt> current = ledger.find(String.valueOf(row.get("payment_request_id")))
+                    .filter(a -> a.state().isDueForCheck(a.captureMode()));
+            if (current.isEmpty()) {
+                continue;
+            }
+            PaymentAttempt attempt = current.get();
             if (attempt.nextCheckAt() == null) {
                 OffsetDateTime first = attempt.updatedAt()
                         .plus(settings.firstCheck().of(attempt.state().firstCheck()));

@@ -16,7 +16,8 @@ import org.springframework.validation.annotation.Validated;
  * {@code firstCheck} after the attempt entered its state (per state), then one delay per further look; the last
  * delay repeats. Defaults follow the docs (result page: ask after a few seconds; U: ask again soon) and Kill Bill's
  * janitor (back off to hours). Defaults live in config/application.yml only; routes/schedules.yaml reads
- * {@code checkout.janitor.cron} through {@code {{...}}}.
+ * {@code checkout.janitor.cron} and {@code batch-size} (the LIMIT of the janitor's {@code sql:} selection) through
+ * {@code {{...}}}.
  */
 @Validated
 @ConfigurationProperties("checkout.janitor")

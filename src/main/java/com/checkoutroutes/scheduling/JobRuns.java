@@ -24,6 +24,8 @@ public class JobRuns {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobRuns.class);
     static final String RUN_ID = "checkoutJobRunId";
+    /** The header holding the run's time (the application's clock): {@code :#now} in a job's {@code sql:} selection. */
+    public static final String RUN_TIME = "now";
     private static final String INSTANCE = ManagementFactory.getRuntimeMXBean().getName();
 
     private final JdbcTemplate jdbc;
@@ -49,6 +51,7 @@ public class JobRuns {
         String job = exchange.getFromRouteId();
         Date scheduled = exchange.getIn().getHeader("scheduledFireTime", Date.class);
         OffsetDateTime fireTime = scheduled == null ? null : scheduled.toInstant().atOffset(ZoneOffset.UTC);
+        OffsetDateTime startedAt = OffsetDateTime.now(clock);
         GeneratedKeyHolder key = new GeneratedKeyHolder();
         try {
             jdbc.update(c -> {
@@ -57,7 +60,7 @@ public class JobRuns {
                 statement.setString(1, job);
                 statement.setString(2, INSTANCE);
                 statement.setObject(3, fireTime);
-                statement.setObject(4, OffsetDateTime.now(clock));
+                statement.setObject(4, startedAt);
                 return statement;
             }, key);
         } catch (DuplicateKeyException e) {
@@ -67,6 +70,7 @@ public class JobRuns {
             return false;
         }
         exchange.setProperty(RUN_ID, key.getKey().longValue());
+        exchange.getIn().setHeader(RUN_TIME, startedAt);
         return true;
     }
 

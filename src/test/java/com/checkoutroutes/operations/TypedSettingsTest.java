@@ -93,6 +93,11 @@ class TypedSettingsTest {
             assertThat(cards.authorisationGuard().policy()).isEqualTo(Policy.ALERT);
             assertThat(cards.authorisationGuard().threshold()).isEqualTo(Duration.ofDays(6));
             assertThat(context.getBean(ReconciliationSettings.class).reportDir()).isEqualTo("data/reports");
+            ChannelSettings channels = context.getBean(ChannelSettings.class);
+            assertThat(channels.anyHttp()).as("the shipped channels are Kafka topics").isFalse();
+            assertThat(channels.http().hmacSecret()).isEmpty();
+            assertThat(channels.http().parkedRetry()).isEqualTo(Duration.ofSeconds(30));
+            assertThat(channels.http().senders()).isEqualTo(2);
             assertThat(context.getBean(NotificationSettings.class).maxBytes()).isEqualTo(65536);
             assertThat(context.getBean(NotificationSettings.class).maxAge()).isZero();
             DoorSettings doors = context.getBean(DoorSettings.class);
@@ -133,6 +138,8 @@ class TypedSettingsTest {
             checkout.outbox.results-destination=                 | checkout.outbox.results-destination
             checkout.outbox.send-timeout=soon                    | checkout.outbox.send-timeout
             checkout.channels.wap=                               | checkout.channels.wap
+            checkout.channels.http.parked-retry=0s               | checkout.channels.http.parked-retry
+            checkout.channels.http.senders=0                     | checkout.channels.http.senders
             checkout.shipment.confirmation-freshness=-1m         | checkout.shipment.confirmation-freshness
             checkout.reconciliation.cron=every morning           | checkout.reconciliation.cron
             checkout.janitor.batch-size=-1                       | checkout.janitor.batch-size
@@ -158,6 +165,23 @@ class TypedSettingsTest {
             assertThat(context).hasFailed();
             assertThat(failureText(context)).contains(setting);
         });
+    }
+
+    @Test
+    void anHttpChannelNeedsTheHmacSecretAndStartUpNeverPrintsIt() {
+        shipped.withPropertyValues("checkout.channels.web=https://bff.example/continuations",
+                "checkout.channels.http.hmac-secret=too-short-to-sign").run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(failureText(context)).contains("checkout.channels.http.hmac-secret")
+                            .contains("CHECKOUT_CHANNEL_HMAC_SECRET").doesNotContain("too-short-to-sign");
+                });
+        shipped.withPropertyValues("checkout.channels.web=https://bff.example/continuations",
+                "checkout.channels.http.hmac-secret=" + "k".repeat(32)).run(context -> {
+                    assertThat(context).hasNotFailed();
+                    ChannelSettings channels = context.getBean(ChannelSettings.class);
+                    assertThat(channels.anyHttp()).isTrue();
+                    assertThat(channels.http().toString()).doesNotContain("kkkk");
+                });
     }
 
     @Test

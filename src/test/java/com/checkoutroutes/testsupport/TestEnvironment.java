@@ -24,6 +24,9 @@ public class TestEnvironment implements EnvironmentPostProcessor, Ordered {
         if (env.acceptsProfiles(Profiles.of("local"))) {
             return; // the local run is on the test classpath too: it has its own settings (application-local.yml)
         }
+        if (env.getProperty(RouteTestSupport.SLICE, Boolean.class, false)) {
+            return; // a route test (RouteTestSupport): Camel and the routes under test only, no broker, sandbox or PostgreSQL
+        }
         Map<String, Object> props = new HashMap<>();
         // through a link a test can cut, to see the service with its database down
         props.put("spring.datasource.url", TestPostgres.url().replace(":5432/", ":" + DatabaseLink.instance().port() + "/"));

@@ -1,0 +1,104 @@
+package com.checkoutroutes.continuation;
+
+import com.checkoutroutes.ledger.DatabaseDialect;
+import java.time.OffsetDateTime;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * The messages of HTTP(S) channels waiting to be POSTed ({@code channel_delivery}). One order's messages leave in
+ * event order: only the oldest undelivered message of an order is ever handed out, so a parked one holds the later
+ * ones of its order back until it is delivered. On PostgreSQL a message being POSTed is row-locked and skipped by
+ * the other senders and instances; H2 (the local run) has one sender.
+ */
+@Component
+public class HttpChannelQueue {
+
+    /** A message's place in the queue. */
+    public enum State { PENDING, PARKED, DELIVERED }
+
+    /** One message to POST. */
+    public record Delivery(long eventId, String endpoint, String orderId, String payload, State state, int attempts) {
+    }
+
+    private static final int MAX_ERROR = 1000;
+
+    private final JdbcTemplate jdbc;
+    private final boolean skipLocked;
+
+    public HttpChannelQueue(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+        this.skipLocked = DatabaseDialect.supportsSkipLocked(jdbc);
+    }
+
+    /** Whether several senders may claim at once (PostgreSQL's SKIP LOCKED). */
+    boolean concurrentSenders() {
+        return skipLocked;
+    }
+
+    /** Queues a message once: false when this event was queued before (a resend of its outbox event). */
+    boolean add(long eventId, String endpoint, String orderId, String payload, OffsetDateTime now) {
+        return jdbc.update("INSERT INTO channel_delivery (event_id, endpoint, message_key, payload, state, attempts, "
+                        + "next_attempt_at, created_at) VALUES (?, ?, ?, ?, 'PENDING', 0, ?, ?) ON CONFLICT DO NOTHING",
+                eventId, endpoint, orderId, payload, now, now) == 1;
+    }
+
+    /**
+     * The next message to POST, row-locked until the caller's transaction ends (call inside one): due, the oldest
+     * undelivered of its order, longest due first.
+     */
+    Optional<Delivery> claimNext(OffsetDateTime now) {
+        return jdbc.query("SELECT event_id, endpoint, message_key, payload, state, attempts FROM channel_delivery d "
+                        + "WHERE d.state IN ('PENDING', 'PARKED') AND d.next_attempt_at <= ? AND NOT EXISTS ("
+                        + "SELECT 1 FROM channel_delivery e WHERE e.message_key = d.message_key "
+                        + "AND e.event_id < d.event_id AND e.state <> 'DELIVERED') "
+                        + "ORDER BY d.next_attempt_at, d.event_id LIMIT 1 FOR UPDATE" + (skipLocked ? " SKIP LOCKED" : ""),
+                (rs, i) -> new Delivery(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        State.valueOf(rs.getString(5)), rs.getInt(6)), now).stream().findFirst();
+    }
+
+    void delivered(long eventId, OffsetDateTime now) {
+        jdbc.update("UPDATE channel_delivery SET state = 'DELIVERED', attempts = attempts + 1, delivered_at = ?, "
+                + "next_attempt_at = ? WHERE event_id = ?", now, now, eventId);
+    }
+
+    /** Parks a message until {@code next}; {@code tried}: it was POSTed this time (else held behind a failing receiver). */
+    void park(long eventId, boolean tried, OffsetDateTime next, String error) {
+        jdbc.update("UPDATE channel_delivery SET state = 'PARKED', attempts = attempts + ?, next_attempt_at = ?, "
+                + "last_error = ? WHERE event_id = ?", tried ? 1 : 0, next, truncate(error), eventId);
+    }
+
+    /** The receiver answers again: its parked messages are due now. Returns how many. */
+    int release(String endpoint, OffsetDateTime now) {
+        return jdbc.update("UPDATE channel_delivery SET next_attempt_at = ? WHERE endpoint = ? AND state = 'PARKED' "
+                + "AND next_attempt_at > ?", now, endpoint, now);
+    }
+
+    /** Messages not yet delivered, by state. */
+    Map<State, Long> undelivered() {
+        Map<State, Long> counts = new EnumMap<>(State.class);
+        counts.put(State.PENDING, 0L);
+        counts.put(State.PARKED, 0L);
+        jdbc.query("SELECT state, COUNT(*) FROM channel_delivery WHERE state IN ('PENDING', 'PARKED') GROUP BY state",
+                rs -> {
+                    counts.put(State.valueOf(rs.getString(1)), rs.getLong(2));
+                });
+        return counts;
+    }
+
+    /** An order's messages to HTTP channels, oldest first. */
+    public List<Delivery> ofOrder(String orderId) {
+        return jdbc.query("SELECT event_id, endpoint, message_key, payload, state, attempts FROM channel_delivery "
+                        + "WHERE message_key = ? ORDER BY event_id", (rs, i) -> new Delivery(rs.getLong(1),
+                        rs.getString(2), rs.getString(3), rs.getString(4), State.valueOf(rs.getString(5)),
+                        rs.getInt(6)), orderId);
+    }
+
+    private static String truncate(String value) {
+        return value == null || value.length() <= MAX_ERROR ? value : value.substring(0, MAX_ERROR);
+    }
+}

@@ -1,0 +1,83 @@
+package com.checkoutroutes.continuation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.checkoutroutes.continuation.HttpChannelQueue.Delivery;
+import com.checkoutroutes.continuation.HttpChannelQueue.State;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.UUID;
+import org.flywaydb.core.Flyway;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The HTTP channels' queue on the local run's database (H2 in memory, the shipped migrations): queued once per
+ * event, one order's messages handed out oldest first and never past a parked one, parked messages released when
+ * their receiver answers again. PostgreSQL runs the same statements in HttpChannelTest.
+ */
+class HttpChannelQueueTest {
+
+    private static final String WEB = "https://bff.example/continuations";
+    private static final OffsetDateTime NOW = OffsetDateTime.of(2026, 12, 1, 10, 0, 0, 0, ZoneOffset.UTC);
+
+    private HttpChannelQueue queue;
+
+    @BeforeEach
+    void freshDatabase() {
+        JdbcDataSource h2 = new JdbcDataSource();
+        h2.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
+                + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
+        Flyway.configure().dataSource(h2).locations("classpath:db/migration", "classpath:db/vendor/h2").load().migrate();
+        queue = new HttpChannelQueue(new JdbcTemplate(h2));
+    }
+
+    @Test
+    void anEventIsQueuedOnceWhateverTimesItsOutboxRowIsPublished() {
+        assertThat(queue.add(7, WEB, "ORD-1", "{}", NOW)).isTrue();
+        assertThat(queue.add(7, WEB, "ORD-1", "{}", NOW)).isFalse();
+        assertThat(queue.ofOrder("ORD-1")).singleElement().extracting(Delivery::state).isEqualTo(State.PENDING);
+        assertThat(queue.concurrentSenders()).as("H2 has one sender").isFalse();
+    }
+
+    @Test
+    void anOrdersMessagesLeaveOldestFirstAndNeverPastAParkedOne() {
+        queue.add(1, WEB, "ORD-A", "a1", NOW);
+        queue.add(2, WEB, "ORD-B", "b1", NOW);
+        queue.add(3, WEB, "ORD-A", "a2", NOW);
+
+        assertThat(claim()).map(Delivery::eventId).contains(1L);
+        queue.park(1, true, NOW.plusMinutes(1), "HTTP 503");
+        // a2 waits behind the parked a1; b1 goes
+        assertThat(claim()).map(Delivery::eventId).contains(2L);
+        queue.delivered(2, NOW);
+        assertThat(claim()).isEmpty();
+
+        // the receiver answers again: a1 is due now, then a2
+        assertThat(queue.release(WEB, NOW)).isEqualTo(1);
+        assertThat(queue.undelivered()).containsEntry(State.PARKED, 1L).containsEntry(State.PENDING, 1L);
+        assertThat(claim()).map(Delivery::eventId).contains(1L);
+        queue.delivered(1, NOW);
+        assertThat(claim()).map(Delivery::eventId).contains(3L);
+        queue.delivered(3, NOW);
+        assertThat(queue.ofOrder("ORD-A")).extracting(Delivery::state).containsOnly(State.DELIVERED);
+        assertThat(queue.ofOrder("ORD-A").get(0).attempts()).isEqualTo(2);
+        assertThat(queue.undelivered()).containsEntry(State.PARKED, 0L).containsEntry(State.PENDING, 0L);
+    }
+
+    @Test
+    void aParkedMessageComesBackWhenItsTimeComes() {
+        queue.add(1, WEB, "ORD-A", "a1", NOW);
+        queue.park(1, false, NOW.plusSeconds(30), "not tried: receiver failing");
+        assertThat(queue.claimNext(NOW.plusSeconds(29))).isEmpty();
+        assertThat(queue.claimNext(NOW.plusSeconds(30))).map(Delivery::state).contains(State.PARKED);
+        assertThat(queue.ofOrder("ORD-A").get(0).attempts()).as("not tried, not counted").isZero();
+    }
+
+    private Optional<Delivery> claim() {
+        return queue.claimNext(NOW);
+    }
+}

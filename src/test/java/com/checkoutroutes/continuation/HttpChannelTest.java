@@ -1,0 +1,174 @@
+package com.checkoutroutes.continuation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.checkoutroutes.continuation.HttpChannelQueue.Delivery;
+import com.checkoutroutes.continuation.HttpChannelQueue.State;
+import com.checkoutroutes.ledger.PaymentAttempt;
+import com.checkoutroutes.testsupport.FlowTestSupport;
+import com.checkoutroutes.testsupport.FreePort;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The WEB channel as an HTTP endpoint of the order system (a JDK HttpServer here): through Kafka, the ledger, the
+ * sandbox and the outbox, each continuation is POSTed with a signature the receiver can check as the README says;
+ * a receiver that is down is retried, then the message is parked and visible (table, gauge, log), and once the
+ * receiver is back every message arrives once, in order per order.
+ */
+class HttpChannelTest extends FlowTestSupport {
+
+    private static final String SECRET = "test-only-channel-secret-0123456789abcdef";
+    private static final ChannelReceiver RECEIVER = new ChannelReceiver(FreePort.find(), "/continuations").start();
+
+    @DynamicPropertySource
+    static void webChannelOverHttp(DynamicPropertyRegistry registry) {
+        registry.add("checkout.channels.web", RECEIVER::url);
+        registry.add("checkout.channels.http.hmac-secret", () -> SECRET);
+        registry.add("checkout.channels.http.parked-retry", () -> "2s");
+        registry.add("checkout.channels.http.poll-interval", () -> "200");
+    }
+
+    @Autowired
+    HttpChannelQueue queue;
+    @Autowired
+    MeterRegistry meters;
+
+    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+
+    @BeforeEach
+    void receiverUp() {
+        RECEIVER.start();
+        RECEIVER.clear();
+        logs.start();
+        ((Logger) LoggerFactory.getLogger(HttpChannels.class)).addAppender(logs);
+    }
+
+    @AfterEach
+    void detachLogs() {
+        ((Logger) LoggerFactory.getLogger(HttpChannels.class)).detachAppender(logs);
+    }
+
+    @AfterAll
+    static void receiverGone() {
+        RECEIVER.close();
+    }
+
+    @Test
+    void aContinuationIsPostedToTheWebChannelWithAValidSignature() throws Exception {
+        String orderId = newOrderId();
+        publish(order(orderId));
+
+        ChannelReceiver.Post post = await().atMost(Duration.ofSeconds(20))
+                .until(() -> RECEIVER.postsOf(orderId), posts -> !posts.isEmpty()).get(0);
+        PaymentAttempt attempt = onlyAttempt(orderId);
+        JsonNode message = read(post.text());
+        assertThat(message.path("action").asText()).isEqualTo("REDIRECT");
+        assertThat(message.path("paymentRequestId").asText()).isEqualTo(attempt.paymentRequestId());
+        assertThat(message.path("link").path("kind").asText()).isEqualTo("normalUrl");
+        assertThat(post.contentType()).startsWith("application/json");
+        // what a receiver does (README, "HTTP channels"): recompute the HMAC over timestamp, event id and the raw body
+        assertThat(post.signature()).isEqualTo("sha256=" + hmac(post.timestamp() + "." + post.eventId() + ".", post.body()));
+        assertThat(Math.abs(Instant.now().getEpochSecond() - Long.parseLong(post.timestamp()))).isLessThan(60);
+        assertThat(post.signature()).isNotEqualTo("sha256=" + hmac(post.timestamp() + "." + post.eventId() + ".",
+                post.text().replace(orderId, newOrderId()).getBytes(StandardCharsets.UTF_8)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> queue.ofOrder(orderId),
+                rows -> rows.size() == 1 && rows.get(0).state() == State.DELIVERED);
+        assertThat(queue.ofOrder(orderId).get(0).eventId()).isEqualTo(Long.parseLong(post.eventId()));
+        assertThat(RECEIVER.postsOf(orderId)).hasSize(1);
+    }
+
+    @Test
+    void aReceiverThatIsDownIsRetriedThenTheMessagesAreParkedAndDeliveredOnceInOrderWhenItIsBack() {
+        RECEIVER.answer(503);
+        String orderId = newOrderId();
+        publish(order(orderId));
+
+        // the first message: the POST and the route's 3 retries, then parked, visible in the table, gauge and log
+        await().atMost(Duration.ofSeconds(30)).until(() -> RECEIVER.postsOf(orderId).size() >= 4
+                && !queue.ofOrder(orderId).isEmpty() && queue.ofOrder(orderId).get(0).state() == State.PARKED);
+        Delivery parked = queue.ofOrder(orderId).get(0);
+        assertThat(RECEIVER.postsOf(orderId)).allSatisfy(p -> assertThat(p.eventId()).isEqualTo(
+                String.valueOf(parked.eventId())));
+        await().atMost(Duration.ofSeconds(10)).until(() -> parkedGauge() >= 1);
+        assertThat(logs.list).anySatisfy(line -> assertThat(line.getFormattedMessage())
+                .contains("channel message " + parked.eventId() + " of order " + orderId + " parked after")
+                .contains("HTTP 503").doesNotContain(SECRET));
+
+        // a second attempt of the same order: its message waits behind the parked one, never overtaking it
+        Map<String, Object> retry = order(orderId);
+        retry.put("attempt", 2);
+        publish(retry);
+        await().atMost(Duration.ofSeconds(20)).until(() -> queue.ofOrder(orderId).size() == 2);
+        long second = queue.ofOrder(orderId).get(1).eventId();
+        assertThat(RECEIVER.postsOf(orderId)).noneSatisfy(p -> assertThat(p.eventId()).isEqualTo(String.valueOf(second)));
+
+        // the receiver is back: each message is delivered once, the parked one first
+        RECEIVER.answer(200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> queue.ofOrder(orderId),
+                rows -> rows.stream().allMatch(r -> r.state() == State.DELIVERED));
+        List<ChannelReceiver.Post> accepted = RECEIVER.postsOf(orderId).stream().filter(p -> p.answered() == 200)
+                .toList();
+        assertThat(accepted).extracting(ChannelReceiver.Post::eventId)
+                .containsExactly(String.valueOf(parked.eventId()), String.valueOf(second));
+        // nothing delivered is sent again: a later order's message has come and gone, still one copy each
+        deliveredMarker();
+        assertThat(RECEIVER.postsOf(orderId).stream().filter(p -> p.answered() == 200)).hasSize(2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> parkedGauge() == 0);
+    }
+
+    @Test
+    void aReceiverThatRefusesConnectionsIsParkedToo() {
+        RECEIVER.stop();
+        String orderId = newOrderId();
+        publish(order(orderId));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> queue.ofOrder(orderId),
+                rows -> rows.size() == 1 && rows.get(0).state() == State.PARKED && rows.get(0).attempts() >= 1);
+        assertThat(logs.list).anySatisfy(line -> assertThat(line.getFormattedMessage()).contains("parked after")
+                .contains(orderId).containsIgnoringCase("connect"));
+
+        RECEIVER.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> queue.ofOrder(orderId).get(0).state() == State.DELIVERED);
+        assertThat(RECEIVER.postsOf(orderId)).hasSize(1);
+    }
+
+    /** An order whose message is delivered: everything queued before it has had its chance. */
+    private void deliveredMarker() {
+        String marker = newOrderId();
+        publish(order(marker));
+        await().atMost(Duration.ofSeconds(30)).until(() -> queue.ofOrder(marker),
+                rows -> rows.size() == 1 && rows.get(0).state() == State.DELIVERED);
+    }
+
+    private double parkedGauge() {
+        return meters.get("checkout.channel.queue").tag("state", "PARKED").gauge().value();
+    }
+
+    private static String hmac(String prefix, byte[] body) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        mac.update(prefix.getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(mac.doFinal(body));
+    }
+}

@@ -1,0 +1,152 @@
+package com.checkoutroutes.reconciliation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.anyList;
+import static org.mockito.Mockito.atLeastOnce;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import com.checkoutroutes.cardcapture.AuthorisationGuard;
+import com.checkoutroutes.ledger.OutboxRelay;
+import com.checkoutroutes.ledger.PaymentState;
+import com.checkoutroutes.scheduling.JobRuns;
+import com.checkoutroutes.scheduling.JobRuns.Report;
+import com.checkoutroutes.testsupport.RouteTestSupport;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.EndpointInject;
+import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.builder.NotifyBuilder;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.component.sql.SqlEndpoint;
+import org.apache.camel.test.spring.junit5.MockEndpoints;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.mockito.ArgumentCaptor;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.TestPropertySource;
+import org.springframework.test.context.bean.override.mockito.MockitoBean;
+
+/**
+ * routes/schedules.yaml with outbox.yaml, fast: the Quartz triggers replaced by direct endpoints (AdviceWith), the
+ * job runs real, the database the local run's (H2 in memory, the shipped migrations), the jobs' beans Mockito beans.
+ * The janitor's {@code sql:} selection hands its bean the attempts due for a check, longest due first, at most
+ * {@code checkout.janitor.batch-size}, with the states the state machine names; a fire time runs once; the run's
+ * events are flushed through the outbox.
+ */
+@TestPropertySource(properties = {
+    "camel.main.routes-include-pattern=file:routes/schedules.yaml,file:routes/outbox.yaml",
+    "checkout.janitor.batch-size=4"})
+@Import(ScheduleRoutesTest.Beans.class)
+@MockEndpoints("direct:outbox-flush")
+class ScheduleRoutesTest extends RouteTestSupport {
+
+    /** The real job runs (claim, finish) under the name the routes use. */
+    @TestConfiguration
+    static class Beans {
+        @Bean
+        JobRuns jobRuns(JdbcTemplate jdbc, Clock clock, MeterRegistry meters) {
+            return new JobRuns(jdbc, clock, meters);
+        }
+    }
+
+    @MockitoBean(name = "janitor")
+    Janitor janitor;
+    @MockitoBean(name = "authorisationGuard")
+    AuthorisationGuard guard;
+    @MockitoBean(name = "settlementReconciliation")
+    SettlementReconciliation reconciliation;
+    @MockitoBean(name = "outboxRelay")
+    OutboxRelay outboxRelay;
+    @Autowired
+    JdbcTemplate jdbc;
+    @Autowired
+    JobRuns jobRuns;
+    @EndpointInject("mock:direct:outbox-flush")
+    MockEndpoint outboxFlush;
+
+    @Override
+    protected void adviseRoutes() throws Exception {
+        for (String job : List.of("janitor", "authorisation-guard", "settlement-reconciliation")) {
+            AdviceWith.adviceWith(camel, job, route -> route.replaceFromWith("direct:" + job));
+        }
+        for (String route : List.of("payment-result-out", "reconciliation-report-out")) {
+            AdviceWith.adviceWith(camel, route, r -> r.weaveByToUri("kafka:*").replace().to("mock:" + route));
+        }
+    }
+
+    @BeforeEach
+    void emptyLedger() {
+        jdbc.update("DELETE FROM payment_attempt");
+        when(janitor.run(anyList())).thenAnswer(call -> new Report(((List<?>) call.getArgument(0)).size(), 0, ""));
+    }
+
+    @Test
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    void theJanitorIsHandedTheAttemptsDueForACheckLongestDueFirst() throws Exception {
+        OffsetDateTime now = OffsetDateTime.now();
+        attempt("A-pending", "PENDING", null, now.minusHours(1), now.minusHours(9));
+        attempt("B-unknown-never-checked", "UNKNOWN", null, null, now.minusHours(3));
+        attempt("C-automatic-card", "SUCCEEDED", "AUTOMATIC", null, now.minusHours(2));
+        attempt("D-manual-succeeded", "SUCCEEDED", "MANUAL", null, now.minusHours(5));
+        attempt("E-authorised", "AUTHORISED", "MANUAL", null, now.minusHours(6));
+        attempt("F-pending-not-yet", "PENDING", null, now.plusHours(1), now.minusHours(8));
+        attempt("G-failed", "FAILED", null, null, now.minusHours(7));
+        attempt("H-capture-requested", "CAPTURE_REQUESTED", "MANUAL", now.minusMinutes(30), now.minusHours(9));
+        attempt("I-requested-last", "REQUESTED", null, now.minusMinutes(10), now.minusHours(9));
+        NotifyBuilder ran = new NotifyBuilder(camel).fromRoute("janitor").whenCompleted(1).create();
+        outboxFlush.expectedMessageCount(1);
+
+        fire("janitor", new Date());
+
+        assertThat(ran.matches(5, TimeUnit.SECONDS)).isTrue();
+        ArgumentCaptor<List<Map<String, Object>>> selected = ArgumentCaptor.forClass((Class) List.class);
+        verify(janitor).run(selected.capture());
+        // due (or never scheduled), by COALESCE(next_check_at, updated_at), at most checkout.janitor.batch-size (4)
+        assertThat(selected.getValue()).extracting(row -> row.get("payment_request_id"))
+                .containsExactly("B-unknown-never-checked", "C-automatic-card", "A-pending", "H-capture-requested");
+        assertThat(jobRuns.runs("janitor")).last().satisfies(run -> assertThat(run.lookedAt()).isEqualTo(4));
+        outboxFlush.assertIsSatisfied();
+        verify(outboxRelay, atLeastOnce()).wake();
+    }
+
+    @Test
+    void aFireTimeRunsOnce() {
+        Date fireTime = new Date(System.currentTimeMillis() - 60_000);
+
+        fire("janitor", fireTime);
+        fire("janitor", fireTime);
+
+        verify(janitor, times(1)).run(anyList());
+    }
+
+    @Test
+    void theSelectionsStatesAreTheStateMachines() {
+        SqlEndpoint selection = camel.getEndpoints().stream().filter(SqlEndpoint.class::isInstance)
+                .map(SqlEndpoint.class::cast).findFirst().orElseThrow();
+        assertThat(selection.getQuery()).contains(PaymentState.dueForCheckSql())
+                .contains("ORDER BY COALESCE(next_check_at, updated_at) LIMIT 4");
+    }
+
+    private void fire(String job, Date scheduledFireTime) {
+        producer.sendBodyAndHeader("direct:" + job, null, "scheduledFireTime", scheduledFireTime);
+    }
+
+    private void attempt(String paymentRequestId, String state, String captureMode, OffsetDateTime nextCheckAt,
+            OffsetDateTime updatedAt) {
+        jdbc.update("INSERT INTO payment_attempt (payment_request_id, order_id, attempt_no, integration, amount_value, "
+                + "currency, capture_mode, terminal_type, state, request_json, created_at, updated_at, next_check_at) "
+                + "VALUES (?, ?, 1, 'API', 1250, 'USD', ?, 'WEB', ?, '{}', ?, ?, ?)", paymentRequestId,
+                "ORD-" + paymentRequestId, captureMode, state, updatedAt, updatedAt, nextCheckAt);
+    }
+}
