@@ -46,6 +46,7 @@ class ConsoleFormatTest {
             assertThat(ConsoleAction.fromSlug(action.slug())).isSameAs(action);
         }
         assertThat(ConsoleAction.CHECK_WITH_ANTOM.slug()).isEqualTo("check-with-antom");
-        assertThat(ConsoleAction.fromSlug("refund")).isNull();
+        assertThat(ConsoleAction.fromSlug("refund")).isSameAs(ConsoleAction.REFUND);
+        assertThat(ConsoleAction.fromSlug("delete-everything")).isNull();
     }
 }

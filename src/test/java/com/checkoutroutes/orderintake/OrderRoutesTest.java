@@ -7,6 +7,7 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 
+import com.checkoutroutes.deadletter.DeadLetterArchive;
 import com.checkoutroutes.deadletter.DeadLetters;
 import com.checkoutroutes.testsupport.RouteTestSupport;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -56,6 +57,9 @@ class OrderRoutesTest extends RouteTestSupport {
 
     @MockitoBean
     PaymentStarter payments;
+    /** The dead letters kept for the console: a database write, out of these route tests' reach. */
+    @MockitoBean(name = "deadLetterArchive")
+    DeadLetterArchive deadLetterArchive;
     @Autowired
     ObjectMapper json;
     @EndpointInject("mock:direct:outbox-flush")
@@ -103,6 +107,7 @@ class OrderRoutesTest extends RouteTestSupport {
         assertThat(letter.path("reason").path("code").asText()).isEqualTo("INVALID_CURRENCY");
         assertThat(letter.path("orderId").asText()).isEqualTo("ORD-R2");
         verify(payments, never()).start(any());
+        verify(deadLetterArchive).keep(any()); // kept for the console before it is published
     }
 
     @Test
