@@ -85,6 +85,8 @@ class TypedSettingsTest {
             OutboxSettings outbox = context.getBean(OutboxSettings.class);
             assertThat(outbox.batchSize()).isEqualTo(100);
             assertThat(outbox.sendTimeout()).isEqualTo(Duration.ofSeconds(30));
+            assertThat(outbox.maxSendTime()).isEqualTo(Duration.ofSeconds(15));
+            assertThat(outbox.lease()).isEqualTo(Duration.ofSeconds(20));
             assertThat(outbox.duplicateCancelDestination()).isEqualTo("direct:cancel-duplicate-payment");
             CardCaptureSettings cards = context.getBean(CardCaptureSettings.class);
             assertThat(cards.capture().trigger()).isEqualTo("ORDER_SHIPPED");
@@ -130,6 +132,8 @@ class TypedSettingsTest {
             checkout.outbox.batch-size=0                         | checkout.outbox.batch-size
             checkout.outbox.results-destination=                 | checkout.outbox.results-destination
             checkout.outbox.send-timeout=soon                    | checkout.outbox.send-timeout
+            checkout.outbox.lease=15s                            | lease must be longer than max-send-time
+            checkout.outbox.max-send-time=0s                     | checkout.outbox.max-send-time
             checkout.channels.wap=                               | checkout.channels.wap
             checkout.shipment.confirmation-freshness=-1m         | checkout.shipment.confirmation-freshness
             checkout.reconciliation.cron=every morning           | checkout.reconciliation.cron
