@@ -198,7 +198,11 @@ public class OutboxRelay implements DisposableBean, SmartInitializingSingleton {
         if (claim != null && allAcknowledged) {
             leases.release(claim); // nothing of this batch is still on its way: the next owner may start at once
         }
-        boolean more = allAcknowledged && (sends.size() < rows.size() || rows.size() == batchSize);
+        if (sends.isEmpty() && !rows.isEmpty()) {
+            LOG.warn("outbox: the claim took longer than its window to start sends ((checkout.outbox.lease - "
+                    + "max-send-time) / 2); the timer tries again");
+        }
+        boolean more = allAcknowledged && !sends.isEmpty() && (sends.size() < rows.size() || rows.size() == batchSize);
         return new Batch(published.size(), more);
     }
 
