@@ -1,5 +1,6 @@
 package com.checkoutroutes.ledger;
 
+import com.checkoutroutes.ledger.ShardLeases.Claim;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
@@ -15,10 +16,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.kafka.KafkaComponent;
+import org.apache.camel.component.kafka.KafkaConfiguration;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -27,18 +31,21 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Publishes committed outbox events, oldest first, to their Camel destinations and marks them published. A crash
  * between the send and the mark can resend one event, which its {@code checkoutEventId} header lets consumers drop.
  * <p>
- * Order per order key across instances: on PostgreSQL each publishing transaction first takes, without waiting,
- * the advisory locks of the {@link OutboxShards shards} with pending events that no other instance holds, and
- * publishes only rows of those shards, in id order. A shard is thus sent by one instance at a time, and the next owner starts after the last one
- * marked what it sent; a killed instance's locks go with its connection. (Row locks with {@code SKIP LOCKED} let two
- * instances send two events of one order at once, in either order.) H2 (the local run) has one instance: no shards.
+ * Order per order key across instances: on PostgreSQL each batch first claims, in a statement committed before it
+ * sends, the {@link ShardLeases leases} of the {@link OutboxShards shards} with pending events that no other instance
+ * holds, and publishes only rows of those shards, in id order, starting sends only in the claim's window. The leases
+ * are handed back with the marks once every send was acknowledged; a killed or cut-off instance's shards stay fenced
+ * until its last send is surely over, and only then does another instance send them. (Row locks with
+ * {@code SKIP LOCKED} let two instances send two events of one order at once; a lock that ends with the owner's
+ * connection let the next owner overtake a send still in the dead owner's Kafka producer.) H2 (the local run) has one
+ * instance: no shards.
  * <p>
  * A batch is sent without waiting for each event's acknowledgement (the sends are issued in id order from one
  * thread, so Kafka keeps their order per partition), then the batch is marked in one statement. The hot paths do
  * not publish themselves: they {@link #wake()} one publisher thread, which drains whatever all of them committed.
  */
 @Component
-public class OutboxRelay implements DisposableBean {
+public class OutboxRelay implements DisposableBean, SmartInitializingSingleton {
 
     private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
     /** Payload fields copied into headers so routes in routes/ can choose the channel without parsing JSON. */
@@ -53,7 +60,9 @@ public class OutboxRelay implements DisposableBean {
     private final int batchSize;
     private final Duration sendTimeout;
     private final String lockClause;
-    private final OutboxShards shards;
+    private final Duration maxSendTime;
+    private final CamelContext camel;
+    private final ShardLeases leases;
     private final ExecutorService publisher = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "outbox-publisher");
         thread.setDaemon(true);
@@ -73,9 +82,41 @@ public class OutboxRelay implements DisposableBean {
         this.clock = clock;
         this.batchSize = settings.batchSize();
         this.sendTimeout = settings.sendTimeout();
-        // PostgreSQL: the shard lock is what keeps other instances away, rows are not locked; H2: one instance
-        this.shards = ledger.skipLocked() ? new OutboxShards(jdbc, settings.shards()) : null;
-        this.lockClause = shards != null ? "" : " FOR UPDATE";
+        this.camel = camel;
+        this.maxSendTime = settings.maxSendTime();
+        // PostgreSQL: the shard leases keep other instances away, rows are not locked; H2: one instance
+        this.leases = ledger.skipLocked() ? new ShardLeases(jdbc, new OutboxShards(settings.shards()),
+                settings.lease(), settings.maxSendTime()) : null;
+        this.lockClause = leases != null ? "" : " FOR UPDATE";
+    }
+
+    /**
+     * Start-up check: the leases count on every send being over within {@code max-send-time}, and Kafka's producers
+     * give a send up only after {@code max.block.ms + delivery.timeout.ms} (an endpoint URI that sets its own must
+     * stay within it too).
+     */
+    @Override
+    public void afterSingletonsInstantiated() {
+        if (leases == null) {
+            return;
+        }
+        KafkaConfiguration kafka = camel.getComponent("kafka", KafkaComponent.class).getConfiguration();
+        // Kafka's own defaults when Camel leaves them unset
+        long maxBlock = kafka.getMaxBlockMs() == null ? 60_000 : kafka.getMaxBlockMs();
+        long delivery = kafka.getDeliveryTimeoutMs() == null ? 120_000 : kafka.getDeliveryTimeoutMs();
+        if (maxBlock + delivery > maxSendTime.toMillis()) {
+            throw new IllegalStateException("checkout.outbox.max-send-time (" + maxSendTime.toMillis() + " ms) is "
+                    + "shorter than a Kafka send may take: camel.component.kafka.max-block-ms (" + maxBlock
+                    + ") + delivery-timeout-ms (" + delivery + "). Raise it (and checkout.outbox.lease above it) or "
+                    + "lower those: another instance could take an order's shard over while its send is on its way");
+        }
+        LOG.info("outbox: publishing under shard leases as {}; a Kafka send is over within {} ms, max-send-time {} ms",
+                leases.owner(), maxBlock + delivery, maxSendTime.toMillis());
+    }
+
+    /** This instance's name in {@code outbox_shard_lease.owner} (null on H2). */
+    String leaseOwner() {
+        return leases == null ? null : leases.owner();
     }
 
     private record Row(long id, String destination, String key, String payload) {
@@ -107,49 +148,67 @@ public class OutboxRelay implements DisposableBean {
     /** Publishes what is pending; returns how many events left. */
     private int publishPending() {
         int total = 0;
-        int sent;
+        Batch batch;
         do {
-            sent = publishBatch();
-            total += sent;
-        } while (sent == batchSize);
+            batch = publishBatch();
+            total += batch.published();
+        } while (batch.more());
         return total;
     }
 
-    private int publishBatch() {
-        Integer sent = tx.execute(status -> {
-            List<Row> rows = pendingOfOwnedShards();
-            List<CompletableFuture<Exchange>> sends = new ArrayList<>(rows.size());
-            for (Row row : rows) {
-                sends.add(send(row));
-            }
-            List<Object[]> published = new ArrayList<>(rows.size());
-            OffsetDateTime now = OffsetDateTime.now(clock);
-            for (int i = 0; i < rows.size(); i++) {
-                String failure = failureOf(sends.get(i));
-                if (failure != null) {
-                    // the rest of the batch stays pending and is sent again (in order) by the next drain
-                    LOG.warn("outbox: publishing stopped after {} of {} events: event {} to {}: {}", published.size(),
-                            rows.size(), rows.get(i).id(), rows.get(i).destination(), failure);
-                    break;
-                }
-                published.add(new Object[] {now, rows.get(i).id()});
-            }
-            jdbc.batchUpdate("UPDATE outbox_event SET published_at = ? WHERE id = ?", published);
-            return published.size();
-        });
-        return sent == null ? 0 : sent;
+    /** What one batch did: how many events it marked, and whether more may be waiting for the next one at once. */
+    private record Batch(int published, boolean more) {
+        static final Batch NONE = new Batch(0, false);
     }
 
-    /** The oldest pending rows this transaction may send: all of them on H2, those of the shards it locked else. */
-    private List<Row> pendingOfOwnedShards() {
-        String shardFilter = "";
-        if (shards != null) {
-            List<Integer> owned = shards.lockPending(batchSize);
-            if (owned.isEmpty()) {
-                return List.of(); // nothing pending, or all of it is being published by other instances
-            }
-            shardFilter = " AND " + shards.rowFilter(owned);
+    private Batch publishBatch() {
+        // committed before the transaction below, so a crash mid-send leaves the fence standing
+        Claim claim = leases == null ? null : leases.claim(batchSize);
+        if (claim != null && claim.isEmpty()) {
+            return Batch.NONE; // nothing pending, or all of it is being published by other instances
         }
+        Batch batch = tx.execute(status -> publish(claim));
+        return batch == null ? Batch.NONE : batch;
+    }
+
+    private Batch publish(Claim claim) {
+        List<Row> rows = pending(claim);
+        List<CompletableFuture<Exchange>> sends = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+            if (claim != null && !claim.maySend()) {
+                break; // past the claim's window (a slow destination): the rest goes under the next claim
+            }
+            sends.add(send(row));
+        }
+        long waitUntil = System.nanoTime() + sendTimeout.toNanos();
+        List<Object[]> published = new ArrayList<>(sends.size());
+        OffsetDateTime now = OffsetDateTime.now(clock);
+        for (int i = 0; i < sends.size(); i++) {
+            String failure = failureOf(sends.get(i), waitUntil);
+            if (failure != null) {
+                // the rest of the batch stays pending and is sent again (in order) by the next drain
+                LOG.warn("outbox: publishing stopped after {} of {} events: event {} to {}: {}", published.size(),
+                        rows.size(), rows.get(i).id(), rows.get(i).destination(), failure);
+                break;
+            }
+            published.add(new Object[] {now, rows.get(i).id()});
+        }
+        jdbc.batchUpdate("UPDATE outbox_event SET published_at = ? WHERE id = ?", published);
+        boolean allAcknowledged = published.size() == sends.size();
+        if (claim != null && allAcknowledged) {
+            leases.release(claim); // nothing of this batch is still on its way: the next owner may start at once
+        }
+        if (sends.isEmpty() && !rows.isEmpty()) {
+            LOG.warn("outbox: the claim took longer than its window to start sends ((checkout.outbox.lease - "
+                    + "max-send-time) / 2); the timer tries again");
+        }
+        boolean more = allAcknowledged && !sends.isEmpty() && (sends.size() < rows.size() || rows.size() == batchSize);
+        return new Batch(published.size(), more);
+    }
+
+    /** The oldest pending rows this transaction may send: all of them on H2, those of the claimed shards else. */
+    private List<Row> pending(Claim claim) {
+        String shardFilter = claim == null ? "" : " AND " + leases.rowFilter(claim);
         return jdbc.query("SELECT id, destination, message_key, payload FROM outbox_event "
                         + "WHERE published_at IS NULL" + shardFilter + " ORDER BY id LIMIT ?" + lockClause,
                 (rs, i) -> new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)), batchSize);
@@ -166,10 +225,10 @@ public class OutboxRelay implements DisposableBean {
         });
     }
 
-    /** Waits for one send; null when it was delivered, else why not. */
-    private String failureOf(CompletableFuture<Exchange> send) {
+    /** Waits for one send, at most until {@code waitUntil} ({@link System#nanoTime()}); null when delivered. */
+    private String failureOf(CompletableFuture<Exchange> send, long waitUntil) {
         try {
-            Exchange result = send.get(sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            Exchange result = send.get(Math.max(0, waitUntil - System.nanoTime()), TimeUnit.NANOSECONDS);
             return result.getException() == null ? null : String.valueOf(result.getException().getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,5 +1,6 @@
 package com.checkoutroutes.ledger;
 
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
@@ -27,5 +28,16 @@ public record OutboxSettings(
         // How long one batch may wait for Kafka.
         @NotNull @DurationMin(millis = 1) Duration sendTimeout,
         // Shards of the outbox by message key, each published by one instance at a time (PostgreSQL).
-        @Positive int shards) {
+        @Positive int shards,
+        // The longest a send handed to a destination may take to be written or given up (Kafka: max.block.ms +
+        // delivery.timeout.ms, checked at start-up).
+        @NotNull @DurationMin(millis = 1) Duration maxSendTime,
+        // How long a batch's shards stay fenced when their instance does not hand them back (crash, lost database).
+        @NotNull @DurationMin(millis = 1) Duration lease) {
+
+    @AssertTrue(message = "lease must be longer than max-send-time: an instance starts sends only in the first half "
+            + "of the difference")
+    public boolean isLeaseLongerThanMaxSendTime() {
+        return lease == null || maxSendTime == null || lease.compareTo(maxSendTime) > 0;
+    }
 }

@@ -6,6 +6,9 @@ import com.checkoutroutes.testsupport.TestPostgres;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -29,8 +32,11 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Two relays (two instances) on one PostgreSQL outbox, the first stuck sending an order's first event as if its
  * broker were slow: the second must not send that order's second event (with row locks and SKIP LOCKED it did, and
- * the second event arrived first), yet goes on publishing other shards, and takes the order over once the first
- * instance's connection dies.
+ * the second event arrived first), yet goes on publishing other shards. The first hands the shard back as soon as its
+ * send is acknowledged; if it dies instead, the second takes the order over only once the dead instance's lease has
+ * run out, so the send the dead instance had started lands first (with a lock that ended with the dead instance's
+ * connection, the second overtook it). A send "lands" when the destination returns, as a Kafka write ends with its
+ * acknowledgement.
  */
 @Tag("flow")
 class OutboxRelayOrderTest {
@@ -40,95 +46,200 @@ class OutboxRelayOrderTest {
     private static final String FIRST = "{\"n\":1,\"hold\":true}";
     private static final String SECOND = "{\"n\":2}";
 
+    /** What reached the destination, in the order it landed, with when it landed. */
     private final List<String> received = new CopyOnWriteArrayList<>();
+    private final List<Instant> landedAt = new CopyOnWriteArrayList<>();
     private final AtomicBoolean holding = new AtomicBoolean(true);
     private final CountDownLatch firstEntered = new CountDownLatch(1);
     private final CountDownLatch release = new CountDownLatch(1);
+    private final List<Instant> sendStarts = new CopyOnWriteArrayList<>();
+    private volatile long millisPerSend;
+    private volatile boolean failNextSend;
     private final DefaultCamelContext camel = new DefaultCamelContext();
+    private final List<OutboxRelay> relays = new ArrayList<>();
     private JdbcTemplate jdbc;
+    private TransactionTemplate tx;
     private Outbox outbox;
-    private OutboxRelay first;
-    private OutboxRelay second;
+    private PaymentLedger ledger;
     private String otherShardKey;
 
     @BeforeEach
-    void twoRelaysOnOneOutbox() throws Exception {
+    void oneOutbox() throws Exception {
         DriverManagerDataSource db = new DriverManagerDataSource(TestPostgres.freshDatabase("outboxorder"),
                 TestPostgres.user(), "");
         Flyway.configure().dataSource(db).locations("classpath:db/migration", "classpath:db/vendor/postgresql")
                 .load().migrate();
         jdbc = new JdbcTemplate(db);
-        TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(db));
+        tx = new TransactionTemplate(new DataSourceTransactionManager(db));
         camel.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
                 from(DESTINATION).process(exchange -> {
+                    sendStarts.add(Instant.now());
                     String body = exchange.getIn().getBody(String.class);
-                    received.add(exchange.getIn().getHeader(KafkaConstants.KEY) + " " + body);
+                    if (failNextSend) {
+                        failNextSend = false;
+                        throw new IllegalStateException("the broker refused it");
+                    }
                     if (body.contains("hold") && holding.getAndSet(false)) {
                         firstEntered.countDown();
-                        release.await(30, TimeUnit.SECONDS); // a slow broker: the sender's transaction stays open
+                        release.await(30, TimeUnit.SECONDS); // a slow broker: the write is still on its way
                     }
+                    if (millisPerSend > 0) {
+                        Thread.sleep(millisPerSend);
+                    }
+                    received.add(exchange.getIn().getHeader(KafkaConstants.KEY) + " " + body);
+                    landedAt.add(Instant.now());
                 });
             }
         });
         camel.start();
         Clock clock = Clock.systemUTC();
         outbox = new Outbox(jdbc, clock);
-        PaymentLedger ledger = new PaymentLedger(jdbc, tx, outbox, clock, new CommittedTransitions());
-        OutboxSettings settings = new OutboxSettings(DESTINATION, DESTINATION, DESTINATION, DESTINATION, 500, 100,
-                Duration.ofSeconds(30), SHARDS);
-        first = new OutboxRelay(jdbc, tx, camel, new ObjectMapper(), clock, ledger, settings);
-        second = new OutboxRelay(jdbc, tx, camel, new ObjectMapper(), clock, ledger, settings);
+        ledger = new PaymentLedger(jdbc, tx, outbox, clock, new CommittedTransitions());
         otherShardKey = IntStream.range(2, 100).mapToObj(i -> "ORD-" + i)
                 .filter(key -> shardOf(key) != shardOf("ORD-1")).findFirst().orElseThrow();
-
-        // the first relay is stuck sending ORD-1's first event; then ORD-1's second and another order's commit
-        outbox.append(new OutboxMessage(DESTINATION, "ORD-1", FIRST));
-        first.wake();
-        assertThat(firstEntered.await(30, TimeUnit.SECONDS)).as("the first relay is sending").isTrue();
-        outbox.append(new OutboxMessage(DESTINATION, "ORD-1", SECOND));
-        outbox.append(new OutboxMessage(DESTINATION, otherShardKey, SECOND));
-        second.wake();
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> received.contains(otherShardKey + " " + SECOND));
-        assertThat(received).as("the second relay published another shard, not ORD-1's second event")
-                .doesNotContain("ORD-1 " + SECOND);
     }
 
     @AfterEach
     void stop() throws Exception {
         release.countDown();
-        first.destroy();
-        second.destroy();
+        for (OutboxRelay relay : relays) {
+            relay.destroy();
+        }
         camel.stop();
     }
 
     @Test
-    void anOrdersNextEventWaitsUntilTheRelaySendingItsFirstIsDone() {
-        release.countDown();
-        first.wake(); // (the timer route would do this in the application)
-        awaitAllPublished();
-        assertThat(received.stream().filter(r -> r.startsWith("ORD-1 "))).containsExactly("ORD-1 " + FIRST,
-                "ORD-1 " + SECOND);
+    void anOrdersNextEventWaitsUntilTheRelaySendingItsFirstIsDoneThenGoesAtOnce() {
+        Duration lease = Duration.ofSeconds(60);
+        OutboxRelay first = relay(lease, Duration.ofSeconds(40));
+        OutboxRelay second = relay(lease, Duration.ofSeconds(40));
+        firstStuckWhileTheSecondPublishesAnotherShard(first, second);
+
+        release.countDown(); // the broker acknowledges: the first relay marks its event and hands the shard back
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> fencedUntil("ORD-1") == null);
+        second.wake();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> received.contains("ORD-1 " + SECOND));
+        assertThat(ordersEvents()).containsExactly("ORD-1 " + FIRST, "ORD-1 " + SECOND);
+        assertThat(lastOwner("ORD-1")).as("the second relay sent it, long before the lease's end")
+                .isEqualTo(second.leaseOwner());
     }
 
     @Test
-    void whenTheSendingInstanceDiesAnotherTakesItsShardOverInOrder() {
-        // SIGKILL of the first instance as PostgreSQL sees it: its connection, and its advisory locks, are gone
-        jdbc.queryForList("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted",
-                Boolean.class);
-        second.wake();
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> received.contains("ORD-1 " + SECOND));
-        release.countDown(); // the dead instance's send returns; its mark fails with its connection
-        awaitAllPublished();
-        assertThat(received.stream().filter(r -> r.startsWith("ORD-1 ")))
-                .as("the first event again (the dead instance had not marked it), then the second")
-                .containsExactly("ORD-1 " + FIRST, "ORD-1 " + FIRST, "ORD-1 " + SECOND);
+    void whenTheSendingInstanceDiesAnotherTakesItsShardOverOnlyAfterItsLastSendIsOver() {
+        // a send is over within 2 s; the lease of 4 s leaves the first 1 s to start sends, 1 s of margin
+        OutboxRelay first = relay(Duration.ofSeconds(4), Duration.ofSeconds(2));
+        OutboxRelay second = relay(Duration.ofSeconds(4), Duration.ofSeconds(2));
+        firstStuckWhileTheSecondPublishesAnotherShard(first, second);
+        OffsetDateTime fence = fencedUntil("ORD-1");
+        assertThat(fence).as("the first relay's lease on ORD-1's shard").isNotNull();
+
+        // SIGKILL of the first instance as PostgreSQL sees it: its connection is gone; its send is still on its way
+        jdbc.queryForList("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
+                + "AND state LIKE 'idle in transaction%'", Boolean.class);
+        Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            second.wake(); // the outbox timer, every 100 ms
+            if (release.getCount() > 0 && Instant.now().isAfter(fence.toInstant().minusMillis(1500))) {
+                release.countDown(); // the dead instance's send lands late, but within max-send-time
+            }
+            return received.contains("ORD-1 " + SECOND);
+        });
+        awaitAllPublished(second);
+
+        assertThat(ordersEvents()).as("the dead instance's send landed, then the second resent it (not marked), "
+                + "then the next event").containsExactly("ORD-1 " + FIRST, "ORD-1 " + FIRST, "ORD-1 " + SECOND);
+        assertThat(landedAt.get(received.lastIndexOf("ORD-1 " + FIRST)))
+                .as("the second relay's copy went after the dead instance's lease").isAfter(fence.toInstant());
     }
 
-    private void awaitAllPublished() {
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
-                "SELECT COUNT(*) FROM outbox_event WHERE published_at IS NULL", Integer.class) == 0);
+    @Test
+    void aFailedSendKeepsTheShardFencedFromOthersWhileItsOwnRelaySendsItAgain() {
+        OutboxRelay only = relay(Duration.ofSeconds(60), Duration.ofSeconds(40));
+        holding.set(false);
+        failNextSend = true;
+        outbox.append(new OutboxMessage(DESTINATION, "ORD-1", FIRST));
+        only.wake();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> sendStarts.size() == 1
+                && fencedUntil("ORD-1") != null && pending() == 1);
+        OutboxRelay other = relay(Duration.ofSeconds(60), Duration.ofSeconds(40));
+        other.wake();
+        Awaitility.await().pollDelay(Duration.ofMillis(500)).until(() -> true);
+        assertThat(sendStarts).as("the other instance waits: the failed send might still land").hasSize(1);
+
+        only.wake(); // its own relay sends again at once, through the same producer
+        awaitAllPublished(only);
+        assertThat(ordersEvents()).containsExactly("ORD-1 " + FIRST);
+        assertThat(fencedUntil("ORD-1")).as("handed back once acknowledged").isNull();
+    }
+
+    @Test
+    void aSlowDestinationGetsNoNewSendAfterTheClaimsWindowAndTheRestFollowsInOrder() {
+        // lease 3 s, max-send-time 2 s: sends start only in the first 0.5 s of each claim
+        OutboxRelay only = relay(Duration.ofSeconds(3), Duration.ofSeconds(2));
+        holding.set(false);
+        millisPerSend = 200;
+        for (int n = 1; n <= 8; n++) {
+            outbox.append(new OutboxMessage(DESTINATION, "ORD-1", "{\"n\":" + n + "}"));
+        }
+        only.wake();
+        awaitAllPublished(only);
+
+        assertThat(ordersEvents()).containsExactlyElementsOf(IntStream.rangeClosed(1, 8)
+                .mapToObj(n -> "ORD-1 {\"n\":" + n + "}").toList());
+        List<Integer> batchSizes = jdbc.queryForList("SELECT COUNT(*) FROM outbox_event GROUP BY published_at "
+                + "ORDER BY published_at", Integer.class);
+        assertThat(batchSizes).as("events per batch: each claim let sends start for 0.5 s, 200 ms each")
+                .hasSizeGreaterThanOrEqualTo(3).allSatisfy(n -> assertThat(n).isBetween(1, 3));
+    }
+
+    /** The first relay is stuck sending ORD-1's first event; the second publishes another order, not ORD-1's next. */
+    private void firstStuckWhileTheSecondPublishesAnotherShard(OutboxRelay first, OutboxRelay second) {
+        outbox.append(new OutboxMessage(DESTINATION, "ORD-1", FIRST));
+        first.wake();
+        try {
+            assertThat(firstEntered.await(30, TimeUnit.SECONDS)).as("the first relay is sending").isTrue();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+        outbox.append(new OutboxMessage(DESTINATION, "ORD-1", SECOND));
+        outbox.append(new OutboxMessage(DESTINATION, otherShardKey, SECOND));
+        second.wake();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> received.contains(otherShardKey + " " + SECOND));
+        assertThat(sendStarts).as("the second relay published another shard, not ORD-1's second "
+                + "event (nor the first again)").hasSize(2);
+    }
+
+    private OutboxRelay relay(Duration lease, Duration maxSendTime) {
+        OutboxSettings settings = new OutboxSettings(DESTINATION, DESTINATION, DESTINATION, DESTINATION, 500, 100,
+                Duration.ofSeconds(30), SHARDS, maxSendTime, lease);
+        OutboxRelay relay = new OutboxRelay(jdbc, tx, camel, new ObjectMapper(), Clock.systemUTC(), ledger, settings);
+        relays.add(relay);
+        return relay;
+    }
+
+    private List<String> ordersEvents() {
+        return received.stream().filter(r -> r.startsWith("ORD-1 ")).toList();
+    }
+
+    private void awaitAllPublished(OutboxRelay relay) {
+        Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            relay.wake();
+            return pending() == 0;
+        });
+    }
+
+    private int pending() {
+        return jdbc.queryForObject("SELECT COUNT(*) FROM outbox_event WHERE published_at IS NULL", Integer.class);
+    }
+
+    private OffsetDateTime fencedUntil(String key) {
+        return jdbc.queryForObject("SELECT fenced_until FROM outbox_shard_lease WHERE shard = ?", OffsetDateTime.class,
+                shardOf(key));
+    }
+
+    private String lastOwner(String key) {
+        return jdbc.queryForObject("SELECT owner FROM outbox_shard_lease WHERE shard = ?", String.class, shardOf(key));
     }
 
     private int shardOf(String key) {

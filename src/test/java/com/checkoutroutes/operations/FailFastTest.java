@@ -72,6 +72,14 @@ class FailFastTest {
         assertThat(output.getAll()).doesNotContain("hunter2");
     }
 
+    @Test
+    void kafkaSendsLongerThanTheOutboxCountsOnStopStartUp() {
+        Throwable root = rootCauseOfStarting("--camel.component.kafka.delivery-timeout-ms=30000");
+
+        assertThat(root).hasMessageContaining("checkout.outbox.max-send-time (15000 ms)")
+                .hasMessageContaining("max-block-ms (5000) + delivery-timeout-ms (30000)");
+    }
+
     private static Throwable rootCauseOfStarting(String... args) {
         Throwable failure = catchThrowable(() -> {
             try (ConfigurableApplicationContext started = new SpringApplicationBuilder(CheckoutRoutesApplication.class)

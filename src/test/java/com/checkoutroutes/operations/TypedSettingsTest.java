@@ -87,6 +87,8 @@ class TypedSettingsTest {
             OutboxSettings outbox = context.getBean(OutboxSettings.class);
             assertThat(outbox.batchSize()).isEqualTo(100);
             assertThat(outbox.sendTimeout()).isEqualTo(Duration.ofSeconds(30));
+            assertThat(outbox.maxSendTime()).isEqualTo(Duration.ofSeconds(15));
+            assertThat(outbox.lease()).isEqualTo(Duration.ofSeconds(20));
             assertThat(outbox.duplicateCancelDestination()).isEqualTo("direct:cancel-duplicate-payment");
             CardCaptureSettings cards = context.getBean(CardCaptureSettings.class);
             assertThat(cards.capture().trigger()).isEqualTo("ORDER_SHIPPED");
@@ -137,6 +139,8 @@ class TypedSettingsTest {
             checkout.outbox.batch-size=0                         | checkout.outbox.batch-size
             checkout.outbox.results-destination=                 | checkout.outbox.results-destination
             checkout.outbox.send-timeout=soon                    | checkout.outbox.send-timeout
+            checkout.outbox.lease=15s                            | lease must be longer than max-send-time
+            checkout.outbox.max-send-time=0s                     | checkout.outbox.max-send-time
             checkout.channels.wap=                               | checkout.channels.wap
             checkout.channels.http.parked-retry=0s               | checkout.channels.http.parked-retry
             checkout.channels.http.senders=0                     | checkout.channels.http.senders

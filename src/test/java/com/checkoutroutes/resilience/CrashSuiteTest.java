@@ -17,13 +17,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -104,13 +107,24 @@ class CrashSuiteTest {
             JdbcTemplate ledger = new JdbcTemplate(new DriverManagerDataSource(database, TestPostgres.user(), ""));
             Thread publisher = new Thread(() -> publishOrders(kafka, run, ORDERS, 200), "scale-publisher");
             publisher.start();
-            // the second instance leaves mid-flow while payments move (its partitions and outbox shards go to the
-            // first), then joins again. Not a SIGKILL here: a killed instance's send still on its way to the broker
-            // can land after the new shard owner's later events (seen once: version 1 after version 2), which the
-            // shard locks alone do not fence; the crash test above covers kills for everything but this order
+            // the second instance is SIGKILLed mid-flow while payments move and while it is publishing a batch (it
+            // holds shard leases it has not handed back: sends of its may be on their way to the broker); its
+            // partitions go to the first, its shards too once their fence is over; then it joins again
             Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20)).until(() ->
                     ledger.queryForObject("SELECT COUNT(*) FROM payment_attempt", Integer.class) >= ORDERS / 3);
-            second.stop();
+            String secondOwner = second.pid() + "@%";
+            Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(2)).until(() ->
+                    ledger.queryForObject("SELECT COUNT(*) FROM payment_attempt WHERE state <> 'SUCCEEDED'",
+                            Integer.class) > 0
+                    && ledger.queryForObject("SELECT COUNT(*) FROM outbox_shard_lease WHERE owner LIKE ? "
+                            + "AND fenced_until > now()", Integer.class, secondOwner) > 0);
+            second.kill();
+            Instant killedAt = Instant.now();
+            Map<Integer, OffsetDateTime> fenced = new HashMap<>();
+            ledger.query("SELECT shard, fenced_until FROM outbox_shard_lease WHERE owner LIKE ? AND fenced_until "
+                    + "IS NOT NULL", rs -> {
+                        fenced.put(rs.getInt(1), rs.getObject(2, OffsetDateTime.class));
+                    }, secondOwner);
             second.start();
             publisher.join();
 
@@ -120,7 +134,16 @@ class CrashSuiteTest {
             assertNoHalfStates(ledger);
             assertOneEventPerStateChange(ledger, kafka, run);
             // both instances published the outbox at once: per payment the events came in the ledger's order
-            ResultEventOrder.assertInOrderPerPayment(new java.util.ArrayList<>(kafka.records(run + ".results")));
+            List<ConsumerRecord<String, String>> results = new java.util.ArrayList<>(kafka.records(run + ".results"));
+            ResultEventOrder.assertInOrderPerPayment(results);
+            // the killed instance's unreleased shards: nobody sent their events until the fence was over (a record's
+            // timestamp is when its producer took it, in whole milliseconds, on this machine's clock)
+            System.out.println("scale test: the kill left " + fenced.size() + " shards fenced " + fenced);
+            assertThat(results.stream().filter(r -> Instant.ofEpochMilli(r.timestamp()).isAfter(killedAt)
+                    && fenced.containsKey(shardOf(ledger, r.key()))))
+                    .as("events of the dead instance's fenced shards sent after the kill")
+                    .allSatisfy(r -> assertThat(Instant.ofEpochMilli(r.timestamp())).isAfterOrEqualTo(
+                            fenced.get(shardOf(ledger, r.key())).toInstant().truncatedTo(ChronoUnit.MILLIS)));
             assertThat(ledger.queryForList("SELECT DISTINCT instance FROM job_run WHERE job = 'janitor'",
                     String.class)).as("scheduled jobs ran").isNotEmpty();
             assertThat(ledger.queryForList("SELECT scheduled_fire_time FROM job_run WHERE job = 'janitor'",
@@ -130,6 +153,11 @@ class CrashSuiteTest {
             second.stop();
             sandbox.stop();
         }
+    }
+
+    /** An order's outbox shard, as the relay computes it (the shipped 16 shards). */
+    private static int shardOf(JdbcTemplate ledger, String key) {
+        return ledger.queryForObject("SELECT mod(hashtext(?)::bigint + 2147483648, 16)", Integer.class, key);
     }
 
     /** The Antom sandbox with a buyer who pays every payment 50 ms after it is created. */
@@ -171,21 +199,23 @@ class CrashSuiteTest {
                 Integer.class)).isZero();
     }
 
-    /** Each state change was written once with one eventId; the relay may resend a copy, never a second event. */
+    /**
+     * Each state change was written once with one eventId; the relay may resend a copy, never a second event. Every
+     * change the ledger records publishes one (also UNKNOWN, when a loaded machine makes Antom's answer late), but
+     * storing an attempt (CREATED, then REQUESTED as Antom is called) does not.
+     */
     private void assertOneEventPerStateChange(JdbcTemplate ledger, TopicWatcher kafka, String run) {
         String topic = run + ".results";
-        List<String> changes = ledger.queryForList("SELECT payment_request_id || '/' || to_state FROM "
-                + "payment_transition WHERE to_state IN ('PENDING', 'SUCCEEDED') AND from_state <> to_state",
-                String.class);
+        Map<String, Long> changes = ledger.queryForList("SELECT payment_request_id || '/' || to_state FROM "
+                        + "payment_transition WHERE from_state <> to_state AND from_state <> 'CREATED'", String.class)
+                .stream().collect(Collectors.groupingBy(change -> change, Collectors.counting()));
+        long expected = changes.values().stream().mapToLong(Long::longValue).sum();
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> distinctEvents(kafka, topic).size()
-                >= changes.size());
-        Map<String, Set<String>> eventIdsByChange = new HashMap<>();
-        for (JsonNode event : distinctEvents(kafka, topic)) {
-            eventIdsByChange.computeIfAbsent(event.path("paymentRequestId").asText() + "/"
-                    + event.path("state").asText(), k -> new HashSet<>()).add(event.path("eventId").asText());
-        }
-        assertThat(eventIdsByChange.values()).allSatisfy(ids -> assertThat(ids).hasSize(1));
-        assertThat(eventIdsByChange.keySet()).containsExactlyInAnyOrderElementsOf(changes);
+                >= expected);
+        Map<String, Long> eventsByChange = distinctEvents(kafka, topic).stream().collect(Collectors.groupingBy(
+                event -> event.path("paymentRequestId").asText() + "/" + event.path("state").asText(),
+                Collectors.counting()));
+        assertThat(eventsByChange).as("events (distinct eventIds) per payment and state").isEqualTo(changes);
     }
 
     private List<JsonNode> distinctEvents(TopicWatcher kafka, String topic) {

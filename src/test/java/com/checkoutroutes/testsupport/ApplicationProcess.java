@@ -101,6 +101,11 @@ public final class ApplicationProcess {
         });
     }
 
+    /** The operating-system process id of the latest start. */
+    public long pid() {
+        return process.pid();
+    }
+
     /** SIGKILL: no shutdown hook, no graceful stop, in-flight work simply stops. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();
