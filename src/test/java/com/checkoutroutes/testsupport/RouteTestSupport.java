@@ -6,6 +6,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.apache.camel.test.spring.junit5.DisableJmx;
 import org.apache.camel.test.spring.junit5.ShutdownTimeout;
 import org.apache.camel.test.spring.junit5.UseAdviceWith;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,6 +31,9 @@ import org.springframework.context.annotation.Import;
  */
 @CamelSpringBootTest
 @UseAdviceWith
+// Camel's test listener would otherwise turn JMX off for every later context in this JVM (a static switch), and
+// ConsoleBrowserTest's route statistics need it; these contexts have it off by their own setting below
+@DisableJmx(false)
 @ShutdownTimeout(2)
 @SpringBootTest(classes = RouteTestSupport.RouteSlice.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
         properties = {
@@ -45,6 +49,8 @@ import org.springframework.context.annotation.Import;
             "checkout.antom.antom-public-key=unused.pem",
             "checkout.antom.notify-url=http://127.0.0.1:9/antom/notifications",
             "camel.main.routes-reload-enabled=false",
+            // no JMX for route tests: their contexts stay cached in the suite's JVM, under the same name
+            "camel.main.jmx-enabled=false",
             // no actuator endpoints here: readiness need not wait for a database
             "management.endpoint.health.group.readiness.include=readinessState",
             // the scheduled jobs' clustered JDBC scheduler is not part of a route test
