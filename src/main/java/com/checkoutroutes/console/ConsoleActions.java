@@ -19,7 +19,6 @@ import com.checkoutroutes.results.PaymentInquiries;
 import com.checkoutroutes.results.PaymentInquiries.Inquiry;
 import com.checkoutroutes.refunds.Refunds;
 import java.math.BigDecimal;
-import java.util.Comparator;
 import java.util.Currency;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -200,10 +199,7 @@ public class ConsoleActions {
         if (amount == null || amount.isBlank()) {
             return null;
         }
-        String currency = ledger.attemptsOf(orderId).stream().filter(a -> a.state().isPaid())
-                .min(Comparator.comparing(PaymentAttempt::attemptNo)).map(PaymentAttempt::currency)
-                .orElseThrow(() -> new RefundRefusedException("NOT_PAID", "no payment of order " + orderId
-                        + " succeeded"));
+        String currency = refunds.paymentOf(orderId).currency();
         try {
             BigDecimal major = new BigDecimal(amount.strip());
             int digits = Math.max(0, Currency.getInstance(currency).getDefaultFractionDigits());

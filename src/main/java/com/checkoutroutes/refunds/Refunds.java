@@ -64,8 +64,8 @@ public class Refunds {
         return antom.sendIfNew(opened);
     }
 
-    /** The order's payment: the attempt that was paid first. */
-    private PaymentAttempt paymentOf(String orderId) {
+    /** The order's payment, the one a refund gives money back from: the attempt that was paid first. */
+    public PaymentAttempt paymentOf(String orderId) {
         List<PaymentAttempt> attempts = payments.attemptsOf(orderId);
         if (attempts.isEmpty()) {
             throw new RefundRefusedException("UNKNOWN_ORDER", "no payment for order " + orderId);
