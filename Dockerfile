@@ -3,7 +3,7 @@
 #   --target sandbox  the Antom sandbox (target/antom-sandbox.jar), docker-compose's "Antom"
 # docker-compose.yml builds both; nothing needs to be built on the host first.
 
-FROM eclipse-temurin:17.0.15_6-jdk-jammy AS build
+FROM eclipse-temurin:25.0.3_9-jdk-noble AS build
 WORKDIR /src
 COPY .mvn .mvn
 COPY mvnw pom.xml ./
@@ -15,7 +15,7 @@ RUN ./mvnw -B -q package -DskipTests
 
 # What both images share: the JRE, curl for the health checks (the Temurin image has it today, but only "for
 # historical reasons"), and the non-root user.
-FROM eclipse-temurin:17.0.15_6-jre-jammy AS runtime
+FROM eclipse-temurin:25.0.3_9-jre-noble AS runtime
 RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends curl \
     && rm -rf /var/lib/apt/lists/* \

@@ -8,11 +8,13 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import com.checkoutroutes.platform.VirtualThreads;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -33,8 +35,11 @@ import org.slf4j.LoggerFactory;
  * not yet finished. Two halves, both plain Camel:
  * <ul>
  * <li>the {@code key-ordered:<name>} endpoint hands each record (on the Kafka consumer thread) to a lane per record
- * key; lanes run on a pool of {@code maxInFlight} threads, one record of a key at a time in offset order, different keys
- * at once. Each record is sent to the {@code to} endpoint (a {@code direct:} route); one that ends with an exception
+ * key; each lane runs on a virtual thread of its own (Java 21+; on Java 17 a pool of {@code maxInFlight} platform
+ * threads), at most {@code maxInFlight} records at once (a semaphore, not the size of a pool), one record of a key at a
+ * time in offset order, different keys at once. A record waiting for Antom or the database parks its virtual thread
+ * and holds no platform thread, so the bound can be in the hundreds. Each record is sent to the {@code to} endpoint
+ * (a {@code direct:} route); one that ends with an exception
  * (the route's error handler left it unhandled: database or Kafka in trouble) is sent again after {@code retryDelay},
  * in place, and the records of its key wait behind it;</li>
  * <li>this object is also the route's consumer listener (the {@code pausable} EIP): after every poll, on the consumer
@@ -71,7 +76,9 @@ public class KeyOrderedLanes extends KafkaConsumerListener {
     private volatile long retryDelayMs = 1000;
     private volatile long shutdownTimeoutMs = 20_000;
     private volatile long commitTimeoutMs = 5_000;
-    private volatile ThreadPoolExecutor pool;
+    private volatile ExecutorService pool;
+    /** Records running at once: the Antom calls and database work this route may have going. */
+    private volatile Semaphore running;
     private volatile boolean stopping;
 
     public KeyOrderedLanes(String name) {
@@ -112,28 +119,34 @@ public class KeyOrderedLanes extends KafkaConsumerListener {
         this.template = context.createProducerTemplate();
         this.stopping = false;
         if (maxInFlight > 1) {
-            AtomicInteger threads = new AtomicInteger();
-            this.pool = new ThreadPoolExecutor(maxInFlight, maxInFlight, 60, TimeUnit.SECONDS,
-                    new LinkedBlockingQueue<>(), r -> {
-                        Thread t = new Thread(r, "key-ordered-" + name + "-" + threads.incrementAndGet());
-                        t.setDaemon(true);
-                        return t;
-                    });
+            this.running = new Semaphore(maxInFlight);
+            String threadName = "key-ordered-" + name + "-";
+            this.pool = VirtualThreads.perTaskExecutor(threadName).orElseGet(() -> platformThreads(threadName));
         }
         LOG.info("key-ordered:{} sends to {} with up to {} records in flight{}", name, to, maxInFlight,
                 maxInFlight == 1 ? " (sequential, on the consumer thread)" : "");
     }
 
+    /** Before Java 21: a pool of maxInFlight platform threads, one per record running. */
+    private ExecutorService platformThreads(String threadName) {
+        AtomicInteger threads = new AtomicInteger();
+        return Executors.newFixedThreadPool(maxInFlight, r -> {
+            Thread t = new Thread(r, threadName + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
     synchronized void stop() throws Exception {
         stopping = true;
-        ThreadPoolExecutor running = pool;
+        ExecutorService workers = pool;
         pool = null;
-        if (running != null) {
-            running.shutdown();
-            if (!running.awaitTermination(shutdownTimeoutMs, TimeUnit.MILLISECONDS)) {
+        if (workers != null) {
+            workers.shutdown();
+            if (!workers.awaitTermination(shutdownTimeoutMs, TimeUnit.MILLISECONDS)) {
                 LOG.warn("key-ordered:{} stopped with records still running after {} ms; they are read again once "
                         + "they end, and their keys wait for them", name, shutdownTimeoutMs);
-                running.shutdownNow();
+                workers.shutdownNow();
             }
         }
         synchronized (lanes) {
@@ -279,7 +292,7 @@ public class KeyOrderedLanes extends KafkaConsumerListener {
 
     /** Under the lanes lock: runs the head of this key's lane on the pool, or drops the lane if stopped. */
     private void schedule(Object key) {
-        ThreadPoolExecutor workers = pool;
+        ExecutorService workers = pool;
         try {
             if (workers == null) {
                 throw new RejectedExecutionException("stopped");
@@ -304,7 +317,7 @@ public class KeyOrderedLanes extends KafkaConsumerListener {
             task.started = true; // under the lock: stop() keeps the lanes of started records
         }
         try {
-            process(task);
+            processWithin(task);
         } finally {
             synchronized (lanes) {
                 Deque<Task> lane = lanes.get(key);
@@ -318,6 +331,22 @@ public class KeyOrderedLanes extends KafkaConsumerListener {
                     }
                 }
             }
+        }
+    }
+
+    /** Waits for one of the maxInFlight places, then processes the record in it. */
+    private void processWithin(Task task) {
+        Semaphore places = running;
+        try {
+            places.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // stopping: the record is left to be read again
+            return;
+        }
+        try {
+            process(task);
+        } finally {
+            places.release();
         }
     }
 

@@ -7,6 +7,7 @@ import com.checkoutroutes.signature.SignatureHeader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.checkoutroutes.platform.VirtualThreads;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -60,7 +61,6 @@ public final class SandboxServer implements AutoCloseable {
     private final List<ApiCall> calls = Collections.synchronizedList(new ArrayList<>());
     /** Antom's answer time set while running (the load driver's phases); below 0: checkout.sandbox.latency-ms. */
     private volatile long latencyOverrideMs = -1;
-    private static final int WORKERS = 512;
 
     private HttpServer server;
     private ExecutorService workers;
@@ -119,13 +119,14 @@ public final class SandboxServer implements AutoCloseable {
             journal.close(); // frees the state dir for the sandbox that holds the port, or a retry
             throw new UncheckedIOException("cannot listen on port " + settings.port(), e);
         }
-        // checkout.sandbox.latency-ms sleeps on the worker thread: the pool must exceed the caller's calls in flight,
-        // or it caps the measured rate at workers / latency (32 threads at 300 ms = 107 calls/s)
-        workers = Executors.newFixedThreadPool(WORKERS, runnable -> {
+        // checkout.sandbox.latency-ms sleeps on the request's thread: a virtual thread per request, so that like Antom the
+        // sandbox answers any number of calls at once and never caps the caller's rate at threads / latency
+        // (a cached pool of platform threads on Java 17)
+        workers = VirtualThreads.perTaskExecutor("sandbox-http-").orElseGet(() -> Executors.newCachedThreadPool(runnable -> {
             Thread thread = new Thread(runnable, "sandbox-http");
             thread.setDaemon(true);
             return thread;
-        });
+        }));
         server.setExecutor(workers);
         server.createContext("/", this::dispatch);
         server.start();

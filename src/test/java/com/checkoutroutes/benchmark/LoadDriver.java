@@ -117,9 +117,13 @@ public final class LoadDriver {
             Pacer.until(() -> web.ready() && succeeded.ready(), 30_000);
             phase("warmUp", () -> warmUp(ordersTopic, web));
             Map<String, Object> sustained;
-            try (SteadyStateProfile profile = SteadyStateProfile.fromSystemProperties()) {
+            SteadyStateProfile profile = SteadyStateProfile.fromSystemProperties();
+            try (profile) {
                 sustained = phase("sustained", () -> ordersPhase(ordersTopic, web, "S",
                         (int) (settings.rate() * settings.seconds()), settings.rate(), "1250"));
+            }
+            if (profile.split() != null) {
+                results.put("sustainedProfileSplit", profile.split());
             }
             double capacity = ((Number) sustained.get("completedPerSecond")).doubleValue();
             slowAntomPhases(ordersTopic, web, capacity);
@@ -130,10 +134,12 @@ public final class LoadDriver {
             phase("fullFlowWithDuplicateNotifications", () -> fullFlow(ordersTopic, succeeded, capacity / 2));
             phase("notificationBurst", () -> notificationBurst(web));
             phase("plainSdkLoop", this::plainLoop);
+            Map<String, Object> plainSlow = phase("plainSdkLoopWithSlowAntom", this::plainLoopWithSlowAntom);
             if (Boolean.getBoolean("load.second-instance")) {
                 phase("sustainedWithASecondInstance", () -> withSecondInstance(ordersTopic, web));
             }
             results.put("loadAverageAtEnd", MachineInfo.loadAverage());
+            slowRatio(plainSlow);
             results.put("ratioOursToPlain", Math.round(capacity
                     / ((Number) ((Map<?, ?>) results.get("plainSdkLoop")).get("completedPerSecond")).doubleValue() * 10) / 10d);
         }
@@ -155,8 +161,15 @@ public final class LoadDriver {
                     continue;
                 }
                 sandbox.latencyMs(latency);
-                Map<String, Object> slow = phase("sustainedAt" + latency + "ms", () -> ordersPhase(topic, web,
-                        "A" + latency + "-", (int) (settings.rate() * settings.seconds()), settings.rate(), "1250"));
+                Map<String, Object> slow;
+                SteadyStateProfile profile = SteadyStateProfile.fromSystemProperties("-at" + latency + "ms");
+                try (profile) {
+                    slow = phase("sustainedAt" + latency + "ms", () -> ordersPhase(topic, web,
+                            "A" + latency + "-", (int) (settings.rate() * settings.seconds()), settings.rate(), "1250"));
+                }
+                if (profile.split() != null) {
+                    results.put("sustainedAt" + latency + "msProfileSplit", profile.split());
+                }
                 double rate = ((Number) slow.get("completedPerSecond")).doubleValue();
                 slow.put("slowAntomShareOfFast", Math.round(rate / fastRate * 100) / 100d);
                 phase("latencyAtHalfCapacityAt" + latency + "ms", () -> ordersPhase(topic, web, "B" + latency + "-",
@@ -179,7 +192,7 @@ public final class LoadDriver {
         long postgresBefore = MachineInfo.postgresCpuNanos();
         long antomLatencyMs = app.getBean(SandboxServer.class).latencyMs();
         Map<String, Object> figures = phase.run();
-        figures.put("antomLatencyMs", antomLatencyMs);
+        figures.putIfAbsent("antomLatencyMs", antomLatencyMs); // a phase that set its own latency says so
         if (figures.containsKey("completedPerSecond")) {
             figures.put("ordersPerSecond", figures.get("completedPerSecond"));
         }
@@ -220,11 +233,15 @@ public final class LoadDriver {
 
     private Map<String, Object> ordersPhase(String topic, Arrivals web, String prefix, int count, double rate,
             String amount) {
+        long[] machineBefore = MachineInfo.machineTicks();
         OrderLoad.Sent sent = orders.publish(topic, prefix + System.nanoTime(), count, rate, amount);
         boolean all = Pacer.until(OrderLoad.allArrived(sent, web), 300_000);
+        // how busy the whole machine was while these orders ran (below 1: something waited, not the CPU)
+        double machineBusy = MachineInfo.busyShare(machineBefore, MachineInfo.machineTicks());
         Map<String, Object> figures = OrderLoad.completion(sent, web);
         figures.put("targetRatePerSecond", Math.round(rate));
         figures.put("allArrived", all);
+        figures.put("machineCpuBusyShare", machineBusy);
         return figures;
     }
 
@@ -337,28 +354,73 @@ public final class LoadDriver {
 
     /** The plain loop drains a backlog published beforehand: its capacity, comparable with "sustained". */
     private Map<String, Object> plainLoop() throws Exception {
+        return plainLoops(PLAIN_ORDERS, 1, settings.plainOrders());
+    }
+
+    /**
+     * The plain alternative with Antom at {@code -Dload.antom-latencies-ms}' first value: one consumer per partition
+     * (a {@code @KafkaListener} with concurrency = partitions), each calling the SDK one order at a time.
+     */
+    private Map<String, Object> plainLoopWithSlowAntom() throws Exception {
+        SandboxServer sandbox = app.getBean(SandboxServer.class);
+        long configured = sandbox.latencyMs();
+        long latency = Long.parseLong(System.getProperty("load.antom-latencies-ms", "300").split(",")[0].trim());
+        int partitions = Integer.parseInt(app.getEnvironment().getProperty("checkout.kafka.embedded.partitions", "3"));
+        sandbox.latencyMs(latency);
+        try {
+            Map<String, Object> figures = plainLoops(PLAIN_ORDERS + ".slow", partitions,
+                    Integer.getInteger("load.plain-orders-slow", 300));
+            figures.put("antomLatencyMs", latency);
+            return figures;
+        } finally {
+            sandbox.latencyMs(configured);
+        }
+    }
+
+    private Map<String, Object> plainLoops(String topic, int consumers, int count) throws Exception {
         SandboxServer sandbox = app.getBean(SandboxServer.class);
         Environment env = app.getEnvironment();
         String merchantKey = RsaKeys.base64Body(RsaKeys.readKeyText(AntomNotifier.MERCHANT_PRIVATE_KEY, "merchant key"));
         String antomPublic = RsaKeys.base64Body(RsaKeys.readKeyText("config/sandbox-keys/antom-public.pem", "antom key"));
         PlainSdkClient client = new PlainSdkClient(sandbox.baseUrl(), merchantKey, antomPublic, sandbox.settings().clientId());
-        OrderLoad.Sent sent = orders.publish(PLAIN_ORDERS, "P" + System.nanoTime(), settings.plainOrders(), 0, "1250");
-        PlainSdkLoop loop = new PlainSdkLoop(brokers, PLAIN_ORDERS, PLAIN_CONTINUATIONS, client,
-                env.getProperty("checkout.antom.notify-url"));
-        Thread thread = new Thread(loop, "plain-sdk-loop");
+        OrderLoad.Sent sent = orders.publish(topic, "P" + System.nanoTime(), count, 0, "1250");
+        List<PlainSdkLoop> loops = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < consumers; i++) {
+            PlainSdkLoop loop = new PlainSdkLoop(brokers, topic, PLAIN_CONTINUATIONS, client,
+                    env.getProperty("checkout.antom.notify-url"));
+            loops.add(loop);
+            threads.add(new Thread(loop, "plain-sdk-loop-" + i));
+        }
         long start = System.nanoTime();
-        thread.start();
-        boolean all = Pacer.until(() -> loop.paid.get() + loop.failed.get() >= sent.orderIds().size(), 300_000);
-        loop.stop();
-        thread.join(10_000);
+        threads.forEach(Thread::start);
+        java.util.function.LongSupplier done = () -> loops.stream().mapToLong(l -> l.paid.get() + l.failed.get()).sum();
+        boolean all = Pacer.until(() -> done.getAsLong() >= sent.orderIds().size(), 600_000);
+        loops.forEach(PlainSdkLoop::stop);
+        for (Thread thread : threads) {
+            thread.join(10_000);
+        }
+        long paid = loops.stream().mapToLong(l -> l.paid.get()).sum();
+        long last = loops.stream().mapToLong(l -> l.lastDoneNanos).max().orElse(start);
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("orders", sent.orderIds().size());
-        figures.put("paid", loop.paid.get());
-        figures.put("failed", loop.failed.get());
-        figures.put("firstError", loop.firstError);
-        figures.put("completedPerSecond", Math.round(loop.paid.get() / ((loop.lastDoneNanos - start) / 1e9)));
+        figures.put("consumers", consumers);
+        figures.put("paid", paid);
+        figures.put("failed", loops.stream().mapToLong(l -> l.failed.get()).sum());
+        figures.put("firstError", loops.stream().map(l -> l.firstError).filter(e -> e != null).findFirst().orElse(null));
+        figures.put("completedPerSecond", Math.round(paid / ((last - start) / 1e9) * 10) / 10d);
         figures.put("allDone", all);
         return figures;
+    }
+
+    /** Ours against the plain alternative, both with Antom slow: the "30x the plain alternative". */
+    private void slowRatio(Map<String, Object> plainSlow) {
+        Object ours = results.get("sustainedAt" + plainSlow.get("antomLatencyMs") + "ms");
+        double plain = ((Number) plainSlow.get("completedPerSecond")).doubleValue();
+        if (ours instanceof Map<?, ?> slow && plain > 0) {
+            results.put("ratioOursToPlainWithSlowAntom",
+                    Math.round(((Number) slow.get("completedPerSecond")).doubleValue() / plain * 10) / 10d);
+        }
     }
 
     private void write() {

@@ -51,6 +51,29 @@ final class MachineInfo {
         }
     }
 
+    /**
+     * The whole machine's CPU ticks so far from /proc/stat, as {busy, all}: busy is everything but idle and iowait,
+     * whichever process used it (this JVM, a second instance, PostgreSQL). {0, 0} where /proc is not there.
+     */
+    static long[] machineTicks() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long all = 0;
+            for (int i = 1; i < f.length && i <= 8; i++) { // user nice system idle iowait irq softirq steal
+                all += Long.parseLong(f[i]);
+            }
+            return new long[] {all - Long.parseLong(f[4]) - Long.parseLong(f[5]), all};
+        } catch (IOException | RuntimeException e) {
+            return new long[] {0, 0};
+        }
+    }
+
+    /** The share of the machine's CPU that was busy between two {@link #machineTicks()} readings, 0 to 1. */
+    static double busyShare(long[] before, long[] after) {
+        long all = after[1] - before[1];
+        return all <= 0 ? 0 : Math.round((after[0] - before[0]) * 100d / all) / 100d;
+    }
+
     private static long postgresTicks(Path proc) {
         try {
             String stat = Files.readString(proc.resolve("stat"));

@@ -57,6 +57,9 @@ class KeyOrderedLanesTest {
     private final Map<Long, CountDownLatch> stuck = new ConcurrentHashMap<>();
     private final AtomicInteger running = new AtomicInteger();
     private final AtomicInteger mostRunning = new AtomicInteger();
+    private final Set<String> threadNames = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicReference<Boolean> onVirtualThreads =
+            new java.util.concurrent.atomic.AtomicReference<>();
     /** Per key, the records running now and the most that ever ran at once. */
     private final Map<String, AtomicInteger> runningOfKey = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> mostRunningOfKey = new ConcurrentHashMap<>();
@@ -70,6 +73,8 @@ class KeyOrderedLanesTest {
                     long offset = exchange.getMessage().getHeader(KafkaConstants.OFFSET, Long.class);
                     String key = exchange.getMessage().getHeader(KafkaConstants.KEY, String.class);
                     mostRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+                    threadNames.add(Thread.currentThread().getName());
+                    onVirtualThreads.compareAndSet(null, isVirtual(Thread.currentThread()));
                     int ofKey = runningOfKey.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
                     mostRunningOfKey.computeIfAbsent(key, k -> new AtomicInteger()).accumulateAndGet(ofKey, Math::max);
                     try {
@@ -162,7 +167,7 @@ class KeyOrderedLanesTest {
         lanes.afterConsume(consumer);
         assertThat(consumer.paused()).containsExactlyInAnyOrder(P0, P1);
         await().until(() -> running.get() == 4);
-        assertThat(mostRunning.get()).isEqualTo(4); // the pool is the bound: 4 at once, 2 waiting
+        assertThat(mostRunning.get()).isEqualTo(4); // the bound: 4 at once however many threads start, 2 waiting
 
         for (long offset = 0; offset < 6; offset++) {
             release(offset);
@@ -172,6 +177,25 @@ class KeyOrderedLanesTest {
             return consumer.paused().isEmpty();
         });
         await().until(() -> commitAfterPoll(P0) == 6);
+    }
+
+    @Test
+    void onJava21AndLaterEachRecordRunsOnAVirtualThreadNamedForItsLanes() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.version().feature() >= 21, "virtual threads: Java 21+");
+        for (long offset = 0; offset < 8; offset++) {
+            offer(P0, offset, "K" + offset);
+        }
+        await().until(() -> commitAfterPoll(P0) == 8);
+        assertThat(onVirtualThreads.get()).isTrue();
+        assertThat(threadNames).allMatch(n -> n.startsWith("key-ordered-" + lanes.name() + "-"));
+    }
+
+    private static boolean isVirtual(Thread thread) {
+        try {
+            return (Boolean) Thread.class.getMethod("isVirtual").invoke(thread); // Java 21 API; compiled for 17
+        } catch (ReflectiveOperationException e) {
+            return false;
+        }
     }
 
     @Test
