@@ -11,8 +11,10 @@ public class KeyOrderedEndpoint extends DefaultEndpoint {
     private final KeyOrderedLanes lanes;
     /** Where each record goes, e.g. {@code direct:order-payment}. */
     private String to;
-    /** Records accepted and not finished; also the worker threads. 1 = sequential, on the consumer thread. */
+    /** Records accepted and not finished, and the most running at once. 1 = sequential, on the consumer thread. */
     private int maxInFlight = 1;
+    /** Records run on virtual threads (Java 21+); false, or before Java 21: a pool of maxInFlight platform threads. */
+    private boolean virtualThreads = true;
     /** Pause before a record that ended with an exception is sent again (its key waits). */
     private long retryDelay = 1000;
     /** On stop, how long running records get to finish; the rest are read again. */
@@ -53,6 +55,14 @@ public class KeyOrderedEndpoint extends DefaultEndpoint {
 
     public void setMaxInFlight(int maxInFlight) {
         this.maxInFlight = maxInFlight;
+    }
+
+    public boolean isVirtualThreads() {
+        return virtualThreads;
+    }
+
+    public void setVirtualThreads(boolean virtualThreads) {
+        this.virtualThreads = virtualThreads;
     }
 
     public long getRetryDelay() {

@@ -6,6 +6,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -107,6 +108,11 @@ public class KeyOrderedLanes extends KafkaConsumerListener {
 
     synchronized void start(CamelContext context, String to, int maxInFlight, long retryDelayMs, long shutdownTimeoutMs,
             long commitTimeoutMs) {
+        start(context, to, maxInFlight, retryDelayMs, shutdownTimeoutMs, commitTimeoutMs, true);
+    }
+
+    synchronized void start(CamelContext context, String to, int maxInFlight, long retryDelayMs, long shutdownTimeoutMs,
+            long commitTimeoutMs, boolean virtualThreads) {
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("maxInFlight must be at least 1, not " + maxInFlight);
         }
@@ -121,10 +127,14 @@ public class KeyOrderedLanes extends KafkaConsumerListener {
         if (maxInFlight > 1) {
             this.running = new Semaphore(maxInFlight);
             String threadName = "key-ordered-" + name + "-";
-            this.pool = VirtualThreads.perTaskExecutor(threadName).orElseGet(() -> platformThreads(threadName));
+            Optional<ExecutorService> virtual = virtualThreads ? VirtualThreads.perTaskExecutor(threadName)
+                    : Optional.empty();
+            this.pool = virtual.orElseGet(() -> platformThreads(threadName));
+            LOG.info("key-ordered:{} sends to {} with up to {} records in flight, {}", name, to, maxInFlight,
+                    virtual.isPresent() ? "each on a virtual thread" : "on a pool of as many platform threads");
+        } else {
+            LOG.info("key-ordered:{} sends to {} one record at a time, on the consumer thread", name, to);
         }
-        LOG.info("key-ordered:{} sends to {} with up to {} records in flight{}", name, to, maxInFlight,
-                maxInFlight == 1 ? " (sequential, on the consumer thread)" : "");
     }
 
     /** Before Java 21: a pool of maxInFlight platform threads, one per record running. */

@@ -36,7 +36,9 @@ public record OrderIntakeSettings(@Valid @NotNull Orders orders, @Valid @NotNull
             // Milliseconds before an order that failed for the infrastructure is sent again on its lane (routes only).
             @PositiveOrZero long resendDelay,
             // How long a consumer's poll waits for records, in milliseconds (routes only).
-            @Positive long pollTimeoutMs) {
+            @Positive long pollTimeoutMs,
+            // Orders in flight on virtual threads (Java 21+); false: a pool of maxInFlight platform threads (routes only).
+            boolean virtualThreads) {
 
         /** How many orders can wait for Antom at once. */
         public int inFlight() {

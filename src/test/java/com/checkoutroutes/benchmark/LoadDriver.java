@@ -383,7 +383,10 @@ public final class LoadDriver {
         String merchantKey = RsaKeys.base64Body(RsaKeys.readKeyText(AntomNotifier.MERCHANT_PRIVATE_KEY, "merchant key"));
         String antomPublic = RsaKeys.base64Body(RsaKeys.readKeyText("config/sandbox-keys/antom-public.pem", "antom key"));
         PlainSdkClient client = new PlainSdkClient(sandbox.baseUrl(), merchantKey, antomPublic, sandbox.settings().clientId());
-        OrderLoad.Sent sent = orders.publish(topic, "P" + System.nanoTime(), count, 0, "1250");
+        // one consumer drains a backlog published beforehand; several first join their group and share the
+        // partitions out, as a listener container's consumers do at start-up (else the first one takes every partition
+        // and, busy with its first poll's records, holds them until it polls again)
+        OrderLoad.Sent backlog = consumers == 1 ? orders.publish(topic, "P" + System.nanoTime(), count, 0, "1250") : null;
         List<PlainSdkLoop> loops = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < consumers; i++) {
@@ -392,8 +395,12 @@ public final class LoadDriver {
             loops.add(loop);
             threads.add(new Thread(loop, "plain-sdk-loop-" + i));
         }
-        long start = System.nanoTime();
         threads.forEach(Thread::start);
+        if (consumers > 1 && !Pacer.until(() -> loops.stream().allMatch(l -> l.assigned), 60_000)) {
+            throw new IllegalStateException("the plain loops' consumers were not all given partitions within 60 s");
+        }
+        long start = System.nanoTime();
+        OrderLoad.Sent sent = backlog != null ? backlog : orders.publish(topic, "P" + System.nanoTime(), count, 0, "1250");
         java.util.function.LongSupplier done = () -> loops.stream().mapToLong(l -> l.paid.get() + l.failed.get()).sum();
         boolean all = Pacer.until(() -> done.getAsLong() >= sent.orderIds().size(), 600_000);
         loops.forEach(PlainSdkLoop::stop);

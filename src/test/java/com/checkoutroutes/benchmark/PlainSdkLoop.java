@@ -39,6 +39,8 @@ final class PlainSdkLoop implements Runnable {
     final AtomicLong failed = new AtomicLong();
     volatile long lastDoneNanos;
     volatile String firstError;
+    /** Whether the group has given this consumer its partitions (so records published now are shared out). */
+    volatile boolean assigned;
     private volatile boolean running = true;
 
     PlainSdkLoop(String brokers, String ordersTopic, String continuationsTopic, PlainSdkClient client, String notifyUrl) {
@@ -66,7 +68,9 @@ final class PlainSdkLoop implements Runnable {
              KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
             consumer.subscribe(List.of(ordersTopic));
             while (running) {
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(50))) {
+                var records = consumer.poll(Duration.ofMillis(50));
+                assigned = !consumer.assignment().isEmpty();
+                for (ConsumerRecord<String, String> record : records) {
                     try {
                         AlipayPayResponse response = client.execute(payRequest(json.readTree(record.value())));
                         producer.send(new ProducerRecord<>(continuationsTopic, record.key(), response.getNormalUrl()));

@@ -190,6 +190,20 @@ class KeyOrderedLanesTest {
         assertThat(threadNames).allMatch(n -> n.startsWith("key-ordered-" + lanes.name() + "-"));
     }
 
+    @Test
+    void withVirtualThreadsOffRecordsRunOnAPoolOfMaxInFlightPlatformThreads() throws Exception {
+        lanes.stop();
+        lanes.start(camel, "direct:work", 4, 10, 5_000, 1_000, false);
+        lanes.afterConsume(consumer);
+        for (long offset = 0; offset < 8; offset++) {
+            offer(P0, offset, "K" + offset);
+        }
+        await().until(() -> commitAfterPoll(P0) == 8);
+        assertThat(onVirtualThreads.get()).isFalse();
+        assertThat(threadNames).hasSizeLessThanOrEqualTo(4)
+                .allMatch(n -> n.startsWith("key-ordered-" + lanes.name() + "-"));
+    }
+
     private static boolean isVirtual(Thread thread) {
         try {
             return (Boolean) Thread.class.getMethod("isVirtual").invoke(thread); // Java 21 API; compiled for 17

@@ -29,7 +29,7 @@ class OrderReaderFuzzTest {
 
     private final ObjectMapper json = JsonMapper.builder().findAndAddModules().build();
     private final OrderReader reader = new OrderReader(json, new OrderRules(Clock.systemUTC(), TestOrderRules.SETTINGS), new OrderIntakeSettings(
-            new OrderIntakeSettings.Orders(3, 50, 65536, "config/schemas/order.schema.json", 2000, 16, 2000, 100), null));
+            new OrderIntakeSettings.Orders(3, 50, 65536, "config/schemas/order.schema.json", 2000, 16, 2000, 100, true), null));
 
     @Test
     void theValidOrderParses() {

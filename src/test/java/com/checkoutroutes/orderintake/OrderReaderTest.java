@@ -269,6 +269,6 @@ class OrderReaderTest {
     }
 
     static OrderIntakeSettings limits(int maxBytes) {
-        return new OrderIntakeSettings(new OrderIntakeSettings.Orders(3, 50, maxBytes, SCHEMA, 2000, 16, 2000, 100), null);
+        return new OrderIntakeSettings(new OrderIntakeSettings.Orders(3, 50, maxBytes, SCHEMA, 2000, 16, 2000, 100, true), null);
     }
 }
