@@ -11,23 +11,29 @@ import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * SHA256withRSA from one provider, with a {@link Signature} per thread (getInstance is a provider lookup each time)
- * that stays initialised while the same key comes again, and keys translated once into the provider's own form
- * (ACCP would otherwise re-import a JDK key into native form on every init).
+ * SHA256withRSA from one provider, with {@link Signature}s kept between calls (getInstance is a provider lookup each
+ * time) that stay initialised while the same key comes again, and keys translated once into the provider's own form
+ * (ACCP would otherwise re-import a JDK key into native form on every init). The signatures are lent from a small
+ * pool, not kept per thread: orders run on virtual threads, a new one each, so a per-thread signature would be
+ * looked up and initialised again for every order.
  */
 public final class RsaSha256 {
 
     private static final String ALGORITHM = "SHA256withRSA";
     /** Keys are parsed once at start-up, so a handful is all we ever see; the bound only guards against misuse. */
     private static final int MAX_TRANSLATED_KEYS = 32;
+    /** Signatures kept between calls: at most this many idle per direction; more are made when needed, then dropped. */
+    private static final int MAX_IDLE = 64;
 
     private final Provider provider;
     private final Map<Key, Key> translated = new ConcurrentHashMap<>();
-    private final ThreadLocal<Engine> signers = ThreadLocal.withInitial(this::newEngine);
-    private final ThreadLocal<Engine> verifiers = ThreadLocal.withInitial(this::newEngine);
+    private final BlockingQueue<Engine> signers = new ArrayBlockingQueue<>(MAX_IDLE);
+    private final BlockingQueue<Engine> verifiers = new ArrayBlockingQueue<>(MAX_IDLE);
 
     private RsaSha256(Provider provider) {
         this.provider = provider;
@@ -47,7 +53,7 @@ public final class RsaSha256 {
     }
 
     public byte[] sign(byte[] data, PrivateKey key) throws GeneralSecurityException {
-        Engine engine = signers.get();
+        Engine engine = borrow(signers);
         Key own = own(key);
         try {
             if (engine.key != own) {
@@ -60,11 +66,13 @@ public final class RsaSha256 {
         } catch (GeneralSecurityException | RuntimeException e) {
             engine.key = null; // state unknown: initialise again next time
             throw e;
+        } finally {
+            signers.offer(engine); // dropped when MAX_IDLE are already idle
         }
     }
 
     public boolean verify(byte[] data, byte[] signatureBytes, PublicKey key) throws GeneralSecurityException {
-        Engine engine = verifiers.get();
+        Engine engine = borrow(verifiers);
         Key own = own(key);
         try {
             if (engine.key != own) {
@@ -77,6 +85,8 @@ public final class RsaSha256 {
         } catch (GeneralSecurityException | RuntimeException e) {
             engine.key = null;
             throw e;
+        } finally {
+            verifiers.offer(engine);
         }
     }
 
@@ -105,6 +115,11 @@ public final class RsaSha256 {
         }
         translated.put(key, own);
         return own;
+    }
+
+    private Engine borrow(BlockingQueue<Engine> idle) {
+        Engine engine = idle.poll();
+        return engine != null ? engine : newEngine();
     }
 
     private Engine newEngine() {

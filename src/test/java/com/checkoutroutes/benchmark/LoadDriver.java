@@ -262,7 +262,10 @@ public final class LoadDriver {
         s.put("checkout.antom.notify-url", env.getProperty("checkout.antom.notify-url"));
         s.put("camel.main.routes-reload-enabled", "false");
         s.put("logging.file.name", "target/benchmarks/load-second-instance.log");
-        ApplicationProcess second = new ApplicationProcess(s, FreePort.find(), Path.of("target", "benchmarks"));
+        // with the JVM's own compilers and collector, as the first instance and production run (not the suites'
+        // quick-start C1 and serial collector, which cost a second instance a third of its rate)
+        ApplicationProcess second = new ApplicationProcess(s, FreePort.find(), Path.of("target", "benchmarks"))
+                .withJvmOptions("-Xmx512m");
         second.start();
         try {
             for (int round = 0; round < Integer.getInteger("load.second-instance-warmup-rounds", 8); round++) {
