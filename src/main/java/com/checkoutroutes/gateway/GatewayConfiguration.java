@@ -11,6 +11,7 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -28,6 +29,9 @@ public class GatewayConfiguration {
                         .setConnectTimeout(Timeout.of(settings.connectTimeout()))
                         .setSocketTimeout(Timeout.of(settings.timeout()))
                         .setTimeToLive(5, TimeUnit.MINUTES)
+                        // a connection idle this long is checked before it is lent (a server may have closed it;
+                        // otherwise the call fails with NoHttpResponseException and is retried)
+                        .setValidateAfterInactivity(TimeValue.ofSeconds(2))
                         .build())
                 .build();
         return HttpClients.custom()
@@ -38,6 +42,8 @@ public class GatewayConfiguration {
                         .build())
                 // retries are ours (same request id, bounded), never the transport's
                 .disableAutomaticRetries()
+                // closed here before a server's keep-alive timeout closes them under us (60 s is common)
+                .evictIdleConnections(TimeValue.ofSeconds(30))
                 .disableRedirectHandling()
                 .build();
     }

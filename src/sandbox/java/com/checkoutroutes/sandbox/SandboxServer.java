@@ -113,6 +113,10 @@ public final class SandboxServer implements AutoCloseable {
         }
         // Without TCP_NODELAY every response waits ~50 ms for the client's delayed ACK.
         System.setProperty("sun.net.httpserver.nodelay", "true");
+        // The JDK server closes a connection that goes idle while 200 others are idle (its default), and the client
+        // then finds it dead on its next request (NoHttpResponseException, a retry): the caller's pool holds
+        // max-in-flight + 16 keep-alive connections, which with 256 in flight is more than 200.
+        System.setProperty("sun.net.httpserver.maxIdleConnections", "4096");
         try {
             server = HttpServer.create(new InetSocketAddress(settings.port()), 128);
         } catch (IOException e) {
