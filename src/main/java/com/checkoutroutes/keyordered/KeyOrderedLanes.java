@@ -107,11 +107,6 @@ public class KeyOrderedLanes extends KafkaConsumerListener {
     // ---- lifecycle (the key-ordered producer) ----
 
     synchronized void start(CamelContext context, String to, int maxInFlight, long retryDelayMs, long shutdownTimeoutMs,
-            long commitTimeoutMs) {
-        start(context, to, maxInFlight, retryDelayMs, shutdownTimeoutMs, commitTimeoutMs, true);
-    }
-
-    synchronized void start(CamelContext context, String to, int maxInFlight, long retryDelayMs, long shutdownTimeoutMs,
             long commitTimeoutMs, boolean virtualThreads) {
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("maxInFlight must be at least 1, not " + maxInFlight);

@@ -116,15 +116,8 @@ public final class LoadDriver {
                      r -> r.value().contains("\"state\":\"SUCCEEDED\""))) {
             Pacer.until(() -> web.ready() && succeeded.ready(), 30_000);
             phase("warmUp", () -> warmUp(ordersTopic, web));
-            Map<String, Object> sustained;
-            SteadyStateProfile profile = SteadyStateProfile.fromSystemProperties();
-            try (profile) {
-                sustained = phase("sustained", () -> ordersPhase(ordersTopic, web, "S",
-                        (int) (settings.rate() * settings.seconds()), settings.rate(), "1250"));
-            }
-            if (profile.split() != null) {
-                results.put("sustainedProfileSplit", profile.split());
-            }
+            Map<String, Object> sustained = profiledPhase("sustained", "", () -> ordersPhase(ordersTopic, web, "S",
+                    (int) (settings.rate() * settings.seconds()), settings.rate(), "1250"));
             double capacity = ((Number) sustained.get("completedPerSecond")).doubleValue();
             slowAntomPhases(ordersTopic, web, capacity);
             phase("latencyAtHalfTarget", () -> ordersPhase(ordersTopic, web, "L",
@@ -161,15 +154,9 @@ public final class LoadDriver {
                     continue;
                 }
                 sandbox.latencyMs(latency);
-                Map<String, Object> slow;
-                SteadyStateProfile profile = SteadyStateProfile.fromSystemProperties("-at" + latency + "ms");
-                try (profile) {
-                    slow = phase("sustainedAt" + latency + "ms", () -> ordersPhase(topic, web,
-                            "A" + latency + "-", (int) (settings.rate() * settings.seconds()), settings.rate(), "1250"));
-                }
-                if (profile.split() != null) {
-                    results.put("sustainedAt" + latency + "msProfileSplit", profile.split());
-                }
+                Map<String, Object> slow = profiledPhase("sustainedAt" + latency + "ms", "-at" + latency + "ms",
+                        () -> ordersPhase(topic, web, "A" + latency + "-", (int) (settings.rate() * settings.seconds()),
+                                settings.rate(), "1250"));
                 double rate = ((Number) slow.get("completedPerSecond")).doubleValue();
                 slow.put("slowAntomShareOfFast", Math.round(rate / fastRate * 100) / 100d);
                 phase("latencyAtHalfCapacityAt" + latency + "ms", () -> ordersPhase(topic, web, "B" + latency + "-",
@@ -182,6 +169,19 @@ public final class LoadDriver {
 
     private interface Phase {
         Map<String, Object> run() throws Exception;
+    }
+
+    /** A phase recorded with JFR when {@code -Dload.jfr} is set; its split goes to {@code <name>ProfileSplit}. */
+    private Map<String, Object> profiledPhase(String name, String fileSuffix, Phase phase) throws Exception {
+        SteadyStateProfile profile = SteadyStateProfile.fromSystemProperties(fileSuffix);
+        Map<String, Object> figures;
+        try (profile) {
+            figures = phase(name, phase);
+        }
+        if (profile.split() != null) {
+            results.put(name + "ProfileSplit", profile.split());
+        }
+        return figures;
     }
 
     private Map<String, Object> phase(String name, Phase phase) throws Exception {

@@ -20,10 +20,6 @@ final class SteadyStateProfile implements AutoCloseable {
         this.file = file;
     }
 
-    static SteadyStateProfile fromSystemProperties() throws Exception {
-        return fromSystemProperties("");
-    }
-
     /** The recording of another phase: {@code -Dload.jfr}'s file name with {@code suffix} before ".jfr". */
     static SteadyStateProfile fromSystemProperties(String suffix) throws Exception {
         String path = System.getProperty("load.jfr");

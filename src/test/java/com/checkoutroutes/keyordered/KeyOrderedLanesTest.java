@@ -102,7 +102,7 @@ class KeyOrderedLanesTest {
         consumer.subscribe(List.of("orders"));
         consumer.rebalance(List.of(P0, P1));
         consumer.updateBeginningOffsets(Map.of(P0, 0L, P1, 0L));
-        lanes.start(camel, "direct:work", 4, 10, 5_000, 1_000);
+        lanes.start(camel, "direct:work", 4, 10, 5_000, 1_000, true);
         lanes.afterConsume(consumer);
     }
 
@@ -259,7 +259,7 @@ class KeyOrderedLanesTest {
     @Test
     void aRecordStillRunningAfterTheStopTimeoutKeepsItsKeyAcrossARestartAndTheCopyReadAgainWaits() throws Exception {
         lanes.stop();
-        lanes.start(camel, "direct:work", 4, 10, 200, 1_000); // a short shutdown timeout
+        lanes.start(camel, "direct:work", 4, 10, 200, 1_000, true); // a short shutdown timeout
         lanes.afterConsume(consumer);
         CountDownLatch antomAnswers = new CountDownLatch(1);
         stuck.put(0L, antomAnswers);
@@ -269,7 +269,7 @@ class KeyOrderedLanesTest {
         lanes.stop(); // times out: offset 0 is still running, deaf to the interrupt
         assertThat(lanes.stillRunning()).isEqualTo(1);
         // the route is reloaded: lanes start again, a new consumer reads the uncommitted record again
-        lanes.start(camel, "direct:work", 4, 10, 200, 1_000);
+        lanes.start(camel, "direct:work", 4, 10, 200, 1_000, true);
         MockConsumer<Object, Object> reloaded = new MockConsumer<>(OffsetResetStrategy.EARLIEST);
         reloaded.subscribe(List.of("orders"));
         reloaded.rebalance(List.of(P0, P1));
