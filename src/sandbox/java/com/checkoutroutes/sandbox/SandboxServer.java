@@ -7,7 +7,6 @@ import com.checkoutroutes.signature.SignatureHeader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.checkoutroutes.platform.VirtualThreads;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -123,14 +122,15 @@ public final class SandboxServer implements AutoCloseable {
             journal.close(); // frees the state dir for the sandbox that holds the port, or a retry
             throw new UncheckedIOException("cannot listen on port " + settings.port(), e);
         }
-        // checkout.sandbox.latency-ms sleeps on the request's thread: a virtual thread per request, so that like Antom the
-        // sandbox answers any number of calls at once and never caps the caller's rate at threads / latency
-        // (a cached pool of platform threads on Java 17)
-        workers = VirtualThreads.perTaskExecutor("sandbox-http-").orElseGet(() -> Executors.newCachedThreadPool(runnable -> {
+        // checkout.sandbox.latency-ms sleeps on the request's thread: a thread per request in flight (a cached pool),
+        // so that like Antom the sandbox answers any number of calls at once and never caps the caller's rate at
+        // threads / latency. Platform threads, not virtual ones: in the same JVM as the app, virtual threads would
+        // share the app's carrier threads, and Antom's answer times would depend on the app's own CPU work.
+        workers = Executors.newCachedThreadPool(runnable -> {
             Thread thread = new Thread(runnable, "sandbox-http");
             thread.setDaemon(true);
             return thread;
-        }));
+        });
         server.setExecutor(workers);
         server.createContext("/", this::dispatch);
         server.start();
