@@ -23,6 +23,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -252,12 +256,24 @@ public class OutboxRelay implements DisposableBean, SmartInitializingSingleton {
         }
     }
 
-    @Override
-    public void destroy() throws Exception {
+    /**
+     * On close, before Camel stops (its listener runs last) and with it the routes the events leave through: the
+     * batch on its way finishes, and no new one starts. A publisher still sending into stopped routes logged Camel
+     * ERRORs. What orders commit while Camel finishes them stays pending: another instance's sweep publishes it
+     * within {@code poll-interval}, or this one's next start.
+     */
+    @EventListener(ContextClosedEvent.class)
+    @Order(Ordered.HIGHEST_PRECEDENCE)
+    public void stopPublishing() throws InterruptedException {
         publisher.shutdown();
-        if (!publisher.awaitTermination(10, TimeUnit.SECONDS)) {
+        if (!publisher.awaitTermination(sendTimeout.toMillis() + 1_000, TimeUnit.MILLISECONDS)) {
             publisher.shutdownNow();
         }
+    }
+
+    @Override
+    public void destroy() throws Exception {
+        stopPublishing();
         producer.stop();
     }
 }

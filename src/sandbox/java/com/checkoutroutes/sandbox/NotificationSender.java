@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -37,7 +36,7 @@ public final class NotificationSender implements AutoCloseable {
     private final FaultInjector faults;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final ScheduledExecutorService scheduler;
-    private final List<NotificationAttempt> attempts = Collections.synchronizedList(new ArrayList<>());
+    private final RecentRecords<NotificationAttempt> attempts = new RecentRecords<>();
     private final IdSequence ids;
     private final SandboxJournal journal;
     /** Bumped by reset so that deliveries scheduled before it quietly stop. */
@@ -205,11 +204,12 @@ public final class NotificationSender implements AutoCloseable {
     }
 
     public List<NotificationAttempt> attempts(String paymentRequestId) {
-        synchronized (attempts) {
-            return attempts.stream()
-                    .filter(a -> paymentRequestId == null || paymentRequestId.equals(a.paymentRequestId()))
-                    .toList();
-        }
+        return attempts.matching(a -> paymentRequestId == null || paymentRequestId.equals(a.paymentRequestId()));
+    }
+
+    /** Keeps only the newest attempts in memory (0: all). */
+    public void keepAtMost(int newest) {
+        attempts.keepAtMost(newest);
     }
 
     public void reset() {

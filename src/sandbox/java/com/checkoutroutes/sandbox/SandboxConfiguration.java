@@ -26,11 +26,14 @@ public class SandboxConfiguration {
             @Value("${checkout.sandbox.latency-ms:0}") long latencyMs,
             @Value("${checkout.sandbox.faults:}") String faultsJson,
             @Value("${checkout.sandbox.state-dir:}") String stateDir,
-            @Value("${checkout.sandbox.control-from-anywhere:false}") boolean controlFromAnywhere) {
+            @Value("${checkout.sandbox.control-from-anywhere:false}") boolean controlFromAnywhere,
+            @Value("${checkout.sandbox.keep-payments:0}") int keepPayments) {
         SandboxSettings settings = new SandboxSettings(port, clientId, antomKey, merchantKey,
                 publicBaseUrl.isBlank() ? null : publicBaseUrl, timeScale, Path.of(reportDir), latencyMs,
                 faultsJson.isBlank() ? null : faultsJson, stateDir.isBlank() ? null : Path.of(stateDir),
                 controlFromAnywhere);
-        return new SandboxServer(settings).start();
+        SandboxServer sandbox = new SandboxServer(settings);
+        sandbox.keepAtMost(keepPayments);
+        return sandbox.start();
     }
 }

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,8 @@ public final class SandboxPayments {
     private Instant nextExpiry;
     private final IdSequence ids;
     private final SandboxJournal journal;
+    /** 0: keep every payment; else only the newest ones (see {@link SandboxServer#keepAtMost}). */
+    private int kept;
 
     public SandboxPayments(IdSequence ids, SandboxJournal journal) {
         this.ids = ids;
@@ -64,6 +67,21 @@ public final class SandboxPayments {
         byRequestId.put(payment.paymentRequestId, payment);
         byPaymentId.put(payment.paymentId, payment);
         nextExpiry = nextExpiry == null || payment.expiryTime.isBefore(nextExpiry) ? payment.expiryTime : nextExpiry;
+        forgetOldest();
+    }
+
+    public synchronized void keepAtMost(int payments) {
+        kept = Math.max(0, payments);
+        forgetOldest();
+    }
+
+    private void forgetOldest() {
+        Iterator<SandboxPayment> oldestFirst = byRequestId.values().iterator();
+        while (kept > 0 && byRequestId.size() > kept) {
+            SandboxPayment oldest = oldestFirst.next();
+            oldestFirst.remove();
+            byPaymentId.remove(oldest.paymentId);
+        }
     }
 
     /**

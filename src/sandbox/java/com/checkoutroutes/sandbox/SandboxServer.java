@@ -18,8 +18,6 @@ import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -56,8 +54,8 @@ public final class SandboxServer implements AutoCloseable {
     private final PaymentApi api;
     private final BuyerPages pages;
     private final TransactionReportWriter reports;
-    /** Every API call, for tests and the control API (a copy-on-write list would copy it on every call). */
-    private final List<ApiCall> calls = Collections.synchronizedList(new ArrayList<>());
+    /** The API calls received, for tests and the control API (a copy-on-write list would copy it on every call). */
+    private final RecentRecords<ApiCall> calls = new RecentRecords<>();
     /** Antom's answer time set while running (the load driver's phases); below 0: checkout.sandbox.latency-ms. */
     private volatile long latencyOverrideMs = -1;
 
@@ -181,12 +179,8 @@ public final class SandboxServer implements AutoCloseable {
     // ---- Java control API (mirrors /sandbox/control/*) ---------------------------------------------------
 
     public List<ApiCall> requests(String apiName, String paymentRequestId) {
-        synchronized (calls) {
-            return calls.stream()
-                    .filter(c -> apiName == null || apiName.equals(c.api()))
-                    .filter(c -> paymentRequestId == null || paymentRequestId.equals(c.paymentRequestId()))
-                    .toList();
-        }
+        return calls.matching(c -> (apiName == null || apiName.equals(c.api()))
+                && (paymentRequestId == null || paymentRequestId.equals(c.paymentRequestId())));
     }
 
     public Optional<ObjectNode> payment(String paymentRequestId) {
@@ -386,6 +380,18 @@ public final class SandboxServer implements AutoCloseable {
         return payments.byPaymentId(Json.text(request, "paymentId"))
                 .or(() -> payments.byRefund(Json.text(request, "refundId"), Json.text(request, "refundRequestId")))
                 .map(SandboxPayment::paymentRequestId).orElse(null);
+    }
+
+    /**
+     * Keeps only the newest {@code payments} payments, and as many API calls and notification attempts, in memory
+     * (0: all, the default). Antom keeps every payment; a sandbox that did too held a long load run's driver JVM
+     * beyond its heap. A forgotten payment is answered as Antom answers an unknown one ({@code ORDER_NOT_EXIST});
+     * a state dir's journal still keeps it.
+     */
+    public void keepAtMost(int payments) {
+        this.payments.keepAtMost(payments);
+        calls.keepAtMost(payments);
+        notifications.keepAtMost(payments);
     }
 
     /** How long every API call takes before it is answered, from now on (a network-like Antom). */

@@ -34,6 +34,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.MapPropertySource;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * End-to-end load on the whole application in this JVM: in-JVM Kafka, the Antom sandbox in-process, the local
@@ -76,6 +77,8 @@ public final class LoadDriver {
         overrides.put("spring.datasource.url", TestPostgres.url());
         overrides.put("spring.datasource.hikari.maximum-pool-size", System.getProperty("load.db-pool", "10"));
         overrides.put("checkout.antom.timeout", "10s");
+        // the sandbox shares this JVM: unbounded, its record of a 60 s run's ~130,000 payments filled the heap
+        overrides.put("checkout.sandbox.keep-payments", System.getProperty("load.sandbox-keep-payments", "10000"));
         this.app = new SpringApplicationBuilder(CheckoutRoutesApplication.class)
                 .initializers(ctx -> ctx.getEnvironment().getPropertySources()
                         .addFirst(new MapPropertySource("loadDriver", overrides)))
@@ -242,6 +245,8 @@ public final class LoadDriver {
         figures.put("targetRatePerSecond", Math.round(rate));
         figures.put("allArrived", all);
         figures.put("machineCpuBusyShare", machineBusy);
+        figures.put("latencySplit", LatencySplit.of(sent, web, app.getBean(JdbcTemplate.class),
+                app.getEnvironment().getProperty("checkout.outbox.continuations-destination")));
         return figures;
     }
 

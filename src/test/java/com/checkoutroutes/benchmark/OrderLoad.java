@@ -24,11 +24,19 @@ final class OrderLoad implements AutoCloseable {
         producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
     }
 
-    /** One phase's orders: ids and send times (System.nanoTime), index for index. */
-    record Sent(List<String> orderIds, long[] sentNanos, long startNanos, long endNanos) {
+    /**
+     * One phase's orders: ids and send times (System.nanoTime), index for index; {@code startWallMicros} is the wall
+     * clock at {@code startNanos}, to compare with the ledger's timestamps.
+     */
+    record Sent(List<String> orderIds, long[] sentNanos, long startNanos, long endNanos, long startWallMicros) {
 
         double achievedRate() {
             return orderIds.size() / ((endNanos - startNanos) / 1e9);
+        }
+
+        /** A System.nanoTime of this run as microseconds since the epoch. */
+        long wallMicros(long nanos) {
+            return startWallMicros + (nanos - startNanos) / 1_000;
         }
     }
 
@@ -37,6 +45,8 @@ final class OrderLoad implements AutoCloseable {
         List<String> ids = new ArrayList<>(count);
         long[] sent = new long[count];
         long start = System.nanoTime();
+        java.time.Instant wall = java.time.Instant.now();
+        long startWallMicros = wall.getEpochSecond() * 1_000_000 + wall.getNano() / 1_000;
         for (int i = 0; i < count; i++) {
             if (ratePerSecond > 0) {
                 Pacer.awaitSlot(start, i, ratePerSecond);
@@ -47,7 +57,7 @@ final class OrderLoad implements AutoCloseable {
             producer.send(new ProducerRecord<>(topic, orderId, order(orderId, amountValue)));
         }
         producer.flush();
-        return new Sent(ids, sent, start, System.nanoTime());
+        return new Sent(ids, sent, start, System.nanoTime(), startWallMicros);
     }
 
     static String order(String orderId, String amountValue) {

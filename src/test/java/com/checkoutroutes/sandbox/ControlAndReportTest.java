@@ -34,6 +34,28 @@ class ControlAndReportTest extends SandboxTestSupport {
     }
 
     @Test
+    void aSandboxKeepingFewPaymentsForgetsTheOldestAsAntomAnswersAnUnknownOne() {
+        sandbox.keepAtMost(2);
+        try {
+            String oldest = newRequestId();
+            String middle = newRequestId();
+            String newest = newRequestId();
+            for (String id : List.of(oldest, middle, newest)) {
+                client.call("pay", payRequest(id, "GCASH", "PHP", "1000", "WEB"));
+            }
+
+            assertThat(inquire(oldest).text("result.resultCode")).isEqualTo("ORDER_NOT_EXIST");
+            assertThat(statusOf(newest)).isEqualTo("PROCESSING");
+            // the 3 pays and 2 inquiries: only the newest 2 calls are kept
+            JsonNode calls = client.get("/sandbox/control/requests");
+            assertThat(calls.path("count").asInt()).isEqualTo(2);
+            assertThat(calls.path("requests").get(1).path("paymentRequestId").asText()).isEqualTo(newest);
+        } finally {
+            sandbox.keepAtMost(0);
+        }
+    }
+
+    @Test
     void paymentViewClockAndReset() {
         String id = newRequestId();
         client.call("pay", payRequest(id, "GCASH", "PHP", "1000", "WEB"));

@@ -17,7 +17,7 @@ class SandboxConfigurationTest {
     void factoryMethodStartsTheSandbox(@TempDir Path reports, @TempDir Path state) throws Exception {
         SandboxServer server = new SandboxConfiguration().antomSandboxServer(0, "SANDBOX_FROM_SPRING",
                 "config/sandbox-keys/antom-private.pem", "config/sandbox-keys/merchant-public.pem",
-                "https://sandbox.example", 0.5, reports.toString(), 0, "", state.resolve("sandbox").toString(), false);
+                "https://sandbox.example", 0.5, reports.toString(), 0, "", state.resolve("sandbox").toString(), false, 0);
         try {
             HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://localhost:" + server.port() + "/sandbox/health")).build(),
@@ -37,7 +37,7 @@ class SandboxConfigurationTest {
     void aBlankStateDirKeepsEverythingInMemory(@TempDir Path reports) {
         SandboxServer server = new SandboxConfiguration().antomSandboxServer(0, "SANDBOX_FROM_SPRING",
                 "config/sandbox-keys/antom-private.pem", "config/sandbox-keys/merchant-public.pem", "", 1.0,
-                reports.toString(), 0, "", " ", false);
+                reports.toString(), 0, "", " ", false, 0);
         try {
             assertThat(server.settings().stateDir()).isNull();
         } finally {
