@@ -21,6 +21,11 @@ public class KeyOrderedEndpoint extends DefaultEndpoint {
     private long shutdownTimeout = 20_000;
     /** How long one offset commit (on the consumer thread) may take. */
     private long commitTimeout = 5_000;
+    /**
+     * The least time, in ms, between two offset commits of one consumer; 0 = after every poll. Each commit is a
+     * round trip to the broker and a write to its offsets log, made on the consumer thread.
+     */
+    private long commitInterval;
 
     KeyOrderedEndpoint(String uri, KeyOrderedComponent component, KeyOrderedLanes lanes) {
         super(uri, component);
@@ -87,5 +92,13 @@ public class KeyOrderedEndpoint extends DefaultEndpoint {
 
     public void setCommitTimeout(long commitTimeout) {
         this.commitTimeout = commitTimeout;
+    }
+
+    public long getCommitInterval() {
+        return commitInterval;
+    }
+
+    public void setCommitInterval(long commitInterval) {
+        this.commitInterval = commitInterval;
     }
 }

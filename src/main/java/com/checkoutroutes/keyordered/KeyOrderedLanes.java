@@ -77,6 +77,8 @@ public class KeyOrderedLanes extends KafkaConsumerListener {
     private volatile long retryDelayMs = 1000;
     private volatile long shutdownTimeoutMs = 20_000;
     private volatile long commitTimeoutMs = 5_000;
+    /** The least time between two commits of one consumer; 0: after every poll. */
+    private volatile long commitIntervalNanos;
     private volatile ExecutorService pool;
     /** Records running at once: the Antom calls and database work this route may have going. */
     private volatile Semaphore running;
@@ -107,7 +109,7 @@ public class KeyOrderedLanes extends KafkaConsumerListener {
     // ---- lifecycle (the key-ordered producer) ----
 
     synchronized void start(CamelContext context, String to, int maxInFlight, long retryDelayMs, long shutdownTimeoutMs,
-            long commitTimeoutMs, boolean virtualThreads) {
+            long commitTimeoutMs, long commitIntervalMs, boolean virtualThreads) {
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("maxInFlight must be at least 1, not " + maxInFlight);
         }
@@ -117,6 +119,7 @@ public class KeyOrderedLanes extends KafkaConsumerListener {
         this.retryDelayMs = retryDelayMs;
         this.shutdownTimeoutMs = shutdownTimeoutMs;
         this.commitTimeoutMs = commitTimeoutMs;
+        this.commitIntervalNanos = TimeUnit.MILLISECONDS.toNanos(commitIntervalMs);
         this.template = context.createProducerTemplate();
         this.stopping = false;
         if (maxInFlight > 1) {
@@ -201,7 +204,9 @@ public class KeyOrderedLanes extends KafkaConsumerListener {
         }
         Set<TopicPartition> assignment = consumer.assignment();
         state.followRebalance(assignment);
-        commit(state);
+        if (System.nanoTime() - state.lastCommitNanos >= commitIntervalNanos) {
+            commit(state);
+        }
         if (!hasRoom()) {
             // keeps polling (heartbeats, rebalances), returns no records. Only partitions nobody else paused are
             // ours to resume later: camel-kafka pauses them itself when the route is suspended (shutdown, reload)
@@ -236,6 +241,7 @@ public class KeyOrderedLanes extends KafkaConsumerListener {
         }
         try {
             state.consumer.commitSync(due, Duration.ofMillis(commitTimeoutMs));
+            state.lastCommitNanos = System.nanoTime();
             due.forEach((tp, offset) -> {
                 OffsetTracker tracker = state.trackers.get(tp);
                 if (tracker != null) {
@@ -421,9 +427,12 @@ public class KeyOrderedLanes extends KafkaConsumerListener {
         final Map<TopicPartition, OffsetTracker> trackers = new HashMap<>();
         /** The partitions the lanes paused for want of room (never those camel-kafka paused). */
         final Set<TopicPartition> pausedByLanes = new java.util.HashSet<>();
+        /** When this consumer last committed (System.nanoTime); the first commit is due at once. */
+        long lastCommitNanos;
 
         ConsumerState(Consumer<?, ?> consumer) {
             this.consumer = consumer;
+            this.lastCommitNanos = System.nanoTime() - Long.MAX_VALUE / 2;
         }
 
         OffsetTracker tracker(TopicPartition tp) {

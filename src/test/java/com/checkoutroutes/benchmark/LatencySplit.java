@@ -1,5 +1,7 @@
 package com.checkoutroutes.benchmark;
 
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -30,11 +32,14 @@ final class LatencySplit {
             index.put(sent.orderIds().get(i), i);
         }
         List<long[]> stages = new ArrayList<>();
-        // the phase's orders share its prefix: one range scan, not 10,000 ids bound one by one
-        String prefix = sent.orderIds().get(0).substring(0, sent.orderIds().get(0).lastIndexOf('-') + 1);
-        jdbc.query("SELECT a.order_id, a.created_at, o.created_at AS outcome_at, o.published_at "
-                + "FROM payment_attempt a JOIN outbox_event o ON o.message_key = a.order_id AND o.destination = ? "
-                + "WHERE a.order_id LIKE ? AND o.published_at IS NOT NULL", rs -> {
+        jdbc.query(con -> {
+            PreparedStatement statement = con.prepareStatement("SELECT a.order_id, a.created_at, o.created_at, "
+                    + "o.published_at FROM payment_attempt a JOIN outbox_event o ON o.message_key = a.order_id "
+                    + "AND o.destination = ? WHERE a.order_id = ANY (?) AND o.published_at IS NOT NULL");
+            statement.setString(1, destination);
+            statement.setArray(2, con.createArrayOf("varchar", sent.orderIds().toArray()));
+            return statement;
+        }, (ResultSet rs) -> {
                     Integer i = index.get(rs.getString(1));
                     Long arrived = i == null ? null : arrivals.arrival(sent.orderIds().get(i));
                     if (arrived == null) {
@@ -46,7 +51,7 @@ final class LatencySplit {
                     long published = micros(rs.getObject(4, OffsetDateTime.class));
                     stages.add(new long[] {stored - sentAt, outcome - stored, published - outcome,
                             sent.wallMicros(arrived) - published});
-                }, destination, prefix + "%");
+                });
         Map<String, Object> split = new LinkedHashMap<>();
         split.put("orders", stages.size());
         for (int s = 0; s < STAGES.length; s++) {

@@ -55,6 +55,8 @@ public final class LoadDriver {
     private final OrderLoad orders;
     /** The largest heap in use during a phase, every 50 ms. */
     private final HeapSampler heap = new HeapSampler(Duration.ofMillis(50));
+    /** The latency split of the last orders phase, taken once its CPU figures are (see {@link #phase}). */
+    private java.util.function.Supplier<Map<String, Object>> latencySplit;
     private final Map<String, Object> results = new LinkedHashMap<>();
 
     record Settings(double rate, int seconds, int latencySeconds, int flows, int notifications, int plainOrders) {
@@ -200,9 +202,14 @@ public final class LoadDriver {
             figures.put("ordersPerSecond", figures.get("completedPerSecond"));
         }
         figures.put("heapMaxUsedMb", heap.maxUsedMb());
+        figures.put("heapAfterGcMaxMb", heap.maxAfterGcMb());
         // CPU this JVM (app, broker, sandbox, driver) and PostgreSQL's processes used during the phase
         figures.put("cpuSecondsThisJvm", Math.round((MachineInfo.processCpuNanos() - cpuBefore) / 1e7) / 100d);
         figures.put("cpuSecondsPostgres", Math.round((MachineInfo.postgresCpuNanos() - postgresBefore) / 1e7) / 100d);
+        if (latencySplit != null) {
+            figures.put("latencySplit", latencySplit.get());
+            latencySplit = null;
+        }
         results.put(name, figures);
         System.out.println("load phase " + name + ": " + figures);
         write();
@@ -245,8 +252,9 @@ public final class LoadDriver {
         figures.put("targetRatePerSecond", Math.round(rate));
         figures.put("allArrived", all);
         figures.put("machineCpuBusyShare", machineBusy);
-        figures.put("latencySplit", LatencySplit.of(sent, web, app.getBean(JdbcTemplate.class),
-                app.getEnvironment().getProperty("checkout.outbox.continuations-destination")));
+        // after the phase's CPU figures (phase()): the query is the driver's work, not the orders'
+        latencySplit = () -> LatencySplit.of(sent, web, app.getBean(JdbcTemplate.class),
+                app.getEnvironment().getProperty("checkout.outbox.continuations-destination"));
         return figures;
     }
 

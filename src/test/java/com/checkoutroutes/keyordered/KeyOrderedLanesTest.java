@@ -102,7 +102,7 @@ class KeyOrderedLanesTest {
         consumer.subscribe(List.of("orders"));
         consumer.rebalance(List.of(P0, P1));
         consumer.updateBeginningOffsets(Map.of(P0, 0L, P1, 0L));
-        lanes.start(camel, "direct:work", 4, 10, 5_000, 1_000, true);
+        lanes.start(camel, "direct:work", 4, 10, 5_000, 1_000, 0, true);
         lanes.afterConsume(consumer);
     }
 
@@ -159,6 +159,21 @@ class KeyOrderedLanesTest {
     }
 
     @Test
+    void withACommitIntervalEachConsumerCommitsAtMostThatOften() throws Exception {
+        lanes.stop();
+        lanes.start(camel, "direct:work", 4, 10, 5_000, 1_000, 2_000, true);
+        offer(P0, 0, "A");
+        await().until(() -> commitAfterPoll(P0) == 1); // the first commit is due at once
+
+        offer(P0, 1, "B");
+        await().until(() -> ran.containsKey("B") && lanes.accepted() == 0);
+        assertThat(commitAfterPoll(P0)).isEqualTo(1); // finished, but within the interval of the last commit
+
+        await().until(() -> commitAfterPoll(P0) == 2);
+        assertThat(commits.get(P0)).containsExactly(1L, 2L);
+    }
+
+    @Test
     void theConsumerPausesWhenFullAndResumesAsRecordsFinish() {
         for (long offset = 0; offset < 6; offset++) {
             hold(offset);
@@ -193,7 +208,7 @@ class KeyOrderedLanesTest {
     @Test
     void withVirtualThreadsOffRecordsRunOnAPoolOfMaxInFlightPlatformThreads() throws Exception {
         lanes.stop();
-        lanes.start(camel, "direct:work", 4, 10, 5_000, 1_000, false);
+        lanes.start(camel, "direct:work", 4, 10, 5_000, 1_000, 0, false);
         lanes.afterConsume(consumer);
         for (long offset = 0; offset < 8; offset++) {
             offer(P0, offset, "K" + offset);
@@ -259,7 +274,7 @@ class KeyOrderedLanesTest {
     @Test
     void aRecordStillRunningAfterTheStopTimeoutKeepsItsKeyAcrossARestartAndTheCopyReadAgainWaits() throws Exception {
         lanes.stop();
-        lanes.start(camel, "direct:work", 4, 10, 200, 1_000, true); // a short shutdown timeout
+        lanes.start(camel, "direct:work", 4, 10, 200, 1_000, 0, true); // a short shutdown timeout
         lanes.afterConsume(consumer);
         CountDownLatch antomAnswers = new CountDownLatch(1);
         stuck.put(0L, antomAnswers);
@@ -269,7 +284,7 @@ class KeyOrderedLanesTest {
         lanes.stop(); // times out: offset 0 is still running, deaf to the interrupt
         assertThat(lanes.stillRunning()).isEqualTo(1);
         // the route is reloaded: lanes start again, a new consumer reads the uncommitted record again
-        lanes.start(camel, "direct:work", 4, 10, 200, 1_000, true);
+        lanes.start(camel, "direct:work", 4, 10, 200, 1_000, 0, true);
         MockConsumer<Object, Object> reloaded = new MockConsumer<>(OffsetResetStrategy.EARLIEST);
         reloaded.subscribe(List.of("orders"));
         reloaded.rebalance(List.of(P0, P1));
