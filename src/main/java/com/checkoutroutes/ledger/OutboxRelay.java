@@ -13,6 +13,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -73,9 +76,14 @@ public class OutboxRelay implements DisposableBean, SmartInitializingSingleton {
         return thread;
     });
     private final AtomicBoolean drainQueued = new AtomicBoolean();
+    /** Events published, and the batches they took: their ratio is how much one drain carried. */
+    private final Counter published;
+    private final Counter batches;
+    /** From an event's commit to its acknowledged send: the outbox's share of an order's latency. */
+    private final Timer delay;
 
     public OutboxRelay(JdbcTemplate jdbc, TransactionTemplate tx, CamelContext camel, ObjectMapper json,
-            Clock clock, PaymentLedger ledger, OutboxSettings settings) {
+            Clock clock, PaymentLedger ledger, OutboxSettings settings, MeterRegistry meters) {
         this.jdbc = jdbc;
         this.tx = tx;
         // our own template: its async sends run in the calling thread up to the Kafka producer (no thread pool),
@@ -92,6 +100,11 @@ public class OutboxRelay implements DisposableBean, SmartInitializingSingleton {
         this.leases = ledger.skipLocked() ? new ShardLeases(jdbc, new OutboxShards(settings.shards()),
                 settings.lease(), settings.maxSendTime()) : null;
         this.lockClause = leases != null ? "" : " FOR UPDATE";
+        this.published = meters.counter("checkout.outbox.published");
+        this.batches = meters.counter("checkout.outbox.batches");
+        this.delay = Timer.builder("checkout.outbox.delay")
+                .description("from an event's commit to its acknowledged send").publishPercentiles(0.5, 0.99)
+                .register(meters);
     }
 
     /**
@@ -123,7 +136,7 @@ public class OutboxRelay implements DisposableBean, SmartInitializingSingleton {
         return leases == null ? null : leases.owner();
     }
 
-    private record Row(long id, String destination, String key, String payload) {
+    private record Row(long id, String destination, String key, String payload, OffsetDateTime createdAt) {
     }
 
     /**
@@ -161,8 +174,12 @@ public class OutboxRelay implements DisposableBean, SmartInitializingSingleton {
     }
 
     /** What one batch did: how many events it marked, and whether more may be waiting for the next one at once. */
-    private record Batch(int published, boolean more) {
-        static final Batch NONE = new Batch(0, false);
+    private record Batch(List<Row> sent, boolean more) {
+        static final Batch NONE = new Batch(List.of(), false);
+
+        int published() {
+            return sent.size();
+        }
     }
 
     private Batch publishBatch() {
@@ -172,7 +189,11 @@ public class OutboxRelay implements DisposableBean, SmartInitializingSingleton {
             return Batch.NONE; // nothing pending, or all of it is being published by other instances
         }
         Batch batch = tx.execute(status -> publish(claim));
-        return batch == null ? Batch.NONE : batch;
+        if (batch == null) {
+            return Batch.NONE;
+        }
+        count(batch.sent()); // committed: these are published
+        return batch;
     }
 
     private Batch publish(Claim claim) {
@@ -185,20 +206,20 @@ public class OutboxRelay implements DisposableBean, SmartInitializingSingleton {
             sends.add(send(row));
         }
         long waitUntil = System.nanoTime() + sendTimeout.toNanos();
-        List<Object[]> published = new ArrayList<>(sends.size());
+        List<Object[]> marks = new ArrayList<>(sends.size());
         OffsetDateTime now = OffsetDateTime.now(clock);
         for (int i = 0; i < sends.size(); i++) {
             String failure = failureOf(sends.get(i), waitUntil);
             if (failure != null) {
                 // the rest of the batch stays pending and is sent again (in order) by the next drain
-                LOG.warn("outbox: publishing stopped after {} of {} events: event {} to {}: {}", published.size(),
+                LOG.warn("outbox: publishing stopped after {} of {} events: event {} to {}: {}", marks.size(),
                         rows.size(), rows.get(i).id(), rows.get(i).destination(), failure);
                 break;
             }
-            published.add(new Object[] {now, rows.get(i).id()});
+            marks.add(new Object[] {now, rows.get(i).id()});
         }
-        jdbc.batchUpdate("UPDATE outbox_event SET published_at = ? WHERE id = ?", published);
-        boolean allAcknowledged = published.size() == sends.size();
+        jdbc.batchUpdate("UPDATE outbox_event SET published_at = ? WHERE id = ?", marks);
+        boolean allAcknowledged = marks.size() == sends.size();
         if (claim != null && allAcknowledged) {
             leases.release(claim); // nothing of this batch is still on its way: the next owner may start at once
         }
@@ -207,15 +228,28 @@ public class OutboxRelay implements DisposableBean, SmartInitializingSingleton {
                     + "max-send-time) / 2); the timer tries again");
         }
         boolean more = allAcknowledged && !sends.isEmpty() && (sends.size() < rows.size() || rows.size() == batchSize);
-        return new Batch(published.size(), more);
+        return new Batch(rows.subList(0, marks.size()), more);
+    }
+
+    private void count(List<Row> sent) {
+        if (sent.isEmpty()) {
+            return;
+        }
+        batches.increment();
+        published.increment(sent.size());
+        OffsetDateTime now = OffsetDateTime.now(clock);
+        for (Row row : sent) {
+            delay.record(Duration.between(row.createdAt(), now));
+        }
     }
 
     /** The oldest pending rows this transaction may send: all of them on H2, those of the claimed shards else. */
     private List<Row> pending(Claim claim) {
         String shardFilter = claim == null ? "" : " AND " + leases.rowFilter(claim);
-        return jdbc.query("SELECT id, destination, message_key, payload FROM outbox_event "
+        return jdbc.query("SELECT id, destination, message_key, payload, created_at FROM outbox_event "
                         + "WHERE published_at IS NULL" + shardFilter + " ORDER BY id LIMIT ?" + lockClause,
-                (rs, i) -> new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)), batchSize);
+                (rs, i) -> new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getObject(5, OffsetDateTime.class)), batchSize);
     }
 
     private CompletableFuture<Exchange> send(Row row) {

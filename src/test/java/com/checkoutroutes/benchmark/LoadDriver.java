@@ -30,6 +30,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
@@ -164,8 +165,9 @@ public final class LoadDriver {
                                 settings.rate(), "1250"));
                 double rate = ((Number) slow.get("completedPerSecond")).doubleValue();
                 slow.put("slowAntomShareOfFast", Math.round(rate / fastRate * 100) / 100d);
-                phase("latencyAtHalfCapacityAt" + latency + "ms", () -> ordersPhase(topic, web, "B" + latency + "-",
-                        (int) (rate / 2 * settings.latencySeconds()), rate / 2, "1250"));
+                profiledPhase("latencyAtHalfCapacityAt" + latency + "ms", "-half-at" + latency + "ms",
+                        () -> ordersPhase(topic, web, "B" + latency + "-", (int) (rate / 2 * settings.latencySeconds()),
+                                rate / 2, "1250"));
             }
         } finally {
             sandbox.latencyMs(configured);
@@ -196,7 +198,9 @@ public final class LoadDriver {
         long cpuBefore = MachineInfo.processCpuNanos();
         long postgresBefore = MachineInfo.postgresCpuNanos();
         long antomLatencyMs = app.getBean(SandboxServer.class).latencyMs();
+        double[] countsBefore = batchingCounts();
         Map<String, Object> figures = phase.run();
+        double[] counts = batchingCounts();
         figures.putIfAbsent("antomLatencyMs", antomLatencyMs); // a phase that set its own latency says so
         if (figures.containsKey("completedPerSecond")) {
             figures.put("ordersPerSecond", figures.get("completedPerSecond"));
@@ -206,6 +210,9 @@ public final class LoadDriver {
         // CPU this JVM (app, broker, sandbox, driver) and PostgreSQL's processes used during the phase
         figures.put("cpuSecondsThisJvm", Math.round((MachineInfo.processCpuNanos() - cpuBefore) / 1e7) / 100d);
         figures.put("cpuSecondsPostgres", Math.round((MachineInfo.postgresCpuNanos() - postgresBefore) / 1e7) / 100d);
+        // how much one commit and one outbox drain carried: the batching the load gave
+        figures.put("ledgerWritesPerCommit", ratio(counts[0] - countsBefore[0], counts[1] - countsBefore[1]));
+        figures.put("outboxEventsPerBatch", ratio(counts[2] - countsBefore[2], counts[3] - countsBefore[3]));
         if (latencySplit != null) {
             figures.put("latencySplit", latencySplit.get());
             latencySplit = null;
@@ -214,6 +221,17 @@ public final class LoadDriver {
         System.out.println("load phase " + name + ": " + figures);
         write();
         return figures;
+    }
+
+    private double[] batchingCounts() {
+        MeterRegistry meters = app.getBean(MeterRegistry.class);
+        return java.util.stream.Stream.of("checkout.ledger.group.commit.writes", "checkout.ledger.group.commit.commits",
+                        "checkout.outbox.published", "checkout.outbox.batches")
+                .mapToDouble(name -> meters.counter(name).count()).toArray();
+    }
+
+    private static double ratio(double of, double per) {
+        return per == 0 ? 0 : Math.round(of / per * 10) / 10d;
     }
 
     /**

@@ -3,6 +3,7 @@ package com.checkoutroutes.ledger;
 import com.checkoutroutes.localrun.EmbeddedKafka;
 import com.checkoutroutes.testsupport.TestPostgres;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import com.zaxxer.hikari.HikariDataSource;
 import java.time.Clock;
 import java.time.Duration;
@@ -99,7 +100,8 @@ class OutboxPublishRateProbe {
         }
         List<OutboxRelay> relays = new ArrayList<>();
         for (int i = 0; i < relayCount; i++) {
-            relays.add(new OutboxRelay(jdbc, tx, camel, new ObjectMapper(), clock, ledger, settings(destination)));
+            relays.add(new OutboxRelay(jdbc, tx, camel, new ObjectMapper(), clock, ledger, settings(destination),
+                    new SimpleMeterRegistry()));
         }
         long started = System.nanoTime();
         Awaitility.await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(50)).until(() -> {
@@ -121,7 +123,7 @@ class OutboxPublishRateProbe {
     private static String trickle(JdbcTemplate jdbc, TransactionTemplate tx, DefaultCamelContext camel, Outbox outbox,
             PaymentLedger ledger, Clock clock) throws Exception {
         OutboxRelay relay = new OutboxRelay(jdbc, tx, camel, new ObjectMapper(), clock, ledger,
-                settings("direct:latency"));
+                settings("direct:latency"), new SimpleMeterRegistry());
         for (int i = 0; i < TRICKLE; i++) {
             int before = latencies.size();
             outbox.append(new OutboxMessage("direct:latency", "ORD-" + i, String.valueOf(System.nanoTime())));

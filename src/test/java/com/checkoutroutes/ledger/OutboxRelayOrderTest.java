@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.checkoutroutes.testsupport.TestPostgres;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -213,7 +214,8 @@ class OutboxRelayOrderTest {
     private OutboxRelay relay(Duration lease, Duration maxSendTime) {
         OutboxSettings settings = new OutboxSettings(DESTINATION, DESTINATION, DESTINATION, DESTINATION, 500, 100,
                 Duration.ofSeconds(30), SHARDS, maxSendTime, lease);
-        OutboxRelay relay = new OutboxRelay(jdbc, tx, camel, new ObjectMapper(), Clock.systemUTC(), ledger, settings);
+        OutboxRelay relay = new OutboxRelay(jdbc, tx, camel, new ObjectMapper(), Clock.systemUTC(), ledger, settings,
+                new SimpleMeterRegistry());
         relays.add(relay);
         return relay;
     }

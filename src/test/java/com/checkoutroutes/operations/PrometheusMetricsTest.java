@@ -30,6 +30,7 @@ class PrometheusMetricsTest extends FlowTestSupport {
         double received = value(before, "checkout_orders_received_total", "").orElse(0);
         double payCalls = value(before, "checkout_antom_calls_total", "api=\"pay\"").orElse(0);
         double intakeExchanges = value(before, "camel_exchanges_total", "routeId=\"order-intake\"").orElse(0);
+        double published = value(before, "checkout_outbox_published_total", "").orElse(0);
 
         String orderId = newOrderId();
         publish(order(orderId));
@@ -44,6 +45,10 @@ class PrometheusMetricsTest extends FlowTestSupport {
             assertThat(present(after, "camel_exchanges_total", "routeId=\"order-intake\"")).isGreaterThan(intakeExchanges);
             assertThat(present(after, "camel_route_policy_seconds_count", "routeId=\"order-intake\"")).isPositive();
             assertThat(present(after, "checkout_payments", "state=\"PENDING\"")).isGreaterThanOrEqualTo(1);
+            // the channel message left through the outbox: counted, and its time from commit to send measured
+            assertThat(present(after, "checkout_outbox_published_total", "")).isGreaterThan(published);
+            assertThat(present(after, "checkout_outbox_batches_total", "")).isPositive();
+            assertThat(present(after, "checkout_outbox_delay_seconds", "quantile=\"0.99\"")).isNotNegative();
         });
         String after = scrape();
         assertThat(after).contains("checkout_payments{state=\"CAPTURED\"");
