@@ -262,11 +262,14 @@ public final class LoadDriver {
     private Map<String, Object> ordersPhase(String topic, Arrivals web, String prefix, int count, double rate,
             String amount) {
         long[] machineBefore = MachineInfo.machineTicks();
+        CpuByOwner.Snapshot cpuBefore = CpuByOwner.take();
         OrderLoad.Sent sent = orders.publish(topic, prefix + System.nanoTime(), count, rate, amount);
         boolean all = Pacer.until(OrderLoad.allArrived(sent, web), 300_000);
         // how busy the whole machine was while these orders ran (below 1: something waited, not the CPU)
         double machineBusy = MachineInfo.busyShare(machineBefore, MachineInfo.machineTicks());
+        CpuByOwner.Snapshot cpuAfter = CpuByOwner.take();
         Map<String, Object> figures = OrderLoad.completion(sent, web);
+        figures.put("cpuMsPerOrder", CpuByOwner.perOrder(cpuBefore, cpuAfter, ((Number) figures.get("completed")).intValue()));
         figures.put("targetRatePerSecond", Math.round(rate));
         figures.put("allArrived", all);
         figures.put("machineCpuBusyShare", machineBusy);

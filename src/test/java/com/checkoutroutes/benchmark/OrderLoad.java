@@ -21,6 +21,8 @@ final class OrderLoad implements AutoCloseable {
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "1");
+        // names its network thread, so that CpuByOwner counts it as the driver's
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "load-driver-orders");
         producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
     }
 
