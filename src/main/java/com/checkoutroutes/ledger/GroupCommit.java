@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import io.micrometer.core.instrument.Counter;
@@ -24,8 +25,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * (one fsync instead of one per write). A caller returns only once its write is committed, so an attempt is still
  * durable before its Antom call and an outcome before its offset is committed.
  * <p>
- * Each of {@code checkout.ledger.group-commit-writers} writer threads takes whatever is waiting, up to
- * {@code checkout.ledger.group-commit-max-batch} writes, and commits it while the next writes gather. A write
+ * A writer thread takes whatever is waiting, up to {@code checkout.ledger.group-commit-max-batch} writes, and commits
+ * it while the next writes gather. The other {@code checkout.ledger.group-commit-writers} join in only while a
+ * backlog waits (a quarter of a batch): at a moderate rate one writer's commits carry more writes each, and commits
+ * (with the thread hand-offs and database round trips around each) are what an order costs most there. A write
  * is the caller's usual code with its own {@code TransactionTemplate}: inside the batch it joins the batch's
  * transaction. If any write of a batch fails, the batch is rolled back and each write runs again alone, in its own
  * transaction as without group commit, so one order's failure (a redelivered attempt, a conflict) is its own. The
@@ -43,6 +46,9 @@ public class GroupCommit implements DisposableBean {
     private final Counter writes;
     private final Counter commits;
     private final LinkedBlockingQueue<Write<?>> waiting = new LinkedBlockingQueue<>();
+    /** Writes waiting beyond which the other writers help: a permit per write that found such a backlog. */
+    private final int backlog;
+    private final Semaphore backlogged = new Semaphore(0);
     private final List<Thread> writers = new ArrayList<>();
     private volatile boolean stopped;
 
@@ -51,9 +57,11 @@ public class GroupCommit implements DisposableBean {
         this.maxBatch = settings.groupCommitMaxBatch();
         this.writes = meters.counter("checkout.ledger.group.commit.writes");
         this.commits = meters.counter("checkout.ledger.group.commit.commits");
+        this.backlog = Math.max(1, maxBatch / 4);
         if (maxBatch > 1) {
             for (int i = 1; i <= settings.groupCommitWriters(); i++) {
-                Thread writer = new Thread(this::writeBatches, "ledger-group-commit-" + i);
+                boolean leading = i == 1;
+                Thread writer = new Thread(() -> writeBatches(leading), "ledger-group-commit-" + i);
                 writer.setDaemon(true);
                 writer.start();
                 writers.add(writer);
@@ -71,6 +79,9 @@ public class GroupCommit implements DisposableBean {
         }
         Write<T> mine = new Write<>(write, MDC.getCopyOfContextMap());
         waiting.add(mine);
+        if (waiting.size() > backlog) {
+            backlogged.release(); // more than one writer keeps up with: the others help
+        }
         try {
             return mine.done.get();
         } catch (InterruptedException e) {
@@ -92,11 +103,20 @@ public class GroupCommit implements DisposableBean {
         return waiting.size();
     }
 
-    private void writeBatches() {
+    /** The leading writer takes every write; the others help with a backlog. */
+    private void writeBatches(boolean leading) {
         List<Write<?>> batch = new ArrayList<>(maxBatch);
         while (!stopped || !waiting.isEmpty()) {
             try {
-                Write<?> first = waiting.poll(100, TimeUnit.MILLISECONDS);
+                Write<?> first;
+                if (leading) {
+                    first = waiting.poll(100, TimeUnit.MILLISECONDS);
+                } else if (backlogged.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                    backlogged.drainPermits(); // one call for help per backlog, not one per write in it
+                    first = waiting.poll();
+                } else {
+                    first = null;
+                }
                 if (first == null) {
                     continue;
                 }

@@ -3,6 +3,7 @@ package com.checkoutroutes.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -130,6 +131,42 @@ class GroupCommitTest {
         }
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM attempt", Integer.class)).isEqualTo(30);
         assertThat(commits.get()).isLessThanOrEqualTo(30);
+    }
+
+    @Test
+    void theOtherWritersStayOutOfAFewWaitingWritesAndHelpWithABacklog() throws Exception {
+        groupCommit = new GroupCommit(tx, new LedgerSettings(16, 3), meters); // a backlog: more than 4 waiting
+        CountDownLatch release = new CountDownLatch(1);
+        Future<?> held = holdTheWriter(0, release);
+        List<Future<Integer>> few = new ArrayList<>();
+        for (int id = 1; id <= 4; id++) {
+            int row = id;
+            few.add(callers.submit(() -> groupCommit.execute(() -> tx.execute(status -> insert(row)))));
+        }
+        org.awaitility.Awaitility.await().until(() -> queued() == 4);
+        // four wait for the leading writer: the others stay out, the next commit carries all four
+        org.awaitility.Awaitility.await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                .until(() -> queued() == 4);
+
+        List<Future<Integer>> more = new ArrayList<>();
+        for (int id = 5; id <= 12; id++) {
+            int row = id;
+            more.add(callers.submit(() -> groupCommit.execute(() -> tx.execute(status -> insert(row)))));
+        }
+        // a backlog: the other writers commit it while the leading one is still held, down to a few
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> queued() <= 4
+                && jdbc.queryForObject("SELECT COUNT(*) FROM attempt", Integer.class) == 12 - queued());
+        assertThat(held).isNotDone();
+
+        release.countDown();
+        held.get(5, TimeUnit.SECONDS);
+        for (Future<Integer> write : few) {
+            assertThat(write.get(5, TimeUnit.SECONDS)).isEqualTo(1);
+        }
+        for (Future<Integer> write : more) {
+            assertThat(write.get(5, TimeUnit.SECONDS)).isEqualTo(1);
+        }
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM attempt", Integer.class)).isEqualTo(13);
     }
 
     private int insert(int id) {
