@@ -2,25 +2,28 @@ package com.checkoutroutes.benchmark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class CpuByOwnerTest {
 
-    @Test
-    void threadsAreCountedForWhoeverRunsThem() {
-        assertThat(CpuByOwner.owner("data-plane-kafka-request-handler-3")).isEqualTo("broker");
-        assertThat(CpuByOwner.owner("kafka-1-raft-io-thread")).isEqualTo("broker");
-        assertThat(CpuByOwner.owner("ExpirationReaper-1-Fetch")).isEqualTo("broker");
-        assertThat(CpuByOwner.owner("sandbox-http")).isEqualTo("sandbox");
-        assertThat(CpuByOwner.owner("HTTP-Dispatcher")).isEqualTo("sandbox");
-        assertThat(CpuByOwner.owner("arrivals-checkout.continuations.web")).isEqualTo("driver");
-        assertThat(CpuByOwner.owner("kafka-producer-network-thread | load-driver-orders")).isEqualTo("driver");
-        assertThat(CpuByOwner.owner("kafka-coordinator-heartbeat-thread | load-driver-1f2e")).isEqualTo("driver");
-        // a Kafka client's threads are its owner's: these are the application's
-        assertThat(CpuByOwner.owner("kafka-producer-network-thread | producer-2")).isEqualTo("service");
-        assertThat(CpuByOwner.owner("kafka-coordinator-heartbeat-thread | checkout-routes")).isEqualTo("service");
-        // the carriers of the order lanes' virtual threads
-        assertThat(CpuByOwner.owner("ForkJoinPool-1-worker-2")).isEqualTo("service");
-        assertThat(CpuByOwner.owner("ledger-group-commit-1")).isEqualTo("service");
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = ';', value = {
+            "data-plane-kafka-request-handler-3; broker",
+            "kafka-1-raft-io-thread; broker",
+            "ExpirationReaper-1-Fetch; broker",
+            "sandbox-http; sandbox",
+            "HTTP-Dispatcher; sandbox",
+            "arrivals-checkout.continuations.web; driver",
+            "kafka-producer-network-thread | load-driver-orders; driver",
+            "kafka-coordinator-heartbeat-thread | load-driver-1f2e; driver",
+            // a Kafka client's threads are its owner's: these are the application's
+            "kafka-producer-network-thread | producer-2; service",
+            "kafka-coordinator-heartbeat-thread | checkout-routes; service",
+            // the carriers of the order lanes' virtual threads
+            "ForkJoinPool-1-worker-2; service",
+            "ledger-group-commit-1; service"})
+    void threadsAreCountedForWhoeverRunsThem(String thread, String owner) {
+        assertThat(CpuByOwner.owner(thread)).isEqualTo(owner);
     }
 }
