@@ -80,10 +80,19 @@ class FailFastTest {
                 .hasMessageContaining("max-block-ms (5000) + delivery-timeout-ms (30000)");
     }
 
+    /**
+     * Quartz keeps its JDBC connection providers in a JVM-wide registry keyed by scheduler name: a context failing under
+     * the usual name would leave the test contexts cached in this JVM on its closed pool, and a job of theirs then
+     * retries its completion forever, hanging their shutdown. Its own name keeps them apart.
+     */
+    private static final String OWN_SCHEDULER = "--spring.quartz.scheduler-name=fail-fast-test";
+
     private static Throwable rootCauseOfStarting(String... args) {
+        String[] withOwnScheduler = java.util.stream.Stream.concat(java.util.stream.Stream.of(args),
+                java.util.stream.Stream.of(OWN_SCHEDULER)).toArray(String[]::new);
         Throwable failure = catchThrowable(() -> {
             try (ConfigurableApplicationContext started = new SpringApplicationBuilder(CheckoutRoutesApplication.class)
-                    .run(args)) {
+                    .run(withOwnScheduler)) {
                 throw new AssertionError("started although " + String.join(" ", args));
             }
         });
