@@ -108,15 +108,7 @@ public class GroupCommit implements DisposableBean {
         List<Write<?>> batch = new ArrayList<>(maxBatch);
         while (!stopped || !waiting.isEmpty()) {
             try {
-                Write<?> first;
-                if (leading) {
-                    first = waiting.poll(100, TimeUnit.MILLISECONDS);
-                } else if (backlogged.tryAcquire(100, TimeUnit.MILLISECONDS)) {
-                    backlogged.drainPermits(); // one call for help per backlog, not one per write in it
-                    first = waiting.poll();
-                } else {
-                    first = null;
-                }
+                Write<?> first = leading ? waiting.poll(100, TimeUnit.MILLISECONDS) : backlogsFirst();
                 if (first == null) {
                     continue;
                 }
@@ -136,6 +128,15 @@ public class GroupCommit implements DisposableBean {
         while ((left = waiting.poll()) != null) {
             left.runAlone();
         }
+    }
+
+    /** A helping writer: the oldest waiting write once a backlog called for help (null after 100 ms without). */
+    private Write<?> backlogsFirst() throws InterruptedException {
+        if (!backlogged.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+            return null;
+        }
+        backlogged.drainPermits(); // one call for help per backlog, not one per write in it
+        return waiting.poll();
     }
 
     private void commit(List<Write<?>> batch) {

@@ -93,8 +93,7 @@ class GroupCommitTest {
         Future<?> first = holdTheWriter(100, release);
         List<Future<Integer>> writes = new ArrayList<>();
         for (int id = 1; id <= 8; id++) {
-            int row = id;
-            writes.add(callers.submit(() -> groupCommit.execute(() -> tx.execute(status -> insert(row)))));
+            writes.add(write(id));
         }
         org.awaitility.Awaitility.await().until(() -> queued() == 8);
         release.countDown();
@@ -123,8 +122,7 @@ class GroupCommitTest {
         groupCommit = new GroupCommit(tx, new LedgerSettings(8, 3), meters);
         List<Future<Integer>> writes = new ArrayList<>();
         for (int id = 1; id <= 30; id++) {
-            int row = id;
-            writes.add(callers.submit(() -> groupCommit.execute(() -> tx.execute(status -> insert(row)))));
+            writes.add(write(id));
         }
         for (Future<Integer> write : writes) {
             assertThat(write.get(5, TimeUnit.SECONDS)).isEqualTo(1);
@@ -140,8 +138,7 @@ class GroupCommitTest {
         Future<?> held = holdTheWriter(0, release);
         List<Future<Integer>> few = new ArrayList<>();
         for (int id = 1; id <= 4; id++) {
-            int row = id;
-            few.add(callers.submit(() -> groupCommit.execute(() -> tx.execute(status -> insert(row)))));
+            few.add(write(id));
         }
         org.awaitility.Awaitility.await().until(() -> queued() == 4);
         // four wait for the leading writer: the others stay out, the next commit carries all four
@@ -150,8 +147,7 @@ class GroupCommitTest {
 
         List<Future<Integer>> more = new ArrayList<>();
         for (int id = 5; id <= 12; id++) {
-            int row = id;
-            more.add(callers.submit(() -> groupCommit.execute(() -> tx.execute(status -> insert(row)))));
+            more.add(write(id));
         }
         // a backlog: the other writers commit it while the leading one is still held, down to a few
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> queued() <= 4
@@ -167,6 +163,11 @@ class GroupCommitTest {
             assertThat(write.get(5, TimeUnit.SECONDS)).isEqualTo(1);
         }
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM attempt", Integer.class)).isEqualTo(13);
+    }
+
+    /** A caller's write of row {@code id} through the group commit, on a thread of its own. */
+    private Future<Integer> write(int id) {
+        return callers.submit(() -> groupCommit.execute(() -> tx.execute(status -> insert(id))));
     }
 
     private int insert(int id) {
