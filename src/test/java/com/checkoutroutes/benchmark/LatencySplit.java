@@ -2,14 +2,14 @@ package com.checkoutroutes.benchmark;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.OffsetDateTime;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -40,37 +40,32 @@ final class LatencySplit {
             statement.setArray(2, con.createArrayOf("varchar", sent.orderIds().toArray()));
             return statement;
         }, (ResultSet rs) -> {
-                    Integer i = index.get(rs.getString(1));
-                    Long arrived = i == null ? null : arrivals.arrival(sent.orderIds().get(i));
-                    if (arrived == null) {
-                        return;
-                    }
-                    long sentAt = sent.wallMicros(sent.sentNanos()[i]);
-                    long stored = micros(rs.getObject(2, OffsetDateTime.class));
-                    long outcome = micros(rs.getObject(3, OffsetDateTime.class));
-                    long published = micros(rs.getObject(4, OffsetDateTime.class));
-                    stages.add(new long[] {stored - sentAt, outcome - stored, published - outcome,
-                            sent.wallMicros(arrived) - published});
-                });
+            String orderId = rs.getString(1);
+            Integer i = index.get(orderId);
+            Long arrived = arrivals.arrival(orderId);
+            if (i == null || arrived == null) {
+                return;
+            }
+            long sentAt = sent.wallMicros(sent.sentNanos()[i]);
+            long stored = micros(rs, 2);
+            long outcome = micros(rs, 3);
+            long published = micros(rs, 4);
+            stages.add(new long[] {stored - sentAt, outcome - stored, published - outcome,
+                    sent.wallMicros(arrived) - published});
+        });
         Map<String, Object> split = new LinkedHashMap<>();
         split.put("orders", stages.size());
         for (int s = 0; s < STAGES.length; s++) {
             int stage = s;
-            long[] sorted = stages.stream().mapToLong(v -> v[stage]).sorted().toArray();
-            split.put(STAGES[s], Map.of("p50Ms", millis(sorted, 0.50), "p99Ms", millis(sorted, 0.99)));
+            // OrderLoad's percentiles take nanoseconds
+            long[] sorted = stages.stream().mapToLong(v -> TimeUnit.MICROSECONDS.toNanos(v[stage])).sorted().toArray();
+            split.put(STAGES[s], Map.of("p50Ms", OrderLoad.millis(sorted, 0.50),
+                    "p99Ms", OrderLoad.millis(sorted, 0.99)));
         }
         return split;
     }
 
-    private static long micros(OffsetDateTime time) {
-        return ChronoUnit.MICROS.between(OffsetDateTime.parse("1970-01-01T00:00Z"), time);
-    }
-
-    private static double millis(long[] sorted, double quantile) {
-        if (sorted.length == 0) {
-            return Double.NaN;
-        }
-        int at = (int) Math.min(sorted.length - 1, Math.max(0, Math.ceil(quantile * sorted.length) - 1));
-        return Math.round(sorted[at] / 100d) / 10d;
+    private static long micros(ResultSet rs, int column) throws SQLException {
+        return OrderLoad.epochMicros(rs.getObject(column, OffsetDateTime.class).toInstant());
     }
 }

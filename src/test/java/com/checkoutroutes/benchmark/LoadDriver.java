@@ -30,6 +30,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -57,7 +59,7 @@ public final class LoadDriver {
     /** The largest heap in use during a phase, every 50 ms. */
     private final HeapSampler heap = new HeapSampler(Duration.ofMillis(50));
     /** The latency split of the last orders phase, taken once its CPU figures are (see {@link #phase}). */
-    private java.util.function.Supplier<Map<String, Object>> latencySplit;
+    private Supplier<Map<String, Object>> latencySplit;
     private final Map<String, Object> results = new LinkedHashMap<>();
 
     record Settings(double rate, int seconds, int latencySeconds, int flows, int notifications, int plainOrders) {
@@ -225,7 +227,7 @@ public final class LoadDriver {
 
     private double[] batchingCounts() {
         MeterRegistry meters = app.getBean(MeterRegistry.class);
-        return java.util.stream.Stream.of("checkout.ledger.group.commit.writes", "checkout.ledger.group.commit.commits",
+        return Stream.of("checkout.ledger.group.commit.writes", "checkout.ledger.group.commit.commits",
                         "checkout.outbox.published", "checkout.outbox.batches")
                 .mapToDouble(name -> meters.counter(name).count()).toArray();
     }

@@ -1,11 +1,13 @@
 package com.checkoutroutes.benchmark;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -47,8 +49,7 @@ final class OrderLoad implements AutoCloseable {
         List<String> ids = new ArrayList<>(count);
         long[] sent = new long[count];
         long start = System.nanoTime();
-        java.time.Instant wall = java.time.Instant.now();
-        long startWallMicros = wall.getEpochSecond() * 1_000_000 + wall.getNano() / 1_000;
+        long startWallMicros = epochMicros(Instant.now());
         for (int i = 0; i < count; i++) {
             if (ratePerSecond > 0) {
                 Pacer.awaitSlot(start, i, ratePerSecond);
@@ -60,6 +61,10 @@ final class OrderLoad implements AutoCloseable {
         }
         producer.flush();
         return new Sent(ids, sent, start, System.nanoTime(), startWallMicros);
+    }
+
+    static long epochMicros(Instant time) {
+        return TimeUnit.SECONDS.toMicros(time.getEpochSecond()) + time.getNano() / 1_000;
     }
 
     static String order(String orderId, String amountValue) {
@@ -95,7 +100,8 @@ final class OrderLoad implements AutoCloseable {
         return m;
     }
 
-    private static double millis(long[] sorted, double quantile) {
+    /** The quantile of sorted nanoseconds, in milliseconds to two decimals (NaN when empty). */
+    static double millis(long[] sorted, double quantile) {
         if (sorted.length == 0) {
             return Double.NaN;
         }

@@ -7,6 +7,7 @@ import com.checkoutroutes.CheckoutRoutesApplication;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -88,8 +89,8 @@ class FailFastTest {
     private static final String OWN_SCHEDULER = "--spring.quartz.scheduler-name=fail-fast-test";
 
     private static Throwable rootCauseOfStarting(String... args) {
-        String[] withOwnScheduler = java.util.stream.Stream.concat(java.util.stream.Stream.of(args),
-                java.util.stream.Stream.of(OWN_SCHEDULER)).toArray(String[]::new);
+        String[] withOwnScheduler = Arrays.copyOf(args, args.length + 1);
+        withOwnScheduler[args.length] = OWN_SCHEDULER;
         Throwable failure = catchThrowable(() -> {
             try (ConfigurableApplicationContext started = new SpringApplicationBuilder(CheckoutRoutesApplication.class)
                     .run(withOwnScheduler)) {
