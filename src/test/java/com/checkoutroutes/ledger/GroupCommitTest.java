@@ -91,10 +91,7 @@ class GroupCommitTest {
         groupCommit = new GroupCommit(tx, new LedgerSettings(64, 1), meters);
         CountDownLatch release = new CountDownLatch(1);
         Future<?> first = holdTheWriter(100, release);
-        List<Future<Integer>> writes = new ArrayList<>();
-        for (int id = 1; id <= 8; id++) {
-            writes.add(write(id));
-        }
+        List<Future<Integer>> writes = writes(1, 8);
         org.awaitility.Awaitility.await().until(() -> queued() == 8);
         release.countDown();
         first.get(5, TimeUnit.SECONDS);
@@ -120,10 +117,7 @@ class GroupCommitTest {
     @Test
     void severalWritersCommitEveryWrite() throws Exception {
         groupCommit = new GroupCommit(tx, new LedgerSettings(8, 3), meters);
-        List<Future<Integer>> writes = new ArrayList<>();
-        for (int id = 1; id <= 30; id++) {
-            writes.add(write(id));
-        }
+        List<Future<Integer>> writes = writes(1, 30);
         for (Future<Integer> write : writes) {
             assertThat(write.get(5, TimeUnit.SECONDS)).isEqualTo(1);
         }
@@ -136,19 +130,13 @@ class GroupCommitTest {
         groupCommit = new GroupCommit(tx, new LedgerSettings(16, 3), meters); // a backlog: more than 4 waiting
         CountDownLatch release = new CountDownLatch(1);
         Future<?> held = holdTheWriter(0, release);
-        List<Future<Integer>> few = new ArrayList<>();
-        for (int id = 1; id <= 4; id++) {
-            few.add(write(id));
-        }
+        List<Future<Integer>> few = writes(1, 4);
         org.awaitility.Awaitility.await().until(() -> queued() == 4);
         // four wait for the leading writer: the others stay out, the next commit carries all four
         org.awaitility.Awaitility.await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
                 .until(() -> queued() == 4);
 
-        List<Future<Integer>> more = new ArrayList<>();
-        for (int id = 5; id <= 12; id++) {
-            more.add(write(id));
-        }
+        List<Future<Integer>> more = writes(5, 12);
         // a backlog: the other writers commit it while the leading one is still held, down to a few
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> queued() <= 4
                 && jdbc.queryForObject("SELECT COUNT(*) FROM attempt", Integer.class) == 12 - queued());
@@ -165,9 +153,14 @@ class GroupCommitTest {
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM attempt", Integer.class)).isEqualTo(13);
     }
 
-    /** A caller's write of row {@code id} through the group commit, on a thread of its own. */
-    private Future<Integer> write(int id) {
-        return callers.submit(() -> groupCommit.execute(() -> tx.execute(status -> insert(id))));
+    /** Callers' writes of rows {@code from..to} through the group commit, each on a thread of its own. */
+    private List<Future<Integer>> writes(int from, int to) {
+        List<Future<Integer>> writes = new ArrayList<>();
+        for (int id = from; id <= to; id++) {
+            int row = id;
+            writes.add(callers.submit(() -> groupCommit.execute(() -> tx.execute(status -> insert(row)))));
+        }
+        return writes;
     }
 
     private int insert(int id) {
