@@ -41,14 +41,23 @@ public class Outbox {
         return oldestFirst;
     }
 
-    /** Appends several events in one round trip, in list order. */
+    /**
+     * Appends several events in one statement, in list order (the rows of a multi-row VALUES take their ids in
+     * order). One statement rather than a batch, which the database still executes once per event.
+     */
     public void appendAll(List<OutboxMessage> messages) {
-        if (messages.size() == 1) {
-            append(messages.get(0));
-        } else if (!messages.isEmpty()) {
-            OffsetDateTime now = OffsetDateTime.now(clock);
-            jdbc.batchUpdate(INSERT, messages.stream()
-                    .map(m -> new Object[] {m.destination(), m.key(), m.payload(), now}).toList());
+        if (messages.isEmpty()) {
+            return;
         }
+        OffsetDateTime now = OffsetDateTime.now(clock);
+        Object[] values = new Object[messages.size() * 4];
+        for (int i = 0; i < messages.size(); i++) {
+            OutboxMessage m = messages.get(i);
+            values[i * 4] = m.destination();
+            values[i * 4 + 1] = m.key();
+            values[i * 4 + 2] = m.payload();
+            values[i * 4 + 3] = now;
+        }
+        jdbc.update(INSERT + ", (?, ?, ?, ?)".repeat(messages.size() - 1), values);
     }
 }

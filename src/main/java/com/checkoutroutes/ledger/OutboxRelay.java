@@ -3,6 +3,7 @@ package com.checkoutroutes.ledger;
 import com.checkoutroutes.ledger.ShardLeases.Claim;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -206,8 +207,7 @@ public class OutboxRelay implements DisposableBean, SmartInitializingSingleton {
             sends.add(send(row));
         }
         long waitUntil = System.nanoTime() + sendTimeout.toNanos();
-        List<Object[]> marks = new ArrayList<>(sends.size());
-        OffsetDateTime now = OffsetDateTime.now(clock);
+        List<Long> marks = new ArrayList<>(sends.size());
         for (int i = 0; i < sends.size(); i++) {
             String failure = failureOf(sends.get(i), waitUntil);
             if (failure != null) {
@@ -216,9 +216,9 @@ public class OutboxRelay implements DisposableBean, SmartInitializingSingleton {
                         rows.size(), rows.get(i).id(), rows.get(i).destination(), failure);
                 break;
             }
-            marks.add(new Object[] {now, rows.get(i).id()});
+            marks.add(rows.get(i).id());
         }
-        jdbc.batchUpdate("UPDATE outbox_event SET published_at = ? WHERE id = ?", marks);
+        markPublished(marks);
         boolean allAcknowledged = marks.size() == sends.size();
         if (claim != null && allAcknowledged) {
             leases.release(claim); // nothing of this batch is still on its way: the next owner may start at once
@@ -229,6 +229,21 @@ public class OutboxRelay implements DisposableBean, SmartInitializingSingleton {
         }
         boolean more = allAcknowledged && !sends.isEmpty() && (sends.size() < rows.size() || rows.size() == batchSize);
         return new Batch(rows.subList(0, marks.size()), more);
+    }
+
+    /** One statement for the whole batch: a statement per event was most of the outbox's database work. */
+    private void markPublished(List<Long> ids) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        OffsetDateTime now = OffsetDateTime.now(clock);
+        jdbc.update(connection -> {
+            PreparedStatement mark = connection.prepareStatement(
+                    "UPDATE outbox_event SET published_at = ? WHERE id = ANY (?)");
+            mark.setObject(1, now);
+            mark.setArray(2, connection.createArrayOf("BIGINT", ids.toArray()));
+            return mark;
+        });
     }
 
     private void count(List<Row> sent) {
