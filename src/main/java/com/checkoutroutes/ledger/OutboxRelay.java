@@ -208,6 +208,7 @@ public class OutboxRelay implements DisposableBean, SmartInitializingSingleton {
         }
         long waitUntil = System.nanoTime() + sendTimeout.toNanos();
         List<Long> marks = new ArrayList<>(sends.size());
+        OffsetDateTime sentAt = OffsetDateTime.now(clock); // published_at: when the sends left, not the last ack
         for (int i = 0; i < sends.size(); i++) {
             String failure = failureOf(sends.get(i), waitUntil);
             if (failure != null) {
@@ -218,7 +219,7 @@ public class OutboxRelay implements DisposableBean, SmartInitializingSingleton {
             }
             marks.add(rows.get(i).id());
         }
-        markPublished(marks);
+        markPublished(marks, sentAt);
         boolean allAcknowledged = marks.size() == sends.size();
         if (claim != null && allAcknowledged) {
             leases.release(claim); // nothing of this batch is still on its way: the next owner may start at once
@@ -231,16 +232,15 @@ public class OutboxRelay implements DisposableBean, SmartInitializingSingleton {
         return new Batch(rows.subList(0, marks.size()), more);
     }
 
-    /** One statement for the whole batch: a statement per event was most of the outbox's database work. */
-    private void markPublished(List<Long> ids) {
+    /** One statement for the whole batch: a JDBC batch of one UPDATE per event still has the database execute each. */
+    private void markPublished(List<Long> ids, OffsetDateTime sentAt) {
         if (ids.isEmpty()) {
             return;
         }
-        OffsetDateTime now = OffsetDateTime.now(clock);
         jdbc.update(connection -> {
             PreparedStatement mark = connection.prepareStatement(
                     "UPDATE outbox_event SET published_at = ? WHERE id = ANY (?)");
-            mark.setObject(1, now);
+            mark.setObject(1, sentAt);
             mark.setArray(2, connection.createArrayOf("BIGINT", ids.toArray()));
             return mark;
         });

@@ -98,6 +98,7 @@ public final class LoadDriver {
                 "orderConsumers", env.getProperty("checkout.orders.consumers"),
                 "signatureProvider", AntomSignature.providerName(),
                 "sandboxLatencyMs", env.getProperty("checkout.sandbox.latency-ms", "0"),
+                "vacuumBeforeEachPhase", vacuumBeforeEachPhase(),
                 "settings", settings));
     }
 
@@ -193,7 +194,19 @@ public final class LoadDriver {
         return figures;
     }
 
+    /**
+     * Whether the driver vacuums the database before each phase: when the server's autovacuum is off (as on the CI
+     * machines' PostgreSQL), so that a phase does not run on all the dead rows the phases before it left, which
+     * production's autovacuum removes as they come. A phase's own dead rows still count.
+     */
+    private boolean vacuumBeforeEachPhase() {
+        return !"on".equals(app.getBean(JdbcTemplate.class).queryForObject("SHOW autovacuum", String.class));
+    }
+
     private Map<String, Object> phase(String name, Phase phase) throws Exception {
+        if (vacuumBeforeEachPhase()) {
+            app.getBean(JdbcTemplate.class).execute("VACUUM (ANALYZE)");
+        }
         System.gc(); // each phase's heap figure starts from the live set, not the last phase's garbage
         heap.reset();
         System.out.println("load phase " + name + " ...");
