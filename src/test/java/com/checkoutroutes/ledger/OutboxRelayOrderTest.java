@@ -194,6 +194,26 @@ class OutboxRelayOrderTest {
                 .hasSizeGreaterThanOrEqualTo(3).allSatisfy(n -> assertThat(n).isBetween(1, 3));
     }
 
+    @Test
+    void eventsAppendedTogetherLeaveInTheirListOrderAndTheirBatchIsMarkedAtOnce() {
+        OutboxRelay only = relay(Duration.ofSeconds(60), Duration.ofSeconds(40));
+        holding.set(false);
+        List<OutboxMessage> transition = IntStream.rangeClosed(1, 5)
+                .mapToObj(n -> new OutboxMessage(DESTINATION, "ORD-1", "{\"n\":" + n + "}")).toList();
+        tx.executeWithoutResult(status -> outbox.appendAll(transition)); // one multi-row INSERT
+
+        only.wake();
+        awaitAllPublished(only);
+
+        assertThat(ordersEvents()).containsExactlyElementsOf(IntStream.rangeClosed(1, 5)
+                .mapToObj(n -> "ORD-1 {\"n\":" + n + "}").toList());
+        assertThat(jdbc.queryForList("SELECT payload FROM outbox_event ORDER BY id", String.class))
+                .as("ids in list order").containsExactlyElementsOf(transition.stream().map(OutboxMessage::payload)
+                        .toList());
+        assertThat(jdbc.queryForObject("SELECT COUNT(DISTINCT published_at) FROM outbox_event", Integer.class))
+                .as("one batch, one mark").isEqualTo(1);
+    }
+
     /** The first relay is stuck sending ORD-1's first event; the second publishes another order, not ORD-1's next. */
     private void firstStuckWhileTheSecondPublishesAnotherShard(OutboxRelay first, OutboxRelay second) {
         outbox.append(new OutboxMessage(DESTINATION, "ORD-1", FIRST));
