@@ -80,7 +80,7 @@ class CrashSuiteTest {
             }
             publisher.join();
 
-            awaitAllPaidAndPublished(ledger);
+            awaitAllPaidAndPublished(ledger, app);
 
             assertThat(killedAt).as("attempts in flight at each kill").allSatisfy(n -> assertThat(n).isPositive());
             assertOnePaymentPerOrder(ledger, sandbox);
@@ -128,7 +128,7 @@ class CrashSuiteTest {
             second.start();
             publisher.join();
 
-            awaitAllPaidAndPublished(ledger);
+            awaitAllPaidAndPublished(ledger, first, second);
 
             assertOnePaymentPerOrder(ledger, sandbox);
             assertNoHalfStates(ledger);
@@ -168,12 +168,47 @@ class CrashSuiteTest {
         return sandbox;
     }
 
-    private static void awaitAllPaidAndPublished(JdbcTemplate ledger) {
-        Awaitility.await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1)).until(() ->
-                ledger.queryForObject("SELECT COUNT(*) FROM payment_attempt WHERE state = 'SUCCEEDED'",
-                        Integer.class) == ORDERS
-                && ledger.queryForObject("SELECT COUNT(*) FROM outbox_event WHERE published_at IS NULL",
-                        Integer.class) == 0);
+    /**
+     * Waits until every order is paid and every event published. If that never comes, the timeout says where things
+     * stand (counts, the database's sessions and what blocks them) and where each application's threads were.
+     */
+    private static void awaitAllPaidAndPublished(JdbcTemplate ledger, ApplicationProcess... apps) throws Exception {
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1)).until(() ->
+                    ledger.queryForObject("SELECT COUNT(*) FROM payment_attempt WHERE state = 'SUCCEEDED'",
+                            Integer.class) == ORDERS
+                    && ledger.queryForObject("SELECT COUNT(*) FROM outbox_event WHERE published_at IS NULL",
+                            Integer.class) == 0);
+        } catch (org.awaitility.core.ConditionTimeoutException stuck) {
+            StringBuilder where = new StringBuilder("not all paid and published in time: ");
+            try {
+                describeWhereItStands(ledger, where, apps);
+            } catch (Exception e) {
+                where.append("\n(could not say more: ").append(e).append(')');
+            }
+            throw new AssertionError(where.toString(), stuck);
+        }
+    }
+
+    /** Where things stand: attempts by state, the database's sessions and what blocks them, each app's threads. */
+    private static void describeWhereItStands(JdbcTemplate ledger, StringBuilder where, ApplicationProcess... apps)
+            throws Exception {
+        ledger.query("SELECT state, COUNT(*) FROM payment_attempt GROUP BY state", rs -> {
+            where.append(rs.getString(1)).append('=').append(rs.getInt(2)).append(' ');
+        });
+        where.append(", unpublished events ").append(ledger.queryForObject(
+                "SELECT COUNT(*) FROM outbox_event WHERE published_at IS NULL", Integer.class));
+        where.append("\ndatabase sessions (pid, state, waiting on, blocked by, transaction since, query):");
+        ledger.query("SELECT pid, state, wait_event_type || ':' || wait_event, pg_blocking_pids(pid)::text, "
+                + "xact_start, left(query, 160) FROM pg_stat_activity WHERE datname = current_database() "
+                + "AND pid <> pg_backend_pid()", rs -> {
+                    where.append("\n  ").append(rs.getInt(1)).append(" | ").append(rs.getString(2))
+                            .append(" | ").append(rs.getString(3)).append(" | ").append(rs.getString(4))
+                            .append(" | ").append(rs.getString(5)).append(" | ").append(rs.getString(6));
+                });
+        for (ApplicationProcess app : apps) {
+            where.append("\nthreads: ").append(app.dumpThreads().toAbsolutePath());
+        }
     }
 
     private void assertOnePaymentPerOrder(JdbcTemplate ledger, SandboxServer sandbox) {

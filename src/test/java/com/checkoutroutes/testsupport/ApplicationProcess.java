@@ -117,6 +117,23 @@ public final class ApplicationProcess {
         return process.pid();
     }
 
+    /**
+     * Writes the running application's threads ({@code jcmd <pid> Thread.print}) beside its log and returns that
+     * file: what a test that timed out waiting for the application looks at first.
+     */
+    public Path dumpThreads() throws IOException, InterruptedException {
+        Path dump = logDir.resolve("app-" + starts + "-threads.txt");
+        if (process == null || !process.isAlive()) {
+            Files.writeString(dump, "not running\n");
+            return dump;
+        }
+        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                String.valueOf(process.pid()), "Thread.print").redirectErrorStream(true).redirectOutput(dump.toFile())
+                .start();
+        jcmd.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+        return dump;
+    }
+
     /** SIGKILL: no shutdown hook, no graceful stop, in-flight work simply stops. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();
