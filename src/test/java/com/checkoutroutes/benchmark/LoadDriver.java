@@ -198,7 +198,8 @@ public final class LoadDriver {
      * Whether the driver vacuums the database before each phase after the warm-up: when the server's autovacuum is
      * off (as on the CI machines' PostgreSQL), so that a phase does not run on all the dead rows the phases before it
      * left, which production's autovacuum removes as they come. A phase's own dead rows still count. Not before the
-     * warm-up: statistics of empty tables gave the cached plans sequential scans that stayed as the tables grew.
+     * warm-up: there it halved the warm-up's rate, most likely because the statistics of empty tables gave the
+     * cached plans sequential scans that stayed as the tables grew.
      */
     private boolean vacuumBeforeEachPhase() {
         return !"on".equals(app.getBean(JdbcTemplate.class).queryForObject("SHOW autovacuum", String.class));
