@@ -3,7 +3,6 @@ package com.checkoutroutes.ledger;
 import com.checkoutroutes.ledger.ShardLeases.Claim;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -234,16 +233,10 @@ public class OutboxRelay implements DisposableBean, SmartInitializingSingleton {
 
     /** One statement for the whole batch: a JDBC batch of one UPDATE per event still has the database execute each. */
     private void markPublished(List<Long> ids, OffsetDateTime sentAt) {
-        if (ids.isEmpty()) {
-            return;
+        if (!ids.isEmpty()) {
+            jdbc.update("UPDATE outbox_event SET published_at = ? WHERE id = ANY (?)", sentAt,
+                    ids.toArray(Long[]::new));
         }
-        jdbc.update(connection -> {
-            PreparedStatement mark = connection.prepareStatement(
-                    "UPDATE outbox_event SET published_at = ? WHERE id = ANY (?)");
-            mark.setObject(1, sentAt);
-            mark.setArray(2, connection.createArrayOf("BIGINT", ids.toArray()));
-            return mark;
-        });
     }
 
     private void count(List<Row> sent) {

@@ -172,7 +172,7 @@ class CrashSuiteTest {
      * Waits until every order is paid and every event published. If that never comes, the timeout says where things
      * stand (counts, the database's sessions and what blocks them) and where each application's threads were.
      */
-    private static void awaitAllPaidAndPublished(JdbcTemplate ledger, ApplicationProcess... apps) throws Exception {
+    private static void awaitAllPaidAndPublished(JdbcTemplate ledger, ApplicationProcess... apps) {
         try {
             Awaitility.await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1)).until(() ->
                     ledger.queryForObject("SELECT COUNT(*) FROM payment_attempt WHERE state = 'SUCCEEDED'",
@@ -180,19 +180,29 @@ class CrashSuiteTest {
                     && ledger.queryForObject("SELECT COUNT(*) FROM outbox_event WHERE published_at IS NULL",
                             Integer.class) == 0);
         } catch (org.awaitility.core.ConditionTimeoutException stuck) {
-            StringBuilder where = new StringBuilder("not all paid and published in time: ");
+            StringBuilder where = new StringBuilder("not all paid and published in time:");
+            for (ApplicationProcess app : apps) { // first: they matter most when the database is the problem
+                try {
+                    where.append("\nthreads: ").append(app.dumpThreads().toAbsolutePath());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    where.append("\n(interrupted while dumping threads)");
+                } catch (Exception e) {
+                    where.append("\n(no thread dump: ").append(e).append(')');
+                }
+            }
             try {
-                describeWhereItStands(ledger, where, apps);
+                describeTheLedger(ledger, where);
             } catch (Exception e) {
-                where.append("\n(could not say more: ").append(e).append(')');
+                where.append("\n(could not read the ledger: ").append(e).append(')');
             }
             throw new AssertionError(where.toString(), stuck);
         }
     }
 
-    /** Where things stand: attempts by state, the database's sessions and what blocks them, each app's threads. */
-    private static void describeWhereItStands(JdbcTemplate ledger, StringBuilder where, ApplicationProcess... apps)
-            throws Exception {
+    /** Attempts by state, unpublished events, and the database's sessions with what blocks them. */
+    private static void describeTheLedger(JdbcTemplate ledger, StringBuilder where) {
+        where.append("\nattempts: ");
         ledger.query("SELECT state, COUNT(*) FROM payment_attempt GROUP BY state", rs -> {
             where.append(rs.getString(1)).append('=').append(rs.getInt(2)).append(' ');
         });
@@ -206,9 +216,6 @@ class CrashSuiteTest {
                             .append(" | ").append(rs.getString(3)).append(" | ").append(rs.getString(4))
                             .append(" | ").append(rs.getString(5)).append(" | ").append(rs.getString(6));
                 });
-        for (ApplicationProcess app : apps) {
-            where.append("\nthreads: ").append(app.dumpThreads().toAbsolutePath());
-        }
     }
 
     private void assertOnePaymentPerOrder(JdbcTemplate ledger, SandboxServer sandbox) {

@@ -130,7 +130,11 @@ public final class ApplicationProcess {
         Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
                 String.valueOf(process.pid()), "Thread.print").redirectErrorStream(true).redirectOutput(dump.toFile())
                 .start();
-        jcmd.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+        if (!jcmd.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            jcmd.destroyForcibly();
+            Files.writeString(dump, "\n(jcmd gave no complete dump within 30 s)\n",
+                    java.nio.file.StandardOpenOption.APPEND);
+        }
         return dump;
     }
 
