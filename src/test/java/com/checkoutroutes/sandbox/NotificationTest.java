@@ -88,6 +88,8 @@ class NotificationTest extends SandboxTestSupport {
 
         await().atMost(Duration.ofSeconds(5)).until(() -> merchant.received(id).size() == 2);
         assertThat(merchant.received(id).get(1).body()).isEqualTo(merchant.received(id).get(0).body());
+        // the sandbox records a delivery once its answer is back, a moment after the merchant has it
+        await().atMost(Duration.ofSeconds(5)).until(() -> attempts(id).path("count").asInt() == 2);
         assertThat(attempts(id).path("attempts").findValuesAsText("kind")).contains("NORMAL", "DUPLICATE");
     }
 
@@ -115,6 +117,7 @@ class NotificationTest extends SandboxTestSupport {
         await().atMost(Duration.ofSeconds(5)).until(() -> merchant.received(id).size() == 2);
         assertThat(merchant.received(id).get(0).signatureAccepted()).isFalse();
         assertThat(merchant.received(id).get(1).signatureAccepted()).isTrue();
+        await().atMost(Duration.ofSeconds(5)).until(() -> attempts(id).path("count").asInt() == 2);
         JsonNode list = attempts(id).path("attempts");
         assertThat(list.get(0).path("signatureCorrupted").asBoolean()).isTrue();
         assertThat(list.get(1).path("acknowledged").asBoolean()).isTrue();
