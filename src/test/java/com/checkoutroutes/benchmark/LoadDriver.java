@@ -61,6 +61,14 @@ public final class LoadDriver {
     /** The latency split of the last orders phase, taken once its CPU figures are (see {@link #phase}). */
     private Supplier<Map<String, Object>> latencySplit;
     private final Map<String, Object> results = new LinkedHashMap<>();
+    /**
+     * Whether the driver vacuums the database before each phase after the warm-up: when the server's autovacuum is
+     * off (as on the CI machines' PostgreSQL), so that a phase does not run on all the dead rows the phases before it
+     * left, which production's autovacuum removes as they come. A phase's own dead rows still count. Not before the
+     * warm-up: there it halved the warm-up's rate, most likely because the statistics of empty tables gave the
+     * cached plans sequential scans that stayed as the tables grew.
+     */
+    private final boolean vacuumBeforeEachPhase;
 
     record Settings(double rate, int seconds, int latencySeconds, int flows, int notifications, int plainOrders) {
 
@@ -91,6 +99,8 @@ public final class LoadDriver {
         Environment env = app.getEnvironment();
         this.brokers = env.getProperty("camel.component.kafka.brokers");
         this.orders = new OrderLoad(brokers);
+        this.vacuumBeforeEachPhase = !"on".equals(app.getBean(JdbcTemplate.class)
+                .queryForObject("SHOW autovacuum", String.class));
         results.put("machine", MachineInfo.describe());
         results.put("setup", Map.of(
                 "database", "local PostgreSQL " + TestPostgres.url().replaceAll("/[^/]*$", "") + " (fresh database)",
@@ -98,7 +108,7 @@ public final class LoadDriver {
                 "orderConsumers", env.getProperty("checkout.orders.consumers"),
                 "signatureProvider", AntomSignature.providerName(),
                 "sandboxLatencyMs", env.getProperty("checkout.sandbox.latency-ms", "0"),
-                "vacuumBeforeEachPhase", vacuumBeforeEachPhase(),
+                "vacuumBeforeEachPhase", vacuumBeforeEachPhase,
                 "settings", settings));
     }
 
@@ -194,19 +204,9 @@ public final class LoadDriver {
         return figures;
     }
 
-    /**
-     * Whether the driver vacuums the database before each phase after the warm-up: when the server's autovacuum is
-     * off (as on the CI machines' PostgreSQL), so that a phase does not run on all the dead rows the phases before it
-     * left, which production's autovacuum removes as they come. A phase's own dead rows still count. Not before the
-     * warm-up: there it halved the warm-up's rate, most likely because the statistics of empty tables gave the
-     * cached plans sequential scans that stayed as the tables grew.
-     */
-    private boolean vacuumBeforeEachPhase() {
-        return !"on".equals(app.getBean(JdbcTemplate.class).queryForObject("SHOW autovacuum", String.class));
-    }
 
     private Map<String, Object> phase(String name, Phase phase) throws Exception {
-        if (!name.equals("warmUp") && vacuumBeforeEachPhase()) {
+        if (!name.equals("warmUp") && vacuumBeforeEachPhase) {
             app.getBean(JdbcTemplate.class).execute("VACUUM (ANALYZE)");
         }
         System.gc(); // each phase's heap figure starts from the live set, not the last phase's garbage
