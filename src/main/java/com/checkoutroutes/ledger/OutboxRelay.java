@@ -9,8 +9,8 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import io.micrometer.core.instrument.Counter;
@@ -70,12 +70,16 @@ public class OutboxRelay implements DisposableBean, SmartInitializingSingleton {
     private final Duration maxSendTime;
     private final CamelContext camel;
     private final ShardLeases leases;
-    private final ExecutorService publisher = Executors.newSingleThreadExecutor(runnable -> {
+    private final ScheduledExecutorService publisher = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "outbox-publisher");
         thread.setDaemon(true);
         return thread;
     });
     private final AtomicBoolean drainQueued = new AtomicBoolean();
+    /** The least nanoseconds between the starts of two drains ({@code checkout.outbox.linger}). */
+    private final long lingerNanos;
+    /** When the last drain started ({@link System#nanoTime()}; written by the publisher thread only). */
+    private volatile long lastDrainStart;
     /** Events published, and the batches they took: their ratio is how much one drain carried. */
     private final Counter published;
     private final Counter batches;
@@ -96,6 +100,8 @@ public class OutboxRelay implements DisposableBean, SmartInitializingSingleton {
         this.sendTimeout = settings.sendTimeout();
         this.camel = camel;
         this.maxSendTime = settings.maxSendTime();
+        this.lingerNanos = settings.linger().toNanos();
+        this.lastDrainStart = System.nanoTime() - lingerNanos;
         // PostgreSQL: the shard leases keep other instances away, rows are not locked; H2: one instance
         this.leases = ledger.skipLocked() ? new ShardLeases(jdbc, new OutboxShards(settings.shards()),
                 settings.lease(), settings.maxSendTime()) : null;
@@ -142,11 +148,20 @@ public class OutboxRelay implements DisposableBean, SmartInitializingSingleton {
     /**
      * Asks the publisher thread to drain the outbox soon and returns at once. Wakes that come while a drain is
      * queued fold into it; a wake during a drain queues one more, so nothing committed before a wake is missed.
+     * A drain starts no sooner than {@code linger} after the last one started: below saturation every order's
+     * commit wakes the publisher, and batches of two or three events cost each a claim, a commit and a Kafka
+     * request; waiting lets the orders committing meanwhile leave in the same batch. Under load drains run back to
+     * back and the wait is already over.
      */
     public void wake() {
         if (drainQueued.compareAndSet(false, true)) {
+            long wait = lastDrainStart + lingerNanos - System.nanoTime();
             try {
-                publisher.execute(this::drainQuietly);
+                if (wait > 0) {
+                    publisher.schedule(this::drainQuietly, wait, TimeUnit.NANOSECONDS);
+                } else {
+                    publisher.execute(this::drainQuietly);
+                }
             } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
                 drainQueued.set(false); // the timer of the next start publishes what is left
             }
@@ -154,6 +169,7 @@ public class OutboxRelay implements DisposableBean, SmartInitializingSingleton {
     }
 
     private void drainQuietly() {
+        lastDrainStart = System.nanoTime();
         drainQueued.set(false);
         try {
             publishPending();

@@ -33,7 +33,9 @@ public record OutboxSettings(
         // delivery.timeout.ms, checked at start-up).
         @NotNull @DurationMin(millis = 1) Duration maxSendTime,
         // How long a batch's shards stay fenced when their instance does not hand them back (crash, lost database).
-        @NotNull @DurationMin(millis = 1) Duration lease) {
+        @NotNull @DurationMin(millis = 1) Duration lease,
+        // The least time between the starts of two drains: a wake sooner waits for the rest (0 = drain at once).
+        @NotNull @DurationMin(nanos = 0) Duration linger) {
 
     @AssertTrue(message = "lease must be longer than max-send-time: an instance starts sends only in the first half "
             + "of the difference")

@@ -97,7 +97,29 @@ final class OrderLoad implements AutoCloseable {
         m.put("latencyMsP50", millis(sorted, 0.50));
         m.put("latencyMsP99", millis(sorted, 0.99));
         m.put("latencyMsMax", millis(sorted, 1.0));
+        m.put("latencyMsP99By2sOfSending", p99ByWindow(sent, arrivals, TimeUnit.SECONDS.toNanos(2)));
         return m;
+    }
+
+    /**
+     * The p99 of the orders sent in each window of {@code window} nanoseconds from the phase's start: whether a tail
+     * is spread over the phase or comes from one stretch of it (a start-up transient, a collection, a checkpoint).
+     */
+    static List<Double> p99ByWindow(Sent sent, Arrivals arrivals, long window) {
+        int windows = (int) ((sent.endNanos() - sent.startNanos()) / window) + 1;
+        List<List<Long>> latencies = new ArrayList<>();
+        for (int w = 0; w < windows; w++) {
+            latencies.add(new ArrayList<>());
+        }
+        for (int i = 0; i < sent.orderIds().size(); i++) {
+            Long at = arrivals.arrival(sent.orderIds().get(i));
+            int w = (int) Math.min(windows - 1, (sent.sentNanos()[i] - sent.startNanos()) / window);
+            if (at != null) {
+                latencies.get(w).add(at - sent.sentNanos()[i]);
+            }
+        }
+        return latencies.stream().filter(l -> !l.isEmpty())
+                .map(l -> millis(l.stream().mapToLong(Long::longValue).sorted().toArray(), 0.99)).toList();
     }
 
     /** The quantile of sorted nanoseconds, in milliseconds to two decimals (NaN when empty). */

@@ -139,6 +139,6 @@ class OutboxPublishRateProbe {
 
     private static OutboxSettings settings(String destination) {
         return new OutboxSettings(destination, destination, destination, destination, 500, 100,
-                Duration.ofSeconds(30), 16, Duration.ofSeconds(15), Duration.ofSeconds(20));
+                Duration.ofSeconds(30), 16, Duration.ofSeconds(15), Duration.ofSeconds(20), Duration.ZERO);
     }
 }

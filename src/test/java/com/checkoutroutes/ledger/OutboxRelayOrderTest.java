@@ -214,6 +214,29 @@ class OutboxRelayOrderTest {
                 .as("one batch, one mark").isEqualTo(1);
     }
 
+    @Test
+    void wakesSoonAfterADrainWaitForTheLingerAndTheEventsCommittedMeanwhileLeaveInOneBatch() {
+        Duration linger = Duration.ofSeconds(2);
+        OutboxRelay only = relay(Duration.ofSeconds(60), Duration.ofSeconds(40), linger);
+        holding.set(false);
+        Instant firstWake = Instant.now();
+        outbox.append(new OutboxMessage(DESTINATION, "ORD-1", "{\"n\":1}"));
+        only.wake(); // no drain yet: this one starts at once
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 1);
+        for (int n = 2; n <= 4; n++) { // three orders commit, each wakes the publisher
+            outbox.append(new OutboxMessage(DESTINATION, "ORD-1", "{\"n\":" + n + "}"));
+            only.wake();
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 4);
+
+        assertThat(ordersEvents()).containsExactlyElementsOf(IntStream.rangeClosed(1, 4)
+                .mapToObj(n -> "ORD-1 {\"n\":" + n + "}").toList());
+        assertThat(landedAt.get(1)).as("the next drain started no sooner than the linger after the first")
+                .isAfterOrEqualTo(firstWake.plus(linger));
+        assertThat(jdbc.queryForObject("SELECT COUNT(DISTINCT published_at) FROM outbox_event", Integer.class))
+                .as("the first event alone, the three woken during the linger together").isEqualTo(2);
+    }
+
     /** The first relay is stuck sending ORD-1's first event; the second publishes another order, not ORD-1's next. */
     private void firstStuckWhileTheSecondPublishesAnotherShard(OutboxRelay first, OutboxRelay second) {
         outbox.append(new OutboxMessage(DESTINATION, "ORD-1", FIRST));
@@ -232,8 +255,12 @@ class OutboxRelayOrderTest {
     }
 
     private OutboxRelay relay(Duration lease, Duration maxSendTime) {
+        return relay(lease, maxSendTime, Duration.ZERO);
+    }
+
+    private OutboxRelay relay(Duration lease, Duration maxSendTime, Duration linger) {
         OutboxSettings settings = new OutboxSettings(DESTINATION, DESTINATION, DESTINATION, DESTINATION, 500, 100,
-                Duration.ofSeconds(30), SHARDS, maxSendTime, lease);
+                Duration.ofSeconds(30), SHARDS, maxSendTime, lease, linger);
         OutboxRelay relay = new OutboxRelay(jdbc, tx, camel, new ObjectMapper(), Clock.systemUTC(), ledger, settings,
                 new SimpleMeterRegistry());
         relays.add(relay);

@@ -16,7 +16,7 @@ class PaymentEventsTest {
     private final ObjectMapper json = new ObjectMapper();
     private final PaymentEvents events = new PaymentEvents(json, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC),
             new OutboxSettings("direct:c", "direct:results", "direct:d", "direct:r", 500, 100, Duration.ofSeconds(1),
-                    16, Duration.ofSeconds(15), Duration.ofSeconds(20)));
+                    16, Duration.ofSeconds(15), Duration.ofSeconds(20), Duration.ZERO));
 
     @Test
     void theEventCarriesTheVersionTheChangeWritesAndIsKeyedByOrder() throws Exception {
