@@ -59,7 +59,11 @@ class CrashSuiteTest {
                 FreePort.find(), Path.of("target", "crash-suite"));
         try (TopicWatcher kafka = new TopicWatcher(brokers)) {
             app.start();
-            Thread publisher = new Thread(() -> publishOrders(kafka, run, ORDERS, 200), "crash-publisher");
+            // orders keep arriving across every kill and restart (about 8 s each, a restart taking 5 s or more):
+            // at the default 150 orders and 50 a second they were all in and paid before the second kill, which then
+            // waited in vain for an order in flight
+            long pause = Math.max(200, KILLS * 8_000L / Math.max(1, ORDERS / 10));
+            Thread publisher = new Thread(() -> publishOrders(kafka, run, ORDERS, pause), "crash-publisher");
             publisher.start();
             JdbcTemplate ledger = new JdbcTemplate(new DriverManagerDataSource(database, TestPostgres.user(), ""));
             for (int kill = 0; kill < KILLS; kill++) {
@@ -285,7 +289,7 @@ class CrashSuiteTest {
                     + "\"integration\":\"API\",\"channel\":{\"terminalType\":\"WEB\"},"
                     + "\"resultPageUrl\":\"https://shop.example/r\"}");
             if (i % 10 == 0) {
-                // 200 ms: about 50 orders a second, so orders keep arriving across the kills and restarts
+                // every 10 orders: 200 ms gives about 50 orders a second
                 Awaitility.await().pollDelay(Duration.ofMillis(pauseMillis)).until(() -> true);
             }
         }
