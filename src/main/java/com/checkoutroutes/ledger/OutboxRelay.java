@@ -149,7 +149,7 @@ public class OutboxRelay implements DisposableBean, SmartInitializingSingleton {
      * Asks the publisher thread to drain the outbox soon and returns at once. Wakes that come while a drain is
      * queued fold into it; a wake during a drain queues one more, so nothing committed before a wake is missed.
      * A drain starts no sooner than {@code linger} after the last one started: below saturation every order's
-     * commit wakes the publisher, and batches of two or three events cost each a claim, a commit and a Kafka
+     * commit wakes the publisher, and batches of two or three events cost each a claim, two commits and a Kafka
      * request; waiting lets the orders committing meanwhile leave in the same batch. Under load drains run back to
      * back and the wait is already over.
      */
@@ -175,6 +175,10 @@ public class OutboxRelay implements DisposableBean, SmartInitializingSingleton {
             publishPending();
         } catch (RuntimeException e) {
             LOG.warn("outbox: publishing failed, the outbox timer retries: {}", e.getMessage());
+        } catch (Error e) {
+            // the scheduled executor keeps a task's Error in a future nobody reads: say it here
+            LOG.error("outbox: publishing failed, the outbox timer retries", e);
+            throw e;
         }
     }
 

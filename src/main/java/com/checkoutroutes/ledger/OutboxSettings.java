@@ -5,6 +5,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMax;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
@@ -34,8 +35,9 @@ public record OutboxSettings(
         @NotNull @DurationMin(millis = 1) Duration maxSendTime,
         // How long a batch's shards stay fenced when their instance does not hand them back (crash, lost database).
         @NotNull @DurationMin(millis = 1) Duration lease,
-        // The least time between the starts of two drains: a wake sooner waits for the rest (0 = drain at once).
-        @NotNull @DurationMin(nanos = 0) Duration linger) {
+        // The least time between the starts of two drains: a wake sooner waits for the rest (0 = drain at once). At
+        // most a second: a drain still waiting at shutdown must start within the publisher's last send-timeout.
+        @NotNull @DurationMin(nanos = 0) @DurationMax(seconds = 1) Duration linger) {
 
     @AssertTrue(message = "lease must be longer than max-send-time: an instance starts sends only in the first half "
             + "of the difference")

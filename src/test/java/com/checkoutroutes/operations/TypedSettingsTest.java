@@ -89,6 +89,7 @@ class TypedSettingsTest {
             assertThat(outbox.sendTimeout()).isEqualTo(Duration.ofSeconds(30));
             assertThat(outbox.maxSendTime()).isEqualTo(Duration.ofSeconds(15));
             assertThat(outbox.lease()).isEqualTo(Duration.ofSeconds(20));
+            assertThat(outbox.linger()).isEqualTo(Duration.ofMillis(20));
             assertThat(outbox.duplicateCancelDestination()).isEqualTo("direct:cancel-duplicate-payment");
             CardCaptureSettings cards = context.getBean(CardCaptureSettings.class);
             assertThat(cards.capture().trigger()).isEqualTo("ORDER_SHIPPED");
@@ -141,6 +142,7 @@ class TypedSettingsTest {
             checkout.outbox.send-timeout=soon                    | checkout.outbox.send-timeout
             checkout.outbox.lease=15s                            | lease must be longer than max-send-time
             checkout.outbox.max-send-time=0s                     | checkout.outbox.max-send-time
+            checkout.outbox.linger=2s                            | checkout.outbox.linger
             checkout.channels.wap=                               | checkout.channels.wap
             checkout.channels.http.parked-retry=0s               | checkout.channels.http.parked-retry
             checkout.channels.http.senders=0                     | checkout.channels.http.senders

@@ -59,10 +59,10 @@ class CrashSuiteTest {
                 FreePort.find(), Path.of("target", "crash-suite"));
         try (TopicWatcher kafka = new TopicWatcher(brokers)) {
             app.start();
-            // orders keep arriving across every kill and restart (about 8 s each, a restart taking 5 s or more):
-            // at the default 150 orders and 50 a second they were all in and paid before the second kill, which then
-            // waited in vain for an order in flight
-            long pause = Math.max(200, KILLS * 8_000L / Math.max(1, ORDERS / 10));
+            // orders keep arriving across every kill and restart (15 s each: a restart takes 5-10 s): at the default
+            // 150 orders and 50 a second they were all in and paid before the second kill, which then waited in vain
+            // for an order in flight
+            long pause = Math.max(200, KILLS * 15_000L / Math.max(1, ORDERS / 10));
             Thread publisher = new Thread(() -> publishOrders(kafka, run, ORDERS, pause), "crash-publisher");
             publisher.start();
             JdbcTemplate ledger = new JdbcTemplate(new DriverManagerDataSource(database, TestPostgres.user(), ""));
