@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringApplication;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * One in-JVM KRaft broker per JVM, for the one-command local run and the tests (there is no Docker here).
@@ -16,6 +17,8 @@ public final class EmbeddedKafka {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
     private static KraftBroker broker;
+    /** The temporary log folder this class made, deleted when the broker stops (deleteOnExit skips a full folder). */
+    private static Path temporaryLogDir;
 
     private EmbeddedKafka() {
     }
@@ -27,7 +30,7 @@ public final class EmbeddedKafka {
         }
         try {
             Path dir = Files.createTempDirectory("checkout-kafka");
-            dir.toFile().deleteOnExit();
+            temporaryLogDir = dir; // each test JVM's broker log is about 100 MB: left behind, CI runs fill /tmp
             return bootstrapServers(dir, port, partitions);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -57,6 +60,14 @@ public final class EmbeddedKafka {
                 LOG.debug("embedded Kafka stop", e);
             }
             broker = null;
+        }
+        if (temporaryLogDir != null) {
+            try {
+                FileSystemUtils.deleteRecursively(temporaryLogDir);
+            } catch (IOException e) {
+                LOG.debug("embedded Kafka log folder {} not deleted", temporaryLogDir, e);
+            }
+            temporaryLogDir = null;
         }
     }
 }
