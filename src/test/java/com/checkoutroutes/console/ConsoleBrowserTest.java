@@ -24,9 +24,12 @@ import java.util.Map;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
 
@@ -113,10 +116,13 @@ class ConsoleBrowserTest extends FlowTestSupport {
             page.findElement(By.linkText("Payments")).click();
             page.findElement(By.id("q")).sendKeys(paid.orderId());
             page.findElement(By.id("search")).click();
-            WebElement row = page.findElement(By.cssSelector("#payments tbody tr"));
+            settle(page).until(ExpectedConditions.urlContains("q=")); // the search's page, not the list before it
+            WebElement row = settle(page).until(d -> d.findElements(By.cssSelector("#payments tbody tr")).stream()
+                    .filter(r -> r.getText().contains(paid.orderId())).findFirst().orElse(null));
             assertThat(row.getText()).contains(paid.orderId(), "SUCCEEDED", "12.50 USD");
             row.findElement(By.cssSelector("a.order")).click();
-            assertThat(page.findElement(By.id("order-id")).getText()).isEqualTo(paid.orderId());
+            assertThat(settle(page).until(ExpectedConditions.presenceOfElementLocated(By.id("order-id"))).getText())
+                    .isEqualTo(paid.orderId());
             String timeline = page.findElement(By.id("timeline")).getText();
             assertThat(timeline).contains("ANTOM_CALLED", "PENDING -> SUCCEEDED", "PAYMENT_RESULT received: APPLIED",
                     "channel message REDIRECT", "SUCCEEDED v");
@@ -130,13 +136,16 @@ class ConsoleBrowserTest extends FlowTestSupport {
             page.findElement(By.linkText("Dead letters")).click();
             browser.screenshot(SCREENSHOTS.resolve("dead-letters.png"));
             page.findElement(By.linkText(String.valueOf(refused.id()))).click();
-            assertThat(page.findElement(By.id("reason-code")).getText()).isEqualTo("UNKNOWN_ORDER");
+            assertThat(settle(page).until(ExpectedConditions.presenceOfElementLocated(By.id("reason-code"))).getText())
+                    .isEqualTo("UNKNOWN_ORDER");
             assertThat(page.findElement(By.id("letter-json")).getText()).contains("ORDER_CANCELLED", early);
             page.findElement(By.id("redrive")).click();
-            assertThat(page.findElement(By.tagName("h1")).getText()).isEqualTo("Re-drive the dead letter?");
+            // a click that posts a form can return before the next page is there (the re-drive writes to Kafka
+            // first): wait for that page, not for the one still shown
+            settle(page).until(ExpectedConditions.textToBe(By.tagName("h1"), "Re-drive the dead letter?"));
             page.findElement(By.id("confirm")).click();
-            assertThat(page.findElement(By.id("action-outcome")).getText())
-                    .contains("REDRIVE DONE", "sent again to " + orderEventsTopic);
+            assertThat(settle(page).until(ExpectedConditions.presenceOfElementLocated(By.id("action-outcome")))
+                    .getText()).contains("REDRIVE DONE", "sent again to " + orderEventsTopic);
             assertThat(page.findElement(By.id("redriven")).getText()).contains("by operator");
             assertThat(page.findElements(By.id("redrive"))).isEmpty();
             // the order event is read again and now finds its order: the pending payment is cancelled at Antom
@@ -195,7 +204,9 @@ class ConsoleBrowserTest extends FlowTestSupport {
         page.findElement(By.id("username")).clear();
         page.findElement(By.id("username")).sendKeys(user);
         page.findElement(By.id("password")).sendKeys(password);
+        String signInPage = page.getCurrentUrl();
         page.findElement(By.id("sign-in")).click();
+        settle(page).until(d -> !d.getCurrentUrl().equals(signInPage)); // the form's answer, not the form
     }
 
     private HttpResponse<String> get(String url, String user) throws Exception {
@@ -204,5 +215,12 @@ class ConsoleBrowserTest extends FlowTestSupport {
             request.header("Authorization", DemoCredentials.basic(user));
         }
         return http.send(request.GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Waits (on a loaded machine too) for what the next page should show. */
+    private static WebDriverWait settle(WebDriver page) {
+        WebDriverWait wait = new WebDriverWait(page, Duration.ofSeconds(30));
+        wait.ignoring(StaleElementReferenceException.class); // an element of the page that was just left
+        return wait;
     }
 }
