@@ -121,8 +121,7 @@ class ConsoleBrowserTest extends FlowTestSupport {
                     .filter(r -> r.getText().contains(paid.orderId())).findFirst().orElse(null));
             assertThat(row.getText()).contains(paid.orderId(), "SUCCEEDED", "12.50 USD");
             row.findElement(By.cssSelector("a.order")).click();
-            assertThat(settle(page).until(ExpectedConditions.presenceOfElementLocated(By.id("order-id"))).getText())
-                    .isEqualTo(paid.orderId());
+            assertThat(shown(page, By.id("order-id")).getText()).isEqualTo(paid.orderId());
             String timeline = page.findElement(By.id("timeline")).getText();
             assertThat(timeline).contains("ANTOM_CALLED", "PENDING -> SUCCEEDED", "PAYMENT_RESULT received: APPLIED",
                     "channel message REDIRECT", "SUCCEEDED v");
@@ -136,16 +135,15 @@ class ConsoleBrowserTest extends FlowTestSupport {
             page.findElement(By.linkText("Dead letters")).click();
             browser.screenshot(SCREENSHOTS.resolve("dead-letters.png"));
             page.findElement(By.linkText(String.valueOf(refused.id()))).click();
-            assertThat(settle(page).until(ExpectedConditions.presenceOfElementLocated(By.id("reason-code"))).getText())
-                    .isEqualTo("UNKNOWN_ORDER");
+            assertThat(shown(page, By.id("reason-code")).getText()).isEqualTo("UNKNOWN_ORDER");
             assertThat(page.findElement(By.id("letter-json")).getText()).contains("ORDER_CANCELLED", early);
             page.findElement(By.id("redrive")).click();
             // a click that posts a form can return before the next page is there (the re-drive writes to Kafka
             // first): wait for that page, not for the one still shown
             settle(page).until(ExpectedConditions.textToBe(By.tagName("h1"), "Re-drive the dead letter?"));
             page.findElement(By.id("confirm")).click();
-            assertThat(settle(page).until(ExpectedConditions.presenceOfElementLocated(By.id("action-outcome")))
-                    .getText()).contains("REDRIVE DONE", "sent again to " + orderEventsTopic);
+            assertThat(shown(page, By.id("action-outcome")).getText())
+                    .contains("REDRIVE DONE", "sent again to " + orderEventsTopic);
             assertThat(page.findElement(By.id("redriven")).getText()).contains("by operator");
             assertThat(page.findElements(By.id("redrive"))).isEmpty();
             // the order event is read again and now finds its order: the pending payment is cancelled at Antom
@@ -215,6 +213,11 @@ class ConsoleBrowserTest extends FlowTestSupport {
             request.header("Authorization", DemoCredentials.basic(user));
         }
         return http.send(request.GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The element once the next page shows it. */
+    private static WebElement shown(WebDriver page, By element) {
+        return settle(page).until(ExpectedConditions.presenceOfElementLocated(element));
     }
 
     /** Waits (on a loaded machine too) for what the next page should show. */

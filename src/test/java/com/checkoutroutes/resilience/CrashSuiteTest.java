@@ -181,8 +181,7 @@ class CrashSuiteTest {
             Awaitility.await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1)).until(() ->
                     ledger.queryForObject("SELECT COUNT(*) FROM payment_attempt WHERE state = 'SUCCEEDED'",
                             Integer.class) == ORDERS
-                    && ledger.queryForObject("SELECT COUNT(*) FROM outbox_event WHERE published_at IS NULL",
-                            Integer.class) == 0);
+                    && unpublished(ledger) == 0);
         } catch (org.awaitility.core.ConditionTimeoutException stuck) {
             StringBuilder where = new StringBuilder("not all paid and published in time:");
             for (ApplicationProcess app : apps) { // first: they matter most when the database is the problem
@@ -210,8 +209,7 @@ class CrashSuiteTest {
         ledger.query("SELECT state, COUNT(*) FROM payment_attempt GROUP BY state", rs -> {
             where.append(rs.getString(1)).append('=').append(rs.getInt(2)).append(' ');
         });
-        where.append(", unpublished events ").append(ledger.queryForObject(
-                "SELECT COUNT(*) FROM outbox_event WHERE published_at IS NULL", Integer.class));
+        where.append(", unpublished events ").append(unpublished(ledger));
         where.append("\ndatabase sessions (pid, state, waiting on, blocked by, transaction since, query):");
         ledger.query("SELECT pid, state, wait_event_type || ':' || wait_event, pg_blocking_pids(pid)::text, "
                 + "xact_start, left(query, 160) FROM pg_stat_activity WHERE datname = current_database() "
@@ -241,8 +239,11 @@ class CrashSuiteTest {
     private static void assertNoHalfStates(JdbcTemplate ledger) {
         assertThat(ledger.queryForList("SELECT state FROM payment_attempt WHERE state <> 'SUCCEEDED'", String.class))
                 .isEmpty();
-        assertThat(ledger.queryForObject("SELECT COUNT(*) FROM outbox_event WHERE published_at IS NULL",
-                Integer.class)).isZero();
+        assertThat(unpublished(ledger)).isZero();
+    }
+
+    private static int unpublished(JdbcTemplate ledger) {
+        return ledger.queryForObject("SELECT COUNT(*) FROM outbox_event WHERE published_at IS NULL", Integer.class);
     }
 
     /**
