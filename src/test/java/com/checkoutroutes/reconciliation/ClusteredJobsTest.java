@@ -10,9 +10,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -21,10 +21,11 @@ import org.springframework.test.annotation.DirtiesContext;
 /**
  * Two instances on one database share the clustered Quartz store: each scheduled time runs once.
  * <p>
- * The second instance runs in this JVM, and Quartz keeps its JDBC connection providers in a JVM-wide registry keyed
- * by scheduler name (which clustering requires to be the same): closing the second instance takes the first one's
- * job store connections with it. Separate processes, as in production, have no such sharing; here the shared test
- * context is thrown away after this class.
+ * The second instance runs in this JVM, on the first one's database (every other context gets its own), and Quartz
+ * keeps its JDBC connection providers in a JVM-wide registry keyed by scheduler name (which clustering requires to be
+ * the same): closing the second instance takes the first one's job store connections with it, so neither can release
+ * its claims. Separate processes, as in production, have no such sharing; here the test context, and with it its
+ * database, is thrown away after this class.
  */
 @DirtiesContext
 class ClusteredJobsTest extends FlowTestSupport {
@@ -35,11 +36,13 @@ class ClusteredJobsTest extends FlowTestSupport {
     JobRuns jobRuns;
     @Autowired
     MeterRegistry meters;
+    @Value("${spring.datasource.url}")
+    String databaseUrl;
 
     @Test
     void twoInstancesFireEachScheduledJobOnce() {
         try (ConfigurableApplicationContext second = new SpringApplicationBuilder(CheckoutRoutesApplication.class)
-                .run()) {
+                .run("--spring.datasource.url=" + databaseUrl)) {
             await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject(
                     "SELECT COUNT(*) FROM qrtz_scheduler_state WHERE sched_name = 'checkout-routes'",
                     Integer.class) >= 2);
@@ -52,17 +55,6 @@ class ClusteredJobsTest extends FlowTestSupport {
             assertThat(jdbc.queryForList("SELECT DISTINCT instance FROM job_run WHERE job = 'janitor'", String.class))
                     .isNotEmpty();
         }
-    }
-
-    /**
-     * Undo the in-JVM artefact for the next context: the closed instance took this one's job store connections, so
-     * neither could release its claims; separate processes would recover them through Quartz's cluster check-in.
-     */
-    @AfterEach
-    void releaseStrandedTriggers() {
-        jdbc.update("DELETE FROM qrtz_fired_triggers");
-        jdbc.update("DELETE FROM qrtz_scheduler_state");
-        jdbc.update("UPDATE qrtz_triggers SET trigger_state = 'WAITING' WHERE trigger_state IN ('ACQUIRED', 'BLOCKED')");
     }
 
     private List<OffsetDateTime> firedSince(OffsetDateTime from) {

@@ -11,7 +11,7 @@ import org.springframework.core.env.Profiles;
 import org.springframework.core.env.MapPropertySource;
 
 /**
- * Test overrides on top of the operator config in ./config: the real PostgreSQL (fresh database per JVM),
+ * Test overrides on top of the operator config in ./config: the real PostgreSQL (a fresh database per context),
  * fresh ports per Spring context (the doors and the management port), the demo users ({@link DemoCredentials}), the sandbox's resend schedule compressed (0.0005: 2 min becomes 60 ms), and
  * schedules and timeouts short enough for tests; {@code -Dcheckout.test.operator-timings=true} keeps the operator's.
  * The production config has no embedded parts: this supplies them as a deployment's environment would (the
@@ -28,8 +28,9 @@ public class TestEnvironment implements EnvironmentPostProcessor, Ordered {
             return; // a route test (RouteTestSupport): Camel and the routes under test only, no broker, sandbox or PostgreSQL
         }
         Map<String, Object> props = new HashMap<>();
-        // through a link a test can cut, to see the service with its database down
-        props.put("spring.datasource.url", TestPostgres.url().replace(":5432/", ":" + DatabaseLink.instance().port() + "/"));
+        // a database of its own (TestPostgres), through a link a test can cut, to see the service with its database down
+        props.put("spring.datasource.url",
+                TestPostgres.contextDatabase().replace(":5432/", ":" + DatabaseLink.instance().port() + "/"));
         props.put("spring.datasource.username", TestPostgres.user());
         props.put("spring.datasource.password", "");
         props.put("server.port", String.valueOf(FreePort.find()));

@@ -10,38 +10,56 @@ import java.time.format.DateTimeFormatter;
 import org.springframework.boot.SpringApplication;
 
 /**
- * The tests' PostgreSQL (127.0.0.1:5432, user postgres, trust auth): one fresh database per test JVM, dropped at
- * exit, so runs never see each other's rows. Override with -Dcheckout.test.pg=jdbc:postgresql://host:port.
+ * The tests' PostgreSQL (127.0.0.1:5432, user postgres, trust auth): fresh databases, dropped when the JVM exits,
+ * so runs never see each other's rows. Every Spring context gets its own ({@link #contextDatabase()}), as every
+ * deployment has: a context that starts after another in the same JVM does not inherit its payments, which its own
+ * sandbox never heard of and its janitor would keep asking about. Override with
+ * -Dcheckout.test.pg=jdbc:postgresql://host:port.
  */
 public final class TestPostgres {
 
     private static final String SERVER = System.getProperty("checkout.test.pg", "jdbc:postgresql://127.0.0.1:5432");
     private static final String USER = System.getProperty("checkout.test.pg.user", "postgres");
     private static String databaseUrl;
+    private static String jvmName;
+    private static int contexts;
 
     private TestPostgres() {
     }
 
+    /** The JVM's own fresh database (the load driver's). */
     public static synchronized String url() {
         if (databaseUrl == null) {
-            startLocalServerIfDown();
-            String pid = ManagementFactory.getRuntimeMXBean().getName().replaceAll("@.*", "");
-            String name = "checkout_test_" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMddHHmmss")) + "_" + pid;
-            execute("CREATE DATABASE " + name);
-            databaseUrl = SERVER + "/" + name;
-            // once the JVM's Spring contexts have closed, not under their open pools
-            SpringApplication.getShutdownHandlers().add(() -> drop(name));
+            databaseUrl = create(jvmName());
         }
         return databaseUrl;
     }
 
+    /** A fresh database for one Spring context of this JVM, named after the JVM's. */
+    public static synchronized String contextDatabase() {
+        return create(jvmName() + "_" + ++contexts);
+    }
+
     /** Another fresh database in the same server (e.g. for an application run as a separate process). */
     public static synchronized String freshDatabase(String purpose) {
-        url();
-        String name = "checkout_" + purpose + "_" + System.nanoTime();
+        return create("checkout_" + purpose + "_" + System.nanoTime());
+    }
+
+    /** Creates the database, to be dropped once the JVM's Spring contexts have closed, not under their open pools. */
+    private static String create(String name) {
+        startLocalServerIfDown();
         execute("CREATE DATABASE " + name);
         SpringApplication.getShutdownHandlers().add(() -> drop(name));
         return SERVER + "/" + name;
+    }
+
+    private static String jvmName() {
+        if (jvmName == null) {
+            String pid = ManagementFactory.getRuntimeMXBean().getName().replaceAll("@.*", "");
+            jvmName = "checkout_test_" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMddHHmmss"))
+                    + "_" + pid;
+        }
+        return jvmName;
     }
 
     public static String user() {
