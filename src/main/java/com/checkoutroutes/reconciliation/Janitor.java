@@ -17,7 +17,10 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -43,6 +46,7 @@ public class Janitor {
     private final AntomRefunds antomRefunds;
     private final JanitorSettings settings;
     private final Clock clock;
+    private final ConcurrentLooks checks;
 
     public Janitor(PaymentLedger ledger, PaymentInquiries inquiries, AntomCancels cancels, RefundLedger refunds,
             RefundInquiries refundInquiries, AntomRefunds antomRefunds, JanitorSettings settings, Clock clock) {
@@ -54,70 +58,84 @@ public class Janitor {
         this.antomRefunds = antomRefunds;
         this.settings = settings;
         this.clock = clock;
+        this.checks = new ConcurrentLooks("janitor-look-", settings.concurrency());
+    }
+
+    @PreDestroy
+    void stop() {
+        checks.close();
     }
 
     /**
      * Looks at the attempts the janitor's route selected (its {@code sql:} endpoint in routes/schedules.yaml: due for
-     * a check, longest due first, at most {@code checkout.janitor.batch-size}), in that order. Each is read again
-     * from the ledger: one that moved since the selection is skipped.
+     * a check, longest due first, at most {@code checkout.janitor.batch-size}), then at the refunds due, up to
+     * {@code checkout.janitor.concurrency} at once: each look mostly waits for Antom. Each attempt is read again from
+     * the ledger first: one that moved since the selection is skipped. The report lists the changes in that order.
      */
     public Report run(List<Map<String, Object>> selected) {
         OffsetDateTime now = OffsetDateTime.now(clock);
-        int looked = 0;
-        int changed = 0;
-        List<String> changes = new ArrayList<>();
+        List<Callable<Look>> looks = new ArrayList<>();
         for (Map<String, Object> row : selected) {
-            Optional<PaymentAttempt> current = ledger.find(String.valueOf(row.get("payment_request_id")))
-                    .filter(a -> a.state().isDueForCheck(a.captureMode()));
-            if (current.isEmpty()) {
-                continue;
-            }
-            PaymentAttempt attempt = current.get();
-            if (attempt.nextCheckAt() == null) {
-                OffsetDateTime first = attempt.updatedAt()
-                        .plus(settings.firstCheck().of(attempt.state().firstCheck()));
-                if (first.isAfter(now) && !expired(attempt, now)) {
-                    ledger.scheduleCheck(attempt.paymentRequestId(), first, false);
-                    continue;
-                }
-            }
-            looked++;
-            try {
-                Optional<PaymentState> result = check(attempt, now);
-                if (result.isPresent()) {
-                    changed++;
-                    changes.add(attempt.paymentRequestId() + ":" + attempt.state() + "->" + result.get());
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("janitor could not resolve {}: {}", attempt.paymentRequestId(), e.toString());
-                ledger.scheduleCheck(attempt.paymentRequestId(), now.plus(settings.delayAfter(attempt.checkCount())),
-                        true);
-            }
+            String paymentRequestId = String.valueOf(row.get("payment_request_id"));
+            looks.add(() -> lookAt(paymentRequestId, now));
         }
         for (Refund refund : refunds.dueForCheck(now, settings.batchSize())) {
-            if (refund.nextCheckAt() == null) {
-                OffsetDateTime first = refund.updatedAt().plus(settings.firstCheck().of(
-                        refund.state() == RefundState.UNKNOWN ? PaymentState.FirstCheck.UNKNOWN
-                                : PaymentState.FirstCheck.REQUESTED));
-                if (first.isAfter(now)) {
-                    refunds.scheduleCheck(refund.refundRequestId(), first, false);
-                    continue;
-                }
-            }
-            looked++;
-            try {
-                Optional<RefundState> result = check(refund, now);
-                if (result.isPresent()) {
-                    changed++;
-                    changes.add(refund.refundRequestId() + ":" + refund.state() + "->" + result.get());
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("janitor could not resolve refund {}: {}", refund.refundRequestId(), e.toString());
-                refunds.scheduleCheck(refund.refundRequestId(), now.plus(settings.delayAfter(refund.checkCount())),
-                        true);
+            looks.add(() -> lookAt(refund, now));
+        }
+        List<Look> done = checks.runAll(looks);
+        List<String> changes = done.stream().map(Look::change).filter(Objects::nonNull).toList();
+        return new Report((int) done.stream().filter(Look::looked).count(), changes.size(), String.join(", ", changes));
+    }
+
+    /** What one look did: skipped (not looked), looked without a change, or changed ({@code change} says how). */
+    private record Look(boolean looked, String change) {
+        static final Look SKIPPED = new Look(false, null);
+        static final Look UNCHANGED = new Look(true, null);
+    }
+
+    private Look lookAt(String paymentRequestId, OffsetDateTime now) {
+        Optional<PaymentAttempt> current = ledger.find(paymentRequestId)
+                .filter(a -> a.state().isDueForCheck(a.captureMode()));
+        if (current.isEmpty()) {
+            return Look.SKIPPED;
+        }
+        PaymentAttempt attempt = current.get();
+        if (attempt.nextCheckAt() == null) {
+            OffsetDateTime first = attempt.updatedAt().plus(settings.firstCheck().of(attempt.state().firstCheck()));
+            if (first.isAfter(now) && !expired(attempt, now)) {
+                ledger.scheduleCheck(attempt.paymentRequestId(), first, false);
+                return Look.SKIPPED;
             }
         }
-        return new Report(looked, changed, String.join(", ", changes));
+        try {
+            return check(attempt, now).map(to -> new Look(true, paymentRequestId + ":" + attempt.state() + "->" + to))
+                    .orElse(Look.UNCHANGED);
+        } catch (RuntimeException e) {
+            LOG.warn("janitor could not resolve {}: {}", paymentRequestId, e.toString());
+            ledger.scheduleCheck(paymentRequestId, now.plus(settings.delayAfter(attempt.checkCount())), true);
+            return Look.UNCHANGED;
+        }
+    }
+
+    private Look lookAt(Refund refund, OffsetDateTime now) {
+        if (refund.nextCheckAt() == null) {
+            OffsetDateTime first = refund.updatedAt().plus(settings.firstCheck().of(
+                    refund.state() == RefundState.UNKNOWN ? PaymentState.FirstCheck.UNKNOWN
+                            : PaymentState.FirstCheck.REQUESTED));
+            if (first.isAfter(now)) {
+                refunds.scheduleCheck(refund.refundRequestId(), first, false);
+                return Look.SKIPPED;
+            }
+        }
+        try {
+            return check(refund, now)
+                    .map(to -> new Look(true, refund.refundRequestId() + ":" + refund.state() + "->" + to))
+                    .orElse(Look.UNCHANGED);
+        } catch (RuntimeException e) {
+            LOG.warn("janitor could not resolve refund {}: {}", refund.refundRequestId(), e.toString());
+            refunds.scheduleCheck(refund.refundRequestId(), now.plus(settings.delayAfter(refund.checkCount())), true);
+            return Look.UNCHANGED;
+        }
     }
 
     /** Asks Antom about one refund; one it never received is sent again. Returns its new state when it changed. */

@@ -4,6 +4,7 @@ import com.checkoutroutes.ledger.PaymentState;
 import java.time.Duration;
 import java.util.List;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
@@ -17,12 +18,14 @@ import org.springframework.validation.annotation.Validated;
  * delay repeats. Defaults follow the docs (result page: ask after a few seconds; U: ask again soon) and Kill Bill's
  * janitor (back off to hours). Defaults live in config/application.yml only; routes/schedules.yaml reads
  * {@code checkout.janitor.cron} and {@code batch-size} (the LIMIT of the janitor's {@code sql:} selection) through
- * {@code {{...}}}.
+ * {@code {{...}}}. {@code concurrency} looks run at once; each holds a connection to Antom while it waits, taken from
+ * the spare beside the orders in flight ({@code checkout.antom.max-connections}), hence the bound.
  */
 @Validated
 @ConfigurationProperties("checkout.janitor")
 public record JanitorSettings(
         @Positive int batchSize,
+        @Positive @Max(64) int concurrency,
         @Valid @NotNull FirstCheck firstCheck,
         @NotEmpty List<@NotNull @DurationMin(nanos = 0) Duration> checkDelays,
         @NotNull @DurationMin(nanos = 0) Duration expiryGrace) {

@@ -112,7 +112,8 @@ class TypedSettingsTest {
             assertThat(context.getBean(MetricsSettings.class).ledgerRefresh()).isEqualTo(Duration.ofSeconds(30));
             assertThat(context.getBean(ShipmentSettings.class).confirmationFreshness()).isEqualTo(Duration.ofMinutes(5));
             JanitorSettings janitor = context.getBean(JanitorSettings.class);
-            assertThat(janitor.batchSize()).isEqualTo(100);
+            assertThat(janitor.batchSize()).isEqualTo(500);
+            assertThat(janitor.concurrency()).isEqualTo(8);
             assertThat(janitor.firstCheck().captureRequested()).isEqualTo(Duration.ofSeconds(30));
             assertThat(janitor.checkDelays()).hasSize(8).last().isEqualTo(Duration.ofHours(6));
             AntomSettings antom = context.getBean(AntomSettings.class);
@@ -149,6 +150,7 @@ class TypedSettingsTest {
             checkout.shipment.confirmation-freshness=-1m         | checkout.shipment.confirmation-freshness
             checkout.reconciliation.cron=every morning           | checkout.reconciliation.cron
             checkout.janitor.batch-size=-1                       | checkout.janitor.batch-size
+            checkout.janitor.concurrency=65                      | checkout.janitor.concurrency
             checkout.janitor.first-check.unknown=-10s            | checkout.janitor.first-check.unknown
             checkout.janitor.check-delays=                       | checkout.janitor.check-delays
             checkout.authorisation-guard.policy=SOMETIMES        | checkout.authorisation-guard.policy

@@ -95,7 +95,7 @@ class JanitorTest extends FlowTestSupport {
             java.util.List<String> due = janitorSelection(now);
             assertThat(due.indexOf(newer.paymentRequestId())).isNotNegative()
                     .isLessThan(due.indexOf(older.paymentRequestId()));
-            assertThat(due).hasSizeLessThanOrEqualTo(100); // checkout.janitor.batch-size
+            assertThat(due).hasSizeLessThanOrEqualTo(500); // checkout.janitor.batch-size
         }
     }
 

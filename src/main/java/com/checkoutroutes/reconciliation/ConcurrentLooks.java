@@ -1,0 +1,74 @@
+package com.checkoutroutes.reconciliation;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs a job's looks at most {@code concurrency} at once and hands back their results in the order given. A look
+ * mostly waits for Antom, so one at a time caps a run at batch-size x Antom's latency (100 x 0.3 s = 30 s, the
+ * janitor's whole period). With a concurrency of 1 the looks run one after another on the job's own thread.
+ * The threads are started when a run needs them and end after a minute idle.
+ */
+final class ConcurrentLooks implements AutoCloseable {
+
+    private final int concurrency;
+    private final ThreadPoolExecutor pool;
+
+    ConcurrentLooks(String threadPrefix, int concurrency) {
+        this.concurrency = concurrency;
+        AtomicInteger threads = new AtomicInteger();
+        this.pool = new ThreadPoolExecutor(concurrency, concurrency, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(),
+                task -> {
+                    Thread thread = new Thread(task, threadPrefix + threads.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        pool.allowCoreThreadTimeOut(true);
+    }
+
+    /** Runs every look and returns their results in order; a look that throws fails the run, as it would alone. */
+    <T> List<T> runAll(List<Callable<T>> looks) {
+        List<T> results = new ArrayList<>(looks.size());
+        try {
+            if (concurrency == 1) {
+                for (Callable<T> look : looks) {
+                    results.add(look.call());
+                }
+                return results;
+            }
+            for (Future<T> done : pool.invokeAll(looks)) {
+                results.add(done.get());
+            }
+            return results;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the looks ran (shutting down?)", e);
+        } catch (ExecutionException e) {
+            throw rethrown(e.getCause());
+        } catch (Exception e) {
+            throw rethrown(e);
+        }
+    }
+
+    private static RuntimeException rethrown(Throwable failure) {
+        if (failure instanceof RuntimeException runtime) {
+            return runtime;
+        }
+        if (failure instanceof Error error) {
+            throw error;
+        }
+        return new IllegalStateException(failure);
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+    }
+}
