@@ -7,15 +7,25 @@ import com.checkoutroutes.CheckoutRoutesApplication;
 import com.checkoutroutes.scheduling.JobRuns;
 import com.checkoutroutes.testsupport.FlowTestSupport;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.concurrent.Callable;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
+import org.quartz.Scheduler;
+import org.quartz.SchedulerException;
+import org.quartz.utils.ConnectionProvider;
+import org.quartz.utils.DBConnectionManager;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceUtils;
+import org.springframework.scheduling.quartz.LocalDataSourceJobStore;
 import org.springframework.test.annotation.DirtiesContext;
 
 /**
@@ -23,9 +33,10 @@ import org.springframework.test.annotation.DirtiesContext;
  * <p>
  * The second instance runs in this JVM, on the first one's database (every other context gets its own), and Quartz
  * keeps its JDBC connection providers in a JVM-wide registry keyed by scheduler name (which clustering requires to be
- * the same): closing the second instance takes the first one's job store connections with it, so neither can release
- * its claims. Separate processes, as in production, have no such sharing; here the test context, and with it its
- * database, is thrown away after this class.
+ * the same): the second instance's providers replace the first's, and once it closed, the first one's job store had
+ * only a closed pool. A job in flight then could not record its end, retried for ever, and the first instance's
+ * shutdown, which waits for its jobs, never ended (seen once in a full run). Separate processes, as in production,
+ * share nothing; here the first instance gets its own providers back, and its context is thrown away after this class.
  */
 @DirtiesContext
 class ClusteredJobsTest extends FlowTestSupport {
@@ -38,9 +49,13 @@ class ClusteredJobsTest extends FlowTestSupport {
     MeterRegistry meters;
     @Value("${spring.datasource.url}")
     String databaseUrl;
+    @Autowired
+    DataSource dataSource;
+    @Autowired
+    Scheduler scheduler;
 
     @Test
-    void twoInstancesFireEachScheduledJobOnce() {
+    void twoInstancesFireEachScheduledJobOnce() throws SchedulerException {
         try (ConfigurableApplicationContext second = new SpringApplicationBuilder(CheckoutRoutesApplication.class)
                 .run("--spring.datasource.url=" + databaseUrl)) {
             await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject(
@@ -54,7 +69,46 @@ class ClusteredJobsTest extends FlowTestSupport {
             assertThat(duplicateFires(meters) + duplicateFires(second.getBean(MeterRegistry.class))).isZero();
             assertThat(jdbc.queryForList("SELECT DISTINCT instance FROM job_run WHERE job = 'janitor'", String.class))
                     .isNotEmpty();
+        } finally {
+            giveTheJobStoreItsConnectionsBack();
         }
+        // and this instance's schedule goes on alone
+        OffsetDateTime alone = OffsetDateTime.now().plusSeconds(1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !firedSince(alone).isEmpty());
+    }
+
+    /** Registers this instance's data source again under the names the second instance's providers took over. */
+    private void giveTheJobStoreItsConnectionsBack() throws SchedulerException {
+        String scheduler = this.scheduler.getSchedulerName();
+        DBConnectionManager registry = DBConnectionManager.getInstance();
+        registry.addConnectionProvider(LocalDataSourceJobStore.TX_DATA_SOURCE_PREFIX + scheduler,
+                provider(() -> DataSourceUtils.doGetConnection(dataSource)));
+        registry.addConnectionProvider(LocalDataSourceJobStore.NON_TX_DATA_SOURCE_PREFIX + scheduler,
+                provider(dataSource::getConnection));
+    }
+
+    private static ConnectionProvider provider(Callable<Connection> connections) {
+        return new ConnectionProvider() {
+            @Override
+            public Connection getConnection() throws SQLException {
+                try {
+                    return connections.call();
+                } catch (SQLException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new SQLException(e);
+                }
+            }
+
+            @Override
+            public void shutdown() {
+                // the context's pool has its own lifecycle
+            }
+
+            @Override
+            public void initialize() {
+            }
+        };
     }
 
     private List<OffsetDateTime> firedSince(OffsetDateTime from) {
