@@ -2,6 +2,7 @@ package com.checkoutroutes.operations;
 
 import com.checkoutroutes.ledger.CommittedTransitions;
 import com.checkoutroutes.ledger.PaymentState;
+import com.checkoutroutes.ledger.RefundState;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -20,12 +21,13 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Business gauges read from the ledger: attempts per state and open authorisations by age. A scrape (or a storm of
+ * Business gauges read from the ledger: attempts per state, open authorisations by age and refunds per state. A scrape (or a storm of
  * them) never queries the database: the counts are cached. Each state change this instance commits moves its counts
  * at once (one attempt out of its old state, into its new one), so they are right within moments; a recount on a
  * timer corrects for the changes of other instances: the states of payments in flight every ledger-refresh, the
  * settled ones (SUCCEEDED, CAPTURED, FAILED, EXPIRED, CANCELLED: the ledger's whole history) every
- * ledger-history-refresh.
+ * ledger-history-refresh. Refunds are recounted only: the open ones (REQUESTED, UNKNOWN) every ledger-refresh, the
+ * final ones (REFUNDED, FAILED) every ledger-history-refresh.
  */
 @Component
 public class LedgerGauges implements SmartLifecycle {
@@ -42,6 +44,7 @@ public class LedgerGauges implements SmartLifecycle {
     private java.time.Instant lastHistoryCount;
     private final Map<PaymentState, Long> byState = new EnumMap<>(PaymentState.class);
     private final Map<AuthorisationAge, Long> authorisedByAge = new EnumMap<>(AuthorisationAge.class);
+    private final Map<RefundState, Long> refundsByState = new EnumMap<>(RefundState.class);
     private ScheduledExecutorService timer;
 
     public LedgerGauges(JdbcTemplate jdbc, Clock clock, MeterRegistry meters, MetricsSettings settings,
@@ -61,6 +64,12 @@ public class LedgerGauges implements SmartLifecycle {
             Gauge.builder("checkout.payments.authorised.open", this, g -> g.count(g.authorisedByAge, age))
                     .description("AUTHORISED attempts not yet captured or cancelled, by time since authorisation")
                     .tag("age", age.label).register(meters);
+        }
+        for (RefundState state : RefundState.values()) {
+            Gauge.builder("checkout.refunds", this, g -> g.count(g.refundsByState, state))
+                    .description("refunds in each state (recounted every " + refreshEvery + " / "
+                            + historyRefreshEvery + " for final states)")
+                    .tag("state", state.name()).register(meters);
         }
     }
 
@@ -111,11 +120,25 @@ public class LedgerGauges implements SmartLifecycle {
                     },
                     now.minusDays(1), now.minusDays(1), now.minusDays(5), now.minusDays(5),
                     PaymentState.AUTHORISED.name());
+            Map<RefundState, Long> refunds = new EnumMap<>(RefundState.class);
+            jdbc.query("SELECT state, COUNT(*) FROM refund WHERE state IN ("
+                            + RefundState.sqlList(history ? state -> true : state -> !state.isFinal())
+                            + ") GROUP BY state",
+                    rs -> { refunds.put(RefundState.valueOf(rs.getString(1)), rs.getLong(2)); });
             synchronized (this) {
+                if (!history) {
+                    refundsByState.forEach((state, count) -> {
+                        if (state.isFinal()) {
+                            refunds.putIfAbsent(state, count);
+                        }
+                    });
+                }
                 byState.clear();
                 byState.putAll(states);
                 authorisedByAge.clear();
                 authorisedByAge.putAll(ages);
+                refundsByState.clear();
+                refundsByState.putAll(refunds);
             }
         } catch (RuntimeException e) {
             // the database being down shows in /actuator/health; the gauges keep their last values meanwhile

@@ -53,6 +53,7 @@ class PrometheusMetricsTest extends FlowTestSupport {
         String after = scrape();
         assertThat(after).contains("checkout_payments{state=\"CAPTURED\"");
         assertThat(after).containsPattern("checkout_payments_authorised_open\\{age=\"gt_5d\"");
+        assertThat(after).contains("checkout_refunds{state=\"UNKNOWN\"", "checkout_refunds{state=\"REFUNDED\"");
     }
 
     @Test

@@ -16,6 +16,7 @@ import com.checkoutroutes.shipment.ShipmentDecision;
 import com.checkoutroutes.testsupport.AntomNotifier;
 import com.checkoutroutes.testsupport.FlowTestSupport;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,8 @@ class RefundFlowsTest extends FlowTestSupport {
     ShipmentChecks shipment;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    MeterRegistry meters;
 
     @Test
     void aReturnAfterCaptureIsRefundedInFull() {
@@ -213,6 +216,9 @@ class RefundFlowsTest extends FlowTestSupport {
             unknown = awaitRefund(paid, RefundState.UNKNOWN);
             sandbox.clearFaults();
             assertThat(sandbox.payment(paid.paymentRequestId()).orElseThrow().path("refunds")).hasSize(1);
+            // operators see it waiting (checkout_refunds{state="UNKNOWN"}, recounted every ledger-refresh)
+            await().atMost(Duration.ofSeconds(10)).until(
+                    () -> meters.get("checkout.refunds").tag("state", "UNKNOWN").gauge().value() >= 1);
         }
 
         Refund resolved = awaitRefund(paid, RefundState.REFUNDED);
