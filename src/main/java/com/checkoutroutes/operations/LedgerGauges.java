@@ -96,9 +96,7 @@ public class LedgerGauges implements SmartLifecycle {
                             + PaymentState.sqlList(history ? state -> true : PaymentState::isInFlight)
                             + ") GROUP BY state",
                     rs -> { states.put(PaymentState.valueOf(rs.getString(1)), rs.getLong(2)); });
-            if (history) {
-                lastHistoryCount = clock.instant();
-            } else {
+            if (!history) {
                 synchronized (this) {
                     byState.forEach((state, count) -> {
                         if (!IN_FLIGHT.contains(state)) {
@@ -139,6 +137,10 @@ public class LedgerGauges implements SmartLifecycle {
                 authorisedByAge.putAll(ages);
                 refundsByState.clear();
                 refundsByState.putAll(refunds);
+            }
+            if (history) {
+                // only once every count of it succeeded: a failed one is tried again at the next refresh
+                lastHistoryCount = clock.instant();
             }
         } catch (RuntimeException e) {
             // the database being down shows in /actuator/health; the gauges keep their last values meanwhile

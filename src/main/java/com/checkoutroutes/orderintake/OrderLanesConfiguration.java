@@ -2,6 +2,7 @@ package com.checkoutroutes.orderintake;
 
 import com.checkoutroutes.gateway.AntomSettings;
 import com.checkoutroutes.keyordered.KeyOrderedLanes;
+import com.checkoutroutes.reconciliation.JanitorSettings;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +21,7 @@ public class OrderLanesConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(OrderLanesConfiguration.class);
 
     @Bean
-    KeyOrderedLanes orderLanes(OrderIntakeSettings settings, AntomSettings antom) {
+    KeyOrderedLanes orderLanes(OrderIntakeSettings settings, AntomSettings antom, JanitorSettings janitor) {
         int maxInFlight = settings.orders().maxInFlight();
         int inFlight = settings.orders().inFlight();
         if (antom.maxConnections() < inFlight) {
@@ -29,9 +30,10 @@ public class OrderLanesConfiguration {
                     + (maxInFlight <= 1 ? "consumers" : "max-in-flight") + "): raise it, or orders queue for a "
                     + "connection and time out");
         }
-        if (antom.maxConnections() < inFlight + 8) {
+        if (antom.maxConnections() < inFlight + janitor.concurrency() + 8) {
             LOG.warn("checkout.antom.max-connections ({}) leaves fewer than 8 connections beside the {} orders in "
-                    + "flight for the janitor, captures and inquiries", antom.maxConnections(), inFlight);
+                    + "flight and the janitor's {} looks (checkout.janitor.concurrency) for captures, cancels and "
+                    + "inquiries", antom.maxConnections(), inFlight, janitor.concurrency());
         }
         return new KeyOrderedLanes("orderLanes");
     }

@@ -3,6 +3,7 @@ package com.checkoutroutes.reconciliation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -52,6 +53,8 @@ final class ConcurrentLooks implements AutoCloseable {
             throw new IllegalStateException("interrupted while the looks ran (shutting down?)", e);
         } catch (ExecutionException e) {
             throw rethrown(e.getCause());
+        } catch (CancellationException e) {
+            throw new IllegalStateException("the looks were stopped (shutting down?)", e);
         } catch (Exception e) {
             throw rethrown(e);
         }
@@ -67,8 +70,13 @@ final class ConcurrentLooks implements AutoCloseable {
         return new IllegalStateException(failure);
     }
 
+    /** Stops the threads; a look still queued is cancelled, so a run waiting for it fails instead of waiting on. */
     @Override
     public void close() {
-        pool.shutdownNow();
+        for (Runnable dropped : pool.shutdownNow()) {
+            if (dropped instanceof Future<?> look) {
+                look.cancel(true);
+            }
+        }
     }
 }

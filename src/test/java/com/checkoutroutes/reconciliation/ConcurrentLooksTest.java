@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -44,6 +47,26 @@ class ConcurrentLooksTest {
                     () -> Thread.currentThread() == caller);
             assertThat(looks.runAll(work)).containsExactly(true, true);
         }
+    }
+
+    @Test
+    void closingWhileARunWaitsFailsTheRunInsteadOfLeavingItWaiting() throws Exception {
+        ConcurrentLooks looks = new ConcurrentLooks("test-look-", 2);
+        CountDownLatch twoRunning = new CountDownLatch(2);
+        CountDownLatch never = new CountDownLatch(1);
+        Callable<String> stuck = () -> {
+            twoRunning.countDown();
+            never.await();
+            return "answered";
+        };
+        List<Callable<String>> work = List.of(stuck, stuck, () -> "queued behind them");
+        CompletableFuture<List<String>> run = CompletableFuture.supplyAsync(() -> looks.runAll(work));
+        assertThat(twoRunning.await(10, TimeUnit.SECONDS)).isTrue();
+
+        looks.close(); // as at shutdown: the two running are interrupted, the queued one is cancelled
+
+        assertThatThrownBy(() -> run.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(IllegalStateException.class);
     }
 
     @Test

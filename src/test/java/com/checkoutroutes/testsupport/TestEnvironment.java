@@ -45,9 +45,10 @@ public class TestEnvironment implements EnvironmentPostProcessor, Ordered {
         props.put("camel.main.routes-reload-enabled", env.getProperty("checkout.test.routes-reload", "false"));
         // Camel's JMX management off, but where a test asks for it (ConsoleBrowserTest: the console's route statistics).
         // With it on, a second CamelContext named checkout-routes in the same JVM (another test configuration) gets
-        // the management name checkout-routes-2, camel-quartz stores that name with the clustered jobs they share, and
-        // the other contexts' schedulers then fire those jobs into "No CamelContext could be found". One context per
-        // JVM, as in production and the local run, never meets it.
+        // the management name checkout-routes-2, and camel-quartz stores that name with its clustered jobs. While the
+        // next context starts, the one before it still runs, and its scheduler reaches the new one's job store (Quartz
+        // keeps one JVM-wide registry of job store connections per scheduler name): it would fire those jobs into "No
+        // CamelContext could be found". One context per JVM, as in production and the local run, never meets it.
         props.put("camel.main.jmx-enabled", env.getProperty("checkout.test.camel-management", "false"));
         String reports = reportDirectory();
         props.put("checkout.reconciliation.report-dir", reports);
