@@ -2,10 +2,10 @@ package com.checkoutroutes.orderintake;
 
 import com.checkoutroutes.gateway.AntomSettings;
 import com.checkoutroutes.keyordered.KeyOrderedLanes;
-import com.checkoutroutes.reconciliation.JanitorSettings;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -13,15 +13,20 @@ import org.springframework.context.annotation.Configuration;
  * The lanes of the order route (routes/orders.yaml): {@code key-ordered:orderLanes} runs up to
  * {@code checkout.orders.max-in-flight} orders at once, one at a time per orderId, and its {@code pausable} step
  * commits and pauses the consumers. Each order in flight holds one Antom connection while it waits for the answer, so
- * the HTTP pool ({@code checkout.antom.max-connections}) must be at least that large: start-up stops otherwise.
+ * the HTTP pool ({@code checkout.antom.max-connections}) must be at least that large: start-up stops otherwise. It
+ * warns when the pool leaves fewer than 8 connections beside the orders and the janitor's looks
+ * ({@code checkout.janitor.concurrency}, read by name: the janitor is a flow of its own) for captures, cancels and
+ * inquiries, which would then wait for a connection, and time out, at full load.
  */
 @Configuration(proxyBeanMethods = false)
 public class OrderLanesConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(OrderLanesConfiguration.class);
+    static final int SPARE = 8;
 
     @Bean
-    KeyOrderedLanes orderLanes(OrderIntakeSettings settings, AntomSettings antom, JanitorSettings janitor) {
+    KeyOrderedLanes orderLanes(OrderIntakeSettings settings, AntomSettings antom,
+            @Value("${checkout.janitor.concurrency}") int janitorLooks) {
         int maxInFlight = settings.orders().maxInFlight();
         int inFlight = settings.orders().inFlight();
         if (antom.maxConnections() < inFlight) {
@@ -30,10 +35,10 @@ public class OrderLanesConfiguration {
                     + (maxInFlight <= 1 ? "consumers" : "max-in-flight") + "): raise it, or orders queue for a "
                     + "connection and time out");
         }
-        if (antom.maxConnections() < inFlight + janitor.concurrency() + 8) {
-            LOG.warn("checkout.antom.max-connections ({}) leaves fewer than 8 connections beside the {} orders in "
+        if (antom.maxConnections() < inFlight + janitorLooks + SPARE) {
+            LOG.warn("checkout.antom.max-connections ({}) leaves fewer than {} connections beside the {} orders in "
                     + "flight and the janitor's {} looks (checkout.janitor.concurrency) for captures, cancels and "
-                    + "inquiries", antom.maxConnections(), inFlight, janitor.concurrency());
+                    + "inquiries", antom.maxConnections(), SPARE, inFlight, janitorLooks);
         }
         return new KeyOrderedLanes("orderLanes");
     }
