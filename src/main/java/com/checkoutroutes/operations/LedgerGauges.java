@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -91,20 +92,9 @@ public class LedgerGauges implements SmartLifecycle {
             // counted only every history-refresh
             boolean history = lastHistoryCount == null
                     || !clock.instant().isBefore(lastHistoryCount.plus(historyRefreshEvery));
-            Map<PaymentState, Long> states = new EnumMap<>(PaymentState.class);
-            jdbc.query("SELECT state, COUNT(*) FROM payment_attempt WHERE state IN ("
-                            + PaymentState.sqlList(history ? state -> true : PaymentState::isInFlight)
-                            + ") GROUP BY state",
-                    rs -> { states.put(PaymentState.valueOf(rs.getString(1)), rs.getLong(2)); });
-            if (!history) {
-                synchronized (this) {
-                    byState.forEach((state, count) -> {
-                        if (!IN_FLIGHT.contains(state)) {
-                            states.putIfAbsent(state, count);
-                        }
-                    });
-                }
-            }
+            Map<PaymentState, Long> states = countByState("payment_attempt", PaymentState.class,
+                    PaymentState.sqlList(history ? state -> true : PaymentState::isInFlight), history, byState,
+                    state -> !IN_FLIGHT.contains(state));
             OffsetDateTime now = OffsetDateTime.now(clock);
             Map<AuthorisationAge, Long> ages = new EnumMap<>(AuthorisationAge.class);
             jdbc.query("SELECT COALESCE(SUM(CASE WHEN updated_at >= ? THEN 1 ELSE 0 END), 0), "
@@ -118,19 +108,10 @@ public class LedgerGauges implements SmartLifecycle {
                     },
                     now.minusDays(1), now.minusDays(1), now.minusDays(5), now.minusDays(5),
                     PaymentState.AUTHORISED.name());
-            Map<RefundState, Long> refunds = new EnumMap<>(RefundState.class);
-            jdbc.query("SELECT state, COUNT(*) FROM refund WHERE state IN ("
-                            + RefundState.sqlList(history ? state -> true : state -> !state.isFinal())
-                            + ") GROUP BY state",
-                    rs -> { refunds.put(RefundState.valueOf(rs.getString(1)), rs.getLong(2)); });
+            Map<RefundState, Long> refunds = countByState("refund", RefundState.class,
+                    RefundState.sqlList(history ? state -> true : state -> !state.isFinal()), history, refundsByState,
+                    RefundState::isFinal);
             synchronized (this) {
-                if (!history) {
-                    refundsByState.forEach((state, count) -> {
-                        if (state.isFinal()) {
-                            refunds.putIfAbsent(state, count);
-                        }
-                    });
-                }
                 byState.clear();
                 byState.putAll(states);
                 authorisedByAge.clear();
@@ -146,6 +127,27 @@ public class LedgerGauges implements SmartLifecycle {
             // the database being down shows in /actuator/health; the gauges keep their last values meanwhile
             LOG.warn("ledger gauges not refreshed: {}", e.toString());
         }
+    }
+
+    /**
+     * The rows of {@code table} per state, counted for the states {@code sqlList} names: all of them on a history
+     * round; otherwise the moving ones, and the settled ones keep their counts from {@code last}.
+     */
+    private <S extends Enum<S>> Map<S, Long> countByState(String table, Class<S> type, String sqlList,
+            boolean history, Map<S, Long> last, Predicate<S> settled) {
+        Map<S, Long> counts = new EnumMap<>(type);
+        jdbc.query("SELECT state, COUNT(*) FROM " + table + " WHERE state IN (" + sqlList + ") GROUP BY state",
+                rs -> { counts.put(Enum.valueOf(type, rs.getString(1)), rs.getLong(2)); });
+        if (!history) {
+            synchronized (this) {
+                last.forEach((state, count) -> {
+                    if (settled.test(state)) {
+                        counts.putIfAbsent(state, count);
+                    }
+                });
+            }
+        }
+        return counts;
     }
 
     /** A committed state change: one attempt leaves {@code from} (null for a new one) and enters {@code to}. */
