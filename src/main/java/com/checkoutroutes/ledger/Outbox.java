@@ -49,6 +49,28 @@ public class Outbox {
         if (messages.isEmpty()) {
             return;
         }
+        jdbc.update(INSERT + ", (?, ?, ?, ?)".repeat(messages.size() - 1), values(messages));
+    }
+
+    /**
+     * The events as an {@code INSERT ... SELECT} of their rows (in list order, as {@link #appendAll}) that a caller
+     * ends with a condition ({@code WHERE EXISTS ...}) and embeds in its own statement: PostgreSQL then writes them in
+     * the same round trip as the change they belong to ({@link PaymentLedger}).
+     */
+    Rows rowsOf(List<OutboxMessage> messages) {
+        String row = "(CAST(? AS VARCHAR(512)), CAST(? AS VARCHAR(128)), CAST(? AS VARCHAR(100000)), "
+                + "CAST(? AS TIMESTAMP WITH TIME ZONE))";
+        return new Rows("INSERT INTO outbox_event (destination, message_key, payload, created_at) "
+                + "SELECT destination, message_key, payload, created_at FROM (VALUES " + row
+                + (", " + row).repeat(messages.size() - 1) + ") AS e (destination, message_key, payload, created_at)",
+                values(messages));
+    }
+
+    /** An {@code INSERT ... SELECT} without its condition, and its arguments. */
+    record Rows(String insertSelect, Object[] args) {
+    }
+
+    private Object[] values(List<OutboxMessage> messages) {
         OffsetDateTime now = OffsetDateTime.now(clock);
         Object[] values = new Object[messages.size() * 4];
         for (int i = 0; i < messages.size(); i++) {
@@ -58,6 +80,6 @@ public class Outbox {
             values[i * 4 + 2] = m.payload();
             values[i * 4 + 3] = now;
         }
-        jdbc.update(INSERT + ", (?, ?, ?, ?)".repeat(messages.size() - 1), values);
+        return values;
     }
 }

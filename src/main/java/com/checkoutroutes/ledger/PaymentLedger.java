@@ -40,6 +40,8 @@ public class PaymentLedger {
     private final Clock clock;
     private final CommittedTransitions committed;
     private final boolean skipLocked;
+    /** PostgreSQL: a write and what comes with it in one statement (data-modifying WITH); H2 has no such thing. */
+    private final boolean oneStatementWrites;
 
     public PaymentLedger(JdbcTemplate jdbc, TransactionTemplate tx, Outbox outbox, Clock clock,
             CommittedTransitions committed) {
@@ -49,6 +51,7 @@ public class PaymentLedger {
         this.clock = clock;
         this.committed = committed;
         this.skipLocked = DatabaseDialect.supportsSkipLocked(jdbc);
+        this.oneStatementWrites = DatabaseDialect.supportsWritesInWith(jdbc);
     }
 
     public Optional<PaymentAttempt> find(String paymentRequestId) {
@@ -127,32 +130,32 @@ public class PaymentLedger {
         try {
             return tx.execute(status -> {
                 OffsetDateTime now = OffsetDateTime.now(clock);
-                // the usual case in one statement: a new attempt of an order nothing has paid yet. A redelivered
-                // attempt breaks uq_attempt_per_order (handled below); a paid order inserts nothing
-                int inserted = jdbc.update("INSERT INTO payment_attempt (payment_request_id, order_id, attempt_no, "
-                                + "integration, payment_method_type, amount_value, currency, capture_mode, terminal_type, "
-                                + "os_type, state, expires_at, request_json, created_at, updated_at) "
-                                + "SELECT CAST(? AS VARCHAR(64)), CAST(? AS VARCHAR(64)), CAST(? AS INTEGER), "
-                                + "CAST(? AS VARCHAR(8)), CAST(? AS VARCHAR(64)), CAST(? AS BIGINT), CAST(? AS CHAR(3)), "
-                                + "CAST(? AS VARCHAR(16)), CAST(? AS VARCHAR(8)), CAST(? AS VARCHAR(8)), "
-                                + "CAST(? AS VARCHAR(32)), CAST(? AS TIMESTAMP WITH TIME ZONE), "
-                                + "CAST(? AS VARCHAR(100000)), CAST(? AS TIMESTAMP WITH TIME ZONE), "
-                                + "CAST(? AS TIMESTAMP WITH TIME ZONE) "
-                                + "WHERE NOT EXISTS (SELECT 1 FROM payment_attempt WHERE order_id = ? AND state IN ("
-                                + PAID_STATES + "))",
-                        attempt.paymentRequestId(), attempt.orderId(), attempt.attemptNo(),
+                Object[] attemptArgs = {attempt.paymentRequestId(), attempt.orderId(), attempt.attemptNo(),
                         attempt.integration().name(), attempt.paymentMethodType(), attempt.amountValue(),
                         attempt.currency(), attempt.captureMode(), attempt.terminalType(), attempt.osType(),
                         PaymentState.REQUESTED.name(), attempt.expiresAt(), attempt.requestJson(), now, now,
-                        attempt.orderId());
-                if (inserted == 0) {
-                    return storedOrRefused(attempt);
-                }
-                jdbc.update(INSERT_TWO_HISTORY, concat(
+                        attempt.orderId()};
+                Object[] history = concat(
                         historyRow(attempt.paymentRequestId(), null, PaymentState.CREATED, "ORDER_RECEIVED",
                                 "attempt " + attempt.attemptNo(), now),
                         historyRow(attempt.paymentRequestId(), PaymentState.CREATED, PaymentState.REQUESTED,
-                                "ANTOM_CALLED", api, now)));
+                                "ANTOM_CALLED", api, now));
+                // the usual case: a new attempt of an order nothing has paid yet. A redelivered attempt breaks
+                // uq_attempt_per_order (handled below); a paid order inserts nothing
+                boolean inserted;
+                if (oneStatementWrites) {
+                    inserted = jdbc.update("WITH attempt AS (" + INSERT_ATTEMPT + " RETURNING payment_request_id) "
+                            + INSERT_TWO_HISTORY + " WHERE EXISTS (SELECT 1 FROM attempt)",
+                            concat(attemptArgs, history)) > 0;
+                } else {
+                    inserted = jdbc.update(INSERT_ATTEMPT, attemptArgs) == 1;
+                    if (inserted) {
+                        jdbc.update(INSERT_TWO_HISTORY, history);
+                    }
+                }
+                if (!inserted) {
+                    return storedOrRefused(attempt);
+                }
                 committed.changed(null, PaymentState.REQUESTED);
                 LOG.info("payment {} of order {}: stored, calling {}", attempt.paymentRequestId(),
                         attempt.orderId(), api);
@@ -242,29 +245,40 @@ public class PaymentLedger {
             throw new IllegalTransitionException(paymentRequestId, current.state(), change.to);
         }
         OffsetDateTime now = OffsetDateTime.now(clock);
-        int updated = jdbc.update("UPDATE payment_attempt SET state = ?, "
-                        + "payment_id = COALESCE(?, payment_id), result_code = COALESCE(?, result_code), "
-                        + "result_message = COALESCE(?, result_message), "
-                        + "continuation_json = COALESCE(?, continuation_json), "
-                        + "expires_at = COALESCE(?, expires_at), "
-                        + "flagged = flagged OR ?, flag_reason = COALESCE(?, flag_reason), "
-                        + "capture_request_id = COALESCE(?, capture_request_id), "
-                        + "capture_id = COALESCE(?, capture_id), "
-                        + "confirmed_at = CASE WHEN ? THEN ? ELSE confirmed_at END, "
-                        + "paid_at = CASE WHEN ? AND paid_at IS NULL THEN ? ELSE paid_at END, "
-                        + "next_check_at = CASE WHEN ? THEN NULL ELSE next_check_at END, "
-                        + "version = version + 1, updated_at = ? "
-                        + "WHERE payment_request_id = ? AND version = ?",
-                change.to.name(), change.paymentId, change.resultCode, change.resultMessage,
+        Object[] update = {change.to.name(), change.paymentId, change.resultCode, change.resultMessage,
                 change.continuationJson, change.expiresAt, change.flagReason != null, change.flagReason,
                 change.captureRequestId, change.captureId, change.confirmed, now,
                 change.to.isPaid(), now, !change.to.mayBeDueForCheck(), now,
-                paymentRequestId, current.version());
-        if (updated != 1) {
-            return Optional.empty();
+                paymentRequestId, current.version()};
+        Object[] history = historyRow(paymentRequestId, current.state(), change.to, change.cause, change.detail, now);
+        if (oneStatementWrites) {
+            // the change, its history row and its events in one round trip: the group-commit writer runs the
+            // writes of a batch one after another, so each round trip adds to every order's wait
+            String condition = " WHERE EXISTS (SELECT 1 FROM changed)";
+            StringBuilder sql = new StringBuilder("WITH changed AS (").append(UPDATE_ATTEMPT)
+                    .append(" RETURNING payment_request_id), history AS (").append(INSERT_HISTORY).append(condition)
+                    .append(')');
+            Object[] args = concat(update, history);
+            if (!change.events.isEmpty()) {
+                Outbox.Rows events = outbox.rowsOf(change.events);
+                sql.append(", events AS (").append(events.insertSelect()).append(condition).append(')');
+                args = concat(args, events.args());
+            }
+            Integer updated = jdbc.queryForObject(sql.append(" SELECT COUNT(*) FROM changed").toString(),
+                    Integer.class, args);
+            if (updated == null || updated != 1) {
+                return Optional.empty();
+            }
+        } else {
+            if (jdbc.update(UPDATE_ATTEMPT, update) != 1) {
+                return Optional.empty();
+            }
+            jdbc.update(INSERT_HISTORY, history);
+            outbox.appendAll(change.events);
         }
-        appendHistory(paymentRequestId, current.state(), change.to, change.cause, change.detail, now);
-        outbox.appendAll(change.events);
+        if (current.state() != change.to) {
+            committed.changed(current.state(), change.to);
+        }
         try (LogIds ids = LogIds.of(current.orderId(), paymentRequestId,
                 change.paymentId != null ? change.paymentId : current.paymentId())) {
             LOG.info("payment {} of order {}: {} -> {} ({})", paymentRequestId, current.orderId(),
@@ -349,10 +363,46 @@ public class PaymentLedger {
         });
     }
 
-    private static final String INSERT_HISTORY = "INSERT INTO payment_transition "
-            + "(payment_request_id, from_state, to_state, cause, detail, at) VALUES (?, ?, ?, ?, ?, ?)";
-    /** A new attempt's two steps in one statement (a batch of two still executes two). */
-    private static final String INSERT_TWO_HISTORY = INSERT_HISTORY + ", (?, ?, ?, ?, ?, ?)";
+    /** A new attempt, unless its order is paid already (then it inserts nothing). */
+    private static final String INSERT_ATTEMPT = "INSERT INTO payment_attempt (payment_request_id, order_id, "
+            + "attempt_no, integration, payment_method_type, amount_value, currency, capture_mode, terminal_type, "
+            + "os_type, state, expires_at, request_json, created_at, updated_at) "
+            + "SELECT CAST(? AS VARCHAR(64)), CAST(? AS VARCHAR(64)), CAST(? AS INTEGER), "
+            + "CAST(? AS VARCHAR(8)), CAST(? AS VARCHAR(64)), CAST(? AS BIGINT), CAST(? AS CHAR(3)), "
+            + "CAST(? AS VARCHAR(16)), CAST(? AS VARCHAR(8)), CAST(? AS VARCHAR(8)), "
+            + "CAST(? AS VARCHAR(32)), CAST(? AS TIMESTAMP WITH TIME ZONE), "
+            + "CAST(? AS VARCHAR(100000)), CAST(? AS TIMESTAMP WITH TIME ZONE), "
+            + "CAST(? AS TIMESTAMP WITH TIME ZONE) "
+            + "WHERE NOT EXISTS (SELECT 1 FROM payment_attempt WHERE order_id = ? AND state IN (" + PAID_STATES + "))";
+    /** A transition of the attempt, if it is still at the version the caller read (else it changes nothing). */
+    private static final String UPDATE_ATTEMPT = "UPDATE payment_attempt SET state = ?, "
+            + "payment_id = COALESCE(?, payment_id), result_code = COALESCE(?, result_code), "
+            + "result_message = COALESCE(?, result_message), "
+            + "continuation_json = COALESCE(?, continuation_json), "
+            + "expires_at = COALESCE(?, expires_at), "
+            + "flagged = flagged OR ?, flag_reason = COALESCE(?, flag_reason), "
+            + "capture_request_id = COALESCE(?, capture_request_id), "
+            + "capture_id = COALESCE(?, capture_id), "
+            + "confirmed_at = CASE WHEN ? THEN ? ELSE confirmed_at END, "
+            + "paid_at = CASE WHEN ? AND paid_at IS NULL THEN ? ELSE paid_at END, "
+            + "next_check_at = CASE WHEN ? THEN NULL ELSE next_check_at END, "
+            + "version = version + 1, updated_at = ? "
+            + "WHERE payment_request_id = ? AND version = ?";
+    /** One history row, and two (a new attempt's), each appended in list order; a condition may follow. */
+    private static final String INSERT_HISTORY = historyInsert(1);
+    private static final String INSERT_TWO_HISTORY = historyInsert(2);
+
+    /**
+     * An {@code INSERT ... SELECT} of {@code rows} typed VALUES rows, so that a caller may add a condition; the rows
+     * take their ids in list order, as a multi-row VALUES does.
+     */
+    private static String historyInsert(int rows) {
+        String row = "(CAST(? AS VARCHAR(64)), CAST(? AS VARCHAR(32)), CAST(? AS VARCHAR(32)), CAST(? AS VARCHAR(64)), "
+                + "CAST(? AS VARCHAR(2000)), CAST(? AS TIMESTAMP WITH TIME ZONE))";
+        return "INSERT INTO payment_transition (payment_request_id, from_state, to_state, cause, detail, at) "
+                + "SELECT payment_request_id, from_state, to_state, cause, detail, at FROM (VALUES " + row
+                + (", " + row).repeat(rows - 1) + ") AS h (payment_request_id, from_state, to_state, cause, detail, at)";
+    }
 
     private static Object[] concat(Object[] first, Object[] second) {
         Object[] both = java.util.Arrays.copyOf(first, first.length + second.length);

@@ -1,0 +1,139 @@
+package com.checkoutroutes.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.checkoutroutes.ledger.PaymentAttempt.Integration;
+import com.checkoutroutes.testsupport.TestPostgres;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The order path's two ledger writes on both databases the service runs on: PostgreSQL writes each in one statement
+ * (an attempt with its history; a transition with its history and its events), H2 (the local run) in several. Both
+ * must leave the same rows, in the same order, and a transition of an attempt that moved on must leave none.
+ */
+class PaymentLedgerWritesTest {
+
+    private static final OffsetDateTime EXPIRES = OffsetDateTime.of(2030, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
+
+    private JdbcTemplate jdbc;
+    private PaymentLedger ledger;
+    private final List<String> committedChanges = new CopyOnWriteArrayList<>();
+
+    private void on(String database) {
+        DataSource db;
+        String vendor;
+        if (database.equals("postgresql")) {
+            db = new DriverManagerDataSource(TestPostgres.freshDatabase("ledgerwrites"), TestPostgres.user(), "");
+            vendor = "postgresql";
+        } else {
+            JdbcDataSource h2 = new JdbcDataSource();
+            h2.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
+                    + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
+            db = h2;
+            vendor = "h2";
+        }
+        Flyway.configure().dataSource(db).locations("classpath:db/migration", "classpath:db/vendor/" + vendor).load()
+                .migrate();
+        jdbc = new JdbcTemplate(db);
+        CommittedTransitions committed = new CommittedTransitions();
+        committed.subscribe((from, to) -> committedChanges.add(from + "->" + to));
+        ledger = new PaymentLedger(jdbc, new TransactionTemplate(new DataSourceTransactionManager(db)),
+                new Outbox(jdbc, Clock.systemUTC()), Clock.systemUTC(), committed);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"postgresql", "h2"})
+    void aNewAttemptIsStoredRequestedWithBothStepsInItsHistoryOnce(String database) {
+        on(database);
+        PaymentAttempt stored = ledger.openAttempt(attempt("PR-1", "ORD-1"), "pay");
+        PaymentAttempt again = ledger.openAttempt(attempt("PR-1", "ORD-1"), "pay");
+
+        assertThat(stored.state()).isEqualTo(PaymentState.REQUESTED);
+        assertThat(again.paymentRequestId()).as("a redelivery finds it").isEqualTo("PR-1");
+        assertThat(ledger.find("PR-1")).get().extracting(PaymentAttempt::state).isEqualTo(PaymentState.REQUESTED);
+        assertThat(ledger.history("PR-1")).extracting(c -> c.from() + "->" + c.to() + " " + c.cause() + " " + c.detail())
+                .containsExactly("null->CREATED ORDER_RECEIVED attempt 1", "CREATED->REQUESTED ANTOM_CALLED pay");
+        assertThat(committedChanges).containsExactly("null->REQUESTED");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"postgresql", "h2"})
+    void aTransitionWritesTheAttemptItsHistoryAndItsEventsInOrder(String database) {
+        on(database);
+        PaymentAttempt stored = ledger.openAttempt(attempt("PR-1", "ORD-1"), "pay");
+
+        Transition pending = Transition.to(PaymentState.PENDING, "PAYMENT_IN_PROCESS").paymentId("PAY-1")
+                .result("PAYMENT_IN_PROCESS", "in process").continuation("{\"normalUrl\":\"https://pay\"}")
+                .emit(new OutboxMessage("kafka:web", "ORD-1", "{\"n\":1}"))
+                .emit(new OutboxMessage("kafka:results", "ORD-1", "{\"n\":2}"))
+                .emit(new OutboxMessage("kafka:web", "ORD-1", "{\"n\":3}"));
+        PaymentAttempt after = ledger.applyIfUnchanged(stored, pending).orElseThrow();
+
+        PaymentAttempt read = ledger.find("PR-1").orElseThrow();
+        assertThat(read.state()).isEqualTo(PaymentState.PENDING);
+        assertThat(read.paymentId()).isEqualTo("PAY-1");
+        assertThat(read.continuationJson()).isEqualTo("{\"normalUrl\":\"https://pay\"}");
+        assertThat(read.version()).isEqualTo(1);
+        assertThat(after).as("the attempt returned is the row written").usingRecursiveComparison()
+                .ignoringFields("createdAt", "updatedAt", "expiresAt", "paidAt", "confirmedAt", "nextCheckAt")
+                .isEqualTo(read);
+        assertThat(ledger.history("PR-1")).last().extracting(c -> c.from() + "->" + c.to() + " " + c.cause())
+                .isEqualTo("REQUESTED->PENDING PAYMENT_IN_PROCESS");
+        assertThat(jdbc.queryForList("SELECT destination || ' ' || payload FROM outbox_event ORDER BY id",
+                String.class)).as("ids in the order emitted")
+                .containsExactly("kafka:web {\"n\":1}", "kafka:results {\"n\":2}", "kafka:web {\"n\":3}");
+        assertThat(committedChanges).containsExactly("null->REQUESTED", "REQUESTED->PENDING");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"postgresql", "h2"})
+    void aTransitionFromAStaleCopyWritesNothing(String database) {
+        on(database);
+        PaymentAttempt stored = ledger.openAttempt(attempt("PR-1", "ORD-1"), "pay");
+        ledger.applyIfUnchanged(stored, Transition.to(PaymentState.PENDING, "PAYMENT_IN_PROCESS")).orElseThrow();
+
+        assertThat(ledger.applyIfUnchanged(stored, Transition.to(PaymentState.FAILED, "PAYMENT_FAILED")
+                .emit(new OutboxMessage("kafka:results", "ORD-1", "{\"failed\":true}"))))
+                .as("the attempt moved on since this copy").isEmpty();
+
+        assertThat(ledger.find("PR-1")).get().extracting(PaymentAttempt::state).isEqualTo(PaymentState.PENDING);
+        assertThat(ledger.history("PR-1")).hasSize(3);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM outbox_event", Integer.class)).isZero();
+        assertThat(committedChanges).containsExactly("null->REQUESTED", "REQUESTED->PENDING");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"postgresql", "h2"})
+    void aPaidOrdersNewAttemptIsRefusedAndStoresNothing(String database) {
+        on(database);
+        PaymentAttempt first = ledger.openAttempt(attempt("PR-1", "ORD-1"), "pay");
+        ledger.applyIfUnchanged(first, Transition.to(PaymentState.SUCCEEDED, "PAYMENT_RESULT")).orElseThrow();
+
+        NewAttempt second = new NewAttempt("PR-2", "ORD-1", 2, Integration.API, "ALIPAY_CN", 1250, "USD", null,
+                "WEB", null, EXPIRES, "{}");
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> ledger.openAttempt(second, "pay")))
+                .isInstanceOf(OrderAlreadyPaidException.class);
+        assertThat(ledger.find("PR-2")).isEmpty();
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM payment_transition WHERE payment_request_id = 'PR-2'",
+                Integer.class)).isZero();
+    }
+
+    private static NewAttempt attempt(String paymentRequestId, String orderId) {
+        return new NewAttempt(paymentRequestId, orderId, 1, Integration.API, "ALIPAY_CN", 1250, "USD", null, "WEB",
+                null, EXPIRES, "{\"paymentRequestId\":\"" + paymentRequestId + "\"}");
+    }
+}
