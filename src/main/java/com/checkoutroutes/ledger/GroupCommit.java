@@ -28,7 +28,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * A writer thread takes whatever is waiting, up to {@code checkout.ledger.group-commit-max-batch} writes, and commits
  * it while the next writes gather. The other {@code checkout.ledger.group-commit-writers} join in only while a
  * backlog waits (a quarter of a batch): at a moderate rate one writer's commits carry more writes each, and commits
- * (with the thread hand-offs and database round trips around each) are what an order costs most there. A write
+ * (with the thread hand-offs and database round trips around each) are what an order costs most there. For the
+ * same reason the first writer waits for more writes until the batch's first write has waited
+ * {@code checkout.ledger.group-commit-linger} (under load it has, and nothing waits). A write
  * is the caller's usual code with its own {@code TransactionTemplate}: inside the batch it joins the batch's
  * transaction. If any write of a batch fails, the batch is rolled back and each write runs again alone, in its own
  * transaction as without group commit, so one order's failure (a redelivered attempt, a conflict) is its own. The
@@ -42,6 +44,7 @@ public class GroupCommit implements DisposableBean {
 
     private final TransactionTemplate tx;
     private final int maxBatch;
+    private final long lingerNanos;
     /** Writes committed, and the commits they took: their ratio is the batch size the load gave. */
     private final Counter writes;
     private final Counter commits;
@@ -55,6 +58,7 @@ public class GroupCommit implements DisposableBean {
     public GroupCommit(TransactionTemplate tx, LedgerSettings settings, MeterRegistry meters) {
         this.tx = tx;
         this.maxBatch = settings.groupCommitMaxBatch();
+        this.lingerNanos = settings.groupCommitLinger().toNanos();
         this.writes = meters.counter("checkout.ledger.group.commit.writes");
         this.commits = meters.counter("checkout.ledger.group.commit.commits");
         this.backlog = Math.max(1, maxBatch / 4);
@@ -114,6 +118,9 @@ public class GroupCommit implements DisposableBean {
                 }
                 batch.add(first);
                 waiting.drainTo(batch, maxBatch - 1);
+                if (leading) {
+                    lingerFor(first, batch);
+                }
                 commit(batch);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -127,6 +134,23 @@ public class GroupCommit implements DisposableBean {
         Write<?> left;
         while ((left = waiting.poll()) != null) {
             left.runAlone();
+        }
+    }
+
+    /**
+     * Below saturation: takes the writes that come until {@code first} has waited the linger, or the batch is full.
+     * Each commit costs the database about as much as several writes, and every order two of them.
+     */
+    private void lingerFor(Write<?> first, List<Write<?>> batch) throws InterruptedException {
+        long until = first.queuedAt + lingerNanos;
+        long left;
+        while (batch.size() < maxBatch && (left = until - System.nanoTime()) > 0) {
+            Write<?> next = waiting.poll(left, TimeUnit.NANOSECONDS);
+            if (next == null) {
+                return;
+            }
+            batch.add(next);
+            waiting.drainTo(batch, maxBatch - batch.size());
         }
     }
 
@@ -183,6 +207,7 @@ public class GroupCommit implements DisposableBean {
         final Supplier<T> work;
         final Map<String, String> mdc;
         final CompletableFuture<T> done = new CompletableFuture<>();
+        final long queuedAt = System.nanoTime();
 
         Write(Supplier<T> work, Map<String, String> mdc) {
             this.work = work;

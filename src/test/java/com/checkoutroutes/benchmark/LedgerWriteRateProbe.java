@@ -16,6 +16,7 @@ import com.checkoutroutes.testsupport.TestPostgres;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.concurrent.ExecutorService;
@@ -44,9 +45,13 @@ class LedgerWriteRateProbe {
     private static final int ORDERS = Integer.getInteger("probe.orders", 20_000);
     private static final int IN_FLIGHT = Integer.getInteger("probe.in-flight", 512);
     private static final int RATE = Integer.getInteger("probe.rate", 400);
+    /** {@code checkout.ledger.group-commit-linger}, in microseconds; 3,000 as shipped. */
+    private static final Duration LINGER = Duration.ofNanos(Long.getLong("probe.linger-us", 3_000) * 1_000);
     private static final OffsetDateTime EXPIRES = OffsetDateTime.now().plusDays(1);
     private static final String PAYLOAD = "{\"orderId\":\"%s\",\"state\":\"PENDING\",\"normalUrl\":"
             + "\"https://open-sea-global.alipay.com/checkout?token=%s\",\"applinkUrl\":null,\"schemeUrl\":null}";
+
+    private SimpleMeterRegistry meters;
 
     @Test
     void ledgerWrites() throws Exception {
@@ -60,7 +65,8 @@ class LedgerWriteRateProbe {
             TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(db));
             PaymentLedger ledger = new PaymentLedger(jdbc, tx, new Outbox(jdbc, Clock.systemUTC()),
                     Clock.systemUTC(), new CommittedTransitions());
-            GroupCommit group = new GroupCommit(tx, new LedgerSettings(64, 3), new SimpleMeterRegistry());
+            meters = new SimpleMeterRegistry();
+            GroupCommit group = new GroupCommit(tx, new LedgerSettings(64, 3, LINGER), meters);
             try {
                 run(ledger, group, "warm-up", ORDERS / 2, 0);
                 jdbc.execute("VACUUM ANALYZE");
@@ -73,13 +79,15 @@ class LedgerWriteRateProbe {
         }
     }
 
-    private static void run(PaymentLedger ledger, GroupCommit group, String name, int orders, int rate)
+    private void run(PaymentLedger ledger, GroupCommit group, String name, int orders, int rate)
             throws Exception {
         long[] storeNanos = new long[orders];
         long[] outcomeNanos = new long[orders];
         Semaphore inFlight = new Semaphore(IN_FLIGHT);
         AtomicInteger failed = new AtomicInteger();
         String prefix = name.charAt(0) + Long.toString(System.nanoTime(), 36) + "-";
+        double writesBefore = meters.counter("checkout.ledger.group.commit.writes").count();
+        double commitsBefore = meters.counter("checkout.ledger.group.commit.commits").count();
         long cpuBefore = MachineInfo.processCpuNanos();
         long pgBefore = MachineInfo.postgresCpuNanos();
         long start = System.nanoTime();
@@ -127,10 +135,13 @@ class LedgerWriteRateProbe {
         double seconds = (System.nanoTime() - start) / 1e9;
         double jvmMs = (MachineInfo.processCpuNanos() - cpuBefore) / 1e6 / orders;
         double pgMs = (MachineInfo.postgresCpuNanos() - pgBefore) / 1e6 / orders;
-        System.out.printf("ledger probe, %s: %d orders in %.1f s, %.0f orders/s, failed %d; store p50/p99 %.1f/%.1f ms, "
-                        + "outcome p50/p99 %.1f/%.1f ms; CPU per order: PostgreSQL %.3f ms, this JVM %.3f ms%n",
-                name, orders, seconds, orders / seconds, failed.get(), pct(storeNanos, 0.5), pct(storeNanos, 0.99),
-                pct(outcomeNanos, 0.5), pct(outcomeNanos, 0.99), pgMs, jvmMs);
+        double writesPerCommit = (meters.counter("checkout.ledger.group.commit.writes").count() - writesBefore)
+                / (meters.counter("checkout.ledger.group.commit.commits").count() - commitsBefore);
+        System.out.printf("ledger probe, linger %s, %s: %d orders in %.1f s, %.0f orders/s, failed %d; store p50/p99 "
+                        + "%.1f/%.1f ms, outcome p50/p99 %.1f/%.1f ms; %.1f writes per commit; CPU per order: "
+                        + "PostgreSQL %.3f ms, this JVM %.3f ms%n",
+                LINGER, name, orders, seconds, orders / seconds, failed.get(), pct(storeNanos, 0.5),
+                pct(storeNanos, 0.99), pct(outcomeNanos, 0.5), pct(outcomeNanos, 0.99), writesPerCommit, pgMs, jvmMs);
     }
 
     private static double pct(long[] nanos, double p) {

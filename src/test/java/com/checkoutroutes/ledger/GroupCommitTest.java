@@ -60,7 +60,7 @@ class GroupCommitTest {
 
     @Test
     void writesWaitingTogetherShareOneCommitAndEachReturnsOnlyOnceCommitted() throws Exception {
-        groupCommit = new GroupCommit(tx, new LedgerSettings(64, 1), meters);
+        groupCommit = new GroupCommit(tx, new LedgerSettings(64, 1, Duration.ZERO), meters);
         CountDownLatch release = new CountDownLatch(1);
         Future<?> first = holdTheWriter(0, release);
         List<Future<Integer>> rest = new ArrayList<>();
@@ -88,7 +88,7 @@ class GroupCommitTest {
     @Test
     void aFailingWriteFailsAloneAndTheOthersOfItsBatchAreKept() throws Exception {
         insert(5); // 5 exists: writing it again breaks the primary key, as a redelivered attempt would
-        groupCommit = new GroupCommit(tx, new LedgerSettings(64, 1), meters);
+        groupCommit = new GroupCommit(tx, new LedgerSettings(64, 1, Duration.ZERO), meters);
         CountDownLatch release = new CountDownLatch(1);
         Future<?> first = holdTheWriter(100, release);
         List<Future<Integer>> writes = writes(1, 8);
@@ -108,7 +108,7 @@ class GroupCommitTest {
 
     @Test
     void oneWriteAtATimeWhenTheBatchIsOne() {
-        groupCommit = new GroupCommit(tx, new LedgerSettings(1, 1), meters);
+        groupCommit = new GroupCommit(tx, new LedgerSettings(1, 1, Duration.ZERO), meters);
         int written = groupCommit.execute(() -> tx.execute(status -> insert(1)));
         assertThat(written).isEqualTo(1);
         assertThat(commits.get()).isEqualTo(1);
@@ -116,7 +116,7 @@ class GroupCommitTest {
 
     @Test
     void severalWritersCommitEveryWrite() throws Exception {
-        groupCommit = new GroupCommit(tx, new LedgerSettings(8, 3), meters);
+        groupCommit = new GroupCommit(tx, new LedgerSettings(8, 3, Duration.ZERO), meters);
         List<Future<Integer>> writes = writes(1, 30);
         for (Future<Integer> write : writes) {
             assertThat(write.get(5, TimeUnit.SECONDS)).isEqualTo(1);
@@ -127,7 +127,7 @@ class GroupCommitTest {
 
     @Test
     void theOtherWritersStayOutOfAFewWaitingWritesAndHelpWithABacklog() throws Exception {
-        groupCommit = new GroupCommit(tx, new LedgerSettings(16, 3), meters); // a backlog: more than 4 waiting
+        groupCommit = new GroupCommit(tx, new LedgerSettings(16, 3, Duration.ZERO), meters); // a backlog: more than 4 waiting
         CountDownLatch release = new CountDownLatch(1);
         Future<?> held = holdTheWriter(0, release);
         List<Future<Integer>> few = writes(1, 4);
@@ -151,6 +151,32 @@ class GroupCommitTest {
             assertThat(write.get(5, TimeUnit.SECONDS)).isEqualTo(1);
         }
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM attempt", Integer.class)).isEqualTo(13);
+    }
+
+    @Test
+    void belowSaturationTheFirstWriteWaitsTheLingerForOthersThatThenShareItsCommit() throws Exception {
+        Duration linger = Duration.ofMillis(400);
+        groupCommit = new GroupCommit(tx, new LedgerSettings(64, 1, linger), meters);
+        long start = System.nanoTime();
+        Future<Integer> first = callers.submit(() -> groupCommit.execute(() -> tx.execute(status -> insert(1))));
+        // a second write comes while the first lingers
+        Future<Integer> second = callers.submit(() -> groupCommit.execute(() -> tx.execute(status -> insert(2))));
+
+        assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo(1);
+        assertThat(second.get(5, TimeUnit.SECONDS)).isEqualTo(1);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("committed once the linger was over")
+                .isGreaterThanOrEqualTo(linger);
+        assertThat(commits.get()).as("both writes in one commit").isEqualTo(1);
+    }
+
+    @Test
+    void aBatchThatIsFullIsCommittedWithoutWaitingTheLinger() throws Exception {
+        groupCommit = new GroupCommit(tx, new LedgerSettings(4, 1, Duration.ofSeconds(60)), meters);
+        List<Future<Integer>> writes = writes(1, 4);
+        for (Future<Integer> write : writes) {
+            assertThat(write.get(10, TimeUnit.SECONDS)).as("a full batch does not wait the 60 s").isEqualTo(1);
+        }
+        assertThat(commits.get()).as("the four in one commit").isEqualTo(1);
     }
 
     /** Callers' writes of rows {@code from..to} through the group commit, each on a thread of its own. */

@@ -90,6 +90,8 @@ class TypedSettingsTest {
             assertThat(outbox.maxSendTime()).isEqualTo(Duration.ofSeconds(15));
             assertThat(outbox.lease()).isEqualTo(Duration.ofSeconds(20));
             assertThat(outbox.linger()).isEqualTo(Duration.ofMillis(20));
+            assertThat(context.getBean(com.checkoutroutes.ledger.LedgerSettings.class).groupCommitLinger())
+                    .isEqualTo(Duration.ofMillis(3));
             assertThat(outbox.duplicateCancelDestination()).isEqualTo("direct:cancel-duplicate-payment");
             CardCaptureSettings cards = context.getBean(CardCaptureSettings.class);
             assertThat(cards.capture().trigger()).isEqualTo("ORDER_SHIPPED");
@@ -144,6 +146,7 @@ class TypedSettingsTest {
             checkout.outbox.lease=15s                            | lease must be longer than max-send-time
             checkout.outbox.max-send-time=0s                     | checkout.outbox.max-send-time
             checkout.outbox.linger=2s                            | checkout.outbox.linger
+            checkout.ledger.group-commit-linger=101ms            | checkout.ledger.group-commit-linger
             checkout.channels.wap=                               | checkout.channels.wap
             checkout.channels.http.parked-retry=0s               | checkout.channels.http.parked-retry
             checkout.channels.http.senders=0                     | checkout.channels.http.senders
