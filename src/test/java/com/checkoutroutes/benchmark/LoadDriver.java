@@ -258,7 +258,7 @@ public final class LoadDriver {
      */
     private Map<String, Object> warmUp(String topic, Arrivals web) {
         var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
-        long capNanos = System.nanoTime() + Integer.getInteger("load.warmup-max-seconds", 180) * 1_000_000_000L;
+        long capNanos = System.nanoTime() + Integer.getInteger("load.warmup-max-seconds", 300) * 1_000_000_000L;
         int rounds = 0;
         double jitShare;
         Map<String, Object> last;
