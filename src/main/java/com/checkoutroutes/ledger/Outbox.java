@@ -55,10 +55,11 @@ public class Outbox {
     /**
      * The events as an {@code INSERT ... SELECT} of their rows (in list order, as {@link #appendAll}) that a caller
      * ends with a condition ({@code WHERE EXISTS ...}) and embeds in its own statement: PostgreSQL then writes them in
-     * the same round trip as the change they belong to ({@link PaymentLedger}).
+     * the same round trip as the change they belong to ({@link PaymentLedger}). Typed by casts to plain VARCHAR: a
+     * cast to VARCHAR(n) would cut a payload too long for its column, which the column refuses.
      */
     Rows rowsOf(List<OutboxMessage> messages) {
-        String row = "(CAST(? AS VARCHAR(512)), CAST(? AS VARCHAR(128)), CAST(? AS VARCHAR(100000)), "
+        String row = "(CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS VARCHAR), "
                 + "CAST(? AS TIMESTAMP WITH TIME ZONE))";
         return new Rows("INSERT INTO outbox_event (destination, message_key, payload, created_at) "
                 + "SELECT destination, message_key, payload, created_at FROM (VALUES " + row

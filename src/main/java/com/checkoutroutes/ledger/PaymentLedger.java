@@ -363,15 +363,19 @@ public class PaymentLedger {
         });
     }
 
-    /** A new attempt, unless its order is paid already (then it inserts nothing). */
+    /**
+     * A new attempt, unless its order is paid already (then it inserts nothing). Its values are typed by casts (an
+     * {@code INSERT ... SELECT} gives them no column to take a type from) to plain VARCHAR, never VARCHAR(n): a cast to
+     * VARCHAR(n) cuts a longer value silently, where the column refuses it.
+     */
     private static final String INSERT_ATTEMPT = "INSERT INTO payment_attempt (payment_request_id, order_id, "
             + "attempt_no, integration, payment_method_type, amount_value, currency, capture_mode, terminal_type, "
             + "os_type, state, expires_at, request_json, created_at, updated_at) "
-            + "SELECT CAST(? AS VARCHAR(64)), CAST(? AS VARCHAR(64)), CAST(? AS INTEGER), "
-            + "CAST(? AS VARCHAR(8)), CAST(? AS VARCHAR(64)), CAST(? AS BIGINT), CAST(? AS CHAR(3)), "
-            + "CAST(? AS VARCHAR(16)), CAST(? AS VARCHAR(8)), CAST(? AS VARCHAR(8)), "
-            + "CAST(? AS VARCHAR(32)), CAST(? AS TIMESTAMP WITH TIME ZONE), "
-            + "CAST(? AS VARCHAR(100000)), CAST(? AS TIMESTAMP WITH TIME ZONE), "
+            + "SELECT CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS INTEGER), "
+            + "CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS BIGINT), CAST(? AS VARCHAR), "
+            + "CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS VARCHAR), "
+            + "CAST(? AS VARCHAR), CAST(? AS TIMESTAMP WITH TIME ZONE), "
+            + "CAST(? AS VARCHAR), CAST(? AS TIMESTAMP WITH TIME ZONE), "
             + "CAST(? AS TIMESTAMP WITH TIME ZONE) "
             + "WHERE NOT EXISTS (SELECT 1 FROM payment_attempt WHERE order_id = ? AND state IN (" + PAID_STATES + "))";
     /** A transition of the attempt, if it is still at the version the caller read (else it changes nothing). */
@@ -397,8 +401,8 @@ public class PaymentLedger {
      * take their ids in list order, as a multi-row VALUES does.
      */
     private static String historyInsert(int rows) {
-        String row = "(CAST(? AS VARCHAR(64)), CAST(? AS VARCHAR(32)), CAST(? AS VARCHAR(32)), CAST(? AS VARCHAR(64)), "
-                + "CAST(? AS VARCHAR(2000)), CAST(? AS TIMESTAMP WITH TIME ZONE))";
+        String row = "(CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS VARCHAR), "
+                + "CAST(? AS VARCHAR), CAST(? AS TIMESTAMP WITH TIME ZONE))";
         return "INSERT INTO payment_transition (payment_request_id, from_state, to_state, cause, detail, at) "
                 + "SELECT payment_request_id, from_state, to_state, cause, detail, at FROM (VALUES " + row
                 + (", " + row).repeat(rows - 1) + ") AS h (payment_request_id, from_state, to_state, cause, detail, at)";

@@ -132,6 +132,23 @@ class PaymentLedgerWritesTest {
                 Integer.class)).isZero();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"postgresql", "h2"})
+    void anEventTooLongForItsColumnFailsTheTransitionInsteadOfBeingCut(String database) {
+        on(database);
+        PaymentAttempt stored = ledger.openAttempt(attempt("PR-1", "ORD-1"), "pay");
+        String tooLong = "{\"x\":\"" + "a".repeat(100_000) + "\"}"; // outbox_event.payload is VARCHAR(100000)
+
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> ledger.applyIfUnchanged(stored,
+                Transition.to(PaymentState.PENDING, "PAYMENT_IN_PROCESS")
+                        .emit(new OutboxMessage("kafka:web", "ORD-1", tooLong)))))
+                .isInstanceOf(org.springframework.dao.DataIntegrityViolationException.class);
+
+        assertThat(ledger.find("PR-1")).get().extracting(PaymentAttempt::state).isEqualTo(PaymentState.REQUESTED);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM outbox_event", Integer.class)).isZero();
+        assertThat(ledger.history("PR-1")).hasSize(2);
+    }
+
     private static NewAttempt attempt(String paymentRequestId, String orderId) {
         return new NewAttempt(paymentRequestId, orderId, 1, Integration.API, "ALIPAY_CN", 1250, "USD", null, "WEB",
                 null, EXPIRES, "{\"paymentRequestId\":\"" + paymentRequestId + "\"}");
