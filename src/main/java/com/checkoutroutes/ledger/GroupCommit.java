@@ -141,16 +141,21 @@ public class GroupCommit implements DisposableBean {
      * Below saturation: takes the writes that come until {@code first} has waited the linger, or the batch is full.
      * Each commit costs the database about as much as several writes, and every order two of them.
      */
-    private void lingerFor(Write<?> first, List<Write<?>> batch) throws InterruptedException {
+    private void lingerFor(Write<?> first, List<Write<?>> batch) {
         long until = first.queuedAt + lingerNanos;
         long left;
-        while (batch.size() < maxBatch && (left = until - System.nanoTime()) > 0) {
-            Write<?> next = waiting.poll(left, TimeUnit.NANOSECONDS);
-            if (next == null) {
-                return;
+        try {
+            while (batch.size() < maxBatch && (left = until - System.nanoTime()) > 0) {
+                Write<?> next = waiting.poll(left, TimeUnit.NANOSECONDS);
+                if (next == null) {
+                    return;
+                }
+                batch.add(next);
+                waiting.drainTo(batch, maxBatch - batch.size());
             }
-            batch.add(next);
-            waiting.drainTo(batch, maxBatch - batch.size());
+        } catch (InterruptedException e) {
+            // as in writeBatches: the writer stops, but only after committing the batch in hand (its callers wait)
+            stopped = true;
         }
     }
 

@@ -179,6 +179,25 @@ class GroupCommitTest {
         assertThat(commits.get()).as("the four in one commit").isEqualTo(1);
     }
 
+    @Test
+    void aWriterInterruptedWhileItLingersStillCommitsTheWriteInHand() throws Exception {
+        java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
+        groupCommit = new GroupCommit(tx, new LedgerSettings(64, 1, Duration.ofSeconds(60)), meters);
+        Thread writer = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> !before.contains(t) && t.getName().startsWith("ledger-group-commit-")).findFirst()
+                .orElseThrow();
+        Future<Integer> write = callers.submit(() -> groupCommit.execute(() -> tx.execute(status -> insert(1))));
+        org.awaitility.Awaitility.await().until(() -> java.util.Arrays.stream(writer.getStackTrace())
+                .anyMatch(frame -> frame.getMethodName().equals("lingerFor")));
+
+        writer.interrupt();
+
+        assertThat(write.get(5, TimeUnit.SECONDS)).as("committed, not left waiting for 60 s").isEqualTo(1);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM attempt WHERE id = 1", Integer.class)).isEqualTo(1);
+        writer.join(5_000);
+        assertThat(writer.isAlive()).as("the interrupted writer stopped").isFalse();
+    }
+
     /** Callers' writes of rows {@code from..to} through the group commit, each on a thread of its own. */
     private List<Future<Integer>> writes(int from, int to) {
         List<Future<Integer>> writes = new ArrayList<>();
