@@ -123,7 +123,8 @@ public class GroupCommit implements DisposableBean {
                 }
                 commit(batch);
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                // the writer ends once what waits is written; keeping the interrupt would make every poll throw at
+                // once, and nothing waiting would ever be written
                 stopped = true;
             } catch (Throwable e) {
                 batch.forEach(w -> w.done.completeExceptionally(e)); // never leave a caller waiting

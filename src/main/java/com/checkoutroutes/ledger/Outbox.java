@@ -59,6 +59,9 @@ public class Outbox {
      * cast to VARCHAR(n) would cut a payload too long for its column, which the column refuses.
      */
     Rows rowsOf(List<OutboxMessage> messages) {
+        if (messages.isEmpty()) {
+            throw new IllegalArgumentException("no events: a statement with no rows to insert leaves out its insert");
+        }
         String row = "(CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS VARCHAR), "
                 + "CAST(? AS TIMESTAMP WITH TIME ZONE))";
         return new Rows("INSERT INTO outbox_event (destination, message_key, payload, created_at) "

@@ -198,6 +198,31 @@ class GroupCommitTest {
         assertThat(writer.isAlive()).as("the interrupted writer stopped").isFalse();
     }
 
+    @Test
+    void aWriterInterruptedBetweenBatchesWritesWhatWaitsBeforeItStops() throws Exception {
+        groupCommit = new GroupCommit(tx, new LedgerSettings(64, 1, Duration.ZERO), meters);
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch writerBusy = new CountDownLatch(1);
+        Future<Integer> interrupting = callers.submit(() -> groupCommit.execute(() -> {
+            writerBusy.countDown();
+            await(release);
+            int written = tx.execute(status -> insert(0));
+            Thread.currentThread().interrupt(); // on the writer thread: its next wait for writes is interrupted
+            return written;
+        }));
+        assertThat(writerBusy.await(5, TimeUnit.SECONDS)).isTrue();
+        List<Future<Integer>> waiting = writes(1, 4);
+        org.awaitility.Awaitility.await().until(() -> queued() == 4);
+
+        release.countDown();
+
+        assertThat(interrupting.get(5, TimeUnit.SECONDS)).isEqualTo(1);
+        for (Future<Integer> write : waiting) {
+            assertThat(write.get(5, TimeUnit.SECONDS)).as("written, not left waiting").isEqualTo(1);
+        }
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM attempt", Integer.class)).isEqualTo(5);
+    }
+
     /** Callers' writes of rows {@code from..to} through the group commit, each on a thread of its own. */
     private List<Future<Integer>> writes(int from, int to) {
         List<Future<Integer>> writes = new ArrayList<>();
