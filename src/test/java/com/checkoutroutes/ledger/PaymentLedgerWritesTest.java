@@ -149,6 +149,35 @@ class PaymentLedgerWritesTest {
         assertThat(ledger.history("PR-1")).hasSize(2);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"postgresql", "h2"})
+    void aRedeliveredAttemptInAGroupCommitsBatchLeavesTheOthersStoredOnceEach(String database) throws Exception {
+        on(database);
+        ledger.openAttempt(attempt("PR-1", "ORD-1"), "pay");
+        // a linger long enough that the three writes share a batch: the redelivery's duplicate key aborts the
+        // batch's transaction (on PostgreSQL), and each write then runs again alone
+        GroupCommit group = new GroupCommit(new TransactionTemplate(new DataSourceTransactionManager(
+                jdbc.getDataSource())), new LedgerSettings(64, 1, java.time.Duration.ofMillis(300)),
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            List<java.util.concurrent.Future<PaymentAttempt>> writes = java.util.stream.Stream.of("1", "2", "3")
+                    .map(n -> callers.submit(() -> group.execute(() -> ledger.openAttempt(attempt("PR-" + n,
+                            "ORD-" + n), "pay")))).toList();
+            for (java.util.concurrent.Future<PaymentAttempt> write : writes) {
+                assertThat(write.get(10, java.util.concurrent.TimeUnit.SECONDS).state())
+                        .isEqualTo(PaymentState.REQUESTED);
+            }
+        } finally {
+            callers.shutdownNow();
+            group.destroy();
+        }
+        for (String id : List.of("PR-1", "PR-2", "PR-3")) {
+            assertThat(ledger.history(id)).as(id + "'s history, once").hasSize(2);
+        }
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM payment_attempt", Integer.class)).isEqualTo(3);
+    }
+
     private static NewAttempt attempt(String paymentRequestId, String orderId) {
         return new NewAttempt(paymentRequestId, orderId, 1, Integration.API, "ALIPAY_CN", 1250, "USD", null, "WEB",
                 null, EXPIRES, "{\"paymentRequestId\":\"" + paymentRequestId + "\"}");
