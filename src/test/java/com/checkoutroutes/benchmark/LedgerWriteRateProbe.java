@@ -144,9 +144,10 @@ class LedgerWriteRateProbe {
                 pct(storeNanos, 0.99), pct(outcomeNanos, 0.5), pct(outcomeNanos, 0.99), writesPerCommit, pgMs, jvmMs);
     }
 
-    private static double pct(long[] nanos, double p) {
+    /** The driver's own percentile rule ({@link OrderLoad#millis}), on a sorted copy. */
+    private static double pct(long[] nanos, double quantile) {
         long[] sorted = nanos.clone();
         Arrays.sort(sorted);
-        return sorted[(int) Math.min(sorted.length - 1, Math.floor(p * sorted.length))] / 1e6;
+        return OrderLoad.millis(sorted, quantile);
     }
 }
