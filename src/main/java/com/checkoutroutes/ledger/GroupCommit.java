@@ -83,7 +83,11 @@ public class GroupCommit implements DisposableBean {
         }
         Write<T> mine = new Write<>(write, MDC.getCopyOfContextMap());
         waiting.add(mine);
-        if (waiting.size() > backlog) {
+        if (stopped && waiting.remove(mine)) {
+            // stopped since the check above: the writers may have made their last drain before the add, so
+            // nobody would take it. Whoever removes it runs it: here, or a writer that took it first.
+            mine.runAlone();
+        } else if (waiting.size() > backlog) {
             backlogged.release(); // more than one writer keeps up with: the others help
         }
         try {

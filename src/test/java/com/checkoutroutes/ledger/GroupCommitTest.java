@@ -223,6 +223,37 @@ class GroupCommitTest {
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM attempt", Integer.class)).isEqualTo(5);
     }
 
+    @Test
+    void writesThatComeWhileTheGroupCommitStopsAreAllWrittenAndNoneIsLeftWaiting() throws Exception {
+        // the race: a caller sees the writers running, and adds its write just after their last drain
+        AtomicInteger ids = new AtomicInteger();
+        for (int round = 0; round < 20; round++) {
+            groupCommit = new GroupCommit(tx, new LedgerSettings(8, 3, Duration.ZERO), meters);
+            GroupCommit stopping = groupCommit;
+            CountDownLatch started = new CountDownLatch(16);
+            List<Future<Integer>> callersWrote = new ArrayList<>();
+            for (int c = 0; c < 16; c++) {
+                callersWrote.add(callers.submit(() -> {
+                    started.countDown();
+                    int written = 0;
+                    for (int i = 0; i < 200; i++) {
+                        int id = ids.incrementAndGet();
+                        written += stopping.execute(() -> tx.execute(status -> insert(id)));
+                    }
+                    return written;
+                }));
+            }
+            assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+            stopping.destroy();
+            int written = 0;
+            for (Future<Integer> caller : callersWrote) {
+                written += caller.get(10, TimeUnit.SECONDS); // a write left in the queue would never return
+            }
+            assertThat(written).isEqualTo(16 * 200);
+        }
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM attempt", Integer.class)).isEqualTo(ids.get());
+    }
+
     /** Callers' writes of rows {@code from..to} through the group commit, each on a thread of its own. */
     private List<Future<Integer>> writes(int from, int to) {
         List<Future<Integer>> writes = new ArrayList<>();
