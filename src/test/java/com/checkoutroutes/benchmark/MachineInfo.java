@@ -19,6 +19,9 @@ final class MachineInfo {
         machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         machine.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         machine.put("maxHeapMb", Runtime.getRuntime().maxMemory() / (1024 * 1024));
+        // which collector: on two cores it moved every figure (docs/benchmarks.md)
+        machine.put("garbageCollectors", java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .map(java.lang.management.GarbageCollectorMXBean::getName).toList());
         return machine;
     }
 
