@@ -16,14 +16,24 @@ import java.util.concurrent.atomic.AtomicInteger;
  * mostly waits for Antom, so one at a time caps a run at batch-size x Antom's latency (100 x 0.3 s = 30 s, the
  * janitor's whole period). With a concurrency of 1 the looks run one after another on the job's own thread.
  * The threads are started when a run needs them and end after a minute idle.
+ * <p>
+ * At most {@code maxPerSecond} looks start a second (0: no limit). Each look is a signed Antom call: when Antom
+ * answers at once, a run's hundreds of looks would otherwise come in one burst and take the cores from the orders.
  */
 final class ConcurrentLooks implements AutoCloseable {
 
     private final int concurrency;
+    /** The least time between the starts of two looks of a run; 0 without a limit. */
+    private final long spacingNanos;
     private final ThreadPoolExecutor pool;
 
     ConcurrentLooks(String threadPrefix, int concurrency) {
+        this(threadPrefix, concurrency, 0);
+    }
+
+    ConcurrentLooks(String threadPrefix, int concurrency, int maxPerSecond) {
         this.concurrency = concurrency;
+        this.spacingNanos = maxPerSecond > 0 ? TimeUnit.SECONDS.toNanos(1) / maxPerSecond : 0;
         AtomicInteger threads = new AtomicInteger();
         this.pool = new ThreadPoolExecutor(concurrency, concurrency, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(),
                 task -> {
@@ -35,7 +45,8 @@ final class ConcurrentLooks implements AutoCloseable {
     }
 
     /** Runs every look and returns their results in order; a look that throws fails the run, as it would alone. */
-    <T> List<T> runAll(List<Callable<T>> looks) {
+    <T> List<T> runAll(List<Callable<T>> unpaced) {
+        List<Callable<T>> looks = paced(unpaced);
         List<T> results = new ArrayList<>(looks.size());
         try {
             if (concurrency == 1) {
@@ -58,6 +69,27 @@ final class ConcurrentLooks implements AutoCloseable {
         } catch (Exception e) {
             throw rethrown(e);
         }
+    }
+
+    /** Each look waits for its turn: the run's start plus its place times the spacing. */
+    private <T> List<Callable<T>> paced(List<Callable<T>> looks) {
+        if (spacingNanos == 0) {
+            return looks;
+        }
+        long start = System.nanoTime();
+        List<Callable<T>> paced = new ArrayList<>(looks.size());
+        for (int i = 0; i < looks.size(); i++) {
+            long turn = start + i * spacingNanos;
+            Callable<T> look = looks.get(i);
+            paced.add(() -> {
+                long left;
+                while ((left = turn - System.nanoTime()) > 0) {
+                    TimeUnit.NANOSECONDS.sleep(left);
+                }
+                return look.call();
+            });
+        }
+        return paced;
     }
 
     private static RuntimeException rethrown(Throwable failure) {

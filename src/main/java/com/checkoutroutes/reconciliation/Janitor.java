@@ -58,7 +58,7 @@ public class Janitor {
         this.antomRefunds = antomRefunds;
         this.settings = settings;
         this.clock = clock;
-        this.checks = new ConcurrentLooks("janitor-look-", settings.concurrency());
+        this.checks = new ConcurrentLooks("janitor-look-", settings.concurrency(), settings.maxLooksPerSecond());
     }
 
     @PreDestroy

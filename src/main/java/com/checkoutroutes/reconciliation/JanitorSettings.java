@@ -8,6 +8,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.PositiveOrZero;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
@@ -19,13 +20,15 @@ import org.springframework.validation.annotation.Validated;
  * janitor (back off to hours). Defaults live in config/application.yml only; routes/schedules.yaml reads
  * {@code checkout.janitor.cron} and {@code batch-size} (the LIMIT of the janitor's {@code sql:} selection) through
  * {@code {{...}}}. {@code concurrency} looks run at once; each holds a connection to Antom while it waits, taken from
- * the spare beside the orders in flight ({@code checkout.antom.max-connections}), hence the bound.
+ * the spare beside the orders in flight ({@code checkout.antom.max-connections}), hence the bound. At most
+ * {@code maxLooksPerSecond} looks start a second (0: no limit), so that a run does not come as one burst.
  */
 @Validated
 @ConfigurationProperties("checkout.janitor")
 public record JanitorSettings(
         @Positive int batchSize,
         @Positive @Max(64) int concurrency,
+        @PositiveOrZero int maxLooksPerSecond,
         @Valid @NotNull FirstCheck firstCheck,
         @NotEmpty List<@NotNull @DurationMin(nanos = 0) Duration> checkDelays,
         @NotNull @DurationMin(nanos = 0) Duration expiryGrace) {

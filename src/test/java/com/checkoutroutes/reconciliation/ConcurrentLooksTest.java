@@ -40,6 +40,24 @@ class ConcurrentLooksTest {
     }
 
     @Test
+    void withAMaxRateTheLooksStartNoSoonerThanTheirTurnsAndStillReportInOrder() {
+        for (int concurrency : new int[] {1, 4}) {
+            try (ConcurrentLooks looks = new ConcurrentLooks("test-look-", concurrency, 20)) { // one per 50 ms
+                List<Callable<Long>> work = new ArrayList<>();
+                for (int i = 0; i < 6; i++) {
+                    work.add(System::nanoTime);
+                }
+                long runStarted = System.nanoTime();
+                List<Long> startedAt = looks.runAll(work);
+                for (int i = 1; i < startedAt.size(); i++) {
+                    assertThat(startedAt.get(i) - runStarted).as("look %d, %d at once", i, concurrency)
+                            .isGreaterThanOrEqualTo(i * TimeUnit.MILLISECONDS.toNanos(50));
+                }
+            }
+        }
+    }
+
+    @Test
     void aConcurrencyOfOneLooksOnTheCallersThreadOneAfterAnother() {
         try (ConcurrentLooks looks = new ConcurrentLooks("test-look-", 1)) {
             Thread caller = Thread.currentThread();

@@ -72,6 +72,7 @@ public class TestEnvironment implements EnvironmentPostProcessor, Ordered {
         props.put("checkout.janitor.first-check.requested", "1s");
         props.put("checkout.janitor.first-check.capture-requested", "1s");
         props.put("checkout.janitor.check-delays", "1s");
+        props.put("checkout.janitor.max-looks-per-second", "0"); // a test's few looks at once, not 50 ms apart
         props.put("spring.quartz.startup-delay", "1s");
         // the ledger gauges recount often enough for a test to see them move (LedgerGaugesFollowTest: never)
         props.put("checkout.metrics.ledger-refresh", env.getProperty("checkout.test.ledger-refresh", "300ms"));
