@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -48,15 +49,23 @@ public class GroupCommit implements DisposableBean {
     /** Writes committed, and the commits they took: their ratio is the batch size the load gave. */
     private final Counter writes;
     private final Counter commits;
-    private final LinkedBlockingQueue<Write<?>> waiting = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Write<?>> waiting;
     /** Writes waiting beyond which the other writers help: a permit per write that found such a backlog. */
     private final int backlog;
     private final Semaphore backlogged = new Semaphore(0);
     private final List<Thread> writers = new ArrayList<>();
     private volatile boolean stopped;
 
+    @Autowired
     public GroupCommit(TransactionTemplate tx, LedgerSettings settings, MeterRegistry meters) {
+        this(tx, settings, meters, new LinkedBlockingQueue<>());
+    }
+
+    /** With the queue the writes wait in: a test's, to hold a caller at the moment it adds its write. */
+    GroupCommit(TransactionTemplate tx, LedgerSettings settings, MeterRegistry meters,
+            LinkedBlockingQueue<Write<?>> waiting) {
         this.tx = tx;
+        this.waiting = waiting;
         this.maxBatch = settings.groupCommitMaxBatch();
         this.lingerNanos = settings.groupCommitLinger().toNanos();
         this.writes = meters.counter("checkout.ledger.group.commit.writes");
@@ -213,7 +222,7 @@ public class GroupCommit implements DisposableBean {
     }
 
     /** One caller's write, and the future it waits on. */
-    private static final class Write<T> {
+    static final class Write<T> {
         final Supplier<T> work;
         final Map<String, String> mdc;
         final CompletableFuture<T> done = new CompletableFuture<>();

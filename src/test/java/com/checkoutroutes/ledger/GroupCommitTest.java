@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.h2.jdbcx.JdbcDataSource;
@@ -221,6 +222,29 @@ class GroupCommitTest {
             assertThat(write.get(5, TimeUnit.SECONDS)).as("written, not left waiting").isEqualTo(1);
         }
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM attempt", Integer.class)).isEqualTo(5);
+    }
+
+    @Test
+    void aWriteAddedJustAfterTheWritersLastDrainIsWrittenByItsCaller() throws Exception {
+        CountDownLatch adding = new CountDownLatch(1);
+        CountDownLatch writersGone = new CountDownLatch(1);
+        LinkedBlockingQueue<GroupCommit.Write<?>> queue = new LinkedBlockingQueue<>() {
+            @Override
+            public boolean add(GroupCommit.Write<?> write) {
+                adding.countDown(); // the caller saw the writers running...
+                await(writersGone); // ...and adds its write only after their last drain
+                return super.add(write);
+            }
+        };
+        groupCommit = new GroupCommit(tx, new LedgerSettings(64, 3, Duration.ZERO), meters, queue);
+        Future<Integer> late = callers.submit(() -> groupCommit.execute(() -> tx.execute(status -> insert(1))));
+        assertThat(adding.await(5, TimeUnit.SECONDS)).isTrue();
+
+        groupCommit.destroy(); // the writers stop and are joined: nothing was waiting for them
+        writersGone.countDown();
+
+        assertThat(late.get(5, TimeUnit.SECONDS)).as("written, not left waiting").isEqualTo(1);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM attempt WHERE id = 1", Integer.class)).isEqualTo(1);
     }
 
     @Test
