@@ -27,10 +27,6 @@ final class ConcurrentLooks implements AutoCloseable {
     private final long spacingNanos;
     private final ThreadPoolExecutor pool;
 
-    ConcurrentLooks(String threadPrefix, int concurrency) {
-        this(threadPrefix, concurrency, 0);
-    }
-
     ConcurrentLooks(String threadPrefix, int concurrency, int maxPerSecond) {
         this.concurrency = concurrency;
         this.spacingNanos = maxPerSecond > 0 ? TimeUnit.SECONDS.toNanos(1) / maxPerSecond : 0;

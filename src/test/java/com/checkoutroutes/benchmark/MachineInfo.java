@@ -1,6 +1,8 @@
 package com.checkoutroutes.benchmark;
 
 import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -20,8 +22,8 @@ final class MachineInfo {
         machine.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         machine.put("maxHeapMb", Runtime.getRuntime().maxMemory() / (1024 * 1024));
         // which collector: on two cores it moved every figure (docs/benchmarks.md)
-        machine.put("garbageCollectors", java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
-                .map(java.lang.management.GarbageCollectorMXBean::getName).toList());
+        machine.put("garbageCollectors", ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .map(GarbageCollectorMXBean::getName).toList());
         return machine;
     }
 
@@ -36,7 +38,7 @@ final class MachineInfo {
 
     /** CPU time this JVM has used (all its threads: app, broker, sandbox, driver, JIT and GC). */
     static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory
                 .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 

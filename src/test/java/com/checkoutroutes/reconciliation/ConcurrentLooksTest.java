@@ -19,7 +19,7 @@ class ConcurrentLooksTest {
 
     @Test
     void asManyLooksAsTheConcurrencyRunAtOnceAndReportInOrder() {
-        try (ConcurrentLooks looks = new ConcurrentLooks("test-look-", 4)) {
+        try (ConcurrentLooks looks = new ConcurrentLooks("test-look-", 4, 0)) {
             // each look waits until four are running: one at a time would break the barrier after 10 s
             CyclicBarrier fourAtOnce = new CyclicBarrier(4);
             AtomicInteger running = new AtomicInteger();
@@ -59,7 +59,7 @@ class ConcurrentLooksTest {
 
     @Test
     void aConcurrencyOfOneLooksOnTheCallersThreadOneAfterAnother() {
-        try (ConcurrentLooks looks = new ConcurrentLooks("test-look-", 1)) {
+        try (ConcurrentLooks looks = new ConcurrentLooks("test-look-", 1, 0)) {
             Thread caller = Thread.currentThread();
             List<Callable<Boolean>> work = List.of(() -> Thread.currentThread() == caller,
                     () -> Thread.currentThread() == caller);
@@ -69,7 +69,7 @@ class ConcurrentLooksTest {
 
     @Test
     void closingWhileARunWaitsFailsTheRunInsteadOfLeavingItWaiting() throws Exception {
-        ConcurrentLooks looks = new ConcurrentLooks("test-look-", 2);
+        ConcurrentLooks looks = new ConcurrentLooks("test-look-", 2, 0);
         CountDownLatch twoRunning = new CountDownLatch(2);
         CountDownLatch never = new CountDownLatch(1);
         Callable<String> stuck = () -> {
@@ -89,7 +89,7 @@ class ConcurrentLooksTest {
 
     @Test
     void aLookThatFailsFailsTheRunWithItsOwnException() {
-        try (ConcurrentLooks looks = new ConcurrentLooks("test-look-", 3)) {
+        try (ConcurrentLooks looks = new ConcurrentLooks("test-look-", 3, 0)) {
             List<Callable<String>> work = List.of(() -> "fine", () -> {
                 throw new IllegalArgumentException("database gone");
             });
