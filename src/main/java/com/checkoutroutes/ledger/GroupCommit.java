@@ -36,7 +36,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * transaction. If any write of a batch fails, the batch is rolled back and each write runs again alone, in its own
  * transaction as without group commit, so one order's failure (a redelivered attempt, a conflict) is its own. The
  * waiting writes are bounded by the callers: each one blocks until its write is done. The meters
- * {@code checkout.ledger.group.commit.writes} and {@code ...commits} show how many writes a commit carried.
+ * {@code checkout.ledger.group.commit.writes} and {@code ...commits} show how many writes a commit carried: every
+ * write that waited in the queue, also those written alone while the group commit stops.
  */
 @Component
 public class GroupCommit implements DisposableBean {
@@ -96,6 +97,7 @@ public class GroupCommit implements DisposableBean {
             // stopped since the check above: the writers may have made their last drain before the add, so
             // nobody would take it. Whoever removes it runs it: here, or a writer that took it first.
             mine.runAlone();
+            count(1, 1);
         } else if (waiting.size() > backlog) {
             backlogged.release(); // more than one writer keeps up with: the others help
         }
@@ -148,6 +150,7 @@ public class GroupCommit implements DisposableBean {
         Write<?> left;
         while ((left = waiting.poll()) != null) {
             left.runAlone();
+            count(1, 1);
         }
     }
 

@@ -245,6 +245,8 @@ class GroupCommitTest {
 
         assertThat(late.get(5, TimeUnit.SECONDS)).as("written, not left waiting").isEqualTo(1);
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM attempt WHERE id = 1", Integer.class)).isEqualTo(1);
+        assertThat(meters.counter("checkout.ledger.group.commit.writes").count()).as("counted").isEqualTo(1);
+        assertThat(meters.counter("checkout.ledger.group.commit.commits").count()).isEqualTo(1);
     }
 
     @Test
