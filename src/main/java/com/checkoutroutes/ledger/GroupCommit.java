@@ -36,8 +36,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * transaction. If any write of a batch fails, the batch is rolled back and each write runs again alone, in its own
  * transaction as without group commit, so one order's failure (a redelivered attempt, a conflict) is its own. The
  * waiting writes are bounded by the callers: each one blocks until its write is done. The meters
- * {@code checkout.ledger.group.commit.writes} and {@code ...commits} show how many writes a commit carried: every
- * write that waited in the queue, also those written alone while the group commit stops.
+ * {@code checkout.ledger.group.commit.writes} and {@code ...commits} show how many writes a commit carried, also
+ * counting the writes run alone while the group commit stops.
  */
 @Component
 public class GroupCommit implements DisposableBean {
