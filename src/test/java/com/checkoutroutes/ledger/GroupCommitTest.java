@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
@@ -244,6 +245,32 @@ class GroupCommitTest {
         writersGone.countDown();
 
         assertThat(late.get(5, TimeUnit.SECONDS)).as("written, not left waiting").isEqualTo(1);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM attempt WHERE id = 1", Integer.class)).isEqualTo(1);
+        assertThat(meters.counter("checkout.ledger.group.commit.writes").count()).as("counted").isEqualTo(1);
+        assertThat(meters.counter("checkout.ledger.group.commit.commits").count()).isEqualTo(1);
+    }
+
+    @Test
+    void aWriteThatArrivesAsTheWritersLeaveIsWrittenInTheirFinalDrainAndCounted() throws Exception {
+        GroupCommit.Write<Integer> late = new GroupCommit.Write<>(() -> tx.execute(status -> insert(1)), null);
+        AtomicBoolean arrived = new AtomicBoolean();
+        LinkedBlockingQueue<GroupCommit.Write<?>> queue = new LinkedBlockingQueue<>() {
+            @Override
+            public boolean isEmpty() {
+                // the writers ask only once stopped: the write arrives just after they found the queue empty
+                boolean empty = super.isEmpty();
+                if (empty && arrived.compareAndSet(false, true)) {
+                    super.add(late);
+                }
+                return empty;
+            }
+        };
+        groupCommit = new GroupCommit(tx, new LedgerSettings(64, 1, Duration.ZERO), meters, queue);
+
+        groupCommit.destroy();
+
+        assertThat(arrived).isTrue();
+        assertThat(late.done.get(5, TimeUnit.SECONDS)).as("written, not left waiting").isEqualTo(1);
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM attempt WHERE id = 1", Integer.class)).isEqualTo(1);
         assertThat(meters.counter("checkout.ledger.group.commit.writes").count()).as("counted").isEqualTo(1);
         assertThat(meters.counter("checkout.ledger.group.commit.commits").count()).isEqualTo(1);
