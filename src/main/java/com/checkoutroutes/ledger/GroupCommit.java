@@ -96,8 +96,7 @@ public class GroupCommit implements DisposableBean {
         if (stopped && waiting.remove(mine)) {
             // stopped since the check above: the writers may have made their last drain before the add, so
             // nobody would take it. Whoever removes it runs it: here, or a writer that took it first.
-            mine.runAlone();
-            count(1, 1);
+            writeAlone(mine);
         } else if (waiting.size() > backlog) {
             backlogged.release(); // more than one writer keeps up with: the others help
         }
@@ -149,8 +148,7 @@ public class GroupCommit implements DisposableBean {
         }
         Write<?> left;
         while ((left = waiting.poll()) != null) {
-            left.runAlone();
-            count(1, 1);
+            writeAlone(left);
         }
     }
 
@@ -187,8 +185,7 @@ public class GroupCommit implements DisposableBean {
 
     private void commit(List<Write<?>> batch) {
         if (batch.size() == 1) {
-            batch.get(0).runAlone();
-            count(1, 1);
+            writeAlone(batch.get(0));
             return;
         }
         List<Object> results = new ArrayList<>(batch.size());
@@ -201,14 +198,19 @@ public class GroupCommit implements DisposableBean {
         } catch (RuntimeException e) {
             // one write failed (or the commit did): nothing of the batch was kept; each runs again on its own
             LOG.debug("group commit of {} writes rolled back, each runs alone: {}", batch.size(), e.toString());
-            batch.forEach(Write::runAlone);
-            count(batch.size(), batch.size());
+            batch.forEach(this::writeAlone);
             return;
         }
         count(batch.size(), 1);
         for (int i = 0; i < batch.size(); i++) {
             batch.get(i).complete(results.get(i));
         }
+    }
+
+    /** A write in its own transaction: one write, one commit. */
+    private void writeAlone(Write<?> write) {
+        write.runAlone();
+        count(1, 1);
     }
 
     private void count(int written, int committed) {

@@ -245,9 +245,7 @@ class GroupCommitTest {
         writersGone.countDown();
 
         assertThat(late.get(5, TimeUnit.SECONDS)).as("written, not left waiting").isEqualTo(1);
-        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM attempt WHERE id = 1", Integer.class)).isEqualTo(1);
-        assertThat(meters.counter("checkout.ledger.group.commit.writes").count()).as("counted").isEqualTo(1);
-        assertThat(meters.counter("checkout.ledger.group.commit.commits").count()).isEqualTo(1);
+        assertRowOneWrittenAndCountedAsOneCommit();
     }
 
     @Test
@@ -271,9 +269,7 @@ class GroupCommitTest {
 
         assertThat(arrived).isTrue();
         assertThat(late.done.get(5, TimeUnit.SECONDS)).as("written, not left waiting").isEqualTo(1);
-        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM attempt WHERE id = 1", Integer.class)).isEqualTo(1);
-        assertThat(meters.counter("checkout.ledger.group.commit.writes").count()).as("counted").isEqualTo(1);
-        assertThat(meters.counter("checkout.ledger.group.commit.commits").count()).isEqualTo(1);
+        assertRowOneWrittenAndCountedAsOneCommit();
     }
 
     @Test
@@ -305,6 +301,12 @@ class GroupCommitTest {
             assertThat(written).isEqualTo(16 * 200);
         }
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM attempt", Integer.class)).isEqualTo(ids.get());
+    }
+
+    private void assertRowOneWrittenAndCountedAsOneCommit() {
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM attempt WHERE id = 1", Integer.class)).isEqualTo(1);
+        assertThat(meters.counter("checkout.ledger.group.commit.writes").count()).as("counted").isEqualTo(1);
+        assertThat(meters.counter("checkout.ledger.group.commit.commits").count()).isEqualTo(1);
     }
 
     /** Callers' writes of rows {@code from..to} through the group commit, each on a thread of its own. */
