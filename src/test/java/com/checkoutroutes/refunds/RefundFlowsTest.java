@@ -258,17 +258,19 @@ class RefundFlowsTest extends FlowTestSupport {
                 l -> l.size() == 2 && l.stream().allMatch(a -> a.state() == PaymentState.PENDING));
         PaymentAttempt first = attempts.get(0);
         PaymentAttempt second = attempts.get(1);
-        Duration nextDay = Duration.ofDays(1);
+        // the cancel window ends at 00:15 UTC+8 the day after the payment was created: up to 24 h 15 min later (a
+        // payment made at 00:05 UTC+8 can still be cancelled a day on), so two days are past it at any time of day
+        Duration pastTheCancelWindow = Duration.ofDays(2);
         try {
             try (AutoCloseable jobs = scheduledJobsStopped()) {
                 sandbox.buyerAction(first.paymentId(), Outcome.PAY);
                 awaitState(first, PaymentState.SUCCEEDED);
-                // the second payment succeeds too, but we hear of it only after its cancel window (00:15 UTC+8 the
-                // next day) has passed: the janitor's inquiry finds it
+                // the second payment succeeds too, but we hear of it only after its cancel window has passed: the
+                // janitor's inquiry finds it
                 sandbox.addFault(FaultRule.of(FaultType.NOTIFY_DROP).forPaymentRequestId(second.paymentRequestId())
                         .withTimes(0));
                 sandbox.buyerAction(second.paymentId(), Outcome.PAY);
-                sandbox.advanceClock(nextDay);
+                sandbox.advanceClock(pastTheCancelWindow);
             }
 
             Refund refund = awaitRefund(second, RefundState.REFUNDED);
@@ -283,7 +285,7 @@ class RefundFlowsTest extends FlowTestSupport {
             assertThat(state(first)).isEqualTo(PaymentState.SUCCEEDED);
             assertThat(refunds.refundsOf(first.paymentRequestId())).isEmpty();
         } finally {
-            sandbox.advanceClock(nextDay.negated());
+            sandbox.advanceClock(pastTheCancelWindow.negated());
         }
     }
 
