@@ -7,6 +7,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.boot.SpringApplication;
 
 /**
@@ -23,6 +25,7 @@ public final class TestPostgres {
     private static String databaseUrl;
     private static String jvmName;
     private static int contexts;
+    private static final List<String> freshDatabases = new ArrayList<>();
 
     private TestPostgres() {
     }
@@ -30,27 +33,46 @@ public final class TestPostgres {
     /** The JVM's own fresh database (the load driver's). */
     public static synchronized String url() {
         if (databaseUrl == null) {
-            databaseUrl = create(jvmName());
+            databaseUrl = createForSpring(jvmName());
         }
         return databaseUrl;
     }
 
     /** A fresh database for one Spring context of this JVM, named after the JVM's. */
     public static synchronized String contextDatabase() {
-        return create(jvmName() + "_" + ++contexts);
+        return createForSpring(jvmName() + "_" + ++contexts);
     }
 
-    /** Another fresh database in the same server (e.g. for an application run as a separate process). */
+    /**
+     * Another fresh database in the same server, for a test without a Spring context of its own (plain JDBC, or an
+     * application run as a separate process): dropped when the JVM exits, Spring application or not.
+     */
     public static synchronized String freshDatabase(String purpose) {
-        return create("checkout_" + purpose + "_" + System.nanoTime());
+        String name = "checkout_" + purpose + "_" + System.nanoTime();
+        create(name);
+        if (freshDatabases.isEmpty()) {
+            // Spring's shutdown handlers run only in a JVM that started a Spring application; a run of one plain
+            // test class starts none, and left its databases behind
+            Runtime.getRuntime().addShutdownHook(new Thread(TestPostgres::dropFreshDatabases, "test-databases-drop"));
+        }
+        freshDatabases.add(name);
+        return SERVER + "/" + name;
     }
 
-    /** Creates the database, to be dropped once the JVM's Spring contexts have closed, not under their open pools. */
-    private static String create(String name) {
-        startLocalServerIfDown();
-        execute("CREATE DATABASE " + name);
+    /** A database a Spring context opens its pool on: dropped once the JVM's contexts have closed, not under them. */
+    private static String createForSpring(String name) {
+        create(name);
         SpringApplication.getShutdownHandlers().add(() -> drop(name));
         return SERVER + "/" + name;
+    }
+
+    private static void create(String name) {
+        startLocalServerIfDown();
+        execute("CREATE DATABASE " + name);
+    }
+
+    private static synchronized void dropFreshDatabases() {
+        freshDatabases.forEach(TestPostgres::drop);
     }
 
     private static String jvmName() {
