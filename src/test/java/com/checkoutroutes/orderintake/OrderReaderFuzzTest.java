@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import java.util.Random;
@@ -27,8 +29,11 @@ class OrderReaderFuzzTest {
             "{}", "[[[[]]]]", "\"\\u0000\"", "\"\\ud800\"", "\"日本語の説明\"", "\"" + "x".repeat(5000) + "\"",
             "99999999999999999999999999", "\"NaN\"", "\"-0\"", "\"1250 \"", "{\"$ref\":\"#\"}");
 
+    /** Before the valid order's paymentExpiryTime, whenever the test runs. */
+    private static final Clock NOW = Clock.fixed(Instant.parse("2026-11-22T02:00:00Z"), ZoneOffset.UTC);
+
     private final ObjectMapper json = JsonMapper.builder().findAndAddModules().build();
-    private final OrderReader reader = new OrderReader(json, new OrderRules(Clock.systemUTC(), TestOrderRules.SETTINGS), new OrderIntakeSettings(
+    private final OrderReader reader = new OrderReader(json, new OrderRules(NOW, TestOrderRules.SETTINGS), new OrderIntakeSettings(
             new OrderIntakeSettings.Orders(3, 50, 65536, "config/schemas/order.schema.json", 2000, 16, 2000, 100, true), null));
 
     @Test

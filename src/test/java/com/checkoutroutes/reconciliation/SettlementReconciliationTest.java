@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +47,8 @@ class SettlementReconciliationTest extends FlowTestSupport {
     String reconciliationTopic;
     @Value("${checkout.reconciliation.report-dir}")
     Path reportDir;
+    /** Antom's reports are per day in UTC+8. */
+    private static final ZoneOffset ANTOM_DAY = ZoneOffset.ofHours(8);
     private Duration shifted = Duration.ZERO;
 
     @AfterEach
@@ -132,10 +135,10 @@ class SettlementReconciliationTest extends FlowTestSupport {
 
     @Test
     void aMalformedFileIsRejectedWholeAndTheNextFileStillRuns() throws Exception {
-        Path broken = reportDir.resolve("transactionItems_20300101_000.csv");
+        Path broken = reportDir.resolve("transactionItems_20990101_000.csv");
         Files.writeString(broken, "transactionId,transactionRequestId,transactionType,transactionAmountValue,"
                 + "transactionAmountCurrency\n1,2,PAYMENT,1.00,USD\n");
-        Path fine = reportDir.resolve("transactionItems_20300102_000.csv");
+        Path fine = reportDir.resolve("transactionItems_20990102_000.csv");
         Files.writeString(fine, "transactionId,transactionRequestId,transactionType,transactionAmountValue,"
                 + "transactionAmountCurrency\n<END>\n");
 
@@ -147,11 +150,18 @@ class SettlementReconciliationTest extends FlowTestSupport {
         assertThat(reportEvent(fine).path("status").asText()).isEqualTo("CLEAN");
     }
 
+    /**
+     * Moves both clocks to noon (UTC+8, the report's day) {@code days} from today: the payments the test makes next
+     * all fall on that day. Whole days alone kept the time of day, and a test run just before midnight UTC+8 (16:00
+     * UTC) made some of them on the day after.
+     */
     private LocalDate moveToOwnDay(int days) {
-        shifted = Duration.ofDays(days);
+        OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ANTOM_DAY);
+        OffsetDateTime noon = now.toLocalDate().plusDays(days).atTime(12, 0).atOffset(ANTOM_DAY);
+        shifted = Duration.between(now, noon);
         clock.advance(shifted);
         sandbox.advanceClock(shifted);
-        return LocalDate.ofInstant(clock.instant(), ZoneOffset.ofHours(8));
+        return noon.toLocalDate();
     }
 
     /** A report row in the file's own column order. */

@@ -10,11 +10,16 @@ import org.junit.jupiter.api.Test;
 /** Cancel windows for non-card methods: until 00:15 (UTC+8) on T+1; never for Indonesia-based methods. */
 class CancelWindowTest extends SandboxTestSupport {
 
-    /** Seconds from the sandbox's now to the next 00:15 UTC+8 (the end of today's payments' window). */
-    private static long secondsUntilWindowEnd() {
-        OffsetDateTime now = OffsetDateTime.ofInstant(sandbox.clock().now(), SandboxClock.ANTOM_ZONE);
-        OffsetDateTime end = now.toLocalDate().plusDays(1).atTime(LocalTime.of(0, 15)).atOffset(SandboxClock.ANTOM_ZONE);
-        return Duration.between(now, end).getSeconds();
+    /**
+     * Seconds from the sandbox's now to the end of the payment's window: 00:15 UTC+8 on the day after it was created
+     * (its own day, not today's: midnight UTC+8 may have passed since).
+     */
+    private static long secondsUntilWindowEnd(String paymentRequestId) {
+        OffsetDateTime created = OffsetDateTime.ofInstant(SandboxClock.parse(inquire(paymentRequestId)
+                .text("paymentCreateTime")), SandboxClock.ANTOM_ZONE);
+        OffsetDateTime end = created.toLocalDate().plusDays(1).atTime(LocalTime.of(0, 15))
+                .atOffset(SandboxClock.ANTOM_ZONE);
+        return Duration.between(sandbox.clock().now(), end.toInstant()).getSeconds();
     }
 
     @Test
@@ -23,7 +28,7 @@ class CancelWindowTest extends SandboxTestSupport {
         String paymentId = client.call("pay", payRequest(id, "ALIPAY_CN", "USD", "1000", "WEB")).text("paymentId");
         client.post("/sandbox/buyer/" + paymentId + "/pay", null);
 
-        client.post("/sandbox/control/clock/advance?seconds=" + (secondsUntilWindowEnd() - 30), null);
+        client.post("/sandbox/control/clock/advance?seconds=" + (secondsUntilWindowEnd(id) - 30), null);
         SandboxHttpClient.ApiResponse cancel = client.call("cancel", byPaymentId(paymentId));
         SandboxHttpClient.ApiResponse repeat = client.call("cancel", byPaymentId(paymentId));
 
@@ -41,7 +46,7 @@ class CancelWindowTest extends SandboxTestSupport {
         String paymentId = client.call("pay", payRequest(id, "ALIPAY_CN", "USD", "1000", "WEB")).text("paymentId");
         client.post("/sandbox/buyer/" + paymentId + "/pay", null);
 
-        client.post("/sandbox/control/clock/advance?seconds=" + (secondsUntilWindowEnd() + 60), null);
+        client.post("/sandbox/control/clock/advance?seconds=" + (secondsUntilWindowEnd(id) + 60), null);
         SandboxHttpClient.ApiResponse cancel = client.call("cancel", byPaymentId(paymentId));
 
         assertThat(cancel.resultStatus()).isEqualTo("F");

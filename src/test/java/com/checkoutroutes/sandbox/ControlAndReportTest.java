@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -77,6 +79,11 @@ class ControlAndReportTest extends SandboxTestSupport {
 
     @Test
     void reportListsTheDaysTransactionsInMajorUnits() throws Exception {
+        // the transactions are made at noon UTC+8, so all fall on one report day, whatever the time of day now
+        OffsetDateTime now = OffsetDateTime.ofInstant(sandbox.clock().now(), SandboxClock.ANTOM_ZONE);
+        long toNoon = Duration.between(now, now.toLocalDate().plusDays(1).atTime(12, 0)
+                .atOffset(SandboxClock.ANTOM_ZONE)).getSeconds();
+        client.post("/sandbox/control/clock/advance?seconds=" + toNoon, null);
         String card = newRequestId();
         String won = newRequestId();
         String cancelled = newRequestId();

@@ -73,6 +73,10 @@ public class TestEnvironment implements EnvironmentPostProcessor, Ordered {
         props.put("checkout.janitor.first-check.capture-requested", "1s");
         props.put("checkout.janitor.check-delays", "1s");
         props.put("checkout.janitor.max-looks-per-second", "0"); // a test's few looks at once, not 50 ms apart
+        // the daily reconciliation and the hourly authorisation guard run when a test runs them: at their shipped
+        // times, on the real clock, they could reconcile a test's report file before the test has edited it
+        props.put("checkout.reconciliation.cron", "0 0 3 1 1 ? 2099");
+        props.put("checkout.authorisation-guard.cron", "0 0 3 1 1 ? 2099");
         props.put("spring.quartz.startup-delay", "1s");
         // the ledger gauges recount often enough for a test to see them move (LedgerGaugesFollowTest: never)
         props.put("checkout.metrics.ledger-refresh", env.getProperty("checkout.test.ledger-refresh", "300ms"));
