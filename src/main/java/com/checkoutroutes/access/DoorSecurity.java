@@ -8,6 +8,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.Customizer;
+import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.userdetails.UserDetailsService;
@@ -25,6 +26,7 @@ import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.jwt.SupplierJwtDecoder;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.header.HeaderWriterFilter;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 
 /**
@@ -39,6 +41,21 @@ import org.springframework.security.web.servlet.util.matcher.PathPatternRequestM
 @Configuration(proxyBeanMethods = false)
 public class DoorSecurity {
 
+    /**
+     * The security headers (Cache-Control, X-Content-Type-Options...) are written before the request goes on to its
+     * route, not on its way out of the filter chain as by default. A door's route answers on a thread of its own
+     * (platform-http is asynchronous) while this thread leaves the filter chain, and the default then wrote headers
+     * into the same response at the same time. Tomcat's response is not made for that (spring-security#15510): in a
+     * burst of 2,000 notifications one answer came out broken, with Tomcat's NullPointerException in MimeHeaders.
+     */
+    static final ObjectPostProcessor<HeaderWriterFilter> HEADERS_BEFORE_THE_ROUTES = new ObjectPostProcessor<>() {
+        @Override
+        public <O extends HeaderWriterFilter> O postProcess(O filter) {
+            filter.setShouldWriteHeadersEagerly(true);
+            return filter;
+        }
+    };
+
     @Bean
     SecurityFilterChain doors(HttpSecurity http, AccessSettings access,
             @Value("${checkout.notifications.path}") String notifications,
@@ -49,6 +66,7 @@ public class DoorSecurity {
         http.csrf(csrf -> csrf.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .httpBasic(Customizer.withDefaults())
+                .headers(headers -> headers.addObjectPostProcessor(HEADERS_BEFORE_THE_ROUTES))
                 .authorizeHttpRequests(doors -> doors
                         // the error page of a request already let in, and the second half of an async one
                         .dispatcherTypeMatchers(DispatcherType.ERROR, DispatcherType.ASYNC).permitAll()
