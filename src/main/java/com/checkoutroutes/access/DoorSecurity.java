@@ -47,6 +47,7 @@ public class DoorSecurity {
      * (platform-http is asynchronous) while this thread leaves the filter chain, and the default then wrote headers
      * into the same response at the same time. Tomcat's response is not made for that (spring-security#15510): in a
      * burst of 2,000 notifications one answer came out broken, with Tomcat's NullPointerException in MimeHeaders.
+     * Written first, the headers no longer give way to an answer's own Cache-Control: no door's route sets one.
      */
     static final ObjectPostProcessor<HeaderWriterFilter> HEADERS_BEFORE_THE_ROUTES = new ObjectPostProcessor<>() {
         @Override
