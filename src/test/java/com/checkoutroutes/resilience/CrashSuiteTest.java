@@ -66,21 +66,28 @@ class CrashSuiteTest {
             Thread publisher = new Thread(() -> publishOrders(kafka, run, ORDERS, pause), "crash-publisher");
             publisher.start();
             JdbcTemplate ledger = new JdbcTemplate(new DriverManagerDataSource(database, TestPostgres.user(), ""));
-            for (int kill = 0; kill < KILLS; kill++) {
-                // kill while orders are being paid: once a share of them has reached the ledger, at a random moment
-                int reached = ORDERS * (kill + 1) / (KILLS + 2);
-                Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20)).until(() ->
-                        ledger.queryForObject("SELECT COUNT(*) FROM payment_attempt", Integer.class) >= reached);
-                Awaitility.await().pollDelay(Duration.ofMillis(random.nextInt(200))).until(() -> true);
-                // with many orders in flight per consumer, payments can all be done at that moment: kill only
-                // once an attempt is under way again, so the kill always hits work in flight
-                Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5)).until(() ->
-                        ledger.queryForObject("SELECT COUNT(*) FROM payment_attempt WHERE state <> 'SUCCEEDED'",
-                                Integer.class) > 0);
-                app.kill();
-                killedAt.add(ledger.queryForObject("SELECT COUNT(*) FROM payment_attempt WHERE state <> 'SUCCEEDED'",
-                        Integer.class));
-                app.start();
+            try {
+                for (int kill = 0; kill < KILLS; kill++) {
+                    // kill while orders are being paid: once a share of them has reached the ledger, at a random
+                    // moment
+                    int reached = ORDERS * (kill + 1) / (KILLS + 2);
+                    Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20)).until(() ->
+                            ledger.queryForObject("SELECT COUNT(*) FROM payment_attempt", Integer.class) >= reached);
+                    Awaitility.await().pollDelay(Duration.ofMillis(random.nextInt(200))).until(() -> true);
+                    // with many orders in flight per consumer, payments can all be done at that moment: kill only
+                    // once an attempt is under way again, so the kill always hits work in flight
+                    Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5)).until(() ->
+                            ledger.queryForObject("SELECT COUNT(*) FROM payment_attempt WHERE state <> 'SUCCEEDED'",
+                                    Integer.class) > 0);
+                    app.kill();
+                    killedAt.add(ledger.queryForObject(
+                            "SELECT COUNT(*) FROM payment_attempt WHERE state <> 'SUCCEEDED'", Integer.class));
+                    app.start();
+                }
+            } catch (org.awaitility.core.ConditionTimeoutException stuck) {
+                // the restarted instance made no progress: its threads (virtual ones too) say where it waits
+                throw new AssertionError("no progress before kill " + (killedAt.size() + 1) + "; threads: "
+                        + app.dumpThreads().toAbsolutePath(), stuck);
             }
             publisher.join();
 

@@ -118,8 +118,10 @@ public final class ApplicationProcess {
     }
 
     /**
-     * Writes the running application's threads ({@code jcmd <pid> Thread.print}) beside its log and returns that
-     * file: what a test that timed out waiting for the application looks at first.
+     * Writes the running application's threads beside its log and returns that file: what a test that timed out
+     * waiting for the application looks at first. {@code jcmd <pid> Thread.print} (platform threads, with their locks),
+     * then {@code Thread.dump_to_file} into {@code -virtual.txt}: the order lanes run on virtual threads, which only
+     * that one lists.
      */
     public Path dumpThreads() throws IOException, InterruptedException {
         Path dump = logDir.resolve("app-" + starts + "-threads.txt");
@@ -127,15 +129,24 @@ public final class ApplicationProcess {
             Files.writeString(dump, "not running\n");
             return dump;
         }
-        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                String.valueOf(process.pid()), "Thread.print").redirectErrorStream(true).redirectOutput(dump.toFile())
-                .start();
+        jcmd(dump, "Thread.print");
+        Path virtual = logDir.resolve("app-" + starts + "-threads-virtual.txt");
+        Files.deleteIfExists(virtual);
+        jcmd(dump.resolveSibling(dump.getFileName() + ".jcmd"), "Thread.dump_to_file", "-format=text",
+                virtual.toString());
+        return dump;
+    }
+
+    private void jcmd(Path output, String... command) throws IOException, InterruptedException {
+        List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                String.valueOf(process.pid())));
+        line.addAll(List.of(command));
+        Process jcmd = new ProcessBuilder(line).redirectErrorStream(true).redirectOutput(output.toFile()).start();
         if (!jcmd.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
             jcmd.destroyForcibly();
-            Files.writeString(dump, "\n(jcmd gave no complete dump within 30 s)\n",
+            Files.writeString(output, "\n(jcmd gave no complete answer within 30 s)\n",
                     java.nio.file.StandardOpenOption.APPEND);
         }
-        return dump;
     }
 
     /** SIGKILL: no shutdown hook, no graceful stop, in-flight work simply stops. */
