@@ -84,10 +84,9 @@ class CrashSuiteTest {
                             "SELECT COUNT(*) FROM payment_attempt WHERE state <> 'SUCCEEDED'", Integer.class));
                     app.start();
                 }
-            } catch (org.awaitility.core.ConditionTimeoutException stuck) {
+            } catch (org.awaitility.core.ConditionTimeoutException timeout) {
                 // the restarted instance made no progress: its threads (virtual ones too) say where it waits
-                throw new AssertionError("no progress before kill " + (killedAt.size() + 1) + "; threads: "
-                        + app.dumpThreads().toAbsolutePath(), stuck);
+                throw stuck("no progress before kill " + (killedAt.size() + 1) + ":", timeout, ledger, app);
             }
             publisher.join();
 
@@ -189,25 +188,31 @@ class CrashSuiteTest {
                     ledger.queryForObject("SELECT COUNT(*) FROM payment_attempt WHERE state = 'SUCCEEDED'",
                             Integer.class) == ORDERS
                     && unpublished(ledger) == 0);
-        } catch (org.awaitility.core.ConditionTimeoutException stuck) {
-            StringBuilder where = new StringBuilder("not all paid and published in time:");
-            for (ApplicationProcess app : apps) { // first: they matter most when the database is the problem
-                try {
-                    where.append("\nthreads: ").append(app.dumpThreads().toAbsolutePath());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    where.append("\n(interrupted while dumping threads)");
-                } catch (Exception e) {
-                    where.append("\n(no thread dump: ").append(e).append(')');
-                }
-            }
-            try {
-                describeTheLedger(ledger, where);
-            } catch (Exception e) {
-                where.append("\n(could not read the ledger: ").append(e).append(')');
-            }
-            throw new AssertionError(where.toString(), stuck);
+        } catch (org.awaitility.core.ConditionTimeoutException timeout) {
+            throw stuck("not all paid and published in time:", timeout, ledger, apps);
         }
+    }
+
+    /** The failure of a wait that timed out: where each application's threads were, then the ledger's state. */
+    private static AssertionError stuck(String what, Throwable timeout, JdbcTemplate ledger,
+            ApplicationProcess... apps) {
+        StringBuilder where = new StringBuilder(what);
+        for (ApplicationProcess app : apps) { // first: they matter most when the database is the problem
+            try {
+                where.append("\nthreads: ").append(app.dumpThreads().toAbsolutePath());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                where.append("\n(interrupted while dumping threads)");
+            } catch (Exception e) {
+                where.append("\n(no thread dump: ").append(e).append(')');
+            }
+        }
+        try {
+            describeTheLedger(ledger, where);
+        } catch (Exception e) {
+            where.append("\n(could not read the ledger: ").append(e).append(')');
+        }
+        return new AssertionError(where.toString(), timeout);
     }
 
     /** Attempts by state, unpublished events, and the database's sessions with what blocks them. */
