@@ -83,7 +83,7 @@ public final class ApplicationProcess {
 
     public void start() throws IOException {
         Files.createDirectories(logDir);
-        List<String> command = new ArrayList<>(List.of(javaBinary()));
+        List<String> command = new ArrayList<>(List.of(jdkTool("java")));
         command.addAll(jvmOptions);
         // ACCP loads its native library: allowed, as the jars' manifests allow it (Java 22+ warns, later ones refuse)
         command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-cp", classpath));
@@ -138,8 +138,7 @@ public final class ApplicationProcess {
     }
 
     private void jcmd(Path output, String... command) throws IOException, InterruptedException {
-        List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                String.valueOf(process.pid())));
+        List<String> line = new ArrayList<>(List.of(jdkTool("jcmd"), String.valueOf(process.pid())));
         line.addAll(List.of(command));
         Process jcmd = new ProcessBuilder(line).redirectErrorStream(true).redirectOutput(output.toFile()).start();
         if (!jcmd.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
@@ -164,8 +163,9 @@ public final class ApplicationProcess {
         }
     }
 
-    private static String javaBinary() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    /** A tool of the JDK running the tests ({@code java}, {@code jcmd}): the application runs on the same one. */
+    private static String jdkTool(String name) {
+        return Path.of(System.getProperty("java.home"), "bin", name).toString();
     }
 
     /** The test JVM's classpath minus the test classes (whose environment post-processor would take over). */
