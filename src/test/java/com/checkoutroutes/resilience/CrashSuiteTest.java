@@ -63,8 +63,7 @@ class CrashSuiteTest {
             // 150 orders and 50 a second they were all in and paid before the second kill, which then waited in vain
             // for an order in flight
             long pause = Math.max(200, KILLS * 15_000L / Math.max(1, ORDERS / 10));
-            Thread publisher = new Thread(() -> publishOrders(kafka, run, ORDERS, pause), "crash-publisher");
-            publisher.start();
+            OrderPublisher publisher = new OrderPublisher(kafka, run, ORDERS, pause, "crash-publisher");
             JdbcTemplate ledger = new JdbcTemplate(new DriverManagerDataSource(database, TestPostgres.user(), ""));
             try {
                 for (int kill = 0; kill < KILLS; kill++) {
@@ -86,11 +85,12 @@ class CrashSuiteTest {
                 }
             } catch (org.awaitility.core.ConditionTimeoutException timeout) {
                 // the restarted instance made no progress: its threads (virtual ones too) say where it waits
-                throw stuck("no progress before kill " + (killedAt.size() + 1) + ":", timeout, ledger, app);
+                throw stuck("no progress before kill " + (killedAt.size() + 1) + ":" + publisher.progress()
+                        + orderLag(brokers, run), timeout, ledger, app);
             }
             publisher.join();
 
-            awaitAllPaidAndPublished(ledger, app);
+            awaitAllPaidAndPublished(ledger, () -> publisher.progress() + orderLag(brokers, run), app);
 
             assertThat(killedAt).as("attempts in flight at each kill").allSatisfy(n -> assertThat(n).isPositive());
             assertOnePaymentPerOrder(ledger, sandbox);
@@ -115,8 +115,7 @@ class CrashSuiteTest {
             first.start();
             second.start();
             JdbcTemplate ledger = new JdbcTemplate(new DriverManagerDataSource(database, TestPostgres.user(), ""));
-            Thread publisher = new Thread(() -> publishOrders(kafka, run, ORDERS, 200), "scale-publisher");
-            publisher.start();
+            OrderPublisher publisher = new OrderPublisher(kafka, run, ORDERS, 200, "scale-publisher");
             // the second instance is SIGKILLed mid-flow while payments move and while it is publishing a batch (it
             // holds shard leases it has not handed back: sends of its may be on their way to the broker); its
             // partitions go to the first, its shards too once their fence is over; then it joins again
@@ -138,7 +137,7 @@ class CrashSuiteTest {
             second.start();
             publisher.join();
 
-            awaitAllPaidAndPublished(ledger, first, second);
+            awaitAllPaidAndPublished(ledger, () -> publisher.progress() + orderLag(brokers, run), first, second);
 
             assertOnePaymentPerOrder(ledger, sandbox);
             assertNoHalfStates(ledger);
@@ -180,16 +179,18 @@ class CrashSuiteTest {
 
     /**
      * Waits until every order is paid and every event published. If that never comes, the timeout says where things
-     * stand (counts, the database's sessions and what blocks them) and where each application's threads were.
+     * stand (the orders published and read, counts, the database's sessions and what blocks them) and where each
+     * application's threads were.
      */
-    private static void awaitAllPaidAndPublished(JdbcTemplate ledger, ApplicationProcess... apps) {
+    private static void awaitAllPaidAndPublished(JdbcTemplate ledger, java.util.function.Supplier<String> orders,
+            ApplicationProcess... apps) {
         try {
             Awaitility.await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1)).until(() ->
                     ledger.queryForObject("SELECT COUNT(*) FROM payment_attempt WHERE state = 'SUCCEEDED'",
                             Integer.class) == ORDERS
                     && unpublished(ledger) == 0);
         } catch (org.awaitility.core.ConditionTimeoutException timeout) {
-            throw stuck("not all paid and published in time:", timeout, ledger, apps);
+            throw stuck("not all paid and published in time:" + orders.get(), timeout, ledger, apps);
         }
     }
 
@@ -293,18 +294,86 @@ class CrashSuiteTest {
                 .toList();
     }
 
-    /** Publishes {@code orders} orders, pausing {@code pauseMillis} after every tenth. */
-    static void publishOrders(TopicWatcher kafka, String run, int orders, long pauseMillis) {
-        for (int i = 0; i < orders; i++) {
-            String orderId = run + "-" + i;
-            kafka.publish(run + ".orders", orderId, "{\"orderId\":\"" + orderId + "\",\"amount\":{\"currency\":\"USD\","
-                    + "\"value\":\"1250\"},\"description\":\"crash suite\",\"paymentMethodType\":\"ALIPAY_CN\","
-                    + "\"integration\":\"API\",\"channel\":{\"terminalType\":\"WEB\"},"
-                    + "\"resultPageUrl\":\"https://shop.example/r\"}");
-            if (i % 10 == 0) {
-                // every 10 orders: 200 ms gives about 50 orders a second
-                Awaitility.await().pollDelay(Duration.ofMillis(pauseMillis)).until(() -> true);
+    /**
+     * The order system: publishes {@code orders} orders on a thread of its own, pausing {@code pauseMillis} after
+     * every tenth. Remembers how far it got and why it stopped, for the report of a wait that timed out (a restarted
+     * instance once stood idle with 47 orders paid: either nothing more came, or it was not read).
+     */
+    static final class OrderPublisher {
+        private final java.util.concurrent.atomic.AtomicInteger published = new java.util.concurrent.atomic.AtomicInteger();
+        private final java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        private final int orders;
+        private final Thread thread;
+
+        OrderPublisher(TopicWatcher kafka, String run, int orders, long pauseMillis, String name) {
+            this.orders = orders;
+            this.thread = new Thread(() -> {
+                try {
+                    publish(kafka, run, pauseMillis);
+                } catch (Throwable e) {
+                    failure.set(e);
+                }
+            }, name);
+            thread.start();
+        }
+
+        private void publish(TopicWatcher kafka, String run, long pauseMillis) {
+            for (int i = 0; i < orders; i++) {
+                String orderId = run + "-" + i;
+                kafka.publish(run + ".orders", orderId, "{\"orderId\":\"" + orderId + "\",\"amount\":{\"currency\":\"USD\","
+                        + "\"value\":\"1250\"},\"description\":\"crash suite\",\"paymentMethodType\":\"ALIPAY_CN\","
+                        + "\"integration\":\"API\",\"channel\":{\"terminalType\":\"WEB\"},"
+                        + "\"resultPageUrl\":\"https://shop.example/r\"}");
+                published.incrementAndGet();
+                if (i % 10 == 0) {
+                    // every 10 orders: 200 ms gives about 50 orders a second
+                    Awaitility.await().atMost(Duration.ofMillis(pauseMillis).plusMinutes(1))
+                            .pollDelay(Duration.ofMillis(pauseMillis)).until(() -> true);
+                }
             }
+        }
+
+        /** Waits until every order is published; fails with the reason the publisher stopped, if it did. */
+        void join() throws InterruptedException {
+            thread.join();
+            if (failure.get() != null) {
+                throw new AssertionError("the test's publisher stopped after " + published.get() + " orders",
+                        failure.get());
+            }
+        }
+
+        /** One line for a report. */
+        String progress() {
+            Throwable stopped = failure.get();
+            return "\npublisher: " + published.get() + " of " + orders + " orders published, "
+                    + (stopped != null ? "stopped by " + stopped : thread.isAlive() ? "still publishing" : "done");
+        }
+    }
+
+    /** Per partition of the orders topic: the last offset and the instances' committed offset (what is unread). */
+    private static String orderLag(String brokers, String run) {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(Map.of(
+                org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers))) {
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed =
+                    admin.listConsumerGroupOffsets(run).partitionsToOffsetAndMetadata().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
+            for (int partition = 0; partition < 3; partition++) {
+                latest.put(new org.apache.kafka.common.TopicPartition(run + ".orders", partition),
+                        org.apache.kafka.clients.admin.OffsetSpec.latest());
+            }
+            StringBuilder lag = new StringBuilder("\norders topic (partition: committed/end):");
+            admin.listOffsets(latest).all().get(10, java.util.concurrent.TimeUnit.SECONDS).forEach((tp, end) -> {
+                var c = committed.get(tp);
+                lag.append(' ').append(tp.partition()).append(": ").append(c == null ? "-" : c.offset()).append('/')
+                        .append(end.offset());
+            });
+            String members = admin.describeConsumerGroups(List.of(run)).all().get(10, java.util.concurrent.TimeUnit.SECONDS)
+                    .get(run).members().stream().map(m -> m.clientId() + m.assignment().topicPartitions().stream()
+                            .map(tp -> tp.partition()).sorted().toList()).sorted().collect(Collectors.joining(", "));
+            return lag.append("; group members: ").append(members).toString();
+        } catch (Exception e) {
+            return "\n(no offsets of the orders topic: " + e + ")";
         }
     }
 
