@@ -2,6 +2,7 @@ package com.checkoutroutes.testsupport;
 
 import com.checkoutroutes.localrun.EmbeddedKafkaEnvironment;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.env.EnvironmentPostProcessor;
@@ -9,6 +10,8 @@ import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Profiles;
 import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.MutablePropertySources;
+import org.springframework.test.context.support.TestPropertySourceUtils;
 
 /**
  * Test overrides on top of the operator config in ./config: the real PostgreSQL (a fresh database per context),
@@ -83,13 +86,26 @@ public class TestEnvironment implements EnvironmentPostProcessor, Ordered {
         addUnderCommandLine(env, props);
     }
 
-    /** Above the config files, below a test's own command-line arguments (FailFastTest's broken settings). */
+    /**
+     * Above the config files, below what a test sets itself: its {@code @TestPropertySource} properties
+     * (KeyOrderedOrdersTest's Antom timeout) and its command-line arguments (FailFastTest's broken settings). Put
+     * first, these defaults silently beat a test's own settings: KeyOrderedOrdersTest asked for a 5 s Antom timeout
+     * and ran with 1 s, and a loaded CI machine then saw a pay call sent again.
+     */
     private static void addUnderCommandLine(ConfigurableEnvironment env, Map<String, Object> props) {
+        MutablePropertySources sources = env.getPropertySources();
         MapPropertySource source = new MapPropertySource("checkoutTestEnvironment", props);
-        if (env.getPropertySources().contains("commandLineArgs")) {
-            env.getPropertySources().addAfter("commandLineArgs", source);
+        String lowestOfTheTests = null;
+        for (String name : List.of(TestPropertySourceUtils.INLINED_PROPERTIES_PROPERTY_SOURCE_NAME, "commandLineArgs")) {
+            if (sources.contains(name) && (lowestOfTheTests == null
+                    || sources.precedenceOf(sources.get(name)) > sources.precedenceOf(sources.get(lowestOfTheTests)))) {
+                lowestOfTheTests = name;
+            }
+        }
+        if (lowestOfTheTests != null) {
+            sources.addAfter(lowestOfTheTests, source);
         } else {
-            env.getPropertySources().addFirst(source);
+            sources.addFirst(source);
         }
     }
 
