@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.spi.ResourceReload;
@@ -19,13 +21,17 @@ import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.apache.camel.support.RouteWatcherReloadStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
  * Puts {@link RouteEditGuard} in front of Camel's live route reload (camel.main.routes-reload-*): an edit that passes
  * is reloaded by Camel as usual; one that does not is logged and refused before Camel removes any running route.
  * Should an edit pass the checks and still fail when Camel builds the routes (an unknown endpoint option, say), the
- * last version that loaded is loaded again, so the file's routes are back after a moment instead of gone.
+ * last version that loaded is loaded again, so the file's routes are back after a moment instead of gone. A reload
+ * and the application's stop never overlap: Camel's stop walks its routes while a reload removes and adds them
+ * (a ConcurrentModificationException, and an ERROR instead of a clean shutdown, when a save and Ctrl-C met).
  */
 @Component
 public class GuardedRouteReload implements CamelContextConfiguration {
@@ -38,6 +44,9 @@ public class GuardedRouteReload implements CamelContextConfiguration {
     private final Map<String, OffsetDateTime> loadedAt = new ConcurrentHashMap<>();
     /** Each file's last refused or failed edit. */
     private final Map<String, Problem> lastProblem = new ConcurrentHashMap<>();
+    /** Held while a route file is reloaded; the application's close waits for it. */
+    private final ReentrantLock reloading = new ReentrantLock();
+    private volatile boolean closing;
     private final Clock clock;
 
     public GuardedRouteReload(Clock clock) {
@@ -104,37 +113,69 @@ public class GuardedRouteReload implements CamelContextConfiguration {
         RouteEditGuard guard = new RouteEditGuard(camel, schema::join);
         ResourceReload reload = watcher.getResourceReload();
         watcher.setResourceReload((name, resource) -> {
-            if (name.endsWith(".properties") || resource == null || !resource.exists()) {
-                reload.onReload(name, resource); // a settings file, or a deleted route file: Camel as usual
-                return;
-            }
-            Resource checked;
+            reloading.lockInterruptibly(); // Camel's stop interrupts the watcher: nothing is reloaded then
             try {
-                checked = guard.check(resource);
-            } catch (RouteEditGuard.RefusedRouteEditException e) {
-                if (e.empty()) {
-                    LOG.warn("route file {} is empty (being saved?): not loaded, the last good version is still"
-                            + " running", resource.getLocation());
-                    throw e;
+                if (closing || camel.isStopping() || camel.isStopped()) {
+                    LOG.info("route file {} changed while the application stops: not reloaded", name);
+                    return;
                 }
-                LOG.error("route edit refused: {}. The last good version of {} is still running; the file on disk is"
-                        + " broken until it is fixed and saved again", e.getMessage(), resource.getLocation());
-                lastProblem.put(resource.getLocation(), new Problem(OffsetDateTime.now(clock), "REFUSED",
-                        e.getMessage()));
-                throw e;
-            }
-            try {
-                load(camel, reload, name, checked);
-                lastLoaded.put(checked.getLocation(), checked);
-                loadedAt.put(checked.getLocation(), OffsetDateTime.now(clock));
-            } catch (Exception e) {
-                lastProblem.put(checked.getLocation(), new Problem(OffsetDateTime.now(clock), "FAILED",
-                        "failed to load: " + e.getMessage()));
-                restore(camel, reload, name, checked.getLocation(), e);
-                throw e;
+                reloadChecked(camel, guard, reload, name, resource);
+            } finally {
+                reloading.unlock();
             }
         });
         LOG.info("route edits in {} are checked before they are reloaded", watcher.getFolder());
+    }
+
+    /**
+     * The application closes: a reload under way finishes first (Camel's graceful stop of a file's routes takes a few
+     * seconds), and none starts after it. Runs before Camel stops (it stops as a lifecycle bean, after this event).
+     */
+    @EventListener(ContextClosedEvent.class)
+    public void stopReloading() throws InterruptedException {
+        closing = true;
+        if (reloading.tryLock(30, TimeUnit.SECONDS)) {
+            reloading.unlock();
+        } else {
+            LOG.warn("a route file is still being reloaded after 30 s; the application stops anyway");
+        }
+    }
+
+    /**
+     * One changed file: checked, then loaded. A check that fails leaves the running version; a load that fails
+     * loads the last good version again.
+     */
+    private void reloadChecked(CamelContext camel, RouteEditGuard guard, ResourceReload reload, String name,
+            Resource resource) throws Exception {
+        if (name.endsWith(".properties") || resource == null || !resource.exists()) {
+            reload.onReload(name, resource); // a settings file, or a deleted route file: Camel as usual
+            return;
+        }
+        Resource checked;
+        try {
+            checked = guard.check(resource);
+        } catch (RouteEditGuard.RefusedRouteEditException e) {
+            if (e.empty()) {
+                LOG.warn("route file {} is empty (being saved?): not loaded, the last good version is still"
+                        + " running", resource.getLocation());
+                throw e;
+            }
+            LOG.error("route edit refused: {}. The last good version of {} is still running; the file on disk is"
+                    + " broken until it is fixed and saved again", e.getMessage(), resource.getLocation());
+            lastProblem.put(resource.getLocation(), new Problem(OffsetDateTime.now(clock), "REFUSED",
+                    e.getMessage()));
+            throw e;
+        }
+        try {
+            load(camel, reload, name, checked);
+            lastLoaded.put(checked.getLocation(), checked);
+            loadedAt.put(checked.getLocation(), OffsetDateTime.now(clock));
+        } catch (Exception e) {
+            lastProblem.put(checked.getLocation(), new Problem(OffsetDateTime.now(clock), "FAILED",
+                    "failed to load: " + e.getMessage()));
+            restore(camel, reload, name, checked.getLocation(), e);
+            throw e;
+        }
     }
 
     private static String version(Resource file) {
