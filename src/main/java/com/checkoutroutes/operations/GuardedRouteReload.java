@@ -17,6 +17,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.spi.ResourceReload;
+import org.apache.camel.spi.ShutdownStrategy;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.apache.camel.support.RouteWatcherReloadStrategy;
 import org.slf4j.Logger;
@@ -47,6 +48,8 @@ public class GuardedRouteReload implements CamelContextConfiguration {
     /** Held while a route file is reloaded; the application's close waits for it. */
     private final ReentrantLock reloading = new ReentrantLock();
     private volatile boolean closing;
+    /** How long the close waits for a reload under way: Camel's own bound for stopping routes. */
+    private volatile long reloadWaitSeconds = 30;
     private final Clock clock;
 
     public GuardedRouteReload(Clock clock) {
@@ -111,9 +114,11 @@ public class GuardedRouteReload implements CamelContextConfiguration {
                     thread.start();
                 });
         RouteEditGuard guard = new RouteEditGuard(camel, schema::join);
+        ShutdownStrategy shutdown = camel.getShutdownStrategy();
+        reloadWaitSeconds = shutdown.getTimeUnit().toSeconds(shutdown.getTimeout());
         ResourceReload reload = watcher.getResourceReload();
         watcher.setResourceReload((name, resource) -> {
-            reloading.lockInterruptibly(); // Camel's stop interrupts the watcher: nothing is reloaded then
+            reloading.lock(); // the close holds it only for a moment, once a reload under way has ended
             try {
                 if (closing || camel.isStopping() || camel.isStopped()) {
                     LOG.info("route file {} changed while the application stops: not reloaded", name);
@@ -129,15 +134,17 @@ public class GuardedRouteReload implements CamelContextConfiguration {
 
     /**
      * The application closes: a reload under way finishes first (Camel's graceful stop of a file's routes takes a few
-     * seconds), and none starts after it. Runs before Camel stops (it stops as a lifecycle bean, after this event).
+     * seconds, at most camel.main.shutdown-timeout), and none starts after it. Runs before Camel stops (a lifecycle
+     * bean, stopped after this event). The management port's context closes too: a second call changes nothing.
      */
     @EventListener(ContextClosedEvent.class)
     public void stopReloading() throws InterruptedException {
         closing = true;
-        if (reloading.tryLock(30, TimeUnit.SECONDS)) {
+        if (reloading.tryLock(reloadWaitSeconds, TimeUnit.SECONDS)) {
             reloading.unlock();
         } else {
-            LOG.warn("a route file is still being reloaded after 30 s; the application stops anyway");
+            LOG.warn("a route file is still being reloaded after {} s; the application stops anyway",
+                    reloadWaitSeconds);
         }
     }
 

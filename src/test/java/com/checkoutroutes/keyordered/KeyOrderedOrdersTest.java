@@ -33,18 +33,17 @@ import org.springframework.test.context.TestPropertySource;
 
 /**
  * The order route with many orders in flight (key-ordered:orderLanes, max-in-flight 16) against a sandbox that takes
- * 300 ms per answer: one order's messages still run one after another, a failing order holds the commit of its
- * partition below it while later orders finish, a rebalance with orders in flight loses none and pays none twice,
- * and many orders complete at once. Its own topic and group, so that
+ * 300 ms per answer (2 s in the rebalance test): one order's messages still run one after another, a failing order
+ * holds the commit of its partition below it while later orders finish, a rebalance with orders in flight loses none
+ * and pays none twice, and many orders complete at once. Its own topic and group, so that
  * other test contexts in this JVM do not share its records.
  */
 @TestPropertySource(properties = {
         "checkout.orders.max-in-flight=16",
         "checkout.antom.max-connections=32",
         "checkout.sandbox.latency-ms=300",
-        // Antom answers in 300 ms here; under the suite's 1 s timeout a loaded machine (two test JVMs on 2 cores)
-        // once let an answer pass it, and the resend with the same paymentRequestId, correct as it is, counts as a
-        // second call where the rebalance test checks one call per order
+        // above the rebalance test's 2 s answers; the suite's 1 s was once passed by a 300 ms answer on a loaded
+        // machine (two test JVMs on 2 cores), and the pay went again
         "checkout.antom.timeout=5s",
         "checkout.topics.orders=checkout.orders.key-ordered",
         "checkout.kafka.group-id=checkout-routes-key-ordered",
@@ -200,7 +199,7 @@ class KeyOrderedOrdersTest extends FlowTestSupport {
     void aRebalanceWithOrdersInFlightLosesNoneAndPaysNoneTwice() throws Exception {
         // Antom answers in 2 s here: 60 orders, 16 at a time, take about 8 s, so the second member's join (a second or
         // more) always finds orders in flight; at 300 ms all 60 were sometimes answered before it
-        assertThat(antomTimeout).as("this class's Antom timeout, not the suite's 1 s").isEqualTo(Duration.ofSeconds(5));
+        assertThat(antomTimeout).as("checkout.antom.timeout").isEqualTo(Duration.ofSeconds(5));
         sandbox.latencyMs(2000);
         try {
             rebalanceWithOrdersInFlight();
@@ -223,7 +222,7 @@ class KeyOrderedOrdersTest extends FlowTestSupport {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "0-rebalance-test"); // sorts first: the range assignor gives it one
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "0-rebalance-test"); // sorts first: the range assignor gives it partitions
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         Set<TopicPartition> taken;
         try (KafkaConsumer<String, String> member = new KafkaConsumer<>(p, new StringDeserializer(),

@@ -75,18 +75,23 @@ class LocalRunCrashTest {
             app.kill();
             app.start();
 
-            // Antom's resends bring the notifications within seconds of the restart. One whose early resends were all
-            // spent while the app was down or starting waits for a late resend (3.6 min apart at this time scale), or
-            // for the janitor: its first inquiry is due checkout.janitor.first-check.pending (3 min in config/) after
-            // the attempt became PENDING, on the janitor's next 30 s run. The wait covers the janitor; the orders it
-            // settled are listed below with what the sandbox sent them (CI once saw one still PENDING after 2 min)
+            // Antom's resends bring the notifications within seconds of the restart. One whose early resends all failed
+            // (the app down or starting, or busy) waits for a later one (49 s, 121 s, then 337 s after the first at this
+            // time scale), or for the janitor: its first inquiry is due checkout.janitor.first-check.pending (3 min in
+            // config/) after the attempt became PENDING, on the janitor's next 30 s run. The wait covers the janitor;
+            // the orders it settled are listed below with what the sandbox sent them (CI once saw one still PENDING
+            // 2 min after the restart)
             try {
                 Awaitility.await().atMost(Duration.ofSeconds(270)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
                         assertThat(accepted).allSatisfy(orderId ->
                                 assertThat(attempts(app, orderId)).singleElement().satisfies(attempt ->
                                         assertThat(attempt.path("state").asText()).isEqualTo("SUCCEEDED"))));
             } catch (ConditionTimeoutException e) {
-                describe(app, sandboxPort, accepted.stream().filter(orderId -> !isPaidOnce(app, orderId)).toList());
+                try {
+                    describe(app, sandboxPort, accepted.stream().filter(orderId -> !isPaidOnce(app, orderId)).toList());
+                } catch (Exception | AssertionError unreadable) {
+                    e.addSuppressed(unreadable);
+                }
                 throw e;
             }
             List<String> settledByTheJanitor = accepted.stream().filter(orderId -> attempts(app, orderId).get(0)

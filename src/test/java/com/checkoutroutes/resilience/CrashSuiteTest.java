@@ -25,8 +25,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -300,9 +308,9 @@ class CrashSuiteTest {
      * instance once stood idle with 47 orders paid: either nothing more came, or it was not read).
      */
     static final class OrderPublisher {
-        private final java.util.concurrent.atomic.AtomicInteger published = new java.util.concurrent.atomic.AtomicInteger();
-        private final java.util.concurrent.atomic.AtomicReference<Throwable> failure =
-                new java.util.concurrent.atomic.AtomicReference<>();
+        private final AtomicInteger published = new AtomicInteger();
+        private final AtomicReference<Throwable> failure =
+                new AtomicReference<>();
         private final int orders;
         private final Thread thread;
 
@@ -353,22 +361,23 @@ class CrashSuiteTest {
 
     /** Per partition of the orders topic: the last offset and the instances' committed offset (what is unread). */
     private static String orderLag(String brokers, String run) {
-        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(Map.of(
-                org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers))) {
-            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed =
-                    admin.listConsumerGroupOffsets(run).partitionsToOffsetAndMetadata().get(10, java.util.concurrent.TimeUnit.SECONDS);
-            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
-            for (int partition = 0; partition < 3; partition++) {
-                latest.put(new org.apache.kafka.common.TopicPartition(run + ".orders", partition),
-                        org.apache.kafka.clients.admin.OffsetSpec.latest());
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers))) {
+            Map<TopicPartition, OffsetAndMetadata> committed =
+                    admin.listConsumerGroupOffsets(run).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+            String topic = run + ".orders";
+            int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS)
+                    .get(topic).partitions().size();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (int partition = 0; partition < partitions; partition++) {
+                latest.put(new TopicPartition(topic, partition), OffsetSpec.latest());
             }
             StringBuilder lag = new StringBuilder("\norders topic (partition: committed/end):");
-            admin.listOffsets(latest).all().get(10, java.util.concurrent.TimeUnit.SECONDS).forEach((tp, end) -> {
+            admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS).forEach((tp, end) -> {
                 var c = committed.get(tp);
                 lag.append(' ').append(tp.partition()).append(": ").append(c == null ? "-" : c.offset()).append('/')
                         .append(end.offset());
             });
-            String members = admin.describeConsumerGroups(List.of(run)).all().get(10, java.util.concurrent.TimeUnit.SECONDS)
+            String members = admin.describeConsumerGroups(List.of(run)).all().get(10, TimeUnit.SECONDS)
                     .get(run).members().stream().map(m -> m.clientId() + m.assignment().topicPartitions().stream()
                             .map(tp -> tp.partition()).sorted().toList()).sorted().collect(Collectors.joining(", "));
             return lag.append("; group members: ").append(members).toString();

@@ -59,7 +59,7 @@ public class TestEnvironment implements EnvironmentPostProcessor, Ordered {
         if (Boolean.getBoolean("checkout.test.operator-timings")) {
             // the load driver: the operator's schedules and timeouts, or it measures a janitor that asks Antom
             // about every pending payment each second and gauges recounted three times a second
-            addUnderCommandLine(env, props);
+            addUnderTheTestsOwn(env, props);
             return;
         }
         props.put("checkout.sandbox.time-scale", "0.0005");
@@ -83,16 +83,15 @@ public class TestEnvironment implements EnvironmentPostProcessor, Ordered {
         props.put("spring.quartz.startup-delay", "1s");
         // the ledger gauges recount often enough for a test to see them move (LedgerGaugesFollowTest: never)
         props.put("checkout.metrics.ledger-refresh", env.getProperty("checkout.test.ledger-refresh", "300ms"));
-        addUnderCommandLine(env, props);
+        addUnderTheTestsOwn(env, props);
     }
 
     /**
      * Above the config files, below what a test sets itself: its {@code @TestPropertySource} properties
      * (KeyOrderedOrdersTest's Antom timeout) and its command-line arguments (FailFastTest's broken settings). Put
-     * first, these defaults silently beat a test's own settings: KeyOrderedOrdersTest asked for a 5 s Antom timeout
-     * and ran with 1 s, and a loaded CI machine then saw a pay call sent again.
+     * first, these defaults silently beat a test's own settings.
      */
-    private static void addUnderCommandLine(ConfigurableEnvironment env, Map<String, Object> props) {
+    private static void addUnderTheTestsOwn(ConfigurableEnvironment env, Map<String, Object> props) {
         MutablePropertySources sources = env.getPropertySources();
         MapPropertySource source = new MapPropertySource("checkoutTestEnvironment", props);
         String lowestOfTheTests = null;
