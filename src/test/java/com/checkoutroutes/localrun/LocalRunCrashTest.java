@@ -202,14 +202,11 @@ class LocalRunCrashTest {
                 String paymentRequestId = attempt.path("paymentRequestId").asText();
                 System.out.printf("  sandbox notifications since the restart: %s%n", get(URI.create("http://127.0.0.1:"
                         + sandboxPort + "/sandbox/control/notifications?paymentRequestId=" + paymentRequestId)));
-                for (int start = 1; start <= 3; start++) {
-                    Path log = app.log().resolveSibling("app-" + start + ".log");
-                    if (Files.exists(log)) {
-                        String name = log.getFileName().toString();
-                        try (var lines = Files.lines(log)) {
-                            lines.filter(l -> l.contains(paymentRequestId) || l.contains(orderId))
-                                    .forEach(l -> System.out.printf("  %s: %s%n", name, l));
-                        }
+                for (Path log : app.logs()) {
+                    String name = log.getFileName().toString();
+                    try (var lines = Files.lines(log)) {
+                        lines.filter(l -> l.contains(paymentRequestId) || l.contains(orderId))
+                                .forEach(l -> System.out.printf("  %s: %s%n", name, l));
                     }
                 }
             }

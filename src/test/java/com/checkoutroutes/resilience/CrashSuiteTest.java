@@ -93,12 +93,12 @@ class CrashSuiteTest {
                 }
             } catch (org.awaitility.core.ConditionTimeoutException timeout) {
                 // the restarted instance made no progress: its threads (virtual ones too) say where it waits
-                throw stuck("no progress before kill " + (killedAt.size() + 1) + ":" + publisher.progress()
-                        + orderLag(brokers, run), timeout, ledger, app);
+                throw stuck("no progress before kill " + (killedAt.size() + 1) + ":" + publisher.report(brokers),
+                        timeout, ledger, app);
             }
             publisher.join();
 
-            awaitAllPaidAndPublished(ledger, () -> publisher.progress() + orderLag(brokers, run), app);
+            awaitAllPaidAndPublished(ledger, () -> publisher.report(brokers), app);
 
             assertThat(killedAt).as("attempts in flight at each kill").allSatisfy(n -> assertThat(n).isPositive());
             assertOnePaymentPerOrder(ledger, sandbox);
@@ -145,7 +145,7 @@ class CrashSuiteTest {
             second.start();
             publisher.join();
 
-            awaitAllPaidAndPublished(ledger, () -> publisher.progress() + orderLag(brokers, run), first, second);
+            awaitAllPaidAndPublished(ledger, () -> publisher.report(brokers), first, second);
 
             assertOnePaymentPerOrder(ledger, sandbox);
             assertNoHalfStates(ledger);
@@ -309,16 +309,17 @@ class CrashSuiteTest {
      */
     static final class OrderPublisher {
         private final AtomicInteger published = new AtomicInteger();
-        private final AtomicReference<Throwable> failure =
-                new AtomicReference<>();
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+        private final String run;
         private final int orders;
         private final Thread thread;
 
         OrderPublisher(TopicWatcher kafka, String run, int orders, long pauseMillis, String name) {
+            this.run = run;
             this.orders = orders;
             this.thread = new Thread(() -> {
                 try {
-                    publish(kafka, run, pauseMillis);
+                    publish(kafka, pauseMillis);
                 } catch (Throwable e) {
                     failure.set(e);
                 }
@@ -326,7 +327,7 @@ class CrashSuiteTest {
             thread.start();
         }
 
-        private void publish(TopicWatcher kafka, String run, long pauseMillis) {
+        private void publish(TopicWatcher kafka, long pauseMillis) {
             for (int i = 0; i < orders; i++) {
                 String orderId = run + "-" + i;
                 kafka.publish(run + ".orders", orderId, "{\"orderId\":\"" + orderId + "\",\"amount\":{\"currency\":\"USD\","
@@ -351,11 +352,12 @@ class CrashSuiteTest {
             }
         }
 
-        /** One line for a report. */
-        String progress() {
+        /** For a report: how far the publisher got, and how far the instances read what it published. */
+        String report(String brokers) {
             Throwable stopped = failure.get();
             return "\npublisher: " + published.get() + " of " + orders + " orders published, "
-                    + (stopped != null ? "stopped by " + stopped : thread.isAlive() ? "still publishing" : "done");
+                    + (stopped != null ? "stopped by " + stopped : thread.isAlive() ? "still publishing" : "done")
+                    + orderLag(brokers, run);
         }
     }
 

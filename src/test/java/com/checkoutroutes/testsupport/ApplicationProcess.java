@@ -78,7 +78,16 @@ public final class ApplicationProcess {
 
     /** The log of the latest start (stdout and stderr). */
     public Path log() {
-        return logDir.resolve("app-" + starts + ".log");
+        return log(starts);
+    }
+
+    /** The logs of every start so far, the first first. */
+    public List<Path> logs() {
+        return java.util.stream.IntStream.rangeClosed(1, starts).mapToObj(this::log).toList();
+    }
+
+    private Path log(int start) {
+        return logDir.resolve("app-" + start + ".log");
     }
 
     public void start() throws IOException {
@@ -91,7 +100,7 @@ public final class ApplicationProcess {
         settings.forEach((k, v) -> command.add("--" + k + "=" + v));
         command.add("--server.port=" + port);
         command.add("--management.server.port=" + managementPort);
-        File log = logDir.resolve("app-" + (++starts) + ".log").toFile();
+        File log = log(++starts).toFile();
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log);
         if (!workingDirectory.toString().isEmpty()) {
             builder.directory(workingDirectory.toFile());

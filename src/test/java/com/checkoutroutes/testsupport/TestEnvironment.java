@@ -94,18 +94,11 @@ public class TestEnvironment implements EnvironmentPostProcessor, Ordered {
     private static void addUnderTheTestsOwn(ConfigurableEnvironment env, Map<String, Object> props) {
         MutablePropertySources sources = env.getPropertySources();
         MapPropertySource source = new MapPropertySource("checkoutTestEnvironment", props);
-        String lowestOfTheTests = null;
-        for (String name : List.of(TestPropertySourceUtils.INLINED_PROPERTIES_PROPERTY_SOURCE_NAME, "commandLineArgs")) {
-            if (sources.contains(name) && (lowestOfTheTests == null
-                    || sources.precedenceOf(sources.get(name)) > sources.precedenceOf(sources.get(lowestOfTheTests)))) {
-                lowestOfTheTests = name;
-            }
-        }
-        if (lowestOfTheTests != null) {
-            sources.addAfter(lowestOfTheTests, source);
-        } else {
-            sources.addFirst(source);
-        }
+        // a test's inlined properties are in place before SpringApplication puts its arguments above them: the first
+        // of these two that exists is the lowest of the test's own
+        List.of(TestPropertySourceUtils.INLINED_PROPERTIES_PROPERTY_SOURCE_NAME, "commandLineArgs").stream()
+                .filter(sources::contains).findFirst()
+                .ifPresentOrElse(lowest -> sources.addAfter(lowest, source), () -> sources.addFirst(source));
     }
 
     private static String reportDirectory() {
