@@ -1,25 +1,98 @@
 package com.checkoutroutes.ledger;
 
 import com.checkoutroutes.platform.OutageLog;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
  * The ledger's database as the request paths (notifications, the order door) see it: one log line per change, and
  * while it is down at most one request per {@link #QUIET_PERIOD} waits on the connection pool to find out.
+ * <p>
+ * A request that waited in vain for a connection of a pool whose every connection is in use met a busy moment, not
+ * an outage: that request fails (503, Antom resends), the next ones still try. Taken for an outage, one such wait
+ * under load made every notification of the next 2 s fail at once. Hikari tells the two apart: its timeout carries
+ * the last failure to connect as its cause when connections fail, and none when the pool is merely full.
  */
 @Component
 public class DatabaseOutage extends OutageLog {
 
     static final Duration QUIET_PERIOD = Duration.ofSeconds(2);
+    private static final Logger LOG = LoggerFactory.getLogger(DatabaseOutage.class);
+    private static final long BUSY_LOG_PERIOD_NANOS = Duration.ofMinutes(1).toNanos();
 
+    private final HikariDataSource pool;
+    private final AtomicLong busyLoggedAt = new AtomicLong(System.nanoTime() - BUSY_LOG_PERIOD_NANOS);
+
+    /** Without a pool to ask: every failure counts as an outage. */
     public DatabaseOutage() {
         super("database");
+        this.pool = null;
+    }
+
+    @Autowired
+    public DatabaseOutage(DataSource dataSource) {
+        super("database");
+        this.pool = hikari(dataSource);
     }
 
     /** Whether a request should ask the database now (it is up, or it is time to see whether it is back). */
     public boolean worthTrying() {
         return worthTrying(QUIET_PERIOD);
+    }
+
+    /** A request failed on the database: an outage, unless the pool was only full (then logged at most once a minute). */
+    @Override
+    public void failed(String where, Throwable cause) {
+        if (!poolFull(cause)) {
+            super.failed(where, cause);
+            return;
+        }
+        long now = System.nanoTime();
+        long last = busyLoggedAt.get();
+        if (now - last >= BUSY_LOG_PERIOD_NANOS && busyLoggedAt.compareAndSet(last, now)) {
+            LOG.warn("every database connection was in use ({}): a request waited in vain and was refused, the next"
+                    + " ones still try; if this recurs, raise spring.datasource.hikari.maximum-pool-size (now {}),"
+                    + " logged at most once a minute: {}", where, pool.getMaximumPoolSize(), cause.toString());
+        }
+    }
+
+    /** Hikari's timeout with no failure to connect behind it, while the pool holds all the connections it may. */
+    boolean poolFull(Throwable failure) {
+        if (pool == null) {
+            return false;
+        }
+        SQLTransientConnectionException timeout = poolTimeout(failure);
+        if (timeout == null || timeout.getCause() != null) {
+            return false;
+        }
+        HikariPoolMXBean state = pool.getHikariPoolMXBean();
+        return state != null && state.getTotalConnections() >= pool.getMaximumPoolSize();
+    }
+
+    private static SQLTransientConnectionException poolTimeout(Throwable failure) {
+        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof SQLTransientConnectionException timeout) {
+                return timeout;
+            }
+        }
+        return null;
+    }
+
+    private static HikariDataSource hikari(DataSource dataSource) {
+        try {
+            return dataSource.isWrapperFor(HikariDataSource.class) ? dataSource.unwrap(HikariDataSource.class) : null;
+        } catch (SQLException e) {
+            return null;
+        }
     }
 
     /**

@@ -3,6 +3,7 @@ package com.checkoutroutes.operations;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.checkoutroutes.ledger.DatabaseOutage;
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentState;
 import com.checkoutroutes.orderintake.OrderCorpus;
@@ -11,12 +12,16 @@ import com.checkoutroutes.testsupport.AntomNotifier;
 import com.checkoutroutes.testsupport.DatabaseLink;
 import com.checkoutroutes.testsupport.FlowTestSupport;
 import com.checkoutroutes.testsupport.ServiceHttp;
+import com.zaxxer.hikari.HikariDataSource;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 
 /**
@@ -28,6 +33,9 @@ class DatabaseDownTest extends FlowTestSupport {
 
     @Value("${checkout.http.orders-path}")
     String ordersPath;
+
+    @Autowired
+    DataSource dataSource;
 
     @Test
     void notificationsGet503FastReadinessGoesDownAndOrdersAreStillAccepted() {
@@ -85,6 +93,46 @@ class DatabaseDownTest extends FlowTestSupport {
                     && e.getFormattedMessage().startsWith("database available again"))).hasSize(1);
             assertThat(logs.events.stream().filter(e -> e.getLoggerName().startsWith("com.checkoutroutes.notifications")
                     && e.getThrowableProxy() != null)).as("no stack trace per notification").isEmpty();
+        }
+    }
+
+    /**
+     * Every connection of the pool in use is a busy moment: the notification that waited in vain hears 503, and the
+     * next one, sent at once, is applied (taken for an outage, it would hear 503 for 2 s without being tried).
+     */
+    @Test
+    void aFullPoolRefusesOneNotificationAndTheNextIsApplied() throws Exception {
+        PaymentAttempt pending = pendingWallet();
+        String paid = AntomNotifier.paymentResult("PAYMENT_RESULT", "S", "SUCCESS", pending.paymentRequestId(),
+                pending.paymentId(), pending.currency(), pending.amountValue());
+        HikariDataSource pool = dataSource.unwrap(HikariDataSource.class);
+        List<Connection> held = new ArrayList<>();
+        AntomNotifier.Answer refused;
+        try (CapturedLogs logs = CapturedLogs.attach()) {
+            try {
+                while (held.size() < pool.getMaximumPoolSize()) {
+                    held.add(pool.getConnection()); // the app's own writers free theirs within a moment
+                }
+                refused = antomNotifier().send(paid);
+            } finally {
+                for (Connection c : held) {
+                    c.close();
+                }
+            }
+            long freed = System.nanoTime();
+            AntomNotifier.Answer applied = antomNotifier().send(paid);
+            long millis = (System.nanoTime() - freed) / 1_000_000;
+            System.out.println("full pool: " + refused.status() + ", then " + applied.status() + " after " + millis
+                    + " ms");
+
+            assertThat(refused.status()).isEqualTo(503);
+            assertThat(applied.status()).as("tried at once, not refused as an outage").isEqualTo(200);
+            assertThat(millis).as("within the outage's quiet period").isLessThan(2000);
+            assertThat(state(pending)).isEqualTo(PaymentState.SUCCEEDED);
+            assertThat(logs.events.stream().filter(e -> e.getFormattedMessage().startsWith("database unavailable")))
+                    .as("not an outage").isEmpty();
+            assertThat(logs.events.stream().filter(e -> e.getLoggerName().equals(DatabaseOutage.class.getName())
+                    && e.getFormattedMessage().startsWith("every database connection was in use"))).hasSize(1);
         }
     }
 }
