@@ -17,6 +17,7 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -29,6 +30,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -49,6 +51,9 @@ class DoorsTest extends FlowTestSupport {
     private static final HttpServer IDP = identityProvider();
 
     private final HttpClient http = HttpClient.newHttpClient();
+
+    @Autowired
+    MeterRegistry meters;
 
     @Value("${checkout.http.orders-path}")
     String ordersPath;
@@ -90,6 +95,18 @@ class DoorsTest extends FlowTestSupport {
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
         awaitChannelMessage("WEB", orderId);
         assertThat(postOrder(bearer(IDP_KEY, "ORDER_PUBLISHER")).statusCode()).isEqualTo(202);
+    }
+
+    /** A door's requests are measured once, by Spring MVC, and not again filter by filter by Spring Security. */
+    @Test
+    void requestsAreMeasuredWithoutSpringSecuritysOwnObservations() {
+        assertThat(postOrder(null).statusCode()).isEqualTo(401);
+        assertThat(send("POST", port, ordersPath, basic(ORDER_SYSTEM), orderJson(newOrderId())).statusCode())
+                .isEqualTo(202);
+
+        assertThat(meters.find("http.server.requests").timers()).as("the request metric").isNotEmpty();
+        assertThat(meters.getMeters()).as("no meter of Spring Security's observations")
+                .noneMatch(m -> m.getId().getName().startsWith("spring.security."));
     }
 
     @Test

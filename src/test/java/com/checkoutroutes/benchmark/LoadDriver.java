@@ -144,7 +144,9 @@ public final class LoadDriver {
             phase("latencyAtHalfCapacity", () -> ordersPhase(ordersTopic, web, "H",
                     (int) (capacity / 2 * settings.latencySeconds()), capacity / 2, "1250"));
             phase("fullFlowWithDuplicateNotifications", () -> fullFlow(ordersTopic, succeeded, capacity / 2));
-            phase("notificationBurst", () -> notificationBurst(web));
+            // the warm-up sends orders only: the first burst runs while the JIT compiles the notification path
+            phase("notificationBurstFirst", () -> notificationBurst(web));
+            profiledPhase("notificationBurst", "-burst", () -> notificationBurst(web));
             phase("plainSdkLoop", this::plainLoop);
             Map<String, Object> plainSlow = phase("plainSdkLoopWithSlowAntom", this::plainLoopWithSlowAntom);
             if (Boolean.getBoolean("load.second-instance")) {
@@ -381,6 +383,10 @@ public final class LoadDriver {
         AtomicInteger ok = new AtomicInteger();
         int threads = Integer.getInteger("load.notify-threads", 8);
         ExecutorService pool = Executors.newFixedThreadPool(threads);
+        // the CPU of the posts only: the signing above is the driver's, and the phase's own figures include it
+        long[] machineBefore = MachineInfo.machineTicks();
+        long cpuBefore = MachineInfo.processCpuNanos();
+        long postgresBefore = MachineInfo.postgresCpuNanos();
         long start = System.nanoTime();
         for (int t = 0; t < threads; t++) {
             pool.submit(() -> {
@@ -396,6 +402,8 @@ public final class LoadDriver {
         pool.shutdown();
         pool.awaitTermination(5, TimeUnit.MINUTES);
         double seconds = (System.nanoTime() - start) / 1e9;
+        double jvmMs = (MachineInfo.processCpuNanos() - cpuBefore) / 1e6 / posts.size();
+        double postgresMs = (MachineInfo.postgresCpuNanos() - postgresBefore) / 1e6 / posts.size();
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("payments", signed.size());
         figures.put("posted", posts.size());
@@ -403,6 +411,10 @@ public final class LoadDriver {
         figures.put("postsPerSecond", Math.round(posts.size() / seconds));
         figures.put("appliedPerSecond", Math.round(signed.size() / seconds));
         figures.put("clientThreads", threads);
+        // this JVM (the app, and the driver's posting threads) and PostgreSQL, per post (first copies and resends)
+        figures.put("cpuMsPerPost", Map.of("jvm", Math.round(jvmMs * 100) / 100d,
+                "postgres", Math.round(postgresMs * 100) / 100d, "jvmAndPostgres", Math.round((jvmMs + postgresMs) * 100) / 100d));
+        figures.put("machineCpuBusyShare", MachineInfo.busyShare(machineBefore, MachineInfo.machineTicks()));
         return figures;
     }
 
