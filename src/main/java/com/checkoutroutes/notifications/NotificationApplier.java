@@ -1,5 +1,6 @@
 package com.checkoutroutes.notifications;
 
+import com.checkoutroutes.ledger.GroupCommit;
 import com.checkoutroutes.ledger.NotificationInbox.Outcome;
 import com.checkoutroutes.ledger.NotificationInbox;
 import com.checkoutroutes.ledger.PaymentAttempt;
@@ -16,6 +17,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Applies a verified notification in one transaction: the inbox row (so a resend is a no-op) and the result, through
  * the {@link ResultApplier} that inquiries use too (a refund's result through {@link RefundResults}).
+ * <p>
+ * Both writes (the count of a copy received, the application) go through the ledger's {@link GroupCommit}: the
+ * notifications arriving together, and the orders' writes of that moment, are made durable by one commit instead of
+ * one each. Each still returns only once committed, so Antom hears SUCCESS only for what is durable.
  */
 @Component
 public class NotificationApplier {
@@ -25,14 +30,16 @@ public class NotificationApplier {
     private final ResultApplier results;
     private final RefundResults refundResults;
     private final TransactionTemplate tx;
+    private final GroupCommit groupCommit;
 
     public NotificationApplier(PaymentLedger ledger, NotificationInbox inbox, ResultApplier results,
-            RefundResults refundResults, TransactionTemplate tx) {
+            RefundResults refundResults, TransactionTemplate tx, GroupCommit groupCommit) {
         this.ledger = ledger;
         this.inbox = inbox;
         this.results = results;
         this.refundResults = refundResults;
         this.tx = tx;
+        this.groupCommit = groupCommit;
     }
 
     /** What happened to one notification; {@code duplicate} when this content was accepted before. */
@@ -40,10 +47,18 @@ public class NotificationApplier {
     }
 
     public boolean isDuplicate(AntomResult n) {
-        return Boolean.TRUE.equals(tx.execute(status -> inbox.seenBefore(n.dedupeKey())));
+        return groupCommit.execute(() -> Boolean.TRUE.equals(tx.execute(status -> inbox.seenBefore(n.dedupeKey()))));
     }
 
     public Applied apply(AntomResult n, String body) {
+        return groupCommit.execute(() -> applyInTransaction(n, body));
+    }
+
+    /**
+     * In a group commit a duplicate key (a copy applied at the same moment) rolls back the whole batch, whose writes
+     * then run again one by one: this one then in its own transaction, where the catch below answers "duplicate".
+     */
+    private Applied applyInTransaction(AntomResult n, String body) {
         try {
             return tx.execute(status -> {
                 if (inbox.seenBefore(n.dedupeKey())) {

@@ -13,8 +13,13 @@ import com.checkoutroutes.testsupport.AntomNotifier.Answer;
 import com.checkoutroutes.testsupport.DatabaseLink;
 import com.checkoutroutes.testsupport.FlowTestSupport;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -70,6 +75,41 @@ class NotificationsTest extends FlowTestSupport {
         publishMarkerAndWait();
         assertThat(kafka().matching(resultsTopic, r -> r.value().contains(attempt.paymentRequestId())
                 && r.value().contains("\"state\":\"SUCCEEDED\""))).hasSize(1);
+    }
+
+    /**
+     * Copies that arrive together share the ledger's group commits (in one batch, or in two whose second one rolls
+     * back on the first one's inbox row and runs again write by write): every copy hears SUCCESS, the state changes
+     * once, one event leaves.
+     */
+    @Test
+    void eightCopiesAtOnceChangeStateOnceAndEmitOneEvent() throws Exception {
+        List<PaymentAttempt> attempts = List.of(pendingWallet(), pendingWallet(), pendingWallet());
+        ExecutorService senders = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Answer>> answers = new ArrayList<>();
+            for (PaymentAttempt attempt : attempts) {
+                String body = AntomNotifier.paymentResult("PAYMENT_RESULT", "S", "SUCCESS", attempt.paymentRequestId(),
+                        attempt.paymentId(), attempt.currency(), attempt.amountValue());
+                for (int i = 0; i < 8; i++) {
+                    answers.add(senders.submit(() -> antom.send(body)));
+                }
+            }
+            for (Future<Answer> answer : answers) {
+                assertThat(answer.get(30, TimeUnit.SECONDS).body()).isEqualTo(SUCCESS);
+            }
+        } finally {
+            senders.shutdownNow();
+        }
+
+        publishMarkerAndWait();
+        for (PaymentAttempt attempt : attempts) {
+            assertThat(state(attempt)).isEqualTo(PaymentState.SUCCEEDED);
+            assertThat(ledger.history(attempt.paymentRequestId())).filteredOn(c -> c.to() == PaymentState.SUCCEEDED)
+                    .hasSize(1);
+            assertThat(kafka().matching(resultsTopic, r -> r.value().contains(attempt.paymentRequestId())
+                    && r.value().contains("\"state\":\"SUCCEEDED\""))).hasSize(1);
+        }
     }
 
     @Test
