@@ -21,10 +21,11 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Group commit for the order path's ledger writes: the writes of concurrent orders (their attempts, their outcomes
- * with the outbox events they emit) run one after another in one transaction, and one commit makes them all durable
- * (one fsync instead of one per write). A caller returns only once its write is committed, so an attempt is still
- * durable before its Antom call and an outcome before its offset is committed.
+ * Group commit for the ledger's writes on the order and notification paths: the writes of concurrent orders (their
+ * attempts, their outcomes with the outbox events they emit) and notifications run one after another in one
+ * transaction, and one commit makes them all durable (one fsync instead of one per write). A caller returns only once
+ * its write is committed, so an attempt is still durable before its Antom call, an outcome before its offset is
+ * committed and a notification before Antom hears SUCCESS.
  * <p>
  * A writer thread takes whatever is waiting, up to {@code checkout.ledger.group-commit-max-batch} writes, and commits
  * it while the next writes gather. The other {@code checkout.ledger.group-commit-writers} join in only while a
