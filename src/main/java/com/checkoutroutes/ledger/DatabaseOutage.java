@@ -17,15 +17,18 @@ import org.springframework.stereotype.Component;
  * The ledger's database as the request paths (notifications, the order door) see it: one log line per change, and
  * while it is down at most one request per {@link #QUIET_PERIOD} waits on the connection pool to find out.
  * <p>
- * A request that waited in vain for a connection of a pool whose every connection is in use met a busy moment, not
- * an outage: that request fails (503, Antom resends), the next ones still try. Taken for an outage, one such wait
- * under load made every notification of the next 2 s fail at once. Hikari tells the two apart: its timeout carries
- * the last failure to connect as its cause when connections fail, and none when the pool is merely full.
+ * A request that waited in vain for a connection of a pool whose every connection is in use, while other requests
+ * still get answers, met a busy moment, not an outage: that request fails (503, Antom resends), the next ones still
+ * try. Taken for an outage, one such wait under load made every notification of the next 2 s fail at once. Hikari
+ * tells the two apart: its timeout carries the last failure to connect as its cause when connections fail, and none
+ * when the pool is merely full. A full pool with no answer for {@link #BUSY_NEEDS_AN_ANSWER_WITHIN} is an outage
+ * all the same: the database may hold every pooled connection without answering (a network that drops packets).
  */
 @Component
 public class DatabaseOutage extends OutageLog {
 
     static final Duration QUIET_PERIOD = Duration.ofSeconds(2);
+    static final Duration BUSY_NEEDS_AN_ANSWER_WITHIN = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(DatabaseOutage.class);
     private static final long BUSY_LOG_PERIOD_NANOS = Duration.ofMinutes(1).toNanos();
 
@@ -49,10 +52,13 @@ public class DatabaseOutage extends OutageLog {
         return worthTrying(QUIET_PERIOD);
     }
 
-    /** A request failed on the database: an outage, unless the pool was only full (then logged at most once a minute). */
+    /**
+     * A request failed on the database: an outage, unless the pool was only full while requests still got answers
+     * (then logged at most once a minute).
+     */
     @Override
     public void failed(String where, Throwable cause) {
-        if (!poolFull(cause)) {
+        if (!poolFull(cause) || !workedWithin(BUSY_NEEDS_AN_ANSWER_WITHIN)) {
             super.failed(where, cause);
             return;
         }

@@ -190,13 +190,21 @@ public class GroupCommit implements DisposableBean {
             return;
         }
         List<Object> results = new ArrayList<>(batch.size());
+        boolean[] began = new boolean[1];
         try {
             tx.executeWithoutResult(status -> {
+                began[0] = true;
                 for (Write<?> w : batch) {
                     results.add(w.run());
                 }
             });
         } catch (RuntimeException e) {
+            if (!began[0]) {
+                // no transaction, so no connection (the database down, the pool empty): run alone, each write would
+                // wait for one again, one after another, and a notification queued behind them past Antom's 5 s
+                batch.forEach(w -> w.done.completeExceptionally(e));
+                return;
+            }
             // one write failed (or the commit did): nothing of the batch was kept; each runs again on its own
             LOG.debug("group commit of {} writes rolled back, each runs alone: {}", batch.size(), e.toString());
             batch.forEach(this::writeAlone);

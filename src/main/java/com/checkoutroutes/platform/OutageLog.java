@@ -17,6 +17,8 @@ public class OutageLog {
     private final String dependency;
     private final AtomicBoolean down = new AtomicBoolean();
     private volatile long lastFailureNanos;
+    private volatile long lastSuccessNanos;
+    private volatile boolean everWorked;
 
     public OutageLog(String dependency) {
         this.dependency = dependency;
@@ -35,6 +37,8 @@ public class OutageLog {
 
     /** A call worked: logged only if the dependency was down until now. */
     public void worked(String where) {
+        lastSuccessNanos = System.nanoTime();
+        everWorked = true;
         if (down.get() && down.compareAndSet(true, false)) {
             LOG.warn("{} available again ({})", dependency, where);
         }
@@ -42,6 +46,11 @@ public class OutageLog {
 
     public boolean isDown() {
         return down.get();
+    }
+
+    /** Whether a call worked less than {@code period} ago. */
+    public boolean workedWithin(Duration period) {
+        return everWorked && System.nanoTime() - lastSuccessNanos < period.toNanos();
     }
 
     /**

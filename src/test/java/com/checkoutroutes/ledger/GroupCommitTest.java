@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.DefaultTransactionStatus;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -106,6 +108,47 @@ class GroupCommitTest {
             }
         }
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM attempt", Integer.class)).isEqualTo(9);
+    }
+
+    /** Without a connection for the batch, its writes fail at once, not each after another wait for one. */
+    @Test
+    void aBatchThatGetsNoTransactionFailsEveryWriteAtOnce() throws Exception {
+        AtomicBoolean databaseDown = new AtomicBoolean();
+        AtomicInteger begins = new AtomicInteger();
+        DataSourceTransactionManager manager = new DataSourceTransactionManager(jdbc.getDataSource()) {
+            @Override
+            protected void doBegin(Object transaction, TransactionDefinition definition) {
+                begins.incrementAndGet();
+                if (databaseDown.get()) {
+                    throw new CannotCreateTransactionException("no connection within the pool's timeout");
+                }
+                super.doBegin(transaction, definition);
+            }
+        };
+        TransactionTemplate failing = new TransactionTemplate(manager);
+        groupCommit = new GroupCommit(failing, new LedgerSettings(64, 1, Duration.ZERO), meters);
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch writerBusy = new CountDownLatch(1);
+        callers.submit(() -> groupCommit.execute(() -> {
+            writerBusy.countDown();
+            await(release);
+            return 0;
+        }));
+        assertThat(writerBusy.await(5, TimeUnit.SECONDS)).isTrue();
+        List<Future<Integer>> writes = new ArrayList<>();
+        for (int i = 1; i <= 8; i++) {
+            int id = i;
+            writes.add(callers.submit(() -> groupCommit.execute(() -> failing.execute(status -> insert(id)))));
+        }
+        org.awaitility.Awaitility.await().until(() -> queued() == 8);
+        databaseDown.set(true);
+        release.countDown();
+
+        for (Future<Integer> write : writes) {
+            assertThatThrownBy(() -> write.get(5, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(CannotCreateTransactionException.class);
+        }
+        assertThat(begins.get()).as("the batch's one try, no try per write").isEqualTo(1);
     }
 
     @Test
