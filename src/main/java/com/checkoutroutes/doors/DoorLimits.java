@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -33,6 +34,8 @@ public class DoorLimits extends OncePerRequestFilter {
     private final List<Entry> doors;
     private final int otherMaxBytes;
     private final long bodyTimeoutNanos;
+    /** {@link System#nanoTime()}; a test's own clock, so that a trickling body takes no real time. */
+    private final LongSupplier nanoTime;
 
     /** A door and the permits of its requests in progress. */
     private record Entry(String name, Door door, Semaphore permits) {
@@ -43,6 +46,11 @@ public class DoorLimits extends OncePerRequestFilter {
     }
 
     public DoorLimits(DoorSettings settings) {
+        this(settings, System::nanoTime);
+    }
+
+    DoorLimits(DoorSettings settings, LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
         this.doors = List.of(entry("orders", settings.orders()), entry("notifications", settings.notifications()),
                 entry("operator", settings.operator()));
         this.otherMaxBytes = settings.otherMaxBytes();
@@ -109,7 +117,7 @@ public class DoorLimits extends OncePerRequestFilter {
 
     /** The body, counted while it is read: one byte past {@code limit} or past the deadline stops it. */
     private byte[] read(InputStream in, long limit) throws IOException {
-        long deadline = System.nanoTime() + bodyTimeoutNanos;
+        long deadline = nanoTime.getAsLong() + bodyTimeoutNanos;
         ByteArrayOutputStream body = new ByteArrayOutputStream((int) Math.min(limit, 8192));
         byte[] buffer = new byte[8192];
         int n;
@@ -119,7 +127,7 @@ public class DoorLimits extends OncePerRequestFilter {
             }
             body.write(buffer, 0, n);
             // each read waits at most server.tomcat.connection-timeout; a trickle that keeps every read alive ends here
-            if (System.nanoTime() - deadline > 0) {
+            if (nanoTime.getAsLong() - deadline > 0) {
                 throw new BodyTimeoutException();
             }
         }
