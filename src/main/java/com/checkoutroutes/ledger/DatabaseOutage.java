@@ -85,7 +85,7 @@ public class DatabaseOutage extends OutageLog {
     }
 
     private static SQLTransientConnectionException poolTimeout(Throwable failure) {
-        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof SQLTransientConnectionException timeout) {
                 return timeout;
             }
