@@ -385,8 +385,7 @@ public final class LoadDriver {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         // the CPU of the posts only: the signing above is the driver's, and the phase's own figures include it
         long[] machineBefore = MachineInfo.machineTicks();
-        long cpuBefore = MachineInfo.processCpuNanos();
-        long postgresBefore = MachineInfo.postgresCpuNanos();
+        CpuByOwner.Snapshot cpuBefore = CpuByOwner.take();
         long start = System.nanoTime();
         for (int t = 0; t < threads; t++) {
             pool.submit(() -> {
@@ -402,8 +401,7 @@ public final class LoadDriver {
         pool.shutdown();
         pool.awaitTermination(5, TimeUnit.MINUTES);
         double seconds = (System.nanoTime() - start) / 1e9;
-        double jvmMs = (MachineInfo.processCpuNanos() - cpuBefore) / 1e6 / posts.size();
-        double postgresMs = (MachineInfo.postgresCpuNanos() - postgresBefore) / 1e6 / posts.size();
+        CpuByOwner.Snapshot cpuAfter = CpuByOwner.take();
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("payments", signed.size());
         figures.put("posted", posts.size());
@@ -411,9 +409,9 @@ public final class LoadDriver {
         figures.put("postsPerSecond", Math.round(posts.size() / seconds));
         figures.put("appliedPerSecond", Math.round(signed.size() / seconds));
         figures.put("clientThreads", threads);
-        // this JVM (the app, and the driver's posting threads) and PostgreSQL, per post (first copies and resends)
-        figures.put("cpuMsPerPost", Map.of("jvm", Math.round(jvmMs * 100) / 100d,
-                "postgres", Math.round(postgresMs * 100) / 100d, "jvmAndPostgres", Math.round((jvmMs + postgresMs) * 100) / 100d));
+        // per post (first copies and resends), by owner as for orders; the driver's HTTP client threads (HttpClient-*)
+        // count as the sandbox's, which sends nothing here
+        figures.put("cpuMsPerPost", CpuByOwner.perOrder(cpuBefore, cpuAfter, posts.size()));
         figures.put("machineCpuBusyShare", MachineInfo.busyShare(machineBefore, MachineInfo.machineTicks()));
         return figures;
     }
