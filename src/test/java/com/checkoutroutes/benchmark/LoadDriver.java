@@ -102,6 +102,7 @@ public final class LoadDriver {
         this.vacuumBeforeEachPhase = !"on".equals(app.getBean(JdbcTemplate.class)
                 .queryForObject("SHOW autovacuum", String.class));
         results.put("machine", MachineInfo.describe());
+        results.put("machineSpeedProvider", MachineSpeed.provider());
         results.put("setup", Map.of(
                 "database", "local PostgreSQL " + TestPostgres.url().replaceAll("/[^/]*$", "") + " (fresh database)",
                 "kafka", "in-JVM KRaft broker, partitions " + env.getProperty("checkout.kafka.embedded.partitions"),
@@ -109,6 +110,7 @@ public final class LoadDriver {
                 "signatureProvider", AntomSignature.providerName(),
                 "sandboxLatencyMs", env.getProperty("checkout.sandbox.latency-ms", "0"),
                 "vacuumBeforeEachPhase", vacuumBeforeEachPhase,
+                "slowAntomPhasesFirst", Boolean.getBoolean("load.slow-antom-first"),
                 "settings", settings));
     }
 
@@ -135,10 +137,20 @@ public final class LoadDriver {
                      r -> r.value().contains("\"state\":\"SUCCEEDED\""))) {
             Pacer.until(() -> web.ready() && succeeded.ready(), 30_000);
             phase("warmUp", () -> warmUp(ordersTopic, web));
+            // -Dload.slow-antom-first: the slow-Antom phases before the 0 ms one, to see whether their share of the
+            // 0 ms rate owes anything to running second (a database grown by one phase, a JIT settled further)
+            boolean slowFirst = Boolean.getBoolean("load.slow-antom-first");
+            List<Map<String, Object>> slow = slowFirst ? slowAntomPhases(ordersTopic, web) : List.of();
             Map<String, Object> sustained = profiledPhase("sustained", "", () -> ordersPhase(ordersTopic, web, "S",
                     (int) (settings.rate() * settings.seconds()), settings.rate(), "1250"));
             double capacity = ((Number) sustained.get("completedPerSecond")).doubleValue();
-            slowAntomPhases(ordersTopic, web, capacity);
+            if (!slowFirst) {
+                slow = slowAntomPhases(ordersTopic, web);
+            }
+            for (Map<String, Object> phase : slow) {
+                phase.put("slowAntomShareOfFast",
+                        Math.round(((Number) phase.get("completedPerSecond")).doubleValue() / capacity * 100) / 100d);
+            }
             phase("latencyAtHalfTarget", () -> ordersPhase(ordersTopic, web, "L",
                     (int) (settings.rate() / 2 * settings.latencySeconds()), settings.rate() / 2, "1250"));
             phase("latencyAtHalfCapacity", () -> ordersPhase(ordersTopic, web, "H",
@@ -153,6 +165,7 @@ public final class LoadDriver {
                 phase("sustainedWithASecondInstance", () -> withSecondInstance(ordersTopic, web));
             }
             results.put("loadAverageAtEnd", MachineInfo.loadAverage());
+            results.put("machineRsaSignsPerSecondAtEnd", MachineSpeed.rsaSignsPerSecond(1000));
             slowRatio(plainSlow);
             results.put("ratioOursToPlain", Math.round(capacity
                     / ((Number) ((Map<?, ?>) results.get("plainSdkLoop")).get("completedPerSecond")).doubleValue() * 10) / 10d);
@@ -163,11 +176,12 @@ public final class LoadDriver {
      * The sustained phase and the latency at half its rate again with Antom answering after each of
      * {@code -Dload.antom-latencies-ms} (default 300), in the same run, then back to the configured latency: how
      * much of the fast-Antom throughput survives a real Antom's answer time. Each phase records its
-     * {@code antomLatencyMs}; {@code slowAntomShareOfFast} compares its rate with the sustained phase's.
+     * {@code antomLatencyMs}; returns the sustained ones, which {@link #run()} gives {@code slowAntomShareOfFast}.
      */
-    private void slowAntomPhases(String topic, Arrivals web, double fastRate) throws Exception {
+    private List<Map<String, Object>> slowAntomPhases(String topic, Arrivals web) throws Exception {
         SandboxServer sandbox = app.getBean(SandboxServer.class);
         long configured = sandbox.latencyMs();
+        List<Map<String, Object>> sustainedPhases = new ArrayList<>();
         try {
             for (String value : System.getProperty("load.antom-latencies-ms", "300").split(",")) {
                 long latency = Long.parseLong(value.trim());
@@ -179,7 +193,7 @@ public final class LoadDriver {
                         () -> ordersPhase(topic, web, "A" + latency + "-", (int) (settings.rate() * settings.seconds()),
                                 settings.rate(), "1250"));
                 double rate = ((Number) slow.get("completedPerSecond")).doubleValue();
-                slow.put("slowAntomShareOfFast", Math.round(rate / fastRate * 100) / 100d);
+                sustainedPhases.add(slow);
                 profiledPhase("latencyAtHalfCapacityAt" + latency + "ms", "-half-at" + latency + "ms",
                         () -> ordersPhase(topic, web, "B" + latency + "-", (int) (rate / 2 * settings.latencySeconds()),
                                 rate / 2, "1250"));
@@ -187,6 +201,7 @@ public final class LoadDriver {
         } finally {
             sandbox.latencyMs(configured);
         }
+        return sustainedPhases;
     }
 
     private interface Phase {
@@ -212,6 +227,7 @@ public final class LoadDriver {
             app.getBean(JdbcTemplate.class).execute("VACUUM (ANALYZE)");
         }
         System.gc(); // each phase's heap figure starts from the live set, not the last phase's garbage
+        double machineSpeed = MachineSpeed.rsaSignsPerSecond(1000); // the app idle: the machine's speed right now
         heap.reset();
         System.out.println("load phase " + name + " ...");
         long cpuBefore = MachineInfo.processCpuNanos();
@@ -224,6 +240,7 @@ public final class LoadDriver {
         if (figures.containsKey("completedPerSecond")) {
             figures.put("ordersPerSecond", figures.get("completedPerSecond"));
         }
+        figures.put("machineRsaSignsPerSecondBefore", machineSpeed);
         figures.put("heapMaxUsedMb", heap.maxUsedMb());
         figures.put("heapAfterGcMaxMb", heap.maxAfterGcMb());
         // CPU this JVM (app, broker, sandbox, driver) and PostgreSQL's processes used during the phase
