@@ -102,7 +102,6 @@ public final class LoadDriver {
         this.vacuumBeforeEachPhase = !"on".equals(app.getBean(JdbcTemplate.class)
                 .queryForObject("SHOW autovacuum", String.class));
         results.put("machine", MachineInfo.describe());
-        results.put("machineSpeedProvider", MachineSpeed.provider());
         results.put("setup", Map.of(
                 "database", "local PostgreSQL " + TestPostgres.url().replaceAll("/[^/]*$", "") + " (fresh database)",
                 "kafka", "in-JVM KRaft broker, partitions " + env.getProperty("checkout.kafka.embedded.partitions"),
