@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -26,6 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.Ordered;
@@ -86,8 +88,15 @@ public class OutboxRelay implements DisposableBean, SmartInitializingSingleton {
     /** From an event's commit to its acknowledged send: the outbox's share of an order's latency. */
     private final Timer delay;
 
+    @Autowired
     public OutboxRelay(JdbcTemplate jdbc, TransactionTemplate tx, CamelContext camel, ObjectMapper json,
             Clock clock, PaymentLedger ledger, OutboxSettings settings, MeterRegistry meters) {
+        this(jdbc, tx, camel, json, clock, ledger, settings, meters, System::nanoTime);
+    }
+
+    /** {@code leaseNanoTime}: the clock of the shard leases' send window, a test's own where sends are slow. */
+    OutboxRelay(JdbcTemplate jdbc, TransactionTemplate tx, CamelContext camel, ObjectMapper json, Clock clock,
+            PaymentLedger ledger, OutboxSettings settings, MeterRegistry meters, LongSupplier leaseNanoTime) {
         this.jdbc = jdbc;
         this.tx = tx;
         // our own template: its async sends run in the calling thread up to the Kafka producer (no thread pool),
@@ -104,7 +113,7 @@ public class OutboxRelay implements DisposableBean, SmartInitializingSingleton {
         this.lastDrainStart = System.nanoTime() - lingerNanos;
         // PostgreSQL: the shard leases keep other instances away, rows are not locked; H2: one instance
         this.leases = ledger.skipLocked() ? new ShardLeases(jdbc, new OutboxShards(settings.shards()),
-                settings.lease(), settings.maxSendTime()) : null;
+                settings.lease(), settings.maxSendTime(), leaseNanoTime) : null;
         this.lockClause = leases != null ? "" : " FOR UPDATE";
         this.published = meters.counter("checkout.outbox.published");
         this.batches = meters.counter("checkout.outbox.batches");

@@ -4,6 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -41,15 +42,18 @@ final class ShardLeases {
     private final String owner;
     private final double leaseSeconds;
     private final long sendWindowNanos;
+    /** This JVM's monotonic clock, {@link System#nanoTime()}; a test's own, so that a slow send takes no real time. */
+    private final LongSupplier nanoTime;
     private final String claim;
 
-    ShardLeases(JdbcTemplate jdbc, OutboxShards shards, Duration lease, Duration maxSendTime) {
+    ShardLeases(JdbcTemplate jdbc, OutboxShards shards, Duration lease, Duration maxSendTime, LongSupplier nanoTime) {
         if (lease.compareTo(maxSendTime) <= 0) {
             throw new IllegalArgumentException("the lease (" + lease + ") must be longer than max-send-time ("
                     + maxSendTime + ")");
         }
         this.jdbc = jdbc;
         this.shards = shards;
+        this.nanoTime = nanoTime;
         // pid@host (which instance holds a shard, for operators) and a suffix unique to this relay
         this.owner = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
         this.leaseSeconds = lease.toMillis() / 1000.0;
@@ -78,9 +82,9 @@ final class ShardLeases {
      * pending event is in a shard another instance holds.
      */
     Claim claim(int pending) {
-        long sentAt = System.nanoTime(); // before the statement, so never after the database's now() for it
+        long sentAt = nanoTime.getAsLong(); // before the statement, so never after the database's now() for it
         List<Integer> claimed = jdbc.queryForList(claim, Integer.class, owner, leaseSeconds, owner, owner, pending);
-        return new Claim(claimed, sentAt + sendWindowNanos);
+        return new Claim(claimed, sentAt + sendWindowNanos, nanoTime);
     }
 
     /**
@@ -99,8 +103,8 @@ final class ShardLeases {
         return shards.rowFilter(claim.shards());
     }
 
-    /** The shards one batch may publish, and until when (this JVM's {@link System#nanoTime()}) it may start sends. */
-    record Claim(List<Integer> shards, long sendUntilNanos) {
+    /** The shards one batch may publish, and until when (on the leases' {@code nanoTime}) it may start sends. */
+    record Claim(List<Integer> shards, long sendUntilNanos, LongSupplier nanoTime) {
 
         boolean isEmpty() {
             return shards.isEmpty();
@@ -108,7 +112,7 @@ final class ShardLeases {
 
         /** Whether a send may still start: past this, the rest of the batch waits for the next claim. */
         boolean maySend() {
-            return System.nanoTime() - sendUntilNanos < 0;
+            return nanoTime.getAsLong() - sendUntilNanos < 0;
         }
     }
 }

@@ -15,6 +15,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import java.util.stream.IntStream;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.kafka.KafkaConstants;
@@ -54,7 +56,9 @@ class OutboxRelayOrderTest {
     private final CountDownLatch firstEntered = new CountDownLatch(1);
     private final CountDownLatch release = new CountDownLatch(1);
     private final List<Instant> sendStarts = new CopyOnWriteArrayList<>();
+    /** How long each send takes on {@link #sendsClock}, the lease clock of a relay made with it. */
     private volatile long millisPerSend;
+    private final AtomicLong sendsClock = new AtomicLong(System.nanoTime());
     private volatile boolean failNextSend;
     private final DefaultCamelContext camel = new DefaultCamelContext();
     private final List<OutboxRelay> relays = new ArrayList<>();
@@ -86,9 +90,7 @@ class OutboxRelayOrderTest {
                         firstEntered.countDown();
                         release.await(30, TimeUnit.SECONDS); // a slow broker: the write is still on its way
                     }
-                    if (millisPerSend > 0) {
-                        Thread.sleep(millisPerSend);
-                    }
+                    sendsClock.addAndGet(TimeUnit.MILLISECONDS.toNanos(millisPerSend));
                     received.add(exchange.getIn().getHeader(KafkaConstants.KEY) + " " + body);
                     landedAt.add(Instant.now());
                 });
@@ -176,8 +178,8 @@ class OutboxRelayOrderTest {
 
     @Test
     void aSlowDestinationGetsNoNewSendAfterTheClaimsWindowAndTheRestFollowsInOrder() {
-        // lease 3 s, max-send-time 2 s: sends start only in the first 0.5 s of each claim
-        OutboxRelay only = relay(Duration.ofSeconds(3), Duration.ofSeconds(2));
+        // lease 3 s, max-send-time 2 s: sends start only in the first 0.5 s of each claim, on the sends' clock
+        OutboxRelay only = relay(Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ZERO, sendsClock::get);
         holding.set(false);
         millisPerSend = 200;
         for (int n = 1; n <= 8; n++) {
@@ -259,10 +261,14 @@ class OutboxRelayOrderTest {
     }
 
     private OutboxRelay relay(Duration lease, Duration maxSendTime, Duration linger) {
+        return relay(lease, maxSendTime, linger, System::nanoTime);
+    }
+
+    private OutboxRelay relay(Duration lease, Duration maxSendTime, Duration linger, LongSupplier leaseNanoTime) {
         OutboxSettings settings = new OutboxSettings(DESTINATION, DESTINATION, DESTINATION, DESTINATION, 500, 100,
                 Duration.ofSeconds(30), SHARDS, maxSendTime, lease, linger);
         OutboxRelay relay = new OutboxRelay(jdbc, tx, camel, new ObjectMapper(), Clock.systemUTC(), ledger, settings,
-                new SimpleMeterRegistry());
+                new SimpleMeterRegistry(), leaseNanoTime);
         relays.add(relay);
         return relay;
     }
