@@ -34,8 +34,11 @@ ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/antom-sandbox.jar"]
 
 FROM runtime AS app
 COPY --from=build /src/target/checkout-routes.jar /app/checkout-routes.jar
-# defaults; docker-compose mounts the operator's ./config and ./routes over these
-COPY config /app/config
+# defaults; docker-compose mounts the operator's ./config and ./routes over these. Not config/sandbox-keys: the
+# sandbox's Antom private key in the service's image would let anyone who reads the image sign as "Antom" to a
+# service pointed at the sandbox's public key
+COPY config/application.yml /app/config/application.yml
+COPY config/schemas /app/config/schemas
 COPY routes /app/routes
 # data/reports: where reconciliation reads Antom's transaction reports (CHECKOUT_RECONCILIATION_REPORT_DIR)
 RUN mkdir -p /app/data/reports && chown -R checkout /app/data

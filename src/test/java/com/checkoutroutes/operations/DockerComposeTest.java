@@ -29,6 +29,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.util.FileSystemUtils;
 import org.yaml.snakeyaml.Yaml;
 
 /**
@@ -287,6 +289,21 @@ class DockerComposeTest {
     }
 
     @Test
+    void theServicesImageHoldsItsConfigurationButNoSandboxKey() throws IOException {
+        List<String> copied = dockerfile.chain("app", "COPY").stream().map(DockerfileStages.Instruction::tokens)
+                .filter(t -> !t.get(0).startsWith("--from=")).map(t -> t.get(0)).toList();
+        assertThat(copied).contains("config/application.yml", "config/schemas", "routes");
+        try (var files = Files.walk(Path.of("config"))) {
+            List<String> sandboxKeys = files.filter(f -> f.startsWith(Path.of("config", "sandbox-keys")))
+                    .map(Path::toString).toList();
+            assertThat(sandboxKeys).isNotEmpty();
+            for (String source : copied) {
+                assertThat(sandboxKeys).as(source).noneMatch(key -> key.equals(source) || key.startsWith(source + "/"));
+            }
+        }
+    }
+
+    @Test
     void bothSidesUseTheMountedSandboxKeys() {
         Map<String, String> keyFiles = new LinkedHashMap<>();
         Map<String, String> sandbox = env("antom-sandbox");
@@ -422,6 +439,37 @@ class DockerComposeTest {
         HealthCheck kafka = healthCheck("kafka");
         assertThat(kafka.command()).startsWith("/opt/kafka/bin/kafka-broker-api-versions.sh --bootstrap-server localhost:9092");
         assertThat(env("kafka").get("KAFKA_LISTENERS")).contains("://:9092");
+    }
+
+    /**
+     * The build stage's context is what it copies (no .ci) and its image has no chromedriver, so the pom's
+     * install-chromium profile is active there: its package command must not run the install script. Run here on a
+     * copy of that context, the profile forced on, through the phase that runs the script (compiling skipped, which
+     * the script does not depend on).
+     */
+    @Test
+    @Tag("flow")
+    void theBuildStagesPackageCommandInstallsNothing(@TempDir Path context) throws Exception {
+        for (DockerfileStages.Instruction copy : dockerfile.chain("build", "COPY")) {
+            List<String> tokens = copy.tokens();
+            for (String source : tokens.subList(0, tokens.size() - 1)) {
+                FileSystemUtils.copyRecursively(Path.of(source), context.resolve(source));
+            }
+        }
+        assertThat(context.resolve(".ci")).doesNotExist();
+        String packageRun = dockerfile.chain("build", "RUN").stream().map(DockerfileStages.Instruction::arguments)
+                .filter(run -> run.contains(" package")).findFirst().orElseThrow();
+        List<String> command = new ArrayList<>(List.of(packageRun.trim().split("\\s+")));
+        command.remove("package");
+        command.addAll(List.of("-P", "install-chromium", "-Dmaven.main.skip=true", "-Dmaven.test.skip=true",
+                "process-test-classes"));
+        Path log = context.resolve("maven.log");
+        Process maven = new ProcessBuilder(command).directory(context.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        if (!maven.waitFor(5, TimeUnit.MINUTES)) {
+            maven.destroyForcibly();
+        }
+        assertThat(maven.isAlive() ? -1 : maven.exitValue()).as(Files.readString(log)).isZero();
     }
 
     @Test
