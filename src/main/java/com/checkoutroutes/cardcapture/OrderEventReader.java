@@ -36,6 +36,11 @@ public class OrderEventReader {
         if (orderId == null || orderId.isBlank()) {
             throw new RefusedOrderEventException("MISSING_FIELD", "orderId is required");
         }
+        if (DeadLetters.plausibleOrderId(orderId) == null) {
+            // no order has such an id, and its dead letter could not keep it
+            throw new RefusedOrderEventException("INVALID_ORDER_ID",
+                    "orderId is at most " + DeadLetters.MAX_ORDER_ID + " characters, without control characters");
+        }
         exchange.setProperty("checkoutOrderId", orderId);
         if (type == null || !TYPES.contains(type)) {
             throw new RefusedOrderEventException("UNKNOWN_EVENT_TYPE", "type must be one of " + TYPES);

@@ -12,9 +12,12 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
@@ -24,7 +27,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Builds the dead-letter message for an order that cannot be paid: machine-readable reasons, where it came from,
- * and the original message (text, or base64 when it was not UTF-8), so nothing is dropped silently.
+ * and the original message (text, or base64 when it was not UTF-8), so nothing is dropped silently; one too large
+ * to publish is named by its size and SHA-256 instead.
  */
 @Component("orderDeadLetters")
 public class DeadLetters {
@@ -46,15 +50,28 @@ public class DeadLetters {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record DeadLetter(String type, Violation reason, List<Violation> violations, String orderId, Source source,
-            String rejectedAt, String original, String originalBase64) {
+            String rejectedAt, String original, String originalBase64, Integer originalBytes, String originalSha256) {
+
+        /** The letter without its original, which is named by its size and SHA-256 instead. */
+        DeadLetter withoutOriginal(byte[] raw) {
+            return new DeadLetter(type, reason, violations, orderId, source, rejectedAt, null, null, raw.length,
+                    sha256Hex(raw));
+        }
     }
 
     /** Where the rejected message was read: its topic, partition, offset and record key. */
     public record Source(String topic, Integer partition, Long offset, String key) {
     }
 
+    /**
+     * The largest letter that keeps its original: half the producers' default max.request.size (1 MiB), as the
+     * original's JSON escaping or base64 makes the letter up to six times its size. A letter past it that could not
+     * be published would fail its record again at every read and stop its partition.
+     */
+    static final int MAX_LETTER_BYTES = 512 * 1024;
+
     /** The longest orderId the order schema allows (Antom's referenceOrderId). */
-    private static final int MAX_ORDER_ID = 64;
+    public static final int MAX_ORDER_ID = 64;
 
     /** Replaces the exchange body with the dead-letter message for the exception that rejected the order. */
     public void build(Exchange exchange) throws JsonProcessingException {
@@ -70,19 +87,25 @@ public class DeadLetters {
                 exchange.getIn().getHeader(KafkaConstants.OFFSET, Long.class),
                 key instanceof String k ? k : null);
         // an order refused before it was read still names itself when its orderId can be read from the JSON
-        String orderId = exchange.getProperty("checkoutOrderId", String.class);
-        if (orderId == null) {
-            orderId = readableOrderId(text);
-        }
+        String named = exchange.getProperty("checkoutOrderId", String.class);
+        String orderId = named != null ? plausibleOrderId(named) : readableOrderId(text);
         String type = cause instanceof RejectedOrderException rejected ? rejected.deadLetterType() : "ORDER_REJECTED";
         DeadLetter letter = new DeadLetter(type, violations.get(0), violations, orderId, source,
                 AntomTime.format(OffsetDateTime.now(clock)), text,
-                raw != null && text == null ? Base64.getEncoder().encodeToString(raw) : null);
+                raw != null && text == null ? Base64.getEncoder().encodeToString(raw) : null, null, null);
+        String body = json.writeValueAsString(letter);
+        if (raw != null && body.length() > MAX_LETTER_BYTES / 3) {
+            // UTF-8 takes at most three bytes a char: only a letter of this many chars may be past the limit
+            if (body.getBytes(StandardCharsets.UTF_8).length > MAX_LETTER_BYTES) {
+                letter = letter.withoutOriginal(raw);
+                body = json.writeValueAsString(letter);
+            }
+        }
         meters.counter("checkout.orders.rejected", "reason", violations.get(0).code()).increment();
         LOG.warn("order {} rejected: {} ({} at {}/{}/{}, key {})", orderId == null ? "without a readable orderId" : orderId,
                 violations.get(0).code(), violations.get(0).field(), source.topic(), source.partition(),
                 source.offset(), source.key());
-        exchange.getIn().setBody(json.writeValueAsString(letter));
+        exchange.getIn().setBody(body);
         exchange.setProperty(LETTER, letter);
         exchange.getIn().setHeader("checkoutRejectReason", violations.get(0).code());
         exchange.getIn().removeHeaders("CamelKafka*");
@@ -110,7 +133,7 @@ public class DeadLetters {
                 String field = parser.currentName();
                 JsonToken value = parser.nextToken();
                 if ("orderId".equals(field)) {
-                    return value == JsonToken.VALUE_STRING ? plausibleId(parser.getText()) : null;
+                    return value == JsonToken.VALUE_STRING ? plausibleOrderId(parser.getText()) : null;
                 }
                 parser.skipChildren();
             }
@@ -120,9 +143,18 @@ public class DeadLetters {
         }
     }
 
-    private static String plausibleId(String id) {
+    /** The id when it can be an order's (not blank, at most 64 characters, no control characters), else null. */
+    public static String plausibleOrderId(String id) {
         boolean plausible = !id.isBlank() && id.length() <= MAX_ORDER_ID && id.chars().noneMatch(Character::isISOControl);
         return plausible ? id : null;
+    }
+
+    private static String sha256Hex(byte[] raw) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(raw));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     private static String utf8OrNull(byte[] raw) {

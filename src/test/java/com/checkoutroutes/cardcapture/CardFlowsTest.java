@@ -101,6 +101,21 @@ class CardFlowsTest extends FlowTestSupport {
         // a captured card's ORDER_CANCELLED is refunded instead of refused: refunds.RefundFlowsTest
     }
 
+    /** An id no order can have is refused and dead-lettered without it; the events after it on its partition go on. */
+    @Test
+    void anEventWithAnOrderIdNoOrderCanHaveIsRefusedAndThePartitionGoesOn() {
+        String key = newOrderId();
+        String tooLong = "x".repeat(65);
+        kafka().publish(orderEventsTopic, key, "{\"type\":\"NOT_AN_EVENT\",\"orderId\":\"" + tooLong + "\"}");
+
+        JsonNode letter = read(kafka().await(deadLetterTopic, r -> key.equals(r.key())
+                && r.value().contains("INVALID_ORDER_ID")).value());
+        assertThat(letter.path("type").asText()).isEqualTo("ORDER_EVENT_REFUSED");
+        assertThat(letter.has("orderId")).as("an id the archive could not keep").isFalse();
+        assertThat(letter.path("original").asText()).contains(tooLong);
+        orderEventsProcessedUpTo(key);
+    }
+
     @Test
     void aCardPaymentOfAnApmIsRefusedAsNotACard() {
         String orderId = newOrderId();

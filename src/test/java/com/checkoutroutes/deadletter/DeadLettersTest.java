@@ -42,6 +42,30 @@ class DeadLettersTest {
         assertThat(exchange.getIn().getHeader(KafkaConstants.KEY)).isEqualTo("ORD-10");
     }
 
+    /** Control characters take six bytes each in the letter: past the limit, it names the original instead. */
+    @Test
+    void aLetterTooLargeToPublishNamesItsOriginalBySizeAndHash() throws Exception {
+        String order = "{\"orderId\":\"ORD-11\",\"note\":\"" + "\u0001".repeat(100_000) + "\"}";
+        Exchange exchange = rejected(order, "ORD-11");
+
+        deadLetters.build(exchange);
+
+        String body = exchange.getIn().getBody(String.class);
+        assertThat(body.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(DeadLetters.MAX_LETTER_BYTES);
+        JsonNode letter = json.readTree(body);
+        assertThat(letter.has("original")).isFalse();
+        assertThat(letter.path("originalBytes").asInt()).isEqualTo(order.getBytes(StandardCharsets.UTF_8).length);
+        assertThat(letter.path("originalSha256").asText()).hasSize(64);
+        assertThat(letter.path("orderId").asText()).isEqualTo("ORD-11");
+        assertThat(DeadLetterArchive.original(letter)).as("nothing to re-drive").isEmpty();
+
+        Exchange small = rejected("{\"orderId\":\"ORD-12\",\"note\":\"" + "\u0001".repeat(1_000) + "\"}", "ORD-12");
+        deadLetters.build(small);
+        JsonNode kept = json.readTree(small.getIn().getBody(String.class));
+        assertThat(kept.has("original")).isTrue();
+        assertThat(kept.has("originalBytes")).isFalse();
+    }
+
     @Test
     void theOrderIdIsReadUpToItsFieldOnly() {
         assertThat(deadLetters.readableOrderId("{\"meta\":{\"orderId\":\"NESTED\"},\"orderId\":\"ORD-1\",\"amount\":{\"cu"))
