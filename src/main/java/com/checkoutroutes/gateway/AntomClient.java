@@ -37,6 +37,8 @@ public class AntomClient extends BaseAlipayClient {
     private final PrivateKey merchantKey;
     private final PublicKey antomKey;
     private final Clock clock;
+    /** The gateway without trailing slashes, once: the request's path is appended to it. */
+    private final String baseUrl;
 
     public AntomClient(AntomSettings settings, CloseableHttpClient http, PrivateKey merchantKey, PublicKey antomKey,
             Clock clock) {
@@ -46,6 +48,7 @@ public class AntomClient extends BaseAlipayClient {
         this.merchantKey = merchantKey;
         this.antomKey = antomKey;
         this.clock = clock;
+        this.baseUrl = settings.gatewayUrl().replaceAll("/+$", "");
     }
 
     /** The path the request goes to: the SDK's rule, /ams/sandbox/api for SANDBOX_ client ids. */
@@ -78,7 +81,7 @@ public class AntomClient extends BaseAlipayClient {
         headers.put("signature", SignatureHeader.format(settings.keyVersion(), signature));
         headers.putAll(buildCustomHeader());
 
-        HttpRpcResult rsp = sendRequest(settings.gatewayUrl().replaceAll("/+$", "") + path, "POST", headers, body);
+        HttpRpcResult rsp = sendRequest(baseUrl + path, "POST", headers, body);
         if (rsp.getRspCode() != 200) {
             throw new AntomCallException(AntomCallException.Kind.HTTP_STATUS, "HTTP " + rsp.getRspCode() + " from " + path);
         }

@@ -8,7 +8,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
 
-/** {@code checkout.antom.*}: how to reach and authenticate with Antom. Key values are paths, never logged. */
+/** {@code checkout.antom.*}: how to reach and authenticate with Antom. Keys (paths or inline) are never logged. */
 @Validated
 @ConfigurationProperties("checkout.antom")
 public record AntomSettings(
@@ -29,6 +29,14 @@ public record AntomSettings(
             @NotNull Duration initialBackoff,
             @Positive double multiplier,
             @NotNull Duration maxBackoff) {
+    }
+
+    /** Never a key's value: either key may be given inline (PEM or base64) rather than as a path. */
+    @Override
+    public String toString() {
+        return "AntomSettings[clientId=" + clientId + ", gatewayUrl=" + gatewayUrl + ", keyVersion=" + keyVersion
+                + ", timeout=" + timeout + ", connectTimeout=" + connectTimeout + ", maxConnections=" + maxConnections
+                + ", notifyUrl=" + notifyUrl + ", retry=" + retry + "]";
     }
 
     /** Antom's sandbox client ids start with SANDBOX_ and use the /ams/sandbox/api paths, as the SDK does. */

@@ -45,6 +45,9 @@ public class GatewayConfiguration {
                 // closed here before a server's keep-alive timeout closes them under us (60 s is common)
                 .evictIdleConnections(TimeValue.ofSeconds(30))
                 .disableRedirectHandling()
+                // Antom's API is stateless: no cookie an answer set rides on later signed requests
+                .disableCookieManagement()
+                .disableAuthCaching()
                 .build();
     }
 
