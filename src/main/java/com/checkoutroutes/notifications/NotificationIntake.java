@@ -6,6 +6,7 @@ import com.checkoutroutes.platform.LogIds;
 import com.checkoutroutes.results.AntomResult;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
+import org.apache.commons.lang3.StringUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -101,8 +102,9 @@ public class NotificationIntake {
             code = rejected.code();
             count("rejected", code);
             // the message names a field or a limit, never a value from the body
+            // the client-id is the caller's, unverified: quoted short, so no stranger writes kilobytes into the log
             LOG.warn("notification rejected: {} (client-id {}, {} bytes)", rejected.getMessage(),
-                    exchange.getIn().getHeader("client-id", String.class),
+                    quotedShort(exchange.getIn().getHeader("client-id", String.class)),
                     exchange.getProperty(RAW, byte[].class) == null ? 0 : exchange.getProperty(RAW, byte[].class).length);
         } else if (cause instanceof DatabaseOutage.StillDown) {
             status = 503;
@@ -126,5 +128,11 @@ public class NotificationIntake {
     private void count(String outcome, String detail) {
         meters.counter("checkout.notifications", "outcome", outcome, "detail", detail == null ? "" : detail)
                 .increment();
+    }
+
+    /** At most 64 characters of a caller's header, quoted, control characters as '?' (a forged line break stays one line). */
+    static String quotedShort(String value) {
+        return value == null ? null
+                : '"' + StringUtils.abbreviate(value, 64).replaceAll("\\p{Cntrl}", "?") + '"';
     }
 }
