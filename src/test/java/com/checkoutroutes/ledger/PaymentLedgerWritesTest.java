@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -25,6 +26,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * (an attempt with its history; a transition with its history and its events), H2 (the local run) in several. Both
  * must leave the same rows, in the same order, and a transition of an attempt that moved on must leave none.
  */
+@Tag("flow") // the local PostgreSQL: not in the fast tier, which needs none
 class PaymentLedgerWritesTest {
 
     private static final OffsetDateTime EXPIRES = OffsetDateTime.of(2030, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
