@@ -15,6 +15,7 @@ import org.springframework.security.config.observation.SecurityObservationSettin
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
+import java.time.Duration;
 import java.util.List;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
@@ -110,11 +111,13 @@ public class DoorSecurity {
 
     /**
      * {bcrypt}, {pbkdf2}...: the hash names its own algorithm, so operators can move to a stronger one; a match is
-     * checked once per client and password, not per request.
+     * checked once per client and password, not per request, and checks not remembered take at most one core (a
+     * check waits up to 2 s for it).
      */
     @Bean
     PasswordEncoder passwordEncoder() {
-        return new RememberingPasswordEncoder(PasswordEncoderFactories.createDelegatingPasswordEncoder(), 1024);
+        return new RememberingPasswordEncoder(PasswordEncoderFactories.createDelegatingPasswordEncoder(), 1024, 1,
+                Duration.ofSeconds(2));
     }
 
     /** Keys fetched on first use (start-up does not wait for the identity provider) and cached by Nimbus. */

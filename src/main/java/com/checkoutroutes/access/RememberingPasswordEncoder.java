@@ -3,10 +3,13 @@ package com.checkoutroutes.access;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.springframework.security.crypto.password.PasswordEncoder;
 
 /**
@@ -16,14 +19,25 @@ import org.springframework.security.crypto.password.PasswordEncoder;
  * (salted by bcrypt) and the password, never the password; at most {@code capacity}, least recently used first out.
  * The users come from the config, so a changed hash means a restart and a fresh memory. Hashes are never
  * "upgraded" in place: the operator chose their cost, and there is nowhere to write a new one.
+ * <p>
+ * Checks not remembered (a new client, a wrong password, an unknown user, whose dummy check Spring Security runs
+ * too) run at most {@code concurrentChecks} at once; one more waits up to {@code wait} for its turn (and finds its
+ * match remembered if a request with the same credentials checked it meanwhile), then is refused as a mismatch.
+ * Otherwise anyone who reaches a door could keep every core busy with bcrypt by sending made-up credentials;
+ * remembered clients are not held up by it, a new one may be refused while such a flood lasts.
  */
 final class RememberingPasswordEncoder implements PasswordEncoder {
 
     private final PasswordEncoder delegate;
     private final Map<String, Boolean> matched;
+    private final Semaphore checks;
 
-    RememberingPasswordEncoder(PasswordEncoder delegate, int capacity) {
+    private final Duration wait;
+
+    RememberingPasswordEncoder(PasswordEncoder delegate, int capacity, int concurrentChecks, Duration wait) {
         this.delegate = delegate;
+        this.checks = new Semaphore(concurrentChecks, true);
+        this.wait = wait;
         this.matched = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
@@ -46,7 +60,20 @@ final class RememberingPasswordEncoder implements PasswordEncoder {
         if (matched.containsKey(key)) {
             return true;
         }
-        boolean matches = delegate.matches(rawPassword, encodedPassword);
+        try {
+            if (!checks.tryAcquire(wait.toNanos(), TimeUnit.NANOSECONDS)) {
+                return false;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        boolean matches;
+        try {
+            matches = matched.containsKey(key) || delegate.matches(rawPassword, encodedPassword);
+        } finally {
+            checks.release();
+        }
         if (matches) {
             matched.put(key, Boolean.TRUE);
         }

@@ -1,12 +1,15 @@
 package com.checkoutroutes.access;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.security.crypto.password.PasswordEncoder;
 
-/** A match is checked once; a mismatch every time; the memory is bounded. */
+/** A match is checked once; a mismatch every time; the memory and the checks at once are bounded. */
 class RememberingPasswordEncoderTest {
 
     private final AtomicInteger checks = new AtomicInteger();
@@ -25,7 +28,7 @@ class RememberingPasswordEncoderTest {
 
     @Test
     void aMatchIsCheckedOnceAMismatchEveryTime() {
-        PasswordEncoder encoder = new RememberingPasswordEncoder(counting, 10);
+        PasswordEncoder encoder = new RememberingPasswordEncoder(counting, 10, 1, Duration.ZERO);
         for (int i = 0; i < 5; i++) {
             assertThat(encoder.matches("right", "{x}right")).isTrue();
             assertThat(encoder.matches("wrong", "{x}right")).isFalse();
@@ -38,7 +41,7 @@ class RememberingPasswordEncoderTest {
 
     @Test
     void atMostCapacityMatchesAreRemembered() {
-        PasswordEncoder encoder = new RememberingPasswordEncoder(counting, 2);
+        PasswordEncoder encoder = new RememberingPasswordEncoder(counting, 2, 1, Duration.ZERO);
         encoder.matches("a", "{x}a");
         encoder.matches("b", "{x}b");
         encoder.matches("c", "{x}c"); // "a" leaves
@@ -46,5 +49,86 @@ class RememberingPasswordEncoderTest {
         encoder.matches("c", "{x}c");
         encoder.matches("a", "{x}a");
         assertThat(checks).hasValue(1);
+    }
+
+    @Test
+    void aCheckBeyondTheBoundIsRefusedAtOnceWhileRememberedOnesPass() throws Exception {
+        CountDownLatch checking = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger slowChecks = new AtomicInteger();
+        PasswordEncoder slow = new PasswordEncoder() {
+            @Override
+            public String encode(CharSequence raw) {
+                return "{x}" + raw;
+            }
+
+            @Override
+            public boolean matches(CharSequence raw, String encoded) {
+                slowChecks.incrementAndGet();
+                if (raw.toString().startsWith("flood")) {
+                    checking.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return encoded.equals("{x}" + raw);
+            }
+        };
+        PasswordEncoder encoder = new RememberingPasswordEncoder(slow, 10, 1, Duration.ZERO);
+        assertThat(encoder.matches("right", "{x}right")).isTrue(); // remembered from now on
+        Thread flood = new Thread(() -> encoder.matches("flood-1", "{x}right"));
+        flood.start();
+        checking.await();
+
+        assertThat(encoder.matches("flood-2", "{x}right")).as("refused without a check").isFalse();
+        assertThat(encoder.matches("new", "{x}new")).as("a new client while the bound is taken").isFalse();
+        assertThat(encoder.matches("right", "{x}right")).as("a remembered client").isTrue();
+        assertThat(slowChecks).hasValue(2);
+
+        release.countDown();
+        flood.join();
+        assertThat(encoder.matches("new", "{x}new")).isTrue();
+    }
+
+    /** A client's first requests at once: one checks, the others wait their turn and find the match remembered. */
+    @Test
+    void requestsWithTheSameCredentialsWaitForOneCheck() throws Exception {
+        CountDownLatch checking = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger slowChecks = new AtomicInteger();
+        PasswordEncoder slow = new PasswordEncoder() {
+            @Override
+            public String encode(CharSequence raw) {
+                return "{x}" + raw;
+            }
+
+            @Override
+            public boolean matches(CharSequence raw, String encoded) {
+                slowChecks.incrementAndGet();
+                checking.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return encoded.equals("{x}" + raw);
+            }
+        };
+        PasswordEncoder encoder = new RememberingPasswordEncoder(slow, 10, 1, Duration.ofSeconds(30));
+        AtomicInteger matched = new AtomicInteger();
+        Thread first = new Thread(() -> matched.addAndGet(encoder.matches("right", "{x}right") ? 1 : 0));
+        Thread second = new Thread(() -> matched.addAndGet(encoder.matches("right", "{x}right") ? 1 : 0));
+        first.start();
+        checking.await();
+        second.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> second.getState() == Thread.State.TIMED_WAITING);
+
+        release.countDown();
+        first.join();
+        second.join();
+        assertThat(matched).hasValue(2);
+        assertThat(slowChecks).hasValue(1);
     }
 }
