@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -403,8 +404,9 @@ public final class LoadDriver {
         long[] machineBefore = MachineInfo.machineTicks();
         CpuByOwner.Snapshot cpuBefore = CpuByOwner.take();
         long start = System.nanoTime();
+        List<Future<?>> clients = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
-            pool.submit(() -> {
+            clients.add(pool.submit(() -> {
                 for (int i; (i = next.getAndIncrement()) < posts.size(); ) {
                     String[] p = posts.get(i);
                     AntomNotifier.Answer answer = notifier.send(p[0], notifier.headers(p[1], p[2]));
@@ -412,12 +414,15 @@ public final class LoadDriver {
                         ok.incrementAndGet();
                     }
                 }
-            });
+            }));
         }
-        pool.shutdown();
-        pool.awaitTermination(5, TimeUnit.MINUTES);
+        for (Future<?> client : clients) {
+            client.get(5, TimeUnit.MINUTES);
+        }
         double seconds = (System.nanoTime() - start) / 1e9;
+        // before the client threads end: an ended thread's CPU is no longer its owner's but counts as the JVM's own
         CpuByOwner.Snapshot cpuAfter = CpuByOwner.take();
+        pool.shutdown();
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("payments", signed.size());
         figures.put("posted", posts.size());
