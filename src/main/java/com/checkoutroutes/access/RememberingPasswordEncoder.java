@@ -68,16 +68,19 @@ final class RememberingPasswordEncoder implements PasswordEncoder {
             Thread.currentThread().interrupt();
             return false;
         }
-        boolean matches;
         try {
-            matches = matched.containsKey(key) || delegate.matches(rawPassword, encodedPassword);
+            if (matched.containsKey(key)) {
+                return true;
+            }
+            // remembered before the next check may start, so that it finds the match
+            boolean matches = delegate.matches(rawPassword, encodedPassword);
+            if (matches) {
+                matched.put(key, Boolean.TRUE);
+            }
+            return matches;
         } finally {
             checks.release();
         }
-        if (matches) {
-            matched.put(key, Boolean.TRUE);
-        }
-        return matches;
     }
 
     @Override

@@ -12,19 +12,8 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 /** A match is checked once; a mismatch every time; the memory and the checks at once are bounded. */
 class RememberingPasswordEncoderTest {
 
-    private final AtomicInteger checks = new AtomicInteger();
-    private final PasswordEncoder counting = new PasswordEncoder() {
-        @Override
-        public String encode(CharSequence raw) {
-            return "{x}" + raw;
-        }
-
-        @Override
-        public boolean matches(CharSequence raw, String encoded) {
-            checks.incrementAndGet();
-            return encoded.equals("{x}" + raw);
-        }
-    };
+    private final HeldChecks counting = new HeldChecks(null);
+    private final AtomicInteger checks = counting.checks;
 
     @Test
     void aMatchIsCheckedOnceAMismatchEveryTime() {
@@ -53,41 +42,19 @@ class RememberingPasswordEncoderTest {
 
     @Test
     void aCheckBeyondTheBoundIsRefusedAtOnceWhileRememberedOnesPass() throws Exception {
-        CountDownLatch checking = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        AtomicInteger slowChecks = new AtomicInteger();
-        PasswordEncoder slow = new PasswordEncoder() {
-            @Override
-            public String encode(CharSequence raw) {
-                return "{x}" + raw;
-            }
-
-            @Override
-            public boolean matches(CharSequence raw, String encoded) {
-                slowChecks.incrementAndGet();
-                if (raw.toString().startsWith("flood")) {
-                    checking.countDown();
-                    try {
-                        release.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-                return encoded.equals("{x}" + raw);
-            }
-        };
+        HeldChecks slow = new HeldChecks("flood");
         PasswordEncoder encoder = new RememberingPasswordEncoder(slow, 10, 1, Duration.ZERO);
         assertThat(encoder.matches("right", "{x}right")).isTrue(); // remembered from now on
         Thread flood = new Thread(() -> encoder.matches("flood-1", "{x}right"));
         flood.start();
-        checking.await();
+        slow.checking.await();
 
         assertThat(encoder.matches("flood-2", "{x}right")).as("refused without a check").isFalse();
         assertThat(encoder.matches("new", "{x}new")).as("a new client while the bound is taken").isFalse();
         assertThat(encoder.matches("right", "{x}right")).as("a remembered client").isTrue();
-        assertThat(slowChecks).hasValue(2);
+        assertThat(slow.checks).hasValue(2);
 
-        release.countDown();
+        slow.release.countDown();
         flood.join();
         assertThat(encoder.matches("new", "{x}new")).isTrue();
     }
@@ -95,40 +62,52 @@ class RememberingPasswordEncoderTest {
     /** A client's first requests at once: one checks, the others wait their turn and find the match remembered. */
     @Test
     void requestsWithTheSameCredentialsWaitForOneCheck() throws Exception {
-        CountDownLatch checking = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        AtomicInteger slowChecks = new AtomicInteger();
-        PasswordEncoder slow = new PasswordEncoder() {
-            @Override
-            public String encode(CharSequence raw) {
-                return "{x}" + raw;
-            }
+        HeldChecks slow = new HeldChecks("right");
+        PasswordEncoder encoder = new RememberingPasswordEncoder(slow, 10, 1, Duration.ofSeconds(30));
+        AtomicInteger matched = new AtomicInteger();
+        Thread first = new Thread(() -> matched.addAndGet(encoder.matches("right", "{x}right") ? 1 : 0));
+        Thread second = new Thread(() -> matched.addAndGet(encoder.matches("right", "{x}right") ? 1 : 0));
+        first.start();
+        slow.checking.await();
+        second.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> second.getState() == Thread.State.TIMED_WAITING);
 
-            @Override
-            public boolean matches(CharSequence raw, String encoded) {
-                slowChecks.incrementAndGet();
+        slow.release.countDown();
+        first.join();
+        second.join();
+        assertThat(matched).hasValue(2);
+        assertThat(slow.checks).hasValue(1);
+    }
+
+    /** Counts checks; those of passwords that start with {@code held} wait for {@link #release}, as bcrypt takes its time. */
+    private static final class HeldChecks implements PasswordEncoder {
+
+        final AtomicInteger checks = new AtomicInteger();
+        final CountDownLatch checking = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        private final String held;
+
+        HeldChecks(String held) {
+            this.held = held;
+        }
+
+        @Override
+        public String encode(CharSequence raw) {
+            return "{x}" + raw;
+        }
+
+        @Override
+        public boolean matches(CharSequence raw, String encoded) {
+            checks.incrementAndGet();
+            if (held != null && raw.toString().startsWith(held)) {
                 checking.countDown();
                 try {
                     release.await();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-                return encoded.equals("{x}" + raw);
             }
-        };
-        PasswordEncoder encoder = new RememberingPasswordEncoder(slow, 10, 1, Duration.ofSeconds(30));
-        AtomicInteger matched = new AtomicInteger();
-        Thread first = new Thread(() -> matched.addAndGet(encoder.matches("right", "{x}right") ? 1 : 0));
-        Thread second = new Thread(() -> matched.addAndGet(encoder.matches("right", "{x}right") ? 1 : 0));
-        first.start();
-        checking.await();
-        second.start();
-        await().atMost(Duration.ofSeconds(10)).until(() -> second.getState() == Thread.State.TIMED_WAITING);
-
-        release.countDown();
-        first.join();
-        second.join();
-        assertThat(matched).hasValue(2);
-        assertThat(slowChecks).hasValue(1);
+            return encoded.equals("{x}" + raw);
+        }
     }
 }
