@@ -37,6 +37,12 @@ public class AntomClient extends BaseAlipayClient {
     private final PrivateKey merchantKey;
     private final PublicKey antomKey;
     private final Clock clock;
+    /**
+     * The longest answer read, in characters: Antom's are a few kilobytes; a longer one (a proxy's error page, a
+     * fault) is refused, not read whole into memory.
+     */
+    static final int MAX_ANSWER_CHARS = 1_000_000;
+
     /** The gateway without trailing slashes, once: the request's path is appended to it. */
     private final String baseUrl;
 
@@ -86,6 +92,10 @@ public class AntomClient extends BaseAlipayClient {
             throw new AntomCallException(AntomCallException.Kind.HTTP_STATUS, "HTTP " + rsp.getRspCode() + " from " + path);
         }
         String responseBody = rsp.getRspBody();
+        if (responseBody.length() > MAX_ANSWER_CHARS) {
+            throw new AntomCallException(AntomCallException.Kind.MALFORMED_RESPONSE,
+                    "answer from " + path + " longer than " + MAX_ANSWER_CHARS + " characters");
+        }
         String responseTime = rsp.getResponseTime();
         boolean verified = rsp.getRspSign() != null && responseTime != null && AntomSignature.verify(
                 AntomSignature.content("POST", path, clientId, responseTime, responseBody), rsp.getRspSign(), antomKey);
@@ -121,7 +131,8 @@ public class AntomClient extends BaseAlipayClient {
                 HttpRpcResult result = new HttpRpcResult();
                 result.setRspCode(response.getCode());
                 result.setRspBody(response.getEntity() == null ? ""
-                        : EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8));
+                        // one character past the limit at most, so that execute sees it was longer
+                        : EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8, MAX_ANSWER_CHARS + 1));
                 result.setResponseTime(headerValue(response.getFirstHeader("response-time")));
                 result.setRspSign(SignatureHeader.signatureOf(headerValue(response.getFirstHeader("signature")))
                         .orElse(null));

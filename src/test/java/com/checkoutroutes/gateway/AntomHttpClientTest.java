@@ -1,9 +1,15 @@
 package com.checkoutroutes.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.alipay.global.api.request.ams.pay.AlipayPayRequest;
+import com.checkoutroutes.signature.RsaKeys;
 import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -57,6 +63,34 @@ class AntomHttpClientTest {
         }
         assertThat(statuses).containsExactly(307);
         assertThat(cookieHeaders).hasSize(1);
+    }
+
+    @Test
+    void anAnswerLongerThanAnyOfAntomsIsRefusedWithoutBeingReadWhole() throws Exception {
+        server.createContext("/ams/sandbox/api/v1/payments/pay", exchange -> {
+            exchange.sendResponseHeaders(200, 0); // chunked, no length to refuse it by
+            try (var body = exchange.getResponseBody()) {
+                byte[] chunk = "x".repeat(64 * 1024).getBytes(StandardCharsets.US_ASCII);
+                for (int sent = 0; sent < 8 * 1024 * 1024; sent += chunk.length) {
+                    body.write(chunk);
+                }
+            } catch (IOException closedByTheClient) {
+                // the client stops reading at its limit
+            }
+        });
+        AntomSettings settings = settings();
+        try (CloseableHttpClient http = new GatewayConfiguration().antomHttpClient(settings)) {
+            AntomClient client = new AntomClient(settings, http,
+                    RsaKeys.privateKey("config/sandbox-keys/merchant-private.pem", "merchant key"),
+                    RsaKeys.publicKey("config/sandbox-keys/antom-public.pem", "antom key"), Clock.systemUTC());
+            AlipayPayRequest pay = new AlipayPayRequest();
+            pay.setPaymentRequestId("LONG-ANSWER-1");
+
+            assertThatThrownBy(() -> client.execute(pay)).isInstanceOf(AntomCallException.class)
+                    .hasMessageContaining("longer than " + AntomClient.MAX_ANSWER_CHARS)
+                    .extracting(e -> ((AntomCallException) e).kind())
+                    .isEqualTo(AntomCallException.Kind.MALFORMED_RESPONSE);
+        }
     }
 
     @Test
