@@ -31,7 +31,6 @@ final class RememberingPasswordEncoder implements PasswordEncoder {
     private final PasswordEncoder delegate;
     private final Map<String, Boolean> matched;
     private final Semaphore checks;
-
     private final Duration wait;
 
     RememberingPasswordEncoder(PasswordEncoder delegate, int capacity, int concurrentChecks, Duration wait) {
