@@ -12,15 +12,13 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.commons.codec.digest.DigestUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -55,7 +53,7 @@ public class DeadLetters {
         /** The letter without its original, which is named by its size and SHA-256 instead. */
         DeadLetter withoutOriginal(byte[] raw) {
             return new DeadLetter(type, reason, violations, orderId, source, rejectedAt, null, null, raw.length,
-                    sha256Hex(raw));
+                    DigestUtils.sha256Hex(raw));
         }
     }
 
@@ -94,12 +92,11 @@ public class DeadLetters {
                 AntomTime.format(OffsetDateTime.now(clock)), text,
                 raw != null && text == null ? Base64.getEncoder().encodeToString(raw) : null, null, null);
         String body = json.writeValueAsString(letter);
-        if (raw != null && body.length() > MAX_LETTER_BYTES / 3) {
-            // UTF-8 takes at most three bytes a char: only a letter of this many chars may be past the limit
-            if (body.getBytes(StandardCharsets.UTF_8).length > MAX_LETTER_BYTES) {
-                letter = letter.withoutOriginal(raw);
-                body = json.writeValueAsString(letter);
-            }
+        // UTF-8 takes at most three bytes a char: a shorter letter is not encoded to be measured
+        if (raw != null && body.length() > MAX_LETTER_BYTES / 3
+                && body.getBytes(StandardCharsets.UTF_8).length > MAX_LETTER_BYTES) {
+            letter = letter.withoutOriginal(raw);
+            body = json.writeValueAsString(letter);
         }
         meters.counter("checkout.orders.rejected", "reason", violations.get(0).code()).increment();
         LOG.warn("order {} rejected: {} ({} at {}/{}/{}, key {})", orderId == null ? "without a readable orderId" : orderId,
@@ -147,14 +144,6 @@ public class DeadLetters {
     public static String plausibleOrderId(String id) {
         boolean plausible = !id.isBlank() && id.length() <= MAX_ORDER_ID && id.chars().noneMatch(Character::isISOControl);
         return plausible ? id : null;
-    }
-
-    private static String sha256Hex(byte[] raw) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(raw));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
     }
 
     private static String utf8OrNull(byte[] raw) {

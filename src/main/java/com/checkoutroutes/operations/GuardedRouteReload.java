@@ -3,11 +3,9 @@ package com.checkoutroutes.operations;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -20,6 +18,7 @@ import org.apache.camel.spi.ResourceReload;
 import org.apache.camel.spi.ShutdownStrategy;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.apache.camel.support.RouteWatcherReloadStrategy;
+import org.apache.commons.codec.digest.DigestUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.ContextClosedEvent;
@@ -202,8 +201,8 @@ public class GuardedRouteReload implements CamelContextConfiguration {
         }
     }
 
-    private static String hash(byte[] content) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content)).substring(0, 12);
+    private static String hash(byte[] content) {
+        return DigestUtils.sha256Hex(content).substring(0, 12);
     }
 
     /** Camel's reload, or for a file with route templates (which Camel's reload skips) the whole file again. */

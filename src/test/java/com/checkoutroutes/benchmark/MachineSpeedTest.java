@@ -13,6 +13,6 @@ class MachineSpeedTest {
         long tookMs = (System.nanoTime() - start) / 1_000_000;
 
         assertThat(perSecond).isPositive();
-        assertThat(tookMs).as("the key is made once, then it signs for about 100 ms").isLessThan(5_000);
+        assertThat(tookMs).as("the key is read once, then it signs for about 100 ms").isLessThan(5_000);
     }
 }

@@ -95,9 +95,7 @@ class AntomHttpClientTest {
 
     @Test
     void theSettingsNeverPrintAKey() {
-        AntomSettings inline = new AntomSettings("SANDBOX_TEST", "https://open-sea-global.alipay.com",
-                "-----BEGIN PRIVATE KEY-----MIIEvQ", "MIIBIjANBgkq", 1, Duration.ofSeconds(2), Duration.ofSeconds(1), 4,
-                "https://merchant.example/notify", new AntomSettings.Retry(1, Duration.ofMillis(10), 2, Duration.ofMillis(10)));
+        AntomSettings inline = settings("-----BEGIN PRIVATE KEY-----MIIEvQ", "MIIBIjANBgkq");
         assertThat(inline.toString()).contains("SANDBOX_TEST").doesNotContain("MIIEvQ", "MIIBIjANBgkq");
     }
 
@@ -110,7 +108,11 @@ class AntomHttpClientTest {
     }
 
     private AntomSettings settings() {
-        return new AntomSettings("SANDBOX_TEST", baseUrl(), "unused", "unused", 1, Duration.ofSeconds(2),
+        return settings("unused", "unused");
+    }
+
+    private AntomSettings settings(String merchantPrivateKey, String antomPublicKey) {
+        return new AntomSettings("SANDBOX_TEST", baseUrl(), merchantPrivateKey, antomPublicKey, 1, Duration.ofSeconds(2),
                 Duration.ofSeconds(1), 4, "https://merchant.example/notify",
                 new AntomSettings.Retry(1, Duration.ofMillis(10), 2, Duration.ofMillis(10)));
     }
