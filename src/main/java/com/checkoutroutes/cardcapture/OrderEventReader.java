@@ -20,8 +20,7 @@ public class OrderEventReader {
     }
 
     public OrderEvent read(Exchange exchange) {
-        byte[] raw = exchange.getIn().getBody(byte[].class);
-        exchange.setProperty(DeadLetters.RAW_ORDER, raw);
+        byte[] raw = DeadLetters.keepRaw(exchange, RefusedOrderEventException::new);
         JsonNode node;
         try {
             node = json.readTree(raw);

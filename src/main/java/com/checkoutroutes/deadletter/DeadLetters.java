@@ -2,6 +2,8 @@ package com.checkoutroutes.deadletter;
 
 import com.checkoutroutes.deadletter.RejectedOrderException.Violation;
 import com.checkoutroutes.platform.AntomTime;
+import com.checkoutroutes.platform.BoundedBytesDeserializer;
+import com.checkoutroutes.platform.OversizedRecord;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -16,6 +18,7 @@ import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.Base64;
 import java.util.List;
+import java.util.function.BiFunction;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.commons.codec.digest.DigestUtils;
@@ -26,7 +29,7 @@ import org.springframework.stereotype.Component;
 /**
  * Builds the dead-letter message for an order that cannot be paid: machine-readable reasons, where it came from,
  * and the original message (text, or base64 when it was not UTF-8), so nothing is dropped silently; one too large
- * to publish is named by its size and SHA-256 instead.
+ * to publish, or too large for its consumer to keep, is named by its size and SHA-256 instead.
  */
 @Component("orderDeadLetters")
 public class DeadLetters {
@@ -51,9 +54,8 @@ public class DeadLetters {
             String rejectedAt, String original, String originalBase64, Integer originalBytes, String originalSha256) {
 
         /** The letter without its original, which is named by its size and SHA-256 instead. */
-        DeadLetter withoutOriginal(byte[] raw) {
-            return new DeadLetter(type, reason, violations, orderId, source, rejectedAt, null, null, raw.length,
-                    DigestUtils.sha256Hex(raw));
+        DeadLetter withoutOriginal(int bytes, String sha256) {
+            return new DeadLetter(type, reason, violations, orderId, source, rejectedAt, null, null, bytes, sha256);
         }
     }
 
@@ -71,13 +73,30 @@ public class DeadLetters {
     /** The longest orderId the order schema allows (Antom's referenceOrderId). */
     public static final int MAX_ORDER_ID = 64;
 
+    /**
+     * The consumed record's bytes, kept for its dead letter. A record its consumer did not keep, being over the
+     * route's limit ({@link BoundedBytesDeserializer}), is refused with {@code PAYLOAD_TOO_LARGE} through
+     * {@code refusal} (code, message), and its dead letter names it by size and SHA-256.
+     */
+    public static byte[] keepRaw(Exchange exchange, BiFunction<String, String, ? extends RuntimeException> refusal) {
+        Object body = exchange.getIn().getBody();
+        if (body instanceof OversizedRecord oversized) {
+            exchange.setProperty(RAW_ORDER, oversized);
+            throw refusal.apply("PAYLOAD_TOO_LARGE", oversized.problem());
+        }
+        byte[] raw = exchange.getIn().getBody(byte[].class);
+        exchange.setProperty(RAW_ORDER, raw);
+        return raw;
+    }
+
     /** Replaces the exchange body with the dead-letter message for the exception that rejected the order. */
     public void build(Exchange exchange) throws JsonProcessingException {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         List<Violation> violations = cause instanceof RejectedOrderException rejected ? rejected.violations()
                 : List.of(new Violation("PROCESSING_ERROR", null,
                         cause == null ? "unknown error" : cause.getClass().getSimpleName() + ": " + cause.getMessage()));
-        byte[] raw = exchange.getProperty(RAW_ORDER, byte[].class);
+        Object kept = exchange.getProperty(RAW_ORDER);
+        byte[] raw = kept instanceof byte[] bytes ? bytes : null;
         String text = raw == null ? null : utf8OrNull(raw);
         Object key = exchange.getIn().getHeader(KafkaConstants.KEY);
         Source source = new Source(exchange.getIn().getHeader(KafkaConstants.TOPIC, String.class),
@@ -95,7 +114,10 @@ public class DeadLetters {
         // UTF-8 takes at most three bytes a char: a shorter letter is not encoded to be measured
         if (raw != null && body.length() > MAX_LETTER_BYTES / 3
                 && body.getBytes(StandardCharsets.UTF_8).length > MAX_LETTER_BYTES) {
-            letter = letter.withoutOriginal(raw);
+            letter = letter.withoutOriginal(raw.length, DigestUtils.sha256Hex(raw));
+            body = json.writeValueAsString(letter);
+        } else if (kept instanceof OversizedRecord oversized) {
+            letter = letter.withoutOriginal(oversized.bytes(), oversized.sha256());
             body = json.writeValueAsString(letter);
         }
         meters.counter("checkout.orders.rejected", "reason", violations.get(0).code()).increment();

@@ -23,9 +23,8 @@ public class OrderIntake {
 
     /** Raw bytes → a checked order (or {@link RejectedOrderException}); the raw bytes are kept for a dead letter. */
     public OrderMessage read(Exchange exchange) {
-        byte[] raw = exchange.getIn().getBody(byte[].class);
-        exchange.setProperty(DeadLetters.RAW_ORDER, raw);
         meters.counter("checkout.orders.received").increment();
+        byte[] raw = DeadLetters.keepRaw(exchange, (code, message) -> new RejectedOrderException(code, null, message));
         OrderMessage order = reader.read(raw);
         exchange.setProperty("checkoutOrderId", order.orderId());
         return order;

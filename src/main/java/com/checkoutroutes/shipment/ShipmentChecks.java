@@ -52,8 +52,7 @@ public class ShipmentChecks {
 
     /** A request from the shipment-checks topic: {"orderId": "...", "requestId": "..."}. */
     public String answer(Exchange exchange) throws Exception {
-        byte[] raw = exchange.getIn().getBody(byte[].class);
-        exchange.setProperty(DeadLetters.RAW_ORDER, raw);
+        byte[] raw = DeadLetters.keepRaw(exchange, (code, message) -> new RejectedOrderException(code, null, message));
         JsonNode request;
         try {
             request = json.readTree(raw);

@@ -157,6 +157,21 @@ class CardFlowsTest extends FlowTestSupport {
     }
 
     /** Ages an authorisation past the guard's threshold, as 6 days of waiting would. */
+    /** An event past checkout.kafka.max-event-bytes is refused unread, named by its size; the partition goes on. */
+    @Test
+    void anEventPastItsLimitIsRefusedUnreadAndThePartitionGoesOn() {
+        String key = newOrderId();
+        String huge = "{\"type\":\"ORDER_SHIPPED\",\"orderId\":\"" + key + "\",\"note\":\"" + "x".repeat(20_000) + "\"}";
+        kafka().publish(orderEventsTopic, key, huge);
+
+        JsonNode letter = read(kafka().await(deadLetterTopic, r -> key.equals(r.key())
+                && r.value().contains("PAYLOAD_TOO_LARGE")).value());
+        assertThat(letter.path("type").asText()).isEqualTo("ORDER_EVENT_REFUSED");
+        assertThat(letter.path("originalBytes").asInt()).isEqualTo(huge.length());
+        assertThat(letter.has("original")).isFalse();
+        orderEventsProcessedUpTo(key);
+    }
+
     private PaymentAttempt aged(PaymentAttempt attempt) {
         jdbc.update("UPDATE payment_attempt SET paid_at = paid_at - INTERVAL '7' DAY WHERE payment_request_id = ?",
                 attempt.paymentRequestId());

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.commons.codec.digest.DigestUtils;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -45,6 +46,34 @@ class InvalidOrdersTest extends FlowTestSupport {
         assertThat(sandbox.requests("pay", null).stream().filter(c -> c.paymentRequestId() != null)
                 .map(c -> ledger.find(c.paymentRequestId()).map(a -> a.orderId()).orElse(""))
                 .filter(id -> id.startsWith(tag) && !id.equals(valid))).isEmpty();
+    }
+
+    /**
+     * An order past checkout.orders.max-bytes reaches its lane as only its size and SHA-256 (the lanes hold hundreds
+     * of records), so its dead letter names it by those and by its record key; the order behind it on its key flows.
+     */
+    @Test
+    void anOrderPastItsLimitIsDeadLetteredUnreadAndTheOrderBehindItFlows() throws Exception {
+        String key = newOrderId();
+        String huge = variant(key + "-huge", o -> o.put("description", "x".repeat(200_000)));
+        byte[] hugeBytes = huge.getBytes(StandardCharsets.UTF_8);
+        kafka().publish(ordersTopic, key, huge);
+        publish(order(key));
+
+        ConsumerRecord<String, String> record = kafka().await(deadLetterTopic, r -> key.equals(r.key()));
+        JsonNode letter = read(record.value());
+        assertThat(letter.path("reason").path("code").asText()).isEqualTo("PAYLOAD_TOO_LARGE");
+        assertThat(letter.path("reason").path("message").asText())
+                .isEqualTo(hugeBytes.length + " bytes is more than the limit of 65536");
+        assertThat(letter.path("originalBytes").asInt()).isEqualTo(hugeBytes.length);
+        assertThat(letter.path("originalSha256").asText()).isEqualTo(DigestUtils.sha256Hex(hugeBytes));
+        assertThat(letter.has("original")).isFalse();
+        assertThat(letter.has("orderId")).as("never read, so not named").isFalse();
+        assertThat(letter.path("source").path("key").asText()).isEqualTo(key);
+        assertThat(record.value().length()).isLessThan(2_000);
+
+        assertThat(awaitChannelMessage("WEB", key).path("action").asText()).isEqualTo("REDIRECT");
+        assertThat(ledger.attemptsOf(key + "-huge")).isEmpty();
     }
 
     /** The dead letter names the order, is keyed by it, and its log line says which order it was. */

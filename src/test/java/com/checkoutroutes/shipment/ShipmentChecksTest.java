@@ -109,6 +109,21 @@ class ShipmentChecksTest extends FlowTestSupport {
                 .as("confirming a captured card is no conflict").doesNotContain("NOTIFICATION_CONFLICT");
     }
 
+    /** A request past checkout.kafka.max-event-bytes is dead-lettered unread, and the requests behind it answered. */
+    @Test
+    void aRequestPastItsLimitIsDeadLetteredAndTheNextIsAnswered() {
+        PaymentAttempt paid = paidWallet();
+        String huge = "{\"orderId\":\"" + paid.orderId() + "\",\"requestId\":\"" + "r".repeat(20_000) + "\"}";
+        kafka().publish(checksTopic, paid.orderId(), huge);
+        kafka().publish(checksTopic, paid.orderId(), "{\"orderId\":\"" + paid.orderId() + "\",\"requestId\":\"r-2\"}");
+
+        JsonNode letter = read(kafka().await(deadLetterTopic, r -> paid.orderId().equals(r.key())).value());
+        assertThat(letter.path("reason").path("code").asText()).isEqualTo("PAYLOAD_TOO_LARGE");
+        assertThat(letter.path("originalBytes").asInt()).isEqualTo(huge.length());
+        JsonNode decision = read(kafka().await(decisionsTopic, r -> paid.orderId().equals(r.key())).value());
+        assertThat(decision.path("requestId").asText()).isEqualTo("r-2");
+    }
+
     private void assertHold(String orderId, String reason) {
         JsonNode decision = httpDecision(orderId);
         assertThat(decision.path("decision").asText()).as(decision.toString()).isEqualTo("HOLD");
