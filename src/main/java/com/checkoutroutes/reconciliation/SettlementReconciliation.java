@@ -16,6 +16,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.sql.PreparedStatement;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -34,6 +35,7 @@ import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -50,6 +52,7 @@ public class SettlementReconciliation {
 
     private static final Logger LOG = LoggerFactory.getLogger(SettlementReconciliation.class);
     private static final Pattern FILE = Pattern.compile("transactionItems_(\\d{8})_\\d{3}\\.csv");
+    private static final int PAID_FETCH_SIZE = 1000;
     /** Antom's reports count days in UTC+8. */
     static final ZoneOffset ANTOM_DAY = ZoneOffset.ofHours(8);
 
@@ -81,10 +84,24 @@ public class SettlementReconciliation {
         this.destination = outboxSettings.reconciliationDestination();
     }
 
+    /**
+     * The report of one file. Its event lists the first mismatches, as many as fit ({@code mismatchCount} says how
+     * many there are); all of them are in {@code reconciliation_mismatch} and flag their payments.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ReconciliationReport(String type, String file, String date, String status, int rows,
-            List<Mismatch> mismatches, String reason, String at) {
+            int mismatchCount, List<Mismatch> mismatches, String reason, String at) {
+
+        ReconciliationReport listing(int first) {
+            return new ReconciliationReport(type, file, date, status, rows, mismatchCount,
+                    mismatches.subList(0, first), reason, at);
+        }
     }
+
+    /** The most mismatches one report event lists: a wrong file (another merchant's, another day's) has them all. */
+    static final int MAX_LISTED = 200;
+    /** The longest report event: the outbox keeps a payload of at most 100,000 characters. */
+    static final int MAX_EVENT_CHARS = 64_000;
 
     public record Mismatch(String kind, String transactionType, String transactionRequestId, String transactionId,
             String paymentRequestId, String detail) {
@@ -97,7 +114,7 @@ public class SettlementReconciliation {
         List<String> done = new ArrayList<>();
         for (Path file : files) {
             ReconciliationReport report = reconcile(file);
-            mismatches += report.mismatches().size();
+            mismatches += report.mismatchCount();
             done.add(file.getFileName() + ":" + report.status());
         }
         return new Report(files.size(), mismatches, String.join(", ", done));
@@ -107,32 +124,39 @@ public class SettlementReconciliation {
         String name = file.getFileName().toString();
         Matcher m = FILE.matcher(name);
         LocalDate date = m.matches() ? LocalDate.parse(m.group(1), DateTimeFormatter.BASIC_ISO_DATE) : null;
-        List<ReportRow> rows;
+        Matching matching = new Matching();
         try {
             if (date == null) {
                 throw new MalformedReportException("file name is not transactionItems_<yyyyMMdd>_000.csv");
             }
-            rows = parser.parse(file);
+            // each row is matched as it is read; a rejection found further on discards what was matched
+            parser.parse(file, matching::row);
         } catch (MalformedReportException e) {
             LOG.warn("transaction report {} rejected: {}", name, e.getMessage());
             return store(new ReconciliationReport("RECONCILIATION_REPORT", name, date == null ? null : date.toString(),
-                    "REJECTED", 0, List.of(), e.getMessage(), now()));
+                    "REJECTED", 0, 0, List.of(), e.getMessage(), now()));
         }
-        List<Mismatch> mismatches = match(rows, date);
+        List<Mismatch> mismatches = matching.oursNotInFile(date);
         ReconciliationReport report = new ReconciliationReport("RECONCILIATION_REPORT", name, date.toString(),
-                mismatches.isEmpty() ? "CLEAN" : "MISMATCHES", rows.size(), mismatches, null, now());
-        LOG.info("transaction report {}: {} rows, {}", name, rows.size(),
+                mismatches.isEmpty() ? "CLEAN" : "MISMATCHES", matching.rows, mismatches.size(), mismatches, null,
+                now());
+        LOG.info("transaction report {}: {} rows, {}", name, matching.rows,
                 mismatches.isEmpty() ? "clean" : mismatches.size() + " mismatches");
         return store(report);
     }
 
-    private List<Mismatch> match(List<ReportRow> rows, LocalDate date) {
-        List<Mismatch> out = new ArrayList<>();
-        Set<String> paymentsInFile = new HashSet<>();
-        Set<String> refundsInFile = new HashSet<>();
-        for (ReportRow row : rows) {
+    /** One file's matching: its rows against the ledger as they are read, then the ledger's day against the file. */
+    private final class Matching {
+
+        private final List<Mismatch> out = new ArrayList<>();
+        private final Set<String> paymentsInFile = new HashSet<>();
+        private final Set<String> refundsInFile = new HashSet<>();
+        private int rows;
+
+        void row(ReportRow row) {
+            rows++;
             if (row.transactionStatus() != null && !"SUCCESS".equals(row.transactionStatus())) {
-                continue;
+                return;
             }
             switch (row.transactionType()) {
                 case "PAYMENT", "AUTHORIZATION" -> {
@@ -156,21 +180,27 @@ public class SettlementReconciliation {
                 }
             }
         }
-        OffsetDateTime from = date.atStartOfDay().atOffset(ANTOM_DAY);
-        for (Refund refunded : refunds.refundedBetween(from, from.plusDays(1))) {
-            if (!refundsInFile.contains(refunded.refundRequestId())) {
-                out.add(new Mismatch("OURS_NOT_IN_FILE", "REFUND", refunded.refundRequestId(), refunded.refundId(),
-                        refunded.paymentRequestId(), "refunded " + refunded.refundedAt() + " (" + refunded.amountValue()
-                                + " " + refunded.currency() + "), not reported"));
+
+        /** Adds what the ledger has on the file's day and the file does not; all mismatches, in order. */
+        List<Mismatch> oursNotInFile(LocalDate date) {
+            OffsetDateTime from = date.atStartOfDay().atOffset(ANTOM_DAY);
+            for (Refund refunded : refunds.refundedBetween(from, from.plusDays(1))) {
+                if (!refundsInFile.contains(refunded.refundRequestId())) {
+                    out.add(new Mismatch("OURS_NOT_IN_FILE", "REFUND", refunded.refundRequestId(), refunded.refundId(),
+                            refunded.paymentRequestId(), "refunded " + refunded.refundedAt() + " ("
+                                    + refunded.amountValue() + " " + refunded.currency() + "), not reported"));
+                }
             }
+            paidBetween(from, from.plusDays(1), rs -> {
+                String id = rs.getString("payment_request_id");
+                if (!paymentsInFile.contains(id)) {
+                    out.add(new Mismatch("OURS_NOT_IN_FILE", "PAYMENT", id, rs.getString("payment_id"), id, "paid "
+                            + rs.getObject("paid_at", OffsetDateTime.class) + " (" + rs.getString("state")
+                            + "), not reported"));
+                }
+            });
+            return out;
         }
-        for (PaymentAttempt paid : paidBetween(from, from.plusDays(1))) {
-            if (!paymentsInFile.contains(paid.paymentRequestId())) {
-                out.add(new Mismatch("OURS_NOT_IN_FILE", "PAYMENT", paid.paymentRequestId(), paid.paymentId(),
-                        paid.paymentRequestId(), "paid " + paid.paidAt() + " (" + paid.state() + "), not reported"));
-            }
-        }
-        return out;
     }
 
     private void check(ReportRow row, Optional<PaymentAttempt> found, List<Mismatch> out,
@@ -213,10 +243,19 @@ public class SettlementReconciliation {
         }
     }
 
-    private List<PaymentAttempt> paidBetween(OffsetDateTime from, OffsetDateTime to) {
-        List<String> ids = jdbc.queryForList("SELECT payment_request_id FROM payment_attempt "
-                + "WHERE paid_at >= ? AND paid_at < ? ORDER BY paid_at", String.class, from, to);
-        return ids.stream().map(id -> ledger.find(id).orElseThrow()).toList();
+    /**
+     * The attempts paid in [from, to), the columns a mismatch names, read through a cursor: PostgreSQL's driver
+     * would otherwise fetch a whole day at once, and only inside a transaction does it honour the fetch size.
+     */
+    private void paidBetween(OffsetDateTime from, OffsetDateTime to, RowCallbackHandler each) {
+        tx.executeWithoutResult(status -> jdbc.query(connection -> {
+            PreparedStatement select = connection.prepareStatement("SELECT payment_request_id, payment_id, paid_at, "
+                    + "state FROM payment_attempt WHERE paid_at >= ? AND paid_at < ? ORDER BY paid_at");
+            select.setFetchSize(PAID_FETCH_SIZE);
+            select.setObject(1, from);
+            select.setObject(2, to);
+            return select;
+        }, each));
     }
 
     private ReconciliationReport store(ReconciliationReport report) {
@@ -229,7 +268,7 @@ public class SettlementReconciliation {
                 s.setObject(2, report.date() == null ? null : LocalDate.parse(report.date()));
                 s.setString(3, report.status());
                 s.setInt(4, report.rows());
-                s.setInt(5, report.mismatches().size());
+                s.setInt(5, report.mismatchCount());
                 s.setString(6, report.reason());
                 s.setObject(7, OffsetDateTime.now(clock));
                 return s;
@@ -247,7 +286,7 @@ public class SettlementReconciliation {
                 }
                 meters.counter("checkout.reconciliation.mismatches", "kind", mismatch.kind()).increment();
             }
-            outbox.append(new OutboxMessage(destination, report.file(), write(report)));
+            outbox.append(new OutboxMessage(destination, report.file(), event(report)));
         });
         return report;
     }
@@ -265,6 +304,17 @@ public class SettlementReconciliation {
         } catch (IOException e) {
             throw new IllegalStateException("cannot list " + directory.toAbsolutePath(), e);
         }
+    }
+
+    /** The report as published: its first mismatches, at most MAX_LISTED and as many as fit MAX_EVENT_CHARS. */
+    private String event(ReconciliationReport report) {
+        int listed = Math.min(report.mismatches().size(), MAX_LISTED);
+        String event = write(report.listing(listed));
+        while (event.length() > MAX_EVENT_CHARS && listed > 0) {
+            listed /= 2;
+            event = write(report.listing(listed));
+        }
+        return event;
     }
 
     private String write(ReconciliationReport report) {

@@ -1,19 +1,20 @@
 package com.checkoutroutes.reconciliation;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
-import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Currency;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -21,7 +22,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Reads Antom's transaction report: UTF-8 CSV, a header row of parameter names, amounts in major units, and
- * {@code <END>} as the last line. Anything else rejects the whole file with the reason.
+ * {@code <END>} as the last line. Anything else rejects the whole file with the reason. The file is read as a stream,
+ * twice (its frame, then its rows), so a day of any size costs one row at a time, not copies of the file.
  */
 @Component
 public class TransactionReportParser {
@@ -29,50 +31,105 @@ public class TransactionReportParser {
     static final Set<String> REQUIRED = Set.of("transactionId", "transactionRequestId", "transactionType",
             "transactionAmountValue", "transactionAmountCurrency");
     private static final String END = "<END>";
+    private static final int MAX_ID = 64;
 
-    public List<ReportRow> parse(Path file) {
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+    /** Hands each row to {@code each}, in file order; throws {@link MalformedReportException}, possibly after some. */
+    public void parse(Path file, Consumer<ReportRow> each) {
+        int endLine = endLine(file);
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            rows(firstLines(in, endLine - 1), each);
+        } catch (IOException e) {
+            throw new MalformedReportException("unreadable: " + e.getMessage());
+        }
+    }
+
+    /** The frame, before any row: strict UTF-8 throughout, a header, and {@code <END>} as the last non-blank line. */
+    private static int endLine(Path file) {
+        int number = 0;
+        int lastNonBlank = 0;
+        String last = null;
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                number++;
+                if (!line.isBlank()) {
+                    lastNonBlank = number;
+                    last = line;
+                }
+            }
         } catch (CharacterCodingException e) {
             throw new MalformedReportException("not UTF-8");
         } catch (IOException e) {
             throw new MalformedReportException("unreadable: " + e.getMessage());
         }
-        List<String> lines = text.lines().toList();
-        int last = lines.size() - 1;
-        while (last >= 0 && lines.get(last).isBlank()) {
-            last--;
-        }
-        if (last < 1) {
+        if (lastNonBlank < 2) {
             throw new MalformedReportException("no header row or no <END> line");
         }
-        if (!lines.get(last).strip().equals(END)) {
+        if (!last.strip().equals(END)) {
             throw new MalformedReportException("the last line is not <END>: the file is incomplete");
         }
-        String body = String.join("\n", lines.subList(0, last));
-        return rows(new StringReader(body));
+        return lastNonBlank;
     }
 
-    private static List<ReportRow> rows(Reader body) {
-        try (CSVParser csv = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).setTrim(true)
-                .get().parse(body)) {
+    /** The first {@code count} lines, each ended by a line feed: the CSV without its {@code <END>} line. */
+    private static Reader firstLines(BufferedReader in, int count) {
+        return new Reader() {
+            private int left = count;
+            private String line = "";
+            private int at;
+
+            @Override
+            public int read(char[] buffer, int offset, int length) throws IOException {
+                while (at == line.length()) {
+                    String next = left == 0 ? null : in.readLine();
+                    if (next == null) {
+                        return -1;
+                    }
+                    left--;
+                    line = next + "\n";
+                    at = 0;
+                }
+                int n = Math.min(length, line.length() - at);
+                line.getChars(at, at + n, buffer, offset);
+                at += n;
+                return n;
+            }
+
+            @Override
+            public void close() {
+                // the file's reader is closed by parse
+            }
+        };
+    }
+
+    private static void rows(Reader body, Consumer<ReportRow> each) throws IOException {
+        CSVParser csv;
+        try {
+            csv = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).setTrim(true).get().parse(body);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new MalformedReportException("not a CSV report: " + e.getMessage());
+        }
+        try (csv) {
             Map<String, Integer> header = csv.getHeaderMap();
             List<String> missing = REQUIRED.stream().filter(c -> !header.containsKey(c)).sorted().toList();
             if (!missing.isEmpty()) {
                 throw new MalformedReportException("header lacks " + missing);
             }
-            List<ReportRow> rows = new ArrayList<>();
-            for (CSVRecord record : csv) {
+            Iterator<CSVRecord> records = csv.iterator();
+            for (CSVRecord record = next(records); record != null; record = next(records)) {
                 if (!record.isConsistent()) {
                     throw new MalformedReportException("line " + (record.getRecordNumber() + 1) + " has "
                             + record.size() + " columns, the header " + header.size());
                 }
-                rows.add(row(record, header));
+                each.accept(row(record, header));
             }
-            return rows;
-        } catch (IOException | java.io.UncheckedIOException | IllegalStateException | IllegalArgumentException e) {
+        }
+    }
+
+    /** The next record, or null at the end; only the CSV's own errors become a rejection, not the rows' handler's. */
+    private static CSVRecord next(Iterator<CSVRecord> records) {
+        try {
+            return records.hasNext() ? records.next() : null;
+        } catch (UncheckedIOException | IllegalStateException e) {
             // commons-csv reports a broken quote while iterating, as an UncheckedIOException
             throw new MalformedReportException("not a CSV report: " + e.getMessage());
         }
@@ -96,9 +153,19 @@ public class TransactionReportParser {
             throw new MalformedReportException("line " + line + ": amount " + r.get("transactionAmountValue")
                     + " is not a " + currency + " amount");
         }
-        return new ReportRow(line, r.get("transactionId"), optional(r, header, "originalTransactionId"),
-                r.get("transactionRequestId"), r.get("transactionType"),
+        return new ReportRow(line, id(r, header, line, "transactionId"), id(r, header, line, "originalTransactionId"),
+                id(r, header, line, "transactionRequestId"), id(r, header, line, "transactionType"),
                 optional(r, header, "transactionStatus"), minor, currency);
+    }
+
+    /** An id or type as the ledger keeps it: Antom's ids have at most 64 characters (a mismatch stores them). */
+    private static String id(CSVRecord r, Map<String, Integer> header, int line, String column) {
+        String value = optional(r, header, column);
+        if (value != null && value.length() > MAX_ID) {
+            throw new MalformedReportException("line " + line + ": " + column + " is longer than " + MAX_ID
+                    + " characters");
+        }
+        return REQUIRED.contains(column) && value == null ? "" : value;
     }
 
     private static String optional(CSVRecord r, Map<String, Integer> header, String column) {

@@ -151,6 +151,33 @@ class SettlementReconciliationTest extends FlowTestSupport {
     }
 
     /**
+     * Another merchant's file: every row mismatches. All are stored; the event lists the first (it once held them
+     * all, and past about 500 the outbox refused it, so the job failed on that file at every run).
+     */
+    @Test
+    void aWrongFilesEventListsTheFirstMismatchesAndTheTableHasAll() throws Exception {
+        Path wrong = reportDir.resolve("transactionItems_20990103_000.csv");
+        StringBuilder file = new StringBuilder("transactionId,transactionRequestId,transactionType,"
+                + "transactionAmountValue,transactionAmountCurrency\n");
+        for (int i = 0; i < 1005; i++) {
+            file.append("t-").append(i).append(",elsewhere-").append(i).append(",PAYMENT,1.00,USD\n");
+        }
+        Files.writeString(wrong, file.append("<END>\n"));
+
+        reconciliation.run();
+
+        JsonNode report = reportEvent(wrong);
+        assertThat(report.path("status").asText()).isEqualTo("MISMATCHES");
+        assertThat(report.path("rows").asInt()).isEqualTo(1005);
+        assertThat(report.path("mismatchCount").asInt()).isEqualTo(1005);
+        assertThat(report.path("mismatches")).hasSize(SettlementReconciliation.MAX_LISTED);
+        assertThat(report.path("mismatches").get(0).path("transactionRequestId").asText()).isEqualTo("elsewhere-0");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM reconciliation_mismatch m JOIN reconciliation_report r "
+                + "ON r.id = m.report_id WHERE r.file_name = ?", Integer.class, wrong.getFileName().toString()))
+                .isEqualTo(1005);
+    }
+
+    /**
      * Moves both clocks to noon (UTC+8, the report's day) {@code days} from today: the payments the test makes next
      * all fall on that day. Whole days alone kept the time of day, and a test run just before midnight UTC+8 (16:00
      * UTC) made some of them on the day after.

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +31,7 @@ class TransactionReportParserTest {
 
     @Test
     void aWellFormedReport() throws IOException {
-        List<ReportRow> rows = parser.parse(file(HEADER,
+        List<ReportRow> rows = parse(file(HEADER,
                 "2026112219401080010018800000001,,pr-1,ORD-1,PAYMENT,SUCCESS,12.50,USD,2026-11-22T10:00:00+08:00,"
                         + "ALIPAY_CN,CASHIER_PAYMENT,Two cups of coffee",
                 "2026112219401080010018800000002,2026112219401080010018800000001,cap-1,ORD-1,CAPTURE,SUCCESS,12.5,USD,"
@@ -51,7 +52,7 @@ class TransactionReportParserTest {
 
     @Test
     void theRequiredColumnsAloneInAnyOrderAreEnough() throws IOException {
-        List<ReportRow> rows = parser.parse(file(
+        List<ReportRow> rows = parse(file(
                 "transactionAmountCurrency,transactionAmountValue,transactionType,transactionRequestId,transactionId",
                 " EUR , 0.99 , PAYMENT , pr-1 , t-1 ", "<END>"));
 
@@ -60,7 +61,7 @@ class TransactionReportParserTest {
 
     @Test
     void aDayWithoutTransactionsIsTheHeaderAndEnd() throws IOException {
-        assertThat(parser.parse(file(HEADER, "<END>"))).isEmpty();
+        assertThat(parse(file(HEADER, "<END>"))).isEmpty();
     }
 
     @Test
@@ -69,7 +70,7 @@ class TransactionReportParserTest {
         Files.writeString(file, "transactionId,transactionRequestId,transactionType,transactionAmountValue,"
                 + "transactionAmountCurrency\r\nt-1,pr-1,PAYMENT,10.00,USD\r\n <END> \r\n\r\n\n", StandardCharsets.UTF_8);
 
-        assertThat(parser.parse(file)).extracting(ReportRow::amountMinor).containsExactly(1000L);
+        assertThat(parse(file)).extracting(ReportRow::amountMinor).containsExactly(1000L);
     }
 
     @Test
@@ -111,6 +112,14 @@ class TransactionReportParserTest {
         assertRejected(amount("99999999999999999999", "USD"), "line 2: amount 99999999999999999999 is not a USD amount");
     }
 
+    /** The ledger keeps Antom's ids of at most 64 characters; a longer one is no Antom id. */
+    @Test
+    void anIdLongerThanAntomsIds() throws IOException {
+        assertRejected(file("transactionId,transactionRequestId,transactionType,transactionAmountValue,"
+                + "transactionAmountCurrency", "t-1," + "p".repeat(65) + ",PAYMENT,1.00,USD", "<END>"),
+                "line 2: transactionRequestId is longer than 64 characters");
+    }
+
     @Test
     void anUnknownCurrency() throws IOException {
         assertRejected(amount("12.50", "XYZ"), "line 2: unknown currency XYZ");
@@ -127,20 +136,47 @@ class TransactionReportParserTest {
 
     @Test
     void aMissingFile() {
-        assertThatThrownBy(() -> parser.parse(dir.resolve("transactionItems_20261122_000.csv")))
+        assertThatThrownBy(() -> parse(dir.resolve("transactionItems_20261122_000.csv")))
                 .isInstanceOf(MalformedReportException.class).hasMessageStartingWith("unreadable: ");
     }
 
-    /**
-     * Found here: commons-csv reports the unterminated quote while the rows are iterated, as an
-     * UncheckedIOException, which {@code rows} does not catch, so the file escapes as that instead of a rejection
-     * with its reason. Enable once the parser turns it into a MalformedReportException.
-     */
+    @Test
+    void anEndLineBeforeTheLastIsARowOfOneColumn() throws IOException {
+        assertRejected(file(HEADER, "<END>", "t-1,,pr-1,ORD-1,PAYMENT,SUCCESS,12.50,USD,,ALIPAY_CN,CASHIER_PAYMENT,x",
+                "<END>"), "line 2 has 1 columns, the header 12");
+    }
+
+    @Test
+    void aQuotedValueMaySpanLines() throws IOException {
+        List<ReportRow> rows = parse(file("transactionId,transactionRequestId,transactionType,transactionAmountValue,"
+                + "transactionAmountCurrency,orderDescription", "t-1,pr-1,PAYMENT,1.00,USD,\"two", "lines\"",
+                "t-2,pr-2,PAYMENT,2.00,USD,one", "<END>"));
+
+        assertThat(rows).extracting(ReportRow::transactionRequestId).containsExactly("pr-1", "pr-2");
+    }
+
+    /** The rows are handed on while the file is read; what their handler throws is its own, not a rejection. */
+    @Test
+    void theHandlersFailureIsNotARejection() throws IOException {
+        Path file = amount("1.00", "USD");
+
+        assertThatThrownBy(() -> parser.parse(file, row -> {
+            throw new IllegalStateException("the database is down");
+        })).isInstanceOf(IllegalStateException.class).hasMessage("the database is down");
+    }
+
+    /** commons-csv reports an unterminated quote while the rows are iterated, as an UncheckedIOException. */
     @Test
     void aBrokenQuoteIsNotACsvReport() throws IOException {
-        assertThatThrownBy(() -> parser.parse(file(HEADER,
+        assertThatThrownBy(() -> parse(file(HEADER,
                 "t-1,,pr-1,ORD-1,PAYMENT,SUCCESS,12.50,USD,,ALIPAY_CN,CASHIER_PAYMENT,\"Coffee", "<END>")))
                 .isInstanceOf(MalformedReportException.class);
+    }
+
+    private List<ReportRow> parse(Path file) {
+        List<ReportRow> rows = new ArrayList<>();
+        parser.parse(file, rows::add);
+        return rows;
     }
 
     private Path amount(String value, String currency) throws IOException {
@@ -149,7 +185,7 @@ class TransactionReportParserTest {
     }
 
     private void assertRejected(Path file, String reason) {
-        assertThatThrownBy(() -> parser.parse(file)).isInstanceOf(MalformedReportException.class)
+        assertThatThrownBy(() -> parse(file)).isInstanceOf(MalformedReportException.class)
                 .hasMessageStartingWith(reason);
     }
 
