@@ -32,6 +32,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.apache.commons.lang3.StringUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -53,6 +54,7 @@ public class SettlementReconciliation {
     private static final Logger LOG = LoggerFactory.getLogger(SettlementReconciliation.class);
     private static final Pattern FILE = Pattern.compile("transactionItems_(\\d{8})_\\d{3}\\.csv");
     private static final int PAID_FETCH_SIZE = 1000;
+    private static final int MAX_REASON = 500;
     /** Antom's reports count days in UTC+8. */
     static final ZoneOffset ANTOM_DAY = ZoneOffset.ofHours(8);
 
@@ -132,9 +134,11 @@ public class SettlementReconciliation {
             // each row is matched as it is read; a rejection found further on discards what was matched
             parser.parse(file, matching::row);
         } catch (MalformedReportException e) {
-            LOG.warn("transaction report {} rejected: {}", name, e.getMessage());
+            // a reason can quote a cell of any length; the report's column keeps 2,000 characters
+            String reason = StringUtils.abbreviate(e.getMessage(), MAX_REASON);
+            LOG.warn("transaction report {} rejected: {}", name, reason);
             return store(new ReconciliationReport("RECONCILIATION_REPORT", name, date == null ? null : date.toString(),
-                    "REJECTED", 0, 0, List.of(), e.getMessage(), now()));
+                    "REJECTED", 0, 0, List.of(), reason, now()));
         }
         List<Mismatch> mismatches = matching.oursNotInFile(date);
         ReconciliationReport report = new ReconciliationReport("RECONCILIATION_REPORT", name, date.toString(),

@@ -150,6 +150,20 @@ class SettlementReconciliationTest extends FlowTestSupport {
         assertThat(reportEvent(fine).path("status").asText()).isEqualTo("CLEAN");
     }
 
+    /** A reason quoting a cell of any length is cut, so that the rejection is stored and the job moves on. */
+    @Test
+    void aRejectionQuotingALongCellIsStored() throws Exception {
+        Path broken = reportDir.resolve("transactionItems_20990104_000.csv");
+        Files.writeString(broken, "transactionId,transactionRequestId,transactionType,transactionAmountValue,"
+                + "transactionAmountCurrency\nt-1,pr-1,PAYMENT," + "9".repeat(5000) + "x,USD\n<END>\n");
+
+        reconciliation.run();
+
+        JsonNode rejected = reportEvent(broken);
+        assertThat(rejected.path("status").asText()).isEqualTo("REJECTED");
+        assertThat(rejected.path("reason").asText()).startsWith("line 2: amount 999").hasSizeLessThanOrEqualTo(500);
+    }
+
     /**
      * Another merchant's file: every row mismatches. All are stored; the event lists the first (it once held them
      * all, and past about 500 the outbox refused it, so the job failed on that file at every run).
