@@ -13,6 +13,10 @@ import org.springframework.http.HttpMethod;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AuthenticationFailureHandler;
+import org.springframework.security.web.authentication.SimpleUrlAuthenticationFailureHandler;
+import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
+import org.springframework.security.web.savedrequest.CookieRequestCache;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.AndRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
@@ -49,9 +53,13 @@ public class ConsoleSecurity {
                         .requestMatchers(path.matcher(HttpMethod.GET, CONSOLE + "/sign-in"),
                                 path.matcher(HttpMethod.GET, CONSOLE + "/console.css")).permitAll()
                         .anyRequest().hasRole(Role.OPERATOR.name()))
+                // a session only once signed in: the sign-in form's CSRF token and the page asked for before it
+                // live in cookies, and a failed sign-in keeps nothing, so anonymous requests cost no server memory
+                .csrf(csrf -> csrf.csrfTokenRepository(new CookieCsrfTokenRepository()))
+                .requestCache(cache -> cache.requestCache(new CookieRequestCache()))
                 .formLogin(form -> form.loginPage(CONSOLE + "/sign-in")
                         .defaultSuccessUrl(CONSOLE + "/attention")
-                        .failureUrl(CONSOLE + "/sign-in?failed"))
+                        .failureHandler(signInFailed()))
                 .httpBasic(Customizer.withDefaults())
                 .logout(logout -> logout.logoutUrl(CONSOLE + "/sign-out")
                         .logoutSuccessUrl(CONSOLE + "/sign-in?signed-out"))
@@ -60,6 +68,14 @@ public class ConsoleSecurity {
                         + "style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; "
                         + "base-uri 'none'")));
         return http.build();
+    }
+
+    /** Back to the sign-in page, without the session Spring's default would open to keep the failure in. */
+    private static AuthenticationFailureHandler signInFailed() {
+        SimpleUrlAuthenticationFailureHandler failed = new SimpleUrlAuthenticationFailureHandler(
+                CONSOLE + "/sign-in?failed");
+        failed.setAllowSessionCreation(false);
+        return failed;
     }
 
     /** The allowed Camel consoles, each exactly (the endpoint runs every console whose id its path contains). */
