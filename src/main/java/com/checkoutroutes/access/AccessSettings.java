@@ -1,6 +1,7 @@
 package com.checkoutroutes.access;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.util.Map;
@@ -36,13 +37,20 @@ public record AccessSettings(
             String issuerUri,
             // Or only its key set; with issuer-uri too, the tokens' issuer is checked as well.
             String jwkSetUri,
-            // When set, a token must name this audience (aud): tokens the provider issued for other services fail.
+            // The audience (aud) a token must name; required with JWTs on: without it, a token the provider issued
+            // for any other service that lists one of our roles would get in.
             String audience,
             // The claim that lists a token's roles (a list or a space-separated string; a.b reads a nested claim).
             @NotBlank String rolesClaim) {
 
         boolean enabled() {
             return hasText(issuerUri) || hasText(jwkSetUri);
+        }
+
+        @AssertTrue(message = "is required once issuer-uri or jwk-set-uri is set (CHECKOUT_JWT_AUDIENCE): the aud "
+                + "a token must name, so that tokens the provider issued for other services are refused")
+        public boolean isAudience() {
+            return !enabled() || hasText(audience);
         }
 
         private static boolean hasText(String value) {

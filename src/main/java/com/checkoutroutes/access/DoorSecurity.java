@@ -137,13 +137,10 @@ public class DoorSecurity {
         return decoder;
     }
 
-    /** Expiry and not-before always; the issuer and the audience when configured. */
+    /** Expiry, not-before and the audience (AccessSettings requires one); the issuer when configured. */
     private static OAuth2TokenValidator<Jwt> validator(String issuer, String audience) {
         OAuth2TokenValidator<Jwt> standard = issuer == null ? JwtValidators.createDefault()
                 : JwtValidators.createDefaultWithIssuer(issuer);
-        if (audience == null) {
-            return standard;
-        }
         return new DelegatingOAuth2TokenValidator<>(standard, new JwtClaimValidator<List<String>>(
                 JwtClaimNames.AUD, aud -> aud != null && aud.contains(audience)));
     }

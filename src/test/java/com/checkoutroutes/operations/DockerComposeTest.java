@@ -65,7 +65,7 @@ class DockerComposeTest {
             "CHECKOUT_SERVER_ADDRESS", "empty means every interface",
             "CHECKOUT_JWT_ISSUER_URI", "empty means no bearer JWTs",
             "CHECKOUT_JWT_JWK_SET_URI", "empty means no bearer JWTs",
-            "CHECKOUT_JWT_AUDIENCE", "empty means the audience is not checked",
+            "CHECKOUT_JWT_AUDIENCE", "needed only once bearer JWTs are on",
             "CHECKOUT_CHANNEL_HMAC_SECRET", "needed only once a channel is an HTTP(S) endpoint (compose's are topics)");
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)(?::([^}]*))?}");

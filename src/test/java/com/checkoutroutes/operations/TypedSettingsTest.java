@@ -195,6 +195,17 @@ class TypedSettingsTest {
                 });
     }
 
+    /** Without an audience, a token the identity provider issued for any other service would get in. */
+    @Test
+    void bearerJwtsNeedAnAudience() {
+        shipped.withPropertyValues("checkout.access.jwt.jwk-set-uri=https://idp.example/keys").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(failureText(context)).contains("checkout.access.jwt.audience").contains("CHECKOUT_JWT_AUDIENCE");
+        });
+        shipped.withPropertyValues("checkout.access.jwt.jwk-set-uri=https://idp.example/keys",
+                "checkout.access.jwt.audience=checkout-routes").run(context -> assertThat(context).hasNotFailed());
+    }
+
     @Test
     void theAnalysisNamesEachSettingAsWrittenWithItsReason() {
         shipped.withPropertyValues("checkout.outbox.batch-size=0", "checkout.outbox.send-timeout=-1s").run(context -> {
