@@ -42,6 +42,7 @@ public class AntomClient extends BaseAlipayClient {
      * fault) is refused, not read whole into memory.
      */
     static final int MAX_ANSWER_CHARS = 1_000_000;
+    static final int MAX_ID = 64;
 
     /** The gateway without trailing slashes, once: the request's path is appended to it. */
     private final String baseUrl;
@@ -112,7 +113,26 @@ public class AntomClient extends BaseAlipayClient {
         if (response == null || response.getResult() == null) {
             throw new AntomCallException(AntomCallException.Kind.MALFORMED_RESPONSE, "response from " + path + " has no result");
         }
+        checkIds(path, responseBody, response.getResult().getResultCode());
         return response;
+    }
+
+    /**
+     * Antom's result codes and ids (paymentId, captureId, refundId...) have at most {@value #MAX_ID} characters, as
+     * the ledger keeps them; a longer one is refused here, as an answer not to be trusted (the outcome stays unknown
+     * and is asked again), rather than failing the ledger's update at every retry of its order, event or check.
+     */
+    private static void checkIds(String path, String body, String resultCode) throws AntomCallException {
+        if (resultCode != null && resultCode.length() > MAX_ID) {
+            throw new AntomCallException(AntomCallException.Kind.MALFORMED_RESPONSE,
+                    "resultCode from " + path + " longer than " + MAX_ID + " characters");
+        }
+        for (Map.Entry<String, Object> field : JSON.parseObject(body).entrySet()) {
+            if (field.getKey().endsWith("Id") && field.getValue() instanceof String id && id.length() > MAX_ID) {
+                throw new AntomCallException(AntomCallException.Kind.MALFORMED_RESPONSE,
+                        field.getKey() + " from " + path + " longer than " + MAX_ID + " characters");
+            }
+        }
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import org.apache.commons.lang3.StringUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
@@ -337,7 +338,8 @@ public class PaymentLedger {
                     .state();
             if (flagReason != null) {
                 jdbc.update("UPDATE payment_attempt SET flagged = TRUE, flag_reason = ?, updated_at = ? "
-                        + "WHERE payment_request_id = ?", flagReason, now, paymentRequestId);
+                        + "WHERE payment_request_id = ?", StringUtils.truncate(flagReason, Transition.MAX_TEXT), now,
+                        paymentRequestId);
             }
             appendHistory(paymentRequestId, state, state, cause, detail, now);
         });
@@ -425,16 +427,13 @@ public class PaymentLedger {
     private static Object[] historyRow(String paymentRequestId, PaymentState from, PaymentState to, String cause,
             String detail, OffsetDateTime at) {
         return new Object[] {paymentRequestId, from == null ? null : from.name(), to.name(), cause,
-                truncate(detail, 2000), at};
+                StringUtils.truncate(detail, 2000), at};
     }
 
     boolean skipLocked() {
         return skipLocked;
     }
 
-    private static String truncate(String value, int max) {
-        return value == null || value.length() <= max ? value : value.substring(0, max);
-    }
 
     public record TransitionResult(PaymentAttempt attempt, boolean changed) {
     }

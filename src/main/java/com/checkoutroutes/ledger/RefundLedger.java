@@ -10,6 +10,7 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.apache.commons.lang3.StringUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -84,7 +85,8 @@ public class RefundLedger {
                             + "currency, state, reason, requested_by, created_at, updated_at) "
                             + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     refundRequestId, paymentRequestId, payment.orderId(), requestKey, amount, payment.currency(),
-                    RefundState.REQUESTED.name(), truncate(reason, 256), truncate(requestedBy, 128), now, now);
+                    RefundState.REQUESTED.name(), StringUtils.truncate(reason, 256),
+                    StringUtils.truncate(requestedBy, 128), now, now);
             Refund refund = find(refundRequestId).orElseThrow();
             appendHistory(refundRequestId, null, RefundState.REQUESTED, "REFUND_REQUESTED",
                     amount + " " + payment.currency() + " by " + requestedBy + (reason == null ? "" : ": " + reason), now);
@@ -129,9 +131,9 @@ public class RefundLedger {
                             // a new state starts its own wait for the janitor (first-check.unknown for UNKNOWN)
                             + "next_check_at = NULL, version = version + 1, updated_at = ? "
                             + "WHERE refund_request_id = ? AND version = ?",
-                    change.to.name(), change.refundId, change.resultCode, truncate(change.resultMessage, 512),
-                    change.confirmed, now, change.to == RefundState.REFUNDED, now, now, refundRequestId,
-                    current.version());
+                    change.to.name(), change.refundId, change.resultCode,
+                    StringUtils.truncate(change.resultMessage, 512), change.confirmed, now,
+                    change.to == RefundState.REFUNDED, now, now, refundRequestId, current.version());
             if (updated != 1) {
                 throw new IllegalStateException("concurrent update of refund " + refundRequestId);
             }
@@ -249,12 +251,9 @@ public class RefundLedger {
             OffsetDateTime at) {
         jdbc.update("INSERT INTO refund_transition (refund_request_id, from_state, to_state, cause, detail, at) "
                         + "VALUES (?, ?, ?, ?, ?, ?)", refundRequestId, from == null ? null : from.name(), to.name(),
-                cause, truncate(detail, 2000), at);
+                cause, StringUtils.truncate(detail, 2000), at);
     }
 
-    private static String truncate(String value, int max) {
-        return value == null || value.length() <= max ? value : value.substring(0, max);
-    }
 
     private static final RowMapper<Refund> ROW = RefundLedger::map;
 

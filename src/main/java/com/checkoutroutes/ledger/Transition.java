@@ -3,9 +3,16 @@ package com.checkoutroutes.ledger;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.commons.lang3.StringUtils;
 
 /** A requested state change, with the fields it updates and the events it emits (written in the same transaction). */
 public final class Transition {
+
+    /**
+     * The longest result message and flag reason kept (their columns' size): both can quote Antom's answers, and an
+     * update that failed on one would fail again at every retry of the order, event or check that made it.
+     */
+    static final int MAX_TEXT = 512;
 
     final PaymentState to;
     final String cause;
@@ -42,7 +49,7 @@ public final class Transition {
 
     public Transition result(String code, String message) {
         this.resultCode = code;
-        this.resultMessage = message;
+        this.resultMessage = StringUtils.truncate(message, MAX_TEXT);
         return this;
     }
 
@@ -57,7 +64,7 @@ public final class Transition {
     }
 
     public Transition flag(String reason) {
-        this.flagReason = reason;
+        this.flagReason = StringUtils.truncate(reason, MAX_TEXT);
         return this;
     }
 

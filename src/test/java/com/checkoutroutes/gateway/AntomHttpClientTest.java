@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.alipay.global.api.request.ams.pay.AlipayPayRequest;
+import com.checkoutroutes.signature.AntomSignature;
 import com.checkoutroutes.signature.RsaKeys;
+import com.checkoutroutes.signature.SignatureHeader;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -80,9 +82,7 @@ class AntomHttpClientTest {
         });
         AntomSettings settings = settings();
         try (CloseableHttpClient http = new GatewayConfiguration().antomHttpClient(settings)) {
-            AntomClient client = new AntomClient(settings, http,
-                    RsaKeys.privateKey("config/sandbox-keys/merchant-private.pem", "merchant key"),
-                    RsaKeys.publicKey("config/sandbox-keys/antom-public.pem", "antom key"), Clock.systemUTC());
+            AntomClient client = withSandboxKeys(settings, http);
             AlipayPayRequest pay = new AlipayPayRequest();
             pay.setPaymentRequestId("LONG-ANSWER-1");
 
@@ -93,10 +93,58 @@ class AntomHttpClientTest {
         }
     }
 
+    /**
+     * A signed answer whose id is longer than any of Antom's is refused as malformed (its outcome stays unknown and
+     * is asked again), instead of failing the ledger's update at every retry; a message of any length passes (the
+     * ledger keeps its first 512 characters).
+     */
+    @Test
+    void anIdOrCodeLongerThanAntomsIsRefused() throws Exception {
+        String path = "/ams/sandbox/api/v1/payments/pay";
+        String[] answer = {""};
+        server.createContext(path, exchange -> {
+            String time = String.valueOf(System.currentTimeMillis());
+            String signature = AntomSignature.sign(AntomSignature.content("POST", path, "SANDBOX_TEST", time,
+                    answer[0]), RsaKeys.privateKey("config/sandbox-keys/antom-private.pem", "antom key"));
+            exchange.getResponseHeaders().add("response-time", time);
+            exchange.getResponseHeaders().add("signature", SignatureHeader.format(1, signature));
+            byte[] body = answer[0].getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            try (var out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        String result = "{\"resultStatus\":\"S\",\"resultCode\":\"%s\",\"resultMessage\":\"%s\"}";
+        AntomSettings settings = settings();
+        try (CloseableHttpClient http = new GatewayConfiguration().antomHttpClient(settings)) {
+            AntomClient client = withSandboxKeys(settings, http);
+            AlipayPayRequest pay = new AlipayPayRequest();
+            pay.setPaymentRequestId("LONG-ID-1");
+
+            answer[0] = "{\"result\":" + result.formatted("SUCCESS", "m".repeat(5000)) + ",\"paymentId\":\""
+                    + "p".repeat(64) + "\"}";
+            assertThat(client.execute(pay).getPaymentId()).hasSize(64);
+            answer[0] = "{\"result\":" + result.formatted("SUCCESS", "ok") + ",\"paymentId\":\"" + "p".repeat(65)
+                    + "\"}";
+            assertThatThrownBy(() -> client.execute(pay)).isInstanceOf(AntomCallException.class)
+                    .hasMessageEndingWith("paymentId from " + path + " longer than 64 characters");
+            answer[0] = "{\"result\":" + result.formatted("C".repeat(65), "ok") + "}";
+            assertThatThrownBy(() -> client.execute(pay)).isInstanceOf(AntomCallException.class)
+                    .hasMessageEndingWith("resultCode from " + path + " longer than 64 characters");
+        }
+    }
+
     @Test
     void theSettingsNeverPrintAKey() {
         AntomSettings inline = settings("-----BEGIN PRIVATE KEY-----MIIEvQ", "MIIBIjANBgkq");
         assertThat(inline.toString()).contains("SANDBOX_TEST").doesNotContain("MIIEvQ", "MIIBIjANBgkq");
+    }
+
+    /** The client with the sandbox's merchant key, trusting the sandbox's "Antom" key. */
+    private static AntomClient withSandboxKeys(AntomSettings settings, CloseableHttpClient http) {
+        return new AntomClient(settings, http,
+                RsaKeys.privateKey("config/sandbox-keys/merchant-private.pem", "merchant key"),
+                RsaKeys.publicKey("config/sandbox-keys/antom-public.pem", "antom key"), Clock.systemUTC());
     }
 
     private void post(CloseableHttpClient http, String path) throws Exception {

@@ -134,6 +134,25 @@ class PaymentLedgerWritesTest {
                 Integer.class)).isZero();
     }
 
+    /**
+     * A result message and a flag reason may quote Antom at any length: the ledger keeps their first 512 characters,
+     * as an update that failed on them would fail again at every retry of what made it.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"postgresql", "h2"})
+    void aLongResultMessageOrFlagReasonIsCutToItsColumn(String database) {
+        on(database);
+        PaymentAttempt stored = ledger.openAttempt(attempt("PR-1", "ORD-1"), "pay");
+
+        ledger.applyIfUnchanged(stored, Transition.to(PaymentState.FAILED, "PAYMENT_FAILED")
+                .result("RISK_REJECT", "m".repeat(5000)).flag("f".repeat(5000))).orElseThrow();
+        ledger.note("PR-1", "CANCEL_NOT_DONE", "detail", "CANCEL_NOT_DONE: " + "n".repeat(5000));
+
+        PaymentAttempt read = ledger.find("PR-1").orElseThrow();
+        assertThat(read.resultMessage()).isEqualTo("m".repeat(512));
+        assertThat(read.flagReason()).hasSize(512).startsWith("CANCEL_NOT_DONE: nnn");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"postgresql", "h2"})
     void anEventTooLongForItsColumnFailsTheTransitionInsteadOfBeingCut(String database) {
