@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.commons.lang3.StringUtils;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.core5.http.ContentType;
@@ -43,6 +44,7 @@ public class AntomClient extends BaseAlipayClient {
      */
     static final int MAX_ANSWER_CHARS = 1_000_000;
     static final int MAX_ID = 64;
+    static final int MAX_RESULT_MESSAGE = 512;
 
     /** The gateway without trailing slashes, once: the request's path is appended to it. */
     private final String baseUrl;
@@ -114,6 +116,9 @@ public class AntomClient extends BaseAlipayClient {
             throw new AntomCallException(AntomCallException.Kind.MALFORMED_RESPONSE, "response from " + path + " has no result");
         }
         checkIds(path, responseBody, response.getResult().getResultCode());
+        // Antom's messages are short; the ledger, the result events and the channel messages quote this one
+        response.getResult().setResultMessage(StringUtils.truncate(response.getResult().getResultMessage(),
+                MAX_RESULT_MESSAGE));
         return response;
     }
 

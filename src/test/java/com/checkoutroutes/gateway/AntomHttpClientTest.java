@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.alipay.global.api.request.ams.pay.AlipayPayRequest;
+import com.alipay.global.api.response.ams.pay.AlipayPayResponse;
 import com.checkoutroutes.signature.AntomSignature;
 import com.checkoutroutes.signature.RsaKeys;
 import com.checkoutroutes.signature.SignatureHeader;
@@ -95,8 +96,8 @@ class AntomHttpClientTest {
 
     /**
      * A signed answer whose id is longer than any of Antom's is refused as malformed (its outcome stays unknown and
-     * is asked again), instead of failing the ledger's update at every retry; a message of any length passes (the
-     * ledger keeps its first 512 characters).
+     * is asked again), instead of failing the ledger's update at every retry; a message of any length passes, cut
+     * to its first 512 characters.
      */
     @Test
     void anIdOrCodeLongerThanAntomsIsRefused() throws Exception {
@@ -123,7 +124,10 @@ class AntomHttpClientTest {
 
             answer[0] = "{\"result\":" + result.formatted("SUCCESS", "m".repeat(5000)) + ",\"paymentId\":\""
                     + "p".repeat(64) + "\"}";
-            assertThat(client.execute(pay).getPaymentId()).hasSize(64);
+            AlipayPayResponse answered = client.execute(pay);
+            assertThat(answered.getPaymentId()).hasSize(64);
+            assertThat(answered.getResult().getResultMessage()).as("quoted by events and channel messages")
+                    .isEqualTo("m".repeat(512));
             answer[0] = "{\"result\":" + result.formatted("SUCCESS", "ok") + ",\"paymentId\":\"" + "p".repeat(65)
                     + "\"}";
             assertThatThrownBy(() -> client.execute(pay)).isInstanceOf(AntomCallException.class)
