@@ -49,7 +49,7 @@ public record AccessSettings(
 
         @AssertTrue(message = "is required once issuer-uri or jwk-set-uri is set (CHECKOUT_JWT_AUDIENCE): the aud "
                 + "a token must name, so that tokens the provider issued for other services are refused")
-        public boolean isAudience() {
+        public boolean isAudienceSet() {
             return !enabled() || hasText(audience);
         }
 

@@ -15,8 +15,7 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AuthenticationFailureHandler;
 import org.springframework.security.web.authentication.SimpleUrlAuthenticationFailureHandler;
-import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
-import org.springframework.security.web.savedrequest.CookieRequestCache;
+import org.springframework.security.web.savedrequest.NullRequestCache;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.AndRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
@@ -53,10 +52,11 @@ public class ConsoleSecurity {
                         .requestMatchers(path.matcher(HttpMethod.GET, CONSOLE + "/sign-in"),
                                 path.matcher(HttpMethod.GET, CONSOLE + "/console.css")).permitAll()
                         .anyRequest().hasRole(Role.OPERATOR.name()))
-                // a session only once signed in: the sign-in form's CSRF token and the page asked for before it
-                // live in cookies, and a failed sign-in keeps nothing, so anonymous requests cost no server memory
-                .csrf(csrf -> csrf.csrfTokenRepository(new CookieCsrfTokenRepository()))
-                .requestCache(cache -> cache.requestCache(new CookieRequestCache()))
+                // a session only once signed in, so anonymous requests cost no server memory: the sign-in form's
+                // CSRF token is a cookie until then, the page asked for is not kept (signing in leads to Needs
+                // attention), and a failed sign-in keeps nothing
+                .csrf(csrf -> csrf.csrfTokenRepository(new SignInCsrfTokens(CONSOLE)))
+                .requestCache(cache -> cache.requestCache(new NullRequestCache()))
                 .formLogin(form -> form.loginPage(CONSOLE + "/sign-in")
                         .defaultSuccessUrl(CONSOLE + "/attention")
                         .failureHandler(signInFailed()))

@@ -1,6 +1,8 @@
 package com.checkoutroutes.gateway;
 
 import com.alibaba.fastjson.JSON;
+import com.alibaba.fastjson.JSONArray;
+import com.alibaba.fastjson.JSONObject;
 import com.alibaba.fastjson.serializer.SerializerFeature;
 import com.alipay.global.api.BaseAlipayClient;
 import com.alipay.global.api.exception.AlipayApiException;
@@ -123,21 +125,39 @@ public class AntomClient extends BaseAlipayClient {
     }
 
     /**
-     * Antom's result codes and ids (paymentId, captureId, refundId...) have at most {@value #MAX_ID} characters, as
-     * the ledger keeps them; a longer one is refused here, as an answer not to be trusted (the outcome stays unknown
-     * and is asked again), rather than failing the ledger's update at every retry of its order, event or check.
+     * Antom's result codes and ids (paymentId, captureId, refundId, an inquiry's paymentResultCode and its
+     * transactions' ids...) have at most {@value #MAX_ID} characters, as the ledger keeps them; a longer one is
+     * refused here, as an answer not to be trusted (the outcome stays unknown and is asked again), rather than failing
+     * the ledger's update at every retry of its order, event, check or inquiry.
      */
     private static void checkIds(String path, String body, String resultCode) throws AntomCallException {
         if (resultCode != null && resultCode.length() > MAX_ID) {
-            throw new AntomCallException(AntomCallException.Kind.MALFORMED_RESPONSE,
-                    "resultCode from " + path + " longer than " + MAX_ID + " characters");
+            throw tooLong(path, "resultCode");
         }
-        for (Map.Entry<String, Object> field : JSON.parseObject(body).entrySet()) {
-            if (field.getKey().endsWith("Id") && field.getValue() instanceof String id && id.length() > MAX_ID) {
-                throw new AntomCallException(AntomCallException.Kind.MALFORMED_RESPONSE,
-                        field.getKey() + " from " + path + " longer than " + MAX_ID + " characters");
+        JSONObject answer = JSON.parseObject(body);
+        checkIdsOf(path, answer);
+        if (answer.get("transactions") instanceof JSONArray transactions) {
+            for (Object transaction : transactions) {
+                if (transaction instanceof JSONObject fields) {
+                    checkIdsOf(path, fields);
+                }
             }
         }
+    }
+
+    private static void checkIdsOf(String path, JSONObject fields) throws AntomCallException {
+        for (Map.Entry<String, Object> field : fields.entrySet()) {
+            String name = field.getKey();
+            if ((name.endsWith("Id") || name.endsWith("ResultCode")) && field.getValue() instanceof String value
+                    && value.length() > MAX_ID) {
+                throw tooLong(path, name);
+            }
+        }
+    }
+
+    private static AntomCallException tooLong(String path, String field) {
+        return new AntomCallException(AntomCallException.Kind.MALFORMED_RESPONSE,
+                field + " from " + path + " longer than " + MAX_ID + " characters");
     }
 
     @Override

@@ -434,7 +434,6 @@ public class PaymentLedger {
         return skipLocked;
     }
 
-
     public record TransitionResult(PaymentAttempt attempt, boolean changed) {
     }
 

@@ -254,7 +254,6 @@ public class RefundLedger {
                 cause, StringUtils.truncate(detail, 2000), at);
     }
 
-
     private static final RowMapper<Refund> ROW = RefundLedger::map;
 
     private static Refund map(ResultSet rs, int row) throws SQLException {

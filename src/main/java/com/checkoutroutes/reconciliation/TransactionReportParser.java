@@ -32,12 +32,17 @@ public class TransactionReportParser {
             "transactionAmountValue", "transactionAmountCurrency");
     private static final String END = "<END>";
     private static final int MAX_ID = 64;
+    private static final String BOM = "\uFEFF";
 
     /** Hands each row to {@code each}, in file order; throws {@link MalformedReportException}, possibly after some. */
     public void parse(Path file, Consumer<ReportRow> each) {
         int endLine = endLine(file);
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             rows(firstLines(in, endLine - 1), each);
+            String end = in.readLine();
+            if (end == null || !end.strip().equals(END)) {
+                throw new MalformedReportException("the file changed while it was read");
+            }
         } catch (IOException e) {
             throw new MalformedReportException("unreadable: " + e.getMessage());
         }
@@ -84,8 +89,9 @@ public class TransactionReportParser {
                     if (next == null) {
                         return -1;
                     }
+                    // a byte order mark before the header is no part of its first column's name
+                    line = (left == count && next.startsWith(BOM) ? next.substring(1) : next) + "\n";
                     left--;
-                    line = next + "\n";
                     at = 0;
                 }
                 int n = Math.min(length, line.length() - at);

@@ -156,7 +156,6 @@ class CardFlowsTest extends FlowTestSupport {
         awaitState(attempt, PaymentState.CANCELLED);
     }
 
-    /** Ages an authorisation past the guard's threshold, as 6 days of waiting would. */
     /** An event past checkout.kafka.max-event-bytes is refused unread, named by its size; the partition goes on. */
     @Test
     void anEventPastItsLimitIsRefusedUnreadAndThePartitionGoesOn() {
@@ -172,6 +171,7 @@ class CardFlowsTest extends FlowTestSupport {
         orderEventsProcessedUpTo(key);
     }
 
+    /** Ages an authorisation past the guard's threshold, as 6 days of waiting would. */
     private PaymentAttempt aged(PaymentAttempt attempt) {
         jdbc.update("UPDATE payment_attempt SET paid_at = paid_at - INTERVAL '7' DAY WHERE payment_request_id = ?",
                 attempt.paymentRequestId());

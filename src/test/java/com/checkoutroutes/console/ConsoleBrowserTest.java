@@ -94,8 +94,8 @@ class ConsoleBrowserTest extends FlowTestSupport {
 
     /**
      * Anonymous requests open no session (each would hold server memory for 30 minutes): the sign-in form's CSRF token
-     * and the page asked for are cookies, and a failed sign-in keeps nothing. Signing in opens one, and goes back to
-     * the page asked for.
+     * is a cookie, and a failed sign-in keeps nothing. Signing in opens one, and from then on the tokens are the
+     * session's: the cookie's no longer passes.
      */
     @Test
     void onlySigningInOpensASession() throws Exception {
@@ -106,21 +106,32 @@ class ConsoleBrowserTest extends FlowTestSupport {
         assertThat(send(visitor, console("/sign-in"), signInForm(visitor, "not-the-password")).headers()
                 .firstValue("Location").orElse("")).endsWith("/console/sign-in?failed");
         assertThat(cookies.getCookieStore().getCookies()).extracting(HttpCookie::getName)
-                .doesNotContain("JSESSIONID");
+                .contains("XSRF-TOKEN").doesNotContain("JSESSIONID");
 
+        String cookieToken = csrfToken(visitor, console("/sign-in"));
         HttpResponse<String> signedIn = send(visitor, console("/sign-in"), signInForm(visitor, DemoCredentials.PASSWORD));
-        assertThat(signedIn.headers().firstValue("Location").orElse("")).endsWith("/console/payments");
+        assertThat(signedIn.headers().firstValue("Location").orElse("")).endsWith("/console/attention");
         assertThat(cookies.getCookieStore().getCookies()).extracting(HttpCookie::getName).contains("JSESSIONID");
+        // refused (403, shown as 406 to a browser asking for HTML): still signed in
+        assertThat(send(visitor, console("/sign-out"), "_csrf=" + cookieToken).statusCode())
+                .as("a token from before the sign-in").isIn(403, 406);
         assertThat(send(visitor, console("/payments"), null).statusCode()).isEqualTo(200);
+        assertThat(send(visitor, console("/sign-out"), "_csrf=" + csrfToken(visitor, console("/payments"))).headers()
+                .firstValue("Location").orElse("")).endsWith("/console/sign-in?signed-out");
     }
 
     /** The operator's sign-in form as a browser would post it, with the token from the page. */
     private String signInForm(HttpClient visitor, String password) throws Exception {
-        String page = send(visitor, console("/sign-in"), null).body();
+        return "username=" + DemoCredentials.OPERATOR + "&password=" + password + "&_csrf="
+                + csrfToken(visitor, console("/sign-in"));
+    }
+
+    /** The CSRF token of a console page's form. */
+    private static String csrfToken(HttpClient visitor, String page) throws Exception {
         java.util.regex.Matcher token = java.util.regex.Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"")
-                .matcher(page);
-        assertThat(token.find()).as("the form's CSRF token").isTrue();
-        return "username=" + DemoCredentials.OPERATOR + "&password=" + password + "&_csrf=" + token.group(1);
+                .matcher(send(visitor, page, null).body());
+        assertThat(token.find()).as("the form's CSRF token on " + page).isTrue();
+        return token.group(1);
     }
 
     /** A browser's GET, or with a form its POST; redirects are not followed. */

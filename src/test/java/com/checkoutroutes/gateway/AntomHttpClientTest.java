@@ -135,6 +135,15 @@ class AntomHttpClientTest {
             answer[0] = "{\"result\":" + result.formatted("C".repeat(65), "ok") + "}";
             assertThatThrownBy(() -> client.execute(pay)).isInstanceOf(AntomCallException.class)
                     .hasMessageEndingWith("resultCode from " + path + " longer than 64 characters");
+            // an inquiry's: its payment's result code, its transactions' ids
+            answer[0] = "{\"result\":" + result.formatted("SUCCESS", "ok") + ",\"paymentResultCode\":\""
+                    + "C".repeat(65) + "\"}";
+            assertThatThrownBy(() -> client.execute(pay)).isInstanceOf(AntomCallException.class)
+                    .hasMessageEndingWith("paymentResultCode from " + path + " longer than 64 characters");
+            answer[0] = "{\"result\":" + result.formatted("SUCCESS", "ok") + ",\"transactions\":[{\"transactionId\":\""
+                    + "t".repeat(65) + "\"}]}";
+            assertThatThrownBy(() -> client.execute(pay)).isInstanceOf(AntomCallException.class)
+                    .hasMessageEndingWith("transactionId from " + path + " longer than 64 characters");
         }
     }
 

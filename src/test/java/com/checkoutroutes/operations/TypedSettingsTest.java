@@ -16,6 +16,7 @@ import com.checkoutroutes.orderintake.OrderIntakeSettings;
 import com.checkoutroutes.orderintake.OrderRulesSettings;
 import com.checkoutroutes.doors.DoorSettings;
 import com.checkoutroutes.platform.InvalidSettingsFailureAnalyzer;
+import com.checkoutroutes.platform.KafkaSettings;
 import com.checkoutroutes.reconciliation.JanitorSettings;
 import com.checkoutroutes.reconciliation.ReconciliationSettings;
 import com.checkoutroutes.shipment.ShipmentSettings;
@@ -48,7 +49,7 @@ class TypedSettingsTest {
             ChannelSettings.class, ShipmentSettings.class, ReconciliationSettings.class, JanitorSettings.class,
             CardCaptureSettings.class, NotificationSettings.class, MetricsSettings.class, AntomSettings.class,
             AccessSettings.class, OrderRulesSettings.class, DoorSettings.class, LedgerSettings.class,
-            ConsoleSettings.class);
+            ConsoleSettings.class, KafkaSettings.class);
 
     /** The settings config/application.yml leaves to the deployment (RequiredSettings insists on them). */
     private static final String[] DEPLOYMENT = {"CHECKOUT_ANTOM_CLIENT_ID=SANDBOX_X",
@@ -58,7 +59,8 @@ class TypedSettingsTest {
     @EnableConfigurationProperties({OrderIntakeSettings.class, OutboxSettings.class, ChannelSettings.class,
             ShipmentSettings.class, ReconciliationSettings.class, JanitorSettings.class, CardCaptureSettings.class,
             NotificationSettings.class, MetricsSettings.class, AntomSettings.class, AccessSettings.class,
-            OrderRulesSettings.class, DoorSettings.class, LedgerSettings.class, ConsoleSettings.class})
+            OrderRulesSettings.class, DoorSettings.class, LedgerSettings.class, ConsoleSettings.class,
+            KafkaSettings.class})
     static class AllSettings {
     }
 
@@ -139,6 +141,8 @@ class TypedSettingsTest {
             checkout.orders.consumers=0                          | checkout.orders.consumers
             checkout.orders.max-poll-records=-5                  | checkout.orders.max-poll-records
             checkout.orders.schema=                              | checkout.orders.schema
+            checkout.kafka.max-event-bytes=16KB                  | checkout.kafka.max-event-bytes
+            checkout.kafka.max-event-bytes=0                     | checkout.kafka.max-event-bytes
             checkout.payments.card-expiry=0s                     | checkout.payments.card-expiry
             checkout.outbox.batch-size=0                         | checkout.outbox.batch-size
             checkout.outbox.results-destination=                 | checkout.outbox.results-destination

@@ -74,6 +74,13 @@ class TransactionReportParserTest {
     }
 
     @Test
+    void aByteOrderMarkBeforeTheHeaderIsNoPartOfIt() throws IOException {
+        assertThat(parse(file("\uFEFFtransactionId,transactionRequestId,transactionType,transactionAmountValue,"
+                + "transactionAmountCurrency", "t-1,pr-1,PAYMENT,1.00,USD", "<END>")))
+                .extracting(ReportRow::transactionId).containsExactly("t-1");
+    }
+
+    @Test
     void aFileWithoutEndIsIncomplete() throws IOException {
         assertRejected(file(HEADER, "t-1,,pr-1,ORD-1,PAYMENT,SUCCESS,12.50,USD,,ALIPAY_CN,CASHIER_PAYMENT,Coffee"),
                 "the last line is not <END>: the file is incomplete");
