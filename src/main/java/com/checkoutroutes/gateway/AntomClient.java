@@ -118,21 +118,23 @@ public class AntomClient extends BaseAlipayClient {
             throw new AntomCallException(AntomCallException.Kind.MALFORMED_RESPONSE, "response from " + path + " has no result");
         }
         checkIds(path, responseBody, response.getResult().getResultCode());
-        // Antom's messages are short; the ledger, the result events and the channel messages quote this one
-        response.getResult().setResultMessage(StringUtils.truncate(response.getResult().getResultMessage(),
-                MAX_RESULT_MESSAGE));
+        // Antom's messages are short; the ledger, the result events and the channel messages quote this one (and
+        // PostgreSQL stores no NUL character)
+        response.getResult().setResultMessage(StringUtils.truncate(
+                StringUtils.remove(response.getResult().getResultMessage(), '\0'), MAX_RESULT_MESSAGE));
         return response;
     }
 
     /**
      * Antom's result codes and ids (paymentId, captureId, refundId, an inquiry's paymentResultCode and its
-     * transactions' ids...) have at most {@value #MAX_ID} characters, as the ledger keeps them; a longer one is
+     * transactions' ids...) have at most {@value #MAX_ID} characters, as the ledger keeps them; a longer one (or one
+     * with a NUL character) is
      * refused here, as an answer not to be trusted (the outcome stays unknown and is asked again), rather than failing
      * the ledger's update at every retry of its order, event, check or inquiry.
      */
     private static void checkIds(String path, String body, String resultCode) throws AntomCallException {
-        if (resultCode != null && resultCode.length() > MAX_ID) {
-            throw tooLong(path, "resultCode");
+        if (resultCode != null && !storable(resultCode)) {
+            throw unstorable(path, "resultCode");
         }
         JSONObject answer = JSON.parseObject(body);
         checkIdsOf(path, answer);
@@ -149,15 +151,20 @@ public class AntomClient extends BaseAlipayClient {
         for (Map.Entry<String, Object> field : fields.entrySet()) {
             String name = field.getKey();
             if ((name.endsWith("Id") || name.endsWith("ResultCode")) && field.getValue() instanceof String value
-                    && value.length() > MAX_ID) {
-                throw tooLong(path, name);
+                    && !storable(value)) {
+                throw unstorable(path, name);
             }
         }
     }
 
-    private static AntomCallException tooLong(String path, String field) {
+    /** As the ledger can keep it: at most MAX_ID characters, no NUL (which PostgreSQL refuses in text). */
+    private static boolean storable(String id) {
+        return id.length() <= MAX_ID && id.indexOf('\0') < 0;
+    }
+
+    private static AntomCallException unstorable(String path, String field) {
         return new AntomCallException(AntomCallException.Kind.MALFORMED_RESPONSE,
-                field + " from " + path + " longer than " + MAX_ID + " characters");
+                field + " from " + path + " longer than " + MAX_ID + " characters or with a NUL character");
     }
 
     @Override

@@ -14,7 +14,9 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
@@ -122,28 +124,27 @@ class AntomHttpClientTest {
             AlipayPayRequest pay = new AlipayPayRequest();
             pay.setPaymentRequestId("LONG-ID-1");
 
-            answer[0] = "{\"result\":" + result.formatted("SUCCESS", "m".repeat(5000)) + ",\"paymentId\":\""
-                    + "p".repeat(64) + "\"}";
+            answer[0] = "{\"result\":" + result.formatted("SUCCESS", "\\u0000" + "m".repeat(5000))
+                    + ",\"paymentId\":\"" + "p".repeat(64) + "\"}";
             AlipayPayResponse answered = client.execute(pay);
             assertThat(answered.getPaymentId()).hasSize(64);
             assertThat(answered.getResult().getResultMessage()).as("quoted by events and channel messages")
                     .isEqualTo("m".repeat(512));
-            answer[0] = "{\"result\":" + result.formatted("SUCCESS", "ok") + ",\"paymentId\":\"" + "p".repeat(65)
-                    + "\"}";
-            assertThatThrownBy(() -> client.execute(pay)).isInstanceOf(AntomCallException.class)
-                    .hasMessageEndingWith("paymentId from " + path + " longer than 64 characters");
-            answer[0] = "{\"result\":" + result.formatted("C".repeat(65), "ok") + "}";
-            assertThatThrownBy(() -> client.execute(pay)).isInstanceOf(AntomCallException.class)
-                    .hasMessageEndingWith("resultCode from " + path + " longer than 64 characters");
+
+            String ok = "{\"result\":" + result.formatted("SUCCESS", "ok");
+            Map<String, String> refused = new LinkedHashMap<>();
+            refused.put("paymentId", ok + ",\"paymentId\":\"" + "p".repeat(65) + "\"}");
+            refused.put("resultCode", "{\"result\":" + result.formatted("C".repeat(65), "ok") + "}");
+            refused.put("captureId", ok + ",\"captureId\":\"c\\u0000\"}");
             // an inquiry's: its payment's result code, its transactions' ids
-            answer[0] = "{\"result\":" + result.formatted("SUCCESS", "ok") + ",\"paymentResultCode\":\""
-                    + "C".repeat(65) + "\"}";
-            assertThatThrownBy(() -> client.execute(pay)).isInstanceOf(AntomCallException.class)
-                    .hasMessageEndingWith("paymentResultCode from " + path + " longer than 64 characters");
-            answer[0] = "{\"result\":" + result.formatted("SUCCESS", "ok") + ",\"transactions\":[{\"transactionId\":\""
-                    + "t".repeat(65) + "\"}]}";
-            assertThatThrownBy(() -> client.execute(pay)).isInstanceOf(AntomCallException.class)
-                    .hasMessageEndingWith("transactionId from " + path + " longer than 64 characters");
+            refused.put("paymentResultCode", ok + ",\"paymentResultCode\":\"" + "C".repeat(65) + "\"}");
+            refused.put("transactionId", ok + ",\"transactions\":[{\"transactionId\":\"" + "t".repeat(65) + "\"}]}");
+            refused.forEach((field, body) -> {
+                answer[0] = body;
+                assertThatThrownBy(() -> client.execute(pay)).as(field).isInstanceOf(AntomCallException.class)
+                        .hasMessageEndingWith(field + " from " + path
+                                + " longer than 64 characters or with a NUL character");
+            });
         }
     }
 
