@@ -38,6 +38,8 @@ final class ConsolePages {
     static final int MAX_SHOWN = 65536;
     /** The ages the payment search offers, as written in its URL. */
     static final List<String> AGES = List.of("15m", "1h", "6h", "1d", "3d", "7d");
+    private static final int MAX_ID = 64;
+    private static final String NO_SUCH_ID = "no order or payment has an id of more than " + MAX_ID + " characters";
 
     private final ConsoleServices services;
     private final ConsoleFormat format = new ConsoleFormat();
@@ -205,6 +207,9 @@ final class ConsolePages {
         }
         String prid = text(request, "paymentRequestId");
         String orderId = text(request, "orderId");
+        if (overLong(prid, orderId)) {
+            return notFound(model, NO_SUCH_ID);
+        }
         Optional<Long> deadLetterId = Optional.ofNullable(text(request, "deadLetterId")).flatMap(ConsolePages::number);
         model.put("title", action.label());
         model.put("action", action);
@@ -225,6 +230,10 @@ final class ConsolePages {
         }
         String prid = text(request, "paymentRequestId");
         String orderId = text(request, "orderId");
+        if (overLong(prid, orderId)) {
+            // before anything is recorded: the audit's columns hold ids of at most 64 characters
+            return notFound(page(request, "", "Not found"), NO_SUCH_ID);
+        }
         Long deadLetterId = Optional.ofNullable(text(request, "deadLetterId")).flatMap(ConsolePages::number)
                 .orElse(null);
         ConsoleActions.Result result = services.actions().perform(action,
@@ -294,6 +303,11 @@ final class ConsolePages {
     }
 
     /** A query parameter, stripped; null when absent or blank. */
+    /** Whether an id is longer than any order's or payment's (64 characters, Antom's limit and the ledger's). */
+    private static boolean overLong(String... ids) {
+        return java.util.Arrays.stream(ids).anyMatch(id -> id != null && id.length() > MAX_ID);
+    }
+
     private static String text(ServerRequest request, String name) {
         return request.param(name).map(String::strip).filter(s -> !s.isEmpty()).orElse(null);
     }

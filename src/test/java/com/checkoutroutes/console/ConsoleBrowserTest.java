@@ -120,6 +120,19 @@ class ConsoleBrowserTest extends FlowTestSupport {
                 .firstValue("Location").orElse("")).endsWith("/console/sign-in?signed-out");
     }
 
+    /** An id no order or payment can have is not found, before anything is recorded (it once failed the audit, 500). */
+    @Test
+    void anActionOnAnIdNoOrderCanHaveIsNotFound() throws Exception {
+        HttpClient operator = HttpClient.newBuilder().cookieHandler(new CookieManager(null, CookiePolicy.ACCEPT_ALL))
+                .build();
+        send(operator, console("/sign-in"), signInForm(operator, DemoCredentials.PASSWORD));
+        String form = "orderId=" + "x".repeat(65) + "&reason=test&_csrf=" + csrfToken(operator, console("/payments"));
+
+        HttpResponse<String> answer = send(operator, console("/actions/cancel"), form);
+        assertThat(answer.statusCode()).isEqualTo(404);
+        assertThat(answer.body()).contains("no order or payment has an id of more than 64 characters");
+    }
+
     /** The operator's sign-in form as a browser would post it, with the token from the page. */
     private String signInForm(HttpClient visitor, String password) throws Exception {
         return "username=" + DemoCredentials.OPERATOR + "&password=" + password + "&_csrf="
