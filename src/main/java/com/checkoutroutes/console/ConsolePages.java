@@ -302,12 +302,12 @@ final class ConsolePages {
         }
     }
 
-    /** A query parameter, stripped; null when absent or blank. */
     /** Whether an id is longer than any order's or payment's (64 characters, Antom's limit and the ledger's). */
     private static boolean overLong(String... ids) {
         return java.util.Arrays.stream(ids).anyMatch(id -> id != null && id.length() > MAX_ID);
     }
 
+    /** A query parameter, stripped; null when absent or blank. */
     private static String text(ServerRequest request, String name) {
         return request.param(name).map(String::strip).filter(s -> !s.isEmpty()).orElse(null);
     }

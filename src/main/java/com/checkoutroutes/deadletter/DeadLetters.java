@@ -110,14 +110,14 @@ public class DeadLetters {
         DeadLetter letter = new DeadLetter(type, violations.get(0), violations, orderId, source,
                 AntomTime.format(OffsetDateTime.now(clock)), text,
                 raw != null && text == null ? Base64.getEncoder().encodeToString(raw) : null, null, null);
+        if (kept instanceof OversizedRecord oversized) {
+            letter = letter.withoutOriginal(oversized.bytes(), oversized.sha256());
+        }
         String body = json.writeValueAsString(letter);
         // UTF-8 takes at most three bytes a char: a shorter letter is not encoded to be measured
         if (raw != null && body.length() > MAX_LETTER_BYTES / 3
                 && body.getBytes(StandardCharsets.UTF_8).length > MAX_LETTER_BYTES) {
             letter = letter.withoutOriginal(raw.length, DigestUtils.sha256Hex(raw));
-            body = json.writeValueAsString(letter);
-        } else if (kept instanceof OversizedRecord oversized) {
-            letter = letter.withoutOriginal(oversized.bytes(), oversized.sha256());
             body = json.writeValueAsString(letter);
         }
         meters.counter("checkout.orders.rejected", "reason", violations.get(0).code()).increment();

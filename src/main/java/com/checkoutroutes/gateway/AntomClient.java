@@ -45,7 +45,8 @@ public class AntomClient extends BaseAlipayClient {
      * fault) is refused, not read whole into memory.
      */
     static final int MAX_ANSWER_CHARS = 1_000_000;
-    static final int MAX_ID = 64;
+    /** The longest of Antom's ids and result codes (its API's limit, and the ledger's columns). */
+    public static final int MAX_ID = 64;
     static final int MAX_RESULT_MESSAGE = 512;
 
     /** The gateway without trailing slashes, once: the request's path is appended to it. */
@@ -128,9 +129,8 @@ public class AntomClient extends BaseAlipayClient {
     /**
      * Antom's result codes and ids (paymentId, captureId, refundId, an inquiry's paymentResultCode and its
      * transactions' ids...) have at most {@value #MAX_ID} characters, as the ledger keeps them; a longer one (or one
-     * with a NUL character) is
-     * refused here, as an answer not to be trusted (the outcome stays unknown and is asked again), rather than failing
-     * the ledger's update at every retry of its order, event, check or inquiry.
+     * with a NUL character) is refused here, as an answer not to be trusted (the outcome stays unknown and is asked
+     * again), rather than failing the ledger's update at every retry of its order, event, check or inquiry.
      */
     private static void checkIds(String path, String body, String resultCode) throws AntomCallException {
         if (resultCode != null && !storable(resultCode)) {

@@ -1,5 +1,6 @@
 package com.checkoutroutes.reconciliation;
 
+import com.checkoutroutes.gateway.AntomClient;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
@@ -31,7 +32,6 @@ public class TransactionReportParser {
     static final Set<String> REQUIRED = Set.of("transactionId", "transactionRequestId", "transactionType",
             "transactionAmountValue", "transactionAmountCurrency");
     private static final String END = "<END>";
-    private static final int MAX_ID = 64;
     private static final String BOM = "\uFEFF";
 
     /** Hands each row to {@code each}, in file order; throws {@link MalformedReportException}, possibly after some. */
@@ -167,9 +167,9 @@ public class TransactionReportParser {
     /** An id or type as the ledger keeps it: Antom's ids have at most 64 characters (a mismatch stores them). */
     private static String id(CSVRecord r, Map<String, Integer> header, int line, String column) {
         String value = optional(r, header, column);
-        if (value != null && value.length() > MAX_ID) {
-            throw new MalformedReportException("line " + line + ": " + column + " is longer than " + MAX_ID
-                    + " characters");
+        if (value != null && value.length() > AntomClient.MAX_ID) {
+            throw new MalformedReportException("line " + line + ": " + column + " is longer than "
+                    + AntomClient.MAX_ID + " characters");
         }
         return REQUIRED.contains(column) && value == null ? "" : value;
     }
