@@ -10,7 +10,6 @@ import com.checkoutroutes.sandbox.NotificationAttempt;
 import com.checkoutroutes.sandbox.OutcomeScript.Outcome;
 import com.checkoutroutes.testsupport.AntomNotifier;
 import com.checkoutroutes.testsupport.AntomNotifier.Answer;
-import com.checkoutroutes.testsupport.DatabaseLink;
 import com.checkoutroutes.testsupport.FlowTestSupport;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -193,7 +192,7 @@ class NotificationsTest extends FlowTestSupport {
     @Test
     void withTheDatabaseDownTheEndpointAnswersAnErrorAndAntomsResendSucceedsLater() {
         PaymentAttempt attempt = pendingWallet();
-        DatabaseLink.instance().cut();
+        databaseLink().cut();
         try {
             sandbox.buyerAction(attempt.paymentId(), Outcome.PAY);
             List<NotificationAttempt> refused = await().atMost(Duration.ofSeconds(20))
@@ -201,7 +200,7 @@ class NotificationsTest extends FlowTestSupport {
             assertThat(refused.get(0).acknowledged()).isFalse();
             assertThat(refused.get(0).httpStatus()).isEqualTo(503);
         } finally {
-            DatabaseLink.instance().restore();
+            databaseLink().restore();
         }
         // Antom's next resend (2 min, scaled) is acknowledged once the database is back
         List<NotificationAttempt> deliveries = await().atMost(Duration.ofSeconds(60)).until(

@@ -1,6 +1,7 @@
 package com.checkoutroutes.operations;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.checkoutroutes.ledger.DatabaseOutage;
@@ -9,20 +10,26 @@ import com.checkoutroutes.ledger.PaymentState;
 import com.checkoutroutes.orderintake.OrderCorpus;
 import com.checkoutroutes.platform.OutageLog;
 import com.checkoutroutes.testsupport.AntomNotifier;
-import com.checkoutroutes.testsupport.DatabaseLink;
 import com.checkoutroutes.testsupport.FlowTestSupport;
 import com.checkoutroutes.testsupport.ServiceHttp;
 import com.zaxxer.hikari.HikariDataSource;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * With the database unreachable (the link to it cut, the shared server untouched): a notification hears 503 within
@@ -50,7 +57,7 @@ class DatabaseDownTest extends FlowTestSupport {
         String time = String.valueOf(System.currentTimeMillis());
         Map<String, String> signed = antom.headers(time, antom.sign(paid, time, AntomNotifier.ANTOM_PRIVATE_KEY));
         try (CapturedLogs logs = CapturedLogs.attach()) {
-            DatabaseLink.instance().cut();
+            databaseLink().cut();
             try {
                 List<String> answers = new ArrayList<>();
                 long slowest = 0;
@@ -76,7 +83,7 @@ class DatabaseDownTest extends FlowTestSupport {
                 assertThat(order.status()).isEqualTo(202);
                 assertThat(orderMillis).isLessThan(2000);
             } finally {
-                DatabaseLink.instance().restore();
+                databaseLink().restore();
             }
             // Antom's resend is applied once the database is back, even while resends keep coming every 100 ms (the
             // quick 503s of the outage must not keep it "down"); the order published during the outage is paid for
@@ -94,6 +101,43 @@ class DatabaseDownTest extends FlowTestSupport {
             assertThat(logs.events.stream().filter(e -> e.getLoggerName().startsWith("com.checkoutroutes.notifications")
                     && e.getThrowableProxy() != null)).as("no stack trace per notification").isEmpty();
         }
+    }
+
+    /**
+     * A database that stops answering in the middle of a statement (a failover, a flow a firewall dropped) holds no
+     * thread for good: the statement fails after pgjdbc's {@code socketTimeout} (shipped: a minute; here 10 s) instead
+     * of waiting for TCP, about 15 minutes, and the pool, the ledger's group commit and the outbox relay go on with new
+     * connections.
+     */
+    @Test
+    void aStatementWhoseConnectionGoesSilentFailsAndPaymentsGoOn() throws Exception {
+        HikariDataSource pool = dataSource.unwrap(HikariDataSource.class);
+        int socketTimeoutSeconds = Integer.parseInt(pool.getDataSourceProperties().getProperty("socketTimeout"));
+        JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+        ExecutorService caller = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> inFlight = caller.submit(() -> jdbc.execute("SELECT pg_sleep(3)"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
+                    "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query = 'SELECT pg_sleep(3)'",
+                    Integer.class) == 1);
+            long silenced = System.nanoTime();
+            databaseLink().silence();
+
+            assertThatThrownBy(() -> inFlight.get(socketTimeoutSeconds + 20L, TimeUnit.SECONDS))
+                    .as("its answer never comes").isInstanceOf(ExecutionException.class)
+                    .rootCause().isInstanceOf(SocketTimeoutException.class);
+            long waited = (System.nanoTime() - silenced) / 1_000_000;
+            System.out.println("silent database: the statement failed after " + waited + " ms");
+            assertThat(waited).isGreaterThanOrEqualTo(socketTimeoutSeconds * 1000L - 3000);
+        } finally {
+            caller.shutdownNow();
+        }
+        // the app's own statements that were in flight or about to be sent fail the same way; a payment goes through
+        // and its event is published (the outbox relay polls every 200 ms: it held one of the silenced connections)
+        publishMarkerAndWait();
+        ServiceHttp http = new ServiceHttp(port, managementPort);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> http.get("/actuator/health/readiness").status(), status -> status == 200);
     }
 
     /**

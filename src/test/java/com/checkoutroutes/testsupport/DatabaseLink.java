@@ -6,39 +6,54 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * The application's path to the real PostgreSQL, through a TCP relay on loopback that a test can cut: an outage
- * as the application sees it (connections drop, new ones are refused) without stopping the shared server.
+ * A Spring context's path to the real PostgreSQL, through a TCP relay on loopback that a test can cut or silence:
+ * an outage as the application sees it without stopping the shared server. One link per context, so that a test
+ * breaking its own database path leaves the other contexts of its JVM (their janitors, relays, pools) alone.
  */
 public final class DatabaseLink {
 
-    private static DatabaseLink instance;
+    private static final Map<Integer, DatabaseLink> BY_PORT = new ConcurrentHashMap<>();
+    private static final Pattern PORT = Pattern.compile("^jdbc:postgresql://[^:/]+:(\\d+)/");
 
     private final ServerSocket server;
     private final int targetPort;
-    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final Set<Relayed> open = ConcurrentHashMap.newKeySet();
     private volatile boolean up = true;
 
     private DatabaseLink(int targetPort) throws IOException {
         this.targetPort = targetPort;
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        Thread acceptor = new Thread(this::acceptLoop, "db-link");
+        Thread acceptor = new Thread(this::acceptLoop, "db-link-" + server.getLocalPort());
         acceptor.setDaemon(true);
         acceptor.start();
     }
 
-    public static synchronized DatabaseLink instance() {
-        if (instance == null) {
-            try {
-                instance = new DatabaseLink(5432);
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
+    /** A new link to the server on {@code targetPort}, for one context's datasource. */
+    public static DatabaseLink open(int targetPort) {
+        try {
+            DatabaseLink link = new DatabaseLink(targetPort);
+            BY_PORT.put(link.port(), link);
+            return link;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
         }
-        return instance;
+    }
+
+    /** The link a context's {@code spring.datasource.url} goes through. */
+    public static DatabaseLink serving(String jdbcUrl) {
+        Matcher port = PORT.matcher(jdbcUrl);
+        DatabaseLink link = port.find() ? BY_PORT.get(Integer.parseInt(port.group(1))) : null;
+        if (link == null) {
+            throw new IllegalArgumentException("no database link serves " + jdbcUrl);
+        }
+        return link;
     }
 
     public int port() {
@@ -48,12 +63,20 @@ public final class DatabaseLink {
     /** The database becomes unreachable: open connections drop, new ones are refused. */
     public void cut() {
         up = false;
-        open.forEach(DatabaseLink::closeQuietly);
+        open.forEach(Relayed::close);
         open.clear();
     }
 
     public void restore() {
         up = true;
+    }
+
+    /**
+     * The open connections go silent for good, neither closed nor answered, as after a failover behind a NAT or a
+     * firewall that drops a flow: what is sent on them is swallowed. New connections work.
+     */
+    public void silence() {
+        open.forEach(relayed -> relayed.silent = true);
     }
 
     private void acceptLoop() {
@@ -64,33 +87,32 @@ public final class DatabaseLink {
                     closeQuietly(client);
                     continue;
                 }
-                Socket db = new Socket(InetAddress.getLoopbackAddress(), targetPort);
-                open.add(client);
-                open.add(db);
-                pump(client, db);
-                pump(db, client);
+                Relayed relayed = new Relayed(client, new Socket(InetAddress.getLoopbackAddress(), targetPort));
+                open.add(relayed);
+                pump(relayed, relayed.client, relayed.db);
+                pump(relayed, relayed.db, relayed.client);
             } catch (IOException e) {
                 // a refused or broken connection is what an outage looks like; keep accepting
             }
         }
     }
 
-    private void pump(Socket from, Socket to) {
+    private void pump(Relayed relayed, Socket from, Socket to) {
         Thread t = new Thread(() -> {
             byte[] buffer = new byte[16384];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
-                    out.write(buffer, 0, n);
-                    out.flush();
+                    if (!relayed.silent) {
+                        out.write(buffer, 0, n);
+                        out.flush();
+                    }
                 }
             } catch (IOException e) {
                 // connection closed
             } finally {
-                closeQuietly(from);
-                closeQuietly(to);
-                open.remove(from);
-                open.remove(to);
+                relayed.close();
+                open.remove(relayed);
             }
         }, "db-link-pump");
         t.setDaemon(true);
@@ -102,6 +124,23 @@ public final class DatabaseLink {
             socket.close();
         } catch (IOException ignored) {
             // already closed
+        }
+    }
+
+    /** One application connection and the relay's connection to the server behind it. */
+    private static final class Relayed {
+        final Socket client;
+        final Socket db;
+        volatile boolean silent;
+
+        Relayed(Socket client, Socket db) {
+            this.client = client;
+            this.db = db;
+        }
+
+        void close() {
+            closeQuietly(client);
+            closeQuietly(db);
         }
     }
 }

@@ -68,6 +68,13 @@ public abstract class FlowTestSupport {
     protected String orderEventsTopic;
     @Value("${camel.component.kafka.brokers}")
     private String brokers;
+    @Value("${spring.datasource.url}")
+    private String databaseUrl;
+
+    /** This context's own path to PostgreSQL, which a test may cut or silence. */
+    protected DatabaseLink databaseLink() {
+        return DatabaseLink.serving(databaseUrl);
+    }
 
     protected synchronized TopicWatcher kafka() {
         if (watcher == null) {

@@ -4,6 +4,8 @@ import com.checkoutroutes.localrun.EmbeddedKafkaEnvironment;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.env.EnvironmentPostProcessor;
 import org.springframework.core.Ordered;
@@ -22,6 +24,8 @@ import org.springframework.test.context.support.TestPropertySourceUtils;
  */
 public class TestEnvironment implements EnvironmentPostProcessor, Ordered {
 
+    private static final Pattern SERVER_PORT = Pattern.compile(":(\\d+)/");
+
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment env, SpringApplication application) {
         if (env.acceptsProfiles(Profiles.of("local"))) {
@@ -32,8 +36,7 @@ public class TestEnvironment implements EnvironmentPostProcessor, Ordered {
         }
         Map<String, Object> props = new HashMap<>();
         // a database of its own (TestPostgres), through a link a test can cut, to see the service with its database down
-        props.put("spring.datasource.url",
-                TestPostgres.contextDatabase().replace(":5432/", ":" + DatabaseLink.instance().port() + "/"));
+        props.put("spring.datasource.url", throughALinkOfItsOwn(TestPostgres.contextDatabase()));
         props.put("spring.datasource.username", TestPostgres.user());
         props.put("spring.datasource.password", "");
         props.put("server.port", String.valueOf(FreePort.find()));
@@ -62,6 +65,8 @@ public class TestEnvironment implements EnvironmentPostProcessor, Ordered {
             addUnderTheTestsOwn(env, props);
             return;
         }
+        // a statement on a connection that went silent (DatabaseDownTest) fails after 10 s, not the shipped minute
+        props.put("spring.datasource.hikari.data-source-properties.socketTimeout", "10");
         props.put("checkout.sandbox.time-scale", "0.0005");
         // a sandbox TIMEOUT fault then costs about a second, not Antom's 10 s
         props.put("checkout.antom.timeout", "1s");
@@ -99,6 +104,16 @@ public class TestEnvironment implements EnvironmentPostProcessor, Ordered {
         List.of(TestPropertySourceUtils.INLINED_PROPERTIES_PROPERTY_SOURCE_NAME, "commandLineArgs").stream()
                 .filter(sources::contains).findFirst()
                 .ifPresentOrElse(lowest -> sources.addAfter(lowest, source), () -> sources.addFirst(source));
+    }
+
+    /** The database's URL, through a {@link DatabaseLink} opened for this context alone. */
+    private static String throughALinkOfItsOwn(String databaseUrl) {
+        Matcher server = SERVER_PORT.matcher(databaseUrl);
+        if (!server.find()) {
+            throw new IllegalStateException("no port in " + databaseUrl);
+        }
+        DatabaseLink link = DatabaseLink.open(Integer.parseInt(server.group(1)));
+        return server.replaceFirst(":" + link.port() + "/");
     }
 
     private static String reportDirectory() {
