@@ -29,6 +29,8 @@ import org.junit.jupiter.api.Test;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.config.YamlPropertiesFactoryBean;
+import org.springframework.core.io.FileSystemResource;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -111,6 +113,10 @@ class DatabaseDownTest extends FlowTestSupport {
      */
     @Test
     void aStatementWhoseConnectionGoesSilentFailsAndPaymentsGoOn() throws Exception {
+        YamlPropertiesFactoryBean shipped = new YamlPropertiesFactoryBean();
+        shipped.setResources(new FileSystemResource("config/application.yml"));
+        assertThat(shipped.getObject().getProperty("spring.datasource.hikari.data-source-properties.socketTimeout"))
+                .as("the operator's config sets one").isEqualTo("60");
         HikariDataSource pool = dataSource.unwrap(HikariDataSource.class);
         int socketTimeoutSeconds = Integer.parseInt(pool.getDataSourceProperties().getProperty("socketTimeout"));
         JdbcTemplate jdbc = new JdbcTemplate(dataSource);
