@@ -241,12 +241,6 @@ public class RefundLedger {
                 refundRequestId);
     }
 
-    /** Refunds that became REFUNDED in [from, to): what Antom's transaction report of that day should list. */
-    public List<Refund> refundedBetween(OffsetDateTime from, OffsetDateTime to) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM refund WHERE refunded_at >= ? AND refunded_at < ? "
-                + "ORDER BY refunded_at", ROW, from, to);
-    }
-
     private void appendHistory(String refundRequestId, RefundState from, RefundState to, String cause, String detail,
             OffsetDateTime at) {
         jdbc.update("INSERT INTO refund_transition (refund_request_id, from_state, to_state, cause, detail, at) "

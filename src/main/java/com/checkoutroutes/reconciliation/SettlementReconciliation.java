@@ -29,6 +29,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -53,7 +54,7 @@ public class SettlementReconciliation {
 
     private static final Logger LOG = LoggerFactory.getLogger(SettlementReconciliation.class);
     private static final Pattern FILE = Pattern.compile("transactionItems_(\\d{8})_\\d{3}\\.csv");
-    private static final int PAID_FETCH_SIZE = 1000;
+    private static final int DAY_FETCH_SIZE = 1000;
     private static final int MAX_REASON = 500;
     /** Antom's reports count days in UTC+8. */
     static final ZoneOffset ANTOM_DAY = ZoneOffset.ofHours(8);
@@ -126,36 +127,67 @@ public class SettlementReconciliation {
         String name = file.getFileName().toString();
         Matcher m = FILE.matcher(name);
         LocalDate date = m.matches() ? LocalDate.parse(m.group(1), DateTimeFormatter.BASIC_ISO_DATE) : null;
-        Matching matching = new Matching();
         try {
             if (date == null) {
                 throw new MalformedReportException("file name is not transactionItems_<yyyyMMdd>_000.csv");
             }
-            // each row is matched as it is read; a rejection found further on discards what was matched
-            parser.parse(file, matching::row);
+            // one transaction: each row's mismatches are stored as it is read, and a rejection found further on
+            // discards them all
+            return tx.execute(status -> matchAndStore(file, date));
         } catch (MalformedReportException e) {
             // a reason can quote a cell of any length; the report's column keeps 2,000 characters
             String reason = StringUtils.abbreviate(e.getMessage(), MAX_REASON);
             LOG.warn("transaction report {} rejected: {}", name, reason);
-            return store(new ReconciliationReport("RECONCILIATION_REPORT", name, date == null ? null : date.toString(),
-                    "REJECTED", 0, 0, List.of(), reason, now()));
+            ReconciliationReport rejected = new ReconciliationReport("RECONCILIATION_REPORT", name,
+                    date == null ? null : date.toString(), "REJECTED", 0, 0, List.of(), reason, now());
+            tx.executeWithoutResult(status -> {
+                insertReport(rejected);
+                publish(rejected);
+            });
+            return rejected;
         }
-        List<Mismatch> mismatches = matching.oursNotInFile(date);
-        ReconciliationReport report = new ReconciliationReport("RECONCILIATION_REPORT", name, date.toString(),
-                mismatches.isEmpty() ? "CLEAN" : "MISMATCHES", matching.rows, mismatches.size(), mismatches, null,
-                now());
-        LOG.info("transaction report {}: {} rows, {}", name, matching.rows,
-                mismatches.isEmpty() ? "clean" : mismatches.size() + " mismatches");
-        return store(report);
     }
 
-    /** One file's matching: its rows against the ledger as they are read, then the ledger's day against the file. */
+    private ReconciliationReport matchAndStore(Path file, LocalDate date) {
+        String name = file.getFileName().toString();
+        long reportId = insertReport(new ReconciliationReport("RECONCILIATION_REPORT", name, date.toString(),
+                "RECONCILING", 0, 0, List.of(), null, now()));
+        Matching matching = new Matching(reportId, name);
+        parser.parse(file, matching::row);
+        matching.finish(date);
+        ReconciliationReport report = new ReconciliationReport("RECONCILIATION_REPORT", name, date.toString(),
+                matching.count == 0 ? "CLEAN" : "MISMATCHES", matching.rows, matching.count, matching.listed, null,
+                now());
+        jdbc.update("UPDATE reconciliation_report SET status = ?, rows_read = ?, mismatches = ? WHERE id = ?",
+                report.status(), report.rows(), report.mismatchCount(), reportId);
+        publish(report);
+        LOG.info("transaction report {}: {} rows, {}", name, matching.rows,
+                matching.count == 0 ? "clean" : matching.count + " mismatches");
+        return report;
+    }
+
+    /**
+     * One file's matching: its rows against the ledger as they are read, then the ledger's day against the file.
+     * What it holds does not grow with the file: each mismatch is stored as it is found (the first ones kept for
+     * the event), and the ledger's ids the file names go to {@code reconciliation_seen} in batches.
+     */
     private final class Matching {
 
-        private final List<Mismatch> out = new ArrayList<>();
-        private final Set<String> paymentsInFile = new HashSet<>();
-        private final Set<String> refundsInFile = new HashSet<>();
+        /** Rows per batched INSERT, and what the matching holds of them at most. */
+        private static final int BATCH = 1000;
+
+        private final long reportId;
+        private final String file;
+        private final List<Mismatch> listed = new ArrayList<>();
+        private final List<Object[]> seen = new ArrayList<>();
+        private final List<Object[]> mismatches = new ArrayList<>();
+        private int count;
         private int rows;
+
+        Matching(long reportId, String file) {
+            this.reportId = reportId;
+            this.file = file;
+        }
 
         void row(ReportRow row) {
             rows++;
@@ -166,18 +198,19 @@ public class SettlementReconciliation {
                 case "PAYMENT", "AUTHORIZATION" -> {
                     Optional<PaymentAttempt> attempt = ledger.find(row.transactionRequestId())
                             .or(() -> ledger.findByPaymentId(row.transactionId()));
-                    attempt.ifPresent(a -> paymentsInFile.add(a.paymentRequestId()));
-                    check(row, attempt, out, a -> a.state().isPaid() || a.state() == PaymentState.CANCELLED);
+                    attempt.ifPresent(a -> seen(false, a.paymentRequestId()));
+                    check(row, attempt, this::mismatch,
+                            a -> a.state().isPaid() || a.state() == PaymentState.CANCELLED);
                 }
-                case "CAPTURE" -> check(row, ledger.findByPaymentId(row.originalTransactionId()), out,
+                case "CAPTURE" -> check(row, ledger.findByPaymentId(row.originalTransactionId()), this::mismatch,
                         a -> a.state() == PaymentState.CAPTURED);
-                case "CANCEL" -> check(row, ledger.findByPaymentId(row.originalTransactionId()), out,
+                case "CANCEL" -> check(row, ledger.findByPaymentId(row.originalTransactionId()), this::mismatch,
                         a -> a.state() == PaymentState.CANCELLED || a.state() == PaymentState.EXPIRED);
                 case "REFUND" -> {
                     Optional<Refund> refund = refunds.find(row.transactionRequestId())
                             .or(() -> refunds.findByRefundId(row.transactionId()));
-                    refund.ifPresent(r -> refundsInFile.add(r.refundRequestId()));
-                    checkRefund(row, refund, out);
+                    refund.ifPresent(r -> seen(true, r.refundRequestId()));
+                    checkRefund(row, refund, this::mismatch);
                 }
                 default -> {
                     // disputes and reversals are not in the ledger yet
@@ -185,115 +218,148 @@ public class SettlementReconciliation {
             }
         }
 
-        /** Adds what the ledger has on the file's day and the file does not; all mismatches, in order. */
-        List<Mismatch> oursNotInFile(LocalDate date) {
+        /**
+         * Adds what the ledger has on the file's day and the file does not, forgets the file's ids, and stores the
+         * last mismatches.
+         */
+        void finish(LocalDate date) {
+            flushSeen();
             OffsetDateTime from = date.atStartOfDay().atOffset(ANTOM_DAY);
-            for (Refund refunded : refunds.refundedBetween(from, from.plusDays(1))) {
-                if (!refundsInFile.contains(refunded.refundRequestId())) {
-                    out.add(new Mismatch("OURS_NOT_IN_FILE", "REFUND", refunded.refundRequestId(), refunded.refundId(),
-                            refunded.paymentRequestId(), "refunded " + refunded.refundedAt() + " ("
-                                    + refunded.amountValue() + " " + refunded.currency() + "), not reported"));
-                }
+            OffsetDateTime to = from.plusDays(1);
+            notSeen("SELECT refund_request_id, refund_id, payment_request_id, refunded_at, amount_value, currency "
+                    + "FROM refund r WHERE refunded_at >= ? AND refunded_at < ? AND NOT EXISTS (SELECT 1 FROM "
+                    + "reconciliation_seen s WHERE s.report_id = ? AND s.refund = TRUE AND s.request_id = "
+                    + "r.refund_request_id) ORDER BY refunded_at", from, to, rs -> mismatch(new Mismatch(
+                            "OURS_NOT_IN_FILE", "REFUND", rs.getString("refund_request_id"), rs.getString("refund_id"),
+                            rs.getString("payment_request_id"), "refunded " + rs.getObject("refunded_at",
+                                    OffsetDateTime.class) + " (" + rs.getLong("amount_value") + " "
+                                    + rs.getString("currency") + "), not reported")));
+            notSeen("SELECT payment_request_id, payment_id, paid_at, state FROM payment_attempt a WHERE paid_at >= ? "
+                    + "AND paid_at < ? AND NOT EXISTS (SELECT 1 FROM reconciliation_seen s WHERE s.report_id = ? AND "
+                    + "s.refund = FALSE AND s.request_id = a.payment_request_id) ORDER BY paid_at", from, to, rs -> {
+                        String id = rs.getString("payment_request_id");
+                        mismatch(new Mismatch("OURS_NOT_IN_FILE", "PAYMENT", id, rs.getString("payment_id"), id,
+                                "paid " + rs.getObject("paid_at", OffsetDateTime.class) + " ("
+                                        + rs.getString("state") + "), not reported"));
+                    });
+            jdbc.update("DELETE FROM reconciliation_seen WHERE report_id = ?", reportId);
+            flushMismatches();
+        }
+
+        private void seen(boolean refund, String requestId) {
+            seen.add(new Object[] {reportId, refund, requestId});
+            if (seen.size() == BATCH) {
+                flushSeen();
             }
-            paidBetween(from, from.plusDays(1), rs -> {
-                String id = rs.getString("payment_request_id");
-                if (!paymentsInFile.contains(id)) {
-                    out.add(new Mismatch("OURS_NOT_IN_FILE", "PAYMENT", id, rs.getString("payment_id"), id, "paid "
-                            + rs.getObject("paid_at", OffsetDateTime.class) + " (" + rs.getString("state")
-                            + "), not reported"));
-                }
-            });
-            return out;
+        }
+
+        private void flushSeen() {
+            jdbc.batchUpdate("INSERT INTO reconciliation_seen (report_id, refund, request_id) VALUES (?, ?, ?)", seen);
+            seen.clear();
+        }
+
+        /** Stores a mismatch (in batches) and flags its payment, keeping the first ones for the event. */
+        private void mismatch(Mismatch mismatch) {
+            count++;
+            if (listed.size() < MAX_LISTED) {
+                listed.add(mismatch);
+            }
+            mismatches.add(new Object[] {reportId, mismatch.kind(), mismatch.transactionType(),
+                mismatch.transactionRequestId(), mismatch.transactionId(), mismatch.paymentRequestId(),
+                mismatch.detail()});
+            if (mismatches.size() == BATCH) {
+                flushMismatches();
+            }
+            if (mismatch.paymentRequestId() != null) {
+                ledger.note(mismatch.paymentRequestId(), "RECONCILIATION_" + mismatch.kind(), mismatch.detail(),
+                        "RECONCILIATION: " + mismatch.kind() + " in " + file);
+            }
+            meters.counter("checkout.reconciliation.mismatches", "kind", mismatch.kind()).increment();
+        }
+
+        private void flushMismatches() {
+            jdbc.batchUpdate("INSERT INTO reconciliation_mismatch (report_id, kind, transaction_type, "
+                    + "transaction_request_id, transaction_id, payment_request_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    mismatches);
+            mismatches.clear();
+        }
+
+        /**
+         * The rows of the ledger's day that the file did not name, read through a cursor: PostgreSQL's driver would
+         * otherwise fetch a whole day at once, and only inside a transaction does it honour the fetch size.
+         */
+        private void notSeen(String sql, OffsetDateTime from, OffsetDateTime to, RowCallbackHandler each) {
+            jdbc.query(connection -> {
+                PreparedStatement select = connection.prepareStatement(sql);
+                select.setFetchSize(DAY_FETCH_SIZE);
+                select.setObject(1, from);
+                select.setObject(2, to);
+                select.setLong(3, reportId);
+                return select;
+            }, each);
         }
     }
 
-    private void check(ReportRow row, Optional<PaymentAttempt> found, List<Mismatch> out,
+    private void check(ReportRow row, Optional<PaymentAttempt> found, Consumer<Mismatch> out,
             java.util.function.Predicate<PaymentAttempt> expectedState) {
         if (found.isEmpty()) {
-            out.add(new Mismatch("IN_FILE_NOT_OURS", row.transactionType(), row.transactionRequestId(),
+            out.accept(new Mismatch("IN_FILE_NOT_OURS", row.transactionType(), row.transactionRequestId(),
                     row.transactionId(), null, "line " + row.line() + ": no such payment in the ledger"));
             return;
         }
         PaymentAttempt attempt = found.get();
         if (attempt.amountValue() != row.amountMinor() || !attempt.currency().equals(row.currency())) {
-            out.add(new Mismatch("AMOUNT_DIFFERS", row.transactionType(), row.transactionRequestId(),
+            out.accept(new Mismatch("AMOUNT_DIFFERS", row.transactionType(), row.transactionRequestId(),
                     row.transactionId(), attempt.paymentRequestId(), "file " + row.amountMinor() + " " + row.currency()
                             + ", ledger " + attempt.amountValue() + " " + attempt.currency()));
         }
         if (!expectedState.test(attempt)) {
-            out.add(new Mismatch("STATUS_DIFFERS", row.transactionType(), row.transactionRequestId(),
+            out.accept(new Mismatch("STATUS_DIFFERS", row.transactionType(), row.transactionRequestId(),
                     row.transactionId(), attempt.paymentRequestId(), "file " + row.transactionType() + " SUCCESS, ledger "
                             + attempt.state()));
         }
     }
 
     /** A REFUND row against the refund it names: it must exist, be REFUNDED, with the same amount. */
-    private static void checkRefund(ReportRow row, Optional<Refund> found, List<Mismatch> out) {
+    private static void checkRefund(ReportRow row, Optional<Refund> found, Consumer<Mismatch> out) {
         if (found.isEmpty()) {
-            out.add(new Mismatch("IN_FILE_NOT_OURS", row.transactionType(), row.transactionRequestId(),
+            out.accept(new Mismatch("IN_FILE_NOT_OURS", row.transactionType(), row.transactionRequestId(),
                     row.transactionId(), null, "line " + row.line() + ": no such refund in the ledger"));
             return;
         }
         Refund refund = found.get();
         if (refund.amountValue() != row.amountMinor() || !refund.currency().equals(row.currency())) {
-            out.add(new Mismatch("AMOUNT_DIFFERS", row.transactionType(), row.transactionRequestId(),
+            out.accept(new Mismatch("AMOUNT_DIFFERS", row.transactionType(), row.transactionRequestId(),
                     row.transactionId(), refund.paymentRequestId(), "file " + row.amountMinor() + " " + row.currency()
                             + ", ledger refund " + refund.amountValue() + " " + refund.currency()));
         }
         if (refund.state() != RefundState.REFUNDED) {
-            out.add(new Mismatch("STATUS_DIFFERS", row.transactionType(), row.transactionRequestId(),
+            out.accept(new Mismatch("STATUS_DIFFERS", row.transactionType(), row.transactionRequestId(),
                     row.transactionId(), refund.paymentRequestId(), "file REFUND SUCCESS, ledger refund "
                             + refund.state()));
         }
     }
 
-    /**
-     * The attempts paid in [from, to), the columns a mismatch names, read through a cursor: PostgreSQL's driver
-     * would otherwise fetch a whole day at once, and only inside a transaction does it honour the fetch size.
-     */
-    private void paidBetween(OffsetDateTime from, OffsetDateTime to, RowCallbackHandler each) {
-        tx.executeWithoutResult(status -> jdbc.query(connection -> {
-            PreparedStatement select = connection.prepareStatement("SELECT payment_request_id, payment_id, paid_at, "
-                    + "state FROM payment_attempt WHERE paid_at >= ? AND paid_at < ? ORDER BY paid_at");
-            select.setFetchSize(PAID_FETCH_SIZE);
-            select.setObject(1, from);
-            select.setObject(2, to);
-            return select;
-        }, each));
+    private long insertReport(ReconciliationReport report) {
+        GeneratedKeyHolder key = new GeneratedKeyHolder();
+        jdbc.update(c -> {
+            var s = c.prepareStatement("INSERT INTO reconciliation_report (file_name, report_date, status, rows_read, "
+                    + "mismatches, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", new String[] {"id"});
+            s.setString(1, report.file());
+            s.setObject(2, report.date() == null ? null : LocalDate.parse(report.date()));
+            s.setString(3, report.status());
+            s.setInt(4, report.rows());
+            s.setInt(5, report.mismatchCount());
+            s.setString(6, report.reason());
+            s.setObject(7, OffsetDateTime.now(clock));
+            return s;
+        }, key);
+        return key.getKey().longValue();
     }
 
-    private ReconciliationReport store(ReconciliationReport report) {
-        tx.executeWithoutResult(status -> {
-            GeneratedKeyHolder key = new GeneratedKeyHolder();
-            jdbc.update(c -> {
-                var s = c.prepareStatement("INSERT INTO reconciliation_report (file_name, report_date, status, "
-                        + "rows_read, mismatches, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", new String[] {"id"});
-                s.setString(1, report.file());
-                s.setObject(2, report.date() == null ? null : LocalDate.parse(report.date()));
-                s.setString(3, report.status());
-                s.setInt(4, report.rows());
-                s.setInt(5, report.mismatchCount());
-                s.setString(6, report.reason());
-                s.setObject(7, OffsetDateTime.now(clock));
-                return s;
-            }, key);
-            long id = key.getKey().longValue();
-            for (Mismatch mismatch : report.mismatches()) {
-                jdbc.update("INSERT INTO reconciliation_mismatch (report_id, kind, transaction_type, "
-                                + "transaction_request_id, transaction_id, payment_request_id, detail) "
-                                + "VALUES (?, ?, ?, ?, ?, ?, ?)", id, mismatch.kind(), mismatch.transactionType(),
-                        mismatch.transactionRequestId(), mismatch.transactionId(), mismatch.paymentRequestId(),
-                        mismatch.detail());
-                if (mismatch.paymentRequestId() != null) {
-                    ledger.note(mismatch.paymentRequestId(), "RECONCILIATION_" + mismatch.kind(), mismatch.detail(),
-                            "RECONCILIATION: " + mismatch.kind() + " in " + report.file());
-                }
-                meters.counter("checkout.reconciliation.mismatches", "kind", mismatch.kind()).increment();
-            }
-            // keyed by the file's name, cut to the outbox's 128 characters: only a name Antom never gives is longer
-            outbox.append(new OutboxMessage(destination, StringUtils.truncate(report.file(), 128), event(report)));
-        });
-        return report;
+    private void publish(ReconciliationReport report) {
+        // keyed by the file's name, cut to the outbox's 128 characters: only a name Antom never gives is longer
+        outbox.append(new OutboxMessage(destination, StringUtils.truncate(report.file(), 128), event(report)));
     }
 
     private List<Path> pending() {

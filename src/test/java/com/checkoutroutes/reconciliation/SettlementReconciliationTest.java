@@ -87,6 +87,8 @@ class SettlementReconciliationTest extends FlowTestSupport {
                 .extracting(r -> r.code()).contains("FLAGGED_BY_RECONCILIATION");
         assertThat(jdbc.queryForObject("SELECT mismatches FROM reconciliation_report WHERE file_name = ?",
                 Integer.class, file.getFileName().toString())).isEqualTo(4);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM reconciliation_seen", Integer.class))
+                .as("the file's ids are forgotten with its report").isZero();
     }
 
     @Test
@@ -148,6 +150,28 @@ class SettlementReconciliationTest extends FlowTestSupport {
         assertThat(rejected.path("status").asText()).isEqualTo("REJECTED");
         assertThat(rejected.path("reason").asText()).contains("<END>");
         assertThat(reportEvent(fine).path("status").asText()).isEqualTo("CLEAN");
+    }
+
+    /**
+     * Mismatches are stored as rows are read, in the report's one transaction: a rejection further on leaves none of
+     * them, and no flag.
+     */
+    @Test
+    void aRejectionFoundAfterMismatchesKeepsNoneOfThem() throws Exception {
+        PaymentAttempt paid = paidWallet();
+        Path broken = reportDir.resolve("transactionItems_20990105_000.csv");
+        Files.writeString(broken, "transactionId,transactionRequestId,transactionType,transactionAmountValue,"
+                + "transactionAmountCurrency\n" + paid.paymentId() + "," + paid.paymentRequestId() + ",PAYMENT,99.99,USD\n"
+                + "t-1,not-ours-1,PAYMENT,1.00,USD\nt-2,not-ours-2,PAYMENT,one,USD\n<END>\n");
+
+        reconciliation.run();
+
+        assertThat(reportEvent(broken).path("status").asText()).isEqualTo("REJECTED");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM reconciliation_mismatch m JOIN reconciliation_report r "
+                + "ON r.id = m.report_id WHERE r.file_name = ?", Integer.class, broken.getFileName().toString()))
+                .isZero();
+        assertThat(ledger.find(paid.paymentRequestId()).orElseThrow().flagged()).isFalse();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM reconciliation_seen", Integer.class)).isZero();
     }
 
     /** A reason quoting a cell of any length is cut, so that the rejection is stored and the job moves on. */
