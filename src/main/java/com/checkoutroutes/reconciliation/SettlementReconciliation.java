@@ -27,8 +27,10 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -54,7 +56,9 @@ public class SettlementReconciliation {
 
     private static final Logger LOG = LoggerFactory.getLogger(SettlementReconciliation.class);
     private static final Pattern FILE = Pattern.compile("transactionItems_(\\d{8})_\\d{3}\\.csv");
-    private static final int DAY_FETCH_SIZE = 1000;
+    private static final int FETCH_SIZE = 1000;
+    /** A report being matched; left so only by a run that stopped half-way. */
+    private static final String RECONCILING = "RECONCILING";
     private static final int MAX_REASON = 500;
     /** Antom's reports count days in UTC+8. */
     static final ZoneOffset ANTOM_DAY = ZoneOffset.ofHours(8);
@@ -112,6 +116,7 @@ public class SettlementReconciliation {
 
     /** Reconciles every report file not reconciled yet, oldest first. */
     public Report run() {
+        forgetInterrupted();
         List<Path> files = pending();
         int mismatches = 0;
         List<String> done = new ArrayList<>();
@@ -123,53 +128,94 @@ public class SettlementReconciliation {
         return new Report(files.size(), mismatches, String.join(", ", done));
     }
 
+    /**
+     * Matches a file's rows as they are read, storing mismatches on the way in short writes (a report's matching can
+     * take minutes: one transaction around it would hold back PostgreSQL's vacuum of the busy tables that long),
+     * then flags the payments and publishes the report in one transaction. A rejection found further on takes back
+     * what was stored; a run that stopped half-way (a crash) leaves its report {@code RECONCILING}, which the next
+     * run takes back before it starts the file again.
+     */
     public ReconciliationReport reconcile(Path file) {
         String name = file.getFileName().toString();
         Matcher m = FILE.matcher(name);
         LocalDate date = m.matches() ? LocalDate.parse(m.group(1), DateTimeFormatter.BASIC_ISO_DATE) : null;
-        try {
-            if (date == null) {
-                throw new MalformedReportException("file name is not transactionItems_<yyyyMMdd>_000.csv");
-            }
-            // one transaction: each row's mismatches are stored as it is read, and a rejection found further on
-            // discards them all
-            return tx.execute(status -> matchAndStore(file, date));
-        } catch (MalformedReportException e) {
-            // a reason can quote a cell of any length; the report's column keeps 2,000 characters
-            String reason = StringUtils.abbreviate(e.getMessage(), MAX_REASON);
-            LOG.warn("transaction report {} rejected: {}", name, reason);
-            ReconciliationReport rejected = new ReconciliationReport("RECONCILIATION_REPORT", name,
-                    date == null ? null : date.toString(), "REJECTED", 0, 0, List.of(), reason, now());
-            tx.executeWithoutResult(status -> {
-                insertReport(rejected);
-                publish(rejected);
-            });
-            return rejected;
+        if (date == null) {
+            return reject(name, null, null,
+                    new MalformedReportException("file name is not transactionItems_<yyyyMMdd>_000.csv"));
         }
-    }
-
-    private ReconciliationReport matchAndStore(Path file, LocalDate date) {
-        String name = file.getFileName().toString();
         long reportId = insertReport(new ReconciliationReport("RECONCILIATION_REPORT", name, date.toString(),
-                "RECONCILING", 0, 0, List.of(), null, now()));
-        Matching matching = new Matching(reportId, name);
-        parser.parse(file, matching::row);
-        matching.finish(date);
+                RECONCILING, 0, 0, List.of(), null, now()));
+        Matching matching = new Matching(reportId);
+        try {
+            parser.parse(file, matching::row);
+            matching.finish(date);
+        } catch (MalformedReportException e) {
+            return reject(name, date, reportId, e);
+        }
         ReconciliationReport report = new ReconciliationReport("RECONCILIATION_REPORT", name, date.toString(),
                 matching.count == 0 ? "CLEAN" : "MISMATCHES", matching.rows, matching.count, matching.listed, null,
                 now());
-        jdbc.update("UPDATE reconciliation_report SET status = ?, rows_read = ?, mismatches = ? WHERE id = ?",
-                report.status(), report.rows(), report.mismatchCount(), reportId);
-        publish(report);
+        tx.executeWithoutResult(status -> {
+            flagPayments(reportId, name);
+            jdbc.update("UPDATE reconciliation_report SET status = ?, rows_read = ?, mismatches = ? WHERE id = ?",
+                    report.status(), report.rows(), report.mismatchCount(), reportId);
+            publish(report);
+        });
+        matching.byKind.forEach((kind, n) -> meters.counter("checkout.reconciliation.mismatches", "kind", kind)
+                .increment(n));
         LOG.info("transaction report {}: {} rows, {}", name, matching.rows,
                 matching.count == 0 ? "clean" : matching.count + " mismatches");
         return report;
     }
 
+    private ReconciliationReport reject(String name, LocalDate date, Long reportId, MalformedReportException e) {
+        // a reason can quote a cell of any length; the report's column keeps 2,000 characters
+        String reason = StringUtils.abbreviate(e.getMessage(), MAX_REASON);
+        LOG.warn("transaction report {} rejected: {}", name, reason);
+        ReconciliationReport rejected = new ReconciliationReport("RECONCILIATION_REPORT", name,
+                date == null ? null : date.toString(), "REJECTED", 0, 0, List.of(), reason, now());
+        tx.executeWithoutResult(status -> {
+            if (reportId != null) {
+                takeBack(reportId);
+            }
+            insertReport(rejected);
+            publish(rejected);
+        });
+        return rejected;
+    }
+
+    /** The mismatches of a report that has payments flag them, with their history: together, at the end. */
+    private void flagPayments(long reportId, String file) {
+        jdbc.query(connection -> {
+            PreparedStatement select = connection.prepareStatement("SELECT kind, payment_request_id, detail FROM "
+                    + "reconciliation_mismatch WHERE report_id = ? AND payment_request_id IS NOT NULL ORDER BY id");
+            select.setFetchSize(FETCH_SIZE);
+            select.setLong(1, reportId);
+            return select;
+        }, (RowCallbackHandler) rs -> ledger.note(rs.getString("payment_request_id"), "RECONCILIATION_"
+                + rs.getString("kind"), rs.getString("detail"), "RECONCILIATION: " + rs.getString("kind") + " in "
+                + file));
+    }
+
+    /** Reports left {@code RECONCILING} by a run that stopped: taken back, so that their files run again. */
+    private void forgetInterrupted() {
+        for (Long reportId : jdbc.queryForList("SELECT id FROM reconciliation_report WHERE status = ?", Long.class,
+                RECONCILING)) {
+            LOG.warn("transaction report {} was left half-reconciled; it runs again", reportId);
+            tx.executeWithoutResult(status -> takeBack(reportId));
+        }
+    }
+
+    private void takeBack(long reportId) {
+        jdbc.update("DELETE FROM reconciliation_seen WHERE report_id = ?", reportId);
+        jdbc.update("DELETE FROM reconciliation_mismatch WHERE report_id = ?", reportId);
+        jdbc.update("DELETE FROM reconciliation_report WHERE id = ?", reportId);
+    }
+
     /**
      * One file's matching: its rows against the ledger as they are read, then the ledger's day against the file.
-     * What it holds does not grow with the file: each mismatch is stored as it is found (the first ones kept for
-     * the event), and the ledger's ids the file names go to {@code reconciliation_seen} in batches.
+     * What it holds does not grow with the file: its mismatches are stored in batches as they are found (the first
+     * ones kept for the event), and the ledger's ids that the file names go to {@code reconciliation_seen}.
      */
     private final class Matching {
 
@@ -177,16 +223,15 @@ public class SettlementReconciliation {
         private static final int BATCH = 1000;
 
         private final long reportId;
-        private final String file;
         private final List<Mismatch> listed = new ArrayList<>();
         private final List<Object[]> seen = new ArrayList<>();
         private final List<Object[]> mismatches = new ArrayList<>();
+        private final Map<String, Integer> byKind = new TreeMap<>();
         private int count;
         private int rows;
 
-        Matching(long reportId, String file) {
+        Matching(long reportId) {
             this.reportId = reportId;
-            this.file = file;
         }
 
         void row(ReportRow row) {
@@ -219,8 +264,8 @@ public class SettlementReconciliation {
         }
 
         /**
-         * Adds what the ledger has on the file's day and the file does not, forgets the file's ids, and stores the
-         * last mismatches.
+         * Adds what the ledger has on the file's day and the file does not, stores the last mismatches, and forgets
+         * the file's ids.
          */
         void finish(LocalDate date) {
             flushSeen();
@@ -243,7 +288,6 @@ public class SettlementReconciliation {
                                         + rs.getString("state") + "), not reported"));
                     });
             jdbc.update("DELETE FROM reconciliation_seen WHERE report_id = ?", reportId);
-            flushMismatches();
         }
 
         private void seen(boolean refund, String requestId) {
@@ -258,7 +302,7 @@ public class SettlementReconciliation {
             seen.clear();
         }
 
-        /** Stores a mismatch (in batches) and flags its payment, keeping the first ones for the event. */
+        /** Stores a mismatch (in batches), keeping the first ones for the event; its payment is flagged at the end. */
         private void mismatch(Mismatch mismatch) {
             count++;
             if (listed.size() < MAX_LISTED) {
@@ -270,11 +314,7 @@ public class SettlementReconciliation {
             if (mismatches.size() == BATCH) {
                 flushMismatches();
             }
-            if (mismatch.paymentRequestId() != null) {
-                ledger.note(mismatch.paymentRequestId(), "RECONCILIATION_" + mismatch.kind(), mismatch.detail(),
-                        "RECONCILIATION: " + mismatch.kind() + " in " + file);
-            }
-            meters.counter("checkout.reconciliation.mismatches", "kind", mismatch.kind()).increment();
+            byKind.merge(mismatch.kind(), 1, Integer::sum);
         }
 
         private void flushMismatches() {
@@ -289,14 +329,15 @@ public class SettlementReconciliation {
          * otherwise fetch a whole day at once, and only inside a transaction does it honour the fetch size.
          */
         private void notSeen(String sql, OffsetDateTime from, OffsetDateTime to, RowCallbackHandler each) {
-            jdbc.query(connection -> {
+            tx.executeWithoutResult(status -> jdbc.query(connection -> {
                 PreparedStatement select = connection.prepareStatement(sql);
-                select.setFetchSize(DAY_FETCH_SIZE);
+                select.setFetchSize(FETCH_SIZE);
                 select.setObject(1, from);
                 select.setObject(2, to);
                 select.setLong(3, reportId);
                 return select;
-            }, each);
+            }, each));
+            flushMismatches();
         }
     }
 

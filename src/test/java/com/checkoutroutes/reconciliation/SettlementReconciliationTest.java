@@ -174,6 +174,33 @@ class SettlementReconciliationTest extends FlowTestSupport {
         assertThat(jdbc.queryForObject("SELECT count(*) FROM reconciliation_seen", Integer.class)).isZero();
     }
 
+    /**
+     * A run that stopped half-way (a crash) left its report {@code RECONCILING} with some of its mismatches: the next
+     * run takes them back and reconciles the file again, once.
+     */
+    @Test
+    void aReportLeftHalfReconciledRunsAgain() throws Exception {
+        Path file = reportDir.resolve("transactionItems_20990106_000.csv");
+        Files.writeString(file, "transactionId,transactionRequestId,transactionType,transactionAmountValue,"
+                + "transactionAmountCurrency\nt-1,half-1,PAYMENT,1.00,USD\n<END>\n");
+        jdbc.update("INSERT INTO reconciliation_report (file_name, report_date, status, rows_read, mismatches, "
+                + "created_at) VALUES (?, DATE '2099-01-06', 'RECONCILING', 0, 0, CURRENT_TIMESTAMP)",
+                file.getFileName().toString());
+        long stopped = jdbc.queryForObject("SELECT id FROM reconciliation_report WHERE file_name = ?", Long.class,
+                file.getFileName().toString());
+        jdbc.update("INSERT INTO reconciliation_mismatch (report_id, kind, transaction_request_id) VALUES (?, "
+                + "'IN_FILE_NOT_OURS', 'half-1')", stopped);
+        jdbc.update("INSERT INTO reconciliation_seen (report_id, refund, request_id) VALUES (?, FALSE, 'x')", stopped);
+
+        reconciliation.run();
+
+        assertThat(reportEvent(file).path("mismatchCount").asInt()).isEqualTo(1);
+        assertThat(jdbc.queryForList("SELECT r.status FROM reconciliation_report r JOIN reconciliation_mismatch m ON "
+                + "m.report_id = r.id WHERE r.file_name = ?", String.class, file.getFileName().toString()))
+                .containsExactly("MISMATCHES");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM reconciliation_seen", Integer.class)).isZero();
+    }
+
     /** A reason quoting a cell of any length is cut, so that the rejection is stored and the job moves on. */
     @Test
     void aRejectionQuotingALongCellIsStored() throws Exception {
