@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -57,6 +58,8 @@ public class SettlementReconciliation {
     private static final Logger LOG = LoggerFactory.getLogger(SettlementReconciliation.class);
     private static final Pattern FILE = Pattern.compile("transactionItems_(\\d{8})_\\d{3}\\.csv");
     private static final int FETCH_SIZE = 1000;
+    /** How long the scan of a day's payments may wait for PostgreSQL's answer (the pool's: 60 s as shipped). */
+    private static final Duration DAY_SCAN_TIMEOUT = Duration.ofHours(1);
     /** A report being matched; left so only by a run that stopped half-way. */
     private static final String RECONCILING = "RECONCILING";
     private static final int MAX_REASON = 500;
@@ -151,14 +154,21 @@ public class SettlementReconciliation {
             matching.finish(date);
         } catch (MalformedReportException e) {
             return reject(name, date, reportId, e);
+        } catch (RuntimeException e) {
+            takeBackNow(reportId, e); // the database gone, say: the next run starts the file again
+            throw e;
         }
         ReconciliationReport report = new ReconciliationReport("RECONCILIATION_REPORT", name, date.toString(),
                 matching.count == 0 ? "CLEAN" : "MISMATCHES", matching.rows, matching.count, matching.listed, null,
                 now());
         tx.executeWithoutResult(status -> {
+            // first, so that a run that took this report back (it took this run for a crashed one) stops this one
+            if (jdbc.update("UPDATE reconciliation_report SET status = ?, rows_read = ?, mismatches = ?, "
+                    + "created_at = ? WHERE id = ? AND status = ?", report.status(), report.rows(), report.mismatchCount(),
+                    OffsetDateTime.now(clock), reportId, RECONCILING) != 1) {
+                throw new IllegalStateException("transaction report " + name + " was taken back while it was matched");
+            }
             flagPayments(reportId, name);
-            jdbc.update("UPDATE reconciliation_report SET status = ?, rows_read = ?, mismatches = ? WHERE id = ?",
-                    report.status(), report.rows(), report.mismatchCount(), reportId);
             publish(report);
         });
         matching.byKind.forEach((kind, n) -> meters.counter("checkout.reconciliation.mismatches", "kind", kind)
@@ -206,10 +216,22 @@ public class SettlementReconciliation {
         }
     }
 
+    /** Deletes a report still {@code RECONCILING} and what its matching stored; one that was decided stays. */
     private void takeBack(long reportId) {
-        jdbc.update("DELETE FROM reconciliation_seen WHERE report_id = ?", reportId);
-        jdbc.update("DELETE FROM reconciliation_mismatch WHERE report_id = ?", reportId);
-        jdbc.update("DELETE FROM reconciliation_report WHERE id = ?", reportId);
+        if (!jdbc.queryForList("SELECT id FROM reconciliation_report WHERE id = ? AND status = ? FOR UPDATE",
+                Long.class, reportId, RECONCILING).isEmpty()) {
+            jdbc.update("DELETE FROM reconciliation_seen WHERE report_id = ?", reportId);
+            jdbc.update("DELETE FROM reconciliation_mismatch WHERE report_id = ?", reportId);
+            jdbc.update("DELETE FROM reconciliation_report WHERE id = ?", reportId);
+        }
+    }
+
+    private void takeBackNow(long reportId, RuntimeException failure) {
+        try {
+            tx.executeWithoutResult(status -> takeBack(reportId));
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e); // left RECONCILING: the next run takes it back
+        }
     }
 
     /**
@@ -319,17 +341,21 @@ public class SettlementReconciliation {
 
         private void flushMismatches() {
             jdbc.batchUpdate("INSERT INTO reconciliation_mismatch (report_id, kind, transaction_type, "
-                    + "transaction_request_id, transaction_id, payment_request_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    mismatches);
+                    + "transaction_request_id, transaction_id, payment_request_id, detail) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?)", mismatches);
             mismatches.clear();
         }
 
         /**
          * The rows of the ledger's day that the file did not name, read through a cursor: PostgreSQL's driver would
-         * otherwise fetch a whole day at once, and only inside a transaction does it honour the fetch size.
+         * otherwise fetch a whole day at once, and only inside a transaction does it honour the fetch size. The
+         * payments' day is found by a scan ({@code paid_at} has no index: one would cost the order path an index
+         * entry per write, for a query run once a day), which on a large ledger outlasts the pool's socketTimeout:
+         * this connection waits longer, until the pool resets it.
          */
         private void notSeen(String sql, OffsetDateTime from, OffsetDateTime to, RowCallbackHandler each) {
             tx.executeWithoutResult(status -> jdbc.query(connection -> {
+                connection.setNetworkTimeout(Runnable::run, (int) DAY_SCAN_TIMEOUT.toMillis());
                 PreparedStatement select = connection.prepareStatement(sql);
                 select.setFetchSize(FETCH_SIZE);
                 select.setObject(1, from);

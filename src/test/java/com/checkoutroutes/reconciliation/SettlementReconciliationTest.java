@@ -153,16 +153,20 @@ class SettlementReconciliationTest extends FlowTestSupport {
     }
 
     /**
-     * Mismatches are stored as rows are read, in the report's one transaction: a rejection further on leaves none of
-     * them, and no flag.
+     * Mismatches are stored in batches as rows are read: a rejection further on takes back those already stored, and
+     * flags nothing.
      */
     @Test
     void aRejectionFoundAfterMismatchesKeepsNoneOfThem() throws Exception {
         PaymentAttempt paid = paidWallet();
         Path broken = reportDir.resolve("transactionItems_20990105_000.csv");
-        Files.writeString(broken, "transactionId,transactionRequestId,transactionType,transactionAmountValue,"
-                + "transactionAmountCurrency\n" + paid.paymentId() + "," + paid.paymentRequestId() + ",PAYMENT,99.99,USD\n"
-                + "t-1,not-ours-1,PAYMENT,1.00,USD\nt-2,not-ours-2,PAYMENT,one,USD\n<END>\n");
+        StringBuilder file = new StringBuilder("transactionId,transactionRequestId,transactionType,"
+                + "transactionAmountValue,transactionAmountCurrency\n" + paid.paymentId() + ","
+                + paid.paymentRequestId() + ",PAYMENT,99.99,USD\n");
+        for (int i = 0; i < 1500; i++) { // more than a batch: some are stored before the bad row is read
+            file.append("t-").append(i).append(",not-ours-").append(i).append(",PAYMENT,1.00,USD\n");
+        }
+        Files.writeString(broken, file.append("t-x,not-ours-x,PAYMENT,one,USD\n<END>\n"));
 
         reconciliation.run();
 

@@ -23,11 +23,13 @@ public final class DatabaseLink {
     private static final Pattern PORT = Pattern.compile("^jdbc:postgresql://[^:/]+:(\\d+)/");
 
     private final ServerSocket server;
+    private final String targetHost;
     private final int targetPort;
     private final Set<Relayed> open = ConcurrentHashMap.newKeySet();
     private volatile boolean up = true;
 
-    private DatabaseLink(int targetPort) throws IOException {
+    private DatabaseLink(String targetHost, int targetPort) throws IOException {
+        this.targetHost = targetHost;
         this.targetPort = targetPort;
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread acceptor = new Thread(this::acceptLoop, "db-link-" + server.getLocalPort());
@@ -35,10 +37,10 @@ public final class DatabaseLink {
         acceptor.start();
     }
 
-    /** A new link to the server on {@code targetPort}, for one context's datasource. */
-    public static DatabaseLink open(int targetPort) {
+    /** A new link, on loopback, to the server at {@code targetHost:targetPort}, for one context's datasource. */
+    public static DatabaseLink open(String targetHost, int targetPort) {
         try {
-            DatabaseLink link = new DatabaseLink(targetPort);
+            DatabaseLink link = new DatabaseLink(targetHost, targetPort);
             BY_PORT.put(link.port(), link);
             return link;
         } catch (IOException e) {
@@ -87,7 +89,7 @@ public final class DatabaseLink {
                     closeQuietly(client);
                     continue;
                 }
-                Relayed relayed = new Relayed(client, new Socket(InetAddress.getLoopbackAddress(), targetPort));
+                Relayed relayed = new Relayed(client, new Socket(targetHost, targetPort));
                 open.add(relayed);
                 pump(relayed, relayed.client, relayed.db);
                 pump(relayed, relayed.db, relayed.client);

@@ -24,7 +24,7 @@ import org.springframework.test.context.support.TestPropertySourceUtils;
  */
 public class TestEnvironment implements EnvironmentPostProcessor, Ordered {
 
-    private static final Pattern SERVER_PORT = Pattern.compile(":(\\d+)/");
+    private static final Pattern SERVER = Pattern.compile("//([^:/]+):(\\d+)/");
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment env, SpringApplication application) {
@@ -108,12 +108,12 @@ public class TestEnvironment implements EnvironmentPostProcessor, Ordered {
 
     /** The database's URL, through a {@link DatabaseLink} opened for this context alone. */
     private static String throughALinkOfItsOwn(String databaseUrl) {
-        Matcher server = SERVER_PORT.matcher(databaseUrl);
+        Matcher server = SERVER.matcher(databaseUrl);
         if (!server.find()) {
-            throw new IllegalStateException("no port in " + databaseUrl);
+            throw new IllegalStateException("no host and port in " + databaseUrl);
         }
-        DatabaseLink link = DatabaseLink.open(Integer.parseInt(server.group(1)));
-        return server.replaceFirst(":" + link.port() + "/");
+        DatabaseLink link = DatabaseLink.open(server.group(1), Integer.parseInt(server.group(2)));
+        return server.replaceFirst("//127.0.0.1:" + link.port() + "/");
     }
 
     private static String reportDirectory() {
