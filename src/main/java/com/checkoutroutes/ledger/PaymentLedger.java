@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.OffsetDateTime;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -69,6 +70,15 @@ public class PaymentLedger {
     public Optional<PaymentAttempt> findByPaymentId(String paymentId) {
         return jdbc.query("SELECT " + COLUMNS + " FROM payment_attempt WHERE payment_id = ?", ROW, paymentId)
                 .stream().findFirst();
+    }
+
+    /**
+     * The attempts with one of these payment request ids or one of these Antom payment ids, in no order: a
+     * report's rows looked up a batch at a time.
+     */
+    public List<PaymentAttempt> findAll(Collection<String> paymentRequestIds, Collection<String> paymentIds) {
+        return ByIds.query(jdbc, "SELECT " + COLUMNS + " FROM payment_attempt", "payment_request_id", paymentRequestIds,
+                "payment_id", paymentIds, ROW);
     }
 
     public List<PaymentAttempt> attemptsOf(String orderId) {

@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.OffsetDateTime;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -186,6 +187,15 @@ public class RefundLedger {
 
     public Optional<Refund> findByRefundId(String refundId) {
         return jdbc.query("SELECT " + COLUMNS + " FROM refund WHERE refund_id = ?", ROW, refundId).stream().findFirst();
+    }
+
+    /**
+     * The refunds with one of these refund request ids or one of these Antom refund ids, in no order: a report's
+     * rows looked up a batch at a time.
+     */
+    public List<Refund> findAll(Collection<String> refundRequestIds, Collection<String> refundIds) {
+        return ByIds.query(jdbc, "SELECT " + COLUMNS + " FROM refund", "refund_request_id", refundRequestIds,
+                "refund_id", refundIds, ROW);
     }
 
     private Optional<Refund> byKey(String paymentRequestId, String requestKey) {

@@ -26,15 +26,19 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.commons.lang3.StringUtils;
 import org.slf4j.Logger;
@@ -60,6 +64,8 @@ public class SettlementReconciliation {
     private static final int FETCH_SIZE = 1000;
     /** How long the scan of a day's payments may wait for PostgreSQL's answer (the pool's: 60 s as shipped). */
     private static final Duration DAY_SCAN_TIMEOUT = Duration.ofHours(1);
+    private static final Set<String> PAYMENTS = Set.of("PAYMENT", "AUTHORIZATION");
+    private static final Set<String> REFUNDS = Set.of("REFUND");
     /** A report being matched; left so only by a run that stopped half-way. */
     private static final String RECONCILING = "RECONCILING";
     private static final int MAX_REASON = 500;
@@ -164,9 +170,10 @@ public class SettlementReconciliation {
         tx.executeWithoutResult(status -> {
             // first, so that a run that took this report back (it took this run for a crashed one) stops this one
             if (jdbc.update("UPDATE reconciliation_report SET status = ?, rows_read = ?, mismatches = ?, "
-                    + "created_at = ? WHERE id = ? AND status = ?", report.status(), report.rows(), report.mismatchCount(),
-                    OffsetDateTime.now(clock), reportId, RECONCILING) != 1) {
-                throw new IllegalStateException("transaction report " + name + " was taken back while it was matched");
+                    + "created_at = ? WHERE id = ? AND status = ?", report.status(), report.rows(),
+                    report.mismatchCount(), OffsetDateTime.now(clock), reportId, RECONCILING) != 1) {
+                throw new IllegalStateException("transaction report " + name
+                        + " was taken back while it was matched");
             }
             flagPayments(reportId, name);
             publish(report);
@@ -235,17 +242,19 @@ public class SettlementReconciliation {
     }
 
     /**
-     * One file's matching: its rows against the ledger as they are read, then the ledger's day against the file.
+     * One file's matching: its rows against the ledger as they are read (a batch of rows looked up at once), then
+     * the ledger's day against the file.
      * What it holds does not grow with the file: its mismatches are stored in batches as they are found (the first
      * ones kept for the event), and the ledger's ids that the file names go to {@code reconciliation_seen}.
      */
     private final class Matching {
 
-        /** Rows per batched INSERT, and what the matching holds of them at most. */
+        /** Rows looked up in the ledger together, rows per INSERT; what the matching holds of each at most. */
         private static final int BATCH = 1000;
 
         private final long reportId;
         private final List<Mismatch> listed = new ArrayList<>();
+        private final List<ReportRow> pending = new ArrayList<>();
         private final List<Object[]> seen = new ArrayList<>();
         private final List<Object[]> mismatches = new ArrayList<>();
         private final Map<String, Integer> byKind = new TreeMap<>();
@@ -258,31 +267,56 @@ public class SettlementReconciliation {
 
         void row(ReportRow row) {
             rows++;
-            if (row.transactionStatus() != null && !"SUCCESS".equals(row.transactionStatus())) {
-                return;
+            if (row.transactionStatus() == null || "SUCCESS".equals(row.transactionStatus())) {
+                pending.add(row);
             }
-            switch (row.transactionType()) {
-                case "PAYMENT", "AUTHORIZATION" -> {
-                    Optional<PaymentAttempt> attempt = ledger.find(row.transactionRequestId())
-                            .or(() -> ledger.findByPaymentId(row.transactionId()));
-                    attempt.ifPresent(a -> seen(false, a.paymentRequestId()));
-                    check(row, attempt, this::mismatch,
-                            a -> a.state().isPaid() || a.state() == PaymentState.CANCELLED);
-                }
-                case "CAPTURE" -> check(row, ledger.findByPaymentId(row.originalTransactionId()), this::mismatch,
-                        a -> a.state() == PaymentState.CAPTURED);
-                case "CANCEL" -> check(row, ledger.findByPaymentId(row.originalTransactionId()), this::mismatch,
-                        a -> a.state() == PaymentState.CANCELLED || a.state() == PaymentState.EXPIRED);
-                case "REFUND" -> {
-                    Optional<Refund> refund = refunds.find(row.transactionRequestId())
-                            .or(() -> refunds.findByRefundId(row.transactionId()));
-                    refund.ifPresent(r -> seen(true, r.refundRequestId()));
-                    checkRefund(row, refund, this::mismatch);
-                }
-                default -> {
-                    // disputes and reversals are not in the ledger yet
+            if (pending.size() == BATCH) {
+                matchPending();
+            }
+        }
+
+        /** The rows read since the last batch, against the ledger looked up for all of them at once, in file order. */
+        private void matchPending() {
+            Set<String> byPaymentId = ids(PAYMENTS, ReportRow::transactionId);
+            byPaymentId.addAll(ids(Set.of("CAPTURE", "CANCEL"), ReportRow::originalTransactionId));
+            List<PaymentAttempt> attempts = ledger.findAll(ids(PAYMENTS, ReportRow::transactionRequestId), byPaymentId);
+            Map<String, PaymentAttempt> attemptByRequestId = index(attempts, PaymentAttempt::paymentRequestId);
+            Map<String, PaymentAttempt> attemptByPaymentId = index(attempts, PaymentAttempt::paymentId);
+            List<Refund> refundsFound = refunds.findAll(ids(REFUNDS, ReportRow::transactionRequestId),
+                    ids(REFUNDS, ReportRow::transactionId));
+            Map<String, Refund> refundByRequestId = index(refundsFound, Refund::refundRequestId);
+            Map<String, Refund> refundById = index(refundsFound, Refund::refundId);
+            for (ReportRow row : pending) {
+                switch (row.transactionType()) {
+                    case "PAYMENT", "AUTHORIZATION" -> {
+                        Optional<PaymentAttempt> attempt = found(attemptByRequestId, row.transactionRequestId())
+                                .or(() -> found(attemptByPaymentId, row.transactionId()));
+                        attempt.ifPresent(a -> seen(false, a.paymentRequestId()));
+                        check(row, attempt, this::mismatch,
+                                a -> a.state().isPaid() || a.state() == PaymentState.CANCELLED);
+                    }
+                    case "CAPTURE" -> check(row, found(attemptByPaymentId, row.originalTransactionId()), this::mismatch,
+                            a -> a.state() == PaymentState.CAPTURED);
+                    case "CANCEL" -> check(row, found(attemptByPaymentId, row.originalTransactionId()), this::mismatch,
+                            a -> a.state() == PaymentState.CANCELLED || a.state() == PaymentState.EXPIRED);
+                    case "REFUND" -> {
+                        Optional<Refund> refund = found(refundByRequestId, row.transactionRequestId())
+                                .or(() -> found(refundById, row.transactionId()));
+                        refund.ifPresent(r -> seen(true, r.refundRequestId()));
+                        checkRefund(row, refund, this::mismatch);
+                    }
+                    default -> {
+                        // disputes and reversals are not in the ledger yet
+                    }
                 }
             }
+            pending.clear();
+        }
+
+        /** The ids of the pending rows of these types, as a set (of its own, to add to). */
+        private Set<String> ids(Set<String> types, Function<ReportRow, String> id) {
+            return pending.stream().filter(r -> types.contains(r.transactionType())).map(id)
+                    .filter(Objects::nonNull).collect(Collectors.toCollection(HashSet::new));
         }
 
         /**
@@ -290,6 +324,7 @@ public class SettlementReconciliation {
          * the file's ids.
          */
         void finish(LocalDate date) {
+            matchPending();
             flushSeen();
             OffsetDateTime from = date.atStartOfDay().atOffset(ANTOM_DAY);
             OffsetDateTime to = from.plusDays(1);
@@ -365,6 +400,20 @@ public class SettlementReconciliation {
             }, each));
             flushMismatches();
         }
+    }
+
+    private static <T> Map<String, T> index(List<T> found, Function<T, String> key) {
+        Map<String, T> byKey = new HashMap<>();
+        for (T each : found) {
+            if (key.apply(each) != null) {
+                byKey.putIfAbsent(key.apply(each), each);
+            }
+        }
+        return byKey;
+    }
+
+    private static <T> Optional<T> found(Map<String, T> byKey, String key) {
+        return key == null ? Optional.empty() : Optional.ofNullable(byKey.get(key));
     }
 
     private void check(ReportRow row, Optional<PaymentAttempt> found, Consumer<Mismatch> out,
