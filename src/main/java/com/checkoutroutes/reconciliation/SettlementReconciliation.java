@@ -168,7 +168,7 @@ public class SettlementReconciliation {
                 matching.count == 0 ? "CLEAN" : "MISMATCHES", matching.rows, matching.count, matching.listed, null,
                 now());
         tx.executeWithoutResult(status -> {
-            // first, so that a run that took this report back (it took this run for a crashed one) stops this one
+            // first: had another run taken this report back (taking this run for a crashed one), this one stops here
             if (jdbc.update("UPDATE reconciliation_report SET status = ?, rows_read = ?, mismatches = ?, "
                     + "created_at = ? WHERE id = ? AND status = ?", report.status(), report.rows(),
                     report.mismatchCount(), OffsetDateTime.now(clock), reportId, RECONCILING) != 1) {
