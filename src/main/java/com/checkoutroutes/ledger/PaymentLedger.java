@@ -355,6 +355,29 @@ public class PaymentLedger {
         });
     }
 
+    /** A flag on an attempt, with the history line that says why. */
+    public record Flag(String paymentRequestId, String cause, String detail, String reason) {
+    }
+
+    /**
+     * {@link #note} with a flag for many attempts at once (a reconciliation report's mismatches): two batched
+     * statements instead of three statements each, as the attempts stay locked until the caller commits. Attempts
+     * that do not exist are skipped.
+     */
+    public void flagAll(List<Flag> flags) {
+        OffsetDateTime now = OffsetDateTime.now(clock);
+        tx.executeWithoutResult(status -> {
+            jdbc.batchUpdate("UPDATE payment_attempt SET flagged = TRUE, flag_reason = ?, updated_at = ? "
+                    + "WHERE payment_request_id = ?", flags.stream().map(f -> new Object[] {
+                        StringUtils.truncate(f.reason(), Transition.MAX_TEXT), now, f.paymentRequestId()}).toList());
+            jdbc.batchUpdate("INSERT INTO payment_transition (payment_request_id, from_state, to_state, cause, detail, "
+                    + "at) SELECT payment_request_id, state, state, CAST(? AS VARCHAR), CAST(? AS VARCHAR), "
+                    + "CAST(? AS TIMESTAMP WITH TIME ZONE) FROM payment_attempt WHERE payment_request_id = ?",
+                    flags.stream().map(f -> new Object[] {f.cause(), StringUtils.truncate(f.detail(), 2000), now,
+                        f.paymentRequestId()}).toList());
+        });
+    }
+
     /**
      * An operator clears an attempt's flag (after looking into it): the flag and its reason go into the history with
      * who cleared it and why. Refused ({@link NotFlaggedException}) when the attempt is not flagged.

@@ -201,17 +201,28 @@ public class SettlementReconciliation {
         return rejected;
     }
 
-    /** The mismatches of a report that has payments flag them, with their history: together, at the end. */
+    /**
+     * The mismatches of a report that name a payment flag it, with its history: together at the end, a batch at a time
+     * (the payments stay locked until the report's commit).
+     */
     private void flagPayments(long reportId, String file) {
+        List<PaymentLedger.Flag> batch = new ArrayList<>();
         jdbc.query(connection -> {
             PreparedStatement select = connection.prepareStatement("SELECT kind, payment_request_id, detail FROM "
                     + "reconciliation_mismatch WHERE report_id = ? AND payment_request_id IS NOT NULL ORDER BY id");
             select.setFetchSize(FETCH_SIZE);
             select.setLong(1, reportId);
             return select;
-        }, (RowCallbackHandler) rs -> ledger.note(rs.getString("payment_request_id"), "RECONCILIATION_"
-                + rs.getString("kind"), rs.getString("detail"), "RECONCILIATION: " + rs.getString("kind") + " in "
-                + file));
+        }, (RowCallbackHandler) rs -> {
+            String kind = rs.getString("kind");
+            batch.add(new PaymentLedger.Flag(rs.getString("payment_request_id"), "RECONCILIATION_" + kind,
+                    rs.getString("detail"), "RECONCILIATION: " + kind + " in " + file));
+            if (batch.size() == FETCH_SIZE) {
+                ledger.flagAll(batch);
+                batch.clear();
+            }
+        });
+        ledger.flagAll(batch);
     }
 
     /** Reports left {@code RECONCILING} by a run that stopped: taken back, so that their files run again. */

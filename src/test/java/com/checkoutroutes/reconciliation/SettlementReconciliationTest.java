@@ -85,6 +85,13 @@ class SettlementReconciliationTest extends FlowTestSupport {
         assertThat(ledger.find(card.paymentRequestId()).orElseThrow().flagged()).isFalse();
         assertThat(shipment.decide(wrongAmount.orderId(), null).reasons())
                 .extracting(r -> r.code()).contains("FLAGGED_BY_RECONCILIATION");
+        assertThat(ledger.history(wrongAmount.paymentRequestId())).filteredOn(step -> step.cause()
+                .equals("RECONCILIATION_AMOUNT_DIFFERS")).singleElement().satisfies(step -> {
+                    assertThat(step.from()).isEqualTo(PaymentState.SUCCEEDED).isEqualTo(step.to());
+                    assertThat(step.detail()).startsWith("file 1240 USD, ledger 1250 USD");
+                });
+        assertThat(ledger.find(missing.paymentRequestId()).orElseThrow().flagReason())
+                .startsWith("RECONCILIATION: OURS_NOT_IN_FILE in transactionItems_");
         assertThat(jdbc.queryForObject("SELECT mismatches FROM reconciliation_report WHERE file_name = ?",
                 Integer.class, file.getFileName().toString())).isEqualTo(4);
         assertThat(jdbc.queryForObject("SELECT count(*) FROM reconciliation_seen", Integer.class))
