@@ -347,9 +347,7 @@ public class PaymentLedger {
             PaymentState state = find(paymentRequestId).orElseThrow(() -> new UnknownPaymentException(paymentRequestId))
                     .state();
             if (flagReason != null) {
-                jdbc.update("UPDATE payment_attempt SET flagged = TRUE, flag_reason = ?, updated_at = ? "
-                        + "WHERE payment_request_id = ?", StringUtils.truncate(flagReason, Transition.MAX_TEXT), now,
-                        paymentRequestId);
+                jdbc.update(SET_FLAG, flagRow(paymentRequestId, flagReason, now));
             }
             appendHistory(paymentRequestId, state, state, cause, detail, now);
         });
@@ -367,14 +365,13 @@ public class PaymentLedger {
     public void flagAll(List<Flag> flags) {
         OffsetDateTime now = OffsetDateTime.now(clock);
         tx.executeWithoutResult(status -> {
-            jdbc.batchUpdate("UPDATE payment_attempt SET flagged = TRUE, flag_reason = ?, updated_at = ? "
-                    + "WHERE payment_request_id = ?", flags.stream().map(f -> new Object[] {
-                        StringUtils.truncate(f.reason(), Transition.MAX_TEXT), now, f.paymentRequestId()}).toList());
+            jdbc.batchUpdate(SET_FLAG, flags.stream().map(f -> flagRow(f.paymentRequestId(), f.reason(), now))
+                    .toList());
             jdbc.batchUpdate("INSERT INTO payment_transition (payment_request_id, from_state, to_state, cause, detail, "
                     + "at) SELECT payment_request_id, state, state, CAST(? AS VARCHAR), CAST(? AS VARCHAR), "
                     + "CAST(? AS TIMESTAMP WITH TIME ZONE) FROM payment_attempt WHERE payment_request_id = ?",
-                    flags.stream().map(f -> new Object[] {f.cause(), StringUtils.truncate(f.detail(), 2000), now,
-                        f.paymentRequestId()}).toList());
+                    flags.stream().map(f -> new Object[] {f.cause(), StringUtils.truncate(f.detail(), MAX_DETAIL),
+                        now, f.paymentRequestId()}).toList());
         });
     }
 
@@ -427,6 +424,11 @@ public class PaymentLedger {
             + "next_check_at = CASE WHEN ? THEN NULL ELSE next_check_at END, "
             + "version = version + 1, updated_at = ? "
             + "WHERE payment_request_id = ? AND version = ?";
+    /** An attempt flagged, with its reason ({@link #flagRow}). */
+    private static final String SET_FLAG = "UPDATE payment_attempt SET flagged = TRUE, flag_reason = ?, updated_at = ? "
+            + "WHERE payment_request_id = ?";
+    /** A history line's detail at most: its column's size. */
+    private static final int MAX_DETAIL = 2000;
     /** One history row, and two (a new attempt's), each appended in list order; a condition may follow. */
     private static final String INSERT_HISTORY = historyInsert(1);
     private static final String INSERT_TWO_HISTORY = historyInsert(2);
@@ -460,7 +462,11 @@ public class PaymentLedger {
     private static Object[] historyRow(String paymentRequestId, PaymentState from, PaymentState to, String cause,
             String detail, OffsetDateTime at) {
         return new Object[] {paymentRequestId, from == null ? null : from.name(), to.name(), cause,
-                StringUtils.truncate(detail, 2000), at};
+                StringUtils.truncate(detail, MAX_DETAIL), at};
+    }
+
+    private static Object[] flagRow(String paymentRequestId, String reason, OffsetDateTime at) {
+        return new Object[] {StringUtils.truncate(reason, Transition.MAX_TEXT), at, paymentRequestId};
     }
 
     boolean skipLocked() {

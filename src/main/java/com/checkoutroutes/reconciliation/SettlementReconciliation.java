@@ -164,9 +164,9 @@ public class SettlementReconciliation {
             takeBackNow(reportId, e); // the database gone, say: the next run starts the file again
             throw e;
         }
+        int count = matching.count();
         ReconciliationReport report = new ReconciliationReport("RECONCILIATION_REPORT", name, date.toString(),
-                matching.count == 0 ? "CLEAN" : "MISMATCHES", matching.rows, matching.count, matching.listed, null,
-                now());
+                count == 0 ? "CLEAN" : "MISMATCHES", matching.rows, count, matching.listed, null, now());
         tx.executeWithoutResult(status -> {
             // first: had another run taken this report back (taking this run for a crashed one), this one stops here
             if (jdbc.update("UPDATE reconciliation_report SET status = ?, rows_read = ?, mismatches = ?, "
@@ -181,7 +181,7 @@ public class SettlementReconciliation {
         matching.byKind.forEach((kind, n) -> meters.counter("checkout.reconciliation.mismatches", "kind", kind)
                 .increment(n));
         LOG.info("transaction report {}: {} rows, {}", name, matching.rows,
-                matching.count == 0 ? "clean" : matching.count + " mismatches");
+                count == 0 ? "clean" : count + " mismatches");
         return report;
     }
 
@@ -269,7 +269,6 @@ public class SettlementReconciliation {
         private final List<Object[]> seen = new ArrayList<>();
         private final List<Object[]> mismatches = new ArrayList<>();
         private final Map<String, Integer> byKind = new TreeMap<>();
-        private int count;
         private int rows;
 
         Matching(long reportId) {
@@ -358,6 +357,11 @@ public class SettlementReconciliation {
             jdbc.update("DELETE FROM reconciliation_seen WHERE report_id = ?", reportId);
         }
 
+        /** The mismatches found so far. */
+        int count() {
+            return byKind.values().stream().mapToInt(Integer::intValue).sum();
+        }
+
         private void seen(boolean refund, String requestId) {
             seen.add(new Object[] {reportId, refund, requestId});
             if (seen.size() == BATCH) {
@@ -372,7 +376,6 @@ public class SettlementReconciliation {
 
         /** Stores a mismatch (in batches), keeping the first ones for the event; its payment is flagged at the end. */
         private void mismatch(Mismatch mismatch) {
-            count++;
             if (listed.size() < MAX_LISTED) {
                 listed.add(mismatch);
             }
@@ -416,8 +419,9 @@ public class SettlementReconciliation {
     private static <T> Map<String, T> index(List<T> found, Function<T, String> key) {
         Map<String, T> byKey = new HashMap<>();
         for (T each : found) {
-            if (key.apply(each) != null) {
-                byKey.putIfAbsent(key.apply(each), each);
+            String k = key.apply(each);
+            if (k != null) {
+                byKey.putIfAbsent(k, each);
             }
         }
         return byKey;

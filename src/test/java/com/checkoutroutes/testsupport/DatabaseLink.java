@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
 public final class DatabaseLink {
 
     private static final Map<Integer, DatabaseLink> BY_PORT = new ConcurrentHashMap<>();
-    private static final Pattern PORT = Pattern.compile("^jdbc:postgresql://[^:/]+:(\\d+)/");
+    /** A PostgreSQL URL's server: its host and port. */
+    private static final Pattern SERVER = Pattern.compile("^jdbc:postgresql://([^:/]+):(\\d+)/");
 
     private final ServerSocket server;
     private final String targetHost;
@@ -37,12 +38,18 @@ public final class DatabaseLink {
         acceptor.start();
     }
 
-    /** A new link, on loopback, to the server at {@code targetHost:targetPort}, for one context's datasource. */
-    public static DatabaseLink open(String targetHost, int targetPort) {
+    /**
+     * {@code jdbcUrl} through a new link of its own, on loopback, to the server it names: a context's datasource URL.
+     */
+    public static String openFor(String jdbcUrl) {
+        Matcher server = SERVER.matcher(jdbcUrl);
+        if (!server.find()) {
+            throw new IllegalArgumentException("no host and port in " + jdbcUrl);
+        }
         try {
-            DatabaseLink link = new DatabaseLink(targetHost, targetPort);
+            DatabaseLink link = new DatabaseLink(server.group(1), Integer.parseInt(server.group(2)));
             BY_PORT.put(link.port(), link);
-            return link;
+            return server.replaceFirst("jdbc:postgresql://127.0.0.1:" + link.port() + "/");
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -50,8 +57,8 @@ public final class DatabaseLink {
 
     /** The link a context's {@code spring.datasource.url} goes through. */
     public static DatabaseLink serving(String jdbcUrl) {
-        Matcher port = PORT.matcher(jdbcUrl);
-        DatabaseLink link = port.find() ? BY_PORT.get(Integer.parseInt(port.group(1))) : null;
+        Matcher server = SERVER.matcher(jdbcUrl);
+        DatabaseLink link = server.find() ? BY_PORT.get(Integer.parseInt(server.group(2))) : null;
         if (link == null) {
             throw new IllegalArgumentException("no database link serves " + jdbcUrl);
         }

@@ -4,8 +4,6 @@ import com.checkoutroutes.localrun.EmbeddedKafkaEnvironment;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.env.EnvironmentPostProcessor;
 import org.springframework.core.Ordered;
@@ -24,8 +22,6 @@ import org.springframework.test.context.support.TestPropertySourceUtils;
  */
 public class TestEnvironment implements EnvironmentPostProcessor, Ordered {
 
-    private static final Pattern SERVER = Pattern.compile("//([^:/]+):(\\d+)/");
-
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment env, SpringApplication application) {
         if (env.acceptsProfiles(Profiles.of("local"))) {
@@ -36,7 +32,7 @@ public class TestEnvironment implements EnvironmentPostProcessor, Ordered {
         }
         Map<String, Object> props = new HashMap<>();
         // a database of its own (TestPostgres), through a link a test can cut, to see the service with its database down
-        props.put("spring.datasource.url", throughALinkOfItsOwn(TestPostgres.contextDatabase()));
+        props.put("spring.datasource.url", DatabaseLink.openFor(TestPostgres.contextDatabase()));
         props.put("spring.datasource.username", TestPostgres.user());
         props.put("spring.datasource.password", "");
         props.put("server.port", String.valueOf(FreePort.find()));
@@ -104,16 +100,6 @@ public class TestEnvironment implements EnvironmentPostProcessor, Ordered {
         List.of(TestPropertySourceUtils.INLINED_PROPERTIES_PROPERTY_SOURCE_NAME, "commandLineArgs").stream()
                 .filter(sources::contains).findFirst()
                 .ifPresentOrElse(lowest -> sources.addAfter(lowest, source), () -> sources.addFirst(source));
-    }
-
-    /** The database's URL, through a {@link DatabaseLink} opened for this context alone. */
-    private static String throughALinkOfItsOwn(String databaseUrl) {
-        Matcher server = SERVER.matcher(databaseUrl);
-        if (!server.find()) {
-            throw new IllegalStateException("no host and port in " + databaseUrl);
-        }
-        DatabaseLink link = DatabaseLink.open(server.group(1), Integer.parseInt(server.group(2)));
-        return server.replaceFirst("//127.0.0.1:" + link.port() + "/");
     }
 
     private static String reportDirectory() {
