@@ -230,6 +230,8 @@ class OutboxRelayOrderTest {
             only.wake();
         }
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 4);
+        // a batch is marked after its sends are acknowledged: received is not yet marked
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> pending() == 0);
 
         assertThat(ordersEvents()).containsExactlyElementsOf(IntStream.rangeClosed(1, 4)
                 .mapToObj(n -> "ORD-1 {\"n\":" + n + "}").toList());
