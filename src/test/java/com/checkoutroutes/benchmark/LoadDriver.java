@@ -299,13 +299,17 @@ public final class LoadDriver {
             String amount) {
         long[] machineBefore = MachineInfo.machineTicks();
         CpuByOwner.Snapshot cpuBefore = CpuByOwner.take();
+        Map<String, Long> requestsBefore = BrokerRequests.counts();
         OrderLoad.Sent sent = orders.publish(topic, prefix + System.nanoTime(), count, rate, amount);
         boolean all = Pacer.until(OrderLoad.allArrived(sent, web), 300_000);
         // how busy the whole machine was while these orders ran (below 1: something waited, not the CPU)
         double machineBusy = MachineInfo.busyShare(machineBefore, MachineInfo.machineTicks());
         CpuByOwner.Snapshot cpuAfter = CpuByOwner.take();
+        Map<String, Long> requestsAfter = BrokerRequests.counts();
         Map<String, Object> figures = OrderLoad.completion(sent, web);
-        figures.put("cpuMsPerOrder", CpuByOwner.perOrder(cpuBefore, cpuAfter, ((Number) figures.get("completed")).intValue()));
+        int completed = ((Number) figures.get("completed")).intValue();
+        figures.put("cpuMsPerOrder", CpuByOwner.perOrder(cpuBefore, cpuAfter, completed));
+        figures.put("brokerRequestsPerOrder", BrokerRequests.perOrder(requestsBefore, requestsAfter, completed));
         figures.put("targetRatePerSecond", Math.round(rate));
         figures.put("allArrived", all);
         figures.put("machineCpuBusyShare", machineBusy);
