@@ -86,6 +86,15 @@ public class PaymentLedger {
                 orderId);
     }
 
+    /**
+     * The order's other attempts, locked in the current transaction (in one order, so two callers lock them alike):
+     * what a payment about to be recorded as paid checks for an earlier one.
+     */
+    public List<PaymentAttempt> lockOtherAttempts(PaymentAttempt attempt) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM payment_attempt WHERE order_id = ? AND payment_request_id <> ? "
+                + "ORDER BY payment_request_id FOR UPDATE", ROW, attempt.orderId(), attempt.paymentRequestId());
+    }
+
     public List<PaymentAttempt> inState(PaymentState state, int limit) {
         return jdbc.query("SELECT " + COLUMNS + " FROM payment_attempt WHERE state = ? ORDER BY updated_at LIMIT ?",
                 ROW, state.name(), limit);

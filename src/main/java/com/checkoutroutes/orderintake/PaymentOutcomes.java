@@ -83,18 +83,21 @@ public class PaymentOutcomes {
         // committed with the outcomes (and outbox events) of other orders answered now
         return groupCommit.execute(() -> tx.execute(status -> {
             // usually nothing else touched the attempt since it was stored: write the answer without reading it again
-            Optional<PaymentAttempt> written = attempt.state() == PaymentState.REQUESTED
-                    ? ledger.applyIfUnchanged(attempt, transition(attempt, to, cause, paymentId, code, message,
-                            channelMessage, expiry))
-                    : Optional.empty();
+            Optional<PaymentAttempt> written = Optional.empty();
+            if (attempt.state() == PaymentState.REQUESTED) {
+                Transition change = transition(attempt, to, cause, paymentId, code, message, channelMessage, expiry);
+                results.flagIfSecondPayment(attempt, to, change);
+                written = ledger.applyIfUnchanged(attempt, change);
+            }
             PaymentAttempt current = attempt;
             if (written.isEmpty()) {
                 current = ledger.lock(attempt.paymentRequestId()).orElseThrow();
                 if (current.state() != PaymentState.REQUESTED) {
                     return lateAnswer(current, to, cause, code, message, channelMessage);
                 }
-                written = Optional.of(ledger.applyLocked(current, transition(current, to, cause, paymentId, code,
-                        message, channelMessage, expiry)).attempt());
+                Transition change = transition(current, to, cause, paymentId, code, message, channelMessage, expiry);
+                results.flagIfSecondPayment(current, to, change);
+                written = Optional.of(ledger.applyLocked(current, change).attempt());
             }
             if (current.paymentId() == null && written.get().paymentId() != null) {
                 results.rematch(written.get().paymentId());

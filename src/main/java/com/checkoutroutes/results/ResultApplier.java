@@ -76,11 +76,7 @@ public class ResultApplier {
         if (n.isCapture() && n.captureId() != null) {
             change.captureId(n.captureId());
         }
-        if (target.isPaid() && !attempt.state().isPaid() && anotherAttemptPaid(attempt)) {
-            // one order, one payment: the docs' advice is to cancel the extra one, which refunds the buyer
-            change.flag("DUPLICATE_PAYMENT: order " + attempt.orderId() + " was already paid")
-                    .emit(new OutboxMessage(cancelDestination, attempt.orderId(), prid));
-        }
+        flagIfSecondPayment(attempt, target, change);
         ledger.apply(prid, change);
         if (attempt.paymentId() == null && n.paymentId() != null) {
             rematch(n.paymentId());
@@ -119,9 +115,20 @@ public class ResultApplier {
                 + attempt.amountValue() + " " + attempt.currency();
     }
 
-    private boolean anotherAttemptPaid(PaymentAttempt attempt) {
-        return ledger.attemptsOf(attempt.orderId()).stream()
-                .anyMatch(other -> !other.paymentRequestId().equals(attempt.paymentRequestId())
-                        && other.state().isPaid());
+    /**
+     * One order, one payment: when {@code change} makes {@code attempt} paid while another attempt of its order is
+     * paid already, the change is flagged and asks for this attempt to be cancelled at Antom (the docs' advice; it
+     * gives the buyer the money back). For every way a payment becomes paid: a notification, an inquiry, or Antom's
+     * direct answer to pay. The order's other attempts are locked first, so of two attempts paid at the same moment
+     * in two transactions the second waits for the first to commit and sees it paid. (Two callers that each hold
+     * their own attempt's lock already, two notifications, can deadlock here: the database ends one, its write runs
+     * again and sees the other paid.)
+     */
+    public void flagIfSecondPayment(PaymentAttempt attempt, PaymentState target, Transition change) {
+        if (target.isPaid() && !attempt.state().isPaid()
+                && ledger.lockOtherAttempts(attempt).stream().anyMatch(other -> other.state().isPaid())) {
+            change.flag("DUPLICATE_PAYMENT: order " + attempt.orderId() + " was already paid")
+                    .emit(new OutboxMessage(cancelDestination, attempt.orderId(), attempt.paymentRequestId()));
+        }
     }
 }

@@ -3,9 +3,16 @@ package com.checkoutroutes.notifications;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.alipay.global.api.model.Result;
+import com.alipay.global.api.model.ResultStatusType;
+import com.alipay.global.api.response.ams.pay.AlipayPayResponse;
+import com.checkoutroutes.gateway.CallOutcome;
+import com.checkoutroutes.ledger.NewAttempt;
 import com.checkoutroutes.ledger.PaymentAttempt;
+import com.checkoutroutes.ledger.PaymentAttempt.Integration;
 import com.checkoutroutes.ledger.PaymentLedger.StateChange;
 import com.checkoutroutes.ledger.PaymentState;
+import com.checkoutroutes.orderintake.PaymentOutcomes;
 import com.checkoutroutes.sandbox.NotificationAttempt;
 import com.checkoutroutes.sandbox.OutcomeScript.Outcome;
 import com.checkoutroutes.testsupport.AntomNotifier;
@@ -32,6 +39,8 @@ class NotificationsTest extends FlowTestSupport {
 
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    PaymentOutcomes outcomes;
     AntomNotifier antom;
 
     @BeforeEach
@@ -208,6 +217,44 @@ class NotificationsTest extends FlowTestSupport {
                 l -> !l.isEmpty() && l.get(l.size() - 1).acknowledged());
         assertThat(deliveries.size()).isGreaterThan(1);
         assertThat(state(attempt)).isEqualTo(PaymentState.SUCCEEDED);
+    }
+
+    @Test
+    void aSecondAttemptThatAntomAnswersPaidAfterTheFirstWasNotifiedPaidIsFlaggedAndCancelled() {
+        String orderId = newOrderId();
+        publish(order(orderId));
+        PaymentAttempt first = await().atMost(Duration.ofSeconds(20))
+                .until(() -> onlyAttempt(orderId), a -> a.state() == PaymentState.PENDING);
+        // the buyer switched to a card: attempt 2 is stored and its pay call is on its way, as the order route
+        // leaves it between the two (the route's timing would make the order of the two answers a race)
+        PaymentAttempt second = ledger.openAttempt(new NewAttempt(newOrderId().replace("-", ""), orderId, 2,
+                Integration.API, "CARD", first.amountValue(), first.currency(), "AUTOMATIC", "WEB", null,
+                first.expiresAt(), "{}"), "pay");
+        sandbox.buyerAction(first.paymentId(), Outcome.PAY);
+        await().atMost(Duration.ofSeconds(20)).until(() -> state(first) == PaymentState.SUCCEEDED);
+
+        // the card's answer comes directly, and no notification of it needs to come for the second payment to be seen
+        outcomes.record(second, new CallOutcome.Answered<>(paid("PAY-" + second.paymentRequestId()), 1));
+
+        PaymentAttempt after = ledger.find(second.paymentRequestId()).orElseThrow();
+        assertThat(after.state()).isEqualTo(PaymentState.SUCCEEDED);
+        assertThat(after.flagged()).isTrue();
+        assertThat(after.flagReason()).isEqualTo("DUPLICATE_PAYMENT: order " + orderId + " was already paid");
+        assertThat(ledger.find(first.paymentRequestId()).orElseThrow().flagged()).isFalse();
+        // the cancel the docs advise is asked of Antom, as for a second payment learnt from a notification
+        await().atMost(Duration.ofSeconds(20)).until(() -> sandbox.requests("cancel", second.paymentRequestId()),
+                l -> l.size() == 1);
+    }
+
+    private static AlipayPayResponse paid(String paymentId) {
+        Result result = new Result();
+        result.setResultStatus(ResultStatusType.S);
+        result.setResultCode("SUCCESS");
+        result.setResultMessage("success");
+        AlipayPayResponse response = new AlipayPayResponse();
+        response.setResult(result);
+        response.setPaymentId(paymentId);
+        return response;
     }
 
     @Test
