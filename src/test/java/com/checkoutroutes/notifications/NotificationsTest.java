@@ -13,6 +13,8 @@ import com.checkoutroutes.ledger.PaymentAttempt.Integration;
 import com.checkoutroutes.ledger.PaymentLedger.StateChange;
 import com.checkoutroutes.ledger.PaymentState;
 import com.checkoutroutes.orderintake.PaymentOutcomes;
+import com.checkoutroutes.sandbox.FaultRule;
+import com.checkoutroutes.sandbox.FaultType;
 import com.checkoutroutes.sandbox.NotificationAttempt;
 import com.checkoutroutes.sandbox.OutcomeScript.Outcome;
 import com.checkoutroutes.testsupport.AntomNotifier;
@@ -244,6 +246,29 @@ class NotificationsTest extends FlowTestSupport {
         // the cancel the docs advise is asked of Antom, as for a second payment learnt from a notification
         await().atMost(Duration.ofSeconds(20)).until(() -> sandbox.requests("cancel", second.paymentRequestId()),
                 l -> l.size() == 1);
+    }
+
+    @Test
+    void theCancelOfASecondPaymentCommitsItsOwnWritesWhileAntomIsStillAnswering() {
+        String orderId = newOrderId();
+        publishTwoAttempts(orderId);
+        List<PaymentAttempt> attempts = await().atMost(Duration.ofSeconds(20))
+                .until(() -> ledger.attemptsOf(orderId), l -> l.size() == 2
+                        && l.stream().allMatch(a -> a.state() == PaymentState.PENDING));
+        sandbox.buyerAction(attempts.get(0).paymentId(), Outcome.PAY);
+        await().atMost(Duration.ofSeconds(20)).until(() -> state(attempts.get(0)) == PaymentState.SUCCEEDED);
+        PaymentAttempt second = attempts.get(1);
+        sandbox.addFault(FaultRule.of(FaultType.LATENCY).forApi("cancel").withDelayMs(800).withTimes(1));
+
+        sandbox.buyerAction(second.paymentId(), Outcome.PAY);
+        // the cancel runs off the outbox publisher, out of its transaction: what it writes before calling Antom is
+        // committed before Antom answers, not held (with its locks) until the publisher's batch commits
+        PaymentAttempt whileCancelling = await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+                .until(() -> ledger.history(second.paymentRequestId()).stream()
+                        .anyMatch(c -> "CANCEL_REQUESTED".equals(c.cause()))
+                        ? ledger.find(second.paymentRequestId()).orElseThrow() : null, a -> a != null);
+        assertThat(whileCancelling.state()).isEqualTo(PaymentState.SUCCEEDED);
+        await().atMost(Duration.ofSeconds(20)).until(() -> state(second) == PaymentState.CANCELLED);
     }
 
     private static AlipayPayResponse paid(String paymentId) {
