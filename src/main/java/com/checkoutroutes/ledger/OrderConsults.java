@@ -13,6 +13,9 @@ import org.springframework.stereotype.Component;
 @Component
 public class OrderConsults {
 
+    /** The most consults of one order that {@link #of} returns. */
+    public static final int MAX_SHOWN = 20;
+
     /** The longest result message kept; Antom's are short, a failure's text may not be. */
     private static final int MAX_MESSAGE = 512;
 
@@ -38,9 +41,15 @@ public class OrderConsults {
                 orderId, attemptNo, outcome, resultCode, message, channelMessage, OffsetDateTime.now(clock));
     }
 
+    /**
+     * The order's newest {@value #MAX_SHOWN} consults, oldest first. Each time the order is read again (a resend, a
+     * redelivery, a retry loop in the order system) Antom is consulted again and a row added, each with its channel
+     * message (the methods offered, kilobytes): the lookup and the console read a bounded part of that.
+     */
     public List<Consult> of(String orderId) {
         return jdbc.query("SELECT order_id, attempt_no, outcome, result_code, result_message, channel_message, "
-                + "consulted_at FROM order_consult WHERE order_id = ? ORDER BY id",
+                + "consulted_at FROM (SELECT * FROM order_consult WHERE order_id = ? ORDER BY id DESC LIMIT "
+                + MAX_SHOWN + ") newest ORDER BY id",
                 (rs, n) -> new Consult(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getString(4),
                         rs.getString(5), rs.getString(6), rs.getObject(7, OffsetDateTime.class)), orderId);
     }

@@ -3,11 +3,14 @@ package com.checkoutroutes.operations;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.checkoutroutes.ledger.OrderConsults;
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.testsupport.DemoCredentials;
 import com.checkoutroutes.testsupport.FlowTestSupport;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import java.util.List;
+import java.util.stream.IntStream;
 import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,6 +24,8 @@ class HealthAndLookupTest extends FlowTestSupport {
     String paymentsPath;
     @Autowired
     CamelContext camel;
+    @Autowired
+    OrderConsults consults;
     /** the operator API on the doors' port, the actuator on the management port, and a probe (no user) there */
     OperatorHttp http;
     private static final String UTC_SECONDS = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\+00:00";
@@ -118,5 +123,20 @@ class HealthAndLookupTest extends FlowTestSupport {
         assertThat(consult.path("consultedAt").asText()).matches(UTC_SECONDS);
         assertThat(consult.path("lastChannelMessage").path("action").asText()).isEqualTo("CHOOSE_METHOD");
         assertThat(consult.path("lastChannelMessage").path("paymentOptions")).isNotEmpty();
+    }
+
+    @Test
+    void anOrderConsultedOverAndOverShowsItsNewestConsultsOnly() {
+        String orderId = newOrderId();
+        for (int i = 1; i <= OrderConsults.MAX_SHOWN + 5; i++) {
+            consults.record(orderId, i, "FAILED", "CODE_" + i, "consult " + i, "{}");
+        }
+
+        List<OrderConsults.Consult> shown = consults.of(orderId);
+        assertThat(shown).extracting(OrderConsults.Consult::resultCode)
+                .containsExactlyElementsOf(IntStream.rangeClosed(6, OrderConsults.MAX_SHOWN + 5)
+                        .mapToObj(i -> "CODE_" + i).toList());
+        var byOrder = http.get(paymentsPath + "/" + orderId);
+        assertThat(read(byOrder.body())).hasSize(OrderConsults.MAX_SHOWN);
     }
 }
