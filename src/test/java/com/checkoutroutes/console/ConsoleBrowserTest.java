@@ -120,6 +120,24 @@ class ConsoleBrowserTest extends FlowTestSupport {
                 .firstValue("Location").orElse("")).endsWith("/console/sign-in?signed-out");
     }
 
+    /**
+     * Anyone who reaches the management port can post a form to the console, and Spring Security reads it for its
+     * CSRF token before anything else: a form beyond server.tomcat.max-http-form-post-size is not read, so it signs
+     * nobody in, however right its password.
+     */
+    @Test
+    void aSignInFormBeyondTheFormLimitIsNotRead() throws Exception {
+        HttpClient visitor = HttpClient.newBuilder().cookieHandler(new CookieManager(null, CookiePolicy.ACCEPT_ALL))
+                .build();
+        String padded = signInForm(visitor, DemoCredentials.PASSWORD) + "&pad=" + "x".repeat(20 * 1024);
+
+        HttpResponse<String> answer = send(visitor, console("/sign-in"), padded);
+        assertThat(answer.headers().firstValue("Location").orElse("")).doesNotEndWith("/console/attention");
+        assertThat(answer.statusCode()).as("refused: 403, or 406 as this client accepts HTML only").isIn(403, 406);
+        assertThat(send(visitor, console("/sign-in"), signInForm(visitor, DemoCredentials.PASSWORD)).headers()
+                .firstValue("Location").orElse("")).endsWith("/console/attention");
+    }
+
     /** An id no order or payment can have is not found, before anything is recorded (it once failed the audit, 500). */
     @Test
     void anActionOnAnIdNoOrderCanHaveIsNotFound() throws Exception {
