@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -12,12 +13,18 @@ import java.security.PublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
+import java.util.regex.Pattern;
 
 /**
  * Parses RSA keys once, from a PEM file, a PEM string or the bare base64 that Antom's Dashboard and SDK use
  * (PKCS#8 private keys, X.509 public keys). Errors name the source, never the key material.
  */
 public final class RsaKeys {
+
+    /** Longer than any key file's path we expect, shorter than any key (a 2048-bit one is about 1,600 characters). */
+    private static final int MAX_PATH = 512;
+    /** 64 base64 letters in a row: a key's text; a file name is rarely a word of 64 letters and digits. */
+    private static final Pattern BASE64_RUN = Pattern.compile("[A-Za-z0-9+=]{64}");
 
     private RsaKeys() {
     }
@@ -31,6 +38,11 @@ public final class RsaKeys {
         if (value.startsWith("-----BEGIN") || value.startsWith("MII")) {
             return value;
         }
+        if (!looksLikeAPath(value)) {
+            // a key written some other way (quoted, after a byte-order mark, PKCS#1 base64): never echo it
+            throw new InvalidKeyConfigException(what + " is neither a PEM key (-----BEGIN ...), a base64 key (MII...) "
+                    + "nor the path of a key file; the value (" + value.length() + " characters) is not shown");
+        }
         Path path = Path.of(value.startsWith("file:") ? value.substring("file:".length()) : value);
         if (!Files.isReadable(path)) {
             throw new InvalidKeyConfigException(what + ": key file " + path.toAbsolutePath() + " is missing or unreadable");
@@ -39,6 +51,23 @@ public final class RsaKeys {
             return Files.readString(path, StandardCharsets.US_ASCII);
         } catch (IOException e) {
             throw new UncheckedIOException(what + ": cannot read " + path.toAbsolutePath(), e);
+        }
+    }
+
+    /**
+     * Short, one line, nothing of a PEM in it, no long run of base64 letters, a name the file system takes: a key's
+     * text, however written, fails one of these.
+     */
+    private static boolean looksLikeAPath(String value) {
+        if (value.length() > MAX_PATH || value.chars().anyMatch(c -> c < ' ' || c == '\uFEFF') || value.contains("KEY")
+                || value.contains("BEGIN") || BASE64_RUN.matcher(value).find()) {
+            return false;
+        }
+        try {
+            Path.of(value.startsWith("file:") ? value.substring("file:".length()) : value);
+            return true;
+        } catch (InvalidPathException e) {
+            return false;
         }
     }
 
