@@ -32,14 +32,19 @@ public class TransactionReportParser {
     static final Set<String> REQUIRED = Set.of("transactionId", "transactionRequestId", "transactionType",
             "transactionAmountValue", "transactionAmountCurrency");
     private static final String END = "<END>";
+    /**
+     * The longest line, and the most text one row may span (a quoted value can run over lines): a row of the report is
+     * a few hundred characters; a file without line breaks, or with a stray quote, would otherwise be held whole.
+     */
+    static final int MAX_ROW_CHARS = 64 * 1024;
     private static final String BOM = "\uFEFF";
 
     /** Hands each row to {@code each}, in file order; throws {@link MalformedReportException}, possibly after some. */
     public void parse(Path file, Consumer<ReportRow> each) {
         int endLine = endLine(file);
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            rows(firstLines(in, endLine - 1), each);
-            String end = in.readLine();
+            rows(new FirstLines(in, endLine - 1), each);
+            String end = readLine(in, endLine);
             if (end == null || !end.strip().equals(END)) {
                 throw new MalformedReportException("the file changed while it was read");
             }
@@ -54,7 +59,7 @@ public class TransactionReportParser {
         int lastNonBlank = 0;
         String last = null;
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
+            for (String line = readLine(in, number + 1); line != null; line = readLine(in, number + 1)) {
                 number++;
                 if (!line.isBlank()) {
                     lastNonBlank = number;
@@ -75,39 +80,90 @@ public class TransactionReportParser {
         return lastNonBlank;
     }
 
-    /** The first {@code count} lines, each ended by a line feed: the CSV without its {@code <END>} line. */
-    private static Reader firstLines(BufferedReader in, int count) {
-        return new Reader() {
-            private int left = count;
-            private String line = "";
-            private int at;
-
-            @Override
-            public int read(char[] buffer, int offset, int length) throws IOException {
-                while (at == line.length()) {
-                    String next = left == 0 ? null : in.readLine();
-                    if (next == null) {
-                        return -1;
-                    }
-                    // a byte order mark before the header is no part of its first column's name
-                    line = (left == count && next.startsWith(BOM) ? next.substring(1) : next) + "\n";
-                    left--;
-                    at = 0;
+    /**
+     * One line without its line break, or null at the end of the file; a line longer than {@link #MAX_ROW_CHARS}
+     * rejects the file before it is read into memory.
+     */
+    private static String readLine(BufferedReader in, int number) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int c = in.read(); c != -1; c = in.read()) {
+            if (c == '\n') {
+                return line.toString();
+            }
+            if (c == '\r') {
+                in.mark(1);
+                if (in.read() != '\n') {
+                    in.reset();
                 }
-                int n = Math.min(length, line.length() - at);
-                line.getChars(at, at + n, buffer, offset);
-                at += n;
-                return n;
+                return line.toString();
             }
-
-            @Override
-            public void close() {
-                // the file's reader is closed by parse
+            if (line.length() == MAX_ROW_CHARS) {
+                throw new MalformedReportException("line " + number + " is longer than " + MAX_ROW_CHARS
+                        + " characters");
             }
-        };
+            line.append((char) c);
+        }
+        return line.isEmpty() ? null : line.toString();
     }
 
-    private static void rows(Reader body, Consumer<ReportRow> each) throws IOException {
+    /**
+     * The first {@code count} lines, each ended by a line feed: the CSV without its {@code <END>} line. Counts what
+     * it hands on since the last row ({@link #rowDone}): a row spanning more than {@link #MAX_ROW_CHARS} rejects the
+     * file.
+     */
+    private static final class FirstLines extends Reader {
+        private final BufferedReader in;
+        private final int count;
+        private int left;
+        private String line = "";
+        private int at;
+        private int sinceRow;
+
+        FirstLines(BufferedReader in, int count) {
+            this.in = in;
+            this.count = count;
+            this.left = count;
+        }
+
+        @Override
+        public int read(char[] buffer, int offset, int length) throws IOException {
+            while (at == line.length()) {
+                String next = left == 0 ? null : readLine(in, count - left + 1);
+                if (next == null) {
+                    return -1;
+                }
+                // a byte order mark before the header is no part of its first column's name
+                line = (left == count && next.startsWith(BOM) ? next.substring(1) : next) + "\n";
+                left--;
+                at = 0;
+            }
+            int n = Math.min(length, line.length() - at);
+            // the CSV parser reads ahead a buffer at a time: a row's limit counts that too, and allows for it
+            if (sinceRow > MAX_ROW_CHARS + BUFFER_ALLOWANCE) {
+                throw new MalformedReportException("a row runs over more than " + MAX_ROW_CHARS
+                        + " characters (a quote left open?)");
+            }
+            line.getChars(at, at + n, buffer, offset);
+            at += n;
+            sinceRow += n;
+            return n;
+        }
+
+        /** A row was parsed: its text no longer counts. */
+        void rowDone() {
+            sinceRow = 0;
+        }
+
+        @Override
+        public void close() {
+            // the file's reader is closed by parse
+        }
+    }
+
+    /** What the CSV parser may have read ahead of the row it hands out (its buffer). */
+    private static final int BUFFER_ALLOWANCE = 16 * 1024;
+
+    private static void rows(FirstLines body, Consumer<ReportRow> each) throws IOException {
         CSVParser csv;
         try {
             csv = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).setTrim(true).get().parse(body);
@@ -126,6 +182,7 @@ public class TransactionReportParser {
                     throw new MalformedReportException("line " + (record.getRecordNumber() + 1) + " has "
                             + record.size() + " columns, the header " + header.size());
                 }
+                body.rowDone();
                 each.accept(row(record, header));
             }
         }

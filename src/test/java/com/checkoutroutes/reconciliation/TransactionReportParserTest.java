@@ -180,6 +180,26 @@ class TransactionReportParserTest {
                 .isInstanceOf(MalformedReportException.class);
     }
 
+    /** A file without line breaks (or a corrupt one) is not read whole into one line. */
+    @Test
+    void aLineLongerThanAnyRowIsRejected() throws IOException {
+        assertRejected(file(HEADER, "t-1," + "x".repeat(TransactionReportParser.MAX_ROW_CHARS) + ",pr-1", "<END>"),
+                "line 2 is longer than 65536 characters");
+    }
+
+    /** A quote left open takes the lines after it into one value: stopped once that is more than any row. */
+    @Test
+    void aQuoteLeftOpenOverManyLinesIsRejectedBeforeTheRestOfTheFileIsHeld() throws IOException {
+        List<String> lines = new ArrayList<>(List.of(HEADER,
+                "t-1,,pr-1,ORD-1,PAYMENT,SUCCESS,12.50,USD,,ALIPAY_CN,CASHIER_PAYMENT,\"Coffee"));
+        for (int i = 2; i < 3_000; i++) {
+            lines.add("t-" + i + ",,pr-" + i + ",ORD-" + i + ",PAYMENT,SUCCESS,12.50,USD,,ALIPAY_CN,CASHIER_PAYMENT,Tea");
+        }
+        lines.add("<END>");
+
+        assertRejected(file(lines.toArray(String[]::new)), "a row runs over more than 65536 characters");
+    }
+
     private List<ReportRow> parse(Path file) {
         List<ReportRow> rows = new ArrayList<>();
         parser.parse(file, rows::add);
