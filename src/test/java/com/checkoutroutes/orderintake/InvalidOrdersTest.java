@@ -2,15 +2,19 @@ package com.checkoutroutes.orderintake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.checkoutroutes.platform.BoundedKafkaHeaders;
 import com.checkoutroutes.testsupport.FlowTestSupport;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.commons.codec.digest.DigestUtils;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * Invalid orders land on the dead-letter topic with their reason and source, and the valid orders behind them still
@@ -18,6 +22,9 @@ import org.junit.jupiter.api.Test;
  * have every reason code without Kafka.
  */
 class InvalidOrdersTest extends FlowTestSupport {
+
+    @Autowired
+    CamelContext camel;
 
     @Test
     void invalidOrdersAreDeadLetteredWithReasonsAndValidOnesBehindThemFlow() throws Exception {
@@ -46,6 +53,22 @@ class InvalidOrdersTest extends FlowTestSupport {
         assertThat(sandbox.requests("pay", null).stream().filter(c -> c.paymentRequestId() != null)
                 .map(c -> ledger.find(c.paymentRequestId()).map(a -> a.orderId()).orElse(""))
                 .filter(id -> id.startsWith(tag) && !id.equals(valid))).isEmpty();
+    }
+
+    /**
+     * A record key past 256 bytes reaches the lanes, the logs and the dead letter as its SHA-256 (the shipped
+     * camel.component.kafka.key-deserializer), and the record's headers are bounded by the shipped filter.
+     */
+    @Test
+    void aRecordKeyPastItsLimitTravelsAsItsDigest() {
+        String key = newOrderId() + "k".repeat(2_000);
+        kafka().publish(ordersTopic, key, "not an order");
+
+        String digest = "oversized-key:" + DigestUtils.sha256Hex(key.getBytes(StandardCharsets.UTF_8));
+        ConsumerRecord<String, String> letter = kafka().await(deadLetterTopic, r -> digest.equals(r.key()));
+        assertThat(letter.value()).doesNotContain("kkkkkkkkkkkkkkkk");
+        assertThat(camel.getComponent("kafka", KafkaComponent.class).getConfiguration().getHeaderFilterStrategy())
+                .isInstanceOf(BoundedKafkaHeaders.class);
     }
 
     /**
