@@ -92,7 +92,7 @@ public class PaymentOutcomes {
             PaymentAttempt current = attempt;
             if (written.isEmpty()) {
                 current = ledger.lock(attempt.paymentRequestId()).orElseThrow();
-                if (current.state() != PaymentState.REQUESTED) {
+                if (current.state() != PaymentState.REQUESTED && !stillNews(current.state(), to)) {
                     return lateAnswer(current, to, cause, code, message, channelMessage);
                 }
                 Transition change = transition(current, to, cause, paymentId, code, message, channelMessage, expiry);
@@ -104,6 +104,16 @@ public class PaymentOutcomes {
             }
             return written.get();
         }));
+    }
+
+    /**
+     * Antom's definite answer (paid, or failed) still moves an attempt that a notification only made PENDING, or that
+     * was left UNKNOWN meanwhile: a PAYMENT_PENDING notification can overtake a card's direct answer, and the attempt
+     * would otherwise wait for the final notification or the janitor's inquiry while its channel hears it is paid.
+     */
+    private static boolean stillNews(PaymentState current, PaymentState answered) {
+        return (current == PaymentState.PENDING || current == PaymentState.UNKNOWN)
+                && (answered.isPaid() || answered == PaymentState.FAILED) && current.canMoveTo(answered);
     }
 
     /**

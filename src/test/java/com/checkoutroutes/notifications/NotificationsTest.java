@@ -12,6 +12,7 @@ import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentAttempt.Integration;
 import com.checkoutroutes.ledger.PaymentLedger.StateChange;
 import com.checkoutroutes.ledger.PaymentState;
+import com.checkoutroutes.ledger.Transition;
 import com.checkoutroutes.orderintake.PaymentOutcomes;
 import com.checkoutroutes.sandbox.FaultRule;
 import com.checkoutroutes.sandbox.FaultType;
@@ -269,6 +270,21 @@ class NotificationsTest extends FlowTestSupport {
                         ? ledger.find(second.paymentRequestId()).orElseThrow() : null, a -> a != null);
         assertThat(whileCancelling.state()).isEqualTo(PaymentState.SUCCEEDED);
         await().atMost(Duration.ofSeconds(20)).until(() -> state(second) == PaymentState.CANCELLED);
+    }
+
+    /** A PAYMENT_PENDING notification that overtakes a card's direct answer does not hold the answer back. */
+    @Test
+    void aDirectPaidAnswerStillMovesAnAttemptANotificationMadePending() {
+        String orderId = newOrderId();
+        PaymentAttempt asked = ledger.openAttempt(new NewAttempt(orderId.replace("-", "") + "p", orderId, 1,
+                Integration.API, "CARD", 1250, "USD", "AUTOMATIC", "WEB", null, null, "{}"), "pay");
+        ledger.apply(asked.paymentRequestId(), Transition.to(PaymentState.PENDING, "PAYMENT_PENDING"));
+
+        outcomes.record(asked, new CallOutcome.Answered<>(paid("PAY-" + asked.paymentRequestId()), 1));
+
+        assertThat(state(asked)).isEqualTo(PaymentState.SUCCEEDED);
+        assertThat(ledger.history(asked.paymentRequestId())).extracting(StateChange::cause)
+                .containsSubsequence("PAYMENT_PENDING", "ANTOM_PAID").doesNotContain("LATE_ANSWER");
     }
 
     private static AlipayPayResponse paid(String paymentId) {
