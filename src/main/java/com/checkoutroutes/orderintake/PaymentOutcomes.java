@@ -92,6 +92,9 @@ public class PaymentOutcomes {
             PaymentAttempt current = attempt;
             if (written.isEmpty()) {
                 current = ledger.lock(attempt.paymentRequestId()).orElseThrow();
+                if (current.state() != PaymentState.REQUESTED && alreadyRecorded(current, to, cause)) {
+                    return current;
+                }
                 if (current.state() != PaymentState.REQUESTED && !stillNews(current.state(), to)) {
                     return lateAnswer(current, to, cause, code, message, channelMessage);
                 }
@@ -104,6 +107,16 @@ public class PaymentOutcomes {
             }
             return written.get();
         }));
+    }
+
+    /**
+     * This very answer is recorded already: a group commit whose COMMIT failed with an unknown outcome (the connection
+     * lost at that moment) runs its writes again, and this one had in fact been committed. Its channel message and
+     * event left with it; a late answer would tell the channel a second time.
+     */
+    private boolean alreadyRecorded(PaymentAttempt current, PaymentState answered, String cause) {
+        return current.state() == answered && ledger.history(current.paymentRequestId()).stream()
+                .anyMatch(change -> change.to() == answered && cause.equals(change.cause()));
     }
 
     /**

@@ -287,6 +287,31 @@ class NotificationsTest extends FlowTestSupport {
                 .containsSubsequence("PAYMENT_PENDING", "ANTOM_PAID").doesNotContain("LATE_ANSWER");
     }
 
+    /**
+     * A group commit whose COMMIT outcome was unknown runs its writes again although they were committed: the answer
+     * recorded already is not recorded again as a late answer, nor told to the buyer's channel a second time.
+     */
+    @Test
+    void anAnswerRecordedAlreadyIsNotToldTwice() {
+        String orderId = newOrderId();
+        PaymentAttempt asked = ledger.openAttempt(new NewAttempt(orderId.replace("-", "") + "t", orderId, 1,
+                Integration.API, "CARD", 1250, "USD", "AUTOMATIC", "WEB", null, null, "{}"), "pay");
+        CallOutcome.Answered<AlipayPayResponse> answer =
+                new CallOutcome.Answered<>(paid("PAY-" + asked.paymentRequestId()), 1);
+        outcomes.record(asked, answer);
+        Integer events = jdbc.queryForObject("SELECT COUNT(*) FROM outbox_event WHERE message_key = ?",
+                Integer.class, orderId);
+        assertThat(events).as("the answer's channel message and event, keyed by the order").isEqualTo(2);
+
+        outcomes.record(asked, answer); // the same write again, from the attempt as it was before it
+
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM outbox_event WHERE message_key = ?", Integer.class,
+                orderId)).isEqualTo(events);
+        assertThat(ledger.history(asked.paymentRequestId())).extracting(StateChange::cause)
+                .doesNotContain("LATE_ANSWER");
+        assertThat(state(asked)).isEqualTo(PaymentState.SUCCEEDED);
+    }
+
     private static AlipayPayResponse paid(String paymentId) {
         Result result = new Result();
         result.setResultStatus(ResultStatusType.S);
