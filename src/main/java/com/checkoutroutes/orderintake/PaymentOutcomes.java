@@ -84,10 +84,12 @@ public class PaymentOutcomes {
         return groupCommit.execute(() -> tx.execute(status -> {
             // usually nothing else touched the attempt since it was stored: write the answer without reading it again
             Optional<PaymentAttempt> written = Optional.empty();
-            if (attempt.state() == PaymentState.REQUESTED) {
-                Transition change = transition(attempt, to, cause, paymentId, code, message, channelMessage, expiry);
-                results.flagIfSecondPayment(attempt, to, change);
-                written = ledger.applyIfUnchanged(attempt, change);
+            // a paid answer takes the locked way: its attempt's row first, then the order's other attempts (a second
+            // payment?), the order every path to a paid state locks in (a notification's too), so that a card's
+            // answer and its own notification wait for each other instead of deadlocking
+            if (attempt.state() == PaymentState.REQUESTED && !to.isPaid()) {
+                written = ledger.applyIfUnchanged(attempt, transition(attempt, to, cause, paymentId, code, message,
+                        channelMessage, expiry));
             }
             PaymentAttempt current = attempt;
             if (written.isEmpty()) {

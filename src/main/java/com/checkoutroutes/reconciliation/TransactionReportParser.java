@@ -141,7 +141,7 @@ public class TransactionReportParser {
             // the CSV parser reads ahead a buffer at a time: a row's limit counts that too, and allows for it
             if (sinceRow > MAX_ROW_CHARS + BUFFER_ALLOWANCE) {
                 throw new MalformedReportException("a row runs over more than " + MAX_ROW_CHARS
-                        + " characters (a quote left open?)");
+                        + " characters by line " + (count - left) + " (a quote left open?)");
             }
             line.getChars(at, at + n, buffer, offset);
             at += n;

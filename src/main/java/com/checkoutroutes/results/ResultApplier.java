@@ -119,10 +119,10 @@ public class ResultApplier {
      * One order, one payment: when {@code change} makes {@code attempt} paid while another attempt of its order is
      * paid already, the change is flagged and asks for this attempt to be cancelled at Antom (the docs' advice; it
      * gives the buyer the money back). For every way a payment becomes paid: a notification, an inquiry, or Antom's
-     * direct answer to pay. The order's other attempts are locked first, so of two attempts paid at the same moment
-     * in two transactions the second waits for the first to commit and sees it paid. (Two callers that each hold
-     * their own attempt's lock already, two notifications, can deadlock here: the database ends one, its write runs
-     * again and sees the other paid.)
+     * direct answer to pay. Call with the attempt's own row locked: the order's other attempts are locked next, so
+     * of two attempts paid at the same moment in two transactions the second waits for the first to commit and sees
+     * it paid. (Two attempts of one order both becoming paid at that moment, each with its own row locked, can
+     * deadlock here: the database ends one, its write runs again and sees the other paid.)
      */
     public void flagIfSecondPayment(PaymentAttempt attempt, PaymentState target, Transition change) {
         if (target.isPaid() && !attempt.state().isPaid()

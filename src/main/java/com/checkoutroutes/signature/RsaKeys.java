@@ -38,13 +38,14 @@ public final class RsaKeys {
         if (value.startsWith("-----BEGIN") || value.startsWith("MII")) {
             return value;
         }
-        if (!looksLikeAPath(value)) {
-            // a key written some other way (quoted, after a byte-order mark, PKCS#1 base64): never echo it
-            throw new InvalidKeyConfigException(what + " is neither a PEM key (-----BEGIN ...), a base64 key (MII...) "
-                    + "nor the path of a key file; the value (" + value.length() + " characters) is not shown");
-        }
-        Path path = Path.of(value.startsWith("file:") ? value.substring("file:".length()) : value);
-        if (!Files.isReadable(path)) {
+        Path path = pathOf(value);
+        if (path == null || !Files.isReadable(path)) {
+            if (path == null || !looksLikeAPath(value)) {
+                // a key written some other way (quoted, after a byte-order mark, PKCS#1 base64): never echo it
+                throw new InvalidKeyConfigException(what + " is neither a PEM key (-----BEGIN ...), a base64 key "
+                        + "(MII...) nor the path of a readable key file; the value (" + value.length()
+                        + " characters) is not shown");
+            }
             throw new InvalidKeyConfigException(what + ": key file " + path.toAbsolutePath() + " is missing or unreadable");
         }
         try {
@@ -54,21 +55,22 @@ public final class RsaKeys {
         }
     }
 
+    /** The value as a path, {@code file:} or not; null when the file system takes no such name. */
+    private static Path pathOf(String value) {
+        try {
+            return Path.of(value.startsWith("file:") ? value.substring("file:".length()) : value);
+        } catch (InvalidPathException e) {
+            return null;
+        }
+    }
+
     /**
-     * Short, one line, nothing of a PEM in it, no long run of base64 letters, a name the file system takes: a key's
-     * text, however written, fails one of these.
+     * Whether a value that names no readable file may be shown as the path it was meant to be: short, one line, no
+     * PEM marker, no long run of base64 letters. A key's text, however written, fails one of these.
      */
     private static boolean looksLikeAPath(String value) {
-        if (value.length() > MAX_PATH || value.chars().anyMatch(c -> c < ' ' || c == '\uFEFF') || value.contains("KEY")
-                || value.contains("BEGIN") || BASE64_RUN.matcher(value).find()) {
-            return false;
-        }
-        try {
-            Path.of(value.startsWith("file:") ? value.substring("file:".length()) : value);
-            return true;
-        } catch (InvalidPathException e) {
-            return false;
-        }
+        return value.length() <= MAX_PATH && value.chars().noneMatch(c -> c < ' ' || c == '\uFEFF')
+                && !value.contains("BEGIN") && !BASE64_RUN.matcher(value).find();
     }
 
     /** The bare base64 body of a PEM (what the SDK's {@code SignatureTool} expects). */

@@ -259,10 +259,11 @@ class NotificationsTest extends FlowTestSupport {
         sandbox.buyerAction(attempts.get(0).paymentId(), Outcome.PAY);
         await().atMost(Duration.ofSeconds(20)).until(() -> state(attempts.get(0)) == PaymentState.SUCCEEDED);
         PaymentAttempt second = attempts.get(1);
-        sandbox.addFault(FaultRule.of(FaultType.LATENCY).forApi("cancel").withDelayMs(800).withTimes(1));
+        // Antom does not answer the cancel's first two tries in time (1 s in tests): the cancel takes seconds
+        sandbox.addFault(FaultRule.of(FaultType.LATENCY).forApi("cancel").withDelayMs(1500).withTimes(2));
 
         sandbox.buyerAction(second.paymentId(), Outcome.PAY);
-        // the cancel runs off the outbox publisher, out of its transaction: what it writes before calling Antom is
+        // the cancel runs out of the outbox publisher's transaction: what it writes before calling Antom is
         // committed before Antom answers, not held (with its locks) until the publisher's batch commits
         PaymentAttempt whileCancelling = await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
                 .until(() -> ledger.history(second.paymentRequestId()).stream()

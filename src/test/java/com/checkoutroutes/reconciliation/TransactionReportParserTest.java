@@ -197,7 +197,7 @@ class TransactionReportParserTest {
         }
         lines.add("<END>");
 
-        assertRejected(file(lines.toArray(String[]::new)), "a row runs over more than 65536 characters");
+        assertRejected(file(lines.toArray(String[]::new)), "a row runs over more than 65536 characters by line");
     }
 
     private List<ReportRow> parse(Path file) {

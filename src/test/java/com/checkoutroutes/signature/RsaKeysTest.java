@@ -3,7 +3,11 @@ package com.checkoutroutes.signature;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A key setting's error names the setting and, for a path, the path; never the text of a key written some other way. */
 class RsaKeysTest {
@@ -17,6 +21,15 @@ class RsaKeysTest {
 
         assertThat(refused).isInstanceOf(RsaKeys.InvalidKeyConfigException.class)
                 .hasMessageContaining("checkout.antom.x").hasMessageContaining("/nowhere/merchant.pem");
+    }
+
+    /** Mounted secrets have names like these: a readable file is read whatever its path looks like. */
+    @Test
+    void aKeyFileIsReadWhateverItsPathLooksLike(@TempDir Path dir) throws IOException {
+        Path file = Files.createDirectories(dir.resolve("a".repeat(64))).resolve("ANTOM_PRIVATE_KEY");
+        Files.writeString(file, "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n");
+
+        assertThat(RsaKeys.readKeyText(file.toString(), "checkout.antom.x")).startsWith("-----BEGIN PRIVATE KEY-----");
     }
 
     @Test
