@@ -324,6 +324,43 @@ class NotificationsTest extends FlowTestSupport {
         return response;
     }
 
+    /**
+     * Both attempts of an order notified paid at the same moment: each notification locks its attempt, then the
+     * other (ResultApplier.flagIfSecondPayment), so exactly one of them sees the other paid, whichever commits
+     * second; a deadlock between the two is ended by the database and the loser's write runs again. Both are
+     * answered SUCCESS, one payment stays, the other is cancelled.
+     */
+    @Test
+    void twoAttemptsOfOneOrderNotifiedPaidAtTheSameMomentEndWithOnePayment() throws Exception {
+        ExecutorService senders = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 3; round++) {
+                String orderId = newOrderId();
+                publishTwoAttempts(orderId);
+                List<PaymentAttempt> attempts = await().atMost(Duration.ofSeconds(20))
+                        .until(() -> ledger.attemptsOf(orderId), l -> l.size() == 2
+                                && l.stream().allMatch(a -> a.state() == PaymentState.PENDING));
+                List<Future<Answer>> answers = new ArrayList<>();
+                for (PaymentAttempt attempt : attempts) {
+                    String body = AntomNotifier.paymentResult("PAYMENT_RESULT", "S", "SUCCESS",
+                            attempt.paymentRequestId(), attempt.paymentId(), attempt.currency(), attempt.amountValue());
+                    answers.add(senders.submit(() -> antom.send(body)));
+                }
+                for (Future<Answer> answer : answers) {
+                    assertThat(answer.get(30, TimeUnit.SECONDS).body()).isEqualTo(SUCCESS);
+                }
+
+                await().atMost(Duration.ofSeconds(30)).until(() -> ledger.attemptsOf(orderId).stream()
+                        .map(PaymentAttempt::state).sorted().toList(),
+                        states -> states.equals(List.of(PaymentState.SUCCEEDED, PaymentState.CANCELLED)));
+                assertThat(ledger.attemptsOf(orderId)).filteredOn(a -> a.state() == PaymentState.SUCCEEDED)
+                        .allMatch(a -> !a.flagged());
+            }
+        } finally {
+            senders.shutdownNow();
+        }
+    }
+
     @Test
     void twoSuccessfulAttemptsOfOneOrderEndWithOneSucceededAndOneCancelled() {
         String orderId = newOrderId();
