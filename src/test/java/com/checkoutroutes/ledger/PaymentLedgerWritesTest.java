@@ -134,6 +134,22 @@ class PaymentLedgerWritesTest {
                 Integer.class)).isZero();
     }
 
+    /** A failed capture is flagged whoever learnt it: nothing captures again on its own, the authorisation lapses. */
+    @ParameterizedTest
+    @ValueSource(strings = {"postgresql", "h2"})
+    void aFailedCaptureIsFlagged(String database) {
+        on(database);
+        PaymentAttempt stored = ledger.openAttempt(attempt("PR-1", "ORD-1"), "pay");
+        ledger.applyIfUnchanged(stored, Transition.to(PaymentState.AUTHORISED, "ANTOM_PAID")).orElseThrow();
+        ledger.apply("PR-1", Transition.to(PaymentState.CAPTURE_REQUESTED, "CAPTURE_REQUESTED"));
+
+        ledger.apply("PR-1", Transition.to(PaymentState.CAPTURE_FAILED, "CAPTURE_RESULT").detail("F PROCESS_FAIL"));
+
+        PaymentAttempt read = ledger.find("PR-1").orElseThrow();
+        assertThat(read.flagged()).isTrue();
+        assertThat(read.flagReason()).isEqualTo("CAPTURE_FAILED: F PROCESS_FAIL");
+    }
+
     /**
      * A result message and a flag reason may quote Antom at any length: the ledger keeps their first 512 characters,
      * as an update that failed on them would fail again at every retry of what made it.
