@@ -94,11 +94,13 @@ public class PaymentOutcomes {
             PaymentAttempt current = attempt;
             if (written.isEmpty()) {
                 current = ledger.lock(attempt.paymentRequestId()).orElseThrow();
-                if (current.state() != PaymentState.REQUESTED && alreadyRecorded(current, to, cause)) {
-                    return current;
-                }
-                if (current.state() != PaymentState.REQUESTED && !stillNews(current.state(), to)) {
-                    return lateAnswer(current, to, cause, code, message, channelMessage);
+                if (current.state() != PaymentState.REQUESTED) {
+                    if (alreadyRecorded(current, to, cause)) {
+                        return current;
+                    }
+                    if (!stillNews(current.state(), to)) {
+                        return lateAnswer(current, to, cause, code, message, channelMessage);
+                    }
                 }
                 Transition change = transition(current, to, cause, paymentId, code, message, channelMessage, expiry);
                 results.flagIfSecondPayment(current, to, change);

@@ -252,10 +252,7 @@ class NotificationsTest extends FlowTestSupport {
     @Test
     void theCancelOfASecondPaymentCommitsItsOwnWritesWhileAntomIsStillAnswering() {
         String orderId = newOrderId();
-        publishTwoAttempts(orderId);
-        List<PaymentAttempt> attempts = await().atMost(Duration.ofSeconds(20))
-                .until(() -> ledger.attemptsOf(orderId), l -> l.size() == 2
-                        && l.stream().allMatch(a -> a.state() == PaymentState.PENDING));
+        List<PaymentAttempt> attempts = twoPendingAttempts(orderId);
         sandbox.buyerAction(attempts.get(0).paymentId(), Outcome.PAY);
         await().atMost(Duration.ofSeconds(20)).until(() -> state(attempts.get(0)) == PaymentState.SUCCEEDED);
         PaymentAttempt second = attempts.get(1);
@@ -336,10 +333,7 @@ class NotificationsTest extends FlowTestSupport {
         try {
             for (int round = 0; round < 3; round++) {
                 String orderId = newOrderId();
-                publishTwoAttempts(orderId);
-                List<PaymentAttempt> attempts = await().atMost(Duration.ofSeconds(20))
-                        .until(() -> ledger.attemptsOf(orderId), l -> l.size() == 2
-                                && l.stream().allMatch(a -> a.state() == PaymentState.PENDING));
+                List<PaymentAttempt> attempts = twoPendingAttempts(orderId);
                 List<Future<Answer>> answers = new ArrayList<>();
                 for (PaymentAttempt attempt : attempts) {
                     String body = AntomNotifier.paymentResult("PAYMENT_RESULT", "S", "SUCCESS",
@@ -364,10 +358,7 @@ class NotificationsTest extends FlowTestSupport {
     @Test
     void twoSuccessfulAttemptsOfOneOrderEndWithOneSucceededAndOneCancelled() {
         String orderId = newOrderId();
-        publishTwoAttempts(orderId);
-        List<PaymentAttempt> attempts = await().atMost(Duration.ofSeconds(20))
-                .until(() -> ledger.attemptsOf(orderId), l -> l.size() == 2
-                        && l.stream().allMatch(a -> a.state() == PaymentState.PENDING));
+        List<PaymentAttempt> attempts = twoPendingAttempts(orderId);
 
         sandbox.buyerAction(attempts.get(0).paymentId(), Outcome.PAY);
         await().atMost(Duration.ofSeconds(20)).until(() -> state(attempts.get(0)) == PaymentState.SUCCEEDED);

@@ -253,9 +253,7 @@ class RefundFlowsTest extends FlowTestSupport {
     @Test
     void aDuplicateSuccessPastItsCancelWindowIsRefunded() throws Exception {
         String orderId = newOrderId();
-        publishTwoAttempts(orderId);
-        List<PaymentAttempt> attempts = await().atMost(Duration.ofSeconds(20)).until(() -> ledger.attemptsOf(orderId),
-                l -> l.size() == 2 && l.stream().allMatch(a -> a.state() == PaymentState.PENDING));
+        List<PaymentAttempt> attempts = twoPendingAttempts(orderId);
         PaymentAttempt first = attempts.get(0);
         PaymentAttempt second = attempts.get(1);
         // the cancel window ends at 00:15 UTC+8 the day after the payment was created: up to 24 h 15 min later (a

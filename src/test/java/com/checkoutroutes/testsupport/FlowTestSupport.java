@@ -189,6 +189,13 @@ public abstract class FlowTestSupport {
         publish(retry);
     }
 
+    /** An order's two attempts ({@link #publishTwoAttempts}), once both are PENDING, in attempt order. */
+    protected List<PaymentAttempt> twoPendingAttempts(String orderId) {
+        publishTwoAttempts(orderId);
+        return Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> ledger.attemptsOf(orderId),
+                l -> l.size() == 2 && l.stream().allMatch(a -> a.state() == PaymentState.PENDING));
+    }
+
     /** A card order with MANUAL capture, authorised and waiting for its capture (or cancellation). */
     protected PaymentAttempt authorisedCard() {
         String orderId = newOrderId();
