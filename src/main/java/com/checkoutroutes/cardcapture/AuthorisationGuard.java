@@ -4,6 +4,8 @@ import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentLedger;
 import com.checkoutroutes.ledger.PaymentState;
 import com.checkoutroutes.results.AntomCancels;
+import com.checkoutroutes.results.PaymentInquiries;
+import com.checkoutroutes.results.PaymentInquiries.Inquiry;
 import com.checkoutroutes.scheduling.JobRuns.Report;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,7 +18,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * Antom releases a card authorisation not captured within 7 days. This guard finds authorisations older than the
- * threshold and applies the operator's policy: CAPTURE them, CANCEL them, or ALERT only (flag and report).
+ * threshold and applies the operator's policy: CAPTURE them, CANCEL them, or ALERT only (flag and report). One past
+ * the 7 days gets no policy: Antom is asked about it, and unless Antom lists a capture or a cancel that the ledger
+ * missed, it is closed as released (CANCELLED, flagged), so released authorisations do not stay AUTHORISED and crowd
+ * out the fresh ones.
  */
 @Component
 public class AuthorisationGuard {
@@ -28,15 +33,17 @@ public class AuthorisationGuard {
     private final PaymentLedger ledger;
     private final CardAuthorisations cards;
     private final AntomCancels cancels;
+    private final PaymentInquiries inquiries;
     private final Clock clock;
     private final Duration threshold;
     private final Policy policy;
 
-    public AuthorisationGuard(PaymentLedger ledger, CardAuthorisations cards, AntomCancels cancels, Clock clock,
-            CardCaptureSettings settings) {
+    public AuthorisationGuard(PaymentLedger ledger, CardAuthorisations cards, AntomCancels cancels,
+            PaymentInquiries inquiries, Clock clock, CardCaptureSettings settings) {
         this.ledger = ledger;
         this.cards = cards;
         this.cancels = cancels;
+        this.inquiries = inquiries;
         this.clock = clock;
         this.threshold = settings.authorisationGuard().threshold();
         this.policy = settings.authorisationGuard().policy();
@@ -47,11 +54,18 @@ public class AuthorisationGuard {
     }
 
     public Report run(Policy applied) {
-        List<PaymentAttempt> ageing = ledger.authorisedBefore(OffsetDateTime.now(clock).minus(threshold), 500);
+        OffsetDateTime now = OffsetDateTime.now(clock);
+        List<PaymentAttempt> ageing = ledger.authorisedBefore(now.minus(threshold), 500);
         int changed = 0;
         List<String> done = new ArrayList<>();
         for (PaymentAttempt attempt : ageing) {
             String prid = attempt.paymentRequestId();
+            if (now.isAfter(attempt.authorisationReleasedAt())) {
+                String released = closeReleased(attempt);
+                changed += released == null ? 0 : 1;
+                done.add(prid + ":" + (released == null ? "released, Antom not reached" : released));
+                continue;
+            }
             switch (applied) {
                 case CAPTURE -> {
                     PaymentState result = cards.captureForGuard(attempt);
@@ -77,5 +91,24 @@ public class AuthorisationGuard {
             }
         }
         return new Report(ageing.size(), changed, applied + " " + String.join(", ", done));
+    }
+
+    /**
+     * An authorisation past Antom's 7 days: asks Antom first (a capture or cancel the ledger missed is applied as
+     * Antom lists it), else closes it as released. Returns what became of it; null when Antom could not be asked
+     * (the next run asks again).
+     */
+    private String closeReleased(PaymentAttempt attempt) {
+        Inquiry inquiry = inquiries.inquire(attempt);
+        if (!(inquiry instanceof Inquiry.Answered answered)) {
+            return null;
+        }
+        if (answered.changedTo().isPresent()) {
+            return "->" + answered.changedTo().get();
+        }
+        LOG.warn("card authorisation {} of order {} was neither captured nor cancelled within 7 days: Antom released "
+                + "it", attempt.paymentRequestId(), attempt.orderId());
+        return "->" + inquiries.release(attempt, "not captured within 7 days of " + attempt.paidAt()
+                + ": Antom released it");
     }
 }

@@ -1,19 +1,11 @@
 package com.checkoutroutes.cardcapture;
 
-import com.alipay.global.api.model.ResultStatusType;
-import com.alipay.global.api.model.ams.Amount;
-import com.alipay.global.api.request.ams.pay.AlipayCaptureRequest;
-import com.alipay.global.api.response.ams.pay.AlipayCaptureResponse;
-import com.checkoutroutes.gateway.AntomGateway;
-import com.checkoutroutes.gateway.CallOutcome;
 import com.checkoutroutes.ledger.PaymentAttempt;
-import com.checkoutroutes.ledger.PaymentEvents;
 import com.checkoutroutes.ledger.PaymentLedger;
 import com.checkoutroutes.ledger.PaymentState;
 import com.checkoutroutes.ledger.Transition;
 import com.checkoutroutes.results.AntomCancels;
-import java.time.Clock;
-import java.time.OffsetDateTime;
+import com.checkoutroutes.results.AntomCaptures;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
@@ -27,18 +19,13 @@ import org.springframework.stereotype.Component;
 public class CardAuthorisations {
 
     private final PaymentLedger ledger;
-    private final AntomGateway gateway;
-    private final PaymentEvents events;
+    private final AntomCaptures captures;
     private final AntomCancels cancels;
-    private final Clock clock;
 
-    public CardAuthorisations(PaymentLedger ledger, AntomGateway gateway, PaymentEvents events, AntomCancels cancels,
-            Clock clock) {
+    public CardAuthorisations(PaymentLedger ledger, AntomCaptures captures, AntomCancels cancels) {
         this.ledger = ledger;
-        this.gateway = gateway;
-        this.events = events;
+        this.captures = captures;
         this.cancels = cancels;
-        this.clock = clock;
     }
 
     /** Captures the order's authorised card payment; a repeated event captures once. */
@@ -61,7 +48,7 @@ public class CardAuthorisations {
         return switch (paid.state()) {
             case CAPTURED -> PaymentState.CAPTURED;
             case AUTHORISED, CAPTURE_FAILED -> requestCapture(paid, event);
-            case CAPTURE_REQUESTED -> sendCapture(paid);
+            case CAPTURE_REQUESTED -> captures.send(paid);
             default -> throw new RefusedOrderEventException("NOT_CAPTURABLE", "payment is " + paid.state());
         };
     }
@@ -122,40 +109,7 @@ public class CardAuthorisations {
                 Transition.to(PaymentState.CAPTURE_REQUESTED, event.type())
                         .captureRequestId(captureRequestId)
                         .detail("capture " + captureRequestId)).attempt();
-        return sendCapture(requested);
-    }
-
-    /** Sends the stored capture (again, after a crash or a U: the same captureRequestId, the same amount). */
-    private PaymentState sendCapture(PaymentAttempt attempt) {
-        AlipayCaptureRequest request = new AlipayCaptureRequest();
-        request.setCaptureRequestId(attempt.captureRequestId());
-        request.setPaymentId(attempt.paymentId());
-        Amount amount = new Amount();
-        amount.setCurrency(attempt.currency());
-        amount.setValue(String.valueOf(attempt.amountValue()));
-        request.setCaptureAmount(amount);
-        request.setIsLastCapture(Boolean.TRUE);
-        String prid = attempt.paymentRequestId();
-        CallOutcome<AlipayCaptureResponse> outcome = gateway.call("capture", attempt.captureRequestId(), request);
-        if (outcome instanceof CallOutcome.Answered<AlipayCaptureResponse> answered
-                && answered.status() != ResultStatusType.U) {
-            PaymentState target = answered.status() == ResultStatusType.S ? PaymentState.CAPTURED
-                    : PaymentState.CAPTURE_FAILED;
-            String cause = target == PaymentState.CAPTURED ? "CAPTURED" : "CAPTURE_FAILED";
-            ledger.apply(prid, current -> Transition.to(target, cause)
-                    .captureId(answered.response().getCaptureId())
-                    .result(answered.code(), answered.message()).confirmed()
-                    .detail(answered.code() + " " + answered.message())
-                    .emit(events.stateChanged(current, current.state(), target, cause, current.paymentId(),
-                            answered.code(), answered.message())));
-            return target;
-        }
-        // unknown: Antom's notifyCapture or the janitor's inquiry will tell
-        String reason = outcome instanceof CallOutcome.Unknown<?> unknown ? unknown.reason()
-                : ((CallOutcome.Answered<?>) outcome).code();
-        ledger.note(prid, "CAPTURE_RESULT_UNKNOWN", reason, null);
-        ledger.scheduleCheck(prid, OffsetDateTime.now(clock), false);
-        return PaymentState.CAPTURE_REQUESTED;
+        return captures.send(requested);
     }
 
     private List<PaymentAttempt> attemptsOf(String orderId) {

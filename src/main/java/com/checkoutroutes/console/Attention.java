@@ -16,9 +16,6 @@ import org.springframework.stereotype.Component;
 @Component
 public class Attention {
 
-    /** Antom releases a card authorisation that is not captured within 7 days (Antom's card docs). */
-    static final Duration AUTHORISATION_LIFETIME = Duration.ofDays(7);
-
     private final PaymentLedger ledger;
     private final Clock clock;
     private final ConsoleSettings settings;
@@ -60,7 +57,7 @@ public class Attention {
         lists.put("Card authorisations near Antom's 7-day limit",
                 ledger.authorisedBefore(now.minus(settings.authorisationAttentionAfter()), limit).stream()
                         .map(a -> new Item(a, "authorised " + ago(a.paidAt(), now) + " ago; Antom releases it "
-                                + when(a.paidAt().plus(AUTHORISATION_LIFETIME), now) + ": capture or cancel it"))
+                                + when(a.authorisationReleasedAt(), now) + ": capture or cancel it"))
                         .toList());
         return lists;
     }

@@ -1,5 +1,6 @@
 package com.checkoutroutes.ledger;
 
+import java.time.Duration;
 import java.time.OffsetDateTime;
 
 /** One payment attempt as stored: a row of {@code payment_attempt}. */
@@ -42,6 +43,17 @@ public record PaymentAttempt(
 
     public boolean isCard() {
         return "CARD".equals(paymentMethodType);
+    }
+
+    /** Antom releases a card authorisation that is not captured within 7 days of it (Antom's card docs). */
+    public static final Duration AUTHORISATION_LIFETIME = Duration.ofDays(7);
+
+    /**
+     * When Antom releases this authorisation if it is not captured: 7 days after it was paid as this service learnt
+     * it (never earlier than Antom's own time); null when not paid.
+     */
+    public OffsetDateTime authorisationReleasedAt() {
+        return paidAt == null ? null : paidAt.plus(AUTHORISATION_LIFETIME);
     }
 
     /** An attempt built by name: {@code PaymentAttempt.builder().paymentRequestId(id)...build()}. */

@@ -7,6 +7,7 @@ import com.checkoutroutes.ledger.Refund;
 import com.checkoutroutes.ledger.RefundLedger;
 import com.checkoutroutes.ledger.RefundState;
 import com.checkoutroutes.results.AntomCancels;
+import com.checkoutroutes.results.AntomCaptures;
 import com.checkoutroutes.results.AntomRefunds;
 import com.checkoutroutes.results.RefundInquiries;
 import com.checkoutroutes.results.PaymentInquiries.Inquiry;
@@ -29,8 +30,9 @@ import org.springframework.stereotype.Component;
  * The janitor: resolves attempts left requested, pending, unknown or capture-requested by asking Antom
  * ({@code inquiryPayment}, {@link PaymentInquiries}) on a backoff schedule (which attempts are due is the janitor
  * route's {@code sql:} selection, routes/schedules.yaml); the answer is applied exactly as a
- * notification would be. Past its expiry (plus a grace period) an attempt still processing is cancelled at Antom and closed, so a
- * late payment cannot succeed unseen. Refunds left requested or unknown are asked about the same way
+ * notification would be. Past its expiry (plus a grace period) an attempt still processing is cancelled at Antom and
+ * closed, so a late payment cannot succeed unseen. A capture Antom does not list is sent again (its stored
+ * captureRequestId, {@link AntomCaptures}). Refunds left requested or unknown are asked about the same way
  * ({@code inquiryRefund}, {@link RefundInquiries}); one Antom never received is sent again, the identical request.
  */
 @Component
@@ -41,6 +43,7 @@ public class Janitor {
     private final PaymentLedger ledger;
     private final PaymentInquiries inquiries;
     private final AntomCancels cancels;
+    private final AntomCaptures captures;
     private final RefundLedger refunds;
     private final RefundInquiries refundInquiries;
     private final AntomRefunds antomRefunds;
@@ -48,11 +51,13 @@ public class Janitor {
     private final Clock clock;
     private final ConcurrentLooks checks;
 
-    public Janitor(PaymentLedger ledger, PaymentInquiries inquiries, AntomCancels cancels, RefundLedger refunds,
-            RefundInquiries refundInquiries, AntomRefunds antomRefunds, JanitorSettings settings, Clock clock) {
+    public Janitor(PaymentLedger ledger, PaymentInquiries inquiries, AntomCancels cancels, AntomCaptures captures,
+            RefundLedger refunds, RefundInquiries refundInquiries, AntomRefunds antomRefunds, JanitorSettings settings,
+            Clock clock) {
         this.ledger = ledger;
         this.inquiries = inquiries;
         this.cancels = cancels;
+        this.captures = captures;
         this.refunds = refunds;
         this.refundInquiries = refundInquiries;
         this.antomRefunds = antomRefunds;
@@ -160,6 +165,13 @@ public class Janitor {
         Inquiry inquiry = inquiries.inquire(attempt);
         if (inquiry instanceof Inquiry.Answered answered && answered.changedTo().isPresent()) {
             return answered.changedTo();
+        }
+        if (inquiry instanceof Inquiry.CaptureNotFound) {
+            ledger.note(attempt.paymentRequestId(), "CAPTURE_RESENT", "Antom lists no capture: sent again", null);
+            PaymentState after = captures.send(attempt);
+            if (after != attempt.state()) {
+                return Optional.of(after);
+            }
         }
         if (inquiry instanceof Inquiry.NotFound && expired(attempt, now)) {
             // Antom never created it and its time is over: nothing can be paid any more

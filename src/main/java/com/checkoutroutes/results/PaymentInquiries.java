@@ -48,6 +48,13 @@ public class PaymentInquiries {
         record NotFound() implements Inquiry {
         }
 
+        /**
+         * The attempt is CAPTURE_REQUESTED, and Antom has the payment authorised with no capture listed: the stored
+         * capture never reached Antom, and can be sent again (the same captureRequestId).
+         */
+        record CaptureNotFound() implements Inquiry {
+        }
+
         /** Antom could not be asked, or its answer says nothing yet. */
         record NoAnswer() implements Inquiry {
         }
@@ -61,7 +68,13 @@ public class PaymentInquiries {
         CallOutcome<AlipayPayQueryResponse> outcome = gateway.call("inquiryPayment", prid, request);
         if (outcome instanceof CallOutcome.Answered<AlipayPayQueryResponse> answered
                 && answered.status() == ResultStatusType.S && answered.response().getPaymentStatus() != null) {
-            return new Inquiry.Answered(apply(attempt, answered.response()));
+            AlipayPayQueryResponse response = answered.response();
+            if (attempt.state() == PaymentState.CAPTURE_REQUESTED
+                    && response.getPaymentStatus() == TransactionStatusType.SUCCESS
+                    && transaction(response, TransactionType.CAPTURE).isEmpty()) {
+                return new Inquiry.CaptureNotFound();
+            }
+            return new Inquiry.Answered(apply(attempt, response));
         }
         if (outcome instanceof CallOutcome.Answered<AlipayPayQueryResponse> answered
                 && "ORDER_NOT_EXIST".equals(answered.code())) {
@@ -89,7 +102,10 @@ public class PaymentInquiries {
                 }
             }
             if (attempt.state() == PaymentState.CAPTURE_REQUESTED) {
-                return Optional.empty();
+                // Antom cancelled the authorisation (released it after 7 days) before any capture reached it
+                return status == TransactionStatusType.CANCELLED && capture.isEmpty()
+                        ? Optional.of(release(attempt, "Antom cancelled the authorisation before it was captured"))
+                        : Optional.empty();
             }
         }
         return switch (status) {
@@ -107,6 +123,16 @@ public class PaymentInquiries {
             PaymentState after = ledger.find(attempt.paymentRequestId()).orElseThrow().state();
             return after != before ? Optional.of(after) : Optional.<PaymentState>empty();
         });
+    }
+
+    /**
+     * Closes a card authorisation Antom released without a capture (CANCELLED, flagged): the money reserved for the
+     * order was never taken, and an operator must see to the order.
+     */
+    public PaymentState release(PaymentAttempt attempt, String detail) {
+        closing.close(attempt.paymentRequestId(), PaymentState.CANCELLED, "AUTHORISATION_RELEASED", null, null, detail,
+                "AUTHORISATION_RELEASED: " + detail);
+        return PaymentState.CANCELLED;
     }
 
     /** Closes an attempt in {@code target} without asking Antom anything more. */

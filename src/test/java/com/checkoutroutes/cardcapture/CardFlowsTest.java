@@ -66,6 +66,30 @@ class CardFlowsTest extends FlowTestSupport {
                 .extracting(StateChange::cause).containsExactly("INQUIRY");
     }
 
+    /** Antom never got the capture (answered 500 each try): the janitor finds none listed and sends the same one. */
+    @Test
+    void aCaptureThatNeverReachedAntomIsSentAgainByTheJanitor() {
+        PaymentAttempt auth = authorisedCard();
+        sandbox.addFault(FaultRule.of(FaultType.HTTP_5XX).forApi("capture").withTimes(0));
+        orderEvent(auth.orderId(), "ORDER_SHIPPED");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> ledger.history(auth.paymentRequestId()).stream()
+                .anyMatch(c -> c.cause().equals("CAPTURE_RESULT_UNKNOWN")));
+        String captureRequestId = ledger.find(auth.paymentRequestId()).orElseThrow().captureRequestId();
+        assertThat(sandbox.payment(auth.paymentRequestId()).orElseThrow().has("capture")).as("Antom has no capture")
+                .isFalse();
+        sandbox.clearFaults();
+
+        PaymentAttempt captured = awaitState(auth, PaymentState.CAPTURED);
+        assertThat(captured.captureRequestId()).isEqualTo(captureRequestId);
+        assertThat(ledger.history(auth.paymentRequestId())).extracting(StateChange::cause).contains("CAPTURE_RESENT");
+        assertThat(sandbox.requests("capture", auth.paymentRequestId())).hasSizeGreaterThan(1);
+        assertThat(sandbox.payment(auth.paymentRequestId()).orElseThrow().path("capture").path("captureRequestId")
+                .asText()).as("the stored capture, sent again").isEqualTo(captureRequestId);
+        assertThat(ledger.history(auth.paymentRequestId())).filteredOn(c -> c.to() == PaymentState.CAPTURE_REQUESTED
+                && c.from() != PaymentState.CAPTURE_REQUESTED).as("one capture requested").hasSize(1);
+    }
+
     @Test
     void aDuplicateShippedEventCapturesOnce() {
         PaymentAttempt auth = authorisedCard();
@@ -151,6 +175,32 @@ class CardFlowsTest extends FlowTestSupport {
         assertThat(ledger.find(young.paymentRequestId()).orElseThrow().state()).isEqualTo(PaymentState.AUTHORISED);
     }
 
+    /**
+     * Past Antom's 7 days an authorisation gets no policy: Antom is asked, and one it lists neither captured nor
+     * cancelled is closed as released and flagged, so it leaves the guard's and the console's lists.
+     */
+    @Test
+    void anAuthorisationPastSevenDaysIsClosedAsReleasedWhateverThePolicy() {
+        PaymentAttempt released = authorisedCard();
+        jdbc.update("UPDATE payment_attempt SET paid_at = paid_at - INTERVAL '8' DAY WHERE payment_request_id = ?",
+                released.paymentRequestId());
+        int inquiries = sandbox.requests("inquiryPayment", released.paymentRequestId()).size();
+
+        assertThat(guard.run(Policy.CAPTURE).changed()).isEqualTo(1);
+
+        PaymentAttempt closed = ledger.find(released.paymentRequestId()).orElseThrow();
+        assertThat(closed.state()).isEqualTo(PaymentState.CANCELLED);
+        assertThat(closed.flagReason()).startsWith("AUTHORISATION_RELEASED");
+        assertThat(ledger.history(released.paymentRequestId())).extracting(StateChange::cause)
+                .contains("AUTHORISATION_RELEASED");
+        assertThat(sandbox.requests("inquiryPayment", released.paymentRequestId())).hasSize(inquiries + 1);
+        assertThat(sandbox.requests("capture", null)).filteredOn(c -> released.paymentRequestId()
+                .equals(c.paymentRequestId())).isEmpty();
+        kafka().await(resultsTopic, r -> r.value().contains(released.paymentRequestId())
+                && r.value().contains("\"state\":\"CANCELLED\""));
+        assertThat(guard.run(Policy.CAPTURE).lookedAt()).isZero();
+    }
+
     private void cancelQuietly(PaymentAttempt attempt) {
         orderEvent(attempt.orderId(), "ORDER_CANCELLED");
         awaitState(attempt, PaymentState.CANCELLED);
@@ -171,9 +221,9 @@ class CardFlowsTest extends FlowTestSupport {
         orderEventsProcessedUpTo(key);
     }
 
-    /** Ages an authorisation past the guard's threshold, as 6 days of waiting would. */
+    /** Ages an authorisation past the guard's threshold (6 days), still within Antom's 7. */
     private PaymentAttempt aged(PaymentAttempt attempt) {
-        jdbc.update("UPDATE payment_attempt SET paid_at = paid_at - INTERVAL '7' DAY WHERE payment_request_id = ?",
+        jdbc.update("UPDATE payment_attempt SET paid_at = paid_at - INTERVAL '150' HOUR WHERE payment_request_id = ?",
                 attempt.paymentRequestId());
         return attempt;
     }
