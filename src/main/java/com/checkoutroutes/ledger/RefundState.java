@@ -8,15 +8,18 @@ import java.util.stream.Collectors;
 
 /**
  * The explicit states of one refund, in the style of {@link PaymentState}: transitions are listed, everything else is
- * refused. A refund is stored REQUESTED (its refundRequestId kept) before Antom's {@code refund} is called; Antom's
- * answer, {@code notifyRefund} or {@code inquiryRefund} moves it to REFUNDED or FAILED; an answer that never came
- * leaves it UNKNOWN for the janitor.
+ * refused. A refund is stored REQUESTED (its refundRequestId kept) before Antom's {@code refund} is called. Antom's
+ * answer S only accepts it (ACCEPTED; Antom's docs: the final result comes later), F fails it; {@code notifyRefund}
+ * or {@code inquiryRefund} gives the final result, REFUNDED or FAILED; an answer that never came leaves it UNKNOWN
+ * for the janitor.
  */
 public enum RefundState {
     /** stored, Antom is being called (a crash here is resolved by sending the same refundRequestId again) */
     REQUESTED,
     /** the outcome of the call is not known (timeouts, U): the janitor asks Antom ({@code inquiryRefund}) */
     UNKNOWN,
+    /** Antom accepted it (its answer was S): the money is on its way, notifyRefund or inquiryRefund tells the end */
+    ACCEPTED,
     /** the money went back to the buyer */
     REFUNDED,
     /** Antom refused it (the amount, the method's window, a method without refunds...): nothing went back */
@@ -24,8 +27,9 @@ public enum RefundState {
 
     public Set<RefundState> next() {
         return switch (this) {
-            case REQUESTED -> EnumSet.of(UNKNOWN, REFUNDED, FAILED);
-            case UNKNOWN -> EnumSet.of(REFUNDED, FAILED);
+            case REQUESTED -> EnumSet.of(UNKNOWN, ACCEPTED, REFUNDED, FAILED);
+            case UNKNOWN -> EnumSet.of(ACCEPTED, REFUNDED, FAILED);
+            case ACCEPTED -> EnumSet.of(REFUNDED, FAILED);
             case REFUNDED, FAILED -> EnumSet.noneOf(RefundState.class);
         };
     }
@@ -49,12 +53,17 @@ public enum RefundState {
 
     /** The janitor asks Antom about refunds in this state. */
     public boolean isDueForCheck() {
-        return this == REQUESTED || this == UNKNOWN;
+        return this == REQUESTED || this == UNKNOWN || this == ACCEPTED;
     }
 
-    /** Where a result from Antom (its answer, a notification, an inquiry) moves a refund. */
+    /** Where a final result from Antom (a notification, an inquiry, an F answer) moves a refund. */
     public static RefundState onResult(boolean succeeded) {
         return succeeded ? REFUNDED : FAILED;
+    }
+
+    /** Where Antom's answer to {@code refund} moves a refund: S only accepts it, F is final. */
+    public static RefundState onAnswer(boolean accepted) {
+        return accepted ? ACCEPTED : FAILED;
     }
 
     /** The names of the states answering yes, for an SQL {@code IN (...)}, as {@link PaymentState#sqlList}. */

@@ -451,7 +451,10 @@ public class SettlementReconciliation {
         }
     }
 
-    /** A REFUND row against the refund it names: it must exist, be REFUNDED, with the same amount. */
+    /**
+     * A REFUND row against the refund it names: it must exist, be REFUNDED (or ACCEPTED: Antom's final word has not
+     * reached the ledger yet, and the janitor asks), with the same amount.
+     */
     private static void checkRefund(ReportRow row, Optional<Refund> found, Consumer<Mismatch> out) {
         if (found.isEmpty()) {
             out.accept(new Mismatch("IN_FILE_NOT_OURS", row.transactionType(), row.transactionRequestId(),
@@ -464,7 +467,7 @@ public class SettlementReconciliation {
                     row.transactionId(), refund.paymentRequestId(), "file " + row.amountMinor() + " " + row.currency()
                             + ", ledger refund " + refund.amountValue() + " " + refund.currency()));
         }
-        if (refund.state() != RefundState.REFUNDED) {
+        if (refund.state() != RefundState.REFUNDED && refund.state() != RefundState.ACCEPTED) {
             out.accept(new Mismatch("STATUS_DIFFERS", row.transactionType(), row.transactionRequestId(),
                     row.transactionId(), refund.paymentRequestId(), "file REFUND SUCCESS, ledger refund "
                             + refund.state()));

@@ -43,8 +43,8 @@ public class Refunds {
 
     /**
      * An operator's refund (the console's action): a new refund each call, of {@code amount} in the payment's currency
-     * (null: all that is left). Returns the refund as Antom left it (REFUNDED, FAILED with Antom's code, or UNKNOWN
-     * until the janitor learns its result).
+     * (null: all that is left). Returns the refund as Antom left it: ACCEPTED (or already REFUNDED), FAILED with
+     * Antom's code, or UNKNOWN until the janitor learns its result.
      */
     public Refund request(String orderId, RefundAmount amount, String reason, String requestedBy) {
         return request(new Request(orderId, "REQUEST:" + UUID.randomUUID(), amount, reason, requestedBy));

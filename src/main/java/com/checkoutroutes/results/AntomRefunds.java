@@ -19,8 +19,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Refunds at Antom: sends a stored refund ({@code refund}, its refundRequestId and amount as stored, so a resend after
  * a crash or a lost answer is the identical request) and applies the answer through {@link RefundResults}: S
- * REFUNDED, F FAILED with Antom's reason, no answer UNKNOWN for the janitor's {@code inquiryRefund}. Also the
- * refund in full that replaces a cancel Antom refuses.
+ * ACCEPTED (the final result comes by notifyRefund or inquiryRefund), F FAILED with Antom's reason, no answer
+ * UNKNOWN for the janitor's {@code inquiryRefund}. Also the refund in full that replaces a cancel Antom refuses.
  */
 @Component
 public class AntomRefunds {
@@ -78,7 +78,7 @@ public class AntomRefunds {
                 && answered.status() != ResultStatusType.U) {
             AlipayRefundResponse response = answered.response();
             Amount amount = response.getRefundAmount();
-            results.apply(refund, RefundResults.refundResult(refund, answered.status() == ResultStatusType.S,
+            results.applyAnswer(refund, RefundResults.refundResult(refund, answered.status() == ResultStatusType.S,
                     response.getRefundId(), answered.code(), answered.message(),
                     amount == null ? null : amount.getCurrency(), amount == null ? null : amount.getValue()),
                     "REFUND_ANSWERED");

@@ -39,23 +39,35 @@ public class RefundResults {
         return refund.isPresent() || result.refundId() == null ? refund : refunds.findByRefundId(result.refundId());
     }
 
-    /** Applies a refund's result ({@link AntomResult#isRefund()}) to the stored refund, in one transaction. */
+    /**
+     * Applies a refund's final result ({@link AntomResult#isRefund()}: {@code notifyRefund}, {@code inquiryRefund}) to
+     * the stored refund, in one transaction.
+     */
     public Applied apply(Refund refund, AntomResult result, String cause) {
-        return tx.execute(status -> applyLocked(refunds.lock(refund.refundRequestId()).orElseThrow(), result, cause));
+        return tx.execute(status -> applyLocked(refunds.lock(refund.refundRequestId()).orElseThrow(), result,
+                RefundState.onResult(result.refundSucceeded()), cause));
     }
 
-    private Applied applyLocked(Refund refund, AntomResult n, String cause) {
+    /**
+     * Applies Antom's answer to {@code refund}: S accepts the refund (ACCEPTED), F fails it. An S that finds the refund
+     * already further on (its notification came first) is old news, not a conflict.
+     */
+    public Applied applyAnswer(Refund refund, AntomResult result, String cause) {
+        return tx.execute(status -> applyLocked(refunds.lock(refund.refundRequestId()).orElseThrow(), result,
+                RefundState.onAnswer(result.refundSucceeded()), cause));
+    }
+
+    private Applied applyLocked(Refund refund, AntomResult n, RefundState target, String cause) {
         String id = refund.refundRequestId();
         String prid = refund.paymentRequestId();
-        RefundState target = RefundState.onResult(n.refundSucceeded());
         String mismatch = amountMismatch(n, refund);
         if (mismatch != null) {
             payments.note(prid, "REFUND_AMOUNT_MISMATCH", mismatch, "AMOUNT_MISMATCH: refund " + id + " " + mismatch);
         }
         Outcome applied = mismatch != null ? Outcome.MISMATCH : Outcome.APPLIED;
-        if (refund.state() == target) {
+        if (refund.state() == target || target == RefundState.ACCEPTED && refund.state().isFinal()) {
             refunds.confirm(id);
-            return new Applied(applied, prid, "refund already " + target);
+            return new Applied(applied, prid, "refund already " + refund.state());
         }
         if (!refund.state().canMoveTo(target)) {
             String detail = cause + " " + n.refundStatus() + " " + n.resultCode() + " while " + refund.state()

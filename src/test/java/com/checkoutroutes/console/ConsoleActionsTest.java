@@ -121,7 +121,7 @@ class ConsoleActionsTest extends FlowTestSupport {
 
         Result part = actions.perform(ConsoleAction.REFUND, order, OPERATOR, "one item damaged", "2.50");
         assertThat(part.outcome()).as(part.detail()).isEqualTo(Outcome.DONE);
-        assertThat(part.detail()).contains("250", "REFUNDED");
+        assertThat(part.detail()).contains("250").containsAnyOf("ACCEPTED", "REFUNDED");
         // more than what is left: refused by the ledger's rule, nothing stored, Antom not asked
         int refundCalls = sandbox.requests("refund", null).size();
         assertRefused(actions.perform(ConsoleAction.REFUND, order, OPERATOR, "again",
@@ -134,8 +134,9 @@ class ConsoleActionsTest extends FlowTestSupport {
                 .containsExactlyInAnyOrder(250L, captured.amountValue() - 250);
         assertThat(log.find(rest.auditId()).orElseThrow().action()).isEqualTo("REFUND");
         // the order's timeline tells each refund's steps
-        assertThat(timeline.of(cardOrderId, ledger.attemptsOf(cardOrderId)))
-                .filteredOn(e -> e.kind().equals("Refund") && e.what().contains("REFUNDED")).hasSize(2);
+        Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(timeline.of(cardOrderId,
+                ledger.attemptsOf(cardOrderId))).filteredOn(e -> e.kind().equals("Refund")
+                        && e.what().contains("REFUNDED")).hasSize(2));
     }
 
     @Test

@@ -17,11 +17,12 @@ class RefundStateMachineTest {
 
     /** Row: the refund's state; column: the state it would move to; {@code x} allowed, {@code .} refused. */
     private static final String[] TRANSITIONS = {
-        "             REQ UNK REF FAI",
-        "REQUESTED     .   x   x   x ",
-        "UNKNOWN       .   .   x   x ",
-        "REFUNDED      .   .   .   . ",
-        "FAILED        .   .   .   . ",
+        "             REQ UNK ACC REF FAI",
+        "REQUESTED     .   x   x   x   x ",
+        "UNKNOWN       .   .   x   x   x ",
+        "ACCEPTED      .   .   .   x   x ",
+        "REFUNDED      .   .   .   .   . ",
+        "FAILED        .   .   .   .   . ",
     };
 
     static Stream<Arguments> everyPair() {
@@ -55,6 +56,7 @@ class RefundStateMachineTest {
             # state   | final | holdsAmount | dueForCheck
             REQUESTED | false | true        | true
             UNKNOWN   | false | true        | true
+            ACCEPTED  | false | true        | true
             REFUNDED  | true  | true        | false
             FAILED    | true  | false       | false
             """)
@@ -65,9 +67,11 @@ class RefundStateMachineTest {
     }
 
     @Test
-    void aResultEndsARefund() {
+    void aFinalResultEndsARefundAndAnAnswerMayOnlyAcceptIt() {
         assertThat(RefundState.onResult(true)).isEqualTo(RefundState.REFUNDED);
         assertThat(RefundState.onResult(false)).isEqualTo(RefundState.FAILED);
-        assertThat(RefundState.sqlList(RefundState::isDueForCheck)).isEqualTo("'REQUESTED', 'UNKNOWN'");
+        assertThat(RefundState.onAnswer(true)).as("Antom's S only accepts a refund").isEqualTo(RefundState.ACCEPTED);
+        assertThat(RefundState.onAnswer(false)).isEqualTo(RefundState.FAILED);
+        assertThat(RefundState.sqlList(RefundState::isDueForCheck)).isEqualTo("'REQUESTED', 'UNKNOWN', 'ACCEPTED'");
     }
 }

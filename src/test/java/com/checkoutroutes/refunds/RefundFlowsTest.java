@@ -7,6 +7,7 @@ import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentState;
 import com.checkoutroutes.ledger.Refund;
 import com.checkoutroutes.ledger.RefundLedger;
+import com.checkoutroutes.ledger.RefundRules;
 import com.checkoutroutes.ledger.RefundState;
 import com.checkoutroutes.sandbox.FaultRule;
 import com.checkoutroutes.sandbox.FaultType;
@@ -55,7 +56,8 @@ class RefundFlowsTest extends FlowTestSupport {
                 .path("refundAmount").path("value").asText()).isEqualTo(String.valueOf(captured.amountValue()));
 
         JsonNode event = refundEvent(refund, "REFUNDED");
-        assertThat(event.path("previousState").asText()).isEqualTo("REQUESTED");
+        assertThat(event.path("previousState").asText()).as("Antom's S accepted it; notifyRefund, which may come "
+                + "first, refunded it").isIn("ACCEPTED", "REQUESTED");
         assertThat(event.path("refunded").path("value").asText()).isEqualTo(String.valueOf(captured.amountValue()));
         assertThat(event.path("version").asInt()).as("the payment's ledger version after the change")
                 .isEqualTo(ledger.find(captured.paymentRequestId()).orElseThrow().version());
@@ -155,11 +157,7 @@ class RefundFlowsTest extends FlowTestSupport {
         try (AutoCloseable jobs = scheduledJobsStopped()) {
             PaymentAttempt paid = paidWallet();
             Refund unknown = unknownRefund(paid);
-            String body = "{\"notifyType\":\"REFUND_RESULT\",\"result\":{\"resultCode\":\"SUCCESS\",\"resultStatus\":"
-                    + "\"S\",\"resultMessage\":\"success\"},\"refundStatus\":\"SUCCESS\",\"refundRequestId\":\""
-                    + unknown.refundRequestId() + "\",\"refundId\":\"R-" + unknown.refundRequestId() + "\",\"paymentId\":\""
-                    + paid.paymentId() + "\",\"refundAmount\":{\"currency\":\"USD\",\"value\":\"" + unknown.amountValue()
-                    + "\"},\"refundTime\":\"2026-11-22T10:05:00+08:00\"}";
+            String body = refundNotification(unknown, "R-" + unknown.refundRequestId(), paid, "SUCCESS");
             AntomNotifier antom = antomNotifier();
             publishMarkerAndWait();
             int events = resultEvents(paid).size();
@@ -190,8 +188,8 @@ class RefundFlowsTest extends FlowTestSupport {
             assertThat(resultEvents(paid)).as("one event: REFUNDED").hasSize(events + 1);
 
             // final stays final: a FAIL after the SUCCESS is acknowledged, recorded as a conflict, and flags the payment
-            AntomNotifier.Answer late = antom.send(body.replace("\"refundStatus\":\"SUCCESS\"",
-                    "\"refundStatus\":\"FAIL\""));
+            AntomNotifier.Answer late = antom.send(refundNotification(unknown, "R-" + unknown.refundRequestId(), paid,
+                    "FAIL"));
             assertThat(late.status()).isEqualTo(200);
             assertThat(refunds.find(unknown.refundRequestId()).orElseThrow().state()).isEqualTo(RefundState.REFUNDED);
             assertThat(refunds.history(unknown.refundRequestId())).extracting(RefundLedger.Step::cause)
@@ -200,6 +198,36 @@ class RefundFlowsTest extends FlowTestSupport {
                     .startsWith("CONFLICTING_REFUND_RESULT");
             publishMarkerAndWait();
             assertThat(resultEvents(paid)).hasSize(events + 1);
+        }
+    }
+
+    /**
+     * Antom's S to {@code refund} only accepts it (Antom's docs): a refund that then fails, as notifyRefund says, ends
+     * FAILED and flagged, its amount free to refund again, and not a conflict with a REFUNDED the S had recorded.
+     */
+    @Test
+    void aRefundAntomAcceptedAndThenFailedEndsFailedNotRefunded() throws Exception {
+        try (AutoCloseable jobs = scheduledJobsStopped()) {
+            PaymentAttempt paid = paidWallet();
+            sandbox.addFault(FaultRule.of(FaultType.NOTIFY_DROP).forPaymentRequestId(paid.paymentRequestId())
+                    .withTimes(0));
+            returned(paid.orderId(), newEventId(), 600L);
+            Refund accepted = awaitRefund(paid, RefundState.ACCEPTED);
+            assertThat(accepted.refundId()).isNotBlank();
+            refundEvent(accepted, "ACCEPTED");
+
+            assertThat(antomNotifier().send(refundNotification(accepted, accepted.refundId(), paid, "FAIL")).status())
+                    .isEqualTo(200);
+
+            Refund failed = refunds.find(accepted.refundRequestId()).orElseThrow();
+            assertThat(failed.state()).isEqualTo(RefundState.FAILED);
+            assertThat(refunds.history(accepted.refundRequestId())).extracting(RefundLedger.Step::cause)
+                    .doesNotContain("REFUND_RESULT_CONFLICT");
+            assertThat(ledger.find(paid.paymentRequestId()).orElseThrow().flagReason()).startsWith("REFUND_FAILED");
+            assertThat(RefundRules.refundable(ledger.find(paid.paymentRequestId()).orElseThrow(),
+                    refunds.refundsOf(paid.paymentRequestId()))).as("nothing was given back")
+                    .isEqualTo(paid.amountValue());
+            refundEvent(accepted, "FAILED");
         }
     }
 
@@ -326,6 +354,15 @@ class RefundFlowsTest extends FlowTestSupport {
         sandbox.clearFaults();
         assertThat(sandbox.payment(paid.paymentRequestId()).orElseThrow().path("refunds")).isEmpty();
         return unknown;
+    }
+
+    /** Antom's notifyRefund of {@code refund} with {@code refundStatus} (SUCCESS or FAIL), unsigned. */
+    private static String refundNotification(Refund refund, String refundId, PaymentAttempt paid, String refundStatus) {
+        return "{\"notifyType\":\"REFUND_RESULT\",\"result\":{\"resultCode\":\"SUCCESS\",\"resultStatus\":\"S\","
+                + "\"resultMessage\":\"success\"},\"refundStatus\":\"" + refundStatus + "\",\"refundRequestId\":\""
+                + refund.refundRequestId() + "\",\"refundId\":\"" + refundId + "\",\"paymentId\":\"" + paid.paymentId()
+                + "\",\"refundAmount\":{\"currency\":\"USD\",\"value\":\"" + refund.amountValue() + "\"},"
+                + "\"refundTime\":\"2026-11-22T10:05:00+08:00\"}";
     }
 
     private static String newEventId() {
