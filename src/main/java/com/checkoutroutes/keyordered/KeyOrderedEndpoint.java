@@ -15,6 +15,11 @@ public class KeyOrderedEndpoint extends DefaultEndpoint {
     private int maxInFlight = 1;
     /** Records run on virtual threads (Java 21+); false, or before Java 21: a pool of maxInFlight platform threads. */
     private boolean virtualThreads = true;
+    /**
+     * The first record after a start runs alone, the others once it has run once: the classes its path loads lazily
+     * are loaded by one thread, not by many virtual threads at once (which can deadlock the lanes: KeyOrderedLanes).
+     */
+    private boolean warmUp = true;
     /** Pause before a record that ended with an exception is sent again (its key waits). */
     private long retryDelay = 1000;
     /** On stop, how long running records get to finish; the rest are read again. */
@@ -68,6 +73,14 @@ public class KeyOrderedEndpoint extends DefaultEndpoint {
 
     public void setVirtualThreads(boolean virtualThreads) {
         this.virtualThreads = virtualThreads;
+    }
+
+    public boolean isWarmUp() {
+        return warmUp;
+    }
+
+    public void setWarmUp(boolean warmUp) {
+        this.warmUp = warmUp;
     }
 
     public long getRetryDelay() {

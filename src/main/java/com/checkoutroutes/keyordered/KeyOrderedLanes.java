@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import com.checkoutroutes.platform.VirtualThreads;
 import org.apache.camel.CamelContext;
@@ -82,6 +83,8 @@ public class KeyOrderedLanes extends KafkaConsumerListener {
     private volatile ExecutorService pool;
     /** Records running at once: the Antom calls and database work this route may have going. */
     private volatile Semaphore running;
+    /** Until the first record has run once, it runs alone: see {@link #start}'s {@code warmUp}. */
+    private final AtomicBoolean warmingUp = new AtomicBoolean();
     private volatile boolean stopping;
 
     public KeyOrderedLanes(String name) {
@@ -108,8 +111,15 @@ public class KeyOrderedLanes extends KafkaConsumerListener {
 
     // ---- lifecycle (the key-ordered producer) ----
 
+    /**
+     * {@code warmUp}: the first record after a start runs alone, and the other places open once it has run once. The
+     * classes a record's path loads lazily (the SDK's fastjson serializers, generated at first use) are then loaded by
+     * one thread: loaded by many virtual threads at once, each waiting one pins its carrier, and when the carriers
+     * (as many as cores) all wait for a lock held by a virtual thread that has none left to run on, the lanes
+     * deadlock (seen at a restart with a backlog, JDK 25 on two cores).
+     */
     synchronized void start(CamelContext context, String to, int maxInFlight, long retryDelayMs, long shutdownTimeoutMs,
-            long commitTimeoutMs, long commitIntervalMs, boolean virtualThreads) {
+            long commitTimeoutMs, long commitIntervalMs, boolean virtualThreads, boolean warmUp) {
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("maxInFlight must be at least 1, not " + maxInFlight);
         }
@@ -123,7 +133,8 @@ public class KeyOrderedLanes extends KafkaConsumerListener {
         this.template = context.createProducerTemplate();
         this.stopping = false;
         if (maxInFlight > 1) {
-            this.running = new Semaphore(maxInFlight);
+            this.running = new Semaphore(warmUp ? 1 : maxInFlight);
+            this.warmingUp.set(warmUp);
             String threadName = "key-ordered-" + name + "-";
             Optional<ExecutorService> virtual = virtualThreads ? VirtualThreads.perTaskExecutor(threadName)
                     : Optional.empty();
@@ -355,14 +366,14 @@ public class KeyOrderedLanes extends KafkaConsumerListener {
             return;
         }
         try {
-            process(task);
+            process(task, places);
         } finally {
             places.release();
         }
     }
 
     /** Sends the record until it finishes, or until nobody could commit it any more (stopped, partition gone). */
-    private void process(Task task) {
+    private void process(Task task, Semaphore places) {
         for (int attempt = 1; ; attempt++) {
             // once Camel is stopping, the consumer closes and can commit nothing more: what has not started is left
             // to be read again
@@ -371,6 +382,9 @@ public class KeyOrderedLanes extends KafkaConsumerListener {
                 return;
             }
             Exchange done = send(task);
+            if (warmingUp.compareAndSet(true, false)) {
+                places.release(maxInFlight - 1); // the first record has run once: the other places open
+            }
             if (done.getException() == null) {
                 task.tracker.finish(task.offset);
                 return;

@@ -23,7 +23,7 @@ class KeyOrderedProducer extends DefaultProducer {
         super.doStart();
         endpoint.lanes().start(getEndpoint().getCamelContext(), endpoint.getTo(), endpoint.getMaxInFlight(),
                 endpoint.getRetryDelay(), endpoint.getShutdownTimeout(), endpoint.getCommitTimeout(),
-                endpoint.getCommitInterval(), endpoint.isVirtualThreads());
+                endpoint.getCommitInterval(), endpoint.isVirtualThreads(), endpoint.isWarmUp());
     }
 
     @Override

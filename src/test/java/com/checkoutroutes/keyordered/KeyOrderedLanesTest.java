@@ -102,7 +102,7 @@ class KeyOrderedLanesTest {
         consumer.subscribe(List.of("orders"));
         consumer.rebalance(List.of(P0, P1));
         consumer.updateBeginningOffsets(Map.of(P0, 0L, P1, 0L));
-        lanes.start(camel, "direct:work", 4, 10, 5_000, 1_000, 0, true);
+        lanes.start(camel, "direct:work", 4, 10, 5_000, 1_000, 0, true, false);
         lanes.afterConsume(consumer);
     }
 
@@ -161,7 +161,7 @@ class KeyOrderedLanesTest {
     @Test
     void withACommitIntervalEachConsumerCommitsAtMostThatOften() throws Exception {
         lanes.stop();
-        lanes.start(camel, "direct:work", 4, 10, 5_000, 1_000, 2_000, true);
+        lanes.start(camel, "direct:work", 4, 10, 5_000, 1_000, 2_000, true, false);
         offer(P0, 0, "A");
         await().until(() -> commitAfterPoll(P0) == 1); // the first commit is due at once
 
@@ -194,6 +194,36 @@ class KeyOrderedLanesTest {
         await().until(() -> commitAfterPoll(P0) == 6);
     }
 
+    /**
+     * With warmUp (the endpoint's default) the first record after a start runs alone; once it has run, the bound is
+     * maxInFlight again. The classes its path loads lazily are loaded by one thread, not by many pinned virtual threads.
+     */
+    @Test
+    void withWarmUpTheFirstRecordRunsAloneThenTheOthersAtOnce() throws Exception {
+        lanes.stop();
+        lanes.start(camel, "direct:work", 4, 10, 5_000, 1_000, 0, true, true);
+        lanes.afterConsume(consumer);
+        for (long offset = 0; offset < 5; offset++) {
+            hold(offset);
+            offer(P0, offset, "K" + offset);
+        }
+        await().until(() -> running.get() == 1);
+        await().pollDelay(Duration.ofMillis(300)).until(() -> true);
+        assertThat(ran).as("the others wait for the first, whichever it is").hasSize(1);
+        assertThat(mostRunning.get()).isEqualTo(1);
+
+        long first = ran.values().iterator().next().get(0);
+        release(first);
+        await().until(() -> running.get() == 4);
+        assertThat(mostRunning.get()).as("then maxInFlight at once").isEqualTo(4);
+        for (long offset = 0; offset < 5; offset++) {
+            if (offset != first) {
+                release(offset);
+            }
+        }
+        await().until(() -> commitAfterPoll(P0) == 5);
+    }
+
     @Test
     void onJava21AndLaterEachRecordRunsOnAVirtualThreadNamedForItsLanes() {
         org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.version().feature() >= 21, "virtual threads: Java 21+");
@@ -208,7 +238,7 @@ class KeyOrderedLanesTest {
     @Test
     void withVirtualThreadsOffRecordsRunOnAPoolOfMaxInFlightPlatformThreads() throws Exception {
         lanes.stop();
-        lanes.start(camel, "direct:work", 4, 10, 5_000, 1_000, 0, false);
+        lanes.start(camel, "direct:work", 4, 10, 5_000, 1_000, 0, false, false);
         lanes.afterConsume(consumer);
         for (long offset = 0; offset < 8; offset++) {
             offer(P0, offset, "K" + offset);
@@ -274,7 +304,7 @@ class KeyOrderedLanesTest {
     @Test
     void aRecordStillRunningAfterTheStopTimeoutKeepsItsKeyAcrossARestartAndTheCopyReadAgainWaits() throws Exception {
         lanes.stop();
-        lanes.start(camel, "direct:work", 4, 10, 200, 1_000, 0, true); // a short shutdown timeout
+        lanes.start(camel, "direct:work", 4, 10, 200, 1_000, 0, true, false); // a short shutdown timeout
         lanes.afterConsume(consumer);
         CountDownLatch antomAnswers = new CountDownLatch(1);
         stuck.put(0L, antomAnswers);
@@ -284,7 +314,7 @@ class KeyOrderedLanesTest {
         lanes.stop(); // times out: offset 0 is still running, deaf to the interrupt
         assertThat(lanes.stillRunning()).isEqualTo(1);
         // the route is reloaded: lanes start again, a new consumer reads the uncommitted record again
-        lanes.start(camel, "direct:work", 4, 10, 200, 1_000, 0, true);
+        lanes.start(camel, "direct:work", 4, 10, 200, 1_000, 0, true, false);
         MockConsumer<Object, Object> reloaded = new MockConsumer<>(OffsetResetStrategy.EARLIEST);
         reloaded.subscribe(List.of("orders"));
         reloaded.rebalance(List.of(P0, P1));
