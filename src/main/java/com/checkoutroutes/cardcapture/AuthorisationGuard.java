@@ -59,56 +59,66 @@ public class AuthorisationGuard {
         int changed = 0;
         List<String> done = new ArrayList<>();
         for (PaymentAttempt attempt : ageing) {
-            String prid = attempt.paymentRequestId();
-            if (now.isAfter(attempt.authorisationReleasedAt())) {
-                String released = closeReleased(attempt);
-                changed += released == null ? 0 : 1;
-                done.add(prid + ":" + (released == null ? "released, Antom not reached" : released));
-                continue;
-            }
-            switch (applied) {
-                case CAPTURE -> {
-                    PaymentState result = cards.captureForGuard(attempt);
-                    changed++;
-                    done.add(prid + ":captured->" + result);
-                }
-                case CANCEL -> {
-                    if (cancels.cancel(attempt, "AUTHORISATION_GUARD")) {
-                        changed++;
-                        done.add(prid + ":cancelled");
-                    }
-                }
-                case ALERT -> {
-                    if (!attempt.flagged()) {
-                        ledger.note(prid, "AUTHORISATION_EXPIRING", "authorised at " + attempt.paidAt(),
-                                "AUTHORISATION_EXPIRING: capture or cancel before Antom releases it");
-                        changed++;
-                    }
-                    done.add(prid + ":alerted");
-                    LOG.warn("card authorisation {} of order {} is older than {}: capture or cancel it", prid,
-                            attempt.orderId(), threshold);
-                }
+            try {
+                Handled handled = look(attempt, applied, now);
+                changed += handled.changed() ? 1 : 0;
+                done.add(attempt.paymentRequestId() + ":" + handled.what());
+            } catch (RuntimeException e) {
+                // one attempt that cannot be handled (it moved meanwhile, the database failed) does not stop the rest
+                LOG.warn("authorisation guard could not handle {}: {}", attempt.paymentRequestId(), e.toString());
+                done.add(attempt.paymentRequestId() + ":failed " + e.getClass().getSimpleName());
             }
         }
         return new Report(ageing.size(), changed, applied + " " + String.join(", ", done));
     }
 
+    /** What the guard did with one authorisation, for its report. */
+    private record Handled(boolean changed, String what) {
+    }
+
+    private Handled look(PaymentAttempt attempt, Policy applied, OffsetDateTime now) {
+        String prid = attempt.paymentRequestId();
+        if (now.isAfter(attempt.authorisationReleasedAt())) {
+            String released = closeReleased(attempt);
+            return released == null ? new Handled(false, "past 7 days, left for the next run")
+                    : new Handled(true, released);
+        }
+        return switch (applied) {
+            case CAPTURE -> new Handled(true, "captured->" + cards.captureForGuard(attempt));
+            case CANCEL -> cancels.cancel(attempt, "AUTHORISATION_GUARD") ? new Handled(true, "cancelled")
+                    : new Handled(false, "not cancelled");
+            case ALERT -> {
+                LOG.warn("card authorisation {} of order {} is older than {}: capture or cancel it", prid,
+                        attempt.orderId(), threshold);
+                if (!attempt.flagged()) {
+                    ledger.note(prid, "AUTHORISATION_EXPIRING", "authorised at " + attempt.paidAt(),
+                            "AUTHORISATION_EXPIRING: capture or cancel before Antom releases it");
+                }
+                yield new Handled(!attempt.flagged(), "alerted");
+            }
+        };
+    }
+
     /**
-     * An authorisation past Antom's 7 days: asks Antom first (a capture or cancel the ledger missed is applied as
-     * Antom lists it), else closes it as released. Returns what became of it; null when Antom could not be asked
-     * (the next run asks again).
+     * An authorisation past Antom's 7 days: asks Antom first (a capture the ledger missed is applied as Antom lists
+     * it), else closes it as released, flagged either way it ended cancelled. Returns what became of it; null when
+     * Antom could not be asked or the attempt moved meanwhile (the next run looks again).
      */
     private String closeReleased(PaymentAttempt attempt) {
         Inquiry inquiry = inquiries.inquire(attempt);
         if (!(inquiry instanceof Inquiry.Answered answered)) {
             return null;
         }
+        String detail = "not captured within 7 days of " + attempt.paidAt() + ": Antom released it";
         if (answered.changedTo().isPresent()) {
+            if (answered.changedTo().get() == PaymentState.CANCELLED) {
+                ledger.note(attempt.paymentRequestId(), "AUTHORISATION_RELEASED", detail,
+                        "AUTHORISATION_RELEASED: " + detail);
+            }
             return "->" + answered.changedTo().get();
         }
         LOG.warn("card authorisation {} of order {} was neither captured nor cancelled within 7 days: Antom released "
                 + "it", attempt.paymentRequestId(), attempt.orderId());
-        return "->" + inquiries.release(attempt, "not captured within 7 days of " + attempt.paidAt()
-                + ": Antom released it");
+        return inquiries.release(attempt, detail).map(state -> "->" + state).orElse(null);
     }
 }

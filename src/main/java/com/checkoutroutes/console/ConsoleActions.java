@@ -20,6 +20,7 @@ import com.checkoutroutes.results.PaymentInquiries.Inquiry;
 import com.checkoutroutes.refunds.Refunds;
 import java.math.BigDecimal;
 import java.util.Currency;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -82,6 +83,15 @@ public class ConsoleActions {
 
     /** {@code amount}: a refund's amount in major units of the payment's currency ("12.50"); blank for all left. */
     public Result perform(ConsoleAction action, Target target, String actor, String reason, String amount) {
+        return perform(action, target, actor, reason, amount, null);
+    }
+
+    /**
+     * {@code requestKey}: the refund form's own id (a UUID the confirmation page made), so the same form sent again
+     * finds the refund it made instead of refunding twice; null makes a new refund.
+     */
+    public Result perform(ConsoleAction action, Target target, String actor, String reason, String amount,
+            String requestKey) {
         String why = reason == null || reason.isBlank() ? null : reason.strip();
         Target named = resolve(target);
         long id = log.start(actor, action, named.orderId(), named.paymentRequestId(), named.deadLetterId(), why);
@@ -94,7 +104,7 @@ public class ConsoleActions {
             Ended ended = switch (action) {
                 case CHECK_WITH_ANTOM -> checkWithAntom(named);
                 case CANCEL -> cancel(named);
-                case REFUND -> refund(named, actor, why, amount);
+                case REFUND -> refund(named, actor, why, amount, requestKey);
                 case CLEAR_FLAG -> clearFlag(named, actor, why);
                 case REDRIVE -> redrive(named, actor);
             };
@@ -157,6 +167,10 @@ public class ConsoleActions {
             return Ended.done(answered.changedTo().map(to -> "Antom answered: " + attempt.state() + " -> " + to)
                     .orElse("Antom answered: still " + now + " (confirmed)"));
         }
+        if (inquiry instanceof Inquiry.CaptureNotFound) {
+            return Ended.done("Antom has the payment authorised but no capture of it: the janitor sends the stored "
+                    + "capture again; the ledger keeps " + now);
+        }
         if (inquiry instanceof Inquiry.NotFound) {
             return Ended.done("Antom has no payment " + attempt.paymentRequestId() + " (ORDER_NOT_EXIST); the ledger"
                     + " keeps " + now);
@@ -180,11 +194,14 @@ public class ConsoleActions {
                 ? Ended.failed(done + "; the others are flagged CANCEL_NOT_DONE with Antom's answer") : Ended.done(done);
     }
 
-    private Ended refund(Target target, String actor, String why, String amount) {
+    private Ended refund(Target target, String actor, String why, String amount, String requestKey) {
         if (target.orderId() == null) {
             throw new Refused("NO_ORDER", "the action needs an order");
         }
-        Refund refund = refunds.request(target.orderId(), refundAmount(target.orderId(), amount), why, actor);
+        RefundAmount asked = refundAmount(target.orderId(), amount);
+        Refund refund = requestKey == null ? refunds.request(target.orderId(), asked, why, actor)
+                : refunds.request(new Refunds.Request(target.orderId(), FORM_KEY + formId(requestKey), asked, why,
+                        actor));
         String what = "refund " + refund.refundRequestId() + " of " + refund.amountValue() + " " + refund.currency()
                 + " (minor units): " + refund.state()
                 + (refund.resultCode() == null ? "" : " " + refund.resultCode());
@@ -192,6 +209,17 @@ public class ConsoleActions {
             case FAILED -> Ended.failed(what);
             default -> Ended.done(what);
         };
+    }
+
+    /** The request key of a refund asked for by a console form: the form's id after it. */
+    static final String FORM_KEY = "CONSOLE:";
+
+    private static String formId(String requestKey) {
+        try {
+            return UUID.fromString(requestKey).toString();
+        } catch (IllegalArgumentException e) {
+            throw new Refused("INVALID_REQUEST_KEY", "the form's requestKey is not one the console made: reload it");
+        }
     }
 
     /** The operator's amount in the currency of the order's paid payment, in minor units; null for all that is left. */

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
@@ -220,6 +221,8 @@ final class ConsolePages {
         model.put("orderAttempts", orderId == null ? List.of() : services.ledger().attemptsOf(orderId));
         model.put("letter", deadLetterId.flatMap(services.deadLetters()::find).orElse(null));
         model.put("back", back(action, orderId, prid, deadLetterId.orElse(null), null));
+        // names the refund this form asks for: sent twice (a double click, a resubmitted page), it refunds once
+        model.put("requestKey", action == ConsoleAction.REFUND ? UUID.randomUUID().toString() : null);
         return render("confirm", model);
     }
 
@@ -238,7 +241,8 @@ final class ConsolePages {
                 .orElse(null);
         ConsoleActions.Result result = services.actions().perform(action,
                 new ConsoleActions.Target(orderId, prid, deadLetterId), actor(request),
-                request.param("reason").orElse(null), request.param("amount").orElse(null));
+                request.param("reason").orElse(null), request.param("amount").orElse(null),
+                text(request, "requestKey"));
         String order = orderId != null ? orderId
                 : services.actionLog().find(result.auditId()).map(ActionLog.Entry::orderId).orElse(null);
         return redirect(back(action, order, prid, deadLetterId, result.auditId()));

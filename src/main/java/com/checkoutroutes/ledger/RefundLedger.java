@@ -128,13 +128,14 @@ public class RefundLedger {
             int updated = jdbc.update("UPDATE refund SET state = ?, refund_id = COALESCE(?, refund_id), "
                             + "result_code = COALESCE(?, result_code), result_message = COALESCE(?, result_message), "
                             + "confirmed_at = CASE WHEN ? THEN ? ELSE confirmed_at END, "
-                            + "refunded_at = CASE WHEN ? THEN ? ELSE refunded_at END, "
+                            // when Antom took it: its acceptance, or the final result if that came first
+                            + "refunded_at = CASE WHEN ? THEN COALESCE(refunded_at, ?) ELSE refunded_at END, "
                             // a new state starts its own wait for the janitor (first-check.unknown for UNKNOWN)
                             + "next_check_at = NULL, version = version + 1, updated_at = ? "
                             + "WHERE refund_request_id = ? AND version = ?",
                     change.to.name(), change.refundId, change.resultCode,
                     StringUtils.truncate(change.resultMessage, 512), change.confirmed, now,
-                    change.to == RefundState.REFUNDED, now, now, refundRequestId, current.version());
+                    change.to.isTakenByAntom(), now, now, refundRequestId, current.version());
             if (updated != 1) {
                 throw new IllegalStateException("concurrent update of refund " + refundRequestId);
             }

@@ -51,6 +51,14 @@ public enum RefundState {
         return this != FAILED;
     }
 
+    /**
+     * Antom took the refund: accepted it, or it is done. What a settlement file lists as a refund, and when the
+     * refund's {@code refunded_at} is stamped (first reached, Antom's acceptance).
+     */
+    public boolean isTakenByAntom() {
+        return this == ACCEPTED || this == REFUNDED;
+    }
+
     /** The janitor asks Antom about refunds in this state. */
     public boolean isDueForCheck() {
         return this == REQUESTED || this == UNKNOWN || this == ACCEPTED;

@@ -27,8 +27,8 @@ import org.springframework.stereotype.Component;
  * at once (one attempt out of its old state, into its new one), so they are right within moments; a recount on a
  * timer corrects for the changes of other instances: the states of payments in flight every ledger-refresh, the
  * settled ones (SUCCEEDED, CAPTURED, FAILED, EXPIRED, CANCELLED: the ledger's whole history) every
- * ledger-history-refresh. Refunds are recounted only: the open ones (REQUESTED, UNKNOWN) every ledger-refresh, the
- * final ones (REFUNDED, FAILED) every ledger-history-refresh.
+ * ledger-history-refresh. Refunds are recounted only: the open ones (REQUESTED, UNKNOWN, ACCEPTED) every
+ * ledger-refresh, the final ones (REFUNDED, FAILED) every ledger-history-refresh.
  */
 @Component
 public class LedgerGauges implements SmartLifecycle {

@@ -32,7 +32,7 @@ import org.springframework.stereotype.Component;
  * route's {@code sql:} selection, routes/schedules.yaml); the answer is applied exactly as a
  * notification would be. Past its expiry (plus a grace period) an attempt still processing is cancelled at Antom and
  * closed, so a late payment cannot succeed unseen. A capture Antom does not list is sent again (its stored
- * captureRequestId, {@link AntomCaptures}). Refunds left requested or unknown are asked about the same way
+ * captureRequestId, {@link AntomCaptures}). Refunds left requested, unknown or accepted are asked about the same way
  * ({@code inquiryRefund}, {@link RefundInquiries}); one Antom never received is sent again, the identical request.
  */
 @Component
@@ -124,9 +124,7 @@ public class Janitor {
 
     private Look lookAt(Refund refund, OffsetDateTime now) {
         if (refund.nextCheckAt() == null) {
-            OffsetDateTime first = refund.updatedAt().plus(settings.firstCheck().of(
-                    refund.state() == RefundState.UNKNOWN ? PaymentState.FirstCheck.UNKNOWN
-                            : PaymentState.FirstCheck.REQUESTED));
+            OffsetDateTime first = refund.updatedAt().plus(settings.firstCheck().of(firstCheck(refund.state())));
             if (first.isAfter(now)) {
                 refunds.scheduleCheck(refund.refundRequestId(), first, false);
                 return Look.SKIPPED;
@@ -141,6 +139,18 @@ public class Janitor {
             refunds.scheduleCheck(refund.refundRequestId(), now.plus(settings.delayAfter(refund.checkCount())), true);
             return Look.UNCHANGED;
         }
+    }
+
+    /**
+     * Which first-check delay a refund waits: UNKNOWN's and REQUESTED's as for payments; an ACCEPTED one, whose final
+     * result notifyRefund usually brings, PENDING's (an attempt waiting for its notification).
+     */
+    private static PaymentState.FirstCheck firstCheck(RefundState state) {
+        return switch (state) {
+            case UNKNOWN -> PaymentState.FirstCheck.UNKNOWN;
+            case ACCEPTED -> PaymentState.FirstCheck.PENDING;
+            default -> PaymentState.FirstCheck.REQUESTED;
+        };
     }
 
     /** Asks Antom about one refund; one it never received is sent again. Returns its new state when it changed. */

@@ -339,7 +339,8 @@ public class SettlementReconciliation {
             OffsetDateTime from = date.atStartOfDay().atOffset(ANTOM_DAY);
             OffsetDateTime to = from.plusDays(1);
             notSeen("SELECT refund_request_id, refund_id, payment_request_id, refunded_at, amount_value, currency "
-                    + "FROM refund r WHERE refunded_at >= ? AND refunded_at < ? AND NOT EXISTS (SELECT 1 FROM "
+                    + "FROM refund r WHERE refunded_at >= ? AND refunded_at < ? AND state IN ("
+                    + RefundState.sqlList(RefundState::isTakenByAntom) + ") AND NOT EXISTS (SELECT 1 FROM "
                     + "reconciliation_seen s WHERE s.report_id = ? AND s.refund = TRUE AND s.request_id = "
                     + "r.refund_request_id) ORDER BY refunded_at", from, to, rs -> mismatch(new Mismatch(
                             "OURS_NOT_IN_FILE", "REFUND", rs.getString("refund_request_id"), rs.getString("refund_id"),
@@ -452,8 +453,8 @@ public class SettlementReconciliation {
     }
 
     /**
-     * A REFUND row against the refund it names: it must exist, be REFUNDED (or ACCEPTED: Antom's final word has not
-     * reached the ledger yet, and the janitor asks), with the same amount.
+     * A REFUND row against the refund it names: it must exist, taken by Antom (REFUNDED, or ACCEPTED while its final
+     * result is on its way), with the same amount.
      */
     private static void checkRefund(ReportRow row, Optional<Refund> found, Consumer<Mismatch> out) {
         if (found.isEmpty()) {
@@ -467,7 +468,7 @@ public class SettlementReconciliation {
                     row.transactionId(), refund.paymentRequestId(), "file " + row.amountMinor() + " " + row.currency()
                             + ", ledger refund " + refund.amountValue() + " " + refund.currency()));
         }
-        if (refund.state() != RefundState.REFUNDED && refund.state() != RefundState.ACCEPTED) {
+        if (!refund.state().isTakenByAntom()) {
             out.accept(new Mismatch("STATUS_DIFFERS", row.transactionType(), row.transactionRequestId(),
                     row.transactionId(), refund.paymentRequestId(), "file REFUND SUCCESS, ledger refund "
                             + refund.state()));

@@ -53,13 +53,20 @@ public class AntomCaptures {
             PaymentState target = answered.status() == ResultStatusType.S ? PaymentState.CAPTURED
                     : PaymentState.CAPTURE_FAILED;
             String cause = target == PaymentState.CAPTURED ? "CAPTURED" : "CAPTURE_FAILED";
-            ledger.apply(prid, current -> Transition.to(target, cause)
-                    .captureId(answered.response().getCaptureId())
-                    .result(answered.code(), answered.message()).confirmed()
-                    .detail(answered.code() + " " + answered.message())
-                    .emit(events.stateChanged(current, current.state(), target, cause, current.paymentId(),
-                            answered.code(), answered.message())));
-            return target;
+            return ledger.apply(prid, current -> {
+                if (current.state() != PaymentState.CAPTURE_REQUESTED
+                        || !attempt.captureRequestId().equals(current.captureRequestId())) {
+                    // the answer to a capture the attempt has moved past (a notification told it first, or another
+                    // capture was requested since): it says nothing about the attempt as it is
+                    return Transition.to(current.state(), cause);
+                }
+                return Transition.to(target, cause)
+                        .captureId(answered.response().getCaptureId())
+                        .result(answered.code(), answered.message()).confirmed()
+                        .detail(answered.code() + " " + answered.message())
+                        .emit(events.stateChanged(current, current.state(), target, cause, current.paymentId(),
+                                answered.code(), answered.message()));
+            }).attempt().state();
         }
         // unknown: Antom's notifyCapture or the janitor's inquiry will tell
         String reason = outcome instanceof CallOutcome.Unknown<?> unknown ? unknown.reason()

@@ -29,7 +29,19 @@ class AttemptClosing {
     /** {@link #close} that also flags the attempt for an operator with {@code flagReason}, unless that is null. */
     void close(String prid, PaymentState target, String cause, String code, String message, String detail,
             String flagReason) {
-        ledger.apply(prid, current -> {
+        close(prid, null, target, cause, code, message, detail, flagReason);
+    }
+
+    /**
+     * {@link #close} only if the attempt, under its lock, is still in {@code expected} (null: whatever its state):
+     * a decision made on an older read is not applied to an attempt that moved since. Returns whether it closed.
+     */
+    boolean close(String prid, PaymentState expected, PaymentState target, String cause, String code, String message,
+            String detail, String flagReason) {
+        return ledger.apply(prid, current -> {
+            if (expected != null && current.state() != expected) {
+                return Transition.to(current.state(), cause); // moved on: no change
+            }
             Transition change = Transition.to(target, cause).result(code, message).confirmed()
                     .emit(events.stateChanged(current, current.state(), target, cause, current.paymentId(), code,
                             message));
@@ -37,6 +49,6 @@ class AttemptClosing {
                 change.flag(flagReason);
             }
             return detail != null ? change.detail(detail) : change;
-        });
+        }).changed();
     }
 }

@@ -69,10 +69,13 @@ public class PaymentInquiries {
         if (outcome instanceof CallOutcome.Answered<AlipayPayQueryResponse> answered
                 && answered.status() == ResultStatusType.S && answered.response().getPaymentStatus() != null) {
             AlipayPayQueryResponse response = answered.response();
+            Optional<Transaction> capture = transaction(response, TransactionType.CAPTURE);
             if (attempt.state() == PaymentState.CAPTURE_REQUESTED
-                    && response.getPaymentStatus() == TransactionStatusType.SUCCESS
-                    && transaction(response, TransactionType.CAPTURE).isEmpty()) {
+                    && response.getPaymentStatus() == TransactionStatusType.SUCCESS && capture.isEmpty()) {
                 return new Inquiry.CaptureNotFound();
+            }
+            if (capture.isPresent() && capture.get().getTransactionStatus() == TransactionStatusType.PROCESSING) {
+                return new Inquiry.NoAnswer(); // a capture under way: its result is not known yet
             }
             return new Inquiry.Answered(apply(attempt, response));
         }
@@ -91,22 +94,20 @@ public class PaymentInquiries {
         return inquire(attempt) instanceof Inquiry.Answered;
     }
 
+    /** Applies Antom's answer; a capture under way was ruled out by {@link #inquire}. */
     private Optional<PaymentState> apply(PaymentAttempt attempt, AlipayPayQueryResponse response) {
         TransactionStatusType status = response.getPaymentStatus();
-        if (attempt.state() == PaymentState.CAPTURE_REQUESTED
-                || (attempt.isCard() && status == TransactionStatusType.SUCCESS)) {
-            Optional<Transaction> capture = transaction(response, TransactionType.CAPTURE);
-            if (capture.isPresent() && capture.get().getTransactionStatus() != TransactionStatusType.PROCESSING) {
-                if (attempt.state() == PaymentState.CAPTURE_REQUESTED || attempt.state() == PaymentState.SUCCEEDED) {
-                    return applyResult(attempt, captureResult(attempt, response, capture.get()));
-                }
-            }
-            if (attempt.state() == PaymentState.CAPTURE_REQUESTED) {
-                // Antom cancelled the authorisation (released it after 7 days) before any capture reached it
-                return status == TransactionStatusType.CANCELLED && capture.isEmpty()
-                        ? Optional.of(release(attempt, "Antom cancelled the authorisation before it was captured"))
-                        : Optional.empty();
-            }
+        Optional<Transaction> capture = transaction(response, TransactionType.CAPTURE);
+        if (capture.isPresent() && (attempt.state() == PaymentState.CAPTURE_REQUESTED
+                || attempt.state() == PaymentState.SUCCEEDED || attempt.state() == PaymentState.AUTHORISED)) {
+            // a capture's result, whoever asked for it (an AUTHORISED one: a capture the ledger missed)
+            return applyResult(attempt, captureResult(attempt, response, capture.get()));
+        }
+        if (attempt.state() == PaymentState.CAPTURE_REQUESTED) {
+            // Antom cancelled the authorisation (released it after 7 days) before any capture reached it
+            return status == TransactionStatusType.CANCELLED
+                    ? release(attempt, "Antom cancelled the authorisation before it was captured")
+                    : Optional.empty();
         }
         return switch (status) {
             case SUCCESS, FAIL -> applyResult(attempt, paymentResult(response, status));
@@ -127,12 +128,13 @@ public class PaymentInquiries {
 
     /**
      * Closes a card authorisation Antom released without a capture (CANCELLED, flagged): the money reserved for the
-     * order was never taken, and an operator must see to the order.
+     * order was never taken, and an operator must see to the order. Only if the attempt is still in the state
+     * {@code attempt} was read in (a capture requested since is left alone); empty when it was not closed.
      */
-    public PaymentState release(PaymentAttempt attempt, String detail) {
-        closing.close(attempt.paymentRequestId(), PaymentState.CANCELLED, "AUTHORISATION_RELEASED", null, null, detail,
-                "AUTHORISATION_RELEASED: " + detail);
-        return PaymentState.CANCELLED;
+    public Optional<PaymentState> release(PaymentAttempt attempt, String detail) {
+        boolean closed = closing.close(attempt.paymentRequestId(), attempt.state(), PaymentState.CANCELLED,
+                "AUTHORISATION_RELEASED", null, null, detail, "AUTHORISATION_RELEASED: " + detail);
+        return closed ? Optional.of(PaymentState.CANCELLED) : Optional.empty();
     }
 
     /** Closes an attempt in {@code target} without asking Antom anything more. */

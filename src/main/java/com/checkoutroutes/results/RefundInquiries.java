@@ -15,7 +15,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Asks Antom about one refund ({@code inquiryRefund}) and applies a final answer exactly as {@code notifyRefund}
- * would have been applied ({@link RefundResults}). Used by the janitor for refunds left requested or unknown.
+ * would have been applied ({@link RefundResults}). Used by the janitor for refunds left requested, unknown or
+ * accepted.
  */
 @Component
 public class RefundInquiries {

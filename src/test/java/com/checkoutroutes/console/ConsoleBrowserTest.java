@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.checkoutroutes.deadletter.DeadLetterArchive;
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentState;
+import com.checkoutroutes.ledger.RefundLedger;
 import com.checkoutroutes.reconciliation.SettlementReconciliation;
 import com.checkoutroutes.sandbox.FaultRule;
 import com.checkoutroutes.sandbox.FaultType;
@@ -24,6 +25,8 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -54,6 +57,8 @@ class ConsoleBrowserTest extends FlowTestSupport {
     DeadLetterArchive deadLetters;
     @Autowired
     SettlementReconciliation reconciliation;
+    @Autowired
+    RefundLedger refunds;
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -149,6 +154,44 @@ class ConsoleBrowserTest extends FlowTestSupport {
         HttpResponse<String> answer = send(operator, console("/actions/cancel"), form);
         assertThat(answer.statusCode()).isEqualTo(404);
         assertThat(answer.body()).contains("no order or payment has an id of more than 64 characters");
+    }
+
+    /**
+     * The refund form sent twice at once (a double click, a resubmitted page) refunds once: the confirmation page
+     * names the refund it asks for (requestKey), and the second post finds the refund the first made.
+     */
+    @Test
+    void aRefundFormSentTwiceRefundsOnce() throws Exception {
+        PaymentAttempt paid = paidWallet();
+        HttpClient operator = HttpClient.newBuilder().cookieHandler(new CookieManager(null, CookiePolicy.ACCEPT_ALL))
+                .build();
+        send(operator, console("/sign-in"), signInForm(operator, DemoCredentials.PASSWORD));
+        String confirm = send(operator, console("/confirm/refund?orderId=" + paid.orderId()), null).body();
+        java.util.regex.Matcher key = java.util.regex.Pattern.compile("name=\"requestKey\" value=\"([^\"]+)\"")
+                .matcher(confirm);
+        assertThat(key.find()).as("the refund form's own id").isTrue();
+        String form = "orderId=" + paid.orderId() + "&amount=1.00&reason=damaged&requestKey=" + key.group(1)
+                + "&_csrf=" + csrfToken(operator, console("/confirm/refund?orderId=" + paid.orderId()));
+
+        List<CompletableFuture<HttpResponse<String>>> both = List.of(
+                sendAsync(operator, console("/actions/refund"), form),
+                sendAsync(operator, console("/actions/refund"), form));
+
+        assertThat(both).allSatisfy(answer -> assertThat(answer.get(20, TimeUnit.SECONDS).headers()
+                .firstValue("Location")).as("each post is answered: back to the order's payments")
+                .hasValueSatisfying(to -> assertThat(to).contains("/console/payments/" + paid.orderId())));
+        assertThat(refunds.refundsOf(paid.paymentRequestId())).singleElement()
+                .satisfies(refund -> assertThat(refund.amountValue()).isEqualTo(100));
+        // the second post may find the refund still REQUESTED and send the identical request (its refundRequestId)
+        // again, as after a crash: Antom refunds it once
+        assertThat(sandbox.payment(paid.paymentRequestId()).orElseThrow().path("refunds")).hasSize(1);
+    }
+
+    private static CompletableFuture<HttpResponse<String>> sendAsync(HttpClient client,
+            String url, String form) {
+        return client.sendAsync(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                .header("Accept", "text/html").header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** The operator's sign-in form as a browser would post it, with the token from the page. */

@@ -73,5 +73,7 @@ class RefundStateMachineTest {
         assertThat(RefundState.onAnswer(true)).as("Antom's S only accepts a refund").isEqualTo(RefundState.ACCEPTED);
         assertThat(RefundState.onAnswer(false)).isEqualTo(RefundState.FAILED);
         assertThat(RefundState.sqlList(RefundState::isDueForCheck)).isEqualTo("'REQUESTED', 'UNKNOWN', 'ACCEPTED'");
+        assertThat(RefundState.sqlList(RefundState::isTakenByAntom)).as("what a settlement file lists")
+                .isEqualTo("'ACCEPTED', 'REFUNDED'");
     }
 }
