@@ -81,10 +81,8 @@ public class KeyOrderedLanes extends KafkaConsumerListener {
     /** The least time between two commits of one consumer; 0: after every poll. */
     private volatile long commitIntervalNanos;
     private volatile ExecutorService pool;
-    /** Records running at once: the Antom calls and database work this route may have going. */
-    private volatile Semaphore running;
-    /** Until the first record has run once, it runs alone: see {@link #start}'s {@code warmUp}. */
-    private final AtomicBoolean warmingUp = new AtomicBoolean();
+    /** The places of the records running at once, one set per start. */
+    private volatile Places running;
     private volatile boolean stopping;
 
     public KeyOrderedLanes(String name) {
@@ -133,8 +131,7 @@ public class KeyOrderedLanes extends KafkaConsumerListener {
         this.template = context.createProducerTemplate();
         this.stopping = false;
         if (maxInFlight > 1) {
-            this.running = new Semaphore(warmUp ? 1 : maxInFlight);
-            this.warmingUp.set(warmUp);
+            this.running = new Places(maxInFlight, warmUp);
             String threadName = "key-ordered-" + name + "-";
             Optional<ExecutorService> virtual = virtualThreads ? VirtualThreads.perTaskExecutor(threadName)
                     : Optional.empty();
@@ -358,7 +355,7 @@ public class KeyOrderedLanes extends KafkaConsumerListener {
 
     /** Waits for one of the maxInFlight places, then processes the record in it. */
     private void processWithin(Task task) {
-        Semaphore places = running;
+        Places places = running;
         try {
             places.acquire();
         } catch (InterruptedException e) {
@@ -373,7 +370,7 @@ public class KeyOrderedLanes extends KafkaConsumerListener {
     }
 
     /** Sends the record until it finishes, or until nobody could commit it any more (stopped, partition gone). */
-    private void process(Task task, Semaphore places) {
+    private void process(Task task, Places places) {
         for (int attempt = 1; ; attempt++) {
             // once Camel is stopping, the consumer closes and can commit nothing more: what has not started is left
             // to be read again
@@ -381,9 +378,11 @@ public class KeyOrderedLanes extends KafkaConsumerListener {
                 LOG.debug("key-ordered:{} leaves {} to be read again", name, task);
                 return;
             }
-            Exchange done = send(task);
-            if (warmingUp.compareAndSet(true, false)) {
-                places.release(maxInFlight - 1); // the first record has run once: the other places open
+            Exchange done;
+            try {
+                done = send(task);
+            } finally {
+                places.warmedUp();
             }
             if (done.getException() == null) {
                 task.tracker.finish(task.offset);
@@ -409,6 +408,38 @@ public class KeyOrderedLanes extends KafkaConsumerListener {
     }
 
     // ---- state ----
+
+    /**
+     * The records running at once (the Antom calls and database work this route may have going): maxInFlight places,
+     * or with warm-up one place until the first record has run once. One per start, so a record still running from
+     * before a stop gives its place back, and opens the rest, where it took it.
+     */
+    private static final class Places {
+        private final Semaphore free;
+        private final int maxInFlight;
+        private final AtomicBoolean warmingUp;
+
+        Places(int maxInFlight, boolean warmUp) {
+            this.free = new Semaphore(warmUp ? 1 : maxInFlight);
+            this.maxInFlight = maxInFlight;
+            this.warmingUp = new AtomicBoolean(warmUp);
+        }
+
+        void acquire() throws InterruptedException {
+            free.acquire();
+        }
+
+        void release() {
+            free.release();
+        }
+
+        /** The first record has run once: the other places open. */
+        void warmedUp() {
+            if (warmingUp.compareAndSet(true, false)) {
+                free.release(maxInFlight - 1);
+            }
+        }
+    }
 
     /** One record: copied off the consumer's exchange, which camel-kafka reuses or releases once the route returns. */
     private static final class Task {

@@ -53,7 +53,7 @@ public class AntomCaptures {
             PaymentState target = answered.status() == ResultStatusType.S ? PaymentState.CAPTURED
                     : PaymentState.CAPTURE_FAILED;
             String cause = target == PaymentState.CAPTURED ? "CAPTURED" : "CAPTURE_FAILED";
-            return ledger.apply(prid, current -> {
+            PaymentAttempt after = ledger.apply(prid, current -> {
                 if (current.state() != PaymentState.CAPTURE_REQUESTED
                         || !attempt.captureRequestId().equals(current.captureRequestId())) {
                     // the answer to a capture the attempt has moved past (a notification told it first, or another
@@ -66,7 +66,12 @@ public class AntomCaptures {
                         .detail(answered.code() + " " + answered.message())
                         .emit(events.stateChanged(current, current.state(), target, cause, current.paymentId(),
                                 answered.code(), answered.message()));
-            }).attempt().state();
+            }).attempt();
+            if (after.state() != target) {
+                ledger.note(prid, "STALE_CAPTURE_ANSWER", answered.code() + " to capture " + attempt.captureRequestId()
+                        + " while " + after.state() + " (capture " + after.captureRequestId() + "): kept", null);
+            }
+            return after.state();
         }
         // unknown: Antom's notifyCapture or the janitor's inquiry will tell
         String reason = outcome instanceof CallOutcome.Unknown<?> unknown ? unknown.reason()

@@ -74,7 +74,8 @@ public class PaymentInquiries {
                     && response.getPaymentStatus() == TransactionStatusType.SUCCESS && capture.isEmpty()) {
                 return new Inquiry.CaptureNotFound();
             }
-            if (capture.isPresent() && capture.get().getTransactionStatus() == TransactionStatusType.PROCESSING) {
+            if (capture.isPresent() && capture.get().getTransactionStatus() == TransactionStatusType.PROCESSING
+                    && attempt.state().isPaid()) {
                 return new Inquiry.NoAnswer(); // a capture under way: its result is not known yet
             }
             return new Inquiry.Answered(apply(attempt, response));
@@ -94,7 +95,10 @@ public class PaymentInquiries {
         return inquire(attempt) instanceof Inquiry.Answered;
     }
 
-    /** Applies Antom's answer; a capture under way was ruled out by {@link #inquire}. */
+    /**
+     * Applies Antom's answer (a paid attempt's capture under way was ruled out by {@link #inquire}); a close applies
+     * only to the attempt as it was read, not to one that moved meanwhile (an operator's cancel, say).
+     */
     private Optional<PaymentState> apply(PaymentAttempt attempt, AlipayPayQueryResponse response) {
         TransactionStatusType status = response.getPaymentStatus();
         Optional<Transaction> capture = transaction(response, TransactionType.CAPTURE);
@@ -111,7 +115,9 @@ public class PaymentInquiries {
         }
         return switch (status) {
             case SUCCESS, FAIL -> applyResult(attempt, paymentResult(response, status));
-            case CANCELLED -> Optional.of(close(attempt, PaymentState.CANCELLED, "INQUIRY_CANCELLED"));
+            case CANCELLED -> closing.close(attempt.paymentRequestId(), attempt.state(), PaymentState.CANCELLED,
+                    "INQUIRY_CANCELLED", null, null, null, null) ? Optional.of(PaymentState.CANCELLED)
+                            : Optional.empty();
             default -> Optional.empty();
         };
     }

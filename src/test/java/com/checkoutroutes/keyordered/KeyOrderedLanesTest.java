@@ -224,6 +224,42 @@ class KeyOrderedLanesTest {
         await().until(() -> commitAfterPoll(P0) == 5);
     }
 
+    /** A record left running from before a restart ends its own start's warm-up, not the new one's. */
+    @Test
+    void aRecordStillRunningFromBeforeARestartDoesNotEndTheNewStartsWarmUp() throws Exception {
+        lanes.stop();
+        lanes.start(camel, "direct:work", 4, 10, 200, 1_000, 0, true, true); // a short shutdown timeout
+        lanes.afterConsume(consumer);
+        CountDownLatch antomAnswers = new CountDownLatch(1);
+        stuck.put(0L, antomAnswers);
+        offer(P0, 0, "A");
+        await().until(() -> running.get() == 1);
+        lanes.stop(); // times out: offset 0 is still running, its first attempt not returned
+        // the route is reloaded: lanes start again with a new consumer
+        lanes.start(camel, "direct:work", 4, 10, 200, 1_000, 0, true, true);
+        MockConsumer<Object, Object> reloaded = new MockConsumer<>(OffsetResetStrategy.EARLIEST);
+        reloaded.subscribe(List.of("orders"));
+        reloaded.rebalance(List.of(P0, P1));
+        lanes.afterConsume(reloaded);
+        antomAnswers.countDown();
+        await().until(() -> running.get() == 0);
+
+        for (long offset = 1; offset < 6; offset++) {
+            hold(offset);
+            offer(P0, offset, "K" + offset);
+        }
+        await().until(() -> running.get() == 1);
+        await().pollDelay(Duration.ofMillis(300)).until(() -> true);
+        assertThat(running.get()).as("the new start's first record runs alone").isEqualTo(1);
+        long first = ran.entrySet().stream().filter(e -> e.getKey().startsWith("K")).findFirst().orElseThrow()
+                .getValue().get(0);
+        release(first);
+        await().until(() -> running.get() == 4);
+        for (long offset = 1; offset < 6; offset++) {
+            release(offset);
+        }
+    }
+
     @Test
     void onJava21AndLaterEachRecordRunsOnAVirtualThreadNamedForItsLanes() {
         org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.version().feature() >= 21, "virtual threads: Java 21+");
