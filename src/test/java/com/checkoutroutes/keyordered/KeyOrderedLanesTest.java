@@ -227,20 +227,7 @@ class KeyOrderedLanesTest {
     /** A record left running from before a restart ends its own start's warm-up, not the new one's. */
     @Test
     void aRecordStillRunningFromBeforeARestartDoesNotEndTheNewStartsWarmUp() throws Exception {
-        lanes.stop();
-        lanes.start(camel, "direct:work", 4, 10, 200, 1_000, 0, true, true); // a short shutdown timeout
-        lanes.afterConsume(consumer);
-        CountDownLatch antomAnswers = new CountDownLatch(1);
-        stuck.put(0L, antomAnswers);
-        offer(P0, 0, "A");
-        await().until(() -> running.get() == 1);
-        lanes.stop(); // times out: offset 0 is still running, its first attempt not returned
-        // the route is reloaded: lanes start again with a new consumer
-        lanes.start(camel, "direct:work", 4, 10, 200, 1_000, 0, true, true);
-        MockConsumer<Object, Object> reloaded = new MockConsumer<>(OffsetResetStrategy.EARLIEST);
-        reloaded.subscribe(List.of("orders"));
-        reloaded.rebalance(List.of(P0, P1));
-        lanes.afterConsume(reloaded);
+        CountDownLatch antomAnswers = stuckAcrossARestart(true); // its first attempt not returned
         antomAnswers.countDown();
         await().until(() -> running.get() == 0);
 
@@ -339,22 +326,8 @@ class KeyOrderedLanesTest {
 
     @Test
     void aRecordStillRunningAfterTheStopTimeoutKeepsItsKeyAcrossARestartAndTheCopyReadAgainWaits() throws Exception {
-        lanes.stop();
-        lanes.start(camel, "direct:work", 4, 10, 200, 1_000, 0, true, false); // a short shutdown timeout
-        lanes.afterConsume(consumer);
-        CountDownLatch antomAnswers = new CountDownLatch(1);
-        stuck.put(0L, antomAnswers);
-        offer(P0, 0, "A");
-        await().until(() -> running.get() == 1);
-
-        lanes.stop(); // times out: offset 0 is still running, deaf to the interrupt
+        CountDownLatch antomAnswers = stuckAcrossARestart(false);
         assertThat(lanes.stillRunning()).isEqualTo(1);
-        // the route is reloaded: lanes start again, a new consumer reads the uncommitted record again
-        lanes.start(camel, "direct:work", 4, 10, 200, 1_000, 0, true, false);
-        MockConsumer<Object, Object> reloaded = new MockConsumer<>(OffsetResetStrategy.EARLIEST);
-        reloaded.subscribe(List.of("orders"));
-        reloaded.rebalance(List.of(P0, P1));
-        lanes.afterConsume(reloaded);
         offer(P0, 0, "A");
         offer(P0, 1, "B");
         await().until(() -> ran.containsKey("B"));
@@ -386,6 +359,30 @@ class KeyOrderedLanesTest {
         assertThat(ran.get("A")).containsExactly(0L, 0L);
         assertThat(mostRunningOfKey.get("A").get()).isEqualTo(1);
         assertThat(commitAfterPoll(P0)).isEqualTo(1);
+    }
+
+    /** The consumer of the lanes' current start (a restart gives them a new one). */
+    private MockConsumer<Object, Object> reloaded;
+
+    /**
+     * Record 0 (key A) runs, stuck, through a stop that times out (a short shutdown timeout) and a restart, as a route
+     * reload would: the lanes start again with a new consumer ({@link #reloaded}). Returns the latch that unsticks it.
+     */
+    private CountDownLatch stuckAcrossARestart(boolean warmUp) throws Exception {
+        lanes.stop();
+        lanes.start(camel, "direct:work", 4, 10, 200, 1_000, 0, true, warmUp);
+        lanes.afterConsume(consumer);
+        CountDownLatch antomAnswers = new CountDownLatch(1);
+        stuck.put(0L, antomAnswers);
+        offer(P0, 0, "A");
+        await().until(() -> running.get() == 1);
+        lanes.stop(); // times out: offset 0 is still running, deaf to the interrupt
+        lanes.start(camel, "direct:work", 4, 10, 200, 1_000, 0, true, warmUp);
+        reloaded = new MockConsumer<>(OffsetResetStrategy.EARLIEST);
+        reloaded.subscribe(List.of("orders"));
+        reloaded.rebalance(List.of(P0, P1));
+        lanes.afterConsume(reloaded);
+        return antomAnswers;
     }
 
     private static void awaitUninterruptibly(CountDownLatch latch) {
