@@ -3,7 +3,11 @@ package com.checkoutroutes.cardcapture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.alipay.global.api.model.ams.Amount;
+import com.alipay.global.api.request.ams.pay.AlipayCaptureRequest;
 import com.checkoutroutes.cardcapture.AuthorisationGuard.Policy;
+import com.checkoutroutes.gateway.AntomGateway;
+import com.checkoutroutes.gateway.CallOutcome;
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentLedger.StateChange;
 import com.checkoutroutes.ledger.PaymentState;
@@ -24,6 +28,8 @@ class CardFlowsTest extends FlowTestSupport {
     AuthorisationGuard guard;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    AntomGateway gateway;
 
     @Test
     void authorisedThenShippedIsCaptured() {
@@ -199,6 +205,30 @@ class CardFlowsTest extends FlowTestSupport {
         kafka().await(resultsTopic, r -> r.value().contains(released.paymentRequestId())
                 && r.value().contains("\"state\":\"CANCELLED\""));
         assertThat(guard.run(Policy.CAPTURE).lookedAt()).isZero();
+    }
+
+    /** One past the 7 days that Antom lists as captured (a capture the ledger missed) is recorded CAPTURED. */
+    @Test
+    void anAuthorisationPastSevenDaysThatAntomCapturedIsRecordedCapturedNotReleased() {
+        PaymentAttempt auth = authorisedCard();
+        sandbox.addFault(FaultRule.of(FaultType.NOTIFY_DROP).forPaymentRequestId(auth.paymentRequestId()).withTimes(0));
+        AlipayCaptureRequest capture = new AlipayCaptureRequest();
+        capture.setCaptureRequestId("CAP-ELSEWHERE-" + auth.paymentRequestId());
+        capture.setPaymentId(auth.paymentId());
+        Amount amount = new Amount();
+        amount.setCurrency(auth.currency());
+        amount.setValue(String.valueOf(auth.amountValue()));
+        capture.setCaptureAmount(amount);
+        assertThat(gateway.call("capture", capture.getCaptureRequestId(), capture))
+                .isInstanceOf(CallOutcome.Answered.class); // captured at Antom, unknown to the ledger
+        jdbc.update("UPDATE payment_attempt SET paid_at = paid_at - INTERVAL '8' DAY WHERE payment_request_id = ?",
+                auth.paymentRequestId());
+
+        guard.run(Policy.ALERT);
+
+        PaymentAttempt after = ledger.find(auth.paymentRequestId()).orElseThrow();
+        assertThat(after.state()).isEqualTo(PaymentState.CAPTURED);
+        assertThat(after.flagged()).isFalse();
     }
 
     private void cancelQuietly(PaymentAttempt attempt) {
