@@ -1,9 +1,18 @@
 package com.checkoutroutes.gateway;
 
+import com.alipay.global.api.request.ams.pay.AlipayCaptureRequest;
+import com.alipay.global.api.request.ams.pay.AlipayCheckoutPaymentSessionRequest;
+import com.alipay.global.api.request.ams.pay.AlipayInquiryRefundRequest;
+import com.alipay.global.api.request.ams.pay.AlipayPayCancelRequest;
+import com.alipay.global.api.request.ams.pay.AlipayPayConsultRequest;
+import com.alipay.global.api.request.ams.pay.AlipayPayQueryRequest;
+import com.alipay.global.api.request.ams.pay.AlipayPayRequest;
+import com.alipay.global.api.request.ams.pay.AlipayRefundRequest;
 import com.checkoutroutes.signature.AntomSignature;
 import com.checkoutroutes.signature.RsaKeys;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -13,12 +22,16 @@ import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /** Builds the Antom client once: keys parsed (fail fast when missing or malformed), one pooled HTTP client. */
 @Configuration(proxyBeanMethods = false)
 public class GatewayConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayConfiguration.class);
 
     @Bean(destroyMethod = "close")
     CloseableHttpClient antomHttpClient(AntomSettings settings) {
@@ -54,6 +67,10 @@ public class GatewayConfiguration {
     @Bean
     AntomClient antomClient(AntomSettings settings, CloseableHttpClient antomHttpClient, Clock clock) {
         AntomSignature.providerName(); // chooses (and logs) the signature provider at start-up, not on the first order
+        int warmed = SdkJsonWarmUp.warmUp(List.of(new AlipayPayConsultRequest(), new AlipayPayRequest(),
+                new AlipayCheckoutPaymentSessionRequest(), new AlipayPayQueryRequest(), new AlipayCaptureRequest(),
+                new AlipayPayCancelRequest(), new AlipayRefundRequest(), new AlipayInquiryRefundRequest())).size();
+        LOG.info("fastjson's serializers of {} SDK classes built at start-up", warmed);
         return new AntomClient(settings, antomHttpClient,
                 RsaKeys.privateKey(settings.merchantPrivateKey(), "checkout.antom.merchant-private-key"),
                 RsaKeys.publicKey(settings.antomPublicKey(), "checkout.antom.antom-public-key"), clock);
