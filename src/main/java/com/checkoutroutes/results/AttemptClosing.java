@@ -23,18 +23,13 @@ class AttemptClosing {
 
     /** {@code code}, {@code message} and {@code detail} may be null (nothing Antom said to record). */
     void close(String prid, PaymentState target, String cause, String code, String message, String detail) {
-        close(prid, target, cause, code, message, detail, null);
-    }
-
-    /** {@link #close} that also flags the attempt for an operator with {@code flagReason}, unless that is null. */
-    void close(String prid, PaymentState target, String cause, String code, String message, String detail,
-            String flagReason) {
-        close(prid, null, target, cause, code, message, detail, flagReason);
+        close(prid, null, target, cause, code, message, detail, null);
     }
 
     /**
      * {@link #close} only if the attempt, under its lock, is still in {@code expected} (null: whatever its state):
-     * a decision made on an older read is not applied to an attempt that moved since. Returns whether it closed.
+     * a decision made on an older read is not applied to an attempt that moved since; flagged for an operator with
+     * {@code flagReason} unless that is null. Returns whether it closed.
      */
     boolean close(String prid, PaymentState expected, PaymentState target, String cause, String code, String message,
             String detail, String flagReason) {

@@ -78,7 +78,7 @@ public class PaymentInquiries {
                     && attempt.state().isPaid()) {
                 return new Inquiry.NoAnswer(); // a capture under way: its result is not known yet
             }
-            return new Inquiry.Answered(apply(attempt, response));
+            return new Inquiry.Answered(apply(attempt, response, capture));
         }
         if (outcome instanceof CallOutcome.Answered<AlipayPayQueryResponse> answered
                 && "ORDER_NOT_EXIST".equals(answered.code())) {
@@ -99,9 +99,9 @@ public class PaymentInquiries {
      * Applies Antom's answer (a paid attempt's capture under way was ruled out by {@link #inquire}); a close applies
      * only to the attempt as it was read, not to one that moved meanwhile (an operator's cancel, say).
      */
-    private Optional<PaymentState> apply(PaymentAttempt attempt, AlipayPayQueryResponse response) {
+    private Optional<PaymentState> apply(PaymentAttempt attempt, AlipayPayQueryResponse response,
+            Optional<Transaction> capture) {
         TransactionStatusType status = response.getPaymentStatus();
-        Optional<Transaction> capture = transaction(response, TransactionType.CAPTURE);
         if (capture.isPresent() && (attempt.state() == PaymentState.CAPTURE_REQUESTED
                 || attempt.state() == PaymentState.SUCCEEDED || attempt.state() == PaymentState.AUTHORISED)) {
             // a capture's result, whoever asked for it (an AUTHORISED one: a capture the ledger missed)
@@ -115,9 +115,7 @@ public class PaymentInquiries {
         }
         return switch (status) {
             case SUCCESS, FAIL -> applyResult(attempt, paymentResult(response, status));
-            case CANCELLED -> closing.close(attempt.paymentRequestId(), attempt.state(), PaymentState.CANCELLED,
-                    "INQUIRY_CANCELLED", null, null, null, null) ? Optional.of(PaymentState.CANCELLED)
-                            : Optional.empty();
+            case CANCELLED -> cancelAsRead(attempt, "INQUIRY_CANCELLED", null, null);
             default -> Optional.empty();
         };
     }
@@ -138,8 +136,14 @@ public class PaymentInquiries {
      * {@code attempt} was read in (a capture requested since is left alone); empty when it was not closed.
      */
     public Optional<PaymentState> release(PaymentAttempt attempt, String detail) {
-        boolean closed = closing.close(attempt.paymentRequestId(), attempt.state(), PaymentState.CANCELLED,
-                "AUTHORISATION_RELEASED", null, null, detail, "AUTHORISATION_RELEASED: " + detail);
+        return cancelAsRead(attempt, "AUTHORISATION_RELEASED", detail, "AUTHORISATION_RELEASED: " + detail);
+    }
+
+    /** Closes the attempt CANCELLED if it is still in the state it was read in; empty when it moved meanwhile. */
+    private Optional<PaymentState> cancelAsRead(PaymentAttempt attempt, String cause, String detail,
+            String flagReason) {
+        boolean closed = closing.close(attempt.paymentRequestId(), attempt.state(), PaymentState.CANCELLED, cause,
+                null, null, detail, flagReason);
         return closed ? Optional.of(PaymentState.CANCELLED) : Optional.empty();
     }
 
