@@ -3,18 +3,18 @@ package com.checkoutroutes.results;
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentLedger;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.TransactionDefinition;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Gives back a second successful payment of an order, as the docs advise for "payment failed retry" flows: cancelled
  * at Antom (which refunds the buyer), or, where Antom refuses the cancel (its window passed, a method without cancel)
- * or it is captured, refunded in full. Runs from the outbox, so the follow-up survives a crash; a cancel that stays
- * unknown, or a refund Antom refuses, is recorded and flagged for an operator.
+ * or it is captured, refunded in full. A cancel that stays unknown, or a refund Antom refuses, is recorded and flagged
+ * for an operator.
  * <p>
- * It runs on the outbox publisher's thread, inside the publisher's transaction, which it suspends: its own writes
- * commit on their own, so none of them can roll back the publisher's batch (and have its messages sent again), and
- * none holds the attempt's row until the batch commits, where notifications for it would wait behind Antom's answer.
+ * It reads the duplicate's paymentRequestId from the topic the outbox queues it on (routes/notifications.yaml), on a
+ * consumer thread of its own: the outbox publisher, which once ran it, waited for Antom's answer with every other
+ * order's events behind it. Running it again is harmless: it acts only on an attempt still paid, and its refund is
+ * stored once per payment. A record that fails for another reason than the database is dead-lettered by the route
+ * (order-errors) and the attempt keeps its DUPLICATE_PAYMENT flag for an operator.
  */
 @Component
 public class DuplicatePaymentCanceller {
@@ -24,21 +24,17 @@ public class DuplicatePaymentCanceller {
 
     private final PaymentLedger ledger;
     private final AntomCancels cancels;
-    private final TransactionTemplate outsideTheCallersTransaction;
 
-    public DuplicatePaymentCanceller(PaymentLedger ledger, AntomCancels cancels, TransactionTemplate tx) {
+    public DuplicatePaymentCanceller(PaymentLedger ledger, AntomCancels cancels) {
         this.ledger = ledger;
         this.cancels = cancels;
-        this.outsideTheCallersTransaction = new TransactionTemplate(tx.getTransactionManager());
-        this.outsideTheCallersTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_NOT_SUPPORTED);
     }
 
+    /** A record of the duplicate-payments topic: the paymentRequestId of the attempt to give back. */
     public void cancel(String paymentRequestId) {
-        outsideTheCallersTransaction.executeWithoutResult(status -> {
-            PaymentAttempt attempt = ledger.find(paymentRequestId).orElse(null);
-            if (attempt != null && attempt.state().isPaid()) {
-                cancels.cancelOrRefund(attempt, "DUPLICATE_PAYMENT_CANCELLED", REFUND_KEY);
-            }
-        });
+        PaymentAttempt attempt = ledger.find(paymentRequestId).orElse(null);
+        if (attempt != null && attempt.state().isPaid()) {
+            cancels.cancelOrRefund(attempt, "DUPLICATE_PAYMENT_CANCELLED", REFUND_KEY);
+        }
     }
 }

@@ -251,23 +251,52 @@ class NotificationsTest extends FlowTestSupport {
 
     @Test
     void theCancelOfASecondPaymentCommitsItsOwnWritesWhileAntomIsStillAnswering() {
-        String orderId = newOrderId();
-        List<PaymentAttempt> attempts = twoPendingAttempts(orderId);
-        sandbox.buyerAction(attempts.get(0).paymentId(), Outcome.PAY);
-        await().atMost(Duration.ofSeconds(20)).until(() -> state(attempts.get(0)) == PaymentState.SUCCEEDED);
-        PaymentAttempt second = attempts.get(1);
+        PaymentAttempt second = secondAttemptOnceTheFirstIsPaid();
         // Antom does not answer the cancel's first two tries in time (1 s in tests): the cancel takes seconds
         sandbox.addFault(FaultRule.of(FaultType.LATENCY).forApi("cancel").withDelayMs(1500).withTimes(2));
 
         sandbox.buyerAction(second.paymentId(), Outcome.PAY);
-        // the cancel runs out of the outbox publisher's transaction: what it writes before calling Antom is
-        // committed before Antom answers, not held (with its locks) until the publisher's batch commits
+        // what the cancel writes before calling Antom is committed before Antom answers, not held (with its locks)
+        // until the cancel is over
         PaymentAttempt whileCancelling = await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
                 .until(() -> ledger.history(second.paymentRequestId()).stream()
                         .anyMatch(c -> "CANCEL_REQUESTED".equals(c.cause()))
                         ? ledger.find(second.paymentRequestId()).orElseThrow() : null, a -> a != null);
         assertThat(whileCancelling.state()).isEqualTo(PaymentState.SUCCEEDED);
         await().atMost(Duration.ofSeconds(20)).until(() -> state(second) == PaymentState.CANCELLED);
+    }
+
+    /**
+     * The cancel of a second payment waits for Antom (here over two seconds: two tries time out) on a consumer of its
+     * own: other orders' continuations and result events leave meanwhile, where the outbox publisher that once made
+     * the call held them all until Antom answered.
+     */
+    @Test
+    void aSecondPaymentsSlowCancelHoldsUpNoOtherOrder() {
+        PaymentAttempt second = secondAttemptOnceTheFirstIsPaid();
+        String prid = second.paymentRequestId();
+        // Antom takes each of the first two tries and answers them after the client gave up (1 s in tests)
+        sandbox.addFault(FaultRule.of(FaultType.TIMEOUT).forApi("cancel").forPaymentRequestId(prid)
+                .withDelayMs(1500).withTimes(2));
+
+        sandbox.buyerAction(second.paymentId(), Outcome.PAY);
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(10))
+                .until(() -> sandbox.requests("cancel", prid), l -> !l.isEmpty());
+        String other = newOrderId();
+        publish(order(other));
+
+        awaitChannelMessage("WEB", other);
+        assertThat(sandbox.requests("cancel", prid)).as("the cancel's third try, over two seconds after its first")
+                .hasSizeLessThan(3);
+        await().atMost(Duration.ofSeconds(20)).until(() -> state(second) == PaymentState.CANCELLED);
+    }
+
+    /** A new order's two attempts, once the buyer paid the first: the second is still PENDING. */
+    private PaymentAttempt secondAttemptOnceTheFirstIsPaid() {
+        List<PaymentAttempt> attempts = twoPendingAttempts(newOrderId());
+        sandbox.buyerAction(attempts.get(0).paymentId(), Outcome.PAY);
+        await().atMost(Duration.ofSeconds(20)).until(() -> state(attempts.get(0)) == PaymentState.SUCCEEDED);
+        return attempts.get(1);
     }
 
     /** A PAYMENT_PENDING notification that overtakes a card's direct answer does not hold the answer back. */

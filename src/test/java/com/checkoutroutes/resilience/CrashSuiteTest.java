@@ -403,7 +403,7 @@ class CrashSuiteTest {
         s.putAll(SandboxAsAntom.settings(sandboxPort));
         s.put("checkout.antom.timeout", "2s");
         for (String topic : List.of("orders", "dead-letter", "results", "order-events", "shipment-checks",
-                "shipment-decisions", "reconciliation")) {
+                "shipment-decisions", "reconciliation", "duplicate-payments")) {
             s.put("checkout.topics." + topic, run + "." + topic);
         }
         for (String channel : List.of("web", "wap", "app")) {
