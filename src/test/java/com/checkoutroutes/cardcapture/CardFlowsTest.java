@@ -1,10 +1,12 @@
 package com.checkoutroutes.cardcapture;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import com.alipay.global.api.model.ams.Amount;
 import com.alipay.global.api.request.ams.pay.AlipayCaptureRequest;
+import com.alipay.global.api.request.ams.pay.AlipayPayCancelRequest;
 import com.checkoutroutes.cardcapture.AuthorisationGuard.Policy;
 import com.checkoutroutes.gateway.AntomGateway;
 import com.checkoutroutes.gateway.CallOutcome;
@@ -75,12 +77,7 @@ class CardFlowsTest extends FlowTestSupport {
     /** Antom never got the capture (answered 500 each try): the janitor finds none listed and sends the same one. */
     @Test
     void aCaptureThatNeverReachedAntomIsSentAgainByTheJanitor() {
-        PaymentAttempt auth = authorisedCard();
-        sandbox.addFault(FaultRule.of(FaultType.HTTP_5XX).forApi("capture").withTimes(0));
-        orderEvent(auth.orderId(), "ORDER_SHIPPED");
-
-        await().atMost(Duration.ofSeconds(30)).until(() -> ledger.history(auth.paymentRequestId()).stream()
-                .anyMatch(c -> c.cause().equals("CAPTURE_RESULT_UNKNOWN")));
+        PaymentAttempt auth = shippedWithTheCaptureNotReachingAntom();
         String captureRequestId = ledger.find(auth.paymentRequestId()).orElseThrow().captureRequestId();
         assertThat(sandbox.payment(auth.paymentRequestId()).orElseThrow().has("capture")).as("Antom has no capture")
                 .isFalse();
@@ -94,6 +91,42 @@ class CardFlowsTest extends FlowTestSupport {
                 .asText()).as("the stored capture, sent again").isEqualTo(captureRequestId);
         assertThat(ledger.history(auth.paymentRequestId())).filteredOn(c -> c.to() == PaymentState.CAPTURE_REQUESTED
                 && c.from() != PaymentState.CAPTURE_REQUESTED).as("one capture requested").hasSize(1);
+    }
+
+    /**
+     * A capture that never reached Antom, and an authorisation Antom then cancelled (as it does after 7 days): the
+     * janitor's inquiry closes the attempt CANCELLED and flags it, since the order's money was never taken.
+     */
+    @Test
+    void aCaptureRequestedAuthorisationThatAntomCancelledIsClosedAndFlagged() {
+        PaymentAttempt auth = shippedWithTheCaptureNotReachingAntom();
+        AlipayPayCancelRequest cancel = new AlipayPayCancelRequest();
+        cancel.setPaymentRequestId(auth.paymentRequestId());
+        cancel.setPaymentId(auth.paymentId());
+        assertThat(gateway.call("cancel", auth.paymentRequestId(), cancel))
+                .isInstanceOf(CallOutcome.Answered.class); // cancelled at Antom, unknown to the ledger
+
+        PaymentAttempt closed = awaitState(auth, PaymentState.CANCELLED);
+        sandbox.clearFaults();
+
+        assertThat(closed.flagReason()).startsWith("AUTHORISATION_RELEASED");
+        assertThat(ledger.history(auth.paymentRequestId())).filteredOn(c -> c.to() == PaymentState.CANCELLED)
+                .extracting(StateChange::from, StateChange::cause)
+                .containsExactly(tuple(PaymentState.CAPTURE_REQUESTED,
+                        "AUTHORISATION_RELEASED"));
+        assertThat(sandbox.payment(auth.paymentRequestId()).orElseThrow().has("capture")).isFalse();
+        kafka().await(resultsTopic, r -> r.value().contains(auth.paymentRequestId())
+                && r.value().contains("\"state\":\"CANCELLED\""));
+    }
+
+    /** An authorised card shipped while Antom answers every capture 503 (until the test clears the faults). */
+    private PaymentAttempt shippedWithTheCaptureNotReachingAntom() {
+        PaymentAttempt auth = authorisedCard();
+        sandbox.addFault(FaultRule.of(FaultType.HTTP_5XX).forApi("capture").withTimes(0));
+        orderEvent(auth.orderId(), "ORDER_SHIPPED");
+        await().atMost(Duration.ofSeconds(30)).until(() -> ledger.history(auth.paymentRequestId()).stream()
+                .anyMatch(c -> c.cause().equals("CAPTURE_RESULT_UNKNOWN")));
+        return auth;
     }
 
     @Test
