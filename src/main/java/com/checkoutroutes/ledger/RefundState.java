@@ -64,6 +64,19 @@ public enum RefundState {
         return this == REQUESTED || this == UNKNOWN || this == ACCEPTED;
     }
 
+    /**
+     * Which of the janitor's first-check delays a refund that just entered this state waits: UNKNOWN's and
+     * REQUESTED's as for payments; an ACCEPTED one, whose final result notifyRefund usually brings, PENDING's (an
+     * attempt waiting for its notification).
+     */
+    public PaymentState.FirstCheck firstCheck() {
+        return switch (this) {
+            case UNKNOWN -> PaymentState.FirstCheck.UNKNOWN;
+            case ACCEPTED -> PaymentState.FirstCheck.PENDING;
+            default -> PaymentState.FirstCheck.REQUESTED;
+        };
+    }
+
     /** Where a final result from Antom (a notification, an inquiry, an F answer) moves a refund. */
     public static RefundState onResult(boolean succeeded) {
         return succeeded ? REFUNDED : FAILED;

@@ -124,7 +124,7 @@ public class Janitor {
 
     private Look lookAt(Refund refund, OffsetDateTime now) {
         if (refund.nextCheckAt() == null) {
-            OffsetDateTime first = refund.updatedAt().plus(settings.firstCheck().of(firstCheck(refund.state())));
+            OffsetDateTime first = refund.updatedAt().plus(settings.firstCheck().of(refund.state().firstCheck()));
             if (first.isAfter(now)) {
                 refunds.scheduleCheck(refund.refundRequestId(), first, false);
                 return Look.SKIPPED;
@@ -139,18 +139,6 @@ public class Janitor {
             refunds.scheduleCheck(refund.refundRequestId(), now.plus(settings.delayAfter(refund.checkCount())), true);
             return Look.UNCHANGED;
         }
-    }
-
-    /**
-     * Which first-check delay a refund waits: UNKNOWN's and REQUESTED's as for payments; an ACCEPTED one, whose final
-     * result notifyRefund usually brings, PENDING's (an attempt waiting for its notification).
-     */
-    private static PaymentState.FirstCheck firstCheck(RefundState state) {
-        return switch (state) {
-            case UNKNOWN -> PaymentState.FirstCheck.UNKNOWN;
-            case ACCEPTED -> PaymentState.FirstCheck.PENDING;
-            default -> PaymentState.FirstCheck.REQUESTED;
-        };
     }
 
     /** Asks Antom about one refund; one it never received is sent again. Returns its new state when it changed. */
