@@ -2,6 +2,12 @@ package com.checkoutroutes.results;
 
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentLedger;
+import org.apache.camel.Body;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.commons.lang3.StringUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -13,11 +19,13 @@ import org.springframework.stereotype.Component;
  * It reads the duplicate's paymentRequestId from the topic the outbox queues it on (routes/notifications.yaml), on a
  * consumer thread of its own: the outbox publisher, which once ran it, waited for Antom's answer with every other
  * order's events behind it. Running it again is harmless: it acts only on an attempt still paid, and its refund is
- * stored once per payment. A record that fails for another reason than the database is dead-lettered by the route
- * (order-errors) and the attempt keeps its DUPLICATE_PAYMENT flag for an operator.
+ * stored once per payment. One that still fails after the route's tries (duplicate-payment-errors) is noted on the
+ * attempt and flagged for an operator ({@link #notDone}).
  */
 @Component
 public class DuplicatePaymentCanceller {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DuplicatePaymentCanceller.class);
 
     /** The refund of a duplicate is made once per payment, however often this runs. */
     static final String REFUND_KEY = "DUPLICATE_PAYMENT";
@@ -36,5 +44,17 @@ public class DuplicatePaymentCanceller {
         if (attempt != null && attempt.state().isPaid()) {
             cancels.cancelOrRefund(attempt, "DUPLICATE_PAYMENT_CANCELLED", REFUND_KEY);
         }
+    }
+
+    /** The cancel failed, and its tries are over: the attempt says so and is flagged, so an operator gives it back. */
+    public void notDone(@Body String paymentRequestId, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure) {
+        // the flag's reason keeps 512 characters
+        String detail = "giving back the second payment failed: " + StringUtils.abbreviate(failure.toString(), 400);
+        if (ledger.find(paymentRequestId).isEmpty()) {
+            LOG.warn("duplicate payment {} is not in the ledger; {}", paymentRequestId, detail);
+            return;
+        }
+        LOG.warn("duplicate payment {}: {}; flagged CANCEL_NOT_DONE for an operator", paymentRequestId, detail);
+        ledger.note(paymentRequestId, "CANCEL_NOT_DONE", detail, "CANCEL_NOT_DONE: " + detail);
     }
 }

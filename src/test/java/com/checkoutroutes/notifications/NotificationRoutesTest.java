@@ -1,10 +1,14 @@
 package com.checkoutroutes.notifications;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.ArgumentMatchers.isA;
 import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
@@ -37,10 +41,13 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
  * routes/notifications.yaml with its error answers (error-handling.yaml), fast: Antom's HTTP door replaced by a
  * direct endpoint (AdviceWith), the real intake and reader, the signature check and the ledger's side (inbox, apply)
  * Mockito beans. A new notification is applied and its events flushed before SUCCESS; a resend changes nothing; a
- * forged one gets the verifier's 401 and never reaches the ledger; a database failure gets 503 so Antom resends.
+ * forged one gets the verifier's 401 and never reaches the ledger; a database failure gets 503 so Antom resends. The
+ * duplicate-payments consumer (its topic a direct endpoint here) retries a failing cancel, then flags it; with the
+ * database down it leaves the record to be read again.
  */
 @TestPropertySource(properties = {RouteTestSupport.NO_DATABASE,
-    "camel.main.routes-include-pattern=file:routes/notifications.yaml,file:routes/error-handling.yaml"})
+    "camel.main.routes-include-pattern=file:routes/notifications.yaml,file:routes/error-handling.yaml",
+    "checkout.orders.infrastructure-retry-delay=1"})
 @Import({NotificationRoutesTest.Beans.class, NotificationReader.class})
 @MockEndpointsAndSkip("direct:outbox-flush")
 class NotificationRoutesTest extends RouteTestSupport {
@@ -72,6 +79,8 @@ class NotificationRoutesTest extends RouteTestSupport {
     @Override
     protected void adviseRoutes() throws Exception {
         AdviceWith.adviceWith(camel, "antom-notifications", route -> route.replaceFromWith("direct:notifications"));
+        AdviceWith.adviceWith(camel, "cancel-duplicate-payment",
+                route -> route.replaceFromWith("direct:duplicate-payments"));
     }
 
     @BeforeEach
@@ -127,6 +136,31 @@ class NotificationRoutesTest extends RouteTestSupport {
         assertThat(answer.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE)).isEqualTo(503);
         assertThat(answer.getMessage().getBody(String.class)).contains("\"resultStatus\":\"F\"");
         assertThat(outboxFlush.getReceivedCounter()).isZero();
+    }
+
+    /** A second payment whose cancel keeps failing is tried three times, then noted and flagged for an operator. */
+    @Test
+    void aDuplicateWhoseCancelKeepsFailingIsFlaggedAfterThreeTries() {
+        IllegalStateException failure = new IllegalStateException("concurrent update of PRID-2");
+        doThrow(failure).when(duplicates).cancel("PRID-2");
+
+        producer.sendBody("direct:duplicate-payments", "PRID-2".getBytes(StandardCharsets.UTF_8));
+
+        verify(duplicates, times(3)).cancel("PRID-2");
+        verify(duplicates).notDone("PRID-2", failure);
+        assertThat(outboxFlush.getReceivedCounter()).isZero();
+    }
+
+    /** With the database down the record is not handled: the consumer reads it again, nothing is flagged. */
+    @Test
+    void aDuplicateMetWithTheDatabaseDownIsReadAgain() {
+        doThrow(new DataAccessResourceFailureException("database down")).when(duplicates).cancel("PRID-3");
+
+        assertThatThrownBy(() -> producer.sendBody("direct:duplicate-payments",
+                "PRID-3".getBytes(StandardCharsets.UTF_8))).hasRootCauseInstanceOf(
+                DataAccessResourceFailureException.class);
+
+        verify(duplicates, never()).notDone(eq("PRID-3"), isA(Exception.class));
     }
 
     private Exchange post(String body) {
