@@ -300,9 +300,12 @@ class NotificationsTest extends FlowTestSupport {
         assertThat(sandbox.requests("cancel", prid)).hasSize(3);
     }
 
-    /** A duplicate queued by a version before the duplicate-payments topic, to its old endpoint, takes the topic. */
+    /**
+     * A duplicate the outbox sends to its endpoint goes to the topic; earlier versions, which cancelled there and then,
+     * used the same endpoint, so what they queued takes the topic too.
+     */
     @Test
-    void aDuplicateQueuedToTheOldEndpointReachesTheTopic() {
+    void aDuplicateSentToItsEndpointReachesTheTopic() {
         String marker = "PRID-BEFORE-THE-TOPIC-" + newOrderId();
 
         producer.sendBody("direct:cancel-duplicate-payment", marker);

@@ -94,7 +94,7 @@ class TypedSettingsTest {
             assertThat(outbox.linger()).isEqualTo(Duration.ofMillis(20));
             assertThat(context.getBean(com.checkoutroutes.ledger.LedgerSettings.class).groupCommitLinger())
                     .isEqualTo(Duration.ofMillis(3));
-            assertThat(outbox.duplicateCancelDestination()).isEqualTo("direct:duplicate-payment-out");
+            assertThat(outbox.duplicateCancelDestination()).isEqualTo("direct:cancel-duplicate-payment");
             CardCaptureSettings cards = context.getBean(CardCaptureSettings.class);
             assertThat(cards.capture().trigger()).isEqualTo("ORDER_SHIPPED");
             assertThat(cards.authorisationGuard().policy()).isEqualTo(Policy.ALERT);
