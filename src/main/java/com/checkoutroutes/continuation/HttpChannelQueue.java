@@ -6,6 +6,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -52,13 +53,22 @@ public class HttpChannelQueue {
      * undelivered of its order, longest due first.
      */
     Optional<Delivery> claimNext(OffsetDateTime now) {
+        return claimNext(now, Set.of());
+    }
+
+    /** {@link #claimNext(OffsetDateTime)} among the messages of receivers other than {@code skipping}. */
+    Optional<Delivery> claimNext(OffsetDateTime now, Set<String> skipping) {
+        String others = skipping.isEmpty() ? "" : "AND NOT (d.endpoint = ANY (?)) ";
+        Object[] args = skipping.isEmpty() ? new Object[] {now} : new Object[] {now, skipping.toArray(String[]::new)};
         return jdbc.query("SELECT event_id, endpoint, message_key, payload, state, attempts FROM channel_delivery d "
-                        + "WHERE d.state IN ('PENDING', 'PARKED') AND d.next_attempt_at <= ? AND NOT EXISTS ("
+                        + "WHERE d.state IN ('PENDING', 'PARKED') AND d.next_attempt_at <= ? " + others
+                        + "AND NOT EXISTS ("
                         + "SELECT 1 FROM channel_delivery e WHERE e.message_key = d.message_key "
                         + "AND e.event_id < d.event_id AND e.state <> 'DELIVERED') "
-                        + "ORDER BY d.next_attempt_at, d.event_id LIMIT 1 FOR UPDATE" + (skipLocked ? " SKIP LOCKED" : ""),
+                        + "ORDER BY d.next_attempt_at, d.event_id LIMIT 1 FOR UPDATE"
+                        + (skipLocked ? " SKIP LOCKED" : ""),
                 (rs, i) -> new Delivery(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        State.valueOf(rs.getString(5)), rs.getInt(6)), now).stream().findFirst();
+                        State.valueOf(rs.getString(5)), rs.getInt(6)), args).stream().findFirst();
     }
 
     void delivered(long eventId, OffsetDateTime now) {

@@ -11,8 +11,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,7 +43,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * HTTP(S) channels. A continuation for such a channel is queued ({@link #enqueue}) in the transaction in which the
  * outbox relay publishes its event, so it is queued exactly when the event counts as published and once per event.
  * Senders (threads of this instance) then POST the queue through the route {@value #POST_ROUTE} (signed, retried),
- * one message at a time per order, oldest first; the relay never waits for a receiver.
+ * one message at a time per order, oldest first; the relay never waits for a receiver. One receiver gets all senders
+ * but one at most, so a receiver that is slow (but answers in time, and so is never parked) leaves a sender to the
+ * others.
  * <p>
  * A message whose POST still fails after the route's retries is parked: kept, counted in the
  * {@code checkout.channel.queue{state=PARKED}} gauge, logged without body or secret, and tried again after
@@ -65,6 +69,10 @@ public class HttpChannels implements DisposableBean {
     private final Clock clock;
     private final Duration parkedRetry;
     private final int senders;
+    /** POSTs at once to one receiver: all senders but one, so a slow receiver leaves one to the others. */
+    private final int perReceiver;
+    /** POSTs on their way from this instance, by receiver. */
+    private final Map<String, AtomicInteger> posting = new ConcurrentHashMap<>();
     private final ExecutorService executor;
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicBoolean again = new AtomicBoolean();
@@ -83,6 +91,7 @@ public class HttpChannels implements DisposableBean {
         this.meters = meters;
         this.parkedRetry = settings.http().parkedRetry();
         this.senders = queue.concurrentSenders() ? settings.http().senders() : 1;
+        this.perReceiver = Math.max(1, senders - 1);
         AtomicInteger threads = new AtomicInteger();
         this.executor = Executors.newFixedThreadPool(senders, runnable -> {
             Thread thread = new Thread(runnable, "channel-http-" + threads.incrementAndGet());
@@ -150,7 +159,7 @@ public class HttpChannels implements DisposableBean {
         }
     }
 
-    private enum Outcome { DELIVERED, FAILED, NOT_TRIED, LEFT }
+    private enum Outcome { DELIVERED, FAILED, NOT_TRIED, LEFT, RECEIVER_BUSY }
 
     private record Result(Delivery delivery, Outcome outcome) {
     }
@@ -159,21 +168,33 @@ public class HttpChannels implements DisposableBean {
     private boolean deliverNext() {
         Result result = tx.execute(status -> {
             OffsetDateTime now = OffsetDateTime.now(clock);
-            Optional<Delivery> next = queue.claimNext(now);
+            Optional<Delivery> next = queue.claimNext(now, receiversAtTheirShare());
             if (next.isEmpty()) {
                 return null;
             }
             Delivery delivery = next.get();
+            AtomicInteger toReceiver = posting.computeIfAbsent(delivery.endpoint(), e -> new AtomicInteger());
+            if (toReceiver.incrementAndGet() > perReceiver) {
+                // another sender took this receiver's last place since the claim: the message stays for later
+                toReceiver.decrementAndGet();
+                status.setRollbackOnly();
+                return new Result(delivery, Outcome.RECEIVER_BUSY);
+            }
             try (LogIds ids = LogIds.of(delivery.orderId(), null, null)) {
                 Outcome outcome = post(delivery, now);
                 if (outcome == Outcome.LEFT) {
                     status.setRollbackOnly();
                 }
                 return new Result(delivery, outcome);
+            } finally {
+                toReceiver.decrementAndGet();
             }
         });
         if (result == null || result.outcome() == Outcome.LEFT) {
             return false;
+        }
+        if (result.outcome() == Outcome.RECEIVER_BUSY) {
+            return true; // look again, past that receiver
         }
         if (result.outcome() == Outcome.DELIVERED) {
             meters.counter("checkout.channel.deliveries", "outcome", "delivered").increment();
@@ -186,6 +207,17 @@ public class HttpChannels implements DisposableBean {
             meters.counter("checkout.channel.deliveries", "outcome", "parked").increment();
         }
         return true;
+    }
+
+    /** The receivers this instance POSTs to as often at once as one receiver may: their messages wait. */
+    private Set<String> receiversAtTheirShare() {
+        Set<String> busy = new HashSet<>();
+        posting.forEach((endpoint, count) -> {
+            if (count.get() >= perReceiver) {
+                busy.add(endpoint);
+            }
+        });
+        return busy;
     }
 
     /** POSTs one message through the route and records the outcome on its (locked) row. */

@@ -6,13 +6,19 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.time.Duration;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The order system's web backend as an HTTP channel sees it: a JDK HttpServer on a fixed port that records every POST
- * (headers, exact body bytes, the status it answered) and answers what the test says (200, 503, ...). It can be
- * stopped and started again on the same port (a receiver that is down, then back).
+ * (headers, exact body bytes, the status it answered) and answers what the test says (200, 503, ...), at once or
+ * when the test releases it (a slow receiver). It can be stopped and started again on the same port (a receiver that
+ * is down, then back).
  */
 final class ChannelReceiver implements AutoCloseable {
 
@@ -28,6 +34,7 @@ final class ChannelReceiver implements AutoCloseable {
     private final String path;
     private final List<Post> posts = new CopyOnWriteArrayList<>();
     private final AtomicInteger status = new AtomicInteger(200);
+    private final AtomicReference<Hold> held = new AtomicReference<>();
     private HttpServer server;
 
     ChannelReceiver(int port, String path) {
@@ -45,6 +52,12 @@ final class ChannelReceiver implements AutoCloseable {
         }
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 50);
+            // a thread per POST: a held POST holds only its own sender, as a slow web server would
+            server.setExecutor(Executors.newCachedThreadPool(runnable -> {
+                Thread thread = new Thread(runnable, "channel-receiver-" + port);
+                thread.setDaemon(true);
+                return thread;
+            }));
         } catch (IOException e) {
             throw new IllegalStateException("cannot listen on " + port, e);
         }
@@ -57,6 +70,7 @@ final class ChannelReceiver implements AutoCloseable {
             var headers = exchange.getRequestHeaders();
             posts.add(new Post(headers.getFirst(ChannelSignature.EVENT_ID), headers.getFirst(ChannelSignature.TIMESTAMP),
                     headers.getFirst(ChannelSignature.SIGNATURE), headers.getFirst("Content-Type"), body, answer));
+            awaitRelease();
             exchange.sendResponseHeaders(answer, -1);
             exchange.close();
         });
@@ -69,6 +83,36 @@ final class ChannelReceiver implements AutoCloseable {
         if (server != null) {
             server.stop(0);
             server = null;
+        }
+    }
+
+    /**
+     * Slow from now on: every POST is recorded at once but answered only once {@link #release} is called, or after
+     * {@code atMost} (keep it below the senders' response timeout, or they give up and retry).
+     */
+    void hold(Duration atMost) {
+        held.set(new Hold(new CountDownLatch(1), atMost));
+    }
+
+    /** Answers the held POSTs, and the next ones at once. */
+    void release() {
+        Hold hold = held.getAndSet(null);
+        if (hold != null) {
+            hold.latch().countDown();
+        }
+    }
+
+    private record Hold(CountDownLatch latch, Duration atMost) {
+    }
+
+    private void awaitRelease() {
+        Hold hold = held.get();
+        if (hold != null) {
+            try {
+                hold.latch().await(hold.atMost().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -87,6 +131,7 @@ final class ChannelReceiver implements AutoCloseable {
     }
 
     void clear() {
+        release();
         posts.clear();
         status.set(200);
     }

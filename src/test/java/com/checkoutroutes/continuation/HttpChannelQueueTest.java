@@ -7,6 +7,7 @@ import com.checkoutroutes.continuation.HttpChannelQueue.State;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
@@ -17,7 +18,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /**
  * The HTTP channels' queue on the local run's database (H2 in memory, the shipped migrations): queued once per
  * event, one order's messages handed out oldest first and never past a parked one, parked messages released when
- * their receiver answers again. PostgreSQL runs the same statements in HttpChannelTest.
+ * their receiver answers again, a busy receiver passed over. PostgreSQL runs the same statements in HttpChannelTest.
  */
 class HttpChannelQueueTest {
 
@@ -75,6 +76,18 @@ class HttpChannelQueueTest {
         assertThat(queue.claimNext(NOW.plusSeconds(29))).isEmpty();
         assertThat(queue.claimNext(NOW.plusSeconds(30))).map(Delivery::state).contains(State.PARKED);
         assertThat(queue.ofOrder("ORD-A").get(0).attempts()).as("not tried, not counted").isZero();
+    }
+
+    /** A receiver whose share of the senders is taken is passed over: the other receivers' messages go. */
+    @Test
+    void aReceiverPassedOverLeavesItsMessagesForLater() {
+        String app = "https://app-bff.example/continuations";
+        queue.add(1, WEB, "ORD-A", "a1", NOW);
+        queue.add(2, app, "ORD-B", "b1", NOW);
+
+        assertThat(queue.claimNext(NOW, Set.of(WEB))).map(Delivery::eventId).contains(2L);
+        assertThat(queue.claimNext(NOW, Set.of(WEB, app))).isEmpty();
+        assertThat(claim()).map(Delivery::eventId).contains(1L);
     }
 
     private Optional<Delivery> claim() {

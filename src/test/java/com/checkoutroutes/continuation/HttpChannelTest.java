@@ -34,16 +34,21 @@ import org.springframework.test.context.DynamicPropertySource;
  * The WEB channel as an HTTP endpoint of the order system (a JDK HttpServer here): through Kafka, the ledger, the
  * sandbox and the outbox, each continuation is POSTed with a signature the receiver can check as the README says;
  * a receiver that is down is retried, then the message is parked and visible (table, gauge, log), and once the
- * receiver is back every message arrives once, in order per order.
+ * receiver is back every message arrives once, in order per order. The APP channel is another receiver, which a slow
+ * WEB receiver does not starve of senders.
  */
 class HttpChannelTest extends FlowTestSupport {
 
     private static final String SECRET = "test-only-channel-secret-0123456789abcdef";
     private static final ChannelReceiver RECEIVER = new ChannelReceiver(FreePort.find(), "/continuations").start();
+    /** The APP channel's receiver, another web server of the order system. */
+    private static final ChannelReceiver APP_RECEIVER = new ChannelReceiver(FreePort.find(), "/app-continuations")
+            .start();
 
     @DynamicPropertySource
     static void webChannelOverHttp(DynamicPropertyRegistry registry) {
         registry.add("checkout.channels.web", RECEIVER::url);
+        registry.add("checkout.channels.app", APP_RECEIVER::url);
         registry.add("checkout.channels.http.hmac-secret", () -> SECRET);
         registry.add("checkout.channels.http.parked-retry", () -> "2s");
         registry.add("checkout.channels.http.poll-interval", () -> "200");
@@ -60,6 +65,7 @@ class HttpChannelTest extends FlowTestSupport {
     void receiverUp() {
         RECEIVER.start();
         RECEIVER.clear();
+        APP_RECEIVER.clear();
         logs.start();
         ((Logger) LoggerFactory.getLogger(HttpChannels.class)).addAppender(logs);
     }
@@ -72,6 +78,7 @@ class HttpChannelTest extends FlowTestSupport {
     @AfterAll
     static void receiverGone() {
         RECEIVER.close();
+        APP_RECEIVER.close();
     }
 
     @Test
@@ -151,6 +158,32 @@ class HttpChannelTest extends FlowTestSupport {
         RECEIVER.start();
         await().atMost(Duration.ofSeconds(30)).until(() -> queue.ofOrder(orderId).get(0).state() == State.DELIVERED);
         assertThat(RECEIVER.postsOf(orderId)).hasSize(1);
+    }
+
+    /**
+     * A receiver that answers slowly but in time (so it is never parked) holds at most all senders but one: the APP
+     * channel's message is delivered while the WEB receiver still holds its POSTs.
+     */
+    @Test
+    void aSlowReceiverLeavesASenderToTheOtherChannels() {
+        RECEIVER.hold(Duration.ofSeconds(4)); // below the POST's response timeout (5 s)
+        List<String> webOrders = List.of(newOrderId(), newOrderId(), newOrderId());
+        webOrders.forEach(id -> publish(order(id)));
+        await().atMost(Duration.ofSeconds(20)).until(() -> RECEIVER.posts().size() >= 2);
+
+        String appOrder = newOrderId();
+        Map<String, Object> app = order(appOrder);
+        app.put("paymentMethodType", "ALIPAY_HK");
+        app.put("channel", Map.of("terminalType", "APP", "osType", "IOS"));
+        publish(app);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> APP_RECEIVER.postsOf(appOrder), posts -> !posts.isEmpty());
+        assertThat(webOrders).as("the WEB receiver has answered none of its POSTs yet").allSatisfy(id -> assertThat(
+                queue.ofOrder(id)).noneMatch(row -> row.state() == State.DELIVERED));
+        assertThat(RECEIVER.posts()).as("two senders at most on the slow receiver").hasSize(2);
+        RECEIVER.release();
+        await().atMost(Duration.ofSeconds(30)).until(() -> webOrders.stream().allMatch(id -> queue.ofOrder(id).stream()
+                .anyMatch(row -> row.state() == State.DELIVERED)));
     }
 
     /** An order whose message is delivered: everything queued before it has had its chance. */

@@ -104,7 +104,7 @@ class TypedSettingsTest {
             assertThat(channels.anyHttp()).as("the shipped channels are Kafka topics").isFalse();
             assertThat(channels.http().hmacSecret()).isEmpty();
             assertThat(channels.http().parkedRetry()).isEqualTo(Duration.ofSeconds(30));
-            assertThat(channels.http().senders()).isEqualTo(2);
+            assertThat(channels.http().senders()).isEqualTo(3);
             assertThat(context.getBean(NotificationSettings.class).maxBytes()).isEqualTo(65536);
             assertThat(context.getBean(NotificationSettings.class).maxAge()).isZero();
             DoorSettings doors = context.getBean(DoorSettings.class);
