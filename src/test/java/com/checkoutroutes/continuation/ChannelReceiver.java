@@ -5,10 +5,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,6 +37,7 @@ final class ChannelReceiver implements AutoCloseable {
     private final AtomicInteger status = new AtomicInteger(200);
     private final AtomicReference<Hold> held = new AtomicReference<>();
     private HttpServer server;
+    private ExecutorService handlers;
 
     ChannelReceiver(int port, String path) {
         this.port = port;
@@ -53,11 +55,12 @@ final class ChannelReceiver implements AutoCloseable {
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 50);
             // a thread per POST: a held POST holds only its own sender, as a slow web server would
-            server.setExecutor(Executors.newCachedThreadPool(runnable -> {
+            handlers = Executors.newCachedThreadPool(runnable -> {
                 Thread thread = new Thread(runnable, "channel-receiver-" + port);
                 thread.setDaemon(true);
                 return thread;
-            }));
+            });
+            server.setExecutor(handlers);
         } catch (IOException e) {
             throw new IllegalStateException("cannot listen on " + port, e);
         }
@@ -83,6 +86,7 @@ final class ChannelReceiver implements AutoCloseable {
         if (server != null) {
             server.stop(0);
             server = null;
+            handlers.shutdown();
         }
     }
 
