@@ -17,7 +17,7 @@ import org.apache.kafka.metadata.storage.Formatter;
  * the directory is formatted on first use and reused afterwards, so topics, records and committed offsets survive
  * a restart or a SIGKILL, as with a real broker. Tests give it a fresh directory, the local run {@code ./data/kafka}.
  */
-final class KraftBroker {
+public final class KraftBroker {
 
     /** Fixed, so a directory formatted once is the same cluster at every start. */
     private static final String CLUSTER_ID = "Y2hlY2tvdXQtcm91dGVzLQ";
@@ -31,6 +31,11 @@ final class KraftBroker {
     }
 
     static KraftBroker start(Path logDir, int port, int partitions) {
+        return start(logDir, port, partitions, true);
+    }
+
+    /** {@code autoCreateTopics} false: as many production brokers are, a topic exists only once it is created. */
+    public static KraftBroker start(Path logDir, int port, int partitions, boolean autoCreateTopics) {
         int brokerPort = port > 0 ? port : freePort();
         Properties props = new Properties();
         props.put("process.roles", "broker,controller");
@@ -44,7 +49,7 @@ final class KraftBroker {
         props.put("inter.broker.listener.name", "PLAINTEXT");
         props.put("log.dirs", logDir.toAbsolutePath().toString());
         props.putAll(Map.of(
-                "auto.create.topics.enable", "true",
+                "auto.create.topics.enable", String.valueOf(autoCreateTopics),
                 "num.partitions", String.valueOf(partitions),
                 "offsets.topic.num.partitions", "5",
                 "offsets.topic.replication.factor", "1",
@@ -70,11 +75,11 @@ final class KraftBroker {
         }
     }
 
-    String bootstrapServers() {
+    public String bootstrapServers() {
         return "127.0.0.1:" + port;
     }
 
-    void stop() {
+    public void stop() {
         server.shutdown();
         server.awaitShutdown();
     }

@@ -40,7 +40,7 @@ class HealthAndLookupTest extends FlowTestSupport {
     }
 
     @Test
-    void healthShowsCamelTheKafkaConsumerAndTheDatabase() {
+    void healthShowsCamelTheKafkaConsumerTheTopicsAndTheDatabase() {
         var response = actuator.get("/actuator/health");
         assertThat(response.statusCode()).isEqualTo(200);
         JsonNode components = read(response.body()).path("components");
@@ -53,6 +53,9 @@ class HealthAndLookupTest extends FlowTestSupport {
         assertThat(camelChecks.path("consumer:order-intake").asText()).isEqualTo("UP");
         assertThat(camelChecks.path("consumer:order-intake.data").path("check.id").asText())
                 .isEqualTo("consumer:kafka-order-intake");
+        // this service's topics, which the tests' broker creates on first use
+        assertThat(components.path("kafkaTopics").path("status").asText()).isEqualTo("UP");
+        assertThat(components.path("kafkaTopics").path("details").path("topics").asInt()).isEqualTo(11);
     }
 
     @Test

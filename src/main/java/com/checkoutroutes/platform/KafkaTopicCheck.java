@@ -1,0 +1,207 @@
+package com.checkoutroutes.platform;
+
+import jakarta.annotation.PreDestroy;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.kafka.KafkaComponent;
+import org.apache.camel.component.kafka.KafkaConfiguration;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.config.ConfigResource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.env.Environment;
+import org.springframework.stereotype.Component;
+
+/**
+ * Whether the topics this service reads and writes exist on the broker. Where the broker does not create topics on
+ * first use ({@code auto.create.topics.enable=false}, common in production), a missing one would otherwise show only
+ * as a consumer's repeated {@code UNKNOWN_TOPIC_OR_PARTITION} warnings, or a producer blocked until its timeout with
+ * its outbox shard behind it. Checked once the application is ready (an ERROR line naming them) and behind the
+ * actuator's health ({@code kafkaTopics}: DOWN while such a topic is missing). Not part of readiness: refusing
+ * Antom's notifications or orders over HTTP would create no topic.
+ * <p>
+ * It asks with Camel's Kafka component's own connection settings (brokers, TLS, SASL), so it sees what the routes see.
+ */
+@Component("kafkaTopics")
+public class KafkaTopicCheck implements HealthIndicator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaTopicCheck.class);
+    /** The broker setting that decides whether a missing topic is a fault. */
+    static final String AUTO_CREATE = "auto.create.topics.enable";
+    /** Health is asked for by operators and scrapers; the broker at most this often. */
+    private static final Duration RECHECK = Duration.ofSeconds(30);
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+    /** What the broker said: the expected topics it lacks, and whether it creates them on first use (null: unknown). */
+    record Report(Set<String> expected, Set<String> missing, Boolean brokerCreatesTopics) {
+
+        boolean fault() {
+            return !missing.isEmpty() && !Boolean.TRUE.equals(brokerCreatesTopics);
+        }
+
+        Health health() {
+            Health.Builder health = fault() ? Health.down() : Health.up();
+            health.withDetail("topics", expected.size()).withDetail("missing", missing);
+            if (brokerCreatesTopics != null) {
+                health.withDetail("brokerCreatesTopics", brokerCreatesTopics);
+            }
+            return health.build();
+        }
+    }
+
+    private final CamelContext camel;
+    private final Environment environment;
+    private Health last;
+    private Admin admin;
+    private long checkedAtNanos;
+
+    public KafkaTopicCheck(CamelContext camel, Environment environment) {
+        this.camel = camel;
+        this.environment = environment;
+    }
+
+    /** Off the start-up thread: a slow broker must not hold up start-up, and the routes report their own connection. */
+    @EventListener(ApplicationReadyEvent.class)
+    public void checkOnceReady() {
+        Thread thread = new Thread(() -> {
+            try {
+                log(check());
+            } catch (RuntimeException e) {
+                LOG.warn("could not ask the Kafka broker which topics exist: {}", e.toString());
+            }
+        }, "kafka-topic-check");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** The last answer, asked again once it is older than 30 s; a broker that does not answer is UNKNOWN. */
+    @Override
+    public synchronized Health health() {
+        long now = System.nanoTime();
+        if (last == null || now - checkedAtNanos > RECHECK.toNanos()) {
+            try {
+                last = check().health();
+            } catch (RuntimeException e) {
+                last = Health.unknown().withDetail("error", e.getMessage()).build();
+            }
+            checkedAtNanos = now;
+        }
+        return last;
+    }
+
+    /** Asks the broker; throws when it cannot be asked within the timeout. */
+    Report check() {
+        Set<String> expected = expectedTopics();
+        try {
+            Admin admin = admin();
+            Set<String> existing = admin.listTopics().names().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            Set<String> missing = new TreeSet<>(expected);
+            missing.removeAll(existing);
+            return new Report(expected, missing, missing.isEmpty() ? null : brokerCreatesTopics(admin));
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("the broker did not answer: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private static void log(Report report) {
+        if (report.missing().isEmpty()) {
+            LOG.info("Kafka: all {} topics of this service exist", report.expected().size());
+        } else if (Boolean.TRUE.equals(report.brokerCreatesTopics())) {
+            LOG.info("Kafka: {} not there yet; the broker creates them on first use", report.missing());
+        } else if (report.brokerCreatesTopics() == null) {
+            LOG.warn("Kafka: topics {} do not exist, and the broker's {} could not be read: unless it creates them on "
+                    + "first use, create them (README, Running in production)", report.missing(), AUTO_CREATE);
+        } else {
+            LOG.error("Kafka: topics {} do not exist and the broker does not create them ({}=false): create them "
+                    + "(README, Running in production). Until then their consumers read nothing and what is sent to "
+                    + "them waits", report.missing(), AUTO_CREATE);
+        }
+    }
+
+    /** One client for the bean's life: it reconnects by itself, and a new one would log its whole configuration. */
+    private synchronized Admin admin() {
+        if (admin == null) {
+            admin = Admin.create(adminProperties());
+        }
+        return admin;
+    }
+
+    @PreDestroy
+    public synchronized void close() {
+        if (admin != null) {
+            admin.close(TIMEOUT);
+        }
+    }
+
+    /** Null when the broker's configuration cannot be read (no DescribeConfigs permission, say). */
+    private static Boolean brokerCreatesTopics(Admin admin) throws InterruptedException {
+        try {
+            Collection<Node> nodes = admin.describeCluster().nodes().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            if (nodes.isEmpty()) {
+                return null;
+            }
+            ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, nodes.iterator().next().idString());
+            Map<ConfigResource, Config> configs = admin.describeConfigs(List.of(broker)).all()
+                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            ConfigEntry entry = configs.get(broker).get(AUTO_CREATE);
+            return entry == null ? null : Boolean.valueOf(entry.value());
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.debug("broker configuration not readable", e);
+            return null;
+        }
+    }
+
+    /** checkout.topics.*, and the channels that are topics (kafka:name, options after '?'). */
+    Set<String> expectedTopics() {
+        Set<String> topics = new TreeSet<>(Binder.get(environment)
+                .bind("checkout.topics", Bindable.mapOf(String.class, String.class)).orElse(Map.of()).values());
+        for (String terminal : List.of("web", "wap", "app")) {
+            String endpoint = environment.getProperty("checkout.channels." + terminal, "");
+            if (endpoint.startsWith("kafka:")) {
+                int options = endpoint.indexOf('?');
+                topics.add(endpoint.substring("kafka:".length(), options < 0 ? endpoint.length() : options));
+            }
+        }
+        return topics;
+    }
+
+    /** The connection settings of Camel's Kafka component that an admin client understands. */
+    private Properties adminProperties() {
+        KafkaConfiguration kafka = camel.getComponent("kafka", KafkaComponent.class).getConfiguration();
+        Properties producer = kafka.createProducerProperties();
+        Properties admin = new Properties();
+        Set<String> known = AdminClientConfig.configNames();
+        producer.forEach((key, value) -> {
+            if (known.contains(String.valueOf(key)) && value != null) {
+                admin.put(key, value);
+            }
+        });
+        admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokers());
+        admin.put(AdminClientConfig.CLIENT_ID_CONFIG, "checkout-routes-topic-check");
+        admin.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
+        admin.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
+        return admin;
+    }
+}
