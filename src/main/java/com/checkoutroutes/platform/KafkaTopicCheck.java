@@ -11,6 +11,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.component.kafka.KafkaConfiguration;
@@ -19,7 +20,9 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.common.Node;
+import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.actuate.health.Health;
@@ -50,6 +53,7 @@ public class KafkaTopicCheck implements HealthIndicator {
     /** Health is asked for by operators and scrapers; the broker at most this often. */
     private static final Duration RECHECK = Duration.ofSeconds(30);
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     /** What the broker said: the expected topics it lacks, and whether it creates them on first use (null: unknown). */
     record Report(Set<String> expected, Set<String> missing, Boolean brokerCreatesTopics) {
@@ -73,24 +77,40 @@ public class KafkaTopicCheck implements HealthIndicator {
     private Health last;
     private Admin admin;
     private long checkedAtNanos;
+    private Thread firstCheck;
+    private boolean closed;
 
     public KafkaTopicCheck(CamelContext camel, Environment environment) {
         this.camel = camel;
         this.environment = environment;
     }
 
-    /** Off the start-up thread: a slow broker must not hold up start-up, and the routes report their own connection. */
+    /**
+     * Off the start-up thread (a slow broker must not hold up start-up, and the routes report their own connection),
+     * and asked again every 30 s until the broker answers once, so that the answer is logged whenever it comes.
+     */
     @EventListener(ApplicationReadyEvent.class)
-    public void checkOnceReady() {
-        Thread thread = new Thread(() -> {
-            try {
-                log(check());
-            } catch (RuntimeException e) {
-                LOG.warn("could not ask the Kafka broker which topics exist: {}", e.toString());
+    public synchronized void checkOnceReady() {
+        firstCheck = new Thread(() -> {
+            for (int tries = 1; !Thread.currentThread().isInterrupted(); tries++) {
+                try {
+                    log(check());
+                    return;
+                } catch (RuntimeException e) {
+                    if (tries == 1) {
+                        LOG.warn("could not ask the Kafka broker which topics exist ({}); asking again every {} s",
+                                e.getMessage(), RECHECK.toSeconds());
+                    }
+                }
+                try {
+                    Thread.sleep(RECHECK.toMillis());
+                } catch (InterruptedException e) {
+                    return;
+                }
             }
         }, "kafka-topic-check");
-        thread.setDaemon(true);
-        thread.start();
+        firstCheck.setDaemon(true);
+        firstCheck.start();
     }
 
     /** The last answer, asked again once it is older than 30 s; a broker that does not answer is UNKNOWN. */
@@ -142,6 +162,9 @@ public class KafkaTopicCheck implements HealthIndicator {
 
     /** One client for the bean's life: it reconnects by itself, and a new one would log its whole configuration. */
     private synchronized Admin admin() {
+        if (closed) {
+            throw new IllegalStateException("shutting down");
+        }
         if (admin == null) {
             admin = Admin.create(adminProperties());
         }
@@ -149,14 +172,27 @@ public class KafkaTopicCheck implements HealthIndicator {
     }
 
     @PreDestroy
-    public synchronized void close() {
-        if (admin != null) {
-            admin.close(TIMEOUT);
+    public void close() {
+        Admin closing;
+        synchronized (this) {
+            closed = true;
+            if (firstCheck != null) {
+                firstCheck.interrupt();
+            }
+            closing = admin;
+            admin = null;
+        }
+        if (closing != null) {
+            closing.close(TIMEOUT);
         }
     }
 
-    /** Null when the broker's configuration cannot be read (no DescribeConfigs permission, say). */
-    private static Boolean brokerCreatesTopics(Admin admin) throws InterruptedException {
+    /**
+     * Null when this service may not read the broker's configuration (no DescribeConfigs permission); a broker that
+     * does not answer throws, as for the topics.
+     */
+    private static Boolean brokerCreatesTopics(Admin admin)
+            throws InterruptedException, ExecutionException, TimeoutException {
         try {
             Collection<Node> nodes = admin.describeCluster().nodes().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             if (nodes.isEmpty()) {
@@ -167,9 +203,11 @@ public class KafkaTopicCheck implements HealthIndicator {
                     .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             ConfigEntry entry = configs.get(broker).get(AUTO_CREATE);
             return entry == null ? null : Boolean.valueOf(entry.value());
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.debug("broker configuration not readable", e);
-            return null;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof AuthorizationException) {
+                return null;
+            }
+            throw e;
         }
     }
 
@@ -178,10 +216,11 @@ public class KafkaTopicCheck implements HealthIndicator {
         Set<String> topics = new TreeSet<>(Binder.get(environment)
                 .bind("checkout.topics", Bindable.mapOf(String.class, String.class)).orElse(Map.of()).values());
         for (String terminal : List.of("web", "wap", "app")) {
-            String endpoint = environment.getProperty("checkout.channels." + terminal, "");
-            if (endpoint.startsWith("kafka:")) {
+            String endpoint = environment.getProperty("checkout.channels." + terminal, "").strip();
+            if (endpoint.regionMatches(true, 0, "kafka:", 0, "kafka:".length())) {
                 int options = endpoint.indexOf('?');
-                topics.add(endpoint.substring("kafka:".length(), options < 0 ? endpoint.length() : options));
+                String topic = endpoint.substring("kafka:".length(), options < 0 ? endpoint.length() : options);
+                topics.add(topic.startsWith("//") ? topic.substring(2) : topic);
             }
         }
         return topics;
@@ -194,12 +233,15 @@ public class KafkaTopicCheck implements HealthIndicator {
         Properties admin = new Properties();
         Set<String> known = AdminClientConfig.configNames();
         producer.forEach((key, value) -> {
-            if (known.contains(String.valueOf(key)) && value != null) {
+            String name = String.valueOf(key);
+            // config.providers: what resolves ${file:...} placeholders in, say, the JAAS configuration
+            if (value != null && (known.contains(name) || name.startsWith(AbstractConfig.CONFIG_PROVIDERS_CONFIG))) {
                 admin.put(key, value);
             }
         });
         admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokers());
-        admin.put(AdminClientConfig.CLIENT_ID_CONFIG, "checkout-routes-topic-check");
+        // one id per instance: a second one in the JVM (test contexts) would clash in JMX
+        admin.put(AdminClientConfig.CLIENT_ID_CONFIG, "checkout-routes-topic-check-" + INSTANCES.incrementAndGet());
         admin.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
         admin.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
         return admin;

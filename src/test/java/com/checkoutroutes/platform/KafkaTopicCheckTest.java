@@ -78,10 +78,13 @@ class KafkaTopicCheckTest {
                 .containsEntry("brokerCreatesTopics", false).containsEntry("topics", 3);
 
         createTopics(prefix + "duplicate-payments");
-        KafkaTopicCheck.Report report = check.check();
+        // created once the controller has it; listed once the broker's metadata has it too
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            KafkaTopicCheck.Report report = check.check();
+            assertThat(report.missing()).isEmpty();
+            assertThat(report.health().getStatus()).isEqualTo(Status.UP);
+        });
         check.close();
-        assertThat(report.missing()).isEmpty();
-        assertThat(report.health().getStatus()).isEqualTo(Status.UP);
     }
 
     @Test
