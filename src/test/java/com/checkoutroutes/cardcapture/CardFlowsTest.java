@@ -13,6 +13,7 @@ import com.checkoutroutes.gateway.CallOutcome;
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentLedger.StateChange;
 import com.checkoutroutes.ledger.PaymentState;
+import com.checkoutroutes.results.AntomCaptures;
 import com.checkoutroutes.sandbox.FaultRule;
 import com.checkoutroutes.sandbox.FaultType;
 import com.checkoutroutes.testsupport.FlowTestSupport;
@@ -32,6 +33,8 @@ class CardFlowsTest extends FlowTestSupport {
     JdbcTemplate jdbc;
     @Autowired
     AntomGateway gateway;
+    @Autowired
+    AntomCaptures captures;
 
     @Test
     void authorisedThenShippedIsCaptured() {
@@ -100,11 +103,7 @@ class CardFlowsTest extends FlowTestSupport {
     @Test
     void aCaptureRequestedAuthorisationThatAntomCancelledIsClosedAndFlagged() {
         PaymentAttempt auth = shippedWithTheCaptureNotReachingAntom();
-        AlipayPayCancelRequest cancel = new AlipayPayCancelRequest();
-        cancel.setPaymentRequestId(auth.paymentRequestId());
-        cancel.setPaymentId(auth.paymentId());
-        assertThat(gateway.call("cancel", auth.paymentRequestId(), cancel))
-                .isInstanceOf(CallOutcome.Answered.class); // cancelled at Antom, unknown to the ledger
+        cancelledAtAntom(auth);
 
         PaymentAttempt closed = awaitState(auth, PaymentState.CANCELLED);
         sandbox.clearFaults();
@@ -117,6 +116,35 @@ class CardFlowsTest extends FlowTestSupport {
         assertThat(sandbox.payment(auth.paymentRequestId()).orElseThrow().has("capture")).isFalse();
         kafka().await(resultsTopic, r -> r.value().contains(auth.paymentRequestId())
                 && r.value().contains("\"state\":\"CANCELLED\""));
+    }
+
+    /**
+     * The answer to a capture sent for the attempt as it was (CAPTURE_REQUESTED) that arrives once the attempt has
+     * moved on (closed CANCELLED): it is noted, and changes neither the state nor what was published.
+     */
+    @Test
+    void aCaptureAnswerForAnAttemptThatHasMovedOnIsNotedAndChangesNothing() {
+        PaymentAttempt auth = shippedWithTheCaptureNotReachingAntom();
+        PaymentAttempt asSent = ledger.find(auth.paymentRequestId()).orElseThrow();
+        cancelledAtAntom(auth);
+        awaitState(auth, PaymentState.CANCELLED);
+        sandbox.clearFaults();
+
+        // Antom refuses it (the authorisation is cancelled): CAPTURE_FAILED, were the attempt still CAPTURE_REQUESTED
+        assertThat(captures.send(asSent)).isEqualTo(PaymentState.CANCELLED);
+
+        assertThat(ledger.find(auth.paymentRequestId()).orElseThrow().state()).isEqualTo(PaymentState.CANCELLED);
+        assertThat(ledger.history(auth.paymentRequestId())).noneMatch(c -> c.to() == PaymentState.CAPTURE_FAILED)
+                .filteredOn(c -> c.cause().equals("STALE_CAPTURE_ANSWER")).singleElement()
+                .satisfies(c -> assertThat(c.to()).isEqualTo(PaymentState.CANCELLED));
+    }
+
+    /** Antom cancels the authorisation (as it does after 7 days), and the ledger is not told. */
+    private void cancelledAtAntom(PaymentAttempt auth) {
+        AlipayPayCancelRequest cancel = new AlipayPayCancelRequest();
+        cancel.setPaymentRequestId(auth.paymentRequestId());
+        cancel.setPaymentId(auth.paymentId());
+        assertThat(gateway.call("cancel", auth.paymentRequestId(), cancel)).isInstanceOf(CallOutcome.Answered.class);
     }
 
     /** An authorised card shipped while Antom answers every capture 503 (until the test clears the faults). */
