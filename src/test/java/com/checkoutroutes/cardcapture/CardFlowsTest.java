@@ -120,7 +120,7 @@ class CardFlowsTest extends FlowTestSupport {
 
     /**
      * The answer to a capture sent for the attempt as it was (CAPTURE_REQUESTED) that arrives once the attempt has
-     * moved on (closed CANCELLED): it is noted, and changes neither the state nor what was published.
+     * moved on (closed CANCELLED): it is noted, and moves nothing.
      */
     @Test
     void aCaptureAnswerForAnAttemptThatHasMovedOnIsNotedAndChangesNothing() {
