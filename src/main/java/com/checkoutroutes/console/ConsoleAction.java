@@ -18,6 +18,11 @@ public enum ConsoleAction {
             "Give money back to the buyer through Antom's refund: the amount you enter, in the payment's currency, or"
                     + " all that is left if you leave it empty. Refused when nothing is captured or when all refunds"
                     + " would come to more than was captured."),
+    GIVE_BACK("Give this second payment back",
+            "Cancel this payment at Antom, or refund it in full where it can no longer be cancelled, as the service"
+                    + " does by itself with a second successful payment of an order (flag DUPLICATE_PAYMENT) and"
+                    + " failed to (CANCEL_NOT_DONE). Only for a paid payment that is not the order's own (its first"
+                    + " successful one); at most one refund per payment."),
     CLEAR_FLAG("Clear the flag",
             "Clear this payment's flag after looking into it; the flag and your reason stay in its history."),
     REDRIVE("Re-drive the dead letter",
@@ -40,7 +45,7 @@ public enum ConsoleAction {
         return description;
     }
 
-    /** Its name in URLs: check-with-antom, cancel, refund, clear-flag, redrive. */
+    /** Its name in URLs: check-with-antom, cancel, refund, give-back, clear-flag, redrive. */
     public String slug() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
@@ -57,6 +62,6 @@ public enum ConsoleAction {
 
     /** An operator must say why (kept in the audit record and, for a payment, its history). */
     public boolean needsReason() {
-        return this == CANCEL || this == CLEAR_FLAG || this == REFUND;
+        return this == CANCEL || this == CLEAR_FLAG || this == REFUND || this == GIVE_BACK;
     }
 }

@@ -15,12 +15,17 @@ import com.checkoutroutes.ledger.Refund;
 import com.checkoutroutes.ledger.RefundAmount;
 import com.checkoutroutes.ledger.RefundRefusedException;
 import com.checkoutroutes.ledger.UnknownPaymentException;
+import com.checkoutroutes.results.DuplicatePaymentCanceller;
 import com.checkoutroutes.results.PaymentInquiries;
 import com.checkoutroutes.results.PaymentInquiries.Inquiry;
 import com.checkoutroutes.refunds.Refunds;
 import java.math.BigDecimal;
 import java.util.Currency;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -47,9 +52,11 @@ public class ConsoleActions {
     private final DeadLetterArchive deadLetters;
     private final DeadLetterRedrives redrives;
     private final Refunds refunds;
+    private final DuplicatePaymentCanceller duplicates;
 
     public ConsoleActions(ActionLog log, PaymentLedger ledger, PaymentInquiries inquiries, CardAuthorisations cards,
-            DeadLetterArchive deadLetters, DeadLetterRedrives redrives, Refunds refunds) {
+            DeadLetterArchive deadLetters, DeadLetterRedrives redrives, Refunds refunds,
+            DuplicatePaymentCanceller duplicates) {
         this.log = log;
         this.ledger = ledger;
         this.inquiries = inquiries;
@@ -57,6 +64,14 @@ public class ConsoleActions {
         this.deadLetters = deadLetters;
         this.redrives = redrives;
         this.refunds = refunds;
+        this.duplicates = duplicates;
+    }
+
+    /** Of an order's attempts, the paid ones that are not the order's own payment: what "give back" may act on. */
+    public Set<String> secondPayments(List<PaymentAttempt> attempts) {
+        Optional<String> kept = Refunds.orderPayment(attempts).map(PaymentAttempt::paymentRequestId);
+        return attempts.stream().filter(a -> a.state().isPaid()).map(PaymentAttempt::paymentRequestId)
+                .filter(prid -> !kept.map(prid::equals).orElse(false)).collect(Collectors.toSet());
     }
 
     /** What an action is aimed at: an order (cancel), one payment (check, clear flag) or a dead letter (re-drive). */
@@ -105,6 +120,7 @@ public class ConsoleActions {
                 case CHECK_WITH_ANTOM -> checkWithAntom(named);
                 case CANCEL -> cancel(named);
                 case REFUND -> refund(named, actor, why, amount, requestKey);
+                case GIVE_BACK -> giveBack(named);
                 case CLEAR_FLAG -> clearFlag(named, actor, why);
                 case REDRIVE -> redrive(named, actor);
             };
@@ -192,6 +208,24 @@ public class ConsoleActions {
                 + " payment(s)";
         return cancelled.cancelled() < cancelled.cancellable()
                 ? Ended.failed(done + "; the others are flagged CANCEL_NOT_DONE with Antom's answer") : Ended.done(done);
+    }
+
+    private Ended giveBack(Target target) {
+        PaymentAttempt attempt = attempt(target);
+        String prid = attempt.paymentRequestId();
+        if (!attempt.state().isPaid()) {
+            throw new Refused("NOT_PAID", "payment " + prid + " is " + attempt.state() + ": nothing to give back");
+        }
+        if (!secondPayments(ledger.attemptsOf(attempt.orderId())).contains(prid)) {
+            throw new Refused("ORDERS_OWN_PAYMENT", "payment " + prid + " is the one order " + attempt.orderId()
+                    + " keeps (its first successful one): give money back with Refund");
+        }
+        boolean given = duplicates.giveBack(attempt);
+        PaymentState now = ledger.find(prid).orElseThrow().state();
+        return given ? Ended.done("given back: " + (now == PaymentState.CANCELLED ? "cancelled at Antom"
+                : "refunded in full (its refund on the order's page)") + "; the payment is " + now)
+                : Ended.failed("not given back: the payment is still " + now + "; its history says what Antom answered"
+                        + " (CANCEL_NOT_DONE, REFUND_REFUSED)");
     }
 
     private Ended refund(Target target, String actor, String why, String amount, String requestKey) {

@@ -128,6 +128,7 @@ final class ConsolePages {
         }
         model.put("orderId", orderId);
         model.put("attempts", attempts);
+        model.put("secondPayments", services.actions().secondPayments(attempts));
         model.put("timeline", services.timeline().of(orderId, attempts));
         model.put("actions", ConsoleAction.values());
         model.put("maxShown", MAX_SHOWN);

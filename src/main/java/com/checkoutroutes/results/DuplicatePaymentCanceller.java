@@ -42,8 +42,17 @@ public class DuplicatePaymentCanceller {
     public void cancel(String paymentRequestId) {
         PaymentAttempt attempt = ledger.find(paymentRequestId).orElse(null);
         if (attempt != null && attempt.state().isPaid()) {
-            cancels.cancelOrRefund(attempt, "DUPLICATE_PAYMENT_CANCELLED", REFUND_KEY);
+            giveBack(attempt);
         }
+    }
+
+    /**
+     * Cancels the paid second payment, or refunds it in full where it can no longer be cancelled (at most one such
+     * refund per payment); also what an operator's "give back" does once this failed. True when it is cancelled or
+     * its refund was made.
+     */
+    public boolean giveBack(PaymentAttempt attempt) {
+        return cancels.cancelOrRefund(attempt, "DUPLICATE_PAYMENT_CANCELLED", REFUND_KEY);
     }
 
     /** The cancel failed, and its tries are over: the attempt says so and is flagged, so an operator gives it back. */

@@ -139,6 +139,41 @@ class ConsoleActionsTest extends FlowTestSupport {
                         && e.what().contains("REFUNDED")).hasSize(2));
     }
 
+    /**
+     * A second payment of an order whose automatic give-back failed (Antom answered its cancel 503) is given back
+     * from the console once Antom answers; the order's own payment, or one not paid, is refused and left alone.
+     */
+    @Test
+    void aSecondPaymentIsGivenBackAndNeverTheOrdersOwn() {
+        PaymentAttempt pending = pendingWallet();
+        assertRefused(actions.perform(ConsoleAction.GIVE_BACK, new Target(null, pending.paymentRequestId(), null),
+                OPERATOR, "paid twice"), "NOT_PAID");
+        List<PaymentAttempt> paidTwice = paidTwiceSecondNotGivenBack();
+        PaymentAttempt first = paidTwice.get(0);
+        PaymentAttempt second = paidTwice.get(1);
+        Target secondPayment = new Target(null, second.paymentRequestId(), null);
+        assertThat(actions.secondPayments(ledger.attemptsOf(first.orderId())))
+                .containsExactly(second.paymentRequestId());
+
+        assertRefused(actions.perform(ConsoleAction.GIVE_BACK, new Target(null, first.paymentRequestId(), null),
+                OPERATOR, "paid twice"), "ORDERS_OWN_PAYMENT");
+        assertRefused(actions.perform(ConsoleAction.GIVE_BACK, secondPayment, OPERATOR, " "), "REASON_REQUIRED");
+        Result stillFailing = actions.perform(ConsoleAction.GIVE_BACK, secondPayment, OPERATOR, "paid twice");
+        assertThat(stillFailing.outcome()).as(stillFailing.detail()).isEqualTo(Outcome.FAILED);
+        assertThat(state(second)).isEqualTo(PaymentState.SUCCEEDED);
+
+        sandbox.clearFaults();
+        Result given = actions.perform(ConsoleAction.GIVE_BACK, secondPayment, OPERATOR, "paid twice");
+        assertThat(given.outcome()).as(given.detail()).isEqualTo(Outcome.DONE);
+        assertThat(given.detail()).contains("cancelled at Antom");
+        assertThat(state(second)).isEqualTo(PaymentState.CANCELLED);
+        assertThat(log.find(given.auditId()).orElseThrow().action()).isEqualTo("GIVE_BACK");
+        assertThat(state(first)).isEqualTo(PaymentState.SUCCEEDED);
+        assertThat(sandbox.requests("cancel", first.paymentRequestId())).isEmpty();
+        assertThat(actions.secondPayments(ledger.attemptsOf(first.orderId()))).isEmpty();
+        assertRefused(actions.perform(ConsoleAction.GIVE_BACK, secondPayment, OPERATOR, "again"), "NOT_PAID");
+    }
+
     @Test
     void aCheckWithAntomAppliesItsAnswerAsANotificationWould() {
         PaymentAttempt pending = pendingWallet();

@@ -187,6 +187,34 @@ class ConsoleBrowserTest extends FlowTestSupport {
         assertThat(sandbox.payment(paid.paymentRequestId()).orElseThrow().path("refunds")).hasSize(1);
     }
 
+    /** A second payment that the service could not give back by itself has a "Give back" button; the order's own not. */
+    @Test
+    void aSecondPaymentIsGivenBackFromItsOrdersPage() throws Exception {
+        List<PaymentAttempt> paidTwice = paidTwiceSecondNotGivenBack();
+        PaymentAttempt first = paidTwice.get(0);
+        PaymentAttempt second = paidTwice.get(1);
+        String orderId = first.orderId();
+        sandbox.clearFaults();
+        HttpClient operator = HttpClient.newBuilder().cookieHandler(new CookieManager(null, CookiePolicy.ACCEPT_ALL))
+                .build();
+        send(operator, console("/sign-in"), signInForm(operator, DemoCredentials.PASSWORD));
+
+        String page = send(operator, console("/payments/" + orderId), null).body();
+        assertThat(page).contains("give-back?paymentRequestId=" + second.paymentRequestId())
+                .doesNotContain("give-back?paymentRequestId=" + first.paymentRequestId());
+        String confirm = console("/confirm/give-back?paymentRequestId=" + second.paymentRequestId() + "&orderId="
+                + orderId);
+        String form = "paymentRequestId=" + second.paymentRequestId() + "&orderId=" + orderId
+                + "&reason=paid+twice&_csrf=" + csrfToken(operator, confirm);
+        HttpResponse<String> answer = send(operator, console("/actions/give-back"), form);
+
+        assertThat(answer.headers().firstValue("Location")).hasValueSatisfying(to -> assertThat(to)
+                .contains("/console/payments/" + orderId));
+        assertThat(state(second)).isEqualTo(PaymentState.CANCELLED);
+        assertThat(state(first)).isEqualTo(PaymentState.SUCCEEDED);
+        assertThat(send(operator, console("/payments/" + orderId), null).body()).doesNotContain("give-back?");
+    }
+
     private static CompletableFuture<HttpResponse<String>> sendAsync(HttpClient client,
             String url, String form) {
         return client.sendAsync(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))

@@ -3,6 +3,8 @@ package com.checkoutroutes.testsupport;
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentLedger;
 import com.checkoutroutes.ledger.PaymentState;
+import com.checkoutroutes.sandbox.FaultRule;
+import com.checkoutroutes.sandbox.FaultType;
 import com.checkoutroutes.sandbox.OutcomeScript;
 import com.checkoutroutes.sandbox.SandboxServer;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -194,6 +196,23 @@ public abstract class FlowTestSupport {
         publishTwoAttempts(orderId);
         return Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> ledger.attemptsOf(orderId),
                 l -> l.size() == 2 && l.stream().allMatch(a -> a.state() == PaymentState.PENDING));
+    }
+
+    /**
+     * An order paid twice whose second payment the service could not give back (Antom answered its cancel 503, a
+     * fault this leaves on): the order's own payment, then the second, SUCCEEDED and flagged CANCEL_NOT_DONE.
+     */
+    protected List<PaymentAttempt> paidTwiceSecondNotGivenBack() {
+        List<PaymentAttempt> two = twoPendingAttempts(newOrderId());
+        sandbox.addFault(FaultRule.of(FaultType.HTTP_5XX).forApi("cancel")
+                .forPaymentRequestId(two.get(1).paymentRequestId()).withTimes(0));
+        sandbox.buyerAction(two.get(0).paymentId(), OutcomeScript.Outcome.PAY);
+        awaitState(two.get(0), PaymentState.SUCCEEDED);
+        sandbox.buyerAction(two.get(1).paymentId(), OutcomeScript.Outcome.PAY);
+        PaymentAttempt second = Awaitility.await().atMost(Duration.ofSeconds(30))
+                .until(() -> ledger.find(two.get(1).paymentRequestId()).orElseThrow(), a -> a.flagged()
+                        && a.state() == PaymentState.SUCCEEDED && a.flagReason().startsWith("CANCEL_NOT_DONE"));
+        return List.of(two.get(0), second);
     }
 
     /** A card order with MANUAL capture, authorised and waiting for its capture (or cancellation). */
