@@ -31,7 +31,8 @@ public class CardAuthorisations {
     /** Captures the order's authorised card payment; a repeated event captures once. */
     public PaymentState capture(OrderEvent event) {
         List<PaymentAttempt> attempts = attemptsOf(event.orderId());
-        PaymentAttempt paid = attempts.stream().filter(a -> a.state().isPaid()).findFirst().orElse(null);
+        // the order's own payment: a second one (paid later) is being given back, never captured
+        PaymentAttempt paid = PaymentAttempt.ordersOwnPayment(attempts).orElse(null);
         if (paid == null) {
             boolean cancelled = attempts.stream().anyMatch(a -> a.state() == PaymentState.CANCELLED);
             throw new RefusedOrderEventException(cancelled ? "CAPTURE_AFTER_CANCEL" : "NOT_PAID",

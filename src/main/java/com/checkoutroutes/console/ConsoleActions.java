@@ -14,6 +14,7 @@ import com.checkoutroutes.ledger.PaymentState;
 import com.checkoutroutes.ledger.Refund;
 import com.checkoutroutes.ledger.RefundAmount;
 import com.checkoutroutes.ledger.RefundRefusedException;
+import com.checkoutroutes.ledger.RefundState;
 import com.checkoutroutes.ledger.UnknownPaymentException;
 import com.checkoutroutes.results.DuplicatePaymentCanceller;
 import com.checkoutroutes.results.PaymentInquiries;
@@ -67,11 +68,15 @@ public class ConsoleActions {
         this.duplicates = duplicates;
     }
 
-    /** Of an order's attempts, the paid ones that are not the order's own payment: what "give back" may act on. */
+    /**
+     * Of an order's attempts, what "give back" may act on: paid, not the order's own payment, and not refunded for it
+     * yet (a refund being made or refused is not given back twice).
+     */
     public Set<String> secondPayments(List<PaymentAttempt> attempts) {
-        Optional<String> kept = Refunds.orderPayment(attempts).map(PaymentAttempt::paymentRequestId);
+        Optional<String> kept = PaymentAttempt.ordersOwnPayment(attempts).map(PaymentAttempt::paymentRequestId);
         return attempts.stream().filter(a -> a.state().isPaid()).map(PaymentAttempt::paymentRequestId)
-                .filter(prid -> !kept.map(prid::equals).orElse(false)).collect(Collectors.toSet());
+                .filter(prid -> !kept.map(prid::equals).orElse(false))
+                .filter(prid -> duplicates.refundOf(prid).isEmpty()).collect(Collectors.toSet());
     }
 
     /** What an action is aimed at: an order (cancel), one payment (check, clear flag) or a dead letter (re-drive). */
@@ -216,16 +221,43 @@ public class ConsoleActions {
         if (!attempt.state().isPaid()) {
             throw new Refused("NOT_PAID", "payment " + prid + " is " + attempt.state() + ": nothing to give back");
         }
-        if (!secondPayments(ledger.attemptsOf(attempt.orderId())).contains(prid)) {
+        if (attempt.state() == PaymentState.CAPTURE_REQUESTED) {
+            throw new Refused("CAPTURE_IN_PROGRESS", "payment " + prid + " has a capture in progress: try again once"
+                    + " Antom has answered it");
+        }
+        if (PaymentAttempt.ordersOwnPayment(ledger.attemptsOf(attempt.orderId())).orElseThrow().paymentRequestId()
+                .equals(prid)) {
             throw new Refused("ORDERS_OWN_PAYMENT", "payment " + prid + " is the one order " + attempt.orderId()
                     + " keeps (its first successful one): give money back with Refund");
         }
-        boolean given = duplicates.giveBack(attempt);
+        Optional<Refund> earlier = duplicates.refundOf(prid);
+        if (earlier.isPresent()) {
+            throw new Refused("ALREADY_REFUNDED", "payment " + prid + " has its refund already: "
+                    + refundState(earlier.get()));
+        }
+        duplicates.giveBack(attempt);
         PaymentState now = ledger.find(prid).orElseThrow().state();
-        return given ? Ended.done("given back: " + (now == PaymentState.CANCELLED ? "cancelled at Antom"
-                : "refunded in full (its refund on the order's page)") + "; the payment is " + now)
-                : Ended.failed("not given back: the payment is still " + now + "; its history says what Antom answered"
-                        + " (CANCEL_NOT_DONE, REFUND_REFUSED)");
+        if (now == PaymentState.CANCELLED) {
+            return Ended.done("cancelled at Antom (it returns the buyer's money); the payment is CANCELLED");
+        }
+        Optional<Refund> refund = duplicates.refundOf(prid);
+        if (refund.isEmpty()) {
+            return Ended.failed("not given back: the payment is still " + now + "; its history says what Antom"
+                    + " answered (CANCEL_NOT_DONE, REFUND_REFUSED)");
+        }
+        return refund.get().state() == RefundState.ACCEPTED || refund.get().state() == RefundState.REFUNDED
+                ? Ended.done(refundState(refund.get())) : Ended.failed(refundState(refund.get()));
+    }
+
+    private static String refundState(Refund refund) {
+        String what = "refund " + refund.refundRequestId() + " of " + refund.amountValue() + " " + refund.currency()
+                + " (minor units): " + refund.state();
+        return switch (refund.state()) {
+            case FAILED -> what + " " + refund.resultCode() + ": Antom refused it; give the money back outside this"
+                    + " service";
+            case REQUESTED, UNKNOWN -> what + ": Antom has not confirmed it yet; the janitor asks until it does";
+            default -> what;
+        };
     }
 
     private Ended refund(Target target, String actor, String why, String amount, String requestKey) {

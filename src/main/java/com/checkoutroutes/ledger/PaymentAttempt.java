@@ -2,6 +2,9 @@ package com.checkoutroutes.ledger;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
 
 /** One payment attempt as stored: a row of {@code payment_attempt}. */
 public record PaymentAttempt(
@@ -57,6 +60,18 @@ public record PaymentAttempt(
     }
 
     /** An attempt built by name: {@code PaymentAttempt.builder().paymentRequestId(id)...build()}. */
+    /**
+     * Of one order's attempts, the payment the order keeps: the one paid first (by {@code paidAt}, then attempt
+     * number). Every other paid one is a second payment, to be given back: the one that became paid while another was
+     * paid already, as {@code results.ResultApplier} flags it. Captures, refunds and the console's give-back all ask
+     * this. Empty when none is paid.
+     */
+    public static Optional<PaymentAttempt> ordersOwnPayment(List<PaymentAttempt> attempts) {
+        return attempts.stream().filter(a -> a.state().isPaid())
+                .min(Comparator.comparing(PaymentAttempt::paidAt, Comparator.nullsLast(Comparator.naturalOrder()))
+                        .thenComparing(PaymentAttempt::attemptNo));
+    }
+
     public static Builder builder() {
         return new Builder();
     }

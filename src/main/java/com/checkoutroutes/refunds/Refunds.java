@@ -7,9 +7,7 @@ import com.checkoutroutes.ledger.RefundAmount;
 import com.checkoutroutes.ledger.RefundLedger;
 import com.checkoutroutes.ledger.RefundRefusedException;
 import com.checkoutroutes.results.AntomRefunds;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 
@@ -71,17 +69,7 @@ public class Refunds {
         if (attempts.isEmpty()) {
             throw new RefundRefusedException("UNKNOWN_ORDER", "no payment for order " + orderId);
         }
-        return orderPayment(attempts).orElseThrow(() -> new RefundRefusedException("NOT_PAID", "no payment of order "
-                + orderId + " succeeded"));
-    }
-
-    /**
-     * Of an order's attempts, the payment the order keeps: the one paid first. Any other paid one is a second payment
-     * of the order, to be given back ({@code results.DuplicatePaymentCanceller}).
-     */
-    public static Optional<PaymentAttempt> orderPayment(List<PaymentAttempt> attempts) {
-        return attempts.stream().filter(a -> a.state().isPaid())
-                .min(Comparator.comparing(PaymentAttempt::paidAt, Comparator.nullsLast(Comparator.naturalOrder()))
-                        .thenComparing(PaymentAttempt::attemptNo));
+        return PaymentAttempt.ordersOwnPayment(attempts).orElseThrow(() -> new RefundRefusedException("NOT_PAID",
+                "no payment of order " + orderId + " succeeded"));
     }
 }

@@ -2,6 +2,9 @@ package com.checkoutroutes.results;
 
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentLedger;
+import com.checkoutroutes.ledger.Refund;
+import com.checkoutroutes.ledger.RefundLedger;
+import java.util.Optional;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
@@ -32,10 +35,12 @@ public class DuplicatePaymentCanceller {
 
     private final PaymentLedger ledger;
     private final AntomCancels cancels;
+    private final RefundLedger refunds;
 
-    public DuplicatePaymentCanceller(PaymentLedger ledger, AntomCancels cancels) {
+    public DuplicatePaymentCanceller(PaymentLedger ledger, AntomCancels cancels, RefundLedger refunds) {
         this.ledger = ledger;
         this.cancels = cancels;
+        this.refunds = refunds;
     }
 
     /** A record of the duplicate-payments topic: the paymentRequestId of the attempt to give back. */
@@ -53,6 +58,12 @@ public class DuplicatePaymentCanceller {
      */
     public boolean giveBack(PaymentAttempt attempt) {
         return cancels.cancelOrRefund(attempt, "DUPLICATE_PAYMENT_CANCELLED", REFUND_KEY);
+    }
+
+    /** The refund that gives the second payment back, once one was made (whatever Antom answered to it). */
+    public Optional<Refund> refundOf(String paymentRequestId) {
+        return refunds.refundsOf(paymentRequestId).stream().filter(r -> REFUND_KEY.equals(r.requestKey()))
+                .findFirst();
     }
 
     /** The cancel failed, and its tries are over: the attempt says so and is flagged, so an operator gives it back. */

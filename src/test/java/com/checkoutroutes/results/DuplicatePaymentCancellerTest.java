@@ -11,6 +11,7 @@ import static org.mockito.Mockito.when;
 
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentLedger;
+import com.checkoutroutes.ledger.RefundLedger;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
@@ -19,7 +20,8 @@ import org.mockito.ArgumentCaptor;
 class DuplicatePaymentCancellerTest {
 
     private final PaymentLedger ledger = mock(PaymentLedger.class);
-    private final DuplicatePaymentCanceller canceller = new DuplicatePaymentCanceller(ledger, mock(AntomCancels.class));
+    private final DuplicatePaymentCanceller canceller = new DuplicatePaymentCanceller(ledger, mock(AntomCancels.class),
+            mock(RefundLedger.class));
 
     @Test
     void aCancelThatFailedForGoodIsNotedAndFlagged() {
