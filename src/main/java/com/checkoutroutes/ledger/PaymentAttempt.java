@@ -59,7 +59,6 @@ public record PaymentAttempt(
         return paidAt == null ? null : paidAt.plus(AUTHORISATION_LIFETIME);
     }
 
-    /** An attempt built by name: {@code PaymentAttempt.builder().paymentRequestId(id)...build()}. */
     /**
      * Of one order's attempts, the payment the order keeps: the one paid first (by {@code paidAt}, then attempt
      * number). Every other paid one is a second payment, to be given back: the one that became paid while another was
@@ -67,11 +66,14 @@ public record PaymentAttempt(
      * this. Empty when none is paid.
      */
     public static Optional<PaymentAttempt> ordersOwnPayment(List<PaymentAttempt> attempts) {
+        // paidAt is set once, when an attempt first becomes paid; only rows paid before it existed (V3) have none,
+        // and those were paid before any that has one
         return attempts.stream().filter(a -> a.state().isPaid())
-                .min(Comparator.comparing(PaymentAttempt::paidAt, Comparator.nullsLast(Comparator.naturalOrder()))
+                .min(Comparator.comparing(PaymentAttempt::paidAt, Comparator.nullsFirst(Comparator.naturalOrder()))
                         .thenComparing(PaymentAttempt::attemptNo));
     }
 
+    /** An attempt built by name: {@code PaymentAttempt.builder().paymentRequestId(id)...build()}. */
     public static Builder builder() {
         return new Builder();
     }

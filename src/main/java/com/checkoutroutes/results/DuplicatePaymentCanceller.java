@@ -4,6 +4,7 @@ import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentLedger;
 import com.checkoutroutes.ledger.Refund;
 import com.checkoutroutes.ledger.RefundLedger;
+import java.util.List;
 import java.util.Optional;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
@@ -60,10 +61,14 @@ public class DuplicatePaymentCanceller {
         return cancels.cancelOrRefund(attempt, "DUPLICATE_PAYMENT_CANCELLED", REFUND_KEY);
     }
 
-    /** The refund that gives the second payment back, once one was made (whatever Antom answered to it). */
+    /**
+     * The refund that gives the second payment back, once one was made (whatever Antom answered to it); else any other
+     * refund of it that holds money (an order's cancellation refunds each paid payment in full).
+     */
     public Optional<Refund> refundOf(String paymentRequestId) {
-        return refunds.refundsOf(paymentRequestId).stream().filter(r -> REFUND_KEY.equals(r.requestKey()))
-                .findFirst();
+        List<Refund> all = refunds.refundsOf(paymentRequestId);
+        return all.stream().filter(r -> REFUND_KEY.equals(r.requestKey())).findFirst()
+                .or(() -> all.stream().filter(r -> r.state().holdsAmount()).findFirst());
     }
 
     /** The cancel failed, and its tries are over: the attempt says so and is flagged, so an operator gives it back. */

@@ -11,7 +11,10 @@ import static org.mockito.Mockito.when;
 
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentLedger;
+import com.checkoutroutes.ledger.Refund;
 import com.checkoutroutes.ledger.RefundLedger;
+import com.checkoutroutes.ledger.RefundState;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
@@ -20,8 +23,9 @@ import org.mockito.ArgumentCaptor;
 class DuplicatePaymentCancellerTest {
 
     private final PaymentLedger ledger = mock(PaymentLedger.class);
+    private final RefundLedger refunds = mock(RefundLedger.class);
     private final DuplicatePaymentCanceller canceller = new DuplicatePaymentCanceller(ledger, mock(AntomCancels.class),
-            mock(RefundLedger.class));
+            refunds);
 
     @Test
     void aCancelThatFailedForGoodIsNotedAndFlagged() {
@@ -42,5 +46,26 @@ class DuplicatePaymentCancellerTest {
         canceller.notDone("PRID-2", new IllegalStateException("boom"));
 
         verify(ledger, never()).note(any(), any(), any(), any());
+    }
+
+    /** Its own give-back refund first; else one that holds the money already (a cancellation); never a failed one. */
+    @Test
+    void theRefundThatGivesItBackIsItsOwnElseAnyHoldingTheMoney() {
+        Refund cancellation = refund("ORDER_CANCELLED", RefundState.ACCEPTED);
+        Refund refused = refund("DUPLICATE_PAYMENT", RefundState.FAILED);
+        when(refunds.refundsOf("PRID-3")).thenReturn(List.of(cancellation, refused));
+        assertThat(canceller.refundOf("PRID-3")).contains(refused);
+
+        when(refunds.refundsOf("PRID-4")).thenReturn(List.of(refund("ORDER_CANCELLED", RefundState.FAILED),
+                cancellation));
+        assertThat(canceller.refundOf("PRID-4")).contains(cancellation);
+
+        when(refunds.refundsOf("PRID-5")).thenReturn(List.of(refund("ORDER_CANCELLED", RefundState.FAILED)));
+        assertThat(canceller.refundOf("PRID-5")).isEmpty();
+    }
+
+    private static Refund refund(String requestKey, RefundState state) {
+        return new Refund("RR-" + requestKey + state, "PRID", "ORD-1", requestKey, 1250, "USD", state, null, null,
+                null, "why", "checkout-routes", 1, 0, null, null, null, null, null);
     }
 }
