@@ -18,7 +18,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Antom releases a card authorisation not captured within 7 days. This guard finds authorisations older than the
- * threshold and applies the operator's policy: CAPTURE them, CANCEL them, or ALERT only (flag and report). One past
+ * threshold and applies the operator's policy: CAPTURE them (a second payment of an order is cancelled instead: it is
+ * to be given back), CANCEL them, or ALERT only (flag and report). One past
  * the 7 days gets no policy: Antom is asked about it, and unless Antom lists a capture or a cancel that the ledger
  * missed, it is closed as released (CANCELLED, flagged), so released authorisations do not stay AUTHORISED and crowd
  * out the fresh ones.
@@ -84,7 +85,8 @@ public class AuthorisationGuard {
                     : new Handled(true, released);
         }
         return switch (applied) {
-            case CAPTURE -> new Handled(true, "captured->" + cards.captureForGuard(attempt));
+            case CAPTURE -> isSecondPayment(attempt) ? cancelSecondPayment(attempt)
+                    : new Handled(true, "captured->" + cards.captureForGuard(attempt));
             case CANCEL -> cancels.cancel(attempt, "AUTHORISATION_GUARD") ? new Handled(true, "cancelled")
                     : new Handled(false, "not cancelled");
             case ALERT -> {
@@ -97,6 +99,17 @@ public class AuthorisationGuard {
                 yield new Handled(!attempt.flagged(), "alerted");
             }
         };
+    }
+
+    /** Not the payment its order keeps: one to give back, which a capture would take the buyer's money for twice. */
+    private boolean isSecondPayment(PaymentAttempt attempt) {
+        return PaymentAttempt.ordersOwnPayment(ledger.attemptsOf(attempt.orderId()))
+                .filter(own -> !own.paymentRequestId().equals(attempt.paymentRequestId())).isPresent();
+    }
+
+    private Handled cancelSecondPayment(PaymentAttempt attempt) {
+        return cancels.cancel(attempt, "DUPLICATE_PAYMENT_CANCELLED") ? new Handled(true, "second payment cancelled")
+                : new Handled(false, "second payment not cancelled");
     }
 
     /**
