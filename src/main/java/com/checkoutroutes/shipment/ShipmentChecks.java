@@ -8,6 +8,7 @@ import com.checkoutroutes.ledger.PaymentState;
 import com.checkoutroutes.ledger.Refund;
 import com.checkoutroutes.ledger.RefundLedger;
 import com.checkoutroutes.ledger.RefundRules;
+import com.checkoutroutes.ledger.RefundState;
 import com.checkoutroutes.platform.AntomTime;
 import com.checkoutroutes.results.PaymentInquiries;
 import com.checkoutroutes.shipment.ShipmentDecision.Reason;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 import org.springframework.stereotype.Component;
@@ -81,7 +83,9 @@ public class ShipmentChecks {
     private ShipmentDecision evaluate(String orderId, String requestId, boolean mayConfirm) {
         List<PaymentAttempt> attempts = ledger.attemptsOf(orderId);
         List<Reason> reasons = new ArrayList<>();
-        List<PaymentAttempt> paid = attempts.stream().filter(a -> a.state().isPaid()).toList();
+        Optional<PaymentAttempt> own = PaymentAttempt.ordersOwnPayment(attempts);
+        List<PaymentAttempt> paid = attempts.stream().filter(a -> a.state().isPaid())
+                .filter(a -> !givenBack(a, own)).toList();
         if (paid.isEmpty()) {
             boolean unknown = attempts.stream().anyMatch(a -> a.state().isResultUnknown());
             reasons.add(unknown ? new Reason("PAYMENT_UNKNOWN", null, "a payment's result is not known yet")
@@ -112,6 +116,19 @@ public class ShipmentChecks {
                 reasons.isEmpty() ? ShipmentDecision.SHIP : ShipmentDecision.HOLD, reasons,
                 payment == null ? null : payment.paymentRequestId(), payment == null ? null : payment.paymentId(),
                 AntomTime.format(OffsetDateTime.now(clock)));
+    }
+
+    /**
+     * A second payment of the order (not the one it keeps) whose refunds are done and cover all of it: the money went
+     * back, so it is no payment of the order any more (a second payment cancelled at Antom is not paid either).
+     */
+    private boolean givenBack(PaymentAttempt attempt, Optional<PaymentAttempt> own) {
+        if (own.map(o -> o.paymentRequestId().equals(attempt.paymentRequestId())).orElse(true)) {
+            return false;
+        }
+        long refunded = refunds.refundsOf(attempt.paymentRequestId()).stream()
+                .filter(r -> r.state() == RefundState.REFUNDED).mapToLong(Refund::amountValue).sum();
+        return refunded >= attempt.amountValue();
     }
 
     /**

@@ -5,6 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentState;
+import com.checkoutroutes.ledger.RefundLedger;
+import com.checkoutroutes.ledger.RefundState;
+import com.checkoutroutes.results.AntomRefunds;
 import com.checkoutroutes.sandbox.FaultRule;
 import com.checkoutroutes.sandbox.FaultType;
 import com.checkoutroutes.sandbox.OutcomeScript.Outcome;
@@ -19,6 +22,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 
 /** "Can order X ship?": each HOLD reason comes from a real scenario, and SHIP only when everything holds. */
@@ -28,6 +32,10 @@ class ShipmentChecksTest extends FlowTestSupport {
     String checksTopic;
     @Value("${checkout.topics.shipment-decisions}")
     String decisionsTopic;
+    @Autowired
+    AntomRefunds antomRefunds;
+    @Autowired
+    RefundLedger refunds;
 
     @Test
     void aPaidOrderShipsOverKafkaAndAFreshConfirmationSkipsTheInquiry() {
@@ -92,6 +100,29 @@ class ShipmentChecksTest extends FlowTestSupport {
                 .filter(a -> a.state() == PaymentState.SUCCEEDED).count() == 2);
 
         assertHold(orderId, "MULTIPLE_PAYMENTS");
+    }
+
+    /**
+     * A second payment that could not be cancelled and was refunded in full instead (as for a captured card, or past
+     * the cancel window) holds the order only until its refund is done: then the order has one payment again.
+     */
+    @Test
+    void aSecondPaymentRefundedInFullHoldsTheOrderOnlyUntilTheRefundIsDone() {
+        List<PaymentAttempt> paidTwice = paidTwiceSecondNotGivenBack();
+        String orderId = paidTwice.get(0).orderId();
+        PaymentAttempt second = paidTwice.get(1);
+        assertHold(orderId, "MULTIPLE_PAYMENTS");
+        sandbox.clearFaults();
+
+        // as the give-back does where Antom refuses the cancel
+        assertThat(antomRefunds.refundInFull(second, "DUPLICATE_PAYMENT", "cancel refused", "checkout-routes"))
+                .isPresent();
+        await().atMost(Duration.ofSeconds(20)).until(() -> refunds.refundsOf(second.paymentRequestId()),
+                l -> l.size() == 1 && l.get(0).state() == RefundState.REFUNDED);
+
+        assertThat(httpDecision(orderId).path("decision").asText()).isEqualTo("SHIP");
+        assertThat(ledger.find(second.paymentRequestId()).orElseThrow().state()).as("still paid, and given back")
+                .isEqualTo(PaymentState.SUCCEEDED);
     }
 
     @Test
