@@ -195,7 +195,7 @@ public class PaymentLedger {
         if (stored.isPresent()) {
             return sameAttemptOrRefuse(stored.get(), attempt);
         }
-        PaymentAttempt paid = ofOrder.stream().filter(a -> a.state().isPaid()).findFirst()
+        PaymentAttempt paid = PaymentAttempt.ordersOwnPayment(ofOrder)
                 .orElseThrow(() -> new IllegalStateException("attempt " + attempt.attemptNo() + " of order "
                         + attempt.orderId() + " was neither stored nor refused"));
         throw new OrderAlreadyPaidException(attempt.orderId(), paid.paymentRequestId());
