@@ -85,7 +85,9 @@ public class AuthorisationGuard {
                     : new Handled(true, released);
         }
         return switch (applied) {
-            case CAPTURE -> isSecondPayment(attempt) ? cancelSecondPayment(attempt)
+            // a second payment is to be given back: a capture would take the buyer's money for it twice
+            case CAPTURE -> attempt.isSecondPaymentAmong(ledger.attemptsOf(attempt.orderId()))
+                    ? cancelSecondPayment(attempt)
                     : new Handled(true, "captured->" + cards.captureForGuard(attempt));
             case CANCEL -> cancels.cancel(attempt, "AUTHORISATION_GUARD") ? new Handled(true, "cancelled")
                     : new Handled(false, "not cancelled");
@@ -99,12 +101,6 @@ public class AuthorisationGuard {
                 yield new Handled(!attempt.flagged(), "alerted");
             }
         };
-    }
-
-    /** Not the payment its order keeps: one to give back, which a capture would take the buyer's money for twice. */
-    private boolean isSecondPayment(PaymentAttempt attempt) {
-        return PaymentAttempt.ordersOwnPayment(ledger.attemptsOf(attempt.orderId()))
-                .filter(own -> !own.paymentRequestId().equals(attempt.paymentRequestId())).isPresent();
     }
 
     private Handled cancelSecondPayment(PaymentAttempt attempt) {

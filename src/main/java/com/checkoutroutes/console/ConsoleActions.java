@@ -14,7 +14,6 @@ import com.checkoutroutes.ledger.PaymentState;
 import com.checkoutroutes.ledger.Refund;
 import com.checkoutroutes.ledger.RefundAmount;
 import com.checkoutroutes.ledger.RefundRefusedException;
-import com.checkoutroutes.ledger.RefundState;
 import com.checkoutroutes.ledger.UnknownPaymentException;
 import com.checkoutroutes.results.DuplicatePaymentCanceller;
 import com.checkoutroutes.results.PaymentInquiries;
@@ -73,9 +72,7 @@ public class ConsoleActions {
      * yet (a refund being made or refused is not given back twice).
      */
     public Set<String> secondPayments(List<PaymentAttempt> attempts) {
-        Optional<String> kept = PaymentAttempt.ordersOwnPayment(attempts).map(PaymentAttempt::paymentRequestId);
-        return attempts.stream().filter(a -> a.state().isPaid()).map(PaymentAttempt::paymentRequestId)
-                .filter(prid -> !kept.map(prid::equals).orElse(false))
+        return attempts.stream().filter(a -> a.isSecondPaymentAmong(attempts)).map(PaymentAttempt::paymentRequestId)
                 .filter(prid -> duplicates.refundOf(prid).isEmpty()).collect(Collectors.toSet());
     }
 
@@ -225,8 +222,7 @@ public class ConsoleActions {
             throw new Refused("CAPTURE_IN_PROGRESS", "payment " + prid + " has a capture in progress: try again once"
                     + " Antom has answered it");
         }
-        if (PaymentAttempt.ordersOwnPayment(ledger.attemptsOf(attempt.orderId())).orElseThrow().paymentRequestId()
-                .equals(prid)) {
+        if (!attempt.isSecondPaymentAmong(ledger.attemptsOf(attempt.orderId()))) {
             throw new Refused("ORDERS_OWN_PAYMENT", "payment " + prid + " is the one order " + attempt.orderId()
                     + " keeps (its first successful one): give money back with Refund");
         }
@@ -245,8 +241,7 @@ public class ConsoleActions {
             return Ended.failed("not given back: the payment is still " + now + "; its history says what Antom"
                     + " answered (CANCEL_NOT_DONE, REFUND_REFUSED)");
         }
-        return refund.get().state() == RefundState.ACCEPTED || refund.get().state() == RefundState.REFUNDED
-                ? Ended.done(refundState(refund.get())) : Ended.failed(refundState(refund.get()));
+        return refund.get().state().isTakenByAntom() ? Ended.done(refundState(refund.get())) : Ended.failed(refundState(refund.get()));
     }
 
     private static String refundState(Refund refund) {

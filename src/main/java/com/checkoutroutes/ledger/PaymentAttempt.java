@@ -73,6 +73,12 @@ public record PaymentAttempt(
                         .thenComparing(PaymentAttempt::attemptNo));
     }
 
+    /** Paid, and not the payment its order keeps ({@link #ordersOwnPayment}): a second payment, to be given back. */
+    public boolean isSecondPaymentAmong(List<PaymentAttempt> ofOrder) {
+        return state.isPaid() && ordersOwnPayment(ofOrder)
+                .filter(own -> !own.paymentRequestId().equals(paymentRequestId)).isPresent();
+    }
+
     /** An attempt built by name: {@code PaymentAttempt.builder().paymentRequestId(id)...build()}. */
     public static Builder builder() {
         return new Builder();

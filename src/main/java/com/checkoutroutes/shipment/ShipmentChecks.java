@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 import org.springframework.stereotype.Component;
@@ -83,9 +82,8 @@ public class ShipmentChecks {
     private ShipmentDecision evaluate(String orderId, String requestId, boolean mayConfirm) {
         List<PaymentAttempt> attempts = ledger.attemptsOf(orderId);
         List<Reason> reasons = new ArrayList<>();
-        Optional<PaymentAttempt> own = PaymentAttempt.ordersOwnPayment(attempts);
         List<PaymentAttempt> paid = attempts.stream().filter(a -> a.state().isPaid())
-                .filter(a -> !givenBack(a, own)).toList();
+                .filter(a -> !givenBack(a, attempts)).toList();
         if (paid.isEmpty()) {
             boolean unknown = attempts.stream().anyMatch(a -> a.state().isResultUnknown());
             reasons.add(unknown ? new Reason("PAYMENT_UNKNOWN", null, "a payment's result is not known yet")
@@ -122,8 +120,8 @@ public class ShipmentChecks {
      * A second payment of the order (not the one it keeps) whose refunds are done and cover all of it: the money went
      * back, so it is no payment of the order any more (a second payment cancelled at Antom is not paid either).
      */
-    private boolean givenBack(PaymentAttempt attempt, Optional<PaymentAttempt> own) {
-        if (own.map(o -> o.paymentRequestId().equals(attempt.paymentRequestId())).orElse(true)) {
+    private boolean givenBack(PaymentAttempt attempt, List<PaymentAttempt> ofOrder) {
+        if (!attempt.isSecondPaymentAmong(ofOrder)) {
             return false;
         }
         long refunded = refunds.refundsOf(attempt.paymentRequestId()).stream()

@@ -19,6 +19,8 @@ class OrdersOwnPaymentTest {
         PaymentAttempt open = attempt(3, PaymentState.PENDING, null);
 
         assertThat(PaymentAttempt.ordersOwnPayment(List.of(later, first, open))).contains(first);
+        List<PaymentAttempt> ofOrder = List.of(later, first, open);
+        assertThat(ofOrder).filteredOn(a -> a.isSecondPaymentAmong(ofOrder)).containsExactly(later);
     }
 
     @Test
