@@ -62,8 +62,9 @@ public record PaymentAttempt(
     /**
      * Of one order's attempts, the payment the order keeps: the one paid first (by {@code paidAt}, then attempt
      * number). Every other paid one is a second payment, to be given back: the one that became paid while another was
-     * paid already, as {@code results.ResultApplier} flags it. Captures, refunds and the console's give-back all ask
-     * this. Empty when none is paid.
+     * paid already, as {@code results.ResultApplier} flags it (and dates it after the other, whatever the clocks of
+     * the instances that paid them). Captures, refunds and the console's give-back all ask this. Empty when none is
+     * paid.
      */
     public static Optional<PaymentAttempt> ordersOwnPayment(List<PaymentAttempt> attempts) {
         // paidAt is set once, when an attempt first becomes paid; only rows paid before it existed (V3) have none,

@@ -270,10 +270,11 @@ public class PaymentLedger {
             change.flag("CAPTURE_FAILED: " + (change.detail != null ? change.detail : change.cause));
         }
         OffsetDateTime now = OffsetDateTime.now(clock);
+        OffsetDateTime paidAt = paidAt(change, now);
         Object[] update = {change.to.name(), change.paymentId, change.resultCode, change.resultMessage,
                 change.continuationJson, change.expiresAt, change.flagReason != null, change.flagReason,
                 change.captureRequestId, change.captureId, change.confirmed, now,
-                change.to.isPaid(), now, !change.to.mayBeDueForCheck(), now,
+                change.to.isPaid(), paidAt, !change.to.mayBeDueForCheck(), now,
                 paymentRequestId, current.version()};
         Object[] history = historyRow(paymentRequestId, current.state(), change.to, change.cause, change.detail, now);
         if (oneStatementWrites) {
@@ -309,11 +310,20 @@ public class PaymentLedger {
             LOG.info("payment {} of order {}: {} -> {} ({})", paymentRequestId, current.orderId(),
                     current.state(), change.to, change.cause);
         }
-        return Optional.of(after(current, change, now));
+        return Optional.of(after(current, change, now, paidAt));
+    }
+
+    /** Now, or just after the order's own payment where this one is paid after it ({@link Transition#paidAfter}). */
+    private static OffsetDateTime paidAt(Transition change, OffsetDateTime now) {
+        if (change.paidAfter == null) {
+            return now;
+        }
+        OffsetDateTime justAfter = change.paidAfter.plusNanos(1_000); // the column keeps microseconds
+        return now.isBefore(justAfter) ? justAfter : now;
     }
 
     /** The row as the UPDATE in {@link #write} leaves it (same COALESCE rules), without reading it back. */
-    private static PaymentAttempt after(PaymentAttempt a, Transition c, OffsetDateTime now) {
+    private static PaymentAttempt after(PaymentAttempt a, Transition c, OffsetDateTime now, OffsetDateTime paidAt) {
         return a.toBuilder()
                 .state(c.to)
                 .paymentId(or(c.paymentId, a.paymentId()))
@@ -329,7 +339,7 @@ public class PaymentLedger {
                 .captureId(or(c.captureId, a.captureId()))
                 .nextCheckAt(c.to.mayBeDueForCheck() ? a.nextCheckAt() : null)
                 .confirmedAt(c.confirmed ? now : a.confirmedAt())
-                .paidAt(c.to.isPaid() && a.paidAt() == null ? now : a.paidAt())
+                .paidAt(c.to.isPaid() && a.paidAt() == null ? paidAt : a.paidAt())
                 .build();
     }
 

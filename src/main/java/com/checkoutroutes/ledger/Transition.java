@@ -26,6 +26,7 @@ public final class Transition {
     String captureRequestId;
     String captureId;
     boolean confirmed;
+    OffsetDateTime paidAfter;
     final List<OutboxMessage> events = new ArrayList<>();
 
     private Transition(PaymentState to, String cause) {
@@ -81,6 +82,16 @@ public final class Transition {
     /** The new state was confirmed by Antom itself (a notification or an inquiry), not inferred. */
     public Transition confirmed() {
         this.confirmed = true;
+        return this;
+    }
+
+    /**
+     * The attempt becomes paid after {@code other}, the order's own payment: its {@code paidAt} is set later than
+     * that even where the instance that paid the other ran its clock ahead, so that "paid first" agrees with the
+     * lock order in which the second payment was found.
+     */
+    public Transition paidAfter(OffsetDateTime other) {
+        this.paidAfter = other;
         return this;
     }
 

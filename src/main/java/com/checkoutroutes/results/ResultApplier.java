@@ -10,6 +10,8 @@ import com.checkoutroutes.ledger.PaymentLedger;
 import com.checkoutroutes.ledger.PaymentState;
 import com.checkoutroutes.ledger.Transition;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
@@ -125,10 +127,16 @@ public class ResultApplier {
      * deadlock here: the database ends one, its write runs again and sees the other paid.)
      */
     public void flagIfSecondPayment(PaymentAttempt attempt, PaymentState target, Transition change) {
-        if (target.isPaid() && !attempt.state().isPaid()
-                && ledger.lockOtherAttempts(attempt).stream().anyMatch(other -> other.state().isPaid())) {
+        if (!target.isPaid() || attempt.state().isPaid()) {
+            return;
+        }
+        List<PaymentAttempt> paid = ledger.lockOtherAttempts(attempt).stream().filter(o -> o.state().isPaid()).toList();
+        if (!paid.isEmpty()) {
             change.flag("DUPLICATE_PAYMENT: order " + attempt.orderId() + " was already paid")
                     .emit(new OutboxMessage(cancelDestination, attempt.orderId(), attempt.paymentRequestId()));
+            // paid after the order's own payment by its paidAt too, whatever the clock of the instance that paid it
+            paid.stream().map(PaymentAttempt::paidAt).filter(Objects::nonNull).max(Comparator.naturalOrder())
+                    .ifPresent(change::paidAfter);
         }
     }
 }

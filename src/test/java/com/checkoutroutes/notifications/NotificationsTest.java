@@ -255,6 +255,29 @@ class NotificationsTest extends FlowTestSupport {
                 l -> l.size() == 1);
     }
 
+    /**
+     * The instance that paid the first attempt ran its clock a minute ahead of this one: the second payment, found
+     * second in lock order, is still dated after it, so the order keeps the first and gives the second back.
+     */
+    @Test
+    void aSecondPaymentIsDatedAfterTheOrdersOwnWhateverTheClockOfTheInstanceThatPaidIt() {
+        PaymentAttempt second = secondAttemptOnceTheFirstIsPaid();
+        PaymentAttempt first = ledger.attemptsOf(second.orderId()).stream()
+                .filter(a -> a.state() == PaymentState.SUCCEEDED).findFirst().orElseThrow();
+        jdbc.update("UPDATE payment_attempt SET paid_at = paid_at + INTERVAL '1 minute' WHERE payment_request_id = ?",
+                first.paymentRequestId());
+
+        outcomes.record(second, new CallOutcome.Answered<>(paid("PAY-" + second.paymentRequestId()), 1));
+
+        List<PaymentAttempt> attempts = ledger.attemptsOf(second.orderId());
+        PaymentAttempt secondAfter = attempts.stream()
+                .filter(a -> a.paymentRequestId().equals(second.paymentRequestId())).findFirst().orElseThrow();
+        assertThat(secondAfter.flagReason()).startsWith("DUPLICATE_PAYMENT");
+        assertThat(PaymentAttempt.ordersOwnPayment(attempts)).map(PaymentAttempt::paymentRequestId)
+                .contains(first.paymentRequestId());
+        assertThat(secondAfter.isSecondPaymentAmong(attempts)).isTrue();
+    }
+
     @Test
     void theCancelOfASecondPaymentCommitsItsOwnWritesWhileAntomIsStillAnswering() {
         PaymentAttempt second = secondAttemptOnceTheFirstIsPaid();
