@@ -1,11 +1,16 @@
 package com.checkoutroutes.continuation;
 
+import com.checkoutroutes.platform.TopicsInUse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -21,7 +26,7 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("checkout.channels")
 public record ChannelSettings(@NotBlank String web, @NotBlank String wap, @NotBlank String app,
-        @Valid @NotNull Http http) {
+        @Valid @NotNull Http http) implements TopicsInUse {
 
     /** The shortest HMAC key accepted: 32 characters, the size of the SHA-256 output it protects. */
     public static final int MIN_SECRET_LENGTH = 32;
@@ -52,6 +57,24 @@ public record ChannelSettings(@NotBlank String web, @NotBlank String wap, @NotBl
     public static boolean isHttp(String endpoint) {
         String scheme = endpoint == null ? "" : endpoint.strip().toLowerCase(java.util.Locale.ROOT);
         return scheme.startsWith("http:") || scheme.startsWith("https:");
+    }
+
+    /** The topic of a {@code kafka:} channel endpoint ({@code kafka:name}, options after '?'); empty for others. */
+    public static Optional<String> kafkaTopic(String endpoint) {
+        String uri = endpoint == null ? "" : endpoint.strip();
+        if (!uri.regionMatches(true, 0, "kafka:", 0, "kafka:".length())) {
+            return Optional.empty();
+        }
+        int options = uri.indexOf('?');
+        String topic = uri.substring("kafka:".length(), options < 0 ? uri.length() : options);
+        return Optional.of(topic.startsWith("//") ? topic.substring(2) : topic).filter(t -> !t.isBlank());
+    }
+
+    /** The channels that are Kafka topics, for the start-up check of the broker's topics. */
+    @Override
+    public Set<String> topics() {
+        return Stream.of(web, wap, app).map(ChannelSettings::kafkaTopic).flatMap(Optional::stream)
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 
     public boolean anyHttp() {

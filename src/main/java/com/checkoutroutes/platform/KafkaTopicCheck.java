@@ -25,6 +25,7 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -74,15 +75,24 @@ public class KafkaTopicCheck implements HealthIndicator {
 
     private final CamelContext camel;
     private final Environment environment;
+    private final List<TopicsInUse> inUse;
+    private final Duration recheck;
     private Health last;
     private Admin admin;
     private long checkedAtNanos;
     private Thread firstCheck;
     private boolean closed;
 
-    public KafkaTopicCheck(CamelContext camel, Environment environment) {
+    @Autowired
+    public KafkaTopicCheck(CamelContext camel, Environment environment, List<TopicsInUse> inUse) {
+        this(camel, environment, inUse, RECHECK);
+    }
+
+    KafkaTopicCheck(CamelContext camel, Environment environment, List<TopicsInUse> inUse, Duration recheck) {
         this.camel = camel;
         this.environment = environment;
+        this.inUse = List.copyOf(inUse);
+        this.recheck = recheck;
     }
 
     /**
@@ -99,11 +109,11 @@ public class KafkaTopicCheck implements HealthIndicator {
                 } catch (RuntimeException e) {
                     if (tries == 1) {
                         LOG.warn("could not ask the Kafka broker which topics exist ({}); asking again every {} s",
-                                e.getMessage(), RECHECK.toSeconds());
+                                e.getMessage(), recheck.toSeconds());
                     }
                 }
                 try {
-                    Thread.sleep(RECHECK.toMillis());
+                    Thread.sleep(recheck.toMillis());
                 } catch (InterruptedException e) {
                     return;
                 }
@@ -117,7 +127,7 @@ public class KafkaTopicCheck implements HealthIndicator {
     @Override
     public synchronized Health health() {
         long now = System.nanoTime();
-        if (last == null || now - checkedAtNanos > RECHECK.toNanos()) {
+        if (last == null || now - checkedAtNanos > recheck.toNanos()) {
             try {
                 last = check().health();
             } catch (RuntimeException e) {
@@ -211,18 +221,11 @@ public class KafkaTopicCheck implements HealthIndicator {
         }
     }
 
-    /** checkout.topics.*, and the channels that are topics (kafka:name, options after '?'). */
+    /** checkout.topics.*, and the topics the capabilities name ({@link TopicsInUse}: the channels that are topics). */
     Set<String> expectedTopics() {
         Set<String> topics = new TreeSet<>(Binder.get(environment)
                 .bind("checkout.topics", Bindable.mapOf(String.class, String.class)).orElse(Map.of()).values());
-        for (String terminal : List.of("web", "wap", "app")) {
-            String endpoint = environment.getProperty("checkout.channels." + terminal, "").strip();
-            if (endpoint.regionMatches(true, 0, "kafka:", 0, "kafka:".length())) {
-                int options = endpoint.indexOf('?');
-                String topic = endpoint.substring("kafka:".length(), options < 0 ? endpoint.length() : options);
-                topics.add(topic.startsWith("//") ? topic.substring(2) : topic);
-            }
-        }
+        inUse.forEach(source -> topics.addAll(source.topics()));
         return topics;
     }
 

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -56,7 +57,8 @@ class KafkaTopicCheckTest {
     void aTopicTheBrokerDoesNotCreateIsNamedAndHealthIsDownUntilItExists() throws Exception {
         String prefix = "t" + System.nanoTime() + ".";
         createTopics(prefix + "orders", prefix + "continuations.web");
-        KafkaTopicCheck check = new KafkaTopicCheck(camelOn(broker.bootstrapServers()), settings(prefix));
+        KafkaTopicCheck check = new KafkaTopicCheck(camelOn(broker.bootstrapServers()), settings(prefix),
+                List.of(() -> Set.of(prefix + "continuations.web")));
         ListAppender<ILoggingEvent> logs = new ListAppender<>();
         logs.start();
         Logger logger = (Logger) LoggerFactory.getLogger(KafkaTopicCheck.class);
@@ -88,17 +90,47 @@ class KafkaTopicCheckTest {
     }
 
     @Test
-    void theTopicsExpectedAreTheSettingsAndTheChannelsThatAreTopics() {
+    void theTopicsExpectedAreTheSettingsAndTheTopicsTheCapabilitiesName() {
         MockEnvironment env = new MockEnvironment()
                 .withProperty("checkout.topics.orders", "checkout.orders")
-                .withProperty("checkout.topics.results", "checkout.payment-results")
-                .withProperty("checkout.channels.web", "kafka:checkout.continuations.web?requestRequiredAcks=all")
-                .withProperty("checkout.channels.wap", "https://bff.example/continuations")
-                .withProperty("checkout.channels.app", "kafka:checkout.continuations.app");
+                .withProperty("checkout.topics.results", "checkout.payment-results");
+        TopicsInUse channels = () -> Set.of("checkout.continuations.app", "checkout.continuations.web");
 
-        assertThat(new KafkaTopicCheck(camelOn("127.0.0.1:1"), env).expectedTopics()).containsExactly(
-                "checkout.continuations.app", "checkout.continuations.web", "checkout.orders",
-                "checkout.payment-results");
+        assertThat(new KafkaTopicCheck(camelOn("127.0.0.1:1"), env, List.of(channels)).expectedTopics())
+                .containsExactly("checkout.continuations.app", "checkout.continuations.web", "checkout.orders",
+                        "checkout.payment-results");
+    }
+
+    /** A broker not there when the service became ready is asked again until it answers; its answer is logged. */
+    @Test
+    void theFirstCheckIsAskedAgainUntilTheBrokerAnswers() {
+        String prefix = "r" + System.nanoTime() + ".";
+        AtomicInteger asked = new AtomicInteger();
+        KafkaTopicCheck check = new KafkaTopicCheck(camelOn(broker.bootstrapServers()), settings(prefix), List.of(),
+                Duration.ofMillis(100)) {
+            @Override
+            Report check() {
+                if (asked.incrementAndGet() < 3) {
+                    throw new IllegalStateException("the broker did not answer: connection refused");
+                }
+                return super.check();
+            }
+        };
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        Logger logger = (Logger) LoggerFactory.getLogger(KafkaTopicCheck.class);
+        logger.addAppender(logs);
+        try {
+            check.checkOnceReady();
+            await().atMost(Duration.ofSeconds(20)).until(() -> logs.list.size() >= 2);
+        } finally {
+            logger.detachAppender(logs);
+            check.close();
+        }
+        assertThat(asked).hasValue(3);
+        assertThat(logs.list).extracting(ILoggingEvent::getLevel).containsExactly(Level.WARN, Level.ERROR);
+        assertThat(logs.list.get(0).getFormattedMessage()).contains("connection refused", "asking again");
+        assertThat(logs.list.get(1).getFormattedMessage()).contains(prefix + "orders", prefix + "duplicate-payments");
     }
 
     @Test
@@ -112,7 +144,7 @@ class KafkaTopicCheckTest {
 
     @Test
     void aBrokerThatDoesNotAnswerLeavesHealthUnknown() {
-        var check = new KafkaTopicCheck(camelOn("127.0.0.1:" + FreePort.find()), settings("x."));
+        var check = new KafkaTopicCheck(camelOn("127.0.0.1:" + FreePort.find()), settings("x."), List.of());
         assertThat(check.health().getStatus()).isEqualTo(Status.UNKNOWN);
         check.close();
     }
@@ -120,8 +152,7 @@ class KafkaTopicCheckTest {
     private static MockEnvironment settings(String prefix) {
         return new MockEnvironment()
                 .withProperty("checkout.topics.orders", prefix + "orders")
-                .withProperty("checkout.topics.duplicate-payments", prefix + "duplicate-payments")
-                .withProperty("checkout.channels.web", "kafka:" + prefix + "continuations.web");
+                .withProperty("checkout.topics.duplicate-payments", prefix + "duplicate-payments");
     }
 
     private static CamelContext camelOn(String brokers) {
