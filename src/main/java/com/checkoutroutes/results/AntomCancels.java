@@ -48,6 +48,10 @@ public class AntomCancels {
         UNKNOWN
     }
 
+    /** How a cancel ended, and what Antom answered (or why there was no answer). */
+    private record CancelAnswer(Cancel end, String detail) {
+    }
+
     /** Cancels the attempt; it ends CANCELLED. */
     public boolean cancel(PaymentAttempt attempt, String cause) {
         return cancel(attempt, cause, PaymentState.CANCELLED);
@@ -55,15 +59,17 @@ public class AntomCancels {
 
     /** Cancels the attempt and closes it in {@code target} (EXPIRED when the janitor closes it late). */
     public boolean cancel(PaymentAttempt attempt, String cause, PaymentState target) {
-        return cancel(attempt, cause, target, true) == Cancel.DONE;
+        return cancel(attempt, cause, target, true).end() == Cancel.DONE;
     }
 
     /**
      * Gives the buyer's money back, or stops the attempt from taking it: a captured attempt is refunded in full (Antom
      * cancels nothing after capture), and so is one already partly refunded (a cancel would return the whole amount
      * again); any other is cancelled, and a paid one whose cancel Antom refuses (its window passed, a method without
-     * cancel) is refunded in full instead. Refunds are stored once per {@code refundKey}. True when the attempt is
-     * cancelled or a refund was made (or was made before).
+     * cancel) is refunded in full instead. A refusal is judged on the payment as it is then, not as it was read: one
+     * captured meanwhile is refunded, one cancelled meanwhile needs nothing, one still authorised is flagged. Refunds
+     * are stored once per {@code refundKey}. True when the attempt is cancelled or a refund was made (or was made
+     * before).
      */
     public boolean cancelOrRefund(PaymentAttempt attempt, String cause, String refundKey) {
         boolean refunded = refundLedger.refundsOf(attempt.paymentRequestId()).stream()
@@ -71,15 +77,27 @@ public class AntomCancels {
         if (attempt.state() == PaymentState.CAPTURED || (attempt.state().isCaptured() && refunded)) {
             return refunds.refundInFull(attempt, refundKey, cause, REQUESTED_BY).isPresent();
         }
-        Cancel cancel = cancel(attempt, cause, PaymentState.CANCELLED, !attempt.state().isCaptured());
-        if (cancel == Cancel.REFUSED && attempt.state().isCaptured()) {
-            return refunds.refundInFull(attempt, refundKey, cause + " (cancel refused)", REQUESTED_BY).isPresent();
+        CancelAnswer cancel = cancel(attempt, cause, PaymentState.CANCELLED, false);
+        if (cancel.end() != Cancel.REFUSED) {
+            return cancel.end() == Cancel.DONE;
         }
-        return cancel == Cancel.DONE;
+        // refused: the payment may have moved since it was read. Captured meanwhile (a shipment's capture, the
+        // guard's): refunded, as a captured one is. Cancelled meanwhile (the route's give-back beside an operator's):
+        // nothing to refund
+        PaymentAttempt now = ledger.find(attempt.paymentRequestId()).orElse(attempt);
+        if (now.state().isCaptured()) {
+            return refunds.refundInFull(now, refundKey, cause + " (cancel refused)", REQUESTED_BY).isPresent();
+        }
+        if (!now.state().isPaid()) {
+            return now.state() == PaymentState.CANCELLED;
+        }
+        ledger.note(attempt.paymentRequestId(), "CANCEL_NOT_DONE", cancel.detail(),
+                "CANCEL_NOT_DONE: " + cancel.detail());
+        return false;
     }
 
     /** {@code flagRefusal} false: a refusal is only noted, the caller deals with it. */
-    private Cancel cancel(PaymentAttempt attempt, String cause, PaymentState target, boolean flagRefusal) {
+    private CancelAnswer cancel(PaymentAttempt attempt, String cause, PaymentState target, boolean flagRefusal) {
         String prid = attempt.paymentRequestId();
         ledger.note(prid, "CANCEL_REQUESTED", cause, null);
         AlipayPayCancelRequest request = new AlipayPayCancelRequest();
@@ -88,15 +106,15 @@ public class AntomCancels {
         CallOutcome<AlipayPayCancelResponse> outcome = gateway.call("cancel", prid, request);
         if (outcome instanceof CallOutcome.Answered<AlipayPayCancelResponse> answered
                 && answered.status() == ResultStatusType.S) {
-            closing.close(prid, target, cause, answered.code(), answered.message(),
+            closing.cancelledAtAntom(prid, target, cause, answered.code(), answered.message(),
                     "cancelled at Antom " + answered.response().getCancelTime());
-            return Cancel.DONE;
+            return new CancelAnswer(Cancel.DONE, null);
         }
         if (target == PaymentState.EXPIRED && outcome instanceof CallOutcome.Answered<?> closed
                 && "ORDER_IS_CLOSED".equals(closed.code())) {
             // Antom had already closed it: nothing can be paid any more
             closing.close(prid, target, cause, closed.code(), closed.message(), null);
-            return Cancel.DONE;
+            return new CancelAnswer(Cancel.DONE, null);
         }
         boolean refused = outcome instanceof CallOutcome.Answered<AlipayPayCancelResponse> answered
                 && answered.status() == ResultStatusType.F;
@@ -107,6 +125,6 @@ public class AntomCancels {
         } else {
             ledger.note(prid, "CANCEL_NOT_DONE", detail, "CANCEL_NOT_DONE: " + detail);
         }
-        return refused ? Cancel.REFUSED : Cancel.UNKNOWN;
+        return new CancelAnswer(refused ? Cancel.REFUSED : Cancel.UNKNOWN, detail);
     }
 }

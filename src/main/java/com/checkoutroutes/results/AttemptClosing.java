@@ -27,6 +27,35 @@ class AttemptClosing {
     }
 
     /**
+     * Antom cancelled the attempt: it is closed in {@code target}, or, where it became paid while the cancel was on
+     * its way (the buyer paid as the janitor expired it), CANCELLED and flagged: Antom's cancel gives the buyer's
+     * money back, so nothing may ship on it. One that moved where a cancel cannot follow (captured) is flagged.
+     */
+    void cancelledAtAntom(String prid, PaymentState target, String cause, String code, String message,
+            String detail) {
+        PaymentLedger.TransitionResult result = ledger.apply(prid, current -> {
+            PaymentState from = current.state();
+            PaymentState to = from.canMoveTo(target) ? target
+                    : from.isPaid() && from.canMoveTo(PaymentState.CANCELLED) ? PaymentState.CANCELLED : from;
+            if (to == from) {
+                return Transition.to(from, cause); // closed already, or beyond a cancel: flagged below
+            }
+            Transition change = Transition.to(to, cause).result(code, message).confirmed()
+                    .emit(events.stateChanged(current, from, to, cause, current.paymentId(), code, message));
+            if (to != target) {
+                change.flag("CANCELLED_AFTER_PAYMENT: Antom cancelled it after it became " + from
+                        + "; the buyer's money goes back");
+            }
+            return detail != null ? change.detail(detail) : change;
+        });
+        PaymentState now = result.attempt().state();
+        if (!result.changed() && now != target && now.isPaid()) {
+            String conflict = "Antom cancelled it (" + code + ") but it is " + now;
+            ledger.note(prid, "CANCEL_ANSWER_CONFLICT", conflict, "CANCEL_ANSWER_CONFLICT: " + conflict);
+        }
+    }
+
+    /**
      * {@link #close} only if the attempt, under its lock, is still in {@code expected} (null: whatever its state):
      * a decision made on an older read is not applied to an attempt that moved since; flagged for an operator with
      * {@code flagReason} unless that is null. Returns whether it closed.

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentLedger.StateChange;
 import com.checkoutroutes.ledger.PaymentState;
+import com.checkoutroutes.results.AntomCancels;
 import com.checkoutroutes.sandbox.FaultRule;
 import com.checkoutroutes.sandbox.FaultType;
 import com.checkoutroutes.sandbox.OutcomeScript.Outcome;
@@ -22,6 +23,8 @@ class JanitorTest extends FlowTestSupport {
     JobRuns jobRuns;
     @Autowired
     org.apache.camel.CamelContext camel;
+    @Autowired
+    AntomCancels cancels;
 
     @Test
     void aPaymentWhoseNotificationNeverComesIsResolvedByInquiry() {
@@ -62,6 +65,28 @@ class JanitorTest extends FlowTestSupport {
         // a buyer who comes back now cannot pay unseen
         assertThat(sandbox.buyerAction(attempt.paymentId(), Outcome.PAY).map(Enum::name).orElse("REFUSED"))
                 .isNotEqualTo("SUCCESS");
+    }
+
+    /**
+     * The janitor read the attempt PENDING and past its expiry; the buyer paid before its cancel reached Antom, which
+     * cancels a paid payment too (and gives the money back): the attempt ends CANCELLED and flagged, never shipped on.
+     */
+    @Test
+    void anExpiryCancelAntomAcceptsAfterTheBuyerPaidLeavesThePaymentCancelledAndFlagged() {
+        PaymentAttempt asRead = pendingWallet();
+        sandbox.buyerAction(asRead.paymentId(), Outcome.PAY);
+        await().atMost(Duration.ofSeconds(20)).until(() -> state(asRead) == PaymentState.SUCCEEDED);
+
+        assertThat(cancels.cancel(asRead, "EXPIRED_CANCELLED", PaymentState.EXPIRED)).isTrue();
+
+        PaymentAttempt after = ledger.find(asRead.paymentRequestId()).orElseThrow();
+        assertThat(after.state()).isEqualTo(PaymentState.CANCELLED);
+        assertThat(after.flagReason()).startsWith("CANCELLED_AFTER_PAYMENT: Antom cancelled it after it became "
+                + "SUCCEEDED");
+        assertThat(sandbox.payment(asRead.paymentRequestId()).orElseThrow().path("paymentStatus").asText())
+                .isEqualTo("CANCELLED");
+        kafka().await(resultsTopic, r -> r.value().contains(asRead.paymentRequestId())
+                && r.value().contains("\"state\":\"CANCELLED\""));
     }
 
     @Test

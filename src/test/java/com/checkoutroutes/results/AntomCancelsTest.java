@@ -1,0 +1,109 @@
+package com.checkoutroutes.results;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import com.alipay.global.api.model.Result;
+import com.alipay.global.api.model.ResultStatusType;
+import com.alipay.global.api.request.ams.pay.AlipayPayCancelRequest;
+import com.alipay.global.api.response.ams.pay.AlipayPayCancelResponse;
+import com.checkoutroutes.gateway.AntomGateway;
+import com.checkoutroutes.gateway.CallOutcome;
+import com.checkoutroutes.ledger.PaymentAttempt;
+import com.checkoutroutes.ledger.PaymentLedger;
+import com.checkoutroutes.ledger.PaymentState;
+import com.checkoutroutes.ledger.Refund;
+import com.checkoutroutes.ledger.RefundLedger;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A cancel Antom refuses is judged on the payment as it is once the answer is in: one still paid and captured is
+ * refunded in full instead, one captured meanwhile too, one another path cancelled meanwhile needs nothing, and one
+ * still authorised is flagged for an operator.
+ */
+class AntomCancelsTest {
+
+    private static final String PRID = "PRID-2";
+
+    private final PaymentLedger ledger = mock(PaymentLedger.class);
+    private final AntomGateway gateway = mock(AntomGateway.class);
+    private final AntomRefunds refunds = mock(AntomRefunds.class);
+    private final RefundLedger refundLedger = mock(RefundLedger.class);
+    private final AntomCancels cancels = new AntomCancels(ledger, gateway, mock(AttemptClosing.class), refunds,
+            refundLedger);
+
+    private final PaymentAttempt paid = PaymentAttempt.builder().paymentRequestId(PRID).paymentId("PAY-2")
+            .orderId("ORD-1").attemptNo(2).paymentMethodType("ALIPAY_CN").amountValue(1250).currency("USD")
+            .state(PaymentState.SUCCEEDED).build();
+
+    @BeforeEach
+    void antomRefusesTheCancel() {
+        when(refundLedger.refundsOf(PRID)).thenReturn(List.of());
+        when(gateway.call(eq("cancel"), eq(PRID), any(AlipayPayCancelRequest.class)))
+                .thenReturn(refused("ORDER_STATUS_INVALID"));
+    }
+
+    @Test
+    void aPaymentStillPaidIsRefundedInFull() {
+        when(ledger.find(PRID)).thenReturn(Optional.of(paid));
+        when(refunds.refundInFull(eq(paid), eq("DUPLICATE_PAYMENT"), anyString(), anyString()))
+                .thenReturn(Optional.of(mock(Refund.class)));
+
+        assertThat(cancels.cancelOrRefund(paid, "DUPLICATE_PAYMENT_CANCELLED", "DUPLICATE_PAYMENT")).isTrue();
+        verify(refunds).refundInFull(eq(paid), eq("DUPLICATE_PAYMENT"),
+                eq("DUPLICATE_PAYMENT_CANCELLED (cancel refused)"), anyString());
+    }
+
+    @Test
+    void aPaymentCancelledMeanwhileIsNotRefunded() {
+        when(ledger.find(PRID)).thenReturn(Optional.of(paid.toBuilder().state(PaymentState.CANCELLED).build()));
+
+        assertThat(cancels.cancelOrRefund(paid, "DUPLICATE_PAYMENT_CANCELLED", "DUPLICATE_PAYMENT")).isTrue();
+        verify(refunds, never()).refundInFull(any(), anyString(), anyString(), anyString());
+    }
+
+    /** An order's cancellation read the card authorised; a shipment captured it before Antom refused the cancel. */
+    @Test
+    void aPaymentCapturedMeanwhileIsRefundedInFull() {
+        PaymentAttempt authorised = paid.toBuilder().paymentMethodType("CARD").captureMode("MANUAL")
+                .state(PaymentState.AUTHORISED).build();
+        PaymentAttempt captured = authorised.toBuilder().state(PaymentState.CAPTURED).build();
+        when(ledger.find(PRID)).thenReturn(Optional.of(captured));
+        when(refunds.refundInFull(eq(captured), eq("ORDER_CANCELLED"), anyString(), anyString()))
+                .thenReturn(Optional.of(mock(Refund.class)));
+
+        assertThat(cancels.cancelOrRefund(authorised, "ORDER_CANCELLED", "ORDER_CANCELLED")).isTrue();
+        verify(ledger, never()).note(eq(PRID), eq("CANCEL_NOT_DONE"), anyString(), anyString());
+    }
+
+    @Test
+    void aRefusedCancelOfAnAuthorisationStillHeldIsFlaggedWithAntomsAnswer() {
+        PaymentAttempt authorised = paid.toBuilder().paymentMethodType("CARD").captureMode("MANUAL")
+                .state(PaymentState.AUTHORISED).build();
+        when(ledger.find(PRID)).thenReturn(Optional.of(authorised));
+
+        assertThat(cancels.cancelOrRefund(authorised, "ORDER_CANCELLED", "ORDER_CANCELLED")).isFalse();
+        verify(ledger).note(PRID, "CANCEL_NOT_DONE", "ORDER_STATUS_INVALID refused",
+                "CANCEL_NOT_DONE: ORDER_STATUS_INVALID refused");
+        verify(refunds, never()).refundInFull(any(), anyString(), anyString(), anyString());
+    }
+
+    private static CallOutcome<AlipayPayCancelResponse> refused(String code) {
+        Result result = new Result();
+        result.setResultStatus(ResultStatusType.F);
+        result.setResultCode(code);
+        result.setResultMessage("refused");
+        AlipayPayCancelResponse response = new AlipayPayCancelResponse();
+        response.setResult(result);
+        return new CallOutcome.Answered<>(response, 1);
+    }
+}
