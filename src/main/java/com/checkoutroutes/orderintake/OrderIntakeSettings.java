@@ -6,6 +6,9 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.PositiveOrZero;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
@@ -46,9 +49,31 @@ public record OrderIntakeSettings(@Valid @NotNull Orders orders, @Valid @NotNull
         }
     }
 
-    /** {@code checkout.payments.*}: the payment expiry given to Antom. */
+    /**
+     * {@code checkout.payments.*}: when an attempt expires if its order sets no {@code paymentExpiryTime}: Antom's
+     * default timeout for its method (docs.antom.com/ac/pm/default_timeout). Past it (and the janitor's grace) the
+     * janitor cancels the payment at Antom, so a method whose window is longer than the recorded one would be
+     * cancelled while its buyer can still pay (a Konbini slip is valid for 7 days).
+     */
     public record Payments(
+            // Most wallets and banks.
             @NotNull @DurationMin(seconds = 1) Duration defaultExpiry,
-            @NotNull @DurationMin(seconds = 1) Duration cardExpiry) {
+            @NotNull @DurationMin(seconds = 1) Duration cardExpiry,
+            // By paymentMethodType (any case): the methods whose default timeout differs from default-expiry.
+            Map<String, @NotNull @DurationMin(seconds = 1) Duration> methodExpiry) {
+
+        public Payments {
+            Map<String, Duration> byMethod = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            if (methodExpiry != null) {
+                byMethod.putAll(methodExpiry);
+            }
+            methodExpiry = Collections.unmodifiableMap(byMethod);
+        }
+
+        /** The expiry recorded for a payment of this method when the order sets none. */
+        public Duration expiryOf(String paymentMethodType, boolean card) {
+            Duration ofMethod = paymentMethodType == null ? null : methodExpiry.get(paymentMethodType);
+            return ofMethod != null ? ofMethod : card ? cardExpiry : defaultExpiry;
+        }
     }
 }

@@ -20,7 +20,6 @@ import com.checkoutroutes.ledger.PaymentLedger;
 import com.checkoutroutes.ledger.PaymentState;
 import com.checkoutroutes.platform.AntomTime;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -47,8 +46,7 @@ public class PaymentStarter {
     private final OrderConsults consults;
     private final TransactionTemplate tx;
     private final Clock clock;
-    private final Duration walletExpiry;
-    private final Duration cardExpiry;
+    private final OrderIntakeSettings.Payments expiries;
 
     public PaymentStarter(PaymentLedger ledger, GroupCommit groupCommit, PaymentRequests requests, AntomGateway gateway,
             PaymentOutcomes outcomes, ChannelMessages channel, Outbox outbox, OrderConsults consults,
@@ -63,8 +61,7 @@ public class PaymentStarter {
         this.consults = consults;
         this.tx = tx;
         this.clock = clock;
-        this.walletExpiry = settings.payments().defaultExpiry();
-        this.cardExpiry = settings.payments().cardExpiry();
+        this.expiries = settings.payments();
     }
 
     public void start(OrderMessage order) {
@@ -89,7 +86,7 @@ public class PaymentStarter {
 
     private PaymentAttempt open(OrderMessage order, String freshId, AlipayRequest<?> request, String api) {
         OffsetDateTime expiresAt = order.paymentExpiryTime() != null ? AntomTime.parse(order.paymentExpiryTime())
-                : OffsetDateTime.now(clock).plus(order.isCard() ? cardExpiry : walletExpiry);
+                : OffsetDateTime.now(clock).plus(expiries.expiryOf(order.paymentMethodType(), order.isCard()));
         try {
             NewAttempt terms = new NewAttempt(freshId, order.orderId(), order.attemptNo(), order.integration(),
                     order.paymentMethodType(), Long.parseLong(order.amount().value()), order.amount().currency(),

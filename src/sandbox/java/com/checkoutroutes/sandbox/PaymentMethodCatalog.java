@@ -41,6 +41,9 @@ public final class PaymentMethodCatalog {
         // the sandbox's stand-in for "refund not supported"
         add(new PaymentMethodProfile("ONLINEBANKING_FPX", "ONLINE_BANKING", "MY", List.of("MYR"), null, null, false,
                 WALLET_EXPIRY, CancelPolicy.UNTIL_0015_NEXT_DAY, RefundPolicy.notSupported()));
+        // Cash at a convenience store: the buyer's slip is valid for 7 days, Antom's default timeout; no refunds
+        add(new PaymentMethodProfile("KONBINI", "OTC", "JP", List.of("JPY"), null, null, false, Duration.ofDays(7),
+                CancelPolicy.UNTIL_0015_NEXT_DAY, RefundPolicy.notSupported()));
         add(new PaymentMethodProfile("CARD", "CARD", "GLOBAL",
                 List.of("USD", "EUR", "GBP", "HKD", "SGD", "JPY", "KRW", "CNY", "AUD", "PHP", "MYR", "THB"),
                 null, null, false, CARD_EXPIRY, CancelPolicy.CARD_SEVEN_DAYS, YEAR_PARTIAL));

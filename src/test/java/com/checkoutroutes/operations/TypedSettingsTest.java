@@ -86,6 +86,10 @@ class TypedSettingsTest {
             assertThat(intake.orders().schema()).isEqualTo("config/schemas/order.schema.json");
             assertThat(intake.payments().defaultExpiry()).isEqualTo(Duration.ofMinutes(14));
             assertThat(intake.payments().cardExpiry()).isEqualTo(Duration.ofDays(7));
+            assertThat(intake.payments().expiryOf("ALIPAY_CN", false)).isEqualTo(Duration.ofMinutes(14));
+            assertThat(intake.payments().expiryOf("CARD", true)).isEqualTo(Duration.ofDays(7));
+            assertThat(intake.payments().expiryOf("konbini", false)).as("a Konbini slip is valid for 7 days")
+                    .isEqualTo(Duration.ofDays(7));
             OutboxSettings outbox = context.getBean(OutboxSettings.class);
             assertThat(outbox.batchSize()).isEqualTo(100);
             assertThat(outbox.sendTimeout()).isEqualTo(Duration.ofSeconds(30));
@@ -144,6 +148,7 @@ class TypedSettingsTest {
             checkout.kafka.max-event-bytes=16KB                  | checkout.kafka.max-event-bytes
             checkout.kafka.max-event-bytes=0                     | checkout.kafka.max-event-bytes
             checkout.payments.card-expiry=0s                     | checkout.payments.card-expiry
+            checkout.payments.method-expiry.KONBINI=0s           | checkout.payments.method-expiry
             checkout.outbox.batch-size=0                         | checkout.outbox.batch-size
             checkout.outbox.results-destination=                 | checkout.outbox.results-destination
             checkout.outbox.send-timeout=soon                    | checkout.outbox.send-timeout

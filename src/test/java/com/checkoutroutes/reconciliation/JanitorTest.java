@@ -68,6 +68,29 @@ class JanitorTest extends FlowTestSupport {
     }
 
     /**
+     * A Konbini slip is valid for 7 days (Antom's default for the method): 17 minutes on, the janitor asks Antom
+     * about the payment and leaves it waiting for the buyer, where the wallets' 14 minutes would have cancelled it.
+     */
+    @Test
+    void aKonbiniPaymentIsLeftWaitingWhileItsSlipIsValid() {
+        String orderId = newOrderId();
+        java.util.Map<String, Object> order = order(orderId);
+        order.put("paymentMethodType", "KONBINI");
+        order.put("amount", java.util.Map.of("currency", "JPY", "value", "1250"));
+        publish(order);
+        PaymentAttempt pending = await().atMost(Duration.ofSeconds(20))
+                .until(() -> onlyAttempt(orderId), a -> a.state() == PaymentState.PENDING);
+        assertThat(pending.expiresAt()).isAfter(java.time.OffsetDateTime.now(clock).plusDays(6));
+
+        clock.advance(Duration.ofMinutes(17));
+
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> sandbox.requests("inquiryPayment", pending.paymentRequestId()), l -> !l.isEmpty());
+        assertThat(state(pending)).isEqualTo(PaymentState.PENDING);
+        assertThat(sandbox.requests("cancel", pending.paymentRequestId())).isEmpty();
+    }
+
+    /**
      * The janitor read the attempt PENDING and past its expiry; the buyer paid before its cancel reached Antom, which
      * cancels a paid payment too (and gives the money back): the attempt ends CANCELLED and flagged, never shipped on.
      */
