@@ -38,7 +38,9 @@ public enum PaymentState {
             case SUCCEEDED -> EnumSet.of(CAPTURED, CANCELLED);
             case AUTHORISED -> EnumSet.of(CAPTURE_REQUESTED, CAPTURED, CANCELLED);
             case CAPTURE_REQUESTED -> EnumSet.of(CAPTURED, CAPTURE_FAILED, CANCELLED);
-            case CAPTURE_FAILED -> EnumSet.of(CAPTURE_REQUESTED, CANCELLED);
+            // CAPTURED: Antom reports a capture done after one was reported failed (a later capture, or the failed
+            // one's answer was wrong); the money is taken, whatever the ledger last heard
+            case CAPTURE_FAILED -> EnumSet.of(CAPTURE_REQUESTED, CAPTURED, CANCELLED);
             case CAPTURED, FAILED, EXPIRED, CANCELLED -> EnumSet.noneOf(PaymentState.class);
         };
     }

@@ -12,6 +12,8 @@ import com.checkoutroutes.gateway.CallOutcome;
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentLedger;
 import com.checkoutroutes.ledger.PaymentState;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -69,7 +71,7 @@ public class PaymentInquiries {
         if (outcome instanceof CallOutcome.Answered<AlipayPayQueryResponse> answered
                 && answered.status() == ResultStatusType.S && answered.response().getPaymentStatus() != null) {
             AlipayPayQueryResponse response = answered.response();
-            Optional<Transaction> capture = transaction(response, TransactionType.CAPTURE);
+            Optional<Transaction> capture = capture(attempt, response);
             if (attempt.state() == PaymentState.CAPTURE_REQUESTED
                     && response.getPaymentStatus() == TransactionStatusType.SUCCESS && capture.isEmpty()) {
                 return new Inquiry.CaptureNotFound();
@@ -102,9 +104,15 @@ public class PaymentInquiries {
     private Optional<PaymentState> apply(PaymentAttempt attempt, AlipayPayQueryResponse response,
             Optional<Transaction> capture) {
         TransactionStatusType status = response.getPaymentStatus();
+        boolean captured = capture.isPresent() && capture.get().getTransactionStatus() == TransactionStatusType.SUCCESS;
+        if (attempt.state() == PaymentState.CAPTURE_FAILED && status == TransactionStatusType.CANCELLED && !captured) {
+            return release(attempt, "Antom cancelled the authorisation after its capture failed");
+        }
         if (capture.isPresent() && (attempt.state() == PaymentState.CAPTURE_REQUESTED
-                || attempt.state() == PaymentState.SUCCEEDED || attempt.state() == PaymentState.AUTHORISED)) {
-            // a capture's result, whoever asked for it (an AUTHORISED one: a capture the ledger missed)
+                || attempt.state() == PaymentState.SUCCEEDED || attempt.state() == PaymentState.AUTHORISED
+                || attempt.state() == PaymentState.CAPTURE_FAILED)) {
+            // a capture's result, whoever asked for it (an AUTHORISED one: a capture the ledger missed; a
+            // CAPTURE_FAILED one: a later capture that succeeded)
             return applyResult(attempt, captureResult(attempt, response, capture.get()));
         }
         if (attempt.state() == PaymentState.CAPTURE_REQUESTED) {
@@ -153,9 +161,19 @@ public class PaymentInquiries {
         return target;
     }
 
-    private static Optional<Transaction> transaction(AlipayPayQueryResponse response, TransactionType type) {
-        return response.getTransactions() == null ? Optional.empty()
-                : response.getTransactions().stream().filter(t -> t.getTransactionType() == type).findFirst();
+    /**
+     * The capture Antom lists for the attempt: the one it asked for last (its captureRequestId), else one that took
+     * the money, else any. After a failed capture and a new one, Antom lists both.
+     */
+    private static Optional<Transaction> capture(PaymentAttempt attempt, AlipayPayQueryResponse response) {
+        List<Transaction> captures = response.getTransactions() == null ? List.of()
+                : response.getTransactions().stream().filter(t -> t.getTransactionType() == TransactionType.CAPTURE)
+                        .toList();
+        return captures.stream().filter(t -> Objects.equals(t.getTransactionRequestId(), attempt.captureRequestId()))
+                .findFirst()
+                .or(() -> captures.stream().filter(t -> t.getTransactionStatus() == TransactionStatusType.SUCCESS)
+                        .findFirst())
+                .or(() -> captures.stream().findFirst());
     }
 
     private static AntomResult paymentResult(AlipayPayQueryResponse response, TransactionStatusType status) {

@@ -56,6 +56,15 @@ public class ResultApplier {
         if (mismatch != null) {
             ledger.note(prid, "AMOUNT_MISMATCH", mismatch, "AMOUNT_MISMATCH: " + mismatch);
         }
+        if (n.isCapture() && !n.succeeded() && n.captureRequestId() != null && attempt.captureRequestId() != null
+                && !n.captureRequestId().equals(attempt.captureRequestId())) {
+            // a failure of an earlier capture, reported after another was requested: it says nothing about the
+            // capture under way (a success is applied whichever capture it names: the money is taken)
+            String detail = cause + " F for capture " + n.captureRequestId() + ", not the attempt's current "
+                    + attempt.captureRequestId() + ": kept " + attempt.state();
+            ledger.note(prid, "STALE_CAPTURE_RESULT", detail, null);
+            return new Applied(Outcome.APPLIED, prid, detail);
+        }
         if (target == attempt.state()) {
             ledger.confirm(prid);
             return new Applied(mismatch != null ? Outcome.MISMATCH : Outcome.APPLIED, prid, "already " + target);

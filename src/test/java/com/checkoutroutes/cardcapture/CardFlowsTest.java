@@ -13,9 +13,12 @@ import com.checkoutroutes.gateway.CallOutcome;
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentLedger.StateChange;
 import com.checkoutroutes.ledger.PaymentState;
+import com.checkoutroutes.ledger.Transition;
 import com.checkoutroutes.results.AntomCaptures;
+import com.checkoutroutes.results.PaymentInquiries;
 import com.checkoutroutes.sandbox.FaultRule;
 import com.checkoutroutes.sandbox.FaultType;
+import com.checkoutroutes.testsupport.AntomNotifier;
 import com.checkoutroutes.testsupport.FlowTestSupport;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
@@ -35,6 +38,8 @@ class CardFlowsTest extends FlowTestSupport {
     AntomGateway gateway;
     @Autowired
     AntomCaptures captures;
+    @Autowired
+    PaymentInquiries inquiries;
 
     @Test
     void authorisedThenShippedIsCaptured() {
@@ -137,6 +142,52 @@ class CardFlowsTest extends FlowTestSupport {
         assertThat(ledger.history(auth.paymentRequestId())).noneMatch(c -> c.to() == PaymentState.CAPTURE_FAILED)
                 .filteredOn(c -> c.cause().equals("STALE_CAPTURE_ANSWER")).singleElement()
                 .satisfies(c -> assertThat(c.to()).isEqualTo(PaymentState.CANCELLED));
+    }
+
+    /**
+     * A capture failed and another was requested (a redelivered shipment event): the first one's failure, notified
+     * late, leaves the second under way; and a capture Antom notifies done after one failed is recorded CAPTURED,
+     * where CAPTURE_FAILED was a dead end that refused refunds of money Antom had taken.
+     */
+    @Test
+    void aLateFailureOfAnEarlierCaptureChangesNothingAndASuccessAfterAFailureIsRecorded() {
+        PaymentAttempt auth = authorisedCard();
+        String prid = auth.paymentRequestId();
+        ledger.apply(prid, Transition.to(PaymentState.CAPTURE_REQUESTED, "CAPTURE_REQUESTED")
+                .captureRequestId("cap-2-" + prid));
+        AntomNotifier antom = antomNotifier();
+
+        assertThat(antom.send(captureNotification(auth, "cap-1-" + prid, false)).status()).isEqualTo(200);
+        assertThat(state(auth)).isEqualTo(PaymentState.CAPTURE_REQUESTED);
+        assertThat(ledger.history(prid)).extracting(StateChange::cause).contains("STALE_CAPTURE_RESULT");
+
+        assertThat(antom.send(captureNotification(auth, "cap-2-" + prid, false)).status()).isEqualTo(200);
+        assertThat(state(auth)).isEqualTo(PaymentState.CAPTURE_FAILED);
+        assertThat(antom.send(captureNotification(auth, "cap-2-" + prid, true)).status()).isEqualTo(200);
+        assertThat(state(auth)).isEqualTo(PaymentState.CAPTURED);
+    }
+
+    /** The ledger holds CAPTURE_FAILED where Antom captured: asking Antom ("Check with Antom") records CAPTURED. */
+    @Test
+    void anInquiryRecordsACaptureAntomListsDoneForAnAttemptHeldFailed() {
+        PaymentAttempt auth = authorisedCard();
+        orderEvent(auth.orderId(), "ORDER_SHIPPED");
+        awaitState(auth, PaymentState.CAPTURED);
+        jdbc.update("UPDATE payment_attempt SET state = 'CAPTURE_FAILED' WHERE payment_request_id = ?",
+                auth.paymentRequestId());
+
+        assertThat(inquiries.confirm(ledger.find(auth.paymentRequestId()).orElseThrow())).isTrue();
+
+        assertThat(state(auth)).isEqualTo(PaymentState.CAPTURED);
+    }
+
+    private static String captureNotification(PaymentAttempt auth, String captureRequestId, boolean succeeded) {
+        return "{\"notifyType\":\"CAPTURE_RESULT\",\"result\":{\"resultCode\":\""
+                + (succeeded ? "SUCCESS\",\"resultStatus\":\"S" : "PROCESS_FAIL\",\"resultStatus\":\"F")
+                + "\",\"resultMessage\":\"m\"},\"captureRequestId\":\"" + captureRequestId
+                + "\",\"paymentId\":\"" + auth.paymentId() + "\",\"captureId\":\"c-" + captureRequestId
+                + "\",\"captureAmount\":{\"currency\":\"" + auth.currency() + "\",\"value\":\""
+                + auth.amountValue() + "\"},\"captureTime\":\"2026-12-04T10:00:00+08:00\"}";
     }
 
     /** Antom cancels the authorisation (as it does after 7 days), and the ledger is not told. */

@@ -35,7 +35,7 @@ class PaymentStateMachineTest {
         "AUTHORISED          .   .   .   .   .   .   x   x   .   .   .   x ",
         "CAPTURE_REQUESTED   .   .   .   .   .   .   .   x   x   .   .   x ",
         "CAPTURED            .   .   .   .   .   .   .   .   .   .   .   . ",
-        "CAPTURE_FAILED      .   .   .   .   .   .   x   .   .   .   .   x ",
+        "CAPTURE_FAILED      .   .   .   .   .   .   x   x   .   .   .   x ",
         "FAILED              .   .   .   .   .   .   .   .   .   .   .   . ",
         "EXPIRED             .   .   .   .   .   .   .   .   .   .   .   . ",
         "CANCELLED           .   .   .   .   .   .   .   .   .   .   .   . ",
