@@ -181,6 +181,21 @@ class CardFlowsTest extends FlowTestSupport {
         assertThat(state(auth)).isEqualTo(PaymentState.CAPTURED);
     }
 
+    /** Held CAPTURE_FAILED while Antom released the authorisation: asking Antom closes it, flagged. */
+    @Test
+    void anInquiryClosesAnAttemptHeldFailedWhoseAuthorisationAntomReleased() {
+        PaymentAttempt auth = authorisedCard();
+        jdbc.update("UPDATE payment_attempt SET state = 'CAPTURE_FAILED' WHERE payment_request_id = ?",
+                auth.paymentRequestId());
+        cancelledAtAntom(auth);
+
+        assertThat(inquiries.confirm(ledger.find(auth.paymentRequestId()).orElseThrow())).isTrue();
+
+        PaymentAttempt after = ledger.find(auth.paymentRequestId()).orElseThrow();
+        assertThat(after.state()).isEqualTo(PaymentState.CANCELLED);
+        assertThat(after.flagReason()).startsWith("AUTHORISATION_RELEASED");
+    }
+
     private static String captureNotification(PaymentAttempt auth, String captureRequestId, boolean succeeded) {
         return "{\"notifyType\":\"CAPTURE_RESULT\",\"result\":{\"resultCode\":\""
                 + (succeeded ? "SUCCESS\",\"resultStatus\":\"S" : "PROCESS_FAIL\",\"resultStatus\":\"F")
