@@ -173,7 +173,7 @@ public class Janitor {
         }
         if (inquiry instanceof Inquiry.NotFound && expired(attempt, now)) {
             // Antom never created it and its time is over: nothing can be paid any more
-            return Optional.of(inquiries.close(attempt, PaymentState.EXPIRED, "NOT_FOUND_AT_ANTOM"));
+            return inquiries.closeAsRead(attempt, PaymentState.EXPIRED, "NOT_FOUND_AT_ANTOM");
         }
         if (expired(attempt, now) && attempt.state() != PaymentState.CAPTURE_REQUESTED) {
             return expire(attempt);
@@ -182,11 +182,11 @@ public class Janitor {
         return Optional.empty();
     }
 
-    /** Past expiry: cancel at Antom, so a payment made now would be refused, and close the attempt. */
+    /**
+     * Past expiry: cancel at Antom, so a payment made now would be refused, and close the attempt. Also one without a
+     * paymentId (its pay answer was lost): Antom may hold it all the same, and is asked by paymentRequestId.
+     */
     private Optional<PaymentState> expire(PaymentAttempt attempt) {
-        if (attempt.paymentId() == null && attempt.state() != PaymentState.PENDING) {
-            return Optional.of(inquiries.close(attempt, PaymentState.EXPIRED, "EXPIRED_NEVER_CREATED"));
-        }
         if (cancels.cancel(attempt, "EXPIRED_CANCELLED", PaymentState.EXPIRED)) {
             return Optional.of(PaymentState.EXPIRED);
         }

@@ -111,10 +111,11 @@ public class AntomCancels {
             return new CancelAnswer(Cancel.DONE, null);
         }
         if (target == PaymentState.EXPIRED && outcome instanceof CallOutcome.Answered<?> closed
-                && "ORDER_IS_CLOSED".equals(closed.code())) {
-            // Antom had already closed it: nothing can be paid any more
-            closing.close(prid, target, cause, closed.code(), closed.message(), null);
-            return new CancelAnswer(Cancel.DONE, null);
+                && ("ORDER_IS_CLOSED".equals(closed.code()) || "ORDER_NOT_EXIST".equals(closed.code()))) {
+            // Antom had already closed it, or never created it (a pay that never reached it): nothing can be paid
+            boolean closedNow = closing.close(prid, attempt.state(), target, cause, closed.code(), closed.message(),
+                    null, null);
+            return new CancelAnswer(closedNow ? Cancel.DONE : Cancel.UNKNOWN, "moved on meanwhile");
         }
         boolean refused = outcome instanceof CallOutcome.Answered<AlipayPayCancelResponse> answered
                 && answered.status() == ResultStatusType.F;

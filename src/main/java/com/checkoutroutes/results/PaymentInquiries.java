@@ -155,10 +155,14 @@ public class PaymentInquiries {
         return closed ? Optional.of(PaymentState.CANCELLED) : Optional.empty();
     }
 
-    /** Closes an attempt in {@code target} without asking Antom anything more. */
-    public PaymentState close(PaymentAttempt attempt, PaymentState target, String cause) {
-        closing.close(attempt.paymentRequestId(), target, cause, null, null, null);
-        return target;
+    /**
+     * Closes an attempt in {@code target} without asking Antom anything more, if it is still in the state it was read
+     * in (a notification may have moved it meanwhile); empty when it was not closed.
+     */
+    public Optional<PaymentState> closeAsRead(PaymentAttempt attempt, PaymentState target, String cause) {
+        boolean closed = closing.close(attempt.paymentRequestId(), attempt.state(), target, cause, null, null, null,
+                null);
+        return closed ? Optional.of(target) : Optional.empty();
     }
 
     /**

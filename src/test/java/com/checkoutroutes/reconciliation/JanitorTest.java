@@ -112,6 +112,29 @@ class JanitorTest extends FlowTestSupport {
                 && r.value().contains("\"state\":\"CANCELLED\""));
     }
 
+    /**
+     * Antom took the pay but its answer never came (UNKNOWN, no paymentId): once expired, the payment is cancelled at
+     * Antom by its paymentRequestId, where it was closed as never created and left open at Antom.
+     */
+    @Test
+    void aPaymentWhosePayAnswerWasLostIsCancelledAtAntomOnceExpired() {
+        sandbox.addFault(FaultRule.of(FaultType.TIMEOUT).forApi("pay").withDelayMs(1500).withTimes(0));
+        String orderId = newOrderId();
+        publish(order(orderId));
+        PaymentAttempt unknown = await().atMost(Duration.ofSeconds(30))
+                .until(() -> onlyAttempt(orderId), a -> a.state() == PaymentState.UNKNOWN);
+        sandbox.clearFaults();
+        assertThat(unknown.paymentId()).isNull();
+        assertThat(sandbox.payment(unknown.paymentRequestId())).as("Antom holds it").isPresent();
+
+        clock.advance(Duration.ofMinutes(17));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> state(unknown) == PaymentState.EXPIRED);
+        assertThat(sandbox.requests("cancel", unknown.paymentRequestId())).hasSize(1);
+        assertThat(sandbox.payment(unknown.paymentRequestId()).orElseThrow().path("paymentStatus").asText())
+                .isEqualTo("CANCELLED");
+    }
+
     @Test
     void anUnknownPaymentIsResolvedOnceAntomAnswersAgain() {
         sandbox.addFault(FaultRule.of(FaultType.HTTP_5XX).forApi("pay").withTimes(0));
