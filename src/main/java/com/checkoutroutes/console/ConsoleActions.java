@@ -263,13 +263,8 @@ public class ConsoleActions {
         Refund refund = requestKey == null ? refunds.request(target.orderId(), asked, why, actor)
                 : refunds.request(new Refunds.Request(target.orderId(), FORM_KEY + formId(requestKey), asked, why,
                         actor));
-        String what = "refund " + refund.refundRequestId() + " of " + refund.amountValue() + " " + refund.currency()
-                + " (minor units): " + refund.state()
-                + (refund.resultCode() == null ? "" : " " + refund.resultCode());
-        return switch (refund.state()) {
-            case FAILED -> Ended.failed(what);
-            default -> Ended.done(what);
-        };
+        // as give back: DONE once Antom took it, FAILED while it has not confirmed it (the janitor asks) or refused it
+        return refund.state().isTakenByAntom() ? Ended.done(refundState(refund)) : Ended.failed(refundState(refund));
     }
 
     /** The request key of a refund asked for by a console form: the form's id after it. */
