@@ -112,11 +112,12 @@ public class DoorSecurity {
     /**
      * {bcrypt}, {pbkdf2}...: the hash names its own algorithm, so operators can move to a stronger one; a match is
      * checked once per client and password, not per request, and checks not remembered take at most one core (a
-     * check waits up to 2 s for it).
+     * check waits up to 2 s for it, at most 16 wait: a flood of made-up credentials holds 17 container threads,
+     * not all 200).
      */
     @Bean
     PasswordEncoder passwordEncoder() {
-        return new RememberingPasswordEncoder(PasswordEncoderFactories.createDelegatingPasswordEncoder(), 1024, 1,
+        return new RememberingPasswordEncoder(PasswordEncoderFactories.createDelegatingPasswordEncoder(), 1024, 1, 16,
                 Duration.ofSeconds(2));
     }
 

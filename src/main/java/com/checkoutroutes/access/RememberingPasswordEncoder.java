@@ -22,20 +22,24 @@ import org.springframework.security.crypto.password.PasswordEncoder;
  * <p>
  * Checks not remembered (a new client, a wrong password, an unknown user, whose dummy check Spring Security runs
  * too) run at most {@code concurrentChecks} at once; one more waits up to {@code wait} for its turn (and finds its
- * match remembered if a request with the same credentials checked it meanwhile), then is refused as a mismatch.
- * Otherwise anyone who reaches a door could keep every core busy with bcrypt by sending made-up credentials;
- * remembered clients are not held up by it, a new one may be refused while such a flood lasts.
+ * match remembered if a request with the same credentials checked it meanwhile), then is refused as a mismatch; and
+ * at most {@code maxWaiting} wait, any more is refused at once. Otherwise anyone who reaches a door could keep every
+ * core busy with bcrypt by sending made-up credentials, or, with the checks bounded, every container thread waiting
+ * for one; remembered clients are not held up by it, a new one may be refused while such a flood lasts.
  */
 final class RememberingPasswordEncoder implements PasswordEncoder {
 
     private final PasswordEncoder delegate;
     private final Map<String, Boolean> matched;
     private final Semaphore checks;
+    private final Semaphore waiting;
     private final Duration wait;
 
-    RememberingPasswordEncoder(PasswordEncoder delegate, int capacity, int concurrentChecks, Duration wait) {
+    RememberingPasswordEncoder(PasswordEncoder delegate, int capacity, int concurrentChecks, int maxWaiting,
+            Duration wait) {
         this.delegate = delegate;
         this.checks = new Semaphore(concurrentChecks, true);
+        this.waiting = new Semaphore(concurrentChecks + maxWaiting);
         this.wait = wait;
         this.matched = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
             @Override
@@ -59,6 +63,17 @@ final class RememberingPasswordEncoder implements PasswordEncoder {
         if (matched.containsKey(key)) {
             return true;
         }
+        if (!waiting.tryAcquire()) {
+            return false;
+        }
+        try {
+            return check(key, rawPassword, encodedPassword);
+        } finally {
+            waiting.release();
+        }
+    }
+
+    private boolean check(String key, CharSequence rawPassword, String encodedPassword) {
         try {
             if (!checks.tryAcquire(wait.toNanos(), TimeUnit.NANOSECONDS)) {
                 return false;

@@ -17,7 +17,7 @@ class RememberingPasswordEncoderTest {
 
     @Test
     void aMatchIsCheckedOnceAMismatchEveryTime() {
-        PasswordEncoder encoder = new RememberingPasswordEncoder(counting, 10, 1, Duration.ZERO);
+        PasswordEncoder encoder = new RememberingPasswordEncoder(counting, 10, 1, 16, Duration.ZERO);
         for (int i = 0; i < 5; i++) {
             assertThat(encoder.matches("right", "{x}right")).isTrue();
             assertThat(encoder.matches("wrong", "{x}right")).isFalse();
@@ -30,7 +30,7 @@ class RememberingPasswordEncoderTest {
 
     @Test
     void atMostCapacityMatchesAreRemembered() {
-        PasswordEncoder encoder = new RememberingPasswordEncoder(counting, 2, 1, Duration.ZERO);
+        PasswordEncoder encoder = new RememberingPasswordEncoder(counting, 2, 1, 16, Duration.ZERO);
         encoder.matches("a", "{x}a");
         encoder.matches("b", "{x}b");
         encoder.matches("c", "{x}c"); // "a" leaves
@@ -43,7 +43,7 @@ class RememberingPasswordEncoderTest {
     @Test
     void aCheckBeyondTheBoundIsRefusedAtOnceWhileRememberedOnesPass() throws Exception {
         HeldChecks slow = new HeldChecks("flood");
-        PasswordEncoder encoder = new RememberingPasswordEncoder(slow, 10, 1, Duration.ZERO);
+        PasswordEncoder encoder = new RememberingPasswordEncoder(slow, 10, 1, 16, Duration.ZERO);
         assertThat(encoder.matches("right", "{x}right")).isTrue(); // remembered from now on
         Thread flood = new Thread(() -> encoder.matches("flood-1", "{x}right"));
         flood.start();
@@ -63,7 +63,7 @@ class RememberingPasswordEncoderTest {
     @Test
     void requestsWithTheSameCredentialsWaitForOneCheck() throws Exception {
         HeldChecks slow = new HeldChecks("right");
-        PasswordEncoder encoder = new RememberingPasswordEncoder(slow, 10, 1, Duration.ofSeconds(30));
+        PasswordEncoder encoder = new RememberingPasswordEncoder(slow, 10, 1, 16, Duration.ofSeconds(30));
         AtomicInteger matched = new AtomicInteger();
         Thread first = new Thread(() -> matched.addAndGet(encoder.matches("right", "{x}right") ? 1 : 0));
         Thread second = new Thread(() -> matched.addAndGet(encoder.matches("right", "{x}right") ? 1 : 0));
@@ -77,6 +77,32 @@ class RememberingPasswordEncoderTest {
         second.join();
         assertThat(matched).hasValue(2);
         assertThat(slow.checks).hasValue(1);
+    }
+
+    /**
+     * A flood of made-up credentials while a check runs: one waits its turn, the next is refused at once, so the flood
+     * holds two threads here (a check and a waiter), not one per request.
+     */
+    @Test
+    void beyondTheWaitersACheckIsRefusedWithoutWaiting() throws Exception {
+        HeldChecks slow = new HeldChecks("flood");
+        PasswordEncoder encoder = new RememberingPasswordEncoder(slow, 10, 1, 1, Duration.ofSeconds(30));
+        Thread checking = new Thread(() -> encoder.matches("flood-1", "{x}right"));
+        checking.start();
+        slow.checking.await();
+        Thread waiting = new Thread(() -> encoder.matches("flood-2", "{x}right"));
+        waiting.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> waiting.getState() == Thread.State.TIMED_WAITING);
+
+        long start = System.nanoTime();
+        assertThat(encoder.matches("flood-3", "{x}right")).isFalse();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("refused without waiting")
+                .isLessThan(Duration.ofSeconds(5));
+        assertThat(slow.checks).hasValue(1);
+
+        slow.release.countDown();
+        checking.join();
+        waiting.join();
     }
 
     /** Counts checks; those of passwords that start with {@code held} wait for {@link #release}, as bcrypt takes its time. */
