@@ -19,6 +19,7 @@ import com.checkoutroutes.gateway.AntomSettings;
 import com.checkoutroutes.ledger.PaymentAttempt.Integration;
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.orderintake.OrderMessage;
+import com.checkoutroutes.platform.AntomTime;
 import java.util.List;
 import org.springframework.stereotype.Component;
 
@@ -48,9 +49,17 @@ public class PaymentRequests {
         pay.setEnv(env(order));
         pay.setPaymentRedirectUrl(order.resultPageUrl());
         pay.setPaymentNotifyUrl(settings.notifyUrl());
-        pay.setPaymentExpiryTime(order.paymentExpiryTime());
+        pay.setPaymentExpiryTime(antomExpiry(order));
         pay.setSettlementStrategy(settlement(order));
         return pay;
+    }
+
+    /**
+     * The order's expiry in Antom's format (whole seconds, a numeric offset): the order may write any ISO-8601 time
+     * with an offset ({@code Z}, fractions of a second), which Antom's examples never show.
+     */
+    private static String antomExpiry(OrderMessage order) {
+        return AntomTime.reformat(order.paymentExpiryTime());
     }
 
     public AlipayCheckoutPaymentSessionRequest session(OrderMessage order, String paymentRequestId) {
@@ -64,7 +73,7 @@ public class PaymentRequests {
         session.setEnv(env(order));
         session.setPaymentRedirectUrl(order.resultPageUrl());
         session.setPaymentNotifyUrl(settings.notifyUrl());
-        session.setPaymentSessionExpiryTime(order.paymentExpiryTime());
+        session.setPaymentSessionExpiryTime(antomExpiry(order));
         session.setSettlementStrategy(settlement(order));
         return session;
     }
