@@ -23,15 +23,20 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Every HTTP request passes here before the application: its body is read whole on the container's thread, bounded
  * (Content-Length first, then counted while reading) and in time, so a huge body costs at most its door's limit in
  * memory and a slow one only a container thread for {@code checkout.doors.body-timeout}, never one of the threads
- * that run the routes. Then each door (orders, notifications, operator reads) serves at most its
- * {@code max-concurrent} at once and answers 503 beyond that: one door flooded or stuck on the database leaves the
- * others their share. Refusals are JSON with a code, and logged without the body.
+ * that run the routes. Each door (orders, notifications, operator reads) serves at most its {@code max-concurrent}
+ * at once, counted from before its body is read, and answers 503 beyond that (paths no door lists: 8 at once): one
+ * door flooded, fed bodies a byte at a time, or stuck on the database leaves the others their share of the
+ * container's threads. Refusals are JSON with a code, and logged without the body.
  */
 public class DoorLimits extends OncePerRequestFilter {
 
     private static final Logger LOG = LoggerFactory.getLogger(DoorLimits.class);
 
+    /** Requests at once to paths no door lists (each refused or not found, but their bodies are read first). */
+    static final int OTHER_CONCURRENT = 8;
+
     private final List<Entry> doors;
+    private final Semaphore otherPermits = new Semaphore(OTHER_CONCURRENT);
     private final int otherMaxBytes;
     private final long bodyTimeoutNanos;
     /** {@link System#nanoTime()}; a test's own clock, so that a trickling body takes no real time. */
@@ -73,27 +78,27 @@ public class DoorLimits extends OncePerRequestFilter {
                     + " is more than the limit of " + limit + " bytes");
             return;
         }
-        byte[] body;
-        try {
-            body = hasBody(request) ? read(request.getInputStream(), limit) : new byte[0];
-        } catch (BodyTooLargeException e) {
-            refuse(response, 413, "PAYLOAD_TOO_LARGE", door, "the body is more than the limit of " + limit + " bytes");
-            return;
-        } catch (BodyTimeoutException e) {
-            refuse(response, 408, "BODY_TIMEOUT", door, "the body did not arrive in time");
-            return;
-        }
-        if (entry == null) {
-            chain.doFilter(new BufferedBodyRequest(request, body), response);
-            return;
-        }
-        if (!entry.permits().tryAcquire()) {
+        // taken before the body is read: bodies that trickle in hold their own door's threads, not every thread
+        Semaphore permits = entry == null ? otherPermits : entry.permits();
+        if (!permits.tryAcquire()) {
             response.setHeader("Retry-After", "1");
-            refuse(response, 503, "BUSY", door, door + " is serving " + entry.door().maxConcurrent() + " requests");
+            refuse(response, 503, "BUSY", door, door + " is serving " + (entry == null ? OTHER_CONCURRENT
+                    : entry.door().maxConcurrent()) + " requests");
             return;
         }
-        Runnable release = once(entry.permits()::release);
+        Runnable release = once(permits::release);
         try {
+            byte[] body;
+            try {
+                body = hasBody(request) ? read(request.getInputStream(), limit) : new byte[0];
+            } catch (BodyTooLargeException e) {
+                refuse(response, 413, "PAYLOAD_TOO_LARGE", door, "the body is more than the limit of " + limit
+                        + " bytes");
+                return;
+            } catch (BodyTimeoutException e) {
+                refuse(response, 408, "BODY_TIMEOUT", door, "the body did not arrive in time");
+                return;
+            }
             chain.doFilter(new BufferedBodyRequest(request, body), response);
         } finally {
             if (request.isAsyncStarted()) {

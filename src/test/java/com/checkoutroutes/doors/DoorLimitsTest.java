@@ -152,6 +152,98 @@ class DoorLimitsTest {
                 .isEqualTo(200);
     }
 
+    /** A body still arriving holds its door's permit: slow bodies hold their own door's threads, not every thread. */
+    @Test
+    void aBodyStillArrivingCountsAgainstItsDoorAlone() throws Exception {
+        CountDownLatch reading = new CountDownLatch(1);
+        CountDownLatch more = new CountDownLatch(1);
+        MockHttpServletRequest slow = new MockHttpServletRequest("POST", "/orders") {
+            @Override
+            public jakarta.servlet.ServletInputStream getInputStream() {
+                return new jakarta.servlet.ServletInputStream() {
+                    boolean sent;
+
+                    @Override
+                    public int read() {
+                        reading.countDown();
+                        awaitQuietly(more); // the next byte is slow to come
+                        if (sent) {
+                            return -1;
+                        }
+                        sent = true;
+                        return '{';
+                    }
+
+                    @Override
+                    public boolean isFinished() {
+                        return sent;
+                    }
+
+                    @Override
+                    public boolean isReady() {
+                        return true;
+                    }
+
+                    @Override
+                    public void setReadListener(jakarta.servlet.ReadListener listener) {
+                        throw new UnsupportedOperationException();
+                    }
+                };
+            }
+        };
+        slow.addHeader("Transfer-Encoding", "chunked");
+        Thread first = new Thread(() -> {
+            try {
+                run(slow, (req, res) -> { });
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        first.start();
+        try {
+            assertThat(reading.await(10, TimeUnit.SECONDS)).isTrue();
+
+            assertThat(run(post("/orders", "{}", true), (req, res) -> { }).getStatus()).isEqualTo(503);
+            assertThat(run(post("/antom/notifications", "{}", true), (req, res) -> { }).getStatus()).isEqualTo(200);
+        } finally {
+            more.countDown();
+            first.join();
+        }
+        assertThat(run(post("/orders", "{}", true), (req, res) -> { }).getStatus()).as("the permit is back")
+                .isEqualTo(200);
+    }
+
+    @Test
+    void pathsNoDoorListsShareEightAtOnce() throws Exception {
+        CountDownLatch inside = new CountDownLatch(DoorLimits.OTHER_CONCURRENT);
+        CountDownLatch leave = new CountDownLatch(1);
+        List<Thread> held = new java.util.ArrayList<>();
+        for (int i = 0; i < DoorLimits.OTHER_CONCURRENT; i++) {
+            Thread t = new Thread(() -> {
+                try {
+                    run(post("/elsewhere", "{}", true), (req, res) -> {
+                        inside.countDown();
+                        awaitQuietly(leave);
+                    });
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            t.start();
+            held.add(t);
+        }
+        try {
+            assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(run(post("/elsewhere", "{}", true), (req, res) -> { }).getStatus()).isEqualTo(503);
+            assertThat(run(post("/orders", "{}", true), (req, res) -> { }).getStatus()).isEqualTo(200);
+        } finally {
+            leave.countDown();
+            for (Thread t : held) {
+                t.join();
+            }
+        }
+    }
+
     private MockHttpServletResponse run(MockHttpServletRequest request, FilterChain chain) throws Exception {
         MockHttpServletResponse response = new MockHttpServletResponse();
         limits.doFilter(request, response, chain);
