@@ -69,47 +69,8 @@ class DoorLimitsTest {
     @Test
     void aBodyStillArrivingAtTheDeadlineIs408() throws Exception {
         // one byte every 50 ms, past the 300 ms deadline and within the 100-byte limit
-        MockHttpServletRequest trickling = new MockHttpServletRequest("POST", "/orders") {
-            @Override
-            public jakarta.servlet.ServletInputStream getInputStream() {
-                // one byte per read, as a socket trickling gives them (InputStream's own read(byte[]) would gather
-                // all 90 in one call, 4.5 s, and only then see the deadline)
-                return new jakarta.servlet.ServletInputStream() {
-                    int sent;
-
-                    @Override
-                    public int read() {
-                        return sent++ < 90 ? pause('x') : -1;
-                    }
-
-                    @Override
-                    public int read(byte[] b, int off, int len) {
-                        int c = read();
-                        if (c < 0) {
-                            return -1;
-                        }
-                        b[off] = (byte) c;
-                        return 1;
-                    }
-
-                    @Override
-                    public boolean isFinished() {
-                        return sent >= 90;
-                    }
-
-                    @Override
-                    public boolean isReady() {
-                        return true;
-                    }
-
-                    @Override
-                    public void setReadListener(jakarta.servlet.ReadListener listener) {
-                        throw new UnsupportedOperationException();
-                    }
-                };
-            }
-        };
-        trickling.addHeader("Transfer-Encoding", "chunked");
+        AtomicLong sent = new AtomicLong();
+        MockHttpServletRequest trickling = chunked("/orders", () -> sent.getAndIncrement() < 90 ? pause('x') : -1);
 
         MockHttpServletResponse response = run(trickling, (req, res) -> {
             throw new AssertionError("reached the application");
@@ -157,41 +118,12 @@ class DoorLimitsTest {
     void aBodyStillArrivingCountsAgainstItsDoorAlone() throws Exception {
         CountDownLatch reading = new CountDownLatch(1);
         CountDownLatch more = new CountDownLatch(1);
-        MockHttpServletRequest slow = new MockHttpServletRequest("POST", "/orders") {
-            @Override
-            public jakarta.servlet.ServletInputStream getInputStream() {
-                return new jakarta.servlet.ServletInputStream() {
-                    boolean sent;
-
-                    @Override
-                    public int read() {
-                        reading.countDown();
-                        awaitQuietly(more); // the next byte is slow to come
-                        if (sent) {
-                            return -1;
-                        }
-                        sent = true;
-                        return '{';
-                    }
-
-                    @Override
-                    public boolean isFinished() {
-                        return sent;
-                    }
-
-                    @Override
-                    public boolean isReady() {
-                        return true;
-                    }
-
-                    @Override
-                    public void setReadListener(jakarta.servlet.ReadListener listener) {
-                        throw new UnsupportedOperationException();
-                    }
-                };
-            }
-        };
-        slow.addHeader("Transfer-Encoding", "chunked");
+        AtomicLong sent = new AtomicLong();
+        MockHttpServletRequest slow = chunked("/orders", () -> {
+            reading.countDown();
+            awaitQuietly(more); // the next byte is slow to come
+            return sent.getAndIncrement() == 0 ? '{' : -1;
+        });
         Thread first = new Thread(() -> {
             try {
                 run(slow, (req, res) -> { });
@@ -266,6 +198,56 @@ class DoorLimitsTest {
         if (!declared) {
             request.addHeader("Transfer-Encoding", "chunked");
         }
+        return request;
+    }
+
+    /**
+     * A chunked POST whose body comes one byte per read, as a socket trickling gives them (InputStream's own
+     * read(byte[]) would gather them all in one call, and only then see the deadline); {@code next} gives each byte,
+     * -1 at the end.
+     */
+    private static MockHttpServletRequest chunked(String path, java.util.function.IntSupplier next) {
+        MockHttpServletRequest request = new MockHttpServletRequest("POST", path) {
+            @Override
+            public jakarta.servlet.ServletInputStream getInputStream() {
+                return new jakarta.servlet.ServletInputStream() {
+                    boolean finished;
+
+                    @Override
+                    public int read() {
+                        int c = next.getAsInt();
+                        finished = c < 0;
+                        return c;
+                    }
+
+                    @Override
+                    public int read(byte[] b, int off, int len) {
+                        int c = read();
+                        if (c < 0) {
+                            return -1;
+                        }
+                        b[off] = (byte) c;
+                        return 1;
+                    }
+
+                    @Override
+                    public boolean isFinished() {
+                        return finished;
+                    }
+
+                    @Override
+                    public boolean isReady() {
+                        return true;
+                    }
+
+                    @Override
+                    public void setReadListener(jakarta.servlet.ReadListener listener) {
+                        throw new UnsupportedOperationException();
+                    }
+                };
+            }
+        };
+        request.addHeader("Transfer-Encoding", "chunked");
         return request;
     }
 
