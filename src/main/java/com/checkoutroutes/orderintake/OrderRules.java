@@ -141,8 +141,15 @@ public class OrderRules {
             return;
         }
         try {
-            if (!OffsetDateTime.parse(value).isAfter(OffsetDateTime.now(clock))) {
+            OffsetDateTime expiry = OffsetDateTime.parse(value);
+            OffsetDateTime now = OffsetDateTime.now(clock);
+            if (!expiry.isAfter(now)) {
                 out.add(new Violation("INVALID_EXPIRY", "$.paymentExpiryTime", "paymentExpiryTime is in the past"));
+            } else if (expiry.isAfter(now.plus(settings.maxPaymentExpiry()))) {
+                // also keeps years PostgreSQL cannot store (+999999) from failing the order's write over and over
+                out.add(new Violation("INVALID_EXPIRY", "$.paymentExpiryTime",
+                        "paymentExpiryTime is more than " + settings.maxPaymentExpiry().toDays()
+                                + " days ahead (checkout.order-rules.max-payment-expiry)"));
             }
         } catch (DateTimeParseException e) {
             out.add(new Violation("INVALID_EXPIRY", "$.paymentExpiryTime",

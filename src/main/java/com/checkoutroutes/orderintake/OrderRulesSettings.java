@@ -4,6 +4,7 @@ import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -19,7 +20,14 @@ public record OrderRulesSettings(
         // The schemes a resultPageUrl may have: https, plus the custom schemes of your apps (lower case).
         @NotEmpty List<@NotNull String> resultPageSchemes,
         // The largest amount per currency in minor units; "default" for every currency not listed.
-        @NotEmpty Map<String, @NotNull @Positive Long> maxAmounts) {
+        @NotEmpty Map<String, @NotNull @Positive Long> maxAmounts,
+        // How far ahead an order's paymentExpiryTime may be: Antom's longest default is 7 days.
+        @NotNull Duration maxPaymentExpiry) {
+
+    @AssertTrue(message = "max-payment-expiry must be positive")
+    public boolean isMaxPaymentExpiryPositive() {
+        return maxPaymentExpiry == null || !(maxPaymentExpiry.isNegative() || maxPaymentExpiry.isZero());
+    }
 
     @AssertTrue(message = "max-amounts needs a \"default\" entry")
     public boolean isDefaultAmountListed() {

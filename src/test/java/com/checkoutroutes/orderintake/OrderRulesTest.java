@@ -134,7 +134,7 @@ class OrderRulesTest {
         assertThat(problems(withResultPage("https://shop.example/orders/1/result"))).isEmpty();
         assertThat(problems(withResultPage("HTTPS://shop.example/orders/1/result"))).isEmpty();
         OrderRules withApp = new OrderRules(NOW, new OrderRulesSettings(List.of("https", "myshop"),
-                TestOrderRules.SETTINGS.maxAmounts()));
+                TestOrderRules.SETTINGS.maxAmounts(), TestOrderRules.SETTINGS.maxPaymentExpiry()));
         assertThat(withApp.check(withResultPage("myshop://orders/1/result"))).isEmpty();
     }
 
@@ -174,6 +174,16 @@ class OrderRulesTest {
                         "paymentExpiryTime is in the past"));
         assertThat(rules.check(withExpiry("2026-11-21T10:00:00+08:00"))).extracting(Violation::field)
                 .containsExactly("$.paymentExpiryTime");
+    }
+
+    @Test
+    void anExpiryIsAtMostTheConfiguredTimeAhead() {
+        assertThat(problems(withExpiry("2026-12-22T02:00:00Z"))).as("30 days ahead").isEmpty();
+        for (String expiry : List.of("2026-12-22T02:00:01Z", "+999999-01-01T00:00:00Z")) {
+            assertThat(rules.check(withExpiry(expiry))).as(expiry).extracting(Violation::code, Violation::message)
+                    .containsExactly(tuple("INVALID_EXPIRY",
+                            "paymentExpiryTime is more than 30 days ahead (checkout.order-rules.max-payment-expiry)"));
+        }
     }
 
     @ParameterizedTest

@@ -1,5 +1,6 @@
 package com.checkoutroutes.orderintake;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -7,7 +8,7 @@ import java.util.Map;
 final class TestOrderRules {
 
     static final OrderRulesSettings SETTINGS = new OrderRulesSettings(List.of("https"),
-            Map.of("default", 100_000_000L, "JPY", 100_000_000L, "KRW", 1_000_000_000L));
+            Map.of("default", 100_000_000L, "JPY", 100_000_000L, "KRW", 1_000_000_000L), Duration.ofDays(30));
 
     private TestOrderRules() {
     }
