@@ -30,6 +30,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 public class PaymentOutcomes {
 
+    private static final String LATE_ANSWER = "LATE_ANSWER";
+
     private final PaymentLedger ledger;
     private final ChannelMessages channel;
     private final PaymentEvents events;
@@ -115,12 +117,14 @@ public class PaymentOutcomes {
 
     /**
      * This very answer is recorded already: a group commit whose COMMIT failed with an unknown outcome (the connection
-     * lost at that moment) runs its writes again, and this one had in fact been committed. Its channel message and
-     * event left with it; a late answer would tell the channel a second time.
+     * lost at that moment) runs its writes again, and this one had in fact been committed, as a transition or as a
+     * late answer. Its channel message and event left with it; a late answer would tell the channel a second time.
      */
     private boolean alreadyRecorded(PaymentAttempt current, PaymentState answered, String cause) {
-        return current.state() == answered && ledger.history(current.paymentRequestId()).stream()
-                .anyMatch(change -> change.to() == answered && cause.equals(change.cause()));
+        return ledger.history(current.paymentRequestId()).stream()
+                .anyMatch(change -> current.state() == answered && change.to() == answered
+                        && cause.equals(change.cause())
+                        || LATE_ANSWER.equals(change.cause()) && change.detail().startsWith(cause + " "));
     }
 
     /**
@@ -139,7 +143,7 @@ public class PaymentOutcomes {
      */
     private PaymentAttempt lateAnswer(PaymentAttempt current, PaymentState answered, String cause, String code,
             String message, OutboxMessage planned) {
-        ledger.note(current.paymentRequestId(), "LATE_ANSWER", cause + " " + code + " (would be " + answered
+        ledger.note(current.paymentRequestId(), LATE_ANSWER, cause + " " + code + " (would be " + answered
                 + ") after " + current.state(), null);
         OutboxMessage tell;
         if (current.state().isPaid()) {

@@ -384,6 +384,30 @@ class NotificationsTest extends FlowTestSupport {
         assertThat(state(asked)).isEqualTo(PaymentState.SUCCEEDED);
     }
 
+    /** The same, for an answer that arrived after the card's notification and was recorded as a late answer. */
+    @Test
+    void aLateAnswerRecordedAlreadyIsNotToldTwice() {
+        String orderId = newOrderId();
+        PaymentAttempt asked = ledger.openAttempt(new NewAttempt(orderId.replace("-", "") + "l", orderId, 1,
+                Integration.API, "CARD", 1250, "USD", "AUTOMATIC", "WEB", null, null, "{}"), "pay");
+        ledger.apply(asked.paymentRequestId(), Transition.to(PaymentState.PENDING, "PAYMENT_PENDING"));
+        ledger.apply(asked.paymentRequestId(), Transition.to(PaymentState.FAILED, "PAYMENT_FAILED"));
+        CallOutcome.Answered<AlipayPayResponse> answer =
+                new CallOutcome.Answered<>(paid("PAY-" + asked.paymentRequestId()), 1);
+        outcomes.record(asked, answer);
+        Integer told = jdbc.queryForObject("SELECT COUNT(*) FROM outbox_event WHERE message_key = ?",
+                Integer.class, orderId);
+        assertThat(told).as("the channel hears the payment failed").isEqualTo(1);
+
+        outcomes.record(asked, answer); // the same write again, from the attempt as it was before it
+
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM outbox_event WHERE message_key = ?", Integer.class,
+                orderId)).isEqualTo(told);
+        assertThat(ledger.history(asked.paymentRequestId())).extracting(StateChange::cause)
+                .containsOnlyOnce("LATE_ANSWER");
+        assertThat(state(asked)).isEqualTo(PaymentState.FAILED);
+    }
+
     private static AlipayPayResponse paid(String paymentId) {
         Result result = new Result();
         result.setResultStatus(ResultStatusType.S);
