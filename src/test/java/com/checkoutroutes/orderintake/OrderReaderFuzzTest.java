@@ -24,7 +24,7 @@ class OrderReaderFuzzTest {
     private static final String VALID = "{\"orderId\":\"ORD-1\",\"attempt\":1,\"amount\":{\"currency\":\"USD\",\"value\":\"1250\"},"
             + "\"description\":\"Two cups of coffee\",\"paymentMethodType\":\"ALIPAY_CN\",\"integration\":\"API\","
             + "\"channel\":{\"terminalType\":\"WEB\",\"clientIp\":\"203.0.113.7\"},\"buyer\":{\"referenceBuyerId\":\"b-42\"},"
-            + "\"resultPageUrl\":\"https://shop.example/orders/ORD-1/result\",\"paymentExpiryTime\":\"2030-01-01T10:00:00+08:00\"}";
+            + "\"resultPageUrl\":\"https://shop.example/orders/ORD-1/result\",\"paymentExpiryTime\":\"2026-11-23T10:00:00+08:00\"}";
     private static final List<String> ODD_VALUES = List.of("null", "true", "0", "-1", "1e309", "12.50", "\"\"", "[]",
             "{}", "[[[[]]]]", "\"\\u0000\"", "\"\\ud800\"", "\"日本語の説明\"", "\"" + "x".repeat(5000) + "\"",
             "99999999999999999999999999", "\"NaN\"", "\"-0\"", "\"1250 \"", "{\"$ref\":\"#\"}");
