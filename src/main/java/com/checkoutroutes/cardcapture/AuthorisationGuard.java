@@ -86,21 +86,30 @@ public class AuthorisationGuard {
         }
         return switch (applied) {
             // a second payment is to be given back: a capture would take the buyer's money for it twice
-            case CAPTURE -> attempt.isSecondPaymentAmong(ledger.attemptsOf(attempt.orderId()))
-                    ? cancelSecondPayment(attempt)
-                    : new Handled(true, "captured->" + cards.captureForGuard(attempt));
+            case CAPTURE -> {
+                if (attempt.isSecondPaymentAmong(ledger.attemptsOf(attempt.orderId()))) {
+                    yield cancelSecondPayment(attempt);
+                }
+                // flagged: a cancel Antom did not do (the order was cancelled, or its risk flagged), a mismatch...
+                // an operator decides; a capture would charge the buyer for an order that may be gone
+                yield attempt.flagged() ? alert(attempt)
+                        : new Handled(true, "captured->" + cards.captureForGuard(attempt));
+            }
             case CANCEL -> cancels.cancel(attempt, "AUTHORISATION_GUARD") ? new Handled(true, "cancelled")
                     : new Handled(false, "not cancelled");
-            case ALERT -> {
-                LOG.warn("card authorisation {} of order {} is older than {}: capture or cancel it", prid,
-                        attempt.orderId(), threshold);
-                if (!attempt.flagged()) {
-                    ledger.note(prid, "AUTHORISATION_EXPIRING", "authorised at " + attempt.paidAt(),
-                            "AUTHORISATION_EXPIRING: capture or cancel before Antom releases it");
-                }
-                yield new Handled(!attempt.flagged(), "alerted");
-            }
+            case ALERT -> alert(attempt);
         };
+    }
+
+    private Handled alert(PaymentAttempt attempt) {
+        String prid = attempt.paymentRequestId();
+        LOG.warn("card authorisation {} of order {} is older than {}: capture or cancel it", prid,
+                attempt.orderId(), threshold);
+        if (!attempt.flagged()) {
+            ledger.note(prid, "AUTHORISATION_EXPIRING", "authorised at " + attempt.paidAt(),
+                    "AUTHORISATION_EXPIRING: capture or cancel before Antom releases it");
+        }
+        return new Handled(!attempt.flagged(), "alerted");
     }
 
     private Handled cancelSecondPayment(PaymentAttempt attempt) {

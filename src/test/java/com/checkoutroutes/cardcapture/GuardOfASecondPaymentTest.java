@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The guard's CAPTURE policy captures an ageing authorisation the order keeps, and cancels one that is a second
- * payment of its order (being given back) instead of taking the buyer's money twice.
+ * payment of its order (being given back) instead of taking the buyer's money twice; a flagged one it leaves to an
+ * operator.
  */
 class GuardOfASecondPaymentTest {
 
@@ -52,6 +53,26 @@ class GuardOfASecondPaymentTest {
 
         assertThat(report.detail()).contains("PRID-1:captured->CAPTURED", "PRID-2:second payment cancelled");
         verify(cards, never()).captureForGuard(second);
+    }
+
+    /** A flagged authorisation (a cancel Antom did not do, say) is left to an operator, not captured. */
+    @Test
+    void aFlaggedAuthorisationIsAlertedNotCaptured() {
+        PaymentLedger ledger = mock(PaymentLedger.class);
+        CardAuthorisations cards = mock(CardAuthorisations.class);
+        OffsetDateTime sixDaysAgo = OffsetDateTime.ofInstant(NOW, ZoneOffset.UTC).minusDays(6);
+        PaymentAttempt cancelNotDone = authorised("PRID-1", 1, sixDaysAgo).toBuilder().flagged(true)
+                .flagReason("CANCEL_NOT_DONE: ORDER_CANCELLED").build();
+        when(ledger.authorisedBefore(any(), anyInt())).thenReturn(List.of(cancelNotDone));
+        when(ledger.attemptsOf("ORD-1")).thenReturn(List.of(cancelNotDone));
+        AuthorisationGuard guard = new AuthorisationGuard(ledger, cards, mock(AntomCancels.class),
+                mock(PaymentInquiries.class), Clock.fixed(NOW, ZoneOffset.UTC), new CardCaptureSettings(
+                        new Capture("ORDER_SHIPPED"), new Guard("0 0 * * * ?", Duration.ofDays(5), Policy.CAPTURE)));
+
+        var report = guard.run();
+
+        assertThat(report.detail()).contains("PRID-1:alerted");
+        verify(cards, never()).captureForGuard(any());
     }
 
     private static PaymentAttempt authorised(String prid, int attemptNo, OffsetDateTime paidAt) {
