@@ -209,7 +209,8 @@ public class ConsoleActions {
         String done = "Antom cancelled or refunded " + cancelled.cancelled() + " of " + cancelled.cancellable()
                 + " payment(s)";
         return cancelled.cancelled() < cancelled.cancellable()
-                ? Ended.failed(done + "; the others are flagged CANCEL_NOT_DONE with Antom's answer") : Ended.done(done);
+                ? Ended.failed(done + "; each other one's history says what Antom answered (CANCEL_NOT_DONE, a refund"
+                        + " refused or not answered yet)") : Ended.done(done);
     }
 
     private Ended giveBack(Target target) {

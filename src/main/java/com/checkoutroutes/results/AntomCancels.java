@@ -8,7 +8,9 @@ import com.checkoutroutes.gateway.CallOutcome;
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentLedger;
 import com.checkoutroutes.ledger.PaymentState;
+import com.checkoutroutes.ledger.Refund;
 import com.checkoutroutes.ledger.RefundLedger;
+import java.util.Optional;
 import org.springframework.stereotype.Component;
 
 /**
@@ -68,14 +70,14 @@ public class AntomCancels {
      * again); any other is cancelled, and a paid one whose cancel Antom refuses (its window passed, a method without
      * cancel) is refunded in full instead. A refusal is judged on the payment as it is then, not as it was read: one
      * captured meanwhile is refunded, one cancelled meanwhile needs nothing, one still authorised is flagged. Refunds
-     * are stored once per {@code refundKey}. True when the attempt is cancelled or a refund was made (or was made
-     * before).
+     * are stored once per {@code refundKey}. True when the attempt is cancelled or Antom took its refund (now or
+     * before); a refund Antom refused or has not answered yet is not done.
      */
     public boolean cancelOrRefund(PaymentAttempt attempt, String cause, String refundKey) {
         boolean refunded = refundLedger.refundsOf(attempt.paymentRequestId()).stream()
                 .anyMatch(r -> r.state().holdsAmount());
         if (attempt.state() == PaymentState.CAPTURED || (attempt.state().isCaptured() && refunded)) {
-            return refunds.refundInFull(attempt, refundKey, cause, REQUESTED_BY).isPresent();
+            return taken(refunds.refundInFull(attempt, refundKey, cause, REQUESTED_BY));
         }
         CancelAnswer cancel = cancel(attempt, cause, PaymentState.CANCELLED, false);
         if (cancel.end() != Cancel.REFUSED) {
@@ -86,7 +88,7 @@ public class AntomCancels {
         // nothing to refund
         PaymentAttempt now = ledger.find(attempt.paymentRequestId()).orElse(attempt);
         if (now.state().isCaptured()) {
-            return refunds.refundInFull(now, refundKey, cause + " (cancel refused)", REQUESTED_BY).isPresent();
+            return taken(refunds.refundInFull(now, refundKey, cause + " (cancel refused)", REQUESTED_BY));
         }
         if (!now.state().isPaid()) {
             return now.state() == PaymentState.CANCELLED;
@@ -94,6 +96,10 @@ public class AntomCancels {
         ledger.note(attempt.paymentRequestId(), "CANCEL_NOT_DONE", cancel.detail(),
                 "CANCEL_NOT_DONE: " + cancel.detail());
         return false;
+    }
+
+    private static boolean taken(Optional<Refund> refund) {
+        return refund.filter(r -> r.state().isTakenByAntom()).isPresent();
     }
 
     /** {@code flagRefusal} false: a refusal is only noted, the caller deals with it. */

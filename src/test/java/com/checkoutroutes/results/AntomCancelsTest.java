@@ -20,6 +20,7 @@ import com.checkoutroutes.ledger.PaymentLedger;
 import com.checkoutroutes.ledger.PaymentState;
 import com.checkoutroutes.ledger.Refund;
 import com.checkoutroutes.ledger.RefundLedger;
+import com.checkoutroutes.ledger.RefundState;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
@@ -55,8 +56,9 @@ class AntomCancelsTest {
     @Test
     void aPaymentStillPaidIsRefundedInFull() {
         when(ledger.find(PRID)).thenReturn(Optional.of(paid));
+        Refund accepted = refund(RefundState.ACCEPTED);
         when(refunds.refundInFull(eq(paid), eq("DUPLICATE_PAYMENT"), anyString(), anyString()))
-                .thenReturn(Optional.of(mock(Refund.class)));
+                .thenReturn(Optional.of(accepted));
 
         assertThat(cancels.cancelOrRefund(paid, "DUPLICATE_PAYMENT_CANCELLED", "DUPLICATE_PAYMENT")).isTrue();
         verify(refunds).refundInFull(eq(paid), eq("DUPLICATE_PAYMENT"),
@@ -78,8 +80,9 @@ class AntomCancelsTest {
                 .state(PaymentState.AUTHORISED).build();
         PaymentAttempt captured = authorised.toBuilder().state(PaymentState.CAPTURED).build();
         when(ledger.find(PRID)).thenReturn(Optional.of(captured));
+        Refund accepted = refund(RefundState.ACCEPTED);
         when(refunds.refundInFull(eq(captured), eq("ORDER_CANCELLED"), anyString(), anyString()))
-                .thenReturn(Optional.of(mock(Refund.class)));
+                .thenReturn(Optional.of(accepted));
 
         assertThat(cancels.cancelOrRefund(authorised, "ORDER_CANCELLED", "ORDER_CANCELLED")).isTrue();
         verify(ledger, never()).note(eq(PRID), eq("CANCEL_NOT_DONE"), anyString(), anyString());
@@ -95,6 +98,23 @@ class AntomCancelsTest {
         verify(ledger).note(PRID, "CANCEL_NOT_DONE", "ORDER_STATUS_INVALID refused",
                 "CANCEL_NOT_DONE: ORDER_STATUS_INVALID refused");
         verify(refunds, never()).refundInFull(any(), anyString(), anyString(), anyString());
+    }
+
+    /** The console's Cancel and the order's cancellation report a refund Antom refused as not done. */
+    @Test
+    void aRefundAntomRefusedIsNotDone() {
+        when(ledger.find(PRID)).thenReturn(Optional.of(paid));
+        Refund refused = refund(RefundState.FAILED);
+        when(refunds.refundInFull(eq(paid), eq("CANCELLATION"), anyString(), anyString()))
+                .thenReturn(Optional.of(refused));
+
+        assertThat(cancels.cancelOrRefund(paid, "ORDER_CANCELLED", "CANCELLATION")).isFalse();
+    }
+
+    private static Refund refund(RefundState state) {
+        Refund refund = mock(Refund.class);
+        when(refund.state()).thenReturn(state);
+        return refund;
     }
 
     private static CallOutcome<AlipayPayCancelResponse> refused(String code) {
