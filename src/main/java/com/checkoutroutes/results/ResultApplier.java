@@ -70,8 +70,11 @@ public class ResultApplier {
             return new Applied(mismatch != null ? Outcome.MISMATCH : Outcome.APPLIED, prid, "already " + target);
         }
         if (!attempt.state().canMoveTo(target)) {
+            // a failed capture of money the ledger holds as taken (an automatic card's, or its own capture's) too:
+            // the order would ship, and be refundable, on money Antom never took
             boolean contradicts = (attempt.state().isPaid() && !target.isPaid() && target != PaymentState.PENDING)
-                    || (target.isPaid() && !attempt.state().isPaid() && attempt.state().isFinal());
+                    || (target.isPaid() && !attempt.state().isPaid() && attempt.state().isFinal())
+                    || (n.isCapture() && !n.succeeded() && attempt.state().isCaptured());
             String detail = cause + " " + n.resultStatus() + " " + n.resultCode() + " while "
                     + attempt.state() + ": kept " + attempt.state();
             ledger.note(prid, "NOTIFICATION_CONFLICT", detail, contradicts ? "CONFLICTING_RESULT: " + detail : null);

@@ -167,6 +167,21 @@ class CardFlowsTest extends FlowTestSupport {
         assertThat(state(auth)).isEqualTo(PaymentState.CAPTURED);
     }
 
+    /** A capture Antom reports failed after the ledger recorded it captured keeps CAPTURED, flagged for an operator. */
+    @Test
+    void aCaptureFailureAfterTheCaptureIsFlagged() {
+        PaymentAttempt auth = authorisedCard();
+        orderEvent(auth.orderId(), "ORDER_SHIPPED");
+        PaymentAttempt captured = awaitState(auth, PaymentState.CAPTURED);
+
+        assertThat(antomNotifier().send(captureNotification(captured, captured.captureRequestId(), false)).status())
+                .isEqualTo(200);
+
+        PaymentAttempt after = ledger.find(auth.paymentRequestId()).orElseThrow();
+        assertThat(after.state()).isEqualTo(PaymentState.CAPTURED);
+        assertThat(after.flagReason()).startsWith("CONFLICTING_RESULT");
+    }
+
     /** The ledger holds CAPTURE_FAILED where Antom captured: asking Antom ("Check with Antom") records CAPTURED. */
     @Test
     void anInquiryRecordsACaptureAntomListsDoneForAnAttemptHeldFailed() {
