@@ -158,6 +158,8 @@ public class SettlementReconciliation {
         try {
             parser.parse(file, matching::row);
             matching.finish(date);
+        } catch (IncompleteReportException e) {
+            return leaveForNextRun(name, date, reportId, e);
         } catch (MalformedReportException e) {
             return reject(name, date, reportId, e);
         } catch (RuntimeException e) {
@@ -183,6 +185,17 @@ public class SettlementReconciliation {
         LOG.info("transaction report {}: {} rows, {}", name, matching.rows,
                 count == 0 ? "clean" : count + " mismatches");
         return report;
+    }
+
+    /** Takes back what the file's matching stored, and records nothing: the next run reads the file again. */
+    private ReconciliationReport leaveForNextRun(String name, LocalDate date, long reportId,
+            IncompleteReportException e) {
+        LOG.warn("transaction report {} is not complete ({}): it is read again at the next run", name,
+                e.getMessage());
+        meters.counter("checkout.reconciliation.incomplete").increment();
+        tx.executeWithoutResult(status -> takeBack(reportId));
+        return new ReconciliationReport("RECONCILIATION_REPORT", name, date.toString(), "INCOMPLETE", 0, 0,
+                List.of(), e.getMessage(), now());
     }
 
     private ReconciliationReport reject(String name, LocalDate date, Long reportId, MalformedReportException e) {

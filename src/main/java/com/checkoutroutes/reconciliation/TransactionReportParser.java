@@ -71,11 +71,14 @@ public class TransactionReportParser {
         } catch (IOException e) {
             throw new MalformedReportException("unreadable: " + e.getMessage());
         }
-        if (lastNonBlank < 2) {
+        if (lastNonBlank == 0) {
+            throw new IncompleteReportException("the file is empty: still being written?");
+        }
+        if (lastNonBlank < 2 && last.strip().equals(END)) {
             throw new MalformedReportException("no header row or no <END> line");
         }
         if (!last.strip().equals(END)) {
-            throw new MalformedReportException("the last line is not <END>: the file is incomplete");
+            throw new IncompleteReportException("the last line is not <END>: the file is incomplete");
         }
         return lastNonBlank;
     }

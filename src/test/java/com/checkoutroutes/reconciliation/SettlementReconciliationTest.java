@@ -146,7 +146,7 @@ class SettlementReconciliationTest extends FlowTestSupport {
     void aMalformedFileIsRejectedWholeAndTheNextFileStillRuns() throws Exception {
         Path broken = reportDir.resolve("transactionItems_20990101_000.csv");
         Files.writeString(broken, "transactionId,transactionRequestId,transactionType,transactionAmountValue,"
-                + "transactionAmountCurrency\n1,2,PAYMENT,1.00,USD\n");
+                + "transactionAmountCurrency\n1,2,PAYMENT,one,USD\n<END>\n");
         Path fine = reportDir.resolve("transactionItems_20990102_000.csv");
         Files.writeString(fine, "transactionId,transactionRequestId,transactionType,transactionAmountValue,"
                 + "transactionAmountCurrency\n<END>\n");
@@ -155,8 +155,28 @@ class SettlementReconciliationTest extends FlowTestSupport {
 
         JsonNode rejected = reportEvent(broken);
         assertThat(rejected.path("status").asText()).isEqualTo("REJECTED");
-        assertThat(rejected.path("reason").asText()).contains("<END>");
+        assertThat(rejected.path("reason").asText()).contains("amount one");
         assertThat(reportEvent(fine).path("status").asText()).isEqualTo("CLEAN");
+    }
+
+    /**
+     * A file still arriving (no {@code <END>} yet: a pull still writing it) is not rejected for good: the run records
+     * nothing for it, and the next run, once the file is whole, reconciles it.
+     */
+    @Test
+    void anIncompleteFileIsReadAgainAtTheNextRun() throws Exception {
+        Path arriving = reportDir.resolve("transactionItems_20990107_000.csv");
+        String header = "transactionId,transactionRequestId,transactionType,transactionAmountValue,"
+                + "transactionAmountCurrency\n";
+        Files.writeString(arriving, header);
+
+        assertThat(reconciliation.run().detail()).contains(arriving.getFileName() + ":INCOMPLETE");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM reconciliation_report WHERE file_name = ?",
+                Integer.class, arriving.getFileName().toString())).isZero();
+
+        Files.writeString(arriving, header + "<END>\n");
+        reconciliation.run();
+        assertThat(reportEvent(arriving).path("status").asText()).isEqualTo("CLEAN");
     }
 
     /**
