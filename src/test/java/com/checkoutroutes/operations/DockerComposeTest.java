@@ -197,8 +197,9 @@ class DockerComposeTest {
 
     @Test
     void portsAndHealthChecksOnEveryService() {
-        Map<String, String> published = Map.of("kafka", "9092:9092", "postgres", "5432:5432",
-                "antom-sandbox", "8089:8089", "checkout-routes", "8080:8080");
+        // on the host's loopback only: the compose file holds the demo users' passwords and Kafka is PLAINTEXT
+        Map<String, String> published = Map.of("kafka", "127.0.0.1:9092:9092", "postgres", "127.0.0.1:5432:5432",
+                "antom-sandbox", "127.0.0.1:8089:8089", "checkout-routes", "127.0.0.1:8080:8080");
         for (String name : SERVICES) {
             assertThat(list(services.get(name), "ports")).as(name + " ports").containsExactly(published.get(name));
             assertThat(healthCheck(name)).as(name + " healthcheck").isNotNull();
@@ -282,8 +283,13 @@ class DockerComposeTest {
 
     @Test
     void theOperatorsConfigAndRoutesAreMountedWhereTheApplicationReadsThem() {
-        assertThat(list(services.get("checkout-routes"), "volumes"))
-                .contains("./config:/app/config", "./routes:/app/routes");
+        assertThat(list(services.get("checkout-routes"), "volumes")).contains(
+                "./config/application.yml:/app/config/application.yml:ro", "./config/schemas:/app/config/schemas:ro",
+                "./routes:/app/routes");
+        // of the sandbox's keys, only the two the service uses: never Antom's (the sandbox's) private key
+        assertThat(mounts("checkout-routes")).extracting(Mount::target).filteredOn(t -> t.contains("sandbox-keys"))
+                .containsExactlyInAnyOrder("/app/config/sandbox-keys/merchant-private.pem",
+                        "/app/config/sandbox-keys/antom-public.pem");
         // ./config and ./routes are read relative to the working directory of the image
         assertThat(dockerfile.effective("app", "WORKDIR")).isEqualTo("/app");
     }
@@ -317,8 +323,10 @@ class DockerComposeTest {
             String path = where.substring(where.indexOf(' ') + 1);
             assertThat(path).as(where).endsWith("/" + file);
             // the file, as the container sees it, comes from a bind mount of this repository
-            Path onHost = mounts(service).stream().filter(m -> !m.named() && path.startsWith(m.target() + "/"))
-                    .map(m -> Path.of(m.source(), path.substring(m.target().length() + 1))).findFirst()
+            Path onHost = mounts(service).stream().filter(m -> !m.named()
+                            && (path.equals(m.target()) || path.startsWith(m.target() + "/")))
+                    .map(m -> path.equals(m.target()) ? Path.of(m.source())
+                            : Path.of(m.source(), path.substring(m.target().length() + 1))).findFirst()
                     .orElseThrow(() -> new AssertionError(where + " is not under a bind mount"));
             assertThat(onHost).as(where).isEqualTo(Path.of("./config/sandbox-keys", file)).exists();
         });

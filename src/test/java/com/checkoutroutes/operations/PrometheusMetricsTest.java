@@ -51,6 +51,7 @@ class PrometheusMetricsTest extends FlowTestSupport {
             assertThat(present(after, "checkout_outbox_delay_seconds", "quantile=\"0.99\"")).isNotNegative();
         });
         String after = scrape();
+        assertThat(after).as("each route meter the README lists").contains("camel_exchanges_failed_total{");
         assertThat(after).contains("checkout_payments{state=\"CAPTURED\"");
         assertThat(after).containsPattern("checkout_payments_authorised_open\\{age=\"gt_5d\"");
         assertThat(after).contains("checkout_refunds{state=\"UNKNOWN\"", "checkout_refunds{state=\"REFUNDED\"");
