@@ -351,24 +351,40 @@ public class SettlementReconciliation {
             flushSeen();
             OffsetDateTime from = date.atStartOfDay().atOffset(ANTOM_DAY);
             OffsetDateTime to = from.plusDays(1);
+            markDatedOnAnotherDay(date, from, to);
             notSeen("SELECT refund_request_id, refund_id, payment_request_id, refunded_at, amount_value, currency "
                     + "FROM refund r WHERE refunded_at >= ? AND refunded_at < ? AND state IN ("
-                    + RefundState.sqlList(RefundState::isTakenByAntom) + ") AND NOT EXISTS (SELECT 1 FROM "
-                    + "reconciliation_seen s WHERE s.report_id = ? AND s.refund = TRUE AND s.request_id = "
-                    + "r.refund_request_id) ORDER BY refunded_at", from, to, rs -> mismatch(new Mismatch(
+                    + RefundState.sqlList(RefundState::isTakenByAntom) + ") AND r.reconciled_on IS NULL AND NOT "
+                    + "EXISTS (SELECT 1 FROM reconciliation_seen s WHERE s.report_id = ? AND s.refund = TRUE AND "
+                    + "s.request_id = r.refund_request_id) ORDER BY refunded_at", from, to, rs -> mismatch(new Mismatch(
                             "OURS_NOT_IN_FILE", "REFUND", rs.getString("refund_request_id"), rs.getString("refund_id"),
                             rs.getString("payment_request_id"), "refunded " + rs.getObject("refunded_at",
                                     OffsetDateTime.class) + " (" + rs.getLong("amount_value") + " "
                                     + rs.getString("currency") + "), not reported")));
             notSeen("SELECT payment_request_id, payment_id, paid_at, state FROM payment_attempt a WHERE paid_at >= ? "
-                    + "AND paid_at < ? AND NOT EXISTS (SELECT 1 FROM reconciliation_seen s WHERE s.report_id = ? AND "
-                    + "s.refund = FALSE AND s.request_id = a.payment_request_id) ORDER BY paid_at", from, to, rs -> {
+                    + "AND paid_at < ? AND a.reconciled_on IS NULL AND NOT EXISTS (SELECT 1 FROM reconciliation_seen s "
+                    + "WHERE s.report_id = ? AND s.refund = FALSE AND s.request_id = a.payment_request_id) "
+                    + "ORDER BY paid_at", from, to, rs -> {
                         String id = rs.getString("payment_request_id");
                         mismatch(new Mismatch("OURS_NOT_IN_FILE", "PAYMENT", id, rs.getString("payment_id"), id,
                                 "paid " + rs.getObject("paid_at", OffsetDateTime.class) + " ("
                                         + rs.getString("state") + "), not reported"));
                     });
             jdbc.update("DELETE FROM reconciliation_seen WHERE report_id = ?", reportId);
+        }
+
+        /**
+         * Antom dates a payment or refund by its own clock, the ledger by when it heard (a notification just after
+         * midnight, a janitor's inquiry hours later): those this file names that the ledger dates on another day are
+         * marked, so that the report of the ledger's day, which does not name them, does not count them missing.
+         */
+        private void markDatedOnAnotherDay(LocalDate date, OffsetDateTime from, OffsetDateTime to) {
+            jdbc.update("UPDATE payment_attempt SET reconciled_on = ? WHERE payment_request_id IN (SELECT "
+                    + "s.request_id FROM reconciliation_seen s WHERE s.report_id = ? AND s.refund = FALSE) AND "
+                    + "(paid_at IS NULL OR paid_at < ? OR paid_at >= ?)", date, reportId, from, to);
+            jdbc.update("UPDATE refund SET reconciled_on = ? WHERE refund_request_id IN (SELECT s.request_id FROM "
+                    + "reconciliation_seen s WHERE s.report_id = ? AND s.refund = TRUE) AND (refunded_at IS NULL "
+                    + "OR refunded_at < ? OR refunded_at >= ?)", date, reportId, from, to);
         }
 
         /** The mismatches found so far. */

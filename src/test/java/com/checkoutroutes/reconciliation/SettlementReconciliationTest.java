@@ -113,6 +113,26 @@ class SettlementReconciliationTest extends FlowTestSupport {
         assertThat(report.path("mismatches")).isEmpty();
     }
 
+    /**
+     * Antom dates a payment by its own clock, the ledger by when it heard: one paid just before midnight whose
+     * notification came just after is in that day's file, and not missing from the next day's.
+     */
+    @Test
+    void aPaymentTheLedgerDatesOnTheNextDayIsNotMissingFromThatDaysReport() {
+        LocalDate day = moveToOwnDay(160);
+        PaymentAttempt late = paidWallet();
+        jdbc.update("UPDATE payment_attempt SET paid_at = ? WHERE payment_request_id = ?",
+                day.plusDays(1).atTime(0, 0, 30).atOffset(ANTOM_DAY), late.paymentRequestId());
+        Path file = sandbox.writeReport(day);
+        Path next = sandbox.writeReport(day.plusDays(1));
+
+        reconciliation.run();
+
+        assertThat(reportEvent(file).path("status").asText()).isEqualTo("CLEAN");
+        assertThat(kinds(reportEvent(next))).isEmpty();
+        assertThat(ledger.find(late.paymentRequestId()).orElseThrow().flagged()).isFalse();
+    }
+
     @Test
     void refundRowsAreMatchedWithTheLedgersRefunds() throws Exception {
         LocalDate day = moveToOwnDay(120);
