@@ -301,7 +301,9 @@ public class SettlementReconciliation {
         /** The rows read since the last batch, against the ledger looked up for all of them at once, in file order. */
         private void matchPending() {
             Set<String> byPaymentId = ids(PAYMENTS, ReportRow::transactionId);
-            byPaymentId.addAll(ids(Set.of("CAPTURE", "CANCEL"), ReportRow::originalTransactionId));
+            // every other row names its payment by originalTransactionId (a refund made elsewhere, a dispute)
+            byPaymentId.addAll(pending.stream().filter(r -> !PAYMENTS.contains(r.transactionType()))
+                    .map(ReportRow::originalTransactionId).filter(Objects::nonNull).toList());
             List<PaymentAttempt> attempts = ledger.findAll(ids(PAYMENTS, ReportRow::transactionRequestId), byPaymentId);
             Map<String, PaymentAttempt> attemptByRequestId = index(attempts, PaymentAttempt::paymentRequestId);
             Map<String, PaymentAttempt> attemptByPaymentId = index(attempts, PaymentAttempt::paymentId);
@@ -320,20 +322,33 @@ public class SettlementReconciliation {
                     }
                     case "CAPTURE" -> check(row, found(attemptByPaymentId, row.originalTransactionId()), this::mismatch,
                             a -> a.state() == PaymentState.CAPTURED);
-                    case "CANCEL" -> check(row, found(attemptByPaymentId, row.originalTransactionId()), this::mismatch,
+                    // VOID: Antom's name for the cancel of a card's authorisation
+                    case "CANCEL", "VOID" -> check(row, found(attemptByPaymentId, row.originalTransactionId()),
+                            this::mismatch,
                             a -> a.state() == PaymentState.CANCELLED || a.state() == PaymentState.EXPIRED);
                     case "REFUND" -> {
                         Optional<Refund> refund = found(refundByRequestId, row.transactionRequestId())
                                 .or(() -> found(refundById, row.transactionId()));
                         refund.ifPresent(r -> seen(true, r.refundRequestId()));
-                        checkRefund(row, refund, this::mismatch);
+                        checkRefund(row, refund, found(attemptByPaymentId, row.originalTransactionId()),
+                                this::mismatch);
                     }
-                    default -> {
-                        // disputes and reversals are not in the ledger yet
-                    }
+                    default -> notInLedger(row, found(attemptByPaymentId, row.originalTransactionId()));
                 }
             }
             pending.clear();
+        }
+
+        /**
+         * A dispute, a reversal (a refund the buyer's bank returned, a payment reversed), a type the ledger does not
+         * keep: the payment it names is flagged, as its money moved without the ledger knowing.
+         */
+        private void notInLedger(ReportRow row, Optional<PaymentAttempt> payment) {
+            mismatch(new Mismatch("NOT_IN_LEDGER", row.transactionType(), row.transactionRequestId(),
+                    row.transactionId(), payment.map(PaymentAttempt::paymentRequestId).orElse(null),
+                    "line " + row.line() + ": " + row.transactionType() + " of " + row.amountMinor() + " "
+                            + row.currency() + " on payment " + row.originalTransactionId()
+                            + ", which the ledger does not keep"));
         }
 
         /** The ids of the pending rows of these types, as a set (of its own, to add to). */
@@ -485,14 +500,20 @@ public class SettlementReconciliation {
      * A REFUND row against the refund it names: it must exist, taken by Antom (REFUNDED, or ACCEPTED while its final
      * result is on its way), with the same amount.
      */
-    private static void checkRefund(ReportRow row, Optional<Refund> found, Consumer<Mismatch> out) {
+    private static void checkRefund(ReportRow row, Optional<Refund> found, Optional<PaymentAttempt> payment,
+            Consumer<Mismatch> out) {
         if (found.isEmpty()) {
+            // made outside this service (Antom's Dashboard, say): its payment is flagged, so the order is not shipped
+            // or refunded again as if its money were all there
             out.accept(new Mismatch("IN_FILE_NOT_OURS", row.transactionType(), row.transactionRequestId(),
-                    row.transactionId(), null, "line " + row.line() + ": no such refund in the ledger"));
+                    row.transactionId(), payment.map(PaymentAttempt::paymentRequestId).orElse(null),
+                    "line " + row.line() + ": no such refund in the ledger"
+                            + (payment.isPresent() ? ", on payment " + row.originalTransactionId() : "")));
             return;
         }
         Refund refund = found.get();
-        if (refund.amountValue() != row.amountMinor() || !refund.currency().equals(row.currency())) {
+        // the refunded amount, whichever sign the file gives it
+        if (refund.amountValue() != Math.abs(row.amountMinor()) || !refund.currency().equals(row.currency())) {
             out.accept(new Mismatch("AMOUNT_DIFFERS", row.transactionType(), row.transactionRequestId(),
                     row.transactionId(), refund.paymentRequestId(), "file " + row.amountMinor() + " " + row.currency()
                             + ", ledger refund " + refund.amountValue() + " " + refund.currency()));

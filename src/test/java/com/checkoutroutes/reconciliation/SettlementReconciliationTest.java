@@ -133,6 +133,36 @@ class SettlementReconciliationTest extends FlowTestSupport {
         assertThat(ledger.find(late.paymentRequestId()).orElseThrow().flagged()).isFalse();
     }
 
+    /**
+     * Money that moved at Antom without this service (a refund made in Antom's Dashboard, a refund the buyer's bank
+     * returned): the payment it names is flagged, and its order is not shipped.
+     */
+    @Test
+    void aRefundOrReversalTheLedgerDoesNotKeepFlagsItsPayment() throws Exception {
+        LocalDate day = moveToOwnDay(200);
+        PaymentAttempt refundedElsewhere = paidWallet();
+        PaymentAttempt reversed = paidWallet();
+        Path file = sandbox.writeReport(day);
+        List<String> lines = new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
+        String header = lines.get(0);
+        lines.add(lines.size() - 1, row(header, "REFUND", "REF-dashboard-" + day, "20990101000000000000000000000000003",
+                refundedElsewhere.paymentId(), "12.50"));
+        lines.add(lines.size() - 1, row(header, "REFUND_REVERSAL", "REV-" + day, "20990101000000000000000000000000004",
+                reversed.paymentId(), "-1.00"));
+        Files.write(file, lines, StandardCharsets.UTF_8);
+
+        reconciliation.run();
+
+        assertThat(kinds(reportEvent(file))).containsExactlyInAnyOrder("IN_FILE_NOT_OURS REF-dashboard-" + day,
+                "NOT_IN_LEDGER REV-" + day);
+        assertThat(ledger.find(refundedElsewhere.paymentRequestId()).orElseThrow().flagReason())
+                .startsWith("RECONCILIATION: IN_FILE_NOT_OURS");
+        assertThat(ledger.find(reversed.paymentRequestId()).orElseThrow().flagReason())
+                .startsWith("RECONCILIATION: NOT_IN_LEDGER");
+        assertThat(shipment.decide(refundedElsewhere.orderId(), null).reasons())
+                .extracting(r -> r.code()).contains("FLAGGED_BY_RECONCILIATION");
+    }
+
     @Test
     void refundRowsAreMatchedWithTheLedgersRefunds() throws Exception {
         LocalDate day = moveToOwnDay(120);
@@ -309,9 +339,14 @@ class SettlementReconciliationTest extends FlowTestSupport {
 
     /** A report row in the file's own column order. */
     private static String row(String header, String type, String requestId, String transactionId, String amount) {
-        Map<String, String> values = Map.of("transactionId", transactionId, "transactionRequestId", requestId,
-                "transactionType", type, "transactionStatus", "SUCCESS", "transactionAmountValue", amount,
-                "transactionAmountCurrency", "USD");
+        return row(header, type, requestId, transactionId, "", amount);
+    }
+
+    private static String row(String header, String type, String requestId, String transactionId,
+            String originalTransactionId, String amount) {
+        Map<String, String> values = Map.of("transactionId", transactionId, "originalTransactionId",
+                originalTransactionId, "transactionRequestId", requestId, "transactionType", type,
+                "transactionStatus", "SUCCESS", "transactionAmountValue", amount, "transactionAmountCurrency", "USD");
         List<String> cells = new ArrayList<>();
         for (String column : header.split(",")) {
             cells.add(values.getOrDefault(column.strip(), ""));

@@ -201,6 +201,22 @@ class RefundFlowsTest extends FlowTestSupport {
         }
     }
 
+    /** A refund made outside this service (Antom's Dashboard) flags its payment: its order is held from shipment. */
+    @Test
+    void aRefundNotifiedThatThisServiceNeverAskedForFlagsItsPayment() {
+        PaymentAttempt paid = paidWallet();
+        String elsewhere = "{\"notifyType\":\"REFUND_RESULT\",\"result\":{\"resultCode\":\"SUCCESS\","
+                + "\"resultStatus\":\"S\",\"resultMessage\":\"success\"},\"refundStatus\":\"SUCCESS\","
+                + "\"refundRequestId\":\"REF-DASHBOARD-" + paid.paymentRequestId() + "\",\"refundId\":\"R-ELSEWHERE\","
+                + "\"paymentId\":\"" + paid.paymentId() + "\",\"refundAmount\":{\"currency\":\"USD\",\"value\":\"500\"},"
+                + "\"refundTime\":\"2026-11-22T10:05:00+08:00\"}";
+
+        assertThat(antomNotifier().send(elsewhere).status()).isEqualTo(200);
+
+        assertThat(ledger.find(paid.paymentRequestId()).orElseThrow().flagReason()).startsWith("REFUND_NOT_OURS");
+        assertThat(refunds.refundsOf(paid.paymentRequestId())).isEmpty();
+    }
+
     /**
      * Antom's S to {@code refund} only accepts it (Antom's docs): a refund that then fails, as notifyRefund says, ends
      * FAILED and flagged, its amount free to refund again, and not a conflict with a REFUNDED the S had recorded.
