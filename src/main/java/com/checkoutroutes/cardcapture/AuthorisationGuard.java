@@ -38,6 +38,9 @@ public class AuthorisationGuard {
     private final Clock clock;
     private final Duration threshold;
     private final Policy policy;
+    /** Authorisations read at a time. */
+    static final int PAGE = 500;
+    private static final int REPORTED = 100;
 
     public AuthorisationGuard(PaymentLedger ledger, CardAuthorisations cards, AntomCancels cancels,
             PaymentInquiries inquiries, Clock clock, CardCaptureSettings settings) {
@@ -56,21 +59,37 @@ public class AuthorisationGuard {
 
     public Report run(Policy applied) {
         OffsetDateTime now = OffsetDateTime.now(clock);
-        List<PaymentAttempt> ageing = ledger.authorisedBefore(now.minus(threshold), 500);
+        int lookedAt = 0;
         int changed = 0;
         List<String> done = new ArrayList<>();
-        for (PaymentAttempt attempt : ageing) {
-            try {
-                Handled handled = look(attempt, applied, now);
-                changed += handled.changed() ? 1 : 0;
-                done.add(attempt.paymentRequestId() + ":" + handled.what());
-            } catch (RuntimeException e) {
-                // one attempt that cannot be handled (it moved meanwhile, the database failed) does not stop the rest
-                LOG.warn("authorisation guard could not handle {}: {}", attempt.paymentRequestId(), e.toString());
-                done.add(attempt.paymentRequestId() + ":failed " + e.getClass().getSimpleName());
+        // page after page: those left AUTHORISED (alerted, flagged, Antom not answering) stay at the front
+        List<PaymentAttempt> page = ledger.authorisedBefore(now.minus(threshold), null, PAGE);
+        while (!page.isEmpty()) {
+            for (PaymentAttempt attempt : page) {
+                lookedAt++;
+                try {
+                    Handled handled = look(attempt, applied, now);
+                    changed += handled.changed() ? 1 : 0;
+                    report(done, attempt.paymentRequestId() + ":" + handled.what());
+                } catch (RuntimeException e) {
+                    // one attempt that cannot be handled (it moved meanwhile, the database failed) does not stop the
+                    // rest
+                    LOG.warn("authorisation guard could not handle {}: {}", attempt.paymentRequestId(), e.toString());
+                    report(done, attempt.paymentRequestId() + ":failed " + e.getClass().getSimpleName());
+                }
             }
+            page = page.size() < PAGE ? List.of()
+                    : ledger.authorisedBefore(now.minus(threshold), page.get(page.size() - 1), PAGE);
         }
-        return new Report(ageing.size(), changed, applied + " " + String.join(", ", done));
+        String more = lookedAt > done.size() ? ", and " + (lookedAt - done.size()) + " more" : "";
+        return new Report(lookedAt, changed, applied + " " + String.join(", ", done) + more);
+    }
+
+    /** The run's report names the first {@link #REPORTED} attempts; the count says how many there were. */
+    private static void report(List<String> done, String what) {
+        if (done.size() < REPORTED) {
+            done.add(what);
+        }
     }
 
     /** What the guard did with one authorisation, for its report. */

@@ -360,8 +360,24 @@ public class PaymentLedger {
     }
 
     public List<PaymentAttempt> authorisedBefore(OffsetDateTime before, int limit) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM payment_attempt WHERE state = ? AND paid_at < ? "
-                + "ORDER BY paid_at LIMIT ?", ROW, PaymentState.AUTHORISED.name(), before, limit);
+        return authorisedBefore(before, null, limit);
+    }
+
+    /**
+     * The AUTHORISED attempts paid before {@code before}, oldest first, from just after {@code after} (the last of
+     * the previous page; null for the first page): a page of ones left as they were (alerted, a cancel Antom did not
+     * do) does not hide the younger ones behind it.
+     */
+    public List<PaymentAttempt> authorisedBefore(OffsetDateTime before, PaymentAttempt after, int limit) {
+        if (after == null) {
+            return jdbc.query("SELECT " + COLUMNS + " FROM payment_attempt WHERE state = ? AND paid_at < ? "
+                    + "ORDER BY paid_at, payment_request_id LIMIT ?", ROW, PaymentState.AUTHORISED.name(), before,
+                    limit);
+        }
+        return jdbc.query("SELECT " + COLUMNS + " FROM payment_attempt WHERE state = ? AND paid_at < ? AND (paid_at > ? "
+                + "OR (paid_at = ? AND payment_request_id > ?)) ORDER BY paid_at, payment_request_id LIMIT ?", ROW,
+                PaymentState.AUTHORISED.name(), before, after.paidAt(), after.paidAt(), after.paymentRequestId(),
+                limit);
     }
 
     /** Records something that happened to an attempt without changing its state (a conflict, a retry, a flag). */

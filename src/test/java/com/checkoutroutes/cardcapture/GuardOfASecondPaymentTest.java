@@ -41,7 +41,7 @@ class GuardOfASecondPaymentTest {
         OffsetDateTime sixDaysAgo = OffsetDateTime.ofInstant(NOW, ZoneOffset.UTC).minusDays(6);
         PaymentAttempt own = authorised("PRID-1", 1, sixDaysAgo);
         PaymentAttempt second = authorised("PRID-2", 2, sixDaysAgo.plusMinutes(3));
-        when(ledger.authorisedBefore(any(), anyInt())).thenReturn(List.of(own, second));
+        when(ledger.authorisedBefore(any(), any(), anyInt())).thenReturn(List.of(own, second));
         when(ledger.attemptsOf("ORD-1")).thenReturn(List.of(own, second));
         when(cards.captureForGuard(own)).thenReturn(PaymentState.CAPTURED);
         when(cancels.cancel(second, "DUPLICATE_PAYMENT_CANCELLED")).thenReturn(true);
@@ -63,7 +63,7 @@ class GuardOfASecondPaymentTest {
         OffsetDateTime sixDaysAgo = OffsetDateTime.ofInstant(NOW, ZoneOffset.UTC).minusDays(6);
         PaymentAttempt cancelNotDone = authorised("PRID-1", 1, sixDaysAgo).toBuilder().flagged(true)
                 .flagReason("CANCEL_NOT_DONE: ORDER_CANCELLED").build();
-        when(ledger.authorisedBefore(any(), anyInt())).thenReturn(List.of(cancelNotDone));
+        when(ledger.authorisedBefore(any(), any(), anyInt())).thenReturn(List.of(cancelNotDone));
         when(ledger.attemptsOf("ORD-1")).thenReturn(List.of(cancelNotDone));
         AuthorisationGuard guard = new AuthorisationGuard(ledger, cards, mock(AntomCancels.class),
                 mock(PaymentInquiries.class), Clock.fixed(NOW, ZoneOffset.UTC), new CardCaptureSettings(

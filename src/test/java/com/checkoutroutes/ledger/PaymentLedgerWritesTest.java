@@ -72,6 +72,28 @@ class PaymentLedgerWritesTest {
         assertThat(committedChanges).containsExactly("null->REQUESTED");
     }
 
+    /** The guard's pages of ageing authorisations: oldest first, the next page from just after the last one. */
+    @ParameterizedTest
+    @ValueSource(strings = {"postgresql", "h2"})
+    void ageingAuthorisationsAreReadPageAfterPage(String database) {
+        on(database);
+        OffsetDateTime paid = OffsetDateTime.of(2026, 11, 20, 0, 0, 0, 0, ZoneOffset.UTC);
+        for (String prid : List.of("PR-B", "PR-A", "PR-C")) {
+            ledger.openAttempt(attempt(prid, "ORD-" + prid), "pay");
+            // PR-A and PR-B paid at the same moment: the request id orders them
+            jdbc.update("UPDATE payment_attempt SET state = 'AUTHORISED', paid_at = ? WHERE payment_request_id = ?",
+                    prid.equals("PR-C") ? paid.plusMinutes(1) : paid, prid);
+        }
+        OffsetDateTime before = paid.plusDays(1);
+
+        List<PaymentAttempt> first = ledger.authorisedBefore(before, null, 2);
+        List<PaymentAttempt> second = ledger.authorisedBefore(before, first.get(1), 2);
+
+        assertThat(first).extracting(PaymentAttempt::paymentRequestId).containsExactly("PR-A", "PR-B");
+        assertThat(second).extracting(PaymentAttempt::paymentRequestId).containsExactly("PR-C");
+        assertThat(ledger.authorisedBefore(before, second.get(0), 2)).isEmpty();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"postgresql", "h2"})
     void aTransitionWritesTheAttemptItsHistoryAndItsEventsInOrder(String database) {
