@@ -464,9 +464,16 @@ public class PaymentLedger {
             + "next_check_at = CASE WHEN ? THEN NULL ELSE next_check_at END, "
             + "version = version + 1, updated_at = ? "
             + "WHERE payment_request_id = ? AND version = ?";
-    /** An attempt flagged, with its reason ({@link #flagRow}). */
-    private static final String SET_FLAG = "UPDATE payment_attempt SET flagged = TRUE, flag_reason = ?, updated_at = ? "
-            + "WHERE payment_request_id = ?";
+    /**
+     * An attempt flagged, with its reason ({@link #flagRow}): added to the reasons it is flagged for already (each
+     * part cut so that both fit the column), so that the console shows them all and an operator who clears the flag
+     * has seen them all; a reason it is flagged for already is not added again.
+     */
+    private static final String SET_FLAG = "UPDATE payment_attempt SET flag_reason = CASE WHEN NOT flagged OR "
+            + "flag_reason IS NULL THEN CAST(? AS VARCHAR) WHEN flag_reason LIKE CAST(? AS VARCHAR) ESCAPE '\\' THEN "
+            + "flag_reason ELSE SUBSTRING(flag_reason, 1, " + (Transition.MAX_TEXT / 2) + ") || ' | ' || "
+            + "SUBSTRING(CAST(? AS VARCHAR), 1, " + (Transition.MAX_TEXT / 2 - 3) + ") END, flagged = TRUE, "
+            + "updated_at = ? WHERE payment_request_id = ?";
     /** A history line's detail at most: its column's size. */
     private static final int MAX_DETAIL = 2000;
     /** One history row, and two (a new attempt's), each appended in list order; a condition may follow. */
@@ -506,7 +513,9 @@ public class PaymentLedger {
     }
 
     private static Object[] flagRow(String paymentRequestId, String reason, OffsetDateTime at) {
-        return new Object[] {StringUtils.truncate(reason, Transition.MAX_TEXT), at, paymentRequestId};
+        String cut = StringUtils.truncate(reason, Transition.MAX_TEXT);
+        String within = "%" + cut.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        return new Object[] {cut, within, cut, at, paymentRequestId};
     }
 
     boolean skipLocked() {

@@ -11,7 +11,8 @@ public class MissingSettingsFailureAnalyzer extends AbstractFailureAnalyzer<Miss
     protected FailureAnalysis analyze(Throwable rootFailure, MissingSettingsException cause) {
         return new FailureAnalysis(
                 "Checkout Routes needs these settings and has no value for them:\n  - "
-                        + String.join("\n  - ", cause.missing()),
+                        + String.join("\n  - ", cause.missing())
+                        + (cause.hint() == null ? "" : "\nLikely why: " + cause.hint()),
                 "Set each environment variable (README.md, \"Running in production\"). The production service has no"
                         + " embedded fallback; for a local run on embedded parts use ./mvnw spring-boot:test-run.",
                 cause);

@@ -1,5 +1,6 @@
 package com.checkoutroutes.platform;
 
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,8 +39,16 @@ public class RequiredSettings implements EnvironmentPostProcessor, Ordered {
                 .map(setting -> setting.getValue() + " (" + setting.getKey() + ")")
                 .toList();
         if (!missing.isEmpty()) {
-            throw new MissingSettingsException(missing);
+            throw new MissingSettingsException(missing, configFileRead(env) ? null
+                    : "no config/application.yml was read, and it maps each variable to its setting: start the"
+                            + " service from the folder that holds config/ and routes/ (working directory now: "
+                            + Path.of("").toAbsolutePath() + ")");
         }
+    }
+
+    /** Whether Spring Boot read a config file (config/application.yml): its property sources name it. */
+    private static boolean configFileRead(ConfigurableEnvironment env) {
+        return env.getPropertySources().stream().anyMatch(source -> source.getName().startsWith("Config resource"));
     }
 
     private static boolean blank(String value) {
@@ -56,14 +65,21 @@ public class RequiredSettings implements EnvironmentPostProcessor, Ordered {
     public static class MissingSettingsException extends IllegalStateException {
 
         private final List<String> missing;
+        private final String hint;
 
-        MissingSettingsException(List<String> missing) {
-            super("required settings are missing: " + String.join(", ", missing));
+        MissingSettingsException(List<String> missing, String hint) {
+            super("required settings are missing: " + String.join(", ", missing) + (hint == null ? "" : "; " + hint));
             this.missing = List.copyOf(missing);
+            this.hint = hint;
         }
 
         public List<String> missing() {
             return missing;
+        }
+
+        /** Why they are all missing, when it is one reason (no config file read); else null. */
+        public String hint() {
+            return hint;
         }
     }
 }

@@ -72,6 +72,29 @@ class PaymentLedgerWritesTest {
         assertThat(committedChanges).containsExactly("null->REQUESTED");
     }
 
+    /** A second reason to flag an attempt is added to the first, not put in its place; the same one is not repeated. */
+    @ParameterizedTest
+    @ValueSource(strings = {"postgresql", "h2"})
+    void aSecondFlagReasonIsAddedToTheFirst(String database) {
+        on(database);
+        ledger.openAttempt(attempt("PR-1", "ORD-1"), "pay");
+        ledger.note("PR-1", "AMOUNT_MISMATCH", "notified 1240 USD", "AMOUNT_MISMATCH: notified 1240 USD");
+        ledger.flagAll(List.of(new PaymentLedger.Flag("PR-1", "RECONCILIATION_AMOUNT_DIFFERS", "file 1240 USD",
+                "RECONCILIATION: AMOUNT_DIFFERS in transactionItems_20261122_000.csv")));
+        ledger.note("PR-1", "AMOUNT_MISMATCH", "again", "AMOUNT_MISMATCH: notified 1240 USD");
+        ledger.note("PR-1", "RECONCILIATION_AMOUNT_DIFFERS", "again",
+                "RECONCILIATION: AMOUNT_DIFFERS in transactionItems_20261122_000.csv");
+
+        assertThat(ledger.find("PR-1").orElseThrow().flagReason()).isEqualTo("AMOUNT_MISMATCH: notified 1240 USD | "
+                + "RECONCILIATION: AMOUNT_DIFFERS in transactionItems_20261122_000.csv");
+        ledger.clearFlag("PR-1", "operator", "checked");
+        String odd = "CANCEL_NOT_DONE: C:\\x 100% a_b\\";
+        ledger.note("PR-1", "CANCEL_NOT_DONE", "timeout", odd);
+        ledger.note("PR-1", "CANCEL_NOT_DONE", "timeout", odd);
+        assertThat(ledger.find("PR-1").orElseThrow().flagReason()).as("a cleared flag is not kept; LIKE's own "
+                + "characters are plain text").isEqualTo(odd);
+    }
+
     /** The guard's pages of ageing authorisations: oldest first, the next page from just after the last one. */
     @ParameterizedTest
     @ValueSource(strings = {"postgresql", "h2"})
@@ -188,7 +211,7 @@ class PaymentLedgerWritesTest {
 
         PaymentAttempt read = ledger.find("PR-1").orElseThrow();
         assertThat(read.resultMessage()).isEqualTo("m".repeat(512));
-        assertThat(read.flagReason()).hasSize(512).startsWith("CANCEL_NOT_DONE: nnn");
+        assertThat(read.flagReason()).hasSize(512).startsWith("fff").contains("f | CANCEL_NOT_DONE: nnn");
     }
 
     @ParameterizedTest
