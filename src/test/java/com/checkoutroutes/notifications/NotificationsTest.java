@@ -348,8 +348,7 @@ class NotificationsTest extends FlowTestSupport {
     @Test
     void aDirectPaidAnswerStillMovesAnAttemptANotificationMadePending() {
         String orderId = newOrderId();
-        PaymentAttempt asked = ledger.openAttempt(new NewAttempt(orderId.replace("-", "") + "p", orderId, 1,
-                Integration.API, "CARD", 1250, "USD", "AUTOMATIC", "WEB", null, null, "{}"), "pay");
+        PaymentAttempt asked = cardAsked(orderId, "p");
         ledger.apply(asked.paymentRequestId(), Transition.to(PaymentState.PENDING, "PAYMENT_PENDING"));
 
         outcomes.record(asked, new CallOutcome.Answered<>(paid("PAY-" + asked.paymentRequestId()), 1));
@@ -366,19 +365,16 @@ class NotificationsTest extends FlowTestSupport {
     @Test
     void anAnswerRecordedAlreadyIsNotToldTwice() {
         String orderId = newOrderId();
-        PaymentAttempt asked = ledger.openAttempt(new NewAttempt(orderId.replace("-", "") + "t", orderId, 1,
-                Integration.API, "CARD", 1250, "USD", "AUTOMATIC", "WEB", null, null, "{}"), "pay");
+        PaymentAttempt asked = cardAsked(orderId, "t");
         CallOutcome.Answered<AlipayPayResponse> answer =
                 new CallOutcome.Answered<>(paid("PAY-" + asked.paymentRequestId()), 1);
         outcomes.record(asked, answer);
-        Integer events = jdbc.queryForObject("SELECT COUNT(*) FROM outbox_event WHERE message_key = ?",
-                Integer.class, orderId);
+        int events = outboxEventsOf(orderId);
         assertThat(events).as("the answer's channel message and event, keyed by the order").isEqualTo(2);
 
         outcomes.record(asked, answer); // the same write again, from the attempt as it was before it
 
-        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM outbox_event WHERE message_key = ?", Integer.class,
-                orderId)).isEqualTo(events);
+        assertThat(outboxEventsOf(orderId)).isEqualTo(events);
         assertThat(ledger.history(asked.paymentRequestId())).extracting(StateChange::cause)
                 .doesNotContain("LATE_ANSWER");
         assertThat(state(asked)).isEqualTo(PaymentState.SUCCEEDED);
@@ -388,24 +384,32 @@ class NotificationsTest extends FlowTestSupport {
     @Test
     void aLateAnswerRecordedAlreadyIsNotToldTwice() {
         String orderId = newOrderId();
-        PaymentAttempt asked = ledger.openAttempt(new NewAttempt(orderId.replace("-", "") + "l", orderId, 1,
-                Integration.API, "CARD", 1250, "USD", "AUTOMATIC", "WEB", null, null, "{}"), "pay");
+        PaymentAttempt asked = cardAsked(orderId, "l");
         ledger.apply(asked.paymentRequestId(), Transition.to(PaymentState.PENDING, "PAYMENT_PENDING"));
         ledger.apply(asked.paymentRequestId(), Transition.to(PaymentState.FAILED, "PAYMENT_FAILED"));
         CallOutcome.Answered<AlipayPayResponse> answer =
                 new CallOutcome.Answered<>(paid("PAY-" + asked.paymentRequestId()), 1);
         outcomes.record(asked, answer);
-        Integer told = jdbc.queryForObject("SELECT COUNT(*) FROM outbox_event WHERE message_key = ?",
-                Integer.class, orderId);
+        int told = outboxEventsOf(orderId);
         assertThat(told).as("the channel hears the payment failed").isEqualTo(1);
 
         outcomes.record(asked, answer); // the same write again, from the attempt as it was before it
 
-        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM outbox_event WHERE message_key = ?", Integer.class,
-                orderId)).isEqualTo(told);
+        assertThat(outboxEventsOf(orderId)).isEqualTo(told);
         assertThat(ledger.history(asked.paymentRequestId())).extracting(StateChange::cause)
                 .containsOnlyOnce("LATE_ANSWER");
         assertThat(state(asked)).isEqualTo(PaymentState.FAILED);
+    }
+
+    /** A card attempt of the order, stored and sent to Antom (its answer not recorded yet). */
+    private PaymentAttempt cardAsked(String orderId, String suffix) {
+        return ledger.openAttempt(new NewAttempt(orderId.replace("-", "") + suffix, orderId, 1, Integration.API, "CARD",
+                1250, "USD", "AUTOMATIC", "WEB", null, null, "{}"), "pay");
+    }
+
+    /** The outbox's events keyed by the order: its channel messages and result events. */
+    private int outboxEventsOf(String orderId) {
+        return jdbc.queryForObject("SELECT COUNT(*) FROM outbox_event WHERE message_key = ?", Integer.class, orderId);
     }
 
     private static AlipayPayResponse paid(String paymentId) {
