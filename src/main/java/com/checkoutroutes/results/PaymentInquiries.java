@@ -12,9 +12,13 @@ import com.checkoutroutes.gateway.CallOutcome;
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentLedger;
 import com.checkoutroutes.ledger.PaymentState;
+import com.checkoutroutes.ledger.Refund;
+import com.checkoutroutes.ledger.RefundLedger;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -30,9 +34,11 @@ public class PaymentInquiries {
     private final ResultApplier results;
     private final AttemptClosing closing;
     private final TransactionTemplate tx;
+    private final RefundLedger refunds;
 
     PaymentInquiries(PaymentLedger ledger, AntomGateway gateway, ResultApplier results, AttemptClosing closing,
-            TransactionTemplate tx) {
+            TransactionTemplate tx, RefundLedger refunds) {
+        this.refunds = refunds;
         this.ledger = ledger;
         this.gateway = gateway;
         this.results = results;
@@ -71,6 +77,7 @@ public class PaymentInquiries {
         if (outcome instanceof CallOutcome.Answered<AlipayPayQueryResponse> answered
                 && answered.status() == ResultStatusType.S && answered.response().getPaymentStatus() != null) {
             AlipayPayQueryResponse response = answered.response();
+            flagRefundsNotOurs(attempt, response);
             Optional<Transaction> capture = capture(attempt, response);
             if (attempt.state() == PaymentState.CAPTURE_REQUESTED
                     && response.getPaymentStatus() == TransactionStatusType.SUCCESS && capture.isEmpty()) {
@@ -164,6 +171,32 @@ public class PaymentInquiries {
                 null);
         return closed ? Optional.of(target) : Optional.empty();
     }
+
+    /**
+     * A refund Antom lists that this service never asked for (made in Antom's Dashboard, its notification lost or not
+     * come yet) flags the payment, as notifyRefund would: the pre-shipment check then holds the order.
+     */
+    private void flagRefundsNotOurs(PaymentAttempt attempt, AlipayPayQueryResponse response) {
+        if (response.getTransactions() == null || attempt.flagReason() != null
+                && attempt.flagReason().contains(REFUND_NOT_OURS)) {
+            return;
+        }
+        List<Transaction> listed = response.getTransactions().stream()
+                .filter(t -> t.getTransactionType() == TransactionType.REFUND
+                        && t.getTransactionStatus() == TransactionStatusType.SUCCESS)
+                .toList();
+        if (listed.isEmpty()) {
+            return;
+        }
+        Set<String> ours = refunds.refundsOf(attempt.paymentRequestId()).stream().map(Refund::refundRequestId)
+                .collect(Collectors.toSet());
+        listed.stream().filter(t -> !ours.contains(t.getTransactionRequestId())).findFirst().ifPresent(t -> {
+            String detail = "refund " + t.getTransactionRequestId() + " listed by Antom, made outside this service";
+            ledger.note(attempt.paymentRequestId(), REFUND_NOT_OURS, detail, REFUND_NOT_OURS + ": " + detail);
+        });
+    }
+
+    private static final String REFUND_NOT_OURS = "REFUND_NOT_OURS";
 
     /**
      * The capture Antom lists for the attempt: the one it asked for last (its captureRequestId), else one that took

@@ -3,6 +3,8 @@ package com.checkoutroutes.shipment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.checkoutroutes.gateway.AntomRefundCalls;
+import com.checkoutroutes.gateway.CallOutcome;
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentState;
 import com.checkoutroutes.ledger.RefundLedger;
@@ -36,6 +38,10 @@ class ShipmentChecksTest extends FlowTestSupport {
     AntomRefunds antomRefunds;
     @Autowired
     RefundLedger refunds;
+    @Autowired
+    ShipmentChecks shipment;
+    @Autowired
+    AntomRefundCalls refundCalls;
 
     @Test
     void aPaidOrderShipsOverKafkaAndAFreshConfirmationSkipsTheInquiry() {
@@ -58,6 +64,21 @@ class ShipmentChecksTest extends FlowTestSupport {
 
         assertThat(httpDecision(paid.orderId()).path("decision").asText()).isEqualTo("SHIP");
         assertThat(sandbox.requests("inquiryPayment", paid.paymentRequestId())).hasSize(inquiries + 1);
+    }
+
+    /** A refund made outside this service, whose notification never came, is found by the check's inquiry. */
+    @Test
+    void aRefundMadeOutsideThisServiceHoldsTheOrder() {
+        PaymentAttempt paid = paidWallet();
+        sandbox.addFault(FaultRule.of(FaultType.NOTIFY_DROP).forPaymentRequestId(paid.paymentRequestId()).withTimes(0));
+        assertThat(refundCalls.refund("REF-DASHBOARD-" + paid.paymentRequestId(), paid.paymentId(), "USD", 500,
+                "refunded in the Dashboard")).isInstanceOf(CallOutcome.Answered.class);
+        clock.advance(Duration.ofMinutes(10)); // the paid answer's confirmation is stale: the check asks Antom
+
+        ShipmentDecision decision = shipment.decide(paid.orderId(), null);
+
+        assertThat(decision.decision()).isEqualTo(ShipmentDecision.HOLD);
+        assertThat(ledger.find(paid.paymentRequestId()).orElseThrow().flagReason()).startsWith("REFUND_NOT_OURS");
     }
 
     @Test
