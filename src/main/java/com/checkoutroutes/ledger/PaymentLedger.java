@@ -271,11 +271,11 @@ public class PaymentLedger {
         }
         OffsetDateTime now = OffsetDateTime.now(clock);
         OffsetDateTime paidAt = paidAt(change, now);
-        Object[] update = {change.to.name(), change.paymentId, change.resultCode, change.resultMessage,
-                change.continuationJson, change.expiresAt, change.flagReason != null, change.flagReason,
-                change.captureRequestId, change.captureId, change.confirmed, now,
-                change.to.isPaid(), paidAt, !change.to.mayBeDueForCheck(), now,
-                paymentRequestId, current.version()};
+        Object[] update = concat(concat(new Object[] {change.to.name(), change.paymentId, change.resultCode,
+            change.resultMessage, change.continuationJson, change.expiresAt, change.flagReason != null},
+                flagReasonArgs(change.flagReason)), new Object[] {change.captureRequestId, change.captureId,
+                    change.confirmed, now, change.to.isPaid(), paidAt, !change.to.mayBeDueForCheck(), now,
+                    paymentRequestId, current.version()});
         Object[] history = historyRow(paymentRequestId, current.state(), change.to, change.cause, change.detail, now);
         if (oneStatementWrites) {
             // the change, its history row and its events in one round trip: the group-commit writer runs the
@@ -332,7 +332,7 @@ public class PaymentLedger {
                 .expiresAt(or(c.expiresAt, a.expiresAt()))
                 .continuationJson(or(c.continuationJson, a.continuationJson()))
                 .flagged(a.flagged() || c.flagReason != null)
-                .flagReason(or(c.flagReason, a.flagReason()))
+                .flagReason(withReasonAdded(a.flagged(), a.flagReason(), c.flagReason))
                 .version(a.version() + 1)
                 .updatedAt(now)
                 .captureRequestId(or(c.captureRequestId, a.captureRequestId()))
@@ -450,13 +450,27 @@ public class PaymentLedger {
             + "CAST(? AS VARCHAR), CAST(? AS TIMESTAMP WITH TIME ZONE), "
             + "CAST(? AS TIMESTAMP WITH TIME ZONE) "
             + "WHERE NOT EXISTS (SELECT 1 FROM payment_attempt WHERE order_id = ? AND state IN (" + PAID_STATES + "))";
+    /** Of the reasons a flag had, what a new one keeps; and what stands between them. */
+    private static final int KEPT_OF_EARLIER = Transition.MAX_TEXT / 2;
+    private static final String REASONS_APART = " | ";
+    /**
+     * A flag's reason added to the reasons the attempt is flagged for already (each part cut so that both fit the
+     * column), so that the console shows them all and an operator who clears the flag has seen them all; a reason it
+     * is flagged for already is not added again, and none (null) leaves the reason as it is. Its four parameters:
+     * {@link #flagReasonArgs}; {@link #withReasonAdded} is the same in Java.
+     */
+    private static final String FLAG_REASON_ADDED = "CASE WHEN CAST(? AS VARCHAR) IS NULL THEN flag_reason "
+            + "WHEN NOT flagged OR flag_reason IS NULL THEN CAST(? AS VARCHAR) "
+            + "WHEN flag_reason LIKE CAST(? AS VARCHAR) ESCAPE '\\' THEN flag_reason "
+            + "ELSE SUBSTRING(flag_reason, 1, " + KEPT_OF_EARLIER + ") || '" + REASONS_APART + "' || "
+            + "SUBSTRING(CAST(? AS VARCHAR), 1, " + (Transition.MAX_TEXT - KEPT_OF_EARLIER - 3) + ") END";
     /** A transition of the attempt, if it is still at the version the caller read (else it changes nothing). */
     private static final String UPDATE_ATTEMPT = "UPDATE payment_attempt SET state = ?, "
             + "payment_id = COALESCE(?, payment_id), result_code = COALESCE(?, result_code), "
             + "result_message = COALESCE(?, result_message), "
             + "continuation_json = COALESCE(?, continuation_json), "
             + "expires_at = COALESCE(?, expires_at), "
-            + "flagged = flagged OR ?, flag_reason = COALESCE(?, flag_reason), "
+            + "flagged = flagged OR ?, flag_reason = " + FLAG_REASON_ADDED + ", "
             + "capture_request_id = COALESCE(?, capture_request_id), "
             + "capture_id = COALESCE(?, capture_id), "
             + "confirmed_at = CASE WHEN ? THEN ? ELSE confirmed_at END, "
@@ -464,16 +478,9 @@ public class PaymentLedger {
             + "next_check_at = CASE WHEN ? THEN NULL ELSE next_check_at END, "
             + "version = version + 1, updated_at = ? "
             + "WHERE payment_request_id = ? AND version = ?";
-    /**
-     * An attempt flagged, with its reason ({@link #flagRow}): added to the reasons it is flagged for already (each
-     * part cut so that both fit the column), so that the console shows them all and an operator who clears the flag
-     * has seen them all; a reason it is flagged for already is not added again.
-     */
-    private static final String SET_FLAG = "UPDATE payment_attempt SET flag_reason = CASE WHEN NOT flagged OR "
-            + "flag_reason IS NULL THEN CAST(? AS VARCHAR) WHEN flag_reason LIKE CAST(? AS VARCHAR) ESCAPE '\\' THEN "
-            + "flag_reason ELSE SUBSTRING(flag_reason, 1, " + (Transition.MAX_TEXT / 2) + ") || ' | ' || "
-            + "SUBSTRING(CAST(? AS VARCHAR), 1, " + (Transition.MAX_TEXT / 2 - 3) + ") END, flagged = TRUE, "
-            + "updated_at = ? WHERE payment_request_id = ?";
+    /** An attempt flagged, with its reason added ({@link #flagRow}). */
+    private static final String SET_FLAG = "UPDATE payment_attempt SET flag_reason = " + FLAG_REASON_ADDED
+            + ", flagged = TRUE, updated_at = ? WHERE payment_request_id = ?";
     /** A history line's detail at most: its column's size. */
     private static final int MAX_DETAIL = 2000;
     /** One history row, and two (a new attempt's), each appended in list order; a condition may follow. */
@@ -513,10 +520,33 @@ public class PaymentLedger {
     }
 
     private static Object[] flagRow(String paymentRequestId, String reason, OffsetDateTime at) {
-        String cut = StringUtils.truncate(reason, Transition.MAX_TEXT);
-        String within = "%" + cut.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
-        return new Object[] {cut, within, cut, at, paymentRequestId};
+        return concat(flagReasonArgs(reason), new Object[] {at, paymentRequestId});
     }
+
+    /** {@link #FLAG_REASON_ADDED}'s parameters for {@code reason} (null: none added). */
+    private static Object[] flagReasonArgs(String reason) {
+        String cut = StringUtils.truncate(reason, Transition.MAX_TEXT);
+        String within = cut == null ? null
+                : "%" + cut.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        return new Object[] {cut, cut, within, cut};
+    }
+
+    /** {@link #FLAG_REASON_ADDED} in Java: the reason an attempt flagged {@code flagged} for {@code earlier} ends with. */
+    static String withReasonAdded(boolean flagged, String earlier, String added) {
+        String cut = StringUtils.truncate(added, Transition.MAX_TEXT);
+        if (cut == null) {
+            return earlier;
+        }
+        if (!flagged || earlier == null) {
+            return cut;
+        }
+        if (earlier.contains(cut)) {
+            return earlier;
+        }
+        return StringUtils.truncate(earlier, KEPT_OF_EARLIER) + REASONS_APART
+                + StringUtils.truncate(cut, Transition.MAX_TEXT - KEPT_OF_EARLIER - REASONS_APART.length());
+    }
+
 
     boolean skipLocked() {
         return skipLocked;

@@ -2,6 +2,8 @@ package com.checkoutroutes.reconciliation;
 
 import com.checkoutroutes.platform.QuartzCron;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
@@ -16,5 +18,7 @@ public record ReconciliationSettings(
         // Where the transaction reports are dropped.
         @NotBlank String reportDir,
         // When to reconcile (routes only).
-        @NotBlank @QuartzCron String cron) {
+        @NotBlank @QuartzCron String cron,
+        // A file without its <END> line this long after its last change is rejected; before, it is read again.
+        @NotNull Duration incompleteFor) {
 }

@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -81,6 +82,7 @@ public class SettlementReconciliation {
     private final ObjectMapper json;
     private final Clock clock;
     private final MeterRegistry meters;
+    private final Duration incompleteFor;
     private final Path directory;
     private final String destination;
 
@@ -97,6 +99,7 @@ public class SettlementReconciliation {
         this.clock = clock;
         this.meters = meters;
         this.directory = Path.of(settings.reportDir());
+        this.incompleteFor = settings.incompleteFor();
         this.destination = outboxSettings.reconciliationDestination();
     }
 
@@ -113,6 +116,9 @@ public class SettlementReconciliation {
                     mismatches.subList(0, first), reason, at);
         }
     }
+
+    /** A file still arriving: not recorded, read again at the next run. */
+    static final String INCOMPLETE = "INCOMPLETE";
 
     /** The most mismatches one report event lists: a wrong file (another merchant's, another day's) has them all. */
     static final int MAX_LISTED = 200;
@@ -133,6 +139,10 @@ public class SettlementReconciliation {
             ReconciliationReport report = reconcile(file);
             mismatches += report.mismatchCount();
             done.add(file.getFileName() + ":" + report.status());
+            if (report.status().equals(INCOMPLETE)) {
+                // the later days wait: matched before it, a payment Antom dates on its day would be missing there
+                break;
+            }
         }
         return new Report(files.size(), mismatches, String.join(", ", done));
     }
@@ -159,7 +169,10 @@ public class SettlementReconciliation {
             parser.parse(file, matching::row);
             matching.finish(date);
         } catch (IncompleteReportException e) {
-            return leaveForNextRun(name, date, reportId, e);
+            return unchangedFor(file).compareTo(incompleteFor) >= 0
+                    ? reject(name, date, reportId, new MalformedReportException(e.getMessage() + ", unchanged for "
+                            + incompleteFor))
+                    : leaveForNextRun(name, date, reportId, e);
         } catch (MalformedReportException e) {
             return reject(name, date, reportId, e);
         } catch (RuntimeException e) {
@@ -187,6 +200,15 @@ public class SettlementReconciliation {
         return report;
     }
 
+    /** How long since the file last changed, by the file system's clock (which wrote its modification time). */
+    private static Duration unchangedFor(Path file) {
+        try {
+            return Duration.between(Files.getLastModifiedTime(file).toInstant(), Instant.now());
+        } catch (IOException e) {
+            return Duration.ZERO; // gone meanwhile: the next run sees
+        }
+    }
+
     /** Takes back what the file's matching stored, and records nothing: the next run reads the file again. */
     private ReconciliationReport leaveForNextRun(String name, LocalDate date, long reportId,
             IncompleteReportException e) {
@@ -194,7 +216,7 @@ public class SettlementReconciliation {
                 e.getMessage());
         meters.counter("checkout.reconciliation.incomplete").increment();
         tx.executeWithoutResult(status -> takeBack(reportId));
-        return new ReconciliationReport("RECONCILIATION_REPORT", name, date.toString(), "INCOMPLETE", 0, 0,
+        return new ReconciliationReport("RECONCILIATION_REPORT", name, date.toString(), INCOMPLETE, 0, 0,
                 List.of(), e.getMessage(), now());
     }
 
@@ -484,7 +506,8 @@ public class SettlementReconciliation {
             return;
         }
         PaymentAttempt attempt = found.get();
-        if (attempt.amountValue() != row.amountMinor() || !attempt.currency().equals(row.currency())) {
+        // the amount whichever sign the file gives it (a cancel's or a void's may be written as money going back)
+        if (attempt.amountValue() != Math.abs(row.amountMinor()) || !attempt.currency().equals(row.currency())) {
             out.accept(new Mismatch("AMOUNT_DIFFERS", row.transactionType(), row.transactionRequestId(),
                     row.transactionId(), attempt.paymentRequestId(), "file " + row.amountMinor() + " " + row.currency()
                             + ", ledger " + attempt.amountValue() + " " + attempt.currency()));

@@ -46,7 +46,7 @@ public class TransactionReportParser {
             rows(new FirstLines(in, endLine - 1), each);
             String end = readLine(in, endLine);
             if (end == null || !end.strip().equals(END)) {
-                throw new MalformedReportException("the file changed while it was read");
+                throw new IncompleteReportException("the file changed while it was read");
             }
         } catch (IOException e) {
             throw new MalformedReportException("unreadable: " + e.getMessage());
@@ -57,11 +57,13 @@ public class TransactionReportParser {
     private static int endLine(Path file) {
         int number = 0;
         int lastNonBlank = 0;
+        boolean endBefore = false;
         String last = null;
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             for (String line = readLine(in, number + 1); line != null; line = readLine(in, number + 1)) {
                 number++;
                 if (!line.isBlank()) {
+                    endBefore |= last != null && last.strip().equals(END);
                     lastNonBlank = number;
                     last = line;
                 }
@@ -76,6 +78,9 @@ public class TransactionReportParser {
         }
         if (lastNonBlank < 2 && last.strip().equals(END)) {
             throw new MalformedReportException("no header row or no <END> line");
+        }
+        if (endBefore) {
+            throw new MalformedReportException("rows after the <END> line");
         }
         if (!last.strip().equals(END)) {
             throw new IncompleteReportException("the last line is not <END>: the file is incomplete");

@@ -177,23 +177,31 @@ public class PaymentInquiries {
      * come yet) flags the payment, as notifyRefund would: the pre-shipment check then holds the order.
      */
     private void flagRefundsNotOurs(PaymentAttempt attempt, AlipayPayQueryResponse response) {
-        if (response.getTransactions() == null || attempt.flagReason() != null
-                && attempt.flagReason().contains(REFUND_NOT_OURS)) {
+        if (response.getTransactions() == null) {
             return;
         }
         List<Transaction> listed = response.getTransactions().stream()
                 .filter(t -> t.getTransactionType() == TransactionType.REFUND
-                        && t.getTransactionStatus() == TransactionStatusType.SUCCESS)
+                        && t.getTransactionStatus() == TransactionStatusType.SUCCESS
+                        && (t.getTransactionRequestId() != null || t.getTransactionId() != null))
                 .toList();
         if (listed.isEmpty()) {
             return;
         }
-        Set<String> ours = refunds.refundsOf(attempt.paymentRequestId()).stream().map(Refund::refundRequestId)
+        Set<String> ours = refunds.refundsOf(attempt.paymentRequestId()).stream()
+                .flatMap(r -> java.util.stream.Stream.of(r.refundRequestId(), r.refundId())).filter(Objects::nonNull)
                 .collect(Collectors.toSet());
-        listed.stream().filter(t -> !ours.contains(t.getTransactionRequestId())).findFirst().ifPresent(t -> {
-            String detail = "refund " + t.getTransactionRequestId() + " listed by Antom, made outside this service";
-            ledger.note(attempt.paymentRequestId(), REFUND_NOT_OURS, detail, REFUND_NOT_OURS + ": " + detail);
-        });
+        List<String> noted = ledger.history(attempt.paymentRequestId()).stream()
+                .filter(c -> REFUND_NOT_OURS.equals(c.cause())).map(c -> String.valueOf(c.detail())).toList();
+        for (Transaction t : listed) {
+            String id = t.getTransactionRequestId() != null ? t.getTransactionRequestId() : t.getTransactionId();
+            // each foreign refund flags once: an operator who looked into it and cleared the flag is not overruled
+            if (!ours.contains(t.getTransactionRequestId()) && !ours.contains(t.getTransactionId())
+                    && noted.stream().noneMatch(detail -> detail.startsWith("refund " + id + " "))) {
+                String detail = "refund " + id + " listed by Antom, made outside this service";
+                ledger.note(attempt.paymentRequestId(), REFUND_NOT_OURS, detail, REFUND_NOT_OURS + ": " + detail);
+            }
+        }
     }
 
     private static final String REFUND_NOT_OURS = "REFUND_NOT_OURS";

@@ -151,8 +151,9 @@ public class ShipmentChecks {
 
     private static Reason flagReason(PaymentAttempt attempt) {
         String flag = attempt.flagReason() == null ? "" : attempt.flagReason();
-        String code = flag.startsWith("AMOUNT_MISMATCH") ? "AMOUNT_MISMATCH"
-                : flag.startsWith("RECONCILIATION") ? "FLAGGED_BY_RECONCILIATION" : "FLAGGED";
+        // a flag may carry several reasons (PaymentLedger adds each): the weightiest names the code
+        String code = flag.contains("AMOUNT_MISMATCH") ? "AMOUNT_MISMATCH"
+                : flag.contains("RECONCILIATION") ? "FLAGGED_BY_RECONCILIATION" : "FLAGGED";
         return new Reason(code, attempt.paymentRequestId(), flag);
     }
 }

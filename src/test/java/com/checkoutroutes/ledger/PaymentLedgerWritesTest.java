@@ -95,6 +95,29 @@ class PaymentLedgerWritesTest {
                 + "characters are plain text").isEqualTo(odd);
     }
 
+    /**
+     * A transition's flag is added to the reasons as a note's is; a transition without one keeps them; the attempt a
+     * write returns without reading it back says the same as the row.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"postgresql", "h2"})
+    void aTransitionsFlagIsAddedToTheReasonsAlreadyThere(String database) {
+        on(database);
+        PaymentAttempt stored = ledger.openAttempt(attempt("PR-1", "ORD-1"), "pay");
+        ledger.note("PR-1", "RECONCILIATION_STATUS_DIFFERS", "file PAYMENT SUCCESS", "RECONCILIATION: STATUS_DIFFERS");
+
+        PaymentAttempt pending = ledger.applyIfUnchanged(ledger.find("PR-1").orElseThrow(),
+                Transition.to(PaymentState.PENDING, "PAYMENT_IN_PROCESS")).orElseThrow();
+        assertThat(pending.flagReason()).isEqualTo("RECONCILIATION: STATUS_DIFFERS")
+                .isEqualTo(ledger.find("PR-1").orElseThrow().flagReason());
+        PaymentAttempt failed = ledger.applyIfUnchanged(pending, Transition.to(PaymentState.FAILED, "PAYMENT_FAILED")
+                .flag("CONFLICTING_RESULT: x_y 100%")).orElseThrow();
+
+        assertThat(failed.flagReason()).isEqualTo("RECONCILIATION: STATUS_DIFFERS | CONFLICTING_RESULT: x_y 100%")
+                .isEqualTo(ledger.find("PR-1").orElseThrow().flagReason());
+        assertThat(stored.flagReason()).isNull();
+    }
+
     /** The guard's pages of ageing authorisations: oldest first, the next page from just after the last one. */
     @ParameterizedTest
     @ValueSource(strings = {"postgresql", "h2"})

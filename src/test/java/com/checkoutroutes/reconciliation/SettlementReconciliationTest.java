@@ -16,7 +16,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -219,14 +221,34 @@ class SettlementReconciliationTest extends FlowTestSupport {
         String header = "transactionId,transactionRequestId,transactionType,transactionAmountValue,"
                 + "transactionAmountCurrency\n";
         Files.writeString(arriving, header);
+        Path nextDay = reportDir.resolve("transactionItems_20990108_000.csv");
+        Files.writeString(nextDay, header + "<END>\n");
 
-        assertThat(reconciliation.run().detail()).contains(arriving.getFileName() + ":INCOMPLETE");
+        assertThat(reconciliation.run().detail()).contains(arriving.getFileName() + ":INCOMPLETE")
+                .as("the next day waits for it").doesNotContain(nextDay.getFileName().toString());
         assertThat(jdbc.queryForObject("SELECT count(*) FROM reconciliation_report WHERE file_name = ?",
                 Integer.class, arriving.getFileName().toString())).isZero();
 
         Files.writeString(arriving, header + "<END>\n");
         reconciliation.run();
         assertThat(reportEvent(arriving).path("status").asText()).isEqualTo("CLEAN");
+        assertThat(reportEvent(nextDay).path("status").asText()).isEqualTo("CLEAN");
+    }
+
+    /** A download that died: still without its {@code <END>} a day after its last change, it is rejected. */
+    @Test
+    void aFileIncompleteForADayIsRejected() throws Exception {
+        Path died = reportDir.resolve("transactionItems_20990109_000.csv");
+        Files.writeString(died, "transactionId,transactionRequestId,transactionType,transactionAmountValue,"
+                + "transactionAmountCurrency\nt-1,pr-1,PAYMENT,1.00,USD\n");
+        Files.setLastModifiedTime(died, FileTime.from(Instant.now().minus(Duration.ofHours(25))));
+
+        reconciliation.run();
+
+        JsonNode rejected = reportEvent(died);
+        assertThat(rejected.path("status").asText()).isEqualTo("REJECTED");
+        assertThat(rejected.path("reason").asText()).isEqualTo("the last line is not <END>: the file is incomplete, "
+                + "unchanged for PT24H");
     }
 
     /**

@@ -84,8 +84,10 @@ class TransactionReportParserTest {
     void aFileWithoutEndIsIncomplete() throws IOException {
         assertRejected(file(HEADER, "t-1,,pr-1,ORD-1,PAYMENT,SUCCESS,12.50,USD,,ALIPAY_CN,CASHIER_PAYMENT,Coffee"),
                 "the last line is not <END>: the file is incomplete");
-        assertRejected(file(HEADER, "<END>", "t-1,,pr-1,ORD-1,PAYMENT,SUCCESS,12.50,USD,,ALIPAY_CN,CASHIER_PAYMENT,x"),
-                "the last line is not <END>: the file is incomplete");
+        assertThatThrownBy(() -> parse(file(HEADER, "<END>",
+                "t-1,,pr-1,ORD-1,PAYMENT,SUCCESS,12.50,USD,,ALIPAY_CN,CASHIER_PAYMENT,x")))
+                .as("never to be whole: rejected").isExactlyInstanceOf(MalformedReportException.class)
+                .hasMessage("rows after the <END> line");
         assertThatThrownBy(() -> parse(file(HEADER))).as("left for the next run, not rejected")
                 .isInstanceOf(IncompleteReportException.class);
     }
@@ -150,9 +152,9 @@ class TransactionReportParserTest {
     }
 
     @Test
-    void anEndLineBeforeTheLastIsARowOfOneColumn() throws IOException {
+    void anEndLineBeforeTheLastRejectsTheFile() throws IOException {
         assertRejected(file(HEADER, "<END>", "t-1,,pr-1,ORD-1,PAYMENT,SUCCESS,12.50,USD,,ALIPAY_CN,CASHIER_PAYMENT,x",
-                "<END>"), "line 2 has 1 columns, the header 12");
+                "<END>"), "rows after the <END> line");
     }
 
     @Test

@@ -79,6 +79,12 @@ class ShipmentChecksTest extends FlowTestSupport {
 
         assertThat(decision.decision()).isEqualTo(ShipmentDecision.HOLD);
         assertThat(ledger.find(paid.paymentRequestId()).orElseThrow().flagReason()).startsWith("REFUND_NOT_OURS");
+
+        // an operator looked into it and cleared the flag: asking Antom again does not flag it again
+        ledger.clearFlag(paid.paymentRequestId(), "operator", "a goodwill refund, the goods still ship");
+        clock.advance(Duration.ofMinutes(10));
+        assertThat(shipment.decide(paid.orderId(), null).decision()).isEqualTo(ShipmentDecision.SHIP);
+        assertThat(ledger.find(paid.paymentRequestId()).orElseThrow().flagged()).isFalse();
     }
 
     @Test
