@@ -59,11 +59,12 @@ public class AuthorisationGuard {
 
     public Report run(Policy applied) {
         OffsetDateTime now = OffsetDateTime.now(clock);
+        OffsetDateTime ageingBefore = now.minus(threshold);
         int lookedAt = 0;
         int changed = 0;
         List<String> done = new ArrayList<>();
         // page after page: those left AUTHORISED (alerted, flagged, Antom not answering) stay at the front
-        List<PaymentAttempt> page = ledger.authorisedBefore(now.minus(threshold), null, PAGE);
+        List<PaymentAttempt> page = ledger.authorisedBefore(ageingBefore, null, PAGE);
         while (!page.isEmpty()) {
             for (PaymentAttempt attempt : page) {
                 lookedAt++;
@@ -79,7 +80,7 @@ public class AuthorisationGuard {
                 }
             }
             page = page.size() < PAGE ? List.of()
-                    : ledger.authorisedBefore(now.minus(threshold), page.get(page.size() - 1), PAGE);
+                    : ledger.authorisedBefore(ageingBefore, page.get(page.size() - 1), PAGE);
         }
         String more = lookedAt > done.size() ? ", and " + (lookedAt - done.size()) + " more" : "";
         return new Report(lookedAt, changed, applied + " " + String.join(", ", done) + more);

@@ -369,15 +369,15 @@ public class PaymentLedger {
      * do) does not hide the younger ones behind it.
      */
     public List<PaymentAttempt> authorisedBefore(OffsetDateTime before, PaymentAttempt after, int limit) {
-        if (after == null) {
-            return jdbc.query("SELECT " + COLUMNS + " FROM payment_attempt WHERE state = ? AND paid_at < ? "
-                    + "ORDER BY paid_at, payment_request_id LIMIT ?", ROW, PaymentState.AUTHORISED.name(), before,
-                    limit);
+        List<Object> args = new java.util.ArrayList<>(List.of(PaymentState.AUTHORISED.name(), before));
+        String afterIt = "";
+        if (after != null) {
+            afterIt = " AND (paid_at > ? OR (paid_at = ? AND payment_request_id > ?))";
+            args.addAll(List.of(after.paidAt(), after.paidAt(), after.paymentRequestId()));
         }
-        return jdbc.query("SELECT " + COLUMNS + " FROM payment_attempt WHERE state = ? AND paid_at < ? AND (paid_at > ? "
-                + "OR (paid_at = ? AND payment_request_id > ?)) ORDER BY paid_at, payment_request_id LIMIT ?", ROW,
-                PaymentState.AUTHORISED.name(), before, after.paidAt(), after.paidAt(), after.paymentRequestId(),
-                limit);
+        args.add(limit);
+        return jdbc.query("SELECT " + COLUMNS + " FROM payment_attempt WHERE state = ? AND paid_at < ?" + afterIt
+                + " ORDER BY paid_at, payment_request_id LIMIT ?", ROW, args.toArray());
     }
 
     /** Records something that happened to an attempt without changing its state (a conflict, a retry, a flag). */
@@ -453,6 +453,7 @@ public class PaymentLedger {
     /** Of the reasons a flag had, what a new one keeps; and what stands between them. */
     private static final int KEPT_OF_EARLIER = Transition.MAX_TEXT / 2;
     private static final String REASONS_APART = " | ";
+    private static final int KEPT_OF_ADDED = Transition.MAX_TEXT - KEPT_OF_EARLIER - REASONS_APART.length();
     /**
      * A flag's reason added to the reasons the attempt is flagged for already (each part cut so that both fit the
      * column), so that the console shows them all and an operator who clears the flag has seen them all; a reason it
@@ -463,7 +464,7 @@ public class PaymentLedger {
             + "WHEN NOT flagged OR flag_reason IS NULL THEN CAST(? AS VARCHAR) "
             + "WHEN flag_reason LIKE CAST(? AS VARCHAR) ESCAPE '\\' THEN flag_reason "
             + "ELSE SUBSTRING(flag_reason, 1, " + KEPT_OF_EARLIER + ") || '" + REASONS_APART + "' || "
-            + "SUBSTRING(CAST(? AS VARCHAR), 1, " + (Transition.MAX_TEXT - KEPT_OF_EARLIER - 3) + ") END";
+            + "SUBSTRING(CAST(? AS VARCHAR), 1, " + KEPT_OF_ADDED + ") END";
     /** A transition of the attempt, if it is still at the version the caller read (else it changes nothing). */
     private static final String UPDATE_ATTEMPT = "UPDATE payment_attempt SET state = ?, "
             + "payment_id = COALESCE(?, payment_id), result_code = COALESCE(?, result_code), "
@@ -544,9 +545,8 @@ public class PaymentLedger {
             return earlier;
         }
         return StringUtils.truncate(earlier, KEPT_OF_EARLIER) + REASONS_APART
-                + StringUtils.truncate(cut, Transition.MAX_TEXT - KEPT_OF_EARLIER - REASONS_APART.length());
+                + StringUtils.truncate(cut, KEPT_OF_ADDED);
     }
-
 
     boolean skipLocked() {
         return skipLocked;

@@ -98,21 +98,16 @@ public class NotificationApplier {
         return new Applied(applied.outcome(), false, applied.paymentRequestId(), applied.detail());
     }
 
-    /**
-     * A refund this service never asked for (every one of ours is stored before Antom hears of it): made in Antom's
-     * Dashboard, say. One that took money flags its payment, so the order is neither shipped nor refunded again as
-     * if its money were all there.
-     */
+    /** A refund this service never asked for: one that took money flags its payment (RefundResults says why). */
     private Applied refundNotOurs(AntomResult n) {
         Optional<PaymentAttempt> payment = n.refundSucceeded() ? attemptOf(n) : Optional.empty();
         if (payment.isEmpty()) {
             return new Applied(Outcome.UNMATCHED, false, n.paymentRequestId(), "no refund for this notification");
         }
-        String prid = payment.get().paymentRequestId();
-        String detail = "refund " + n.refundRequestId() + " (" + n.amountValue() + " " + n.currency()
-                + ") made outside this service";
-        ledger.note(prid, "REFUND_NOT_OURS", detail, "REFUND_NOT_OURS: " + detail);
-        return new Applied(Outcome.UNMATCHED, false, prid, "no refund for this notification; its payment flagged");
+        refundResults.flagRefundNotOurs(payment.get(), n.refundRequestId(), "(" + n.amountValue() + " "
+                + n.currency() + ") made outside this service");
+        return new Applied(Outcome.UNMATCHED, false, payment.get().paymentRequestId(),
+                "no refund for this notification; its payment flagged");
     }
 
     private Optional<PaymentAttempt> attemptOf(AntomResult n) {

@@ -122,9 +122,9 @@ public class PaymentOutcomes {
      */
     private boolean alreadyRecorded(PaymentAttempt current, PaymentState answered, String cause) {
         return ledger.history(current.paymentRequestId()).stream()
-                .anyMatch(change -> current.state() == answered && change.to() == answered
-                        && cause.equals(change.cause())
-                        || LATE_ANSWER.equals(change.cause()) && change.detail().startsWith(cause + " "));
+                .anyMatch(change -> (current.state() == answered && change.to() == answered
+                        && cause.equals(change.cause()))
+                        || (LATE_ANSWER.equals(change.cause()) && change.detail().startsWith(cause + " ")));
     }
 
     /**

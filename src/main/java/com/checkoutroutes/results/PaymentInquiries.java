@@ -12,13 +12,9 @@ import com.checkoutroutes.gateway.CallOutcome;
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentLedger;
 import com.checkoutroutes.ledger.PaymentState;
-import com.checkoutroutes.ledger.Refund;
-import com.checkoutroutes.ledger.RefundLedger;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -34,11 +30,11 @@ public class PaymentInquiries {
     private final ResultApplier results;
     private final AttemptClosing closing;
     private final TransactionTemplate tx;
-    private final RefundLedger refunds;
+    private final RefundResults refundResults;
 
     PaymentInquiries(PaymentLedger ledger, AntomGateway gateway, ResultApplier results, AttemptClosing closing,
-            TransactionTemplate tx, RefundLedger refunds) {
-        this.refunds = refunds;
+            TransactionTemplate tx, RefundResults refundResults) {
+        this.refundResults = refundResults;
         this.ledger = ledger;
         this.gateway = gateway;
         this.results = results;
@@ -180,31 +176,14 @@ public class PaymentInquiries {
         if (response.getTransactions() == null) {
             return;
         }
-        List<Transaction> listed = response.getTransactions().stream()
+        response.getTransactions().stream()
                 .filter(t -> t.getTransactionType() == TransactionType.REFUND
                         && t.getTransactionStatus() == TransactionStatusType.SUCCESS
                         && (t.getTransactionRequestId() != null || t.getTransactionId() != null))
-                .toList();
-        if (listed.isEmpty()) {
-            return;
-        }
-        Set<String> ours = refunds.refundsOf(attempt.paymentRequestId()).stream()
-                .flatMap(r -> java.util.stream.Stream.of(r.refundRequestId(), r.refundId())).filter(Objects::nonNull)
-                .collect(Collectors.toSet());
-        List<String> noted = ledger.history(attempt.paymentRequestId()).stream()
-                .filter(c -> REFUND_NOT_OURS.equals(c.cause())).map(c -> String.valueOf(c.detail())).toList();
-        for (Transaction t : listed) {
-            String id = t.getTransactionRequestId() != null ? t.getTransactionRequestId() : t.getTransactionId();
-            // each foreign refund flags once: an operator who looked into it and cleared the flag is not overruled
-            if (!ours.contains(t.getTransactionRequestId()) && !ours.contains(t.getTransactionId())
-                    && noted.stream().noneMatch(detail -> detail.startsWith("refund " + id + " "))) {
-                String detail = "refund " + id + " listed by Antom, made outside this service";
-                ledger.note(attempt.paymentRequestId(), REFUND_NOT_OURS, detail, REFUND_NOT_OURS + ": " + detail);
-            }
-        }
+                .filter(t -> !refundResults.isOurs(attempt, t.getTransactionRequestId(), t.getTransactionId()))
+                .forEach(t -> refundResults.flagRefundNotOurs(attempt, t.getTransactionRequestId() != null
+                        ? t.getTransactionRequestId() : t.getTransactionId(), "listed by Antom, made outside this service"));
     }
-
-    private static final String REFUND_NOT_OURS = "REFUND_NOT_OURS";
 
     /**
      * The capture Antom lists for the attempt: the one it asked for last (its captureRequestId), else one that took

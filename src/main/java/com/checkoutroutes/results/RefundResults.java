@@ -1,6 +1,7 @@
 package com.checkoutroutes.results;
 
 import com.checkoutroutes.ledger.NotificationInbox.Outcome;
+import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentLedger;
 import com.checkoutroutes.ledger.Refund;
 import com.checkoutroutes.ledger.RefundChange;
@@ -30,6 +31,31 @@ public class RefundResults {
         this.refunds = refunds;
         this.payments = payments;
         this.tx = tx;
+    }
+
+    /**
+     * A refund of {@code payment} this service never asked for (every one of ours is stored before Antom hears of it):
+     * made in Antom's Dashboard, say. It flags the payment, once per refund, whoever found it (a notifyRefund, an
+     * inquiry): the order is then neither shipped nor refunded again as if its money were all there, and an operator
+     * who looked into it and cleared the flag is not overruled by the next inquiry.
+     */
+    public void flagRefundNotOurs(PaymentAttempt payment, String refundId, String how) {
+        String prid = payment.paymentRequestId();
+        String named = "refund " + refundId + " ";
+        boolean flaggedBefore = payments.history(prid).stream()
+                .anyMatch(c -> REFUND_NOT_OURS.equals(c.cause()) && String.valueOf(c.detail()).startsWith(named));
+        if (!flaggedBefore) {
+            payments.note(prid, REFUND_NOT_OURS, named + how, REFUND_NOT_OURS + ": " + named + how);
+        }
+    }
+
+    private static final String REFUND_NOT_OURS = "REFUND_NOT_OURS";
+
+    /** Whether a refund Antom lists (by its refundRequestId or refundId) is one this service stored for the payment. */
+    public boolean isOurs(PaymentAttempt payment, String refundRequestId, String refundId) {
+        return refunds.refundsOf(payment.paymentRequestId()).stream()
+                .anyMatch(r -> r.refundRequestId().equals(refundRequestId)
+                        || (refundId != null && refundId.equals(r.refundId())));
     }
 
     /** The refund a result names: by refundRequestId, else by Antom's refundId. */
