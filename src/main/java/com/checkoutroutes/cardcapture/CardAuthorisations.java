@@ -1,6 +1,7 @@
 package com.checkoutroutes.cardcapture;
 
 import com.checkoutroutes.ledger.PaymentAttempt;
+import com.checkoutroutes.ledger.PaymentEvents;
 import com.checkoutroutes.ledger.PaymentLedger;
 import com.checkoutroutes.ledger.PaymentState;
 import com.checkoutroutes.ledger.Transition;
@@ -21,11 +22,14 @@ public class CardAuthorisations {
     private final PaymentLedger ledger;
     private final AntomCaptures captures;
     private final AntomCancels cancels;
+    private final PaymentEvents events;
 
-    public CardAuthorisations(PaymentLedger ledger, AntomCaptures captures, AntomCancels cancels) {
+    public CardAuthorisations(PaymentLedger ledger, AntomCaptures captures, AntomCancels cancels,
+            PaymentEvents events) {
         this.ledger = ledger;
         this.captures = captures;
         this.cancels = cancels;
+        this.events = events;
     }
 
     /** Captures the order's authorised card payment; a repeated event captures once. */
@@ -106,10 +110,13 @@ public class CardAuthorisations {
 
     private PaymentState requestCapture(PaymentAttempt paid, OrderEvent event) {
         String captureRequestId = "CAP" + UUID.randomUUID().toString().replace("-", "");
+        // a state change like any other: its event tells the order system, whose versions then have no gap
         PaymentAttempt requested = ledger.apply(paid.paymentRequestId(),
-                Transition.to(PaymentState.CAPTURE_REQUESTED, event.type())
+                current -> Transition.to(PaymentState.CAPTURE_REQUESTED, event.type())
                         .captureRequestId(captureRequestId)
-                        .detail("capture " + captureRequestId)).attempt();
+                        .detail("capture " + captureRequestId)
+                        .emit(events.stateChanged(current, current.state(), PaymentState.CAPTURE_REQUESTED,
+                                event.type(), current.paymentId(), null, null))).attempt();
         return captures.send(requested);
     }
 

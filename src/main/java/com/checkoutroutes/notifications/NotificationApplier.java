@@ -104,8 +104,7 @@ public class NotificationApplier {
         if (payment.isEmpty()) {
             return new Applied(Outcome.UNMATCHED, false, n.paymentRequestId(), "no refund for this notification");
         }
-        refundResults.flagRefundNotOurs(payment.get(), n.refundRequestId(), "(" + n.amountValue() + " "
-                + n.currency() + ") made outside this service");
+        refundResults.flagRefundNotOurs(payment.get(), n);
         return new Applied(Outcome.UNMATCHED, false, payment.get().paymentRequestId(),
                 "no refund for this notification; its payment flagged");
     }

@@ -108,9 +108,7 @@ public class PaymentOutcomes {
                 results.flagIfSecondPayment(current, to, change);
                 written = Optional.of(ledger.applyLocked(current, change).attempt());
             }
-            if (current.paymentId() == null && written.get().paymentId() != null) {
-                results.rematch(written.get().paymentId());
-            }
+            results.rematchAfter(current, written.get());
             return written.get();
         }));
     }

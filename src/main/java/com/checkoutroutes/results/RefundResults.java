@@ -51,6 +51,12 @@ public class RefundResults {
 
     private static final String REFUND_NOT_OURS = "REFUND_NOT_OURS";
 
+    /** {@link #flagRefundNotOurs} for a successful notifyRefund naming a refund this service has not stored. */
+    public void flagRefundNotOurs(PaymentAttempt payment, AntomResult notification) {
+        flagRefundNotOurs(payment, notification.refundRequestId(), "(" + notification.amountValue() + " "
+                + notification.currency() + ") made outside this service");
+    }
+
     /** Whether a refund Antom lists (by its refundRequestId or refundId) is one this service stored for the payment. */
     public boolean isOurs(PaymentAttempt payment, String refundRequestId, String refundId) {
         return refunds.refundsOf(payment.paymentRequestId()).stream()

@@ -29,14 +29,16 @@ public class ResultApplier {
     private final NotificationInbox inbox;
     private final PaymentEvents events;
     private final ObjectMapper json;
+    private final RefundResults refundResults;
     private final String cancelDestination;
 
     public ResultApplier(PaymentLedger ledger, NotificationInbox inbox, PaymentEvents events, ObjectMapper json,
-            OutboxSettings outbox) {
+            RefundResults refundResults, OutboxSettings outbox) {
         this.ledger = ledger;
         this.inbox = inbox;
         this.events = events;
         this.json = json;
+        this.refundResults = refundResults;
         this.cancelDestination = outbox.duplicateCancelDestination();
     }
 
@@ -55,6 +57,11 @@ public class ResultApplier {
         String mismatch = amountMismatch(n, attempt);
         if (mismatch != null) {
             ledger.note(prid, "AMOUNT_MISMATCH", mismatch, "AMOUNT_MISMATCH: " + mismatch);
+        }
+        if (n.isCapture() && attempt.state().isOpen()) {
+            // a capture that overtook its payment's own result (an automatic card's notifyCapture before its
+            // notifyPayment): kept UNMATCHED in the inbox and applied once that result is recorded (rematch)
+            return new Applied(Outcome.UNMATCHED, prid, "capture before the payment's result: applied after it");
         }
         if (n.isCapture() && !n.succeeded() && n.captureRequestId() != null && attempt.captureRequestId() != null
                 && !n.captureRequestId().equals(attempt.captureRequestId())) {
@@ -91,16 +98,26 @@ public class ResultApplier {
             change.captureId(n.captureId());
         }
         flagIfSecondPayment(attempt, target, change);
-        ledger.apply(prid, change);
-        if (attempt.paymentId() == null && n.paymentId() != null) {
-            rematch(n.paymentId());
-        }
+        rematchAfter(attempt, ledger.apply(prid, change).attempt());
         return new Applied(mismatch != null ? Outcome.MISMATCH : Outcome.APPLIED, prid, cause);
     }
 
     /**
-     * Applies notifications that arrived before the ledger knew their paymentId (Antom can notify a card's capture
-     * before the payment's own answer is recorded). Call inside the transaction that stored the paymentId.
+     * After {@code before} changed to {@code after}, in the same transaction: applies the notifications that waited
+     * for it, once the ledger knows the attempt's paymentId or the payment's own result (see {@link #rematch}).
+     */
+    public void rematchAfter(PaymentAttempt before, PaymentAttempt after) {
+        if (after.paymentId() != null && (before.paymentId() == null
+                || (before.state().isOpen() && !after.state().isOpen()))) {
+            rematch(after.paymentId());
+        }
+    }
+
+    /**
+     * Applies notifications kept UNMATCHED until the ledger could place them: one that arrived before the ledger knew
+     * its paymentId (Antom can notify a card's capture before the payment's own answer is recorded), a capture before
+     * its payment's result, and a refund this service never asked for (its payment is then flagged, as it would have
+     * been on arrival). One still early stays UNMATCHED. Call inside the transaction that made the change.
      */
     public void rematch(String paymentId) {
         for (String body : inbox.unmatchedFor(paymentId)) {
@@ -110,12 +127,30 @@ public class ResultApplier {
             } catch (Exception e) {
                 continue;
             }
+            if (early.kind() == null && !early.isRefund()) {
+                continue;
+            }
             Optional<PaymentAttempt> attempt = ledger.findByPaymentId(paymentId)
                     .flatMap(a -> ledger.lock(a.paymentRequestId()));
-            if (attempt.isPresent()) {
-                Applied applied = apply(attempt.get(), early, early.notifyType() + "_EARLY");
+            if (attempt.isEmpty()) {
+                continue;
+            }
+            if (early.isRefund()) {
+                flagRefundNotOursLater(attempt.get(), early);
+                continue;
+            }
+            Applied applied = apply(attempt.get(), early, early.notifyType() + "_EARLY");
+            if (applied.outcome() != Outcome.UNMATCHED) {
                 inbox.resolve(early.dedupeKey(), applied.outcome(), "matched later: " + applied.detail());
             }
+        }
+    }
+
+    /** A notifyRefund for a refund not ours, kept until its payment was known: flags the payment as on arrival. */
+    private void flagRefundNotOursLater(PaymentAttempt payment, AntomResult refund) {
+        if (refund.refundSucceeded() && refundResults.refundOf(refund).isEmpty()) {
+            refundResults.flagRefundNotOurs(payment, refund);
+            inbox.resolve(refund.dedupeKey(), Outcome.UNMATCHED, "no refund for this notification; its payment flagged");
         }
     }
 

@@ -10,6 +10,7 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import com.checkoutroutes.ledger.PaymentAttempt;
+import com.checkoutroutes.ledger.PaymentEvents;
 import com.checkoutroutes.ledger.PaymentLedger;
 import com.checkoutroutes.ledger.PaymentLedger.TransitionResult;
 import com.checkoutroutes.ledger.PaymentState;
@@ -19,6 +20,7 @@ import com.checkoutroutes.results.AntomCaptures;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,14 +40,15 @@ class CaptureOfTheOrdersOwnPaymentTest {
         PaymentAttempt firstPaid = authorised("PRID-2", 2, PAID);
         when(ledger.attemptsOf("ORD-1")).thenReturn(List.of(secondPaid, firstPaid));
         PaymentAttempt requested = firstPaid.toBuilder().state(PaymentState.CAPTURE_REQUESTED).build();
-        when(ledger.apply(eq("PRID-2"), any(Transition.class))).thenReturn(new TransitionResult(requested, true));
+        when(ledger.apply(eq("PRID-2"), any(Function.class))).thenReturn(new TransitionResult(requested, true));
         when(captures.send(requested)).thenReturn(PaymentState.CAPTURED);
 
-        PaymentState after = new CardAuthorisations(ledger, captures, mock(AntomCancels.class))
+        PaymentState after = new CardAuthorisations(ledger, captures, mock(AntomCancels.class), mock(PaymentEvents.class))
                 .capture(new OrderEvent("E-1", "ORDER_SHIPPED", "ORD-1", null));
 
         assertThat(after).isEqualTo(PaymentState.CAPTURED);
         verify(ledger, never()).apply(eq("PRID-1"), any(Transition.class));
+        verify(ledger, never()).apply(eq("PRID-1"), any(Function.class));
         verify(ledger, never()).note(eq("PRID-1"), anyString(), any(), any());
     }
 

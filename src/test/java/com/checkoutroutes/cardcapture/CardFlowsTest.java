@@ -22,7 +22,9 @@ import com.checkoutroutes.testsupport.AntomNotifier;
 import com.checkoutroutes.testsupport.FlowTestSupport;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -53,6 +55,14 @@ class CardFlowsTest extends FlowTestSupport {
                 || captured.captureRequestId().equals(c.paymentRequestId())).hasSize(1);
         kafka().await(resultsTopic, r -> r.value().contains(auth.paymentRequestId())
                 && r.value().contains("\"state\":\"CAPTURED\""));
+        // every change has its event, the capture's request included: the versions the order system sees have no gap
+        List<JsonNode> events = kafka().matching(resultsTopic, r -> r.value().contains(auth.paymentRequestId()))
+                .stream().map(r -> read(r.value())).toList();
+        assertThat(events).extracting(e -> e.path("state").asText())
+                .containsSubsequence("AUTHORISED", "CAPTURE_REQUESTED", "CAPTURED");
+        List<Integer> versions = events.stream().map(e -> e.path("version").asInt()).toList();
+        assertThat(versions).as("one event per version, none missing")
+                .isEqualTo(IntStream.rangeClosed(versions.get(0), versions.get(0) + versions.size() - 1).boxed().toList());
     }
 
     @Test
@@ -212,12 +222,8 @@ class CardFlowsTest extends FlowTestSupport {
     }
 
     private static String captureNotification(PaymentAttempt auth, String captureRequestId, boolean succeeded) {
-        return "{\"notifyType\":\"CAPTURE_RESULT\",\"result\":{\"resultCode\":\""
-                + (succeeded ? "SUCCESS\",\"resultStatus\":\"S" : "PROCESS_FAIL\",\"resultStatus\":\"F")
-                + "\",\"resultMessage\":\"m\"},\"captureRequestId\":\"" + captureRequestId
-                + "\",\"paymentId\":\"" + auth.paymentId() + "\",\"captureId\":\"c-" + captureRequestId
-                + "\",\"captureAmount\":{\"currency\":\"" + auth.currency() + "\",\"value\":\""
-                + auth.amountValue() + "\"},\"captureTime\":\"2026-12-04T10:00:00+08:00\"}";
+        return AntomNotifier.captureResult(auth.paymentId(), captureRequestId, succeeded, auth.currency(),
+                auth.amountValue());
     }
 
     /** Antom cancels the authorisation (as it does after 7 days), and the ledger is not told. */

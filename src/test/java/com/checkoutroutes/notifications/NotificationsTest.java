@@ -401,6 +401,51 @@ class NotificationsTest extends FlowTestSupport {
         assertThat(state(asked)).isEqualTo(PaymentState.FAILED);
     }
 
+    /**
+     * An automatic card's notifyCapture can overtake its notifyPayment: the capture waits in the inbox and is applied
+     * once the payment's result is, so the attempt ends CAPTURED rather than SUCCEEDED with the capture lost.
+     */
+    @Test
+    void aCaptureThatOvertakesItsPaymentsResultIsAppliedAfterIt() {
+        PaymentAttempt asked = cardAsked(newOrderId(), "c");
+        String prid = asked.paymentRequestId();
+        String paymentId = "PAY-" + prid;
+        ledger.apply(prid, Transition.to(PaymentState.PENDING, "PAYMENT_IN_PROCESS").paymentId(paymentId));
+
+        assertThat(antom.send(AntomNotifier.captureResult(paymentId, "cap-" + prid, true, "USD", 1250)).body())
+                .isEqualTo(SUCCESS);
+        assertThat(state(asked)).isEqualTo(PaymentState.PENDING);
+        assertThat(antom.send(AntomNotifier.paymentResult("PAYMENT_RESULT", "S", "SUCCESS", prid, paymentId, "USD",
+                1250)).body()).isEqualTo(SUCCESS);
+
+        assertThat(state(asked)).isEqualTo(PaymentState.CAPTURED);
+        assertThat(ledger.history(prid)).extracting(StateChange::cause)
+                .containsSubsequence("PAYMENT_RESULT", "CAPTURE_RESULT_EARLY");
+        assertThat(jdbc.queryForList("SELECT outcome FROM notification_inbox WHERE payment_id = ?", String.class,
+                paymentId)).containsOnly("APPLIED");
+    }
+
+    /**
+     * A notifyRefund for a refund made outside this service, about a payment whose paymentId the ledger does not know
+     * yet (its pay answer lost): kept, and once the payment's result arrives the payment is recorded and flagged.
+     */
+    @Test
+    void aRefundNotOursThatCameBeforeItsPaymentFlagsThePaymentOnceKnown() {
+        PaymentAttempt asked = cardAsked(newOrderId(), "r");
+        String prid = asked.paymentRequestId();
+        String paymentId = "PAY-" + prid;
+        String refund = AntomNotifier.refundResult("REF-DASHBOARD-" + prid, "R-" + prid, paymentId, "SUCCESS", "USD",
+                500);
+        assertThat(antom.send(refund).body()).isEqualTo(SUCCESS);
+
+        assertThat(antom.send(AntomNotifier.paymentResult("PAYMENT_RESULT", "S", "SUCCESS", prid, paymentId, "USD",
+                1250)).body()).isEqualTo(SUCCESS);
+
+        PaymentAttempt after = ledger.find(prid).orElseThrow();
+        assertThat(after.state()).isEqualTo(PaymentState.SUCCEEDED);
+        assertThat(after.flagReason()).startsWith("REFUND_NOT_OURS");
+    }
+
     /** A card attempt of the order, stored and sent to Antom (its answer not recorded yet). */
     private PaymentAttempt cardAsked(String orderId, String suffix) {
         return ledger.openAttempt(new NewAttempt(orderId.replace("-", "") + suffix, orderId, 1, Integration.API, "CARD",

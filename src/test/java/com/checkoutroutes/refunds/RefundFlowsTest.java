@@ -205,11 +205,8 @@ class RefundFlowsTest extends FlowTestSupport {
     @Test
     void aRefundNotifiedThatThisServiceNeverAskedForFlagsItsPayment() {
         PaymentAttempt paid = paidWallet();
-        String elsewhere = "{\"notifyType\":\"REFUND_RESULT\",\"result\":{\"resultCode\":\"SUCCESS\","
-                + "\"resultStatus\":\"S\",\"resultMessage\":\"success\"},\"refundStatus\":\"SUCCESS\","
-                + "\"refundRequestId\":\"REF-DASHBOARD-" + paid.paymentRequestId() + "\",\"refundId\":\"R-ELSEWHERE\","
-                + "\"paymentId\":\"" + paid.paymentId() + "\",\"refundAmount\":{\"currency\":\"USD\",\"value\":\"500\"},"
-                + "\"refundTime\":\"2026-11-22T10:05:00+08:00\"}";
+        String elsewhere = AntomNotifier.refundResult("REF-DASHBOARD-" + paid.paymentRequestId(), "R-ELSEWHERE",
+                paid.paymentId(), "SUCCESS", "USD", 500);
 
         assertThat(antomNotifier().send(elsewhere).status()).isEqualTo(200);
 
@@ -374,11 +371,8 @@ class RefundFlowsTest extends FlowTestSupport {
 
     /** Antom's notifyRefund of {@code refund} with {@code refundStatus} (SUCCESS or FAIL), unsigned. */
     private static String refundNotification(Refund refund, String refundId, PaymentAttempt paid, String refundStatus) {
-        return "{\"notifyType\":\"REFUND_RESULT\",\"result\":{\"resultCode\":\"SUCCESS\",\"resultStatus\":\"S\","
-                + "\"resultMessage\":\"success\"},\"refundStatus\":\"" + refundStatus + "\",\"refundRequestId\":\""
-                + refund.refundRequestId() + "\",\"refundId\":\"" + refundId + "\",\"paymentId\":\"" + paid.paymentId()
-                + "\",\"refundAmount\":{\"currency\":\"USD\",\"value\":\"" + refund.amountValue() + "\"},"
-                + "\"refundTime\":\"2026-11-22T10:05:00+08:00\"}";
+        return AntomNotifier.refundResult(refund.refundRequestId(), refundId, paid.paymentId(), refundStatus, "USD",
+                refund.amountValue());
     }
 
     private static String newEventId() {

@@ -92,4 +92,25 @@ public final class AntomNotifier {
                 + "\",\"paymentAmount\":{\"currency\":\"" + currency + "\",\"value\":\"" + value
                 + "\"},\"paymentCreateTime\":\"2026-11-22T10:00:00+08:00\",\"paymentTime\":\"2026-11-22T10:01:00+08:00\"}";
     }
+
+    /** A notifyCapture body as Antom's docs show it, for the whole amount of a payment. */
+    public static String captureResult(String paymentId, String captureRequestId, boolean succeeded, String currency,
+            long value) {
+        return "{\"notifyType\":\"CAPTURE_RESULT\",\"result\":{\"resultCode\":\""
+                + (succeeded ? "SUCCESS\",\"resultStatus\":\"S" : "PROCESS_FAIL\",\"resultStatus\":\"F")
+                + "\",\"resultMessage\":\"m\"},\"captureRequestId\":\"" + captureRequestId
+                + "\",\"paymentId\":\"" + paymentId + "\",\"captureId\":\"c-" + captureRequestId
+                + "\",\"captureAmount\":{\"currency\":\"" + currency + "\",\"value\":\"" + value
+                + "\"},\"captureTime\":\"2026-12-04T10:00:00+08:00\"}";
+    }
+
+    /** A notifyRefund body as Antom's docs show it ({@code refundStatus} SUCCESS or FAIL). */
+    public static String refundResult(String refundRequestId, String refundId, String paymentId, String refundStatus,
+            String currency, long value) {
+        return "{\"notifyType\":\"REFUND_RESULT\",\"result\":{\"resultCode\":\"SUCCESS\",\"resultStatus\":\"S\","
+                + "\"resultMessage\":\"success\"},\"refundStatus\":\"" + refundStatus + "\",\"refundRequestId\":\""
+                + refundRequestId + "\",\"refundId\":\"" + refundId + "\",\"paymentId\":\"" + paymentId
+                + "\",\"refundAmount\":{\"currency\":\"" + currency + "\",\"value\":\"" + value + "\"},"
+                + "\"refundTime\":\"2026-11-22T10:05:00+08:00\"}";
+    }
 }
