@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 import org.springframework.stereotype.Component;
@@ -64,7 +65,7 @@ public class ShipmentChecks {
         if (orderId == null || orderId.isBlank()) {
             throw new RejectedOrderException("MISSING_FIELD", "$.orderId", "orderId is required");
         }
-        exchange.getIn().setHeader("CamelKafkaKey", orderId);
+        exchange.getIn().setHeader(KafkaConstants.KEY, orderId);
         return json.writeValueAsString(decide(orderId, request.path("requestId").asText(null)));
     }
 

@@ -13,6 +13,7 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
 
+import com.checkoutroutes.platform.InfrastructureFailures;
 import com.checkoutroutes.ledger.DatabaseOutage;
 import com.checkoutroutes.ledger.NotificationInbox.Outcome;
 import com.checkoutroutes.notifications.NotificationApplier.Applied;
@@ -48,7 +49,7 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
 @TestPropertySource(properties = {RouteTestSupport.NO_DATABASE,
     "camel.main.routes-include-pattern=file:routes/notifications.yaml,file:routes/error-handling.yaml",
     "checkout.orders.infrastructure-retry-delay=1"})
-@Import({NotificationRoutesTest.Beans.class, NotificationReader.class})
+@Import({NotificationRoutesTest.Beans.class, NotificationReader.class, InfrastructureFailures.class})
 @MockEndpointsAndSkip("direct:outbox-flush")
 class NotificationRoutesTest extends RouteTestSupport {
 

@@ -9,11 +9,14 @@ import static org.mockito.Mockito.verify;
 
 import com.checkoutroutes.deadletter.DeadLetterArchive;
 import com.checkoutroutes.deadletter.DeadLetters;
+import com.checkoutroutes.platform.InfrastructureFailures;
 import com.checkoutroutes.testsupport.RouteTestSupport;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
+import java.sql.SQLTransientConnectionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.camel.EndpointInject;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.AdviceWith;
@@ -23,15 +26,22 @@ import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.model.PausableDefinition;
 import org.apache.camel.test.spring.junit5.MockEndpointsAndSkip;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.mockito.ArgumentCaptor;
 import org.springframework.beans.factory.annotation.Autowired;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.PSQLState;
+import org.springframework.dao.CannotAcquireLockException;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
+import org.springframework.transaction.CannotCreateTransactionException;
 
 /**
  * routes/orders.yaml with error-handling.yaml, fast: the Kafka consumer and the dead-letter topic replaced with
@@ -42,7 +52,8 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
 @TestPropertySource(properties = {RouteTestSupport.NO_DATABASE,
     "camel.main.routes-include-pattern=file:routes/orders.yaml,file:routes/error-handling.yaml",
     "checkout.orders.infrastructure-retry-delay=1"})
-@Import({OrderRoutesTest.Beans.class, OrderReader.class, OrderRules.class, DeadLetters.class})
+@Import({OrderRoutesTest.Beans.class, OrderReader.class, OrderRules.class, DeadLetters.class,
+    InfrastructureFailures.class})
 @MockEndpointsAndSkip("direct:outbox-flush")
 class OrderRoutesTest extends RouteTestSupport {
 
@@ -124,13 +135,31 @@ class OrderRoutesTest extends RouteTestSupport {
         assertThat(letter.path("reason").path("message").asText()).contains("a bug");
     }
 
-    @Test
-    void aDatabaseFailureIsLeftToTheLaneToSendTheOrderAgain() throws Exception {
-        doThrow(new DataAccessResourceFailureException("database down")).when(payments).start(any());
+    /**
+     * As the database's failures really arrive: Spring's exception over the driver's (pgjdbc's PSQLException, Hikari's
+     * SQLTransientConnectionException), not only the bare exception. Camel matches a clause on the deepest cause
+     * first, where only the catch-all matched an SQLException: such an order was retried twice and dead-lettered.
+     */
+    static Stream<Arguments> databaseFailures() {
+        return Stream.of(
+                Arguments.of("bare", new DataAccessResourceFailureException("database down")),
+                Arguments.of("connection reset", new DataAccessResourceFailureException("database down",
+                        new PSQLException("An I/O error occurred while sending to the backend.",
+                                PSQLState.CONNECTION_FAILURE))),
+                Arguments.of("no connection from the pool", new CannotCreateTransactionException("no connection",
+                        new SQLTransientConnectionException("checkout - Connection is not available"))),
+                Arguments.of("lock not acquired", new CannotAcquireLockException("lock timeout",
+                        new PSQLException("canceling statement due to lock timeout", PSQLState.UNKNOWN_STATE))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databaseFailures")
+    void aDatabaseFailureIsLeftToTheLaneToSendTheOrderAgain(String name, RuntimeException failure) throws Exception {
+        doThrow(failure).when(payments).start(any());
 
         Exchange result = send(validOrder("ORD-R4"));
 
-        assertThat(result.getException()).isInstanceOf(DataAccessResourceFailureException.class);
+        assertThat(result.getException()).isSameAs(failure);
         verify(payments, times(1)).start(any());
         assertThat(deadLetterTopic.getReceivedCounter()).isZero();
         assertThat(outboxFlush.getReceivedCounter()).isZero();

@@ -1,0 +1,68 @@
+package com.checkoutroutes.platform;
+
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
+import org.apache.camel.Exchange;
+import org.apache.kafka.common.KafkaException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.RecoverableDataAccessException;
+import org.springframework.dao.TransientDataAccessException;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionException;
+
+/**
+ * Whether a failure is the database's, Kafka's or the process's rather than the message's: then the message is read
+ * again after a pause, never dead-lettered (routes/error-handling.yaml asks, as {@code infrastructureFailures}).
+ * The whole cause chain is looked at: Camel matches an onException clause on the deepest cause first, and the
+ * driver's exception under Spring's (pgjdbc's PSQLException, an SQLException) matched only the catch-all, which
+ * dead-lettered an order because of a dropped connection. A constraint the data breaks, or SQL that is wrong, is the
+ * message's or a bug: not infrastructure, so it is tried twice more and dead-lettered instead of blocking its
+ * partition for good.
+ */
+@Component("infrastructureFailures")
+public class InfrastructureFailures {
+
+    /**
+     * For the routes' {@code onWhen}: the exception being handled is infrastructure's. The exchange, not an
+     * {@code @ExchangeException} parameter: Camel binds that to the deepest cause of the parameter's type, the driver's
+     * exception without Spring's over it.
+     */
+    public boolean test(Exchange exchange) {
+        Throwable failure = exchange.getException() != null ? exchange.getException()
+                : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        return isInfrastructure(failure);
+    }
+
+    /**
+     * For the catch-all's {@code onWhen}: it is not. Both clauses name java.lang.Exception, and which of two equally
+     * near clauses Camel picks is not the order they are written in: each says when it applies.
+     */
+    public boolean testNot(Exchange exchange) {
+        return !test(exchange);
+    }
+
+    public static boolean isInfrastructure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof TransientDataAccessException || t instanceof DataAccessResourceFailureException
+                    || t instanceof RecoverableDataAccessException || t instanceof TransactionException
+                    || t instanceof KafkaException || t instanceof SQLTransientException
+                    || t instanceof SQLRecoverableException || t instanceof SQLNonTransientConnectionException
+                    || (t instanceof SQLException sql && transientState(sql.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A driver's exception not translated by Spring: the SQLStates of a lost connection (08), a rolled-back
+     * transaction (40: serialization, deadlock), exhausted resources (53), a server shutting down or starting (57P),
+     * a lock not granted in time (55P03) or a statement cancelled by its timeout (57014).
+     */
+    private static boolean transientState(String state) {
+        return state != null && (state.startsWith("08") || state.startsWith("40") || state.startsWith("53")
+                || state.startsWith("57P") || state.equals("55P03") || state.equals("57014"));
+    }
+}
