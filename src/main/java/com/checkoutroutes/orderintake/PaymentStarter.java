@@ -16,11 +16,14 @@ import com.checkoutroutes.ledger.OrderConsults;
 import com.checkoutroutes.ledger.Outbox;
 import com.checkoutroutes.ledger.PaymentAttempt.Integration;
 import com.checkoutroutes.ledger.PaymentAttempt;
+import com.checkoutroutes.ledger.PaymentEvents;
 import com.checkoutroutes.ledger.PaymentLedger;
 import com.checkoutroutes.ledger.PaymentState;
+import com.checkoutroutes.ledger.Transition;
 import com.checkoutroutes.platform.AntomTime;
 import java.time.Clock;
 import java.time.OffsetDateTime;
+import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,10 +50,12 @@ public class PaymentStarter {
     private final TransactionTemplate tx;
     private final Clock clock;
     private final OrderIntakeSettings.Payments expiries;
+    private final PaymentEvents events;
 
     public PaymentStarter(PaymentLedger ledger, GroupCommit groupCommit, PaymentRequests requests, AntomGateway gateway,
             PaymentOutcomes outcomes, ChannelMessages channel, Outbox outbox, OrderConsults consults,
-            TransactionTemplate tx, Clock clock, OrderIntakeSettings settings) {
+            TransactionTemplate tx, Clock clock, OrderIntakeSettings settings, PaymentEvents events) {
+        this.events = events;
         this.ledger = ledger;
         this.groupCommit = groupCommit;
         this.requests = requests;
@@ -83,6 +88,28 @@ public class PaymentStarter {
         CallOutcome<?> outcome = gateway.call(api, attempt.paymentRequestId(), request);
         outcomes.record(attempt, outcome);
     }
+
+    /**
+     * Sends an UNKNOWN attempt's stored request again, once Antom said it has no such payment (the first send never
+     * reached it: a refused connection, a timeout before Antom read it): Antom's advice for an unknown result, the
+     * same paymentRequestId and the same request. The attempt goes back to REQUESTED (with its event) before the
+     * call, and the answer is recorded as the first one would have been, so the buyer's channel now gets its
+     * continuation. Nothing is sent if the attempt moved meanwhile. Returns its state after.
+     */
+    public PaymentState resend(PaymentAttempt unknown) {
+        Optional<PaymentAttempt> requested = groupCommit.execute(() -> ledger.applyIfUnchanged(unknown,
+                Transition.to(PaymentState.REQUESTED, PAY_RESENT).detail("Antom has no such payment: sent again")
+                        .emit(events.stateChanged(unknown, unknown.state(), PaymentState.REQUESTED, PAY_RESENT,
+                                null, null, null))));
+        if (requested.isEmpty()) {
+            return ledger.find(unknown.paymentRequestId()).map(PaymentAttempt::state).orElse(unknown.state());
+        }
+        String api = unknown.integration() == Integration.SDK ? "createPaymentSession" : "pay";
+        CallOutcome<?> outcome = gateway.call(api, unknown.paymentRequestId(), requests.storedRequest(requested.get()));
+        return outcomes.record(requested.get(), outcome).state();
+    }
+
+    static final String PAY_RESENT = "PAY_RESENT";
 
     private PaymentAttempt open(OrderMessage order, String freshId, AlipayRequest<?> request, String api) {
         OffsetDateTime expiresAt = order.paymentExpiryTime() != null ? AntomTime.parse(order.paymentExpiryTime())

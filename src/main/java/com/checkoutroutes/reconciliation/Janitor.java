@@ -6,6 +6,7 @@ import com.checkoutroutes.ledger.PaymentState;
 import com.checkoutroutes.ledger.Refund;
 import com.checkoutroutes.ledger.RefundLedger;
 import com.checkoutroutes.ledger.RefundState;
+import com.checkoutroutes.orderintake.PaymentStarter;
 import com.checkoutroutes.results.AntomCancels;
 import com.checkoutroutes.results.AntomCaptures;
 import com.checkoutroutes.results.AntomRefunds;
@@ -32,7 +33,8 @@ import org.springframework.stereotype.Component;
  * route's {@code sql:} selection, routes/schedules.yaml); the answer is applied exactly as a
  * notification would be. Past its expiry (plus a grace period) an attempt still processing is cancelled at Antom and
  * closed, so a late payment cannot succeed unseen. A capture Antom does not list is sent again (its stored
- * captureRequestId, {@link AntomCaptures}). Refunds left requested, unknown or accepted are asked about the same way
+ * captureRequestId, {@link AntomCaptures}), and so is a payment left UNKNOWN that Antom does not have ({@link
+ * PaymentStarter#resend}). Refunds left requested, unknown or accepted are asked about the same way
  * ({@code inquiryRefund}, {@link RefundInquiries}); one Antom never received is sent again, the identical request.
  */
 @Component
@@ -47,13 +49,15 @@ public class Janitor {
     private final RefundLedger refunds;
     private final RefundInquiries refundInquiries;
     private final AntomRefunds antomRefunds;
+    private final PaymentStarter payments;
     private final JanitorSettings settings;
     private final Clock clock;
     private final ConcurrentLooks checks;
 
     public Janitor(PaymentLedger ledger, PaymentInquiries inquiries, AntomCancels cancels, AntomCaptures captures,
-            RefundLedger refunds, RefundInquiries refundInquiries, AntomRefunds antomRefunds, JanitorSettings settings,
-            Clock clock) {
+            RefundLedger refunds, RefundInquiries refundInquiries, AntomRefunds antomRefunds, PaymentStarter payments,
+            JanitorSettings settings, Clock clock) {
+        this.payments = payments;
         this.ledger = ledger;
         this.inquiries = inquiries;
         this.cancels = cancels;
@@ -174,6 +178,14 @@ public class Janitor {
         if (inquiry instanceof Inquiry.NotFound && expired(attempt, now)) {
             // Antom never created it and its time is over: nothing can be paid any more
             return inquiries.closeAsRead(attempt, PaymentState.EXPIRED, "NOT_FOUND_AT_ANTOM");
+        }
+        if (inquiry instanceof Inquiry.NotFound && attempt.state() == PaymentState.UNKNOWN) {
+            // its pay never reached Antom (the answer was unknown, the payment is not there): sent again, the same
+            // request, and the buyer's channel gets the continuation it was missing
+            PaymentState after = payments.resend(attempt);
+            if (after != attempt.state()) {
+                return Optional.of(after);
+            }
         }
         if (expired(attempt, now) && attempt.state() != PaymentState.CAPTURE_REQUESTED) {
             return expire(attempt);

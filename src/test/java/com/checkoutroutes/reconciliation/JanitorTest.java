@@ -135,8 +135,13 @@ class JanitorTest extends FlowTestSupport {
                 .isEqualTo("CANCELLED");
     }
 
+    /**
+     * Antom never received the pay (answered 5xx each try): the attempt is UNKNOWN and the buyer told so. The
+     * janitor's inquiry finds no such payment and sends the stored request again, the same paymentRequestId: the
+     * buyer's channel gets the link to pay, and the order is paid without waiting for its expiry.
+     */
     @Test
-    void anUnknownPaymentIsResolvedOnceAntomAnswersAgain() {
+    void aPayThatNeverReachedAntomIsSentAgainAndTheBuyerGetsTheLink() {
         sandbox.addFault(FaultRule.of(FaultType.HTTP_5XX).forApi("pay").withTimes(0));
         String orderId = newOrderId();
         java.util.Map<String, Object> order = order(orderId);
@@ -145,12 +150,40 @@ class JanitorTest extends FlowTestSupport {
         PaymentAttempt unknown = await().atMost(Duration.ofSeconds(20))
                 .until(() -> onlyAttempt(orderId), a -> a.state() == PaymentState.UNKNOWN);
         sandbox.clearFaults();
+        assertThat(sandbox.payment(unknown.paymentRequestId())).as("Antom never got it").isEmpty();
 
-        // Antom never received the pay: the janitor finds ORDER_NOT_EXIST and, once the expiry passed, closes it
-        clock.advance(Duration.ofMinutes(17));
+        clock.advance(Duration.ofSeconds(15)); // the janitor's first look at an UNKNOWN one is due
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> state(unknown) == PaymentState.SUCCEEDED);
+        assertThat(ledger.history(unknown.paymentRequestId())).extracting(StateChange::from, StateChange::cause)
+                .contains(org.assertj.core.groups.Tuple.tuple(PaymentState.UNKNOWN, "PAY_RESENT"));
+        assertThat(sandbox.payment(unknown.paymentRequestId())).as("the same paymentRequestId").isPresent();
+        // told the result was unknown, then given the link to pay that it was missing
+        await().atMost(Duration.ofSeconds(20)).until(() -> channelMessages("WEB", orderId).stream()
+                .map(m -> m.path("action").asText()).toList(), actions -> actions.contains("REDIRECT"));
+        assertThat(channelMessages("WEB", orderId)).extracting(m -> m.path("action").asText())
+                .containsSubsequence("RESULT_UNKNOWN", "REDIRECT");
+        kafka().await(resultsTopic, r -> r.value().contains(unknown.paymentRequestId())
+                && r.value().contains("\"state\":\"REQUESTED\"") && r.value().contains("PAY_RESENT"));
+    }
+
+    /** The same, found only after its expiry: closed, never sent so late. */
+    @Test
+    void anUnknownPaymentAntomNeverGotIsClosedOnceExpired() throws Exception {
+        String orderId = newOrderId();
+        PaymentAttempt unknown;
+        try (AutoCloseable jobs = scheduledJobsStopped()) {
+            sandbox.addFault(FaultRule.of(FaultType.HTTP_5XX).forApi("pay").withTimes(0));
+            publish(order(orderId));
+            unknown = await().atMost(Duration.ofSeconds(20))
+                    .until(() -> onlyAttempt(orderId), a -> a.state() == PaymentState.UNKNOWN);
+            sandbox.clearFaults();
+            clock.advance(Duration.ofMinutes(17));
+        }
         await().atMost(Duration.ofSeconds(30)).until(() -> state(unknown) == PaymentState.EXPIRED);
         assertThat(ledger.history(unknown.paymentRequestId())).extracting(StateChange::cause)
-                .contains("NOT_FOUND_AT_ANTOM");
+                .contains("NOT_FOUND_AT_ANTOM").doesNotContain("PAY_RESENT");
+        assertThat(sandbox.payment(unknown.paymentRequestId())).isEmpty();
     }
 
     @Test
