@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /** One payment attempt as stored: a row of {@code payment_attempt}. */
@@ -46,6 +47,15 @@ public record PaymentAttempt(
 
     public boolean isCard() {
         return "CARD".equals(paymentMethodType);
+    }
+
+    /**
+     * Whether an order message's attempt asks for this very payment: the same amount, currency, method and
+     * integration. A redelivery or a repeat does; an attempt number reused for other terms is refused, never paid.
+     */
+    public boolean hasTerms(long amountValue, String currency, String paymentMethodType, Integration integration) {
+        return this.amountValue == amountValue && this.currency.equals(currency)
+                && Objects.equals(this.paymentMethodType, paymentMethodType) && this.integration == integration;
     }
 
     /** Antom releases a card authorisation that is not captured within 7 days of it (Antom's card docs). */

@@ -10,7 +10,6 @@ import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.Collection;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 import org.apache.commons.lang3.StringUtils;
@@ -202,11 +201,7 @@ public class PaymentLedger {
     }
 
     private static PaymentAttempt sameAttemptOrRefuse(PaymentAttempt stored, NewAttempt asked) {
-        boolean same = stored.amountValue() == asked.amountValue()
-                && stored.currency().equals(asked.currency())
-                && Objects.equals(stored.paymentMethodType(), asked.paymentMethodType())
-                && stored.integration() == asked.integration();
-        if (!same) {
+        if (!stored.hasTerms(asked.amountValue(), asked.currency(), asked.paymentMethodType(), asked.integration())) {
             throw new AttemptMismatchException(asked.orderId(), asked.attemptNo());
         }
         return stored;

@@ -67,9 +67,10 @@ public class OrderDoor {
         if (known.isPresent()) {
             count("repeat");
             PaymentAttempt attempt = known.get();
-            boolean same = attempt.currency().equals(order.amount().currency())
-                    && String.valueOf(attempt.amountValue()).equals(order.amount().value());
-            answer(exchange, same ? 200 : 409, repeat(order, same ? "ALREADY_ACCEPTED" : "ATTEMPT_EXISTS_WITH_ANOTHER_AMOUNT",
+            // the order route's own rule: the same attempt number with other terms would be dead-lettered
+            boolean same = attempt.hasTerms(Long.parseLong(order.amount().value()), order.amount().currency(),
+                    order.paymentMethodType(), order.integration());
+            answer(exchange, same ? 200 : 409, repeat(order, same ? "ALREADY_ACCEPTED" : "ATTEMPT_EXISTS_WITH_OTHER_TERMS",
                     attempt.state().name(), lookupPath));
             return;
         }

@@ -60,6 +60,11 @@ class OrderDoorTest extends FlowTestSupport {
         Answer other = http.postJson(ordersPath, OrderCorpus.valid(orderId).replace("\"1250\"", "\"1300\"")
                 .getBytes(StandardCharsets.UTF_8));
         assertThat(other.status()).as("the same attempt with another amount").isEqualTo(409);
+        Answer otherMethod = http.postJson(ordersPath, OrderCorpus.valid(orderId).replace("\"ALIPAY_CN\"",
+                "\"GCASH\"").getBytes(StandardCharsets.UTF_8));
+        assertThat(otherMethod.status()).as("the same attempt with another method, as the order route would refuse it")
+                .isEqualTo(409);
+        assertThat(read(otherMethod.body()).path("status").asText()).isEqualTo("ATTEMPT_EXISTS_WITH_OTHER_TERMS");
         ordersProcessedUpTo(orderId);
         // keyed by its orderId, as the order system's own records: its lane, its partition (the sentinel
         // ordersProcessedUpTo sends has the same key, and is not the order)
