@@ -10,8 +10,12 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.http.HttpMethod;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AuthenticationFailureHandler;
 import org.springframework.security.web.authentication.SimpleUrlAuthenticationFailureHandler;
@@ -43,9 +47,11 @@ public class ConsoleSecurity {
 
     @Bean
     @Order(1)
-    SecurityFilterChain console(HttpSecurity http, Environment environment) throws Exception {
+    SecurityFilterChain console(HttpSecurity http, Environment environment, UserDetailsService users)
+            throws Exception {
         PathPatternRequestMatcher.Builder path = PathPatternRequestMatcher.withDefaults();
-        http.securityMatcher(new AndRequestMatcher(new ManagementServerRequest(ManagementPortType.get(environment)),
+        http.authenticationManager(signIn(users))
+                .securityMatcher(new AndRequestMatcher(new ManagementServerRequest(ManagementPortType.get(environment)),
                         new OrRequestMatcher(path.matcher(CONSOLE + "/**"), camelConsoles(environment))))
                 .authorizeHttpRequests(console -> console
                         .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
@@ -68,6 +74,17 @@ public class ConsoleSecurity {
                         + "style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; "
                         + "base-uri 'none'")));
         return http.build();
+    }
+
+    /**
+     * The same users, checked by a password encoder of the console's own: the doors' checks are bounded (one at a
+     * time, 16 waiting, the rest refused), and a flood of made-up credentials at a public door would otherwise refuse
+     * an operator signing in on the management port too.
+     */
+    private static AuthenticationManager signIn(UserDetailsService users) {
+        DaoAuthenticationProvider provider = new DaoAuthenticationProvider(users);
+        provider.setPasswordEncoder(DoorSecurity.passwordChecks());
+        return new ProviderManager(provider);
     }
 
     /** Back to the sign-in page, without the session Spring's default would open to keep the failure in. */

@@ -97,6 +97,11 @@ final class RememberingPasswordEncoder implements PasswordEncoder {
         }
     }
 
+    /** Whether one more check not remembered would be refused at once (all that may wait are waiting). */
+    boolean full() {
+        return waiting.availablePermits() == 0;
+    }
+
     @Override
     public boolean upgradeEncoding(String encodedPassword) {
         return false;

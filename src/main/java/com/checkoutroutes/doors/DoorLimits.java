@@ -22,7 +22,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Every HTTP request passes here before the application: its body is read whole on the container's thread, bounded
  * (Content-Length first, then counted while reading) and in time, so a huge body costs at most its door's limit in
- * memory and a slow one only a container thread for {@code checkout.doors.body-timeout}, never one of the threads
+ * memory and a slow one only a container thread for its door's body-timeout, never one of the threads
  * that run the routes. Each door (orders, notifications, operator reads) serves at most its {@code max-concurrent}
  * at once, counted from before its body is read, and answers 503 beyond that (paths no door lists: 8 at once): one
  * door flooded, fed bodies a byte at a time, or stuck on the database leaves the others their share of the
@@ -38,12 +38,12 @@ public class DoorLimits extends OncePerRequestFilter {
     private final List<Entry> doors;
     private final Semaphore otherPermits = new Semaphore(OTHER_CONCURRENT);
     private final int otherMaxBytes;
-    private final long bodyTimeoutNanos;
+    private final long otherBodyTimeoutNanos;
     /** {@link System#nanoTime()}; a test's own clock, so that a trickling body takes no real time. */
     private final LongSupplier nanoTime;
 
-    /** A door and the permits of its requests in progress. */
-    private record Entry(String name, Door door, Semaphore permits) {
+    /** A door, the permits of its requests in progress and how long its bodies may take. */
+    private record Entry(String name, Door door, Semaphore permits, long bodyTimeoutNanos) {
 
         boolean covers(String path) {
             return door.paths().stream().anyMatch(p -> path.equals(p) || path.startsWith(p.endsWith("/") ? p : p + "/"));
@@ -56,14 +56,15 @@ public class DoorLimits extends OncePerRequestFilter {
 
     DoorLimits(DoorSettings settings, LongSupplier nanoTime) {
         this.nanoTime = nanoTime;
-        this.doors = List.of(entry("orders", settings.orders()), entry("notifications", settings.notifications()),
-                entry("operator", settings.operator()));
+        this.doors = List.of(entry("orders", settings.orders(), settings),
+                entry("notifications", settings.notifications(), settings), entry("operator", settings.operator(), settings));
         this.otherMaxBytes = settings.otherMaxBytes();
-        this.bodyTimeoutNanos = settings.bodyTimeout().toNanos();
+        this.otherBodyTimeoutNanos = settings.bodyTimeout().toNanos();
     }
 
-    private static Entry entry(String name, Door door) {
-        return new Entry(name, door, new Semaphore(door.maxConcurrent()));
+    private static Entry entry(String name, Door door, DoorSettings settings) {
+        return new Entry(name, door, new Semaphore(door.maxConcurrent()),
+                door.bodyTimeoutOr(settings.bodyTimeout()).toNanos());
     }
 
     @Override
@@ -90,7 +91,8 @@ public class DoorLimits extends OncePerRequestFilter {
         try {
             byte[] body;
             try {
-                body = hasBody(request) ? read(request.getInputStream(), limit) : new byte[0];
+                body = hasBody(request) ? read(request.getInputStream(), limit,
+                        entry == null ? otherBodyTimeoutNanos : entry.bodyTimeoutNanos()) : new byte[0];
             } catch (BodyTooLargeException e) {
                 refuse(response, 413, "PAYLOAD_TOO_LARGE", door, "the body is more than the limit of " + limit
                         + " bytes");
@@ -121,8 +123,8 @@ public class DoorLimits extends OncePerRequestFilter {
     }
 
     /** The body, counted while it is read: one byte past {@code limit} or past the deadline stops it. */
-    private byte[] read(InputStream in, long limit) throws IOException {
-        long deadline = nanoTime.getAsLong() + bodyTimeoutNanos;
+    private byte[] read(InputStream in, long limit, long timeoutNanos) throws IOException {
+        long deadline = nanoTime.getAsLong() + timeoutNanos;
         ByteArrayOutputStream body = new ByteArrayOutputStream((int) Math.min(limit, 8192));
         byte[] buffer = new byte[8192];
         int n;

@@ -31,6 +31,14 @@ public record DoorSettings(
             // Largest body accepted, in bytes; larger ones get 413 before they are read.
             @Positive int maxBytes,
             // Requests handled at once; one more gets 503 at once instead of waiting behind the others.
-            @Positive int maxConcurrent) {
+            @Positive int maxConcurrent,
+            // This door's own body-timeout, shorter than the others' where its callers' bodies are small and sent
+            // at once (Antom's notifications); empty = checkout.doors.body-timeout.
+            @DurationMin(millis = 1) Duration bodyTimeout) {
+
+        /** How long this door's request bodies may take to arrive. */
+        Duration bodyTimeoutOr(Duration doors) {
+            return bodyTimeout != null ? bodyTimeout : doors;
+        }
     }
 }

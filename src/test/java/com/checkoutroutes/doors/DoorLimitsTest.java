@@ -26,8 +26,9 @@ class DoorLimitsTest {
     /** The filter's clock: a trickling body moves it on, so the deadline passes without the test waiting. */
     private final AtomicLong nanoTime = new AtomicLong();
     private final DoorLimits limits = new DoorLimits(new DoorSettings(Duration.ofMillis(300), 16,
-            new Door(List.of("/orders"), 100, 1), new Door(List.of("/antom/notifications"), 50, 2),
-            new Door(List.of("/payments", "/shipment-checks"), 10, 1)), nanoTime::get);
+            new Door(List.of("/orders"), 100, 1, null), new Door(List.of("/antom/notifications"), 50, 2,
+                    Duration.ofMillis(100)), new Door(List.of("/payments", "/shipment-checks"), 10, 1, null)),
+            nanoTime::get);
 
     @Test
     void aBodyWithinTheLimitReachesTheApplicationWhole() throws Exception {
@@ -78,6 +79,23 @@ class DoorLimitsTest {
 
         assertThat(response.getStatus()).isEqualTo(408);
         assertThat(response.getContentAsString()).contains("BODY_TIMEOUT");
+    }
+
+    /** Antom's notifications are small and sent at once: their door gives a body 100 ms here, the others 300. */
+    @Test
+    void aDoorWithABodyTimeoutOfItsOwnEndsATrickleSooner() throws Exception {
+        AtomicLong sent = new AtomicLong();
+        // one byte every 50 ms: past the notifications' 100 ms, within the others' 300 ms
+        MockHttpServletResponse notification = run(chunked("/antom/notifications",
+                () -> sent.getAndIncrement() < 4 ? pause('x') : -1), (req, res) -> {
+                    throw new AssertionError("reached the application");
+                });
+        sent.set(0);
+        MockHttpServletResponse order = run(chunked("/orders", () -> sent.getAndIncrement() < 4 ? pause('x') : -1),
+                (req, res) -> { });
+
+        assertThat(notification.getStatus()).isEqualTo(408);
+        assertThat(order.getStatus()).isEqualTo(200);
     }
 
     @Test

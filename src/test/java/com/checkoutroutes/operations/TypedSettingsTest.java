@@ -114,6 +114,9 @@ class TypedSettingsTest {
             DoorSettings doors = context.getBean(DoorSettings.class);
             assertThat(doors.orders().maxBytes()).as("the order door takes what the order route takes").isEqualTo(65536);
             assertThat(doors.notifications().paths()).containsExactly("/antom/notifications");
+            assertThat(doors.notifications().bodyTimeout()).as("Antom's bodies come at once")
+                    .isEqualTo(java.time.Duration.ofSeconds(3));
+            assertThat(doors.orders().bodyTimeout()).as("the doors' body-timeout").isNull();
             assertThat(doors.operator().paths()).containsExactly("/payments", "/shipment-checks");
             assertThat(context.getBean(OrderRulesSettings.class).maxAmount("USD")).isEqualTo(100_000_000L);
             assertThat(context.getBean(OrderRulesSettings.class).maxAmount("KRW")).isEqualTo(1_000_000_000L);
