@@ -19,7 +19,9 @@ import org.springframework.validation.annotation.Validated;
 public record AccessSettings(
         // HTTP Basic users by name; one with an empty password is left out.
         @NotNull Map<String, @Valid @NotNull User> users,
-        @Valid @NotNull Jwt jwt) {
+        @Valid @NotNull Jwt jwt,
+        // Whether a user may have the README's demo password (local-demo): the local run and docker-compose only.
+        boolean allowDemoPassword) {
 
     public record User(
             // A DelegatingPasswordEncoder hash: {bcrypt}$2a$..., {pbkdf2@SpringSecurity_v5_8}...; empty = no user.

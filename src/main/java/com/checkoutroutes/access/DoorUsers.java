@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.security.core.userdetails.User;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 
@@ -33,6 +34,12 @@ final class DoorUsers {
         settings.users().forEach((name, user) -> {
             if (user.configured()) {
                 checkHash("checkout.access.users." + name + ".password", user.password());
+                if (!settings.allowDemoPassword() && isDemoPassword(user.password())) {
+                    throw new IllegalStateException("checkout.access.users." + name + ".password is a hash of the"
+                            + " README's published demo password: give the user a password of your own (README.md,"
+                            + " \"Credentials\"); checkout.access.allow-demo-password: true allows it for a local"
+                            + " try-out only");
+                }
                 if (user.roles().isEmpty()) {
                     throw new IllegalStateException("checkout.access.users." + name + ".roles is empty: give "
                             + "ORDER_PUBLISHER and/or OPERATOR, or leave the user's password empty");
@@ -65,6 +72,14 @@ final class DoorUsers {
             throw new IllegalStateException(setting + " is not a well-formed bcrypt hash ($2a$10$ and 53 more"
                     + " characters after {bcrypt})");
         }
+    }
+
+    /** The password the README's local run and docker-compose publish for their demo users. */
+    static final String DEMO_PASSWORD = "local-demo";
+
+    /** One bcrypt check per user at start-up: anyone who read the README knows this password. */
+    private static boolean isDemoPassword(String hash) {
+        return PasswordEncoderFactories.createDelegatingPasswordEncoder().matches(DEMO_PASSWORD, hash.strip());
     }
 
     /** One line per role: who holds it, or that its doors refuse everyone. */

@@ -31,6 +31,8 @@ class DemoCredentialsTest {
     void theLocalRunHasTheDemoUsers() throws Exception {
         Map<String, Object> local = new Yaml().load(Files.readString(Path.of("src/test/resources/application-local.yml")));
         DemoCredentials.settings().forEach((variable, hash) -> assertThat(local.get(variable)).as(variable).isEqualTo(hash));
+        DemoCredentials.ALLOWED.forEach((variable, value) -> assertThat(local.get(variable)).as(variable)
+                .isEqualTo(value));
     }
 
     @Test
@@ -42,5 +44,7 @@ class DemoCredentialsTest {
         // compose reads "$$" as one "$"
         DemoCredentials.settings().forEach((variable, hash) ->
                 assertThat(String.valueOf(env.get(variable)).replace("$$", "$")).as(variable).isEqualTo(hash));
+        DemoCredentials.ALLOWED.forEach((variable, value) -> assertThat(String.valueOf(env.get(variable))).as(variable)
+                .isEqualTo(value));
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Logger;
+import com.checkoutroutes.testsupport.DemoCredentials;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import java.util.LinkedHashMap;
@@ -46,6 +47,19 @@ class DoorUsersTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("checkout.access.users.ops.password")
                 .hasMessageNotContaining("hunter2");
+    }
+
+    /** Anyone who read the README knows local-demo: a deployment that copied the demo hashes does not start. */
+    @Test
+    void theDemoPasswordIsRefusedUnlessAllowed() {
+        Map<String, AccessSettings.User> demo = Map.of("operator",
+                new AccessSettings.User(DemoCredentials.OPERATOR_HASH, Set.of(Role.OPERATOR)));
+        assertThatThrownBy(() -> DoorUsers.from(settings(demo))).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("checkout.access.users.operator.password")
+                .hasMessageContaining("allow-demo-password").hasMessageNotContaining("$2a$");
+
+        var allowed = new AccessSettings(demo, new AccessSettings.Jwt("", "", "", "roles"), true);
+        assertThat(DoorUsers.from(allowed).userExists("operator")).isTrue();
     }
 
     @Test
@@ -91,6 +105,6 @@ class DoorUsersTest {
     }
 
     private static AccessSettings settings(Map<String, AccessSettings.User> users) {
-        return new AccessSettings(users, new AccessSettings.Jwt("", "", "", "roles"));
+        return new AccessSettings(users, new AccessSettings.Jwt("", "", "", "roles"), false);
     }
 }

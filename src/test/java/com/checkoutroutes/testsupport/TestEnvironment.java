@@ -40,6 +40,7 @@ public class TestEnvironment implements EnvironmentPostProcessor, Ordered {
         props.put("management.server.port", String.valueOf(FreePort.find()));
         // the demo users: order-system may POST orders, operator reads the operator API and actuator details
         props.putAll(DemoCredentials.settings());
+        props.putAll(DemoCredentials.ALLOWED);
         props.putAll(SandboxAsAntom.settings(FreePort.find()));
         props.put("checkout.sandbox.enabled", "true");
         props.put("checkout.kafka.embedded.enabled", "true");
