@@ -19,8 +19,11 @@ import org.springframework.stereotype.Component;
 @Component
 public class HttpChannelQueue {
 
-    /** A message's place in the queue. */
-    public enum State { PENDING, PARKED, DELIVERED }
+    /**
+     * A message's place in the queue: REFUSED when the receiver answered that it will never take it (a 4xx other than
+     * 408 and 429, a redirect): kept for an operator, not sent again, and no longer holding its order's later ones.
+     */
+    public enum State { PENDING, PARKED, DELIVERED, REFUSED }
 
     /** One message to POST. */
     public record Delivery(long eventId, String endpoint, String orderId, String payload, State state, int attempts) {
@@ -64,7 +67,7 @@ public class HttpChannelQueue {
                         + "WHERE d.state IN ('PENDING', 'PARKED') AND d.next_attempt_at <= ? " + others
                         + "AND NOT EXISTS ("
                         + "SELECT 1 FROM channel_delivery e WHERE e.message_key = d.message_key "
-                        + "AND e.event_id < d.event_id AND e.state <> 'DELIVERED') "
+                        + "AND e.event_id < d.event_id AND e.state IN ('PENDING', 'PARKED')) "
                         + "ORDER BY d.next_attempt_at, d.event_id LIMIT 1 FOR UPDATE"
                         + (skipLocked ? " SKIP LOCKED" : ""),
                 (rs, i) -> new Delivery(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
@@ -82,18 +85,26 @@ public class HttpChannelQueue {
                 + "last_error = ? WHERE event_id = ?", tried ? 1 : 0, next, truncate(error), eventId);
     }
 
+    /** The receiver refused this message for good: kept with the reason, never sent again on its own. */
+    void refuse(long eventId, OffsetDateTime now, String error) {
+        jdbc.update("UPDATE channel_delivery SET state = 'REFUSED', attempts = attempts + 1, next_attempt_at = ?, "
+                + "last_error = ? WHERE event_id = ?", now, truncate(error), eventId);
+    }
+
     /** The receiver answers again: its parked messages are due now. Returns how many. */
     int release(String endpoint, OffsetDateTime now) {
         return jdbc.update("UPDATE channel_delivery SET next_attempt_at = ? WHERE endpoint = ? AND state = 'PARKED' "
                 + "AND next_attempt_at > ?", now, endpoint, now);
     }
 
-    /** Messages not yet delivered, by state. */
+    /** Messages not delivered, by state. */
     Map<State, Long> undelivered() {
         Map<State, Long> counts = new EnumMap<>(State.class);
         counts.put(State.PENDING, 0L);
         counts.put(State.PARKED, 0L);
-        jdbc.query("SELECT state, COUNT(*) FROM channel_delivery WHERE state IN ('PENDING', 'PARKED') GROUP BY state",
+        counts.put(State.REFUSED, 0L);
+        jdbc.query("SELECT state, COUNT(*) FROM channel_delivery WHERE state IN ('PENDING', 'PARKED', 'REFUSED') "
+                        + "GROUP BY state",
                 rs -> {
                     counts.put(State.valueOf(rs.getString(1)), rs.getLong(2));
                 });

@@ -51,7 +51,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * {@code checkout.channel.queue{state=PARKED}} gauge, logged without body or secret, and tried again after
  * {@code checkout.channels.http.parked-retry}. Meanwhile the receiver counts as down: its other messages are parked
  * without a call, and the later messages of a parked one's order wait behind it. The first message the receiver
- * accepts again releases all of its parked messages at once. Delivery is at least once: a crash between the
+ * accepts again releases all of its parked messages at once. A message the receiver refuses (a 4xx other than 408 and
+ * 429, a redirect) is REFUSED: kept and counted, not sent again, and neither marks the receiver down nor holds its
+ * order's later messages. Delivery is at least once: a crash between the
  * receiver's answer and the mark sends the message again, with the same {@code X-Checkout-Event-Id}.
  */
 @Component
@@ -80,6 +82,7 @@ public class HttpChannels implements DisposableBean {
     private final Map<String, Instant> downUntil = new ConcurrentHashMap<>();
     private final AtomicLong pendingGauge = new AtomicLong();
     private final AtomicLong parkedGauge = new AtomicLong();
+    private final AtomicLong refusedGauge = new AtomicLong();
     private final MeterRegistry meters;
 
     public HttpChannels(HttpChannelQueue queue, TransactionTemplate tx, CamelContext camel, Clock clock,
@@ -102,6 +105,8 @@ public class HttpChannels implements DisposableBean {
                 .description("messages to HTTP channels waiting to be POSTed").register(meters);
         Gauge.builder("checkout.channel.queue", parkedGauge, AtomicLong::get).tag("state", State.PARKED.name())
                 .description("messages to HTTP channels parked after their receiver kept failing").register(meters);
+        Gauge.builder("checkout.channel.queue", refusedGauge, AtomicLong::get).tag("state", State.REFUSED.name())
+                .description("messages to HTTP channels their receiver refused (4xx): not sent again").register(meters);
     }
 
     /**
@@ -159,7 +164,7 @@ public class HttpChannels implements DisposableBean {
         }
     }
 
-    private enum Outcome { DELIVERED, FAILED, NOT_TRIED, LEFT, RECEIVER_BUSY }
+    private enum Outcome { DELIVERED, FAILED, REFUSED, NOT_TRIED, LEFT, RECEIVER_BUSY }
 
     private record Result(Delivery delivery, Outcome outcome) {
     }
@@ -204,7 +209,13 @@ public class HttpChannels implements DisposableBean {
                 releaseParked(result.delivery().endpoint());
             }
         } else {
-            meters.counter("checkout.channel.deliveries", "outcome", "parked").increment();
+            // held: parked without a POST while its receiver is failing
+            String counted = switch (result.outcome()) {
+                case REFUSED -> "refused";
+                case NOT_TRIED -> "held";
+                default -> "parked";
+            };
+            meters.counter("checkout.channel.deliveries", "outcome", counted).increment();
         }
         return true;
     }
@@ -253,6 +264,14 @@ public class HttpChannels implements DisposableBean {
                     display(endpoint), failure.toString());
             return Outcome.LEFT;
         }
+        if (refusedForGood(failure)) {
+            // this message, not the receiver: sending it again would be refused again, and it must not mark the
+            // receiver down for every other order nor hold its own order's later messages
+            queue.refuse(delivery.eventId(), after, reason);
+            LOG.warn("channel message {} of order {} refused by {}: {}; not sent again (channel_delivery state "
+                    + "REFUSED)", delivery.eventId(), delivery.orderId(), display(endpoint), reason);
+            return Outcome.REFUSED;
+        }
         OffsetDateTime retryAt = after.plus(parkedRetry);
         queue.park(delivery.eventId(), true, retryAt, reason);
         if (downUntil.put(endpoint, retryAt.toInstant()) == null) {
@@ -270,6 +289,20 @@ public class HttpChannels implements DisposableBean {
             LOG.info("channel receiver {} answers again: {} parked message(s) released", display(endpoint), released);
             wake();
         }
+    }
+
+    /**
+     * The receiver's answer says it will never take this message: a 4xx other than 408 and 429, or a redirect (the
+     * route does not retry these either: routes/error-handling.yaml, channel-http-errors).
+     */
+    static boolean refusedForGood(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof HttpOperationFailedException http) {
+                int status = http.getStatusCode();
+                return status < 500 && status != 408 && status != 429;
+            }
+        }
+        return false;
     }
 
     /** Why the receiver did not take the message (no body, no secret), or null when the receiver is not to blame. */
@@ -301,6 +334,7 @@ public class HttpChannels implements DisposableBean {
             Map<State, Long> counts = queue.undelivered();
             pendingGauge.set(counts.get(State.PENDING));
             parkedGauge.set(counts.get(State.PARKED));
+            refusedGauge.set(counts.get(State.REFUSED));
         } catch (RuntimeException e) {
             LOG.debug("channel queue not counted", e);
         }

@@ -21,6 +21,7 @@ import com.checkoutroutes.ledger.PaymentLedger;
 import com.checkoutroutes.ledger.PaymentState;
 import com.checkoutroutes.ledger.Transition;
 import com.checkoutroutes.platform.AntomTime;
+import com.checkoutroutes.results.PaymentResender;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.Optional;
@@ -35,7 +36,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * called, so a redelivered order finds it and never pays twice; the outcome is recorded with the channel message.
  */
 @Component
-public class PaymentStarter {
+public class PaymentStarter implements PaymentResender {
 
     private static final Logger LOG = LoggerFactory.getLogger(PaymentStarter.class);
 
@@ -96,6 +97,7 @@ public class PaymentStarter {
      * call, and the answer is recorded as the first one would have been, so the buyer's channel now gets its
      * continuation. Nothing is sent if the attempt moved meanwhile. Returns its state after.
      */
+    @Override
     public PaymentState resend(PaymentAttempt unknown) {
         Optional<PaymentAttempt> requested = groupCommit.execute(() -> ledger.applyIfUnchanged(unknown,
                 Transition.to(PaymentState.REQUESTED, PAY_RESENT).detail("Antom has no such payment: sent again")

@@ -6,13 +6,13 @@ import com.checkoutroutes.ledger.PaymentState;
 import com.checkoutroutes.ledger.Refund;
 import com.checkoutroutes.ledger.RefundLedger;
 import com.checkoutroutes.ledger.RefundState;
-import com.checkoutroutes.orderintake.PaymentStarter;
 import com.checkoutroutes.results.AntomCancels;
 import com.checkoutroutes.results.AntomCaptures;
 import com.checkoutroutes.results.AntomRefunds;
 import com.checkoutroutes.results.RefundInquiries;
 import com.checkoutroutes.results.PaymentInquiries.Inquiry;
 import com.checkoutroutes.results.PaymentInquiries;
+import com.checkoutroutes.results.PaymentResender;
 import com.checkoutroutes.scheduling.JobRuns.Report;
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -34,7 +34,7 @@ import org.springframework.stereotype.Component;
  * notification would be. Past its expiry (plus a grace period) an attempt still processing is cancelled at Antom and
  * closed, so a late payment cannot succeed unseen. A capture Antom does not list is sent again (its stored
  * captureRequestId, {@link AntomCaptures}), and so is a payment left UNKNOWN that Antom does not have ({@link
- * PaymentStarter#resend}). Refunds left requested, unknown or accepted are asked about the same way
+ * PaymentResender}). Refunds left requested, unknown or accepted are asked about the same way
  * ({@code inquiryRefund}, {@link RefundInquiries}); one Antom never received is sent again, the identical request.
  */
 @Component
@@ -49,13 +49,13 @@ public class Janitor {
     private final RefundLedger refunds;
     private final RefundInquiries refundInquiries;
     private final AntomRefunds antomRefunds;
-    private final PaymentStarter payments;
+    private final PaymentResender payments;
     private final JanitorSettings settings;
     private final Clock clock;
     private final ConcurrentLooks checks;
 
     public Janitor(PaymentLedger ledger, PaymentInquiries inquiries, AntomCancels cancels, AntomCaptures captures,
-            RefundLedger refunds, RefundInquiries refundInquiries, AntomRefunds antomRefunds, PaymentStarter payments,
+            RefundLedger refunds, RefundInquiries refundInquiries, AntomRefunds antomRefunds, PaymentResender payments,
             JanitorSettings settings, Clock clock) {
         this.payments = payments;
         this.ledger = ledger;

@@ -35,6 +35,9 @@ final class ChannelReceiver implements AutoCloseable {
     private final String path;
     private final List<Post> posts = new CopyOnWriteArrayList<>();
     private final AtomicInteger status = new AtomicInteger(200);
+    /** An order whose POSTs get {@link #refusal} whatever the others get; null for none. */
+    private final AtomicReference<String> refusedOrder = new AtomicReference<>();
+    private final AtomicInteger refusal = new AtomicInteger();
     private final AtomicReference<Hold> held = new AtomicReference<>();
     private HttpServer server;
     private ExecutorService handlers;
@@ -69,7 +72,9 @@ final class ChannelReceiver implements AutoCloseable {
             try (InputStream in = exchange.getRequestBody()) {
                 body = in.readAllBytes();
             }
-            int answer = status.get();
+            String refused = refusedOrder.get();
+            int answer = refused != null && new String(body, StandardCharsets.UTF_8)
+                    .contains("\"orderId\":\"" + refused + "\"") ? refusal.get() : status.get();
             var headers = exchange.getRequestHeaders();
             posts.add(new Post(headers.getFirst(ChannelSignature.EVENT_ID), headers.getFirst(ChannelSignature.TIMESTAMP),
                     headers.getFirst(ChannelSignature.SIGNATURE), headers.getFirst("Content-Type"), body, answer));
@@ -120,6 +125,12 @@ final class ChannelReceiver implements AutoCloseable {
         }
     }
 
+    /** What the POSTs of one order are answered from now on (the others get {@link #answer}'s). */
+    void refuse(String orderId, int code) {
+        refusal.set(code);
+        refusedOrder.set(orderId);
+    }
+
     /** What every POST is answered from now on. */
     void answer(int code) {
         status.set(code);
@@ -138,6 +149,7 @@ final class ChannelReceiver implements AutoCloseable {
         release();
         posts.clear();
         status.set(200);
+        refusedOrder.set(null);
     }
 
     @Override

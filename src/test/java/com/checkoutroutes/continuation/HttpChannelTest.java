@@ -147,6 +147,41 @@ class HttpChannelTest extends FlowTestSupport {
         await().atMost(Duration.ofSeconds(10)).until(() -> parkedGauge() == 0);
     }
 
+    /**
+     * A receiver that refuses a message (400: it will never take it) refuses it for good: the message is REFUSED,
+     * counted and not sent again; the receiver is not taken for down (another order's message goes at once), and the
+     * same order's next message is not held behind it.
+     */
+    @Test
+    void aMessageTheReceiverRefusesIsKeptRefusedAndHoldsNothingBack() {
+        String orderId = newOrderId();
+        RECEIVER.refuse(orderId, 400);
+        publish(order(orderId));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> queue.ofOrder(orderId),
+                rows -> rows.size() == 1 && rows.get(0).state() == State.REFUSED);
+        long refused = queue.ofOrder(orderId).get(0).eventId();
+        assertThat(logs.list).anySatisfy(line -> assertThat(line.getFormattedMessage())
+                .contains("channel message " + refused + " of order " + orderId + " refused by").contains("HTTP 400"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> meters.get("checkout.channel.queue")
+                .tag("state", "REFUSED").gauge().value() >= 1);
+
+        String other = newOrderId();
+        publish(order(other));
+        await().atMost(Duration.ofSeconds(30)).until(() -> queue.ofOrder(other),
+                rows -> rows.size() == 1 && rows.get(0).state() == State.DELIVERED);
+
+        RECEIVER.refuse(null, 400);
+        Map<String, Object> retry = order(orderId);
+        retry.put("attempt", 2);
+        publish(retry);
+        await().atMost(Duration.ofSeconds(30)).until(() -> queue.ofOrder(orderId),
+                rows -> rows.size() == 2 && rows.get(1).state() == State.DELIVERED);
+        assertThat(queue.ofOrder(orderId).get(0).state()).isEqualTo(State.REFUSED);
+        assertThat(RECEIVER.postsOf(orderId)).filteredOn(p -> p.eventId().equals(String.valueOf(refused)))
+                .as("not retried, not sent again").hasSize(1);
+    }
+
     @Test
     void aReceiverThatRefusesConnectionsIsParkedToo() {
         RECEIVER.stop();
