@@ -18,7 +18,7 @@ import org.springframework.validation.annotation.Validated;
 
 /**
  * {@code checkout.channels.*}: where each channel's continuations go (Camel endpoint URIs: a Kafka topic, or an
- * HTTP(S) endpoint whose messages are queued and POSTed, signed, by {@link HttpChannelDeliverer}), and how HTTP
+ * HTTP(S) endpoint whose messages are queued and POSTed, signed, by {@link HttpChannels}), and how HTTP
  * channels are delivered. routes/continuations.yaml reads them through {@code {{...}}}; this record checks them at
  * start-up. The continuations' own outbox destination is {@code checkout.outbox.continuations-destination} (ledger's
  * OutboxSettings).

@@ -51,9 +51,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * {@code checkout.channel.queue{state=PARKED}} gauge, logged without body or secret, and tried again after
  * {@code checkout.channels.http.parked-retry}. Meanwhile the receiver counts as down: its other messages are parked
  * without a call, and the later messages of a parked one's order wait behind it. The first message the receiver
- * accepts again releases all of its parked messages at once. A message the receiver refuses (a 4xx other than 408 and
- * 429, a redirect) is REFUSED: kept and counted, not sent again, and neither marks the receiver down nor holds its
- * order's later messages. Delivery is at least once: a crash between the
+ * accepts again releases all of its parked messages at once. A message the receiver refuses as such (400, 409, 413,
+ * 415, 422) is REFUSED: kept and counted, not sent again, and neither marks the receiver down nor holds its order's
+ * later messages. Delivery is at least once: a crash between the
  * receiver's answer and the mark sends the message again, with the same {@code X-Checkout-Event-Id}.
  */
 @Component
@@ -292,14 +292,17 @@ public class HttpChannels implements DisposableBean {
     }
 
     /**
-     * The receiver's answer says it will never take this message: a 4xx other than 408 and 429, or a redirect (the
-     * route does not retry these either: routes/error-handling.yaml, channel-http-errors).
+     * Answers that speak of this message, not of the receiver: it is malformed for the receiver (400, 422), of a type
+     * it does not take (415), too large (413) or in conflict with what it has (409). Sent again it would be refused
+     * again. The receiver's other refusals (401 and 403 while a key is rotated, 404 during a deploy, a redirect) say
+     * nothing about the message: those park it, and the first message the receiver takes again releases it.
      */
+    static final Set<Integer> REFUSALS_OF_THE_MESSAGE = Set.of(400, 409, 413, 415, 422);
+
     static boolean refusedForGood(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof HttpOperationFailedException http) {
-                int status = http.getStatusCode();
-                return status < 500 && status != 408 && status != 429;
+                return REFUSALS_OF_THE_MESSAGE.contains(http.getStatusCode());
             }
         }
         return false;

@@ -63,15 +63,19 @@ public class OrderDoor {
             return;
         }
         exchange.setProperty(ORDER_ID, order.orderId());
-        Optional<PaymentAttempt> known = knownAttempt(order);
+        // an order naming no method asks Antom which to offer (consult): the route does that whatever attempt exists
+        Optional<PaymentAttempt> known = order.paymentMethodType() == null ? Optional.empty() : knownAttempt(order);
         if (known.isPresent()) {
             count("repeat");
             PaymentAttempt attempt = known.get();
             // the order route's own rule: the same attempt number with other terms would be dead-lettered
             boolean same = attempt.hasTerms(Long.parseLong(order.amount().value()), order.amount().currency(),
                     order.paymentMethodType(), order.integration());
-            answer(exchange, same ? 200 : 409, repeat(order, same ? "ALREADY_ACCEPTED" : "ATTEMPT_EXISTS_WITH_OTHER_TERMS",
-                    attempt.state().name(), lookupPath));
+            boolean sameAmount = attempt.currency().equals(order.amount().currency())
+                    && String.valueOf(attempt.amountValue()).equals(order.amount().value());
+            String status = same ? "ALREADY_ACCEPTED"
+                    : sameAmount ? "ATTEMPT_EXISTS_WITH_OTHER_TERMS" : "ATTEMPT_EXISTS_WITH_ANOTHER_AMOUNT";
+            answer(exchange, same ? 200 : 409, repeat(order, status, attempt.state().name(), lookupPath));
             return;
         }
         count("accepted");

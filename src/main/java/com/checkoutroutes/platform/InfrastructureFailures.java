@@ -57,12 +57,13 @@ public class InfrastructureFailures {
     }
 
     /**
-     * A driver's exception not translated by Spring: the SQLStates of a lost connection (08), a rolled-back
-     * transaction (40: serialization, deadlock), exhausted resources (53), a server shutting down or starting (57P),
-     * a lock not granted in time (55P03) or a statement cancelled by its timeout (57014).
+     * A driver's exception not translated by Spring: the SQLStates of a lost connection (08), a transaction rolled
+     * back for another's sake (40001 serialization, 40P01 deadlock), exhausted resources (53), a server shutting down
+     * or starting (57P), a lock not granted in time (55P03) or a statement cancelled by its timeout (57014).
      */
     private static boolean transientState(String state) {
-        return state != null && (state.startsWith("08") || state.startsWith("40") || state.startsWith("53")
+        return state != null && (state.startsWith("08") || state.equals("40001") || state.equals("40P01")
+                || state.startsWith("53")
                 || state.startsWith("57P") || state.equals("55P03") || state.equals("57014"));
     }
 }

@@ -179,9 +179,10 @@ public class Janitor {
             // Antom never created it and its time is over: nothing can be paid any more
             return inquiries.closeAsRead(attempt, PaymentState.EXPIRED, "NOT_FOUND_AT_ANTOM");
         }
-        if (inquiry instanceof Inquiry.NotFound && attempt.state() == PaymentState.UNKNOWN) {
+        if (inquiry instanceof Inquiry.NotFound && attempt.state() == PaymentState.UNKNOWN
+                && (attempt.expiresAt() == null || now.isBefore(attempt.expiresAt()))) {
             // its pay never reached Antom (the answer was unknown, the payment is not there): sent again, the same
-            // request, and the buyer's channel gets the continuation it was missing
+            // request, and the buyer's channel gets the continuation it was missing; never once its time is over
             PaymentState after = payments.resend(attempt);
             if (after != attempt.state()) {
                 return Optional.of(after);

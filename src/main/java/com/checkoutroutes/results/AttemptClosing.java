@@ -1,10 +1,14 @@
 package com.checkoutroutes.results;
 
+import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentEvents;
 import com.checkoutroutes.ledger.PaymentLedger;
 import com.checkoutroutes.ledger.PaymentState;
 import com.checkoutroutes.ledger.Transition;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Closes an attempt in a final state Antom's answer called for (cancelled at Antom, cancelled or unknown by
@@ -15,10 +19,33 @@ class AttemptClosing {
 
     private final PaymentLedger ledger;
     private final PaymentEvents events;
+    private final ResultApplier results;
+    private final TransactionTemplate tx;
 
-    AttemptClosing(PaymentLedger ledger, PaymentEvents events) {
+    AttemptClosing(PaymentLedger ledger, PaymentEvents events, ResultApplier results, TransactionTemplate tx) {
         this.ledger = ledger;
         this.events = events;
+        this.results = results;
+        this.tx = tx;
+    }
+
+    /**
+     * The change, and in the same transaction what waited for the attempt to close (a capture notified while it was
+     * open, ResultApplier.rematchAfter): a capture that took the money of an attempt closed now is flagged, not
+     * left unseen in the inbox.
+     */
+    private PaymentLedger.TransitionResult apply(String prid, Function<PaymentAttempt, Transition> changeOf) {
+        return tx.execute(status -> {
+            AtomicReference<PaymentAttempt> before = new AtomicReference<>();
+            PaymentLedger.TransitionResult result = ledger.apply(prid, current -> {
+                before.set(current);
+                return changeOf.apply(current);
+            });
+            if (result.changed()) {
+                results.rematchAfter(before.get(), result.attempt());
+            }
+            return result;
+        });
     }
 
     /** {@code code}, {@code message} and {@code detail} may be null (nothing Antom said to record). */
@@ -33,7 +60,7 @@ class AttemptClosing {
      */
     void cancelledAtAntom(String prid, PaymentState target, String cause, String code, String message,
             String detail) {
-        PaymentLedger.TransitionResult result = ledger.apply(prid, current -> {
+        PaymentLedger.TransitionResult result = apply(prid, current -> {
             PaymentState from = current.state();
             PaymentState to = from.canMoveTo(target) ? target
                     : from.isPaid() && from.canMoveTo(PaymentState.CANCELLED) ? PaymentState.CANCELLED : from;
@@ -62,7 +89,7 @@ class AttemptClosing {
      */
     boolean close(String prid, PaymentState expected, PaymentState target, String cause, String code, String message,
             String detail, String flagReason) {
-        return ledger.apply(prid, current -> {
+        return apply(prid, current -> {
             if (expected != null && current.state() != expected) {
                 return Transition.to(current.state(), cause); // moved on: no change
             }

@@ -54,14 +54,14 @@ public class ResultApplier {
         String prid = attempt.paymentRequestId();
         PaymentState target = attempt.state().onResult(n.kind(), n.succeeded(), n.resultCode(),
                 attempt.captureMode());
+        if (n.isCapture() && attempt.state().isOpen()) {
+            // a capture that overtook its payment's own result (an automatic card's notifyCapture before its
+            // notifyPayment): kept UNMATCHED in the inbox and applied once the attempt leaves its open state (rematch)
+            return new Applied(Outcome.UNMATCHED, prid, "capture before the payment's result: applied after it");
+        }
         String mismatch = amountMismatch(n, attempt);
         if (mismatch != null) {
             ledger.note(prid, "AMOUNT_MISMATCH", mismatch, "AMOUNT_MISMATCH: " + mismatch);
-        }
-        if (n.isCapture() && attempt.state().isOpen()) {
-            // a capture that overtook its payment's own result (an automatic card's notifyCapture before its
-            // notifyPayment): kept UNMATCHED in the inbox and applied once that result is recorded (rematch)
-            return new Applied(Outcome.UNMATCHED, prid, "capture before the payment's result: applied after it");
         }
         if (n.isCapture() && !n.succeeded() && n.captureRequestId() != null && attempt.captureRequestId() != null
                 && !n.captureRequestId().equals(attempt.captureRequestId())) {

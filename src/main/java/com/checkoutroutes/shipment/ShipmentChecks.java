@@ -65,8 +65,10 @@ public class ShipmentChecks {
         if (orderId == null || orderId.isBlank()) {
             throw new RejectedOrderException("MISSING_FIELD", "$.orderId", "orderId is required");
         }
+        String decision = json.writeValueAsString(decide(orderId, request.path("requestId").asText(null)));
+        // keyed by the order once decided: a check that fails before keeps its own key for the dead letter
         exchange.getIn().setHeader(KafkaConstants.KEY, orderId);
-        return json.writeValueAsString(decide(orderId, request.path("requestId").asText(null)));
+        return decision;
     }
 
     /** The HTTP variant: the order id comes from the path. */

@@ -50,6 +50,8 @@ class NotificationsTest extends FlowTestSupport {
     String duplicatePaymentsTopic;
     @Autowired
     PaymentOutcomes outcomes;
+    @Autowired
+    com.checkoutroutes.results.PaymentInquiries inquiries;
     AntomNotifier antom;
 
     @BeforeEach
@@ -423,6 +425,27 @@ class NotificationsTest extends FlowTestSupport {
                 .containsSubsequence("PAYMENT_RESULT", "CAPTURE_RESULT_EARLY");
         assertThat(jdbc.queryForList("SELECT outcome FROM notification_inbox WHERE payment_id = ?", String.class,
                 paymentId)).containsOnly("APPLIED");
+    }
+
+    /**
+     * A capture kept for its payment's result, and the attempt then closed without one (expired at Antom, say): the
+     * money was taken all the same, so the attempt is flagged, not left with the capture unseen in the inbox.
+     */
+    @Test
+    void aCaptureKeptForAnAttemptThatIsThenClosedFlagsIt() {
+        PaymentAttempt asked = cardAsked(newOrderId(), "x");
+        String prid = asked.paymentRequestId();
+        String paymentId = "PAY-" + prid;
+        ledger.apply(prid, Transition.to(PaymentState.PENDING, "PAYMENT_IN_PROCESS").paymentId(paymentId));
+        assertThat(antom.send(AntomNotifier.captureResult(paymentId, "cap-" + prid, true, "USD", 1250)).body())
+                .isEqualTo(SUCCESS);
+
+        assertThat(inquiries.closeAsRead(ledger.find(prid).orElseThrow(), PaymentState.EXPIRED, "EXPIRED_CANCELLED"))
+                .isPresent();
+
+        PaymentAttempt after = ledger.find(prid).orElseThrow();
+        assertThat(after.state()).isEqualTo(PaymentState.EXPIRED);
+        assertThat(after.flagReason()).startsWith("CONFLICTING_RESULT");
     }
 
     /**

@@ -42,6 +42,8 @@ class InfrastructureFailuresTest {
         assertThat(InfrastructureFailures.isInfrastructure(new BadSqlGrammarException("task", "SELECT",
                 new SQLException("syntax error", "42601")))).isFalse();
         assertThat(InfrastructureFailures.isInfrastructure(new IllegalStateException("a bug"))).isFalse();
+        assertThat(InfrastructureFailures.isInfrastructure(new IllegalStateException("wrapped",
+                new SQLException("integrity", "40002")))).as("a constraint checked at commit: the data's").isFalse();
         assertThat(InfrastructureFailures.isInfrastructure(null)).isFalse();
     }
 }

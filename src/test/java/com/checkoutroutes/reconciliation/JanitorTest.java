@@ -167,6 +167,30 @@ class JanitorTest extends FlowTestSupport {
                 && r.value().contains("\"state\":\"REQUESTED\"") && r.value().contains("PAY_RESENT"));
     }
 
+    /**
+     * Found past its expiry but within the janitor's grace (2 min): not sent again, since a pay sent now would ask the
+     * buyer to pay after the order's time; left UNKNOWN until the grace is over, then closed.
+     */
+    @Test
+    void anUnknownPaymentAntomNeverGotIsNotSentAgainPastItsExpiry() throws Exception {
+        String orderId = newOrderId();
+        PaymentAttempt unknown;
+        try (AutoCloseable jobs = scheduledJobsStopped()) {
+            sandbox.addFault(FaultRule.of(FaultType.HTTP_5XX).forApi("pay").withTimes(0));
+            publish(order(orderId));
+            unknown = await().atMost(Duration.ofSeconds(20))
+                    .until(() -> onlyAttempt(orderId), a -> a.state() == PaymentState.UNKNOWN);
+            sandbox.clearFaults();
+            // past the wallet's expiry (14 min of Antom's), not past the grace
+            clock.advance(Duration.between(java.time.OffsetDateTime.now(clock), unknown.expiresAt()).plusSeconds(30));
+        }
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> sandbox.requests("inquiryPayment", unknown.paymentRequestId()), l -> !l.isEmpty());
+        assertThat(ledger.history(unknown.paymentRequestId())).extracting(StateChange::cause)
+                .doesNotContain("PAY_RESENT");
+        assertThat(sandbox.payment(unknown.paymentRequestId())).isEmpty();
+    }
+
     /** The same, found only after its expiry: closed, never sent so late. */
     @Test
     void anUnknownPaymentAntomNeverGotIsClosedOnceExpired() throws Exception {
