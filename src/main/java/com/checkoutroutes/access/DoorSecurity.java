@@ -23,13 +23,14 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtClaimNames;
 import org.springframework.security.oauth2.jwt.JwtClaimValidator;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
-import org.springframework.security.oauth2.jwt.JwtDecoders;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.jwt.SupplierJwtDecoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.header.HeaderWriterFilter;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.http.client.SimpleClientHttpRequestFactory;
+import org.springframework.web.client.RestTemplate;
 
 /**
  * Who may call which HTTP door. Antom's notifications are open (Antom's signature protects them); the order door
@@ -126,21 +127,36 @@ public class DoorSecurity {
                 Duration.ofSeconds(2));
     }
 
-    /** Keys fetched on first use (start-up does not wait for the identity provider) and cached by Nimbus. */
-    private static JwtDecoder jwtDecoder(AccessSettings.Jwt jwt) {
+    /**
+     * Keys fetched on first use (start-up does not wait for the identity provider) and cached by Nimbus. Every fetch
+     * (the discovery document, the key set) gives up after {@link #IDENTITY_PROVIDER_TIMEOUT}: Spring's default client
+     * has no timeout, and a provider that stopped answering held each request with a bearer token, whoever sent it.
+     */
+    static JwtDecoder jwtDecoder(AccessSettings.Jwt jwt) {
         String issuer = blankToNull(jwt.issuerUri());
         String keys = blankToNull(jwt.jwkSetUri());
         OAuth2TokenValidator<Jwt> validator = validator(issuer, blankToNull(jwt.audience()));
+        RestTemplate identityProvider = identityProviderClient();
         if (keys == null) {
             return new SupplierJwtDecoder(() -> {
-                NimbusJwtDecoder decoder = (NimbusJwtDecoder) JwtDecoders.fromIssuerLocation(issuer);
+                NimbusJwtDecoder decoder = NimbusJwtDecoder.withIssuerLocation(issuer)
+                        .restOperations(identityProvider).build();
                 decoder.setJwtValidator(validator);
                 return decoder;
             });
         }
-        NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(keys).build();
+        NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(keys).restOperations(identityProvider).build();
         decoder.setJwtValidator(validator);
         return decoder;
+    }
+
+    static final Duration IDENTITY_PROVIDER_TIMEOUT = Duration.ofSeconds(2);
+
+    private static RestTemplate identityProviderClient() {
+        SimpleClientHttpRequestFactory requests = new SimpleClientHttpRequestFactory();
+        requests.setConnectTimeout(IDENTITY_PROVIDER_TIMEOUT);
+        requests.setReadTimeout(IDENTITY_PROVIDER_TIMEOUT);
+        return new RestTemplate(requests);
     }
 
     /** Expiry, not-before and the audience (AccessSettings requires one); the issuer when configured. */

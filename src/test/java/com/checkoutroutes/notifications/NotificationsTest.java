@@ -409,13 +409,9 @@ class NotificationsTest extends FlowTestSupport {
      */
     @Test
     void aCaptureThatOvertakesItsPaymentsResultIsAppliedAfterIt() {
-        PaymentAttempt asked = cardAsked(newOrderId(), "c");
+        PaymentAttempt asked = pendingCardWithItsCaptureNotified("c");
         String prid = asked.paymentRequestId();
-        String paymentId = "PAY-" + prid;
-        ledger.apply(prid, Transition.to(PaymentState.PENDING, "PAYMENT_IN_PROCESS").paymentId(paymentId));
-
-        assertThat(antom.send(AntomNotifier.captureResult(paymentId, "cap-" + prid, true, "USD", 1250)).body())
-                .isEqualTo(SUCCESS);
+        String paymentId = asked.paymentId();
         assertThat(state(asked)).isEqualTo(PaymentState.PENDING);
         assertThat(antom.send(AntomNotifier.paymentResult("PAYMENT_RESULT", "S", "SUCCESS", prid, paymentId, "USD",
                 1250)).body()).isEqualTo(SUCCESS);
@@ -433,12 +429,7 @@ class NotificationsTest extends FlowTestSupport {
      */
     @Test
     void aCaptureKeptForAnAttemptThatIsThenClosedFlagsIt() {
-        PaymentAttempt asked = cardAsked(newOrderId(), "x");
-        String prid = asked.paymentRequestId();
-        String paymentId = "PAY-" + prid;
-        ledger.apply(prid, Transition.to(PaymentState.PENDING, "PAYMENT_IN_PROCESS").paymentId(paymentId));
-        assertThat(antom.send(AntomNotifier.captureResult(paymentId, "cap-" + prid, true, "USD", 1250)).body())
-                .isEqualTo(SUCCESS);
+        String prid = pendingCardWithItsCaptureNotified("x").paymentRequestId();
 
         assertThat(inquiries.closeAsRead(ledger.find(prid).orElseThrow(), PaymentState.EXPIRED, "EXPIRED_CANCELLED"))
                 .isPresent();
@@ -467,6 +458,16 @@ class NotificationsTest extends FlowTestSupport {
         PaymentAttempt after = ledger.find(prid).orElseThrow();
         assertThat(after.state()).isEqualTo(PaymentState.SUCCEEDED);
         assertThat(after.flagReason()).startsWith("REFUND_NOT_OURS");
+    }
+
+    /** An automatic card PENDING at Antom (a paymentId, no result yet), whose notifyCapture S has come already. */
+    private PaymentAttempt pendingCardWithItsCaptureNotified(String suffix) {
+        String prid = cardAsked(newOrderId(), suffix).paymentRequestId();
+        PaymentAttempt pending = ledger.apply(prid, Transition.to(PaymentState.PENDING, "PAYMENT_IN_PROCESS")
+                .paymentId("PAY-" + prid)).attempt();
+        assertThat(antom.send(AntomNotifier.captureResult(pending.paymentId(), "cap-" + prid, true, "USD", 1250))
+                .body()).isEqualTo(SUCCESS);
+        return pending;
     }
 
     /** A card attempt of the order, stored and sent to Antom (its answer not recorded yet). */

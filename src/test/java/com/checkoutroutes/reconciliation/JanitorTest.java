@@ -173,17 +173,9 @@ class JanitorTest extends FlowTestSupport {
      */
     @Test
     void anUnknownPaymentAntomNeverGotIsNotSentAgainPastItsExpiry() throws Exception {
-        String orderId = newOrderId();
-        PaymentAttempt unknown;
-        try (AutoCloseable jobs = scheduledJobsStopped()) {
-            sandbox.addFault(FaultRule.of(FaultType.HTTP_5XX).forApi("pay").withTimes(0));
-            publish(order(orderId));
-            unknown = await().atMost(Duration.ofSeconds(20))
-                    .until(() -> onlyAttempt(orderId), a -> a.state() == PaymentState.UNKNOWN);
-            sandbox.clearFaults();
-            // past the wallet's expiry (14 min of Antom's), not past the grace
-            clock.advance(Duration.between(java.time.OffsetDateTime.now(clock), unknown.expiresAt()).plusSeconds(30));
-        }
+        // past the wallet's expiry (14 min of Antom's), not past the grace
+        PaymentAttempt unknown = unknownAntomNeverGot(attempt -> Duration.between(java.time.OffsetDateTime.now(clock),
+                attempt.expiresAt()).plusSeconds(30));
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> sandbox.requests("inquiryPayment", unknown.paymentRequestId()), l -> !l.isEmpty());
         assertThat(ledger.history(unknown.paymentRequestId())).extracting(StateChange::cause)
@@ -194,20 +186,29 @@ class JanitorTest extends FlowTestSupport {
     /** The same, found only after its expiry: closed, never sent so late. */
     @Test
     void anUnknownPaymentAntomNeverGotIsClosedOnceExpired() throws Exception {
-        String orderId = newOrderId();
-        PaymentAttempt unknown;
-        try (AutoCloseable jobs = scheduledJobsStopped()) {
-            sandbox.addFault(FaultRule.of(FaultType.HTTP_5XX).forApi("pay").withTimes(0));
-            publish(order(orderId));
-            unknown = await().atMost(Duration.ofSeconds(20))
-                    .until(() -> onlyAttempt(orderId), a -> a.state() == PaymentState.UNKNOWN);
-            sandbox.clearFaults();
-            clock.advance(Duration.ofMinutes(17));
-        }
+        PaymentAttempt unknown = unknownAntomNeverGot(attempt -> Duration.ofMinutes(17));
         await().atMost(Duration.ofSeconds(30)).until(() -> state(unknown) == PaymentState.EXPIRED);
         assertThat(ledger.history(unknown.paymentRequestId())).extracting(StateChange::cause)
                 .contains("NOT_FOUND_AT_ANTOM").doesNotContain("PAY_RESENT");
         assertThat(sandbox.payment(unknown.paymentRequestId())).isEmpty();
+    }
+
+    /**
+     * An order whose pay never reached Antom (5xx each try), left UNKNOWN while the janitor is stopped; then our clock
+     * moves on by {@code later} of it and the janitor runs again.
+     */
+    private PaymentAttempt unknownAntomNeverGot(java.util.function.Function<PaymentAttempt, Duration> later)
+            throws Exception {
+        String orderId = newOrderId();
+        try (AutoCloseable jobs = scheduledJobsStopped()) {
+            sandbox.addFault(FaultRule.of(FaultType.HTTP_5XX).forApi("pay").withTimes(0));
+            publish(order(orderId));
+            PaymentAttempt unknown = await().atMost(Duration.ofSeconds(20))
+                    .until(() -> onlyAttempt(orderId), a -> a.state() == PaymentState.UNKNOWN);
+            sandbox.clearFaults();
+            clock.advance(later.apply(unknown));
+            return unknown;
+        }
     }
 
     @Test
