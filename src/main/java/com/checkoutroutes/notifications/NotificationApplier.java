@@ -106,7 +106,7 @@ public class NotificationApplier {
         }
         refundResults.flagRefundNotOurs(payment.get(), n);
         return new Applied(Outcome.UNMATCHED, false, payment.get().paymentRequestId(),
-                "no refund for this notification; its payment flagged");
+                RefundResults.NOT_OURS_FLAGGED);
     }
 
     private Optional<PaymentAttempt> attemptOf(AntomResult n) {

@@ -91,6 +91,11 @@ public class PaymentRequests {
     }
 
     /** The request an attempt was first sent with, read back from the ledger so a retry sends identical bytes. */
+    /** The Antom API an attempt of this integration calls: {@code pay} (APIs only) or {@code createPaymentSession}. */
+    static String apiOf(Integration integration) {
+        return integration == Integration.SDK ? "createPaymentSession" : "pay";
+    }
+
     public AlipayRequest<?> storedRequest(PaymentAttempt attempt) {
         Class<? extends AlipayRequest<?>> type = attempt.integration() == Integration.SDK
                 ? AlipayCheckoutPaymentSessionRequest.class : AlipayPayRequest.class;

@@ -14,7 +14,6 @@ import com.checkoutroutes.ledger.NewAttempt;
 import com.checkoutroutes.ledger.OrderAlreadyPaidException;
 import com.checkoutroutes.ledger.OrderConsults;
 import com.checkoutroutes.ledger.Outbox;
-import com.checkoutroutes.ledger.PaymentAttempt.Integration;
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentEvents;
 import com.checkoutroutes.ledger.PaymentLedger;
@@ -76,7 +75,7 @@ public class PaymentStarter implements PaymentResender {
             return;
         }
         String freshId = UUID.randomUUID().toString().replace("-", "");
-        String api = order.integration() == Integration.SDK ? "createPaymentSession" : "pay";
+        String api = PaymentRequests.apiOf(order.integration());
         AlipayRequest<?> request = requests.paymentRequest(order, freshId);
         PaymentAttempt attempt = open(order, freshId, request, api);
         if (!attempt.paymentRequestId().equals(freshId)) {
@@ -106,8 +105,8 @@ public class PaymentStarter implements PaymentResender {
         if (requested.isEmpty()) {
             return ledger.find(unknown.paymentRequestId()).map(PaymentAttempt::state).orElse(unknown.state());
         }
-        String api = unknown.integration() == Integration.SDK ? "createPaymentSession" : "pay";
-        CallOutcome<?> outcome = gateway.call(api, unknown.paymentRequestId(), requests.storedRequest(requested.get()));
+        CallOutcome<?> outcome = gateway.call(PaymentRequests.apiOf(unknown.integration()), unknown.paymentRequestId(),
+                requests.storedRequest(requested.get()));
         return outcomes.record(requested.get(), outcome).state();
     }
 

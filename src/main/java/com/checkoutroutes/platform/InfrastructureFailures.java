@@ -63,7 +63,6 @@ public class InfrastructureFailures {
      */
     private static boolean transientState(String state) {
         return state != null && (state.startsWith("08") || state.equals("40001") || state.equals("40P01")
-                || state.startsWith("53")
-                || state.startsWith("57P") || state.equals("55P03") || state.equals("57014"));
+                || state.startsWith("53") || state.startsWith("57P") || state.equals("55P03") || state.equals("57014"));
     }
 }

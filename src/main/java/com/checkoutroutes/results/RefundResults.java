@@ -51,6 +51,9 @@ public class RefundResults {
 
     private static final String REFUND_NOT_OURS = "REFUND_NOT_OURS";
 
+    /** How the inbox describes a notifyRefund that flagged its payment this way. */
+    public static final String NOT_OURS_FLAGGED = "no refund for this notification; its payment flagged";
+
     /** {@link #flagRefundNotOurs} for a successful notifyRefund naming a refund this service has not stored. */
     public void flagRefundNotOurs(PaymentAttempt payment, AntomResult notification) {
         flagRefundNotOurs(payment, notification.refundRequestId(), "(" + notification.amountValue() + " "

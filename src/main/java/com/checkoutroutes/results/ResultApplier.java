@@ -150,7 +150,7 @@ public class ResultApplier {
     private void flagRefundNotOursLater(PaymentAttempt payment, AntomResult refund) {
         if (refund.refundSucceeded() && refundResults.refundOf(refund).isEmpty()) {
             refundResults.flagRefundNotOurs(payment, refund);
-            inbox.resolve(refund.dedupeKey(), Outcome.UNMATCHED, "no refund for this notification; its payment flagged");
+            inbox.resolve(refund.dedupeKey(), Outcome.UNMATCHED, RefundResults.NOT_OURS_FLAGGED);
         }
     }
 

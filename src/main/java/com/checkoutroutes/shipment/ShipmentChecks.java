@@ -20,9 +20,9 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
+import org.apache.camel.component.kafka.KafkaConstants;
 import org.springframework.stereotype.Component;
 
 /**
