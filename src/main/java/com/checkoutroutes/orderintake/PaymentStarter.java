@@ -95,9 +95,19 @@ public class PaymentStarter implements PaymentResender {
      * same paymentRequestId and the same request. The attempt goes back to REQUESTED (with its event) before the
      * call, and the answer is recorded as the first one would have been, so the buyer's channel now gets its
      * continuation. Nothing is sent if the attempt moved meanwhile. Returns its state after.
+     *
+     * <p>An attempt still REQUESTED long after it was stored (the process stopped between storing it, or the move back
+     * to REQUESTED, and calling Antom, after its order's offset was committed) is sent the same way, without a state
+     * change; were its first call still under way, Antom answers both alike and the second answer is recorded once.
      */
     @Override
     public PaymentState resend(PaymentAttempt unknown) {
+        if (unknown.state() == PaymentState.REQUESTED) {
+            ledger.note(unknown.paymentRequestId(), PAY_RESENT, "Antom has no such payment: sent again", null);
+            CallOutcome<?> outcome = gateway.call(PaymentRequests.apiOf(unknown.integration()),
+                    unknown.paymentRequestId(), requests.storedRequest(unknown));
+            return outcomes.record(unknown, outcome).state();
+        }
         Optional<PaymentAttempt> requested = groupCommit.execute(() -> ledger.applyIfUnchanged(unknown,
                 Transition.to(PaymentState.REQUESTED, PAY_RESENT).detail("Antom has no such payment: sent again")
                         .emit(events.stateChanged(unknown, unknown.state(), PaymentState.REQUESTED, PAY_RESENT,

@@ -33,8 +33,8 @@ import org.springframework.stereotype.Component;
  * route's {@code sql:} selection, routes/schedules.yaml); the answer is applied exactly as a
  * notification would be. Past its expiry (plus a grace period) an attempt still processing is cancelled at Antom and
  * closed, so a late payment cannot succeed unseen. A capture Antom does not list is sent again (its stored
- * captureRequestId, {@link AntomCaptures}), and so is a payment left UNKNOWN that Antom does not have ({@link
- * PaymentResender}). Refunds left requested, unknown or accepted are asked about the same way
+ * captureRequestId, {@link AntomCaptures}), and so is a payment left UNKNOWN (or still REQUESTED) that Antom does
+ * not have ({@link PaymentResender}). Refunds left requested, unknown or accepted are asked about the same way
  * ({@code inquiryRefund}, {@link RefundInquiries}); one Antom never received is sent again, the identical request.
  */
 @Component
@@ -179,10 +179,11 @@ public class Janitor {
             // Antom never created it and its time is over: nothing can be paid any more
             return inquiries.closeAsRead(attempt, PaymentState.EXPIRED, "NOT_FOUND_AT_ANTOM");
         }
-        if (inquiry instanceof Inquiry.NotFound && attempt.state() == PaymentState.UNKNOWN
+        if (inquiry instanceof Inquiry.NotFound && attempt.state().isResultUnknown()
                 && (attempt.expiresAt() == null || now.isBefore(attempt.expiresAt()))) {
-            // its pay never reached Antom (the answer was unknown, the payment is not there): sent again, the same
-            // request, and the buyer's channel gets the continuation it was missing; never once its time is over
+            // its pay never reached Antom (the answer was unknown, or the process stopped before calling: still
+            // requested a minute on, first-check.requested), the payment is not there: sent again, the same request,
+            // and the buyer's channel gets the continuation it was missing; never once its time is over
             PaymentState after = payments.resend(attempt);
             if (after != attempt.state()) {
                 return Optional.of(after);

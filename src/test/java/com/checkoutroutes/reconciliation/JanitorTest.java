@@ -168,6 +168,34 @@ class JanitorTest extends FlowTestSupport {
     }
 
     /**
+     * The process stopped after the janitor put an UNKNOWN attempt back to REQUESTED and before it called Antom: the
+     * order's offset was committed long ago, so only the janitor can see it. A minute on (first-check.requested) its
+     * inquiry finds no such payment, and the stored request is sent again; the buyer pays.
+     */
+    @Test
+    void aRequestedPayThatNeverReachedAntomIsSentAgain() throws Exception {
+        String orderId = newOrderId();
+        PaymentAttempt requested;
+        try (AutoCloseable jobs = scheduledJobsStopped()) {
+            sandbox.addFault(FaultRule.of(FaultType.HTTP_5XX).forApi("pay").withTimes(0));
+            java.util.Map<String, Object> order = order(orderId);
+            order.put("amount", java.util.Map.of("currency", "USD", "value", "30061")); // the buyer pays at once
+            publish(order);
+            PaymentAttempt unknown = await().atMost(Duration.ofSeconds(20))
+                    .until(() -> onlyAttempt(orderId), a -> a.state() == PaymentState.UNKNOWN);
+            sandbox.clearFaults();
+            requested = ledger.applyIfUnchanged(unknown, com.checkoutroutes.ledger.Transition.to(
+                    PaymentState.REQUESTED, "PAY_RESENT")).orElseThrow();
+            clock.advance(Duration.ofMinutes(2));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> state(requested) == PaymentState.SUCCEEDED);
+        assertThat(sandbox.requests("pay", requested.paymentRequestId())).as("one pay reached Antom, the resend")
+                .filteredOn(call -> call.httpStatus() == 200).hasSize(1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> channelMessages("WEB", orderId).stream()
+                .map(m -> m.path("action").asText()).toList(), actions -> actions.contains("REDIRECT"));
+    }
+
+    /**
      * Found past its expiry but within the janitor's grace (2 min): not sent again, since a pay sent now would ask the
      * buyer to pay after the order's time; left UNKNOWN until the grace is over, then closed.
      */
