@@ -67,6 +67,7 @@ public class HttpChannels implements DisposableBean {
 
     private final HttpChannelQueue queue;
     private final TransactionTemplate tx;
+    private final CamelContext camel;
     private final ProducerTemplate producer;
     private final Clock clock;
     private final Duration parkedRetry;
@@ -89,6 +90,7 @@ public class HttpChannels implements DisposableBean {
             MeterRegistry meters, ChannelSettings settings) {
         this.queue = queue;
         this.tx = tx;
+        this.camel = camel;
         this.producer = camel.createProducerTemplate();
         this.clock = clock;
         this.meters = meters;
@@ -258,13 +260,19 @@ public class HttpChannels implements DisposableBean {
             return Outcome.DELIVERED;
         }
         String reason = reasonOf(failure);
-        if (reason == null) {
-            // not the receiver's doing (Camel stopping, a bug): the message stays as it was for the next sweep
+        if (reason == null && !camel.getStatus().isStarted()) {
+            // Camel is stopping: the message stays as it was, for the next start
             LOG.warn("channel message {} of order {} not sent to {}: {}", delivery.eventId(), delivery.orderId(),
                     display(endpoint), failure.toString());
             return Outcome.LEFT;
         }
-        if (refusedForGood(failure)) {
+        if (reason == null) {
+            // not an answer of the receiver but no better for its being sent again at once (an endpoint Camel cannot
+            // resolve, a bug): parked like a receiver that fails, so that it holds up no other receiver's messages
+            reason = "not sent: " + failure.getClass().getSimpleName();
+            LOG.warn("channel message {} of order {} could not be sent to {}: {}", delivery.eventId(),
+                    delivery.orderId(), display(endpoint), failure.toString());
+        } else if (refusedForGood(failure)) {
             // this message, not the receiver: sending it again would be refused again, and it must not mark the
             // receiver down for every other order nor hold its own order's later messages
             queue.refuse(delivery.eventId(), after, reason);

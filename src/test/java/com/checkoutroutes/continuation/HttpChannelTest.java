@@ -199,6 +199,27 @@ class HttpChannelTest extends FlowTestSupport {
     }
 
     /**
+     * A message Camel cannot send at all (its endpoint does not resolve: an option with a wrong value) is parked like a
+     * failing receiver's, and the other messages, queued after it, go on; it used to stop every sender's drain.
+     */
+    @Test
+    void aMessageCamelCannotSendIsParkedAndHoldsUpNoOtherReceiver() {
+        String stuck = newOrderId();
+        long eventId = Long.MAX_VALUE - Math.abs(stuck.hashCode());
+        String unresolvable = RECEIVER.url() + "?httpMethod=NO_SUCH_METHOD";
+        queue.add(eventId, unresolvable, stuck, "{}", java.time.OffsetDateTime.now(clock).minusMinutes(1));
+
+        String orderId = newOrderId();
+        publish(order(orderId));
+        await().atMost(Duration.ofSeconds(30)).until(() -> queue.ofOrder(orderId),
+                rows -> rows.size() == 1 && rows.get(0).state() == State.DELIVERED);
+        await().atMost(Duration.ofSeconds(10)).until(() -> queue.ofOrder(stuck).get(0).state() == State.PARKED);
+        assertThat(logs.list).anySatisfy(line -> assertThat(line.getFormattedMessage())
+                .contains("channel message " + eventId + " of order " + stuck + " could not be sent"));
+        queue.delivered(eventId, java.time.OffsetDateTime.now(clock)); // out of the other tests' parked count
+    }
+
+    /**
      * A receiver that answers slowly but in time (so it is never parked) holds at most all senders but one: the APP
      * channel's message is delivered while the WEB receiver still holds its POSTs.
      */
