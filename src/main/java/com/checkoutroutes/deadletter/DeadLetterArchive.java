@@ -55,7 +55,7 @@ public class DeadLetterArchive {
                             + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     letter.type(), letter.reason().code(), cut(letter.reason().field(), 512),
                     cut(letter.reason().message(), 2000), letter.orderId(), source.topic(), source.partition(),
-                    source.offset(), cut(source.key(), 255), exchange.getIn().getBody(String.class),
+                    source.offset(), cut(source.key(), 1024), exchange.getIn().getBody(String.class),
                     OffsetDateTime.now(clock));
         } catch (DuplicateKeyException readAgain) {
             // the same record dead-lettered before a crash or a redelivery: kept already

@@ -213,6 +213,24 @@ class ConsoleActionsTest extends FlowTestSupport {
                 "UNKNOWN_DEAD_LETTER");
     }
 
+    /** A record key of the full 256 bytes the consumers read as text is kept whole, and re-driven under it. */
+    @Test
+    void aDeadLetterKeepsItsWholeKeyAndIsReDrivenUnderIt() {
+        String orderId = newOrderId();
+        String key = (orderId + "-").repeat(256).substring(0, 256);
+        kafka().publish(orderEventsTopic, key, "{\"eventId\":\"e-" + orderId + "\",\"type\":\"ORDER_SHIPPED\","
+                + "\"orderId\":\"" + orderId + "\"}");
+        DeadLetterArchive.Kept first = Awaitility.await().atMost(Duration.ofSeconds(20))
+                .until(() -> deadLetters.recent(null, orderId, false, 5), list -> !list.isEmpty()).get(0);
+        assertThat(first.sourceKey()).isEqualTo(key);
+
+        assertThat(actions.perform(ConsoleAction.REDRIVE, new Target(null, null, first.id()), OPERATOR, null)
+                .outcome()).isEqualTo(Outcome.DONE);
+        List<DeadLetterArchive.Kept> both = Awaitility.await().atMost(Duration.ofSeconds(20))
+                .until(() -> deadLetters.recent(null, orderId, false, 5), list -> list.size() == 2);
+        assertThat(both.get(0).sourceKey()).as("read again under the same key").isEqualTo(key);
+    }
+
     private void assertRefused(Result result, String code) {
         assertThat(result.outcome()).as(result.detail()).isEqualTo(Outcome.REFUSED);
         assertThat(result.detail()).startsWith(code + ": ");
