@@ -7,6 +7,7 @@ import com.checkoutroutes.ledger.PaymentState;
 import com.checkoutroutes.ledger.Transition;
 import com.checkoutroutes.results.AntomCancels;
 import com.checkoutroutes.results.AntomCaptures;
+import com.checkoutroutes.results.PaymentInquiries;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
@@ -23,9 +24,11 @@ public class CardAuthorisations {
     private final AntomCaptures captures;
     private final AntomCancels cancels;
     private final PaymentEvents events;
+    private final PaymentInquiries inquiries;
 
     public CardAuthorisations(PaymentLedger ledger, AntomCaptures captures, AntomCancels cancels,
-            PaymentEvents events) {
+            PaymentEvents events, PaymentInquiries inquiries) {
+        this.inquiries = inquiries;
         this.ledger = ledger;
         this.captures = captures;
         this.cancels = cancels;
@@ -62,7 +65,7 @@ public class CardAuthorisations {
      * Stops every payment of the order from taking the buyer's money, or gives it back: attempts still open or
      * authorised are cancelled; a payment that cannot be cancelled any more (captured, past its method's cancel
      * window, a method without cancel) is refunded in full, once ({@link #CANCELLATION_REFUND}). Refused while a
-     * capture is in progress. Returns how many attempts were cancelled or refunded.
+     * capture is in progress whose result Antom cannot give yet. Returns how many attempts were cancelled or refunded.
      */
     public int cancel(OrderEvent event) {
         return cancelOrder(event.orderId(), event.type()).cancelled();
@@ -74,11 +77,12 @@ public class CardAuthorisations {
 
     /**
      * The cancel rules for an order, whoever asks (an order event, an operator): refused with a reason while a capture
-     * is in progress; else each payment still open or authorised is cancelled at Antom, and each one that can no
+     * is in progress (and Antom, asked now, cannot say how it ended); else each payment still open or authorised is cancelled at Antom, and each one that can no
      * longer be cancelled is refunded in full, once.
      */
     public Cancelled cancelOrder(String orderId, String cause) {
-        List<PaymentAttempt> attempts = attemptsOf(orderId);
+        // a capture in progress is asked about first: whether it took the money decides between cancel and refund
+        List<PaymentAttempt> attempts = attemptsOf(orderId).stream().map(inquiries::settleCapture).toList();
         if (attempts.stream().anyMatch(a -> a.state() == PaymentState.CAPTURE_REQUESTED)) {
             throw new RefusedOrderEventException("CAPTURE_IN_PROGRESS",
                     "a capture is in progress; cancel after its result is known");

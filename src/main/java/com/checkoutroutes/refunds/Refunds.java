@@ -7,6 +7,7 @@ import com.checkoutroutes.ledger.RefundAmount;
 import com.checkoutroutes.ledger.RefundLedger;
 import com.checkoutroutes.ledger.RefundRefusedException;
 import com.checkoutroutes.results.AntomRefunds;
+import com.checkoutroutes.results.PaymentInquiries;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
@@ -25,8 +26,10 @@ public class Refunds {
     private final PaymentLedger payments;
     private final RefundLedger refunds;
     private final AntomRefunds antom;
+    private final PaymentInquiries inquiries;
 
-    public Refunds(PaymentLedger payments, RefundLedger refunds, AntomRefunds antom) {
+    public Refunds(PaymentLedger payments, RefundLedger refunds, AntomRefunds antom, PaymentInquiries inquiries) {
+        this.inquiries = inquiries;
         this.payments = payments;
         this.refunds = refunds;
         this.antom = antom;
@@ -57,7 +60,8 @@ public class Refunds {
         if (request.requestedBy() == null || request.requestedBy().isBlank()) {
             throw new RefundRefusedException("MISSING_FIELD", "who asks for the refund (requestedBy) is required");
         }
-        PaymentAttempt payment = paymentOf(request.orderId());
+        // a capture in progress: Antom may know by now whether the money was taken
+        PaymentAttempt payment = inquiries.settleCapture(paymentOf(request.orderId()));
         RefundLedger.Opened opened = refunds.open(payment.paymentRequestId(), request.requestKey(), request.amount(),
                 request.reason(), request.requestedBy());
         return antom.sendIfNew(opened);

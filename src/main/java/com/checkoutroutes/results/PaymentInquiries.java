@@ -93,6 +93,20 @@ public class PaymentInquiries {
     }
 
     /**
+     * A capture in progress is asked about now, so that what must know whether the money was taken (a cancellation, a
+     * return) need not be refused while Antom already has the answer (the capture's own answer or notification was
+     * lost or is late). Any other attempt is returned as it is; otherwise the attempt as it is afterwards, still
+     * CAPTURE_REQUESTED when Antom could not say.
+     */
+    public PaymentAttempt settleCapture(PaymentAttempt attempt) {
+        if (attempt.state() != PaymentState.CAPTURE_REQUESTED) {
+            return attempt;
+        }
+        inquire(attempt);
+        return ledger.find(attempt.paymentRequestId()).orElse(attempt);
+    }
+
+    /**
      * Confirms an attempt's result with Antom now (the docs' "before shipping" check) and applies what Antom says.
      * False when Antom could not be asked.
      */

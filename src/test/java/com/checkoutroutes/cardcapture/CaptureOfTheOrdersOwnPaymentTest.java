@@ -43,7 +43,8 @@ class CaptureOfTheOrdersOwnPaymentTest {
         when(ledger.apply(eq("PRID-2"), any(Function.class))).thenReturn(new TransitionResult(requested, true));
         when(captures.send(requested)).thenReturn(PaymentState.CAPTURED);
 
-        PaymentState after = new CardAuthorisations(ledger, captures, mock(AntomCancels.class), mock(PaymentEvents.class))
+        PaymentState after = new CardAuthorisations(ledger, captures, mock(AntomCancels.class), mock(PaymentEvents.class),
+                mock(com.checkoutroutes.results.PaymentInquiries.class))
                 .capture(new OrderEvent("E-1", "ORDER_SHIPPED", "ORD-1", null));
 
         assertThat(after).isEqualTo(PaymentState.CAPTURED);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.checkoutroutes.ledger.PaymentAttempt;
+import com.checkoutroutes.ledger.PaymentLedger.StateChange;
 import com.checkoutroutes.ledger.PaymentState;
 import com.checkoutroutes.ledger.Refund;
 import com.checkoutroutes.ledger.RefundLedger;
@@ -82,6 +83,58 @@ class RefundFlowsTest extends FlowTestSupport {
         assertThat(sandbox.requests("cancel", captured.paymentRequestId())).as("Antom cancels nothing captured")
                 .isEmpty();
         assertThat(state(captured)).isEqualTo(PaymentState.CAPTURED);
+    }
+
+    /**
+     * The capture's answer and its notification were lost (the ledger still says CAPTURE_REQUESTED) when the order is
+     * cancelled: Antom is asked first, the capture it made is recorded, and the money is refunded instead of the
+     * event being refused CAPTURE_IN_PROGRESS to the dead-letter topic.
+     */
+    @Test
+    void aCancellationWhileACapturesAnswerIsLostAsksAntomAndRefunds() throws Exception {
+        Refund refund;
+        PaymentAttempt capturing;
+        try (AutoCloseable janitor = scheduledJobsStopped()) {
+            capturing = capturedWithTheAnswerLost();
+            orderEvent(capturing.orderId(), "ORDER_CANCELLED");
+            refund = awaitRefund(capturing, RefundState.REFUNDED);
+        }
+        assertThat(refund.requestKey()).isEqualTo("CANCELLATION");
+        assertThat(refund.amountValue()).isEqualTo(capturing.amountValue());
+        assertThat(ledger.history(capturing.paymentRequestId()))
+                .filteredOn(c -> c.from() == PaymentState.CAPTURE_REQUESTED && c.to() == PaymentState.CAPTURED)
+                .extracting(StateChange::cause).containsExactly("INQUIRY");
+    }
+
+    /** The same for a return: the capture is confirmed with Antom, then the return refunded. */
+    @Test
+    void aReturnWhileACapturesAnswerIsLostAsksAntomAndRefunds() throws Exception {
+        Refund refund;
+        PaymentAttempt capturing;
+        try (AutoCloseable janitor = scheduledJobsStopped()) {
+            capturing = capturedWithTheAnswerLost();
+            returned(capturing.orderId(), newEventId(), 300L);
+            refund = awaitRefund(capturing, RefundState.REFUNDED);
+        }
+        assertThat(refund.amountValue()).isEqualTo(300L);
+        assertThat(state(capturing)).isEqualTo(PaymentState.CAPTURED);
+    }
+
+    /**
+     * A manual-capture card shipped while Antom's answers to the capture come too late and its notifications are
+     * dropped: Antom captured it, the ledger has it CAPTURE_REQUESTED (the caller stops the janitor, which would ask).
+     */
+    private PaymentAttempt capturedWithTheAnswerLost() {
+        PaymentAttempt auth = authorisedCard();
+        sandbox.addFault(FaultRule.of(FaultType.NOTIFY_DROP).forPaymentRequestId(auth.paymentRequestId()).withTimes(0));
+        sandbox.addFault(FaultRule.of(FaultType.TIMEOUT).forApi("capture").withDelayMs(1500).withTimes(0));
+        orderEvent(auth.orderId(), "ORDER_SHIPPED");
+        await().atMost(Duration.ofSeconds(30)).until(() -> ledger.history(auth.paymentRequestId()).stream()
+                .anyMatch(c -> c.cause().equals("CAPTURE_RESULT_UNKNOWN")));
+        sandbox.clearFaults();
+        assertThat(state(auth)).isEqualTo(PaymentState.CAPTURE_REQUESTED);
+        assertThat(sandbox.payment(auth.paymentRequestId()).orElseThrow().has("capture")).isTrue();
+        return auth;
     }
 
     @Test
