@@ -8,7 +8,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -46,6 +48,11 @@ public class LedgerGauges implements SmartLifecycle {
     private final Map<PaymentState, Long> byState = new EnumMap<>(PaymentState.class);
     private final Map<AuthorisationAge, Long> authorisedByAge = new EnumMap<>(AuthorisationAge.class);
     private final Map<RefundState, Long> refundsByState = new EnumMap<>(RefundState.class);
+    /**
+     * The state changes committed while a recount runs (null when none does): a count read before one of them
+     * committed does not hold it, so the settled states it touches are moved again after the swap.
+     */
+    private List<PaymentState[]> movedDuringCount;
     private ScheduledExecutorService timer;
 
     public LedgerGauges(JdbcTemplate jdbc, Clock clock, MeterRegistry meters, MetricsSettings settings,
@@ -92,9 +99,11 @@ public class LedgerGauges implements SmartLifecycle {
             // counted only every history-refresh
             boolean history = lastHistoryCount == null
                     || !clock.instant().isBefore(lastHistoryCount.plus(historyRefreshEvery));
+            synchronized (this) {
+                movedDuringCount = new ArrayList<>();
+            }
             Map<PaymentState, Long> states = countByState("payment_attempt", PaymentState.class,
-                    PaymentState.sqlList(history ? state -> true : PaymentState::isInFlight), history, byState,
-                    state -> !IN_FLIGHT.contains(state));
+                    PaymentState.sqlList(history ? state -> true : PaymentState::isInFlight));
             OffsetDateTime now = OffsetDateTime.now(clock);
             Map<AuthorisationAge, Long> ages = new EnumMap<>(AuthorisationAge.class);
             jdbc.query("SELECT COALESCE(SUM(CASE WHEN updated_at >= ? THEN 1 ELSE 0 END), 0), "
@@ -109,15 +118,19 @@ public class LedgerGauges implements SmartLifecycle {
                     now.minusDays(1), now.minusDays(1), now.minusDays(5), now.minusDays(5),
                     PaymentState.AUTHORISED.name());
             Map<RefundState, Long> refunds = countByState("refund", RefundState.class,
-                    RefundState.sqlList(history ? state -> true : state -> !state.isFinal()), history, refundsByState,
-                    RefundState::isFinal);
+                    RefundState.sqlList(history ? state -> true : state -> !state.isFinal()));
             synchronized (this) {
-                byState.clear();
-                byState.putAll(states);
+                swap(byState, states, history, state -> !IN_FLIGHT.contains(state));
+                if (history) {
+                    // the settled states are this round's counts: the changes into or out of them since it began
+                    // count again (the states in flight are recounted at every refresh and need not)
+                    for (PaymentState[] move : movedDuringCount) {
+                        moveSettled(move[0], move[1]);
+                    }
+                }
                 authorisedByAge.clear();
                 authorisedByAge.putAll(ages);
-                refundsByState.clear();
-                refundsByState.putAll(refunds);
+                swap(refundsByState, refunds, history, RefundState::isFinal);
             }
             if (history) {
                 // only once every count of it succeeded: a failed one is tried again at the next refresh
@@ -126,27 +139,44 @@ public class LedgerGauges implements SmartLifecycle {
         } catch (RuntimeException e) {
             // the database being down shows in /actuator/health; the gauges keep their last values meanwhile
             LOG.warn("ledger gauges not refreshed: {}", e.toString());
+        } finally {
+            synchronized (this) {
+                movedDuringCount = null;
+            }
         }
     }
 
     /**
-     * The rows of {@code table} per state, counted for the states {@code sqlList} names: all of them on a history
-     * round; otherwise the moving ones, and the settled ones keep their counts from {@code last}.
+     * Puts a recount in place: on a history round all of it; otherwise the moving states' counts, the settled ones
+     * keeping their current counts (which this instance's changes have kept moving meanwhile).
      */
-    private <S extends Enum<S>> Map<S, Long> countByState(String table, Class<S> type, String sqlList,
-            boolean history, Map<S, Long> last, Predicate<S> settled) {
+    private static <S extends Enum<S>> void swap(Map<S, Long> current, Map<S, Long> counted, boolean history,
+            Predicate<S> settled) {
+        if (!history) {
+            current.forEach((state, count) -> {
+                if (settled.test(state)) {
+                    counted.putIfAbsent(state, count);
+                }
+            });
+        }
+        current.clear();
+        current.putAll(counted);
+    }
+
+    private void moveSettled(PaymentState from, PaymentState to) {
+        if (from != null && !IN_FLIGHT.contains(from)) {
+            byState.computeIfPresent(from, (state, count) -> Math.max(0, count - 1));
+        }
+        if (!IN_FLIGHT.contains(to)) {
+            byState.merge(to, 1L, Long::sum);
+        }
+    }
+
+    /** The rows of {@code table} per state, for the states {@code sqlList} names (a state without rows: none). */
+    private <S extends Enum<S>> Map<S, Long> countByState(String table, Class<S> type, String sqlList) {
         Map<S, Long> counts = new EnumMap<>(type);
         jdbc.query("SELECT state, COUNT(*) FROM " + table + " WHERE state IN (" + sqlList + ") GROUP BY state",
                 rs -> { counts.put(Enum.valueOf(type, rs.getString(1)), rs.getLong(2)); });
-        if (!history) {
-            synchronized (this) {
-                last.forEach((state, count) -> {
-                    if (settled.test(state)) {
-                        counts.putIfAbsent(state, count);
-                    }
-                });
-            }
-        }
         return counts;
     }
 
@@ -156,6 +186,9 @@ public class LedgerGauges implements SmartLifecycle {
             byState.computeIfPresent(from, (state, count) -> Math.max(0, count - 1));
         }
         byState.merge(to, 1L, Long::sum);
+        if (movedDuringCount != null) {
+            movedDuringCount.add(new PaymentState[] {from, to});
+        }
     }
 
     private synchronized <K> double count(Map<K, Long> counts, K key) {
