@@ -201,17 +201,19 @@ public class PaymentInquiries {
 
     /**
      * The capture Antom lists for the attempt: the one it asked for last (its captureRequestId), else one that took
-     * the money, else any. After a failed capture and a new one, Antom lists both.
+     * the money, else (not while a capture is requested) any. After a failed capture and a new one, Antom lists both:
+     * the earlier one's failure says nothing of the capture under way, which, not listed, never reached Antom.
      */
     private static Optional<Transaction> capture(PaymentAttempt attempt, AlipayPayQueryResponse response) {
         List<Transaction> captures = response.getTransactions() == null ? List.of()
                 : response.getTransactions().stream().filter(t -> t.getTransactionType() == TransactionType.CAPTURE)
                         .toList();
-        return captures.stream().filter(t -> Objects.equals(t.getTransactionRequestId(), attempt.captureRequestId()))
-                .findFirst()
+        Optional<Transaction> ownOrTaken = captures.stream()
+                .filter(t -> Objects.equals(t.getTransactionRequestId(), attempt.captureRequestId())).findFirst()
                 .or(() -> captures.stream().filter(t -> t.getTransactionStatus() == TransactionStatusType.SUCCESS)
-                        .findFirst())
-                .or(() -> captures.stream().findFirst());
+                        .findFirst());
+        return attempt.state() == PaymentState.CAPTURE_REQUESTED ? ownOrTaken
+                : ownOrTaken.or(() -> captures.stream().findFirst());
     }
 
     private static AntomResult paymentResult(AlipayPayQueryResponse response, TransactionStatusType status) {

@@ -1,0 +1,78 @@
+package com.checkoutroutes.results;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+import com.alipay.global.api.model.Result;
+import com.alipay.global.api.model.ResultStatusType;
+import com.alipay.global.api.model.ams.Transaction;
+import com.alipay.global.api.model.ams.TransactionStatusType;
+import com.alipay.global.api.model.ams.TransactionType;
+import com.alipay.global.api.request.ams.pay.AlipayPayQueryRequest;
+import com.alipay.global.api.response.ams.pay.AlipayPayQueryResponse;
+import com.checkoutroutes.gateway.AntomGateway;
+import com.checkoutroutes.gateway.CallOutcome;
+import com.checkoutroutes.ledger.PaymentAttempt;
+import com.checkoutroutes.ledger.PaymentLedger;
+import com.checkoutroutes.ledger.PaymentState;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * What an inquiry makes of the captures Antom lists for an attempt whose capture is requested: after a failed capture
+ * and a new one (a second shipment event), the earlier failure is not the answer for the new one.
+ */
+class CaptureInquiryTest {
+
+    private static final String PRID = "PRID-1";
+
+    private final AntomGateway gateway = mock(AntomGateway.class);
+    private final PaymentInquiries inquiries = new PaymentInquiries(mock(PaymentLedger.class), gateway,
+            mock(ResultApplier.class), mock(AttemptClosing.class), mock(TransactionTemplate.class),
+            mock(RefundResults.class));
+
+    private final PaymentAttempt capturing = PaymentAttempt.builder().paymentRequestId(PRID).paymentId("PAY-1")
+            .orderId("ORD-1").attemptNo(1).paymentMethodType("CARD").captureMode("MANUAL").amountValue(1250)
+            .currency("USD").state(PaymentState.CAPTURE_REQUESTED).captureRequestId("CAP-2").build();
+
+    @Test
+    void onlyAnEarlierFailedCaptureListedMeansTheRequestedOneNeverReachedAntom() {
+        antomLists(capture("CAP-1", TransactionStatusType.FAIL));
+
+        assertThat(inquiries.inquire(capturing)).isInstanceOf(PaymentInquiries.Inquiry.CaptureNotFound.class);
+    }
+
+    @Test
+    void theRequestedCaptureStillProcessingIsNoAnswerYet() {
+        antomLists(capture("CAP-1", TransactionStatusType.FAIL), capture("CAP-2", TransactionStatusType.PROCESSING));
+
+        assertThat(inquiries.inquire(capturing)).isInstanceOf(PaymentInquiries.Inquiry.NoAnswer.class);
+    }
+
+    /** Antom has the payment authorised (SUCCESS) with {@code captures} listed. */
+    private void antomLists(Transaction... captures) {
+        Result result = new Result();
+        result.setResultStatus(ResultStatusType.S);
+        result.setResultCode("SUCCESS");
+        AlipayPayQueryResponse response = new AlipayPayQueryResponse();
+        response.setResult(result);
+        response.setPaymentRequestId(PRID);
+        response.setPaymentId("PAY-1");
+        response.setPaymentStatus(TransactionStatusType.SUCCESS);
+        response.setTransactions(List.of(captures));
+        when(gateway.call(eq("inquiryPayment"), eq(PRID), any(AlipayPayQueryRequest.class)))
+                .thenReturn(new CallOutcome.Answered<>(response, 1));
+    }
+
+    private static Transaction capture(String captureRequestId, TransactionStatusType status) {
+        Transaction capture = new Transaction();
+        capture.setTransactionType(TransactionType.CAPTURE);
+        capture.setTransactionRequestId(captureRequestId);
+        capture.setTransactionStatus(status);
+        return capture;
+    }
+}
