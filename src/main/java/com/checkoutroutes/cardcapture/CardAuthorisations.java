@@ -8,6 +8,7 @@ import com.checkoutroutes.ledger.Transition;
 import com.checkoutroutes.results.AntomCancels;
 import com.checkoutroutes.results.AntomCaptures;
 import com.checkoutroutes.results.PaymentInquiries;
+import com.checkoutroutes.results.PaymentInquiries.CaptureCheck;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
@@ -81,15 +82,16 @@ public class CardAuthorisations {
      * longer be cancelled is refunded in full, once.
      */
     public Cancelled cancelOrder(String orderId, String cause) {
-        // a capture in progress is asked about first: whether it took the money decides between cancel and refund
-        List<PaymentAttempt> attempts = attemptsOf(orderId).stream().map(inquiries::settleCapture).toList();
-        if (attempts.stream().anyMatch(a -> a.state() == PaymentState.CAPTURE_REQUESTED)) {
+        // a capture in progress is asked about first: whether it took the money decides between cancel and refund;
+        // one that never reached Antom is overtaken by the cancel (were it to arrive after, Antom would refuse it)
+        List<CaptureCheck> checked = attemptsOf(orderId).stream().map(inquiries::settleCapture).toList();
+        if (checked.stream().anyMatch(CaptureCheck::inProgress)) {
             throw new RefusedOrderEventException("CAPTURE_IN_PROGRESS",
                     "a capture is in progress; cancel after its result is known");
         }
         int cancellable = 0;
         int done = 0;
-        for (PaymentAttempt attempt : attempts) {
+        for (PaymentAttempt attempt : checked.stream().map(CaptureCheck::attempt).toList()) {
             if (attempt.state().isPaid()) {
                 cancellable++;
                 done += cancels.cancelOrRefund(attempt, cause, CANCELLATION_REFUND) ? 1 : 0;

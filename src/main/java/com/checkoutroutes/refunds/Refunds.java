@@ -61,7 +61,7 @@ public class Refunds {
             throw new RefundRefusedException("MISSING_FIELD", "who asks for the refund (requestedBy) is required");
         }
         // a capture in progress: Antom may know by now whether the money was taken
-        PaymentAttempt payment = inquiries.settleCapture(paymentOf(request.orderId()));
+        PaymentAttempt payment = inquiries.settleCapture(paymentOf(request.orderId())).attempt();
         RefundLedger.Opened opened = refunds.open(payment.paymentRequestId(), request.requestKey(), request.amount(),
                 request.reason(), request.requestedBy());
         return antom.sendIfNew(opened);

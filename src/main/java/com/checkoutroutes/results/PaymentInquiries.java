@@ -93,17 +93,27 @@ public class PaymentInquiries {
     }
 
     /**
+     * A capture in progress as Antom has it: the attempt afterwards, and whether Antom has the payment authorised with
+     * no such capture (it never reached Antom: the janitor would send it again).
+     */
+    public record CaptureCheck(PaymentAttempt attempt, boolean notAtAntom) {
+        /** Whether the capture may still take the money: still requested, and Antom could not say. */
+        public boolean inProgress() {
+            return attempt.state() == PaymentState.CAPTURE_REQUESTED && !notAtAntom;
+        }
+    }
+
+    /**
      * A capture in progress is asked about now, so that what must know whether the money was taken (a cancellation, a
      * return) need not be refused while Antom already has the answer (the capture's own answer or notification was
-     * lost or is late). Any other attempt is returned as it is; otherwise the attempt as it is afterwards, still
-     * CAPTURE_REQUESTED when Antom could not say.
+     * lost or is late). Any other attempt is returned as it is.
      */
-    public PaymentAttempt settleCapture(PaymentAttempt attempt) {
+    public CaptureCheck settleCapture(PaymentAttempt attempt) {
         if (attempt.state() != PaymentState.CAPTURE_REQUESTED) {
-            return attempt;
+            return new CaptureCheck(attempt, false);
         }
-        inquire(attempt);
-        return ledger.find(attempt.paymentRequestId()).orElse(attempt);
+        boolean notAtAntom = inquire(attempt) instanceof Inquiry.CaptureNotFound;
+        return new CaptureCheck(ledger.find(attempt.paymentRequestId()).orElse(attempt), notAtAntom);
     }
 
     /**

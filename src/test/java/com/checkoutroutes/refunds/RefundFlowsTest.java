@@ -106,6 +106,30 @@ class RefundFlowsTest extends FlowTestSupport {
                 .extracting(StateChange::cause).containsExactly("INQUIRY");
     }
 
+    /**
+     * The capture never reached Antom (answered 503 each try) when the order is cancelled: Antom lists no capture, so
+     * the authorisation is cancelled; the janitor, which would have sent the capture again, then finds it closed.
+     */
+    @Test
+    void aCancellationWhileACaptureNeverReachedAntomCancelsTheAuthorisation() throws Exception {
+        PaymentAttempt auth = authorisedCard();
+        try (AutoCloseable janitor = scheduledJobsStopped()) {
+            sandbox.addFault(FaultRule.of(FaultType.HTTP_5XX).forApi("capture").withTimes(0));
+            orderEvent(auth.orderId(), "ORDER_SHIPPED");
+            await().atMost(Duration.ofSeconds(30)).until(() -> ledger.history(auth.paymentRequestId()).stream()
+                    .anyMatch(c -> c.cause().equals("CAPTURE_RESULT_UNKNOWN")));
+            sandbox.clearFaults();
+
+            orderEvent(auth.orderId(), "ORDER_CANCELLED");
+            awaitState(auth, PaymentState.CANCELLED);
+        }
+        orderEventsProcessedUpTo(auth.orderId());
+        assertThat(sandbox.payment(auth.paymentRequestId()).orElseThrow().path("paymentStatus").asText())
+                .isEqualTo("CANCELLED");
+        assertThat(sandbox.payment(auth.paymentRequestId()).orElseThrow().has("capture")).isFalse();
+        assertThat(refunds.refundsOf(auth.paymentRequestId())).isEmpty();
+    }
+
     /** The same for a return: the capture is confirmed with Antom, then the return refunded. */
     @Test
     void aReturnWhileACapturesAnswerIsLostAsksAntomAndRefunds() throws Exception {
