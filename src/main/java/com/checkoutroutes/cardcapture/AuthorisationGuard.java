@@ -22,7 +22,7 @@ import org.springframework.stereotype.Component;
  * to be given back), CANCEL them, or ALERT only (flag and report). One past
  * the 7 days gets no policy: Antom is asked about it, and unless Antom lists a capture or a cancel that the ledger
  * missed, it is closed as released (CANCELLED, flagged), so released authorisations do not stay AUTHORISED and crowd
- * out the fresh ones.
+ * out the fresh ones. So is one whose capture failed (CAPTURE_FAILED) once past the 7 days.
  */
 @Component
 public class AuthorisationGuard {
@@ -81,6 +81,26 @@ public class AuthorisationGuard {
             }
             page = page.size() < PAGE ? List.of()
                     : ledger.authorisedBefore(ageingBefore, page.get(page.size() - 1), PAGE);
+        }
+        // a capture that failed leaves the authorisation at Antom, which releases it after the 7 days too; nothing
+        // else would look at it again (no event comes, the janitor does not ask about failed captures)
+        List<PaymentAttempt> failed = ledger.paidBefore(PaymentState.CAPTURE_FAILED, now.minus(
+                PaymentAttempt.AUTHORISATION_LIFETIME), null, PAGE);
+        while (!failed.isEmpty()) {
+            for (PaymentAttempt attempt : failed) {
+                lookedAt++;
+                try {
+                    String released = closeReleased(attempt);
+                    changed += released == null ? 0 : 1;
+                    report(done, attempt.paymentRequestId() + ":" + (released == null
+                            ? "capture failed, past 7 days, left for the next run" : released));
+                } catch (RuntimeException e) {
+                    LOG.warn("authorisation guard could not handle {}: {}", attempt.paymentRequestId(), e.toString());
+                    report(done, attempt.paymentRequestId() + ":failed " + e.getClass().getSimpleName());
+                }
+            }
+            failed = failed.size() < PAGE ? List.of() : ledger.paidBefore(PaymentState.CAPTURE_FAILED,
+                    now.minus(PaymentAttempt.AUTHORISATION_LIFETIME), failed.get(failed.size() - 1), PAGE);
         }
         String more = lookedAt > done.size() ? ", and " + (lookedAt - done.size()) + " more" : "";
         return new Report(lookedAt, changed, applied + " " + String.join(", ", done) + more);

@@ -364,7 +364,13 @@ public class PaymentLedger {
      * do) does not hide the younger ones behind it.
      */
     public List<PaymentAttempt> authorisedBefore(OffsetDateTime before, PaymentAttempt after, int limit) {
-        List<Object> args = new java.util.ArrayList<>(List.of(PaymentState.AUTHORISED.name(), before));
+        return paidBefore(PaymentState.AUTHORISED, before, after, limit);
+    }
+
+    /** {@link #authorisedBefore(OffsetDateTime, PaymentAttempt, int)} for the attempts in {@code state}. */
+    public List<PaymentAttempt> paidBefore(PaymentState state, OffsetDateTime before, PaymentAttempt after,
+            int limit) {
+        List<Object> args = new java.util.ArrayList<>(List.of(state.name(), before));
         String afterIt = "";
         if (after != null) {
             afterIt = " AND (paid_at > ? OR (paid_at = ? AND payment_request_id > ?))";

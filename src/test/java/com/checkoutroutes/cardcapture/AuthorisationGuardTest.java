@@ -41,8 +41,9 @@ class AuthorisationGuardTest {
     private final PaymentLedger ledger = mock(PaymentLedger.class);
     private final CardAuthorisations cards = mock(CardAuthorisations.class);
     private final AntomCancels cancels = mock(AntomCancels.class);
+    private final PaymentInquiries inquiries = mock(PaymentInquiries.class);
     private final AuthorisationGuard guard = new AuthorisationGuard(ledger, cards, cancels,
-            mock(PaymentInquiries.class), Clock.fixed(NOW, ZoneOffset.UTC), new CardCaptureSettings(
+            inquiries, Clock.fixed(NOW, ZoneOffset.UTC), new CardCaptureSettings(
                     new Capture("ORDER_SHIPPED"), new Guard("0 0 * * * ?", Duration.ofDays(5), Policy.CAPTURE)));
 
     @Test
@@ -92,6 +93,26 @@ class AuthorisationGuardTest {
         verify(cards).captureForGuard(younger);
         assertThat(report.lookedAt()).isEqualTo(AuthorisationGuard.PAGE + 1);
         assertThat(report.detail()).as("the report names the first hundred").endsWith(", and 401 more");
+    }
+
+    /**
+     * A capture that failed leaves the authorisation at Antom, which releases it after 7 days: the guard then asks
+     * Antom and closes it (CANCELLED, flagged), as it does an authorisation never captured; nothing else looks at it.
+     */
+    @Test
+    void anAuthorisationWhoseCaptureFailedIsClosedOnceAntomReleasedIt() {
+        PaymentAttempt failed = authorised("PRID-F", "ORD-F", 1, SIX_DAYS_AGO.minusDays(2)).toBuilder()
+                .state(PaymentState.CAPTURE_FAILED).build();
+        when(ledger.paidBefore(eq(PaymentState.CAPTURE_FAILED), any(), isNull(), anyInt())).thenReturn(List.of(failed));
+        when(inquiries.inquire(failed)).thenReturn(new PaymentInquiries.Inquiry.Answered(java.util.Optional.empty()));
+        when(inquiries.release(eq(failed), any())).thenReturn(java.util.Optional.of(PaymentState.CANCELLED));
+
+        var report = guard.run();
+
+        assertThat(report.detail()).contains("PRID-F:->CANCELLED");
+        verify(ledger).paidBefore(eq(PaymentState.CAPTURE_FAILED),
+                eq(OffsetDateTime.ofInstant(NOW, ZoneOffset.UTC).minusDays(7)), isNull(), anyInt());
+        verify(cards, never()).captureForGuard(any());
     }
 
     private static PaymentAttempt authorised(String prid, String orderId, int attemptNo, OffsetDateTime paidAt) {
