@@ -18,6 +18,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.camel.Exchange;
@@ -77,12 +78,13 @@ public class ShipmentChecks {
     }
 
     public ShipmentDecision decide(String orderId, String requestId) {
-        ShipmentDecision decision = evaluate(orderId, requestId, true);
+        ShipmentDecision decision = evaluate(orderId, requestId, null);
         meters.counter("checkout.shipment.decisions", "decision", decision.decision()).increment();
         return decision;
     }
 
-    private ShipmentDecision evaluate(String orderId, String requestId, boolean mayConfirm) {
+    /** {@code askedAt}: null on the first look; when Antom was just asked to confirm, the moment it was asked. */
+    private ShipmentDecision evaluate(String orderId, String requestId, OffsetDateTime askedAt) {
         List<PaymentAttempt> attempts = ledger.attemptsOf(orderId);
         List<Reason> reasons = new ArrayList<>();
         List<PaymentAttempt> paid = attempts.stream().filter(a -> a.state().isPaid())
@@ -106,9 +108,10 @@ public class ShipmentChecks {
             refundReason(attempt).ifPresent(reasons::add);
         }
         PaymentAttempt payment = paid.size() == 1 ? paid.get(0) : null;
-        if (reasons.isEmpty() && !freshlyConfirmed(payment)) {
-            if (mayConfirm && inquiries.confirm(payment)) {
-                return evaluate(orderId, requestId, false);
+        if (reasons.isEmpty() && !freshlyConfirmed(payment, askedAt)) {
+            OffsetDateTime asking = OffsetDateTime.now(clock).truncatedTo(ChronoUnit.MILLIS);
+            if (askedAt == null && inquiries.confirm(payment)) {
+                return evaluate(orderId, requestId, asking);
             }
             reasons.add(new Reason("NOT_CONFIRMED", payment.paymentRequestId(),
                     "Antom could not confirm the payment now"));
@@ -147,9 +150,14 @@ public class ShipmentChecks {
                 : "PARTLY_REFUNDED", attempt.paymentRequestId(), detail));
     }
 
-    private boolean freshlyConfirmed(PaymentAttempt attempt) {
-        return attempt.confirmedAt() != null
-                && attempt.confirmedAt().isAfter(OffsetDateTime.now(clock).minus(freshness));
+    /**
+     * Confirmed with Antom within the freshness, or by the inquiry made at {@code askedAt} (with a freshness of 0, only
+     * that one counts).
+     */
+    private boolean freshlyConfirmed(PaymentAttempt attempt, OffsetDateTime askedAt) {
+        OffsetDateTime confirmed = attempt.confirmedAt();
+        return confirmed != null && (askedAt != null && !confirmed.isBefore(askedAt)
+                || confirmed.isAfter(OffsetDateTime.now(clock).minus(freshness)));
     }
 
     private static Reason flagReason(PaymentAttempt attempt) {
