@@ -5,9 +5,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -85,6 +90,7 @@ public class OutboxRelay implements DisposableBean, SmartInitializingSingleton {
     /** Events published, and the batches they took: their ratio is how much one drain carried. */
     private final Counter published;
     private final Counter batches;
+    private final Counter failed;
     /** From an event's commit to its acknowledged send: the outbox's share of an order's latency. */
     private final Timer delay;
 
@@ -116,6 +122,9 @@ public class OutboxRelay implements DisposableBean, SmartInitializingSingleton {
                 settings.lease(), settings.maxSendTime(), leaseNanoTime) : null;
         this.lockClause = leases != null ? "" : " FOR UPDATE";
         this.published = meters.counter("checkout.outbox.published");
+        this.failed = Counter.builder("checkout.outbox.failed")
+                .description("sends of outbox events that failed; their order's events wait and go again")
+                .register(meters);
         this.batches = meters.counter("checkout.outbox.batches");
         this.delay = Timer.builder("checkout.outbox.delay")
                 .description("from an event's commit to its acknowledged send").publishPercentiles(0.5, 0.99)
@@ -151,8 +160,29 @@ public class OutboxRelay implements DisposableBean, SmartInitializingSingleton {
         return leases == null ? null : leases.owner();
     }
 
-    private record Row(long id, String destination, String key, String payload, OffsetDateTime createdAt) {
+    /** A pending event; {@code shard} is its lease shard (null on H2, which has none). */
+    private record Row(long id, String destination, String key, String payload, OffsetDateTime createdAt,
+            Integer shard) {
+
+        /** The order its events keep the order of: a failure holds back this key's later events. */
+        String orderKey() {
+            return key == null ? "" : key;
+        }
     }
+
+    /** When a key's events, held back after one of them failed, are tried again, and the wait before that. */
+    private record HeldBack(Instant until, Duration delay) {
+    }
+
+    /**
+     * Keys of events that failed to publish (a topic that does not exist, a record Kafka refuses, a destination that
+     * throws): their events wait, 1 s then doubling up to 30 s, while everything else is published. Without this the
+     * oldest such event came first in every batch and stopped it: no order's continuation left the outbox. Touched
+     * by the publisher thread only.
+     */
+    private final Map<String, HeldBack> heldBack = new HashMap<>();
+    private static final Duration FIRST_HOLD = Duration.ofSeconds(1);
+    private static final Duration LONGEST_HOLD = Duration.ofSeconds(30);
 
     /**
      * Asks the publisher thread to drain the outbox soon and returns at once. Wakes that come while a drain is
@@ -226,7 +256,10 @@ public class OutboxRelay implements DisposableBean, SmartInitializingSingleton {
     }
 
     private Batch publish(Claim claim) {
-        List<Row> rows = pending(claim);
+        Instant now = clock.instant();
+        List<String> waiting = heldBack.entrySet().stream().filter(e -> e.getValue().until().isAfter(now))
+                .map(Map.Entry::getKey).toList();
+        List<Row> rows = pending(claim, waiting);
         List<CompletableFuture<Exchange>> sends = new ArrayList<>(rows.size());
         for (Row row : rows) {
             if (claim != null && !claim.maySend()) {
@@ -235,29 +268,52 @@ public class OutboxRelay implements DisposableBean, SmartInitializingSingleton {
             sends.add(send(row));
         }
         long waitUntil = System.nanoTime() + sendTimeout.toNanos();
-        List<Long> marks = new ArrayList<>(sends.size());
+        List<Row> marked = new ArrayList<>(sends.size());
+        Set<String> failedKeys = new HashSet<>();
+        Set<Integer> fenced = new HashSet<>();
         OffsetDateTime sentAt = OffsetDateTime.now(clock); // published_at: when the sends left, not the last ack
         for (int i = 0; i < sends.size(); i++) {
+            Row row = rows.get(i);
             String failure = failureOf(sends.get(i), waitUntil);
             if (failure != null) {
-                // the rest of the batch stays pending and is sent again (in order) by the next drain
-                LOG.warn("outbox: publishing stopped after {} of {} events: event {} to {}: {}", marks.size(),
-                        rows.size(), rows.get(i).id(), rows.get(i).destination(), failure);
-                break;
+                // this event, and its order's later ones (even if acknowledged), stay pending and go again in order
+                // once the wait is over; the others of the batch are marked, and the shard keeps its fence (the
+                // send may still land)
+                failedKeys.add(row.orderKey());
+                fenced.add(row.shard());
+                holdBack(row, failure);
+            } else if (!failedKeys.contains(row.orderKey())) {
+                marked.add(row);
+                heldBack.remove(row.orderKey());
+            } else {
+                fenced.add(row.shard());
             }
-            marks.add(rows.get(i).id());
         }
-        markPublished(marks, sentAt);
-        boolean allAcknowledged = marks.size() == sends.size();
-        if (claim != null && allAcknowledged) {
-            leases.release(claim); // nothing of this batch is still on its way: the next owner may start at once
+        markPublished(marked.stream().map(Row::id).toList(), sentAt);
+        boolean allAcknowledged = failedKeys.isEmpty();
+        if (claim != null) {
+            // nothing of these shards is still on its way: the next owner may start at once
+            leases.release(claim, fenced);
         }
         if (sends.isEmpty() && !rows.isEmpty()) {
             LOG.warn("outbox: the claim took longer than its window to start sends ((checkout.outbox.lease - "
                     + "max-send-time) / 2); the timer tries again");
         }
         boolean more = allAcknowledged && !sends.isEmpty() && (sends.size() < rows.size() || rows.size() == batchSize);
-        return new Batch(rows.subList(0, marks.size()), more);
+        return new Batch(marked, more);
+    }
+
+    private void holdBack(Row row, String failure) {
+        HeldBack before = heldBack.get(row.orderKey());
+        Duration wait = before == null ? FIRST_HOLD : min(before.delay().multipliedBy(2), LONGEST_HOLD);
+        heldBack.put(row.orderKey(), new HeldBack(clock.instant().plus(wait), wait));
+        failed.increment();
+        LOG.warn("outbox: event {} to {} not published: {}; its order's events wait {} ms, then go again in order "
+                + "(the other events are published meanwhile)", row.id(), row.destination(), failure, wait.toMillis());
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     /** One statement for the whole batch: a JDBC batch of one UPDATE per event still has the database execute each. */
@@ -280,13 +336,21 @@ public class OutboxRelay implements DisposableBean, SmartInitializingSingleton {
         }
     }
 
-    /** The oldest pending rows this transaction may send: all of them on H2, those of the claimed shards else. */
-    private List<Row> pending(Claim claim) {
+    /**
+     * The oldest pending rows this transaction may send: all of them on H2, those of the claimed shards else; not
+     * those of the keys {@code waiting} after a failure.
+     */
+    private List<Row> pending(Claim claim, List<String> waiting) {
         String shardFilter = claim == null ? "" : " AND " + leases.rowFilter(claim);
-        return jdbc.query("SELECT id, destination, message_key, payload, created_at FROM outbox_event "
-                        + "WHERE published_at IS NULL" + shardFilter + " ORDER BY id LIMIT ?" + lockClause,
+        String notWaiting = waiting.isEmpty() ? "" : " AND NOT (COALESCE(message_key, '') = ANY (?))";
+        String shard = leases == null ? "CAST(NULL AS INTEGER)" : leases.shardOf();
+        Object[] args = waiting.isEmpty() ? new Object[] {batchSize}
+                : new Object[] {waiting.toArray(String[]::new), batchSize};
+        return jdbc.query("SELECT id, destination, message_key, payload, created_at, " + shard + " FROM outbox_event "
+                        + "WHERE published_at IS NULL" + shardFilter + notWaiting + " ORDER BY id LIMIT ?"
+                        + lockClause,
                 (rs, i) -> new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getObject(5, OffsetDateTime.class)), batchSize);
+                        rs.getObject(5, OffsetDateTime.class), (Integer) rs.getObject(6)), args);
     }
 
     private CompletableFuture<Exchange> send(Row row) {

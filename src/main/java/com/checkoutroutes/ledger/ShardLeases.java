@@ -23,8 +23,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * before the database's {@code now()} plus that); a send started then is over, written or given up, within
  * {@code max-send-time} (Kafka: {@code max.block.ms + delivery.timeout.ms}), before {@code fenced_until} less the
  * other half, which is the margin for a pause between the check and the send and for clock rates;</li>
- * <li>release: {@code fenced_until = NULL} in the transaction that marks the batch published, and only when every
- * send of it was acknowledged: the next owner starts at once. A failed or unanswered send keeps the fence;</li>
+ * <li>release: {@code fenced_until = NULL} in the transaction that marks the batch published, on the shards whose
+ * every send was acknowledged: the next owner starts at once. A failed or unanswered send keeps its shard's fence;</li>
  * <li>an owner that dies or loses the database leaves {@code fenced_until} set; after it another instance claims
  * the shard and sends what was not marked, after everything the old owner sent.</li>
  * </ul>
@@ -88,14 +88,21 @@ final class ShardLeases {
     }
 
     /**
-     * Hands the claimed shards back at once, in the caller's transaction (the one that marks what was sent). Only
-     * when every send of the batch was acknowledged: else the fence stands until it expires.
+     * Hands the claimed shards back at once, in the caller's transaction (the one that marks what was sent), but for
+     * those in {@code keep}: the shards with a send that failed or was not acknowledged, whose fence stands until it
+     * expires (the send may still land).
      */
-    void release(Claim claim) {
-        if (!claim.shards().isEmpty()) {
+    void release(Claim claim, java.util.Set<Integer> keep) {
+        List<Integer> free = claim.shards().stream().filter(shard -> !keep.contains(shard)).toList();
+        if (!free.isEmpty()) {
             jdbc.update("UPDATE outbox_shard_lease SET fenced_until = NULL WHERE owner = ? AND shard IN ("
-                    + claim.shards().stream().map(String::valueOf).collect(Collectors.joining(", ")) + ")", owner);
+                    + free.stream().map(String::valueOf).collect(Collectors.joining(", ")) + ")", owner);
         }
+    }
+
+    /** A SQL expression giving an {@code outbox_event} row's shard. */
+    String shardOf() {
+        return shards.shardOf();
     }
 
     /** A SQL condition on {@code outbox_event} selecting the rows of the claimed shards. */

@@ -82,6 +82,9 @@ class OutboxRelayOrderTest {
                 from(DESTINATION).process(exchange -> {
                     sendStarts.add(Instant.now());
                     String body = exchange.getIn().getBody(String.class);
+                    if (body.contains("poison")) {
+                        throw new IllegalStateException("the broker refuses this record, every time");
+                    }
                     if (failNextSend) {
                         failNextSend = false;
                         throw new IllegalStateException("the broker refused it");
@@ -174,6 +177,37 @@ class OutboxRelayOrderTest {
         awaitAllPublished(only);
         assertThat(ordersEvents()).containsExactly("ORD-1 " + FIRST);
         assertThat(fencedUntil("ORD-1")).as("handed back once acknowledged").isNull();
+    }
+
+    /**
+     * An event that can never be published (its topic does not exist, Kafka refuses the record) holds back its own
+     * order's events only: the rest of its batch is marked and its shards handed back, and later events of other
+     * orders keep leaving. It used to stop every batch at itself, with every shard of the batch left fenced.
+     */
+    @Test
+    void anEventThatCannotBePublishedHoldsBackOnlyItsOwnOrdersEvents() {
+        OutboxRelay only = relay(Duration.ofSeconds(60), Duration.ofSeconds(40));
+        holding.set(false);
+        outbox.append(new OutboxMessage(DESTINATION, "ORD-1", "{\"n\":1,\"poison\":true}"));
+        outbox.append(new OutboxMessage(DESTINATION, "ORD-1", "{\"n\":2}"));
+        outbox.append(new OutboxMessage(DESTINATION, otherShardKey, SECOND));
+        only.wake();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> received.contains(otherShardKey + " " + SECOND)
+                && pending() == 2);
+        assertThat(fencedUntil(otherShardKey)).as("handed back: all its sends were acknowledged").isNull();
+        assertThat(fencedUntil("ORD-1")).as("fenced: the failed send might still land").isNotNull();
+
+        for (int n = 3; n <= 5; n++) { // other orders commit while ORD-1's first event keeps failing
+            outbox.append(new OutboxMessage(DESTINATION, otherShardKey, "{\"n\":" + n + "}"));
+            only.wake();
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            only.wake();
+            return received.contains(otherShardKey + " {\"n\":5}") && pending() == 2;
+        });
+        assertThat(jdbc.queryForList("SELECT payload FROM outbox_event WHERE published_at IS NULL ORDER BY id",
+                String.class)).as("only ORD-1's events wait, in order").containsExactly("{\"n\":1,\"poison\":true}",
+                "{\"n\":2}");
     }
 
     @Test
