@@ -78,12 +78,11 @@ public class CardAuthorisations {
 
     /**
      * The cancel rules for an order, whoever asks (an order event, an operator): refused with a reason while a capture
-     * is in progress (and Antom, asked now, cannot say how it ended); else each payment still open or authorised is cancelled at Antom, and each one that can no
-     * longer be cancelled is refunded in full, once.
+     * is in progress (and Antom, asked now, cannot say how it ended); else each payment still open or authorised is
+     * cancelled at Antom, and each one that can no longer be cancelled is refunded in full, once.
      */
     public Cancelled cancelOrder(String orderId, String cause) {
-        // a capture in progress is asked about first: whether it took the money decides between cancel and refund;
-        // one that never reached Antom is overtaken by the cancel (were it to arrive after, Antom would refuse it)
+        // a capture in progress is asked about first: whether it took the money decides between cancel and refund
         List<CaptureCheck> checked = attemptsOf(orderId).stream().map(inquiries::settleCapture).toList();
         if (checked.stream().anyMatch(CaptureCheck::inProgress)) {
             throw new RefusedOrderEventException("CAPTURE_IN_PROGRESS",
@@ -91,7 +90,7 @@ public class CardAuthorisations {
         }
         int cancellable = 0;
         int done = 0;
-        for (PaymentAttempt attempt : checked.stream().map(CaptureCheck::attempt).toList()) {
+        for (PaymentAttempt attempt : checked.stream().map(check -> overtaken(check, cause)).toList()) {
             if (attempt.state().isPaid()) {
                 cancellable++;
                 done += cancels.cancelOrRefund(attempt, cause, CANCELLATION_REFUND) ? 1 : 0;
@@ -102,6 +101,27 @@ public class CardAuthorisations {
         }
         return new Cancelled(cancellable, done);
     }
+
+    /**
+     * A capture that never reached Antom is given up before the cancel goes out (CAPTURE_FAILED, cause
+     * {@code CAPTURE_OVERTAKEN}), so that nothing sends it again (the janitor resends only CAPTURE_REQUESTED ones)
+     * whether or not Antom then cancels the authorisation; one that moved meanwhile is refused as in progress.
+     */
+    private PaymentAttempt overtaken(CaptureCheck check, String cause) {
+        PaymentAttempt attempt = check.attempt();
+        if (!check.notAtAntom() || attempt.state() != PaymentState.CAPTURE_REQUESTED) {
+            return attempt;
+        }
+        String detail = "capture " + attempt.captureRequestId() + " never reached Antom; " + cause + ": not sent again";
+        return ledger.applyIfUnchanged(attempt, Transition.to(PaymentState.CAPTURE_FAILED, CAPTURE_OVERTAKEN)
+                .detail(detail)
+                .emit(events.stateChanged(attempt, attempt.state(), PaymentState.CAPTURE_FAILED, CAPTURE_OVERTAKEN,
+                        attempt.paymentId(), null, null)))
+                .orElseThrow(() -> new RefusedOrderEventException("CAPTURE_IN_PROGRESS",
+                        "the capture moved while the cancellation looked at it; cancel after its result is known"));
+    }
+
+    static final String CAPTURE_OVERTAKEN = "CAPTURE_OVERTAKEN";
 
     /**
      * The request key of the refund a cancellation makes: one per payment, whether ORDER_CANCELLED or RISK_FLAGGED

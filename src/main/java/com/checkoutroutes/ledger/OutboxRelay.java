@@ -170,8 +170,11 @@ public class OutboxRelay implements DisposableBean, SmartInitializingSingleton {
         }
     }
 
-    /** When a key's events, held back after one of them failed, are tried again, and the wait before that. */
-    private record HeldBack(Instant until, Duration delay) {
+    /**
+     * When a key's events, held back after one of them failed, are tried again, and the wait before that; the shard
+     * of the failed send, whose fence stands until {@code fencedUntil} (the failed send may still land).
+     */
+    private record HeldBack(Instant until, Duration delay, Integer shard, Instant fencedUntil) {
     }
 
     /**
@@ -183,6 +186,7 @@ public class OutboxRelay implements DisposableBean, SmartInitializingSingleton {
     private final Map<String, HeldBack> heldBack = new HashMap<>();
     private static final Duration FIRST_HOLD = Duration.ofSeconds(1);
     private static final Duration LONGEST_HOLD = Duration.ofSeconds(30);
+    private static final Duration FORGET_AFTER = Duration.ofMinutes(10);
 
     /**
      * Asks the publisher thread to drain the outbox soon and returns at once. Wakes that come while a drain is
@@ -257,6 +261,8 @@ public class OutboxRelay implements DisposableBean, SmartInitializingSingleton {
 
     private Batch publish(Claim claim) {
         Instant now = clock.instant();
+        // forget keys long quiet (published by another instance after this one's fence ran out, or deleted)
+        heldBack.values().removeIf(hold -> hold.until().plus(FORGET_AFTER).isBefore(now));
         List<String> waiting = heldBack.entrySet().stream().filter(e -> e.getValue().until().isAfter(now))
                 .map(Map.Entry::getKey).toList();
         List<Row> rows = pending(claim, waiting);
@@ -292,7 +298,11 @@ public class OutboxRelay implements DisposableBean, SmartInitializingSingleton {
         markPublished(marked.stream().map(Row::id).toList(), sentAt);
         boolean allAcknowledged = failedKeys.isEmpty();
         if (claim != null) {
-            // nothing of these shards is still on its way: the next owner may start at once
+            // the shards of a send that failed recently (in this batch or an earlier one: its events now wait and
+            // are not in the batch) keep their fence; nothing of the others is still on its way, and the next owner
+            // may start at once
+            heldBack.values().stream().filter(hold -> hold.fencedUntil().isAfter(clock.instant()))
+                    .forEach(hold -> fenced.add(hold.shard()));
             leases.release(claim, fenced);
         }
         if (sends.isEmpty() && !rows.isEmpty()) {
@@ -306,7 +316,8 @@ public class OutboxRelay implements DisposableBean, SmartInitializingSingleton {
     private void holdBack(Row row, String failure) {
         HeldBack before = heldBack.get(row.orderKey());
         Duration wait = before == null ? FIRST_HOLD : min(before.delay().multipliedBy(2), LONGEST_HOLD);
-        heldBack.put(row.orderKey(), new HeldBack(clock.instant().plus(wait), wait));
+        Instant now = clock.instant();
+        heldBack.put(row.orderKey(), new HeldBack(now.plus(wait), wait, row.shard(), now.plus(maxSendTime)));
         failed.increment();
         LOG.warn("outbox: event {} to {} not published: {}; its order's events wait {} ms, then go again in order "
                 + "(the other events are published meanwhile)", row.id(), row.destination(), failure, wait.toMillis());

@@ -24,7 +24,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * {@code max-send-time} (Kafka: {@code max.block.ms + delivery.timeout.ms}), before {@code fenced_until} less the
  * other half, which is the margin for a pause between the check and the send and for clock rates;</li>
  * <li>release: {@code fenced_until = NULL} in the transaction that marks the batch published, on the shards whose
- * every send was acknowledged: the next owner starts at once. A failed or unanswered send keeps its shard's fence;</li>
+ * every send was acknowledged: the next owner starts at once. A failed or unanswered send keeps its shard's fence
+ * (the relay keeps it for {@code max-send-time} after the failure, also through batches that leave the failed
+ * order's events out while they wait);</li>
  * <li>an owner that dies or loses the database leaves {@code fenced_until} set; after it another instance claims
  * the shard and sends what was not marked, after everything the old owner sent.</li>
  * </ul>

@@ -168,7 +168,8 @@ public class Janitor {
         if (inquiry instanceof Inquiry.Answered answered && answered.changedTo().isPresent()) {
             return answered.changedTo();
         }
-        if (inquiry instanceof Inquiry.CaptureNotFound) {
+        if (inquiry instanceof Inquiry.CaptureNotFound && unchanged(attempt)) {
+            // read again just before: a cancellation may have given the capture up meanwhile (CAPTURE_OVERTAKEN)
             ledger.note(attempt.paymentRequestId(), "CAPTURE_RESENT", "Antom lists no capture: sent again", null);
             PaymentState after = captures.send(attempt);
             if (after != attempt.state()) {
@@ -180,7 +181,8 @@ public class Janitor {
             return inquiries.closeAsRead(attempt, PaymentState.EXPIRED, "NOT_FOUND_AT_ANTOM");
         }
         if (inquiry instanceof Inquiry.NotFound && attempt.state().isResultUnknown()
-                && (attempt.expiresAt() == null || now.isBefore(attempt.expiresAt()))) {
+                && (attempt.expiresAt() == null || now.isBefore(attempt.expiresAt()))
+                && !anotherPaymentPaid(attempt)) {
             // its pay never reached Antom (the answer was unknown, or the process stopped before calling: still
             // requested a minute on, first-check.requested), the payment is not there: sent again, the same request,
             // and the buyer's channel gets the continuation it was missing; never once its time is over
@@ -207,6 +209,18 @@ public class Janitor {
         ledger.scheduleCheck(attempt.paymentRequestId(),
                 OffsetDateTime.now(clock).plus(settings.delayAfter(attempt.checkCount())), true);
         return Optional.empty();
+    }
+
+    /** The attempt as the ledger has it now is the one looked at: same state, same version. */
+    private boolean unchanged(PaymentAttempt attempt) {
+        return ledger.find(attempt.paymentRequestId())
+                .filter(now -> now.state() == attempt.state() && now.version() == attempt.version()).isPresent();
+    }
+
+    /** The order is paid by another attempt: a pay sent again now could only make a second payment. */
+    private boolean anotherPaymentPaid(PaymentAttempt attempt) {
+        return ledger.attemptsOf(attempt.orderId()).stream().anyMatch(other -> other.state().isPaid()
+                && !other.paymentRequestId().equals(attempt.paymentRequestId()));
     }
 
     /** Only attempts still waiting for the buyer or for Antom expire; a paid one never does. */

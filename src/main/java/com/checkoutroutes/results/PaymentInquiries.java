@@ -210,20 +210,22 @@ public class PaymentInquiries {
     }
 
     /**
-     * The capture Antom lists for the attempt: the one it asked for last (its captureRequestId), else one that took
-     * the money, else (not while a capture is requested) any. After a failed capture and a new one, Antom lists both:
-     * the earlier one's failure says nothing of the capture under way, which, not listed, never reached Antom.
+     * The capture Antom lists for the attempt: one that took the money (whichever request made it: one from Antom's
+     * Dashboard too), else the one it asked for last (its captureRequestId), else (not while a capture is requested)
+     * any. After a failed capture and a new one, Antom lists both: the earlier one's failure says nothing of the
+     * capture under way, which, not listed, never reached Antom.
      */
-    private static Optional<Transaction> capture(PaymentAttempt attempt, AlipayPayQueryResponse response) {
+    static Optional<Transaction> capture(PaymentAttempt attempt, AlipayPayQueryResponse response) {
         List<Transaction> captures = response.getTransactions() == null ? List.of()
                 : response.getTransactions().stream().filter(t -> t.getTransactionType() == TransactionType.CAPTURE)
                         .toList();
-        Optional<Transaction> ownOrTaken = captures.stream()
-                .filter(t -> Objects.equals(t.getTransactionRequestId(), attempt.captureRequestId())).findFirst()
-                .or(() -> captures.stream().filter(t -> t.getTransactionStatus() == TransactionStatusType.SUCCESS)
+        Optional<Transaction> takenOrOwn = captures.stream()
+                .filter(t -> t.getTransactionStatus() == TransactionStatusType.SUCCESS).findFirst()
+                .or(() -> captures.stream()
+                        .filter(t -> Objects.equals(t.getTransactionRequestId(), attempt.captureRequestId()))
                         .findFirst());
-        return attempt.state() == PaymentState.CAPTURE_REQUESTED ? ownOrTaken
-                : ownOrTaken.or(() -> captures.stream().findFirst());
+        return attempt.state() == PaymentState.CAPTURE_REQUESTED ? takenOrOwn
+                : takenOrOwn.or(() -> captures.stream().findFirst());
     }
 
     private static AntomResult paymentResult(AlipayPayQueryResponse response, TransactionStatusType status) {

@@ -208,6 +208,8 @@ class OutboxRelayOrderTest {
         assertThat(jdbc.queryForList("SELECT payload FROM outbox_event WHERE published_at IS NULL ORDER BY id",
                 String.class)).as("only ORD-1's events wait, in order").containsExactly("{\"n\":1,\"poison\":true}",
                 "{\"n\":2}");
+        assertThat(fencedUntil("ORD-1")).as("still fenced from other instances while its events wait, though the "
+                + "batches since sent none of them").isNotNull();
     }
 
     @Test

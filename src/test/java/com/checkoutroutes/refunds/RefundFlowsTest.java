@@ -42,6 +42,8 @@ class RefundFlowsTest extends FlowTestSupport {
     JdbcTemplate jdbc;
     @Autowired
     MeterRegistry meters;
+    @Autowired
+    com.checkoutroutes.scheduling.JobRuns jobRuns;
 
     @Test
     void aReturnAfterCaptureIsRefundedInFull() {
@@ -128,6 +130,45 @@ class RefundFlowsTest extends FlowTestSupport {
                 .isEqualTo("CANCELLED");
         assertThat(sandbox.payment(auth.paymentRequestId()).orElseThrow().has("capture")).isFalse();
         assertThat(refunds.refundsOf(auth.paymentRequestId())).isEmpty();
+        assertThat(ledger.history(auth.paymentRequestId())).extracting(StateChange::from, StateChange::to,
+                StateChange::cause).containsSubsequence(
+                        org.assertj.core.groups.Tuple.tuple(PaymentState.CAPTURE_REQUESTED, PaymentState.CAPTURE_FAILED,
+                                "CAPTURE_OVERTAKEN"),
+                        org.assertj.core.groups.Tuple.tuple(PaymentState.CAPTURE_FAILED, PaymentState.CANCELLED,
+                                "ORDER_CANCELLED"));
+    }
+
+    /**
+     * The same, but Antom does not answer the cancel either: the capture given up stays given up. The janitor, which
+     * sends a capture Antom does not list, never sends this one: the buyer of a cancelled order is not charged.
+     */
+    @Test
+    void aCaptureOvertakenByACancellationIsNotSentAgainEvenIfTheCancelIsNotDone() throws Exception {
+        PaymentAttempt auth = authorisedCard();
+        try (AutoCloseable janitor = scheduledJobsStopped()) {
+            sandbox.addFault(FaultRule.of(FaultType.HTTP_5XX).forApi("capture").withTimes(0));
+            orderEvent(auth.orderId(), "ORDER_SHIPPED");
+            await().atMost(Duration.ofSeconds(30)).until(() -> ledger.history(auth.paymentRequestId()).stream()
+                    .anyMatch(c -> c.cause().equals("CAPTURE_RESULT_UNKNOWN")));
+            sandbox.clearFaults();
+            sandbox.addFault(FaultRule.of(FaultType.HTTP_5XX).forApi("cancel").withTimes(0));
+
+            orderEvent(auth.orderId(), "ORDER_CANCELLED");
+            await().atMost(Duration.ofSeconds(30)).until(() -> ledger.history(auth.paymentRequestId()).stream()
+                    .anyMatch(c -> c.cause().equals("CANCEL_NOT_DONE")));
+            sandbox.clearFaults();
+        }
+        ledger.scheduleCheck(auth.paymentRequestId(), java.time.OffsetDateTime.now(clock), false);
+        clock.advance(Duration.ofMinutes(5)); // whatever the janitor would look at is due
+        java.time.OffsetDateTime advanced = java.time.OffsetDateTime.now(clock);
+        await().atMost(Duration.ofSeconds(30)).until(() -> jobRuns.runs("janitor").stream()
+                .anyMatch(run -> run.finishedAt() != null && !run.startedAt().isBefore(advanced)));
+
+        assertThat(state(auth)).isEqualTo(PaymentState.CAPTURE_FAILED);
+        assertThat(sandbox.requests("capture", null)).filteredOn(c -> c.httpStatus() == 200
+                && auth.paymentRequestId().equals(c.paymentRequestId())).isEmpty();
+        assertThat(sandbox.payment(auth.paymentRequestId()).orElseThrow().has("capture")).isFalse();
+        assertThat(ledger.find(auth.paymentRequestId()).orElseThrow().flagReason()).contains("CANCEL_NOT_DONE");
     }
 
     /** The same for a return: the capture is confirmed with Antom, then the return refunded. */

@@ -53,6 +53,22 @@ class CaptureInquiryTest {
         assertThat(inquiries.inquire(capturing)).isInstanceOf(PaymentInquiries.Inquiry.NoAnswer.class);
     }
 
+    /**
+     * A capture that failed, and one made since from Antom's Dashboard: the money is taken, whichever request took it
+     * (the attempt's own failed capture used to be read, and the guard then closed a charged payment as released).
+     */
+    @Test
+    void aCaptureThatTookTheMoneyIsReadBeforeTheAttemptsOwnFailedOne() {
+        PaymentAttempt failed = capturing.toBuilder().state(PaymentState.CAPTURE_FAILED).captureRequestId("CAP-1")
+                .build();
+        AlipayPayQueryResponse response = new AlipayPayQueryResponse();
+        response.setTransactions(List.of(capture("CAP-1", TransactionStatusType.FAIL),
+                capture("DASHBOARD-1", TransactionStatusType.SUCCESS)));
+
+        assertThat(PaymentInquiries.capture(failed, response)).get()
+                .extracting(Transaction::getTransactionRequestId).isEqualTo("DASHBOARD-1");
+    }
+
     /** Antom has the payment authorised (SUCCESS) with {@code captures} listed. */
     private void antomLists(Transaction... captures) {
         Result result = new Result();
