@@ -195,6 +195,35 @@ class JanitorTest extends FlowTestSupport {
                 .map(m -> m.path("action").asText()).toList(), actions -> actions.contains("REDIRECT"));
     }
 
+    /** Another attempt of the order was paid meanwhile: a pay sent again could only make a second payment. */
+    @Test
+    void anUnknownPayAntomNeverGotIsNotSentAgainOnceAnotherAttemptPaidTheOrder() throws Exception {
+        String orderId = newOrderId();
+        PaymentAttempt unknown;
+        try (AutoCloseable jobs = scheduledJobsStopped()) {
+            sandbox.addFault(FaultRule.of(FaultType.HTTP_5XX).forApi("pay").withTimes(0));
+            publish(order(orderId));
+            unknown = await().atMost(Duration.ofSeconds(20))
+                    .until(() -> onlyAttempt(orderId), a -> a.state() == PaymentState.UNKNOWN);
+            sandbox.clearFaults();
+            java.util.Map<String, Object> second = order(orderId);
+            second.put("attempt", 2);
+            second.put("amount", java.util.Map.of("currency", "USD", "value", "30061")); // paid at once
+            publish(second);
+            await().atMost(Duration.ofSeconds(20)).until(() -> ledger.attemptsOf(orderId).stream()
+                    .anyMatch(a -> a.attemptNo() == 2 && a.state() == PaymentState.SUCCEEDED));
+            clock.advance(Duration.ofSeconds(15));
+        }
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> sandbox.requests("inquiryPayment", unknown.paymentRequestId()), l -> !l.isEmpty());
+        java.time.OffsetDateTime looked = java.time.OffsetDateTime.now(clock);
+        await().atMost(Duration.ofSeconds(30)).until(() -> jobRuns.runs("janitor").stream()
+                .anyMatch(run -> run.finishedAt() != null && !run.startedAt().isBefore(looked)));
+        assertThat(ledger.history(unknown.paymentRequestId())).extracting(StateChange::cause)
+                .doesNotContain("PAY_RESENT");
+        assertThat(sandbox.payment(unknown.paymentRequestId())).isEmpty();
+    }
+
     /**
      * Found past its expiry but within the janitor's grace (2 min): not sent again, since a pay sent now would ask the
      * buyer to pay after the order's time; left UNKNOWN until the grace is over, then closed.
