@@ -53,11 +53,17 @@ public class AuthorisationGuard {
         this.policy = settings.authorisationGuard().policy();
     }
 
+    /** The scheduled run (routes/schedules.yaml calls {@code run}): the configured policy. */
     public Report run() {
-        return run(policy);
+        return runWith(policy);
     }
 
-    public Report run(Policy applied) {
+    /**
+     * A run with {@code applied} instead of the configured policy (tests). Not public and not named {@code run}: Camel's
+     * bean binding, given {@code method: run}, picked the overload that takes the message body, and a Quartz message
+     * has none, so every scheduled run applied no policy at all.
+     */
+    Report runWith(Policy applied) {
         OffsetDateTime now = OffsetDateTime.now(clock);
         OffsetDateTime ageingBefore = now.minus(threshold);
         int lookedAt = 0;
