@@ -92,6 +92,8 @@ public class GuardedRouteReload implements CamelContextConfiguration {
         // routes made from a template (routes/schedules.yaml) name no file; their template does
         if (camel instanceof org.apache.camel.model.ModelCamelContext model) {
             model.getRouteTemplateDefinitions().forEach(template -> sources.add(template.getResource()));
+            // and route configurations (routes/error-handling.yaml) are routes of no file either
+            model.getRouteConfigurationDefinitions().forEach(configuration -> sources.add(configuration.getResource()));
         }
         for (Resource source : sources) {
             if (source != null && source.exists()) {
@@ -181,6 +183,37 @@ public class GuardedRouteReload implements CamelContextConfiguration {
                     "failed to load: " + e.getMessage()));
             restore(camel, reload, name, checked.getLocation(), e);
             throw e;
+        }
+        reloadUsersOf(camel, reload, checked);
+    }
+
+    /**
+     * Camel puts a reloaded route configuration (routes/error-handling.yaml) in place of the old one but leaves the
+     * routes built with it as they were: an edit of what is retried or dead-lettered reached no running route until
+     * their own file was saved or the application restarted. So the files whose routes name one of the changed
+     * configurations are loaded again, each as it runs now.
+     */
+    private void reloadUsersOf(CamelContext camel, ResourceReload reload, Resource configurations) throws Exception {
+        List<String> ids = RouteConfigurationIds.declaredIn(text(configurations));
+        if (ids.isEmpty()) {
+            return;
+        }
+        for (Map.Entry<String, Resource> file : new java.util.TreeMap<>(lastLoaded).entrySet()) {
+            if (file.getKey().equals(configurations.getLocation())
+                    || !RouteConfigurationIds.usesAny(text(file.getValue()), ids)) {
+                continue;
+            }
+            LOG.info("route configurations of {} changed: reloading {}, whose routes use them",
+                    configurations.getLocation(), file.getKey());
+            load(camel, reload, file.getKey(), file.getValue());
+        }
+    }
+
+    private static String text(Resource file) {
+        try (InputStream in = file.getInputStream()) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (Exception e) {
+            return "";
         }
     }
 

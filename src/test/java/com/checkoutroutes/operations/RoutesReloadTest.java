@@ -85,6 +85,15 @@ class RoutesReloadTest {
             awaitLog(app, "Job checkout.janitor (cron=0 0 4 1 1 ?");
             assertThat(errorLines(app)).isEmpty();
 
+            // an edit of the route configurations (what is retried, what is dead-lettered) reaches the running
+            // routes: Camel replaces the configurations, and the files whose routes use them are loaded again
+            Path errors = operator.resolve("routes/error-handling.yaml");
+            Files.writeString(errors, "# retries reviewed by the operator\n" + Files.readString(errors));
+            awaitLog(app, "route configurations of", "error-handling.yaml", "reloading", "orders.yaml");
+            awaitLog(app, "route configurations of", "error-handling.yaml", "reloading", FILE);
+            Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> "v2".equals(editHeader(app)));
+            assertThat(errorLines(app)).isEmpty();
+
             // an edit Kaoto would flag (a step the DSL does not have): refused with the schema's message
             Files.writeString(routeFile, edited.replace("- removeHeaders:", "- removeHeader:"));
             awaitLog(app, "route edit refused", FILE, "does not match Camel's YAML DSL schema",
