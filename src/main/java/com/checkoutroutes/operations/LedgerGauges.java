@@ -81,7 +81,7 @@ public class LedgerGauges implements SmartLifecycle {
         }
     }
 
-    /** Time since authorisation (updated_at of an AUTHORISED attempt): uncaptured ones past 5 days need a look. */
+    /** Time since authorisation (paid_at of an AUTHORISED attempt): uncaptured ones past 5 days need a look. */
     enum AuthorisationAge {
         UNDER_1_DAY("lt_1d"), ONE_TO_5_DAYS("1d_5d"), OVER_5_DAYS("gt_5d");
 
@@ -106,9 +106,13 @@ public class LedgerGauges implements SmartLifecycle {
                     PaymentState.sqlList(history ? state -> true : PaymentState::isInFlight));
             OffsetDateTime now = OffsetDateTime.now(clock);
             Map<AuthorisationAge, Long> ages = new EnumMap<>(AuthorisationAge.class);
-            jdbc.query("SELECT COALESCE(SUM(CASE WHEN updated_at >= ? THEN 1 ELSE 0 END), 0), "
-                            + "COALESCE(SUM(CASE WHEN updated_at < ? AND updated_at >= ? THEN 1 ELSE 0 END), 0), "
-                            + "COALESCE(SUM(CASE WHEN updated_at < ? THEN 1 ELSE 0 END), 0) "
+            // since authorisation (paid_at), as the guard and the console count it: a flag set later moves
+            // updated_at, and used to move an old authorisation back to the youngest bucket
+            String authorised = "COALESCE(paid_at, updated_at)";
+            jdbc.query("SELECT COALESCE(SUM(CASE WHEN " + authorised + " >= ? THEN 1 ELSE 0 END), 0), "
+                            + "COALESCE(SUM(CASE WHEN " + authorised + " < ? AND " + authorised
+                            + " >= ? THEN 1 ELSE 0 END), 0), "
+                            + "COALESCE(SUM(CASE WHEN " + authorised + " < ? THEN 1 ELSE 0 END), 0) "
                             + "FROM payment_attempt WHERE state = ?",
                     rs -> {
                         ages.put(AuthorisationAge.UNDER_1_DAY, rs.getLong(1));

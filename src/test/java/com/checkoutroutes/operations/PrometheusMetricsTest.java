@@ -69,8 +69,9 @@ class PrometheusMetricsTest extends FlowTestSupport {
         await().atMost(Duration.ofSeconds(15)).until(this::scrape,
                 text -> value(text, "checkout_payments_authorised_open", "age=\"lt_1d\"").orElse(0) > fresh);
 
-        // the same authorisation six days later: still not captured, so it moves to the oldest bucket
-        jdbc.update("UPDATE payment_attempt SET updated_at = updated_at - INTERVAL '6 days' WHERE order_id = ?", orderId);
+        // the same authorisation six days later (paid_at: a flag set since would move updated_at, not its age):
+        // still not captured, so it moves to the oldest bucket
+        jdbc.update("UPDATE payment_attempt SET paid_at = paid_at - INTERVAL '6 days' WHERE order_id = ?", orderId);
         await().atMost(Duration.ofSeconds(15)).until(this::scrape,
                 text -> value(text, "checkout_payments_authorised_open", "age=\"gt_5d\"").orElse(0) > stale
                         && value(text, "checkout_payments_authorised_open", "age=\"lt_1d\"").orElse(0) == fresh);
