@@ -114,7 +114,7 @@ public class CardAuthorisations {
         }
         String detail = "capture " + attempt.captureRequestId() + " never reached Antom; " + cause + ": not sent again";
         return ledger.applyIfUnchanged(attempt, Transition.to(PaymentState.CAPTURE_FAILED, CAPTURE_OVERTAKEN)
-                .detail(detail)
+                .detail(detail).captureGivenUp()
                 .emit(events.stateChanged(attempt, attempt.state(), PaymentState.CAPTURE_FAILED, CAPTURE_OVERTAKEN,
                         attempt.paymentId(), null, null)))
                 .orElseThrow(() -> new RefusedOrderEventException("CAPTURE_IN_PROGRESS",

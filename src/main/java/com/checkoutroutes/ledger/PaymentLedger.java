@@ -259,7 +259,7 @@ public class PaymentLedger {
         if (!current.state().canMoveTo(change.to)) {
             throw new IllegalTransitionException(paymentRequestId, current.state(), change.to);
         }
-        if (change.to == PaymentState.CAPTURE_FAILED && change.flagReason == null) {
+        if (change.to == PaymentState.CAPTURE_FAILED && change.flagReason == null && !change.expectedCaptureFailure) {
             // whoever learnt it (the capture's answer, a notification, an inquiry): the shipment's event is consumed,
             // nothing captures again on its own, and Antom releases the authorisation after 7 days
             change.flag("CAPTURE_FAILED: " + (change.detail != null ? change.detail : change.cause));

@@ -23,6 +23,8 @@ public final class Transition {
     String continuationJson;
     OffsetDateTime expiresAt;
     String flagReason;
+    /** A move to CAPTURE_FAILED that needs no operator (a capture given up on purpose): not flagged. */
+    boolean expectedCaptureFailure;
     String captureRequestId;
     String captureId;
     boolean confirmed;
@@ -66,6 +68,15 @@ public final class Transition {
 
     public Transition flag(String reason) {
         this.flagReason = StringUtils.truncate(reason, MAX_TEXT);
+        return this;
+    }
+
+    /**
+     * A capture given up on purpose (a cancellation overtook one that never reached Antom): unlike a capture Antom
+     * refused, it is not flagged for an operator.
+     */
+    public Transition captureGivenUp() {
+        this.expectedCaptureFailure = true;
         return this;
     }
 

@@ -92,8 +92,6 @@ public class GuardedRouteReload implements CamelContextConfiguration {
         // routes made from a template (routes/schedules.yaml) name no file; their template does
         if (camel instanceof org.apache.camel.model.ModelCamelContext model) {
             model.getRouteTemplateDefinitions().forEach(template -> sources.add(template.getResource()));
-            // and route configurations (routes/error-handling.yaml) are routes of no file either
-            model.getRouteConfigurationDefinitions().forEach(configuration -> sources.add(configuration.getResource()));
         }
         for (Resource source : sources) {
             if (source != null && source.exists()) {
@@ -107,6 +105,7 @@ public class GuardedRouteReload implements CamelContextConfiguration {
         if (watcher == null) {
             return; // reload is off
         }
+        trackRouteConfigurationFiles(camel, snapshots, watcher.getFolder());
         // the schema takes seconds of CPU to build: off the start-up path, ready long before an operator's first edit
         CompletableFuture<RouteSchema> schema = CompletableFuture.supplyAsync(RouteSchema::load,
                 runnable -> {
@@ -131,6 +130,30 @@ public class GuardedRouteReload implements CamelContextConfiguration {
             }
         });
         LOG.info("route edits in {} are checked before they are reloaded", watcher.getFolder());
+    }
+
+    /**
+     * A file of route configurations only (routes/error-handling.yaml) names no route or template, and Camel's YAML
+     * DSL keeps no file on a route configuration: its running version is read from the watched folder at start-up,
+     * under the location the watcher gives it, so that a later edit is compared with it (and undone to it).
+     */
+    private void trackRouteConfigurationFiles(CamelContext camel, RouteEditGuard snapshots, String folder) {
+        try (java.util.stream.Stream<Path> files = Files.list(Path.of(folder))) {
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".yaml")).sorted().toList()) {
+                String location = "file:" + (folder.endsWith("/") ? folder : folder + "/") + file.getFileName();
+                if (lastLoaded.containsKey(location)
+                        || RouteConfigurationIds.declaredIn(Files.readString(file)).isEmpty()) {
+                    continue;
+                }
+                Resource resource = org.apache.camel.support.PluginHelper.getResourceLoader(camel)
+                        .resolveResource(location);
+                lastLoaded.put(location, snapshots.snapshot(resource));
+                loadedAt.put(location, OffsetDateTime.now(clock));
+            }
+        } catch (Exception e) {
+            LOG.warn("route configurations in {} not tracked: an edit of them reloads no route using them ({})",
+                    folder, e.toString());
+        }
     }
 
     /**
@@ -174,37 +197,45 @@ public class GuardedRouteReload implements CamelContextConfiguration {
                     e.getMessage()));
             throw e;
         }
+        Resource previous = lastLoaded.get(checked.getLocation());
         try {
             load(camel, reload, name, checked);
+            // the routes built with a changed route configuration take it only when they are built again
+            reloadUsersOf(camel, reload, previous, checked);
             lastLoaded.put(checked.getLocation(), checked);
             loadedAt.put(checked.getLocation(), OffsetDateTime.now(clock));
         } catch (Exception e) {
             lastProblem.put(checked.getLocation(), new Problem(OffsetDateTime.now(clock), "FAILED",
                     "failed to load: " + e.getMessage()));
             restore(camel, reload, name, checked.getLocation(), e);
+            if (previous != null && !RouteConfigurationIds.declaredIn(text(checked)).isEmpty()) {
+                // the files whose routes were rebuilt, or removed and not rebuilt, with the edit: as they ran
+                reloadUsersOf(camel, reload, checked, previous);
+            }
             throw e;
         }
-        reloadUsersOf(camel, reload, checked);
     }
 
     /**
      * Camel puts a reloaded route configuration (routes/error-handling.yaml) in place of the old one but leaves the
      * routes built with it as they were: an edit of what is retried or dead-lettered reached no running route until
-     * their own file was saved or the application restarted. So the files whose routes name one of the changed
-     * configurations are loaded again, each as it runs now.
+     * their own file was saved or the application restarted. So the files whose routes name a configuration the edit
+     * changed are loaded again, each as it runs now; the first that fails to build with it fails the edit, which is
+     * then undone (the configurations and those files loaded again as they were).
      */
-    private void reloadUsersOf(CamelContext camel, ResourceReload reload, Resource configurations) throws Exception {
-        List<String> ids = RouteConfigurationIds.declaredIn(text(configurations));
-        if (ids.isEmpty()) {
+    private void reloadUsersOf(CamelContext camel, ResourceReload reload, Resource before, Resource after)
+            throws Exception {
+        java.util.Set<String> changed = RouteConfigurationIds.changed(before == null ? "" : text(before), text(after));
+        if (changed.isEmpty()) {
             return;
         }
         for (Map.Entry<String, Resource> file : new java.util.TreeMap<>(lastLoaded).entrySet()) {
-            if (file.getKey().equals(configurations.getLocation())
-                    || !RouteConfigurationIds.usesAny(text(file.getValue()), ids)) {
+            if (file.getKey().equals(after.getLocation())
+                    || !RouteConfigurationIds.usesAny(text(file.getValue()), changed)) {
                 continue;
             }
-            LOG.info("route configurations of {} changed: reloading {}, whose routes use them",
-                    configurations.getLocation(), file.getKey());
+            LOG.info("route configurations {} of {} changed: reloading {}, whose routes use them", changed,
+                    after.getLocation(), file.getKey());
             load(camel, reload, file.getKey(), file.getValue());
         }
     }

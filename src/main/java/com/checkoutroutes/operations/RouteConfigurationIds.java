@@ -1,41 +1,64 @@
 package com.checkoutroutes.operations;
 
-import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.yaml.snakeyaml.Yaml;
 
-/** The route configurations a route file declares, and whether a route file's routes name one of them. */
+/** The route configurations a route file declares, which of them an edit changed, and which files' routes use them. */
 final class RouteConfigurationIds {
-
-    /** {@code - routeConfiguration:} followed (on the next lines) by its {@code id:}. */
-    private static final Pattern DECLARED = Pattern.compile(
-            "^\\s*-\\s*routeConfiguration:\\s*\\R(?:\\s*#.*\\R)*\\s*id:\\s*[\"']?([\\w.-]+)[\"']?", Pattern.MULTILINE);
-    private static final Pattern USED = Pattern.compile(
-            "^\\s*routeConfigurationId:\\s*[\"']?([\\w.,\\s-]+?)[\"']?\\s*$", Pattern.MULTILINE);
 
     private RouteConfigurationIds() {
     }
 
-    static List<String> declaredIn(String yaml) {
-        List<String> ids = new ArrayList<>();
-        Matcher m = DECLARED.matcher(yaml);
-        while (m.find()) {
-            ids.add(m.group(1));
+    /** Each top-level {@code routeConfiguration} of the file by its id, with its whole content. */
+    static Map<String, Object> declaredIn(String yaml) {
+        Map<String, Object> declared = new LinkedHashMap<>();
+        if (parse(yaml) instanceof List<?> items) {
+            for (Object item : items) {
+                if (item instanceof Map<?, ?> entry && entry.get("routeConfiguration") instanceof Map<?, ?> body) {
+                    declared.put(String.valueOf(body.get("id")), body);
+                }
+            }
         }
+        return declared;
+    }
+
+    /** The ids whose configuration an edit added, removed or changed. */
+    static Set<String> changed(String before, String after) {
+        Map<String, Object> old = declaredIn(before);
+        Map<String, Object> now = declaredIn(after);
+        Set<String> ids = new HashSet<>(old.keySet());
+        ids.addAll(now.keySet());
+        ids.removeIf(id -> Objects.equals(old.get(id), now.get(id)));
         return ids;
     }
 
-    /** A route's routeConfigurationId may list several, comma-separated. */
-    static boolean usesAny(String yaml, List<String> ids) {
-        Matcher m = USED.matcher(yaml);
-        while (m.find()) {
-            for (String used : m.group(1).split(",")) {
-                if (ids.contains(used.strip())) {
-                    return true;
+    /** Whether a route of the file names one of {@code ids} in its routeConfigurationId (several, comma-separated). */
+    static boolean usesAny(String yaml, Set<String> ids) {
+        if (parse(yaml) instanceof List<?> items) {
+            for (Object item : items) {
+                if (item instanceof Map<?, ?> entry && entry.get("route") instanceof Map<?, ?> route
+                        && route.get("routeConfigurationId") != null) {
+                    for (String used : String.valueOf(route.get("routeConfigurationId")).split(",")) {
+                        if (ids.contains(used.strip())) {
+                            return true;
+                        }
+                    }
                 }
             }
         }
         return false;
+    }
+
+    private static Object parse(String yaml) {
+        try {
+            return new Yaml().load(yaml);
+        } catch (RuntimeException e) {
+            return null; // the guard reports what does not parse
+        }
     }
 }

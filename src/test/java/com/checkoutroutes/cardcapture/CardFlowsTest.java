@@ -237,10 +237,8 @@ class CardFlowsTest extends FlowTestSupport {
     /** An authorised card shipped while Antom answers every capture 503 (until the test clears the faults). */
     private PaymentAttempt shippedWithTheCaptureNotReachingAntom() {
         PaymentAttempt auth = authorisedCard();
-        sandbox.addFault(FaultRule.of(FaultType.HTTP_5XX).forApi("capture").withTimes(0));
-        orderEvent(auth.orderId(), "ORDER_SHIPPED");
-        await().atMost(Duration.ofSeconds(30)).until(() -> ledger.history(auth.paymentRequestId()).stream()
-                .anyMatch(c -> c.cause().equals("CAPTURE_RESULT_UNKNOWN")));
+        shippedWhileTheCaptureFails(auth, FaultRule.of(FaultType.HTTP_5XX).forApi("capture").withTimes(0));
+        sandbox.addFault(FaultRule.of(FaultType.HTTP_5XX).forApi("capture").withTimes(0)); // until the test clears it
         return auth;
     }
 

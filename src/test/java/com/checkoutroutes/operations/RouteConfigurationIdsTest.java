@@ -5,14 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** Which route configurations the shipped files declare, and which files use them. */
+/** Which route configurations the shipped files declare, which an edit changed, and which files use them. */
 class RouteConfigurationIdsTest {
 
     @Test
     void theShippedErrorHandlingDeclaresWhatTheRouteFilesUse() throws Exception {
-        List<String> declared = RouteConfigurationIds.declaredIn(Files.readString(Path.of("routes/error-handling.yaml")));
+        Set<String> declared = RouteConfigurationIds.declaredIn(Files.readString(Path.of("routes/error-handling.yaml")))
+                .keySet();
         assertThat(declared).contains("order-errors", "duplicate-payment-errors");
         for (String file : List.of("orders.yaml", "order-events.yaml", "shipment-checks.yaml", "notifications.yaml",
                 "continuations.yaml")) {
@@ -23,8 +25,19 @@ class RouteConfigurationIdsTest {
     }
 
     @Test
+    void onlyTheConfigurationsAnEditChangedCount() throws Exception {
+        String shipped = Files.readString(Path.of("routes/error-handling.yaml"));
+        assertThat(RouteConfigurationIds.changed(shipped, "# a comment\n" + shipped)).isEmpty();
+        String edited = shipped.replaceFirst("id: order-errors", "id: order-errors-2");
+        assertThat(RouteConfigurationIds.changed(shipped, edited)).containsExactlyInAnyOrder("order-errors",
+                "order-errors-2");
+    }
+
+    @Test
     void aRouteMayNameSeveral() {
-        assertThat(RouteConfigurationIds.usesAny("    routeConfigurationId: \"a, b\"\n", List.of("b"))).isTrue();
-        assertThat(RouteConfigurationIds.usesAny("    routeConfigurationId: ab\n", List.of("a"))).isFalse();
+        String route = "- route:\n    id: r\n    routeConfigurationId: \"a, b\"\n    from:\n      uri: direct:x\n";
+        assertThat(RouteConfigurationIds.usesAny(route, Set.of("b"))).isTrue();
+        assertThat(RouteConfigurationIds.usesAny(route, Set.of("c"))).isFalse();
+        assertThat(RouteConfigurationIds.usesAny("# routeConfigurationId: b\n", Set.of("b"))).isFalse();
     }
 }

@@ -88,11 +88,25 @@ class RoutesReloadTest {
             // an edit of the route configurations (what is retried, what is dead-lettered) reaches the running
             // routes: Camel replaces the configurations, and the files whose routes use them are loaded again
             Path errors = operator.resolve("routes/error-handling.yaml");
-            Files.writeString(errors, "# retries reviewed by the operator\n" + Files.readString(errors));
-            awaitLog(app, "route configurations of", "error-handling.yaml", "reloading", "orders.yaml");
-            awaitLog(app, "route configurations of", "error-handling.yaml", "reloading", FILE);
+            String handling = Files.readString(errors);
+            String slower = handling.replaceFirst("redeliveryDelay: \"500\"", "redeliveryDelay: \"400\"");
+            assertThat(slower).as("order-errors' retry delay").isNotEqualTo(handling);
+            Files.writeString(errors, slower);
+            awaitLog(app, "route configurations [order-errors] of", "error-handling.yaml", "reloading", "orders.yaml");
+            awaitLog(app, "route configurations [order-errors] of", "error-handling.yaml", "reloading", FILE);
             Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> "v2".equals(editHeader(app)));
+            assertThat(log(app).lines().filter(line -> line.contains("reloading") && line.contains("notifications.yaml")))
+                    .as("the routes of its other configurations are left alone").isEmpty();
             assertThat(errorLines(app)).isEmpty();
+            // a configuration the routes cannot be built with (an exception class that does not exist): undone, the
+            // configurations and the routes that use them as they were
+            String typo = slower.replace("com.checkoutroutes.deadletter.RejectedOrderException",
+                    "com.checkoutroutes.deadletter.RejectedOrderExeption");
+            Files.writeString(errors, typo);
+            awaitLog(app, "route file", "error-handling.yaml", "restored to the version that last loaded");
+            awaitLog(app, "route configurations [order-errors] of", "error-handling.yaml", "reloading", FILE);
+            Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> "v2".equals(editHeader(app)));
+            Files.writeString(errors, slower); // fixed: the running version again, nothing to reload
 
             // an edit Kaoto would flag (a step the DSL does not have): refused with the schema's message
             Files.writeString(routeFile, edited.replace("- removeHeaders:", "- removeHeader:"));
@@ -115,7 +129,7 @@ class RoutesReloadTest {
 
             // passes the checks, fails when Camel builds the endpoint: the last good version is loaded again
             Files.writeString(routeFile, edited.replace("httpMethodRestrict: GET", "httpMethodRestrict: GET\n        noSuchOption: 1"));
-            awaitLog(app, "restored to the version that last loaded", "last good version is running",
+            awaitLog(app, FILE, "restored to the version that last loaded", "last good version is running",
                     "file on disk is broken");
             assertThat(log(app)).contains("noSuchOption");
             assertThat(editHeader(app)).isEqualTo("v2");

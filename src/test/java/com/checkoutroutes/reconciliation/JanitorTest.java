@@ -177,13 +177,9 @@ class JanitorTest extends FlowTestSupport {
         String orderId = newOrderId();
         PaymentAttempt requested;
         try (AutoCloseable jobs = scheduledJobsStopped()) {
-            sandbox.addFault(FaultRule.of(FaultType.HTTP_5XX).forApi("pay").withTimes(0));
             java.util.Map<String, Object> order = order(orderId);
             order.put("amount", java.util.Map.of("currency", "USD", "value", "30061")); // the buyer pays at once
-            publish(order);
-            PaymentAttempt unknown = await().atMost(Duration.ofSeconds(20))
-                    .until(() -> onlyAttempt(orderId), a -> a.state() == PaymentState.UNKNOWN);
-            sandbox.clearFaults();
+            PaymentAttempt unknown = unknownAsAntomNeverGotIt(order);
             requested = ledger.applyIfUnchanged(unknown, com.checkoutroutes.ledger.Transition.to(
                     PaymentState.REQUESTED, "PAY_RESENT")).orElseThrow();
             clock.advance(Duration.ofMinutes(2));
@@ -201,11 +197,7 @@ class JanitorTest extends FlowTestSupport {
         String orderId = newOrderId();
         PaymentAttempt unknown;
         try (AutoCloseable jobs = scheduledJobsStopped()) {
-            sandbox.addFault(FaultRule.of(FaultType.HTTP_5XX).forApi("pay").withTimes(0));
-            publish(order(orderId));
-            unknown = await().atMost(Duration.ofSeconds(20))
-                    .until(() -> onlyAttempt(orderId), a -> a.state() == PaymentState.UNKNOWN);
-            sandbox.clearFaults();
+            unknown = unknownAsAntomNeverGotIt(order(orderId));
             java.util.Map<String, Object> second = order(orderId);
             second.put("attempt", 2);
             second.put("amount", java.util.Map.of("currency", "USD", "value", "30061")); // paid at once
@@ -258,14 +250,21 @@ class JanitorTest extends FlowTestSupport {
             throws Exception {
         String orderId = newOrderId();
         try (AutoCloseable jobs = scheduledJobsStopped()) {
-            sandbox.addFault(FaultRule.of(FaultType.HTTP_5XX).forApi("pay").withTimes(0));
-            publish(order(orderId));
-            PaymentAttempt unknown = await().atMost(Duration.ofSeconds(20))
-                    .until(() -> onlyAttempt(orderId), a -> a.state() == PaymentState.UNKNOWN);
-            sandbox.clearFaults();
+            PaymentAttempt unknown = unknownAsAntomNeverGotIt(order(orderId));
             clock.advance(later.apply(unknown));
             return unknown;
         }
+    }
+
+    /** {@code order} published while Antom answers every pay 5xx: its attempt is UNKNOWN, Antom never got it. */
+    private PaymentAttempt unknownAsAntomNeverGotIt(java.util.Map<String, Object> order) {
+        sandbox.addFault(FaultRule.of(FaultType.HTTP_5XX).forApi("pay").withTimes(0));
+        publish(order);
+        String orderId = String.valueOf(order.get("orderId"));
+        PaymentAttempt unknown = await().atMost(Duration.ofSeconds(20))
+                .until(() -> onlyAttempt(orderId), a -> a.state() == PaymentState.UNKNOWN);
+        sandbox.clearFaults();
+        return unknown;
     }
 
     @Test

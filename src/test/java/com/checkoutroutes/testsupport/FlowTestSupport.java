@@ -254,6 +254,19 @@ public abstract class FlowTestSupport {
      * Everything published on the order-events topic with this key before now has been handled: publishes an event
      * of an unknown type with the same key and waits for its dead letter.
      */
+    /**
+     * Ships an authorised card while Antom's capture suffers {@code fault} (until the faults are cleared here): the
+     * capture's result is unknown, the attempt CAPTURE_REQUESTED.
+     */
+    protected void shippedWhileTheCaptureFails(PaymentAttempt authorised, FaultRule fault) {
+        sandbox.addFault(fault);
+        kafka().publish(orderEventsTopic, authorised.orderId(), "{\"eventId\":\"E-" + java.util.UUID.randomUUID()
+                + "\",\"type\":\"ORDER_SHIPPED\",\"orderId\":\"" + authorised.orderId() + "\"}");
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> ledger.history(authorised.paymentRequestId())
+                .stream().anyMatch(c -> c.cause().equals("CAPTURE_RESULT_UNKNOWN")));
+        sandbox.clearFaults();
+    }
+
     protected void orderEventsProcessedUpTo(String orderId) {
         kafka().publish(orderEventsTopic, orderId, "{\"type\":\"NOT_AN_EVENT\",\"orderId\":\"" + orderId + "\"}");
         kafka().await(deadLetterTopic, r -> orderId.equals(r.key()) && r.value().contains("UNKNOWN_EVENT_TYPE"));
