@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -66,50 +67,50 @@ public class AuthorisationGuard {
     Report runWith(Policy applied) {
         OffsetDateTime now = OffsetDateTime.now(clock);
         OffsetDateTime ageingBefore = now.minus(threshold);
-        int lookedAt = 0;
-        int changed = 0;
-        List<String> done = new ArrayList<>();
-        // page after page: those left AUTHORISED (alerted, flagged, Antom not answering) stay at the front
-        List<PaymentAttempt> page = ledger.authorisedBefore(ageingBefore, null, PAGE);
+        Tally tally = new Tally();
+        lookAtAll(after -> ledger.authorisedBefore(ageingBefore, after, PAGE), attempt -> look(attempt, applied, now),
+                tally);
+        // a capture that failed leaves the authorisation at Antom, which releases it after the 7 days too; nothing
+        // else would look at it again (no event comes, the janitor does not ask about failed captures)
+        OffsetDateTime releasedBefore = now.minus(PaymentAttempt.AUTHORISATION_LIFETIME);
+        lookAtAll(after -> ledger.paidBefore(PaymentState.CAPTURE_FAILED, releasedBefore, after, PAGE),
+                attempt -> pastSevenDays(attempt, "capture failed, past 7 days, left for the next run"), tally);
+        String more = tally.lookedAt > tally.done.size() ? ", and " + (tally.lookedAt - tally.done.size()) + " more"
+                : "";
+        return new Report(tally.lookedAt, tally.changed, applied + " " + String.join(", ", tally.done) + more);
+    }
+
+    /** What one run looked at and changed, and the first {@link #REPORTED} of them by name. */
+    private static final class Tally {
+        int lookedAt;
+        int changed;
+        final List<String> done = new ArrayList<>();
+    }
+
+    /**
+     * Handles every attempt {@code pages} lists, page after page ({@code pages} gives the page after the attempt it
+     * is handed, the first for null): those left as they were (alerted, flagged, Antom not answering) stay at the
+     * front, and the next page starts past them.
+     */
+    private void lookAtAll(Function<PaymentAttempt, List<PaymentAttempt>> pages,
+            Function<PaymentAttempt, Handled> handle, Tally tally) {
+        List<PaymentAttempt> page = pages.apply(null);
         while (!page.isEmpty()) {
             for (PaymentAttempt attempt : page) {
-                lookedAt++;
+                tally.lookedAt++;
                 try {
-                    Handled handled = look(attempt, applied, now);
-                    changed += handled.changed() ? 1 : 0;
-                    report(done, attempt.paymentRequestId() + ":" + handled.what());
+                    Handled handled = handle.apply(attempt);
+                    tally.changed += handled.changed() ? 1 : 0;
+                    report(tally.done, attempt.paymentRequestId() + ":" + handled.what());
                 } catch (RuntimeException e) {
                     // one attempt that cannot be handled (it moved meanwhile, the database failed) does not stop the
                     // rest
                     LOG.warn("authorisation guard could not handle {}: {}", attempt.paymentRequestId(), e.toString());
-                    report(done, attempt.paymentRequestId() + ":failed " + e.getClass().getSimpleName());
+                    report(tally.done, attempt.paymentRequestId() + ":failed " + e.getClass().getSimpleName());
                 }
             }
-            page = page.size() < PAGE ? List.of()
-                    : ledger.authorisedBefore(ageingBefore, page.get(page.size() - 1), PAGE);
+            page = page.size() < PAGE ? List.of() : pages.apply(page.get(page.size() - 1));
         }
-        // a capture that failed leaves the authorisation at Antom, which releases it after the 7 days too; nothing
-        // else would look at it again (no event comes, the janitor does not ask about failed captures)
-        List<PaymentAttempt> failed = ledger.paidBefore(PaymentState.CAPTURE_FAILED, now.minus(
-                PaymentAttempt.AUTHORISATION_LIFETIME), null, PAGE);
-        while (!failed.isEmpty()) {
-            for (PaymentAttempt attempt : failed) {
-                lookedAt++;
-                try {
-                    String released = closeReleased(attempt);
-                    changed += released == null ? 0 : 1;
-                    report(done, attempt.paymentRequestId() + ":" + (released == null
-                            ? "capture failed, past 7 days, left for the next run" : released));
-                } catch (RuntimeException e) {
-                    LOG.warn("authorisation guard could not handle {}: {}", attempt.paymentRequestId(), e.toString());
-                    report(done, attempt.paymentRequestId() + ":failed " + e.getClass().getSimpleName());
-                }
-            }
-            failed = failed.size() < PAGE ? List.of() : ledger.paidBefore(PaymentState.CAPTURE_FAILED,
-                    now.minus(PaymentAttempt.AUTHORISATION_LIFETIME), failed.get(failed.size() - 1), PAGE);
-        }
-        String more = lookedAt > done.size() ? ", and " + (lookedAt - done.size()) + " more" : "";
-        return new Report(lookedAt, changed, applied + " " + String.join(", ", done) + more);
     }
 
     /** The run's report names the first {@link #REPORTED} attempts; the count says how many there were. */
@@ -126,9 +127,7 @@ public class AuthorisationGuard {
     private Handled look(PaymentAttempt attempt, Policy applied, OffsetDateTime now) {
         String prid = attempt.paymentRequestId();
         if (now.isAfter(attempt.authorisationReleasedAt())) {
-            String released = closeReleased(attempt);
-            return released == null ? new Handled(false, "past 7 days, left for the next run")
-                    : new Handled(true, released);
+            return pastSevenDays(attempt, "past 7 days, left for the next run");
         }
         return switch (applied) {
             // a second payment is to be given back: a capture would take the buyer's money for it twice
@@ -145,6 +144,12 @@ public class AuthorisationGuard {
                     : new Handled(false, "not cancelled");
             case ALERT -> alert(attempt);
         };
+    }
+
+    /** One Antom has released (past 7 days): closed as released unless Antom lists what the ledger missed. */
+    private Handled pastSevenDays(PaymentAttempt attempt, String leftWhat) {
+        String released = closeReleased(attempt);
+        return released == null ? new Handled(false, leftWhat) : new Handled(true, released);
     }
 
     private Handled alert(PaymentAttempt attempt) {

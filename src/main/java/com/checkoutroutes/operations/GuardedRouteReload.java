@@ -241,16 +241,19 @@ public class GuardedRouteReload implements CamelContextConfiguration {
     }
 
     private static String text(Resource file) {
-        try (InputStream in = file.getInputStream()) {
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        } catch (Exception e) {
-            return "";
-        }
+        byte[] content = content(file);
+        return content == null ? "" : new String(content, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static String version(Resource file) {
+        byte[] content = content(file);
+        return content == null ? null : hash(content);
+    }
+
+    /** The resource's bytes; null if it cannot be read. */
+    private static byte[] content(Resource file) {
         try (InputStream in = file.getInputStream()) {
-            return hash(in.readAllBytes());
+            return in.readAllBytes();
         } catch (Exception e) {
             return null;
         }

@@ -104,9 +104,7 @@ public class PaymentStarter implements PaymentResender {
     public PaymentState resend(PaymentAttempt unknown) {
         if (unknown.state() == PaymentState.REQUESTED) {
             ledger.note(unknown.paymentRequestId(), PAY_RESENT, "Antom has no such payment: sent again", null);
-            CallOutcome<?> outcome = gateway.call(PaymentRequests.apiOf(unknown.integration()),
-                    unknown.paymentRequestId(), requests.storedRequest(unknown));
-            return outcomes.record(unknown, outcome).state();
+            return sendStored(unknown);
         }
         Optional<PaymentAttempt> requested = groupCommit.execute(() -> ledger.applyIfUnchanged(unknown,
                 Transition.to(PaymentState.REQUESTED, PAY_RESENT).detail("Antom has no such payment: sent again")
@@ -115,9 +113,14 @@ public class PaymentStarter implements PaymentResender {
         if (requested.isEmpty()) {
             return ledger.find(unknown.paymentRequestId()).map(PaymentAttempt::state).orElse(unknown.state());
         }
-        CallOutcome<?> outcome = gateway.call(PaymentRequests.apiOf(unknown.integration()), unknown.paymentRequestId(),
-                requests.storedRequest(requested.get()));
-        return outcomes.record(requested.get(), outcome).state();
+        return sendStored(requested.get());
+    }
+
+    /** Sends a REQUESTED attempt's stored request, the same paymentRequestId, and records the answer. */
+    private PaymentState sendStored(PaymentAttempt requested) {
+        CallOutcome<?> outcome = gateway.call(PaymentRequests.apiOf(requested.integration()),
+                requested.paymentRequestId(), requests.storedRequest(requested));
+        return outcomes.record(requested, outcome).state();
     }
 
     static final String PAY_RESENT = "PAY_RESENT";
