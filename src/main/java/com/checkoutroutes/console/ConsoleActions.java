@@ -189,6 +189,10 @@ public class ConsoleActions {
             return Ended.done("Antom has the payment authorised but no capture of it: the janitor sends the stored "
                     + "capture again; the ledger keeps " + now);
         }
+        if (inquiry instanceof Inquiry.ProcessingUnanswered) {
+            return Ended.done("Antom has the payment processing, but its answer to pay never reached the ledger: the "
+                    + "janitor sends the stored pay again for the buyer's continuation; the ledger keeps " + now);
+        }
         if (inquiry instanceof Inquiry.NotFound) {
             return Ended.done("Antom has no payment " + attempt.paymentRequestId() + " (ORDER_NOT_EXIST); the ledger"
                     + " keeps " + now);

@@ -90,24 +90,27 @@ public class PaymentStarter implements PaymentResender {
     }
 
     /**
-     * Sends an UNKNOWN attempt's stored request again, once Antom said it has no such payment (the first send never
-     * reached it: a refused connection, a timeout before Antom read it): Antom's advice for an unknown result, the
-     * same paymentRequestId and the same request. The attempt goes back to REQUESTED (with its event) before the
-     * call, and the answer is recorded as the first one would have been, so the buyer's channel now gets its
-     * continuation. Nothing is sent if the attempt moved meanwhile. Returns its state after.
+     * Sends an UNKNOWN attempt's stored request again, the same paymentRequestId and the same request (Antom's advice
+     * for an unknown result), once Antom said it has no such payment (the first send never reached it: a refused
+     * connection, a timeout before Antom read it) or has it processing while the attempt never got pay's answer (lost
+     * on the way back), which alone carries the buyer's continuation: Antom answers a repeated request with its first
+     * answer. The attempt goes back to REQUESTED (with its event) before the call, and the answer is recorded as the
+     * first one would have been, so the buyer's channel now gets its continuation. Nothing is sent if the attempt
+     * moved meanwhile. Returns its state after.
      *
      * <p>An attempt still REQUESTED long after it was stored (the process stopped between storing it, or the move back
-     * to REQUESTED, and calling Antom, after its order's offset was committed) is sent the same way, without a state
-     * change; were its first call still under way, Antom answers both alike and the second answer is recorded once.
+     * to REQUESTED, and recording Antom's answer, after its order's offset was committed) is sent the same way, without
+     * a state change; were its first call still under way, Antom answers both alike and the second answer is recorded
+     * once.
      */
     @Override
-    public PaymentState resend(PaymentAttempt unknown) {
+    public PaymentState resend(PaymentAttempt unknown, String why) {
         if (unknown.state() == PaymentState.REQUESTED) {
-            ledger.note(unknown.paymentRequestId(), PAY_RESENT, "Antom has no such payment: sent again", null);
+            ledger.note(unknown.paymentRequestId(), PAY_RESENT, why, null);
             return sendStored(unknown);
         }
         Optional<PaymentAttempt> requested = groupCommit.execute(() -> ledger.applyIfUnchanged(unknown,
-                Transition.to(PaymentState.REQUESTED, PAY_RESENT).detail("Antom has no such payment: sent again")
+                Transition.to(PaymentState.REQUESTED, PAY_RESENT).detail(why)
                         .emit(events.stateChanged(unknown, unknown.state(), PaymentState.REQUESTED, PAY_RESENT,
                                 null, null, null))));
         if (requested.isEmpty()) {

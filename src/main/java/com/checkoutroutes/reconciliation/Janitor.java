@@ -34,7 +34,7 @@ import org.springframework.stereotype.Component;
  * notification would be. Past its expiry (plus a grace period) an attempt still processing is cancelled at Antom and
  * closed, so a late payment cannot succeed unseen. A capture Antom does not list is sent again (its stored
  * captureRequestId, {@link AntomCaptures}), and so is a payment left UNKNOWN (or still REQUESTED) that Antom does
- * not have ({@link PaymentResender}). Refunds left requested, unknown or accepted are asked about the same way
+ * not have, or has processing without the buyer ever getting its continuation ({@link PaymentResender}). Refunds left requested, unknown or accepted are asked about the same way
  * ({@code inquiryRefund}, {@link RefundInquiries}); one Antom never received is sent again, the identical request.
  */
 @Component
@@ -180,13 +180,15 @@ public class Janitor {
             // Antom never created it and its time is over: nothing can be paid any more
             return inquiries.closeAsRead(attempt, PaymentState.EXPIRED, "NOT_FOUND_AT_ANTOM");
         }
-        if (inquiry instanceof Inquiry.NotFound && attempt.state().isResultUnknown()
+        Optional<String> resendBecause = resendBecause(inquiry);
+        if (resendBecause.isPresent() && attempt.state().isResultUnknown()
                 && (attempt.expiresAt() == null || now.isBefore(attempt.expiresAt()))
                 && !anotherPaymentPaid(attempt)) {
-            // its pay never reached Antom (the answer was unknown, or the process stopped before calling: still
-            // requested a minute on, first-check.requested), the payment is not there: sent again, the same request,
-            // and the buyer's channel gets the continuation it was missing; never once its time is over
-            PaymentState after = payments.resend(attempt);
+            // its pay's answer never came (unknown, or the process stopped: still requested a minute on,
+            // first-check.requested), and either the pay never reached Antom or its answer, the buyer's continuation,
+            // was lost: sent again, the same request, and the buyer's channel gets the continuation it was missing;
+            // never once its time is over
+            PaymentState after = payments.resend(attempt, resendBecause.get());
             if (after != attempt.state()) {
                 return Optional.of(after);
             }
@@ -208,6 +210,17 @@ public class Janitor {
         }
         ledger.scheduleCheck(attempt.paymentRequestId(),
                 OffsetDateTime.now(clock).plus(settings.delayAfter(attempt.checkCount())), true);
+        return Optional.empty();
+    }
+
+    /** Why an attempt whose pay went unanswered is sent again after this inquiry; empty: it is not. */
+    private static Optional<String> resendBecause(Inquiry inquiry) {
+        if (inquiry instanceof Inquiry.NotFound) {
+            return Optional.of("Antom has no such payment: sent again");
+        }
+        if (inquiry instanceof Inquiry.ProcessingUnanswered) {
+            return Optional.of("Antom has it processing, its answer never recorded: sent again for the continuation");
+        }
         return Optional.empty();
     }
 

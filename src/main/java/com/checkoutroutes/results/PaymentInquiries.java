@@ -59,6 +59,15 @@ public class PaymentInquiries {
         record CaptureNotFound() implements Inquiry {
         }
 
+        /**
+         * Antom has the payment, still processing (waiting for the buyer, or its card's 3DS), but the attempt never
+         * recorded pay's answer (REQUESTED or UNKNOWN): the buyer's channel has no continuation, which only that answer
+         * carries. The stored request sent again gets it (the same paymentRequestId: Antom's advice for an unknown
+         * result).
+         */
+        record ProcessingUnanswered() implements Inquiry {
+        }
+
         /** Antom could not be asked, or its answer says nothing yet. */
         record NoAnswer() implements Inquiry {
         }
@@ -82,6 +91,9 @@ public class PaymentInquiries {
             if (capture.isPresent() && capture.get().getTransactionStatus() == TransactionStatusType.PROCESSING
                     && attempt.state().isPaid()) {
                 return new Inquiry.NoAnswer(); // a capture under way: its result is not known yet
+            }
+            if (attempt.state().isResultUnknown() && response.getPaymentStatus() == TransactionStatusType.PROCESSING) {
+                return new Inquiry.ProcessingUnanswered();
             }
             return new Inquiry.Answered(apply(attempt, response, capture));
         }

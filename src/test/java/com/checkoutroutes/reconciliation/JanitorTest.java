@@ -168,6 +168,40 @@ class JanitorTest extends FlowTestSupport {
     }
 
     /**
+     * Antom took the pay, but every answer timed out: the attempt is UNKNOWN and the buyer never got the link, which
+     * only pay's answer carries. The janitor's inquiry finds the payment processing and sends the stored request again:
+     * Antom answers a repeated paymentRequestId with its first answer, so the buyer's channel gets the link and the
+     * buyer pays, where the attempt used to wait unanswered until its expiry cancelled it.
+     */
+    @Test
+    void aPayWhoseAnswerWasLostIsSentAgainAndTheBuyerGetsTheLink() {
+        sandbox.addFault(FaultRule.of(FaultType.TIMEOUT).forApi("pay").withDelayMs(1500).withTimes(0));
+        String orderId = newOrderId();
+        publish(order(orderId));
+        PaymentAttempt unknown = await().atMost(Duration.ofSeconds(30))
+                .until(() -> onlyAttempt(orderId), a -> a.state() == PaymentState.UNKNOWN);
+        sandbox.clearFaults();
+        assertThat(sandbox.payment(unknown.paymentRequestId()).orElseThrow().path("paymentStatus").asText())
+                .as("Antom holds it, waiting for the buyer").isEqualTo("PROCESSING");
+
+        clock.advance(Duration.ofSeconds(15)); // the janitor's first look at an UNKNOWN one is due
+
+        PaymentAttempt pending = await().atMost(Duration.ofSeconds(30))
+                .until(() -> onlyAttempt(orderId), a -> a.state() == PaymentState.PENDING);
+        assertThat(pending.paymentId()).isNotNull();
+        assertThat(ledger.history(unknown.paymentRequestId())).extracting(StateChange::from, StateChange::cause)
+                .contains(org.assertj.core.groups.Tuple.tuple(PaymentState.UNKNOWN, "PAY_RESENT"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> channelMessages("WEB", orderId).stream()
+                .map(m -> m.path("action").asText()).toList(), actions -> actions.contains("REDIRECT"));
+        assertThat(channelMessages("WEB", orderId)).extracting(m -> m.path("action").asText())
+                .containsSubsequence("RESULT_UNKNOWN", "REDIRECT");
+        assertThat(sandbox.requests("cancel", unknown.paymentRequestId())).isEmpty();
+
+        sandbox.buyerAction(pending.paymentId(), Outcome.PAY);
+        await().atMost(Duration.ofSeconds(20)).until(() -> state(unknown) == PaymentState.SUCCEEDED);
+    }
+
+    /**
      * The process stopped after the janitor put an UNKNOWN attempt back to REQUESTED and before it called Antom: the
      * order's offset was committed long ago, so only the janitor can see it. A minute on (first-check.requested) its
      * inquiry finds no such payment, and the stored request is sent again; the buyer pays.

@@ -74,7 +74,9 @@ public class TestEnvironment implements EnvironmentPostProcessor, Ordered {
         props.put("checkout.janitor.cron", "0/1 * * * * ?");
         props.put("checkout.janitor.first-check.pending", "2s");
         props.put("checkout.janitor.first-check.unknown", "1s");
-        props.put("checkout.janitor.first-check.requested", "1s");
+        // longer than a pay's timed-out tries (1 s each, three): the janitor sends a pay found REQUESTED and processing
+        // at Antom again, which would race the order's own retry as the shipped minute never does
+        props.put("checkout.janitor.first-check.requested", "10s");
         props.put("checkout.janitor.first-check.capture-requested", "1s");
         props.put("checkout.janitor.check-delays", "1s");
         props.put("checkout.janitor.max-looks-per-second", "0"); // a test's few looks at once, not 50 ms apart
