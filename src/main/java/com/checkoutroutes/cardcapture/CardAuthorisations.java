@@ -7,6 +7,7 @@ import com.checkoutroutes.ledger.PaymentState;
 import com.checkoutroutes.ledger.Transition;
 import com.checkoutroutes.results.AntomCancels;
 import com.checkoutroutes.results.AntomCaptures;
+import com.checkoutroutes.results.CaptureClaims;
 import com.checkoutroutes.results.PaymentInquiries;
 import com.checkoutroutes.results.PaymentInquiries.CaptureCheck;
 import java.util.List;
@@ -26,9 +27,11 @@ public class CardAuthorisations {
     private final AntomCancels cancels;
     private final PaymentEvents events;
     private final PaymentInquiries inquiries;
+    private final CaptureClaims claims;
 
     public CardAuthorisations(PaymentLedger ledger, AntomCaptures captures, AntomCancels cancels,
-            PaymentEvents events, PaymentInquiries inquiries) {
+            PaymentEvents events, PaymentInquiries inquiries, CaptureClaims claims) {
+        this.claims = claims;
         this.inquiries = inquiries;
         this.ledger = ledger;
         this.captures = captures;
@@ -105,12 +108,18 @@ public class CardAuthorisations {
     /**
      * A capture that never reached Antom is given up before the cancel goes out (CAPTURE_FAILED, cause
      * {@code CAPTURE_OVERTAKEN}), so that nothing sends it again (the janitor resends only CAPTURE_REQUESTED ones)
-     * whether or not Antom then cancels the authorisation; one that moved meanwhile is refused as in progress.
+     * whether or not Antom then cancels the authorisation; on a claim ({@link CaptureClaims}), so not while the
+     * janitor is sending it again nor moments after it was requested (its first send may still be on its way). One
+     * that cannot be claimed, or moved meanwhile, is refused as in progress.
      */
     private PaymentAttempt overtaken(CaptureCheck check, String cause) {
         PaymentAttempt attempt = check.attempt();
         if (!check.notAtAntom() || attempt.state() != PaymentState.CAPTURE_REQUESTED) {
             return attempt;
+        }
+        if (!claims.toGiveUp(attempt)) {
+            throw new RefusedOrderEventException("CAPTURE_IN_PROGRESS", "the capture was requested moments ago or "
+                    + "is being sent again; cancel after its result is known");
         }
         String detail = "capture " + attempt.captureRequestId() + " never reached Antom; " + cause + ": not sent again";
         return ledger.applyIfUnchanged(attempt, Transition.to(PaymentState.CAPTURE_FAILED, CAPTURE_OVERTAKEN)

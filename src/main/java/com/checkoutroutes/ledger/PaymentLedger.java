@@ -342,6 +342,26 @@ public class PaymentLedger {
         return value != null ? value : otherwise;
     }
 
+    /**
+     * Claims a requested capture until {@code until}, for whoever is about to send it to Antom or give it up: only
+     * if the attempt is still as read (CAPTURE_REQUESTED, same version), its capture was requested at or before
+     * {@code requestedBefore}, and no other claim holds now. Changes neither state nor version. False: someone else
+     * holds it, or it moved.
+     */
+    public boolean claimCapture(PaymentAttempt asRead, OffsetDateTime requestedBefore, OffsetDateTime until) {
+        return jdbc.update("UPDATE payment_attempt SET capture_claimed_until = ? WHERE payment_request_id = ? "
+                + "AND version = ? AND state = ? AND updated_at <= ? "
+                + "AND (capture_claimed_until IS NULL OR capture_claimed_until <= ?)", until,
+                asRead.paymentRequestId(), asRead.version(), PaymentState.CAPTURE_REQUESTED.name(), requestedBefore,
+                OffsetDateTime.now(clock)) == 1;
+    }
+
+    /** Ends a claim made with {@link #claimCapture} (only that one: a later claim has another {@code until}). */
+    public void releaseCapture(String paymentRequestId, OffsetDateTime until) {
+        jdbc.update("UPDATE payment_attempt SET capture_claimed_until = NULL WHERE payment_request_id = ? "
+                + "AND capture_claimed_until = ?", paymentRequestId, until);
+    }
+
     /** When the janitor should look at this attempt next (and how many looks it has had). */
     public void scheduleCheck(String paymentRequestId, OffsetDateTime next, boolean counted) {
         jdbc.update("UPDATE payment_attempt SET next_check_at = ?, check_count = check_count + ? "

@@ -9,6 +9,7 @@ import com.checkoutroutes.ledger.RefundState;
 import com.checkoutroutes.results.AntomCancels;
 import com.checkoutroutes.results.AntomCaptures;
 import com.checkoutroutes.results.AntomRefunds;
+import com.checkoutroutes.results.CaptureClaims;
 import com.checkoutroutes.results.RefundInquiries;
 import com.checkoutroutes.results.PaymentInquiries.Inquiry;
 import com.checkoutroutes.results.PaymentInquiries;
@@ -53,10 +54,12 @@ public class Janitor {
     private final JanitorSettings settings;
     private final Clock clock;
     private final ConcurrentLooks checks;
+    private final CaptureClaims claims;
 
     public Janitor(PaymentLedger ledger, PaymentInquiries inquiries, AntomCancels cancels, AntomCaptures captures,
             RefundLedger refunds, RefundInquiries refundInquiries, AntomRefunds antomRefunds, PaymentResender payments,
-            JanitorSettings settings, Clock clock) {
+            CaptureClaims claims, JanitorSettings settings, Clock clock) {
+        this.claims = claims;
         this.payments = payments;
         this.ledger = ledger;
         this.inquiries = inquiries;
@@ -168,10 +171,16 @@ public class Janitor {
         if (inquiry instanceof Inquiry.Answered answered && answered.changedTo().isPresent()) {
             return answered.changedTo();
         }
-        if (inquiry instanceof Inquiry.CaptureNotFound && unchanged(attempt)) {
-            // read again just before: a cancellation may have given the capture up meanwhile (CAPTURE_OVERTAKEN)
-            ledger.note(attempt.paymentRequestId(), "CAPTURE_RESENT", "Antom lists no capture: sent again", null);
-            PaymentState after = captures.send(attempt);
+        Optional<CaptureClaims.Claim> claim = inquiry instanceof Inquiry.CaptureNotFound
+                ? claims.toResend(attempt) : Optional.empty();
+        if (claim.isPresent()) {
+            // claimed first: a cancellation giving the capture up (CAPTURE_OVERTAKEN) claims it too, so only one of
+            // the capture and the cancel reaches Antom
+            PaymentState after;
+            try (CaptureClaims.Claim held = claim.get()) {
+                ledger.note(attempt.paymentRequestId(), "CAPTURE_RESENT", "Antom lists no capture: sent again", null);
+                after = captures.send(attempt);
+            }
             if (after != attempt.state()) {
                 return Optional.of(after);
             }
@@ -222,12 +231,6 @@ public class Janitor {
             return Optional.of("Antom has it processing, its answer never recorded: sent again for the continuation");
         }
         return Optional.empty();
-    }
-
-    /** The attempt as the ledger has it now is the one looked at: same state, same version. */
-    private boolean unchanged(PaymentAttempt attempt) {
-        return ledger.find(attempt.paymentRequestId())
-                .filter(now -> now.state() == attempt.state() && now.version() == attempt.version()).isPresent();
     }
 
     /** The order is paid by another attempt: a pay sent again now could only make a second payment. */

@@ -15,6 +15,7 @@ import com.checkoutroutes.ledger.PaymentLedger.StateChange;
 import com.checkoutroutes.ledger.PaymentState;
 import com.checkoutroutes.ledger.Transition;
 import com.checkoutroutes.results.AntomCaptures;
+import com.checkoutroutes.results.CaptureClaims;
 import com.checkoutroutes.results.PaymentInquiries;
 import com.checkoutroutes.sandbox.FaultRule;
 import com.checkoutroutes.sandbox.FaultType;
@@ -42,6 +43,8 @@ class CardFlowsTest extends FlowTestSupport {
     AntomCaptures captures;
     @Autowired
     PaymentInquiries inquiries;
+    @Autowired
+    CaptureClaims claims;
 
     @Test
     void authorisedThenShippedIsCaptured() {
@@ -109,6 +112,57 @@ class CardFlowsTest extends FlowTestSupport {
                 .asText()).as("the stored capture, sent again").isEqualTo(captureRequestId);
         assertThat(ledger.history(auth.paymentRequestId())).filteredOn(c -> c.to() == PaymentState.CAPTURE_REQUESTED
                 && c.from() != PaymentState.CAPTURE_REQUESTED).as("one capture requested").hasSize(1);
+    }
+
+    /**
+     * The janitor sending a capture Antom does not list again and a cancellation giving it up act only on a claim: while
+     * the janitor holds it, the cancellation is refused CAPTURE_IN_PROGRESS and nothing reaches Antom (the capture
+     * would take the money, Antom would refuse the cancel); once released, the cancellation may claim it, and then
+     * the janitor may not.
+     */
+    @Test
+    void theJanitorAndACancellationNeverActOnACaptureTogether() throws Exception {
+        PaymentAttempt auth = authorisedCard();
+        try (AutoCloseable jobs = scheduledJobsStopped()) {
+            shippedWhileTheCaptureFails(auth, FaultRule.of(FaultType.HTTP_5XX).forApi("capture").withTimes(0));
+            captureTriesOver();
+            PaymentAttempt requested = ledger.find(auth.paymentRequestId()).orElseThrow();
+            int cancels = sandbox.requests("cancel", null).size();
+
+            try (CaptureClaims.Claim resending = claims.toResend(requested).orElseThrow()) {
+                assertThat(claims.toResend(requested)).as("one holder at a time").isEmpty();
+                orderEvent(auth.orderId(), "ORDER_CANCELLED");
+                assertThat(refusal(auth.orderId())).isEqualTo("CAPTURE_IN_PROGRESS");
+            }
+            assertThat(state(auth)).isEqualTo(PaymentState.CAPTURE_REQUESTED);
+            assertThat(sandbox.requests("cancel", null)).hasSize(cancels);
+
+            assertThat(claims.toGiveUp(requested)).as("released with the send").isTrue();
+            assertThat(claims.toResend(requested)).isEmpty();
+        }
+    }
+
+    /**
+     * Moments after a capture was requested its first send may still be on its way to Antom (another instance's, or
+     * the authorisation guard's): a cancellation finding no capture at Antom then is refused, not given up; once
+     * every try of it is over, the same cancellation gives it up and cancels the authorisation.
+     */
+    @Test
+    void aCancellationMomentsAfterACaptureWasRequestedIsRefusedUntilItsTriesAreOver() throws Exception {
+        PaymentAttempt auth = authorisedCard();
+        try (AutoCloseable jobs = scheduledJobsStopped()) {
+            shippedWhileTheCaptureFails(auth, FaultRule.of(FaultType.HTTP_5XX).forApi("capture").withTimes(0));
+
+            orderEvent(auth.orderId(), "ORDER_CANCELLED");
+            assertThat(refusal(auth.orderId())).isEqualTo("CAPTURE_IN_PROGRESS");
+            assertThat(state(auth)).isEqualTo(PaymentState.CAPTURE_REQUESTED);
+
+            captureTriesOver();
+            orderEvent(auth.orderId(), "ORDER_CANCELLED");
+            awaitState(auth, PaymentState.CANCELLED);
+        }
+        assertThat(ledger.history(auth.paymentRequestId())).extracting(StateChange::cause)
+                .contains("CAPTURE_OVERTAKEN");
     }
 
     /**

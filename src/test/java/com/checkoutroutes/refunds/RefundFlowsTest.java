@@ -117,6 +117,7 @@ class RefundFlowsTest extends FlowTestSupport {
         PaymentAttempt auth = authorisedCard();
         try (AutoCloseable janitor = scheduledJobsStopped()) {
             shippedWhileTheCaptureFails(auth, FaultRule.of(FaultType.HTTP_5XX).forApi("capture").withTimes(0));
+            captureTriesOver();
 
             orderEvent(auth.orderId(), "ORDER_CANCELLED");
             awaitState(auth, PaymentState.CANCELLED);
@@ -145,6 +146,7 @@ class RefundFlowsTest extends FlowTestSupport {
         PaymentAttempt auth = authorisedCard();
         try (AutoCloseable janitor = scheduledJobsStopped()) {
             shippedWhileTheCaptureFails(auth, FaultRule.of(FaultType.HTTP_5XX).forApi("capture").withTimes(0));
+            captureTriesOver();
             sandbox.addFault(FaultRule.of(FaultType.HTTP_5XX).forApi("cancel").withTimes(0));
 
             orderEvent(auth.orderId(), "ORDER_CANCELLED");
