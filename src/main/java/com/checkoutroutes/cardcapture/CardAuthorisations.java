@@ -60,7 +60,7 @@ public class CardAuthorisations {
         return switch (paid.state()) {
             case CAPTURED -> PaymentState.CAPTURED;
             case AUTHORISED, CAPTURE_FAILED -> requestCapture(paid, event);
-            case CAPTURE_REQUESTED -> captures.send(paid);
+            case CAPTURE_REQUESTED -> claims.toSend(paid) ? captures.send(paid) : stateNow(paid);
             default -> throw new RefusedOrderEventException("NOT_CAPTURABLE", "payment is " + paid.state());
         };
     }
@@ -108,26 +108,22 @@ public class CardAuthorisations {
     /**
      * A capture that never reached Antom is given up before the cancel goes out (CAPTURE_FAILED, cause
      * {@code CAPTURE_OVERTAKEN}), so that nothing sends it again (the janitor resends only CAPTURE_REQUESTED ones)
-     * whether or not Antom then cancels the authorisation; on a claim ({@link CaptureClaims}), so not while the
-     * janitor is sending it again nor moments after it was requested (its first send may still be on its way). One
-     * that cannot be claimed, or moved meanwhile, is refused as in progress.
+     * whether or not Antom then cancels the authorisation; not while a send of it may still be on its way to Antom
+     * (requested or sent again moments ago: {@link CaptureClaims}). One that moved meanwhile is refused as in
+     * progress too.
      */
     private PaymentAttempt overtaken(CaptureCheck check, String cause) {
         PaymentAttempt attempt = check.attempt();
         if (!check.notAtAntom() || attempt.state() != PaymentState.CAPTURE_REQUESTED) {
             return attempt;
         }
-        if (!claims.toGiveUp(attempt)) {
-            throw new RefusedOrderEventException("CAPTURE_IN_PROGRESS", "the capture was requested moments ago or "
-                    + "is being sent again; cancel after its result is known");
-        }
         String detail = "capture " + attempt.captureRequestId() + " never reached Antom; " + cause + ": not sent again";
-        return ledger.applyIfUnchanged(attempt, Transition.to(PaymentState.CAPTURE_FAILED, CAPTURE_OVERTAKEN)
+        return claims.giveUp(attempt, Transition.to(PaymentState.CAPTURE_FAILED, CAPTURE_OVERTAKEN)
                 .detail(detail).captureGivenUp()
                 .emit(events.stateChanged(attempt, attempt.state(), PaymentState.CAPTURE_FAILED, CAPTURE_OVERTAKEN,
                         attempt.paymentId(), null, null)))
-                .orElseThrow(() -> new RefusedOrderEventException("CAPTURE_IN_PROGRESS",
-                        "the capture moved while the cancellation looked at it; cancel after its result is known"));
+                .orElseThrow(() -> new RefusedOrderEventException("CAPTURE_IN_PROGRESS", "the capture was requested "
+                        + "or sent again moments ago, or moved meanwhile; cancel after its result is known"));
     }
 
     static final String CAPTURE_OVERTAKEN = "CAPTURE_OVERTAKEN";
@@ -153,6 +149,10 @@ public class CardAuthorisations {
                         .emit(events.stateChanged(current, current.state(), PaymentState.CAPTURE_REQUESTED,
                                 event.type(), current.paymentId(), null, null))).attempt();
         return captures.send(requested);
+    }
+
+    private PaymentState stateNow(PaymentAttempt attempt) {
+        return ledger.find(attempt.paymentRequestId()).map(PaymentAttempt::state).orElse(attempt.state());
     }
 
     private List<PaymentAttempt> attemptsOf(String orderId) {

@@ -343,23 +343,33 @@ public class PaymentLedger {
     }
 
     /**
-     * Claims a requested capture until {@code until}, for whoever is about to send it to Antom or give it up: only
-     * if the attempt is still as read (CAPTURE_REQUESTED, same version), its capture was requested at or before
-     * {@code requestedBefore}, and no other claim holds now. Changes neither state nor version. False: someone else
-     * holds it, or it moved.
+     * Marks a requested capture as being sent to Antom (again) until {@code until}, only if the attempt is still as
+     * read (CAPTURE_REQUESTED, same version). Senders share it (each sends the same captureRequestId, which Antom
+     * captures once) and each extends it; while it holds, {@link #applyIfCaptureUnclaimed} gives nothing up. Changes
+     * neither state nor version (the order system's event versions have no gap). False when the attempt moved.
      */
-    public boolean claimCapture(PaymentAttempt asRead, OffsetDateTime requestedBefore, OffsetDateTime until) {
-        return jdbc.update("UPDATE payment_attempt SET capture_claimed_until = ? WHERE payment_request_id = ? "
-                + "AND version = ? AND state = ? AND updated_at <= ? "
-                + "AND (capture_claimed_until IS NULL OR capture_claimed_until <= ?)", until,
-                asRead.paymentRequestId(), asRead.version(), PaymentState.CAPTURE_REQUESTED.name(), requestedBefore,
-                OffsetDateTime.now(clock)) == 1;
+    public boolean claimCaptureSend(PaymentAttempt asRead, OffsetDateTime until) {
+        return jdbc.update("UPDATE payment_attempt SET capture_claimed_until = GREATEST(COALESCE("
+                + "capture_claimed_until, ?), ?) WHERE payment_request_id = ? AND version = ? AND state = ?", until, until,
+                asRead.paymentRequestId(), asRead.version(), PaymentState.CAPTURE_REQUESTED.name()) == 1;
     }
 
-    /** Ends a claim made with {@link #claimCapture} (only that one: a later claim has another {@code until}). */
-    public void releaseCapture(String paymentRequestId, OffsetDateTime until) {
-        jdbc.update("UPDATE payment_attempt SET capture_claimed_until = NULL WHERE payment_request_id = ? "
-                + "AND capture_claimed_until = ?", paymentRequestId, until);
+    /**
+     * Writes {@code change} (a requested capture given up) only if the attempt is still as read, its capture was
+     * requested at or before {@code requestedBefore} and no send holds it at {@code now} ({@link #claimCaptureSend}).
+     * The row is locked while this is checked and written, so a send claimed meanwhile either came first (and this is
+     * refused) or finds the attempt moved. Empty when refused.
+     */
+    public Optional<PaymentAttempt> applyIfCaptureUnclaimed(PaymentAttempt asRead, OffsetDateTime requestedBefore,
+            OffsetDateTime now, Transition change) {
+        return tx.execute(status -> {
+            boolean unclaimed = !jdbc.queryForList("SELECT payment_request_id FROM payment_attempt "
+                    + "WHERE payment_request_id = ? AND version = ? AND state = ? AND updated_at <= ? "
+                    + "AND (capture_claimed_until IS NULL OR capture_claimed_until <= ?) FOR UPDATE", String.class,
+                    asRead.paymentRequestId(), asRead.version(), PaymentState.CAPTURE_REQUESTED.name(),
+                    requestedBefore, now).isEmpty();
+            return unclaimed ? write(asRead, change) : Optional.<PaymentAttempt>empty();
+        });
     }
 
     /** When the janitor should look at this attempt next (and how many looks it has had). */

@@ -143,6 +143,10 @@ public class PaymentOutcomes {
             String message, OutboxMessage planned) {
         ledger.note(current.paymentRequestId(), LATE_ANSWER, cause + " " + code + " (would be " + answered
                 + ") after " + current.state(), null);
+        if (answered == PaymentState.UNKNOWN && current.continuationJson() != null) {
+            // no answer, after an answer the channel already has (the janitor's resend got the link first)
+            return current;
+        }
         OutboxMessage tell;
         if (current.state().isPaid()) {
             tell = channel.outcome(current, Action.PAID, current.paymentId(), current.resultCode(),

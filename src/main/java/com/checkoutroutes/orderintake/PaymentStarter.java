@@ -100,8 +100,8 @@ public class PaymentStarter implements PaymentResender {
      *
      * <p>An attempt still REQUESTED long after it was stored (the process stopped between storing it, or the move back
      * to REQUESTED, and recording Antom's answer, after its order's offset was committed) is sent the same way, without
-     * a state change; were its first call still under way, Antom answers both alike and the second answer is recorded
-     * once.
+     * a state change or a check that it did not move; were its first call still under way, Antom answers both alike
+     * and the answer is recorded once (a lost one after the other's link tells the channel nothing).
      */
     @Override
     public PaymentState resend(PaymentAttempt unknown, String why) {

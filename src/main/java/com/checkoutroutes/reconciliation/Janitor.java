@@ -1,6 +1,7 @@
 package com.checkoutroutes.reconciliation;
 
 import com.checkoutroutes.ledger.PaymentAttempt;
+import com.checkoutroutes.ledger.PaymentAttempt.Integration;
 import com.checkoutroutes.ledger.PaymentLedger;
 import com.checkoutroutes.ledger.PaymentState;
 import com.checkoutroutes.ledger.Refund;
@@ -171,16 +172,10 @@ public class Janitor {
         if (inquiry instanceof Inquiry.Answered answered && answered.changedTo().isPresent()) {
             return answered.changedTo();
         }
-        Optional<CaptureClaims.Claim> claim = inquiry instanceof Inquiry.CaptureNotFound
-                ? claims.toResend(attempt) : Optional.empty();
-        if (claim.isPresent()) {
-            // claimed first: a cancellation giving the capture up (CAPTURE_OVERTAKEN) claims it too, so only one of
-            // the capture and the cancel reaches Antom
-            PaymentState after;
-            try (CaptureClaims.Claim held = claim.get()) {
-                ledger.note(attempt.paymentRequestId(), "CAPTURE_RESENT", "Antom lists no capture: sent again", null);
-                after = captures.send(attempt);
-            }
+        if (inquiry instanceof Inquiry.CaptureNotFound && claims.toSend(attempt)) {
+            // marked first: a cancellation gives the capture up (CAPTURE_OVERTAKEN) only while no send is on its way
+            ledger.note(attempt.paymentRequestId(), "CAPTURE_RESENT", "Antom lists no capture: sent again", null);
+            PaymentState after = captures.send(attempt);
             if (after != attempt.state()) {
                 return Optional.of(after);
             }
@@ -189,10 +184,10 @@ public class Janitor {
             // Antom never created it and its time is over: nothing can be paid any more
             return inquiries.closeAsRead(attempt, PaymentState.EXPIRED, "NOT_FOUND_AT_ANTOM");
         }
-        Optional<String> resendBecause = resendBecause(inquiry);
+        Optional<String> resendBecause = resendBecause(inquiry, attempt);
         if (resendBecause.isPresent() && attempt.state().isResultUnknown()
                 && (attempt.expiresAt() == null || now.isBefore(attempt.expiresAt()))
-                && !anotherPaymentPaid(attempt)) {
+                && stillTheOrdersPayment(attempt)) {
             // its pay's answer never came (unknown, or the process stopped: still requested a minute on,
             // first-check.requested), and either the pay never reached Antom or its answer, the buyer's continuation,
             // was lost: sent again, the same request, and the buyer's channel gets the continuation it was missing;
@@ -223,20 +218,27 @@ public class Janitor {
     }
 
     /** Why an attempt whose pay went unanswered is sent again after this inquiry; empty: it is not. */
-    private static Optional<String> resendBecause(Inquiry inquiry) {
+    private static Optional<String> resendBecause(Inquiry inquiry, PaymentAttempt attempt) {
         if (inquiry instanceof Inquiry.NotFound) {
             return Optional.of("Antom has no such payment: sent again");
         }
-        if (inquiry instanceof Inquiry.ProcessingUnanswered) {
+        if (inquiry instanceof Inquiry.ProcessingUnanswered && attempt.integration() != Integration.SDK) {
+            // pay only: Antom's docs give a repeated pay its first answer; a repeated createPaymentSession, not said
             return Optional.of("Antom has it processing, its answer never recorded: sent again for the continuation");
         }
         return Optional.empty();
     }
 
-    /** The order is paid by another attempt: a pay sent again now could only make a second payment. */
-    private boolean anotherPaymentPaid(PaymentAttempt attempt) {
-        return ledger.attemptsOf(attempt.orderId()).stream().anyMatch(other -> other.state().isPaid()
-                && !other.paymentRequestId().equals(attempt.paymentRequestId()));
+    /**
+     * Nothing has ended or replaced the attempt's payment: no cancel was asked for it (an order's cancellation or risk
+     * flag whose cancel Antom did not do; sent again it would give the buyer a link to pay a cancelled order), no
+     * later attempt of the order was made (the buyer has that one's link), and no other one is paid (a second payment).
+     */
+    private boolean stillTheOrdersPayment(PaymentAttempt attempt) {
+        boolean replaced = ledger.attemptsOf(attempt.orderId()).stream()
+                .filter(other -> !other.paymentRequestId().equals(attempt.paymentRequestId()))
+                .anyMatch(other -> other.state().isPaid() || other.attemptNo() > attempt.attemptNo());
+        return !replaced && !cancels.wasAsked(attempt);
     }
 
     /** Only attempts still waiting for the buyer or for Antom expire; a paid one never does. */

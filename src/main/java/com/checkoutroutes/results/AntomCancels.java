@@ -54,6 +54,17 @@ public class AntomCancels {
     private record CancelAnswer(Cancel end, String detail) {
     }
 
+    private static final String CANCEL_REQUESTED = "CANCEL_REQUESTED";
+
+    /**
+     * Whether a cancel was ever sent for the attempt (an order's cancellation, a risk flag, an operator, its expiry):
+     * whatever Antom answered, nothing may start its payment again.
+     */
+    public boolean wasAsked(PaymentAttempt attempt) {
+        return ledger.history(attempt.paymentRequestId()).stream()
+                .anyMatch(change -> CANCEL_REQUESTED.equals(change.cause()));
+    }
+
     /** Cancels the attempt; it ends CANCELLED. */
     public boolean cancel(PaymentAttempt attempt, String cause) {
         return cancel(attempt, cause, PaymentState.CANCELLED);
@@ -105,7 +116,7 @@ public class AntomCancels {
     /** {@code flagRefusal} false: a refusal is only noted, the caller deals with it. */
     private CancelAnswer cancel(PaymentAttempt attempt, String cause, PaymentState target, boolean flagRefusal) {
         String prid = attempt.paymentRequestId();
-        ledger.note(prid, "CANCEL_REQUESTED", cause, null);
+        ledger.note(prid, CANCEL_REQUESTED, cause, null);
         AlipayPayCancelRequest request = new AlipayPayCancelRequest();
         request.setPaymentRequestId(prid);
         request.setPaymentId(attempt.paymentId());

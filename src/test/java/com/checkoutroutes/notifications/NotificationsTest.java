@@ -382,6 +382,33 @@ class NotificationsTest extends FlowTestSupport {
         assertThat(state(asked)).isEqualTo(PaymentState.SUCCEEDED);
     }
 
+    /**
+     * The janitor sent a pay again while the order's own call was still trying (Antom is idempotent) and recorded its
+     * answer, the buyer's link, first: the order's own call, ending without an answer, adds a LATE_ANSWER note and
+     * tells the channel nothing, where it used to send RESULT_UNKNOWN after the link.
+     */
+    @Test
+    void aLostAnswerAfterTheLinkWasRecordedTellsTheChannelNothing() {
+        String orderId = newOrderId();
+        PaymentAttempt asked = cardAsked(orderId, "u");
+        outcomes.record(asked, new CallOutcome.Answered<>(inProcess("PAY-" + asked.paymentRequestId()), 1));
+        int told = outboxEventsOf(orderId);
+        assertThat(told).as("the link and the PENDING event").isEqualTo(2);
+
+        outcomes.record(asked, new CallOutcome.Unknown<>("TIMEOUT: no answer within PT10S", 3));
+
+        assertThat(outboxEventsOf(orderId)).isEqualTo(told);
+        assertThat(state(asked)).isEqualTo(PaymentState.PENDING);
+        assertThat(ledger.history(asked.paymentRequestId())).extracting(StateChange::cause)
+                .containsOnlyOnce("LATE_ANSWER");
+    }
+
+    private static AlipayPayResponse inProcess(String paymentId) {
+        AlipayPayResponse response = payAnswer(ResultStatusType.U, "PAYMENT_IN_PROCESS", paymentId);
+        response.setNormalUrl("https://open-sea-global.alipay.com/checkout/" + paymentId);
+        return response;
+    }
+
     /** The same, for an answer that arrived after the card's notification and was recorded as a late answer. */
     @Test
     void aLateAnswerRecordedAlreadyIsNotToldTwice() {
@@ -482,10 +509,14 @@ class NotificationsTest extends FlowTestSupport {
     }
 
     private static AlipayPayResponse paid(String paymentId) {
+        return payAnswer(ResultStatusType.S, "SUCCESS", paymentId);
+    }
+
+    private static AlipayPayResponse payAnswer(ResultStatusType status, String code, String paymentId) {
         Result result = new Result();
-        result.setResultStatus(ResultStatusType.S);
-        result.setResultCode("SUCCESS");
-        result.setResultMessage("success");
+        result.setResultStatus(status);
+        result.setResultCode(code);
+        result.setResultMessage(code.toLowerCase().replace('_', ' '));
         AlipayPayResponse response = new AlipayPayResponse();
         response.setResult(result);
         response.setPaymentId(paymentId);

@@ -175,14 +175,8 @@ class JanitorTest extends FlowTestSupport {
      */
     @Test
     void aPayWhoseAnswerWasLostIsSentAgainAndTheBuyerGetsTheLink() {
-        sandbox.addFault(FaultRule.of(FaultType.TIMEOUT).forApi("pay").withDelayMs(1500).withTimes(0));
         String orderId = newOrderId();
-        publish(order(orderId));
-        PaymentAttempt unknown = await().atMost(Duration.ofSeconds(30))
-                .until(() -> onlyAttempt(orderId), a -> a.state() == PaymentState.UNKNOWN);
-        sandbox.clearFaults();
-        assertThat(sandbox.payment(unknown.paymentRequestId()).orElseThrow().path("paymentStatus").asText())
-                .as("Antom holds it, waiting for the buyer").isEqualTo("PROCESSING");
+        PaymentAttempt unknown = unknownWithTheAnswerLost(order(orderId));
 
         clock.advance(Duration.ofSeconds(15)); // the janitor's first look at an UNKNOWN one is due
 
@@ -199,6 +193,70 @@ class JanitorTest extends FlowTestSupport {
 
         sandbox.buyerAction(pending.paymentId(), Outcome.PAY);
         await().atMost(Duration.ofSeconds(20)).until(() -> state(unknown) == PaymentState.SUCCEEDED);
+    }
+
+    /**
+     * The order was cancelled while its pay's answer was lost, and Antom did not answer the cancel either (flagged
+     * CANCEL_NOT_DONE): the payment Antom holds is not sent again, which would give the buyer a link to pay a cancelled
+     * order; it waits for its expiry's cancel.
+     */
+    @Test
+    void aPayWhoseAnswerWasLostIsNotSentAgainOnceItsOrderWasCancelled() throws Exception {
+        String orderId = newOrderId();
+        PaymentAttempt unknown;
+        try (AutoCloseable jobs = scheduledJobsStopped()) {
+            unknown = unknownWithTheAnswerLost(order(orderId));
+            sandbox.addFault(FaultRule.of(FaultType.HTTP_5XX).forApi("cancel").withTimes(0));
+            orderEvent(orderId, "ORDER_CANCELLED");
+            await().atMost(Duration.ofSeconds(30)).until(() -> ledger.history(unknown.paymentRequestId()).stream()
+                    .anyMatch(c -> c.cause().equals("CANCEL_NOT_DONE")));
+            sandbox.clearFaults();
+            clock.advance(Duration.ofSeconds(15));
+        }
+        assertNotSentAgainAfterAJanitorLook(unknown);
+    }
+
+    /**
+     * A later attempt of the order was made while the first one's answer was lost: the buyer has that one's link, and
+     * the first is not sent again (two payments open for one order); it waits for its expiry's cancel.
+     */
+    @Test
+    void aPayWhoseAnswerWasLostIsNotSentAgainOnceALaterAttemptWasMade() throws Exception {
+        String orderId = newOrderId();
+        PaymentAttempt unknown;
+        try (AutoCloseable jobs = scheduledJobsStopped()) {
+            unknown = unknownWithTheAnswerLost(order(orderId));
+            java.util.Map<String, Object> second = order(orderId);
+            second.put("attempt", 2);
+            publish(second);
+            await().atMost(Duration.ofSeconds(20)).until(() -> ledger.attemptsOf(orderId).stream()
+                    .anyMatch(a -> a.attemptNo() == 2 && a.state() == PaymentState.PENDING));
+            clock.advance(Duration.ofSeconds(15));
+        }
+        assertNotSentAgainAfterAJanitorLook(unknown);
+    }
+
+    /** The janitor looks at {@code unknown} (its inquiry and a whole run after it) and sends nothing again. */
+    private void assertNotSentAgainAfterAJanitorLook(PaymentAttempt unknown) {
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> sandbox.requests("inquiryPayment", unknown.paymentRequestId()), l -> !l.isEmpty());
+        java.time.OffsetDateTime looked = java.time.OffsetDateTime.now(clock);
+        await().atMost(Duration.ofSeconds(30)).until(() -> jobRuns.runs("janitor").stream()
+                .anyMatch(run -> run.finishedAt() != null && !run.startedAt().isBefore(looked)));
+        assertThat(ledger.history(unknown.paymentRequestId())).extracting(StateChange::cause)
+                .doesNotContain("PAY_RESENT");
+        assertThat(state(unknown)).isEqualTo(PaymentState.UNKNOWN);
+        assertThat(sandbox.requests("pay", unknown.paymentRequestId()))
+                .allSatisfy(call -> assertThat(call.fault()).isNotNull());
+    }
+
+    /** {@code order} published while every pay's answer times out: UNKNOWN, and Antom holds the payment, processing. */
+    private PaymentAttempt unknownWithTheAnswerLost(java.util.Map<String, Object> order) {
+        PaymentAttempt unknown = unknownWhile(FaultRule.of(FaultType.TIMEOUT).forApi("pay").withDelayMs(1500)
+                .withTimes(0), order);
+        assertThat(sandbox.payment(unknown.paymentRequestId()).orElseThrow().path("paymentStatus").asText())
+                .as("Antom holds it, waiting for the buyer").isEqualTo("PROCESSING");
+        return unknown;
     }
 
     /**
@@ -225,28 +283,26 @@ class JanitorTest extends FlowTestSupport {
                 .map(m -> m.path("action").asText()).toList(), actions -> actions.contains("REDIRECT"));
     }
 
-    /** Another attempt of the order was paid meanwhile: a pay sent again could only make a second payment. */
+    /**
+     * The order's earlier attempt was paid while its later one was left UNKNOWN, never at Antom: a pay sent again
+     * could only make a second payment.
+     */
     @Test
     void anUnknownPayAntomNeverGotIsNotSentAgainOnceAnotherAttemptPaidTheOrder() throws Exception {
         String orderId = newOrderId();
         PaymentAttempt unknown;
         try (AutoCloseable jobs = scheduledJobsStopped()) {
-            unknown = unknownAsAntomNeverGotIt(order(orderId));
+            publish(order(orderId));
+            PaymentAttempt first = await().atMost(Duration.ofSeconds(20))
+                    .until(() -> onlyAttempt(orderId), a -> a.state() == PaymentState.PENDING);
             java.util.Map<String, Object> second = order(orderId);
             second.put("attempt", 2);
-            second.put("amount", java.util.Map.of("currency", "USD", "value", "30061")); // paid at once
-            publish(second);
-            await().atMost(Duration.ofSeconds(20)).until(() -> ledger.attemptsOf(orderId).stream()
-                    .anyMatch(a -> a.attemptNo() == 2 && a.state() == PaymentState.SUCCEEDED));
+            unknown = unknownAsAntomNeverGotIt(second);
+            sandbox.buyerAction(first.paymentId(), Outcome.PAY);
+            await().atMost(Duration.ofSeconds(20)).until(() -> state(first) == PaymentState.SUCCEEDED);
             clock.advance(Duration.ofSeconds(15));
         }
-        await().atMost(Duration.ofSeconds(30))
-                .until(() -> sandbox.requests("inquiryPayment", unknown.paymentRequestId()), l -> !l.isEmpty());
-        java.time.OffsetDateTime looked = java.time.OffsetDateTime.now(clock);
-        await().atMost(Duration.ofSeconds(30)).until(() -> jobRuns.runs("janitor").stream()
-                .anyMatch(run -> run.finishedAt() != null && !run.startedAt().isBefore(looked)));
-        assertThat(ledger.history(unknown.paymentRequestId())).extracting(StateChange::cause)
-                .doesNotContain("PAY_RESENT");
+        assertNotSentAgainAfterAJanitorLook(unknown);
         assertThat(sandbox.payment(unknown.paymentRequestId())).isEmpty();
     }
 
@@ -292,11 +348,18 @@ class JanitorTest extends FlowTestSupport {
 
     /** {@code order} published while Antom answers every pay 5xx: its attempt is UNKNOWN, Antom never got it. */
     private PaymentAttempt unknownAsAntomNeverGotIt(java.util.Map<String, Object> order) {
-        sandbox.addFault(FaultRule.of(FaultType.HTTP_5XX).forApi("pay").withTimes(0));
+        return unknownWhile(FaultRule.of(FaultType.HTTP_5XX).forApi("pay").withTimes(0), order);
+    }
+
+    /** {@code order} published while every pay meets {@code fault}: its attempt is UNKNOWN. */
+    private PaymentAttempt unknownWhile(FaultRule fault, java.util.Map<String, Object> order) {
+        sandbox.addFault(fault);
         publish(order);
         String orderId = String.valueOf(order.get("orderId"));
-        PaymentAttempt unknown = await().atMost(Duration.ofSeconds(20))
-                .until(() -> onlyAttempt(orderId), a -> a.state() == PaymentState.UNKNOWN);
+        int attemptNo = (int) order.getOrDefault("attempt", 1);
+        PaymentAttempt unknown = await().atMost(Duration.ofSeconds(30)).until(() -> ledger.attemptsOf(orderId).stream()
+                .filter(a -> a.attemptNo() == attemptNo && a.state() == PaymentState.UNKNOWN).findFirst(),
+                java.util.Optional::isPresent).orElseThrow();
         sandbox.clearFaults();
         return unknown;
     }

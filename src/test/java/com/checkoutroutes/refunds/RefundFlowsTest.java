@@ -490,11 +490,6 @@ class RefundFlowsTest extends FlowTestSupport {
         return "e-" + UUID.randomUUID();
     }
 
-    private void orderEvent(String orderId, String type) {
-        kafka().publish(orderEventsTopic, orderId, "{\"eventId\":\"" + newEventId() + "\",\"type\":\"" + type
-                + "\",\"orderId\":\"" + orderId + "\"}");
-    }
-
     /** ORDER_RETURNED of {@code amount} USD... in the payment's currency, or of the whole order when null. */
     private void returned(String orderId, String eventId, Long amount) {
         String currency = ledger.attemptsOf(orderId).get(0).currency();

@@ -267,6 +267,12 @@ public abstract class FlowTestSupport {
         sandbox.clearFaults();
     }
 
+    /** An order event ({@code ORDER_SHIPPED}, {@code ORDER_CANCELLED}...) from the order system, with a new eventId. */
+    protected void orderEvent(String orderId, String type) {
+        kafka().publish(orderEventsTopic, orderId, "{\"eventId\":\"" + java.util.UUID.randomUUID() + "\",\"type\":\""
+                + type + "\",\"orderId\":\"" + orderId + "\"}");
+    }
+
     /**
      * Moves the clock past a capture's every try (results.CaptureClaims): a cancellation may now give up a requested
      * capture Antom does not list, where moments after it was requested its first send could still be on its way.
