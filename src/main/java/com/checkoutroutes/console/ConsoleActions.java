@@ -191,8 +191,8 @@ public class ConsoleActions {
         }
         if (inquiry instanceof Inquiry.ProcessingUnanswered) {
             return Ended.done("Antom has the payment processing, but its answer to pay never reached the ledger: the "
-                    + "janitor sends the stored pay again for the buyer's continuation (not once it is expired, "
-                    + "cancelled or replaced by another attempt); the ledger keeps " + now);
+                    + "janitor sends a stored pay again for the buyer's continuation (not a payment session, and not "
+                    + "once it is expired, cancelled or replaced by another attempt); the ledger keeps " + now);
         }
         if (inquiry instanceof Inquiry.NotFound) {
             return Ended.done("Antom has no payment " + attempt.paymentRequestId() + " (ORDER_NOT_EXIST); the ledger"

@@ -143,10 +143,6 @@ public class PaymentOutcomes {
             String message, OutboxMessage planned) {
         ledger.note(current.paymentRequestId(), LATE_ANSWER, cause + " " + code + " (would be " + answered
                 + ") after " + current.state(), null);
-        if (answered == PaymentState.UNKNOWN && current.continuationJson() != null) {
-            // no answer, after an answer the channel already has (the janitor's resend got the link first)
-            return current;
-        }
         OutboxMessage tell;
         if (current.state().isPaid()) {
             tell = channel.outcome(current, Action.PAID, current.paymentId(), current.resultCode(),
@@ -154,6 +150,10 @@ public class PaymentOutcomes {
         } else if (current.state().isFinal()) {
             tell = channel.outcome(current, Action.FAILED, current.paymentId(), current.resultCode(),
                     current.resultMessage());
+        } else if (answered == PaymentState.UNKNOWN && current.continuationJson() != null) {
+            // no answer, while the payment is still open and its channel was told already (the link the janitor's
+            // resend got first, or the same RESULT_UNKNOWN): nothing new to tell
+            return current;
         } else {
             tell = planned;
         }

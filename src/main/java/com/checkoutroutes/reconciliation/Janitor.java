@@ -186,13 +186,17 @@ public class Janitor {
         }
         Optional<String> resendBecause = resendBecause(inquiry, attempt);
         if (resendBecause.isPresent() && attempt.state().isResultUnknown()
-                && (attempt.expiresAt() == null || now.isBefore(attempt.expiresAt()))
+                && (attempt.expiresAt() == null || OffsetDateTime.now(clock).isBefore(attempt.expiresAt()))
                 && stillTheOrdersPayment(attempt)) {
             // its pay's answer never came (unknown, or the process stopped: still requested a minute on,
             // first-check.requested), and either the pay never reached Antom or its answer, the buyer's continuation,
             // was lost: sent again, the same request, and the buyer's channel gets the continuation it was missing;
             // never once its time is over
             PaymentState after = payments.resend(attempt, resendBecause.get());
+            if (cancels.wasAsked(attempt)) {
+                // the order was cancelled while the pay was on its way: the payment it may have made is cancelled too
+                after = cancelAfterResend(attempt).orElse(after);
+            }
             if (after != attempt.state()) {
                 return Optional.of(after);
             }
@@ -227,6 +231,12 @@ public class Janitor {
             return Optional.of("Antom has it processing, its answer never recorded: sent again for the continuation");
         }
         return Optional.empty();
+    }
+
+    /** Cancels at Antom what a pay sent again made, if it is still open; its state then, empty if it was not. */
+    private Optional<PaymentState> cancelAfterResend(PaymentAttempt attempt) {
+        Optional<PaymentAttempt> now = ledger.find(attempt.paymentRequestId()).filter(a -> a.state().isOpen());
+        return now.filter(open -> cancels.cancel(open, "CANCELLED_DURING_RESEND")).map(a -> PaymentState.CANCELLED);
     }
 
     /**

@@ -14,8 +14,8 @@ import org.springframework.stereotype.Component;
  * Keeps a requested capture from being sent and given up at once: a cancellation that finds no capture at Antom gives
  * it up and cancels the authorisation, and were the capture still on its way (sent again by the janitor or a repeated
  * shipment, or its first send), Antom would take a cancelled order's money and refuse the cancel. Each send marks the
- * capture in the ledger for as long as a call's every try could take; a cancellation gives it up only when no such mark holds and the
- * capture was requested at least that long ago, checked and written under the row's lock.
+ * capture in the ledger for twice as long as a call's every try could take; a cancellation gives it up only when no
+ * such mark holds and the capture was requested at least that long ago, checked and written under the row's lock.
  */
 @Component
 public class CaptureClaims {
@@ -27,7 +27,9 @@ public class CaptureClaims {
     CaptureClaims(PaymentLedger ledger, AntomSettings antom, Clock clock) {
         this.ledger = ledger;
         this.clock = clock;
-        this.hold = longestCall(antom);
+        // twice: what the tries' timeouts leave out (the name lookup, a handshake's several reads, a pause, the
+        // ledger's note before the send) must not let a cancellation in while a try is still on its way
+        this.hold = longestCall(antom).multipliedBy(2);
     }
 
     /** Marks the capture as being sent now; false when the attempt moved since it was read (nothing to send). */
@@ -51,6 +53,9 @@ public class CaptureClaims {
     static Duration longestCall(AntomSettings antom) {
         AntomSettings.Retry retry = antom.retry();
         Duration oneTry = antom.timeout().multipliedBy(2).plus(antom.connectTimeout());
-        return oneTry.multipliedBy(retry.maxAttempts()).plus(retry.maxBackoff().multipliedBy(retry.maxAttempts() - 1L));
+        // the first backoff is the initial one, uncapped
+        Duration backoff = retry.initialBackoff().compareTo(retry.maxBackoff()) > 0 ? retry.initialBackoff()
+                : retry.maxBackoff();
+        return oneTry.multipliedBy(retry.maxAttempts()).plus(backoff.multipliedBy(retry.maxAttempts() - 1L));
     }
 }

@@ -143,6 +143,44 @@ class CardFlowsTest extends FlowTestSupport {
     }
 
     /**
+     * A repeated shipment event sends the capture again, and Antom still does not take it: a cancellation right after
+     * is refused, as that send's every try may not be over. So for the janitor's sends.
+     */
+    @Test
+    void aCancellationAfterARepeatedShipmentSentTheCaptureAgainIsRefused() throws Exception {
+        PaymentAttempt auth = authorisedCard();
+        try (AutoCloseable jobs = scheduledJobsStopped()) {
+            shippedWhileTheCaptureFails(auth, FaultRule.of(FaultType.HTTP_5XX).forApi("capture").withTimes(0));
+            captureTriesOver();
+            sandbox.addFault(FaultRule.of(FaultType.HTTP_5XX).forApi("capture").withTimes(0));
+            int sent = sandbox.requests("capture", null).size();
+            orderEvent(auth.orderId(), "ORDER_SHIPPED");
+            await().atMost(Duration.ofSeconds(30)).until(() -> sandbox.requests("capture", null).size() > sent);
+
+            aCancellationNowIsRefusedAndGivesNothingUp(auth);
+        }
+    }
+
+    @Test
+    void aCancellationAfterTheJanitorSentTheCaptureAgainIsRefused() {
+        PaymentAttempt auth = shippedWithTheCaptureNotReachingAntom();
+        captureTriesOver();
+        await().atMost(Duration.ofSeconds(30)).until(() -> ledger.history(auth.paymentRequestId()).stream()
+                .anyMatch(c -> c.cause().equals("CAPTURE_RESENT")));
+
+        aCancellationNowIsRefusedAndGivesNothingUp(auth);
+    }
+
+    /** The order is cancelled now: refused CAPTURE_IN_PROGRESS, the capture not given up. Clears the faults. */
+    private void aCancellationNowIsRefusedAndGivesNothingUp(PaymentAttempt auth) {
+        orderEvent(auth.orderId(), "ORDER_CANCELLED");
+        assertThat(refusal(auth.orderId())).isEqualTo("CAPTURE_IN_PROGRESS");
+        sandbox.clearFaults();
+        assertThat(ledger.history(auth.paymentRequestId())).extracting(StateChange::cause)
+                .doesNotContain("CAPTURE_OVERTAKEN");
+    }
+
+    /**
      * Moments after a capture was requested its first send may still be on its way to Antom (another instance's, or
      * the authorisation guard's): a cancellation finding no capture at Antom then is refused, not given up; once
      * every try of it is over, the same cancellation gives it up and cancels the authorisation.

@@ -403,6 +403,28 @@ class NotificationsTest extends FlowTestSupport {
                 .containsOnlyOnce("LATE_ANSWER");
     }
 
+    /**
+     * A card's pay was sent again after its answer was lost, Antom's notification recorded it paid, then the resend's
+     * answer was lost too: the channel, told RESULT_UNKNOWN the first time, now hears PAID.
+     */
+    @Test
+    void aLostAnswerAfterTheNotificationPaidItTellsTheChannelPaid() {
+        String orderId = newOrderId();
+        PaymentAttempt asked = cardAsked(orderId, "p2");
+        PaymentAttempt unknown = outcomes.record(asked, new CallOutcome.Unknown<>("TIMEOUT", 3));
+        PaymentAttempt resent = ledger.applyIfUnchanged(unknown, Transition.to(PaymentState.REQUESTED, "PAY_RESENT"))
+                .orElseThrow();
+        ledger.apply(asked.paymentRequestId(), Transition.to(PaymentState.SUCCEEDED, "PAYMENT_RESULT")
+                .paymentId("PAY-" + asked.paymentRequestId()));
+        int told = outboxEventsOf(orderId);
+
+        outcomes.record(resent, new CallOutcome.Unknown<>("TIMEOUT", 3));
+
+        assertThat(outboxEventsOf(orderId)).as("the channel hears it is paid").isEqualTo(told + 1);
+        assertThat(jdbc.queryForObject("SELECT payload FROM outbox_event WHERE message_key = ? ORDER BY id DESC "
+                + "LIMIT 1", String.class, orderId)).contains("\"action\":\"PAID\"");
+    }
+
     private static AlipayPayResponse inProcess(String paymentId) {
         AlipayPayResponse response = payAnswer(ResultStatusType.U, "PAYMENT_IN_PROCESS", paymentId);
         response.setNormalUrl("https://open-sea-global.alipay.com/checkout/" + paymentId);

@@ -17,6 +17,14 @@ class CaptureClaimsTest {
     }
 
     @Test
+    void anInitialBackoffAboveTheMaximumCounts() {
+        AntomSettings settings = new AntomSettings("SANDBOX_X", "http://127.0.0.1:1", "key", "key", 1,
+                Duration.ofSeconds(1), Duration.ofSeconds(1), 4, "http://127.0.0.1:1/notify",
+                new AntomSettings.Retry(2, Duration.ofSeconds(5), 2.0, Duration.ofSeconds(2)));
+        assertThat(CaptureClaims.longestCall(settings)).isEqualTo(Duration.ofSeconds(11));
+    }
+
+    @Test
     void oneTryHasNoBackoff() {
         assertThat(CaptureClaims.longestCall(settings(Duration.ofSeconds(5), Duration.ofSeconds(1), 1,
                 Duration.ofSeconds(30)))).isEqualTo(Duration.ofSeconds(11));
