@@ -89,7 +89,8 @@ public class DoorSecurity {
                         .requestMatchers(EndpointRequest.to(HealthEndpoint.class)).permitAll()
                         // Camel's developer consoles: only the read-only ones ConsoleSecurity lets operators read
                         .requestMatchers(EndpointRequest.to("camel")).denyAll()
-                        .requestMatchers(EndpointRequest.toAnyEndpoint()).hasRole(Role.OPERATOR.name())
+                        .requestMatchers(EndpointRequest.toAnyEndpoint())
+                                .hasAnyRole(Role.OPERATOR.name(), Role.MONITOR.name())
                         // any method: the route itself answers a method other than POST with 405
                         .requestMatchers(path.matcher(notifications)).permitAll()
                         .requestMatchers(path.matcher(HttpMethod.POST, orders)).hasRole(Role.ORDER_PUBLISHER.name())

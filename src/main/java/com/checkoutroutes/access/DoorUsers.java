@@ -98,6 +98,9 @@ final class DoorUsers {
             String doors = doorsOf(role);
             if (!names.isEmpty()) {
                 LOG.info("{} (role {}): users {}{}", doors, role, names, jwt ? " and bearer JWTs" : "");
+            } else if (role == Role.MONITOR) {
+                LOG.info("{} (role {}): operators only; give a monitoring client (Prometheus) a user of this role "
+                        + "rather than an operator's credential, which also opens the console", doors, role);
             } else if (jwt) {
                 LOG.info("{} (role {}): no user; bearer JWTs whose claim {} lists {}", doors, role,
                         settings.jwt().rolesClaim(), role);
@@ -111,7 +114,8 @@ final class DoorUsers {
     private static String doorsOf(Role role) {
         return switch (role) {
             case ORDER_PUBLISHER -> "the HTTP order door";
-            case OPERATOR -> "the operator API and actuator details";
+            case OPERATOR -> "the operator API, the console and actuator details";
+            case MONITOR -> "actuator details, metrics and prometheus";
         };
     }
 }

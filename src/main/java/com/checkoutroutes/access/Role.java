@@ -4,8 +4,16 @@ package com.checkoutroutes.access;
 public enum Role {
     /** {@code POST /orders}: publishes orders, as the order system does on Kafka. */
     ORDER_PUBLISHER,
-    /** The operator API ({@code GET /payments...}, {@code GET /shipment-checks/...}) and actuator details. */
-    OPERATOR;
+    /**
+     * The operator API ({@code GET /payments...}, {@code GET /shipment-checks/...}), the operator console (whose
+     * actions move money: refunds, cancels) and the actuator's details, metrics and prometheus.
+     */
+    OPERATOR,
+    /**
+     * The actuator's details, metrics and prometheus only: a monitoring client's credential (Prometheus keeps it in
+     * its config), which must not open the console, whose actions move money, nor the payments' data.
+     */
+    MONITOR;
 
     public String authority() {
         return "ROLE_" + name();

@@ -100,7 +100,10 @@ class DoorUsersTest {
         }
         String log = String.join("\n", appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList());
         assertThat(log).contains("the HTTP order door (role ORDER_PUBLISHER): users [order-system]")
-                .contains("the operator API and actuator details: no user holds role OPERATOR, so every caller gets 401")
+                .contains("the operator API, the console and actuator details: no user holds role OPERATOR, so every "
+                        + "caller gets 401")
+                .contains("actuator details, metrics and prometheus (role MONITOR): operators only; give a monitoring "
+                        + "client (Prometheus) a user of this role")
                 .doesNotContain(BCRYPT.substring(10));
     }
 

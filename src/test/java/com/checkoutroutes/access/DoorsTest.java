@@ -1,5 +1,6 @@
 package com.checkoutroutes.access;
 
+import static com.checkoutroutes.testsupport.DemoCredentials.MONITOR;
 import static com.checkoutroutes.testsupport.DemoCredentials.OPERATOR;
 import static com.checkoutroutes.testsupport.DemoCredentials.ORDER_SYSTEM;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -123,6 +124,7 @@ class DoorsTest extends FlowTestSupport {
             assertThat(get(port, path, basic(OPERATOR, "wrong-password")).statusCode()).as(path).isEqualTo(401);
             assertThat(get(port, path, basic(ORDER_SYSTEM)).statusCode()).as("order system " + path).isEqualTo(403);
             assertThat(get(port, path, bearer(IDP_KEY, "ORDER_PUBLISHER")).statusCode()).as(path).isEqualTo(403);
+            assertThat(get(port, path, basic(MONITOR)).statusCode()).as("monitor " + path).isEqualTo(403);
             assertThat(get(port, path, basic(OPERATOR)).statusCode()).as("operator " + path).isEqualTo(200);
             assertThat(get(port, path, bearer(IDP_KEY, "OPERATOR")).statusCode()).as(path).isEqualTo(200);
         }
@@ -192,18 +194,33 @@ class DoorsTest extends FlowTestSupport {
     }
 
     @Test
-    void healthDetailsMetricsAndPrometheusOnlyToOperators() {
+    void healthDetailsMetricsAndPrometheusOnlyToOperatorsAndMonitors() {
         JsonNode health = read(get(managementPort, "/actuator/health", basic(OPERATOR)).body());
         assertThat(health.path("components").path("db").path("status").asText()).isEqualTo("UP");
+        assertThat(read(get(managementPort, "/actuator/health", basic(MONITOR)).body()).has("components")).isTrue();
         assertThat(read(get(managementPort, "/actuator/health", bearer(IDP_KEY, "OPERATOR")).body())
                 .has("components")).isTrue();
         for (String path : List.of("/actuator/prometheus", "/actuator/metrics", "/actuator/info", "/actuator")) {
             assertThat(get(managementPort, path, null).statusCode()).as("anonymous " + path).isEqualTo(401);
             assertThat(get(managementPort, path, basic(ORDER_SYSTEM)).statusCode()).as(path).isEqualTo(403);
             assertThat(get(managementPort, path, basic(OPERATOR)).statusCode()).as("operator " + path).isEqualTo(200);
+            assertThat(get(managementPort, path, basic(MONITOR)).statusCode()).as("monitor " + path).isEqualTo(200);
         }
-        assertThat(get(managementPort, "/actuator/prometheus", basic(OPERATOR)).body())
+        assertThat(get(managementPort, "/actuator/prometheus", basic(MONITOR)).body())
                 .contains("checkout_orders_received_total");
+    }
+
+    /**
+     * A monitoring client's credential (Prometheus keeps it in its config) opens neither the console, whose actions
+     * refund and cancel, nor Camel's consoles.
+     */
+    @Test
+    void aMonitorReadsTheActuatorButNotTheConsole() {
+        for (String path : List.of("/console/attention", "/console/confirm/refund?orderId=X", "/actuator/camel/route")) {
+            assertThat(get(managementPort, path, basic(MONITOR)).statusCode()).as("monitor " + path).isEqualTo(403);
+            assertThat(get(managementPort, path, basic(OPERATOR)).statusCode()).as("operator " + path)
+                    .isNotIn(401, 403);
+        }
     }
 
     @Test

@@ -132,7 +132,7 @@ class TypedSettingsTest {
             assertThat(antom.retry().maxAttempts()).isEqualTo(3);
             // production ships the two users without passwords (their doors refuse everyone) and no JWTs
             AccessSettings access = context.getBean(AccessSettings.class);
-            assertThat(access.users()).containsOnlyKeys("order-system", "operator");
+            assertThat(access.users()).containsOnlyKeys("order-system", "operator", "monitor");
             assertThat(access.users().get("order-system").roles()).containsExactly(Role.ORDER_PUBLISHER);
             assertThat(access.users().get("operator").roles()).containsExactly(Role.OPERATOR);
             assertThat(access.users().values()).allSatisfy(user -> assertThat(user.password()).isEmpty());

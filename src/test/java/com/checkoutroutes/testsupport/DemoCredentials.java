@@ -14,17 +14,20 @@ public final class DemoCredentials {
     public static final String PASSWORD = "local-demo";
     public static final String ORDER_SYSTEM = "order-system";
     public static final String OPERATOR = "operator";
+    /** Reads the actuator's details, metrics and prometheus only. */
+    public static final String MONITOR = "monitor";
     /** bcrypt (cost 10) of {@link #PASSWORD}, one salt each. */
     public static final String ORDER_SYSTEM_HASH = "{bcrypt}$2a$10$eqEFJoJ56c0L3TG1NiPIlOKOviBsT/lliEinkZaS.iTLHnujqG4sO";
     public static final String OPERATOR_HASH = "{bcrypt}$2a$10$NkEJafYPJcoc3wPycMwRje7gwCEt4EC27Mwj5w8MaY2W8dfVG.EYO";
+    public static final String MONITOR_HASH = "{bcrypt}$2a$10$oEI.bK5qQQwH4QcYjfNZH.sA7zcdYV8Xy3MVqZDWANLxjx9WoXWRK";
 
     private DemoCredentials() {
     }
 
-    /** The environment variables config/application.yml reads the two users' hashes from. */
+    /** The environment variables config/application.yml reads the users' hashes from. */
     public static Map<String, String> settings() {
         return Map.of("CHECKOUT_ORDER_SYSTEM_PASSWORD_HASH", ORDER_SYSTEM_HASH,
-                "CHECKOUT_OPERATOR_PASSWORD_HASH", OPERATOR_HASH);
+                "CHECKOUT_OPERATOR_PASSWORD_HASH", OPERATOR_HASH, "CHECKOUT_MONITOR_PASSWORD_HASH", MONITOR_HASH);
     }
 
     /** The setting that lets a user have the demo password (start-up refuses it otherwise), as an environment variable. */

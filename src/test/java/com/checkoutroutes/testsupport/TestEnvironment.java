@@ -38,7 +38,8 @@ public class TestEnvironment implements EnvironmentPostProcessor, Ordered {
         props.put("server.port", String.valueOf(FreePort.find()));
         // the actuator's own port (loopback, as shipped), fresh like the doors' port
         props.put("management.server.port", String.valueOf(FreePort.find()));
-        // the demo users: order-system may POST orders, operator reads the operator API and actuator details
+        // the demo users: order-system may POST orders, operator reads the operator API, the console and the actuator,
+        // monitor the actuator only
         props.putAll(DemoCredentials.settings());
         props.putAll(DemoCredentials.ALLOWED);
         props.putAll(SandboxAsAntom.settings(FreePort.find()));
