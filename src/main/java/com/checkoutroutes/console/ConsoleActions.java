@@ -6,6 +6,7 @@ import com.checkoutroutes.deadletter.DeadLetterArchive;
 import com.checkoutroutes.deadletter.DeadLetterRedrives;
 import com.checkoutroutes.deadletter.RedriveRefusedException;
 import com.checkoutroutes.deadletter.RejectedOrderException;
+import com.checkoutroutes.ledger.FlagChangedException;
 import com.checkoutroutes.ledger.IllegalTransitionException;
 import com.checkoutroutes.ledger.NotFlaggedException;
 import com.checkoutroutes.ledger.PaymentAttempt;
@@ -105,7 +106,8 @@ public class ConsoleActions {
 
     /**
      * {@code requestKey}: the refund form's own id (a UUID the confirmation page made), so the same form sent again
-     * finds the refund it made instead of refunding twice; null makes a new refund.
+     * finds the refund it made instead of refunding twice; null makes a new refund. For clearing a flag, the flag the
+     * page showed ({@link #flagShown}).
      */
     public Result perform(ConsoleAction action, Target target, String actor, String reason, String amount,
             String requestKey) {
@@ -123,7 +125,7 @@ public class ConsoleActions {
                 case CANCEL -> cancel(named);
                 case REFUND -> refund(named, actor, why, amount, requestKey);
                 case GIVE_BACK -> giveBack(named);
-                case CLEAR_FLAG -> clearFlag(named, actor, why);
+                case CLEAR_FLAG -> clearFlag(named, actor, why, requestKey);
                 case REDRIVE -> redrive(named, actor);
             };
             outcome = ended.outcome();
@@ -304,10 +306,26 @@ public class ConsoleActions {
         }
     }
 
-    private Ended clearFlag(Target target, String actor, String why) {
+    /**
+     * {@code shown}: the confirmation page's fingerprint of the flag it showed ({@link #flagShown}); the flag is
+     * cleared only if it is still that one. Null (a script's form) clears whatever flag there is.
+     */
+    private Ended clearFlag(Target target, String actor, String why, String shown) {
         PaymentAttempt attempt = attempt(target);
-        ledger.clearFlag(attempt.paymentRequestId(), actor, why);
+        ledger.clearFlag(attempt.paymentRequestId(), actor, why,
+                reason -> shown == null || shown.equals(flagShown(reason)));
         return Ended.done("flag '" + attempt.flagReason() + "' cleared");
+    }
+
+    /** A flag's reason as a short fingerprint, for the clear-flag form to say which flag its operator saw. */
+    public static String flagShown(String flagReason) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(String.valueOf(flagReason).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest, 0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private Ended redrive(Target target, String actor) {
@@ -339,6 +357,9 @@ public class ConsoleActions {
         }
         if (e instanceof NotFlaggedException) {
             return "NOT_FLAGGED: " + e.getMessage();
+        }
+        if (e instanceof FlagChangedException) {
+            return "FLAG_CHANGED: " + e.getMessage();
         }
         return null;
     }

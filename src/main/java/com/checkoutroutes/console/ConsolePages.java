@@ -218,12 +218,16 @@ final class ConsolePages {
         model.put("paymentRequestId", prid);
         model.put("orderId", orderId);
         model.put("deadLetterId", deadLetterId.orElse(null));
-        model.put("attempt", prid == null ? null : services.ledger().find(prid).orElse(null));
+        PaymentAttempt attempt = prid == null ? null : services.ledger().find(prid).orElse(null);
+        model.put("attempt", attempt);
         model.put("orderAttempts", orderId == null ? List.of() : services.ledger().attemptsOf(orderId));
         model.put("letter", deadLetterId.flatMap(services.deadLetters()::find).orElse(null));
         model.put("back", back(action, orderId, prid, deadLetterId.orElse(null), null));
-        // names the refund this form asks for: sent twice (a double click, a resubmitted page), it refunds once
-        model.put("requestKey", action == ConsoleAction.REFUND ? UUID.randomUUID().toString() : null);
+        // names the refund this form asks for: sent twice (a double click, a resubmitted page), it refunds once; for a
+        // flag, the one shown, so that a reason added meanwhile is not cleared unseen
+        model.put("requestKey", action == ConsoleAction.REFUND ? UUID.randomUUID().toString()
+                : action == ConsoleAction.CLEAR_FLAG && attempt != null && attempt.flagged()
+                        ? ConsoleActions.flagShown(attempt.flagReason()) : null);
         return render("confirm", model);
     }
 

@@ -451,11 +451,24 @@ public class PaymentLedger {
      * who cleared it and why. Refused ({@link NotFlaggedException}) when the attempt is not flagged.
      */
     public void clearFlag(String paymentRequestId, String clearedBy, String why) {
+        clearFlag(paymentRequestId, clearedBy, why, reason -> true);
+    }
+
+    /**
+     * {@link #clearFlag(String, String, String)} only if the flag's reason is still the one the operator looked at
+     * ({@code asShown}, checked under the row's lock): refused ({@link FlagChangedException}) when another reason was
+     * added meanwhile, which would otherwise be cleared unseen.
+     */
+    public void clearFlag(String paymentRequestId, String clearedBy, String why,
+            java.util.function.Predicate<String> asShown) {
         tx.executeWithoutResult(status -> {
             PaymentAttempt current = lock(paymentRequestId)
                     .orElseThrow(() -> new UnknownPaymentException(paymentRequestId));
             if (!current.flagged()) {
                 throw new NotFlaggedException(paymentRequestId);
+            }
+            if (!asShown.test(current.flagReason())) {
+                throw new FlagChangedException(paymentRequestId);
             }
             jdbc.update("UPDATE payment_attempt SET flagged = FALSE, flag_reason = NULL WHERE payment_request_id = ?",
                     paymentRequestId);

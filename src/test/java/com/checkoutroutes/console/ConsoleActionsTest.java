@@ -69,6 +69,29 @@ class ConsoleActionsTest extends FlowTestSupport {
         assertThat(audit.finishedAt()).isNotNull();
     }
 
+    /**
+     * The operator confirms clearing the flag they saw; a reason added meanwhile (a second payment, a conflicting
+     * result) is not cleared unseen: refused FLAG_CHANGED until the page is looked at again.
+     */
+    @Test
+    void aFlagThatChangedSinceItWasShownIsNotCleared() {
+        PaymentAttempt pending = pendingWallet();
+        Target payment = new Target(null, pending.paymentRequestId(), null);
+        ledger.note(pending.paymentRequestId(), "AMOUNT_MISMATCH", "notified 1300 USD", "AMOUNT_MISMATCH: 1300 USD");
+        String shown = ConsoleActions.flagShown(ledger.find(pending.paymentRequestId()).orElseThrow().flagReason());
+        ledger.note(pending.paymentRequestId(), "CONFLICTING_RESULT", "F after S", "CONFLICTING_RESULT: F after S");
+
+        assertRefused(actions.perform(ConsoleAction.CLEAR_FLAG, payment, OPERATOR, "checked", null, shown),
+                "FLAG_CHANGED");
+        assertThat(ledger.find(pending.paymentRequestId()).orElseThrow().flagReason())
+                .contains("AMOUNT_MISMATCH", "CONFLICTING_RESULT");
+
+        String now = ConsoleActions.flagShown(ledger.find(pending.paymentRequestId()).orElseThrow().flagReason());
+        assertThat(actions.perform(ConsoleAction.CLEAR_FLAG, payment, OPERATOR, "both checked", null, now).outcome())
+                .isEqualTo(Outcome.DONE);
+        assertThat(ledger.find(pending.paymentRequestId()).orElseThrow().flagged()).isFalse();
+    }
+
     @Test
     void aCancelFollowsTheOrderCancelRules() {
         // captured: it can no longer be cancelled, so it is refunded in full, as an ORDER_CANCELLED event would be

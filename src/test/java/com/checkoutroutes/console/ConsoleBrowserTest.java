@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.checkoutroutes.deadletter.DeadLetterArchive;
 import com.checkoutroutes.ledger.PaymentAttempt;
+import com.checkoutroutes.ledger.PaymentLedger.StateChange;
 import com.checkoutroutes.ledger.PaymentState;
 import com.checkoutroutes.ledger.RefundLedger;
 import com.checkoutroutes.reconciliation.SettlementReconciliation;
@@ -185,6 +186,32 @@ class ConsoleBrowserTest extends FlowTestSupport {
         // the second post may find the refund still REQUESTED and send the identical request (its refundRequestId)
         // again, as after a crash: Antom refunds it once
         assertThat(sandbox.payment(paid.paymentRequestId()).orElseThrow().path("refunds")).hasSize(1);
+    }
+
+    /**
+     * The clear-flag page names the flag it shows: a reason added before the operator confirms (a second payment, a
+     * conflicting result) is not cleared unseen.
+     */
+    @Test
+    void aFlagChangedAfterItsPageWasShownIsNotCleared() throws Exception {
+        PaymentAttempt pending = pendingWallet();
+        String prid = pending.paymentRequestId();
+        ledger.note(prid, "AMOUNT_MISMATCH", "notified 1300 USD", "AMOUNT_MISMATCH: 1300 USD");
+        HttpClient operator = HttpClient.newBuilder().cookieHandler(new CookieManager(null, CookiePolicy.ACCEPT_ALL))
+                .build();
+        send(operator, console("/sign-in"), signInForm(operator, DemoCredentials.PASSWORD));
+        String page = console("/confirm/clear-flag?paymentRequestId=" + prid + "&orderId=" + pending.orderId());
+        java.util.regex.Matcher shown = java.util.regex.Pattern.compile("name=\"requestKey\" value=\"([^\"]+)\"")
+                .matcher(send(operator, page, null).body());
+        assertThat(shown.find()).as("the flag the page shows").isTrue();
+        String form = "paymentRequestId=" + prid + "&orderId=" + pending.orderId() + "&reason=checked&requestKey="
+                + shown.group(1) + "&_csrf=" + csrfToken(operator, page);
+        ledger.note(prid, "CONFLICTING_RESULT", "F after S", "CONFLICTING_RESULT: F after S");
+
+        send(operator, console("/actions/clear-flag"), form);
+
+        assertThat(ledger.find(prid).orElseThrow().flagReason()).contains("AMOUNT_MISMATCH", "CONFLICTING_RESULT");
+        assertThat(ledger.history(prid)).extracting(StateChange::cause).doesNotContain("FLAG_CLEARED");
     }
 
     /** A second payment that the service could not give back by itself has a "Give back" button; the order's own not. */
