@@ -8,6 +8,7 @@ import org.springframework.boot.actuate.autoconfigure.security.servlet.EndpointR
 import org.springframework.boot.actuate.health.HealthEndpoint;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.security.config.Customizer;
@@ -33,7 +34,8 @@ import org.springframework.security.web.servlet.util.matcher.PathPatternRequestM
 import org.springframework.web.client.RestTemplate;
 
 /**
- * Who may call which HTTP door. Antom's notifications are open (Antom's signature protects them); the order door
+ * Who may call which HTTP door. Antom's notifications are open (Antom's signature protects them; a chain of their
+ * own, which reads no credential); the order door
  * needs {@link Role#ORDER_PUBLISHER}; the operator API and everything of the actuator but health need
  * {@link Role#OPERATOR}; health answers anyone with its status, and its details only operators
  * ({@code management.endpoint.health.show-details: when-authorized}). Anything else is refused: a door added to
@@ -71,9 +73,27 @@ public class DoorSecurity {
         return SecurityObservationSettings.noObservations();
     }
 
+    /**
+     * Antom's notifications, a chain of their own: open to anyone (the route checks Antom's RSA signature), and no
+     * credential is read at all. In the doors' chain a forged bearer token sent here made the decoder fetch the
+     * identity provider's keys for its unknown key id, one fetch at a time, and made-up Basic credentials queued for
+     * the password checks: this is the door that must face the internet.
+     */
+    @Bean
+    @Order(0)
+    SecurityFilterChain notifications(HttpSecurity http,
+            @Value("${checkout.notifications.path}") String notifications) throws Exception {
+        http.securityMatcher(PathPatternRequestMatcher.withDefaults().matcher(notifications))
+                .csrf(csrf -> csrf.disable())
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .headers(headers -> headers.addObjectPostProcessor(HEADERS_BEFORE_THE_ROUTES))
+                // any method: the route itself answers a method other than POST with 405
+                .authorizeHttpRequests(door -> door.anyRequest().permitAll());
+        return http.build();
+    }
+
     @Bean
     SecurityFilterChain doors(HttpSecurity http, AccessSettings access,
-            @Value("${checkout.notifications.path}") String notifications,
             @Value("${checkout.http.orders-path}") String orders,
             @Value("${checkout.http.payments-path}") String payments,
             @Value("${checkout.http.shipment-checks-path}") String shipmentChecks) throws Exception {
@@ -91,8 +111,6 @@ public class DoorSecurity {
                         .requestMatchers(EndpointRequest.to("camel")).denyAll()
                         .requestMatchers(EndpointRequest.toAnyEndpoint())
                                 .hasAnyRole(Role.OPERATOR.name(), Role.MONITOR.name())
-                        // any method: the route itself answers a method other than POST with 405
-                        .requestMatchers(path.matcher(notifications)).permitAll()
                         .requestMatchers(path.matcher(HttpMethod.POST, orders)).hasRole(Role.ORDER_PUBLISHER.name())
                         .requestMatchers(path.matcher(HttpMethod.GET, payments),
                                 path.matcher(HttpMethod.GET, payments + "/*"),

@@ -141,6 +141,12 @@ class DoorsTest extends FlowTestSupport {
         assertThat(unsigned.statusCode()).isEqualTo(401);
         assertThat(unsigned.body()).contains("MISSING_SIGNATURE_HEADERS");
         assertThat(unsigned.headers().allValues("WWW-Authenticate")).isEmpty();
+        // no credential is read there: a made-up bearer token or Basic password changes nothing of the answer
+        for (String credential : List.of("Bearer not.a.token", basic(OPERATOR, "wrong-password"))) {
+            HttpResponse<String> with = send("POST", port, notificationsPath, credential, "{}");
+            assertThat(with.statusCode()).as(credential).isEqualTo(401);
+            assertThat(with.body()).as(credential).contains("MISSING_SIGNATURE_HEADERS");
+        }
     }
 
     @Test
