@@ -117,7 +117,7 @@ public class DoorSecurity {
                                 path.matcher(HttpMethod.GET, shipmentChecks + "/*")).hasRole(Role.OPERATOR.name())
                         .anyRequest().denyAll());
         if (access.jwt().enabled()) {
-            JwtDecoder decoder = jwtDecoder(access.jwt());
+            JwtDecoder decoder = new BoundedJwtDecoder(jwtDecoder(access.jwt()), JWT_CHECKS);
             http.oauth2ResourceServer(server -> server.jwt(jwt -> jwt.decoder(decoder)
                     .jwtAuthenticationConverter(new JwtRoles(access.jwt().rolesClaim()))));
         }
@@ -170,6 +170,8 @@ public class DoorSecurity {
     }
 
     static final Duration IDENTITY_PROVIDER_TIMEOUT = Duration.ofSeconds(2);
+    /** Bearer tokens checked at once (BoundedJwtDecoder): a few threads at most wait for the identity provider. */
+    static final int JWT_CHECKS = 8;
 
     private static RestTemplate identityProviderClient() {
         SimpleClientHttpRequestFactory requests = new SimpleClientHttpRequestFactory();
