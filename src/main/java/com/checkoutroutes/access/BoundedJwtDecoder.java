@@ -1,5 +1,12 @@
 package com.checkoutroutes.access;
 
+import com.nimbusds.jwt.JWTParser;
+import java.text.ParseException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Semaphore;
 import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -7,31 +14,58 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtException;
 
 /**
- * At most {@code permits} bearer tokens checked at once; one more is refused as invalid at once (401). A token whose
- * key id the cached key set lacks makes the decoder fetch the identity provider's keys, one fetch at a time, up to
- * two timeouts each: a flood of made-up key ids held a container thread per request, behind that one fetch, and so
- * every door. A token of a known key is checked in well under a millisecond, so the bound only bites in such a flood
- * (or while the provider is down), and then refuses bearer tokens, never the threads of Basic users or Antom.
+ * Bearer tokens signed with a key id that no token has verified with yet are checked at most {@code permits} at once;
+ * one more is refused as invalid at once (401). Such a token makes the decoder fetch the identity provider's keys,
+ * one fetch at a time, up to two timeouts each: a flood of made-up key ids held a container thread per request behind
+ * that fetch, and so every door. Tokens of a key id that verified before (the provider's current keys, cached) are
+ * checked as they come, in well under a millisecond, whatever such a flood does; a new key after a rotation waits its
+ * turn once, then joins them.
  */
 final class BoundedJwtDecoder implements JwtDecoder {
 
+    private static final int KNOWN_KEYS = 64;
+
     private final JwtDecoder delegate;
-    private final Semaphore checks;
+    private final Semaphore unknownKeyChecks;
+    /** Key ids that verified a token, most recent last (a provider keeps a few keys, rotated now and then). */
+    private final Set<String> knownKeys = Collections.newSetFromMap(Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                    return size() > KNOWN_KEYS;
+                }
+            }));
 
     BoundedJwtDecoder(JwtDecoder delegate, int permits) {
         this.delegate = delegate;
-        this.checks = new Semaphore(permits);
+        this.unknownKeyChecks = new Semaphore(permits);
     }
 
     @Override
     public Jwt decode(String token) throws JwtException {
-        if (!checks.tryAcquire()) {
-            throw new BadJwtException("too many bearer tokens being checked at once");
+        String keyId = keyIdOf(token);
+        if (knownKeys.contains(keyId)) {
+            return delegate.decode(token);
+        }
+        if (!unknownKeyChecks.tryAcquire()) {
+            throw new BadJwtException("too many bearer tokens of unknown keys being checked at once");
         }
         try {
-            return delegate.decode(token);
+            Jwt jwt = delegate.decode(token);
+            knownKeys.add(keyId);
+            return jwt;
         } finally {
-            checks.release();
+            unknownKeyChecks.release();
+        }
+    }
+
+    /** The token's key id as its header says, unverified (empty when it names none); not a token: refused. */
+    private static String keyIdOf(String token) {
+        try {
+            return Objects.toString(JWTParser.parse(token).getHeader() instanceof com.nimbusds.jose.JWSHeader jws
+                    ? jws.getKeyID() : null, "");
+        } catch (ParseException e) {
+            throw new BadJwtException("not a JWT: " + e.getMessage(), e);
         }
     }
 }

@@ -37,7 +37,8 @@ import org.springframework.web.client.RestTemplate;
  * Who may call which HTTP door. Antom's notifications are open (Antom's signature protects them; a chain of their
  * own, which reads no credential); the order door
  * needs {@link Role#ORDER_PUBLISHER}; the operator API and everything of the actuator but health need
- * {@link Role#OPERATOR}; health answers anyone with its status, and its details only operators
+ * {@link Role#OPERATOR} (info, metrics and prometheus also {@link Role#MONITOR}); health answers anyone with its
+ * status, and its details only operators and monitors
  * ({@code management.endpoint.health.show-details: when-authorized}). Anything else is refused: a door added to
  * the routes stays closed until it is given a role here. Callers are HTTP Basic users with hashed passwords
  * ({@link DoorUsers}) and, when {@code checkout.access.jwt} names an identity provider, bearer JWTs.
@@ -109,8 +110,11 @@ public class DoorSecurity {
                         .requestMatchers(EndpointRequest.to(HealthEndpoint.class)).permitAll()
                         // Camel's developer consoles: only the read-only ones ConsoleSecurity lets operators read
                         .requestMatchers(EndpointRequest.to("camel")).denyAll()
-                        .requestMatchers(EndpointRequest.toAnyEndpoint())
+                        // a monitor reads these and no endpoint exposed later (a heap dump holds payments and keys)
+                        .requestMatchers(EndpointRequest.toLinks(),
+                                EndpointRequest.to("info", "metrics", "prometheus"))
                                 .hasAnyRole(Role.OPERATOR.name(), Role.MONITOR.name())
+                        .requestMatchers(EndpointRequest.toAnyEndpoint()).hasRole(Role.OPERATOR.name())
                         .requestMatchers(path.matcher(HttpMethod.POST, orders)).hasRole(Role.ORDER_PUBLISHER.name())
                         .requestMatchers(path.matcher(HttpMethod.GET, payments),
                                 path.matcher(HttpMethod.GET, payments + "/*"),
@@ -170,7 +174,7 @@ public class DoorSecurity {
     }
 
     static final Duration IDENTITY_PROVIDER_TIMEOUT = Duration.ofSeconds(2);
-    /** Bearer tokens checked at once (BoundedJwtDecoder): a few threads at most wait for the identity provider. */
+    /** Tokens of unknown keys checked at once (BoundedJwtDecoder): a few threads at most wait for the provider. */
     static final int JWT_CHECKS = 8;
 
     private static RestTemplate identityProviderClient() {

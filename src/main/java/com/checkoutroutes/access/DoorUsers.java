@@ -42,7 +42,7 @@ final class DoorUsers {
                 }
                 if (user.roles().isEmpty()) {
                     throw new IllegalStateException("checkout.access.users." + name + ".roles is empty: give "
-                            + "ORDER_PUBLISHER and/or OPERATOR, or leave the user's password empty");
+                            + "ORDER_PUBLISHER, OPERATOR and/or MONITOR, or leave the user's password empty");
                 }
                 users.add(User.withUsername(name).password(user.password())
                         .authorities(user.roles().stream().map(Role::authority).toArray(String[]::new)).build());
@@ -98,12 +98,12 @@ final class DoorUsers {
             String doors = doorsOf(role);
             if (!names.isEmpty()) {
                 LOG.info("{} (role {}): users {}{}", doors, role, names, jwt ? " and bearer JWTs" : "");
-            } else if (role == Role.MONITOR) {
-                LOG.info("{} (role {}): operators only; give a monitoring client (Prometheus) a user of this role "
-                        + "rather than an operator's credential, which also opens the console", doors, role);
             } else if (jwt) {
                 LOG.info("{} (role {}): no user; bearer JWTs whose claim {} lists {}", doors, role,
                         settings.jwt().rolesClaim(), role);
+            } else if (role == Role.MONITOR) {
+                LOG.info("{} (role {}): operators only; give a monitoring client (Prometheus) a user of this role "
+                        + "rather than an operator's credential, which also opens the console", doors, role);
             } else {
                 LOG.warn("{}: no user holds role {}, so every caller gets 401. Give a user this role"
                         + " (checkout.access.users; README.md, \"Credentials\")", doors, role);

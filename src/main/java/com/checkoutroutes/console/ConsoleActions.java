@@ -317,7 +317,10 @@ public class ConsoleActions {
         return Ended.done("flag '" + attempt.flagReason() + "' cleared");
     }
 
-    /** A flag's reason as a short fingerprint, for the clear-flag form to say which flag its operator saw. */
+    /**
+     * A flag's reason as a short fingerprint, for the clear-flag form to say which flag its operator saw (null: none,
+     * which no flag raised since matches).
+     */
     public static String flagShown(String flagReason) {
         try {
             byte[] digest = java.security.MessageDigest.getInstance("SHA-256")

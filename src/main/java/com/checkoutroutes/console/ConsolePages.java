@@ -225,9 +225,10 @@ final class ConsolePages {
         model.put("back", back(action, orderId, prid, deadLetterId.orElse(null), null));
         // names the refund this form asks for: sent twice (a double click, a resubmitted page), it refunds once; for a
         // flag, the one shown, so that a reason added meanwhile is not cleared unseen
+        // (none shown: a flag raised before the form is sent is not cleared either)
         model.put("requestKey", action == ConsoleAction.REFUND ? UUID.randomUUID().toString()
-                : action == ConsoleAction.CLEAR_FLAG && attempt != null && attempt.flagged()
-                        ? ConsoleActions.flagShown(attempt.flagReason()) : null);
+                : action == ConsoleAction.CLEAR_FLAG ? ConsoleActions.flagShown(attempt != null && attempt.flagged()
+                        ? attempt.flagReason() : null) : null);
         return render("confirm", model);
     }
 

@@ -3,61 +3,94 @@ package com.checkoutroutes.access;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 
-/** Bearer tokens waiting for the identity provider hold at most a few threads; the rest are refused at once. */
+/**
+ * Tokens of key ids no token verified with yet (each a fetch of the provider's keys) hold at most a few threads, the
+ * rest refused at once; tokens of a known key go through whatever those do.
+ */
 class BoundedJwtDecoderTest {
 
     private static final Jwt VALID = Jwt.withTokenValue("t").header("alg", "RS256").subject("someone")
             .issuedAt(Instant.now()).build();
 
-    @Test
-    void tokensBeyondTheBoundAreRefusedAtOnceWhileTheOthersWait() throws Exception {
-        CountDownLatch fetching = new CountDownLatch(2);
-        CountDownLatch providerAnswers = new CountDownLatch(1);
-        JwtDecoder slowProvider = token -> {
+    private final CountDownLatch fetching = new CountDownLatch(2);
+    private final CountDownLatch providerAnswers = new CountDownLatch(1);
+    /** The provider: tokens of the key "current" verify at once; any other key id waits for the key fetch. */
+    private final JwtDecoder provider = token -> {
+        if (!token.equals(token("current"))) {
             fetching.countDown();
             try {
                 providerAnswers.await();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            return VALID;
-        };
-        BoundedJwtDecoder decoder = new BoundedJwtDecoder(slowProvider, 2);
-        ExecutorService callers = Executors.newFixedThreadPool(2);
-        try {
-            var first = callers.submit(() -> decoder.decode("a"));
-            var second = callers.submit(() -> decoder.decode("b"));
-            assertThat(fetching.await(5, TimeUnit.SECONDS)).isTrue();
-
-            assertThatThrownBy(() -> decoder.decode("c")).isInstanceOf(BadJwtException.class)
-                    .hasMessageContaining("at once");
-
-            providerAnswers.countDown();
-            assertThat(first.get(5, TimeUnit.SECONDS)).isSameAs(VALID);
-            assertThat(second.get(5, TimeUnit.SECONDS)).isSameAs(VALID);
-            assertThat(decoder.decode("d")).as("a place is free again").isSameAs(VALID);
-        } finally {
-            callers.shutdownNow();
         }
+        return VALID;
+    };
+    private final ExecutorService callers = Executors.newFixedThreadPool(2);
+
+    @AfterEach
+    void stop() {
+        providerAnswers.countDown();
+        callers.shutdownNow();
     }
 
     @Test
-    void aFailedCheckGivesItsPlaceBack() {
+    void tokensOfUnknownKeysBeyondTheBoundAreRefusedAtOnceWhileTheOthersWait() throws Exception {
+        BoundedJwtDecoder decoder = new BoundedJwtDecoder(provider, 2);
+        Future<Jwt> first = callers.submit(() -> decoder.decode(token("made-up-1")));
+        Future<Jwt> second = callers.submit(() -> decoder.decode(token("made-up-2")));
+        assertThat(fetching.await(5, TimeUnit.SECONDS)).isTrue();
+
+        assertThatThrownBy(() -> decoder.decode(token("made-up-3"))).isInstanceOf(BadJwtException.class)
+                .hasMessageContaining("at once");
+
+        providerAnswers.countDown();
+        assertThat(first.get(5, TimeUnit.SECONDS)).isSameAs(VALID);
+        assertThat(second.get(5, TimeUnit.SECONDS)).isSameAs(VALID);
+        assertThat(decoder.decode(token("made-up-4"))).as("a place is free again").isSameAs(VALID);
+    }
+
+    @Test
+    void aTokenOfAKeyThatVerifiedBeforeGoesThroughWhileUnknownKeysFillEveryPlace() throws Exception {
+        BoundedJwtDecoder decoder = new BoundedJwtDecoder(provider, 2);
+        assertThat(decoder.decode(token("current"))).isSameAs(VALID);
+        callers.submit(() -> decoder.decode(token("made-up-1")));
+        callers.submit(() -> decoder.decode(token("made-up-2")));
+        assertThat(fetching.await(5, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(decoder.decode(token("current"))).isSameAs(VALID);
+        assertThatThrownBy(() -> decoder.decode(token("made-up-3"))).isInstanceOf(BadJwtException.class);
+    }
+
+    @Test
+    void aFailedCheckGivesItsPlaceBackAndANonTokenIsRefused() {
         BoundedJwtDecoder decoder = new BoundedJwtDecoder(token -> {
             throw new BadJwtException("bad signature");
         }, 1);
         for (int i = 0; i < 3; i++) {
-            assertThatThrownBy(() -> decoder.decode("x")).hasMessage("bad signature");
+            assertThatThrownBy(() -> decoder.decode(token("k"))).hasMessage("bad signature");
         }
+        assertThatThrownBy(() -> decoder.decode("not-a-token")).isInstanceOf(BadJwtException.class);
+    }
+
+    /** A signed-looking token naming {@code keyId} (its signature is never checked here). */
+    private static String token(String keyId) {
+        Base64.Encoder url = Base64.getUrlEncoder().withoutPadding();
+        return url.encodeToString(("{\"alg\":\"RS256\",\"kid\":\"" + keyId + "\"}").getBytes(StandardCharsets.UTF_8))
+                + "." + url.encodeToString("{\"sub\":\"someone\"}".getBytes(StandardCharsets.UTF_8)) + ".c2ln";
     }
 }

@@ -74,6 +74,9 @@ class DoorsTest extends FlowTestSupport {
         registry.add("checkout.access.jwt.jwk-set-uri",
                 () -> "http://127.0.0.1:" + IDP.getAddress().getPort() + "/jwks");
         registry.add("checkout.access.jwt.audience", () -> "checkout-routes");
+        // one endpoint more than shipped, as an operator might expose: operators only, not monitors
+        registry.add("management.endpoints.web.exposure.include",
+                () -> "health,info,prometheus,metrics,camel,loggers");
     }
 
     @AfterAll
@@ -220,6 +223,14 @@ class DoorsTest extends FlowTestSupport {
      * A monitoring client's credential (Prometheus keeps it in its config) opens neither the console, whose actions
      * refund and cancel, nor Camel's consoles.
      */
+    @Test
+    void anEndpointExposedBeyondTheShippedOnesIsForOperatorsOnly() {
+        assertThat(get(managementPort, "/actuator/loggers", basic(MONITOR)).statusCode()).isEqualTo(403);
+        assertThat(get(managementPort, "/actuator/loggers", basic(OPERATOR)).statusCode()).isEqualTo(200);
+        assertThat(get(managementPort, "/actuator/metrics/jvm.memory.used", basic(MONITOR)).statusCode())
+                .as("a metric of its own").isEqualTo(200);
+    }
+
     @Test
     void aMonitorReadsTheActuatorButNotTheConsole() {
         for (String path : List.of("/console/attention", "/console/confirm/refund?orderId=X", "/actuator/camel/route")) {

@@ -86,6 +86,10 @@ class ConsoleActionsTest extends FlowTestSupport {
         assertThat(ledger.find(pending.paymentRequestId()).orElseThrow().flagReason())
                 .contains("AMOUNT_MISMATCH", "CONFLICTING_RESULT");
 
+        String none = ConsoleActions.flagShown(null);
+        assertRefused(actions.perform(ConsoleAction.CLEAR_FLAG, payment, OPERATOR, "checked", null, none),
+                "FLAG_CHANGED"); // a page that showed no flag (cleared by someone else) clears none raised since
+
         String now = ConsoleActions.flagShown(ledger.find(pending.paymentRequestId()).orElseThrow().flagReason());
         assertThat(actions.perform(ConsoleAction.CLEAR_FLAG, payment, OPERATOR, "both checked", null, now).outcome())
                 .isEqualTo(Outcome.DONE);
