@@ -60,7 +60,7 @@ public class CardAuthorisations {
         return switch (paid.state()) {
             case CAPTURED -> PaymentState.CAPTURED;
             case AUTHORISED, CAPTURE_FAILED -> requestCapture(paid, event);
-            case CAPTURE_REQUESTED -> claims.toSend(paid) ? captures.send(paid) : stateNow(paid);
+            case CAPTURE_REQUESTED -> claims.toSend(paid) ? captures.send(paid) : ledger.stateNow(paid);
             default -> throw new RefusedOrderEventException("NOT_CAPTURABLE", "payment is " + paid.state());
         };
     }
@@ -149,10 +149,6 @@ public class CardAuthorisations {
                         .emit(events.stateChanged(current, current.state(), PaymentState.CAPTURE_REQUESTED,
                                 event.type(), current.paymentId(), null, null))).attempt();
         return captures.send(requested);
-    }
-
-    private PaymentState stateNow(PaymentAttempt attempt) {
-        return ledger.find(attempt.paymentRequestId()).map(PaymentAttempt::state).orElse(attempt.state());
     }
 
     private List<PaymentAttempt> attemptsOf(String orderId) {

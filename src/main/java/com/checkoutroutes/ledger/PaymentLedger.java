@@ -60,6 +60,11 @@ public class PaymentLedger {
                 paymentRequestId).stream().findFirst();
     }
 
+    /** The attempt's state as the ledger has it now (as read, were it gone). */
+    public PaymentState stateNow(PaymentAttempt asRead) {
+        return find(asRead.paymentRequestId()).map(PaymentAttempt::state).orElse(asRead.state());
+    }
+
     /** Reads and row-locks an attempt until the surrounding transaction ends (call inside one). */
     public Optional<PaymentAttempt> lock(String paymentRequestId) {
         return jdbc.query("SELECT " + COLUMNS + " FROM payment_attempt WHERE payment_request_id = ? FOR UPDATE", ROW,

@@ -114,7 +114,7 @@ public class PaymentStarter implements PaymentResender {
                         .emit(events.stateChanged(unknown, unknown.state(), PaymentState.REQUESTED, PAY_RESENT,
                                 null, null, null))));
         if (requested.isEmpty()) {
-            return ledger.find(unknown.paymentRequestId()).map(PaymentAttempt::state).orElse(unknown.state());
+            return ledger.stateNow(unknown);
         }
         return sendStored(requested.get());
     }

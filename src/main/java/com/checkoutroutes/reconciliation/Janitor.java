@@ -36,8 +36,9 @@ import org.springframework.stereotype.Component;
  * notification would be. Past its expiry (plus a grace period) an attempt still processing is cancelled at Antom and
  * closed, so a late payment cannot succeed unseen. A capture Antom does not list is sent again (its stored
  * captureRequestId, {@link AntomCaptures}), and so is a payment left UNKNOWN (or still REQUESTED) that Antom does
- * not have, or has processing without the buyer ever getting its continuation ({@link PaymentResender}). Refunds left requested, unknown or accepted are asked about the same way
- * ({@code inquiryRefund}, {@link RefundInquiries}); one Antom never received is sent again, the identical request.
+ * not have, or has processing without the buyer ever getting its continuation ({@link PaymentResender}). Refunds
+ * left requested, unknown or accepted are asked about the same way ({@code inquiryRefund}, {@link RefundInquiries});
+ * one Antom never received is sent again, the identical request.
  */
 @Component
 public class Janitor {
