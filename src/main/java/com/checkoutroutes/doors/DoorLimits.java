@@ -18,6 +18,7 @@ import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.util.UrlPathHelper;
 
 /**
  * Every HTTP request passes here before the application: its body is read whole on the container's thread, bounded
@@ -70,7 +71,8 @@ public class DoorLimits extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        String path = request.getRequestURI();
+        // decoded as the routes and security match it: "/antom/%6Eotifications" is the notifications door
+        String path = UrlPathHelper.defaultInstance.getPathWithinApplication(request);
         Entry entry = doors.stream().filter(d -> d.covers(path)).findFirst().orElse(null);
         String door = entry == null ? "other" : entry.name();
         long limit = entry == null ? otherMaxBytes : entry.door().maxBytes();

@@ -2,6 +2,9 @@ package com.checkoutroutes.results;
 
 import com.checkoutroutes.ledger.PaymentState;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigInteger;
+import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * A result learnt from Antom, by notification (notifyPayment / notifyCapture / notifyRefund) or by inquiry
@@ -22,6 +25,9 @@ public record AntomResult(
         String refundRequestId,
         String refundId,
         String refundStatus) {
+
+    /** A value in minor units as Antom writes it; long enough for any amount, short enough to parse cheaply. */
+    private static final Pattern MINOR_UNITS = Pattern.compile("\\d{1,40}");
 
     public static final String PAYMENT_RESULT = "PAYMENT_RESULT";
     public static final String PAYMENT_PENDING = "PAYMENT_PENDING";
@@ -84,6 +90,19 @@ public record AntomResult(
     /** A refund's result: its refundStatus, which notifyRefund always carries (SUCCESS or FAIL). */
     public boolean refundSucceeded() {
         return "SUCCESS".equals(refundStatus);
+    }
+
+    /**
+     * Whether this result reports an amount other than {@code value} minor units of {@code currency}; false when it
+     * reports none. Antom's value is a string of minor units: "0100" is 100, and anything not digits differs.
+     */
+    public boolean amountDiffersFrom(long value, String currency) {
+        if (amountValue == null && this.currency == null) {
+            return false;
+        }
+        return !Objects.equals(this.currency, currency) || amountValue == null
+                || !MINOR_UNITS.matcher(amountValue).matches() || new BigInteger(amountValue).compareTo(
+                        BigInteger.valueOf(value)) != 0;
     }
 
     private static String text(JsonNode node, String field) {

@@ -8,7 +8,6 @@ import com.checkoutroutes.ledger.RefundChange;
 import com.checkoutroutes.ledger.RefundLedger;
 import com.checkoutroutes.ledger.RefundState;
 import com.checkoutroutes.results.ResultApplier.Applied;
-import java.util.Objects;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -126,12 +125,7 @@ public class RefundResults {
     }
 
     private static String amountMismatch(AntomResult n, Refund refund) {
-        if (n.amountValue() == null && n.currency() == null) {
-            return null;
-        }
-        boolean same = Objects.equals(n.currency(), refund.currency())
-                && Objects.equals(n.amountValue(), String.valueOf(refund.amountValue()));
-        return same ? null : "reported " + n.amountValue() + " " + n.currency() + ", asked " + refund.amountValue()
+        return !n.amountDiffersFrom(refund.amountValue(), refund.currency()) ? null : "reported " + n.amountValue() + " " + n.currency() + ", asked " + refund.amountValue()
                 + " " + refund.currency();
     }
 

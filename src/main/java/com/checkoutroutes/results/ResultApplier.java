@@ -155,12 +155,7 @@ public class ResultApplier {
     }
 
     private static String amountMismatch(AntomResult n, PaymentAttempt attempt) {
-        if (n.amountValue() == null && n.currency() == null) {
-            return null;
-        }
-        boolean same = Objects.equals(n.currency(), attempt.currency())
-                && Objects.equals(n.amountValue(), String.valueOf(attempt.amountValue()));
-        return same ? null : "notified " + n.amountValue() + " " + n.currency() + ", ordered "
+        return !n.amountDiffersFrom(attempt.amountValue(), attempt.currency()) ? null : "notified " + n.amountValue() + " " + n.currency() + ", ordered "
                 + attempt.amountValue() + " " + attempt.currency();
     }
 

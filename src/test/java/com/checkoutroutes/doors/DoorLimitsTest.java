@@ -41,6 +41,14 @@ class DoorLimitsTest {
     }
 
     @Test
+    void aPercentEncodedPathIsTheDoorItNames() throws Exception {
+        // 40 bytes: within the notifications door's 50, past the 16 of paths no door lists
+        assertThat(run(post("/antom/%6Eotifications", "x".repeat(40), false), (req, res) -> { }).getStatus())
+                .isEqualTo(200);
+        assertThat(run(post("/%6Frders", "x".repeat(40), false), (req, res) -> { }).getStatus()).isEqualTo(200);
+    }
+
+    @Test
     void aDeclaredLengthPastTheLimitIs413BeforeAnythingIsRead() throws Exception {
         MockHttpServletRequest request = post("/orders", "x".repeat(101), true);
         MockHttpServletResponse response = run(request, (req, res) -> {
