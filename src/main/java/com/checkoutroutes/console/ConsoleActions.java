@@ -257,7 +257,7 @@ public class ConsoleActions {
                 + " (minor units): " + refund.state();
         return switch (refund.state()) {
             case FAILED -> what + " " + refund.resultCode() + ": Antom refused it; give the money back outside this"
-                    + " service";
+                    + " service, after checking Antom's Dashboard that it did not refund it later";
             case REQUESTED, UNKNOWN -> what + ": Antom has not confirmed it yet; the janitor asks until it does";
             default -> what;
         };

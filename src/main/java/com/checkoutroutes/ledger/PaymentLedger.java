@@ -348,6 +348,28 @@ public class PaymentLedger {
     }
 
     /**
+     * Marks a cancel of the attempt as on its way to Antom until {@code until} (call with the row locked); a later mark
+     * already there holds. While one holds, {@link RefundLedger#open} refunds nothing of the attempt. Changes neither
+     * state nor version.
+     */
+    public void claimCancelSend(String paymentRequestId, OffsetDateTime until) {
+        jdbc.update("UPDATE payment_attempt SET cancel_claimed_until = GREATEST(COALESCE(cancel_claimed_until, ?), ?) "
+                + "WHERE payment_request_id = ?", until, until, paymentRequestId);
+    }
+
+    /** Ends the mark of a cancel whose send is over ({@code until} its own), unless another send marked it later. */
+    public void releaseCancelClaim(String paymentRequestId, OffsetDateTime until) {
+        jdbc.update("UPDATE payment_attempt SET cancel_claimed_until = NULL WHERE payment_request_id = ? "
+                + "AND cancel_claimed_until <= ?", paymentRequestId, until);
+    }
+
+    /** Whether a cancel of the attempt may still be on its way to Antom at {@code now} ({@link #claimCancelSend}). */
+    boolean cancelOnItsWay(String paymentRequestId, OffsetDateTime now) {
+        return !jdbc.queryForList("SELECT payment_request_id FROM payment_attempt WHERE payment_request_id = ? "
+                + "AND cancel_claimed_until > ?", String.class, paymentRequestId, now).isEmpty();
+    }
+
+    /**
      * Marks a requested capture as being sent to Antom (again) until {@code until}, only if the attempt is still as
      * read (CAPTURE_REQUESTED, same version). Senders share it (each sends the same captureRequestId, which Antom
      * captures once) and each extends it; while it holds, {@link #applyIfCaptureUnclaimed} gives nothing up. Changes

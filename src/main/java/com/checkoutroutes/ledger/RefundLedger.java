@@ -67,7 +67,8 @@ public class RefundLedger {
      * Stores a new refund of the attempt, REQUESTED with its refundRequestId, before anyone calls Antom. The same
      * {@code requestKey} again (a redelivered order event) finds the refund stored the first time, whatever its state;
      * with another amount it is refused ({@code REFUND_CHANGED}). {@code asked} null refunds all that is left.
-     * Refused by {@link RefundRules} (with nothing stored) when the payment is not captured or the amount does not fit.
+     * Refused by {@link RefundRules} (with nothing stored) when the payment is not captured, the amount does not fit, or
+     * a cancel of the payment may be on its way to Antom.
      */
     public Opened open(String paymentRequestId, String requestKey, RefundAmount asked, String reason,
             String requestedBy) {
@@ -79,9 +80,9 @@ public class RefundLedger {
                 return new Opened(sameRequestOrRefuse(stored.get(), asked), false);
             }
             List<Refund> refunds = refundsOf(paymentRequestId);
-            long amount = RefundRules.amountOf(payment, refunds, asked);
-            String refundRequestId = "REF" + UUID.randomUUID().toString().replace("-", "");
             OffsetDateTime now = OffsetDateTime.now(clock);
+            long amount = RefundRules.amountOf(payment, refunds, asked, payments.cancelOnItsWay(paymentRequestId, now));
+            String refundRequestId = "REF" + UUID.randomUUID().toString().replace("-", "");
             jdbc.update("INSERT INTO refund (refund_request_id, payment_request_id, order_id, request_key, amount_value, "
                             + "currency, state, reason, requested_by, created_at, updated_at) "
                             + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

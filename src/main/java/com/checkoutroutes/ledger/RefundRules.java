@@ -29,10 +29,17 @@ public final class RefundRules {
 
     /**
      * The amount a new refund of {@code payment} gets: {@code asked}, or everything left when {@code asked} is null.
-     * Throws {@link RefundRefusedException} with the reason when the rules refuse it.
+     * Throws {@link RefundRefusedException} with the reason when the rules refuse it. {@code cancelOnItsWay}: a cancel
+     * of the payment may still reach Antom, and a cancel of a paid payment gives all of it back: a refund beside it
+     * could give the money back twice.
      */
-    public static long amountOf(PaymentAttempt payment, List<Refund> refunds, RefundAmount asked) {
+    public static long amountOf(PaymentAttempt payment, List<Refund> refunds, RefundAmount asked,
+            boolean cancelOnItsWay) {
         PaymentState state = payment.state();
+        if (cancelOnItsWay && state.isPaid()) {
+            throw new RefundRefusedException("CANCEL_IN_PROGRESS",
+                    "a cancel of this payment is on its way to Antom (it gives all of it back); refund once it is known");
+        }
         if (state == PaymentState.CAPTURE_REQUESTED) {
             throw new RefundRefusedException("CAPTURE_IN_PROGRESS",
                     "a capture is in progress; refund once its result is known");

@@ -30,7 +30,10 @@ public enum RefundState {
             case REQUESTED -> EnumSet.of(UNKNOWN, ACCEPTED, REFUNDED, FAILED);
             case UNKNOWN -> EnumSet.of(ACCEPTED, REFUNDED, FAILED);
             case ACCEPTED -> EnumSet.of(REFUNDED, FAILED);
-            case REFUNDED, FAILED -> EnumSet.noneOf(RefundState.class);
+            // REFUNDED: Antom reports the refund done after it was reported failed (as a capture after a failed one,
+            // PaymentState): the money went back, whatever the ledger last heard; its amount is held again
+            case FAILED -> EnumSet.of(REFUNDED);
+            case REFUNDED -> EnumSet.noneOf(RefundState.class);
         };
     }
 
@@ -38,9 +41,12 @@ public enum RefundState {
         return next().contains(target);
     }
 
-    /** No transition leaves a final state. */
+    /**
+     * Antom gave the refund's final result: nothing is sent or asked about it any more (a FAILED one moves on only
+     * when Antom itself reports it refunded after all).
+     */
     public boolean isFinal() {
-        return next().isEmpty();
+        return this == REFUNDED || this == FAILED;
     }
 
     /**

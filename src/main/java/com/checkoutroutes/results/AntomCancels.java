@@ -4,14 +4,20 @@ import com.alipay.global.api.model.ResultStatusType;
 import com.alipay.global.api.request.ams.pay.AlipayPayCancelRequest;
 import com.alipay.global.api.response.ams.pay.AlipayPayCancelResponse;
 import com.checkoutroutes.gateway.AntomGateway;
+import com.checkoutroutes.gateway.AntomSettings;
 import com.checkoutroutes.gateway.CallOutcome;
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentLedger;
 import com.checkoutroutes.ledger.PaymentState;
 import com.checkoutroutes.ledger.Refund;
 import com.checkoutroutes.ledger.RefundLedger;
+import com.checkoutroutes.results.PaymentInquiries.Inquiry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Cancels one attempt at Antom ({@code cancel}) and records the result: on an order's cancellation, a duplicate
@@ -30,14 +36,24 @@ public class AntomCancels {
     private final AttemptClosing closing;
     private final AntomRefunds refunds;
     private final RefundLedger refundLedger;
+    private final PaymentInquiries inquiries;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+    /** How long a cancel's send may be on its way ({@link CaptureClaims#hold}). */
+    private final Duration hold;
 
     AntomCancels(PaymentLedger ledger, AntomGateway gateway, AttemptClosing closing, AntomRefunds refunds,
-            RefundLedger refundLedger) {
+            RefundLedger refundLedger, PaymentInquiries inquiries, TransactionTemplate tx, AntomSettings antom,
+            Clock clock) {
         this.ledger = ledger;
         this.gateway = gateway;
         this.closing = closing;
         this.refunds = refunds;
         this.refundLedger = refundLedger;
+        this.inquiries = inquiries;
+        this.tx = tx;
+        this.clock = clock;
+        this.hold = CaptureClaims.hold(antom);
     }
 
     /** How a cancel ended. */
@@ -72,51 +88,92 @@ public class AntomCancels {
 
     /** Cancels the attempt and closes it in {@code target} (EXPIRED when the janitor closes it late). */
     public boolean cancel(PaymentAttempt attempt, String cause, PaymentState target) {
-        return cancel(attempt, cause, target, true).end() == Cancel.DONE;
+        return askAndSend(attempt, cause, target).end() == Cancel.DONE;
     }
 
     /**
      * Gives the buyer's money back, or stops the attempt from taking it: a captured attempt is refunded in full (Antom
      * cancels nothing after capture), and so is one already partly refunded (a cancel would return the whole amount
      * again); any other is cancelled, and a paid one whose cancel Antom refuses (its window passed, a method without
-     * cancel) is refunded in full instead. A refusal is judged on the payment as it is then, not as it was read: one
-     * captured meanwhile is refunded, one cancelled meanwhile needs nothing, one still authorised is flagged. Refunds
-     * are stored once per {@code refundKey}. True when the attempt is cancelled or Antom took its refund (now or
-     * before); a refund Antom refused or has not answered yet is not done.
+     * cancel) is refunded in full instead. Which of the two is decided under the attempt's row lock, and a cancel of a
+     * paid attempt is marked there for as long as it may be on its way: no refund of it is accepted meanwhile (a
+     * cancel gives all of it back). A refusal or a cancel without an answer is judged on the payment as Antom then
+     * lists it: one cancelled (by this cancel or an earlier one whose answer was lost) needs nothing, one captured
+     * meanwhile is refunded, one still authorised is flagged. Refunds are stored once per {@code refundKey}. True when
+     * the attempt is cancelled or Antom took its refund (now or before); a refund Antom refused or has not answered
+     * yet is not done.
      */
     public boolean cancelOrRefund(PaymentAttempt attempt, String cause, String refundKey) {
-        boolean refunded = refundLedger.refundsOf(attempt.paymentRequestId()).stream()
-                .anyMatch(r -> r.state().holdsAmount());
-        if (attempt.state() == PaymentState.CAPTURED || (attempt.state().isCaptured() && refunded)) {
-            return taken(refunds.refundInFull(attempt, refundKey, cause, REQUESTED_BY));
+        String prid = attempt.paymentRequestId();
+        Claim claim = claim(attempt, cause);
+        if (claim.refund()) {
+            return taken(refunds.refundInFull(claim.attempt(), refundKey, cause, REQUESTED_BY));
         }
-        CancelAnswer cancel = cancel(attempt, cause, PaymentState.CANCELLED, false);
-        if (cancel.end() != Cancel.REFUSED) {
-            return cancel.end() == Cancel.DONE;
+        CancelAnswer cancel = send(claim.attempt(), cause, PaymentState.CANCELLED, true);
+        if (cancel.end() == Cancel.DONE) {
+            return true;
         }
-        // refused: the payment may have moved since it was read. Captured meanwhile (a shipment's capture, the
-        // guard's): refunded, as a captured one is. Cancelled meanwhile (the route's give-back beside an operator's):
-        // nothing to refund
-        PaymentAttempt now = ledger.find(attempt.paymentRequestId()).orElse(attempt);
-        if (now.state().isCaptured()) {
-            return taken(refunds.refundInFull(now, refundKey, cause + " (cancel refused)", REQUESTED_BY));
+        // refused, or no answer: Antom's own list says whether the payment was cancelled (by this cancel, or by an
+        // earlier one whose answer was lost; a refund would then give the money back a second time)
+        Inquiry listed = inquiries.inquire(ledger.find(prid).orElse(attempt));
+        PaymentAttempt now = ledger.find(prid).orElse(attempt);
+        boolean notCancelled = listed instanceof Inquiry.Answered answered && !answered.cancelListed();
+        if (cancel.end() == Cancel.REFUSED || notCancelled) {
+            ledger.releaseCancelClaim(prid, claim.until());
         }
-        if (!now.state().isPaid()) {
+        if (now.state() == PaymentState.CANCELLED || !now.state().isPaid()) {
             return now.state() == PaymentState.CANCELLED;
         }
-        ledger.note(attempt.paymentRequestId(), "CANCEL_NOT_DONE", cancel.detail(),
-                "CANCEL_NOT_DONE: " + cancel.detail());
+        if (cancel.end() == Cancel.REFUSED && now.state().isCaptured() && !(listed instanceof Inquiry.Answered a
+                && a.cancelListed())) {
+            // captured meanwhile (a shipment's capture, the guard's), or paid where no cancel may follow
+            return taken(refunds.refundInFull(now, refundKey, cause + " (cancel refused)", REQUESTED_BY));
+        }
+        ledger.note(prid, "CANCEL_NOT_DONE", cancel.detail(), "CANCEL_NOT_DONE: " + cancel.detail());
         return false;
+    }
+
+    /** How a cancellation of a paid attempt goes, decided under its lock; {@code until}: the cancel's mark. */
+    private record Claim(PaymentAttempt attempt, boolean refund, OffsetDateTime until) {
+    }
+
+    /**
+     * Refund (captured, or partly refunded already), or cancel: then the cancel is recorded as asked for and, for a
+     * paid attempt, marked as on its way, in the transaction that read the refunds. A refund opened after it finds the
+     * mark; one opened before it is among the refunds read.
+     */
+    private Claim claim(PaymentAttempt attempt, String cause) {
+        String prid = attempt.paymentRequestId();
+        return tx.execute(status -> {
+            PaymentAttempt locked = ledger.lock(prid).orElse(attempt);
+            boolean refunded = refundLedger.refundsOf(prid).stream().anyMatch(r -> r.state().holdsAmount());
+            if (locked.state() == PaymentState.CAPTURED || (locked.state().isCaptured() && refunded)) {
+                return new Claim(locked, true, null);
+            }
+            ledger.note(prid, CANCEL_REQUESTED, cause, null);
+            OffsetDateTime until = OffsetDateTime.now(clock).plus(hold);
+            if (locked.state().isPaid()) {
+                ledger.claimCancelSend(prid, until);
+            }
+            return new Claim(locked, false, until);
+        });
     }
 
     private static boolean taken(Optional<Refund> refund) {
         return refund.filter(r -> r.state().isTakenByAntom()).isPresent();
     }
 
-    /** {@code flagRefusal} false: a refusal is only noted, the caller deals with it. */
-    private CancelAnswer cancel(PaymentAttempt attempt, String cause, PaymentState target, boolean flagRefusal) {
+    private CancelAnswer askAndSend(PaymentAttempt attempt, String cause, PaymentState target) {
+        ledger.note(attempt.paymentRequestId(), CANCEL_REQUESTED, cause, null);
+        return send(attempt, cause, target, false);
+    }
+
+    /**
+     * Sends the cancel (asked for in the ledger already) and applies an S; {@code callerJudges}: a refusal or no
+     * answer is only noted, the caller decides what it means, else either flags the attempt CANCEL_NOT_DONE.
+     */
+    private CancelAnswer send(PaymentAttempt attempt, String cause, PaymentState target, boolean callerJudges) {
         String prid = attempt.paymentRequestId();
-        ledger.note(prid, CANCEL_REQUESTED, cause, null);
         AlipayPayCancelRequest request = new AlipayPayCancelRequest();
         request.setPaymentRequestId(prid);
         request.setPaymentId(attempt.paymentId());
@@ -138,8 +195,8 @@ public class AntomCancels {
                 && answered.status() == ResultStatusType.F;
         String detail = outcome instanceof CallOutcome.Answered<?> answer ? answer.code() + " " + answer.message()
                 : ((CallOutcome.Unknown<?>) outcome).reason();
-        if (refused && !flagRefusal) {
-            ledger.note(prid, "CANCEL_REFUSED", detail, null);
+        if (callerJudges) {
+            ledger.note(prid, refused ? "CANCEL_REFUSED" : "CANCEL_RESULT_UNKNOWN", detail, null);
         } else {
             ledger.note(prid, "CANCEL_NOT_DONE", detail, "CANCEL_NOT_DONE: " + detail);
         }

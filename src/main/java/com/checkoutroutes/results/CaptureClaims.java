@@ -27,9 +27,16 @@ public class CaptureClaims {
     CaptureClaims(PaymentLedger ledger, AntomSettings antom, Clock clock) {
         this.ledger = ledger;
         this.clock = clock;
-        // twice: what the tries' timeouts leave out (the name lookup, a handshake's several reads, a pause, the
-        // ledger's note before the send) must not let a cancellation in while a try is still on its way
-        this.hold = longestCall(antom).multipliedBy(2);
+        this.hold = hold(antom);
+    }
+
+    /**
+     * How long a send of a capture or a cancel may still be on its way: twice a call's every try, as what the tries'
+     * timeouts leave out (the name lookup, a handshake's several reads, a pause, the ledger's note before the send)
+     * must not let the other in while a try is still on its way.
+     */
+    static Duration hold(AntomSettings antom) {
+        return longestCall(antom).multipliedBy(2);
     }
 
     /** Marks the capture as being sent now; false when the attempt moved since it was read (nothing to send). */

@@ -44,8 +44,14 @@ public class PaymentInquiries {
 
     /** What one inquiry found. */
     public sealed interface Inquiry {
-        /** Antom answered with the payment's status; {@code changedTo} is the attempt's new state, if it moved. */
-        record Answered(Optional<PaymentState> changedTo) implements Inquiry {
+        /**
+         * Antom answered with the payment's status; {@code changedTo} is the attempt's new state, if it moved;
+         * {@code cancelListed}: Antom lists a cancel of the payment, done or under way.
+         */
+        record Answered(Optional<PaymentState> changedTo, boolean cancelListed) implements Inquiry {
+            public Answered(Optional<PaymentState> changedTo) {
+                this(changedTo, false);
+            }
         }
 
         /** Antom has no such payment. */
@@ -95,7 +101,7 @@ public class PaymentInquiries {
             if (attempt.state().isResultUnknown() && response.getPaymentStatus() == TransactionStatusType.PROCESSING) {
                 return new Inquiry.ProcessingUnanswered();
             }
-            return new Inquiry.Answered(apply(attempt, response, capture));
+            return new Inquiry.Answered(apply(attempt, response, capture), cancelListed(response));
         }
         if (outcome instanceof CallOutcome.Answered<AlipayPayQueryResponse> answered
                 && "ORDER_NOT_EXIST".equals(answered.code())) {
@@ -219,6 +225,13 @@ public class PaymentInquiries {
                 .filter(t -> !refundResults.isOurs(attempt, t.getTransactionRequestId(), t.getTransactionId()))
                 .forEach(t -> refundResults.flagRefundNotOurs(attempt, t.getTransactionRequestId() != null
                         ? t.getTransactionRequestId() : t.getTransactionId(), "listed by Antom, made outside this service"));
+    }
+
+    /** Whether Antom lists a cancel of the payment that took effect or may still take effect. */
+    private static boolean cancelListed(AlipayPayQueryResponse response) {
+        return response.getPaymentStatus() == TransactionStatusType.CANCELLED || response.getTransactions() != null
+                && response.getTransactions().stream().anyMatch(t -> t.getTransactionType() == TransactionType.CANCEL
+                        && t.getTransactionStatus() != TransactionStatusType.FAIL);
     }
 
     /**

@@ -116,7 +116,13 @@ public class RefundResults {
                 .result(n.resultCode(), n.resultMessage())
                 .detail(n.refundStatus() + " " + n.resultCode())
                 .confirmed());
-        if (target == RefundState.FAILED) {
+        if (refund.state() == RefundState.FAILED) {
+            // the buyer may have been paid back by hand on the failure (the console said so): an operator checks
+            String detail = "refund " + id + " of " + refund.amountValue() + " " + refund.currency()
+                    + " failed before (" + refund.resultCode() + "), Antom now reports it " + target;
+            payments.note(prid, "REFUNDED_AFTER_FAILURE", detail, "REFUNDED_AFTER_FAILURE: " + detail
+                    + "; nothing more may be given back by hand");
+        } else if (target == RefundState.FAILED) {
             payments.note(prid, "REFUND_FAILED", "refund " + id + ": " + n.resultCode() + " " + n.resultMessage(),
                     "REFUND_FAILED: refund " + id + " of " + refund.amountValue() + " " + refund.currency() + " ("
                             + n.resultCode() + ")");
@@ -125,7 +131,8 @@ public class RefundResults {
     }
 
     private static String amountMismatch(AntomResult n, Refund refund) {
-        return !n.amountDiffersFrom(refund.amountValue(), refund.currency()) ? null : "reported " + n.amountValue() + " " + n.currency() + ", asked " + refund.amountValue()
+        return !n.amountDiffersFrom(refund.amountValue(), refund.currency()) ? null
+                : "reported " + n.amountValue() + " " + n.currency() + ", asked " + refund.amountValue()
                 + " " + refund.currency();
     }
 

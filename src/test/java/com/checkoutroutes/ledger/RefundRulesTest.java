@@ -39,9 +39,10 @@ class RefundRulesTest {
             """)
     void onlyCapturedMoneyIsRefunded(PaymentState state, String expected) {
         if (expected.matches("[0-9]+")) {
-            assertThat(RefundRules.amountOf(payment(state), List.of(), null)).isEqualTo(Long.parseLong(expected));
+            assertThat(RefundRules.amountOf(payment(state), List.of(), null, false))
+                    .isEqualTo(Long.parseLong(expected));
         } else {
-            assertThatThrownBy(() -> RefundRules.amountOf(payment(state), List.of(), null))
+            assertThatThrownBy(() -> RefundRules.amountOf(payment(state), List.of(), null, false))
                     .isInstanceOfSatisfying(RefundRefusedException.class, e -> assertThat(e.code()).isEqualTo(expected));
         }
     }
@@ -53,9 +54,9 @@ class RefundRulesTest {
                 refund(400, RefundState.FAILED));
 
         assertThat(RefundRules.refundable(captured, earlier)).isEqualTo(450);
-        assertThat(RefundRules.amountOf(captured, earlier, new RefundAmount("USD", 450))).isEqualTo(450);
-        assertThat(RefundRules.amountOf(captured, earlier, null)).as("in full: what is left").isEqualTo(450);
-        assertThatThrownBy(() -> RefundRules.amountOf(captured, earlier, new RefundAmount("USD", 451)))
+        assertThat(RefundRules.amountOf(captured, earlier, new RefundAmount("USD", 450), false)).isEqualTo(450);
+        assertThat(RefundRules.amountOf(captured, earlier, null, false)).as("in full: what is left").isEqualTo(450);
+        assertThatThrownBy(() -> RefundRules.amountOf(captured, earlier, new RefundAmount("USD", 451), false))
                 .isInstanceOfSatisfying(RefundRefusedException.class, e -> {
                     assertThat(e.code()).isEqualTo("REFUND_AMOUNT_EXCEED");
                     assertThat(e.reason()).contains("450 is left");
@@ -67,16 +68,23 @@ class RefundRulesTest {
         PaymentAttempt paid = payment(PaymentState.SUCCEEDED);
         List<Refund> all = List.of(refund(1250, RefundState.REQUESTED));
 
-        assertThatThrownBy(() -> RefundRules.amountOf(paid, all, null)).isInstanceOfSatisfying(
+        assertThatThrownBy(() -> RefundRules.amountOf(paid, all, null, false)).isInstanceOfSatisfying(
                 RefundRefusedException.class, e -> assertThat(e.code()).isEqualTo("NOTHING_TO_REFUND"));
-        assertThatThrownBy(() -> RefundRules.amountOf(paid, all, new RefundAmount("USD", 1)))
+        assertThatThrownBy(() -> RefundRules.amountOf(paid, all, new RefundAmount("USD", 1), false))
                 .isInstanceOfSatisfying(RefundRefusedException.class,
                         e -> assertThat(e.code()).isEqualTo("REFUND_AMOUNT_EXCEED"));
-        assertThatThrownBy(() -> RefundRules.amountOf(paid, List.of(), new RefundAmount("EUR", 100)))
+        assertThatThrownBy(() -> RefundRules.amountOf(paid, List.of(), new RefundAmount("EUR", 100), false))
                 .isInstanceOfSatisfying(RefundRefusedException.class,
                         e -> assertThat(e.code()).isEqualTo("CURRENCY_MISMATCH"));
-        assertThatThrownBy(() -> RefundRules.amountOf(paid, List.of(), new RefundAmount("USD", 0)))
+        assertThatThrownBy(() -> RefundRules.amountOf(paid, List.of(), new RefundAmount("USD", 0), false))
                 .isInstanceOfSatisfying(RefundRefusedException.class,
                         e -> assertThat(e.code()).isEqualTo("INVALID_AMOUNT"));
+    }
+
+    @Test
+    void nothingOfAPaymentWhoseCancelMayBeOnItsWayIsRefunded() {
+        assertThatThrownBy(() -> RefundRules.amountOf(payment(PaymentState.SUCCEEDED), List.of(),
+                new RefundAmount("USD", 100), true)).isInstanceOfSatisfying(RefundRefusedException.class,
+                        e -> assertThat(e.code()).isEqualTo("CANCEL_IN_PROGRESS"));
     }
 }

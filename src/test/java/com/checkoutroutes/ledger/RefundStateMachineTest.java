@@ -22,7 +22,7 @@ class RefundStateMachineTest {
         "UNKNOWN       .   .   x   x   x ",
         "ACCEPTED      .   .   .   x   x ",
         "REFUNDED      .   .   .   .   . ",
-        "FAILED        .   .   .   .   . ",
+        "FAILED        .   .   .   x   . ",
     };
 
     static Stream<Arguments> everyPair() {

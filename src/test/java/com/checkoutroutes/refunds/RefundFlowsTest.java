@@ -1,13 +1,16 @@
 package com.checkoutroutes.refunds;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentLedger.StateChange;
 import com.checkoutroutes.ledger.PaymentState;
 import com.checkoutroutes.ledger.Refund;
+import com.checkoutroutes.ledger.RefundAmount;
 import com.checkoutroutes.ledger.RefundLedger;
+import com.checkoutroutes.ledger.RefundRefusedException;
 import com.checkoutroutes.ledger.RefundRules;
 import com.checkoutroutes.ledger.RefundState;
 import com.checkoutroutes.sandbox.FaultRule;
@@ -36,6 +39,8 @@ class RefundFlowsTest extends FlowTestSupport {
 
     @Autowired
     RefundLedger refunds;
+    @Autowired
+    Refunds operatorRefunds;
     @Autowired
     ShipmentChecks shipment;
     @Autowired
@@ -85,6 +90,34 @@ class RefundFlowsTest extends FlowTestSupport {
         assertThat(sandbox.requests("cancel", captured.paymentRequestId())).as("Antom cancels nothing captured")
                 .isEmpty();
         assertThat(state(captured)).isEqualTo(PaymentState.CAPTURED);
+    }
+
+    /**
+     * An order's cancellation sends Antom a cancel of its paid wallet payment, which gives all of it back: while the
+     * cancel is on its way, an operator's refund of the same payment is refused (it would give the money back twice).
+     * The cancel's answer is lost; Antom's list says it cancelled, so the payment ends CANCELLED, nothing refunded.
+     */
+    @Test
+    void aRefundWhileACancelIsOnItsWayIsRefusedAndALostCancelAnswerIsAskedAbout() throws Exception {
+        try (AutoCloseable jobs = scheduledJobsStopped()) {
+            PaymentAttempt paid = paidWallet();
+            // applied, then answered after the client stopped waiting: every try of the call
+            sandbox.addFault(FaultRule.of(FaultType.TIMEOUT).forApi("cancel").withDelayMs(1500).withTimes(0));
+            orderEvent(paid.orderId(), "ORDER_CANCELLED");
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> !sandbox.requests("cancel", paid.paymentRequestId()).isEmpty());
+
+            assertThatThrownBy(() -> operatorRefunds.request(paid.orderId(), new RefundAmount(paid.currency(), 100),
+                    "goodwill", "operator")).isInstanceOfSatisfying(RefundRefusedException.class,
+                            e -> assertThat(e.code()).isEqualTo("CANCEL_IN_PROGRESS"));
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> state(paid) == PaymentState.CANCELLED);
+            sandbox.clearFaults();
+            assertThat(refunds.refundsOf(paid.paymentRequestId())).isEmpty();
+            assertThat(sandbox.payment(paid.paymentRequestId()).orElseThrow().path("refunds")).isEmpty();
+            assertThat(ledger.history(paid.paymentRequestId())).extracting(StateChange::cause)
+                    .contains("CANCEL_RESULT_UNKNOWN", "INQUIRY_CANCELLED").doesNotContain("CANCEL_NOT_DONE");
+        }
     }
 
     /**
@@ -327,7 +360,8 @@ class RefundFlowsTest extends FlowTestSupport {
 
     /**
      * Antom's S to {@code refund} only accepts it (Antom's docs): a refund that then fails, as notifyRefund says, ends
-     * FAILED and flagged, its amount free to refund again, and not a conflict with a REFUNDED the S had recorded.
+     * FAILED and flagged, its amount free to refund again, and not a conflict with a REFUNDED the S had recorded. One
+     * Antom then reports refunded after all is REFUNDED, its amount held again.
      */
     @Test
     void aRefundAntomAcceptedAndThenFailedEndsFailedNotRefunded() throws Exception {
@@ -352,6 +386,17 @@ class RefundFlowsTest extends FlowTestSupport {
                     refunds.refundsOf(paid.paymentRequestId()))).as("nothing was given back")
                     .isEqualTo(paid.amountValue());
             refundEvent(accepted, "FAILED");
+
+            // Antom reports it done after all: the money went back, so its amount is held again, and the payment is
+            // flagged (an operator may have given it back by hand on the failure)
+            assertThat(antomNotifier().send(refundNotification(accepted, accepted.refundId(), paid, "SUCCESS"))
+                    .status()).isEqualTo(200);
+            assertThat(refunds.find(accepted.refundRequestId()).orElseThrow().state()).isEqualTo(RefundState.REFUNDED);
+            assertThat(ledger.find(paid.paymentRequestId()).orElseThrow().flagReason())
+                    .contains("REFUNDED_AFTER_FAILURE");
+            assertThat(RefundRules.refundable(ledger.find(paid.paymentRequestId()).orElseThrow(),
+                    refunds.refundsOf(paid.paymentRequestId()))).isEqualTo(paid.amountValue() - 600);
+            refundEvent(accepted, "REFUNDED");
         }
     }
 

@@ -14,6 +14,7 @@ import com.alipay.global.api.model.ResultStatusType;
 import com.alipay.global.api.request.ams.pay.AlipayPayCancelRequest;
 import com.alipay.global.api.response.ams.pay.AlipayPayCancelResponse;
 import com.checkoutroutes.gateway.AntomGateway;
+import com.checkoutroutes.gateway.AntomSettings;
 import com.checkoutroutes.gateway.CallOutcome;
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentLedger;
@@ -21,10 +22,14 @@ import com.checkoutroutes.ledger.PaymentState;
 import com.checkoutroutes.ledger.Refund;
 import com.checkoutroutes.ledger.RefundLedger;
 import com.checkoutroutes.ledger.RefundState;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * A cancel Antom refuses is judged on the payment as it is once the answer is in: one still paid and captured is
@@ -39,8 +44,13 @@ class AntomCancelsTest {
     private final AntomGateway gateway = mock(AntomGateway.class);
     private final AntomRefunds refunds = mock(AntomRefunds.class);
     private final RefundLedger refundLedger = mock(RefundLedger.class);
+    private final PaymentInquiries inquiries = mock(PaymentInquiries.class);
     private final AntomCancels cancels = new AntomCancels(ledger, gateway, mock(AttemptClosing.class), refunds,
-            refundLedger);
+            refundLedger, inquiries, new TransactionTemplate(mock(PlatformTransactionManager.class)),
+            new AntomSettings("SANDBOX_X", "http://127.0.0.1:1", "key", "key", 1, Duration.ofSeconds(1),
+                    Duration.ofSeconds(1), 4, "http://127.0.0.1:1/notify",
+                    new AntomSettings.Retry(2, Duration.ofSeconds(1), 2.0, Duration.ofSeconds(1))),
+            Clock.systemUTC());
 
     private final PaymentAttempt paid = PaymentAttempt.builder().paymentRequestId(PRID).paymentId("PAY-2")
             .orderId("ORD-1").attemptNo(2).paymentMethodType("ALIPAY_CN").amountValue(1250).currency("USD")
@@ -98,6 +108,38 @@ class AntomCancelsTest {
         verify(ledger).note(PRID, "CANCEL_NOT_DONE", "ORDER_STATUS_INVALID refused",
                 "CANCEL_NOT_DONE: ORDER_STATUS_INVALID refused");
         verify(refunds, never()).refundInFull(any(), anyString(), anyString(), anyString());
+    }
+
+    /**
+     * A cancel whose answer was lost cancelled the payment at Antom; the ledger still has it paid. Cancelled again, Antom
+     * refuses: its list shows the cancel, so nothing is refunded on top (the buyer would get the money twice).
+     */
+    @Test
+    void aRefusedCancelOfAPaymentAntomListsAsCancelledIsNotRefunded() {
+        when(ledger.find(PRID)).thenReturn(Optional.of(paid));
+        when(inquiries.inquire(paid)).thenReturn(new PaymentInquiries.Inquiry.Answered(Optional.empty(), true));
+
+        assertThat(cancels.cancelOrRefund(paid, "ORDER_CANCELLED", "CANCELLATION")).isFalse();
+        verify(refunds, never()).refundInFull(any(), anyString(), anyString(), anyString());
+        verify(ledger).note(PRID, "CANCEL_NOT_DONE", "ORDER_STATUS_INVALID refused",
+                "CANCEL_NOT_DONE: ORDER_STATUS_INVALID refused");
+    }
+
+    /** A cancel of a paid payment is marked as on its way before it is sent, and the mark ends with its refusal. */
+    @Test
+    void aCancelOfAPaidPaymentHoldsRefundsWhileOnItsWay() {
+        when(ledger.find(PRID)).thenReturn(Optional.of(paid));
+        when(ledger.lock(PRID)).thenReturn(Optional.of(paid));
+        Refund accepted = refund(RefundState.ACCEPTED);
+        when(refunds.refundInFull(eq(paid), anyString(), anyString(), anyString())).thenReturn(Optional.of(accepted));
+
+        cancels.cancelOrRefund(paid, "ORDER_CANCELLED", "CANCELLATION");
+
+        org.mockito.InOrder order = org.mockito.Mockito.inOrder(ledger, gateway, refunds);
+        order.verify(ledger).claimCancelSend(eq(PRID), any());
+        order.verify(gateway).call(eq("cancel"), eq(PRID), any(AlipayPayCancelRequest.class));
+        order.verify(ledger).releaseCancelClaim(eq(PRID), any());
+        order.verify(refunds).refundInFull(eq(paid), anyString(), anyString(), anyString());
     }
 
     /** The console's Cancel and the order's cancellation report a refund Antom refused as not done. */
