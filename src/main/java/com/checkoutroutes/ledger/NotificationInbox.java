@@ -56,6 +56,19 @@ public class NotificationInbox {
                 + "ORDER BY id", String.class, paymentId);
     }
 
+    /**
+     * The paymentIds of notifications kept UNMATCHED since {@code since} whose payment the ledger has by now, past its
+     * open states, at most {@code limit}: what the rematch of the change that recorded the paymentId did not see (that
+     * change and the notification committed at the same moment, each before it could see the other). Not refunds'
+     * (ours are stored before Antom hears of them: an UNMATCHED one is not ours, and flagged as such on arrival).
+     */
+    public java.util.List<String> placeableSince(OffsetDateTime since, int limit) {
+        return jdbc.queryForList("SELECT DISTINCT i.payment_id FROM notification_inbox i "
+                + "JOIN payment_attempt a ON a.payment_id = i.payment_id WHERE i.outcome = 'UNMATCHED' "
+                + "AND i.received_at >= ? AND i.notify_type <> 'REFUND_RESULT' AND a.state NOT IN ("
+                + PaymentState.sqlList(PaymentState::isOpen) + ") LIMIT ?", String.class, since, limit);
+    }
+
     /** A notification as kept in the inbox, for an operator's view of a payment. */
     public record Received(String notifyType, String outcome, String detail, int timesReceived,
             OffsetDateTime receivedAt, OffsetDateTime lastReceivedAt, String body) {

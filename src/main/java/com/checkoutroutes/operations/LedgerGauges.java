@@ -48,6 +48,7 @@ public class LedgerGauges implements SmartLifecycle {
     private final Map<PaymentState, Long> byState = new EnumMap<>(PaymentState.class);
     private final Map<AuthorisationAge, Long> authorisedByAge = new EnumMap<>(AuthorisationAge.class);
     private final Map<RefundState, Long> refundsByState = new EnumMap<>(RefundState.class);
+    private volatile double unmatchedNotifications;
     /**
      * The state changes committed while a recount runs (null when none does): a count read before one of them
      * committed does not hold it, so the settled states it touches are moved again after the swap.
@@ -73,6 +74,11 @@ public class LedgerGauges implements SmartLifecycle {
                     .description("AUTHORISED attempts not yet captured or cancelled, by time since authorisation")
                     .tag("age", age.label).register(meters);
         }
+        Gauge.builder("checkout.notifications.unmatched", this, g -> g.unmatchedNotifications)
+                .description("notifications kept UNMATCHED: not placed in the ledger (yet): Antom's for payments or "
+                        + "refunds this service does not have, and captures waiting for their payment's result "
+                        + "(recounted every " + refreshEvery + ")")
+                .register(meters);
         for (RefundState state : RefundState.values()) {
             Gauge.builder("checkout.refunds", this, g -> g.count(g.refundsByState, state))
                     .description("refunds in each state (recounted every " + refreshEvery + " / "
@@ -121,6 +127,8 @@ public class LedgerGauges implements SmartLifecycle {
                     },
                     now.minusDays(1), now.minusDays(1), now.minusDays(5), now.minusDays(5),
                     PaymentState.AUTHORISED.name());
+            Long unmatched = jdbc.queryForObject("SELECT COUNT(*) FROM notification_inbox WHERE outcome = 'UNMATCHED'",
+                    Long.class);
             Map<RefundState, Long> refunds = countByState("refund", RefundState.class,
                     RefundState.sqlList(history ? state -> true : state -> !state.isFinal()));
             synchronized (this) {
@@ -135,6 +143,7 @@ public class LedgerGauges implements SmartLifecycle {
                 authorisedByAge.clear();
                 authorisedByAge.putAll(ages);
                 swap(refundsByState, refunds, history, RefundState::isFinal);
+                unmatchedNotifications = unmatched == null ? 0 : unmatched;
             }
             if (history) {
                 // only once every count of it succeeded: a failed one is tried again at the next refresh

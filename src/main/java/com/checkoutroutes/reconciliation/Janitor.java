@@ -15,6 +15,7 @@ import com.checkoutroutes.results.RefundInquiries;
 import com.checkoutroutes.results.PaymentInquiries.Inquiry;
 import com.checkoutroutes.results.PaymentInquiries;
 import com.checkoutroutes.results.PaymentResender;
+import com.checkoutroutes.results.UnmatchedNotifications;
 import com.checkoutroutes.scheduling.JobRuns.Report;
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -38,7 +39,8 @@ import org.springframework.stereotype.Component;
  * captureRequestId, {@link AntomCaptures}), and so is a payment left UNKNOWN (or still REQUESTED) that Antom does
  * not have, or has processing without the buyer ever getting its continuation ({@link PaymentResender}). Refunds
  * left requested, unknown or accepted are asked about the same way ({@code inquiryRefund}, {@link RefundInquiries});
- * one Antom never received is sent again, the identical request.
+ * one Antom never received is sent again, the identical request. Notifications the ledger could not place on arrival
+ * and can now are applied ({@link UnmatchedNotifications}).
  */
 @Component
 public class Janitor {
@@ -57,11 +59,13 @@ public class Janitor {
     private final Clock clock;
     private final ConcurrentLooks checks;
     private final CaptureClaims claims;
+    private final UnmatchedNotifications unmatched;
 
     public Janitor(PaymentLedger ledger, PaymentInquiries inquiries, AntomCancels cancels, AntomCaptures captures,
             RefundLedger refunds, RefundInquiries refundInquiries, AntomRefunds antomRefunds, PaymentResender payments,
-            CaptureClaims claims, JanitorSettings settings, Clock clock) {
+            CaptureClaims claims, UnmatchedNotifications unmatched, JanitorSettings settings, Clock clock) {
         this.claims = claims;
+        this.unmatched = unmatched;
         this.payments = payments;
         this.ledger = ledger;
         this.inquiries = inquiries;
@@ -96,9 +100,18 @@ public class Janitor {
         for (Refund refund : refunds.dueForCheck(now, settings.batchSize())) {
             looks.add(() -> lookAt(refund, now));
         }
+        for (String paymentId : unmatched.placeable(now, settings.batchSize())) {
+            looks.add(() -> place(paymentId));
+        }
         List<Look> done = checks.runAll(looks);
         List<String> changes = done.stream().map(Look::change).filter(Objects::nonNull).toList();
         return new Report((int) done.stream().filter(Look::looked).count(), changes.size(), String.join(", ", changes));
+    }
+
+    /** A payment's notifications the ledger could not place on arrival and can now. */
+    private Look place(String paymentId) {
+        int placed = unmatched.place(paymentId);
+        return placed == 0 ? Look.UNCHANGED : new Look(true, paymentId + ":" + placed + " notification(s) placed");
     }
 
     /** What one look did: skipped (not looked), looked without a change, or changed ({@code change} says how). */

@@ -117,9 +117,11 @@ public class ResultApplier {
      * Applies notifications kept UNMATCHED until the ledger could place them: one that arrived before the ledger knew
      * its paymentId (Antom can notify a card's capture before the payment's own answer is recorded), a capture before
      * its payment's result, and a refund this service never asked for (its payment is then flagged, as it would have
-     * been on arrival). One still early stays UNMATCHED. Call inside the transaction that made the change.
+     * been on arrival). One still early stays UNMATCHED. Call inside the transaction that made the change. How many
+     * were applied.
      */
-    public void rematch(String paymentId) {
+    public int rematch(String paymentId) {
+        int placed = 0;
         for (String body : inbox.unmatchedFor(paymentId)) {
             AntomResult early;
             try {
@@ -142,8 +144,10 @@ public class ResultApplier {
             Applied applied = apply(attempt.get(), early, early.notifyType() + "_EARLY");
             if (applied.outcome() != Outcome.UNMATCHED) {
                 inbox.resolve(early.dedupeKey(), applied.outcome(), "matched later: " + applied.detail());
+                placed++;
             }
         }
+        return placed;
     }
 
     /** A notifyRefund for a refund not ours, kept until its payment was known: flags the payment as on arrival. */

@@ -14,6 +14,7 @@ import com.checkoutroutes.ledger.PaymentLedger.StateChange;
 import com.checkoutroutes.ledger.PaymentState;
 import com.checkoutroutes.ledger.Transition;
 import com.checkoutroutes.orderintake.PaymentOutcomes;
+import com.checkoutroutes.reconciliation.Janitor;
 import com.checkoutroutes.sandbox.FaultRule;
 import com.checkoutroutes.sandbox.FaultType;
 import com.checkoutroutes.sandbox.NotificationAttempt;
@@ -50,6 +51,8 @@ class NotificationsTest extends FlowTestSupport {
     String duplicatePaymentsTopic;
     @Autowired
     PaymentOutcomes outcomes;
+    @Autowired
+    Janitor janitor;
     @Autowired
     com.checkoutroutes.results.PaymentInquiries inquiries;
     AntomNotifier antom;
@@ -472,6 +475,33 @@ class NotificationsTest extends FlowTestSupport {
                 .containsSubsequence("PAYMENT_RESULT", "CAPTURE_RESULT_EARLY");
         assertThat(jdbc.queryForList("SELECT outcome FROM notification_inbox WHERE payment_id = ?", String.class,
                 paymentId)).containsOnly("APPLIED");
+    }
+
+    /**
+     * An automatic card's notifyCapture and the change recording its paymentId committed at the same moment (another
+     * instance, or the janitor's inquiry, recorded it): neither saw the other, and the capture stayed UNMATCHED with
+     * the attempt SUCCEEDED. The janitor's next round applies it.
+     */
+    @Test
+    void aCaptureNeitherSideSawIsPlacedByTheJanitor() {
+        String prid = cardAsked(newOrderId(), "u").paymentRequestId();
+        String paymentId = "PAY-" + prid;
+        assertThat(antom.send(AntomNotifier.captureResult(paymentId, "cap-" + prid, true, "USD", 1250)).body())
+                .isEqualTo(SUCCESS);
+        // the paymentId recorded without the rematch that would have found the capture: what the race leaves
+        ledger.apply(prid, Transition.to(PaymentState.SUCCEEDED, "ANTOM_PAID").paymentId(paymentId));
+        assertThat(jdbc.queryForList("SELECT outcome FROM notification_inbox WHERE payment_id = ?", String.class,
+                paymentId)).containsOnly("UNMATCHED");
+
+        janitor.run(List.of());
+
+        assertThat(ledger.find(prid).orElseThrow().state()).isEqualTo(PaymentState.CAPTURED);
+        assertThat(ledger.history(prid)).extracting(StateChange::cause).containsOnlyOnce("CAPTURE_RESULT_EARLY");
+        assertThat(jdbc.queryForList("SELECT outcome FROM notification_inbox WHERE payment_id = ?", String.class,
+                paymentId)).containsOnly("APPLIED");
+        janitor.run(List.of());
+        assertThat(ledger.history(prid)).extracting(StateChange::cause).as("placed once")
+                .containsOnlyOnce("CAPTURE_RESULT_EARLY");
     }
 
     /**

@@ -21,6 +21,7 @@ import com.checkoutroutes.results.PaymentInquiries;
 import com.checkoutroutes.results.PaymentInquiries.Inquiry;
 import com.checkoutroutes.results.PaymentResender;
 import com.checkoutroutes.results.RefundInquiries;
+import com.checkoutroutes.results.UnmatchedNotifications;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -40,7 +41,7 @@ class JanitorResendTest {
     private final PaymentResender payments = mock(PaymentResender.class);
     private final Janitor janitor = new Janitor(ledger, inquiries, cancels, mock(AntomCaptures.class),
             mock(RefundLedger.class), mock(RefundInquiries.class), mock(AntomRefunds.class), payments,
-            mock(CaptureClaims.class), new JanitorSettings(10, 2, 0, new JanitorSettings.FirstCheck(Duration.ZERO,
+            mock(CaptureClaims.class), mock(UnmatchedNotifications.class), new JanitorSettings(10, 2, 0, new JanitorSettings.FirstCheck(Duration.ZERO,
                     Duration.ZERO, Duration.ZERO, Duration.ZERO), List.of(Duration.ofMinutes(1)), Duration.ZERO),
             clock);
 
