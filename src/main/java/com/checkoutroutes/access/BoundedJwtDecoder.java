@@ -1,5 +1,6 @@
 package com.checkoutroutes.access;
 
+import com.checkoutroutes.platform.OutageLog;
 import com.nimbusds.jwt.JWTParser;
 import java.text.ParseException;
 import java.util.Collections;
@@ -11,11 +12,12 @@ import java.util.concurrent.Semaphore;
 import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtDecoderInitializationException;
 import org.springframework.security.oauth2.jwt.JwtException;
 
 /**
  * Bearer tokens signed with a key id that no token has verified with yet are checked at most {@code permits} at once;
- * one more is refused as invalid at once (401). Such a token makes the decoder fetch the identity provider's keys,
+ * one more is refused at once (503, try again: BearerTokenFailures). Such a token makes the decoder fetch the identity provider's keys,
  * one fetch at a time, up to two timeouts each: a flood of made-up key ids held a container thread per request behind
  * that fetch, and so every door. Tokens of a key id that verified before (the provider's current keys, cached) are
  * checked as they come, in well under a millisecond, whatever such a flood does; a new key after a rotation waits its
@@ -26,6 +28,7 @@ final class BoundedJwtDecoder implements JwtDecoder {
     private static final int KNOWN_KEYS = 64;
 
     private final JwtDecoder delegate;
+    private final OutageLog identityProvider = new OutageLog("identity provider");
     private final Semaphore unknownKeyChecks;
     /** Key ids that verified a token, most recent last (a provider keeps a few keys, rotated now and then). */
     private final Set<String> knownKeys = Collections.newSetFromMap(Collections.synchronizedMap(
@@ -45,17 +48,37 @@ final class BoundedJwtDecoder implements JwtDecoder {
     public Jwt decode(String token) throws JwtException {
         String keyId = keyIdOf(token);
         if (knownKeys.contains(keyId)) {
-            return delegate.decode(token);
+            return checked(token);
         }
         if (!unknownKeyChecks.tryAcquire()) {
-            throw new BadJwtException("too many bearer tokens of unknown keys being checked at once");
+            // not a bad token: one that cannot be checked now (BearerTokenFailures: 503, try again)
+            throw new JwtException("too many bearer tokens of new key ids being checked at once");
         }
         try {
-            Jwt jwt = delegate.decode(token);
+            Jwt jwt = checked(token);
             knownKeys.add(keyId);
             return jwt;
         } finally {
             unknownKeyChecks.release();
+        }
+    }
+
+    /**
+     * The delegate's check. A bad token (forged, expired, another audience) is refused as such; the identity provider
+     * not giving its keys (down, slow, its discovery document failing) leaves the token unchecked, not bad: logged once
+     * per outage and answered 503 (BearerTokenFailures), where its discovery failing used to answer 500.
+     */
+    private Jwt checked(String token) {
+        try {
+            Jwt jwt = delegate.decode(token);
+            identityProvider.worked("bearer token");
+            return jwt;
+        } catch (BadJwtException e) {
+            identityProvider.worked("bearer token");
+            throw e;
+        } catch (JwtException | JwtDecoderInitializationException e) {
+            identityProvider.failed("bearer token", e);
+            throw new JwtException("the identity provider's keys could not be read: " + e.getMessage(), e);
         }
     }
 

@@ -28,6 +28,7 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.jwt.SupplierJwtDecoder;
+import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.header.HeaderWriterFilter;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
@@ -62,6 +63,16 @@ public class DoorSecurity {
             return filter;
         }
     };
+
+    /** A bearer token that could not be checked now is answered 503, not 500 (BearerTokenFailures). */
+    static final ObjectPostProcessor<BearerTokenAuthenticationFilter> BEARER_TOKEN_FAILURES =
+            new ObjectPostProcessor<>() {
+                @Override
+                public <O extends BearerTokenAuthenticationFilter> O postProcess(O filter) {
+                    filter.setAuthenticationFailureHandler(new BearerTokenFailures());
+                    return filter;
+                }
+            };
 
     /**
      * No observations of Spring Security's own (timers around every filter, authentication and authorization, per
@@ -123,7 +134,8 @@ public class DoorSecurity {
         if (access.jwt().enabled()) {
             JwtDecoder decoder = new BoundedJwtDecoder(jwtDecoder(access.jwt()), JWT_CHECKS);
             http.oauth2ResourceServer(server -> server.jwt(jwt -> jwt.decoder(decoder)
-                    .jwtAuthenticationConverter(new JwtRoles(access.jwt().rolesClaim()))));
+                    .jwtAuthenticationConverter(new JwtRoles(access.jwt().rolesClaim())))
+                    .addObjectPostProcessor(BEARER_TOKEN_FAILURES));
         }
         return http.build();
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -14,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.security.oauth2.jwt.BadJwtException;
+import org.springframework.security.oauth2.jwt.JwtDecoderInitializationException;
+import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 
@@ -55,7 +58,8 @@ class BoundedJwtDecoderTest {
         Future<Jwt> second = callers.submit(() -> decoder.decode(token("made-up-2")));
         assertThat(fetching.await(5, TimeUnit.SECONDS)).isTrue();
 
-        assertThatThrownBy(() -> decoder.decode(token("made-up-3"))).isInstanceOf(BadJwtException.class)
+        assertThatThrownBy(() -> decoder.decode(token("made-up-3"))).as("not bad: unchecked, 503")
+                .isInstanceOf(JwtException.class).isNotInstanceOf(BadJwtException.class)
                 .hasMessageContaining("at once");
 
         providerAnswers.countDown();
@@ -73,7 +77,20 @@ class BoundedJwtDecoderTest {
         assertThat(fetching.await(5, TimeUnit.SECONDS)).isTrue();
 
         assertThat(decoder.decode(token("current"))).isSameAs(VALID);
-        assertThatThrownBy(() -> decoder.decode(token("made-up-3"))).isInstanceOf(BadJwtException.class);
+        assertThatThrownBy(() -> decoder.decode(token("made-up-3"))).isInstanceOf(JwtException.class);
+    }
+
+    /** The provider's keys or its discovery document unreadable: the token is unchecked (503), not bad (401). */
+    @Test
+    void aTokenTheIdentityProviderCouldNotCheckIsNotBad() {
+        for (RuntimeException failure : List.of(new JwtException("Couldn't retrieve remote JWK set"),
+                new JwtDecoderInitializationException("discovery failed", new IllegalStateException("502")))) {
+            BoundedJwtDecoder decoder = new BoundedJwtDecoder(token -> {
+                throw failure;
+            }, 1);
+            assertThatThrownBy(() -> decoder.decode(token("k"))).isInstanceOf(JwtException.class)
+                    .isNotInstanceOf(BadJwtException.class).hasMessageContaining("could not be read");
+        }
     }
 
     @Test

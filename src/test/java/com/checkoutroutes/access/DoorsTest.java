@@ -28,6 +28,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Date;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -52,6 +53,8 @@ class DoorsTest extends FlowTestSupport {
     private static final RSAKey IDP_KEY = rsaKey("idp");
     private static final RSAKey FORGER_KEY = rsaKey("idp"); // same key id, another key: a forged token
     private static final HttpServer IDP = identityProvider();
+    /** The stand-in identity provider answers its key set with 502 while true. */
+    private static volatile boolean IDP_FAILING;
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -297,6 +300,25 @@ class DoorsTest extends FlowTestSupport {
         return DemoCredentials.basic(user);
     }
 
+    /**
+     * The identity provider answers 502 when a token of a key id the service has not seen (a rotated key) comes: the
+     * token could not be checked, so the order system hears 503 and tries again, not 500.
+     */
+    @Test
+    void aTokenTheIdentityProviderCannotCheckNowIs503() {
+        IDP_FAILING = true;
+        try {
+            HttpResponse<String> answer = postOrder(bearer(rsaKey("rotated-" + UUID.randomUUID()), "ORDER_PUBLISHER"));
+            assertThat(answer.statusCode()).isEqualTo(503);
+            assertThat(answer.headers().firstValue("Retry-After")).hasValue("1");
+            assertThat(answer.body()).contains("TOKEN_NOT_CHECKED");
+        } finally {
+            IDP_FAILING = false;
+        }
+        assertThat(postOrder(bearer(FORGER_KEY, "ORDER_PUBLISHER")).statusCode()).as("a forged one stays 401")
+                .isEqualTo(401);
+    }
+
     private static String basic(String user, String password) {
         return DemoCredentials.basic(user, password);
     }
@@ -339,6 +361,11 @@ class DoorsTest extends FlowTestSupport {
             HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
             byte[] keys = new JWKSet(IDP_KEY.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8);
             server.createContext("/jwks", exchange -> {
+                if (IDP_FAILING) {
+                    exchange.sendResponseHeaders(502, -1);
+                    exchange.close();
+                    return;
+                }
                 exchange.getResponseHeaders().set("Content-Type", "application/json");
                 exchange.sendResponseHeaders(200, keys.length);
                 exchange.getResponseBody().write(keys);

@@ -77,7 +77,7 @@ class ArchitectureTest {
                     "CardCapture", "Shipment", "Application")
             .whereLayer("Platform").mayOnlyBeAccessedByLayers("Console", "OrderIntake", "Notifications",
                     "Reconciliation", "CardCapture", "Shipment", "Refunds", "Operations", "Results", "Continuation",
-                    "DeadLetter", "Scheduling", "Ledger", "Gateway", "Signature", "KeyOrdered", "Application");
+                    "DeadLetter", "Scheduling", "Ledger", "Gateway", "Signature", "KeyOrdered", "Access", "Application");
 
     @ArchTest
     static final ArchRule gatewaySpeaksAntomOnly = com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses()
