@@ -7,13 +7,30 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.InputStreamReader;
+import java.net.URLDecoder;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
-/** The request with its body already read (and bounded) by {@link DoorLimits}: the application reads the copy. */
+/**
+ * The request with its body already read (and bounded) by {@link DoorLimits}: the application reads the copy. A form
+ * POST's parameters come from the copy too (the container, its body read already, parses only the query's): the
+ * console's sign-in and actions, and Spring Security's CSRF token in them.
+ */
 final class BufferedBodyRequest extends HttpServletRequestWrapper {
 
+    private static final String FORM = "application/x-www-form-urlencoded";
+
     private final byte[] body;
+    /** The query's parameters and, for a form, the body's; read on first use. */
+    private Map<String, String[]> parameters;
 
     BufferedBodyRequest(HttpServletRequest request, byte[] body) {
         super(request);
@@ -53,15 +70,75 @@ final class BufferedBodyRequest extends HttpServletRequestWrapper {
 
     @Override
     public BufferedReader getReader() {
-        Charset charset = StandardCharsets.UTF_8;
-        try {
-            if (getCharacterEncoding() != null) {
-                charset = Charset.forName(getCharacterEncoding());
+        return new BufferedReader(new InputStreamReader(getInputStream(), charset()));
+    }
+
+    @Override
+    public String getParameter(String name) {
+        String[] values = getParameterMap().get(name);
+        return values == null || values.length == 0 ? null : values[0];
+    }
+
+    @Override
+    public Map<String, String[]> getParameterMap() {
+        if (parameters == null) {
+            Map<String, List<String>> all = new LinkedHashMap<>();
+            super.getParameterMap().forEach((name, values) -> all.computeIfAbsent(name, n -> new ArrayList<>())
+                    .addAll(Arrays.asList(values)));
+            if (isForm()) {
+                Charset charset = charset();
+                for (String pair : new String(body, StandardCharsets.ISO_8859_1).split("&")) {
+                    if (pair.isEmpty()) {
+                        continue;
+                    }
+                    int equals = pair.indexOf('=');
+                    String name = decode(equals < 0 ? pair : pair.substring(0, equals), charset);
+                    String value = equals < 0 ? "" : decode(pair.substring(equals + 1), charset);
+                    if (name != null && value != null) {
+                        all.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
+                    }
+                }
             }
-        } catch (IllegalArgumentException e) {
-            // a charset the JVM does not know: read as UTF-8, where strict decoding refuses what it is not
+            Map<String, String[]> map = new LinkedHashMap<>();
+            all.forEach((name, values) -> map.put(name, values.toArray(String[]::new)));
+            parameters = Collections.unmodifiableMap(map);
         }
-        return new BufferedReader(new InputStreamReader(getInputStream(), charset));
+        return parameters;
+    }
+
+    @Override
+    public Enumeration<String> getParameterNames() {
+        return Collections.enumeration(getParameterMap().keySet());
+    }
+
+    @Override
+    public String[] getParameterValues(String name) {
+        String[] values = getParameterMap().get(name);
+        return values == null ? null : values.clone();
+    }
+
+    private boolean isForm() {
+        String type = getContentType();
+        return "POST".equalsIgnoreCase(getMethod()) && type != null
+                && type.toLowerCase(Locale.ROOT).startsWith(FORM);
+    }
+
+    /** A form field decoded; null for one that is not valid percent-encoding (left out, as the container does). */
+    private static String decode(String encoded, Charset charset) {
+        try {
+            return URLDecoder.decode(encoded, charset);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** The request's charset; UTF-8 when it names none, or one the JVM does not know (strict decoding then refuses). */
+    private Charset charset() {
+        try {
+            return getCharacterEncoding() != null ? Charset.forName(getCharacterEncoding()) : StandardCharsets.UTF_8;
+        } catch (IllegalArgumentException e) {
+            return StandardCharsets.UTF_8;
+        }
     }
 
     @Override

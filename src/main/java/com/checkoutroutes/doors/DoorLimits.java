@@ -27,7 +27,8 @@ import org.springframework.web.util.UrlPathHelper;
  * that run the routes. Each door (orders, notifications, operator reads) serves at most its {@code max-concurrent}
  * at once, counted from before its body is read, and answers 503 beyond that (paths no door lists: 8 at once): one
  * door flooded, fed bodies a byte at a time, or stuck on the database leaves the others their share of the
- * container's threads. Refusals are JSON with a code, and logged without the body.
+ * container's threads. Refusals are JSON with a code, and logged without the body. The management port has an
+ * instance of its own ({@link #managementPort}).
  */
 public class DoorLimits extends OncePerRequestFilter {
 
@@ -51,16 +52,35 @@ public class DoorLimits extends OncePerRequestFilter {
         }
     }
 
+    /** The doors' port: orders, Antom's notifications, the operator API. */
     public DoorLimits(DoorSettings settings) {
         this(settings, System::nanoTime);
     }
 
     DoorLimits(DoorSettings settings, LongSupplier nanoTime) {
+        this(List.of(entry("orders", settings.orders(), settings),
+                entry("notifications", settings.notifications(), settings),
+                entry("operator", settings.operator(), settings)), settings, nanoTime);
+    }
+
+    private DoorLimits(List<Entry> doors, DoorSettings settings, LongSupplier nanoTime) {
         this.nanoTime = nanoTime;
-        this.doors = List.of(entry("orders", settings.orders(), settings),
-                entry("notifications", settings.notifications(), settings), entry("operator", settings.operator(), settings));
+        this.doors = doors;
         this.otherMaxBytes = settings.otherMaxBytes();
         this.otherBodyTimeoutNanos = settings.bodyTimeout().toNanos();
+    }
+
+    /**
+     * The management port: the probes (listed first, with places of their own, so that a busy console never fails
+     * the kubelet's probes) and everything else there (the console's forms, the actuator).
+     */
+    public static DoorLimits managementPort(DoorSettings settings) {
+        return managementPort(settings, System::nanoTime);
+    }
+
+    static DoorLimits managementPort(DoorSettings settings, LongSupplier nanoTime) {
+        return new DoorLimits(List.of(entry("probes", settings.probes(), settings),
+                entry("management", settings.management(), settings)), settings, nanoTime);
     }
 
     private static Entry entry(String name, Door door, DoorSettings settings) {

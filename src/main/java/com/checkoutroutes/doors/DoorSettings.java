@@ -23,7 +23,11 @@ public record DoorSettings(
         @Positive int otherMaxBytes,
         @Valid @NotNull Door orders,
         @Valid @NotNull Door notifications,
-        @Valid @NotNull Door operator) {
+        @Valid @NotNull Door operator,
+        // the management port (its own port only): the health probes, with places of their own, and the rest there
+        // (the operator console, the actuator)
+        @Valid @NotNull Door probes,
+        @Valid @NotNull Door management) {
 
     /** One door: its paths (each also covers what lies below it), its body limit and how many it serves at once. */
     public record Door(

@@ -57,6 +57,19 @@ public class NotificationInbox {
     }
 
     /**
+     * How long a notification kept UNMATCHED is tried again (the janitor): an authorisation's life at Antom; an older
+     * one is left to an operator.
+     */
+    public static final java.time.Duration PLACEABLE_FOR = java.time.Duration.ofDays(7);
+
+    /** The notifications {@link #placeableSince} would still try to place, placeable yet or not. */
+    public long unplacedSince(OffsetDateTime since) {
+        Long n = jdbc.queryForObject("SELECT COUNT(*) FROM notification_inbox WHERE outcome = 'UNMATCHED' "
+                + "AND received_at >= ? AND notify_type <> 'REFUND_RESULT'", Long.class, since);
+        return n == null ? 0 : n;
+    }
+
+    /**
      * The paymentIds of notifications kept UNMATCHED since {@code since} whose payment the ledger has by now, past its
      * open states, at most {@code limit}: what the rematch of the change that recorded the paymentId did not see (that
      * change and the notification committed at the same moment, each before it could see the other). Not refunds'

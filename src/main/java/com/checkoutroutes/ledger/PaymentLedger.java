@@ -363,6 +363,18 @@ public class PaymentLedger {
                 + "AND cancel_claimed_until <= ?", paymentRequestId, until);
     }
 
+    /** The history cause of a cancel sent to Antom (whatever it answered). */
+    public static final String CANCEL_REQUESTED = "CANCEL_REQUESTED";
+
+    /**
+     * Whether a cancel was ever sent for the attempt (an order's cancellation, a risk flag, an operator, its expiry):
+     * whatever Antom answered, nothing may start its payment again, and Antom listing it cancelled is that cancel's
+     * doing, not Antom's own.
+     */
+    public boolean cancelAsked(String paymentRequestId) {
+        return history(paymentRequestId).stream().anyMatch(change -> CANCEL_REQUESTED.equals(change.cause()));
+    }
+
     /** Whether a cancel of the attempt may still be on its way to Antom at {@code now} ({@link #claimCancelSend}). */
     boolean cancelOnItsWay(String paymentRequestId, OffsetDateTime now) {
         return !jdbc.queryForList("SELECT payment_request_id FROM payment_attempt WHERE payment_request_id = ? "

@@ -1,6 +1,7 @@
 package com.checkoutroutes.operations;
 
 import com.checkoutroutes.ledger.CommittedTransitions;
+import com.checkoutroutes.ledger.NotificationInbox;
 import com.checkoutroutes.ledger.PaymentState;
 import com.checkoutroutes.ledger.RefundState;
 import io.micrometer.core.instrument.Gauge;
@@ -38,6 +39,7 @@ public class LedgerGauges implements SmartLifecycle {
     private static final Logger LOG = LoggerFactory.getLogger(LedgerGauges.class);
 
     private final JdbcTemplate jdbc;
+    private final NotificationInbox inbox;
     private final Clock clock;
     /** Payments still moving: counted on every refresh. */
     private static final Set<PaymentState> IN_FLIGHT = PaymentState.where(PaymentState::isInFlight);
@@ -57,8 +59,9 @@ public class LedgerGauges implements SmartLifecycle {
     private ScheduledExecutorService timer;
 
     public LedgerGauges(JdbcTemplate jdbc, Clock clock, MeterRegistry meters, MetricsSettings settings,
-            CommittedTransitions transitions) {
+            CommittedTransitions transitions, NotificationInbox inbox) {
         this.jdbc = jdbc;
+        this.inbox = inbox;
         this.clock = clock;
         this.refreshEvery = settings.ledgerRefresh();
         this.historyRefreshEvery = settings.ledgerHistoryRefresh();
@@ -75,9 +78,9 @@ public class LedgerGauges implements SmartLifecycle {
                     .tag("age", age.label).register(meters);
         }
         Gauge.builder("checkout.notifications.unmatched", this, g -> g.unmatchedNotifications)
-                .description("notifications kept UNMATCHED: not placed in the ledger (yet): Antom's for payments or "
-                        + "refunds this service does not have, and captures waiting for their payment's result "
-                        + "(recounted every " + refreshEvery + ")")
+                .description("payment and capture notifications of the last week kept UNMATCHED: for payments this "
+                        + "service does not have, or waiting for their payment's result (recounted every "
+                        + refreshEvery + ")")
                 .register(meters);
         for (RefundState state : RefundState.values()) {
             Gauge.builder("checkout.refunds", this, g -> g.count(g.refundsByState, state))
@@ -127,8 +130,7 @@ public class LedgerGauges implements SmartLifecycle {
                     },
                     now.minusDays(1), now.minusDays(1), now.minusDays(5), now.minusDays(5),
                     PaymentState.AUTHORISED.name());
-            Long unmatched = jdbc.queryForObject("SELECT COUNT(*) FROM notification_inbox WHERE outcome = 'UNMATCHED'",
-                    Long.class);
+            long unmatched = inbox.unplacedSince(now.minus(NotificationInbox.PLACEABLE_FOR));
             Map<RefundState, Long> refunds = countByState("refund", RefundState.class,
                     RefundState.sqlList(history ? state -> true : state -> !state.isFinal()));
             synchronized (this) {
@@ -143,7 +145,7 @@ public class LedgerGauges implements SmartLifecycle {
                 authorisedByAge.clear();
                 authorisedByAge.putAll(ages);
                 swap(refundsByState, refunds, history, RefundState::isFinal);
-                unmatchedNotifications = unmatched == null ? 0 : unmatched;
+                unmatchedNotifications = unmatched;
             }
             if (history) {
                 // only once every count of it succeeded: a failed one is tried again at the next refresh

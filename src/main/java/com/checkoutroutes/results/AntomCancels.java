@@ -15,6 +15,7 @@ import com.checkoutroutes.results.PaymentInquiries.Inquiry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -70,15 +71,14 @@ public class AntomCancels {
     private record CancelAnswer(Cancel end, String detail) {
     }
 
-    private static final String CANCEL_REQUESTED = "CANCEL_REQUESTED";
+    private static final String CANCEL_REQUESTED = PaymentLedger.CANCEL_REQUESTED;
 
     /**
      * Whether a cancel was ever sent for the attempt (an order's cancellation, a risk flag, an operator, its expiry):
      * whatever Antom answered, nothing may start its payment again.
      */
     public boolean wasAsked(PaymentAttempt attempt) {
-        return ledger.history(attempt.paymentRequestId()).stream()
-                .anyMatch(change -> CANCEL_REQUESTED.equals(change.cause()));
+        return ledger.cancelAsked(attempt.paymentRequestId());
     }
 
     /** Cancels the attempt; it ends CANCELLED. */
@@ -117,15 +117,16 @@ public class AntomCancels {
         // earlier one whose answer was lost; a refund would then give the money back a second time)
         Inquiry listed = inquiries.inquire(ledger.find(prid).orElse(attempt));
         PaymentAttempt now = ledger.find(prid).orElse(attempt);
-        boolean notCancelled = listed instanceof Inquiry.Answered answered && !answered.cancelListed();
-        if (cancel.end() == Cancel.REFUSED || notCancelled) {
+        boolean cancelListed = listed instanceof Inquiry.Answered answered && answered.cancelListed();
+        if (cancel.end() == Cancel.REFUSED && !cancelListed) {
+            // refused, and no cancel at Antom: nothing gives the money back. A cancel without an answer keeps its
+            // mark until it runs out: Antom may still carry it out after the inquiry
             ledger.releaseCancelClaim(prid, claim.until());
         }
         if (now.state() == PaymentState.CANCELLED || !now.state().isPaid()) {
             return now.state() == PaymentState.CANCELLED;
         }
-        if (cancel.end() == Cancel.REFUSED && now.state().isCaptured() && !(listed instanceof Inquiry.Answered a
-                && a.cancelListed())) {
+        if (cancel.end() == Cancel.REFUSED && now.state().isCaptured() && !cancelListed) {
             // captured meanwhile (a shipment's capture, the guard's), or paid where no cancel may follow
             return taken(refunds.refundInFull(now, refundKey, cause + " (cancel refused)", REQUESTED_BY));
         }
@@ -138,9 +139,9 @@ public class AntomCancels {
     }
 
     /**
-     * Refund (captured, or partly refunded already), or cancel: then the cancel is recorded as asked for and, for a
-     * paid attempt, marked as on its way, in the transaction that read the refunds. A refund opened after it finds the
-     * mark; one opened before it is among the refunds read.
+     * Refund (captured, or partly refunded already), or cancel: then the cancel is recorded as asked for and marked as
+     * on its way, in the transaction that read the refunds. A refund opened after it finds the mark; one opened before
+     * it is among the refunds read.
      */
     private Claim claim(PaymentAttempt attempt, String cause) {
         String prid = attempt.paymentRequestId();
@@ -150,13 +151,22 @@ public class AntomCancels {
             if (locked.state() == PaymentState.CAPTURED || (locked.state().isCaptured() && refunded)) {
                 return new Claim(locked, true, null);
             }
-            ledger.note(prid, CANCEL_REQUESTED, cause, null);
-            OffsetDateTime until = OffsetDateTime.now(clock).plus(hold);
-            if (locked.state().isPaid()) {
-                ledger.claimCancelSend(prid, until);
-            }
-            return new Claim(locked, false, until);
+            return new Claim(locked, false, asked(prid, cause));
         });
+    }
+
+    /**
+     * Records the cancel as asked for and marks it as on its way until the returned instant (to the microsecond, as
+     * the databases keep it, so that its own release finds it). An attempt still open when it is sent may be paid by
+     * the time it arrives: its mark holds refunds off all the same.
+     */
+    private OffsetDateTime asked(String prid, String cause) {
+        OffsetDateTime until = OffsetDateTime.now(clock).plus(hold).truncatedTo(ChronoUnit.MICROS);
+        tx.executeWithoutResult(status -> {
+            ledger.note(prid, CANCEL_REQUESTED, cause, null);
+            ledger.claimCancelSend(prid, until);
+        });
+        return until;
     }
 
     private static boolean taken(Optional<Refund> refund) {
@@ -164,7 +174,7 @@ public class AntomCancels {
     }
 
     private CancelAnswer askAndSend(PaymentAttempt attempt, String cause, PaymentState target) {
-        ledger.note(attempt.paymentRequestId(), CANCEL_REQUESTED, cause, null);
+        asked(attempt.paymentRequestId(), cause);
         return send(attempt, cause, target, false);
     }
 

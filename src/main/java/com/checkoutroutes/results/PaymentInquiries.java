@@ -151,7 +151,7 @@ public class PaymentInquiries {
         TransactionStatusType status = response.getPaymentStatus();
         boolean captured = capture.isPresent() && capture.get().getTransactionStatus() == TransactionStatusType.SUCCESS;
         if (attempt.state() == PaymentState.CAPTURE_FAILED && status == TransactionStatusType.CANCELLED && !captured) {
-            return release(attempt, "Antom cancelled the authorisation after its capture failed");
+            return releasedOrOurs(attempt, "Antom cancelled the authorisation after its capture failed");
         }
         if (capture.isPresent() && (attempt.state() == PaymentState.CAPTURE_REQUESTED
                 || attempt.state() == PaymentState.SUCCEEDED || attempt.state() == PaymentState.AUTHORISED
@@ -163,7 +163,7 @@ public class PaymentInquiries {
         if (attempt.state() == PaymentState.CAPTURE_REQUESTED) {
             // Antom cancelled the authorisation (released it after 7 days) before any capture reached it
             return status == TransactionStatusType.CANCELLED
-                    ? release(attempt, "Antom cancelled the authorisation before it was captured")
+                    ? releasedOrOurs(attempt, "Antom cancelled the authorisation before it was captured")
                     : Optional.empty();
         }
         return switch (status) {
@@ -190,6 +190,16 @@ public class PaymentInquiries {
      */
     public Optional<PaymentState> release(PaymentAttempt attempt, String detail) {
         return cancelAsRead(attempt, "AUTHORISATION_RELEASED", detail, "AUTHORISATION_RELEASED: " + detail);
+    }
+
+    /**
+     * An authorisation Antom lists as cancelled: released by Antom ({@link #release}, flagged), unless this service
+     * sent a cancel for it (an order's cancellation whose answer was lost), which did it.
+     */
+    private Optional<PaymentState> releasedOrOurs(PaymentAttempt attempt, String detail) {
+        return ledger.cancelAsked(attempt.paymentRequestId())
+                ? cancelAsRead(attempt, "INQUIRY_CANCELLED", "cancelled at Antom, as asked", null)
+                : release(attempt, detail);
     }
 
     /** Closes the attempt CANCELLED if it is still in the state it was read in; empty when it moved meanwhile. */

@@ -2,7 +2,6 @@ package com.checkoutroutes.results;
 
 import com.checkoutroutes.ledger.NotificationInbox;
 import com.checkoutroutes.ledger.PaymentLedger;
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 import org.springframework.stereotype.Component;
@@ -15,9 +14,6 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Component
 public class UnmatchedNotifications {
-
-    /** How far back the janitor looks: an authorisation's life at Antom; older ones are left to an operator. */
-    static final Duration WINDOW = Duration.ofDays(7);
 
     private final NotificationInbox inbox;
     private final PaymentLedger ledger;
@@ -34,7 +30,7 @@ public class UnmatchedNotifications {
 
     /** The paymentIds with notifications to place, at most {@code limit}. */
     public List<String> placeable(OffsetDateTime now, int limit) {
-        return inbox.placeableSince(now.minus(WINDOW), limit);
+        return inbox.placeableSince(now.minus(NotificationInbox.PLACEABLE_FOR), limit);
     }
 
     /**

@@ -25,10 +25,11 @@ class DoorLimitsTest {
 
     /** The filter's clock: a trickling body moves it on, so the deadline passes without the test waiting. */
     private final AtomicLong nanoTime = new AtomicLong();
-    private final DoorLimits limits = new DoorLimits(new DoorSettings(Duration.ofMillis(300), 16,
+    private static final DoorSettings SETTINGS = new DoorSettings(Duration.ofMillis(300), 16,
             new Door(List.of("/orders"), 100, 1, null), new Door(List.of("/antom/notifications"), 50, 2,
-                    Duration.ofMillis(100)), new Door(List.of("/payments", "/shipment-checks"), 10, 1, null)),
-            nanoTime::get);
+                    Duration.ofMillis(100)), new Door(List.of("/payments", "/shipment-checks"), 10, 1, null),
+            new Door(List.of("/actuator/health"), 16, 2, null), new Door(List.of("/"), 200, 1, null));
+    private final DoorLimits limits = new DoorLimits(SETTINGS, nanoTime::get);
 
     @Test
     void aBodyWithinTheLimitReachesTheApplicationWhole() throws Exception {
@@ -38,6 +39,65 @@ class DoorLimitsTest {
 
         assertThat(response.getStatus()).isEqualTo(200);
         assertThat(seen.get()).isEqualTo("{\"orderId\":\"ORD-1\"}");
+    }
+
+    /** A form's fields come from the body read here (the container parses only the query once it is read). */
+    @Test
+    void aFormsFieldsAreReadFromTheBufferedBody() throws Exception {
+        MockHttpServletRequest form = post("/console/sign-in", "username=oper%C3%A4tor&password=a+b&_csrf=t1&x", true);
+        form.setContentType("application/x-www-form-urlencoded; charset=UTF-8");
+        form.setCharacterEncoding("UTF-8");
+        form.setQueryString("next=%2Fconsole");
+        form.addParameter("next", "/console");
+        AtomicReference<jakarta.servlet.ServletRequest> seen = new AtomicReference<>();
+
+        DoorLimits.managementPort(SETTINGS, nanoTime::get).doFilter(form, new MockHttpServletResponse(),
+                (request, response) -> seen.set(request));
+
+        assertThat(seen.get().getParameter("username")).isEqualTo("operätor");
+        assertThat(seen.get().getParameter("password")).isEqualTo("a b");
+        assertThat(seen.get().getParameter("_csrf")).isEqualTo("t1");
+        assertThat(seen.get().getParameter("x")).isEmpty();
+        assertThat(seen.get().getParameter("next")).as("the query's").isEqualTo("/console");
+        assertThat(seen.get().getParameterMap()).containsOnlyKeys("next", "username", "password", "_csrf", "x");
+    }
+
+    /** On the management port the probes have places of their own: a full console door never fails a probe. */
+    @Test
+    void theProbesAnswerWhileTheManagementDoorIsFull() throws Exception {
+        DoorLimits management = DoorLimits.managementPort(SETTINGS, nanoTime::get);
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread busy = new Thread(() -> {
+            try {
+                management.doFilter(new MockHttpServletRequest("GET", "/console"), new MockHttpServletResponse(),
+                        (req, res) -> {
+                            inside.countDown();
+                            try {
+                                release.await();
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        });
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        busy.start();
+        try {
+            assertThat(inside.await(5, TimeUnit.SECONDS)).isTrue();
+            MockHttpServletResponse console = new MockHttpServletResponse();
+            management.doFilter(new MockHttpServletRequest("GET", "/actuator/prometheus"), console, (req, res) -> { });
+            MockHttpServletResponse probe = new MockHttpServletResponse();
+            management.doFilter(new MockHttpServletRequest("GET", "/actuator/health/liveness"), probe,
+                    (req, res) -> { });
+
+            assertThat(console.getStatus()).isEqualTo(503);
+            assertThat(probe.getStatus()).isEqualTo(200);
+        } finally {
+            release.countDown();
+            busy.join(5000);
+        }
     }
 
     @Test

@@ -39,6 +39,8 @@ class DoorBoundsTest extends FlowTestSupport {
 
     @Value("${checkout.http.orders-path}")
     String ordersPath;
+    @org.springframework.beans.factory.annotation.Autowired
+    com.checkoutroutes.doors.DoorSettings doors;
     ServiceHttp http;
 
     @BeforeEach
@@ -157,6 +159,79 @@ class DoorBoundsTest extends FlowTestSupport {
             // and the trickles end: 408 once checkout.doors.body-timeout (10 s) has passed
             await().atMost(Duration.ofSeconds(20)).until(() -> answers.size() == 10);
             assertThat(answers.values()).allSatisfy(status -> assertThat(status).startsWith("HTTP/1.1 408"));
+        } finally {
+            trickle.shutdownNow();
+            for (Socket socket : slow) {
+                socket.close();
+            }
+        }
+    }
+
+    /**
+     * The management port the same way, through the shipped config: sign-in forms trickled a byte at a time fill the
+     * console's places and are ended 408 after the body-timeout (Spring Security's CSRF check used to read such a body
+     * itself, for as long as it trickled); meanwhile the probes answer at once from places of their own, and one more
+     * console request is told 503 at once.
+     */
+    @Test
+    void tricklingConsoleFormsLeaveTheProbesAnswering() throws Exception {
+        int places = doors.management().maxConcurrent();
+        List<Socket> slow = new ArrayList<>();
+        Map<Socket, String> answers = new ConcurrentHashMap<>();
+        ScheduledExecutorService trickle = Executors.newScheduledThreadPool(2);
+        AtomicLong bytesSent = new AtomicLong();
+        try {
+            for (int i = 0; i < places; i++) {
+                Socket socket = new Socket(java.net.InetAddress.getLoopbackAddress(), managementPort);
+                socket.setSoTimeout(30_000);
+                slow.add(socket);
+                OutputStream out = socket.getOutputStream();
+                out.write(("POST /console/sign-in HTTP/1.1\r\nHost: 127.0.0.1:" + managementPort
+                        + "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                AtomicBoolean closed = new AtomicBoolean();
+                trickle.scheduleAtFixedRate(() -> {
+                    if (closed.get()) {
+                        return;
+                    }
+                    try {
+                        out.write('u');
+                        out.flush();
+                        bytesSent.incrementAndGet();
+                    } catch (Exception e) {
+                        closed.set(true);
+                    }
+                }, 0, 2, TimeUnit.SECONDS);
+                Thread reader = new Thread(() -> {
+                    try {
+                        answers.put(socket, ServiceHttp.statusLine(socket.getInputStream()));
+                    } catch (Exception e) {
+                        answers.put(socket, "closed: " + e.getMessage());
+                    }
+                }, "slow-form-answer");
+                reader.setDaemon(true);
+                reader.start();
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> bytesSent.get() >= 2L * places);
+
+            long started = System.nanoTime();
+            ServiceHttp.Answer probe = http.get("/actuator/health/liveness");
+            long probeMillis = (System.nanoTime() - started) / 1_000_000;
+            ServiceHttp.Answer console = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                    "http://127.0.0.1:" + managementPort + "/console/sign-in")).GET().build());
+            System.out.println("with " + places + " trickling console forms: probe " + probe.status() + " in "
+                    + probeMillis + " ms, console " + console.status());
+            assertThat(probe.status()).isEqualTo(200);
+            assertThat(probeMillis).as("a probe behind trickling console forms").isLessThan(1000);
+            assertThat(console.status()).isEqualTo(503);
+            assertThat(console.body()).contains("BUSY");
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> answers.size() == places);
+            assertThat(answers.values()).allSatisfy(status -> assertThat(status).startsWith("HTTP/1.1 408"));
+            assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                    "http://127.0.0.1:" + managementPort + "/console/sign-in")).GET().build()).status())
+                    .as("the console's places are free again").isEqualTo(200);
         } finally {
             trickle.shutdownNow();
             for (Socket socket : slow) {

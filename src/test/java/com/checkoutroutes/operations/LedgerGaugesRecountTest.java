@@ -8,6 +8,7 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
 import com.checkoutroutes.ledger.CommittedTransitions;
+import com.checkoutroutes.ledger.NotificationInbox;
 import com.checkoutroutes.ledger.PaymentState;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -29,9 +30,10 @@ class LedgerGaugesRecountTest {
 
     private final JdbcTemplate jdbc = mock(JdbcTemplate.class);
     private final MeterRegistry meters = new SimpleMeterRegistry();
-    private final LedgerGauges gauges = new LedgerGauges(jdbc,
-            Clock.fixed(Instant.parse("2026-12-04T10:00:00Z"), ZoneOffset.UTC), meters,
-            new MetricsSettings(Duration.ofSeconds(15), Duration.ofMinutes(10)), new CommittedTransitions());
+    private final Clock clock = Clock.fixed(Instant.parse("2026-12-04T10:00:00Z"), ZoneOffset.UTC);
+    private final LedgerGauges gauges = new LedgerGauges(jdbc, clock, meters,
+            new MetricsSettings(Duration.ofSeconds(15), Duration.ofMinutes(10)), new CommittedTransitions(),
+            new NotificationInbox(jdbc, clock));
 
     @Test
     void aPaymentThatSucceedsDuringARecountIsCounted() throws Exception {

@@ -142,6 +142,29 @@ class AntomCancelsTest {
         order.verify(refunds).refundInFull(eq(paid), anyString(), anyString(), anyString());
     }
 
+    /**
+     * No answer to the cancel, and Antom does not list it yet: it may still carry it out, so its mark holds refunds
+     * off until it runs out (released now, a refund beside a cancel Antom then made would give the money back twice).
+     * The mark is kept to the microsecond, as the databases keep it, so that a release finds it.
+     */
+    @Test
+    void aCancelWithoutAnAnswerKeepsItsMark() {
+        when(gateway.call(eq("cancel"), eq(PRID), any(AlipayPayCancelRequest.class)))
+                .thenReturn(new CallOutcome.Unknown<>("timed out", 3));
+        when(ledger.find(PRID)).thenReturn(Optional.of(paid));
+        when(inquiries.inquire(paid)).thenReturn(new PaymentInquiries.Inquiry.Answered(Optional.empty(), false));
+
+        assertThat(cancels.cancelOrRefund(paid, "ORDER_CANCELLED", "CANCELLATION")).isFalse();
+
+        org.mockito.ArgumentCaptor<java.time.OffsetDateTime> until =
+                org.mockito.ArgumentCaptor.forClass(java.time.OffsetDateTime.class);
+        verify(ledger).claimCancelSend(eq(PRID), until.capture());
+        assertThat(until.getValue().getNano() % 1000).isZero();
+        verify(ledger, never()).releaseCancelClaim(anyString(), any());
+        verify(refunds, never()).refundInFull(any(), anyString(), anyString(), anyString());
+        verify(ledger).note(PRID, "CANCEL_NOT_DONE", "timed out", "CANCEL_NOT_DONE: timed out");
+    }
+
     /** The console's Cancel and the order's cancellation report a refund Antom refused as not done. */
     @Test
     void aRefundAntomRefusedIsNotDone() {

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.mock;
+import static org.mockito.ArgumentMatchers.isNull;
+import static org.mockito.ArgumentMatchers.startsWith;
+import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import com.alipay.global.api.model.Result;
@@ -31,9 +34,10 @@ class CaptureInquiryTest {
     private static final String PRID = "PRID-1";
 
     private final AntomGateway gateway = mock(AntomGateway.class);
-    private final PaymentInquiries inquiries = new PaymentInquiries(mock(PaymentLedger.class), gateway,
-            mock(ResultApplier.class), mock(AttemptClosing.class), mock(TransactionTemplate.class),
-            mock(RefundResults.class));
+    private final PaymentLedger ledger = mock(PaymentLedger.class);
+    private final AttemptClosing closing = mock(AttemptClosing.class);
+    private final PaymentInquiries inquiries = new PaymentInquiries(ledger, gateway, mock(ResultApplier.class),
+            closing, mock(TransactionTemplate.class), mock(RefundResults.class));
 
     private final PaymentAttempt capturing = PaymentAttempt.builder().paymentRequestId(PRID).paymentId("PAY-1")
             .orderId("ORD-1").attemptNo(1).paymentMethodType("CARD").captureMode("MANUAL").amountValue(1250)
@@ -67,6 +71,42 @@ class CaptureInquiryTest {
 
         assertThat(PaymentInquiries.capture(failed, response)).get()
                 .extracting(Transaction::getTransactionRequestId).isEqualTo("DASHBOARD-1");
+    }
+
+    /**
+     * A capture given up for an order's cancellation, whose cancel's answer was lost: Antom lists the authorisation
+     * cancelled. This service's own cancel did it, so it is not flagged as released by Antom; without a cancel asked
+     * for, it is.
+     */
+    @Test
+    void anAuthorisationCancelledAsAskedIsNotFlaggedAsReleased() {
+        PaymentAttempt overtaken = capturing.toBuilder().state(PaymentState.CAPTURE_FAILED).build();
+        antomLists();
+        when(gateway.call(eq("inquiryPayment"), eq(PRID), any(AlipayPayQueryRequest.class))).thenReturn(
+                new CallOutcome.Answered<>(cancelledAtAntom(), 1));
+
+        when(ledger.cancelAsked(PRID)).thenReturn(true);
+        inquiries.inquire(overtaken);
+        verify(closing).close(eq(PRID), eq(PaymentState.CAPTURE_FAILED), eq(PaymentState.CANCELLED),
+                eq("INQUIRY_CANCELLED"), any(), any(), any(), isNull());
+
+        when(ledger.cancelAsked(PRID)).thenReturn(false);
+        inquiries.inquire(overtaken);
+        verify(closing).close(eq(PRID), eq(PaymentState.CAPTURE_FAILED), eq(PaymentState.CANCELLED),
+                eq("AUTHORISATION_RELEASED"), any(), any(), any(), startsWith("AUTHORISATION_RELEASED"));
+    }
+
+    private static AlipayPayQueryResponse cancelledAtAntom() {
+        Result result = new Result();
+        result.setResultStatus(ResultStatusType.S);
+        result.setResultCode("SUCCESS");
+        AlipayPayQueryResponse response = new AlipayPayQueryResponse();
+        response.setResult(result);
+        response.setPaymentRequestId(PRID);
+        response.setPaymentId("PAY-1");
+        response.setPaymentStatus(TransactionStatusType.CANCELLED);
+        response.setTransactions(List.of());
+        return response;
     }
 
     /** Antom has the payment authorised (SUCCESS) with {@code captures} listed. */
