@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
@@ -48,14 +49,14 @@ final class BoundedJwtDecoder implements JwtDecoder {
     public Jwt decode(String token) throws JwtException {
         String keyId = keyIdOf(token);
         if (knownKeys.contains(keyId)) {
-            return checked(token);
+            return checked(token, false);
         }
         if (!unknownKeyChecks.tryAcquire()) {
             // not a bad token: one that cannot be checked now (BearerTokenFailures: 503, try again)
             throw new JwtException("too many bearer tokens of new key ids being checked at once");
         }
         try {
-            Jwt jwt = checked(token);
+            Jwt jwt = checked(token, true);
             knownKeys.add(keyId);
             return jwt;
         } finally {
@@ -68,16 +69,18 @@ final class BoundedJwtDecoder implements JwtDecoder {
      * not giving its keys (down, slow, its discovery document failing) leaves the token unchecked, not bad: logged once
      * per outage and answered 503 (BearerTokenFailures), where its discovery failing used to answer 500.
      */
-    private Jwt checked(String token) {
+    private Jwt checked(String token, boolean newKey) {
         try {
             Jwt jwt = delegate.decode(token);
-            identityProvider.worked("bearer token");
+            if (newKey) {
+                // only a new key id's check reads the provider's keys: cached ones verifying says nothing of it
+                identityProvider.worked("bearer token of a new key id");
+            }
             return jwt;
         } catch (BadJwtException e) {
-            identityProvider.worked("bearer token");
             throw e;
         } catch (JwtException | JwtDecoderInitializationException e) {
-            identityProvider.failed("bearer token", e);
+            identityProvider.failed("bearer token", NestedExceptionUtils.getMostSpecificCause(e));
             throw new JwtException("the identity provider's keys could not be read: " + e.getMessage(), e);
         }
     }

@@ -27,6 +27,8 @@ import java.util.Map;
 final class BufferedBodyRequest extends HttpServletRequestWrapper {
 
     private static final String FORM = "application/x-www-form-urlencoded";
+    /** The most form fields read (Tomcat's max-parameter-count); the rest are left out. */
+    private static final int MAX_FIELDS = 1000;
 
     private final byte[] body;
     /** The query's parameters and, for a form, the body's; read on first use. */
@@ -87,8 +89,10 @@ final class BufferedBodyRequest extends HttpServletRequestWrapper {
                     .addAll(Arrays.asList(values)));
             if (isForm()) {
                 Charset charset = charset();
+                int fields = 0;
                 for (String pair : new String(body, StandardCharsets.ISO_8859_1).split("&")) {
-                    if (pair.isEmpty()) {
+                    // as Tomcat's max-parameter-count: a form of thousands of empty fields is no console's
+                    if (pair.isEmpty() || ++fields > MAX_FIELDS) {
                         continue;
                     }
                     int equals = pair.indexOf('=');
@@ -120,7 +124,7 @@ final class BufferedBodyRequest extends HttpServletRequestWrapper {
     private boolean isForm() {
         String type = getContentType();
         return "POST".equalsIgnoreCase(getMethod()) && type != null
-                && type.toLowerCase(Locale.ROOT).startsWith(FORM);
+                && type.split(";", 2)[0].strip().toLowerCase(Locale.ROOT).equals(FORM);
     }
 
     /** A form field decoded; null for one that is not valid percent-encoding (left out, as the container does). */

@@ -45,10 +45,12 @@ public class DoorLimits extends OncePerRequestFilter {
     private final LongSupplier nanoTime;
 
     /** A door, the permits of its requests in progress and how long its bodies may take. */
-    private record Entry(String name, Door door, Semaphore permits, long bodyTimeoutNanos) {
+    /** A door as this filter keeps it; {@code takesBodies} false: a request with a body is refused before a place. */
+    private record Entry(String name, List<String> paths, Door door, Semaphore permits, long bodyTimeoutNanos,
+            boolean takesBodies) {
 
         boolean covers(String path) {
-            return door.paths().stream().anyMatch(p -> path.equals(p) || path.startsWith(p.endsWith("/") ? p : p + "/"));
+            return paths.stream().anyMatch(p -> path.equals(p) || path.startsWith(p.endsWith("/") ? p : p + "/"));
         }
     }
 
@@ -72,20 +74,36 @@ public class DoorLimits extends OncePerRequestFilter {
 
     /**
      * The management port: the probes (listed first, with places of their own, so that a busy console never fails
-     * the kubelet's probes) and everything else there (the console's forms, the actuator).
+     * the kubelet's probes; liveness apart from the others; no bodies) and everything else there (the console's forms,
+     * the actuator).
      */
     public static DoorLimits managementPort(DoorSettings settings) {
         return managementPort(settings, System::nanoTime);
     }
 
     static DoorLimits managementPort(DoorSettings settings, LongSupplier nanoTime) {
-        return new DoorLimits(List.of(entry("probes", settings.probes(), settings),
-                entry("management", settings.management(), settings)), settings, nanoTime);
+        Door probes = settings.probes();
+        // liveness alone too: readiness and health wait on the database, and a stalled one must not fail liveness
+        Door liveness = new Door(probes.paths().stream().map(path -> path + "/liveness").toList(), probes.maxBytes(),
+                probes.maxConcurrent(), probes.bodyTimeout());
+        return new DoorLimits(List.of(entry("liveness", liveness, settings, false),
+                entry("probes", probes, settings, false), entry("management", settings.management(), settings)),
+                settings, nanoTime);
     }
 
     private static Entry entry(String name, Door door, DoorSettings settings) {
-        return new Entry(name, door, new Semaphore(door.maxConcurrent()),
-                door.bodyTimeoutOr(settings.bodyTimeout()).toNanos());
+        return entry(name, door, settings, true);
+    }
+
+    /**
+     * A door's paths as the request's path is compared with them ("//" as "/": a base path of "/" before "/health").
+     * A door that takes no bodies (probes: GETs) refuses one before it takes a place, so that bodies trickled to it
+     * never fill it.
+     */
+    private static Entry entry(String name, Door door, DoorSettings settings, boolean takesBodies) {
+        return new Entry(name, door.paths().stream().map(path -> path.replaceAll("/{2,}", "/")).toList(), door,
+                new Semaphore(door.maxConcurrent()), door.bodyTimeoutOr(settings.bodyTimeout()).toNanos(),
+                takesBodies);
     }
 
     @Override
@@ -96,6 +114,10 @@ public class DoorLimits extends OncePerRequestFilter {
         Entry entry = doors.stream().filter(d -> d.covers(path)).findFirst().orElse(null);
         String door = entry == null ? "other" : entry.name();
         long limit = entry == null ? otherMaxBytes : entry.door().maxBytes();
+        if (entry != null && !entry.takesBodies() && hasBody(request)) {
+            refuse(response, 413, "PAYLOAD_TOO_LARGE", door, door + " takes no request body");
+            return;
+        }
         if (request.getContentLengthLong() > limit) {
             refuse(response, 413, "PAYLOAD_TOO_LARGE", door, "Content-Length " + request.getContentLengthLong()
                     + " is more than the limit of " + limit + " bytes");

@@ -19,7 +19,7 @@ import org.springframework.validation.annotation.Validated;
 public record DoorSettings(
         // How long a request's whole body may take to arrive; a slower one gets 408 and its connection closed.
         @NotNull @DurationMin(millis = 1) Duration bodyTimeout,
-        // Largest body of a request to any path no door lists (actuator, error pages), in bytes.
+        // Largest body of a request to any path no door lists on the doors' port (error pages), in bytes.
         @Positive int otherMaxBytes,
         @Valid @NotNull Door orders,
         @Valid @NotNull Door notifications,

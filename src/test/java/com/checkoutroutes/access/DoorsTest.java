@@ -305,13 +305,22 @@ class DoorsTest extends FlowTestSupport {
      * token could not be checked, so the order system hears 503 and tries again, not 500.
      */
     @Test
-    void aTokenTheIdentityProviderCannotCheckNowIs503() {
+    void aTokenTheIdentityProviderCannotCheckNowIs503() throws Exception {
         IDP_FAILING = true;
         try {
             HttpResponse<String> answer = postOrder(bearer(rsaKey("rotated-" + UUID.randomUUID()), "ORDER_PUBLISHER"));
             assertThat(answer.statusCode()).isEqualTo(503);
             assertThat(answer.headers().firstValue("Retry-After")).hasValue("1");
             assertThat(answer.body()).contains("TOKEN_NOT_CHECKED");
+            // the same token in the DPoP scheme (Spring Security's DPoP filter, which rethrows what it could not
+            // check): refused 401, not 500
+            String token = bearer(rsaKey("rotated-" + UUID.randomUUID()), "ORDER_PUBLISHER").substring(7);
+            HttpResponse<String> dpop = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                    + ordersPath)).header("Authorization", "DPoP " + token).header("DPoP", token)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(orderJson(newOrderId()))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(dpop.statusCode()).isEqualTo(401);
         } finally {
             IDP_FAILING = false;
         }

@@ -44,7 +44,8 @@ class DoorLimitsTest {
     /** A form's fields come from the body read here (the container parses only the query once it is read). */
     @Test
     void aFormsFieldsAreReadFromTheBufferedBody() throws Exception {
-        MockHttpServletRequest form = post("/console/sign-in", "username=oper%C3%A4tor&password=a+b&_csrf=t1&x", true);
+        MockHttpServletRequest form = post("/console/sign-in",
+                "username=oper%C3%A4tor&password=a+b&_csrf=t1&x&bad=%zz&next=%2Fattention", true);
         form.setContentType("application/x-www-form-urlencoded; charset=UTF-8");
         form.setCharacterEncoding("UTF-8");
         form.setQueryString("next=%2Fconsole");
@@ -58,8 +59,10 @@ class DoorLimitsTest {
         assertThat(seen.get().getParameter("password")).isEqualTo("a b");
         assertThat(seen.get().getParameter("_csrf")).isEqualTo("t1");
         assertThat(seen.get().getParameter("x")).isEmpty();
-        assertThat(seen.get().getParameter("next")).as("the query's").isEqualTo("/console");
-        assertThat(seen.get().getParameterMap()).containsOnlyKeys("next", "username", "password", "_csrf", "x");
+        assertThat(seen.get().getParameter("next")).as("the query's first").isEqualTo("/console");
+        assertThat(seen.get().getParameterValues("next")).containsExactly("/console", "/attention");
+        assertThat(seen.get().getParameterMap()).as("a field not validly encoded left out")
+                .containsOnlyKeys("next", "username", "password", "_csrf", "x");
     }
 
     /** On the management port the probes have places of their own: a full console door never fails a probe. */
@@ -98,6 +101,73 @@ class DoorLimitsTest {
             release.countDown();
             busy.join(5000);
         }
+    }
+
+    /**
+     * Probes are GETs: one with a body is refused before it takes a place (bodies trickled to the probes would fill
+     * them), and liveness has places apart from readiness, which waits on the database.
+     */
+    @Test
+    void aProbeWithABodyIsRefusedAndLivenessAnswersWhileReadinessIsFull() throws Exception {
+        DoorLimits management = DoorLimits.managementPort(SETTINGS, nanoTime::get);
+        MockHttpServletResponse withBody = new MockHttpServletResponse();
+        management.doFilter(post("/actuator/health/readiness", "x", true), withBody, (req, res) -> {
+            throw new AssertionError("reached the application");
+        });
+        assertThat(withBody.getStatus()).isEqualTo(413);
+
+        CountDownLatch inside = new CountDownLatch(2);
+        CountDownLatch release = new CountDownLatch(1);
+        List<Thread> stuck = new java.util.ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            Thread readiness = new Thread(() -> {
+                try {
+                    management.doFilter(new MockHttpServletRequest("GET", "/actuator/health/readiness"),
+                            new MockHttpServletResponse(), (req, res) -> {
+                                inside.countDown();
+                                try {
+                                    release.await();
+                                } catch (InterruptedException e) {
+                                    Thread.currentThread().interrupt();
+                                }
+                            });
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            readiness.start();
+            stuck.add(readiness);
+        }
+        try {
+            assertThat(inside.await(5, TimeUnit.SECONDS)).isTrue();
+            MockHttpServletResponse readiness = new MockHttpServletResponse();
+            management.doFilter(new MockHttpServletRequest("GET", "/actuator/health/readiness"), readiness,
+                    (req, res) -> { });
+            MockHttpServletResponse liveness = new MockHttpServletResponse();
+            management.doFilter(new MockHttpServletRequest("GET", "/actuator/health/liveness"), liveness,
+                    (req, res) -> { });
+
+            assertThat(readiness.getStatus()).isEqualTo(503);
+            assertThat(liveness.getStatus()).isEqualTo(200);
+        } finally {
+            release.countDown();
+            for (Thread thread : stuck) {
+                thread.join(5000);
+            }
+        }
+    }
+
+    /** Only a form is read as one: a look-alike content type's body is left as a body. */
+    @Test
+    void onlyAFormsBodyGivesFields() throws Exception {
+        MockHttpServletRequest notAForm = post("/console/sign-in", "username=x", true);
+        notAForm.setContentType("application/x-www-form-urlencodedX");
+        AtomicReference<jakarta.servlet.ServletRequest> seen = new AtomicReference<>();
+
+        DoorLimits.managementPort(SETTINGS, nanoTime::get).doFilter(notAForm, new MockHttpServletResponse(),
+                (request, response) -> seen.set(request));
+
+        assertThat(seen.get().getParameterMap()).isEmpty();
     }
 
     @Test
