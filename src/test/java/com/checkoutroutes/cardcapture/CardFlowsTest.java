@@ -125,7 +125,7 @@ class CardFlowsTest extends FlowTestSupport {
         PaymentAttempt auth = authorisedCard();
         try (AutoCloseable jobs = scheduledJobsStopped()) {
             shippedWhileTheCaptureFails(auth, FaultRule.of(FaultType.HTTP_5XX).forApi("capture").withTimes(0));
-            captureTriesOver();
+            sendTriesOver();
             PaymentAttempt requested = ledger.find(auth.paymentRequestId()).orElseThrow();
             int cancels = sandbox.requests("cancel", null).size();
 
@@ -135,7 +135,7 @@ class CardFlowsTest extends FlowTestSupport {
             assertThat(state(auth)).isEqualTo(PaymentState.CAPTURE_REQUESTED);
             assertThat(sandbox.requests("cancel", null)).hasSize(cancels);
 
-            captureTriesOver();
+            sendTriesOver();
             orderEvent(auth.orderId(), "ORDER_CANCELLED");
             awaitState(auth, PaymentState.CANCELLED);
             assertThat(claims.toSend(requested)).as("given up: nothing sends it").isFalse();
@@ -151,7 +151,7 @@ class CardFlowsTest extends FlowTestSupport {
         PaymentAttempt auth = authorisedCard();
         try (AutoCloseable jobs = scheduledJobsStopped()) {
             shippedWhileTheCaptureFails(auth, FaultRule.of(FaultType.HTTP_5XX).forApi("capture").withTimes(0));
-            captureTriesOver();
+            sendTriesOver();
             sandbox.addFault(FaultRule.of(FaultType.HTTP_5XX).forApi("capture").withTimes(0));
             int sent = sandbox.requests("capture", null).size();
             orderEvent(auth.orderId(), "ORDER_SHIPPED");
@@ -164,7 +164,7 @@ class CardFlowsTest extends FlowTestSupport {
     @Test
     void aCancellationAfterTheJanitorSentTheCaptureAgainIsRefused() {
         PaymentAttempt auth = shippedWithTheCaptureNotReachingAntom();
-        captureTriesOver();
+        sendTriesOver();
         await().atMost(Duration.ofSeconds(30)).until(() -> ledger.history(auth.paymentRequestId()).stream()
                 .anyMatch(c -> c.cause().equals("CAPTURE_RESENT")));
 
@@ -195,7 +195,7 @@ class CardFlowsTest extends FlowTestSupport {
             assertThat(refusal(auth.orderId())).isEqualTo("CAPTURE_IN_PROGRESS");
             assertThat(state(auth)).isEqualTo(PaymentState.CAPTURE_REQUESTED);
 
-            captureTriesOver();
+            sendTriesOver();
             orderEvent(auth.orderId(), "ORDER_CANCELLED");
             awaitState(auth, PaymentState.CANCELLED);
         }

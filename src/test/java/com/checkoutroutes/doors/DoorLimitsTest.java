@@ -69,37 +69,9 @@ class DoorLimitsTest {
     @Test
     void theProbesAnswerWhileTheManagementDoorIsFull() throws Exception {
         DoorLimits management = DoorLimits.managementPort(SETTINGS, nanoTime::get);
-        CountDownLatch inside = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        Thread busy = new Thread(() -> {
-            try {
-                management.doFilter(new MockHttpServletRequest("GET", "/console"), new MockHttpServletResponse(),
-                        (req, res) -> {
-                            inside.countDown();
-                            try {
-                                release.await();
-                            } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
-                            }
-                        });
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        busy.start();
-        try {
-            assertThat(inside.await(5, TimeUnit.SECONDS)).isTrue();
-            MockHttpServletResponse console = new MockHttpServletResponse();
-            management.doFilter(new MockHttpServletRequest("GET", "/actuator/prometheus"), console, (req, res) -> { });
-            MockHttpServletResponse probe = new MockHttpServletResponse();
-            management.doFilter(new MockHttpServletRequest("GET", "/actuator/health/liveness"), probe,
-                    (req, res) -> { });
-
-            assertThat(console.getStatus()).isEqualTo(503);
-            assertThat(probe.getStatus()).isEqualTo(200);
-        } finally {
-            release.countDown();
-            busy.join(5000);
+        try (AutoCloseable console = requestsInside(management, "/console", 1)) {
+            assertThat(status(management, "/actuator/prometheus")).isEqualTo(503);
+            assertThat(status(management, "/actuator/health/liveness")).isEqualTo(200);
         }
     }
 
@@ -116,14 +88,22 @@ class DoorLimitsTest {
         });
         assertThat(withBody.getStatus()).isEqualTo(413);
 
-        CountDownLatch inside = new CountDownLatch(2);
+        try (AutoCloseable readiness = requestsInside(management, "/actuator/health/readiness", 2)) {
+            assertThat(status(management, "/actuator/health/readiness")).isEqualTo(503);
+            assertThat(status(management, "/actuator/health/liveness")).isEqualTo(200);
+        }
+    }
+
+    /** {@code count} GETs of {@code path} held inside the application until closed. */
+    private static AutoCloseable requestsInside(DoorLimits limits, String path, int count) throws Exception {
+        CountDownLatch inside = new CountDownLatch(count);
         CountDownLatch release = new CountDownLatch(1);
-        List<Thread> stuck = new java.util.ArrayList<>();
-        for (int i = 0; i < 2; i++) {
-            Thread readiness = new Thread(() -> {
+        List<Thread> held = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Thread request = new Thread(() -> {
                 try {
-                    management.doFilter(new MockHttpServletRequest("GET", "/actuator/health/readiness"),
-                            new MockHttpServletResponse(), (req, res) -> {
+                    limits.doFilter(new MockHttpServletRequest("GET", path), new MockHttpServletResponse(),
+                            (req, res) -> {
                                 inside.countDown();
                                 try {
                                     release.await();
@@ -135,26 +115,22 @@ class DoorLimitsTest {
                     throw new IllegalStateException(e);
                 }
             });
-            readiness.start();
-            stuck.add(readiness);
+            request.start();
+            held.add(request);
         }
-        try {
-            assertThat(inside.await(5, TimeUnit.SECONDS)).isTrue();
-            MockHttpServletResponse readiness = new MockHttpServletResponse();
-            management.doFilter(new MockHttpServletRequest("GET", "/actuator/health/readiness"), readiness,
-                    (req, res) -> { });
-            MockHttpServletResponse liveness = new MockHttpServletResponse();
-            management.doFilter(new MockHttpServletRequest("GET", "/actuator/health/liveness"), liveness,
-                    (req, res) -> { });
-
-            assertThat(readiness.getStatus()).isEqualTo(503);
-            assertThat(liveness.getStatus()).isEqualTo(200);
-        } finally {
+        assertThat(inside.await(5, TimeUnit.SECONDS)).isTrue();
+        return () -> {
             release.countDown();
-            for (Thread thread : stuck) {
-                thread.join(5000);
+            for (Thread request : held) {
+                request.join(5000);
             }
-        }
+        };
+    }
+
+    private static int status(DoorLimits limits, String path) throws Exception {
+        MockHttpServletResponse response = new MockHttpServletResponse();
+        limits.doFilter(new MockHttpServletRequest("GET", path), response, (req, res) -> { });
+        return response.getStatus();
     }
 
     /** Only a form is read as one: a look-alike content type's body is left as a body. */

@@ -112,32 +112,7 @@ class DoorBoundsTest extends FlowTestSupport {
             for (int i = 0; i < 10; i++) {
                 Socket socket = http.connect();
                 slow.add(socket);
-                OutputStream out = socket.getOutputStream();
-                out.write(http.rawHead(ordersPath, 1000L).getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-                AtomicBoolean closed = new AtomicBoolean();
-                // one byte every 2 s
-                trickle.scheduleAtFixedRate(() -> {
-                    if (closed.get()) {
-                        return;
-                    }
-                    try {
-                        out.write('{');
-                        out.flush();
-                        bytesSent.incrementAndGet();
-                    } catch (Exception e) {
-                        closed.set(true);
-                    }
-                }, 0, 2, TimeUnit.SECONDS);
-                Thread reader = new Thread(() -> {
-                    try {
-                        answers.put(socket, ServiceHttp.statusLine(socket.getInputStream()));
-                    } catch (Exception e) {
-                        answers.put(socket, "closed: " + e.getMessage());
-                    }
-                }, "slow-body-answer");
-                reader.setDaemon(true);
-                reader.start();
+                trickleBody(socket, http.rawHead(ordersPath, 1000L), trickle, bytesSent, answers);
             }
             await().atMost(Duration.ofSeconds(10)).until(() -> bytesSent.get() >= 20);
 
@@ -185,33 +160,9 @@ class DoorBoundsTest extends FlowTestSupport {
                 Socket socket = new Socket(java.net.InetAddress.getLoopbackAddress(), managementPort);
                 socket.setSoTimeout(30_000);
                 slow.add(socket);
-                OutputStream out = socket.getOutputStream();
-                out.write(("POST /console/sign-in HTTP/1.1\r\nHost: 127.0.0.1:" + managementPort
-                        + "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\n")
-                        .getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-                AtomicBoolean closed = new AtomicBoolean();
-                trickle.scheduleAtFixedRate(() -> {
-                    if (closed.get()) {
-                        return;
-                    }
-                    try {
-                        out.write('u');
-                        out.flush();
-                        bytesSent.incrementAndGet();
-                    } catch (Exception e) {
-                        closed.set(true);
-                    }
-                }, 0, 2, TimeUnit.SECONDS);
-                Thread reader = new Thread(() -> {
-                    try {
-                        answers.put(socket, ServiceHttp.statusLine(socket.getInputStream()));
-                    } catch (Exception e) {
-                        answers.put(socket, "closed: " + e.getMessage());
-                    }
-                }, "slow-form-answer");
-                reader.setDaemon(true);
-                reader.start();
+                trickleBody(socket, "POST /console/sign-in HTTP/1.1\r\nHost: 127.0.0.1:" + managementPort
+                        + "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\n",
+                        trickle, bytesSent, answers);
             }
             await().atMost(Duration.ofSeconds(10)).until(() -> bytesSent.get() >= 2L * places);
 
@@ -238,6 +189,39 @@ class DoorBoundsTest extends FlowTestSupport {
                 socket.close();
             }
         }
+    }
+
+    /**
+     * Sends {@code head}, then a body one byte every 2 s (counted in {@code bytesSent}) until the server answers or
+     * closes; the answer's status line goes to {@code answers}.
+     */
+    private static void trickleBody(Socket socket, String head, ScheduledExecutorService trickle, AtomicLong bytesSent,
+            Map<Socket, String> answers) throws java.io.IOException {
+        OutputStream out = socket.getOutputStream();
+        out.write(head.getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        AtomicBoolean closed = new AtomicBoolean();
+        trickle.scheduleAtFixedRate(() -> {
+            if (closed.get()) {
+                return;
+            }
+            try {
+                out.write('x');
+                out.flush();
+                bytesSent.incrementAndGet();
+            } catch (Exception e) {
+                closed.set(true);
+            }
+        }, 0, 2, TimeUnit.SECONDS);
+        Thread reader = new Thread(() -> {
+            try {
+                answers.put(socket, ServiceHttp.statusLine(socket.getInputStream()));
+            } catch (Exception e) {
+                answers.put(socket, "closed: " + e.getMessage());
+            }
+        }, "slow-body-answer");
+        reader.setDaemon(true);
+        reader.start();
     }
 
     /** The longest line this event prints: its message, or one of its exceptions' messages. */

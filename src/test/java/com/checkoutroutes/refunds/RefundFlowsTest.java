@@ -150,7 +150,7 @@ class RefundFlowsTest extends FlowTestSupport {
         PaymentAttempt auth = authorisedCard();
         try (AutoCloseable janitor = scheduledJobsStopped()) {
             shippedWhileTheCaptureFails(auth, FaultRule.of(FaultType.HTTP_5XX).forApi("capture").withTimes(0));
-            captureTriesOver();
+            sendTriesOver();
 
             orderEvent(auth.orderId(), "ORDER_CANCELLED");
             awaitState(auth, PaymentState.CANCELLED);
@@ -179,7 +179,7 @@ class RefundFlowsTest extends FlowTestSupport {
         PaymentAttempt auth = authorisedCard();
         try (AutoCloseable janitor = scheduledJobsStopped()) {
             shippedWhileTheCaptureFails(auth, FaultRule.of(FaultType.HTTP_5XX).forApi("capture").withTimes(0));
-            captureTriesOver();
+            sendTriesOver();
             sandbox.addFault(FaultRule.of(FaultType.HTTP_5XX).forApi("cancel").withTimes(0));
 
             orderEvent(auth.orderId(), "ORDER_CANCELLED");

@@ -81,9 +81,7 @@ class CaptureInquiryTest {
     @Test
     void anAuthorisationCancelledAsAskedIsNotFlaggedAsReleased() {
         PaymentAttempt overtaken = capturing.toBuilder().state(PaymentState.CAPTURE_FAILED).build();
-        antomLists();
-        when(gateway.call(eq("inquiryPayment"), eq(PRID), any(AlipayPayQueryRequest.class))).thenReturn(
-                new CallOutcome.Answered<>(cancelledAtAntom(), 1));
+        antomAnswers(TransactionStatusType.CANCELLED);
 
         when(ledger.cancelAsked(PRID)).thenReturn(true);
         inquiries.inquire(overtaken);
@@ -96,21 +94,13 @@ class CaptureInquiryTest {
                 eq("AUTHORISATION_RELEASED"), any(), any(), any(), startsWith("AUTHORISATION_RELEASED"));
     }
 
-    private static AlipayPayQueryResponse cancelledAtAntom() {
-        Result result = new Result();
-        result.setResultStatus(ResultStatusType.S);
-        result.setResultCode("SUCCESS");
-        AlipayPayQueryResponse response = new AlipayPayQueryResponse();
-        response.setResult(result);
-        response.setPaymentRequestId(PRID);
-        response.setPaymentId("PAY-1");
-        response.setPaymentStatus(TransactionStatusType.CANCELLED);
-        response.setTransactions(List.of());
-        return response;
-    }
-
     /** Antom has the payment authorised (SUCCESS) with {@code captures} listed. */
     private void antomLists(Transaction... captures) {
+        antomAnswers(TransactionStatusType.SUCCESS, captures);
+    }
+
+    /** Antom's inquiry answer: the payment in {@code status}, with {@code captures} listed. */
+    private void antomAnswers(TransactionStatusType status, Transaction... captures) {
         Result result = new Result();
         result.setResultStatus(ResultStatusType.S);
         result.setResultCode("SUCCESS");
@@ -118,7 +108,7 @@ class CaptureInquiryTest {
         response.setResult(result);
         response.setPaymentRequestId(PRID);
         response.setPaymentId("PAY-1");
-        response.setPaymentStatus(TransactionStatusType.SUCCESS);
+        response.setPaymentStatus(status);
         response.setTransactions(List.of(captures));
         when(gateway.call(eq("inquiryPayment"), eq(PRID), any(AlipayPayQueryRequest.class)))
                 .thenReturn(new CallOutcome.Answered<>(response, 1));

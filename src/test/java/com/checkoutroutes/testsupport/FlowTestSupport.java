@@ -274,10 +274,11 @@ public abstract class FlowTestSupport {
     }
 
     /**
-     * Moves the clock past a capture's every try (results.CaptureClaims): a cancellation may now give up a requested
-     * capture Antom does not list, where moments after it was requested its first send could still be on its way.
+     * Moves the clock past a send's every try (results.CaptureClaims): a cancellation may now give up a requested
+     * capture Antom does not list, and a payment whose cancel had no answer may be refunded, where moments after the
+     * send it could still be on its way.
      */
-    protected void captureTriesOver() {
+    protected void sendTriesOver() {
         clock.advance(Duration.ofMinutes(1));
     }
 
