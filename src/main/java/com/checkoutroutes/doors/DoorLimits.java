@@ -73,9 +73,9 @@ public class DoorLimits extends OncePerRequestFilter {
     }
 
     /**
-     * The management port: the probes (listed first, with places of their own, so that a busy console never fails
-     * the kubelet's probes; liveness apart from the others; no bodies) and everything else there (the console's forms,
-     * the actuator).
+     * The management port: the probes and scrapes (listed first, with places of their own, so that a busy console
+     * never fails the kubelet's probes; liveness apart from the others; no bodies) and everything else there (the
+     * console's forms, the rest of the actuator).
      */
     public static DoorLimits managementPort(DoorSettings settings) {
         return managementPort(settings, System::nanoTime);
@@ -84,7 +84,8 @@ public class DoorLimits extends OncePerRequestFilter {
     static DoorLimits managementPort(DoorSettings settings, LongSupplier nanoTime) {
         Door probes = settings.probes();
         // liveness alone too: readiness and health wait on the database, and a stalled one must not fail liveness
-        Door liveness = new Door(probes.paths().stream().map(path -> path + "/liveness").toList(), probes.maxBytes(),
+        Door liveness = new Door(probes.paths().stream().filter(path -> path.endsWith("/health"))
+                .map(path -> path + "/liveness").toList(), probes.maxBytes(),
                 probes.maxConcurrent(), probes.bodyTimeout());
         return new DoorLimits(List.of(entry("liveness", liveness, settings, false),
                 entry("probes", probes, settings, false), entry("management", settings.management(), settings)),

@@ -28,7 +28,8 @@ class DoorLimitsTest {
     private static final DoorSettings SETTINGS = new DoorSettings(Duration.ofMillis(300), 16,
             new Door(List.of("/orders"), 100, 1, null), new Door(List.of("/antom/notifications"), 50, 2,
                     Duration.ofMillis(100)), new Door(List.of("/payments", "/shipment-checks"), 10, 1, null),
-            new Door(List.of("/actuator/health"), 16, 2, null), new Door(List.of("/"), 200, 1, null));
+            new Door(List.of("/actuator/health", "/actuator/prometheus"), 16, 2, null),
+            new Door(List.of("/"), 200, 1, null));
     private final DoorLimits limits = new DoorLimits(SETTINGS, nanoTime::get);
 
     @Test
@@ -65,13 +66,17 @@ class DoorLimitsTest {
                 .containsOnlyKeys("next", "username", "password", "_csrf", "x");
     }
 
-    /** On the management port the probes have places of their own: a full console door never fails a probe. */
+    /**
+     * On the management port the probes and scrapes have places of their own: a full console door never fails a probe
+     * or a scrape.
+     */
     @Test
     void theProbesAnswerWhileTheManagementDoorIsFull() throws Exception {
         DoorLimits management = DoorLimits.managementPort(SETTINGS, nanoTime::get);
         try (AutoCloseable console = requestsInside(management, "/console", 1)) {
-            assertThat(status(management, "/actuator/prometheus")).isEqualTo(503);
+            assertThat(status(management, "/actuator/metrics")).isEqualTo(503);
             assertThat(status(management, "/actuator/health/liveness")).isEqualTo(200);
+            assertThat(status(management, "/actuator/prometheus")).isEqualTo(200);
         }
     }
 

@@ -145,8 +145,8 @@ class DoorBoundsTest extends FlowTestSupport {
     /**
      * The management port the same way, through the shipped config: sign-in forms trickled a byte at a time fill the
      * console's places and are ended 408 after the body-timeout (Spring Security's CSRF check used to read such a body
-     * itself, for as long as it trickled); meanwhile the probes answer at once from places of their own, and one more
-     * console request is told 503 at once.
+     * itself, for as long as it trickled); meanwhile the probes and Prometheus's scrapes answer at once from places
+     * of their own, and one more console request is told 503 at once.
      */
     @Test
     void tricklingConsoleFormsLeaveTheProbesAnswering() throws Exception {
@@ -177,6 +177,11 @@ class DoorBoundsTest extends FlowTestSupport {
             assertThat(probeMillis).as("a probe behind trickling console forms").isLessThan(1000);
             assertThat(console.status()).isEqualTo(503);
             assertThat(console.body()).contains("BUSY");
+            assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                    + managementPort + "/actuator/prometheus")).header("Authorization",
+                    com.checkoutroutes.testsupport.DemoCredentials.basic(
+                            com.checkoutroutes.testsupport.DemoCredentials.MONITOR)).GET().build()).status())
+                    .as("a Prometheus scrape").isEqualTo(200);
 
             await().atMost(Duration.ofSeconds(20)).until(() -> answers.size() == places);
             assertThat(answers.values()).allSatisfy(status -> assertThat(status).startsWith("HTTP/1.1 408"));
