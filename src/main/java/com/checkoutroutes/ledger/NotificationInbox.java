@@ -56,13 +56,10 @@ public class NotificationInbox {
                 + "ORDER BY id", String.class, paymentId);
     }
 
-    /**
-     * How long a notification kept UNMATCHED is tried again (the janitor): an authorisation's life at Antom; an older
-     * one is left to an operator.
-     */
-    public static final java.time.Duration PLACEABLE_FOR = java.time.Duration.ofDays(7);
+    /** How long a notification kept UNMATCHED is counted (the gauge): an authorisation's life at Antom. */
+    public static final java.time.Duration COUNTED_FOR = java.time.Duration.ofDays(7);
 
-    /** The notifications {@link #placeableSince} would still try to place, placeable yet or not. */
+    /** The payment and capture notifications kept UNMATCHED since {@code since}, placeable yet or not. */
     public long unplacedSince(OffsetDateTime since) {
         Long n = jdbc.queryForObject("SELECT COUNT(*) FROM notification_inbox WHERE outcome = 'UNMATCHED' "
                 + "AND received_at >= ? AND notify_type <> 'REFUND_RESULT'", Long.class, since);

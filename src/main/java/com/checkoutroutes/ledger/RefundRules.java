@@ -30,13 +30,14 @@ public final class RefundRules {
     /**
      * The amount a new refund of {@code payment} gets: {@code asked}, or everything left when {@code asked} is null.
      * Throws {@link RefundRefusedException} with the reason when the rules refuse it. {@code cancelOnItsWay}: a cancel
-     * of the payment may still reach Antom, and a cancel of a paid payment gives all of it back: a refund beside it
-     * could give the money back twice.
+     * of the payment may still reach Antom, and a cancel of a paid payment not captured by a capture call gives all of
+     * it back: a refund beside it could give the money back twice.
      */
     public static long amountOf(PaymentAttempt payment, List<Refund> refunds, RefundAmount asked,
             boolean cancelOnItsWay) {
         PaymentState state = payment.state();
-        if (cancelOnItsWay && state.isPaid()) {
+        // a captured card's money no cancel gives back (Antom cancels nothing after capture): refunded as usual
+        if (cancelOnItsWay && state == PaymentState.SUCCEEDED) {
             throw new RefundRefusedException("CANCEL_IN_PROGRESS",
                     "a cancel of this payment is on its way to Antom (it gives all of it back); refund once it is known");
         }

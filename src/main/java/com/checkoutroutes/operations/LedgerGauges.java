@@ -130,7 +130,7 @@ public class LedgerGauges implements SmartLifecycle {
                     },
                     now.minusDays(1), now.minusDays(1), now.minusDays(5), now.minusDays(5),
                     PaymentState.AUTHORISED.name());
-            long unmatched = inbox.unplacedSince(now.minus(NotificationInbox.PLACEABLE_FOR));
+            long unmatched = inbox.unplacedSince(now.minus(NotificationInbox.COUNTED_FOR));
             Map<RefundState, Long> refunds = countByState("refund", RefundState.class,
                     RefundState.sqlList(history ? state -> true : state -> !state.isFinal()));
             synchronized (this) {

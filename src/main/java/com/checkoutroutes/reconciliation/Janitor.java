@@ -110,8 +110,14 @@ public class Janitor {
 
     /** A payment's notifications the ledger could not place on arrival and can now. */
     private Look place(String paymentId) {
-        int placed = unmatched.place(paymentId);
-        return placed == 0 ? Look.UNCHANGED : new Look(true, paymentId + ":" + placed + " notification(s) placed");
+        try {
+            int placed = unmatched.place(paymentId);
+            return placed == 0 ? Look.UNCHANGED : new Look(true, paymentId + ":" + placed + " notification(s) placed");
+        } catch (RuntimeException e) {
+            // a lock timeout, the database gone: the next round tries again; the others' looks stand
+            LOG.warn("janitor could not place the notifications of {}: {}", paymentId, e.toString());
+            return Look.UNCHANGED;
+        }
     }
 
     /** What one look did: skipped (not looked), looked without a change, or changed ({@code change} says how). */

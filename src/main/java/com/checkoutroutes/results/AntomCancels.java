@@ -174,8 +174,13 @@ public class AntomCancels {
     }
 
     private CancelAnswer askAndSend(PaymentAttempt attempt, String cause, PaymentState target) {
-        asked(attempt.paymentRequestId(), cause);
-        return send(attempt, cause, target, false);
+        OffsetDateTime until = asked(attempt.paymentRequestId(), cause);
+        CancelAnswer answer = send(attempt, cause, target, false);
+        if (answer.end() == Cancel.REFUSED) {
+            // Antom's F is final: this cancel gives nothing back
+            ledger.releaseCancelClaim(attempt.paymentRequestId(), until);
+        }
+        return answer;
     }
 
     /**

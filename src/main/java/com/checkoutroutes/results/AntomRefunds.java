@@ -50,10 +50,7 @@ public class AntomRefunds {
         try {
             opened = refunds.open(payment.paymentRequestId(), requestKey, null, reason, requestedBy);
         } catch (RefundRefusedException refused) {
-            if ("CANCEL_IN_PROGRESS".equals(refused.code())) {
-                // another cancellation of the payment is on its way (an operator's beside the order's): it sees to it
-                payments.note(payment.paymentRequestId(), "REFUND_REFUSED", refused.getMessage(), null);
-            } else if (!"NOTHING_TO_REFUND".equals(refused.code())) {
+            if (!"NOTHING_TO_REFUND".equals(refused.code())) {
                 payments.note(payment.paymentRequestId(), "REFUND_REFUSED", refused.getMessage(),
                         "REFUND_REFUSED: " + refused.getMessage());
             }

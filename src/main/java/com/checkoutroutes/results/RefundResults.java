@@ -6,6 +6,7 @@ import com.checkoutroutes.ledger.PaymentLedger;
 import com.checkoutroutes.ledger.Refund;
 import com.checkoutroutes.ledger.RefundChange;
 import com.checkoutroutes.ledger.RefundLedger;
+import com.checkoutroutes.ledger.RefundRules;
 import com.checkoutroutes.ledger.RefundState;
 import com.checkoutroutes.results.ResultApplier.Applied;
 import java.util.Optional;
@@ -120,6 +121,14 @@ public class RefundResults {
             // the buyer may have been paid back by hand on the failure (the console said so): an operator checks
             String detail = "refund " + id + " of " + refund.amountValue() + " " + refund.currency()
                     + " failed before (" + refund.resultCode() + "), Antom now reports it " + target;
+            PaymentAttempt payment = payments.find(prid).orElseThrow();
+            long held = refunds.refundsOf(prid).stream().filter(r -> r.state().holdsAmount())
+                    .mapToLong(Refund::amountValue).sum();
+            if (held > RefundRules.captured(payment)) {
+                // its amount, freed by the failure, was refunded again meanwhile: the buyer got it twice
+                detail += "; the refunds now total " + held + ", more than the " + RefundRules.captured(payment)
+                        + " captured";
+            }
             payments.note(prid, "REFUNDED_AFTER_FAILURE", detail, "REFUNDED_AFTER_FAILURE: " + detail
                     + "; nothing more may be given back by hand");
         } else if (target == RefundState.FAILED) {

@@ -2,6 +2,7 @@ package com.checkoutroutes.results;
 
 import com.checkoutroutes.ledger.NotificationInbox;
 import com.checkoutroutes.ledger.PaymentLedger;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 import org.springframework.stereotype.Component;
@@ -28,9 +29,15 @@ public class UnmatchedNotifications {
         this.tx = tx;
     }
 
+    /**
+     * How far back the janitor looks: the race it repairs happens at commit time, and it looks every round; a day
+     * covers a janitor (or database) down for hours. Older ones stay in the gauge's week for an operator.
+     */
+    static final Duration LOOK_BACK = Duration.ofDays(1);
+
     /** The paymentIds with notifications to place, at most {@code limit}. */
     public List<String> placeable(OffsetDateTime now, int limit) {
-        return inbox.placeableSince(now.minus(NotificationInbox.PLACEABLE_FOR), limit);
+        return inbox.placeableSince(now.minus(LOOK_BACK), limit);
     }
 
     /**

@@ -81,10 +81,13 @@ class RefundRulesTest {
                         e -> assertThat(e.code()).isEqualTo("INVALID_AMOUNT"));
     }
 
+    /** A cancel of a paid payment gives it all back; a captured card's it cannot (Antom cancels nothing after). */
     @Test
-    void nothingOfAPaymentWhoseCancelMayBeOnItsWayIsRefunded() {
+    void nothingOfAPaidPaymentWhoseCancelMayBeOnItsWayIsRefundedUnlessCaptured() {
         assertThatThrownBy(() -> RefundRules.amountOf(payment(PaymentState.SUCCEEDED), List.of(),
                 new RefundAmount("USD", 100), true)).isInstanceOfSatisfying(RefundRefusedException.class,
                         e -> assertThat(e.code()).isEqualTo("CANCEL_IN_PROGRESS"));
+        assertThat(RefundRules.amountOf(payment(PaymentState.CAPTURED), List.of(), new RefundAmount("USD", 100),
+                true)).isEqualTo(100);
     }
 }

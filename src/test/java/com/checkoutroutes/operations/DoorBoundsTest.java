@@ -174,7 +174,8 @@ class DoorBoundsTest extends FlowTestSupport {
             System.out.println("with " + places + " trickling console forms: probe " + probe.status() + " in "
                     + probeMillis + " ms, console " + console.status());
             assertThat(probe.status()).isEqualTo(200);
-            assertThat(probeMillis).as("a probe behind trickling console forms").isLessThan(1000);
+            // a probe's timeout is a second or more; the margin is for a loaded 2-core machine
+            assertThat(probeMillis).as("a probe behind trickling console forms").isLessThan(3000);
             assertThat(console.status()).isEqualTo(503);
             assertThat(console.body()).contains("BUSY");
             assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"

@@ -165,6 +165,15 @@ class AntomCancelsTest {
         verify(ledger).note(PRID, "CANCEL_NOT_DONE", "timed out", "CANCEL_NOT_DONE: timed out");
     }
 
+    /** A plain cancel (an expiry's, the guard's) Antom refuses gives nothing back: its mark ends at once. */
+    @Test
+    void aPlainCancelAntomRefusesEndsItsMark() {
+        assertThat(cancels.cancel(paid, "EXPIRED_CANCELLED", PaymentState.EXPIRED)).isFalse();
+
+        verify(ledger).claimCancelSend(eq(PRID), any());
+        verify(ledger).releaseCancelClaim(eq(PRID), any());
+    }
+
     /** The console's Cancel and the order's cancellation report a refund Antom refused as not done. */
     @Test
     void aRefundAntomRefusedIsNotDone() {

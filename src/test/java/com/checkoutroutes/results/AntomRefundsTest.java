@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
-import static org.mockito.ArgumentMatchers.isNull;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
@@ -18,10 +18,7 @@ import com.checkoutroutes.ledger.RefundRefusedException;
 import org.junit.jupiter.api.Test;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/**
- * A refund in full the rules refuse: flagged for an operator, except where another cancellation of the payment is
- * on its way (two cancellations at once: the other one gives the money back).
- */
+/** A refund in full the rules refuse: flagged for an operator, unless nothing is left to refund. */
 class AntomRefundsTest {
 
     private static final String PRID = "PRID-3";
@@ -35,16 +32,17 @@ class AntomRefundsTest {
             .state(PaymentState.SUCCEEDED).build();
 
     @Test
-    void aRefundBesideAnotherCancellationIsNotedNotFlagged() {
-        refused("CANCEL_IN_PROGRESS");
+    void nothingLeftToRefundIsNotedNotFlagged() {
+        refused("NOTHING_TO_REFUND");
 
         assertThat(antom.refundInFull(paid, "CANCELLATION", "ORDER_CANCELLED", "checkout-routes")).isEmpty();
-        verify(payments).note(eq(PRID), eq("REFUND_REFUSED"), anyString(), isNull());
+        verify(payments, never()).note(anyString(), anyString(), anyString(), anyString());
     }
 
+    /** A cancel on its way (another path's, which may not refund at all) does not leave the refund silently undone. */
     @Test
-    void anyOtherRefusalFlagsThePayment() {
-        refused("REFUND_AMOUNT_EXCEED");
+    void aRefundBesideACancelOnItsWayFlagsThePayment() {
+        refused("CANCEL_IN_PROGRESS");
 
         assertThat(antom.refundInFull(paid, "CANCELLATION", "ORDER_CANCELLED", "checkout-routes")).isEmpty();
         verify(payments).note(eq(PRID), eq("REFUND_REFUSED"), anyString(),
