@@ -376,7 +376,7 @@ public class PaymentLedger {
     }
 
     /** Whether a cancel of the attempt may still be on its way to Antom at {@code now} ({@link #claimCancelSend}). */
-    boolean cancelOnItsWay(String paymentRequestId, OffsetDateTime now) {
+    public boolean cancelOnItsWay(String paymentRequestId, OffsetDateTime now) {
         return !jdbc.queryForList("SELECT payment_request_id FROM payment_attempt WHERE payment_request_id = ? "
                 + "AND cancel_claimed_until > ?", String.class, paymentRequestId, now).isEmpty();
     }

@@ -68,6 +68,14 @@ public enum PaymentState {
         return this == SUCCEEDED || this == CAPTURED;
     }
 
+    /**
+     * A cancel sent now would give the buyer's money back (Antom's cancel of a paid payment refunds it, and voids an
+     * authorisation); a card captured by a capture call it cannot (Antom cancels nothing after capture).
+     */
+    public boolean cancelGivesMoneyBack() {
+        return isPaid() && this != CAPTURED;
+    }
+
     /** Still waiting for Antom or the buyer. */
     public boolean isOpen() {
         return this == CREATED || this == REQUESTED || this == PENDING || this == UNKNOWN;

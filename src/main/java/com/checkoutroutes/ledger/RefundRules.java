@@ -37,7 +37,7 @@ public final class RefundRules {
             boolean cancelOnItsWay) {
         PaymentState state = payment.state();
         // a captured card's money no cancel gives back (Antom cancels nothing after capture): refunded as usual
-        if (cancelOnItsWay && state == PaymentState.SUCCEEDED) {
+        if (cancelOnItsWay && state.cancelGivesMoneyBack()) {
             throw new RefundRefusedException("CANCEL_IN_PROGRESS",
                     "a cancel of this payment is on its way to Antom (it gives all of it back); refund once it is known");
         }

@@ -105,6 +105,12 @@ public class ShipmentChecks {
             if (attempt.isCard() && attempt.state() != PaymentState.CAPTURED) {
                 reasons.add(new Reason("CARD_NOT_CAPTURED", attempt.paymentRequestId(), attempt.state().name()));
             }
+            if (attempt.state().cancelGivesMoneyBack()
+                    && ledger.cancelOnItsWay(attempt.paymentRequestId(), OffsetDateTime.now(clock))) {
+                // an expiry's cancel racing the buyer's payment, an order's cancellation still unanswered
+                reasons.add(new Reason("CANCEL_IN_PROGRESS", attempt.paymentRequestId(),
+                        "a cancel of this payment may still reach Antom, which would give the money back"));
+            }
             refundReason(attempt).ifPresent(reasons::add);
         }
         PaymentAttempt payment = paid.size() == 1 ? paid.get(0) : null;

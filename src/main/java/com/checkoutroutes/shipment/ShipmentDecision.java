@@ -14,7 +14,8 @@ public record ShipmentDecision(String type, String orderId, String requestId, St
     /**
      * Why an order is held: NOT_PAID, PAYMENT_UNKNOWN, AMOUNT_MISMATCH, MULTIPLE_PAYMENTS, CARD_NOT_CAPTURED,
      * FLAGGED_BY_RECONCILIATION, FLAGGED (another recorded conflict), REFUNDED / PARTLY_REFUNDED (refunds, done or
-     * on their way, cover all / part of the payment), NOT_CONFIRMED (Antom could not be asked).
+     * on their way, cover all / part of the payment), CANCEL_IN_PROGRESS (a cancel of the payment may still reach
+     * Antom), NOT_CONFIRMED (Antom could not be asked).
      */
     public record Reason(String code, String paymentRequestId, String detail) {
     }

@@ -66,6 +66,21 @@ class ShipmentChecksTest extends FlowTestSupport {
         assertThat(sandbox.requests("inquiryPayment", paid.paymentRequestId())).hasSize(inquiries + 1);
     }
 
+    /**
+     * A cancel of the payment may still reach Antom (sent, no answer yet: an expiry's racing the buyer's payment):
+     * the order is held until it can no longer arrive, then ships on Antom's confirmation.
+     */
+    @Test
+    void aPaymentWhoseCancelMayStillReachAntomIsHeld() {
+        PaymentAttempt paid = paidWallet();
+        ledger.claimCancelSend(paid.paymentRequestId(), java.time.OffsetDateTime.now(clock).plusSeconds(30));
+
+        assertHold(paid.orderId(), "CANCEL_IN_PROGRESS");
+
+        sendTriesOver();
+        assertThat(httpDecision(paid.orderId()).path("decision").asText()).isEqualTo("SHIP");
+    }
+
     /** A refund made outside this service, whose notification never came, is found by the check's inquiry. */
     @Test
     void aRefundMadeOutsideThisServiceHoldsTheOrder() {
