@@ -18,9 +18,9 @@ import org.springframework.security.oauth2.jwt.JwtException;
 
 /**
  * Bearer tokens signed with a key id that no token has verified with yet are checked at most {@code permits} at once;
- * one more is refused at once (503, try again: BearerTokenFailures). Such a token makes the decoder fetch the identity provider's keys,
- * one fetch at a time, up to two timeouts each: a flood of made-up key ids held a container thread per request behind
- * that fetch, and so every door. Tokens of a key id that verified before (the provider's current keys, cached) are
+ * one more is refused at once (503, try again: BearerTokenFailures). Such a token makes the decoder fetch the identity
+ * provider's keys, one fetch at a time, up to two timeouts each: a flood of made-up key ids held a container thread
+ * per request behind that fetch, and so every door. Tokens of a key id that verified before (the provider's current keys, cached) are
  * checked as they come, in well under a millisecond, whatever such a flood does; a new key after a rotation waits its
  * turn once, then joins them.
  */

@@ -59,10 +59,13 @@ public class NotificationInbox {
     /** How long a notification kept UNMATCHED is counted (the gauge): an authorisation's life at Antom. */
     public static final java.time.Duration COUNTED_FOR = java.time.Duration.ofDays(7);
 
+    /** Payment and capture notifications kept UNMATCHED since the one parameter (columns of notification_inbox only). */
+    private static final String UNPLACED = "outcome = 'UNMATCHED' AND received_at >= ? "
+            + "AND notify_type <> 'REFUND_RESULT'";
+
     /** The payment and capture notifications kept UNMATCHED since {@code since}, placeable yet or not. */
     public long unplacedSince(OffsetDateTime since) {
-        Long n = jdbc.queryForObject("SELECT COUNT(*) FROM notification_inbox WHERE outcome = 'UNMATCHED' "
-                + "AND received_at >= ? AND notify_type <> 'REFUND_RESULT'", Long.class, since);
+        Long n = jdbc.queryForObject("SELECT COUNT(*) FROM notification_inbox WHERE " + UNPLACED, Long.class, since);
         return n == null ? 0 : n;
     }
 
@@ -74,8 +77,7 @@ public class NotificationInbox {
      */
     public java.util.List<String> placeableSince(OffsetDateTime since, int limit) {
         return jdbc.queryForList("SELECT DISTINCT i.payment_id FROM notification_inbox i "
-                + "JOIN payment_attempt a ON a.payment_id = i.payment_id WHERE i.outcome = 'UNMATCHED' "
-                + "AND i.received_at >= ? AND i.notify_type <> 'REFUND_RESULT' AND a.state NOT IN ("
+                + "JOIN payment_attempt a ON a.payment_id = i.payment_id WHERE " + UNPLACED + " AND a.state NOT IN ("
                 + PaymentState.sqlList(PaymentState::isOpen) + ") LIMIT ?", String.class, since, limit);
     }
 

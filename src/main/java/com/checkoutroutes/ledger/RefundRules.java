@@ -23,8 +23,12 @@ public final class RefundRules {
 
     /** What is left to refund: the captured amount less every refund that holds its amount. */
     public static long refundable(PaymentAttempt payment, List<Refund> refunds) {
-        long held = refunds.stream().filter(r -> r.state().holdsAmount()).mapToLong(Refund::amountValue).sum();
-        return Math.max(0, captured(payment) - held);
+        return Math.max(0, captured(payment) - held(refunds));
+    }
+
+    /** What the refunds hold: refunded, or possibly on their way to the buyer (a failed one holds nothing). */
+    public static long held(List<Refund> refunds) {
+        return refunds.stream().filter(r -> r.state().holdsAmount()).mapToLong(Refund::amountValue).sum();
     }
 
     /**

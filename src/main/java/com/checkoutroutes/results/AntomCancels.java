@@ -71,8 +71,6 @@ public class AntomCancels {
     private record CancelAnswer(Cancel end, String detail) {
     }
 
-    private static final String CANCEL_REQUESTED = PaymentLedger.CANCEL_REQUESTED;
-
     /**
      * Whether a cancel was ever sent for the attempt (an order's cancellation, a risk flag, an operator, its expiry):
      * whatever Antom answered, nothing may start its payment again.
@@ -123,7 +121,7 @@ public class AntomCancels {
             // mark until it runs out: Antom may still carry it out after the inquiry
             ledger.releaseCancelClaim(prid, claim.until());
         }
-        if (now.state() == PaymentState.CANCELLED || !now.state().isPaid()) {
+        if (!now.state().isPaid()) {
             return now.state() == PaymentState.CANCELLED;
         }
         if (cancel.end() == Cancel.REFUSED && now.state().isCaptured() && !cancelListed) {
@@ -163,7 +161,7 @@ public class AntomCancels {
     private OffsetDateTime asked(String prid, String cause) {
         OffsetDateTime until = OffsetDateTime.now(clock).plus(hold).truncatedTo(ChronoUnit.MICROS);
         tx.executeWithoutResult(status -> {
-            ledger.note(prid, CANCEL_REQUESTED, cause, null);
+            ledger.note(prid, PaymentLedger.CANCEL_REQUESTED, cause, null);
             ledger.claimCancelSend(prid, until);
         });
         return until;

@@ -122,8 +122,7 @@ public class RefundResults {
             String detail = "refund " + id + " of " + refund.amountValue() + " " + refund.currency()
                     + " failed before (" + refund.resultCode() + "), Antom now reports it " + target;
             PaymentAttempt payment = payments.find(prid).orElseThrow();
-            long held = refunds.refundsOf(prid).stream().filter(r -> r.state().holdsAmount())
-                    .mapToLong(Refund::amountValue).sum();
+            long held = RefundRules.held(refunds.refundsOf(prid));
             if (held > RefundRules.captured(payment)) {
                 // its amount, freed by the failure, was refunded again meanwhile: the buyer got it twice
                 detail += "; the refunds now total " + held + ", more than the " + RefundRules.captured(payment)

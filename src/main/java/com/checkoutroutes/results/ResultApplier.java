@@ -159,7 +159,8 @@ public class ResultApplier {
     }
 
     private static String amountMismatch(AntomResult n, PaymentAttempt attempt) {
-        return !n.amountDiffersFrom(attempt.amountValue(), attempt.currency()) ? null : "notified " + n.amountValue() + " " + n.currency() + ", ordered "
+        return !n.amountDiffersFrom(attempt.amountValue(), attempt.currency()) ? null
+                : "notified " + n.amountValue() + " " + n.currency() + ", ordered "
                 + attempt.amountValue() + " " + attempt.currency();
     }
 

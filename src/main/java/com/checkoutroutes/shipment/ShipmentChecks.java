@@ -147,7 +147,7 @@ public class ShipmentChecks {
      */
     private java.util.Optional<Reason> refundReason(PaymentAttempt attempt) {
         List<Refund> ofPayment = refunds.refundsOf(attempt.paymentRequestId());
-        long held = ofPayment.stream().filter(r -> r.state().holdsAmount()).mapToLong(Refund::amountValue).sum();
+        long held = RefundRules.held(ofPayment);
         if (held == 0) {
             return java.util.Optional.empty();
         }
