@@ -256,7 +256,14 @@ class CardFlowsTest extends FlowTestSupport {
      * where CAPTURE_FAILED was a dead end that refused refunds of money Antom had taken.
      */
     @Test
-    void aLateFailureOfAnEarlierCaptureChangesNothingAndASuccessAfterAFailureIsRecorded() {
+    void aLateFailureOfAnEarlierCaptureChangesNothingAndASuccessAfterAFailureIsRecorded() throws Exception {
+        try (AutoCloseable jobs = scheduledJobsStopped()) {
+            // the janitor would send cap-2, which Antom does not list, and the sandbox would capture it
+            lateFailureThenSuccess();
+        }
+    }
+
+    private void lateFailureThenSuccess() {
         PaymentAttempt auth = authorisedCard();
         String prid = auth.paymentRequestId();
         ledger.apply(prid, Transition.to(PaymentState.CAPTURE_REQUESTED, "CAPTURE_REQUESTED")
@@ -363,16 +370,18 @@ class CardFlowsTest extends FlowTestSupport {
         String apmOrder = newOrderId();
         publish(order(apmOrder));
         awaitChannelMessage("WEB", apmOrder);
-        int captures = sandbox.requests("capture", null).size();
-        int cancels = sandbox.requests("cancel", null).size();
+        // these two payments' calls only: the janitor may still be at an earlier test's leftovers
+        List<String> ours = List.of(cancelled.paymentRequestId(), onlyAttempt(apmOrder).paymentRequestId());
+        int captures = callsOf("capture", ours);
+        int cancels = callsOf("cancel", ours);
 
         orderEvent(cancelled.orderId(), "ORDER_SHIPPED");
         orderEvent(apmOrder, "ORDER_SHIPPED");
 
         assertThat(refusal(cancelled.orderId())).isEqualTo("CAPTURE_AFTER_CANCEL");
         assertThat(refusal(apmOrder)).isEqualTo("NOT_PAID");
-        assertThat(sandbox.requests("capture", null)).hasSize(captures);
-        assertThat(sandbox.requests("cancel", null)).hasSize(cancels);
+        assertThat(callsOf("capture", ours)).isEqualTo(captures);
+        assertThat(callsOf("cancel", ours)).isEqualTo(cancels);
         // a captured card's ORDER_CANCELLED is refunded instead of refused: refunds.RefundFlowsTest
     }
 
@@ -502,6 +511,10 @@ class CardFlowsTest extends FlowTestSupport {
         jdbc.update("UPDATE payment_attempt SET paid_at = paid_at - INTERVAL '150' HOUR WHERE payment_request_id = ?",
                 attempt.paymentRequestId());
         return attempt;
+    }
+
+    private int callsOf(String api, List<String> paymentRequestIds) {
+        return paymentRequestIds.stream().mapToInt(id -> sandbox.requests(api, id).size()).sum();
     }
 
     private String refusal(String orderId) {
