@@ -27,7 +27,12 @@ public enum ConsoleAction {
             "Clear this payment's flag after looking into it; the flag and your reason stay in its history."),
     REDRIVE("Re-drive the dead letter",
             "Send the original message again, with its key, to the topic it was read from; its route reads it again"
-                    + " with all its rules (a new refusal is a new dead letter).");
+                    + " with all its rules (a new refusal is a new dead letter)."),
+    SEND_AGAIN("Send the channel message again",
+            "POST this message, which its receiver refused (a 4xx that said it would never take it), to the same"
+                    + " receiver again, once it has been fixed to take it: it leaves at once, after the order's later"
+                    + " messages that were delivered meanwhile, and the receiver drops a copy by its"
+                    + " X-Checkout-Event-Id. Refused again, it is kept REFUSED as before.");
 
     private final String label;
     private final String description;
@@ -45,7 +50,7 @@ public enum ConsoleAction {
         return description;
     }
 
-    /** Its name in URLs: check-with-antom, cancel, refund, give-back, clear-flag, redrive. */
+    /** Its name in URLs: check-with-antom, cancel, refund, give-back, clear-flag, redrive, send-again. */
     public String slug() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }

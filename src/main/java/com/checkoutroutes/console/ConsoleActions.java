@@ -2,6 +2,7 @@ package com.checkoutroutes.console;
 
 import com.checkoutroutes.cardcapture.CardAuthorisations;
 import com.checkoutroutes.console.ActionLog.Outcome;
+import com.checkoutroutes.continuation.HttpChannelQueue;
 import com.checkoutroutes.deadletter.DeadLetterArchive;
 import com.checkoutroutes.deadletter.DeadLetterRedrives;
 import com.checkoutroutes.deadletter.RedriveRefusedException;
@@ -21,6 +22,8 @@ import com.checkoutroutes.results.PaymentInquiries;
 import com.checkoutroutes.results.PaymentInquiries.Inquiry;
 import com.checkoutroutes.refunds.Refunds;
 import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.OffsetDateTime;
 import java.util.Currency;
 import java.util.List;
 import java.util.Optional;
@@ -54,10 +57,12 @@ public class ConsoleActions {
     private final DeadLetterRedrives redrives;
     private final Refunds refunds;
     private final DuplicatePaymentCanceller duplicates;
+    private final HttpChannelQueue channelMessages;
+    private final Clock clock;
 
     public ConsoleActions(ActionLog log, PaymentLedger ledger, PaymentInquiries inquiries, CardAuthorisations cards,
             DeadLetterArchive deadLetters, DeadLetterRedrives redrives, Refunds refunds,
-            DuplicatePaymentCanceller duplicates) {
+            DuplicatePaymentCanceller duplicates, HttpChannelQueue channelMessages, Clock clock) {
         this.log = log;
         this.ledger = ledger;
         this.inquiries = inquiries;
@@ -66,6 +71,8 @@ public class ConsoleActions {
         this.redrives = redrives;
         this.refunds = refunds;
         this.duplicates = duplicates;
+        this.channelMessages = channelMessages;
+        this.clock = clock;
     }
 
     /**
@@ -77,8 +84,14 @@ public class ConsoleActions {
                 .filter(prid -> duplicates.refundOf(prid).isEmpty()).collect(Collectors.toSet());
     }
 
-    /** What an action is aimed at: an order (cancel), one payment (check, clear flag) or a dead letter (re-drive). */
-    public record Target(String orderId, String paymentRequestId, Long deadLetterId) {
+    /**
+     * What an action is aimed at: an order (cancel), one payment (check, clear flag), a dead letter (re-drive) or a
+     * message to an HTTP channel (send again).
+     */
+    public record Target(String orderId, String paymentRequestId, Long deadLetterId, Long channelMessageId) {
+        public Target(String orderId, String paymentRequestId, Long deadLetterId) {
+            this(orderId, paymentRequestId, deadLetterId, null);
+        }
     }
 
     /** How it ended, and the audit record that says so. */
@@ -127,6 +140,7 @@ public class ConsoleActions {
                 case GIVE_BACK -> giveBack(named);
                 case CLEAR_FLAG -> clearFlag(named, actor, why, requestKey);
                 case REDRIVE -> redrive(named, actor);
+                case SEND_AGAIN -> sendAgain(named);
             };
             outcome = ended.outcome();
             detail = ended.detail();
@@ -164,6 +178,11 @@ public class ConsoleActions {
         if (target.deadLetterId() != null) {
             String orderId = deadLetters.find(target.deadLetterId()).map(DeadLetterArchive.Kept::orderId).orElse(null);
             return new Target(orderId, null, target.deadLetterId());
+        }
+        if (target.channelMessageId() != null) {
+            String orderId = channelMessages.find(target.channelMessageId()).map(HttpChannelQueue.Kept::orderId)
+                    .orElse(null);
+            return new Target(orderId, null, null, target.channelMessageId());
         }
         return target;
     }
@@ -336,6 +355,21 @@ public class ConsoleActions {
             throw new Refused("NO_DEAD_LETTER", "the action needs a dead letter");
         }
         return Ended.done("sent again to " + redrives.redrive(target.deadLetterId(), actor));
+    }
+
+    private Ended sendAgain(Target target) {
+        if (target.channelMessageId() == null) {
+            throw new Refused("NO_CHANNEL_MESSAGE", "the action needs a message to an HTTP channel");
+        }
+        long id = target.channelMessageId();
+        HttpChannelQueue.Kept message = channelMessages.find(id)
+                .orElseThrow(() -> new Refused("NO_CHANNEL_MESSAGE", "no message " + id + " to an HTTP channel"));
+        if (!channelMessages.sendAgain(id, OffsetDateTime.now(clock))) {
+            throw new Refused("NOT_REFUSED", "channel message " + id + " is " + message.state() + ": only a message "
+                    + "its receiver refused is sent again from here (a parked one is sent again by itself)");
+        }
+        return Ended.done("channel message " + id + " to " + message.receiver() + " is sent again now (it was "
+                + "refused: " + message.lastError() + ")");
     }
 
     /** The rule's code and reason when a rule refused the action; null for a failure. */

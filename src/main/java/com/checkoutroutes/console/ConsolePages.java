@@ -80,6 +80,7 @@ final class ConsolePages {
     private ServerResponse attention(ServerRequest request) {
         Map<String, Object> model = page(request, "attention", "Needs attention");
         model.put("lists", services.attention().lists());
+        model.put("refusedMessages", services.channelMessages().refused(services.settings().pageSize()));
         return render("attention", model);
     }
 
@@ -130,6 +131,7 @@ final class ConsolePages {
         model.put("attempts", attempts);
         model.put("secondPayments", services.actions().secondPayments(attempts));
         model.put("timeline", services.timeline().of(orderId, attempts));
+        model.put("channelMessages", services.channelMessages().keptOf(orderId));
         model.put("actions", ConsoleAction.values());
         model.put("maxShown", MAX_SHOWN);
         return render("payment", model);
@@ -213,6 +215,8 @@ final class ConsolePages {
             return notFound(model, NO_SUCH_ID);
         }
         Optional<Long> deadLetterId = Optional.ofNullable(text(request, "deadLetterId")).flatMap(ConsolePages::number);
+        Optional<Long> channelMessageId = Optional.ofNullable(text(request, "channelMessageId"))
+                .flatMap(ConsolePages::number);
         model.put("title", action.label());
         model.put("action", action);
         model.put("paymentRequestId", prid);
@@ -222,6 +226,8 @@ final class ConsolePages {
         model.put("attempt", attempt);
         model.put("orderAttempts", orderId == null ? List.of() : services.ledger().attemptsOf(orderId));
         model.put("letter", deadLetterId.flatMap(services.deadLetters()::find).orElse(null));
+        model.put("channelMessageId", channelMessageId.orElse(null));
+        model.put("channelMessage", channelMessageId.flatMap(services.channelMessages()::find).orElse(null));
         model.put("back", back(action, orderId, prid, deadLetterId.orElse(null), null));
         // names the refund this form asks for: sent twice (a double click, a resubmitted page), it refunds once; for a
         // flag, the one shown, so that a reason added meanwhile is not cleared unseen
@@ -245,8 +251,10 @@ final class ConsolePages {
         }
         Long deadLetterId = Optional.ofNullable(text(request, "deadLetterId")).flatMap(ConsolePages::number)
                 .orElse(null);
+        Long channelMessageId = Optional.ofNullable(text(request, "channelMessageId")).flatMap(ConsolePages::number)
+                .orElse(null);
         ConsoleActions.Result result = services.actions().perform(action,
-                new ConsoleActions.Target(orderId, prid, deadLetterId), actor(request),
+                new ConsoleActions.Target(orderId, prid, deadLetterId, channelMessageId), actor(request),
                 request.param("reason").orElse(null), request.param("amount").orElse(null),
                 text(request, "requestKey"));
         String order = orderId != null ? orderId

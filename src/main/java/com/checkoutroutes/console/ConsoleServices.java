@@ -1,5 +1,6 @@
 package com.checkoutroutes.console;
 
+import com.checkoutroutes.continuation.HttpChannelQueue;
 import com.checkoutroutes.deadletter.DeadLetterArchive;
 import com.checkoutroutes.ledger.OrderConsults;
 import com.checkoutroutes.ledger.PaymentLedger;
@@ -13,5 +14,6 @@ import org.springframework.stereotype.Component;
 public record ConsoleServices(ConsoleSettings settings, Clock clock, PaymentLedger ledger,
         OrderConsults consults, Timeline timeline, Attention attention, DeadLetterArchive deadLetters,
         Reconciliations reconciliations, JobRuns jobRuns, GuardedRouteReload routeFiles,
-        RouteStatistics routeStatistics, ConsoleActions actions, ActionLog actionLog) {
+        RouteStatistics routeStatistics, ConsoleActions actions, ActionLog actionLog,
+        HttpChannelQueue channelMessages) {
 }

@@ -29,7 +29,17 @@ public class HttpChannelQueue {
     public record Delivery(long eventId, String endpoint, String orderId, String payload, State state, int attempts) {
     }
 
+    /**
+     * A message as an operator sees it: its receiver's address without credentials or query, its state, how often it
+     * was POSTed and the receiver's last answer.
+     */
+    public record Kept(long eventId, String orderId, String receiver, State state, int attempts, String lastError,
+            OffsetDateTime createdAt) {
+    }
+
     private static final int MAX_ERROR = 1000;
+    private static final String KEPT = "SELECT event_id, message_key, endpoint, state, attempts, last_error, created_at "
+            + "FROM channel_delivery ";
 
     private final JdbcTemplate jdbc;
     private final boolean skipLocked;
@@ -89,6 +99,37 @@ public class HttpChannelQueue {
     void refuse(long eventId, OffsetDateTime now, String error) {
         jdbc.update("UPDATE channel_delivery SET state = 'REFUSED', attempts = attempts + 1, next_attempt_at = ?, "
                 + "last_error = ? WHERE event_id = ?", now, truncate(error), eventId);
+    }
+
+    /**
+     * An operator sends a message its receiver refused again (the receiver takes it now): due at once, as the oldest
+     * undelivered message of its order it goes before that order's later ones not yet delivered. False when it is not
+     * REFUSED (delivered, on its way, or sent again already).
+     */
+    public boolean sendAgain(long eventId, OffsetDateTime now) {
+        return jdbc.update("UPDATE channel_delivery SET state = 'PENDING', next_attempt_at = ? WHERE event_id = ? "
+                + "AND state = 'REFUSED'", now, eventId) == 1;
+    }
+
+    /** A message as an operator sees it. */
+    public Optional<Kept> find(long eventId) {
+        return jdbc.query(KEPT + "WHERE event_id = ?", HttpChannelQueue::kept, eventId).stream().findFirst();
+    }
+
+    /** The messages their receivers refused, newest first: at most {@code limit}. */
+    public List<Kept> refused(int limit) {
+        return jdbc.query(KEPT + "WHERE state = 'REFUSED' ORDER BY event_id DESC LIMIT ?", HttpChannelQueue::kept,
+                limit);
+    }
+
+    /** An order's messages to HTTP channels as an operator sees them, oldest first. */
+    public List<Kept> keptOf(String orderId) {
+        return jdbc.query(KEPT + "WHERE message_key = ? ORDER BY event_id", HttpChannelQueue::kept, orderId);
+    }
+
+    private static Kept kept(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+        return new Kept(rs.getLong(1), rs.getString(2), HttpChannels.display(rs.getString(3)),
+                State.valueOf(rs.getString(4)), rs.getInt(5), rs.getString(6), rs.getObject(7, OffsetDateTime.class));
     }
 
     /** The receiver answers again: its parked messages are due now. Returns how many. */

@@ -64,7 +64,7 @@ class ArchitectureTest {
             .whereLayer("Access").mayNotBeAccessedByAnyLayer()
             .whereLayer("Results").mayOnlyBeAccessedByLayers(
                     "OrderIntake", "Notifications", "Reconciliation", "CardCapture", "Shipment", "Refunds", "Console")
-            .whereLayer("Continuation").mayOnlyBeAccessedByLayers("OrderIntake")
+            .whereLayer("Continuation").mayOnlyBeAccessedByLayers("OrderIntake", "Console")
             .whereLayer("DeadLetter").mayOnlyBeAccessedByLayers("OrderIntake", "CardCapture", "Shipment", "Refunds",
                     "Console")
             .whereLayer("Scheduling").mayOnlyBeAccessedByLayers("Reconciliation", "CardCapture", "Console")

@@ -1,5 +1,7 @@
 package com.checkoutroutes.console;
 
+import static com.checkoutroutes.testsupport.ConsoleForms.csrfToken;
+import static com.checkoutroutes.testsupport.ConsoleForms.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.checkoutroutes.deadletter.DeadLetterArchive;
@@ -254,25 +256,6 @@ class ConsoleBrowserTest extends FlowTestSupport {
     private String signInForm(HttpClient visitor, String password) throws Exception {
         return "username=" + DemoCredentials.OPERATOR + "&password=" + password + "&_csrf="
                 + csrfToken(visitor, console("/sign-in"));
-    }
-
-    /** The CSRF token of a console page's form. */
-    private static String csrfToken(HttpClient visitor, String page) throws Exception {
-        java.util.regex.Matcher token = java.util.regex.Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"")
-                .matcher(send(visitor, page, null).body());
-        assertThat(token.find()).as("the form's CSRF token on " + page).isTrue();
-        return token.group(1);
-    }
-
-    /** A browser's GET, or with a form its POST; redirects are not followed. */
-    private static HttpResponse<String> send(HttpClient client, String url, String form) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-                .header("Accept", "text/html");
-        if (form != null) {
-            request.header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(form));
-        }
-        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

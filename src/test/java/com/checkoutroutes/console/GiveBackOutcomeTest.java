@@ -10,6 +10,7 @@ import com.checkoutroutes.cardcapture.CardAuthorisations;
 import com.checkoutroutes.console.ActionLog.Outcome;
 import com.checkoutroutes.console.ConsoleActions.Result;
 import com.checkoutroutes.console.ConsoleActions.Target;
+import com.checkoutroutes.continuation.HttpChannelQueue;
 import com.checkoutroutes.deadletter.DeadLetterArchive;
 import com.checkoutroutes.deadletter.DeadLetterRedrives;
 import com.checkoutroutes.ledger.PaymentAttempt;
@@ -40,7 +41,8 @@ class GiveBackOutcomeTest {
     private final DuplicatePaymentCanceller duplicates = mock(DuplicatePaymentCanceller.class);
     private final ConsoleActions actions = new ConsoleActions(mock(ActionLog.class), ledger,
             mock(PaymentInquiries.class), mock(CardAuthorisations.class), mock(DeadLetterArchive.class),
-            mock(DeadLetterRedrives.class), mock(Refunds.class), duplicates);
+            mock(DeadLetterRedrives.class), mock(Refunds.class), duplicates, mock(HttpChannelQueue.class),
+            java.time.Clock.systemUTC());
 
     private final PaymentAttempt own = captured("PRID-1", 1, PAID);
     private final PaymentAttempt second = captured("PRID-2", 2, PAID.plusSeconds(5));

@@ -10,6 +10,7 @@ import com.checkoutroutes.cardcapture.CardAuthorisations;
 import com.checkoutroutes.console.ActionLog.Outcome;
 import com.checkoutroutes.console.ConsoleActions.Result;
 import com.checkoutroutes.console.ConsoleActions.Target;
+import com.checkoutroutes.continuation.HttpChannelQueue;
 import com.checkoutroutes.deadletter.DeadLetterArchive;
 import com.checkoutroutes.deadletter.DeadLetterRedrives;
 import com.checkoutroutes.ledger.PaymentLedger;
@@ -35,7 +36,8 @@ class RefundOutcomeTest {
     private final Refunds refunds = mock(Refunds.class);
     private final ConsoleActions actions = new ConsoleActions(mock(ActionLog.class), mock(PaymentLedger.class),
             mock(PaymentInquiries.class), mock(CardAuthorisations.class), mock(DeadLetterArchive.class),
-            mock(DeadLetterRedrives.class), refunds, mock(DuplicatePaymentCanceller.class));
+            mock(DeadLetterRedrives.class), refunds, mock(DuplicatePaymentCanceller.class),
+            mock(HttpChannelQueue.class), java.time.Clock.systemUTC());
 
     @ParameterizedTest
     @CsvSource({"ACCEPTED, DONE, ACCEPTED", "REFUNDED, DONE, REFUNDED", "UNKNOWN, FAILED, not confirmed",

@@ -1,18 +1,26 @@
 package com.checkoutroutes.continuation;
 
+import static com.checkoutroutes.testsupport.ConsoleForms.send;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import com.checkoutroutes.console.ActionLog;
+import com.checkoutroutes.console.ConsoleAction;
+import com.checkoutroutes.console.ConsoleActions;
 import com.checkoutroutes.continuation.HttpChannelQueue.Delivery;
 import com.checkoutroutes.continuation.HttpChannelQueue.State;
 import com.checkoutroutes.ledger.PaymentAttempt;
+import com.checkoutroutes.testsupport.ConsoleForms;
+import com.checkoutroutes.testsupport.DemoCredentials;
 import com.checkoutroutes.testsupport.FlowTestSupport;
 import com.checkoutroutes.testsupport.FreePort;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,6 +69,10 @@ class HttpChannelTest extends FlowTestSupport {
     HttpChannelQueue queue;
     @Autowired
     MeterRegistry meters;
+    @Autowired
+    ConsoleActions actions;
+    @Autowired
+    ActionLog actionLog;
 
     private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
 
@@ -155,12 +167,7 @@ class HttpChannelTest extends FlowTestSupport {
     @Test
     void aMessageTheReceiverRefusesIsKeptRefusedAndHoldsNothingBack() {
         String orderId = newOrderId();
-        RECEIVER.refuse(orderId, 400);
-        publish(order(orderId));
-
-        await().atMost(Duration.ofSeconds(30)).until(() -> queue.ofOrder(orderId),
-                rows -> rows.size() == 1 && rows.get(0).state() == State.REFUSED);
-        long refused = queue.ofOrder(orderId).get(0).eventId();
+        long refused = refusedMessageOf(orderId);
         assertThat(logs.list).anySatisfy(line -> assertThat(line.getFormattedMessage())
                 .contains("channel message " + refused + " of order " + orderId + " refused by").contains("HTTP 400"));
         await().atMost(Duration.ofSeconds(10)).until(() -> meters.get("checkout.channel.queue")
@@ -243,6 +250,55 @@ class HttpChannelTest extends FlowTestSupport {
         RECEIVER.release();
         await().atMost(Duration.ofSeconds(30)).until(() -> webOrders.stream().allMatch(id -> queue.ofOrder(id).stream()
                 .anyMatch(row -> row.state() == State.DELIVERED)));
+    }
+
+    /**
+     * An operator finds a message its receiver refused on Needs attention and on its order's page and, once the
+     * receiver takes it, sends it again from the console: POSTed once more and delivered, the action audited. What is
+     * not REFUSED (delivered now) is not sent again.
+     */
+    @Test
+    void anOperatorSendsARefusedMessageAgainFromTheConsole() throws Exception {
+        String orderId = newOrderId();
+        long refused = refusedMessageOf(orderId);
+
+        String console = "http://127.0.0.1:" + managementPort + "/console";
+        HttpClient operator = ConsoleForms.signedInOperator(console);
+        assertThat(send(operator, console + "/attention", null).body()).contains(orderId).contains("HTTP 400");
+        assertThat(send(operator, console + "/payments/" + orderId, null).body())
+                .contains("/console/confirm/send-again?channelMessageId=" + refused);
+        RECEIVER.refuse(null, 400); // fixed: the receiver takes it now
+        String confirm = console + "/confirm/send-again?channelMessageId=" + refused + "&orderId=" + orderId;
+        assertThat(send(operator, confirm, null).body()).contains("HTTP 400").contains(RECEIVER.url());
+
+        HttpResponse<String> sent = send(operator, console + "/actions/send-again", "channelMessageId=" + refused
+                + "&orderId=" + orderId + "&_csrf=" + ConsoleForms.csrfToken(operator, confirm));
+
+        assertThat(sent.headers().firstValue("Location")).hasValueSatisfying(to -> assertThat(to)
+                .contains("/console/payments/" + orderId + "?action="));
+        await().atMost(Duration.ofSeconds(30)).until(() -> queue.ofOrder(orderId).get(0).state() == State.DELIVERED);
+        assertThat(RECEIVER.postsOf(orderId)).filteredOn(p -> p.eventId().equals(String.valueOf(refused)))
+                .extracting(ChannelReceiver.Post::answered).containsExactly(400, 200);
+        assertThat(actionLog.ofOrder(orderId)).singleElement().satisfies(entry -> {
+            assertThat(entry.action()).isEqualTo(ConsoleAction.SEND_AGAIN.name());
+            assertThat(entry.outcome()).isEqualTo(ActionLog.Outcome.DONE.name());
+            assertThat(entry.actor()).isEqualTo(DemoCredentials.OPERATOR);
+        });
+
+        ConsoleActions.Result again = actions.perform(ConsoleAction.SEND_AGAIN,
+                new ConsoleActions.Target(null, null, null, refused), DemoCredentials.OPERATOR, null);
+        assertThat(again.outcome()).isEqualTo(ActionLog.Outcome.REFUSED);
+        assertThat(again.detail()).startsWith("NOT_REFUSED");
+        assertThat(RECEIVER.postsOf(orderId)).hasSize(2);
+    }
+
+    /** An order published while its receiver refuses it (400): its message, kept REFUSED. */
+    private long refusedMessageOf(String orderId) {
+        RECEIVER.refuse(orderId, 400);
+        publish(order(orderId));
+        await().atMost(Duration.ofSeconds(30)).until(() -> queue.ofOrder(orderId),
+                rows -> rows.size() == 1 && rows.get(0).state() == State.REFUSED);
+        return queue.ofOrder(orderId).get(0).eventId();
     }
 
     /** An order whose message is delivered: everything queued before it has had its chance. */
