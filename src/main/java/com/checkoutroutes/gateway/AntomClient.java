@@ -9,13 +9,13 @@ import com.alipay.global.api.exception.AlipayApiException;
 import com.alipay.global.api.net.HttpRpcResult;
 import com.alipay.global.api.request.AlipayRequest;
 import com.alipay.global.api.response.AlipayResponse;
+import com.checkoutroutes.signature.AntomPublicKeys;
 import com.checkoutroutes.signature.AntomSignature;
 import com.checkoutroutes.signature.SignatureHeader;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
-import java.security.PublicKey;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -38,7 +38,7 @@ public class AntomClient extends BaseAlipayClient {
     private final AntomSettings settings;
     private final CloseableHttpClient http;
     private final PrivateKey merchantKey;
-    private final PublicKey antomKey;
+    private final AntomPublicKeys antomKeys;
     private final Clock clock;
     /**
      * The longest answer read, in characters: Antom's are a few kilobytes; a longer one (a proxy's error page, a
@@ -52,13 +52,13 @@ public class AntomClient extends BaseAlipayClient {
     /** The gateway without trailing slashes, once: the request's path is appended to it. */
     private final String baseUrl;
 
-    public AntomClient(AntomSettings settings, CloseableHttpClient http, PrivateKey merchantKey, PublicKey antomKey,
-            Clock clock) {
+    public AntomClient(AntomSettings settings, CloseableHttpClient http, PrivateKey merchantKey,
+            AntomPublicKeys antomKeys, Clock clock) {
         super(settings.gatewayUrl(), null, null, settings.clientId());
         this.settings = settings;
         this.http = http;
         this.merchantKey = merchantKey;
-        this.antomKey = antomKey;
+        this.antomKeys = antomKeys;
         this.clock = clock;
         this.baseUrl = settings.gatewayUrl().replaceAll("/+$", "");
     }
@@ -103,8 +103,8 @@ public class AntomClient extends BaseAlipayClient {
                     "answer from " + path + " longer than " + MAX_ANSWER_CHARS + " characters");
         }
         String responseTime = rsp.getResponseTime();
-        boolean verified = rsp.getRspSign() != null && responseTime != null && AntomSignature.verify(
-                AntomSignature.content("POST", path, clientId, responseTime, responseBody), rsp.getRspSign(), antomKey);
+        boolean verified = rsp.getRspSign() != null && responseTime != null && antomKeys.verify(
+                AntomSignature.content("POST", path, clientId, responseTime, responseBody), rsp.getRspSign());
         if (!verified) {
             throw new AntomCallException(AntomCallException.Kind.UNVERIFIED_RESPONSE,
                     "response from " + path + " has no valid Antom signature");

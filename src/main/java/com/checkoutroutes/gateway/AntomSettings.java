@@ -8,7 +8,10 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
 
-/** {@code checkout.antom.*}: how to reach and authenticate with Antom. Keys (paths or inline) are never logged. */
+/**
+ * {@code checkout.antom.*}: how to reach and authenticate with Antom. Keys (paths or inline) are never logged.
+ * {@code antomPreviousPublicKey}: while Antom rotates its key, the one it signed with until now (blank: none).
+ */
 @Validated
 @ConfigurationProperties("checkout.antom")
 public record AntomSettings(
@@ -16,6 +19,7 @@ public record AntomSettings(
         @NotBlank String gatewayUrl,
         @NotBlank String merchantPrivateKey,
         @NotBlank String antomPublicKey,
+        String antomPreviousPublicKey,
         @Positive int keyVersion,
         @NotNull Duration timeout,
         @NotNull Duration connectTimeout,

@@ -8,8 +8,10 @@ import com.alipay.global.api.request.ams.pay.AlipayPayConsultRequest;
 import com.alipay.global.api.request.ams.pay.AlipayPayQueryRequest;
 import com.alipay.global.api.request.ams.pay.AlipayPayRequest;
 import com.alipay.global.api.request.ams.pay.AlipayRefundRequest;
+import com.checkoutroutes.signature.AntomPublicKeys;
 import com.checkoutroutes.signature.AntomSignature;
 import com.checkoutroutes.signature.RsaKeys;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.List;
@@ -64,16 +66,32 @@ public class GatewayConfiguration {
                 .build();
     }
 
+    /** Antom's public key, and during a rotation its previous one; what only the previous one verified is counted. */
     @Bean
-    AntomClient antomClient(AntomSettings settings, CloseableHttpClient antomHttpClient, Clock clock) {
+    AntomPublicKeys antomPublicKeys(AntomSettings settings, MeterRegistry meters) {
+        AntomPublicKeys keys = AntomPublicKeys.of(settings.antomPublicKey(), settings.antomPreviousPublicKey());
+        FunctionCounter.builder("checkout.antom.signatures.previous.key", keys, AntomPublicKeys::verifiedByPrevious)
+                .description("Antom's answers and notifications only checkout.antom.antom-previous-public-key "
+                        + "verified: at 0 for a while after a rotation, the previous key can go")
+                .register(meters);
+        if (keys.rotating()) {
+            LOG.info("Antom's key is being rotated: signatures are checked against checkout.antom.antom-public-key, "
+                    + "then checkout.antom.antom-previous-public-key");
+        }
+        return keys;
+    }
+
+    @Bean
+    AntomClient antomClient(AntomSettings settings, CloseableHttpClient antomHttpClient, AntomPublicKeys antomKeys,
+            Clock clock) {
         AntomSignature.providerName(); // chooses (and logs) the signature provider at start-up, not on the first order
         int warmed = SdkJsonWarmUp.warmUp(List.of(new AlipayPayConsultRequest(), new AlipayPayRequest(),
                 new AlipayCheckoutPaymentSessionRequest(), new AlipayPayQueryRequest(), new AlipayCaptureRequest(),
                 new AlipayPayCancelRequest(), new AlipayRefundRequest(), new AlipayInquiryRefundRequest())).size();
         LOG.info("fastjson's serializers of {} SDK classes built at start-up", warmed);
         return new AntomClient(settings, antomHttpClient,
-                RsaKeys.privateKey(settings.merchantPrivateKey(), "checkout.antom.merchant-private-key"),
-                RsaKeys.publicKey(settings.antomPublicKey(), "checkout.antom.antom-public-key"), clock);
+                RsaKeys.privateKey(settings.merchantPrivateKey(), "checkout.antom.merchant-private-key"), antomKeys,
+                clock);
     }
 
     @Bean

@@ -1,12 +1,11 @@
 package com.checkoutroutes.notifications;
 
 import com.checkoutroutes.gateway.AntomSettings;
+import com.checkoutroutes.signature.AntomPublicKeys;
 import com.checkoutroutes.signature.AntomSignature;
-import com.checkoutroutes.signature.RsaKeys;
 import com.checkoutroutes.signature.SignatureHeader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,15 +31,16 @@ public class NotificationVerifier {
 
     private final String clientId;
     private final String signedPath;
-    private final PublicKey antomKey;
+    private final AntomPublicKeys antomKeys;
     private final Duration staleAfter;
     private final Duration maxAge;
     private final Clock clock;
 
-    public NotificationVerifier(AntomSettings settings, NotificationSettings notifications, Clock clock) {
+    public NotificationVerifier(AntomSettings settings, AntomPublicKeys antomKeys, NotificationSettings notifications,
+            Clock clock) {
         this.clientId = settings.clientId();
         this.signedPath = URI.create(settings.notifyUrl()).getRawPath();
-        this.antomKey = RsaKeys.publicKey(settings.antomPublicKey(), "checkout.antom.antom-public-key");
+        this.antomKeys = antomKeys;
         this.staleAfter = notifications.staleAfter();
         this.maxAge = notifications.maxAge();
         this.clock = clock;
@@ -59,8 +59,8 @@ public class NotificationVerifier {
                         "signature header must be algorithm=RSA256,keyVersion=<n>,signature=<value>, each once"));
         Instant sent = sentAt(requestTime);
         String body = new String(rawBody, StandardCharsets.UTF_8);
-        if (!AntomSignature.verify(AntomSignature.content("POST", signedPath, clientIdHeader, requestTime, body),
-                signature, antomKey)) {
+        if (!antomKeys.verify(AntomSignature.content("POST", signedPath, clientIdHeader, requestTime, body),
+                signature)) {
             throw new RejectedNotificationException(401, "INVALID_SIGNATURE", "signature does not verify");
         }
         fresh(sent);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.alipay.global.api.request.ams.pay.AlipayPayRequest;
 import com.alipay.global.api.response.ams.pay.AlipayPayResponse;
+import com.checkoutroutes.signature.AntomPublicKeys;
 import com.checkoutroutes.signature.AntomSignature;
 import com.checkoutroutes.signature.RsaKeys;
 import com.checkoutroutes.signature.SignatureHeader;
@@ -14,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -148,6 +150,47 @@ class AntomHttpClientTest {
         }
     }
 
+    /**
+     * While Antom rotates its key, an answer signed with the key it used until now verifies with
+     * antom-previous-public-key (counted); one that neither key verifies is refused.
+     */
+    @Test
+    void anAnswerSignedWithAntomsPreviousKeyVerifiesDuringARotation() throws Exception {
+        String path = "/ams/sandbox/api/v1/payments/pay";
+        String body = "{\"result\":{\"resultStatus\":\"S\",\"resultCode\":\"SUCCESS\",\"resultMessage\":\"ok\"}}";
+        server.createContext(path, exchange -> {
+            String time = String.valueOf(System.currentTimeMillis());
+            String signature = AntomSignature.sign(AntomSignature.content("POST", path, "SANDBOX_TEST", time, body),
+                    RsaKeys.privateKey("config/sandbox-keys/antom-private.pem", "antom key"));
+            exchange.getResponseHeaders().add("response-time", time);
+            exchange.getResponseHeaders().add("signature", SignatureHeader.format(1, signature));
+            exchange.sendResponseHeaders(200, body.length());
+            try (var out = exchange.getResponseBody()) {
+                out.write(body.getBytes(StandardCharsets.UTF_8));
+            }
+        });
+        // Antom's new key: not the one the answers are signed with
+        String newKey = Base64.getEncoder().encodeToString(newPublicKey().getEncoded());
+        AntomPublicKeys rotating = AntomPublicKeys.of(newKey, "config/sandbox-keys/antom-public.pem");
+        AntomSettings settings = settings();
+        try (CloseableHttpClient http = new GatewayConfiguration().antomHttpClient(settings)) {
+            AlipayPayRequest pay = new AlipayPayRequest();
+            pay.setPaymentRequestId("ROTATING-1");
+
+            assertThat(withAntomKeys(settings, http, rotating).execute(pay).getResult().getResultCode())
+                    .isEqualTo("SUCCESS");
+            assertThat(rotating.verifiedByPrevious()).isEqualTo(1);
+            assertThatThrownBy(() -> withAntomKeys(settings, http, AntomPublicKeys.of(newKey, null)).execute(pay))
+                    .isInstanceOf(AntomCallException.class).hasMessageContaining("no valid Antom signature");
+        }
+    }
+
+    private static java.security.PublicKey newPublicKey() throws Exception {
+        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        return generator.generateKeyPair().getPublic();
+    }
+
     @Test
     void theSettingsNeverPrintAKey() {
         AntomSettings inline = settings("-----BEGIN PRIVATE KEY-----MIIEvQ", "MIIBIjANBgkq");
@@ -156,9 +199,13 @@ class AntomHttpClientTest {
 
     /** The client with the sandbox's merchant key, trusting the sandbox's "Antom" key. */
     private static AntomClient withSandboxKeys(AntomSettings settings, CloseableHttpClient http) {
+        return withAntomKeys(settings, http, AntomPublicKeys.of("config/sandbox-keys/antom-public.pem", null));
+    }
+
+    private static AntomClient withAntomKeys(AntomSettings settings, CloseableHttpClient http, AntomPublicKeys keys) {
         return new AntomClient(settings, http,
-                RsaKeys.privateKey("config/sandbox-keys/merchant-private.pem", "merchant key"),
-                RsaKeys.publicKey("config/sandbox-keys/antom-public.pem", "antom key"), Clock.systemUTC());
+                RsaKeys.privateKey("config/sandbox-keys/merchant-private.pem", "merchant key"), keys,
+                Clock.systemUTC());
     }
 
     private void post(CloseableHttpClient http, String path) throws Exception {
@@ -174,7 +221,7 @@ class AntomHttpClientTest {
     }
 
     private AntomSettings settings(String merchantPrivateKey, String antomPublicKey) {
-        return new AntomSettings("SANDBOX_TEST", baseUrl(), merchantPrivateKey, antomPublicKey, 1, Duration.ofSeconds(2),
+        return new AntomSettings("SANDBOX_TEST", baseUrl(), merchantPrivateKey, antomPublicKey, null, 1, Duration.ofSeconds(2),
                 Duration.ofSeconds(1), 4, "https://merchant.example/notify",
                 new AntomSettings.Retry(1, Duration.ofMillis(10), 2, Duration.ofMillis(10)));
     }

@@ -6,6 +6,7 @@ import com.checkoutroutes.ledger.DatabaseOutage;
 import com.checkoutroutes.gateway.AntomSettings;
 import com.checkoutroutes.notifications.NotificationMutator.Mutation;
 import com.checkoutroutes.results.AntomResult;
+import com.checkoutroutes.signature.AntomPublicKeys;
 import com.checkoutroutes.signature.AntomSignature;
 import com.checkoutroutes.signature.RsaKeys;
 import com.checkoutroutes.signature.SignatureHeader;
@@ -40,8 +41,8 @@ class NotificationIntakeFuzzTest {
     static final String VALID = AntomNotifier.paymentResult("PAYMENT_RESULT", "S", "SUCCESS", "pr-fuzz-1",
             "20261122194010800100188000000001", "USD", 1250);
 
-    private final NotificationIntake intake = new NotificationIntake(new NotificationVerifier(settings(), NOTIFICATIONS,
-            Clock.systemUTC()), new NotificationReader(JsonMapper.builder().findAndAddModules().build(), NOTIFICATIONS), null,
+    private final NotificationIntake intake = new NotificationIntake(new NotificationVerifier(settings(),
+            AntomPublicKeys.of("config/sandbox-keys/antom-public.pem", null), NOTIFICATIONS, Clock.systemUTC()), new NotificationReader(JsonMapper.builder().findAndAddModules().build(), NOTIFICATIONS), null,
             new SimpleMeterRegistry(), new DatabaseOutage());
     private final AntomNotifier antom = new AntomNotifier(0, PATH, CLIENT_ID);
     /** Parsed once: the SDK's signer re-reads the key per call, which would make the fuzz mostly key parsing. */
@@ -112,7 +113,7 @@ class NotificationIntakeFuzzTest {
 
     private static AntomSettings settings() {
         return new AntomSettings(CLIENT_ID, "http://127.0.0.1:1", AntomNotifier.MERCHANT_PRIVATE_KEY,
-                "config/sandbox-keys/antom-public.pem", 1, Duration.ofSeconds(10), Duration.ofSeconds(2), 64,
+                "config/sandbox-keys/antom-public.pem", null, 1, Duration.ofSeconds(10), Duration.ofSeconds(2), 64,
                 "http://127.0.0.1:8080" + PATH, null);
     }
 }

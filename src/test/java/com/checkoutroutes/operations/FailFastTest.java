@@ -46,6 +46,20 @@ class FailFastTest {
                 .doesNotContain(NOT_A_KEY.substring(0, 24));
     }
 
+    /** So is a previous key given for a rotation: a typo there must not wait for Antom's first answer. */
+    @Test
+    void aMalformedPreviousKeyIsNamedWithItsSettingAndNeverPrinted(@TempDir Path dir, CapturedOutput output)
+            throws IOException {
+        Path key = dir.resolve("antom-previous-public.pem");
+        Files.writeString(key, "-----BEGIN PUBLIC KEY-----\n" + NOT_A_KEY + "\n-----END PUBLIC KEY-----\n");
+
+        Throwable root = rootCauseOfStarting("--checkout.antom.antom-previous-public-key=" + key);
+
+        assertThat(root).hasMessageContaining("checkout.antom.antom-previous-public-key")
+                .hasMessageNotContaining(NOT_A_KEY);
+        assertThat(output.getAll()).doesNotContain(NOT_A_KEY.substring(0, 24));
+    }
+
     @Test
     void aBlankRequiredSettingIsNamed() {
         Throwable root = rootCauseOfStarting("--checkout.antom.client-id=");

@@ -55,6 +55,8 @@ class PrometheusMetricsTest extends FlowTestSupport {
         assertThat(after).contains("checkout_payments{state=\"CAPTURED\"");
         assertThat(after).containsPattern("checkout_payments_authorised_open\\{age=\"gt_5d\"");
         assertThat(after).contains("checkout_refunds{state=\"UNKNOWN\"", "checkout_refunds{state=\"REFUNDED\"");
+        // no key rotation under way: nothing only a previous key verified
+        assertThat(value(after, "checkout_antom_signatures_previous_key_total", "")).hasValue(0.0);
     }
 
     @Test

@@ -47,7 +47,7 @@ class AntomCancelsTest {
     private final PaymentInquiries inquiries = mock(PaymentInquiries.class);
     private final AntomCancels cancels = new AntomCancels(ledger, gateway, mock(AttemptClosing.class), refunds,
             refundLedger, inquiries, new TransactionTemplate(mock(PlatformTransactionManager.class)),
-            new AntomSettings("SANDBOX_X", "http://127.0.0.1:1", "key", "key", 1, Duration.ofSeconds(1),
+            new AntomSettings("SANDBOX_X", "http://127.0.0.1:1", "key", "key", null, 1, Duration.ofSeconds(1),
                     Duration.ofSeconds(1), 4, "http://127.0.0.1:1/notify",
                     new AntomSettings.Retry(2, Duration.ofSeconds(1), 2.0, Duration.ofSeconds(1))),
             Clock.systemUTC());

@@ -18,7 +18,7 @@ class CaptureClaimsTest {
 
     @Test
     void anInitialBackoffAboveTheMaximumCounts() {
-        AntomSettings settings = new AntomSettings("SANDBOX_X", "http://127.0.0.1:1", "key", "key", 1,
+        AntomSettings settings = new AntomSettings("SANDBOX_X", "http://127.0.0.1:1", "key", "key", null, 1,
                 Duration.ofSeconds(1), Duration.ofSeconds(1), 4, "http://127.0.0.1:1/notify",
                 new AntomSettings.Retry(2, Duration.ofSeconds(5), 2.0, Duration.ofSeconds(2)));
         assertThat(CaptureClaims.longestCall(settings)).isEqualTo(Duration.ofSeconds(11));
@@ -31,7 +31,7 @@ class CaptureClaimsTest {
     }
 
     private static AntomSettings settings(Duration timeout, Duration connectTimeout, int tries, Duration maxBackoff) {
-        return new AntomSettings("SANDBOX_X", "http://127.0.0.1:1", "key", "key", 1, timeout, connectTimeout, 4,
+        return new AntomSettings("SANDBOX_X", "http://127.0.0.1:1", "key", "key", null, 1, timeout, connectTimeout, 4,
                 "http://127.0.0.1:1/notify", new AntomSettings.Retry(tries, Duration.ofMillis(200), 2.0, maxBackoff));
     }
 }

@@ -1,0 +1,62 @@
+package com.checkoutroutes.signature;
+
+import java.security.PublicKey;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Antom's public key, and while Antom rotates it the key it signed with until now: a signature (an answer's, a
+ * notification's) is checked against the current key first, then the previous one, so answers and notifications
+ * keep verifying whichever key Antom signs with during the change. What only the previous key verified is counted
+ * (and logged once), so operators see when Antom stopped using it and the previous key can go.
+ */
+public final class AntomPublicKeys {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AntomPublicKeys.class);
+
+    private final PublicKey current;
+    private final PublicKey previous;
+    private final AtomicLong verifiedByPrevious = new AtomicLong();
+    private final AtomicBoolean previousLogged = new AtomicBoolean();
+
+    /** {@code previous}: null when no rotation is under way. */
+    public AntomPublicKeys(PublicKey current, PublicKey previous) {
+        this.current = current;
+        this.previous = previous;
+    }
+
+    /** From the settings' values (a path, PEM or base64); a blank previous key is none. */
+    public static AntomPublicKeys of(String current, String previous) {
+        return new AntomPublicKeys(RsaKeys.publicKey(current, "checkout.antom.antom-public-key"),
+                previous == null || previous.isBlank() ? null
+                        : RsaKeys.publicKey(previous, "checkout.antom.antom-previous-public-key"));
+    }
+
+    /** Whether Antom's current key, or else its previous one, verifies {@code encodedSignature} over {@code content}. */
+    public boolean verify(String content, String encodedSignature) {
+        if (AntomSignature.verify(content, encodedSignature, current)) {
+            return true;
+        }
+        if (previous == null || !AntomSignature.verify(content, encodedSignature, previous)) {
+            return false;
+        }
+        verifiedByPrevious.incrementAndGet();
+        if (previousLogged.compareAndSet(false, true)) {
+            LOG.info("a signature verified with checkout.antom.antom-previous-public-key: Antom still signs with its "
+                    + "previous key (checkout_antom_signatures_previous_key_total counts them)");
+        }
+        return true;
+    }
+
+    /** Whether a previous key is configured. */
+    public boolean rotating() {
+        return previous != null;
+    }
+
+    /** How many signatures only the previous key verified, since start-up. */
+    public long verifiedByPrevious() {
+        return verifiedByPrevious.get();
+    }
+}
