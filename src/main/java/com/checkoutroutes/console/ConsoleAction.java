@@ -31,8 +31,8 @@ public enum ConsoleAction {
     SEND_AGAIN("Send the channel message again",
             "POST this message, which its receiver refused (a 4xx that said it would never take it), to the same"
                     + " receiver again, once it has been fixed to take it: it leaves at once, after the order's later"
-                    + " messages that were delivered meanwhile, and the receiver drops a copy by its"
-                    + " X-Checkout-Event-Id. Refused again, it is kept REFUSED as before.");
+                    + " messages (refused while one of them is still to be delivered), and the receiver drops a copy"
+                    + " by its X-Checkout-Event-Id. Refused again, it is kept REFUSED as before.");
 
     private final String label;
     private final String description;

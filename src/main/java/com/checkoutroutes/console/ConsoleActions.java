@@ -3,6 +3,7 @@ package com.checkoutroutes.console;
 import com.checkoutroutes.cardcapture.CardAuthorisations;
 import com.checkoutroutes.console.ActionLog.Outcome;
 import com.checkoutroutes.continuation.HttpChannelQueue;
+import com.checkoutroutes.continuation.HttpChannels;
 import com.checkoutroutes.deadletter.DeadLetterArchive;
 import com.checkoutroutes.deadletter.DeadLetterRedrives;
 import com.checkoutroutes.deadletter.RedriveRefusedException;
@@ -58,11 +59,13 @@ public class ConsoleActions {
     private final Refunds refunds;
     private final DuplicatePaymentCanceller duplicates;
     private final HttpChannelQueue channelMessages;
+    private final HttpChannels httpChannels;
     private final Clock clock;
 
     public ConsoleActions(ActionLog log, PaymentLedger ledger, PaymentInquiries inquiries, CardAuthorisations cards,
             DeadLetterArchive deadLetters, DeadLetterRedrives redrives, Refunds refunds,
-            DuplicatePaymentCanceller duplicates, HttpChannelQueue channelMessages, Clock clock) {
+            DuplicatePaymentCanceller duplicates, HttpChannelQueue channelMessages, HttpChannels httpChannels,
+            Clock clock) {
         this.log = log;
         this.ledger = ledger;
         this.inquiries = inquiries;
@@ -72,6 +75,7 @@ public class ConsoleActions {
         this.refunds = refunds;
         this.duplicates = duplicates;
         this.channelMessages = channelMessages;
+        this.httpChannels = httpChannels;
         this.clock = clock;
     }
 
@@ -126,7 +130,7 @@ public class ConsoleActions {
             String requestKey) {
         String why = reason == null || reason.isBlank() ? null : reason.strip();
         Target named = resolve(target);
-        long id = log.start(actor, action, named.orderId(), named.paymentRequestId(), named.deadLetterId(), why);
+        long id = log.start(actor, action, named, why);
         Outcome outcome;
         String detail;
         try {
@@ -140,7 +144,7 @@ public class ConsoleActions {
                 case GIVE_BACK -> giveBack(named);
                 case CLEAR_FLAG -> clearFlag(named, actor, why, requestKey);
                 case REDRIVE -> redrive(named, actor);
-                case SEND_AGAIN -> sendAgain(named);
+                case SEND_AGAIN -> sendAgain(named, requestKey);
             };
             outcome = ended.outcome();
             detail = ended.detail();
@@ -357,19 +361,42 @@ public class ConsoleActions {
         return Ended.done("sent again to " + redrives.redrive(target.deadLetterId(), actor));
     }
 
-    private Ended sendAgain(Target target) {
+    /**
+     * {@code postsShown}: how often the page the operator confirmed on said the message was POSTed, so the same form
+     * sent again (a double click, a resubmitted page) sends nothing once it went out and was refused again.
+     */
+    private Ended sendAgain(Target target, String postsShown) {
         if (target.channelMessageId() == null) {
             throw new Refused("NO_CHANNEL_MESSAGE", "the action needs a message to an HTTP channel");
         }
         long id = target.channelMessageId();
         HttpChannelQueue.Kept message = channelMessages.find(id)
                 .orElseThrow(() -> new Refused("NO_CHANNEL_MESSAGE", "no message " + id + " to an HTTP channel"));
-        if (!channelMessages.sendAgain(id, OffsetDateTime.now(clock))) {
-            throw new Refused("NOT_REFUSED", "channel message " + id + " is " + message.state() + ": only a message "
-                    + "its receiver refused is sent again from here (a parked one is sent again by itself)");
+        switch (channelMessages.sendAgain(id, postsShown == null ? null : count(postsShown),
+                OffsetDateTime.now(clock))) {
+            case SENT_AGAIN -> {
+                httpChannels.wake();
+                return Ended.done("channel message " + id + " to " + message.receiver() + " is sent again now (it was "
+                        + "refused: " + message.lastError() + ")");
+            }
+            case LATER_ONE_ON_ITS_WAY -> throw new Refused("LATER_MESSAGE_ON_ITS_WAY", "a later message of order "
+                    + message.orderId() + " is still to be delivered: send this one again once it is, so that the "
+                    + "order's messages still go one at a time");
+            case CHANGED -> throw new Refused("CHANGED", "channel message " + id + " was POSTed again since the page "
+                    + "was shown: look at it again");
+            default -> throw new Refused("NOT_REFUSED", "channel message " + id + " is " + channelMessages.find(id)
+                    .map(HttpChannelQueue.Kept::state).orElse(message.state()) + ": only a message its receiver "
+                    + "refused is sent again from here (a parked one is sent again by itself)");
         }
-        return Ended.done("channel message " + id + " to " + message.receiver() + " is sent again now (it was "
-                + "refused: " + message.lastError() + ")");
+    }
+
+    /** A count a form carried; -1 (matching none) for anything else. */
+    private static int count(String text) {
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** The rule's code and reason when a rule refused the action; null for a failure. */

@@ -1,5 +1,6 @@
 package com.checkoutroutes.console;
 
+import com.checkoutroutes.continuation.HttpChannelQueue;
 import com.checkoutroutes.deadletter.DeadLetterArchive;
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentState;
@@ -227,14 +228,18 @@ final class ConsolePages {
         model.put("orderAttempts", orderId == null ? List.of() : services.ledger().attemptsOf(orderId));
         model.put("letter", deadLetterId.flatMap(services.deadLetters()::find).orElse(null));
         model.put("channelMessageId", channelMessageId.orElse(null));
-        model.put("channelMessage", channelMessageId.flatMap(services.channelMessages()::find).orElse(null));
+        HttpChannelQueue.Kept channelMessage = channelMessageId.flatMap(services.channelMessages()::find).orElse(null);
+        model.put("channelMessage", channelMessage);
         model.put("back", back(action, orderId, prid, deadLetterId.orElse(null), null));
         // names the refund this form asks for: sent twice (a double click, a resubmitted page), it refunds once; for a
         // flag, the one shown, so that a reason added meanwhile is not cleared unseen
         // (none shown: a flag raised before the form is sent is not cleared either)
+        // for a channel message, how often the page shows it was POSTed: sent twice, it goes out once
         model.put("requestKey", action == ConsoleAction.REFUND ? UUID.randomUUID().toString()
                 : action == ConsoleAction.CLEAR_FLAG ? ConsoleActions.flagShown(attempt != null && attempt.flagged()
-                        ? attempt.flagReason() : null) : null);
+                        ? attempt.flagReason() : null)
+                : action == ConsoleAction.SEND_AGAIN && channelMessage != null
+                        ? String.valueOf(channelMessage.attempts()) : null);
         return render("confirm", model);
     }
 

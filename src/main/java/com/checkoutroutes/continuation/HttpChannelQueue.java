@@ -101,14 +101,31 @@ public class HttpChannelQueue {
                 + "last_error = ? WHERE event_id = ?", now, truncate(error), eventId);
     }
 
+    /** What came of an operator's {@link #sendAgain}. */
+    public enum SendAgain { SENT_AGAIN, NOT_REFUSED, LATER_ONE_ON_ITS_WAY, CHANGED }
+
     /**
-     * An operator sends a message its receiver refused again (the receiver takes it now): due at once, as the oldest
-     * undelivered message of its order it goes before that order's later ones not yet delivered. False when it is not
-     * REFUSED (delivered, on its way, or sent again already).
+     * An operator sends a message its receiver refused again (the receiver takes it now): due at once. Only while no
+     * later message of its order is still to be delivered, so the order's messages still go one at a time (it then
+     * arrives after the later ones); and, when {@code postsShown} is given, only if it was POSTed that often (the
+     * operator's page is not out of date, and the same form sent twice sends it once).
      */
-    public boolean sendAgain(long eventId, OffsetDateTime now) {
-        return jdbc.update("UPDATE channel_delivery SET state = 'PENDING', next_attempt_at = ? WHERE event_id = ? "
-                + "AND state = 'REFUSED'", now, eventId) == 1;
+    public SendAgain sendAgain(long eventId, Integer postsShown, OffsetDateTime now) {
+        String later = "AND NOT EXISTS (SELECT 1 FROM channel_delivery e WHERE e.message_key = d.message_key "
+                + "AND e.event_id > d.event_id AND e.state IN ('PENDING', 'PARKED'))";
+        String sendAgain = "UPDATE channel_delivery d SET state = 'PENDING', next_attempt_at = ? "
+                + "WHERE d.event_id = ? AND d.state = 'REFUSED' " + later;
+        int changed = postsShown == null ? jdbc.update(sendAgain, now, eventId)
+                : jdbc.update(sendAgain + " AND d.attempts = ?", now, eventId, postsShown);
+        if (changed == 1) {
+            return SendAgain.SENT_AGAIN;
+        }
+        Optional<Kept> after = find(eventId);
+        if (after.isEmpty() || after.get().state() != State.REFUSED) {
+            return SendAgain.NOT_REFUSED;
+        }
+        return postsShown != null && after.get().attempts() != postsShown ? SendAgain.CHANGED
+                : SendAgain.LATER_ONE_ON_ITS_WAY;
     }
 
     /** A message as an operator sees it. */

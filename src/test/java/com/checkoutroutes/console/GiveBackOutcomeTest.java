@@ -11,6 +11,7 @@ import com.checkoutroutes.console.ActionLog.Outcome;
 import com.checkoutroutes.console.ConsoleActions.Result;
 import com.checkoutroutes.console.ConsoleActions.Target;
 import com.checkoutroutes.continuation.HttpChannelQueue;
+import com.checkoutroutes.continuation.HttpChannels;
 import com.checkoutroutes.deadletter.DeadLetterArchive;
 import com.checkoutroutes.deadletter.DeadLetterRedrives;
 import com.checkoutroutes.ledger.PaymentAttempt;
@@ -42,7 +43,7 @@ class GiveBackOutcomeTest {
     private final ConsoleActions actions = new ConsoleActions(mock(ActionLog.class), ledger,
             mock(PaymentInquiries.class), mock(CardAuthorisations.class), mock(DeadLetterArchive.class),
             mock(DeadLetterRedrives.class), mock(Refunds.class), duplicates, mock(HttpChannelQueue.class),
-            java.time.Clock.systemUTC());
+            mock(HttpChannels.class), java.time.Clock.systemUTC());
 
     private final PaymentAttempt own = captured("PRID-1", 1, PAID);
     private final PaymentAttempt second = captured("PRID-2", 2, PAID.plusSeconds(5));

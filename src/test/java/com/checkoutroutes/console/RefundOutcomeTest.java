@@ -11,6 +11,7 @@ import com.checkoutroutes.console.ActionLog.Outcome;
 import com.checkoutroutes.console.ConsoleActions.Result;
 import com.checkoutroutes.console.ConsoleActions.Target;
 import com.checkoutroutes.continuation.HttpChannelQueue;
+import com.checkoutroutes.continuation.HttpChannels;
 import com.checkoutroutes.deadletter.DeadLetterArchive;
 import com.checkoutroutes.deadletter.DeadLetterRedrives;
 import com.checkoutroutes.ledger.PaymentLedger;
@@ -37,7 +38,7 @@ class RefundOutcomeTest {
     private final ConsoleActions actions = new ConsoleActions(mock(ActionLog.class), mock(PaymentLedger.class),
             mock(PaymentInquiries.class), mock(CardAuthorisations.class), mock(DeadLetterArchive.class),
             mock(DeadLetterRedrives.class), refunds, mock(DuplicatePaymentCanceller.class),
-            mock(HttpChannelQueue.class), java.time.Clock.systemUTC());
+            mock(HttpChannelQueue.class), mock(HttpChannels.class), java.time.Clock.systemUTC());
 
     @ParameterizedTest
     @CsvSource({"ACCEPTED, DONE, ACCEPTED", "REFUNDED, DONE, REFUNDED", "UNKNOWN, FAILED, not confirmed",

@@ -2,6 +2,7 @@ package com.checkoutroutes.continuation;
 
 import static com.checkoutroutes.testsupport.ConsoleForms.send;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Logger;
@@ -20,7 +21,6 @@ import com.checkoutroutes.testsupport.FreePort;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.http.HttpClient;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -253,43 +253,72 @@ class HttpChannelTest extends FlowTestSupport {
     }
 
     /**
-     * An operator finds a message its receiver refused on Needs attention and on its order's page and, once the
-     * receiver takes it, sends it again from the console: POSTed once more and delivered, the action audited. What is
-     * not REFUSED (delivered now) is not sent again.
+     * An operator finds a message its receiver refused on Needs attention and on its order's page, and sends it again
+     * from the console: refused again, it is REFUSED again, and the same form sent once more sends nothing (the page
+     * was out of date); while a later message of the order is still to be delivered it is not sent (one at a time per
+     * order); once the receiver takes it, it is delivered. Each action audited with the message.
      */
     @Test
     void anOperatorSendsARefusedMessageAgainFromTheConsole() throws Exception {
         String orderId = newOrderId();
         long refused = refusedMessageOf(orderId);
-
         String console = "http://127.0.0.1:" + managementPort + "/console";
         HttpClient operator = ConsoleForms.signedInOperator(console);
         assertThat(send(operator, console + "/attention", null).body()).contains(orderId).contains("HTTP 400");
         assertThat(send(operator, console + "/payments/" + orderId, null).body())
                 .contains("/console/confirm/send-again?channelMessageId=" + refused);
-        RECEIVER.refuse(null, 400); // fixed: the receiver takes it now
-        String confirm = console + "/confirm/send-again?channelMessageId=" + refused + "&orderId=" + orderId;
-        assertThat(send(operator, confirm, null).body()).contains("HTTP 400").contains(RECEIVER.url());
 
-        HttpResponse<String> sent = send(operator, console + "/actions/send-again", "channelMessageId=" + refused
-                + "&orderId=" + orderId + "&_csrf=" + ConsoleForms.csrfToken(operator, confirm));
+        // sent again before the receiver was fixed: refused again; the same form again sends nothing
+        String firstForm = sendAgainForm(operator, console, orderId, refused);
+        assertThat(send(operator, console + "/actions/send-again", firstForm).headers().firstValue("Location"))
+                .hasValueSatisfying(to -> assertThat(to).contains("/console/payments/" + orderId + "?action="));
+        await().atMost(Duration.ofSeconds(30)).until(() -> queue.ofOrder(orderId).get(0).attempts() == 2);
+        assertThat(queue.ofOrder(orderId).get(0).state()).isEqualTo(State.REFUSED);
+        send(operator, console + "/actions/send-again", firstForm);
+        assertThat(actionLog.ofOrder(orderId)).extracting(ActionLog.Entry::outcome, ActionLog.Entry::channelMessageId)
+                .containsExactly(tuple("DONE", refused), tuple("REFUSED", refused));
+        assertThat(actionLog.ofOrder(orderId).get(1).detail()).startsWith("CHANGED");
 
-        assertThat(sent.headers().firstValue("Location")).hasValueSatisfying(to -> assertThat(to)
-                .contains("/console/payments/" + orderId + "?action="));
+        // a later message of the order still to be delivered (its receiver failing): this one waits for it
+        RECEIVER.refuse(null, 400);
+        RECEIVER.answer(503);
+        Map<String, Object> retry = order(orderId);
+        retry.put("attempt", 2);
+        publish(retry);
+        await().atMost(Duration.ofSeconds(30)).until(() -> queue.ofOrder(orderId),
+                rows -> rows.size() == 2 && rows.get(1).state() == State.PARKED);
+        assertThat(actions.perform(ConsoleAction.SEND_AGAIN, new ConsoleActions.Target(null, null, null, refused),
+                DemoCredentials.OPERATOR, null).detail()).startsWith("LATER_MESSAGE_ON_ITS_WAY");
+
+        // the receiver takes both now: the later one goes first, then the one sent again
+        RECEIVER.answer(200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> queue.ofOrder(orderId).get(1).state() == State.DELIVERED);
+        send(operator, console + "/actions/send-again", sendAgainForm(operator, console, orderId, refused));
         await().atMost(Duration.ofSeconds(30)).until(() -> queue.ofOrder(orderId).get(0).state() == State.DELIVERED);
         assertThat(RECEIVER.postsOf(orderId)).filteredOn(p -> p.eventId().equals(String.valueOf(refused)))
-                .extracting(ChannelReceiver.Post::answered).containsExactly(400, 200);
-        assertThat(actionLog.ofOrder(orderId)).singleElement().satisfies(entry -> {
+                .extracting(ChannelReceiver.Post::answered).containsExactly(400, 400, 200);
+        assertThat(actionLog.ofOrder(orderId)).last().satisfies(entry -> {
             assertThat(entry.action()).isEqualTo(ConsoleAction.SEND_AGAIN.name());
             assertThat(entry.outcome()).isEqualTo(ActionLog.Outcome.DONE.name());
             assertThat(entry.actor()).isEqualTo(DemoCredentials.OPERATOR);
+            assertThat(entry.channelMessageId()).isEqualTo(refused);
         });
+        assertThat(actions.perform(ConsoleAction.SEND_AGAIN, new ConsoleActions.Target(null, null, null, refused),
+                DemoCredentials.OPERATOR, null).detail()).as("delivered").startsWith("NOT_REFUSED");
+        assertThat(actions.perform(ConsoleAction.SEND_AGAIN, new ConsoleActions.Target(null, null, null, -1L),
+                DemoCredentials.OPERATOR, null).detail()).startsWith("NO_CHANNEL_MESSAGE");
+    }
 
-        ConsoleActions.Result again = actions.perform(ConsoleAction.SEND_AGAIN,
-                new ConsoleActions.Target(null, null, null, refused), DemoCredentials.OPERATOR, null);
-        assertThat(again.outcome()).isEqualTo(ActionLog.Outcome.REFUSED);
-        assertThat(again.detail()).startsWith("NOT_REFUSED");
-        assertThat(RECEIVER.postsOf(orderId)).hasSize(2);
+    /** The Send again form as its confirmation page gives it: the message, how often it was POSTed, the CSRF token. */
+    private String sendAgainForm(HttpClient operator, String console, String orderId, long message) throws Exception {
+        String confirm = console + "/confirm/send-again?channelMessageId=" + message + "&orderId=" + orderId;
+        String page = send(operator, confirm, null).body();
+        assertThat(page).contains("HTTP 400").contains(RECEIVER.url());
+        java.util.regex.Matcher posts = java.util.regex.Pattern.compile("name=\"requestKey\" value=\"([0-9]+)\"")
+                .matcher(page);
+        assertThat(posts.find()).as("the POSTs the page showed").isTrue();
+        return "channelMessageId=" + message + "&orderId=" + orderId + "&requestKey=" + posts.group(1) + "&_csrf="
+                + ConsoleForms.csrfToken(operator, confirm);
     }
 
     /** An order published while its receiver refuses it (400): its message, kept REFUSED. */
