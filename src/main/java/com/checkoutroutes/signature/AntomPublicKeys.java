@@ -21,8 +21,12 @@ public final class AntomPublicKeys {
     private final AtomicLong verifiedByPrevious = new AtomicLong();
     private final AtomicBoolean previousLogged = new AtomicBoolean();
 
-    /** {@code previous}: null when no rotation is under way. */
+    /** {@code previous}: null when no rotation is under way; never the current key itself. */
     public AntomPublicKeys(PublicKey current, PublicKey previous) {
+        if (previous != null && previous.equals(current)) {
+            throw new RsaKeys.InvalidKeyConfigException("checkout.antom.antom-previous-public-key is the same key as "
+                    + "checkout.antom.antom-public-key: give the key Antom signed with before the replacement, or none");
+        }
         this.current = current;
         this.previous = previous;
     }

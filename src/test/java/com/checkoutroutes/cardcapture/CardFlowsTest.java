@@ -8,12 +8,14 @@ import com.alipay.global.api.model.ams.Amount;
 import com.alipay.global.api.request.ams.pay.AlipayCaptureRequest;
 import com.alipay.global.api.request.ams.pay.AlipayPayCancelRequest;
 import com.checkoutroutes.cardcapture.AuthorisationGuard.Policy;
+import com.checkoutroutes.deadletter.DeadLetterArchive;
 import com.checkoutroutes.gateway.AntomGateway;
 import com.checkoutroutes.gateway.CallOutcome;
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentLedger.StateChange;
 import com.checkoutroutes.ledger.PaymentState;
 import com.checkoutroutes.ledger.Transition;
+import com.checkoutroutes.reconciliation.EarlyRefusals;
 import com.checkoutroutes.results.AntomCaptures;
 import com.checkoutroutes.results.CaptureClaims;
 import com.checkoutroutes.results.PaymentInquiries;
@@ -23,6 +25,7 @@ import com.checkoutroutes.testsupport.AntomNotifier;
 import com.checkoutroutes.testsupport.FlowTestSupport;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -45,6 +48,10 @@ class CardFlowsTest extends FlowTestSupport {
     PaymentInquiries inquiries;
     @Autowired
     CaptureClaims claims;
+    @Autowired
+    EarlyRefusals earlyRefusals;
+    @Autowired
+    DeadLetterArchive deadLetters;
 
     @Test
     void authorisedThenShippedIsCaptured() {
@@ -182,6 +189,57 @@ class CardFlowsTest extends FlowTestSupport {
         sandbox.clearFaults();
         assertThat(ledger.history(auth.paymentRequestId())).extracting(StateChange::cause)
                 .doesNotContain("CAPTURE_OVERTAKEN");
+    }
+
+    /**
+     * A cancellation refused CAPTURE_IN_PROGRESS only for coming while the capture's send might still be on its way is
+     * re-driven by the janitor once that is over, without the order system sending it again: the capture, which never
+     * reached Antom, is given up and the authorisation cancelled. Not before, and once per dead letter. (The suite's
+     * janitor re-drives nothing, checkout.janitor.early-refusal-redrives=0: tests move the clock on past other tests'
+     * refusals; this one asks the janitor's rule itself.)
+     */
+    @Test
+    void aCancellationRefusedForComingTooEarlyIsReDrivenOnceTheSendIsOver() throws Exception {
+        PaymentAttempt auth = authorisedCard();
+        try (AutoCloseable jobs = scheduledJobsStopped()) {
+            shippedWhileTheCaptureFails(auth, FaultRule.of(FaultType.HTTP_5XX).forApi("capture").withTimes(0));
+            orderEvent(auth.orderId(), "ORDER_CANCELLED");
+            assertThat(refusal(auth.orderId())).isEqualTo("CAPTURE_IN_PROGRESS");
+            await().atMost(Duration.ofSeconds(10)).until(() -> !deadLetters.recent("CAPTURE_IN_PROGRESS",
+                    auth.orderId(), true, 10).isEmpty());
+            assertThat(dueOf(auth.orderId(), 3)).as("the send may still be on its way").isEmpty();
+
+            sendTriesOver();
+            List<DeadLetterArchive.Kept> due = dueOf(auth.orderId(), 3);
+            assertThat(due).hasSize(1);
+            assertThat(earlyRefusals.redrive(due.get(0))).isPresent();
+
+            awaitState(auth, PaymentState.CANCELLED);
+            assertThat(ledger.history(auth.paymentRequestId())).extracting(StateChange::cause)
+                    .contains("CAPTURE_OVERTAKEN");
+            assertThat(earlyRefusals.redrive(due.get(0))).as("once per dead letter").isEmpty();
+            assertThat(deadLetters.find(due.get(0).id()).orElseThrow().redrivenBy()).isEqualTo("janitor");
+            assertThat(dueOf(auth.orderId(), 3)).isEmpty();
+        }
+    }
+
+    /** An order refused too early over and over (its capture stays unknown) is left for an operator after the last. */
+    @Test
+    void anOrderRefusedTooEarlyOverAndOverIsLeftForAnOperator() {
+        String orderId = newOrderId();
+        OffsetDateTime refused = OffsetDateTime.now(clock).minusMinutes(10);
+        for (int i = 0; i < 4; i++) {
+            jdbc.update("INSERT INTO dead_letter (type, reason_code, order_id, letter, rejected_at) "
+                    + "VALUES ('ORDER_EVENT_REFUSED', 'CAPTURE_IN_PROGRESS', ?, '{}', ?)", orderId, refused);
+        }
+        assertThat(dueOf(orderId, 4)).hasSize(4);
+        assertThat(dueOf(orderId, 3)).as("three re-drives made three of them").isEmpty();
+        assertThat(dueOf(orderId, 0)).as("re-drives off").isEmpty();
+    }
+
+    private List<DeadLetterArchive.Kept> dueOf(String orderId, int maxRedrives) {
+        return earlyRefusals.due(OffsetDateTime.now(clock), maxRedrives, 10_000).stream()
+                .filter(letter -> orderId.equals(letter.orderId())).toList();
     }
 
     /**

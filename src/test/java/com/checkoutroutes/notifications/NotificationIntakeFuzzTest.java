@@ -41,9 +41,7 @@ class NotificationIntakeFuzzTest {
     static final String VALID = AntomNotifier.paymentResult("PAYMENT_RESULT", "S", "SUCCESS", "pr-fuzz-1",
             "20261122194010800100188000000001", "USD", 1250);
 
-    private final NotificationIntake intake = new NotificationIntake(new NotificationVerifier(settings(),
-            AntomPublicKeys.of("config/sandbox-keys/antom-public.pem", null), NOTIFICATIONS, Clock.systemUTC()), new NotificationReader(JsonMapper.builder().findAndAddModules().build(), NOTIFICATIONS), null,
-            new SimpleMeterRegistry(), new DatabaseOutage());
+    private final NotificationIntake intake = trusting(AntomPublicKeys.of(SANDBOX_ANTOM_KEY, null));
     private final AntomNotifier antom = new AntomNotifier(0, PATH, CLIENT_ID);
     /** Parsed once: the SDK's signer re-reads the key per call, which would make the fuzz mostly key parsing. */
     private final PrivateKey antomKey = RsaKeys.privateKey(AntomNotifier.ANTOM_PRIVATE_KEY, "sandbox Antom key");
@@ -102,7 +100,40 @@ class NotificationIntakeFuzzTest {
         return SignatureHeader.format(1, AntomSignature.sign(content, antomKey));
     }
 
+    /**
+     * While Antom's key is replaced, a notification signed with the key it used until now (a resend of one signed
+     * before) verifies with antom-previous-public-key; without it, it is refused.
+     */
+    @Test
+    void aNotificationSignedWithAntomsPreviousKeyIsAcceptedDuringARotation() throws Exception {
+        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        String newKey = java.util.Base64.getEncoder().encodeToString(generator.generateKeyPair().getPublic()
+                .getEncoded());
+        Map<String, String> headers = antom.headers("1763800000000",
+                antom.sign(VALID, "1763800000000", AntomNotifier.ANTOM_PRIVATE_KEY));
+        AntomPublicKeys rotating = AntomPublicKeys.of(newKey, SANDBOX_ANTOM_KEY);
+
+        assertThat(intake(trusting(rotating), VALID.getBytes(StandardCharsets.UTF_8), headers).succeeded()).isTrue();
+        assertThat(rotating.verifiedByPrevious()).isEqualTo(1);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> intake(trusting(AntomPublicKeys.of(newKey, null)),
+                VALID.getBytes(StandardCharsets.UTF_8), headers)).isInstanceOfSatisfying(
+                        RejectedNotificationException.class, e -> assertThat(e.code()).isEqualTo("INVALID_SIGNATURE"));
+    }
+
+    private static final String SANDBOX_ANTOM_KEY = "config/sandbox-keys/antom-public.pem";
+
+    private static NotificationIntake trusting(AntomPublicKeys keys) {
+        return new NotificationIntake(new NotificationVerifier(settings(), keys, NOTIFICATIONS, Clock.systemUTC()),
+                new NotificationReader(JsonMapper.builder().findAndAddModules().build(), NOTIFICATIONS), null,
+                new SimpleMeterRegistry(), new DatabaseOutage());
+    }
+
     private AntomResult intake(byte[] body, Map<String, String> headers) {
+        return intake(intake, body, headers);
+    }
+
+    private AntomResult intake(NotificationIntake intake, byte[] body, Map<String, String> headers) {
         Exchange exchange = new DefaultExchange(camel);
         exchange.getIn().setBody(body);
         headers.forEach(exchange.getIn()::setHeader);
@@ -113,7 +144,7 @@ class NotificationIntakeFuzzTest {
 
     private static AntomSettings settings() {
         return new AntomSettings(CLIENT_ID, "http://127.0.0.1:1", AntomNotifier.MERCHANT_PRIVATE_KEY,
-                "config/sandbox-keys/antom-public.pem", null, 1, Duration.ofSeconds(10), Duration.ofSeconds(2), 64,
+                SANDBOX_ANTOM_KEY, null, 1, Duration.ofSeconds(10), Duration.ofSeconds(2), 64,
                 "http://127.0.0.1:8080" + PATH, null);
     }
 }

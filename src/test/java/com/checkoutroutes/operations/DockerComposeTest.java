@@ -66,7 +66,8 @@ class DockerComposeTest {
             "CHECKOUT_JWT_ISSUER_URI", "empty means no bearer JWTs",
             "CHECKOUT_JWT_JWK_SET_URI", "empty means no bearer JWTs",
             "CHECKOUT_JWT_AUDIENCE", "needed only once bearer JWTs are on",
-            "CHECKOUT_CHANNEL_HMAC_SECRET", "needed only once a channel is an HTTP(S) endpoint (compose's are topics)");
+            "CHECKOUT_CHANNEL_HMAC_SECRET", "needed only once a channel is an HTTP(S) endpoint (compose's are topics)",
+            "CHECKOUT_ANTOM_PREVIOUS_PUBLIC_KEY", "needed only while Antom's keys are being replaced");
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)(?::([^}]*))?}");
 

@@ -127,9 +127,11 @@ class TypedSettingsTest {
             assertThat(janitor.concurrency()).isEqualTo(8);
             assertThat(janitor.firstCheck().captureRequested()).isEqualTo(Duration.ofSeconds(30));
             assertThat(janitor.checkDelays()).hasSize(8).last().isEqualTo(Duration.ofHours(6));
+            assertThat(janitor.earlyRefusalRedrives()).isEqualTo(3);
             AntomSettings antom = context.getBean(AntomSettings.class);
             assertThat(antom.timeout()).isEqualTo(Duration.ofSeconds(10));
             assertThat(antom.retry().maxAttempts()).isEqualTo(3);
+            assertThat(antom.antomPreviousPublicKey()).as("no key replacement under way").isEmpty();
             // production ships the two users without passwords (their doors refuse everyone) and no JWTs
             AccessSettings access = context.getBean(AccessSettings.class);
             assertThat(access.users()).containsOnlyKeys("order-system", "operator", "monitor");
@@ -166,6 +168,7 @@ class TypedSettingsTest {
             checkout.reconciliation.cron=every morning           | checkout.reconciliation.cron
             checkout.janitor.batch-size=-1                       | checkout.janitor.batch-size
             checkout.janitor.concurrency=65                      | checkout.janitor.concurrency
+            checkout.janitor.early-refusal-redrives=-1           | checkout.janitor.early-refusal-redrives
             checkout.janitor.first-check.unknown=-10s            | checkout.janitor.first-check.unknown
             checkout.janitor.check-delays=                       | checkout.janitor.check-delays
             checkout.authorisation-guard.policy=SOMETIMES        | checkout.authorisation-guard.policy

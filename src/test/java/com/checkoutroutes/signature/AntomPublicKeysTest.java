@@ -42,6 +42,13 @@ class AntomPublicKeysTest {
                 .verify(CONTENT.replace("x", "y"), signedBy(before))).as("another content").isFalse();
     }
 
+    @Test
+    void thePreviousKeyIsNeverTheCurrentOne() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new AntomPublicKeys(after.getPublic(),
+                after.getPublic())).isInstanceOf(RsaKeys.InvalidKeyConfigException.class)
+                .hasMessageContaining("checkout.antom.antom-previous-public-key");
+    }
+
     private static String signedBy(KeyPair pair) {
         return AntomSignature.sign(CONTENT, pair.getPrivate());
     }
