@@ -137,10 +137,15 @@ public class AuthorisationGuard {
                 }
                 // flagged: a cancel Antom did not do (the order was cancelled, or its risk flagged), a mismatch...
                 // an operator decides; a capture would charge the buyer for an order that may be gone
-                yield attempt.flagged() ? alert(attempt)
-                        : new Handled(true, "captured->" + cards.captureForGuard(attempt));
+                if (attempt.flagged()) {
+                    yield alert(attempt);
+                }
+                PaymentState after = cards.captureForGuard(attempt);
+                yield after == PaymentState.AUTHORISED ? new Handled(false, "moved since read: left for the next run")
+                        : new Handled(true, "captured->" + after);
             }
-            case CANCEL -> cancels.cancel(attempt, "AUTHORISATION_GUARD") ? new Handled(true, "cancelled")
+            // only as read: a shipment's capture requested since must not be voided
+            case CANCEL -> cancels.cancelIfUnchanged(attempt, "AUTHORISATION_GUARD") ? new Handled(true, "cancelled")
                     : new Handled(false, "not cancelled");
             case ALERT -> alert(attempt);
         };
@@ -164,7 +169,8 @@ public class AuthorisationGuard {
     }
 
     private Handled cancelSecondPayment(PaymentAttempt attempt) {
-        return cancels.cancel(attempt, "DUPLICATE_PAYMENT_CANCELLED") ? new Handled(true, "second payment cancelled")
+        return cancels.cancelIfUnchanged(attempt, "DUPLICATE_PAYMENT_CANCELLED")
+                ? new Handled(true, "second payment cancelled")
                 : new Handled(false, "second payment not cancelled");
     }
 

@@ -12,6 +12,7 @@ import com.checkoutroutes.results.PaymentInquiries;
 import com.checkoutroutes.results.PaymentInquiries.CaptureCheck;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Predicate;
 import org.springframework.stereotype.Component;
 
 /**
@@ -134,21 +135,40 @@ public class CardAuthorisations {
      */
     static final String CANCELLATION_REFUND = "CANCELLATION";
 
-    /** Captures an authorised attempt on behalf of the guard job (no order event involved). */
+    /**
+     * Captures an authorised attempt on behalf of the guard job (no order event involved), only if nothing happened
+     * to it since the guard read it (its page, minutes ago): still AUTHORISED at that version, not flagged, and no
+     * cancel ever asked for it (an order's cancellation Antom refused leaves it AUTHORISED, flagged CANCEL_NOT_DONE;
+     * one still on its way has only asked). Checked under the row's lock; otherwise nothing is sent and its state is
+     * returned.
+     */
     public PaymentState captureForGuard(PaymentAttempt authorised) {
-        return requestCapture(authorised, new OrderEvent(null, "AUTHORISATION_GUARD", authorised.orderId(), null));
+        String prid = authorised.paymentRequestId();
+        return requestCapture(authorised, new OrderEvent(null, "AUTHORISATION_GUARD", authorised.orderId(), null),
+                current -> current.version() == authorised.version() && current.state() == PaymentState.AUTHORISED
+                        && !current.flagged() && !ledger.cancelAsked(prid));
     }
 
     private PaymentState requestCapture(PaymentAttempt paid, OrderEvent event) {
+        return requestCapture(paid, event, current -> true);
+    }
+
+    private PaymentState requestCapture(PaymentAttempt paid, OrderEvent event, Predicate<PaymentAttempt> stillToCapture) {
         String captureRequestId = "CAP" + UUID.randomUUID().toString().replace("-", "");
         // a state change like any other: its event tells the order system, whose versions then have no gap
-        PaymentAttempt requested = ledger.apply(paid.paymentRequestId(),
-                current -> Transition.to(PaymentState.CAPTURE_REQUESTED, event.type())
-                        .captureRequestId(captureRequestId)
-                        .detail("capture " + captureRequestId)
-                        .emit(events.stateChanged(current, current.state(), PaymentState.CAPTURE_REQUESTED,
-                                event.type(), current.paymentId(), null, null))).attempt();
-        return captures.send(requested);
+        boolean[] left = {false};
+        PaymentAttempt requested = ledger.apply(paid.paymentRequestId(), current -> {
+            if (!stillToCapture.test(current)) {
+                left[0] = true;
+                return Transition.to(current.state(), event.type()); // no change, nothing written
+            }
+            return Transition.to(PaymentState.CAPTURE_REQUESTED, event.type())
+                    .captureRequestId(captureRequestId)
+                    .detail("capture " + captureRequestId)
+                    .emit(events.stateChanged(current, current.state(), PaymentState.CAPTURE_REQUESTED,
+                            event.type(), current.paymentId(), null, null));
+        }).attempt();
+        return left[0] ? requested.state() : captures.send(requested);
     }
 
     private List<PaymentAttempt> attemptsOf(String orderId) {

@@ -171,8 +171,24 @@ public class AntomCancels {
         return refund.filter(r -> r.state().isTakenByAntom()).isPresent();
     }
 
+    /**
+     * {@link #cancel} for an attempt read a while ago (the authorisation guard's page): asked for and sent only if it
+     * is still as read (same version) when the cancel is recorded, under its row's lock; false, sending nothing, when
+     * it moved (a capture requested since, which a cancel would void after the goods left).
+     */
+    public boolean cancelIfUnchanged(PaymentAttempt asRead, String cause) {
+        String prid = asRead.paymentRequestId();
+        OffsetDateTime until = tx.execute(status -> ledger.lock(prid)
+                .filter(locked -> locked.version() == asRead.version() && locked.state() == asRead.state())
+                .map(locked -> asked(prid, cause)).orElse(null));
+        return until != null && sendAsked(asRead, cause, PaymentState.CANCELLED, until).end() == Cancel.DONE;
+    }
+
     private CancelAnswer askAndSend(PaymentAttempt attempt, String cause, PaymentState target) {
-        OffsetDateTime until = asked(attempt.paymentRequestId(), cause);
+        return sendAsked(attempt, cause, target, asked(attempt.paymentRequestId(), cause));
+    }
+
+    private CancelAnswer sendAsked(PaymentAttempt attempt, String cause, PaymentState target, OffsetDateTime until) {
         CancelAnswer answer = send(attempt, cause, target, false);
         if (answer.end() == Cancel.REFUSED) {
             // Antom's F is final: this cancel gives nothing back

@@ -53,7 +53,7 @@ class AuthorisationGuardTest {
         when(ledger.authorisedBefore(any(), any(), anyInt())).thenReturn(List.of(own, second));
         when(ledger.attemptsOf("ORD-1")).thenReturn(List.of(own, second));
         when(cards.captureForGuard(own)).thenReturn(PaymentState.CAPTURED);
-        when(cancels.cancel(second, "DUPLICATE_PAYMENT_CANCELLED")).thenReturn(true);
+        when(cancels.cancelIfUnchanged(second, "DUPLICATE_PAYMENT_CANCELLED")).thenReturn(true);
 
         var report = guard.run();
 

@@ -16,6 +16,7 @@ import com.checkoutroutes.ledger.PaymentLedger.StateChange;
 import com.checkoutroutes.ledger.PaymentState;
 import com.checkoutroutes.ledger.Transition;
 import com.checkoutroutes.reconciliation.EarlyRefusals;
+import com.checkoutroutes.results.AntomCancels;
 import com.checkoutroutes.results.AntomCaptures;
 import com.checkoutroutes.results.CaptureClaims;
 import com.checkoutroutes.results.PaymentInquiries;
@@ -50,6 +51,10 @@ class CardFlowsTest extends FlowTestSupport {
     CaptureClaims claims;
     @Autowired
     EarlyRefusals earlyRefusals;
+    @Autowired
+    CardAuthorisations cards;
+    @Autowired
+    AntomCancels cancels;
     @Autowired
     DeadLetterArchive deadLetters;
 
@@ -469,6 +474,32 @@ class CardFlowsTest extends FlowTestSupport {
         orderEvent(orderId, "ORDER_SHIPPED");
         assertThat(refusal(orderId)).isEqualTo("NOT_A_CARD_PAYMENT");
         assertThat(ledger.find(attempt.paymentRequestId()).orElseThrow().state()).isEqualTo(PaymentState.SUCCEEDED);
+    }
+
+    /**
+     * The guard acts on a page of authorisations it read minutes before: one an order's cancellation reached since
+     * (its cancel asked, or refused by Antom and flagged) is not captured, and one whose shipment requested its capture
+     * since is not cancelled; nothing reaches Antom for either.
+     */
+    @Test
+    void theGuardLeavesAnAuthorisationThatMovedSinceItWasRead() throws Exception {
+        try (AutoCloseable jobs = scheduledJobsStopped()) {
+            PaymentAttempt cancelAsked = authorisedCard();
+            ledger.note(cancelAsked.paymentRequestId(), "CANCEL_REQUESTED", "ORDER_CANCELLED", null);
+            PaymentAttempt flagged = authorisedCard();
+            ledger.note(flagged.paymentRequestId(), "CANCEL_NOT_DONE", "F", "CANCEL_NOT_DONE: refused");
+
+            assertThat(cards.captureForGuard(cancelAsked)).isEqualTo(PaymentState.AUTHORISED);
+            assertThat(cards.captureForGuard(flagged)).isEqualTo(PaymentState.AUTHORISED);
+            assertThat(sandbox.requests("capture", cancelAsked.paymentRequestId())).isEmpty();
+            assertThat(sandbox.requests("capture", flagged.paymentRequestId())).isEmpty();
+
+            PaymentAttempt asRead = authorisedCard();
+            shippedWhileTheCaptureFails(asRead, FaultRule.of(FaultType.HTTP_5XX).forApi("capture").withTimes(0));
+            assertThat(cancels.cancelIfUnchanged(asRead, "AUTHORISATION_GUARD")).isFalse();
+            assertThat(state(asRead)).isEqualTo(PaymentState.CAPTURE_REQUESTED);
+            assertThat(sandbox.requests("cancel", asRead.paymentRequestId())).isEmpty();
+        }
     }
 
     @Test
