@@ -157,7 +157,7 @@ public class SettlementReconciliation {
     public ReconciliationReport reconcile(Path file) {
         String name = file.getFileName().toString();
         Matcher m = FILE.matcher(name);
-        LocalDate date = m.matches() ? LocalDate.parse(m.group(1), DateTimeFormatter.BASIC_ISO_DATE) : null;
+        LocalDate date = m.matches() ? dateOf(m.group(1)) : null;
         if (date == null) {
             return reject(name, null, null,
                     new MalformedReportException("file name is not transactionItems_<yyyyMMdd>_000.csv"));
@@ -201,6 +201,15 @@ public class SettlementReconciliation {
     }
 
     /** How long since the file last changed, by the file system's clock (which wrote its modification time). */
+    /** The file name's date; null for eight digits that are no date (20250230): rejected, not thrown at every run. */
+    private static LocalDate dateOf(String digits) {
+        try {
+            return LocalDate.parse(digits, DateTimeFormatter.BASIC_ISO_DATE);
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
+    }
+
     private static Duration unchangedFor(Path file) {
         try {
             return Duration.between(Files.getLastModifiedTime(file).toInstant(), Instant.now());

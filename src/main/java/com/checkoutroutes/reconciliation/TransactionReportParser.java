@@ -48,8 +48,12 @@ public class TransactionReportParser {
             if (end == null || !end.strip().equals(END)) {
                 throw new IncompleteReportException("the file changed while it was read");
             }
+        } catch (CharacterCodingException e) {
+            throw new MalformedReportException("not UTF-8");
         } catch (IOException e) {
-            throw new MalformedReportException("unreadable: " + e.getMessage());
+            // replaced or made readable by the transfer meanwhile: read again at the next run, rejected only once
+            // it stays so for checkout.reconciliation.incomplete-for
+            throw new IncompleteReportException("unreadable: " + e.getMessage());
         }
     }
 
@@ -71,7 +75,7 @@ public class TransactionReportParser {
         } catch (CharacterCodingException e) {
             throw new MalformedReportException("not UTF-8");
         } catch (IOException e) {
-            throw new MalformedReportException("unreadable: " + e.getMessage());
+            throw new IncompleteReportException("unreadable: " + e.getMessage());
         }
         if (lastNonBlank == 0) {
             throw new IncompleteReportException("the file is empty: still being written?");
@@ -104,6 +108,11 @@ public class TransactionReportParser {
                     in.reset();
                 }
                 return line.toString();
+            }
+            if (c < ' ' && c != '\t') {
+                // a NUL no database column takes, or another control character no report has
+                throw new MalformedReportException("line " + number + " has a control character (0x"
+                        + Integer.toHexString(c) + ")");
             }
             if (line.length() == MAX_ROW_CHARS) {
                 throw new MalformedReportException("line " + number + " is longer than " + MAX_ROW_CHARS

@@ -304,6 +304,35 @@ class SettlementReconciliationTest extends FlowTestSupport {
         assertThat(jdbc.queryForObject("SELECT count(*) FROM reconciliation_seen", Integer.class)).isZero();
     }
 
+    /**
+     * Files that once failed at every run, so that no later report was reconciled: eight digits that are no date, a
+     * NUL in a cell (no column takes one), a transaction type longer than 32 characters (the mismatch's column held
+     * no more). Each is now rejected or stored, and the next day runs.
+     */
+    @Test
+    void aFileThatOnceFailedEveryRunIsRejectedOrStoredAndTheNextDayRuns() throws Exception {
+        String header = "transactionId,transactionRequestId,transactionType,transactionAmountValue,"
+                + "transactionAmountCurrency\n";
+        Path noDate = reportDir.resolve("transactionItems_20990230_000.csv");
+        Files.writeString(noDate, header + "<END>\n");
+        Path nul = reportDir.resolve("transactionItems_20990110_000.csv");
+        Files.writeString(nul, header + "t-nul-1,pr-\u00001,PAYMENT,1.00,USD\n<END>\n");
+        Path longType = reportDir.resolve("transactionItems_20990111_000.csv");
+        String type = "A_TRANSACTION_TYPE_ANTOM_MAY_ADD_ONE_DAY";
+        Files.writeString(longType, header + "t-long-1,pr-long-1," + type + ",1.00,USD\n<END>\n");
+
+        reconciliation.run();
+
+        assertThat(reportEvent(noDate).path("status").asText()).isEqualTo("REJECTED");
+        JsonNode withNul = reportEvent(nul);
+        assertThat(withNul.path("status").asText()).isEqualTo("REJECTED");
+        assertThat(withNul.path("reason").asText()).isEqualTo("line 2 has a control character (0x0)");
+        assertThat(reportEvent(longType).path("status").asText()).isEqualTo("MISMATCHES");
+        assertThat(jdbc.queryForList("SELECT m.transaction_type FROM reconciliation_mismatch m JOIN "
+                + "reconciliation_report r ON m.report_id = r.id WHERE r.file_name = ?", String.class,
+                longType.getFileName().toString())).containsExactly(type);
+    }
+
     /** A reason quoting a cell of any length is cut, so that the rejection is stored and the job moves on. */
     @Test
     void aRejectionQuotingALongCellIsStored() throws Exception {

@@ -93,6 +93,21 @@ class TransactionReportParserTest {
     }
 
     @Test
+    void aControlCharacterRejectsTheFile() throws IOException {
+        assertRejected(file(HEADER, "t-1,,pr-1,ORD-1,PAYMENT,SUCCESS,12.50,USD,,ALIPAY_CN,CASHIER_PAYMENT,Co\u0000ffee",
+                "<END>"), "line 2 has a control character (0x0)");
+        assertThat(parse(file(HEADER, "t-1,,pr-1,ORD-1,PAYMENT,SUCCESS,12.50,USD,,ALIPAY_CN,CASHIER_PAYMENT,\tCoffee",
+                "<END>"))).as("a tab is text").hasSize(1);
+    }
+
+    /** A file that cannot be opened now (replaced, its permissions set after it was written) is read again later. */
+    @Test
+    void anUnreadableFileIsLeftForTheNextRun() {
+        assertThatThrownBy(() -> parse(dir.resolve("gone.csv"))).isInstanceOf(IncompleteReportException.class)
+                .hasMessageStartingWith("unreadable");
+    }
+
+    @Test
     void aFileWithoutHeaderOrEndAtAll() throws IOException {
         assertRejected(file(), "the file is empty: still being written?");
         assertRejected(file("<END>"), "no header row or no <END> line");
