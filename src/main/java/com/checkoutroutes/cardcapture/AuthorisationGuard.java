@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -140,9 +141,15 @@ public class AuthorisationGuard {
                 if (attempt.flagged()) {
                     yield alert(attempt);
                 }
-                PaymentState after = cards.captureForGuard(attempt);
-                yield after == PaymentState.AUTHORISED ? new Handled(false, "moved since read: left for the next run")
-                        : new Handled(true, "captured->" + after);
+                Optional<PaymentState> after = cards.captureForGuard(attempt);
+                if (after.isPresent()) {
+                    yield new Handled(true, "captured->" + after.get());
+                }
+                // moved since read; one still authorised with a cancel asked for it (its flag cleared since) is an
+                // operator's to decide before Antom releases it
+                PaymentAttempt current = ledger.find(prid).orElse(attempt);
+                yield current.state() == PaymentState.AUTHORISED && ledger.cancelAsked(prid) ? alert(current)
+                        : new Handled(false, "moved since read: left for the next run");
             }
             // only as read: a shipment's capture requested since must not be voided
             case CANCEL -> cancels.cancelIfUnchanged(attempt, "AUTHORISATION_GUARD") ? new Handled(true, "cancelled")

@@ -10,7 +10,10 @@ import com.checkoutroutes.results.AntomCaptures;
 import com.checkoutroutes.results.CaptureClaims;
 import com.checkoutroutes.results.PaymentInquiries;
 import com.checkoutroutes.results.PaymentInquiries.CaptureCheck;
+import java.time.Clock;
+import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Predicate;
 import org.springframework.stereotype.Component;
@@ -29,10 +32,12 @@ public class CardAuthorisations {
     private final PaymentEvents events;
     private final PaymentInquiries inquiries;
     private final CaptureClaims claims;
+    private final Clock clock;
 
     public CardAuthorisations(PaymentLedger ledger, AntomCaptures captures, AntomCancels cancels,
-            PaymentEvents events, PaymentInquiries inquiries, CaptureClaims claims) {
+            PaymentEvents events, PaymentInquiries inquiries, CaptureClaims claims, Clock clock) {
         this.claims = claims;
+        this.clock = clock;
         this.inquiries = inquiries;
         this.ledger = ledger;
         this.captures = captures;
@@ -139,21 +144,34 @@ public class CardAuthorisations {
      * Captures an authorised attempt on behalf of the guard job (no order event involved), only if nothing happened
      * to it since the guard read it (its page, minutes ago): still AUTHORISED at that version, not flagged, and no
      * cancel ever asked for it (an order's cancellation Antom refused leaves it AUTHORISED, flagged CANCEL_NOT_DONE;
-     * one still on its way has only asked). Checked under the row's lock; otherwise nothing is sent and its state is
-     * returned.
+     * one still on its way has only asked). Checked under the row's lock; otherwise nothing is sent: empty.
      */
-    public PaymentState captureForGuard(PaymentAttempt authorised) {
+    public Optional<PaymentState> captureForGuard(PaymentAttempt authorised) {
         String prid = authorised.paymentRequestId();
         return requestCapture(authorised, new OrderEvent(null, "AUTHORISATION_GUARD", authorised.orderId(), null),
                 current -> current.version() == authorised.version() && current.state() == PaymentState.AUTHORISED
                         && !current.flagged() && !ledger.cancelAsked(prid));
     }
 
+    /**
+     * An order event's capture: refused while a cancel of the authorisation may still be on its way to Antom (the
+     * guard's, an expiry's), checked under the row's lock, as that cancel would void it once the goods have left.
+     */
     private PaymentState requestCapture(PaymentAttempt paid, OrderEvent event) {
-        return requestCapture(paid, event, current -> true);
+        String prid = paid.paymentRequestId();
+        return requestCapture(paid, event, current -> {
+            if (ledger.cancelOnItsWay(prid, OffsetDateTime.now(clock))) {
+                throw new RefusedOrderEventException("CANCEL_IN_PROGRESS", "a cancel of the authorisation may "
+                        + "still be on its way to Antom, which would void a capture: capture after its result is "
+                        + "known");
+            }
+            return true;
+        }).orElseThrow();
     }
 
-    private PaymentState requestCapture(PaymentAttempt paid, OrderEvent event, Predicate<PaymentAttempt> stillToCapture) {
+    /** The state after the capture's send; empty when {@code stillToCapture} said no (nothing written or sent). */
+    private Optional<PaymentState> requestCapture(PaymentAttempt paid, OrderEvent event,
+            Predicate<PaymentAttempt> stillToCapture) {
         String captureRequestId = "CAP" + UUID.randomUUID().toString().replace("-", "");
         // a state change like any other: its event tells the order system, whose versions then have no gap
         boolean[] left = {false};
@@ -168,7 +186,7 @@ public class CardAuthorisations {
                     .emit(events.stateChanged(current, current.state(), PaymentState.CAPTURE_REQUESTED,
                             event.type(), current.paymentId(), null, null));
         }).attempt();
-        return left[0] ? requested.state() : captures.send(requested);
+        return left[0] ? Optional.empty() : Optional.of(captures.send(requested));
     }
 
     private List<PaymentAttempt> attemptsOf(String orderId) {

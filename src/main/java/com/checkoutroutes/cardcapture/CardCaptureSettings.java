@@ -7,6 +7,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMax;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
@@ -34,8 +35,9 @@ public record CardCaptureSettings(@Valid @NotNull Capture capture, @Valid @NotNu
     public record Guard(
             // When the guard runs (routes only).
             @NotBlank @QuartzCron String cron,
-            // Authorisations older than this get the policy.
-            @NotNull @DurationMin(nanos = 0) Duration threshold,
+            // Authorisations older than this get the policy: below Antom's 7 days (at 7 or more no policy would ever
+            // apply, as Antom has released them by then)
+            @NotNull @DurationMin(nanos = 0) @DurationMax(days = 7, inclusive = false) Duration threshold,
             // CAPTURE, CANCEL or ALERT.
             @NotNull Policy policy) {
     }

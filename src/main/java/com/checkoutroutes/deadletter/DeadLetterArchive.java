@@ -82,23 +82,6 @@ public class DeadLetterArchive {
         return jdbc.query(sql.toString(), ROW, args.toArray());
     }
 
-    /**
-     * Dead letters with one of {@code reasons}, not re-driven, refused between {@code since} and {@code before}, of
-     * orders with at most {@code maxOfOrder} such letters (each reason apart) since then: oldest first, at most
-     * {@code limit}. The janitor's re-drives of refusals that only came too early.
-     */
-    public List<Kept> waiting(List<String> reasons, OffsetDateTime since, OffsetDateTime before, int maxOfOrder,
-            int limit) {
-        String in = String.join(", ", java.util.Collections.nCopies(reasons.size(), "?"));
-        List<Object> args = new ArrayList<>(reasons);
-        args.addAll(List.of(since, before, since, maxOfOrder, limit));
-        return jdbc.query("SELECT " + COLUMNS + " FROM dead_letter d WHERE d.reason_code IN (" + in + ") "
-                + "AND d.redriven_at IS NULL AND d.rejected_at >= ? AND d.rejected_at <= ? AND d.order_id IS NOT NULL "
-                + "AND (SELECT COUNT(*) FROM dead_letter o WHERE o.order_id = d.order_id "
-                + "AND o.reason_code = d.reason_code AND o.rejected_at >= ?) <= ? ORDER BY d.id LIMIT ?", ROW,
-                args.toArray());
-    }
-
     public Optional<Kept> find(long id) {
         return jdbc.query("SELECT " + COLUMNS + " FROM dead_letter WHERE id = ?", ROW, id).stream().findFirst();
     }

@@ -1,6 +1,5 @@
 package com.checkoutroutes.reconciliation;
 
-import com.checkoutroutes.deadletter.DeadLetterArchive;
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentAttempt.Integration;
 import com.checkoutroutes.ledger.PaymentLedger;
@@ -41,8 +40,7 @@ import org.springframework.stereotype.Component;
  * not have, or has processing without the buyer ever getting its continuation ({@link PaymentResender}). Refunds
  * left requested, unknown or accepted are asked about the same way ({@code inquiryRefund}, {@link RefundInquiries});
  * one Antom never received is sent again, the identical request. Notifications the ledger could not place on arrival
- * and can now are applied ({@link UnmatchedNotifications}); order events refused only for coming too early are
- * re-driven ({@link EarlyRefusals}).
+ * and can now are applied ({@link UnmatchedNotifications}).
  */
 @Component
 public class Janitor {
@@ -62,15 +60,12 @@ public class Janitor {
     private final ConcurrentLooks checks;
     private final CaptureClaims claims;
     private final UnmatchedNotifications unmatched;
-    private final EarlyRefusals earlyRefusals;
 
     public Janitor(PaymentLedger ledger, PaymentInquiries inquiries, AntomCancels cancels, AntomCaptures captures,
             RefundLedger refunds, RefundInquiries refundInquiries, AntomRefunds antomRefunds, PaymentResender payments,
-            CaptureClaims claims, UnmatchedNotifications unmatched, EarlyRefusals earlyRefusals,
-            JanitorSettings settings, Clock clock) {
+            CaptureClaims claims, UnmatchedNotifications unmatched, JanitorSettings settings, Clock clock) {
         this.claims = claims;
         this.unmatched = unmatched;
-        this.earlyRefusals = earlyRefusals;
         this.payments = payments;
         this.ledger = ledger;
         this.inquiries = inquiries;
@@ -108,10 +103,6 @@ public class Janitor {
         for (String paymentId : unmatched.placeable(now, settings.batchSize())) {
             looks.add(() -> place(paymentId));
         }
-        for (DeadLetterArchive.Kept refusal : earlyRefusals.due(now, settings.earlyRefusalRedrives(),
-                settings.batchSize())) {
-            looks.add(() -> redrive(refusal));
-        }
         List<Look> done = checks.runAll(looks);
         List<String> changes = done.stream().map(Look::change).filter(Objects::nonNull).toList();
         return new Report((int) done.stream().filter(Look::looked).count(), changes.size(), String.join(", ", changes));
@@ -125,18 +116,6 @@ public class Janitor {
         } catch (RuntimeException e) {
             // a lock timeout, the database gone: the next round tries again; the others' looks stand
             LOG.warn("janitor could not place the notifications of {}: {}", paymentId, e.toString());
-            return Look.UNCHANGED;
-        }
-    }
-
-    /** An order event refused for coming too early, sent through its route again. */
-    private Look redrive(DeadLetterArchive.Kept refusal) {
-        try {
-            return earlyRefusals.redrive(refusal).map(topic -> new Look(true, refusal.orderId() + ":" + refusal
-                    .reasonCode() + " dead letter " + refusal.id() + " re-driven")).orElse(Look.UNCHANGED);
-        } catch (RuntimeException e) {
-            // Kafka unreachable: the claim was given back, the next round tries again
-            LOG.warn("janitor could not re-drive dead letter {}: {}", refusal.id(), e.toString());
             return Look.UNCHANGED;
         }
     }

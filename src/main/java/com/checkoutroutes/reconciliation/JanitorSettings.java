@@ -22,8 +22,6 @@ import org.springframework.validation.annotation.Validated;
  * {@code {{...}}}. {@code concurrency} looks run at once; each holds a connection to Antom while it waits, taken from
  * the spare beside the orders in flight ({@code checkout.antom.max-connections}), hence the bound. At most
  * {@code maxLooksPerSecond} looks start a second (0: no limit), so that a run does not come as one burst.
- * {@code earlyRefusalRedrives}: how often an order event refused for coming too early is re-driven ({@link
- * EarlyRefusals}; 0: never, the order system sends it again).
  */
 @Validated
 @ConfigurationProperties("checkout.janitor")
@@ -33,8 +31,7 @@ public record JanitorSettings(
         @PositiveOrZero int maxLooksPerSecond,
         @Valid @NotNull FirstCheck firstCheck,
         @NotEmpty List<@NotNull @DurationMin(nanos = 0) Duration> checkDelays,
-        @NotNull @DurationMin(nanos = 0) Duration expiryGrace,
-        @PositiveOrZero int earlyRefusalRedrives) {
+        @NotNull @DurationMin(nanos = 0) Duration expiryGrace) {
 
     public record FirstCheck(
             @NotNull @DurationMin(nanos = 0) Duration pending,

@@ -67,6 +67,8 @@ public class SettlementReconciliation {
     private static final Duration DAY_SCAN_TIMEOUT = Duration.ofHours(1);
     private static final Set<String> PAYMENTS = Set.of("PAYMENT", "AUTHORIZATION");
     private static final Set<String> REFUNDS = Set.of("REFUND");
+    /** VOID: Antom's name for the cancel of a card's authorisation. */
+    private static final Set<String> CANCELS = Set.of("CANCEL", "VOID");
     /** A report being matched; left so only by a run that stopped half-way. */
     private static final String RECONCILING = "RECONCILING";
     private static final int MAX_REASON = 500;
@@ -200,7 +202,6 @@ public class SettlementReconciliation {
         return report;
     }
 
-    /** How long since the file last changed, by the file system's clock (which wrote its modification time). */
     /** The file name's date; null for eight digits that are no date (20250230): rejected, not thrown at every run. */
     private static LocalDate dateOf(String digits) {
         try {
@@ -210,6 +211,7 @@ public class SettlementReconciliation {
         }
     }
 
+    /** How long since the file last changed, by the file system's clock (which wrote its modification time). */
     private static Duration unchangedFor(Path file) {
         try {
             return Duration.between(Files.getLastModifiedTime(file).toInstant(), Instant.now());
@@ -335,7 +337,11 @@ public class SettlementReconciliation {
             // every other row names its payment by originalTransactionId (a refund made elsewhere, a dispute)
             byPaymentId.addAll(pending.stream().filter(r -> !PAYMENTS.contains(r.transactionType()))
                     .map(ReportRow::originalTransactionId).filter(Objects::nonNull).toList());
-            List<PaymentAttempt> attempts = ledger.findAll(ids(PAYMENTS, ReportRow::transactionRequestId), byPaymentId);
+            // a cancel's own ids are its payment's (paymentId, paymentRequestId), should originalTransactionId be blank
+            byPaymentId.addAll(ids(CANCELS, ReportRow::transactionId));
+            Set<String> byRequestId = ids(PAYMENTS, ReportRow::transactionRequestId);
+            byRequestId.addAll(ids(CANCELS, ReportRow::transactionRequestId));
+            List<PaymentAttempt> attempts = ledger.findAll(byRequestId, byPaymentId);
             Map<String, PaymentAttempt> attemptByRequestId = index(attempts, PaymentAttempt::paymentRequestId);
             Map<String, PaymentAttempt> attemptByPaymentId = index(attempts, PaymentAttempt::paymentId);
             List<Refund> refundsFound = refunds.findAll(ids(REFUNDS, ReportRow::transactionRequestId),
@@ -353,9 +359,9 @@ public class SettlementReconciliation {
                     }
                     case "CAPTURE" -> check(row, found(attemptByPaymentId, row.originalTransactionId()), this::mismatch,
                             a -> a.state() == PaymentState.CAPTURED);
-                    // VOID: Antom's name for the cancel of a card's authorisation
-                    case "CANCEL", "VOID" -> check(row, found(attemptByPaymentId, row.originalTransactionId()),
-                            this::mismatch,
+                    case "CANCEL", "VOID" -> check(row, found(attemptByPaymentId, row.originalTransactionId())
+                            .or(() -> found(attemptByPaymentId, row.transactionId()))
+                            .or(() -> found(attemptByRequestId, row.transactionRequestId())), this::mismatch,
                             a -> a.state() == PaymentState.CANCELLED || a.state() == PaymentState.EXPIRED);
                     case "REFUND" -> {
                         Optional<Refund> refund = found(refundByRequestId, row.transactionRequestId())

@@ -110,8 +110,9 @@ public class TransactionReportParser {
                 return line.toString();
             }
             if (c < ' ' && c != '\t') {
-                // a NUL no database column takes, or another control character no report has
-                throw new MalformedReportException("line " + number + " has a control character (0x"
+                // no report has one (and no column takes a NUL); a download that writes into a file made at its full
+                // size shows zeros where it has not written yet: read again, rejected once it stays so
+                throw new IncompleteReportException("line " + number + " has a control character (0x"
                         + Integer.toHexString(c) + ")");
             }
             if (line.length() == MAX_ROW_CHARS) {

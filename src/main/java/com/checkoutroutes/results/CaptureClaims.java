@@ -39,11 +39,6 @@ public class CaptureClaims {
         return longestCall(antom).multipliedBy(2);
     }
 
-    /** How long after a send of a capture or a cancel it may still be on its way. */
-    public Duration hold() {
-        return hold;
-    }
-
     /** Marks the capture as being sent now; false when the attempt moved since it was read (nothing to send). */
     public boolean toSend(PaymentAttempt asRead) {
         return ledger.claimCaptureSend(asRead, OffsetDateTime.now(clock).plus(hold));

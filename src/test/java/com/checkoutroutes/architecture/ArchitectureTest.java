@@ -66,7 +66,7 @@ class ArchitectureTest {
                     "OrderIntake", "Notifications", "Reconciliation", "CardCapture", "Shipment", "Refunds", "Console")
             .whereLayer("Continuation").mayOnlyBeAccessedByLayers("OrderIntake", "Console")
             .whereLayer("DeadLetter").mayOnlyBeAccessedByLayers("OrderIntake", "CardCapture", "Shipment", "Refunds",
-                    "Reconciliation", "Console")
+                    "Console")
             .whereLayer("Scheduling").mayOnlyBeAccessedByLayers("Reconciliation", "CardCapture", "Console")
             .whereLayer("Ledger").mayOnlyBeAccessedByLayers("OrderIntake", "Notifications", "Reconciliation",
                     "CardCapture", "Shipment", "Refunds", "Operations", "Results", "Continuation", "Console")

@@ -52,7 +52,7 @@ class AuthorisationGuardTest {
         PaymentAttempt second = authorised("PRID-2", "ORD-1", 2, SIX_DAYS_AGO.plusMinutes(3));
         when(ledger.authorisedBefore(any(), any(), anyInt())).thenReturn(List.of(own, second));
         when(ledger.attemptsOf("ORD-1")).thenReturn(List.of(own, second));
-        when(cards.captureForGuard(own)).thenReturn(PaymentState.CAPTURED);
+        when(cards.captureForGuard(own)).thenReturn(java.util.Optional.of(PaymentState.CAPTURED));
         when(cancels.cancelIfUnchanged(second, "DUPLICATE_PAYMENT_CANCELLED")).thenReturn(true);
 
         var report = guard.run();
@@ -86,7 +86,7 @@ class AuthorisationGuardTest {
         when(ledger.authorisedBefore(any(), eq(leftAsTheyAre.get(leftAsTheyAre.size() - 1)), anyInt()))
                 .thenReturn(List.of(younger));
         when(ledger.attemptsOf(any())).thenAnswer(call -> List.of(younger));
-        when(cards.captureForGuard(younger)).thenReturn(PaymentState.CAPTURED);
+        when(cards.captureForGuard(younger)).thenReturn(java.util.Optional.of(PaymentState.CAPTURED));
 
         var report = guard.run();
 

@@ -44,7 +44,8 @@ class CaptureOfTheOrdersOwnPaymentTest {
         when(captures.send(requested)).thenReturn(PaymentState.CAPTURED);
 
         PaymentState after = new CardAuthorisations(ledger, captures, mock(AntomCancels.class), mock(PaymentEvents.class),
-                mock(com.checkoutroutes.results.PaymentInquiries.class), mock(com.checkoutroutes.results.CaptureClaims.class))
+                mock(com.checkoutroutes.results.PaymentInquiries.class), mock(com.checkoutroutes.results.CaptureClaims.class),
+                java.time.Clock.systemUTC())
                 .capture(new OrderEvent("E-1", "ORDER_SHIPPED", "ORD-1", null));
 
         assertThat(after).isEqualTo(PaymentState.CAPTURED);

@@ -8,14 +8,12 @@ import com.alipay.global.api.model.ams.Amount;
 import com.alipay.global.api.request.ams.pay.AlipayCaptureRequest;
 import com.alipay.global.api.request.ams.pay.AlipayPayCancelRequest;
 import com.checkoutroutes.cardcapture.AuthorisationGuard.Policy;
-import com.checkoutroutes.deadletter.DeadLetterArchive;
 import com.checkoutroutes.gateway.AntomGateway;
 import com.checkoutroutes.gateway.CallOutcome;
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentLedger.StateChange;
 import com.checkoutroutes.ledger.PaymentState;
 import com.checkoutroutes.ledger.Transition;
-import com.checkoutroutes.reconciliation.EarlyRefusals;
 import com.checkoutroutes.results.AntomCancels;
 import com.checkoutroutes.results.AntomCaptures;
 import com.checkoutroutes.results.CaptureClaims;
@@ -26,7 +24,6 @@ import com.checkoutroutes.testsupport.AntomNotifier;
 import com.checkoutroutes.testsupport.FlowTestSupport;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
-import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -50,13 +47,9 @@ class CardFlowsTest extends FlowTestSupport {
     @Autowired
     CaptureClaims claims;
     @Autowired
-    EarlyRefusals earlyRefusals;
-    @Autowired
     CardAuthorisations cards;
     @Autowired
     AntomCancels cancels;
-    @Autowired
-    DeadLetterArchive deadLetters;
 
     @Test
     void authorisedThenShippedIsCaptured() {
@@ -194,57 +187,6 @@ class CardFlowsTest extends FlowTestSupport {
         sandbox.clearFaults();
         assertThat(ledger.history(auth.paymentRequestId())).extracting(StateChange::cause)
                 .doesNotContain("CAPTURE_OVERTAKEN");
-    }
-
-    /**
-     * A cancellation refused CAPTURE_IN_PROGRESS only for coming while the capture's send might still be on its way is
-     * re-driven by the janitor once that is over, without the order system sending it again: the capture, which never
-     * reached Antom, is given up and the authorisation cancelled. Not before, and once per dead letter. (The suite's
-     * janitor re-drives nothing, checkout.janitor.early-refusal-redrives=0: tests move the clock on past other tests'
-     * refusals; this one asks the janitor's rule itself.)
-     */
-    @Test
-    void aCancellationRefusedForComingTooEarlyIsReDrivenOnceTheSendIsOver() throws Exception {
-        PaymentAttempt auth = authorisedCard();
-        try (AutoCloseable jobs = scheduledJobsStopped()) {
-            shippedWhileTheCaptureFails(auth, FaultRule.of(FaultType.HTTP_5XX).forApi("capture").withTimes(0));
-            orderEvent(auth.orderId(), "ORDER_CANCELLED");
-            assertThat(refusal(auth.orderId())).isEqualTo("CAPTURE_IN_PROGRESS");
-            await().atMost(Duration.ofSeconds(10)).until(() -> !deadLetters.recent("CAPTURE_IN_PROGRESS",
-                    auth.orderId(), true, 10).isEmpty());
-            assertThat(dueOf(auth.orderId(), 3)).as("the send may still be on its way").isEmpty();
-
-            sendTriesOver();
-            List<DeadLetterArchive.Kept> due = dueOf(auth.orderId(), 3);
-            assertThat(due).hasSize(1);
-            assertThat(earlyRefusals.redrive(due.get(0))).isPresent();
-
-            awaitState(auth, PaymentState.CANCELLED);
-            assertThat(ledger.history(auth.paymentRequestId())).extracting(StateChange::cause)
-                    .contains("CAPTURE_OVERTAKEN");
-            assertThat(earlyRefusals.redrive(due.get(0))).as("once per dead letter").isEmpty();
-            assertThat(deadLetters.find(due.get(0).id()).orElseThrow().redrivenBy()).isEqualTo("janitor");
-            assertThat(dueOf(auth.orderId(), 3)).isEmpty();
-        }
-    }
-
-    /** An order refused too early over and over (its capture stays unknown) is left for an operator after the last. */
-    @Test
-    void anOrderRefusedTooEarlyOverAndOverIsLeftForAnOperator() {
-        String orderId = newOrderId();
-        OffsetDateTime refused = OffsetDateTime.now(clock).minusMinutes(10);
-        for (int i = 0; i < 4; i++) {
-            jdbc.update("INSERT INTO dead_letter (type, reason_code, order_id, letter, rejected_at) "
-                    + "VALUES ('ORDER_EVENT_REFUSED', 'CAPTURE_IN_PROGRESS', ?, '{}', ?)", orderId, refused);
-        }
-        assertThat(dueOf(orderId, 4)).hasSize(4);
-        assertThat(dueOf(orderId, 3)).as("three re-drives made three of them").isEmpty();
-        assertThat(dueOf(orderId, 0)).as("re-drives off").isEmpty();
-    }
-
-    private List<DeadLetterArchive.Kept> dueOf(String orderId, int maxRedrives) {
-        return earlyRefusals.due(OffsetDateTime.now(clock), maxRedrives, 10_000).stream()
-                .filter(letter -> orderId.equals(letter.orderId())).toList();
     }
 
     /**
@@ -489,8 +431,8 @@ class CardFlowsTest extends FlowTestSupport {
             PaymentAttempt flagged = authorisedCard();
             ledger.note(flagged.paymentRequestId(), "CANCEL_NOT_DONE", "F", "CANCEL_NOT_DONE: refused");
 
-            assertThat(cards.captureForGuard(cancelAsked)).isEqualTo(PaymentState.AUTHORISED);
-            assertThat(cards.captureForGuard(flagged)).isEqualTo(PaymentState.AUTHORISED);
+            assertThat(cards.captureForGuard(cancelAsked)).isEmpty();
+            assertThat(cards.captureForGuard(flagged)).isEmpty();
             assertThat(sandbox.requests("capture", cancelAsked.paymentRequestId())).isEmpty();
             assertThat(sandbox.requests("capture", flagged.paymentRequestId())).isEmpty();
 
@@ -499,6 +441,34 @@ class CardFlowsTest extends FlowTestSupport {
             assertThat(cancels.cancelIfUnchanged(asRead, "AUTHORISATION_GUARD")).isFalse();
             assertThat(state(asRead)).isEqualTo(PaymentState.CAPTURE_REQUESTED);
             assertThat(sandbox.requests("cancel", asRead.paymentRequestId())).isEmpty();
+
+            // a cancel asked for it, its flag cleared since: left to an operator (flagged), not lapsing unseen
+            PaymentAttempt cleared = aged(authorisedCard());
+            ledger.note(cleared.paymentRequestId(), "CANCEL_REQUESTED", "ORDER_CANCELLED", null);
+            assertThat(guard.runWith(Policy.CAPTURE).detail()).contains(cleared.paymentRequestId() + ":alerted");
+            assertThat(ledger.find(cleared.paymentRequestId()).orElseThrow().flagReason())
+                    .startsWith("AUTHORISATION_EXPIRING");
+            assertThat(sandbox.requests("capture", cleared.paymentRequestId())).isEmpty();
+            cancelQuietly(ledger.find(cleared.paymentRequestId()).orElseThrow());
+        }
+    }
+
+    /**
+     * A shipment while a cancel of the authorisation may still be on its way to Antom (the guard's, an expiry's) is
+     * refused CANCEL_IN_PROGRESS: that cancel would void the capture after the goods left.
+     */
+    @Test
+    void aShipmentWhileACancelIsOnItsWayIsRefused() throws Exception {
+        try (AutoCloseable jobs = scheduledJobsStopped()) {
+            PaymentAttempt auth = authorisedCard();
+            ledger.claimCancelSend(auth.paymentRequestId(), java.time.OffsetDateTime.now(clock).plusMinutes(2));
+
+            orderEvent(auth.orderId(), "ORDER_SHIPPED");
+
+            assertThat(refusal(auth.orderId())).isEqualTo("CANCEL_IN_PROGRESS");
+            assertThat(state(auth)).isEqualTo(PaymentState.AUTHORISED);
+            assertThat(sandbox.requests("capture", auth.paymentRequestId())).isEmpty();
+            cancelQuietly(auth);
         }
     }
 

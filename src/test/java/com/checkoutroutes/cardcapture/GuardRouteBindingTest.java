@@ -44,7 +44,7 @@ class GuardRouteBindingTest {
                 .build();
         when(ledger.authorisedBefore(any(), any(), anyInt())).thenReturn(List.of(ageing));
         when(ledger.attemptsOf("ORD-1")).thenReturn(List.of(ageing));
-        when(cards.captureForGuard(ageing)).thenReturn(PaymentState.CAPTURED);
+        when(cards.captureForGuard(ageing)).thenReturn(java.util.Optional.of(PaymentState.CAPTURED));
         AuthorisationGuard guard = new AuthorisationGuard(ledger, cards, mock(AntomCancels.class),
                 mock(PaymentInquiries.class), Clock.fixed(NOW, ZoneOffset.UTC), new CardCaptureSettings(
                         new Capture("ORDER_SHIPPED"), new Guard("0 0 * * * ?", Duration.ofDays(5), Policy.CAPTURE)));

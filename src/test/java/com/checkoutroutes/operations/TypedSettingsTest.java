@@ -127,7 +127,6 @@ class TypedSettingsTest {
             assertThat(janitor.concurrency()).isEqualTo(8);
             assertThat(janitor.firstCheck().captureRequested()).isEqualTo(Duration.ofSeconds(30));
             assertThat(janitor.checkDelays()).hasSize(8).last().isEqualTo(Duration.ofHours(6));
-            assertThat(janitor.earlyRefusalRedrives()).isEqualTo(3);
             AntomSettings antom = context.getBean(AntomSettings.class);
             assertThat(antom.timeout()).isEqualTo(Duration.ofSeconds(10));
             assertThat(antom.retry().maxAttempts()).isEqualTo(3);
@@ -168,11 +167,11 @@ class TypedSettingsTest {
             checkout.reconciliation.cron=every morning           | checkout.reconciliation.cron
             checkout.janitor.batch-size=-1                       | checkout.janitor.batch-size
             checkout.janitor.concurrency=65                      | checkout.janitor.concurrency
-            checkout.janitor.early-refusal-redrives=-1           | checkout.janitor.early-refusal-redrives
             checkout.janitor.first-check.unknown=-10s            | checkout.janitor.first-check.unknown
             checkout.janitor.check-delays=                       | checkout.janitor.check-delays
             checkout.authorisation-guard.policy=SOMETIMES        | checkout.authorisation-guard.policy
             checkout.authorisation-guard.cron=0 0 25 * * ?       | checkout.authorisation-guard.cron
+            checkout.authorisation-guard.threshold=7d            | checkout.authorisation-guard.threshold
             checkout.capture.trigger=ORDER_PACKED                | checkout.capture.trigger
             checkout.capture.trigger=order_shipped               | checkout.capture.trigger
             # the notification door's limit is this one (${checkout.notifications.max-bytes}): either record may name it

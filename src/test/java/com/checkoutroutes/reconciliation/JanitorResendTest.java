@@ -9,7 +9,6 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
-import com.checkoutroutes.deadletter.DeadLetterArchive;
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentLedger;
 import com.checkoutroutes.ledger.PaymentState;
@@ -40,7 +39,11 @@ class JanitorResendTest {
     private final PaymentInquiries inquiries = mock(PaymentInquiries.class);
     private final AntomCancels cancels = mock(AntomCancels.class);
     private final PaymentResender payments = mock(PaymentResender.class);
-    private final Janitor janitor = janitor(mock(EarlyRefusals.class), 0);
+    private final Janitor janitor = new Janitor(ledger, inquiries, cancels, mock(AntomCaptures.class),
+            mock(RefundLedger.class), mock(RefundInquiries.class), mock(AntomRefunds.class), payments,
+            mock(CaptureClaims.class), mock(UnmatchedNotifications.class), new JanitorSettings(10, 2, 0, new JanitorSettings.FirstCheck(Duration.ZERO,
+                    Duration.ZERO, Duration.ZERO, Duration.ZERO), List.of(Duration.ofMinutes(1)), Duration.ZERO),
+            clock);
 
     private final PaymentAttempt unknown = PaymentAttempt.builder().paymentRequestId("PRID-1").orderId("ORD-1")
             .attemptNo(1).integration(PaymentAttempt.Integration.API).state(PaymentState.UNKNOWN).version(2)
@@ -49,30 +52,6 @@ class JanitorResendTest {
     @AfterEach
     void stop() {
         janitor.stop();
-    }
-
-    private Janitor janitor(EarlyRefusals earlyRefusals, int earlyRefusalRedrives) {
-        return new Janitor(ledger, inquiries, cancels, mock(AntomCaptures.class), mock(RefundLedger.class),
-                mock(RefundInquiries.class), mock(AntomRefunds.class), payments, mock(CaptureClaims.class),
-                mock(UnmatchedNotifications.class), earlyRefusals, new JanitorSettings(10, 2, 0,
-                        new JanitorSettings.FirstCheck(Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO),
-                        List.of(Duration.ofMinutes(1)), Duration.ZERO, earlyRefusalRedrives), clock);
-    }
-
-    /** A round re-drives the order events refused for coming too early that are due, within the setting's count. */
-    @Test
-    void aRoundReDrivesTheRefusalsThatCameTooEarly() {
-        EarlyRefusals early = mock(EarlyRefusals.class);
-        DeadLetterArchive.Kept refusal = new DeadLetterArchive.Kept(7L, "ORDER_EVENT_REFUSED", "CAPTURE_IN_PROGRESS",
-                null, null, "ORD-1", "checkout.order-events", 0, 5L, "ORD-1", OffsetDateTime.now(clock), null, null);
-        when(early.due(OffsetDateTime.now(clock), 3, 10)).thenReturn(List.of(refusal));
-        when(early.redrive(refusal)).thenReturn(Optional.of("checkout.order-events"));
-        Janitor redriving = janitor(early, 3);
-        try {
-            assertThat(redriving.run(List.of()).detail()).isEqualTo("ORD-1:CAPTURE_IN_PROGRESS dead letter 7 re-driven");
-        } finally {
-            redriving.stop();
-        }
     }
 
     /**

@@ -81,9 +81,6 @@ public class TestEnvironment implements EnvironmentPostProcessor, Ordered {
         props.put("checkout.janitor.first-check.capture-requested", "1s");
         props.put("checkout.janitor.check-delays", "1s");
         props.put("checkout.janitor.max-looks-per-second", "0"); // a test's few looks at once, not 50 ms apart
-        // tests move the clock past other tests' refusals, whose re-drives would act on their orders; CardFlowsTest
-        // asks the janitor's rule (EarlyRefusals) itself
-        props.put("checkout.janitor.early-refusal-redrives", "0");
         // the daily reconciliation and the hourly authorisation guard run when a test runs them: at their shipped
         // times, on the real clock, they could reconcile a test's report file before the test has edited it
         props.put("checkout.reconciliation.cron", "0 0 3 1 1 ? 2099");
