@@ -145,10 +145,11 @@ public class AuthorisationGuard {
                 if (after.isPresent()) {
                     yield new Handled(true, "captured->" + after.get());
                 }
-                // moved since read; one still authorised with a cancel asked for it (its flag cleared since) is an
-                // operator's to decide before Antom releases it
+                // moved since read; one still authorised with a cancel asked for it and none on its way (its flag
+                // cleared since) is an operator's to decide before Antom releases it
                 PaymentAttempt current = ledger.find(prid).orElse(attempt);
-                yield current.state() == PaymentState.AUTHORISED && ledger.cancelAsked(prid) ? alert(current)
+                yield current.state() == PaymentState.AUTHORISED && ledger.cancelAsked(prid)
+                        && !ledger.cancelOnItsWay(prid, now) ? alert(current)
                         : new Handled(false, "moved since read: left for the next run");
             }
             // only as read: a shipment's capture requested since must not be voided
