@@ -72,7 +72,7 @@ public class GatewayConfiguration {
         AntomPublicKeys keys = AntomPublicKeys.of(settings.antomPublicKey(), settings.antomPreviousPublicKey());
         FunctionCounter.builder("checkout.antom.signatures.previous.key", keys, AntomPublicKeys::verifiedByPrevious)
                 .description("Antom's answers and notifications only checkout.antom.antom-previous-public-key "
-                        + "verified: at 0 for a while after a rotation, the previous key can go")
+                        + "verified: once it has not risen on any instance for a day, the previous key can go")
                 .register(meters);
         if (keys.rotating()) {
             LOG.info("Antom's key is being rotated: signatures are checked against checkout.antom.antom-public-key, "

@@ -72,7 +72,8 @@ class DatabaseDownTest extends FlowTestSupport {
                 }
                 System.out.println("database down: notifications " + answers);
                 assertThat(answers).allSatisfy(a -> assertThat(a).startsWith("503"));
-                assertThat(slowest).as("Antom's sender gives up at 5 s").isLessThan(2000);
+                // the first waits out the pool's 1 s connection-timeout; Antom's sender gives up at 5 s
+                assertThat(slowest).as("Antom's sender gives up at 5 s").isLessThan(3000);
                 await().atMost(Duration.ofSeconds(10))
                         .until(() -> http.get("/actuator/health/readiness").status(), status -> status == 503);
                 assertThat(http.get("/actuator/health/liveness").status()).as("alive, just not ready").isEqualTo(200);

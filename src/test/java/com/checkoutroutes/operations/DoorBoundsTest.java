@@ -50,8 +50,11 @@ class DoorBoundsTest extends FlowTestSupport {
 
     @Test
     void bodiesPastTheLimitGet413FastInBoundedMemoryAndNeverInALogLine() throws Exception {
-        // the first request initialises the servlet: not what is measured
+        // the first requests initialise the servlets and remember the order system's password check: not what is
+        // measured (the doors' port, not only the management one)
         http.get("/actuator/health/liveness");
+        assertThat(http.postJson(ordersPath, OrderCorpus.valid(newOrderId()).getBytes(StandardCharsets.UTF_8))
+                .status()).isEqualTo(202);
         // the suite's JVM holds other tests' applications too: what is measured is the growth over what was in use
         // after a collection, just before
         System.gc();
@@ -127,9 +130,11 @@ class DoorBoundsTest extends FlowTestSupport {
                 System.out.println("with ten trickling bodies: order " + orderMillis + " ms, notification "
                         + notificationMillis + " ms");
                 assertThat(order.status()).isEqualTo(202);
-                assertThat(orderMillis).as("an order behind ten trickling bodies").isLessThan(1000);
+                // well inside the 10 s a request stuck behind the trickles would take; a loaded 2-core machine's
+                // pauses are not what is measured
+                assertThat(orderMillis).as("an order behind ten trickling bodies").isLessThan(3000);
                 assertThat(notification.status()).isEqualTo(200);
-                assertThat(notificationMillis).as("a notification behind ten trickling bodies").isLessThan(1000);
+                assertThat(notificationMillis).as("a notification behind ten trickling bodies").isLessThan(3000);
             }
             // and the trickles end: 408 once checkout.doors.body-timeout (10 s) has passed
             await().atMost(Duration.ofSeconds(20)).until(() -> answers.size() == 10);
