@@ -158,6 +158,9 @@ public class SettlementReconciliation {
      */
     public ReconciliationReport reconcile(Path file) {
         String name = file.getFileName().toString();
+        // a rejection of an earlier copy of this file keeps its record under another name
+        jdbc.update("UPDATE reconciliation_report SET file_name = file_name || ' (replaced, report ' || id || ')' "
+                + "WHERE file_name = ? AND status = 'REJECTED'", name);
         Matcher m = FILE.matcher(name);
         LocalDate date = m.matches() ? dateOf(m.group(1)) : null;
         if (date == null) {
@@ -591,12 +594,28 @@ public class SettlementReconciliation {
         }
         Set<String> done = new HashSet<>(jdbc.queryForList("SELECT file_name FROM reconciliation_report",
                 String.class));
+        // a rejected file replaced since (a good copy put in its place) is read again
+        Map<String, Instant> rejectedAt = new HashMap<>();
+        jdbc.query("SELECT file_name, created_at FROM reconciliation_report WHERE status = 'REJECTED'",
+                rs -> {
+                    rejectedAt.put(rs.getString(1), rs.getObject(2, OffsetDateTime.class).toInstant());
+                });
         try (Stream<Path> files = Files.list(directory)) {
             return files.filter(p -> p.getFileName().toString().startsWith("transactionItems_"))
-                    .filter(p -> !done.contains(p.getFileName().toString()))
+                    .filter(p -> !done.contains(p.getFileName().toString())
+                            || changedSince(p, rejectedAt.get(p.getFileName().toString())))
                     .sorted().toList();
         } catch (IOException e) {
             throw new IllegalStateException("cannot list " + directory.toAbsolutePath(), e);
+        }
+    }
+
+    /** Whether the file changed after {@code rejected} (null: it was not rejected). */
+    private static boolean changedSince(Path file, Instant rejected) {
+        try {
+            return rejected != null && Files.getLastModifiedTime(file).toInstant().isAfter(rejected);
+        } catch (IOException e) {
+            return false; // gone meanwhile
         }
     }
 

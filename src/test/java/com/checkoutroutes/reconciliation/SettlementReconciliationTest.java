@@ -341,6 +341,29 @@ class SettlementReconciliationTest extends FlowTestSupport {
                 longType.getFileName().toString())).containsExactly(type);
     }
 
+    /**
+     * A rejected file replaced by a good copy (put in its place by the transfer or an operator) is reconciled at the
+     * next run, where it took an SQL delete; the rejection keeps its record under another name.
+     */
+    @Test
+    void aRejectedFileReplacedByAGoodCopyIsReconciled() throws Exception {
+        Path file = reportDir.resolve("transactionItems_20990112_000.csv");
+        String header = "transactionId,transactionRequestId,transactionType,transactionAmountValue,"
+                + "transactionAmountCurrency\n";
+        Files.writeString(file, header + "t-1,pr-1,PAYMENT,one,USD\n<END>\n");
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().minus(Duration.ofMinutes(5))));
+        reconciliation.run();
+        assertThat(reportEvent(file).path("status").asText()).isEqualTo("REJECTED");
+        assertThat(reconciliation.run().detail()).as("unchanged: not read again")
+                .doesNotContain(file.getFileName().toString());
+
+        Files.writeString(file, header + "<END>\n");
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().plus(Duration.ofSeconds(5))));
+        assertThat(reconciliation.run().detail()).contains(file.getFileName() + ":CLEAN");
+        assertThat(jdbc.queryForList("SELECT status FROM reconciliation_report WHERE file_name LIKE ? ORDER BY id",
+                String.class, file.getFileName() + "%")).containsExactly("REJECTED", "CLEAN");
+    }
+
     /** A reason quoting a cell of any length is cut, so that the rejection is stored and the job moves on. */
     @Test
     void aRejectionQuotingALongCellIsStored() throws Exception {
