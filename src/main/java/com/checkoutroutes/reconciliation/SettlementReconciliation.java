@@ -158,15 +158,18 @@ public class SettlementReconciliation {
      */
     public ReconciliationReport reconcile(Path file) {
         String name = file.getFileName().toString();
-        // a rejection of an earlier copy of this file keeps its record under another name
-        jdbc.update("UPDATE reconciliation_report SET file_name = file_name || ' (replaced, report ' || id || ')' "
-                + "WHERE file_name = ? AND status = 'REJECTED'", name);
         Matcher m = FILE.matcher(name);
         LocalDate date = m.matches() ? dateOf(m.group(1)) : null;
         if (date == null) {
             return reject(name, null, null,
-                    new MalformedReportException("file name is not transactionItems_<yyyyMMdd>_000.csv"));
+                    new MalformedReportException("file name is not transactionItems_<yyyyMMdd>_000.csv"), null);
         }
+        // the file as it is before it is read: a rejection records it, and a copy put in its place is read again
+        Instant fileTime = modifiedAt(file);
+        // a rejection of an earlier copy of this file keeps its record under another name (a report's name is 33
+        // characters: the column keeps 255)
+        jdbc.update("UPDATE reconciliation_report SET file_name = file_name || ' (replaced, report ' || id || ')' "
+                + "WHERE file_name = ? AND status = 'REJECTED'", name);
         long reportId = insertReport(new ReconciliationReport("RECONCILIATION_REPORT", name, date.toString(),
                 RECONCILING, 0, 0, List.of(), null, now()));
         Matching matching = new Matching(reportId);
@@ -176,10 +179,10 @@ public class SettlementReconciliation {
         } catch (IncompleteReportException e) {
             return unchangedFor(file).compareTo(incompleteFor) >= 0
                     ? reject(name, date, reportId, new MalformedReportException(e.getMessage() + ", unchanged for "
-                            + incompleteFor))
+                            + incompleteFor), fileTime)
                     : leaveForNextRun(name, date, reportId, e);
         } catch (MalformedReportException e) {
-            return reject(name, date, reportId, e);
+            return reject(name, date, reportId, e, fileTime);
         } catch (RuntimeException e) {
             takeBackNow(reportId, e); // the database gone, say: the next run starts the file again
             throw e;
@@ -234,7 +237,9 @@ public class SettlementReconciliation {
                 List.of(), e.getMessage(), now());
     }
 
-    private ReconciliationReport reject(String name, LocalDate date, Long reportId, MalformedReportException e) {
+    /** {@code fileTime}: the file's modification time when it was read (null: a name no report has). */
+    private ReconciliationReport reject(String name, LocalDate date, Long reportId, MalformedReportException e,
+            Instant fileTime) {
         // a reason can quote a cell of any length; the report's column keeps 2,000 characters
         String reason = StringUtils.abbreviate(e.getMessage(), MAX_REASON);
         LOG.warn("transaction report {} rejected: {}", name, reason);
@@ -244,7 +249,11 @@ public class SettlementReconciliation {
             if (reportId != null) {
                 takeBack(reportId);
             }
-            insertReport(rejected);
+            long id = insertReport(rejected);
+            if (fileTime != null) {
+                jdbc.update("UPDATE reconciliation_report SET file_modified_at = ? WHERE id = ?",
+                        OffsetDateTime.ofInstant(fileTime, ZoneOffset.UTC), id);
+            }
             publish(rejected);
         });
         return rejected;
@@ -594,28 +603,34 @@ public class SettlementReconciliation {
         }
         Set<String> done = new HashSet<>(jdbc.queryForList("SELECT file_name FROM reconciliation_report",
                 String.class));
-        // a rejected file replaced since (a good copy put in its place) is read again
-        Map<String, Instant> rejectedAt = new HashMap<>();
-        jdbc.query("SELECT file_name, created_at FROM reconciliation_report WHERE status = 'REJECTED'",
-                rs -> {
-                    rejectedAt.put(rs.getString(1), rs.getObject(2, OffsetDateTime.class).toInstant());
+        // a rejected report replaced since (a good copy put in its place: another modification time) is read again
+        Map<String, Instant> rejectedCopy = new HashMap<>();
+        jdbc.query("SELECT file_name, file_modified_at FROM reconciliation_report WHERE status = 'REJECTED' "
+                + "AND file_modified_at IS NOT NULL", rs -> {
+                    rejectedCopy.put(rs.getString(1), rs.getObject(2, OffsetDateTime.class).toInstant());
                 });
         try (Stream<Path> files = Files.list(directory)) {
             return files.filter(p -> p.getFileName().toString().startsWith("transactionItems_"))
                     .filter(p -> !done.contains(p.getFileName().toString())
-                            || changedSince(p, rejectedAt.get(p.getFileName().toString())))
+                            || replaced(p, rejectedCopy.get(p.getFileName().toString())))
                     .sorted().toList();
         } catch (IOException e) {
             throw new IllegalStateException("cannot list " + directory.toAbsolutePath(), e);
         }
     }
 
-    /** Whether the file changed after {@code rejected} (null: it was not rejected). */
-    private static boolean changedSince(Path file, Instant rejected) {
+    /** Whether the file is another copy than the rejected one read at {@code rejectedCopy} (null: none rejected). */
+    private static boolean replaced(Path file, Instant rejectedCopy) {
+        Instant now = modifiedAt(file);
+        return rejectedCopy != null && now != null && !now.equals(rejectedCopy);
+    }
+
+    /** The file's modification time, to the microsecond the databases keep; null when it is gone. */
+    private static Instant modifiedAt(Path file) {
         try {
-            return rejected != null && Files.getLastModifiedTime(file).toInstant().isAfter(rejected);
+            return Files.getLastModifiedTime(file).toInstant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
         } catch (IOException e) {
-            return false; // gone meanwhile
+            return null;
         }
     }
 

@@ -343,7 +343,8 @@ class SettlementReconciliationTest extends FlowTestSupport {
 
     /**
      * A rejected file replaced by a good copy (put in its place by the transfer or an operator) is reconciled at the
-     * next run, where it took an SQL delete; the rejection keeps its record under another name.
+     * next run, where it took an SQL delete; the rejection keeps its record under another name. The copy is told by
+     * another modification time, earlier too (a transfer that keeps the remote file's time).
      */
     @Test
     void aRejectedFileReplacedByAGoodCopyIsReconciled() throws Exception {
@@ -358,7 +359,7 @@ class SettlementReconciliationTest extends FlowTestSupport {
                 .doesNotContain(file.getFileName().toString());
 
         Files.writeString(file, header + "<END>\n");
-        Files.setLastModifiedTime(file, FileTime.from(Instant.now().plus(Duration.ofSeconds(5))));
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().minus(Duration.ofMinutes(10))));
         assertThat(reconciliation.run().detail()).contains(file.getFileName() + ":CLEAN");
         assertThat(jdbc.queryForList("SELECT status FROM reconciliation_report WHERE file_name LIKE ? ORDER BY id",
                 String.class, file.getFileName() + "%")).containsExactly("REJECTED", "CLEAN");
