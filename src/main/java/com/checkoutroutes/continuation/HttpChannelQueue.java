@@ -169,14 +169,6 @@ public class HttpChannelQueue {
         return counts;
     }
 
-    /** An order's messages to HTTP channels, oldest first. */
-    public List<Delivery> ofOrder(String orderId) {
-        return jdbc.query("SELECT event_id, endpoint, message_key, payload, state, attempts FROM channel_delivery "
-                        + "WHERE message_key = ? ORDER BY event_id", (rs, i) -> new Delivery(rs.getLong(1),
-                        rs.getString(2), rs.getString(3), rs.getString(4), State.valueOf(rs.getString(5)),
-                        rs.getInt(6)), orderId);
-    }
-
     private static String truncate(String value) {
         return value == null || value.length() <= MAX_ERROR ? value : value.substring(0, MAX_ERROR);
     }

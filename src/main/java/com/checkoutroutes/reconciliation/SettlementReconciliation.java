@@ -219,11 +219,8 @@ public class SettlementReconciliation {
 
     /** How long since the file last changed, by the file system's clock (which wrote its modification time). */
     private static Duration unchangedFor(Path file) {
-        try {
-            return Duration.between(Files.getLastModifiedTime(file).toInstant(), Instant.now());
-        } catch (IOException e) {
-            return Duration.ZERO; // gone meanwhile: the next run sees
-        }
+        Instant modified = modifiedAt(file);
+        return modified == null ? Duration.ZERO : Duration.between(modified, Instant.now()); // gone: the next run sees
     }
 
     /** Takes back what the file's matching stored, and records nothing: the next run reads the file again. */

@@ -3,6 +3,7 @@ package com.checkoutroutes.continuation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.checkoutroutes.continuation.HttpChannelQueue.Delivery;
+import com.checkoutroutes.continuation.HttpChannelQueue.Kept;
 import com.checkoutroutes.continuation.HttpChannelQueue.State;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -40,7 +41,7 @@ class HttpChannelQueueTest {
     void anEventIsQueuedOnceWhateverTimesItsOutboxRowIsPublished() {
         assertThat(queue.add(7, WEB, "ORD-1", "{}", NOW)).isTrue();
         assertThat(queue.add(7, WEB, "ORD-1", "{}", NOW)).isFalse();
-        assertThat(queue.ofOrder("ORD-1")).singleElement().extracting(Delivery::state).isEqualTo(State.PENDING);
+        assertThat(queue.keptOf("ORD-1")).singleElement().extracting(Kept::state).isEqualTo(State.PENDING);
         assertThat(queue.concurrentSenders()).as("H2 has one sender").isFalse();
     }
 
@@ -64,8 +65,8 @@ class HttpChannelQueueTest {
         queue.delivered(1, NOW);
         assertThat(claim()).map(Delivery::eventId).contains(3L);
         queue.delivered(3, NOW);
-        assertThat(queue.ofOrder("ORD-A")).extracting(Delivery::state).containsOnly(State.DELIVERED);
-        assertThat(queue.ofOrder("ORD-A").get(0).attempts()).isEqualTo(2);
+        assertThat(queue.keptOf("ORD-A")).extracting(Kept::state).containsOnly(State.DELIVERED);
+        assertThat(queue.keptOf("ORD-A").get(0).attempts()).isEqualTo(2);
         assertThat(queue.undelivered()).containsEntry(State.PARKED, 0L).containsEntry(State.PENDING, 0L);
     }
 
@@ -75,7 +76,7 @@ class HttpChannelQueueTest {
         queue.park(1, false, NOW.plusSeconds(30), "not tried: receiver failing");
         assertThat(queue.claimNext(NOW.plusSeconds(29))).isEmpty();
         assertThat(queue.claimNext(NOW.plusSeconds(30))).map(Delivery::state).contains(State.PARKED);
-        assertThat(queue.ofOrder("ORD-A").get(0).attempts()).as("not tried, not counted").isZero();
+        assertThat(queue.keptOf("ORD-A").get(0).attempts()).as("not tried, not counted").isZero();
     }
 
     /** A receiver whose share of the senders is taken is passed over: the other receivers' messages go. */

@@ -11,7 +11,7 @@ import ch.qos.logback.core.read.ListAppender;
 import com.checkoutroutes.console.ActionLog;
 import com.checkoutroutes.console.ConsoleAction;
 import com.checkoutroutes.console.ConsoleActions;
-import com.checkoutroutes.continuation.HttpChannelQueue.Delivery;
+import com.checkoutroutes.continuation.HttpChannelQueue.Kept;
 import com.checkoutroutes.continuation.HttpChannelQueue.State;
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.testsupport.ConsoleForms;
@@ -114,9 +114,9 @@ class HttpChannelTest extends FlowTestSupport {
         assertThat(Math.abs(Instant.now().getEpochSecond() - Long.parseLong(post.timestamp()))).isLessThan(60);
         assertThat(post.signature()).isNotEqualTo("sha256=" + hmac(post.timestamp() + "." + post.eventId() + ".",
                 post.text().replace(orderId, newOrderId()).getBytes(StandardCharsets.UTF_8)));
-        await().atMost(Duration.ofSeconds(10)).until(() -> queue.ofOrder(orderId),
+        await().atMost(Duration.ofSeconds(10)).until(() -> queue.keptOf(orderId),
                 rows -> rows.size() == 1 && rows.get(0).state() == State.DELIVERED);
-        assertThat(queue.ofOrder(orderId).get(0).eventId()).isEqualTo(Long.parseLong(post.eventId()));
+        assertThat(queue.keptOf(orderId).get(0).eventId()).isEqualTo(Long.parseLong(post.eventId()));
         assertThat(RECEIVER.postsOf(orderId)).hasSize(1);
     }
 
@@ -128,8 +128,8 @@ class HttpChannelTest extends FlowTestSupport {
 
         // the first message: the POST and the route's 3 retries, then parked, visible in the table, gauge and log
         await().atMost(Duration.ofSeconds(30)).until(() -> RECEIVER.postsOf(orderId).size() >= 4
-                && !queue.ofOrder(orderId).isEmpty() && queue.ofOrder(orderId).get(0).state() == State.PARKED);
-        Delivery parked = queue.ofOrder(orderId).get(0);
+                && !queue.keptOf(orderId).isEmpty() && queue.keptOf(orderId).get(0).state() == State.PARKED);
+        Kept parked = queue.keptOf(orderId).get(0);
         assertThat(RECEIVER.postsOf(orderId)).allSatisfy(p -> assertThat(p.eventId()).isEqualTo(
                 String.valueOf(parked.eventId())));
         await().atMost(Duration.ofSeconds(10)).until(() -> parkedGauge() >= 1);
@@ -141,13 +141,13 @@ class HttpChannelTest extends FlowTestSupport {
         Map<String, Object> retry = order(orderId);
         retry.put("attempt", 2);
         publish(retry);
-        await().atMost(Duration.ofSeconds(20)).until(() -> queue.ofOrder(orderId).size() == 2);
-        long second = queue.ofOrder(orderId).get(1).eventId();
+        await().atMost(Duration.ofSeconds(20)).until(() -> queue.keptOf(orderId).size() == 2);
+        long second = queue.keptOf(orderId).get(1).eventId();
         assertThat(RECEIVER.postsOf(orderId)).noneSatisfy(p -> assertThat(p.eventId()).isEqualTo(String.valueOf(second)));
 
         // the receiver is back: each message is delivered once, the parked one first
         RECEIVER.answer(200);
-        await().atMost(Duration.ofSeconds(30)).until(() -> queue.ofOrder(orderId),
+        await().atMost(Duration.ofSeconds(30)).until(() -> queue.keptOf(orderId),
                 rows -> rows.stream().allMatch(r -> r.state() == State.DELIVERED));
         List<ChannelReceiver.Post> accepted = RECEIVER.postsOf(orderId).stream().filter(p -> p.answered() == 200)
                 .toList();
@@ -175,16 +175,16 @@ class HttpChannelTest extends FlowTestSupport {
 
         String other = newOrderId();
         publish(order(other));
-        await().atMost(Duration.ofSeconds(30)).until(() -> queue.ofOrder(other),
+        await().atMost(Duration.ofSeconds(30)).until(() -> queue.keptOf(other),
                 rows -> rows.size() == 1 && rows.get(0).state() == State.DELIVERED);
 
         RECEIVER.refuse(null, 400);
         Map<String, Object> retry = order(orderId);
         retry.put("attempt", 2);
         publish(retry);
-        await().atMost(Duration.ofSeconds(30)).until(() -> queue.ofOrder(orderId),
+        await().atMost(Duration.ofSeconds(30)).until(() -> queue.keptOf(orderId),
                 rows -> rows.size() == 2 && rows.get(1).state() == State.DELIVERED);
-        assertThat(queue.ofOrder(orderId).get(0).state()).isEqualTo(State.REFUSED);
+        assertThat(queue.keptOf(orderId).get(0).state()).isEqualTo(State.REFUSED);
         assertThat(RECEIVER.postsOf(orderId)).filteredOn(p -> p.eventId().equals(String.valueOf(refused)))
                 .as("not retried, not sent again").hasSize(1);
     }
@@ -195,13 +195,13 @@ class HttpChannelTest extends FlowTestSupport {
         String orderId = newOrderId();
         publish(order(orderId));
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> queue.ofOrder(orderId),
+        await().atMost(Duration.ofSeconds(30)).until(() -> queue.keptOf(orderId),
                 rows -> rows.size() == 1 && rows.get(0).state() == State.PARKED && rows.get(0).attempts() >= 1);
         assertThat(logs.list).anySatisfy(line -> assertThat(line.getFormattedMessage()).contains("parked after")
                 .contains(orderId).containsIgnoringCase("connect"));
 
         RECEIVER.start();
-        await().atMost(Duration.ofSeconds(30)).until(() -> queue.ofOrder(orderId).get(0).state() == State.DELIVERED);
+        await().atMost(Duration.ofSeconds(30)).until(() -> queue.keptOf(orderId).get(0).state() == State.DELIVERED);
         assertThat(RECEIVER.postsOf(orderId)).hasSize(1);
     }
 
@@ -218,9 +218,9 @@ class HttpChannelTest extends FlowTestSupport {
 
         String orderId = newOrderId();
         publish(order(orderId));
-        await().atMost(Duration.ofSeconds(30)).until(() -> queue.ofOrder(orderId),
+        await().atMost(Duration.ofSeconds(30)).until(() -> queue.keptOf(orderId),
                 rows -> rows.size() == 1 && rows.get(0).state() == State.DELIVERED);
-        await().atMost(Duration.ofSeconds(10)).until(() -> queue.ofOrder(stuck).get(0).state() == State.PARKED);
+        await().atMost(Duration.ofSeconds(10)).until(() -> queue.keptOf(stuck).get(0).state() == State.PARKED);
         assertThat(logs.list).anySatisfy(line -> assertThat(line.getFormattedMessage())
                 .contains("channel message " + eventId + " of order " + stuck + " could not be sent"));
         queue.delivered(eventId, java.time.OffsetDateTime.now(clock)); // out of the other tests' parked count
@@ -245,10 +245,10 @@ class HttpChannelTest extends FlowTestSupport {
 
         await().atMost(Duration.ofSeconds(20)).until(() -> APP_RECEIVER.postsOf(appOrder), posts -> !posts.isEmpty());
         assertThat(webOrders).as("the WEB receiver has answered none of its POSTs yet").allSatisfy(id -> assertThat(
-                queue.ofOrder(id)).noneMatch(row -> row.state() == State.DELIVERED));
+                queue.keptOf(id)).noneMatch(row -> row.state() == State.DELIVERED));
         assertThat(RECEIVER.posts()).as("two senders at most on the slow receiver").hasSize(2);
         RECEIVER.release();
-        await().atMost(Duration.ofSeconds(30)).until(() -> webOrders.stream().allMatch(id -> queue.ofOrder(id).stream()
+        await().atMost(Duration.ofSeconds(30)).until(() -> webOrders.stream().allMatch(id -> queue.keptOf(id).stream()
                 .anyMatch(row -> row.state() == State.DELIVERED)));
     }
 
@@ -272,8 +272,8 @@ class HttpChannelTest extends FlowTestSupport {
         String firstForm = sendAgainForm(operator, console, orderId, refused);
         assertThat(send(operator, console + "/actions/send-again", firstForm).headers().firstValue("Location"))
                 .hasValueSatisfying(to -> assertThat(to).contains("/console/payments/" + orderId + "?action="));
-        await().atMost(Duration.ofSeconds(30)).until(() -> queue.ofOrder(orderId).get(0).attempts() == 2);
-        assertThat(queue.ofOrder(orderId).get(0).state()).isEqualTo(State.REFUSED);
+        await().atMost(Duration.ofSeconds(30)).until(() -> queue.keptOf(orderId).get(0).attempts() == 2);
+        assertThat(queue.keptOf(orderId).get(0).state()).isEqualTo(State.REFUSED);
         send(operator, console + "/actions/send-again", firstForm);
         assertThat(actionLog.ofOrder(orderId)).extracting(ActionLog.Entry::outcome, ActionLog.Entry::channelMessageId)
                 .containsExactly(tuple("DONE", refused), tuple("REFUSED", refused));
@@ -285,16 +285,16 @@ class HttpChannelTest extends FlowTestSupport {
         Map<String, Object> retry = order(orderId);
         retry.put("attempt", 2);
         publish(retry);
-        await().atMost(Duration.ofSeconds(30)).until(() -> queue.ofOrder(orderId),
+        await().atMost(Duration.ofSeconds(30)).until(() -> queue.keptOf(orderId),
                 rows -> rows.size() == 2 && rows.get(1).state() == State.PARKED);
         assertThat(actions.perform(ConsoleAction.SEND_AGAIN, new ConsoleActions.Target(null, null, null, refused),
                 DemoCredentials.OPERATOR, null).detail()).startsWith("LATER_MESSAGE_ON_ITS_WAY");
 
         // the receiver takes both now: the later one goes first, then the one sent again
         RECEIVER.answer(200);
-        await().atMost(Duration.ofSeconds(30)).until(() -> queue.ofOrder(orderId).get(1).state() == State.DELIVERED);
+        await().atMost(Duration.ofSeconds(30)).until(() -> queue.keptOf(orderId).get(1).state() == State.DELIVERED);
         send(operator, console + "/actions/send-again", sendAgainForm(operator, console, orderId, refused));
-        await().atMost(Duration.ofSeconds(30)).until(() -> queue.ofOrder(orderId).get(0).state() == State.DELIVERED);
+        await().atMost(Duration.ofSeconds(30)).until(() -> queue.keptOf(orderId).get(0).state() == State.DELIVERED);
         assertThat(RECEIVER.postsOf(orderId)).filteredOn(p -> p.eventId().equals(String.valueOf(refused)))
                 .extracting(ChannelReceiver.Post::answered).containsExactly(400, 400, 200);
         assertThat(actionLog.ofOrder(orderId)).last().satisfies(entry -> {
@@ -325,16 +325,16 @@ class HttpChannelTest extends FlowTestSupport {
     private long refusedMessageOf(String orderId) {
         RECEIVER.refuse(orderId, 400);
         publish(order(orderId));
-        await().atMost(Duration.ofSeconds(30)).until(() -> queue.ofOrder(orderId),
+        await().atMost(Duration.ofSeconds(30)).until(() -> queue.keptOf(orderId),
                 rows -> rows.size() == 1 && rows.get(0).state() == State.REFUSED);
-        return queue.ofOrder(orderId).get(0).eventId();
+        return queue.keptOf(orderId).get(0).eventId();
     }
 
     /** An order whose message is delivered: everything queued before it has had its chance. */
     private void deliveredMarker() {
         String marker = newOrderId();
         publish(order(marker));
-        await().atMost(Duration.ofSeconds(30)).until(() -> queue.ofOrder(marker),
+        await().atMost(Duration.ofSeconds(30)).until(() -> queue.keptOf(marker),
                 rows -> rows.size() == 1 && rows.get(0).state() == State.DELIVERED);
     }
 
