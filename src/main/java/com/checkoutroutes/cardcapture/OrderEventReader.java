@@ -1,22 +1,34 @@
 package com.checkoutroutes.cardcapture;
 
 import com.checkoutroutes.deadletter.DeadLetters;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Iterator;
 import java.util.Set;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
-/** Reads an order event; a malformed one is refused with a reason. */
+/**
+ * Reads an order event; a malformed one is refused with a reason. Read as strictly as orders: a key given twice
+ * ({@code "amount"} then {@code "amount": null}), text after the object, or a field the event does not have (a
+ * misspelt {@code "returnAmount"}) would otherwise cancel an order or refund all of it.
+ */
 @Component
 public class OrderEventReader {
 
     static final Set<String> TYPES = Set.of("ORDER_READY_TO_SHIP", "ORDER_SHIPPED", "ORDER_CANCELLED", "RISK_FLAGGED",
             "ORDER_RETURNED");
+    static final Set<String> FIELDS = Set.of("eventId", "type", "orderId", "reason");
+    /** Only a return has an amount: on a cancellation it would be a partial one, which the service cannot do. */
+    static final String RETURN_AMOUNT = "amount";
     private final ObjectMapper json;
 
     public OrderEventReader(ObjectMapper json) {
-        this.json = json;
+        this.json = json.copy().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
     public OrderEvent read(Exchange exchange) {
@@ -24,6 +36,10 @@ public class OrderEventReader {
         JsonNode node;
         try {
             node = json.readTree(raw);
+        } catch (JsonProcessingException e) {
+            boolean duplicate = e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field");
+            throw new RefusedOrderEventException(duplicate ? "DUPLICATE_KEY" : "BAD_JSON",
+                    duplicate ? "a key is given twice" : "the event is not JSON");
         } catch (Exception e) {
             throw new RefusedOrderEventException("BAD_JSON", "the event is not JSON");
         }
@@ -44,7 +60,22 @@ public class OrderEventReader {
         if (type == null || !TYPES.contains(type)) {
             throw new RefusedOrderEventException("UNKNOWN_EVENT_TYPE", "type must be one of " + TYPES);
         }
+        refuseUnknownFields(node, type);
         exchange.getIn().setHeader("orderEventType", type);
         return new OrderEvent(node.path("eventId").asText(null), type, orderId, node.path("reason").asText(null));
+    }
+
+    private static void refuseUnknownFields(JsonNode node, String type) {
+        for (Iterator<String> names = node.fieldNames(); names.hasNext();) {
+            String name = names.next();
+            boolean known = FIELDS.contains(name) || RETURN_AMOUNT.equals(name) && "ORDER_RETURNED".equals(type);
+            if (!known) {
+                // the name is the caller's text: kept short and printable for the dead letter's reason
+                String shown = name.length() > 40 || !name.chars().allMatch(c -> c >= 0x20 && c < 0x7F)
+                        ? "a field" : "$." + name;
+                throw new RefusedOrderEventException("UNKNOWN_FIELD", shown + " is not a field of " + type
+                        + " (eventId, type, orderId, reason" + ("ORDER_RETURNED".equals(type) ? ", amount)" : ")"));
+            }
+        }
     }
 }

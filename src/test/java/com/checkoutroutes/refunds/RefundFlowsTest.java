@@ -280,6 +280,53 @@ class RefundFlowsTest extends FlowTestSupport {
         assertHold(paid.orderId(), "REFUNDED");
     }
 
+    /**
+     * An order event is read as strictly as an order: a return whose amount is given twice (the last one null), a
+     * misspelt amount field, or a cancellation whose type is given twice would each take all of the money back if
+     * read leniently. Each is refused and nothing reaches Antom.
+     */
+    @Test
+    void malformedReturnsAndCancellationsAreRefusedAndNothingIsRefundedOrCancelled() {
+        PaymentAttempt paid = paidWallet();
+        String orderId = paid.orderId();
+        publishMarkerAndWait();
+        int version = ledger.find(paid.paymentRequestId()).orElseThrow().version();
+
+        String twice = newEventId();
+        kafka().publish(orderEventsTopic, orderId, "{\"eventId\":\"" + twice + "\",\"type\":\"ORDER_RETURNED\","
+                + "\"orderId\":\"" + orderId + "\",\"amount\":{\"currency\":\"USD\",\"value\":\"500\"},\"amount\":null}");
+        String misspelt = newEventId();
+        kafka().publish(orderEventsTopic, orderId, "{\"eventId\":\"" + misspelt + "\",\"type\":\"ORDER_RETURNED\","
+                + "\"orderId\":\"" + orderId + "\",\"returnAmount\":{\"currency\":\"USD\",\"value\":\"500\"}}");
+        String typeTwice = newEventId();
+        kafka().publish(orderEventsTopic, orderId, "{\"eventId\":\"" + typeTwice + "\",\"type\":\"ORDER_READY_TO_SHIP\","
+                + "\"orderId\":\"" + orderId + "\",\"type\":\"ORDER_CANCELLED\"}");
+        String cancelOfPart = newEventId();
+        kafka().publish(orderEventsTopic, orderId, "{\"eventId\":\"" + cancelOfPart + "\",\"type\":\"ORDER_CANCELLED\","
+                + "\"orderId\":\"" + orderId + "\",\"amount\":{\"currency\":\"USD\",\"value\":\"500\"}}");
+        String trailing = newEventId();
+        kafka().publish(orderEventsTopic, orderId, "{\"eventId\":\"" + trailing + "\",\"type\":\"ORDER_RETURNED\","
+                + "\"orderId\":\"" + orderId + "\"} {\"amount\":1}");
+
+        assertThat(refusalCode(twice)).isEqualTo("DUPLICATE_KEY");
+        assertThat(refusalCode(misspelt)).isEqualTo("UNKNOWN_FIELD");
+        assertThat(refusalCode(typeTwice)).isEqualTo("DUPLICATE_KEY");
+        assertThat(refusalCode(cancelOfPart)).isEqualTo("UNKNOWN_FIELD");
+        assertThat(refusalCode(trailing)).isEqualTo("BAD_JSON");
+        orderEventsProcessedUpTo(orderId);
+        assertThat(refunds.refundsOf(paid.paymentRequestId())).isEmpty();
+        assertThat(sandbox.requests("refund", paid.paymentRequestId())).isEmpty();
+        assertThat(sandbox.requests("cancel", paid.paymentRequestId())).isEmpty();
+        assertThat(ledger.find(paid.paymentRequestId()).orElseThrow().version()).isEqualTo(version);
+    }
+
+    /** The code of the dead letter of the order event whose (original) text carries {@code eventId}. */
+    private String refusalCode(String eventId) {
+        JsonNode letter = read(kafka().await(deadLetterTopic, r -> r.value().contains(eventId)).value());
+        assertThat(letter.path("type").asText()).isEqualTo("ORDER_EVENT_REFUSED");
+        return letter.path("reason").path("code").asText();
+    }
+
     @Test
     void aRedeliveredReturnRefundsOnce() {
         PaymentAttempt paid = paidWallet();
