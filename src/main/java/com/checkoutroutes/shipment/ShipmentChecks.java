@@ -114,6 +114,9 @@ public class ShipmentChecks {
             refundReason(attempt).ifPresent(reasons::add);
         }
         PaymentAttempt payment = paid.size() == 1 ? paid.get(0) : null;
+        if (payment != null) {
+            termsChanged(payment, attempts).ifPresent(reasons::add);
+        }
         if (reasons.isEmpty() && !freshlyConfirmed(payment, askedAt)) {
             OffsetDateTime asking = OffsetDateTime.now(clock).truncatedTo(ChronoUnit.MILLIS);
             if (askedAt == null && inquiries.confirm(payment)) {
@@ -126,6 +129,21 @@ public class ShipmentChecks {
                 reasons.isEmpty() ? ShipmentDecision.SHIP : ShipmentDecision.HOLD, reasons,
                 payment == null ? null : payment.paymentRequestId(), payment == null ? null : payment.paymentId(),
                 AntomTime.format(OffsetDateTime.now(clock)));
+    }
+
+    /**
+     * The amount ordered is the order's newest attempt's: an earlier attempt, left open when the order system sent a
+     * new one with another amount or currency, may still be paid on its link, and pays what the order no longer is.
+     */
+    private static java.util.Optional<Reason> termsChanged(PaymentAttempt payment, List<PaymentAttempt> ofOrder) {
+        return ofOrder.stream().filter(a -> a.attemptNo() > payment.attemptNo())
+                .max(java.util.Comparator.comparingInt(PaymentAttempt::attemptNo))
+                .filter(newest -> newest.amountValue() != payment.amountValue()
+                        || !newest.currency().equals(payment.currency()))
+                .map(newest -> new Reason("ORDER_TERMS_CHANGED", payment.paymentRequestId(), "paid "
+                        + payment.amountValue() + " " + payment.currency() + " (attempt " + payment.attemptNo()
+                        + "); the order's newest attempt " + newest.attemptNo() + " is for " + newest.amountValue()
+                        + " " + newest.currency()));
     }
 
     /**

@@ -23,6 +23,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
@@ -142,6 +143,34 @@ class ShipmentChecksTest extends FlowTestSupport {
                 .filter(a -> a.state() == PaymentState.SUCCEEDED).count() == 2);
 
         assertHold(orderId, "MULTIPLE_PAYMENTS");
+    }
+
+    /**
+     * The order system sent a second attempt for another amount while the first was still open; the buyer paid the
+     * first one's link. One payment succeeded, unflagged, at its own amount, but not at the amount now ordered.
+     */
+    @Test
+    void aPaymentOfAnEarlierAttemptWhoseAmountTheOrderChangedIsHeld() {
+        String orderId = newOrderId();
+        publish(order(orderId));
+        awaitChannelMessage("WEB", orderId);
+        Map<String, Object> dearer = order(orderId);
+        dearer.put("attempt", 2);
+        dearer.put("amount", Map.of("currency", "USD", "value", "1500"));
+        publish(dearer);
+        List<PaymentAttempt> two = await().atMost(Duration.ofSeconds(20)).until(() -> ledger.attemptsOf(orderId),
+                l -> l.size() == 2 && l.stream().allMatch(a -> a.state() == PaymentState.PENDING));
+
+        sandbox.buyerAction(two.get(0).paymentId(), Outcome.PAY);
+        awaitState(two.get(0), PaymentState.SUCCEEDED);
+
+        ShipmentDecision decision = shipment.decide(orderId, null);
+        assertThat(decision.decision()).isEqualTo(ShipmentDecision.HOLD);
+        assertThat(decision.reasons()).singleElement().satisfies(reason -> {
+            assertThat(reason.code()).isEqualTo("ORDER_TERMS_CHANGED");
+            assertThat(reason.paymentRequestId()).isEqualTo(two.get(0).paymentRequestId());
+            assertThat(reason.detail()).contains("1250 USD", "1500 USD");
+        });
     }
 
     /**
