@@ -7,6 +7,7 @@ import com.checkoutroutes.ledger.PaymentState;
 import com.checkoutroutes.ledger.Transition;
 import com.checkoutroutes.results.AntomCancels;
 import com.checkoutroutes.results.AntomCaptures;
+import com.checkoutroutes.results.CaptureOnItsWayException;
 import com.checkoutroutes.results.CaptureClaims;
 import com.checkoutroutes.results.PaymentInquiries;
 import com.checkoutroutes.results.PaymentInquiries.CaptureCheck;
@@ -102,7 +103,7 @@ public class CardAuthorisations {
         for (PaymentAttempt attempt : checked.stream().map(check -> overtaken(check, cause)).toList()) {
             if (attempt.state().isPaid()) {
                 cancellable++;
-                done += cancels.cancelOrRefund(attempt, cause, CANCELLATION_REFUND) ? 1 : 0;
+                done += cancelOrRefund(attempt, cause) ? 1 : 0;
             } else if (attempt.state().canMoveTo(PaymentState.CANCELLED) && attempt.state() != PaymentState.CREATED) {
                 cancellable++;
                 done += cancels.cancel(attempt, cause) ? 1 : 0;
@@ -130,6 +131,14 @@ public class CardAuthorisations {
                         attempt.paymentId(), null, null)))
                 .orElseThrow(() -> new RefusedOrderEventException("CAPTURE_IN_PROGRESS", "the capture was requested "
                         + "or sent again moments ago, or moved meanwhile; cancel after its result is known"));
+    }
+
+    private boolean cancelOrRefund(PaymentAttempt paid, String cause) {
+        try {
+            return cancels.cancelOrRefund(paid, cause, CANCELLATION_REFUND);
+        } catch (CaptureOnItsWayException capturing) {
+            throw new RefusedOrderEventException("CAPTURE_IN_PROGRESS", capturing.getMessage());
+        }
     }
 
     static final String CAPTURE_OVERTAKEN = "CAPTURE_OVERTAKEN";

@@ -139,12 +139,17 @@ public class AntomCancels {
     /**
      * Refund (captured, or partly refunded already), or cancel: then the cancel is recorded as asked for and marked as
      * on its way, in the transaction that read the refunds. A refund opened after it finds the mark; one opened before
-     * it is among the refunds read.
+     * it is among the refunds read. A capture requested since the attempt was read refuses it
+     * ({@link CaptureOnItsWayException}); one requested after it finds the mark (CANCEL_IN_PROGRESS).
      */
     private Claim claim(PaymentAttempt attempt, String cause) {
         String prid = attempt.paymentRequestId();
         return tx.execute(status -> {
             PaymentAttempt locked = ledger.lock(prid).orElse(attempt);
+            if (locked.state() == PaymentState.CAPTURE_REQUESTED) {
+                // requested since it was read (callers settle a capture in progress first): the cancel would void it
+                throw new CaptureOnItsWayException(prid);
+            }
             boolean refunded = refundLedger.refundsOf(prid).stream().anyMatch(r -> r.state().holdsAmount());
             if (locked.state() == PaymentState.CAPTURED || (locked.state().isCaptured() && refunded)) {
                 return new Claim(locked, true, null);

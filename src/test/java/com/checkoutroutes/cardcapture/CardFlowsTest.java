@@ -1,6 +1,7 @@
 package com.checkoutroutes.cardcapture;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
@@ -17,6 +18,7 @@ import com.checkoutroutes.ledger.Transition;
 import com.checkoutroutes.results.AntomCancels;
 import com.checkoutroutes.results.AntomCaptures;
 import com.checkoutroutes.results.CaptureClaims;
+import com.checkoutroutes.results.CaptureOnItsWayException;
 import com.checkoutroutes.results.PaymentInquiries;
 import com.checkoutroutes.sandbox.FaultRule;
 import com.checkoutroutes.sandbox.FaultType;
@@ -450,6 +452,27 @@ class CardFlowsTest extends FlowTestSupport {
                     .startsWith("AUTHORISATION_EXPIRING");
             assertThat(sandbox.requests("capture", cleared.paymentRequestId())).isEmpty();
             cancelQuietly(ledger.find(cleared.paymentRequestId()).orElseThrow());
+        }
+    }
+
+    /**
+     * An order's cancellation reads its payments, then cancels each under its lock: a capture requested in between
+     * (the guard's, a shipment's on another consumer) refuses the cancel, CAPTURE_IN_PROGRESS, with nothing sent; a
+     * cancel would void the capture once the goods left (or be refused by Antom and leave the order charged).
+     */
+    @Test
+    void aCancellationFindingACaptureRequestedSinceItReadThePaymentSendsNoCancel() throws Exception {
+        try (AutoCloseable jobs = scheduledJobsStopped()) {
+            PaymentAttempt asRead = authorisedCard();
+            shippedWhileTheCaptureFails(asRead, FaultRule.of(FaultType.HTTP_5XX).forApi("capture").withTimes(0));
+
+            assertThatThrownBy(() -> cancels.cancelOrRefund(asRead, "ORDER_CANCELLED", "CANCELLATION"))
+                    .isInstanceOf(CaptureOnItsWayException.class);
+
+            assertThat(state(asRead)).isEqualTo(PaymentState.CAPTURE_REQUESTED);
+            assertThat(sandbox.requests("cancel", asRead.paymentRequestId())).isEmpty();
+            assertThat(ledger.cancelAsked(asRead.paymentRequestId())).as("no cancel recorded as asked").isFalse();
+            sandbox.clearFaults();
         }
     }
 
