@@ -458,6 +458,9 @@ public class KeyOrderedLanes extends KafkaConsumerListener {
             this.body = consumed.getMessage().getBody();
             this.headers = new HashMap<>(consumed.getMessage().getHeaders());
             this.headers.remove(KafkaConstants.MANUAL_COMMIT); // the consumer is not for worker threads
+            // the record's own header set as sent, unbounded (BoundedKafkaHeaders made the exchange's): never read,
+            // and hundreds of records wait here
+            this.headers.remove(KafkaConstants.HEADERS);
         }
 
         @Override
