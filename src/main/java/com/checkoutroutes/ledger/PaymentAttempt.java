@@ -50,12 +50,15 @@ public record PaymentAttempt(
     }
 
     /**
-     * Whether an order message's attempt asks for this very payment: the same amount, currency, method and
-     * integration. A redelivery or a repeat does; an attempt number reused for other terms is refused, never paid.
+     * Whether an order message's attempt asks for this very payment: the same amount, currency, method, integration
+     * and capture mode (a card's MANUAL or AUTOMATIC: money held until shipment, or taken at once). A redelivery or a
+     * repeat does; an attempt number reused for other terms is refused, never paid.
      */
-    public boolean hasTerms(long amountValue, String currency, String paymentMethodType, Integration integration) {
+    public boolean hasTerms(long amountValue, String currency, String paymentMethodType, Integration integration,
+            String captureMode) {
         return this.amountValue == amountValue && this.currency.equals(currency)
-                && Objects.equals(this.paymentMethodType, paymentMethodType) && this.integration == integration;
+                && Objects.equals(this.paymentMethodType, paymentMethodType) && this.integration == integration
+                && Objects.equals(this.captureMode, captureMode);
     }
 
     /** Antom releases a card authorisation that is not captured within 7 days of it (Antom's card docs). */

@@ -206,7 +206,8 @@ public class PaymentLedger {
     }
 
     private static PaymentAttempt sameAttemptOrRefuse(PaymentAttempt stored, NewAttempt asked) {
-        if (!stored.hasTerms(asked.amountValue(), asked.currency(), asked.paymentMethodType(), asked.integration())) {
+        if (!stored.hasTerms(asked.amountValue(), asked.currency(), asked.paymentMethodType(), asked.integration(),
+                asked.captureMode())) {
             throw new AttemptMismatchException(asked.orderId(), asked.attemptNo());
         }
         return stored;

@@ -70,7 +70,7 @@ public class OrderDoor {
             PaymentAttempt attempt = known.get();
             // the order route's own rule: the same attempt number with other terms would be dead-lettered
             boolean same = attempt.hasTerms(Long.parseLong(order.amount().value()), order.amount().currency(),
-                    order.paymentMethodType(), order.integration());
+                    order.paymentMethodType(), order.integration(), order.effectiveCaptureMode());
             boolean sameAmount = attempt.currency().equals(order.amount().currency())
                     && String.valueOf(attempt.amountValue()).equals(order.amount().value());
             String status = same ? "ALREADY_ACCEPTED"

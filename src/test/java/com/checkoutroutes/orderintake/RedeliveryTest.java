@@ -94,6 +94,26 @@ class RedeliveryTest extends FlowTestSupport {
         assertThat(sandbox.requests("pay", onlyAttempt(orderId).paymentRequestId())).hasSize(1);
     }
 
+    /**
+     * The same attempt number again with another capture mode is another payment (money held until shipment, or taken
+     * at once): refused, and the stored one is not sent again as if it were the same.
+     */
+    @Test
+    void theSameAttemptWithAnotherCaptureModeIsRefused() {
+        String orderId = newOrderId();
+        publish(cardOrder(orderId, "MANUAL"));
+        awaitChannelMessage("WEB", orderId);
+        PaymentAttempt stored = onlyAttempt(orderId);
+
+        publish(cardOrder(orderId, "AUTOMATIC"));
+
+        JsonNode letter = read(kafka().await(deadLetterTopic, r -> r.value().contains(orderId)
+                && r.value().contains("ATTEMPT_CHANGED")).value());
+        assertThat(letter.path("reason").path("field").asText()).isEqualTo("$.attempt");
+        assertThat(onlyAttempt(orderId).captureMode()).isEqualTo("MANUAL");
+        assertThat(sandbox.requests("pay", stored.paymentRequestId())).hasSize(1);
+    }
+
     @Test
     void aDeliberateNewAttemptGetsANewPaymentRequestIdForTheSameOrder() {
         String orderId = newOrderId();
