@@ -56,7 +56,8 @@ public class OrderDoor {
         byte[] raw = exchange.getIn().getBody(byte[].class);
         OrderMessage order;
         try {
-            order = reader.read(raw);
+            // posted again after its expiry passed: answered as the stored attempt it is
+            order = reader.read(raw, read -> knownAttempt(read).isPresent());
         } catch (RejectedOrderException e) {
             count("rejected");
             answer(exchange, 400, refusal(e));

@@ -2,6 +2,7 @@ package com.checkoutroutes.orderintake;
 
 import com.checkoutroutes.deadletter.DeadLetters;
 import com.checkoutroutes.deadletter.RejectedOrderException;
+import com.checkoutroutes.ledger.PaymentLedger;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
 import org.slf4j.MDC;
@@ -14,8 +15,10 @@ public class OrderIntake {
     private final OrderReader reader;
     private final PaymentStarter starter;
     private final MeterRegistry meters;
+    private final PaymentLedger ledger;
 
-    public OrderIntake(OrderReader reader, PaymentStarter starter, MeterRegistry meters) {
+    public OrderIntake(OrderReader reader, PaymentStarter starter, MeterRegistry meters, PaymentLedger ledger) {
+        this.ledger = ledger;
         this.reader = reader;
         this.starter = starter;
         this.meters = meters;
@@ -25,7 +28,9 @@ public class OrderIntake {
     public OrderMessage read(Exchange exchange) {
         meters.counter("checkout.orders.received").increment();
         byte[] raw = DeadLetters.keepRaw(exchange, (code, message) -> new RejectedOrderException(code, null, message));
-        OrderMessage order = reader.read(raw);
+        // an order read again (a restart, a rebalance) is its stored attempt, whatever the clock says of its expiry now
+        OrderMessage order = reader.read(raw, read -> ledger.attemptsOf(read.orderId()).stream()
+                .anyMatch(stored -> stored.attemptNo() == read.attemptNo()));
         exchange.setProperty("checkoutOrderId", order.orderId());
         return order;
     }

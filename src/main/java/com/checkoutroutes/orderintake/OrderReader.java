@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.apache.commons.lang3.StringUtils;
 import org.springframework.stereotype.Component;
 
@@ -63,6 +64,16 @@ public class OrderReader {
     }
 
     public OrderMessage read(byte[] raw) {
+        return read(raw, order -> false);
+    }
+
+    /**
+     * {@link #read}, except that the rules are not judged again for an order whose attempt {@code storedBefore} says
+     * the ledger has: they passed when it was stored, and some move with time or settings (an expiry passed since, a
+     * limit lowered since). Read again after a restart or a rebalance, or posted again, it is then found as the stored
+     * attempt (and refused there if its terms changed) rather than dead-lettered as rejected after it was paid.
+     */
+    public OrderMessage read(byte[] raw, Predicate<OrderMessage> storedBefore) {
         if (raw == null || raw.length == 0) {
             throw new RejectedOrderException("EMPTY_MESSAGE", null, "the message has no body");
         }
@@ -96,7 +107,7 @@ public class OrderReader {
             throw new RejectedOrderException("WRONG_TYPE", null, e.getOriginalMessage());
         }
         List<Violation> violations = rules.check(order);
-        if (!violations.isEmpty()) {
+        if (!violations.isEmpty() && !(order.paymentMethodType() != null && storedBefore.test(order))) {
             throw new RejectedOrderException(violations);
         }
         return order;

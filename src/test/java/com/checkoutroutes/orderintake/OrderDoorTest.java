@@ -73,6 +73,23 @@ class OrderDoorTest extends FlowTestSupport {
         assertThat(ledger.attemptsOf(orderId)).hasSize(1);
     }
 
+    /** Posted again once its expiry passed, an accepted order is answered as the one the ledger has, not 400. */
+    @Test
+    void anOrderPostedAgainAfterItsExpiryIsAnsweredAsTheOneAccepted() throws Exception {
+        String orderId = newOrderId();
+        java.util.Map<String, Object> order = order(orderId);
+        order.put("paymentExpiryTime", java.time.OffsetDateTime.now(clock).plusMinutes(10).toString());
+        byte[] body = json.writeValueAsBytes(order);
+        assertThat(http.postJson(ordersPath, body).status()).isEqualTo(202);
+        awaitChannelMessage("WEB", orderId);
+
+        clock.advance(java.time.Duration.ofMinutes(11));
+        Answer again = http.postJson(ordersPath, body);
+
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(read(again.body()).path("status").asText()).isEqualTo("ALREADY_ACCEPTED");
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("corpus")
     void eachBadOrderGets400WithItsReasonAndIsNotPublished(Case c) {

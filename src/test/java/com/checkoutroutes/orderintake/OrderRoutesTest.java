@@ -37,6 +37,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.PSQLState;
+import com.checkoutroutes.ledger.PaymentLedger;
 import org.springframework.dao.CannotAcquireLockException;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.test.context.TestPropertySource;
@@ -61,13 +62,17 @@ class OrderRoutesTest extends RouteTestSupport {
     @TestConfiguration
     static class Beans {
         @Bean
-        OrderIntake orderIntake(OrderReader reader, PaymentStarter payments, MeterRegistry meters) {
-            return new OrderIntake(reader, payments, meters);
+        OrderIntake orderIntake(OrderReader reader, PaymentStarter payments, MeterRegistry meters,
+                PaymentLedger ledger) {
+            return new OrderIntake(reader, payments, meters, ledger);
         }
     }
 
     @MockitoBean
     PaymentStarter payments;
+    /** Asked only whether an order the rules refuse was stored before: never here. */
+    @MockitoBean
+    PaymentLedger ledger;
     /** The dead letters kept for the console: a database write, out of these route tests' reach. */
     @MockitoBean(name = "deadLetterArchive")
     DeadLetterArchive deadLetterArchive;

@@ -114,6 +114,38 @@ class RedeliveryTest extends FlowTestSupport {
         assertThat(sandbox.requests("pay", stored.paymentRequestId())).hasSize(1);
     }
 
+    /**
+     * An order read again once its paymentExpiryTime has passed (a restart or rebalance held its commit back) is its
+     * stored attempt: not dead-lettered as INVALID_EXPIRY, which told the order system "rejected" after it was paid.
+     */
+    @Test
+    void anOrderReadAgainAfterItsExpiryIsItsStoredAttemptNotARejection() throws Exception {
+        String orderId = newOrderId();
+        Map<String, Object> order = order(orderId);
+        order.put("paymentExpiryTime", java.time.OffsetDateTime.now(clock).plusMinutes(10).toString());
+        String message = json.writeValueAsString(order);
+        kafka().publish(ordersTopic, orderId, message);
+        PaymentAttempt stored = org.awaitility.Awaitility.await()
+                .until(() -> onlyAttempt(orderId), a -> a.state() == PaymentState.PENDING);
+        sandbox.buyerAction(stored.paymentId(), com.checkoutroutes.sandbox.OutcomeScript.Outcome.PAY);
+        awaitState(stored, PaymentState.SUCCEEDED);
+
+        clock.advance(java.time.Duration.ofMinutes(11));
+        kafka().publish(ordersTopic, orderId, message);
+        ordersProcessedUpTo(orderId);
+
+        assertThat(kafka().matching(deadLetterTopic, r -> r.value().contains(orderId)
+                && !r.value().contains("sentinel"))).as("the sentinel's own dead letter aside").isEmpty();
+        assertThat(onlyAttempt(orderId).state()).isEqualTo(PaymentState.SUCCEEDED);
+        assertThat(sandbox.requests("pay", stored.paymentRequestId())).hasSize(1);
+        // a new attempt with that expiry is still refused
+        Map<String, Object> late = new java.util.HashMap<>(order);
+        late.put("orderId", orderId + "-late");
+        publish(late);
+        assertThat(awaitDeadLetter(orderId + "-late").path("reason").path("code").asText())
+                .isEqualTo("INVALID_EXPIRY");
+    }
+
     @Test
     void aDeliberateNewAttemptGetsANewPaymentRequestIdForTheSameOrder() {
         String orderId = newOrderId();
