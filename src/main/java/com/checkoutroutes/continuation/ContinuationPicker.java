@@ -14,11 +14,15 @@ import java.util.Optional;
  * Picks the link a channel should open, as Antom's Checkout Payment docs describe:
  * <ul>
  * <li>WEB (PC browser): {@code normalUrl}, opened in a new tab, plus the {@code orderCodeForm} QR code to show;</li>
- * <li>WAP (mobile browser): redirect to {@code normalUrl}; {@code applinkUrl} as the alternative;</li>
+ * <li>WAP (mobile browser): redirect to {@code normalUrl}; {@code applinkUrl} as the alternative, then
+ * {@code schemeUrl} (the docs' WAP table: it opens the app, or leaves the buyer on the page when it is missing), so
+ * that a method that returns only that still has a link;</li>
  * <li>APP: {@code applinkUrl} first (opens the wallet app, or its H5 page when the app is missing), then
  * {@code normalUrl} in a webview (H5-only methods), then {@code schemeUrl}, which fails when the app is missing.
  * iOS opens links with openUrl, Android with startActivity.</li>
  * </ul>
+ * The {@code orderCodeForm} code goes to a PC browser beside its link, and to a phone only when Antom gave it no link:
+ * the code (to render, or a number to pay to) is then all the buyer has.
  */
 public final class ContinuationPicker {
 
@@ -35,6 +39,7 @@ public final class ContinuationPicker {
             case "WAP" -> {
                 add(ordered, "normalUrl", response.getNormalUrl(), "redirect");
                 add(ordered, "applinkUrl", response.getApplinkUrl(), "redirect");
+                add(ordered, "schemeUrl", response.getSchemeUrl(), "redirect");
             }
             default -> {
                 String native_ = "IOS".equals(osType) ? "openUrl" : "startActivity";
@@ -46,7 +51,7 @@ public final class ContinuationPicker {
         QrCode qr = qrCode(response.getOrderCodeForm()).orElse(null);
         Link first = ordered.isEmpty() ? null : ordered.get(0);
         List<Link> rest = ordered.size() > 1 ? List.copyOf(ordered.subList(1, ordered.size())) : null;
-        return new Picked(first, rest, "WEB".equals(terminalType) ? qr : null);
+        return new Picked(first, rest, "WEB".equals(terminalType) || first == null ? qr : null);
     }
 
     private static void add(List<Link> links, String kind, String url, String openWith) {

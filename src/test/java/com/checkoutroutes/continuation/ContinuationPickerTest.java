@@ -39,11 +39,12 @@ class ContinuationPickerTest {
                 Arguments.of("WEB", null, webTab, null),
                 Arguments.of("WEB", "IOS", webTab, null),
                 Arguments.of("WEB", "ANDROID", webTab, null),
-                // a mobile browser is redirected to normalUrl, with applinkUrl as the alternative; the OS does not matter
+                // a mobile browser is redirected to normalUrl, with applinkUrl, then schemeUrl as the alternatives;
+                // the OS does not matter
                 Arguments.of("WAP", "IOS", new Link("normalUrl", NORMAL, "redirect"),
-                        List.of(new Link("applinkUrl", APPLINK, "redirect"))),
+                        List.of(new Link("applinkUrl", APPLINK, "redirect"), new Link("schemeUrl", SCHEME, "redirect"))),
                 Arguments.of("WAP", "ANDROID", new Link("normalUrl", NORMAL, "redirect"),
-                        List.of(new Link("applinkUrl", APPLINK, "redirect"))),
+                        List.of(new Link("applinkUrl", APPLINK, "redirect"), new Link("schemeUrl", SCHEME, "redirect"))),
                 // an app: applinkUrl first, then normalUrl in a webview, then schemeUrl; iOS opens with openUrl
                 Arguments.of("APP", "IOS", new Link("applinkUrl", APPLINK, "openUrl"),
                         List.of(new Link("normalUrl", NORMAL, "webview"), new Link("schemeUrl", SCHEME, "openUrl"))),
@@ -150,6 +151,26 @@ class ContinuationPickerTest {
         Picked wap = ContinuationPicker.pick(links("", APPLINK, null), "WAP", "ANDROID");
         assertThat(wap.link()).isEqualTo(new Link("applinkUrl", APPLINK, "redirect"));
         assertThat(wap.fallbacks()).isNull();
+    }
+
+    /** The docs' WAP table: a method may return only schemeUrl, which opens its app from the mobile browser. */
+    @Test
+    void aMobileBrowserWhoseMethodGaveOnlyASchemeOpensIt() {
+        Picked picked = ContinuationPicker.pick(links(null, null, SCHEME), "WAP", "IOS");
+        assertThat(picked.link()).isEqualTo(new Link("schemeUrl", SCHEME, "redirect"));
+        assertThat(picked.fallbacks()).isNull();
+    }
+
+    /** A code and no link (a code to render, a number to pay to): a phone gets the code, the only continuation. */
+    @Test
+    void aPhoneWithoutAnyLinkGetsTheCode() {
+        for (String terminal : List.of("WAP", "APP")) {
+            AlipayPayResponse codeOnly = links(null, null, null);
+            codeOnly.setOrderCodeForm(allLinks().getOrderCodeForm());
+            Picked picked = ContinuationPicker.pick(codeOnly, terminal, "ANDROID");
+            assertThat(picked.link()).as(terminal).isNull();
+            assertThat(picked.qrCode()).as(terminal).isEqualTo(new QrCode(CODE, "TEXT", EXPIRES_UTC));
+        }
     }
 
     @Test
