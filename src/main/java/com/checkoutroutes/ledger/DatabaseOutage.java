@@ -11,6 +11,8 @@ import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.dao.ConcurrencyFailureException;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -54,10 +56,17 @@ public class DatabaseOutage extends OutageLog {
 
     /**
      * A request failed on the database: an outage, unless the pool was only full while requests still got answers
-     * (then logged at most once a minute).
+     * (then logged at most once a minute), or the database answered with a refusal of the statement itself.
      */
     @Override
     public void failed(String where, Throwable cause) {
+        if (refusedByTheDatabase(cause)) {
+            // it answered: this statement lost a lock race (a deadlock, a lock wait given up) or broke a constraint;
+            // an outage would refuse every request of the next 2 s for it
+            LOG.warn("the database refused a statement of {} (not an outage; the request is refused and sent again): {}",
+                    where, cause.toString());
+            return;
+        }
         if (!poolFull(cause) || !workedWithin(BUSY_NEEDS_AN_ANSWER_WITHIN)) {
             super.failed(where, cause);
             return;
@@ -69,6 +78,10 @@ public class DatabaseOutage extends OutageLog {
                     + " ones still try; if this recurs, raise spring.datasource.hikari.maximum-pool-size (now {}),"
                     + " logged at most once a minute: {}", where, pool.getMaximumPoolSize(), cause.toString());
         }
+    }
+
+    private static boolean refusedByTheDatabase(Throwable failure) {
+        return failure instanceof ConcurrencyFailureException || failure instanceof DataIntegrityViolationException;
     }
 
     /** Hikari's timeout with no failure to connect behind it, while the pool holds all the connections it may. */

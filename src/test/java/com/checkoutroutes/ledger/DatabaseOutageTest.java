@@ -69,6 +69,70 @@ class DatabaseOutageTest {
         }
     }
 
+    /**
+     * Two requests that lock the same rows in opposite orders on PostgreSQL: one loses the deadlock. The database
+     * answered; the next requests still ask it.
+     */
+    @Test
+    void aStatementThatLostADeadlockIsNotAnOutage() throws Exception {
+        try (HikariDataSource pool = pool("jdbc:postgresql://127.0.0.1:5432/postgres")) {
+            pool.setMaximumPoolSize(2);
+            DatabaseOutage database = new DatabaseOutage(pool);
+            JdbcTemplate jdbc = new JdbcTemplate(pool);
+            String table = "deadlock_" + System.nanoTime();
+            jdbc.execute("CREATE TABLE " + table + " (id INT PRIMARY KEY, v INT)");
+            try {
+                jdbc.update("INSERT INTO " + table + " VALUES (1, 0), (2, 0)");
+                Throwable lost = deadlock(pool, table);
+                assertThat(lost).isInstanceOf(org.springframework.dao.ConcurrencyFailureException.class);
+
+                database.failed("test", lost);
+                database.failed("test", new org.springframework.dao.DuplicateKeyException("duplicate key"));
+
+                assertThat(database.isDown()).isFalse();
+                assertThat(database.worthTrying()).isTrue();
+            } finally {
+                jdbc.execute("DROP TABLE " + table);
+            }
+        }
+    }
+
+    /** The failure of whichever of two crossing transactions PostgreSQL picks as the deadlock's loser. */
+    private static Throwable deadlock(HikariDataSource pool, String table) throws Exception {
+        TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(pool));
+        JdbcTemplate jdbc = new JdbcTemplate(pool);
+        java.util.concurrent.CyclicBarrier bothLocked = new java.util.concurrent.CyclicBarrier(2);
+        java.util.concurrent.Callable<Throwable> first = () -> catchThrowable(() -> tx.executeWithoutResult(s -> {
+            jdbc.update("UPDATE " + table + " SET v = 1 WHERE id = 1");
+            await(bothLocked);
+            jdbc.update("UPDATE " + table + " SET v = 1 WHERE id = 2");
+        }));
+        java.util.concurrent.Callable<Throwable> second = () -> catchThrowable(() -> tx.executeWithoutResult(s -> {
+            jdbc.update("UPDATE " + table + " SET v = 2 WHERE id = 2");
+            await(bothLocked);
+            jdbc.update("UPDATE " + table + " SET v = 2 WHERE id = 1");
+        }));
+        var threads = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var a = threads.submit(first);
+            var b = threads.submit(second);
+            Throwable failedA = a.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            Throwable failedB = b.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(failedA == null ^ failedB == null).as("exactly one lost").isTrue();
+            return failedA != null ? failedA : failedB;
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    private static void await(java.util.concurrent.CyclicBarrier barrier) {
+        try {
+            barrier.await(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Test
     void withoutAPoolToAskEveryFailureIsAnOutage() {
         DatabaseOutage database = new DatabaseOutage();
