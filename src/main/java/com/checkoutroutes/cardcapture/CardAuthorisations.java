@@ -1,5 +1,6 @@
 package com.checkoutroutes.cardcapture;
 
+import com.checkoutroutes.ledger.EarlyCancellations;
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentEvents;
 import com.checkoutroutes.ledger.PaymentLedger;
@@ -17,6 +18,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -27,6 +30,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class CardAuthorisations {
 
+    private static final Logger LOG = LoggerFactory.getLogger(CardAuthorisations.class);
+
     private final PaymentLedger ledger;
     private final AntomCaptures captures;
     private final AntomCancels cancels;
@@ -34,9 +39,12 @@ public class CardAuthorisations {
     private final PaymentInquiries inquiries;
     private final CaptureClaims claims;
     private final Clock clock;
+    private final EarlyCancellations early;
 
     public CardAuthorisations(PaymentLedger ledger, AntomCaptures captures, AntomCancels cancels,
-            PaymentEvents events, PaymentInquiries inquiries, CaptureClaims claims, Clock clock) {
+            PaymentEvents events, PaymentInquiries inquiries, CaptureClaims claims, Clock clock,
+            EarlyCancellations early) {
+        this.early = early;
         this.claims = claims;
         this.clock = clock;
         this.inquiries = inquiries;
@@ -79,6 +87,16 @@ public class CardAuthorisations {
      * capture is in progress whose result Antom cannot give yet. Returns how many attempts were cancelled or refunded.
      */
     public int cancel(OrderEvent event) {
+        if (ledger.attemptsOf(event.orderId()).isEmpty()) {
+            // before any payment of the order (its order lags on its topic): kept, then looked for again, as the
+            // order's first attempt may have been stored meanwhile; one stored later is the janitor's to cancel
+            early.keep(event.orderId(), event.type(), event.eventId());
+            if (ledger.attemptsOf(event.orderId()).isEmpty()) {
+                LOG.info("order {} {} before any payment of it: a payment that starts will be cancelled",
+                        event.orderId(), event.type());
+                return 0;
+            }
+        }
         return cancelOrder(event.orderId(), event.type()).cancelled();
     }
 

@@ -1,5 +1,7 @@
 package com.checkoutroutes.reconciliation;
 
+import com.checkoutroutes.cardcapture.CardAuthorisations;
+import com.checkoutroutes.ledger.EarlyCancellations;
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentAttempt.Integration;
 import com.checkoutroutes.ledger.PaymentLedger;
@@ -60,10 +62,15 @@ public class Janitor {
     private final ConcurrentLooks checks;
     private final CaptureClaims claims;
     private final UnmatchedNotifications unmatched;
+    private final EarlyCancellations early;
+    private final CardAuthorisations cards;
 
     public Janitor(PaymentLedger ledger, PaymentInquiries inquiries, AntomCancels cancels, AntomCaptures captures,
             RefundLedger refunds, RefundInquiries refundInquiries, AntomRefunds antomRefunds, PaymentResender payments,
-            CaptureClaims claims, UnmatchedNotifications unmatched, JanitorSettings settings, Clock clock) {
+            CaptureClaims claims, UnmatchedNotifications unmatched, JanitorSettings settings, Clock clock,
+            EarlyCancellations early, CardAuthorisations cards) {
+        this.early = early;
+        this.cards = cards;
         this.claims = claims;
         this.unmatched = unmatched;
         this.payments = payments;
@@ -103,6 +110,9 @@ public class Janitor {
         for (String paymentId : unmatched.placeable(now, settings.batchSize())) {
             looks.add(() -> place(paymentId));
         }
+        for (EarlyCancellations.Due due : early.due(settings.batchSize())) {
+            looks.add(() -> cancelStartedLate(due));
+        }
         List<Look> done = checks.runAll(looks);
         List<String> changes = done.stream().map(Look::change).filter(Objects::nonNull).toList();
         return new Report((int) done.stream().filter(Look::looked).count(), changes.size(), String.join(", ", changes));
@@ -116,6 +126,30 @@ public class Janitor {
         } catch (RuntimeException e) {
             // a lock timeout, the database gone: the next round tries again; the others' looks stand
             LOG.warn("janitor could not place the notifications of {}: {}", paymentId, e.toString());
+            return Look.UNCHANGED;
+        }
+    }
+
+    /**
+     * An order cancelled before its payment started, whose payment started since: cancelled (or given back) by the
+     * cancellation's rules, once Antom has answered its pay (a cancel racing a pay on its way may miss the payment).
+     */
+    private Look cancelStartedLate(EarlyCancellations.Due due) {
+        try {
+            if (ledger.attemptsOf(due.orderId()).stream().anyMatch(a -> a.state() == PaymentState.REQUESTED
+                    || a.state().isResultUnknown())) {
+                return Look.SKIPPED;
+            }
+            CardAuthorisations.Cancelled done = cards.cancelOrder(due.orderId(), due.cause());
+            early.settled(due.orderId());
+            LOG.info("order {} was cancelled ({}) before its payment started: {} of {} payment(s) cancelled or given "
+                    + "back", due.orderId(), due.cause(), done.cancelled(), done.cancellable());
+            return new Look(true, due.orderId() + ":" + due.cause() + " " + done.cancelled() + "/"
+                    + done.cancellable());
+        } catch (RuntimeException e) {
+            // a capture in progress, the database gone: the next round tries again
+            LOG.warn("janitor could not cancel order {} ({} before its payment): {}", due.orderId(), due.cause(),
+                    e.toString());
             return Look.UNCHANGED;
         }
     }

@@ -52,6 +52,8 @@ class CardFlowsTest extends FlowTestSupport {
     CardAuthorisations cards;
     @Autowired
     AntomCancels cancels;
+    @Autowired
+    com.checkoutroutes.shipment.ShipmentChecks shipment;
 
     @Test
     void authorisedThenShippedIsCaptured() {
@@ -390,6 +392,29 @@ class CardFlowsTest extends FlowTestSupport {
         assertThat(callsOf("capture", ours)).isEqualTo(captures);
         assertThat(callsOf("cancel", ours)).isEqualTo(cancels);
         // a captured card's ORDER_CANCELLED is refunded instead of refused: refunds.RefundFlowsTest
+    }
+
+    /**
+     * The order topic lags: the order's cancellation comes before the order. It is kept (no dead letter); the payment
+     * that starts later is cancelled by the janitor, and the order is held at the pre-shipment check meanwhile. A
+     * card authorised in between is released, not captured.
+     */
+    @Test
+    void aCancellationBeforeTheOrderCancelsThePaymentThatStartsLater() {
+        String orderId = newOrderId();
+        orderEvent(orderId, "ORDER_CANCELLED");
+        orderEventsProcessedUpTo(orderId);
+        assertThat(kafka().matching(deadLetterTopic, r -> orderId.equals(r.key())
+                && r.value().contains("UNKNOWN_ORDER"))).isEmpty();
+
+        publish(cardOrder(orderId, "MANUAL"));
+
+        PaymentAttempt cancelled = await().atMost(Duration.ofSeconds(30)).until(() -> onlyAttempt(orderId),
+                a -> a.state() == PaymentState.CANCELLED);
+        assertThat(sandbox.requests("cancel", cancelled.paymentRequestId())).isNotEmpty();
+        assertThat(sandbox.requests("capture", cancelled.paymentRequestId())).isEmpty();
+        assertThat(shipment.decide(orderId, null).reasons()).extracting(com.checkoutroutes.shipment.ShipmentDecision.Reason::code)
+                .contains("ORDER_CANCELLED");
     }
 
     /** An id no order can have is refused and dead-lettered without it; the events after it on its partition go on. */

@@ -37,7 +37,8 @@ class ConfirmationFreshnessTest {
         when(ledger.attemptsOf("ORD-1")).thenReturn(List.of(paid), List.of(confirmedNow));
         when(inquiries.confirm(paid)).thenReturn(true);
         ShipmentChecks checks = new ShipmentChecks(ledger, mock(RefundLedger.class), inquiries, new ObjectMapper(),
-                Clock.fixed(NOW, ZoneOffset.UTC), new SimpleMeterRegistry(), new ShipmentSettings(Duration.ZERO));
+                Clock.fixed(NOW, ZoneOffset.UTC), new SimpleMeterRegistry(), new ShipmentSettings(Duration.ZERO),
+                mock(com.checkoutroutes.ledger.EarlyCancellations.class));
 
         ShipmentDecision decision = checks.decide("ORD-1", null);
 
