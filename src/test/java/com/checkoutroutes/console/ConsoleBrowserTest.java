@@ -261,17 +261,17 @@ class ConsoleBrowserTest extends FlowTestSupport {
     @Test
     void anOperatorFindsAPaymentReadsItsTimelineAndRedrivesADeadLetter() throws Exception {
         // what the flows leave behind: a paid payment, a few in other states, refused orders, and an order event that
-        // came before its order (UNKNOWN_ORDER), whose cause is fixed once the order is there
+        // came before its order (a shipment: UNKNOWN_ORDER), whose cause is fixed once the order is there
         PaymentAttempt paid = paidWallet();
         String early = newOrderId();
-        kafka().publish(orderEventsTopic, early, "{\"eventId\":\"e-" + early + "\",\"type\":\"ORDER_CANCELLED\","
+        kafka().publish(orderEventsTopic, early, "{\"eventId\":\"e-" + early + "\",\"type\":\"ORDER_SHIPPED\","
                 + "\"orderId\":\"" + early + "\"}");
         DeadLetterArchive.Kept refused = Awaitility.await().atMost(Duration.ofSeconds(20))
                 .until(() -> deadLetters.recent(null, early, false, 5), list -> !list.isEmpty()).get(0);
         assertThat(refused.reasonCode()).isEqualTo("UNKNOWN_ORDER");
-        publish(order(early));
+        publish(cardOrder(early, "MANUAL"));
         PaymentAttempt earlyAttempt = Awaitility.await().atMost(Duration.ofSeconds(20))
-                .until(() -> onlyAttempt(early), a -> a.state() == PaymentState.PENDING);
+                .until(() -> onlyAttempt(early), a -> a.state() == PaymentState.AUTHORISED);
         someMorePayments();
 
         try (Browser browser = new Browser()) {
@@ -305,7 +305,7 @@ class ConsoleBrowserTest extends FlowTestSupport {
             browser.screenshot(SCREENSHOTS.resolve("dead-letters.png"));
             page.findElement(By.linkText(String.valueOf(refused.id()))).click();
             assertThat(shown(page, By.id("reason-code")).getText()).isEqualTo("UNKNOWN_ORDER");
-            assertThat(page.findElement(By.id("letter-json")).getText()).contains("ORDER_CANCELLED", early);
+            assertThat(page.findElement(By.id("letter-json")).getText()).contains("ORDER_SHIPPED", early);
             page.findElement(By.id("redrive")).click();
             // a click that posts a form can return before the next page is there (the re-drive writes to Kafka
             // first): wait for that page, not for the one still shown
@@ -315,14 +315,12 @@ class ConsoleBrowserTest extends FlowTestSupport {
                     .contains("REDRIVE DONE", "sent again to " + orderEventsTopic);
             assertThat(page.findElement(By.id("redriven")).getText()).contains("by operator");
             assertThat(page.findElements(By.id("redrive"))).isEmpty();
-            // the order event is read again and now finds its order: the pending payment is cancelled at Antom
-            awaitState(earlyAttempt, PaymentState.CANCELLED);
+            // the order event is read again and now finds its order: the authorised card is captured
+            awaitState(earlyAttempt, PaymentState.CAPTURED);
             page.get(console("/payments/" + early));
-            // by the cancel's answer (ORDER_CANCELLED) or, when the janitor asks about the payment meanwhile, by its
-            // inquiry (INQUIRY_CANCELLED): both are the re-driven event's cancel, seen first by one or the other
             assertThat(page.findElement(By.id("timeline")).getText())
-                    .contains("REDRIVE by operator: DONE", "CANCEL_REQUESTED (stays PENDING) ORDER_CANCELLED",
-                            "PENDING -> CANCELLED (");
+                    .contains("REDRIVE by operator: DONE", "AUTHORISED -> CAPTURE_REQUESTED",
+                            "CAPTURE_REQUESTED -> CAPTURED (");
 
             page.get(console("/reconciliation"));
             browser.screenshot(SCREENSHOTS.resolve("reconciliation.png"));
