@@ -1,6 +1,6 @@
 package com.checkoutroutes.cardcapture;
 
-import com.checkoutroutes.ledger.EarlyCancellations;
+import com.checkoutroutes.ledger.OrderCancellations;
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentEvents;
 import com.checkoutroutes.ledger.PaymentLedger;
@@ -39,12 +39,12 @@ public class CardAuthorisations {
     private final PaymentInquiries inquiries;
     private final CaptureClaims claims;
     private final Clock clock;
-    private final EarlyCancellations early;
+    private final OrderCancellations cancellations;
 
     public CardAuthorisations(PaymentLedger ledger, AntomCaptures captures, AntomCancels cancels,
             PaymentEvents events, PaymentInquiries inquiries, CaptureClaims claims, Clock clock,
-            EarlyCancellations early) {
-        this.early = early;
+            OrderCancellations cancellations) {
+        this.cancellations = cancellations;
         this.claims = claims;
         this.clock = clock;
         this.inquiries = inquiries;
@@ -83,19 +83,18 @@ public class CardAuthorisations {
     /**
      * Stops every payment of the order from taking the buyer's money, or gives it back: attempts still open or
      * authorised are cancelled; a payment that cannot be cancelled any more (captured, past its method's cancel
-     * window, a method without cancel) is refunded in full, once ({@link #CANCELLATION_REFUND}). Refused while a
+     * window, a method without cancel) is refunded in full, once ({@link AntomCancels#CANCELLATION_REFUND}). Refused while a
      * capture is in progress whose result Antom cannot give yet. Returns how many attempts were cancelled or refunded.
      */
     public int cancel(OrderEvent event) {
-        if (ledger.attemptsOf(event.orderId()).isEmpty()) {
-            // before any payment of the order (its order lags on its topic): kept, then looked for again, as the
-            // order's first attempt may have been stored meanwhile; one stored later is the janitor's to cancel
-            early.keep(event.orderId(), event.type(), event.eventId());
-            if (ledger.attemptsOf(event.orderId()).isEmpty()) {
-                LOG.info("order {} {} before any payment of it: a payment that starts will be cancelled",
-                        event.orderId(), event.type());
-                return 0;
-            }
+        // kept with the attempts this event will carry it out on, so that an attempt stored from now on is refused, and
+        // one stored at this moment (which this read missed, and whose insert missed the cancellation) is the janitor's
+        List<PaymentAttempt> seen = ledger.attemptsOf(event.orderId());
+        cancellations.keep(event.orderId(), event.type(), event.eventId(),
+                seen.stream().mapToInt(PaymentAttempt::attemptNo).max().orElse(0));
+        if (seen.isEmpty()) {
+            LOG.info("order {} {} before any payment of it: none will be started", event.orderId(), event.type());
+            return 0;
         }
         return cancelOrder(event.orderId(), event.type()).cancelled();
     }
@@ -119,13 +118,9 @@ public class CardAuthorisations {
         int cancellable = 0;
         int done = 0;
         for (PaymentAttempt attempt : checked.stream().map(check -> overtaken(check, cause)).toList()) {
-            if (attempt.state().isPaid()) {
-                cancellable++;
-                done += cancelOrRefund(attempt, cause) ? 1 : 0;
-            } else if (attempt.state().canMoveTo(PaymentState.CANCELLED) && attempt.state() != PaymentState.CREATED) {
-                cancellable++;
-                done += cancels.cancel(attempt, cause) ? 1 : 0;
-            }
+            Optional<Boolean> cancelled = cancelForOrder(attempt, cause);
+            cancellable += cancelled.isPresent() ? 1 : 0;
+            done += cancelled.orElse(false) ? 1 : 0;
         }
         return new Cancelled(cancellable, done);
     }
@@ -151,21 +146,15 @@ public class CardAuthorisations {
                         + "or sent again moments ago, or moved meanwhile; cancel after its result is known"));
     }
 
-    private boolean cancelOrRefund(PaymentAttempt paid, String cause) {
+    private Optional<Boolean> cancelForOrder(PaymentAttempt attempt, String cause) {
         try {
-            return cancels.cancelOrRefund(paid, cause, CANCELLATION_REFUND);
+            return cancels.cancelForOrder(attempt, cause);
         } catch (CaptureOnItsWayException capturing) {
             throw new RefusedOrderEventException("CAPTURE_IN_PROGRESS", capturing.getMessage());
         }
     }
 
     static final String CAPTURE_OVERTAKEN = "CAPTURE_OVERTAKEN";
-
-    /**
-     * The request key of the refund a cancellation makes: one per payment, whether ORDER_CANCELLED or RISK_FLAGGED
-     * asked, however often (a redelivered or repeated cancellation refunds nothing more).
-     */
-    static final String CANCELLATION_REFUND = "CANCELLATION";
 
     /**
      * Captures an authorised attempt on behalf of the guard job (no order event involved), only if nothing happened
@@ -177,7 +166,9 @@ public class CardAuthorisations {
         String prid = authorised.paymentRequestId();
         return requestCapture(authorised, new OrderEvent(null, "AUTHORISATION_GUARD", authorised.orderId(), null),
                 current -> current.version() == authorised.version() && current.state() == PaymentState.AUTHORISED
-                        && !current.flagged() && !ledger.cancelAsked(prid));
+                        && !current.flagged() && !ledger.cancelAsked(prid)
+                        // an order the order system cancelled: the janitor cancels this one, never captured for it
+                        && !cancellations.cancelled(current.orderId()));
     }
 
     /**

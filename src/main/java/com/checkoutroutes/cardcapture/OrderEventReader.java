@@ -12,18 +12,20 @@ import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
 /**
- * Reads an order event; a malformed one is refused with a reason. Read as strictly as orders: a key given twice
- * ({@code "amount"} then {@code "amount": null}), text after the object, or a field the event does not have (a
- * misspelt {@code "returnAmount"}) would otherwise cancel an order or refund all of it.
+ * Reads an order event; a malformed one is refused with a reason: a key given twice ({@code "amount"} then
+ * {@code "amount": null}, or two types) or text after the object. A return is read strictly, as a field of it
+ * decides how much money goes back: another field (a misspelt {@code "returnAmount"}) would refund all of it. So is
+ * a cancellation's amount (a partial cancellation, which the service cannot do: not the whole order). Other extra
+ * fields of a shipment or a cancellation are left aside: refusing them would leave goods shipped uncaptured or an
+ * order uncancelled.
  */
 @Component
 public class OrderEventReader {
 
     static final Set<String> TYPES = Set.of("ORDER_READY_TO_SHIP", "ORDER_SHIPPED", "ORDER_CANCELLED", "RISK_FLAGGED",
             "ORDER_RETURNED");
-    static final Set<String> FIELDS = Set.of("eventId", "type", "orderId", "reason");
-    /** Only a return has an amount: on a cancellation it would be a partial one, which the service cannot do. */
-    static final String RETURN_AMOUNT = "amount";
+    static final Set<String> RETURN_FIELDS = Set.of("eventId", "type", "orderId", "reason", "amount");
+    static final Set<String> CANCELLATIONS = Set.of("ORDER_CANCELLED", "RISK_FLAGGED");
     private final ObjectMapper json;
 
     public OrderEventReader(ObjectMapper json) {
@@ -66,15 +68,21 @@ public class OrderEventReader {
     }
 
     private static void refuseUnknownFields(JsonNode node, String type) {
+        if (CANCELLATIONS.contains(type) && node.has("amount")) {
+            throw new RefusedOrderEventException("UNKNOWN_FIELD", "$.amount: " + type + " cancels the whole order; a "
+                    + "partial one is a return (ORDER_RETURNED with an amount)");
+        }
+        if (!"ORDER_RETURNED".equals(type)) {
+            return;
+        }
         for (Iterator<String> names = node.fieldNames(); names.hasNext();) {
             String name = names.next();
-            boolean known = FIELDS.contains(name) || RETURN_AMOUNT.equals(name) && "ORDER_RETURNED".equals(type);
-            if (!known) {
+            if (!RETURN_FIELDS.contains(name)) {
                 // the name is the caller's text: kept short and printable for the dead letter's reason
                 String shown = name.length() > 40 || !name.chars().allMatch(c -> c >= 0x20 && c < 0x7F)
                         ? "a field" : "$." + name;
-                throw new RefusedOrderEventException("UNKNOWN_FIELD", shown + " is not a field of " + type
-                        + " (eventId, type, orderId, reason" + ("ORDER_RETURNED".equals(type) ? ", amount)" : ")"));
+                throw new RefusedOrderEventException("UNKNOWN_FIELD", shown + " is not a field of ORDER_RETURNED "
+                        + "(eventId, type, orderId, reason, amount)");
             }
         }
     }

@@ -158,14 +158,14 @@ public class PaymentLedger {
                         attempt.integration().name(), attempt.paymentMethodType(), attempt.amountValue(),
                         attempt.currency(), attempt.captureMode(), attempt.terminalType(), attempt.osType(),
                         PaymentState.REQUESTED.name(), attempt.expiresAt(), attempt.requestJson(), now, now,
-                        attempt.orderId()};
+                        attempt.orderId(), attempt.orderId()};
                 Object[] history = concat(
                         historyRow(attempt.paymentRequestId(), null, PaymentState.CREATED, "ORDER_RECEIVED",
                                 "attempt " + attempt.attemptNo(), now),
                         historyRow(attempt.paymentRequestId(), PaymentState.CREATED, PaymentState.REQUESTED,
                                 "ANTOM_CALLED", api, now));
                 // the usual case: a new attempt of an order nothing has paid yet. A redelivered attempt breaks
-                // uq_attempt_per_order (handled below); a paid order inserts nothing
+                // uq_attempt_per_order (handled below); a paid or cancelled order inserts nothing
                 boolean inserted;
                 if (oneStatementWrites) {
                     inserted = jdbc.update("WITH attempt AS (" + INSERT_ATTEMPT + " RETURNING payment_request_id) "
@@ -199,10 +199,16 @@ public class PaymentLedger {
         if (stored.isPresent()) {
             return sameAttemptOrRefuse(stored.get(), attempt);
         }
-        PaymentAttempt paid = PaymentAttempt.ordersOwnPayment(ofOrder)
-                .orElseThrow(() -> new IllegalStateException("attempt " + attempt.attemptNo() + " of order "
-                        + attempt.orderId() + " was neither stored nor refused"));
-        throw new OrderAlreadyPaidException(attempt.orderId(), paid.paymentRequestId());
+        Optional<PaymentAttempt> paid = PaymentAttempt.ordersOwnPayment(ofOrder);
+        if (paid.isPresent()) {
+            throw new OrderAlreadyPaidException(attempt.orderId(), paid.get().paymentRequestId());
+        }
+        if (!jdbc.queryForList("SELECT 1 FROM order_cancellation WHERE order_id = ?", Integer.class,
+                attempt.orderId()).isEmpty()) {
+            throw new OrderCancelledException(attempt.orderId());
+        }
+        throw new IllegalStateException("attempt " + attempt.attemptNo() + " of order " + attempt.orderId()
+                + " was neither stored nor refused");
     }
 
     private static PaymentAttempt sameAttemptOrRefuse(PaymentAttempt stored, NewAttempt asked) {
@@ -520,7 +526,7 @@ public class PaymentLedger {
     }
 
     /**
-     * A new attempt, unless its order is paid already (then it inserts nothing). Its values are typed by casts (an
+     * A new attempt, unless its order is paid already or the order system cancelled it (then it inserts nothing). Its values are typed by casts (an
      * {@code INSERT ... SELECT} gives them no column to take a type from) to plain VARCHAR, never VARCHAR(n): a cast to
      * VARCHAR(n) cuts a longer value silently, where the column refuses it.
      */
@@ -533,7 +539,8 @@ public class PaymentLedger {
             + "CAST(? AS VARCHAR), CAST(? AS TIMESTAMP WITH TIME ZONE), "
             + "CAST(? AS VARCHAR), CAST(? AS TIMESTAMP WITH TIME ZONE), "
             + "CAST(? AS TIMESTAMP WITH TIME ZONE) "
-            + "WHERE NOT EXISTS (SELECT 1 FROM payment_attempt WHERE order_id = ? AND state IN (" + PAID_STATES + "))";
+            + "WHERE NOT EXISTS (SELECT 1 FROM payment_attempt WHERE order_id = ? AND state IN (" + PAID_STATES + ")) "
+            + "AND NOT EXISTS (SELECT 1 FROM order_cancellation WHERE order_id = ?)";
     /** Of the reasons a flag had, what a new one keeps; and what stands between them. */
     private static final int KEPT_OF_EARLIER = Transition.MAX_TEXT / 2;
     private static final String REASONS_APART = " | ";

@@ -12,6 +12,7 @@ import com.checkoutroutes.ledger.AttemptMismatchException;
 import com.checkoutroutes.ledger.GroupCommit;
 import com.checkoutroutes.ledger.NewAttempt;
 import com.checkoutroutes.ledger.OrderAlreadyPaidException;
+import com.checkoutroutes.ledger.OrderCancelledException;
 import com.checkoutroutes.ledger.OrderConsults;
 import com.checkoutroutes.ledger.Outbox;
 import com.checkoutroutes.ledger.PaymentAttempt;
@@ -142,6 +143,8 @@ public class PaymentStarter implements PaymentResender {
             throw new RejectedOrderException("ORDER_ALREADY_PAID", "$.orderId", e.getMessage());
         } catch (AttemptMismatchException e) {
             throw new RejectedOrderException("ATTEMPT_CHANGED", "$.attempt", e.getMessage());
+        } catch (OrderCancelledException e) {
+            throw new RejectedOrderException("ORDER_CANCELLED", "$.orderId", e.getMessage());
         }
     }
 

@@ -1,7 +1,6 @@
 package com.checkoutroutes.reconciliation;
 
-import com.checkoutroutes.cardcapture.CardAuthorisations;
-import com.checkoutroutes.ledger.EarlyCancellations;
+import com.checkoutroutes.ledger.OrderCancellations;
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentAttempt.Integration;
 import com.checkoutroutes.ledger.PaymentLedger;
@@ -62,15 +61,18 @@ public class Janitor {
     private final ConcurrentLooks checks;
     private final CaptureClaims claims;
     private final UnmatchedNotifications unmatched;
-    private final EarlyCancellations early;
-    private final CardAuthorisations cards;
+    private final OrderCancellations cancellations;
+    /**
+     * How far back the order system's cancellations are looked at for an attempt stored as they came: that race is
+     * over within a commit, so a day covers the janitor stopping for hours.
+     */
+    static final java.time.Duration CANCELLATIONS_LOOKED_AT = java.time.Duration.ofDays(1);
 
     public Janitor(PaymentLedger ledger, PaymentInquiries inquiries, AntomCancels cancels, AntomCaptures captures,
             RefundLedger refunds, RefundInquiries refundInquiries, AntomRefunds antomRefunds, PaymentResender payments,
             CaptureClaims claims, UnmatchedNotifications unmatched, JanitorSettings settings, Clock clock,
-            EarlyCancellations early, CardAuthorisations cards) {
-        this.early = early;
-        this.cards = cards;
+            OrderCancellations cancellations) {
+        this.cancellations = cancellations;
         this.claims = claims;
         this.unmatched = unmatched;
         this.payments = payments;
@@ -110,8 +112,8 @@ public class Janitor {
         for (String paymentId : unmatched.placeable(now, settings.batchSize())) {
             looks.add(() -> place(paymentId));
         }
-        for (EarlyCancellations.Due due : early.due(settings.batchSize())) {
-            looks.add(() -> cancelStartedLate(due));
+        for (OrderCancellations.Due due : cancellations.due(now.minus(CANCELLATIONS_LOOKED_AT), settings.batchSize())) {
+            looks.add(() -> cancelStoredMeanwhile(due));
         }
         List<Look> done = checks.runAll(looks);
         List<String> changes = done.stream().map(Look::change).filter(Objects::nonNull).toList();
@@ -131,25 +133,31 @@ public class Janitor {
     }
 
     /**
-     * An order cancelled before its payment started, whose payment started since: cancelled (or given back) by the
-     * cancellation's rules, once Antom has answered its pay (a cancel racing a pay on its way may miss the payment).
+     * An order the order system cancelled whose attempt was stored at the same moment, each write missing the other:
+     * cancelled (or given back) by the cancellation's rule, once Antom has answered its pay (a cancel racing a pay on
+     * its way may miss the payment) and no capture is on its way.
      */
-    private Look cancelStartedLate(EarlyCancellations.Due due) {
+    private Look cancelStoredMeanwhile(OrderCancellations.Due due) {
         try {
-            if (ledger.attemptsOf(due.orderId()).stream().anyMatch(a -> a.state() == PaymentState.REQUESTED
-                    || a.state().isResultUnknown())) {
+            List<PaymentAttempt> later = ledger.attemptsOf(due.orderId()).stream()
+                    .filter(a -> a.attemptNo() > due.settledThrough()).toList();
+            if (later.stream().anyMatch(a -> a.state() == PaymentState.REQUESTED
+                    || a.state() == PaymentState.CAPTURE_REQUESTED)) {
                 return Look.SKIPPED;
             }
-            CardAuthorisations.Cancelled done = cards.cancelOrder(due.orderId(), due.cause());
-            early.settled(due.orderId());
-            LOG.info("order {} was cancelled ({}) before its payment started: {} of {} payment(s) cancelled or given "
-                    + "back", due.orderId(), due.cause(), done.cancelled(), done.cancellable());
-            return new Look(true, due.orderId() + ":" + due.cause() + " " + done.cancelled() + "/"
-                    + done.cancellable());
+            List<String> done = new ArrayList<>();
+            for (PaymentAttempt attempt : later) {
+                cancels.cancelForOrder(attempt, due.cause()).ifPresent(cancelled -> done.add(
+                        attempt.paymentRequestId() + (cancelled ? ":cancelled" : ":not cancelled")));
+            }
+            cancellations.settledThrough(due.orderId(),
+                    later.stream().mapToInt(PaymentAttempt::attemptNo).max().orElse(due.settledThrough()));
+            LOG.info("order {} was cancelled ({}) as its payment was stored: {}", due.orderId(), due.cause(), done);
+            return done.isEmpty() ? Look.UNCHANGED
+                    : new Look(true, due.orderId() + " " + due.cause() + ": " + String.join(", ", done));
         } catch (RuntimeException e) {
-            // a capture in progress, the database gone: the next round tries again
-            LOG.warn("janitor could not cancel order {} ({} before its payment): {}", due.orderId(), due.cause(),
-                    e.toString());
+            // a lock timeout, the database gone: the next round tries again
+            LOG.warn("janitor could not cancel the payment of cancelled order {}: {}", due.orderId(), e.toString());
             return Look.UNCHANGED;
         }
     }

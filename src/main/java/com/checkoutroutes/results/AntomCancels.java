@@ -79,6 +79,27 @@ public class AntomCancels {
         return ledger.cancelAsked(attempt.paymentRequestId());
     }
 
+    /**
+     * The request key of the refund an order's cancellation makes: one per payment, whoever asked (ORDER_CANCELLED,
+     * RISK_FLAGGED, an operator, the janitor), however often (a repeated cancellation refunds nothing more).
+     */
+    public static final String CANCELLATION_REFUND = "CANCELLATION";
+
+    /**
+     * An order's cancellation, for one of its attempts: a paid one is cancelled, or refunded in full where it can no
+     * longer be cancelled ({@link #cancelOrRefund}, once: {@link #CANCELLATION_REFUND}); one still open is cancelled
+     * at Antom. Empty for one with nothing to cancel (final, or never sent); else whether it was done.
+     */
+    public Optional<Boolean> cancelForOrder(PaymentAttempt attempt, String cause) {
+        if (attempt.state().isPaid()) {
+            return Optional.of(cancelOrRefund(attempt, cause, CANCELLATION_REFUND));
+        }
+        if (attempt.state().canMoveTo(PaymentState.CANCELLED) && attempt.state() != PaymentState.CREATED) {
+            return Optional.of(cancel(attempt, cause));
+        }
+        return Optional.empty();
+    }
+
     /** Cancels the attempt; it ends CANCELLED. */
     public boolean cancel(PaymentAttempt attempt, String cause) {
         return cancel(attempt, cause, PaymentState.CANCELLED);

@@ -2,7 +2,7 @@ package com.checkoutroutes.shipment;
 
 import com.checkoutroutes.deadletter.DeadLetters;
 import com.checkoutroutes.deadletter.RejectedOrderException;
-import com.checkoutroutes.ledger.EarlyCancellations;
+import com.checkoutroutes.ledger.OrderCancellations;
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentLedger;
 import com.checkoutroutes.ledger.PaymentState;
@@ -42,11 +42,11 @@ public class ShipmentChecks {
     private final Clock clock;
     private final MeterRegistry meters;
     private final Duration freshness;
-    private final EarlyCancellations early;
+    private final OrderCancellations cancellations;
 
     public ShipmentChecks(PaymentLedger ledger, RefundLedger refunds, PaymentInquiries inquiries, ObjectMapper json,
-            Clock clock, MeterRegistry meters, ShipmentSettings settings, EarlyCancellations early) {
-        this.early = early;
+            Clock clock, MeterRegistry meters, ShipmentSettings settings, OrderCancellations cancellations) {
+        this.cancellations = cancellations;
         this.ledger = ledger;
         this.refunds = refunds;
         this.inquiries = inquiries;
@@ -90,10 +90,10 @@ public class ShipmentChecks {
     private ShipmentDecision evaluate(String orderId, String requestId, OffsetDateTime askedAt) {
         List<PaymentAttempt> attempts = ledger.attemptsOf(orderId);
         List<Reason> reasons = new ArrayList<>();
-        if (early.cancelled(orderId)) {
-            // cancelled before its payment started: the janitor cancels or gives back what was paid since
-            reasons.add(new Reason("ORDER_CANCELLED", null, "the order was cancelled (or flagged for risk) before its"
-                    + " payment started"));
+        if (cancellations.cancelled(orderId)) {
+            // whatever its payments show now (a cancel refused, a payment stored as the cancellation came)
+            reasons.add(new Reason("ORDER_CANCELLED", null, "the order system cancelled the order (or flagged it for"
+                    + " risk)"));
         }
         List<PaymentAttempt> paid = attempts.stream().filter(a -> a.state().isPaid())
                 .filter(a -> !givenBack(a, attempts)).toList();

@@ -45,7 +45,7 @@ class CaptureOfTheOrdersOwnPaymentTest {
 
         PaymentState after = new CardAuthorisations(ledger, captures, mock(AntomCancels.class), mock(PaymentEvents.class),
                 mock(com.checkoutroutes.results.PaymentInquiries.class), mock(com.checkoutroutes.results.CaptureClaims.class),
-                java.time.Clock.systemUTC(), mock(com.checkoutroutes.ledger.EarlyCancellations.class))
+                java.time.Clock.systemUTC(), mock(com.checkoutroutes.ledger.OrderCancellations.class))
                 .capture(new OrderEvent("E-1", "ORDER_SHIPPED", "ORD-1", null));
 
         assertThat(after).isEqualTo(PaymentState.CAPTURED);

@@ -54,6 +54,8 @@ class CardFlowsTest extends FlowTestSupport {
     AntomCancels cancels;
     @Autowired
     com.checkoutroutes.shipment.ShipmentChecks shipment;
+    @Autowired
+    com.checkoutroutes.ledger.OrderCancellations cancellations;
 
     @Test
     void authorisedThenShippedIsCaptured() {
@@ -395,26 +397,57 @@ class CardFlowsTest extends FlowTestSupport {
     }
 
     /**
-     * The order topic lags: the order's cancellation comes before the order. It is kept (no dead letter); the payment
-     * that starts later is cancelled by the janitor, and the order is held at the pre-shipment check meanwhile. A
-     * card authorised in between is released, not captured.
+     * The order topic lags: the order's cancellation comes before the order. It is kept (no dead letter), and the
+     * order is then refused ORDER_CANCELLED before Antom is called; the pre-shipment check holds it.
      */
     @Test
-    void aCancellationBeforeTheOrderCancelsThePaymentThatStartsLater() {
+    void anOrderItsCancellationCameBeforeIsRefusedBeforeAntomIsCalled() {
         String orderId = newOrderId();
         orderEvent(orderId, "ORDER_CANCELLED");
         orderEventsProcessedUpTo(orderId);
         assertThat(kafka().matching(deadLetterTopic, r -> orderId.equals(r.key())
                 && r.value().contains("UNKNOWN_ORDER"))).isEmpty();
 
-        publish(cardOrder(orderId, "MANUAL"));
+        publish(cardOrder(orderId, "AUTOMATIC"));
 
-        PaymentAttempt cancelled = await().atMost(Duration.ofSeconds(30)).until(() -> onlyAttempt(orderId),
-                a -> a.state() == PaymentState.CANCELLED);
-        assertThat(sandbox.requests("cancel", cancelled.paymentRequestId())).isNotEmpty();
-        assertThat(sandbox.requests("capture", cancelled.paymentRequestId())).isEmpty();
-        assertThat(shipment.decide(orderId, null).reasons()).extracting(com.checkoutroutes.shipment.ShipmentDecision.Reason::code)
-                .contains("ORDER_CANCELLED");
+        assertThat(orderRefusal(orderId)).isEqualTo("ORDER_CANCELLED");
+        assertThat(ledger.attemptsOf(orderId)).as("none stored, so none sent: a pay goes out after its store").isEmpty();
+        assertThat(shipment.decide(orderId, null).reasons())
+                .extracting(com.checkoutroutes.shipment.ShipmentDecision.Reason::code).contains("ORDER_CANCELLED");
+    }
+
+    /** A new attempt after the order's cancellation (attempt 1 had failed) is refused too, not paid. */
+    @Test
+    void aNewAttemptAfterTheOrdersCancellationIsRefused() {
+        String orderId = newOrderId();
+        Map<String, Object> declined = cardOrder(orderId, "MANUAL");
+        declined.put("amount", Map.of("currency", "USD", "value", "20051")); // the sandbox's declined card
+        publish(declined);
+        await().atMost(Duration.ofSeconds(20)).until(() -> onlyAttempt(orderId).state() == PaymentState.FAILED);
+        orderEvent(orderId, "ORDER_CANCELLED");
+        orderEventsProcessedUpTo(orderId);
+
+        Map<String, Object> retry = cardOrder(orderId, "MANUAL");
+        retry.put("attempt", 2);
+        publish(retry);
+
+        assertThat(orderRefusal(orderId)).isEqualTo("ORDER_CANCELLED");
+        assertThat(ledger.attemptsOf(orderId)).hasSize(1);
+    }
+
+    /**
+     * An attempt stored at the very moment the order's cancellation was kept, each missing the other (here: kept
+     * without the event, as if its read of the attempts came first): the janitor cancels it.
+     */
+    @Test
+    void anAttemptStoredAsTheCancellationCameIsCancelledByTheJanitor() {
+        PaymentAttempt auth = authorisedCard();
+        cancellations.keep(auth.orderId(), "RISK_FLAGGED", null, 0);
+
+        awaitState(auth, PaymentState.CANCELLED);
+        assertThat(sandbox.requests("capture", auth.paymentRequestId())).isEmpty();
+        assertThat(cancellations.due(java.time.OffsetDateTime.now(clock).minusDays(1), 1000))
+                .extracting(com.checkoutroutes.ledger.OrderCancellations.Due::orderId).doesNotContain(auth.orderId());
     }
 
     /** An id no order can have is refused and dead-lettered without it; the events after it on its partition go on. */
@@ -622,6 +655,13 @@ class CardFlowsTest extends FlowTestSupport {
 
     private int callsOf(String api, List<String> paymentRequestIds) {
         return paymentRequestIds.stream().mapToInt(id -> sandbox.requests(api, id).size()).sum();
+    }
+
+    /** The code of the order's refusal (ORDER_REJECTED) on the dead-letter topic. */
+    private String orderRefusal(String orderId) {
+        JsonNode letter = read(kafka().await(deadLetterTopic, r -> r.value().contains("ORDER_REJECTED")
+                && orderId.equals(r.key())).value());
+        return letter.path("reason").path("code").asText();
     }
 
     private String refusal(String orderId) {

@@ -43,8 +43,7 @@ class JanitorResendTest {
             mock(RefundLedger.class), mock(RefundInquiries.class), mock(AntomRefunds.class), payments,
             mock(CaptureClaims.class), mock(UnmatchedNotifications.class), new JanitorSettings(10, 2, 0, new JanitorSettings.FirstCheck(Duration.ZERO,
                     Duration.ZERO, Duration.ZERO, Duration.ZERO), List.of(Duration.ofMinutes(1)), Duration.ZERO),
-            clock, mock(com.checkoutroutes.ledger.EarlyCancellations.class),
-            mock(com.checkoutroutes.cardcapture.CardAuthorisations.class));
+            clock, mock(com.checkoutroutes.ledger.OrderCancellations.class));
 
     private final PaymentAttempt unknown = PaymentAttempt.builder().paymentRequestId("PRID-1").orderId("ORD-1")
             .attemptNo(1).integration(PaymentAttempt.Integration.API).state(PaymentState.UNKNOWN).version(2)

@@ -304,6 +304,7 @@ class RefundFlowsTest extends FlowTestSupport {
         String cancelOfPart = newEventId();
         kafka().publish(orderEventsTopic, orderId, "{\"eventId\":\"" + cancelOfPart + "\",\"type\":\"ORDER_CANCELLED\","
                 + "\"orderId\":\"" + orderId + "\",\"amount\":{\"currency\":\"USD\",\"value\":\"500\"}}");
+        // an extra field of a cancellation changes nothing of what it does: it is carried out (below, on another order)
         String trailing = newEventId();
         kafka().publish(orderEventsTopic, orderId, "{\"eventId\":\"" + trailing + "\",\"type\":\"ORDER_RETURNED\","
                 + "\"orderId\":\"" + orderId + "\"} {\"amount\":1}");
@@ -318,6 +319,11 @@ class RefundFlowsTest extends FlowTestSupport {
         assertThat(sandbox.requests("refund", paid.paymentRequestId())).isEmpty();
         assertThat(sandbox.requests("cancel", paid.paymentRequestId())).isEmpty();
         assertThat(ledger.find(paid.paymentRequestId()).orElseThrow().version()).isEqualTo(version);
+
+        PaymentAttempt other = paidWallet();
+        kafka().publish(orderEventsTopic, other.orderId(), "{\"eventId\":\"" + newEventId() + "\",\"type\":"
+                + "\"ORDER_CANCELLED\",\"orderId\":\"" + other.orderId() + "\",\"occurredAt\":\"2026-12-05T10:00:00Z\"}");
+        awaitState(other, PaymentState.CANCELLED);
     }
 
     /** The code of the dead letter of the order event whose (original) text carries {@code eventId}. */

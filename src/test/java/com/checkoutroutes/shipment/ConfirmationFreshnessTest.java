@@ -38,7 +38,7 @@ class ConfirmationFreshnessTest {
         when(inquiries.confirm(paid)).thenReturn(true);
         ShipmentChecks checks = new ShipmentChecks(ledger, mock(RefundLedger.class), inquiries, new ObjectMapper(),
                 Clock.fixed(NOW, ZoneOffset.UTC), new SimpleMeterRegistry(), new ShipmentSettings(Duration.ZERO),
-                mock(com.checkoutroutes.ledger.EarlyCancellations.class));
+                mock(com.checkoutroutes.ledger.OrderCancellations.class));
 
         ShipmentDecision decision = checks.decide("ORD-1", null);
 

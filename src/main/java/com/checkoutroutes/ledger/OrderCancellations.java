@@ -1,0 +1,69 @@
+package com.checkoutroutes.ledger;
+
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.util.List;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * The orders the order system cancelled (or flagged for risk), kept: a payment of such an order is not started
+ * afterwards ({@link PaymentLedger#openAttempt} refuses it, ORDER_CANCELLED), and the order is never shipped. The
+ * cancellation comes on the order events topic, the order on the orders topic; either may come first. Whichever is
+ * written second finds the other, except when both are written at once: the cancellation reads the order's attempts
+ * after it is kept, the attempt's insert looks for the cancellation, and an attempt both missed (each read before
+ * the other committed) is the janitor's, which looks at recent cancellations whose order has an attempt they have not
+ * been carried out on.
+ */
+@Component
+public class OrderCancellations {
+
+    /** A recent cancellation whose order has an attempt above {@code settledThrough} (0: none carried out). */
+    public record Due(String orderId, String cause, int settledThrough) {
+    }
+
+    private final JdbcTemplate jdbc;
+    private final Clock clock;
+
+    public OrderCancellations(JdbcTemplate jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    /**
+     * Keeps the order's cancellation, to be carried out by its event on the attempts up to {@code attemptsSeen} (the
+     * highest attempt_no it read before; 0 for none): any later one is the janitor's. A second one (redelivered, or a
+     * risk flag after it) keeps the first, and takes on the attempts it saw.
+     */
+    public void keep(String orderId, String cause, String eventId, int attemptsSeen) {
+        try {
+            jdbc.update("INSERT INTO order_cancellation (order_id, cause, event_id, received_at, settled_through) "
+                    + "VALUES (?, ?, ?, ?, ?)", orderId, cause,
+                    eventId == null ? null : eventId.substring(0, Math.min(eventId.length(), 128)),
+                    OffsetDateTime.now(clock), attemptsSeen);
+        } catch (DuplicateKeyException kept) {
+            settledThrough(orderId, attemptsSeen);
+        }
+    }
+
+    /** Whether the order system cancelled the order (or flagged it for risk). */
+    public boolean cancelled(String orderId) {
+        return !jdbc.queryForList("SELECT 1 FROM order_cancellation WHERE order_id = ?", Integer.class, orderId)
+                .isEmpty();
+    }
+
+    /** Cancellations received since {@code since} whose order has an attempt they were not carried out on. */
+    public List<Due> due(OffsetDateTime since, int limit) {
+        return jdbc.query("SELECT c.order_id, c.cause, c.settled_through FROM order_cancellation c "
+                + "WHERE c.received_at >= ? AND EXISTS (SELECT 1 FROM payment_attempt a WHERE a.order_id = c.order_id "
+                + "AND a.attempt_no > COALESCE(c.settled_through, 0)) ORDER BY c.received_at LIMIT ?",
+                (rs, i) -> new Due(rs.getString(1), rs.getString(2), rs.getInt(3)), since, limit);
+    }
+
+    /** The cancellation was carried out on the order's attempts up to {@code attemptNo}. */
+    public void settledThrough(String orderId, int attemptNo) {
+        jdbc.update("UPDATE order_cancellation SET settled_through = ? WHERE order_id = ? "
+                + "AND (settled_through IS NULL OR settled_through < ?)", attemptNo, orderId, attemptNo);
+    }
+}
