@@ -83,9 +83,8 @@ public class CardAuthorisations {
     /**
      * Stops every payment of the order from taking the buyer's money, or gives it back: attempts still open or
      * authorised are cancelled; a payment that cannot be cancelled any more (captured, past its method's cancel
-     * window, a method without cancel) is refunded in full, once ({@link AntomCancels#CANCELLATION_REFUND}). Refused
-     * while a capture is in progress whose result Antom cannot give yet. The cancellation is kept: no payment of the
-     * order starts after it. Returns how many attempts were cancelled or refunded.
+     * window, a method without cancel) is refunded in full, once ({@link AntomCancels#CANCELLATION_REFUND}). Refused while a
+     * capture is in progress whose result Antom cannot give yet. Returns how many attempts were cancelled or refunded.
      */
     public int cancel(OrderEvent event) {
         // kept with the attempts this event will carry it out on, so that an attempt stored from now on is refused, and

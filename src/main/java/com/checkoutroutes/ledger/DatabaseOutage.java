@@ -63,8 +63,8 @@ public class DatabaseOutage extends OutageLog {
         if (refusedByTheDatabase(cause)) {
             // it answered: this statement lost a lock race (a deadlock, a lock wait given up) or broke a constraint;
             // an outage would refuse every request of the next 2 s for it
-            LOG.warn("the database refused a statement of {} (not an outage; the request is refused and sent "
-                    + "again): {}", where, cause.toString());
+            LOG.warn("the database refused a statement of {} (not an outage; the request is refused and sent again): {}",
+                    where, cause.toString());
             return;
         }
         if (!poolFull(cause) || !workedWithin(BUSY_NEEDS_AN_ANSWER_WITHIN)) {

@@ -6,10 +6,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Sets {@link BoundedKafkaHeaders} and {@link PollErrorsWaitedOut} on the Kafka component, so on every Kafka
- * endpoint: Spring's binding of camel.component.kafka.header-filter-strategy takes only a bean's name, and a bean of
- * that type would be offered to every component that looks one up. The key and value bounds are in
- * config/application.yml (their deserializers).
+ * Sets {@link BoundedKafkaHeaders} on the Kafka component, so on every Kafka endpoint: Spring's binding of
+ * camel.component.kafka.header-filter-strategy takes only a bean's name, and a bean of that type would be offered to
+ * every component that looks one up. The key and value bounds are in config/application.yml (their deserializers).
  */
 @Configuration(proxyBeanMethods = false)
 public class KafkaRecordBounds {
@@ -18,13 +17,5 @@ public class KafkaRecordBounds {
     static ComponentCustomizer boundedKafkaHeaders() {
         return ComponentCustomizer.forType(KafkaComponent.class,
                 kafka -> kafka.getConfiguration().setHeaderFilterStrategy(new BoundedKafkaHeaders()));
-    }
-
-    /** Every consumer's poll errors waited out in place ({@link PollErrorsWaitedOut}); Spring binds no such option. */
-    @Bean
-    static ComponentCustomizer pollErrorsWaitedOut(org.springframework.beans.factory.ObjectProvider<
-            io.micrometer.core.instrument.MeterRegistry> meters) {
-        return ComponentCustomizer.forType(KafkaComponent.class,
-                kafka -> kafka.setPollExceptionStrategy(new PollErrorsWaitedOut(meters.getObject())));
     }
 }
