@@ -135,13 +135,14 @@ public class Janitor {
     /**
      * An order the order system cancelled whose attempt was stored at the same moment, each write missing the other:
      * cancelled (or given back) by the cancellation's rule, once Antom has answered its pay (a cancel racing a pay on
-     * its way may miss the payment) and no capture is on its way.
+     * its way, or one whose answer was lost, may miss the payment: the janitor's own checks settle an unknown one
+     * first) and no capture is on its way.
      */
     private Look cancelStoredMeanwhile(OrderCancellations.Due due) {
         try {
             List<PaymentAttempt> later = ledger.attemptsOf(due.orderId()).stream()
                     .filter(a -> a.attemptNo() > due.settledThrough()).toList();
-            if (later.stream().anyMatch(a -> a.state() == PaymentState.REQUESTED
+            if (later.stream().anyMatch(a -> a.state().isResultUnknown()
                     || a.state() == PaymentState.CAPTURE_REQUESTED)) {
                 return Look.SKIPPED;
             }
