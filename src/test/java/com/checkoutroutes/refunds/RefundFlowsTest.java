@@ -292,22 +292,16 @@ class RefundFlowsTest extends FlowTestSupport {
         publishMarkerAndWait();
         int version = ledger.find(paid.paymentRequestId()).orElseThrow().version();
 
-        String twice = newEventId();
-        kafka().publish(orderEventsTopic, orderId, "{\"eventId\":\"" + twice + "\",\"type\":\"ORDER_RETURNED\","
-                + "\"orderId\":\"" + orderId + "\",\"amount\":{\"currency\":\"USD\",\"value\":\"500\"},\"amount\":null}");
-        String misspelt = newEventId();
-        kafka().publish(orderEventsTopic, orderId, "{\"eventId\":\"" + misspelt + "\",\"type\":\"ORDER_RETURNED\","
-                + "\"orderId\":\"" + orderId + "\",\"returnAmount\":{\"currency\":\"USD\",\"value\":\"500\"}}");
-        String typeTwice = newEventId();
-        kafka().publish(orderEventsTopic, orderId, "{\"eventId\":\"" + typeTwice + "\",\"type\":\"ORDER_READY_TO_SHIP\","
-                + "\"orderId\":\"" + orderId + "\",\"type\":\"ORDER_CANCELLED\"}");
-        String cancelOfPart = newEventId();
-        kafka().publish(orderEventsTopic, orderId, "{\"eventId\":\"" + cancelOfPart + "\",\"type\":\"ORDER_CANCELLED\","
-                + "\"orderId\":\"" + orderId + "\",\"amount\":{\"currency\":\"USD\",\"value\":\"500\"}}");
-        // an extra field of a cancellation changes nothing of what it does: it is carried out (below, on another order)
-        String trailing = newEventId();
-        kafka().publish(orderEventsTopic, orderId, "{\"eventId\":\"" + trailing + "\",\"type\":\"ORDER_RETURNED\","
-                + "\"orderId\":\"" + orderId + "\"} {\"amount\":1}");
+        String twice = malformed(orderId, "\"type\":\"ORDER_RETURNED\",\"orderId\":\"" + orderId
+                + "\",\"amount\":{\"currency\":\"USD\",\"value\":\"500\"},\"amount\":null}");
+        String misspelt = malformed(orderId, "\"type\":\"ORDER_RETURNED\",\"orderId\":\"" + orderId
+                + "\",\"returnAmount\":{\"currency\":\"USD\",\"value\":\"500\"}}");
+        String typeTwice = malformed(orderId, "\"type\":\"ORDER_READY_TO_SHIP\",\"orderId\":\"" + orderId
+                + "\",\"type\":\"ORDER_CANCELLED\"}");
+        String cancelOfPart = malformed(orderId, "\"type\":\"ORDER_CANCELLED\",\"orderId\":\"" + orderId
+                + "\",\"amount\":{\"currency\":\"USD\",\"value\":\"500\"}}");
+        String trailing = malformed(orderId, "\"type\":\"ORDER_RETURNED\",\"orderId\":\"" + orderId
+                + "\"} {\"amount\":1}");
 
         assertThat(refusalCode(twice)).isEqualTo("DUPLICATE_KEY");
         assertThat(refusalCode(misspelt)).isEqualTo("UNKNOWN_FIELD");
@@ -320,10 +314,18 @@ class RefundFlowsTest extends FlowTestSupport {
         assertThat(sandbox.requests("cancel", paid.paymentRequestId())).isEmpty();
         assertThat(ledger.find(paid.paymentRequestId()).orElseThrow().version()).isEqualTo(version);
 
+        // an extra field of a cancellation changes nothing of what it does: it is carried out
         PaymentAttempt other = paidWallet();
         kafka().publish(orderEventsTopic, other.orderId(), "{\"eventId\":\"" + newEventId() + "\",\"type\":"
                 + "\"ORDER_CANCELLED\",\"orderId\":\"" + other.orderId() + "\",\"occurredAt\":\"2026-12-05T10:00:00Z\"}");
         awaitState(other, PaymentState.CANCELLED);
+    }
+
+    /** Publishes an order event of a new eventId followed by {@code rest} (its other fields); returns the eventId. */
+    private String malformed(String orderId, String rest) {
+        String eventId = newEventId();
+        kafka().publish(orderEventsTopic, orderId, "{\"eventId\":\"" + eventId + "\"," + rest);
+        return eventId;
     }
 
     /** The code of the dead letter of the order event whose (original) text carries {@code eventId}. */
