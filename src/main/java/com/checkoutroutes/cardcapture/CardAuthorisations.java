@@ -96,7 +96,7 @@ public class CardAuthorisations {
             LOG.info("order {} {} before any payment of it: none will be started", event.orderId(), event.type());
             return 0;
         }
-        return cancelOrder(event.orderId(), event.type()).cancelled();
+        return cancelOrder(seen, event.type()).cancelled();
     }
 
     /** How many of an order's payments could be cancelled or refunded, and how many were. */
@@ -109,8 +109,12 @@ public class CardAuthorisations {
      * cancelled at Antom, and each one that can no longer be cancelled is refunded in full, once.
      */
     public Cancelled cancelOrder(String orderId, String cause) {
+        return cancelOrder(attemptsOf(orderId), cause);
+    }
+
+    private Cancelled cancelOrder(List<PaymentAttempt> attempts, String cause) {
         // a capture in progress is asked about first: whether it took the money decides between cancel and refund
-        List<CaptureCheck> checked = attemptsOf(orderId).stream().map(inquiries::settleCapture).toList();
+        List<CaptureCheck> checked = attempts.stream().map(inquiries::settleCapture).toList();
         if (checked.stream().anyMatch(CaptureCheck::inProgress)) {
             throw new RefusedOrderEventException("CAPTURE_IN_PROGRESS",
                     "a capture is in progress; cancel after its result is known");

@@ -39,13 +39,15 @@ public class PaymentLedger {
     private final TransactionTemplate tx;
     private final Outbox outbox;
     private final Clock clock;
+    private final OrderCancellations cancellations;
     private final CommittedTransitions committed;
     private final boolean skipLocked;
     /** PostgreSQL: a write and what comes with it in one statement (data-modifying WITH); H2 has no such thing. */
     private final boolean oneStatementWrites;
 
     public PaymentLedger(JdbcTemplate jdbc, TransactionTemplate tx, Outbox outbox, Clock clock,
-            CommittedTransitions committed) {
+            CommittedTransitions committed, OrderCancellations cancellations) {
+        this.cancellations = cancellations;
         this.jdbc = jdbc;
         this.tx = tx;
         this.outbox = outbox;
@@ -88,6 +90,11 @@ public class PaymentLedger {
     public List<PaymentAttempt> attemptsOf(String orderId) {
         return jdbc.query("SELECT " + COLUMNS + " FROM payment_attempt WHERE order_id = ? ORDER BY attempt_no", ROW,
                 orderId);
+    }
+
+    /** The order's attempt with this number, if the ledger has it. */
+    public Optional<PaymentAttempt> attemptOf(String orderId, int attemptNo) {
+        return attemptsOf(orderId).stream().filter(a -> a.attemptNo() == attemptNo).findFirst();
     }
 
     /**
@@ -203,8 +210,7 @@ public class PaymentLedger {
         if (paid.isPresent()) {
             throw new OrderAlreadyPaidException(attempt.orderId(), paid.get().paymentRequestId());
         }
-        if (!jdbc.queryForList("SELECT 1 FROM order_cancellation WHERE order_id = ?", Integer.class,
-                attempt.orderId()).isEmpty()) {
+        if (cancellations.cancelled(attempt.orderId())) {
             throw new OrderCancelledException(attempt.orderId());
         }
         throw new IllegalStateException("attempt " + attempt.attemptNo() + " of order " + attempt.orderId()
@@ -526,9 +532,9 @@ public class PaymentLedger {
     }
 
     /**
-     * A new attempt, unless its order is paid already or the order system cancelled it (then it inserts nothing). Its values are typed by casts (an
-     * {@code INSERT ... SELECT} gives them no column to take a type from) to plain VARCHAR, never VARCHAR(n): a cast to
-     * VARCHAR(n) cuts a longer value silently, where the column refuses it.
+     * A new attempt, unless its order is paid already or the order system cancelled it (then it inserts nothing). Its
+     * values are typed by casts (an {@code INSERT ... SELECT} gives them no column to take a type from) to plain
+     * VARCHAR, never VARCHAR(n): a cast to VARCHAR(n) cuts a longer value silently, where the column refuses it.
      */
     private static final String INSERT_ATTEMPT = "INSERT INTO payment_attempt (payment_request_id, order_id, "
             + "attempt_no, integration, payment_method_type, amount_value, currency, capture_mode, terminal_type, "

@@ -94,8 +94,7 @@ public class OrderDoor {
             return Optional.empty();
         }
         try {
-            Optional<PaymentAttempt> known = ledger.attemptsOf(order.orderId()).stream()
-                    .filter(a -> a.attemptNo() == order.attemptNo()).findFirst();
+            Optional<PaymentAttempt> known = ledger.attemptOf(order.orderId(), order.attemptNo());
             database.worked("order door");
             return known;
         } catch (DataAccessException e) {

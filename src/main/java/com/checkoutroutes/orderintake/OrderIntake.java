@@ -29,8 +29,7 @@ public class OrderIntake {
         meters.counter("checkout.orders.received").increment();
         byte[] raw = DeadLetters.keepRaw(exchange, (code, message) -> new RejectedOrderException(code, null, message));
         // an order read again (a restart, a rebalance) is its stored attempt, whatever the clock says of its expiry now
-        OrderMessage order = reader.read(raw, read -> ledger.attemptsOf(read.orderId()).stream()
-                .anyMatch(stored -> stored.attemptNo() == read.attemptNo()));
+        OrderMessage order = reader.read(raw, read -> ledger.attemptOf(read.orderId(), read.attemptNo()).isPresent());
         exchange.setProperty("checkoutOrderId", order.orderId());
         return order;
     }

@@ -64,7 +64,8 @@ class LedgerWriteRateProbe {
             JdbcTemplate jdbc = new JdbcTemplate(db);
             TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(db));
             PaymentLedger ledger = new PaymentLedger(jdbc, tx, new Outbox(jdbc, Clock.systemUTC()),
-                    Clock.systemUTC(), new CommittedTransitions());
+                    Clock.systemUTC(), new CommittedTransitions(),
+                    new com.checkoutroutes.ledger.OrderCancellations(jdbc, Clock.systemUTC()));
             meters = new SimpleMeterRegistry();
             GroupCommit group = new GroupCommit(tx, new LedgerSettings(64, 3, LINGER), meters);
             try {

@@ -69,7 +69,8 @@ class OutboxPublishRateProbe {
             camel.start();
             Clock clock = Clock.systemUTC();
             Outbox outbox = new Outbox(jdbc, clock);
-            PaymentLedger ledger = new PaymentLedger(jdbc, tx, outbox, clock, new CommittedTransitions());
+            PaymentLedger ledger = new PaymentLedger(jdbc, tx, outbox, clock, new CommittedTransitions(),
+                    new OrderCancellations(jdbc, clock));
             List<String> lines = new ArrayList<>();
             for (String destination : List.of("direct:to-kafka", "direct:sink")) {
                 publish(jdbc, tx, camel, outbox, ledger, clock, destination, 1); // warm-up (JIT, topic, pool)

@@ -102,7 +102,8 @@ class OutboxRelayOrderTest {
         camel.start();
         Clock clock = Clock.systemUTC();
         outbox = new Outbox(jdbc, clock);
-        ledger = new PaymentLedger(jdbc, tx, outbox, clock, new CommittedTransitions());
+        ledger = new PaymentLedger(jdbc, tx, outbox, clock, new CommittedTransitions(),
+                new OrderCancellations(jdbc, clock));
         otherShardKey = IntStream.range(2, 100).mapToObj(i -> "ORD-" + i)
                 .filter(key -> shardOf(key) != shardOf("ORD-1")).findFirst().orElseThrow();
     }

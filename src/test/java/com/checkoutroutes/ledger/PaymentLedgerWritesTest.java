@@ -54,7 +54,8 @@ class PaymentLedgerWritesTest {
         CommittedTransitions committed = new CommittedTransitions();
         committed.subscribe((from, to) -> committedChanges.add(from + "->" + to));
         ledger = new PaymentLedger(jdbc, new TransactionTemplate(new DataSourceTransactionManager(db)),
-                new Outbox(jdbc, Clock.systemUTC()), Clock.systemUTC(), committed);
+                new Outbox(jdbc, Clock.systemUTC()), Clock.systemUTC(), committed,
+                new OrderCancellations(jdbc, Clock.systemUTC()));
     }
 
     @ParameterizedTest
