@@ -2,6 +2,7 @@ package com.checkoutroutes.orderintake;
 
 import com.checkoutroutes.deadletter.RejectedOrderException;
 import com.checkoutroutes.ledger.DatabaseOutage;
+import com.checkoutroutes.ledger.OrderCancellations;
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentLedger;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -9,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 import org.apache.camel.Exchange;
 import org.springframework.dao.DataAccessException;
@@ -17,7 +19,8 @@ import org.springframework.stereotype.Component;
 /**
  * The HTTP order door (routes/orders-http.yaml): an order is read with the order route's own {@link OrderReader}
  * before it is published, so the caller hears now what the route would refuse later (400 with the reason codes,
- * nothing published), and an order the ledger already has is answered as such instead of being published again.
+ * nothing published), and an order the ledger already has is answered as such instead of being published again;
+ * so is a new attempt of an order paid or cancelled already (409), which the route would dead-letter.
  */
 @Component
 public class OrderDoor {
@@ -35,14 +38,16 @@ public class OrderDoor {
 
     private final OrderReader reader;
     private final PaymentLedger ledger;
+    private final OrderCancellations cancellations;
     private final DatabaseOutage database;
     private final ObjectMapper json;
     private final MeterRegistry meters;
 
-    public OrderDoor(OrderReader reader, PaymentLedger ledger, DatabaseOutage database, ObjectMapper json,
-            MeterRegistry meters) {
+    public OrderDoor(OrderReader reader, PaymentLedger ledger, OrderCancellations cancellations,
+            DatabaseOutage database, ObjectMapper json, MeterRegistry meters) {
         this.reader = reader;
         this.ledger = ledger;
+        this.cancellations = cancellations;
         this.database = database;
         this.json = json;
         this.meters = meters;
@@ -65,10 +70,10 @@ public class OrderDoor {
         }
         exchange.setProperty(ORDER_ID, order.orderId());
         // an order naming no method asks Antom which to offer (consult): the route does that whatever attempt exists
-        Optional<PaymentAttempt> known = order.paymentMethodType() == null ? Optional.empty() : knownAttempt(order);
-        if (known.isPresent()) {
+        Optional<Standing> standing = order.paymentMethodType() == null ? Optional.empty() : standing(order);
+        if (standing.isPresent() && standing.get().attempt().isPresent()) {
             count("repeat");
-            PaymentAttempt attempt = known.get();
+            PaymentAttempt attempt = standing.get().attempt().get();
             // the order route's own rule: the same attempt number with other terms would be dead-lettered
             boolean same = attempt.hasTerms(Long.parseLong(order.amount().value()), order.amount().currency(),
                     order.paymentMethodType(), order.integration(), order.effectiveCaptureMode());
@@ -79,28 +84,54 @@ public class OrderDoor {
             answer(exchange, same ? 200 : 409, repeat(order, status, attempt.state().name(), lookupPath));
             return;
         }
+        Optional<String> closed = standing.flatMap(Standing::closedBecause);
+        if (closed.isPresent()) {
+            // the order route would dead-letter it with this code: the caller hears it now, nothing is published
+            count("refused");
+            answer(exchange, 409, repeat(order, closed.get(), null, lookupPath));
+            return;
+        }
         count("accepted");
         exchange.setProperty(VERDICT, Verdict.NEW.name());
         exchange.getIn().setBody(new String(raw, StandardCharsets.UTF_8));
     }
 
     /**
-     * The ledger's attempt with this order's number, if any. With the database down the door still publishes
-     * (the order route finds a repeat in the ledger before it pays), so a database outage never closes it.
+     * What the ledger has of this order: the attempt with its number, else why the order route would refuse a new
+     * attempt ({@code ORDER_ALREADY_PAID}, {@code ORDER_CANCELLED}). Empty with the database down: the door still
+     * publishes (the order route finds a repeat in the ledger before it pays), so a database outage never closes it.
      */
-    private Optional<PaymentAttempt> knownAttempt(OrderMessage order) {
+    private Optional<Standing> standing(OrderMessage order) {
         if (!database.worthTrying()) {
             // not a pool timeout per order while the database is known to be down
             return Optional.empty();
         }
         try {
-            Optional<PaymentAttempt> known = ledger.attemptOf(order.orderId(), order.attemptNo());
+            List<PaymentAttempt> attempts = ledger.attemptsOf(order.orderId());
+            Optional<PaymentAttempt> known = attempts.stream().filter(a -> a.attemptNo() == order.attemptNo())
+                    .findFirst();
+            Optional<String> closed = Optional.empty();
+            if (known.isEmpty()) {
+                // the ledger's insert refuses in this order: a paid order first, then a cancelled one
+                closed = PaymentAttempt.ordersOwnPayment(attempts).isPresent() ? Optional.of("ORDER_ALREADY_PAID")
+                        : cancellations.cancelled(order.orderId()) ? Optional.of("ORDER_CANCELLED")
+                        : Optional.empty();
+            }
             database.worked("order door");
-            return known;
+            return Optional.of(new Standing(known, closed));
         } catch (DataAccessException e) {
             database.failed("order door", e);
             return Optional.empty();
         }
+    }
+
+    /** The attempt the ledger has with the order's number, or else why a new one would be refused. */
+    private record Standing(Optional<PaymentAttempt> attempt, Optional<String> closedBecause) {
+    }
+
+    /** The ledger's attempt with this order's number, if any ({@link #standing}'s, for an order read again). */
+    private Optional<PaymentAttempt> knownAttempt(OrderMessage order) {
+        return standing(order).flatMap(Standing::attempt);
     }
 
     private String refusal(RejectedOrderException e) {
@@ -111,9 +142,12 @@ public class OrderDoor {
     }
 
     private String repeat(OrderMessage order, String status, String state, String lookupPath) {
-        return write(json.createObjectNode().put("accepted", status.equals("ALREADY_ACCEPTED"))
-                .put("status", status).put("orderId", order.orderId()).put("attempt", order.attemptNo())
-                .put("state", state).put("lookup", lookupPath + "/" + order.orderId()));
+        ObjectNode body = json.createObjectNode().put("accepted", status.equals("ALREADY_ACCEPTED"))
+                .put("status", status).put("orderId", order.orderId()).put("attempt", order.attemptNo());
+        if (state != null) {
+            body.put("state", state);
+        }
+        return write(body.put("lookup", lookupPath + "/" + order.orderId()));
     }
 
     private static void answer(Exchange exchange, int status, String body) {

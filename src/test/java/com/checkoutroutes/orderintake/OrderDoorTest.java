@@ -4,18 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Named.named;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import com.checkoutroutes.ledger.OrderCancellations;
+import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.orderintake.OrderCorpus.Case;
 import com.checkoutroutes.testsupport.FlowTestSupport;
 import com.checkoutroutes.testsupport.ServiceHttp;
 import com.checkoutroutes.testsupport.ServiceHttp.Answer;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 
 /**
@@ -26,6 +32,8 @@ class OrderDoorTest extends FlowTestSupport {
 
     @Value("${checkout.http.orders-path}")
     String ordersPath;
+    @Autowired
+    OrderCancellations cancellations;
     ServiceHttp http;
 
     static Stream<Arguments> corpus() {
@@ -77,17 +85,51 @@ class OrderDoorTest extends FlowTestSupport {
     @Test
     void anOrderPostedAgainAfterItsExpiryIsAnsweredAsTheOneAccepted() throws Exception {
         String orderId = newOrderId();
-        java.util.Map<String, Object> order = order(orderId);
+        Map<String, Object> order = order(orderId);
         order.put("paymentExpiryTime", java.time.OffsetDateTime.now(clock).plusMinutes(10).toString());
         byte[] body = json.writeValueAsBytes(order);
         assertThat(http.postJson(ordersPath, body).status()).isEqualTo(202);
         awaitChannelMessage("WEB", orderId);
 
-        clock.advance(java.time.Duration.ofMinutes(11));
+        clock.advance(Duration.ofMinutes(11));
         Answer again = http.postJson(ordersPath, body);
 
         assertThat(again.status()).isEqualTo(200);
         assertThat(read(again.body()).path("status").asText()).isEqualTo("ALREADY_ACCEPTED");
+    }
+
+    /**
+     * A new attempt of an order paid or cancelled already is answered 409 with the code the order route would
+     * dead-letter it with, and is not published (it was answered 202 and then dead-lettered).
+     */
+    @Test
+    void aNewAttemptOfAPaidOrACancelledOrderGets409AndIsNotPublished() throws Exception {
+        PaymentAttempt paid = paidWallet();
+        Map<String, Object> again = order(paid.orderId());
+        again.put("attempt", 2);
+
+        Answer afterPayment = http.postJson(ordersPath, json.writeValueAsBytes(again));
+
+        assertThat(afterPayment.status()).isEqualTo(409);
+        assertThat(read(afterPayment.body()).path("status").asText()).isEqualTo("ORDER_ALREADY_PAID");
+        assertThat(read(afterPayment.body()).path("accepted").asBoolean()).isFalse();
+
+        String cancelledId = newOrderId();
+        orderEvent(cancelledId, "ORDER_CANCELLED");
+        Awaitility.await().atMost(Duration.ofSeconds(20))
+                .until(() -> cancellations.cancelled(cancelledId));
+
+        Answer afterCancellation = http.postJson(ordersPath, OrderCorpus.valid(cancelledId)
+                .getBytes(StandardCharsets.UTF_8));
+
+        assertThat(afterCancellation.status()).isEqualTo(409);
+        assertThat(read(afterCancellation.body()).path("status").asText()).isEqualTo("ORDER_CANCELLED");
+        ordersProcessedUpTo(paid.orderId());
+        ordersProcessedUpTo(cancelledId);
+        assertThat(kafka().matching(ordersTopic, r -> !r.value().contains("sentinel")
+                && (paid.orderId().equals(r.key()) || cancelledId.equals(r.key()))))
+                .as("only the paid order's first attempt was published").hasSize(1);
+        assertThat(ledger.attemptsOf(cancelledId)).isEmpty();
     }
 
     @ParameterizedTest(name = "{0}")
