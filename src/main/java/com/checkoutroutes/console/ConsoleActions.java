@@ -206,6 +206,10 @@ public class ConsoleActions {
         }
         Inquiry inquiry = inquiries.inquire(attempt);
         PaymentState now = ledger.find(attempt.paymentRequestId()).orElseThrow().state();
+        if (inquiry instanceof Inquiry.Answered answered && answered.changedTo().isEmpty() && answered.buyerPaid()) {
+            return Ended.done("Antom answered: the buyer paid, the method has not confirmed it yet; the ledger keeps "
+                    + now + " (no expiry cancels it)");
+        }
         if (inquiry instanceof Inquiry.Answered answered) {
             return Ended.done(answered.changedTo().map(to -> "Antom answered: " + attempt.state() + " -> " + to)
                     .orElse("Antom answered: still " + now + " (confirmed)"));

@@ -264,7 +264,10 @@ public class Janitor {
                 return Optional.of(after);
             }
         }
-        if (expired(attempt, now) && attempt.state() != PaymentState.CAPTURE_REQUESTED) {
+        // a buyer who paid in time (Antom has it PENDING, the method's confirmation under way) keeps the payment: a
+        // cancel now would give the money back and tell the order system it expired
+        boolean buyerPaid = inquiry instanceof Inquiry.Answered answered && answered.buyerPaid();
+        if (expired(attempt, now) && attempt.state() != PaymentState.CAPTURE_REQUESTED && !buyerPaid) {
             return expire(attempt);
         }
         ledger.scheduleCheck(attempt.paymentRequestId(), now.plus(settings.delayAfter(attempt.checkCount())), true);

@@ -46,11 +46,16 @@ public class PaymentInquiries {
     public sealed interface Inquiry {
         /**
          * Antom answered with the payment's status; {@code changedTo} is the attempt's new state, if it moved;
-         * {@code cancelListed}: Antom lists a cancel of the payment, done or under way.
+         * {@code cancelListed}: Antom lists a cancel of the payment, done or under way; {@code buyerPaid}: Antom has it
+         * PENDING, the buyer paid and the method has not confirmed yet (the payment no longer expires).
          */
-        record Answered(Optional<PaymentState> changedTo, boolean cancelListed) implements Inquiry {
+        record Answered(Optional<PaymentState> changedTo, boolean cancelListed, boolean buyerPaid) implements Inquiry {
             public Answered(Optional<PaymentState> changedTo) {
-                this(changedTo, false);
+                this(changedTo, false, false);
+            }
+
+            public Answered(Optional<PaymentState> changedTo, boolean cancelListed) {
+                this(changedTo, cancelListed, false);
             }
         }
 
@@ -101,7 +106,8 @@ public class PaymentInquiries {
             if (attempt.state().isResultUnknown() && response.getPaymentStatus() == TransactionStatusType.PROCESSING) {
                 return new Inquiry.ProcessingUnanswered();
             }
-            return new Inquiry.Answered(apply(attempt, response, capture), cancelListed(response));
+            return new Inquiry.Answered(apply(attempt, response, capture), cancelListed(response),
+                    response.getPaymentStatus() == TransactionStatusType.PENDING);
         }
         if (outcome instanceof CallOutcome.Answered<AlipayPayQueryResponse> answered
                 && "ORDER_NOT_EXIST".equals(answered.code())) {
@@ -168,6 +174,8 @@ public class PaymentInquiries {
         }
         return switch (status) {
             case SUCCESS, FAIL -> applyResult(attempt, paymentResult(response, status));
+            // what PAYMENT_PENDING would have applied: an attempt whose pay answer was lost waits for the result
+            case PENDING -> applyResult(attempt, pendingResult(response));
             case CANCELLED -> cancelAsRead(attempt, "INQUIRY_CANCELLED", null, null);
             default -> Optional.empty();
         };
@@ -268,6 +276,14 @@ public class PaymentInquiries {
         Amount amount = response.getPaymentAmount();
         return new AntomResult(AntomResult.PAYMENT_RESULT, success ? "S" : "F",
                 success ? "SUCCESS" : response.getPaymentResultCode(), response.getPaymentResultMessage(),
+                response.getPaymentRequestId(), response.getPaymentId(), null, null,
+                amount == null ? null : amount.getCurrency(), amount == null ? null : amount.getValue(), null, null,
+                null);
+    }
+
+    private static AntomResult pendingResult(AlipayPayQueryResponse response) {
+        Amount amount = response.getPaymentAmount();
+        return new AntomResult(AntomResult.PAYMENT_PENDING, "S", "PAYMENT_PENDING", response.getPaymentResultMessage(),
                 response.getPaymentRequestId(), response.getPaymentId(), null, null,
                 amount == null ? null : amount.getCurrency(), amount == null ? null : amount.getValue(), null, null,
                 null);

@@ -68,6 +68,33 @@ class JanitorTest extends FlowTestSupport {
     }
 
     /**
+     * The buyer paid in time and the method has not confirmed it (Antom has it PENDING): past its expiry the janitor
+     * leaves it waiting for the result, where a cancel would give the money back and tell the order it expired.
+     */
+    @Test
+    void aPaymentTheBuyerMadeThatAntomHoldsPendingIsNotCancelledAtItsExpiry() {
+        PaymentAttempt attempt = pendingWallet();
+        sandbox.buyerAction(attempt.paymentId(), Outcome.PENDING_THEN_PAY);
+        await().atMost(Duration.ofSeconds(20)).until(() -> sandbox.notifications(attempt.paymentRequestId())
+                .stream().anyMatch(n -> n.acknowledged()));
+        int inquiriesBefore = sandbox.requests("inquiryPayment", attempt.paymentRequestId()).size();
+
+        clock.advance(Duration.ofMinutes(17));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> sandbox.requests("inquiryPayment",
+                attempt.paymentRequestId()).size() > inquiriesBefore);
+        java.time.OffsetDateTime looked = java.time.OffsetDateTime.now(clock);
+        await().atMost(Duration.ofSeconds(30)).until(() -> jobRuns.runs("janitor").stream()
+                .anyMatch(run -> run.finishedAt() != null && !run.startedAt().isBefore(looked)));
+        assertThat(state(attempt)).isEqualTo(PaymentState.PENDING);
+        assertThat(sandbox.requests("cancel", attempt.paymentRequestId())).isEmpty();
+
+        sandbox.buyerAction(attempt.paymentId(), Outcome.PAY);
+        await().atMost(Duration.ofSeconds(20)).until(() -> state(attempt) == PaymentState.SUCCEEDED);
+        assertThat(ledger.find(attempt.paymentRequestId()).orElseThrow().flagged()).isFalse();
+    }
+
+    /**
      * A Konbini slip is valid for 7 days (Antom's default for the method): 17 minutes on, the janitor asks Antom
      * about the payment and leaves it waiting for the buyer, where the wallets' 14 minutes would have cancelled it.
      */
