@@ -498,6 +498,9 @@ public class PaymentLedger {
         });
     }
 
+    /** The history cause of an operator's clearing of a flag. */
+    public static final String FLAG_CLEARED = "FLAG_CLEARED";
+
     /**
      * An operator clears an attempt's flag (after looking into it): the flag and its reason go into the history with
      * who cleared it and why. Refused ({@link NotFlaggedException}) when the attempt is not flagged.
@@ -524,7 +527,7 @@ public class PaymentLedger {
             }
             jdbc.update("UPDATE payment_attempt SET flagged = FALSE, flag_reason = NULL WHERE payment_request_id = ?",
                     paymentRequestId);
-            appendHistory(paymentRequestId, current.state(), current.state(), "FLAG_CLEARED",
+            appendHistory(paymentRequestId, current.state(), current.state(), FLAG_CLEARED,
                     "flag '" + current.flagReason() + "' cleared by " + clearedBy + ": " + why,
                     OffsetDateTime.now(clock));
             LOG.info("payment {} of order {}: flag cleared by {}", paymentRequestId, current.orderId(), clearedBy);

@@ -67,8 +67,8 @@ public class RefundLedger {
      * Stores a new refund of the attempt, REQUESTED with its refundRequestId, before anyone calls Antom. The same
      * {@code requestKey} again (a redelivered order event) finds the refund stored the first time, whatever its state;
      * with another amount it is refused ({@code REFUND_CHANGED}). {@code asked} null refunds all that is left.
-     * Refused by {@link RefundRules} (with nothing stored) when the payment is not captured, the amount does not fit, or
-     * a cancel of the payment may be on its way to Antom.
+     * Refused by {@link RefundRules} (with nothing stored) when the payment is not captured, the amount does not fit, a
+     * cancel of the payment may be on its way to Antom, or a refund made outside this service is not cleared yet.
      */
     public Opened open(String paymentRequestId, String requestKey, RefundAmount asked, String reason,
             String requestedBy) {
@@ -78,6 +78,10 @@ public class RefundLedger {
             Optional<Refund> stored = byKey(paymentRequestId, requestKey);
             if (stored.isPresent()) {
                 return new Opened(sameRequestOrRefuse(stored.get(), asked), false);
+            }
+            if (payment.flagged()) {
+                RefundRules.refuseWhileRefundedOutside(payment,
+                        payments.history(paymentRequestId).stream().map(PaymentLedger.StateChange::cause).toList());
             }
             List<Refund> refunds = refundsOf(paymentRequestId);
             OffsetDateTime now = OffsetDateTime.now(clock);

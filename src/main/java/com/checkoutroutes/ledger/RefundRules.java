@@ -10,7 +10,30 @@ import java.util.List;
  */
 public final class RefundRules {
 
+    /**
+     * The history cause (and flag reason) of a refund Antom made that this service never asked for (in Antom's
+     * Dashboard, say): until an operator clears the flag, the payment is refunded no more ({@code REFUNDED_OUTSIDE}),
+     * as that refund's amount, and whether it was for the very return now asked, are not known here.
+     */
+    public static final String REFUND_NOT_OURS = "REFUND_NOT_OURS";
+
     private RefundRules() {
+    }
+
+    /**
+     * Refuses a refund of a payment flagged for a refund made outside this service that no operator has cleared since
+     * ({@code history}: its causes in order): the order system's return may be that very refund, given twice.
+     */
+    public static void refuseWhileRefundedOutside(PaymentAttempt payment, List<String> history) {
+        if (!payment.flagged()) {
+            return;
+        }
+        int outside = history.lastIndexOf(REFUND_NOT_OURS);
+        if (outside >= 0 && outside > history.lastIndexOf(PaymentLedger.FLAG_CLEARED)) {
+            throw new RefundRefusedException("REFUNDED_OUTSIDE", "Antom lists a refund of this payment made outside "
+                    + "this service (flag " + REFUND_NOT_OURS + "): an operator accounts for it and clears the flag "
+                    + "before this service refunds the payment again");
+        }
     }
 
     /**

@@ -36,7 +36,8 @@ public class RefundResults {
     /**
      * A refund of {@code payment} this service never asked for (every one of ours is stored before Antom hears of it):
      * made in Antom's Dashboard, say. It flags the payment, once per refund, whoever found it (a notifyRefund, an
-     * inquiry): the order is then neither shipped nor refunded again as if its money were all there, and an operator
+     * inquiry): the order is then neither shipped nor refunded again as if its money were all there (the pre-shipment
+     * check's hold; {@link RefundRules#refuseWhileRefundedOutside}), and an operator
      * who looked into it and cleared the flag is not overruled by the next inquiry.
      */
     public void flagRefundNotOurs(PaymentAttempt payment, String refundId, String how) {
@@ -49,7 +50,7 @@ public class RefundResults {
         }
     }
 
-    private static final String REFUND_NOT_OURS = "REFUND_NOT_OURS";
+    private static final String REFUND_NOT_OURS = RefundRules.REFUND_NOT_OURS;
 
     /** How the inbox describes a notifyRefund that flagged its payment this way. */
     public static final String NOT_OURS_FLAGGED = "no refund for this notification; its payment flagged";

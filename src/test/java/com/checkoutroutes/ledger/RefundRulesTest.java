@@ -1,6 +1,7 @@
 package com.checkoutroutes.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
@@ -45,6 +46,25 @@ class RefundRulesTest {
             assertThatThrownBy(() -> RefundRules.amountOf(payment(state), List.of(), null, false))
                     .isInstanceOfSatisfying(RefundRefusedException.class, e -> assertThat(e.code()).isEqualTo(expected));
         }
+    }
+
+    @Test
+    void aPaymentRefundedOutsideThisServiceIsRefundedNoMoreUntilAnOperatorClearsItsFlag() {
+        PaymentAttempt flagged = payment(PaymentState.SUCCEEDED).toBuilder().flagged(true)
+                .flagReason("REFUND_NOT_OURS: refund R-1 made outside this service").build();
+
+        assertThatThrownBy(() -> RefundRules.refuseWhileRefundedOutside(flagged,
+                List.of("ORDER_RECEIVED", "PAYMENT_RESULT", "REFUND_NOT_OURS")))
+                .isInstanceOfSatisfying(RefundRefusedException.class,
+                        e -> assertThat(e.code()).isEqualTo("REFUNDED_OUTSIDE"));
+        assertThatThrownBy(() -> RefundRules.refuseWhileRefundedOutside(flagged,
+                List.of("REFUND_NOT_OURS", "FLAG_CLEARED", "AMOUNT_MISMATCH", "REFUND_NOT_OURS")))
+                .as("a second refund outside, after the first was cleared").isInstanceOf(RefundRefusedException.class);
+        assertThatCode(() -> RefundRules.refuseWhileRefundedOutside(flagged,
+                List.of("REFUND_NOT_OURS", "FLAG_CLEARED", "AMOUNT_MISMATCH")))
+                .as("flagged since for another reason").doesNotThrowAnyException();
+        assertThatCode(() -> RefundRules.refuseWhileRefundedOutside(payment(PaymentState.SUCCEEDED),
+                List.of("REFUND_NOT_OURS"))).as("not flagged").doesNotThrowAnyException();
     }
 
     @Test

@@ -413,6 +413,17 @@ class RefundFlowsTest extends FlowTestSupport {
 
         assertThat(ledger.find(paid.paymentRequestId()).orElseThrow().flagReason()).startsWith("REFUND_NOT_OURS");
         assertThat(refunds.refundsOf(paid.paymentRequestId())).isEmpty();
+
+        // the order system's return may be that very refund: none is sent until an operator has accounted for it
+        String sameReturn = newEventId();
+        returned(paid.orderId(), sameReturn, 500L);
+        assertThat(refusalCode(sameReturn)).isEqualTo("REFUNDED_OUTSIDE");
+        assertThat(refunds.refundsOf(paid.paymentRequestId())).isEmpty();
+        assertThat(sandbox.requests("refund", paid.paymentRequestId())).isEmpty();
+
+        ledger.clearFlag(paid.paymentRequestId(), "operator", "the Dashboard's refund was another return's");
+        returned(paid.orderId(), newEventId(), 500L);
+        awaitRefund(paid, RefundState.REFUNDED);
     }
 
     /**
