@@ -206,15 +206,29 @@ public class PaymentLedger {
         if (stored.isPresent()) {
             return sameAttemptOrRefuse(stored.get(), attempt);
         }
-        Optional<PaymentAttempt> paid = PaymentAttempt.ordersOwnPayment(ofOrder);
-        if (paid.isPresent()) {
-            throw new OrderAlreadyPaidException(attempt.orderId(), paid.get().paymentRequestId());
-        }
-        if (cancellations.cancelled(attempt.orderId())) {
-            throw new OrderCancelledException(attempt.orderId());
-        }
+        refuseNewAttempt(attempt.orderId(), ofOrder);
         throw new IllegalStateException("attempt " + attempt.attemptNo() + " of order " + attempt.orderId()
                 + " was neither stored nor refused");
+    }
+
+    /**
+     * Throws what the attempt insert would refuse a new attempt of this order for: {@link OrderAlreadyPaidException}
+     * (one of its attempts is paid), {@link OrderCancelledException} (the order system cancelled it). For an order
+     * naming no method, which no attempt stores yet (and the order door, before it publishes).
+     */
+    public void refuseNewAttempt(String orderId) {
+        refuseNewAttempt(orderId, attemptsOf(orderId));
+    }
+
+    /** {@link #refuseNewAttempt(String)} with the order's attempts read already. */
+    public void refuseNewAttempt(String orderId, List<PaymentAttempt> ofOrder) {
+        Optional<PaymentAttempt> paid = PaymentAttempt.ordersOwnPayment(ofOrder);
+        if (paid.isPresent()) {
+            throw new OrderAlreadyPaidException(orderId, paid.get().paymentRequestId());
+        }
+        if (cancellations.cancelled(orderId)) {
+            throw new OrderCancelledException(orderId);
+        }
     }
 
     private static PaymentAttempt sameAttemptOrRefuse(PaymentAttempt stored, NewAttempt asked) {

@@ -2,7 +2,8 @@ package com.checkoutroutes.orderintake;
 
 import com.checkoutroutes.deadletter.RejectedOrderException;
 import com.checkoutroutes.ledger.DatabaseOutage;
-import com.checkoutroutes.ledger.OrderCancellations;
+import com.checkoutroutes.ledger.OrderAlreadyPaidException;
+import com.checkoutroutes.ledger.OrderCancelledException;
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentLedger;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -38,16 +39,14 @@ public class OrderDoor {
 
     private final OrderReader reader;
     private final PaymentLedger ledger;
-    private final OrderCancellations cancellations;
     private final DatabaseOutage database;
     private final ObjectMapper json;
     private final MeterRegistry meters;
 
-    public OrderDoor(OrderReader reader, PaymentLedger ledger, OrderCancellations cancellations,
-            DatabaseOutage database, ObjectMapper json, MeterRegistry meters) {
+    public OrderDoor(OrderReader reader, PaymentLedger ledger, DatabaseOutage database, ObjectMapper json,
+            MeterRegistry meters) {
         this.reader = reader;
         this.ledger = ledger;
-        this.cancellations = cancellations;
         this.database = database;
         this.json = json;
         this.meters = meters;
@@ -69,8 +68,7 @@ public class OrderDoor {
             return;
         }
         exchange.setProperty(ORDER_ID, order.orderId());
-        // an order naming no method asks Antom which to offer (consult): the route does that whatever attempt exists
-        Optional<Standing> standing = order.paymentMethodType() == null ? Optional.empty() : standing(order);
+        Optional<Standing> standing = standing(order);
         if (standing.isPresent() && standing.get().attempt().isPresent()) {
             count("repeat");
             PaymentAttempt attempt = standing.get().attempt().get();
@@ -108,14 +106,17 @@ public class OrderDoor {
         }
         try {
             List<PaymentAttempt> attempts = ledger.attemptsOf(order.orderId());
-            Optional<PaymentAttempt> known = attempts.stream().filter(a -> a.attemptNo() == order.attemptNo())
-                    .findFirst();
+            // an order naming no method asks Antom which to offer (consult): the route does that whatever attempt
+            // exists, unless the order is paid or cancelled
+            Optional<PaymentAttempt> known = order.paymentMethodType() == null ? Optional.empty()
+                    : attempts.stream().filter(a -> a.attemptNo() == order.attemptNo()).findFirst();
             Optional<String> closed = Optional.empty();
             if (known.isEmpty()) {
-                // the ledger's insert refuses in this order: a paid order first, then a cancelled one
-                closed = PaymentAttempt.ordersOwnPayment(attempts).isPresent() ? Optional.of("ORDER_ALREADY_PAID")
-                        : cancellations.cancelled(order.orderId()) ? Optional.of("ORDER_CANCELLED")
-                        : Optional.empty();
+                try {
+                    ledger.refuseNewAttempt(order.orderId(), attempts);
+                } catch (OrderAlreadyPaidException | OrderCancelledException e) {
+                    closed = Optional.of(PaymentStarter.closed(e).reason().code());
+                }
             }
             database.worked("order door");
             return Optional.of(new Standing(known, closed));

@@ -139,20 +139,34 @@ public class PaymentStarter implements PaymentResender {
                     AntomClient.bodyOf(request));
             // committed with the attempts of other orders starting now; durable before Antom is called
             return groupCommit.execute(() -> ledger.openAttempt(terms, api));
-        } catch (OrderAlreadyPaidException e) {
-            throw new RejectedOrderException("ORDER_ALREADY_PAID", "$.orderId", e.getMessage());
+        } catch (OrderAlreadyPaidException | OrderCancelledException e) {
+            throw closed(e);
         } catch (AttemptMismatchException e) {
             throw new RejectedOrderException("ATTEMPT_CHANGED", "$.attempt", e.getMessage());
-        } catch (OrderCancelledException e) {
-            throw new RejectedOrderException("ORDER_CANCELLED", "$.orderId", e.getMessage());
         }
     }
 
     /**
-     * No method named: ask Antom which methods fit this order (consult) and let the buyer choose. No attempt exists
-     * yet, so the consult is recorded with its channel message: the order's trace in GET /payments/{orderId}.
+     * An order the ledger takes no new attempt of ({@link PaymentLedger#refuseNewAttempt}), as the order topic's
+     * dead letter (and the order door's 409) names it.
+     */
+    static RejectedOrderException closed(RuntimeException refusal) {
+        String code = refusal instanceof OrderCancelledException ? "ORDER_CANCELLED" : "ORDER_ALREADY_PAID";
+        return new RejectedOrderException(code, "$.orderId", refusal.getMessage());
+    }
+
+    /**
+     * No method named: ask Antom which methods fit this order (consult) and let the buyer choose, unless the order is
+     * paid or cancelled already (refused as a new attempt would be). No attempt exists yet, so the consult is recorded
+     * with its channel message: the order's trace in GET /payments/{orderId}.
      */
     private void offerMethods(OrderMessage order) {
+        try {
+            // the buyer is not asked to choose how to pay an order paid or cancelled already
+            ledger.refuseNewAttempt(order.orderId());
+        } catch (OrderAlreadyPaidException | OrderCancelledException e) {
+            throw closed(e);
+        }
         CallOutcome<AlipayPayConsultResponse> outcome = gateway.call("consult", order.orderId(), requests.consult(order));
         boolean offered = outcome instanceof CallOutcome.Answered<AlipayPayConsultResponse> answered
                 && answered.status() == ResultStatusType.S;

@@ -116,4 +116,25 @@ class ContinuationPerChannelTest extends FlowTestSupport {
         assertThat(message.path("paymentOptions").findValuesAsText("paymentMethodType")).isNotEmpty();
         assertThat(ledger.attemptsOf(orderId)).isEmpty();
     }
+
+    /** The buyer of an order paid or cancelled already is not asked to choose how to pay it. */
+    @Test
+    void anOrderWithoutAMethodPaidOrCancelledAlreadyIsRefusedNotOffered() {
+        PaymentAttempt paid = paidWallet();
+        String cancelledId = newOrderId();
+        orderEvent(cancelledId, "ORDER_CANCELLED");
+        orderEventsProcessedUpTo(cancelledId);
+
+        publish(orderWithoutMethod(paid.orderId()));
+        publish(orderWithoutMethod(cancelledId));
+
+        kafka().await(deadLetterTopic, r -> r.value().contains(paid.orderId())
+                && r.value().contains("ORDER_ALREADY_PAID"));
+        kafka().await(deadLetterTopic, r -> r.value().contains(cancelledId) && r.value().contains("ORDER_CANCELLED"));
+        ordersProcessedUpTo(paid.orderId());
+        ordersProcessedUpTo(cancelledId);
+        assertThat(channelMessages("WEB", paid.orderId())).extracting(m -> m.path("action").asText())
+                .doesNotContain("CHOOSE_METHOD");
+        assertThat(channelMessages("WEB", cancelledId)).isEmpty();
+    }
 }

@@ -124,6 +124,9 @@ class OrderDoorTest extends FlowTestSupport {
 
         assertThat(afterCancellation.status()).isEqualTo(409);
         assertThat(read(afterCancellation.body()).path("status").asText()).isEqualTo("ORDER_CANCELLED");
+        Answer withoutMethod = http.postJson(ordersPath, json.writeValueAsBytes(orderWithoutMethod(cancelledId)));
+        assertThat(withoutMethod.status()).as("nor is its buyer asked to choose a method").isEqualTo(409);
+        assertThat(read(withoutMethod.body()).path("status").asText()).isEqualTo("ORDER_CANCELLED");
         ordersProcessedUpTo(paid.orderId());
         ordersProcessedUpTo(cancelledId);
         assertThat(kafka().matching(ordersTopic, r -> !r.value().contains("sentinel")
