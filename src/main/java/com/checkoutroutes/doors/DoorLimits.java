@@ -10,10 +10,15 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.Charset;
+import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,9 +50,12 @@ public class DoorLimits extends OncePerRequestFilter {
     private final LongSupplier nanoTime;
 
     /** A door, the permits of its requests in progress and how long its bodies may take. */
-    /** A door as this filter keeps it; {@code takesBodies} false: a request with a body is refused before a place. */
+    /**
+     * A door as this filter keeps it; {@code takesBodies} false: a request with a body is refused before a place;
+     * {@code jsonOnly}: a form body, or one in a charset this JVM does not have, is refused (415) before a place.
+     */
     private record Entry(String name, List<String> paths, Door door, Semaphore permits, long bodyTimeoutNanos,
-            boolean takesBodies) {
+            boolean takesBodies, boolean jsonOnly) {
 
         boolean covers(String path) {
             return paths.stream().anyMatch(p -> path.equals(p) || path.startsWith(p.endsWith("/") ? p : p + "/"));
@@ -60,9 +68,9 @@ public class DoorLimits extends OncePerRequestFilter {
     }
 
     DoorLimits(DoorSettings settings, LongSupplier nanoTime) {
-        this(List.of(entry("orders", settings.orders(), settings),
-                entry("notifications", settings.notifications(), settings),
-                entry("operator", settings.operator(), settings)), settings, nanoTime);
+        this(List.of(jsonDoor("orders", settings.orders(), settings),
+                jsonDoor("notifications", settings.notifications(), settings),
+                jsonDoor("operator", settings.operator(), settings)), settings, nanoTime);
     }
 
     private DoorLimits(List<Entry> doors, DoorSettings settings, LongSupplier nanoTime) {
@@ -97,6 +105,17 @@ public class DoorLimits extends OncePerRequestFilter {
     }
 
     /**
+     * A door whose routes take JSON: Camel's platform-http splits a form body into parameters before any route runs,
+     * and a part it cannot split fails there, answered 500 and logged with the body; an unknown charset fails only
+     * when the answer is written, after the route acted.
+     */
+    private static Entry jsonDoor(String name, Door door, DoorSettings settings) {
+        Entry entry = entry(name, door, settings, true);
+        return new Entry(entry.name(), entry.paths(), entry.door(), entry.permits(), entry.bodyTimeoutNanos(), true,
+                true);
+    }
+
+    /**
      * A door's paths as the request's path is compared with them ("//" as "/": a base path of "/" before "/health").
      * A door that takes no bodies (probes: GETs) refuses one before it takes a place, so that bodies trickled to it
      * never fill it.
@@ -104,7 +123,7 @@ public class DoorLimits extends OncePerRequestFilter {
     private static Entry entry(String name, Door door, DoorSettings settings, boolean takesBodies) {
         return new Entry(name, door.paths().stream().map(path -> path.replaceAll("/{2,}", "/")).toList(), door,
                 new Semaphore(door.maxConcurrent()), door.bodyTimeoutOr(settings.bodyTimeout()).toNanos(),
-                takesBodies);
+                takesBodies, false);
     }
 
     @Override
@@ -117,6 +136,12 @@ public class DoorLimits extends OncePerRequestFilter {
         long limit = entry == null ? otherMaxBytes : entry.door().maxBytes();
         if (entry != null && !entry.takesBodies() && hasBody(request)) {
             refuse(response, 413, "PAYLOAD_TOO_LARGE", door, door + " takes no request body");
+            return;
+        }
+        if (entry != null && entry.jsonOnly() && hasBody(request) && !jsonReadable(request)) {
+            // the caller's Content-Type is not echoed: the message goes into JSON and the log as it is
+            refuse(response, 415, "UNSUPPORTED_MEDIA_TYPE", door, door + " takes a JSON body (application/json), "
+                    + "not a form, in UTF-8 or another charset this service knows");
             return;
         }
         if (request.getContentLengthLong() > limit) {
@@ -162,6 +187,23 @@ public class DoorLimits extends OncePerRequestFilter {
     protected boolean shouldNotFilterAsyncDispatch() {
         return true;
     }
+
+    /** Not a form (which Camel would split into parameters), and in a charset this JVM has, if it names one. */
+    private static boolean jsonReadable(HttpServletRequest request) {
+        String type = request.getContentType() == null ? "" : request.getContentType().toLowerCase(Locale.ROOT);
+        if (type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/")) {
+            return false;
+        }
+        // the header's own parameter: the container's getCharacterEncoding() may not say it was unknown
+        Matcher charset = CHARSET.matcher(type);
+        try {
+            return !charset.find() || Charset.isSupported(charset.group(1));
+        } catch (IllegalCharsetNameException e) {
+            return false;
+        }
+    }
+
+    private static final Pattern CHARSET = Pattern.compile(";\\s*charset\\s*=\\s*\"?([^\";\\s]*)");
 
     private static boolean hasBody(HttpServletRequest request) {
         return request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
