@@ -178,8 +178,16 @@ public class GuardedRouteReload implements CamelContextConfiguration {
      */
     private void reloadChecked(CamelContext camel, RouteEditGuard guard, ResourceReload reload, String name,
             Resource resource) throws Exception {
+        if (resource != null && !resource.exists() && lastLoaded.containsKey(resource.getLocation())
+                && !TemplatedRouteFiles.declaresTemplates(lastLoaded.get(resource.getLocation()))) {
+            // Camel's reload loads nothing for a deleted file and leaves its routes running
+            removeRoutesOf(camel, resource.getLocation(), java.util.Set.of(), "its file was deleted");
+            lastLoaded.remove(resource.getLocation());
+            loadedAt.remove(resource.getLocation());
+            return;
+        }
         if (name.endsWith(".properties") || resource == null || !resource.exists()) {
-            reload.onReload(name, resource); // a settings file, or a deleted route file: Camel as usual
+            reload.onReload(name, resource); // a settings file, or a deleted file of templates: Camel as usual
             return;
         }
         Resource checked;
@@ -272,13 +280,32 @@ public class GuardedRouteReload implements CamelContextConfiguration {
         return DigestUtils.sha256Hex(content).substring(0, 12);
     }
 
-    /** Camel's reload, or for a file with route templates (which Camel's reload skips) the whole file again. */
+    /**
+     * Camel's reload, or for a file with route templates (which Camel's reload skips) the whole file again. Camel
+     * replaces only the routes the new version declares: a route the edit removed or renamed kept running (a renamed
+     * Kafka consumer beside the new one, a removed HTTP door still open), so those are removed first.
+     */
     private void load(CamelContext camel, ResourceReload reload, String name, Resource file) throws Exception {
         if (TemplatedRouteFiles.declaresTemplates(file)) {
             TemplatedRouteFiles.reload(camel, file, lastLoaded.get(file.getLocation()));
             LOG.info("route file {} reloaded with its route templates", file.getLocation());
         } else {
+            removeRoutesOf(camel, file.getLocation(), TemplatedRouteFiles.routeIds(file), "the version loaded now "
+                    + "does not declare it");
             reload.onReload(name, file);
+        }
+    }
+
+    /** Stops and removes the running routes loaded from {@code location} whose id is not in {@code kept}. */
+    private static void removeRoutesOf(CamelContext camel, String location, java.util.Set<String> kept, String why)
+            throws Exception {
+        for (org.apache.camel.Route route : List.copyOf(camel.getRoutes())) {
+            if (route.getSourceResource() != null && location.equals(route.getSourceResource().getLocation())
+                    && !kept.contains(route.getRouteId())) {
+                camel.getRouteController().stopRoute(route.getRouteId());
+                camel.removeRoute(route.getRouteId());
+                LOG.warn("route {} of {} stopped and removed: {}", route.getRouteId(), location, why);
+            }
         }
     }
 

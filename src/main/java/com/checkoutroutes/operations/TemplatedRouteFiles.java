@@ -52,6 +52,11 @@ final class TemplatedRouteFiles {
         PluginHelper.getRoutesLoader(camel).loadRoutes(edited);
     }
 
+    /** The ids of the file's routes ({@code - route: id: ...}); a route with no id has none here. */
+    static Set<String> routeIds(Resource file) {
+        return ids(file, "route", "id");
+    }
+
     /** The {@code field} of every top-level {@code kind} entry of the file. */
     private static Set<String> ids(Resource file, String kind, String field) {
         Set<String> ids = new LinkedHashSet<>();

@@ -75,6 +75,22 @@ class RoutesReloadTest {
             // while Camel swaps the file's routes (a few seconds: its Kafka consumer stops first) the path answers 5xx
             Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> "v2".equals(editHeader(app)));
             assertThat(errorLines(app)).isEmpty();
+            // a route taken out of the file stops (Camel replaced only the routes the new version declares: the HTTP
+            // check kept answering until a restart); deleting the file stops its routes; put back, they run again.
+            // With its route gone, platform-http on Spring Boot keeps the path mapped and answers 500
+            int httpRoute = edited.indexOf("- route:\n    id: shipment-check-http");
+            assertThat(httpRoute).isPositive();
+            Files.writeString(routeFile, edited.substring(0, httpRoute));
+            awaitLog(app, "route shipment-check-http of", FILE, "stopped and removed");
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> checkStatus(app) != 200);
+            Files.writeString(routeFile, edited);
+            Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> "v2".equals(editHeader(app)));
+            Files.delete(routeFile);
+            awaitLog(app, "route shipment-check of", FILE, "stopped and removed: its file was deleted");
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> checkStatus(app) != 200);
+            Files.writeString(routeFile, edited);
+            Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> "v2".equals(editHeader(app)));
+            assertThat(errorLines(app)).isEmpty();
             // the scheduled jobs' file (a route template and its three routes) reloads too
             Path schedules = operator.resolve("routes/schedules.yaml");
             String jobs = Files.readString(schedules);
@@ -151,6 +167,14 @@ class RoutesReloadTest {
         } finally {
             app.stop();
         }
+    }
+
+    /** The HTTP shipment check's status. */
+    private int checkStatus(ApplicationProcess app) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port()
+                + "/shipment-checks/ORD-RELOAD-1")).header("Authorization",
+                DemoCredentials.basic(DemoCredentials.OPERATOR)).build(), HttpResponse.BodyHandlers.ofString())
+                .statusCode();
     }
 
     /** The X-Route-Edit header of the HTTP shipment check's answer, null when absent. */
