@@ -1,0 +1,8 @@
+-- The janitor asks every 30 s for the attempts due for a check (routes/schedules.yaml, {{ledger:due-for-check}}),
+-- oldest first. Its condition takes SUCCEEDED attempts of automatic capture, and every paid APM stays SUCCEEDED: on
+-- (state, updated_at) the query read the whole history of payments (a sequential scan: 300 ms at a million, growing
+-- with every order). A partial index holds only the attempts it may pick, in its order. Its condition is
+-- PaymentState.dueForCheckSql() as written here (LedgerMigrationsTest checks that they stay the same; PostgreSQL
+-- uses the index only when the query's condition implies it).
+CREATE INDEX ix_attempt_due_for_check ON payment_attempt ((COALESCE(next_check_at, updated_at)))
+    WHERE (state IN ('REQUESTED', 'PENDING', 'UNKNOWN', 'CAPTURE_REQUESTED') OR (state IN ('SUCCEEDED') AND capture_mode = 'AUTOMATIC'));
