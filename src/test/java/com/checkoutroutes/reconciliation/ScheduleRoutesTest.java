@@ -55,8 +55,10 @@ class ScheduleRoutesTest extends RouteTestSupport {
     @TestConfiguration
     static class Beans {
         @Bean
-        JobRuns jobRuns(JdbcTemplate jdbc, Clock clock, MeterRegistry meters) {
-            return new JobRuns(jdbc, clock, meters);
+        JobRuns jobRuns(JdbcTemplate jdbc, Clock clock, MeterRegistry meters,
+                @org.springframework.beans.factory.annotation.Value("${checkout.jobs.keep-runs}")
+                java.time.Duration keepRuns) {
+            return new JobRuns(jdbc, clock, meters, keepRuns);
         }
     }
 
@@ -128,6 +130,24 @@ class ScheduleRoutesTest extends RouteTestSupport {
         fire("janitor", fireTime);
 
         verify(janitor, times(1)).run(anyList());
+    }
+
+    /** A job forgets its runs older than checkout.jobs.keep-runs (30 days as shipped) when it finishes one. */
+    @Test
+    void aJobForgetsItsRunsPastTheirRetention() {
+        OffsetDateTime now = OffsetDateTime.now();
+        jdbc.update("INSERT INTO job_run (job, instance, scheduled_fire_time, started_at) VALUES (?, ?, ?, ?)",
+                "janitor", "old", now.minusDays(31), now.minusDays(31));
+        jdbc.update("INSERT INTO job_run (job, instance, scheduled_fire_time, started_at) VALUES (?, ?, ?, ?)",
+                "janitor", "recent", now.minusDays(29), now.minusDays(29));
+        jdbc.update("INSERT INTO job_run (job, instance, scheduled_fire_time, started_at) VALUES (?, ?, ?, ?)",
+                "authorisation-guard", "other job", now.minusDays(31), now.minusDays(31));
+
+        fire("janitor", new Date());
+
+        assertThat(jobRuns.runs("janitor")).extracting(JobRuns.Run::instance).doesNotContain("old")
+                .contains("recent");
+        assertThat(jobRuns.runs("authorisation-guard")).extracting(JobRuns.Run::instance).contains("other job");
     }
 
     @Test
