@@ -139,9 +139,15 @@ public class HttpChannelQueue {
                 limit);
     }
 
-    /** An order's messages to HTTP channels as an operator sees them, oldest first. */
+    /** The most messages of one order {@link #keptOf} gives (a retrying order system can make thousands). */
+    public static final int MAX_KEPT_OF_ORDER = 200;
+
+    /** An order's messages to HTTP channels as an operator sees them: the newest {@link #MAX_KEPT_OF_ORDER}, oldest first. */
     public List<Kept> keptOf(String orderId) {
-        return jdbc.query(KEPT + "WHERE message_key = ? ORDER BY event_id", HttpChannelQueue::kept, orderId);
+        List<Kept> newest = new java.util.ArrayList<>(jdbc.query(KEPT + "WHERE message_key = ? ORDER BY event_id DESC "
+                + "LIMIT ?", HttpChannelQueue::kept, orderId, MAX_KEPT_OF_ORDER));
+        java.util.Collections.reverse(newest);
+        return newest;
     }
 
     private static Kept kept(java.sql.ResultSet rs, int row) throws java.sql.SQLException {

@@ -9,6 +9,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.Set;
+import java.util.List;
 import java.util.UUID;
 import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
@@ -68,6 +69,21 @@ class HttpChannelQueueTest {
         assertThat(queue.keptOf("ORD-A")).extracting(Kept::state).containsOnly(State.DELIVERED);
         assertThat(queue.keptOf("ORD-A").get(0).attempts()).isEqualTo(2);
         assertThat(queue.undelivered()).containsEntry(State.PARKED, 0L).containsEntry(State.PENDING, 0L);
+    }
+
+    /** What an operator sees of one order is bounded: its newest messages, oldest first. */
+    @Test
+    void anOrdersKeptMessagesAreItsNewestOldestFirst() {
+        int many = HttpChannelQueue.MAX_KEPT_OF_ORDER + 5;
+        for (int id = 1; id <= many; id++) {
+            queue.add(id, WEB, "ORD-MANY", "m" + id, NOW);
+        }
+
+        List<Kept> kept = queue.keptOf("ORD-MANY");
+
+        assertThat(kept).hasSize(HttpChannelQueue.MAX_KEPT_OF_ORDER);
+        assertThat(kept.get(0).eventId()).isEqualTo(6L);
+        assertThat(kept.get(kept.size() - 1).eventId()).isEqualTo(many);
     }
 
     @Test
