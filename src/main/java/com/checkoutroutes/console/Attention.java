@@ -30,36 +30,56 @@ public class Attention {
     public record Item(PaymentAttempt attempt, String why) {
     }
 
-    /** The lists by heading, in the order shown. */
-    public Map<String, List<Item>> lists() {
+    /** One list: the payments shown, longest unchanged first; {@code more}: there are more than these. */
+    public record Listing(List<Item> items, boolean more) {
+
+        /** The heading's count: "50+" when there are more than shown. */
+        public String count() {
+            return items.size() + (more ? "+" : "");
+        }
+    }
+
+    /**
+     * The lists by heading, in the order shown. Each shows the page size longest unchanged (the longest-stuck payment
+     * an operator must reach first, however many came after it) and says when there are more.
+     */
+    public Map<String, Listing> lists() {
         OffsetDateTime now = OffsetDateTime.now(clock);
         int limit = settings.pageSize();
-        Map<String, List<Item>> lists = new LinkedHashMap<>();
-        lists.put("Result unknown (UNKNOWN)", ledger.search(null, PaymentState.UNKNOWN, null, null, limit).stream()
-                .map(a -> new Item(a, "Antom's answer is not known since " + ago(a.updatedAt(), now) + "; "
+        Map<String, Listing> lists = new LinkedHashMap<>();
+        lists.put("Result unknown (UNKNOWN)", listing(ledger.longestUnchanged(PaymentState.UNKNOWN, null, null,
+                limit + 1), limit, a -> "Antom's answer is not known since " + ago(a.updatedAt(), now) + "; "
                         + (a.nextCheckAt() == null ? "no inquiry scheduled"
                                 : "the janitor asks again " + when(a.nextCheckAt(), now))
                         + " (" + a.checkCount() + " inquiries so far)" + (a.resultMessage() == null ? ""
-                                : "; last: " + a.resultMessage())))
-                .toList());
+                                : "; last: " + a.resultMessage())));
         List<Item> waiting = new ArrayList<>();
+        boolean moreWaiting = false;
         OffsetDateTime before = now.minus(settings.waitingAttentionAfter());
         for (PaymentState state : List.of(PaymentState.PENDING, PaymentState.REQUESTED,
                 PaymentState.CAPTURE_REQUESTED)) {
-            ledger.search(null, state, before, null, limit).forEach(a -> waiting.add(new Item(a,
+            Listing ofState = listing(ledger.longestUnchanged(state, before, null, limit + 1), limit, a ->
                     state + " for " + ago(a.updatedAt(), now) + " (listed after "
                             + human(settings.waitingAttentionAfter()) + ")" + (a.expiresAt() == null ? ""
-                                    : "; expires " + when(a.expiresAt(), now)))));
+                                    : "; expires " + when(a.expiresAt(), now)));
+            waiting.addAll(ofState.items());
+            moreWaiting |= ofState.more();
         }
-        lists.put("Waiting long (PENDING, REQUESTED, CAPTURE_REQUESTED)", waiting);
-        lists.put("Flagged", ledger.search(null, null, null, true, limit).stream()
-                .map(a -> new Item(a, a.flagReason() == null ? "flagged" : a.flagReason())).toList());
+        lists.put("Waiting long (PENDING, REQUESTED, CAPTURE_REQUESTED)", new Listing(waiting, moreWaiting));
+        lists.put("Flagged", listing(ledger.longestUnchanged(null, null, true, limit + 1), limit,
+                a -> a.flagReason() == null ? "flagged" : a.flagReason()));
         lists.put("Card authorisations near Antom's 7-day limit",
-                ledger.authorisedBefore(now.minus(settings.authorisationAttentionAfter()), limit).stream()
-                        .map(a -> new Item(a, "authorised " + ago(a.paidAt(), now) + " ago; Antom releases it "
-                                + when(a.authorisationReleasedAt(), now) + ": capture or cancel it"))
-                        .toList());
+                listing(ledger.authorisedBefore(now.minus(settings.authorisationAttentionAfter()), limit + 1), limit,
+                        a -> "authorised " + ago(a.paidAt(), now) + " ago; Antom releases it "
+                                + when(a.authorisationReleasedAt(), now) + ": capture or cancel it"));
         return lists;
+    }
+
+    /** The first {@code limit} of {@code found} (read with one more, to know whether there are more). */
+    private static Listing listing(List<PaymentAttempt> found, int limit,
+            java.util.function.Function<PaymentAttempt, String> why) {
+        return new Listing(found.stream().limit(limit).map(a -> new Item(a, why.apply(a))).toList(),
+                found.size() > limit);
     }
 
     private static String ago(OffsetDateTime at, OffsetDateTime now) {

@@ -118,6 +118,20 @@ public class PaymentLedger {
      */
     public List<PaymentAttempt> search(String id, PaymentState state, OffsetDateTime changedBefore, Boolean flagged,
             int limit) {
+        return search(id, state, changedBefore, flagged, limit, false);
+    }
+
+    /**
+     * {@link #search} without an id, longest unchanged first: what has waited longest for an operator (the console's
+     * Needs attention) comes first, however many came after it.
+     */
+    public List<PaymentAttempt> longestUnchanged(PaymentState state, OffsetDateTime changedBefore, Boolean flagged,
+            int limit) {
+        return search(null, state, changedBefore, flagged, limit, true);
+    }
+
+    private List<PaymentAttempt> search(String id, PaymentState state, OffsetDateTime changedBefore, Boolean flagged,
+            int limit, boolean oldestFirst) {
         StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM payment_attempt WHERE 1 = 1");
         List<Object> args = new java.util.ArrayList<>();
         if (id != null) {
@@ -136,7 +150,7 @@ public class PaymentLedger {
             sql.append(" AND flagged = ?");
             args.add(flagged);
         }
-        sql.append(" ORDER BY updated_at DESC LIMIT ?");
+        sql.append(oldestFirst ? " ORDER BY updated_at LIMIT ?" : " ORDER BY updated_at DESC LIMIT ?");
         args.add(limit);
         return jdbc.query(sql.toString(), ROW, args.toArray());
     }
