@@ -199,17 +199,21 @@ class DockerComposeTest {
     @Test
     void portsAndHealthChecksOnEveryService() {
         // on the host's loopback only: the compose file holds the demo users' passwords and Kafka is PLAINTEXT
-        Map<String, String> published = Map.of("kafka", "127.0.0.1:9092:9092", "postgres", "127.0.0.1:5432:5432",
-                "antom-sandbox", "127.0.0.1:8089:8089", "checkout-routes", "127.0.0.1:8080:8080");
+        Map<String, List<String>> published = Map.of("kafka", List.of("127.0.0.1:9092:9092"),
+                "postgres", List.of("127.0.0.1:5432:5432"), "antom-sandbox", List.of("127.0.0.1:8089:8089"),
+                "checkout-routes", List.of("127.0.0.1:8080:8080", "127.0.0.1:8081:8081"));
         for (String name : SERVICES) {
-            assertThat(list(services.get(name), "ports")).as(name + " ports").containsExactly(published.get(name));
+            assertThat(list(services.get(name), "ports")).as(name + " ports")
+                    .containsExactlyElementsOf(published.get(name));
             assertThat(healthCheck(name)).as(name + " healthcheck").isNotNull();
         }
         // the service is healthy only when ready: routes started (readiness), not merely when the port is open
         assertThat(healthCheck("checkout-routes").command()).contains("/actuator/health/readiness");
-        // ... asked on the management port, inside the container (it listens on loopback there, never published)
+        // ... asked on the management port, inside the container; it listens beyond the container's loopback so
+        // that the console can be published, on the host's loopback (above)
         assertThat(settings).contains("port: ${CHECKOUT_MANAGEMENT_PORT:8081}")
                 .contains("address: ${CHECKOUT_MANAGEMENT_ADDRESS:127.0.0.1}");
+        assertThat(env("checkout-routes")).containsEntry("CHECKOUT_MANAGEMENT_ADDRESS", "0.0.0.0");
         assertThat(healthCheck("checkout-routes").command()).contains("http://127.0.0.1:8081/");
         assertThat(dependsOn("checkout-routes")).containsOnlyKeys("kafka", "postgres", "antom-sandbox")
                 .allSatisfy((service, condition) -> assertThat(condition).isEqualTo("service_healthy"));
