@@ -37,8 +37,10 @@ public class AntomRefundCalls {
         amount.setCurrency(currency);
         amount.setValue(String.valueOf(value));
         request.setRefundAmount(amount);
-        if (reason != null && !reason.isBlank()) {
-            request.setRefundReason(reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) : reason);
+        // optional for Antom: one some methods would refuse (Chinese characters, say) is kept in the ledger only,
+        // where a refused refund would end FAILED for its reason's sake
+        if (reason != null && !reason.isBlank() && AntomText.fitsEveryMethod(reason)) {
+            request.setRefundReason(AntomText.cut(reason, MAX_REASON));
         }
         request.setRefundNotifyUrl(notifyUrl);
         return gateway.call("refund", refundRequestId, request);

@@ -1,6 +1,7 @@
 package com.checkoutroutes.orderintake;
 
 import com.checkoutroutes.deadletter.RejectedOrderException.Violation;
+import com.checkoutroutes.gateway.AntomText;
 import java.net.URI;
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -18,14 +19,6 @@ import org.springframework.stereotype.Component;
 public class OrderRules {
 
     private static final Set<String> TERMINALS = Set.of("WEB", "WAP", "APP");
-    /** Antom: "Do not use Chinese characters in the request field" (some methods, e.g. QRIS, reject them). */
-    private static final Pattern CHINESE = Pattern.compile("[\\p{IsHan}\\u3000-\\u303F\\uFF00-\\uFFEF]");
-    private static final Pattern CONTROL = Pattern.compile("[\\p{Cntrl}&&[^\\t]]");
-    /**
-     * Invisible format characters: bidi overrides and isolates (U+202A-U+202E, U+2066-U+2069), zero-width ones
-     * (U+200B-U+200F, U+2060, U+FEFF) and the rest of Unicode's Cf: they make a text read differently than it is.
-     */
-    private static final Pattern INVISIBLE = Pattern.compile("\\p{Cf}");
     /** "." and ".." name the current and parent folder in the order's lookup URL ({payments-path}/{orderId}). */
     private static final Pattern DOTS_ONLY = Pattern.compile("\\.+");
 
@@ -105,12 +98,12 @@ public class OrderRules {
         if (value == null) {
             return;
         }
-        if (CHINESE.matcher(value).find()) {
+        if (AntomText.hasChinese(value)) {
             out.add(new Violation("FORBIDDEN_CHARACTERS", field,
                     "Chinese characters are not allowed in Antom request fields"));
-        } else if (CONTROL.matcher(value).find()) {
+        } else if (AntomText.hasControl(value)) {
             out.add(new Violation("FORBIDDEN_CHARACTERS", field, "control characters are not allowed"));
-        } else if (INVISIBLE.matcher(value).find()) {
+        } else if (AntomText.hasInvisible(value)) {
             out.add(new Violation("FORBIDDEN_CHARACTERS", field,
                     "bidi controls and zero-width characters are not allowed"));
         }
