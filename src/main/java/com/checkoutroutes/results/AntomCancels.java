@@ -149,6 +149,12 @@ public class AntomCancels {
             // captured meanwhile (a shipment's capture, the guard's), or paid where no cancel may follow
             return taken(refunds.refundInFull(now, refundKey, cause + " (cancel refused)", REQUESTED_BY));
         }
+        if (now.state() == PaymentState.CAPTURED && !cancelListed) {
+            // no answer, and Antom lists the capture (an automatic card's, not yet notified; a shipment's): the cancel,
+            // should it still arrive, cancels nothing after a capture, so the money goes back by refund
+            return taken(refunds.refundInFull(now, refundKey, cause + " (captured, cancel unanswered)",
+                    REQUESTED_BY));
+        }
         ledger.note(prid, "CANCEL_NOT_DONE", cancel.detail(), "CANCEL_NOT_DONE: " + cancel.detail());
         return false;
     }

@@ -165,6 +165,28 @@ class AntomCancelsTest {
         verify(ledger).note(PRID, "CANCEL_NOT_DONE", "timed out", "CANCEL_NOT_DONE: timed out");
     }
 
+    /**
+     * An automatic card's capture not yet notified (the ledger has it SUCCEEDED): its order's cancel gets no answer,
+     * and Antom lists the capture. A cancel arriving now cancels nothing after a capture: refunded, not flagged.
+     */
+    @Test
+    void aCancelWithoutAnAnswerOfAPaymentAntomListsCapturedIsRefunded() {
+        when(gateway.call(eq("cancel"), eq(PRID), any(AlipayPayCancelRequest.class)))
+                .thenReturn(new CallOutcome.Unknown<>("timed out", 3));
+        PaymentAttempt automatic = paid.toBuilder().paymentMethodType("CARD").captureMode("AUTOMATIC").build();
+        PaymentAttempt captured = automatic.toBuilder().state(PaymentState.CAPTURED).build();
+        when(ledger.find(PRID)).thenReturn(Optional.of(automatic), Optional.of(captured));
+        when(inquiries.inquire(automatic)).thenReturn(new PaymentInquiries.Inquiry.Answered(
+                Optional.of(PaymentState.CAPTURED), false));
+        Refund accepted = refund(RefundState.ACCEPTED);
+        when(refunds.refundInFull(eq(captured), eq("CANCELLATION"), anyString(), anyString()))
+                .thenReturn(Optional.of(accepted));
+
+        assertThat(cancels.cancelOrRefund(automatic, "ORDER_CANCELLED", "CANCELLATION")).isTrue();
+
+        verify(ledger, never()).note(eq(PRID), eq("CANCEL_NOT_DONE"), anyString(), anyString());
+    }
+
     /** A plain cancel (an expiry's, the guard's) Antom refuses gives nothing back: its mark ends at once. */
     @Test
     void aPlainCancelAntomRefusesEndsItsMark() {
