@@ -73,7 +73,7 @@ public class RouteEditGuard {
         }
         checkCamelDsl(resource);
         Set<String> templateParameters = templateParameters(document);
-        for (String key : placeholders(text)) {
+        for (String key : placeholders(document)) {
             if (!templateParameters.contains(key) && camel.getPropertiesComponent().resolveProperty(key).isEmpty()) {
                 throw refused(resource, "uses {{" + key + "}} but no such setting exists");
             }
@@ -109,17 +109,34 @@ public class RouteEditGuard {
         }
     }
 
-    private static List<String> placeholders(String text) {
+    /**
+     * The settings the document's keys and values name as {@code {{key}}}: what Camel resolves, not what a YAML comment
+     * mentions ("# was {{checkout.old-name}}" names no setting).
+     */
+    static List<String> placeholders(Object document) {
         List<String> keys = new ArrayList<>();
-        Matcher m = PLACEHOLDER.matcher(text);
-        while (m.find()) {
-            String key = m.group(1).strip();
-            // {{key:default}} and functions such as {{env:NAME}} resolve without a setting
-            if (!key.contains(":")) {
-                keys.add(key);
+        collectPlaceholders(document, keys);
+        return keys;
+    }
+
+    private static void collectPlaceholders(Object node, List<String> keys) {
+        if (node instanceof Map<?, ?> map) {
+            map.forEach((key, value) -> {
+                collectPlaceholders(key, keys);
+                collectPlaceholders(value, keys);
+            });
+        } else if (node instanceof List<?> list) {
+            list.forEach(item -> collectPlaceholders(item, keys));
+        } else if (node instanceof String text) {
+            Matcher m = PLACEHOLDER.matcher(text);
+            while (m.find()) {
+                String key = m.group(1).strip();
+                // {{key:default}} and functions such as {{env:NAME}} resolve without a setting
+                if (!key.contains(":")) {
+                    keys.add(key);
+                }
             }
         }
-        return keys;
     }
 
     /** The parameters of the file's route templates: {{name}} inside a template is one of them, not a setting. */
