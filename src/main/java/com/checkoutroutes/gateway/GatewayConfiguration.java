@@ -70,6 +70,7 @@ public class GatewayConfiguration {
     @Bean
     AntomPublicKeys antomPublicKeys(AntomSettings settings, MeterRegistry meters) {
         AntomPublicKeys keys = AntomPublicKeys.of(settings.antomPublicKey(), settings.antomPreviousPublicKey());
+        keys.refusePublishedKeyOutsideSandbox(settings.clientId());
         FunctionCounter.builder("checkout.antom.signatures.previous.key", keys, AntomPublicKeys::verifiedByPrevious)
                 .description("Antom's answers and notifications only checkout.antom.antom-previous-public-key "
                         + "verified: once it has not risen on any instance for a day, the previous key can go")

@@ -1,6 +1,9 @@
 package com.checkoutroutes.signature;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
+import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -52,6 +55,40 @@ public final class AntomPublicKeys {
                     + "previous key (checkout_antom_signatures_previous_key_total counts them)");
         }
         return true;
+    }
+
+    /**
+     * SHA-256 of the encoding of the Antom sandbox's public key shipped in config/sandbox-keys/antom-public.pem, whose
+     * private half is published beside it: with it, anyone can sign a notification this service accepts.
+     */
+    static final String PUBLISHED_SANDBOX_KEY = "3fd9bc504b6790c2217e8b2f7160c64289bf280da8fb41e7bd1c6e1ba8a9a148";
+
+    /**
+     * Refuses the published sandbox key unless the client id is a sandbox's ({@code SANDBOX_...}): a deployment whose
+     * settings were copied from docker-compose.yml would otherwise accept notifications anyone can sign.
+     */
+    public void refusePublishedKeyOutsideSandbox(String clientId) {
+        boolean published = isPublishedSandboxKey(current) || (previous != null && isPublishedSandboxKey(previous));
+        if (published && (clientId == null || !clientId.startsWith("SANDBOX_"))) {
+            throw new RsaKeys.InvalidKeyConfigException("checkout.antom.antom-public-key is the Antom sandbox key of "
+                    + "config/sandbox-keys, whose private half is published: anyone could sign a notification this "
+                    + "service accepts. It is taken only with a sandbox client id (SANDBOX_...); give Antom's own "
+                    + "public key for client id " + clientId);
+        }
+    }
+
+    static boolean isPublishedSandboxKey(PublicKey key) {
+        try {
+            return PUBLISHED_SANDBOX_KEY.equals(HexFormat.of().formatHex(
+                    MessageDigest.getInstance("SHA-256").digest(key.getEncoded())));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Antom's current key. */
+    PublicKey current() {
+        return current;
     }
 
     /** Whether a previous key is configured. */

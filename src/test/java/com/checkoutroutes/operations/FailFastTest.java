@@ -60,6 +60,16 @@ class FailFastTest {
         assertThat(output.getAll()).doesNotContain(NOT_A_KEY.substring(0, 24));
     }
 
+    /** The sandbox's Antom key (its private half published in config/sandbox-keys) with a real client id: no start. */
+    @Test
+    void thePublishedSandboxKeyWithAClientIdNotASandboxsStopsStartUp() {
+        Throwable root = rootCauseOfStarting("--checkout.antom.client-id=2188120000000001",
+                "--checkout.antom.antom-public-key=config/sandbox-keys/antom-public.pem");
+
+        assertThat(root).hasMessageContaining("checkout.antom.antom-public-key").hasMessageContaining("published")
+                .hasMessageContaining("SANDBOX_");
+    }
+
     @Test
     void aBlankRequiredSettingIsNamed() {
         Throwable root = rootCauseOfStarting("--checkout.antom.client-id=");

@@ -15,6 +15,24 @@ class AntomPublicKeysTest {
     private final KeyPair after = keyPair();
     private final KeyPair stranger = keyPair();
 
+    /**
+     * The sandbox key shipped in config/sandbox-keys (its private half published beside it) is taken only with a
+     * sandbox client id: a production deployment copied from docker-compose.yml does not start.
+     */
+    @Test
+    void thePublishedSandboxKeyIsTakenOnlyWithASandboxClientId() {
+        AntomPublicKeys shipped = AntomPublicKeys.of("config/sandbox-keys/antom-public.pem", null);
+
+        shipped.refusePublishedKeyOutsideSandbox("SANDBOX_CHECKOUT_ROUTES");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> shipped.refusePublishedKeyOutsideSandbox("2188120000000001"))
+                .isInstanceOf(RsaKeys.InvalidKeyConfigException.class).hasMessageContaining("published");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new AntomPublicKeys(after.getPublic(),
+                shipped.current()).refusePublishedKeyOutsideSandbox("2188120000000001"))
+                .as("as the previous key too").isInstanceOf(RsaKeys.InvalidKeyConfigException.class);
+        new AntomPublicKeys(after.getPublic(), null).refusePublishedKeyOutsideSandbox("2188120000000001");
+    }
+
     @Test
     void theCurrentKeyVerifiesAndNothingIsCounted() {
         AntomPublicKeys keys = new AntomPublicKeys(after.getPublic(), before.getPublic());
