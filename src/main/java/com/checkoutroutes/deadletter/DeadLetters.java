@@ -3,6 +3,7 @@ package com.checkoutroutes.deadletter;
 import com.checkoutroutes.deadletter.RejectedOrderException.Violation;
 import com.checkoutroutes.platform.AntomTime;
 import com.checkoutroutes.platform.BoundedBytesDeserializer;
+import com.checkoutroutes.platform.LogIds;
 import com.checkoutroutes.platform.OversizedRecord;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonParser;
@@ -123,7 +124,7 @@ public class DeadLetters {
         meters.counter("checkout.orders.rejected", "reason", violations.get(0).code()).increment();
         LOG.warn("order {} rejected: {} ({} at {}/{}/{}, key {})", orderId == null ? "without a readable orderId" : orderId,
                 violations.get(0).code(), violations.get(0).field(), source.topic(), source.partition(),
-                source.offset(), source.key());
+                source.offset(), LogIds.quoted(source.key()));
         exchange.getIn().setBody(body);
         exchange.setProperty(LETTER, letter);
         exchange.getIn().setHeader("checkoutRejectReason", violations.get(0).code());

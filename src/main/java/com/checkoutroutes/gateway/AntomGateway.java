@@ -52,13 +52,15 @@ public class AntomGateway {
                 count(api, "ERROR", e.getClass().getSimpleName());
                 lastReason = e.getClass().getSimpleName() + ": " + e.getMessage();
             }
-            LOG.warn("Antom {} for {} attempt {}/{}: {}", api, requestId, attempt, maxAttempts, lastReason);
             if (attempt < maxAttempts) {
+                // the last attempt's line says how many there were: one WARN per call, not one per attempt
+                LOG.debug("Antom {} for {} attempt {}/{}: {}", api, requestId, attempt, maxAttempts, lastReason);
                 sleeper.sleep(backoff);
                 backoff = Duration.ofMillis(Math.min(retry.maxBackoff().toMillis(),
                         (long) (backoff.toMillis() * retry.multiplier())));
             }
         }
+        LOG.warn("Antom {} for {}: no answer after {} attempts: {}", api, requestId, maxAttempts, lastReason);
         return new CallOutcome.Unknown<>(lastReason, maxAttempts);
     }
 

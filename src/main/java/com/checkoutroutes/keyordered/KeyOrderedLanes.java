@@ -388,8 +388,15 @@ public class KeyOrderedLanes extends KafkaConsumerListener {
                 task.tracker.finish(task.offset);
                 return;
             }
-            LOG.warn("key-ordered:{} {} failed (attempt {}), sent again in {} ms; its key waits: {}", name, task,
-                    attempt, retryDelayMs, done.getException().toString());
+            if (attempt == 1 || attempt % 100 == 0) {
+                // the route's error handling says why; with the database down every record in flight fails again
+                // every few seconds, and a line each time buried the outage's own line
+                LOG.warn("key-ordered:{} {} failed (attempt {}), sent again every {} ms until it is done; its key "
+                        + "waits: {}", name, task, attempt, retryDelayMs, done.getException().toString());
+            } else {
+                LOG.debug("key-ordered:{} {} failed (attempt {}): {}", name, task, attempt,
+                        done.getException().toString());
+            }
             try {
                 Thread.sleep(retryDelayMs);
             } catch (InterruptedException e) {
@@ -465,7 +472,8 @@ public class KeyOrderedLanes extends KafkaConsumerListener {
 
         @Override
         public String toString() {
-            return "record " + headers.get(KafkaConstants.PARTITION) + "/" + offset + " (key " + key + ")";
+            return "record " + headers.get(KafkaConstants.PARTITION) + "/" + offset + " (key "
+                    + com.checkoutroutes.platform.LogIds.quoted(String.valueOf(key)) + ")";
         }
     }
 

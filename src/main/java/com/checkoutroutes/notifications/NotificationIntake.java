@@ -6,7 +6,6 @@ import com.checkoutroutes.platform.LogIds;
 import com.checkoutroutes.results.AntomResult;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
-import org.apache.commons.lang3.StringUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -132,7 +131,6 @@ public class NotificationIntake {
 
     /** At most 64 characters of a caller's header, quoted, control characters as '?' (a forged line break stays one line). */
     static String quotedShort(String value) {
-        return value == null ? null
-                : '"' + StringUtils.abbreviate(value, 64).replaceAll("\\p{Cntrl}", "?") + '"';
+        return LogIds.quoted(value);
     }
 }

@@ -6,6 +6,8 @@ import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
 import org.apache.camel.Exchange;
 import org.apache.kafka.common.KafkaException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.RecoverableDataAccessException;
 import org.springframework.dao.TransientDataAccessException;
@@ -23,6 +25,8 @@ import org.springframework.transaction.TransactionException;
  */
 @Component("infrastructureFailures")
 public class InfrastructureFailures {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InfrastructureFailures.class);
 
     /**
      * For the routes' {@code onWhen}: the exception being handled is infrastructure's. The exchange, not an
@@ -43,13 +47,55 @@ public class InfrastructureFailures {
         return !test(exchange);
     }
 
+    /** At most one line per route this often, however many of its records fail meanwhile. */
+    static final long LOG_EVERY_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+
+    private final java.util.Map<String, Quiet> quietByRoute = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A route's log window: when its last line went out, and how many failures came since. */
+    private static final class Quiet {
+        long loggedAt;
+        long since;
+    }
+
+    /**
+     * For the routes' infrastructure clause: says that a record will be read again, one WARN line per route every
+     * 10 s with how many more came meanwhile. With the database down every record in flight fails again every few
+     * seconds: a line (and Camel's stack trace) for each buried the outage's own line in hundreds a second.
+     */
+    public void readAgain(Exchange exchange) {
+        Throwable failure = exchange.getException() != null ? exchange.getException()
+                : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String route = String.valueOf(exchange.getFromRouteId());
+        long now = System.nanoTime();
+        Quiet quiet = quietByRoute.computeIfAbsent(route, r -> new Quiet());
+        long more;
+        synchronized (quiet) {
+            if (quiet.loggedAt != 0 && now - quiet.loggedAt < LOG_EVERY_NANOS) {
+                quiet.since++;
+                return;
+            }
+            more = quiet.since;
+            quiet.since = 0;
+            quiet.loggedAt = now;
+        }
+        LOG.warn("{}: the record at {}/{} will be read again{}: {}", route,
+                exchange.getIn().getHeader("kafka.PARTITION"), exchange.getIn().getHeader("kafka.OFFSET"),
+                more == 0 ? "" : " (and " + more + " more of this route's since the last line)",
+                failure == null ? "?" : failure.toString());
+    }
+
     public static boolean isInfrastructure(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof TransientDataAccessException || t instanceof DataAccessResourceFailureException
                     || t instanceof RecoverableDataAccessException || t instanceof TransactionException
                     || t instanceof KafkaException || t instanceof SQLTransientException
                     || t instanceof SQLRecoverableException || t instanceof SQLNonTransientConnectionException
-                    || (t instanceof SQLException sql && transientState(sql.getSQLState()))) {
+                    || (t instanceof SQLException sql && transientState(sql.getSQLState()))
+                    // the lanes stopping (a reload, a shutdown) interrupt a record mid-way: it is read again,
+                    // never dead-lettered for it
+                    || t instanceof InterruptedException || t instanceof java.io.InterruptedIOException
+                    || t instanceof java.nio.channels.ClosedByInterruptException) {
                 return true;
             }
         }

@@ -25,6 +25,15 @@ public final class LogIds implements AutoCloseable {
         return new LogIds("orderId", orderId, "paymentRequestId", paymentRequestId, "paymentId", paymentId);
     }
 
+    /**
+     * A value a caller chose (a Kafka record's key, a header), as a log line may show it: quoted, cut to 64
+     * characters, control characters as '?', so that nobody writes kilobytes or a forged line into the log.
+     */
+    public static String quoted(String value) {
+        return value == null ? null
+                : '"' + org.apache.commons.lang3.StringUtils.abbreviate(value, 64).replaceAll("\\p{Cntrl}", "?") + '"';
+    }
+
     @Override
     public void close() {
         previous.forEach((key, value) -> {

@@ -46,4 +46,44 @@ class InfrastructureFailuresTest {
                 new SQLException("integrity", "40002")))).as("a constraint checked at commit: the data's").isFalse();
         assertThat(InfrastructureFailures.isInfrastructure(null)).isFalse();
     }
+
+    /** A record interrupted mid-way (the lanes stopping for a reload or a shutdown) is read again, not dead-lettered. */
+    @Test
+    void anInterruptionIsInfrastructure() {
+        assertThat(InfrastructureFailures.isInfrastructure(new IllegalStateException(
+                "interrupted while the ledger write was committed", new InterruptedException()))).isTrue();
+        assertThat(InfrastructureFailures.isInfrastructure(new java.io.InterruptedIOException("read"))).isTrue();
+    }
+
+    /** Records read again during an outage are said once per route every 10 s, not once each. */
+    @Test
+    void recordsReadAgainAreLoggedOncePerRouteAWhile() {
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger(InfrastructureFailures.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+                new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        logger.addAppender(lines);
+        try {
+            InfrastructureFailures failures = new InfrastructureFailures();
+            org.apache.camel.CamelContext camel = new org.apache.camel.impl.DefaultCamelContext();
+            for (String route : java.util.List.of("order-intake", "order-intake", "order-intake", "order-events")) {
+                org.apache.camel.Exchange exchange = new org.apache.camel.support.DefaultExchange(camel);
+                exchange.setException(new DataAccessResourceFailureException("database down"));
+                exchange.getExchangeExtension().setFromRouteId(route);
+                failures.readAgain(exchange);
+            }
+            assertThat(lines.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                    .hasSize(2).allSatisfy(line -> assertThat(line).contains("will be read again"));
+        } finally {
+            logger.detachAppender(lines);
+        }
+    }
+
+    @Test
+    void aCallersTextIsQuotedShortWithoutControlCharacters() {
+        assertThat(LogIds.quoted("x\n2026-12-05 INFO forged")).isEqualTo("\"x?2026-12-05 INFO forged\"");
+        assertThat(LogIds.quoted("k".repeat(300))).hasSize(66);
+        assertThat(LogIds.quoted(null)).isNull();
+    }
 }
