@@ -12,8 +12,10 @@ public final class RefundRules {
 
     /**
      * The history cause (and flag reason) of a refund Antom made that this service never asked for (in Antom's
-     * Dashboard, say): until an operator clears the flag, the payment is refunded no more ({@code REFUNDED_OUTSIDE}),
-     * as that refund's amount, and whether it was for the very return now asked, are not known here.
+     * Dashboard, say): until an operator clears the flag, no amount is refunded of the payment
+     * ({@code REFUNDED_OUTSIDE}), as that refund's amount, and whether it was for the very return now asked, are not
+     * known here. A refund of all that is left (an order's cancellation, a second payment given back) still goes:
+     * Antom refuses the part the refund outside took, and the refund ends FAILED and flagged for an operator.
      */
     public static final String REFUND_NOT_OURS = "REFUND_NOT_OURS";
 

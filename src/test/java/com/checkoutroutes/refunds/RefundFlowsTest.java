@@ -424,6 +424,15 @@ class RefundFlowsTest extends FlowTestSupport {
         ledger.clearFlag(paid.paymentRequestId(), "operator", "the Dashboard's refund was another return's");
         returned(paid.orderId(), newEventId(), 500L);
         awaitRefund(paid, RefundState.REFUNDED);
+
+        // all that is left still goes while a second refund outside is not cleared: Antom refuses what would exceed
+        // the payment (the sandbox here never saw the refunds outside, and takes it)
+        String again = AntomNotifier.refundResult("REF-DASHBOARD-2-" + paid.paymentRequestId(), "R-ELSEWHERE-2",
+                paid.paymentId(), "SUCCESS", "USD", 100);
+        assertThat(antomNotifier().send(again).status()).isEqualTo(200);
+        assertThat(ledger.find(paid.paymentRequestId()).orElseThrow().flagged()).isTrue();
+        returned(paid.orderId(), newEventId(), null);
+        awaitRefunds(paid, 2, RefundState.REFUNDED);
     }
 
     /**
