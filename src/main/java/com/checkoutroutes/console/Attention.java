@@ -40,8 +40,9 @@ public class Attention {
     }
 
     /**
-     * The lists by heading, in the order shown. Each shows the page size longest unchanged (the longest-stuck payment
-     * an operator must reach first, however many came after it) and says when there are more.
+     * The lists by heading, in the order shown. Each shows the page size (per state, for the waiting ones) and says
+     * when there are more: the longest unchanged first (the longest-stuck payment an operator must reach, however
+     * many came after it), the flagged ones newest first.
      */
     public Map<String, Listing> lists() {
         OffsetDateTime now = OffsetDateTime.now(clock);
@@ -66,7 +67,9 @@ public class Attention {
             moreWaiting |= ofState.more();
         }
         lists.put("Waiting long (PENDING, REQUESTED, CAPTURE_REQUESTED)", new Listing(waiting, moreWaiting));
-        lists.put("Flagged", listing(ledger.longestUnchanged(null, null, true, limit + 1), limit,
+        // newest first: a flag stays until an operator clears it (a second payment given back keeps its own), so
+        // oldest first would show those and hide today's flag that holds a shipment
+        lists.put("Flagged", listing(ledger.search(null, null, null, true, limit + 1), limit,
                 a -> a.flagReason() == null ? "flagged" : a.flagReason()));
         lists.put("Card authorisations near Antom's 7-day limit",
                 listing(ledger.authorisedBefore(now.minus(settings.authorisationAttentionAfter()), limit + 1), limit,

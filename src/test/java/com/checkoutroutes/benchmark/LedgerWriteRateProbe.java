@@ -25,7 +25,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -59,8 +58,7 @@ class LedgerWriteRateProbe {
             db.setJdbcUrl(TestPostgres.freshDatabase("ledgerprobe"));
             db.setUsername(TestPostgres.user());
             db.setMaximumPoolSize(8);
-            Flyway.configure().dataSource(db).locations("classpath:db/migration", "classpath:db/vendor/postgresql")
-                    .load().migrate();
+            TestPostgres.migrate(db, "postgresql");
             JdbcTemplate jdbc = new JdbcTemplate(db);
             TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(db));
             PaymentLedger ledger = new PaymentLedger(jdbc, tx, new Outbox(jdbc, Clock.systemUTC()),

@@ -18,8 +18,8 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Needs attention lists, at most a page each, the payments unchanged longest first (an old flag holding a shipment
- * is never pushed out by newer ones) and says when there are more than it shows.
+ * Needs attention lists, at most a page each, the payments unchanged longest first (an old UNKNOWN one is never pushed
+ * out by newer ones), the flagged ones newest first (flags stay until cleared), and says when there are more.
  */
 class AttentionTest {
 
@@ -46,8 +46,8 @@ class AttentionTest {
         var lists = attention.lists();
 
         Attention.Listing flagged = lists.get("Flagged");
-        assertThat(flagged.items()).extracting(item -> item.attempt().paymentRequestId())
-                .containsExactly("FLAGGED-50", "FLAGGED-20");
+        assertThat(flagged.items()).as("newest first: an old flag no one clears hides no new one")
+                .extracting(item -> item.attempt().paymentRequestId()).containsExactly("FLAGGED-1", "FLAGGED-3");
         assertThat(flagged.count()).isEqualTo("2+");
         assertThat(lists.get("Result unknown (UNKNOWN)").items()).extracting(item -> item.attempt().paymentRequestId())
                 .containsExactly("UNKNOWN-ONLY", "UNKNOWN-50");

@@ -7,10 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import org.yaml.snakeyaml.Yaml;
 
@@ -28,11 +28,11 @@ class JanitorQueryIndexTest {
                 Path.of("src/main/resources/db/vendor/postgresql/V23__attempt_due_for_check_index.sql"));
         assertThat(migration).contains("WHERE " + PaymentState.dueForCheckSql() + ";");
 
-        SingleConnectionDataSource db = new SingleConnectionDataSource(TestPostgres.freshDatabase("janitorindex"),
-                TestPostgres.user(), "", true);
+        String url = TestPostgres.freshDatabase("janitorindex");
+        // as the service migrates: V23 builds its index CONCURRENTLY, outside a transaction
+        TestPostgres.migrate(new DriverManagerDataSource(url, TestPostgres.user(), ""), "postgresql");
+        SingleConnectionDataSource db = new SingleConnectionDataSource(url, TestPostgres.user(), "", true);
         try {
-            Flyway.configure().dataSource(db).locations("classpath:db/migration", "classpath:db/vendor/postgresql")
-                    .load().migrate();
             JdbcTemplate jdbc = new JdbcTemplate(db);
             String query = janitorsSelect().replace("{{ledger:due-for-check}}", PaymentState.dueForCheckSql())
                     .replace(":#now", "now()").replace("{{checkout.janitor.batch-size}}", "100");

@@ -14,7 +14,6 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.awaitility.Awaitility;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -46,8 +45,7 @@ class OutboxPublishRateProbe {
             db.setJdbcUrl(TestPostgres.freshDatabase("outboxrate"));
             db.setUsername(TestPostgres.user());
             db.setMaximumPoolSize(10);
-            Flyway.configure().dataSource(db).locations("classpath:db/migration", "classpath:db/vendor/postgresql")
-                    .load().migrate();
+            TestPostgres.migrate(db, "postgresql");
             JdbcTemplate jdbc = new JdbcTemplate(db);
             TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(db));
             DefaultCamelContext camel = new DefaultCamelContext();

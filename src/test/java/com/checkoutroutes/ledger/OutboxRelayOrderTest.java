@@ -22,7 +22,6 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.awaitility.Awaitility;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -72,8 +71,7 @@ class OutboxRelayOrderTest {
     void oneOutbox() throws Exception {
         DriverManagerDataSource db = new DriverManagerDataSource(TestPostgres.freshDatabase("outboxorder"),
                 TestPostgres.user(), "");
-        Flyway.configure().dataSource(db).locations("classpath:db/migration", "classpath:db/vendor/postgresql")
-                .load().migrate();
+        TestPostgres.migrate(db, "postgresql");
         jdbc = new JdbcTemplate(db);
         tx = new TransactionTemplate(new DataSourceTransactionManager(db));
         camel.addRoutes(new RouteBuilder() {

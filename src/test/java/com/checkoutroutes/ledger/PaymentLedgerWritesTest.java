@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -48,8 +47,7 @@ class PaymentLedgerWritesTest {
             db = h2;
             vendor = "h2";
         }
-        Flyway.configure().dataSource(db).locations("classpath:db/migration", "classpath:db/vendor/" + vendor).load()
-                .migrate();
+        TestPostgres.migrate(db, vendor);
         jdbc = new JdbcTemplate(db);
         CommittedTransitions committed = new CommittedTransitions();
         committed.subscribe((from, to) -> committedChanges.add(from + "->" + to));
