@@ -206,7 +206,8 @@ public class ConsoleActions {
         }
         Inquiry inquiry = inquiries.inquire(attempt);
         PaymentState now = ledger.find(attempt.paymentRequestId()).orElseThrow().state();
-        if (inquiry instanceof Inquiry.Answered answered && answered.changedTo().isEmpty() && answered.buyerPaid()) {
+        if (inquiry instanceof Inquiry.Answered answered && answered.changedTo().isEmpty() && answered.buyerPaid()
+                && attempt.state().isOpen()) {
             return Ended.done("Antom answered: the buyer paid, the method has not confirmed it yet; the ledger keeps "
                     + now + " (no expiry cancels it)");
         }

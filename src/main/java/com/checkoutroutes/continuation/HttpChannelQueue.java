@@ -142,12 +142,17 @@ public class HttpChannelQueue {
     /** The most messages of one order {@link #keptOf} gives (a retrying order system can make thousands). */
     public static final int MAX_KEPT_OF_ORDER = 200;
 
-    /** An order's messages to HTTP channels as an operator sees them: the newest {@link #MAX_KEPT_OF_ORDER}, oldest first. */
+    /**
+     * An order's messages to HTTP channels as an operator sees them, oldest first: the newest
+     * {@link #MAX_KEPT_OF_ORDER}, and as many not delivered (refused, parked: what Send again is for) besides.
+     */
     public List<Kept> keptOf(String orderId) {
-        List<Kept> newest = new java.util.ArrayList<>(jdbc.query(KEPT + "WHERE message_key = ? ORDER BY event_id DESC "
-                + "LIMIT ?", HttpChannelQueue::kept, orderId, MAX_KEPT_OF_ORDER));
-        java.util.Collections.reverse(newest);
-        return newest;
+        java.util.TreeMap<Long, Kept> shown = new java.util.TreeMap<>();
+        jdbc.query(KEPT + "WHERE message_key = ? ORDER BY event_id DESC LIMIT ?", HttpChannelQueue::kept, orderId,
+                MAX_KEPT_OF_ORDER).forEach(k -> shown.put(k.eventId(), k));
+        jdbc.query(KEPT + "WHERE message_key = ? AND state <> 'DELIVERED' ORDER BY event_id LIMIT ?",
+                HttpChannelQueue::kept, orderId, MAX_KEPT_OF_ORDER).forEach(k -> shown.put(k.eventId(), k));
+        return List.copyOf(shown.values());
     }
 
     private static Kept kept(java.sql.ResultSet rs, int row) throws java.sql.SQLException {

@@ -44,6 +44,8 @@ public class GuardedRouteReload implements CamelContextConfiguration {
     private final Map<String, OffsetDateTime> loadedAt = new ConcurrentHashMap<>();
     /** Each file's last refused or failed edit. */
     private final Map<String, Problem> lastProblem = new ConcurrentHashMap<>();
+    /** How long a deleted route file may take to come back (a save that replaces it) before its routes stop. */
+    static final long DELETE_SETTLES_MILLIS = 1000;
     /** Held while a route file is reloaded; the application's close waits for it. */
     private final ReentrantLock reloading = new ReentrantLock();
     private volatile boolean closing;
@@ -180,6 +182,12 @@ public class GuardedRouteReload implements CamelContextConfiguration {
             Resource resource) throws Exception {
         if (resource != null && !resource.exists() && lastLoaded.containsKey(resource.getLocation())
                 && !TemplatedRouteFiles.declaresTemplates(lastLoaded.get(resource.getLocation()))) {
+            // a save that replaces the file (git checkout, an editor's rename) deletes it for a moment: its own
+            // event loads the new version, and its routes are not stopped meanwhile
+            Thread.sleep(DELETE_SETTLES_MILLIS);
+            if (resource.exists()) {
+                return;
+            }
             // Camel's reload loads nothing for a deleted file and leaves its routes running
             removeRoutesOf(camel, resource.getLocation(), java.util.Set.of(), "its file was deleted");
             lastLoaded.remove(resource.getLocation());

@@ -265,8 +265,10 @@ public class Janitor {
             }
         }
         // a buyer who paid in time (Antom has it PENDING, the method's confirmation under way) keeps the payment: a
-        // cancel now would give the money back and tell the order system it expired
-        boolean buyerPaid = inquiry instanceof Inquiry.Answered answered && answered.buyerPaid();
+        // cancel now would give the money back and tell the order system it expired. Not when a cancel was asked for
+        // it (its order cancelled while it was on its way): then the expiry's cancel gives the money back, as asked
+        boolean buyerPaid = inquiry instanceof Inquiry.Answered answered && answered.buyerPaid()
+                && !cancels.wasAsked(attempt);
         if (expired(attempt, now) && attempt.state() != PaymentState.CAPTURE_REQUESTED && !buyerPaid) {
             return expire(attempt);
         }

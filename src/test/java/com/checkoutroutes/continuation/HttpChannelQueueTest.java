@@ -71,18 +71,26 @@ class HttpChannelQueueTest {
         assertThat(queue.undelivered()).containsEntry(State.PARKED, 0L).containsEntry(State.PENDING, 0L);
     }
 
-    /** What an operator sees of one order is bounded: its newest messages, oldest first. */
+    /** What an operator sees of one order is bounded: its newest messages and those not delivered, oldest first. */
     @Test
     void anOrdersKeptMessagesAreItsNewestOldestFirst() {
         int many = HttpChannelQueue.MAX_KEPT_OF_ORDER + 5;
         for (int id = 1; id <= many; id++) {
             queue.add(id, WEB, "ORD-MANY", "m" + id, NOW);
         }
+        for (int id = 1; id <= many; id++) {
+            if (id == 2) {
+                queue.park(id, true, NOW.plusMinutes(1), "HTTP 503"); // not delivered: shown however old
+            } else {
+                queue.delivered(id, NOW);
+            }
+        }
 
         List<Kept> kept = queue.keptOf("ORD-MANY");
 
-        assertThat(kept).hasSize(HttpChannelQueue.MAX_KEPT_OF_ORDER);
-        assertThat(kept.get(0).eventId()).isEqualTo(6L);
+        assertThat(kept).hasSize(HttpChannelQueue.MAX_KEPT_OF_ORDER + 1);
+        assertThat(kept.get(0).eventId()).isEqualTo(2L);
+        assertThat(kept.get(1).eventId()).isEqualTo(6L);
         assertThat(kept.get(kept.size() - 1).eventId()).isEqualTo(many);
     }
 

@@ -21,6 +21,7 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
  */
 @TestPropertySource(properties = {RouteTestSupport.NO_DATABASE,
     "camel.main.routes-include-pattern=file:routes/orders-http.yaml,file:routes/error-handling.yaml"})
+@org.springframework.context.annotation.Import(com.checkoutroutes.platform.InfrastructureFailures.class)
 class OrderDoorRouteTest extends RouteTestSupport {
 
     @MockitoBean(name = "orderDoor")
@@ -53,5 +54,19 @@ class OrderDoorRouteTest extends RouteTestSupport {
         assertThat(answer.getMessage().getHeader("Content-Type", String.class)).isEqualTo("application/json");
         assertThat(answer.getMessage().getBody(String.class)).contains("\"accepted\":false")
                 .contains("\"status\":\"NOT_PUBLISHED\"");
+    }
+
+    /** A bug is 500 with a code, not a 503 that tells the caller to post again and again. */
+    @Test
+    void aFailureOfTheDoorItselfIs500() {
+        org.mockito.Mockito.doThrow(new NullPointerException("a bug")).when(door).check(any(), anyString());
+
+        Exchange answer = producer.request("direct:order-door",
+                e -> e.getIn().setBody("{}".getBytes(StandardCharsets.UTF_8)));
+
+        assertThat(answer.getException()).isNull();
+        assertThat(answer.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class)).isEqualTo(500);
+        assertThat(answer.getMessage().getHeader("Retry-After")).isNull();
+        assertThat(answer.getMessage().getBody(String.class)).contains("\"status\":\"INTERNAL_ERROR\"");
     }
 }
