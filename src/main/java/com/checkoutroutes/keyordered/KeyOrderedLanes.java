@@ -222,7 +222,9 @@ public class KeyOrderedLanes extends KafkaConsumerListener {
             toPause.removeAll(consumer.paused());
             consumer.pause(toPause);
             state.pausedByLanes.addAll(toPause);
-        } else if (!state.pausedByLanes.isEmpty()) {
+        } else if (!state.pausedByLanes.isEmpty() && !stopping && !context.isStopping()) {
+            // not while Camel stops: it suspended the consumer (pausing what the lanes had paused already), and a
+            // resume would have it fetch records nobody will start
             state.pausedByLanes.retainAll(consumer.paused());
             consumer.resume(state.pausedByLanes);
             state.pausedByLanes.clear();

@@ -209,6 +209,34 @@ class KeyOrderedLanesTest {
         await().until(() -> commitAfterPoll(P0) == 6);
     }
 
+    /** Once the lanes stop, the partitions they paused stay paused: Camel suspended the consumer meanwhile. */
+    @Test
+    void partitionsPausedWhenFullStayPausedOnceTheLanesStop() throws Exception {
+        for (long offset = 0; offset < 6; offset++) {
+            hold(offset);
+            offer(P0, offset, "K" + offset);
+        }
+        lanes.afterConsume(consumer);
+        assertThat(consumer.paused()).containsExactlyInAnyOrder(P0, P1);
+        await().until(() -> running.get() == 4);
+
+        Thread stopping = new Thread(() -> {
+            try {
+                lanes.stop();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        stopping.start();
+        for (long offset = 0; offset < 6; offset++) {
+            release(offset);
+        }
+        stopping.join(10_000);
+        lanes.afterConsume(consumer);
+
+        assertThat(consumer.paused()).containsExactlyInAnyOrder(P0, P1);
+    }
+
     /**
      * With warmUp (the endpoint's default) the first record after a start runs alone; once it has run, the bound is
      * maxInFlight again. The classes its path loads lazily are loaded by one thread, not by many pinned virtual threads.
