@@ -41,9 +41,13 @@ public class PaymentEvents {
      * the change (REFUNDED refunds only).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    /**
+     * {@code requestKey}: what asked for the refund, so that the order system can tell its returns apart
+     * ({@code ORDER_RETURNED:<eventId>}, {@code CANCELLATION}, {@code DUPLICATE_PAYMENT}, an operator's).
+     */
     public record RefundEvent(String type, String eventId, String orderId, int attempt, String paymentRequestId,
-            int version, String paymentId, String refundRequestId, String refundId, String state, String previousState,
-            String cause, Money amount, Money refunded, Result result, String at) {
+            int version, String paymentId, String refundRequestId, String refundId, String requestKey, String state,
+            String previousState, String cause, Money amount, Money refunded, Result result, String at) {
     }
 
     public record Money(String currency, String value) {
@@ -72,7 +76,8 @@ public class PaymentEvents {
             String cause, String refundId, String resultCode, String resultMessage, long refundedAfter) {
         RefundEvent event = new RefundEvent("REFUND_STATE_CHANGED", UUID.randomUUID().toString(), payment.orderId(),
                 payment.attemptNo(), payment.paymentRequestId(), payment.version() + 1, payment.paymentId(),
-                refund.refundRequestId(), refundId != null ? refundId : refund.refundId(), to.name(),
+                refund.refundRequestId(), refundId != null ? refundId : refund.refundId(), refund.requestKey(),
+                to.name(),
                 from == null ? null : from.name(), cause,
                 new Money(refund.currency(), String.valueOf(refund.amountValue())),
                 new Money(payment.currency(), String.valueOf(refundedAfter)),

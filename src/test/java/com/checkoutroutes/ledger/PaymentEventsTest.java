@@ -50,6 +50,7 @@ class PaymentEventsTest {
         assertThat(event.path("paymentRequestId").asText()).isEqualTo("prid");
         assertThat(event.path("refundRequestId").asText()).isEqualTo("REF1");
         assertThat(event.path("refundId").asText()).isEqualTo("rid");
+        assertThat(event.path("requestKey").asText()).as("which return asked for it").isEqualTo("ORDER_RETURNED:e-1");
         assertThat(event.path("state").asText()).isEqualTo("REFUNDED");
         assertThat(event.path("previousState").asText()).isEqualTo("REQUESTED");
         assertThat(event.path("amount").path("value").asText()).isEqualTo("500");
