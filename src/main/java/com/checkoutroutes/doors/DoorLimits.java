@@ -1,6 +1,7 @@
 package com.checkoutroutes.doors;
 
 import com.checkoutroutes.doors.DoorSettings.Door;
+import com.checkoutroutes.platform.QuietLog;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.FilterChain;
@@ -38,6 +39,8 @@ import org.springframework.web.util.UrlPathHelper;
 public class DoorLimits extends OncePerRequestFilter {
 
     private static final Logger LOG = LoggerFactory.getLogger(DoorLimits.class);
+    /** Refusals are anyone's to cause: a line per door and code every 10 s at most. */
+    private final QuietLog refusedLog = new QuietLog(java.time.Duration.ofSeconds(10));
 
     /** Requests at once to paths no door lists (each refused or not found, but their bodies are read first). */
     static final int OTHER_CONCURRENT = 8;
@@ -228,9 +231,13 @@ public class DoorLimits extends OncePerRequestFilter {
         return body.toByteArray();
     }
 
-    private static void refuse(HttpServletResponse response, int status, String code, String door, String message)
+    private void refuse(HttpServletResponse response, int status, String code, String door, String message)
             throws IOException {
-        LOG.info("{} door: {} {} ({})", door, status, code, message);
+        // anyone may cause these: a line per door and code every 10 s at most
+        long leftOut = refusedLog.admit(door + " " + code);
+        if (leftOut >= 0) {
+            LOG.info("{} door: {} {} ({}){}", door, status, code, message, QuietLog.more(leftOut));
+        }
         response.setStatus(status);
         // the rest of the body is not read: the connection cannot carry another request
         response.setHeader("Connection", "close");

@@ -3,6 +3,7 @@ package com.checkoutroutes.notifications;
 import com.checkoutroutes.ledger.DatabaseOutage;
 import com.checkoutroutes.notifications.NotificationApplier.Applied;
 import com.checkoutroutes.platform.LogIds;
+import com.checkoutroutes.platform.QuietLog;
 import com.checkoutroutes.results.AntomResult;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
@@ -20,6 +21,8 @@ import org.springframework.transaction.TransactionException;
 public class NotificationIntake {
 
     private static final Logger LOG = LoggerFactory.getLogger(NotificationIntake.class);
+    /** Rejections are anyone's to cause: a line per reason code every 10 s at most. */
+    private final QuietLog rejectedLog = new QuietLog(java.time.Duration.ofSeconds(10));
     /** The acknowledgement Antom expects, byte for byte. */
     public static final String SUCCESS =
             "{\"result\":{\"resultCode\":\"SUCCESS\",\"resultStatus\":\"S\",\"resultMessage\":\"success\"}}";
@@ -101,10 +104,15 @@ public class NotificationIntake {
             code = rejected.code();
             count("rejected", code);
             // the message names a field or a limit, never a value from the body
-            // the client-id is the caller's, unverified: quoted short, so no stranger writes kilobytes into the log
-            LOG.warn("notification rejected: {} (client-id {}, {} bytes)", rejected.getMessage(),
-                    quotedShort(exchange.getIn().getHeader("client-id", String.class)),
-                    exchange.getProperty(RAW, byte[].class) == null ? 0 : exchange.getProperty(RAW, byte[].class).length);
+            // the client-id is the caller's, unverified: quoted short, so no stranger writes kilobytes into the log;
+            // a line per code every 10 s at most (anyone may post here: the counter has them all)
+            long leftOut = rejectedLog.admit(code);
+            if (leftOut >= 0) {
+                LOG.warn("notification rejected: {} (client-id {}, {} bytes){}", rejected.getMessage(),
+                        quotedShort(exchange.getIn().getHeader("client-id", String.class)),
+                        exchange.getProperty(RAW, byte[].class) == null ? 0
+                                : exchange.getProperty(RAW, byte[].class).length, QuietLog.more(leftOut));
+            }
         } else if (cause instanceof DatabaseOutage.StillDown) {
             status = 503;
             count("error", "DatabaseDown");

@@ -47,16 +47,8 @@ public class InfrastructureFailures {
         return !test(exchange);
     }
 
-    /** At most one line per route this often, however many of its records fail meanwhile. */
-    static final long LOG_EVERY_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-
-    private final java.util.Map<String, Quiet> quietByRoute = new java.util.concurrent.ConcurrentHashMap<>();
-
-    /** A route's log window: when its last line went out, and how many failures came since. */
-    private static final class Quiet {
-        long loggedAt;
-        long since;
-    }
+    /** At most one line per route every 10 s, however many of its records fail meanwhile. */
+    private final QuietLog readAgainLog = new QuietLog(java.time.Duration.ofSeconds(10));
 
     /**
      * For the routes' infrastructure clause: says that a record will be read again, one WARN line per route every
@@ -67,22 +59,13 @@ public class InfrastructureFailures {
         Throwable failure = exchange.getException() != null ? exchange.getException()
                 : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String route = String.valueOf(exchange.getFromRouteId());
-        long now = System.nanoTime();
-        Quiet quiet = quietByRoute.computeIfAbsent(route, r -> new Quiet());
-        long more;
-        synchronized (quiet) {
-            if (quiet.loggedAt != 0 && now - quiet.loggedAt < LOG_EVERY_NANOS) {
-                quiet.since++;
-                return;
-            }
-            more = quiet.since;
-            quiet.since = 0;
-            quiet.loggedAt = now;
+        long leftOut = readAgainLog.admit(route);
+        if (leftOut < 0) {
+            return;
         }
         LOG.warn("{}: the record at {}/{} will be read again{}: {}", route,
                 exchange.getIn().getHeader("kafka.PARTITION"), exchange.getIn().getHeader("kafka.OFFSET"),
-                more == 0 ? "" : " (and " + more + " more of this route's since the last line)",
-                failure == null ? "?" : failure.toString());
+                QuietLog.more(leftOut), failure == null ? "?" : failure.toString());
     }
 
     public static boolean isInfrastructure(Throwable failure) {

@@ -77,7 +77,8 @@ class ArchitectureTest {
                     "CardCapture", "Shipment", "Application")
             .whereLayer("Platform").mayOnlyBeAccessedByLayers("Console", "OrderIntake", "Notifications",
                     "Reconciliation", "CardCapture", "Shipment", "Refunds", "Operations", "Results", "Continuation",
-                    "DeadLetter", "Scheduling", "Ledger", "Gateway", "Signature", "KeyOrdered", "Access", "Application");
+                    "DeadLetter", "Scheduling", "Ledger", "Gateway", "Signature", "KeyOrdered", "Access", "Doors",
+                    "Application");
 
     @ArchTest
     static final ArchRule gatewaySpeaksAntomOnly = com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses()
