@@ -266,10 +266,14 @@ public class Janitor {
         }
         // a buyer who paid in time (Antom has it PENDING, the method's confirmation under way) keeps the payment: a
         // cancel now would give the money back and tell the order system it expired. Not when a cancel was asked for
-        // it (its order cancelled while it was on its way): then the expiry's cancel gives the money back, as asked
+        // it otherwise (its order cancelled while it was on its way): then the expiry's cancel gives the money back, as
+        // asked. An expiry cancel of its own sent earlier without an answer (Antom unreachable then) does not count
         boolean buyerPaid = inquiry instanceof Inquiry.Answered answered && answered.buyerPaid()
-                && !cancels.wasAsked(attempt);
-        if (expired(attempt, now) && attempt.state() != PaymentState.CAPTURE_REQUESTED && !buyerPaid) {
+                && !cancels.wasAskedBesidesExpiry(attempt);
+        // nor before Antom has said how the payment stands: one it could not be asked about may be paid (PENDING), and
+        // a cancel that reaches it would give the money back all the same
+        if (expired(attempt, now) && attempt.state() != PaymentState.CAPTURE_REQUESTED && !buyerPaid
+                && !(inquiry instanceof Inquiry.NoAnswer)) {
             return expire(attempt);
         }
         ledger.scheduleCheck(attempt.paymentRequestId(), now.plus(settings.delayAfter(attempt.checkCount())), true);
@@ -281,7 +285,7 @@ public class Janitor {
      * paymentId (its pay answer was lost): Antom may hold it all the same, and is asked by paymentRequestId.
      */
     private Optional<PaymentState> expire(PaymentAttempt attempt) {
-        if (cancels.cancel(attempt, "EXPIRED_CANCELLED", PaymentState.EXPIRED)) {
+        if (cancels.cancel(attempt, AntomCancels.EXPIRY_CANCEL, PaymentState.EXPIRED)) {
             return Optional.of(PaymentState.EXPIRED);
         }
         ledger.scheduleCheck(attempt.paymentRequestId(),

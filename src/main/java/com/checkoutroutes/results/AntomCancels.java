@@ -79,6 +79,18 @@ public class AntomCancels {
         return ledger.cancelAsked(attempt.paymentRequestId());
     }
 
+    /** The cause of the cancel the janitor sends for an attempt past its expiry. */
+    public static final String EXPIRY_CANCEL = "EXPIRED_CANCELLED";
+
+    /**
+     * Whether a cancel was sent for the attempt for another reason than its expiry (an order's cancellation, a risk
+     * flag, an operator, a second payment given back): one the janitor's expiry sent without an answer does not count.
+     */
+    public boolean wasAskedBesidesExpiry(PaymentAttempt attempt) {
+        return ledger.history(attempt.paymentRequestId()).stream().anyMatch(change ->
+                PaymentLedger.CANCEL_REQUESTED.equals(change.cause()) && !EXPIRY_CANCEL.equals(change.detail()));
+    }
+
     /**
      * The request key of the refund an order's cancellation makes: one per payment, whoever asked (ORDER_CANCELLED,
      * RISK_FLAGGED, an operator, the janitor), however often (a repeated cancellation refunds nothing more).

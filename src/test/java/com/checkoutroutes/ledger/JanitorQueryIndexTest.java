@@ -29,7 +29,7 @@ class JanitorQueryIndexTest {
         assertThat(migration).contains("WHERE " + PaymentState.dueForCheckSql() + ";");
 
         String url = TestPostgres.freshDatabase("janitorindex");
-        // as the service migrates: V23 builds its index CONCURRENTLY, outside a transaction
+        // as the service migrates
         TestPostgres.migrate(new DriverManagerDataSource(url, TestPostgres.user(), ""), "postgresql");
         SingleConnectionDataSource db = new SingleConnectionDataSource(url, TestPostgres.user(), "", true);
         try {

@@ -95,6 +95,45 @@ class JanitorTest extends FlowTestSupport {
     }
 
     /**
+     * The buyer paid in time, and at the expiry round Antom cannot be asked: nothing is cancelled on a guess (a cancel
+     * that reached Antom would give the money back). Once Antom answers PENDING, the payment is kept.
+     */
+    @Test
+    void anExpiryWaitsForAntomsAnswerAndAPaymentHeldPendingIsKept() {
+        PaymentAttempt attempt = pendingWallet();
+        sandbox.buyerAction(attempt.paymentId(), Outcome.PENDING_THEN_PAY);
+        await().atMost(Duration.ofSeconds(20)).until(() -> sandbox.notifications(attempt.paymentRequestId())
+                .stream().anyMatch(n -> n.acknowledged()));
+        sandbox.addFault(FaultRule.of(FaultType.HTTP_5XX).forApi("inquiryPayment")
+                .forPaymentRequestId(attempt.paymentRequestId()).withTimes(0));
+        int inquiriesBefore = sandbox.requests("inquiryPayment", attempt.paymentRequestId()).size();
+
+        clock.advance(Duration.ofMinutes(17));
+        await().atMost(Duration.ofSeconds(30)).until(() -> sandbox.requests("inquiryPayment",
+                attempt.paymentRequestId()).size() > inquiriesBefore);
+        java.time.OffsetDateTime unanswered = java.time.OffsetDateTime.now(clock);
+        await().atMost(Duration.ofSeconds(30)).until(() -> jobRuns.runs("janitor").stream()
+                .anyMatch(run -> run.finishedAt() != null && !run.startedAt().isBefore(unanswered)));
+        assertThat(state(attempt)).isEqualTo(PaymentState.PENDING);
+        assertThat(ledger.history(attempt.paymentRequestId())).extracting(StateChange::cause)
+                .doesNotContain("CANCEL_REQUESTED");
+
+        sandbox.clearFaults();
+        int answeredBefore = sandbox.requests("inquiryPayment", attempt.paymentRequestId()).size();
+        clock.advance(Duration.ofHours(1));
+        await().atMost(Duration.ofSeconds(30)).until(() -> sandbox.requests("inquiryPayment",
+                attempt.paymentRequestId()).size() > answeredBefore);
+        java.time.OffsetDateTime answered = java.time.OffsetDateTime.now(clock);
+        await().atMost(Duration.ofSeconds(30)).until(() -> jobRuns.runs("janitor").stream()
+                .anyMatch(run -> run.finishedAt() != null && !run.startedAt().isBefore(answered)));
+
+        assertThat(state(attempt)).isEqualTo(PaymentState.PENDING);
+        assertThat(sandbox.requests("cancel", attempt.paymentRequestId())).isEmpty();
+        sandbox.buyerAction(attempt.paymentId(), Outcome.PAY);
+        await().atMost(Duration.ofSeconds(20)).until(() -> state(attempt) == PaymentState.SUCCEEDED);
+    }
+
+    /**
      * A Konbini slip is valid for 7 days (Antom's default for the method): 17 minutes on, the janitor asks Antom
      * about the payment and leaves it waiting for the buyer, where the wallets' 14 minutes would have cancelled it.
      */

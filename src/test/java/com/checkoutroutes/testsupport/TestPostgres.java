@@ -30,14 +30,10 @@ public final class TestPostgres {
     private TestPostgres() {
     }
 
-    /**
-     * Migrates {@code db} with the shipped migrations of {@code vendor} ("postgresql", "h2"), as the service does
-     * (spring.flyway in config/application.yml): Flyway's PostgreSQL lock a session's, for V23's CONCURRENTLY.
-     */
+    /** Migrates {@code db} with the shipped migrations of {@code vendor} ("postgresql", "h2"), as the service does. */
     public static void migrate(javax.sql.DataSource db, String vendor) {
         org.flywaydb.core.Flyway.configure().dataSource(db)
-                .locations("classpath:db/migration", "classpath:db/vendor/" + vendor)
-                .configuration(java.util.Map.of("flyway.postgresql.transactional.lock", "false")).load().migrate();
+                .locations("classpath:db/migration", "classpath:db/vendor/" + vendor).load().migrate();
     }
 
     /** The JVM's own fresh database (the load driver's). */
