@@ -190,13 +190,7 @@ class KeyOrderedLanesTest {
 
     @Test
     void theConsumerPausesWhenFullAndResumesAsRecordsFinish() {
-        for (long offset = 0; offset < 6; offset++) {
-            hold(offset);
-            offer(P0, offset, "K" + offset);
-        }
-        lanes.afterConsume(consumer);
-        assertThat(consumer.paused()).containsExactlyInAnyOrder(P0, P1);
-        await().until(() -> running.get() == 4);
+        fullAndPaused();
         assertThat(mostRunning.get()).isEqualTo(4); // the bound: 4 at once however many threads start, 2 waiting
 
         for (long offset = 0; offset < 6; offset++) {
@@ -209,9 +203,8 @@ class KeyOrderedLanesTest {
         await().until(() -> commitAfterPoll(P0) == 6);
     }
 
-    /** Once the lanes stop, the partitions they paused stay paused: Camel suspended the consumer meanwhile. */
-    @Test
-    void partitionsPausedWhenFullStayPausedOnceTheLanesStop() throws Exception {
+    /** Six held records of six keys: four run (the bound), two wait, and the consumer is paused. */
+    private void fullAndPaused() {
         for (long offset = 0; offset < 6; offset++) {
             hold(offset);
             offer(P0, offset, "K" + offset);
@@ -219,6 +212,12 @@ class KeyOrderedLanesTest {
         lanes.afterConsume(consumer);
         assertThat(consumer.paused()).containsExactlyInAnyOrder(P0, P1);
         await().until(() -> running.get() == 4);
+    }
+
+    /** Once the lanes stop, the partitions they paused stay paused: Camel suspended the consumer meanwhile. */
+    @Test
+    void partitionsPausedWhenFullStayPausedOnceTheLanesStop() throws Exception {
+        fullAndPaused();
 
         Thread stopping = new Thread(() -> {
             try {

@@ -73,19 +73,10 @@ class JanitorTest extends FlowTestSupport {
      */
     @Test
     void aPaymentTheBuyerMadeThatAntomHoldsPendingIsNotCancelledAtItsExpiry() {
-        PaymentAttempt attempt = pendingWallet();
-        sandbox.buyerAction(attempt.paymentId(), Outcome.PENDING_THEN_PAY);
-        await().atMost(Duration.ofSeconds(20)).until(() -> sandbox.notifications(attempt.paymentRequestId())
-                .stream().anyMatch(n -> n.acknowledged()));
-        int inquiriesBefore = sandbox.requests("inquiryPayment", attempt.paymentRequestId()).size();
+        PaymentAttempt attempt = paidPendingAtAntom();
 
-        clock.advance(Duration.ofMinutes(17));
+        askedAboutAfter(attempt, Duration.ofMinutes(17));
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> sandbox.requests("inquiryPayment",
-                attempt.paymentRequestId()).size() > inquiriesBefore);
-        java.time.OffsetDateTime looked = java.time.OffsetDateTime.now(clock);
-        await().atMost(Duration.ofSeconds(30)).until(() -> jobRuns.runs("janitor").stream()
-                .anyMatch(run -> run.finishedAt() != null && !run.startedAt().isBefore(looked)));
         assertThat(state(attempt)).isEqualTo(PaymentState.PENDING);
         assertThat(sandbox.requests("cancel", attempt.paymentRequestId())).isEmpty();
 
@@ -100,32 +91,17 @@ class JanitorTest extends FlowTestSupport {
      */
     @Test
     void anExpiryWaitsForAntomsAnswerAndAPaymentHeldPendingIsKept() {
-        PaymentAttempt attempt = pendingWallet();
-        sandbox.buyerAction(attempt.paymentId(), Outcome.PENDING_THEN_PAY);
-        await().atMost(Duration.ofSeconds(20)).until(() -> sandbox.notifications(attempt.paymentRequestId())
-                .stream().anyMatch(n -> n.acknowledged()));
+        PaymentAttempt attempt = paidPendingAtAntom();
         sandbox.addFault(FaultRule.of(FaultType.HTTP_5XX).forApi("inquiryPayment")
                 .forPaymentRequestId(attempt.paymentRequestId()).withTimes(0));
-        int inquiriesBefore = sandbox.requests("inquiryPayment", attempt.paymentRequestId()).size();
 
-        clock.advance(Duration.ofMinutes(17));
-        await().atMost(Duration.ofSeconds(30)).until(() -> sandbox.requests("inquiryPayment",
-                attempt.paymentRequestId()).size() > inquiriesBefore);
-        java.time.OffsetDateTime unanswered = java.time.OffsetDateTime.now(clock);
-        await().atMost(Duration.ofSeconds(30)).until(() -> jobRuns.runs("janitor").stream()
-                .anyMatch(run -> run.finishedAt() != null && !run.startedAt().isBefore(unanswered)));
+        askedAboutAfter(attempt, Duration.ofMinutes(17));
         assertThat(state(attempt)).isEqualTo(PaymentState.PENDING);
         assertThat(ledger.history(attempt.paymentRequestId())).extracting(StateChange::cause)
                 .doesNotContain("CANCEL_REQUESTED");
 
         sandbox.clearFaults();
-        int answeredBefore = sandbox.requests("inquiryPayment", attempt.paymentRequestId()).size();
-        clock.advance(Duration.ofHours(1));
-        await().atMost(Duration.ofSeconds(30)).until(() -> sandbox.requests("inquiryPayment",
-                attempt.paymentRequestId()).size() > answeredBefore);
-        java.time.OffsetDateTime answered = java.time.OffsetDateTime.now(clock);
-        await().atMost(Duration.ofSeconds(30)).until(() -> jobRuns.runs("janitor").stream()
-                .anyMatch(run -> run.finishedAt() != null && !run.startedAt().isBefore(answered)));
+        askedAboutAfter(attempt, Duration.ofHours(1));
 
         assertThat(state(attempt)).isEqualTo(PaymentState.PENDING);
         assertThat(sandbox.requests("cancel", attempt.paymentRequestId())).isEmpty();
@@ -313,6 +289,26 @@ class JanitorTest extends FlowTestSupport {
     }
 
     /** Waits until the janitor asked Antom about {@code attempt} and a whole round begun after that is over. */
+    /** An e-wallet payment the buyer made that the method has not confirmed: Antom holds it PENDING. */
+    private PaymentAttempt paidPendingAtAntom() {
+        PaymentAttempt attempt = pendingWallet();
+        sandbox.buyerAction(attempt.paymentId(), Outcome.PENDING_THEN_PAY);
+        await().atMost(Duration.ofSeconds(20)).until(() -> sandbox.notifications(attempt.paymentRequestId())
+                .stream().anyMatch(n -> n.acknowledged()));
+        return attempt;
+    }
+
+    /** Moves the clock on by {@code later}, then waits until the janitor asked Antom about it and its run ended. */
+    private void askedAboutAfter(PaymentAttempt attempt, Duration later) {
+        int before = sandbox.requests("inquiryPayment", attempt.paymentRequestId()).size();
+        clock.advance(later);
+        await().atMost(Duration.ofSeconds(30)).until(() -> sandbox.requests("inquiryPayment",
+                attempt.paymentRequestId()).size() > before);
+        java.time.OffsetDateTime asked = java.time.OffsetDateTime.now(clock);
+        await().atMost(Duration.ofSeconds(30)).until(() -> jobRuns.runs("janitor").stream()
+                .anyMatch(run -> run.finishedAt() != null && !run.startedAt().isBefore(asked)));
+    }
+
     private void lookedAtByTheJanitor(PaymentAttempt attempt) {
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> sandbox.requests("inquiryPayment", attempt.paymentRequestId()), l -> !l.isEmpty());
