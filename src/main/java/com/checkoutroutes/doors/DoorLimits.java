@@ -52,9 +52,8 @@ public class DoorLimits extends OncePerRequestFilter {
     /** {@link System#nanoTime()}; a test's own clock, so that a trickling body takes no real time. */
     private final LongSupplier nanoTime;
 
-    /** A door, the permits of its requests in progress and how long its bodies may take. */
     /**
-     * A door as this filter keeps it; {@code takesBodies} false: a request with a body is refused before a place;
+     * A door as this filter keeps it: the permits of its requests in progress and how long its bodies may take; {@code takesBodies} false: a request with a body is refused before a place;
      * {@code jsonOnly}: a form body, or one in a charset this JVM does not have, is refused (415) before a place.
      */
     private record Entry(String name, List<String> paths, Door door, Semaphore permits, long bodyTimeoutNanos,
@@ -98,13 +97,13 @@ public class DoorLimits extends OncePerRequestFilter {
         Door liveness = new Door(probes.paths().stream().filter(path -> path.endsWith("/health"))
                 .map(path -> path + "/liveness").toList(), probes.maxBytes(),
                 probes.maxConcurrent(), probes.bodyTimeout());
-        return new DoorLimits(List.of(entry("liveness", liveness, settings, false),
-                entry("probes", probes, settings, false), entry("management", settings.management(), settings)),
+        return new DoorLimits(List.of(entry("liveness", liveness, settings, false, false),
+                entry("probes", probes, settings, false, false), entry("management", settings.management(), settings)),
                 settings, nanoTime);
     }
 
     private static Entry entry(String name, Door door, DoorSettings settings) {
-        return entry(name, door, settings, true);
+        return entry(name, door, settings, true, false);
     }
 
     /**
@@ -113,9 +112,7 @@ public class DoorLimits extends OncePerRequestFilter {
      * when the answer is written, after the route acted.
      */
     private static Entry jsonDoor(String name, Door door, DoorSettings settings) {
-        Entry entry = entry(name, door, settings, true);
-        return new Entry(entry.name(), entry.paths(), entry.door(), entry.permits(), entry.bodyTimeoutNanos(), true,
-                true);
+        return entry(name, door, settings, true, true);
     }
 
     /**
@@ -123,10 +120,11 @@ public class DoorLimits extends OncePerRequestFilter {
      * A door that takes no bodies (probes: GETs) refuses one before it takes a place, so that bodies trickled to it
      * never fill it.
      */
-    private static Entry entry(String name, Door door, DoorSettings settings, boolean takesBodies) {
+    private static Entry entry(String name, Door door, DoorSettings settings, boolean takesBodies,
+            boolean jsonOnly) {
         return new Entry(name, door.paths().stream().map(path -> path.replaceAll("/{2,}", "/")).toList(), door,
                 new Semaphore(door.maxConcurrent()), door.bodyTimeoutOr(settings.bodyTimeout()).toNanos(),
-                takesBodies, false);
+                takesBodies, jsonOnly);
     }
 
     @Override

@@ -16,6 +16,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import com.checkoutroutes.platform.LogIds;
 import com.checkoutroutes.platform.VirtualThreads;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -475,7 +476,7 @@ public class KeyOrderedLanes extends KafkaConsumerListener {
         @Override
         public String toString() {
             return "record " + headers.get(KafkaConstants.PARTITION) + "/" + offset + " (key "
-                    + com.checkoutroutes.platform.LogIds.quoted(String.valueOf(key)) + ")";
+                    + LogIds.quoted(String.valueOf(key)) + ")";
         }
     }
 

@@ -38,13 +38,10 @@ public class PaymentEvents {
 
     /**
      * A refund's change: {@code amount} is the refund's, {@code refunded} what the payment has given back in all after
-     * the change (REFUNDED refunds only).
+     * the change (REFUNDED refunds only); {@code requestKey} what asked for it, so that the order system can tell its
+     * returns apart ({@code ORDER_RETURNED:<eventId>}, {@code CANCELLATION}, {@code DUPLICATE_PAYMENT}, an operator's).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    /**
-     * {@code requestKey}: what asked for the refund, so that the order system can tell its returns apart
-     * ({@code ORDER_RETURNED:<eventId>}, {@code CANCELLATION}, {@code DUPLICATE_PAYMENT}, an operator's).
-     */
     public record RefundEvent(String type, String eventId, String orderId, int attempt, String paymentRequestId,
             int version, String paymentId, String refundRequestId, String refundId, String requestKey, String state,
             String previousState, String cause, Money amount, Money refunded, Result result, String at) {

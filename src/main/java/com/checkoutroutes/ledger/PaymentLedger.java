@@ -413,7 +413,13 @@ public class PaymentLedger {
      * doing, not Antom's own.
      */
     public boolean cancelAsked(String paymentRequestId) {
-        return history(paymentRequestId).stream().anyMatch(change -> CANCEL_REQUESTED.equals(change.cause()));
+        return cancelAskedBesides(paymentRequestId, null);
+    }
+
+    /** {@link #cancelAsked}, leaving out the cancels sent for {@code cause} (null: none left out). */
+    public boolean cancelAskedBesides(String paymentRequestId, String cause) {
+        return history(paymentRequestId).stream().anyMatch(change -> CANCEL_REQUESTED.equals(change.cause())
+                && (cause == null || !cause.equals(change.detail())));
     }
 
     /** Whether a cancel of the attempt may still be on its way to Antom at {@code now} ({@link #claimCancelSend}). */

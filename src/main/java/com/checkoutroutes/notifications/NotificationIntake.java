@@ -109,7 +109,7 @@ public class NotificationIntake {
             long leftOut = rejectedLog.admit(code);
             if (leftOut >= 0) {
                 LOG.warn("notification rejected: {} (client-id {}, {} bytes){}", rejected.getMessage(),
-                        quotedShort(exchange.getIn().getHeader("client-id", String.class)),
+                        LogIds.quoted(exchange.getIn().getHeader("client-id", String.class)),
                         exchange.getProperty(RAW, byte[].class) == null ? 0
                                 : exchange.getProperty(RAW, byte[].class).length, QuietLog.more(leftOut));
             }
@@ -135,10 +135,5 @@ public class NotificationIntake {
     private void count(String outcome, String detail) {
         meters.counter("checkout.notifications", "outcome", outcome, "detail", detail == null ? "" : detail)
                 .increment();
-    }
-
-    /** At most 64 characters of a caller's header, quoted, control characters as '?' (a forged line break stays one line). */
-    static String quotedShort(String value) {
-        return LogIds.quoted(value);
     }
 }

@@ -8,11 +8,13 @@ import java.time.OffsetDateTime;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.spi.ResourceReload;
 import org.apache.camel.spi.ShutdownStrategy;
@@ -189,7 +191,7 @@ public class GuardedRouteReload implements CamelContextConfiguration {
                 return;
             }
             // Camel's reload loads nothing for a deleted file and leaves its routes running
-            removeRoutesOf(camel, resource.getLocation(), java.util.Set.of(), "its file was deleted");
+            removeRoutesOf(camel, resource.getLocation(), Set.of(), "its file was deleted");
             lastLoaded.remove(resource.getLocation());
             loadedAt.remove(resource.getLocation());
             return;
@@ -305,9 +307,9 @@ public class GuardedRouteReload implements CamelContextConfiguration {
     }
 
     /** Stops and removes the running routes loaded from {@code location} whose id is not in {@code kept}. */
-    private static void removeRoutesOf(CamelContext camel, String location, java.util.Set<String> kept, String why)
+    private static void removeRoutesOf(CamelContext camel, String location, Set<String> kept, String why)
             throws Exception {
-        for (org.apache.camel.Route route : List.copyOf(camel.getRoutes())) {
+        for (Route route : List.copyOf(camel.getRoutes())) {
             if (route.getSourceResource() != null && location.equals(route.getSourceResource().getLocation())
                     && !kept.contains(route.getRouteId())) {
                 camel.getRouteController().stopRoute(route.getRouteId());

@@ -115,7 +115,7 @@ public class OrderDoor {
                 try {
                     ledger.refuseNewAttempt(order.orderId(), attempts);
                 } catch (OrderAlreadyPaidException | OrderCancelledException e) {
-                    closed = Optional.of(PaymentStarter.closed(e).reason().code());
+                    closed = Optional.of(PaymentStarter.closedCode(e));
                 }
             }
             database.worked("order door");

@@ -151,8 +151,12 @@ public class PaymentStarter implements PaymentResender {
      * dead letter (and the order door's 409) names it.
      */
     static RejectedOrderException closed(RuntimeException refusal) {
-        String code = refusal instanceof OrderCancelledException ? "ORDER_CANCELLED" : "ORDER_ALREADY_PAID";
-        return new RejectedOrderException(code, "$.orderId", refusal.getMessage());
+        return new RejectedOrderException(closedCode(refusal), "$.orderId", refusal.getMessage());
+    }
+
+    /** {@link #closed}'s code: {@code ORDER_CANCELLED} or {@code ORDER_ALREADY_PAID}. */
+    static String closedCode(RuntimeException refusal) {
+        return refusal instanceof OrderCancelledException ? "ORDER_CANCELLED" : "ORDER_ALREADY_PAID";
     }
 
     /**

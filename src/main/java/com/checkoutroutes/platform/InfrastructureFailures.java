@@ -27,6 +27,8 @@ import org.springframework.transaction.TransactionException;
 public class InfrastructureFailures {
 
     private static final Logger LOG = LoggerFactory.getLogger(InfrastructureFailures.class);
+    /** At most one line per route every 10 s, however many of its records fail meanwhile. */
+    private final QuietLog readAgainLog = new QuietLog(java.time.Duration.ofSeconds(10));
 
     /**
      * For the routes' {@code onWhen}: the exception being handled is infrastructure's. The exchange, not an
@@ -46,9 +48,6 @@ public class InfrastructureFailures {
     public boolean testNot(Exchange exchange) {
         return !test(exchange);
     }
-
-    /** At most one line per route every 10 s, however many of its records fail meanwhile. */
-    private final QuietLog readAgainLog = new QuietLog(java.time.Duration.ofSeconds(10));
 
     /**
      * For the routes' infrastructure clause: says that a record will be read again, one WARN line per route every

@@ -87,8 +87,7 @@ public class AntomCancels {
      * flag, an operator, a second payment given back): one the janitor's expiry sent without an answer does not count.
      */
     public boolean wasAskedBesidesExpiry(PaymentAttempt attempt) {
-        return ledger.history(attempt.paymentRequestId()).stream().anyMatch(change ->
-                PaymentLedger.CANCEL_REQUESTED.equals(change.cause()) && !EXPIRY_CANCEL.equals(change.detail()));
+        return ledger.cancelAskedBesides(attempt.paymentRequestId(), EXPIRY_CANCEL);
     }
 
     /**

@@ -44,13 +44,11 @@ public class RefundResults {
         String prid = payment.paymentRequestId();
         String named = "refund " + refundId + " ";
         boolean flaggedBefore = payments.history(prid).stream()
-                .anyMatch(c -> REFUND_NOT_OURS.equals(c.cause()) && String.valueOf(c.detail()).startsWith(named));
+                .anyMatch(c -> RefundRules.REFUND_NOT_OURS.equals(c.cause()) && String.valueOf(c.detail()).startsWith(named));
         if (!flaggedBefore) {
-            payments.note(prid, REFUND_NOT_OURS, named + how, REFUND_NOT_OURS + ": " + named + how);
+            payments.note(prid, RefundRules.REFUND_NOT_OURS, named + how, RefundRules.REFUND_NOT_OURS + ": " + named + how);
         }
     }
-
-    private static final String REFUND_NOT_OURS = RefundRules.REFUND_NOT_OURS;
 
     /** How the inbox describes a notifyRefund that flagged its payment this way. */
     public static final String NOT_OURS_FLAGGED = "no refund for this notification; its payment flagged";

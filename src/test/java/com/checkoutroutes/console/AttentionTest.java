@@ -6,12 +6,10 @@ import com.checkoutroutes.ledger.CommittedTransitions;
 import com.checkoutroutes.ledger.OrderCancellations;
 import com.checkoutroutes.ledger.Outbox;
 import com.checkoutroutes.ledger.PaymentLedger;
+import com.checkoutroutes.testsupport.TestPostgres;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.util.UUID;
-import org.flywaydb.core.Flyway;
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -27,10 +25,7 @@ class AttentionTest {
 
     @Test
     void eachListShowsTheLongestUnchangedAndSaysWhenThereAreMore() {
-        JdbcDataSource h2 = new JdbcDataSource();
-        h2.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
-                + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
-        Flyway.configure().dataSource(h2).locations("classpath:db/migration", "classpath:db/vendor/h2").load().migrate();
+        javax.sql.DataSource h2 = TestPostgres.freshH2();
         JdbcTemplate jdbc = new JdbcTemplate(h2);
         Clock clock = Clock.fixed(NOW.toInstant(), NOW.getOffset());
         PaymentLedger ledger = new PaymentLedger(jdbc, new TransactionTemplate(new DataSourceTransactionManager(h2)),

@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.checkoutroutes.continuation.HttpChannelQueue.Delivery;
 import com.checkoutroutes.continuation.HttpChannelQueue.Kept;
 import com.checkoutroutes.continuation.HttpChannelQueue.State;
+import com.checkoutroutes.testsupport.TestPostgres;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.Set;
 import java.util.List;
-import java.util.UUID;
-import org.flywaydb.core.Flyway;
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -31,11 +29,7 @@ class HttpChannelQueueTest {
 
     @BeforeEach
     void freshDatabase() {
-        JdbcDataSource h2 = new JdbcDataSource();
-        h2.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
-                + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
-        Flyway.configure().dataSource(h2).locations("classpath:db/migration", "classpath:db/vendor/h2").load().migrate();
-        queue = new HttpChannelQueue(new JdbcTemplate(h2));
+        queue = new HttpChannelQueue(new JdbcTemplate(TestPostgres.freshH2()));
     }
 
     @Test

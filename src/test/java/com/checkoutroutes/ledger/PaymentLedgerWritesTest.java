@@ -8,10 +8,8 @@ import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -36,18 +34,12 @@ class PaymentLedgerWritesTest {
 
     private void on(String database) {
         DataSource db;
-        String vendor;
         if (database.equals("postgresql")) {
             db = new DriverManagerDataSource(TestPostgres.freshDatabase("ledgerwrites"), TestPostgres.user(), "");
-            vendor = "postgresql";
+            TestPostgres.migrate(db, "postgresql");
         } else {
-            JdbcDataSource h2 = new JdbcDataSource();
-            h2.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
-                    + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
-            db = h2;
-            vendor = "h2";
+            db = TestPostgres.freshH2();
         }
-        TestPostgres.migrate(db, vendor);
         jdbc = new JdbcTemplate(db);
         CommittedTransitions committed = new CommittedTransitions();
         committed.subscribe((from, to) -> committedChanges.add(from + "->" + to));

@@ -79,11 +79,4 @@ class InfrastructureFailuresTest {
             logger.detachAppender(lines);
         }
     }
-
-    @Test
-    void aCallersTextIsQuotedShortWithoutControlCharacters() {
-        assertThat(LogIds.quoted("x\n2026-12-05 INFO forged")).isEqualTo("\"x?2026-12-05 INFO forged\"");
-        assertThat(LogIds.quoted("k".repeat(300))).hasSize(66);
-        assertThat(LogIds.quoted(null)).isNull();
-    }
 }

@@ -30,6 +30,18 @@ public final class TestPostgres {
     private TestPostgres() {
     }
 
+    /**
+     * A fresh in-memory H2 database as the local run has it (PostgreSQL mode), migrated: for a plain test of ledger SQL
+     * without the local PostgreSQL.
+     */
+    public static javax.sql.DataSource freshH2() {
+        org.h2.jdbcx.JdbcDataSource h2 = new org.h2.jdbcx.JdbcDataSource();
+        h2.setURL("jdbc:h2:mem:" + java.util.UUID.randomUUID() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
+                + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
+        migrate(h2, "h2");
+        return h2;
+    }
+
     /** Migrates {@code db} with the shipped migrations of {@code vendor} ("postgresql", "h2"), as the service does. */
     public static void migrate(javax.sql.DataSource db, String vendor) {
         org.flywaydb.core.Flyway.configure().dataSource(db)
