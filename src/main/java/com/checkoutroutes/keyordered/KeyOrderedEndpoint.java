@@ -24,6 +24,12 @@ public class KeyOrderedEndpoint extends DefaultEndpoint {
     private long retryDelay = 1000;
     /** On stop, how long running records get to finish; the rest are read again. */
     private long shutdownTimeout = 20_000;
+    /**
+     * When a rebalance takes a partition away, how long its records being sent get to end (they are then committed,
+     * and their new owner reads on after them); one still being sent after that is read again by the new owner.
+     * Kafka's poll waits for it (on the consumer thread), well within max.poll.interval.ms.
+     */
+    private long revokeTimeout = 20_000;
     /** How long one offset commit (on the consumer thread) may take. */
     private long commitTimeout = 5_000;
     /**
@@ -97,6 +103,14 @@ public class KeyOrderedEndpoint extends DefaultEndpoint {
 
     public void setShutdownTimeout(long shutdownTimeout) {
         this.shutdownTimeout = shutdownTimeout;
+    }
+
+    public long getRevokeTimeout() {
+        return revokeTimeout;
+    }
+
+    public void setRevokeTimeout(long revokeTimeout) {
+        this.revokeTimeout = revokeTimeout;
     }
 
     public long getCommitTimeout() {

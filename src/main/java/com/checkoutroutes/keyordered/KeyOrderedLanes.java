@@ -2,6 +2,7 @@ package com.checkoutroutes.keyordered;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -50,14 +51,16 @@ import org.slf4j.LoggerFactory;
  * while {@code maxInFlight} records are accepted and unfinished (resumed as they finish). The consumer keeps polling
  * while paused, so it stays in its group however long Antom or the database take.</li>
  * </ul>
- * A partition that leaves the consumer (rebalance), a consumer that is replaced (camel-kafka reconnects after a
- * failure), or a rewind (records read again) revokes what was tracked: those records are never committed here, the
- * owner reads them again. Unstarted records of a revoked partition are skipped; started ones finish (the payment
- * attempt is stored before Antom is called, so a second reading never pays twice). On stop, records not started are
- * left uncommitted, running ones get {@code shutdownTimeout} to finish; one still running after that keeps its lane,
- * so that the copy read again after a restart (route reload) or a rebalance waits behind it: within an instance a key
- * never runs twice at once. Across instances the stored attempt is the fence: the other instance resends the same
- * paymentRequestId, which Antom pays once.
+ * A partition that leaves the consumer in a rebalance ({@link #partitionsRevoked}, called by Kafka inside the poll
+ * through {@link KeyOrderedRebalancing}, before any other member gets it) starts no record any more; its records being
+ * sent get {@code revokeTimeout} to end, and what is finished is committed there and then: the new owner reads on
+ * after them and never runs an order beside the old owner. A consumer that is replaced (camel-kafka reconnects after a
+ * failure), a partition lost without a revocation, or a rewind (records read again) revokes what was tracked: those
+ * records are never committed here, the owner reads them again. Unstarted records of a revoked partition are skipped.
+ * On stop, records not started are left uncommitted, running ones get {@code shutdownTimeout} to finish; one still
+ * running after that (or after {@code revokeTimeout}) keeps its lane, so that the copy read again after a restart
+ * (route reload) or a rebalance waits behind it: within an instance a key never runs twice at once. Across instances
+ * the stored attempt is the fence: the other instance resends the same paymentRequestId, which Antom pays once.
  * <p>
  * With {@code maxInFlight} 1 the record runs on the consumer thread as a plain {@code to} would (the sequential
  * behaviour): an exception goes back to the consumer, which with {@code breakOnFirstError} reads the record again.
@@ -78,6 +81,7 @@ public class KeyOrderedLanes extends KafkaConsumerListener {
     private volatile int maxInFlight = 1;
     private volatile long retryDelayMs = 1000;
     private volatile long shutdownTimeoutMs = 20_000;
+    private volatile long revokeTimeoutMs = 20_000;
     private volatile long commitTimeoutMs = 5_000;
     /** The least time between two commits of one consumer; 0: after every poll. */
     private volatile long commitIntervalNanos;
@@ -85,6 +89,11 @@ public class KeyOrderedLanes extends KafkaConsumerListener {
     /** The places of the records running at once, one set per start. */
     private volatile Places running;
     private volatile boolean stopping;
+    /**
+     * Set by the first wait of a stop (System.nanoTime): the consumers leave their group before the lanes stop, and
+     * the records they wait for then, and the lanes' own wait after, share one {@code shutdownTimeout}. 0: none yet.
+     */
+    private final java.util.concurrent.atomic.AtomicLong stopDeadline = new java.util.concurrent.atomic.AtomicLong();
 
     public KeyOrderedLanes(String name) {
         this.name = name;
@@ -118,7 +127,7 @@ public class KeyOrderedLanes extends KafkaConsumerListener {
      * deadlock (seen at a restart with a backlog, JDK 25 on two cores).
      */
     synchronized void start(CamelContext context, String to, int maxInFlight, long retryDelayMs, long shutdownTimeoutMs,
-            long commitTimeoutMs, long commitIntervalMs, boolean virtualThreads, boolean warmUp) {
+            long revokeTimeoutMs, long commitTimeoutMs, long commitIntervalMs, boolean virtualThreads, boolean warmUp) {
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("maxInFlight must be at least 1, not " + maxInFlight);
         }
@@ -127,10 +136,12 @@ public class KeyOrderedLanes extends KafkaConsumerListener {
         this.maxInFlight = maxInFlight;
         this.retryDelayMs = retryDelayMs;
         this.shutdownTimeoutMs = shutdownTimeoutMs;
+        this.revokeTimeoutMs = revokeTimeoutMs;
         this.commitTimeoutMs = commitTimeoutMs;
         this.commitIntervalNanos = TimeUnit.MILLISECONDS.toNanos(commitIntervalMs);
         this.template = context.createProducerTemplate();
         this.stopping = false;
+        this.stopDeadline.set(0);
         if (maxInFlight > 1) {
             this.running = new Places(maxInFlight, warmUp);
             String threadName = "key-ordered-" + name + "-";
@@ -160,7 +171,7 @@ public class KeyOrderedLanes extends KafkaConsumerListener {
         pool = null;
         if (workers != null) {
             workers.shutdown();
-            if (!workers.awaitTermination(shutdownTimeoutMs, TimeUnit.MILLISECONDS)) {
+            if (!workers.awaitTermination(Math.max(0, stopDeadline() - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                 LOG.warn("key-ordered:{} stopped with records still running after {} ms; they are read again once "
                         + "they end, and their keys wait for them", name, shutdownTimeoutMs);
                 workers.shutdownNow();
@@ -214,7 +225,7 @@ public class KeyOrderedLanes extends KafkaConsumerListener {
         Set<TopicPartition> assignment = consumer.assignment();
         state.followRebalance(assignment);
         if (System.nanoTime() - state.lastCommitNanos >= commitIntervalNanos) {
-            commit(state);
+            commit(state, state.trackers);
         }
         if (!hasRoom()) {
             // keeps polling (heartbeats, rebalances), returns no records. Only partitions nobody else paused are
@@ -239,9 +250,79 @@ public class KeyOrderedLanes extends KafkaConsumerListener {
         return true;
     }
 
-    private void commit(ConsumerState state) {
+    /**
+     * Kafka takes these partitions from this consumer (a rebalance, or the consumer leaving its group at a stop): on
+     * the consumer thread, inside its poll, before any other member gets them. No record of them starts any more; those
+     * being sent get {@code revokeTimeout} to end; what is finished is committed, the rest is left to the new owner.
+     * A record still being sent after the timeout keeps its lane, so a copy read again here waits behind it.
+     */
+    public void partitionsRevoked(Object polling, Collection<TopicPartition> partitions) {
+        ConsumerState state = current.get();
+        if (state == null || state.consumer != polling) {
+            return; // not a consumer of these lanes, or one whose records were revoked already
+        }
+        Map<TopicPartition, OffsetTracker> leaving = new HashMap<>();
+        for (TopicPartition tp : partitions) {
+            OffsetTracker tracker = state.trackers.get(tp);
+            if (tracker != null) {
+                leaving.put(tp, tracker);
+                tracker.close();
+            }
+        }
+        if (leaving.isEmpty()) {
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(revokeTimeoutMs);
+        if (stopping || context.isStopping()) {
+            deadline = Math.min(deadline, stopDeadline()); // leaving the group at a stop: within the stop's time
+        }
+        int stillSent = 0;
+        try {
+            for (OffsetTracker tracker : leaving.values()) {
+                stillSent += tracker.awaitSends(deadline);
+            }
+            commit(state, leaving);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the consumer is being stopped: what is not committed is read again
+        } finally {
+            leaving.forEach((tp, tracker) -> {
+                tracker.revoke();
+                state.trackers.remove(tp);
+                state.pausedByLanes.remove(tp);
+            });
+        }
+        if (stillSent > 0) {
+            LOG.warn("key-ordered:{} gave up {} with {} records still being sent after {} ms: their new owner reads "
+                    + "them again", name, leaving.keySet(), stillSent, revokeTimeoutMs);
+        } else {
+            LOG.debug("key-ordered:{} handed {} over with everything finished committed", name, leaving.keySet());
+        }
+    }
+
+    /** When a stop's waiting ends: shutdownTimeout after its first wait began. */
+    private long stopDeadline() {
+        stopDeadline.compareAndSet(0, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(shutdownTimeoutMs));
+        return stopDeadline.get();
+    }
+
+    /** Kafka says these partitions were lost (another member may own them already): nothing of them is committed. */
+    public void partitionsLost(Object polling, Collection<TopicPartition> partitions) {
+        ConsumerState state = current.get();
+        if (state != null && state.consumer == polling) {
+            for (TopicPartition tp : partitions) {
+                OffsetTracker tracker = state.trackers.remove(tp);
+                if (tracker != null) {
+                    tracker.revoke();
+                }
+                state.pausedByLanes.remove(tp);
+            }
+        }
+    }
+
+    /** Commits what is due of these partitions' trackers, on the consumer thread. */
+    private void commit(ConsumerState state, Map<TopicPartition, OffsetTracker> trackers) {
         Map<TopicPartition, OffsetAndMetadata> due = new HashMap<>();
-        for (Map.Entry<TopicPartition, OffsetTracker> e : state.trackers.entrySet()) {
+        for (Map.Entry<TopicPartition, OffsetTracker> e : trackers.entrySet()) {
             OptionalLong next = e.getValue().due();
             if (next.isPresent()) {
                 due.put(e.getKey(), new OffsetAndMetadata(next.getAsLong()));
@@ -376,19 +457,22 @@ public class KeyOrderedLanes extends KafkaConsumerListener {
     private void process(Task task, Places places) {
         for (int attempt = 1; ; attempt++) {
             // once Camel is stopping, the consumer closes and can commit nothing more: what has not started is left
-            // to be read again
-            if (stopping || context.isStopping() || task.tracker.isRevoked()) {
+            // to be read again; so is a record whose partition is leaving (closed) or has left (revoked)
+            if (stopping || context.isStopping() || !task.tracker.beginSend()) {
                 LOG.debug("key-ordered:{} leaves {} to be read again", name, task);
                 return;
             }
             Exchange done;
             try {
                 done = send(task);
+                if (done.getException() == null) {
+                    task.tracker.finish(task.offset); // before endSend: a revocation waiting for it commits it
+                }
             } finally {
+                task.tracker.endSend();
                 places.warmedUp();
             }
             if (done.getException() == null) {
-                task.tracker.finish(task.offset);
                 return;
             }
             if (attempt == 1 || attempt % 100 == 0) {

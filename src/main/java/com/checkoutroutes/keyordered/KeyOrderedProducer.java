@@ -22,7 +22,8 @@ class KeyOrderedProducer extends DefaultProducer {
     protected void doStart() throws Exception {
         super.doStart();
         endpoint.lanes().start(getEndpoint().getCamelContext(), endpoint.getTo(), endpoint.getMaxInFlight(),
-                endpoint.getRetryDelay(), endpoint.getShutdownTimeout(), endpoint.getCommitTimeout(),
+                endpoint.getRetryDelay(), endpoint.getShutdownTimeout(), endpoint.getRevokeTimeout(),
+                endpoint.getCommitTimeout(),
                 endpoint.getCommitInterval(), endpoint.isVirtualThreads(), endpoint.isWarmUp());
     }
 

@@ -17,6 +17,7 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
+import org.apache.camel.component.kafka.consumer.support.subcription.TopicInfo;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
@@ -35,6 +36,8 @@ class KeyOrderedLanesTest {
 
     private static final TopicPartition P0 = new TopicPartition("orders", 0);
     private static final TopicPartition P1 = new TopicPartition("orders", 1);
+    /** How long a rebalance waits for the records of a leaving partition being sent. */
+    private static final long REVOKE_MS = 1_000;
 
     private final CamelContext camel = new DefaultCamelContext();
     /** Every offset committed, per partition, in order. */
@@ -104,11 +107,22 @@ class KeyOrderedLanesTest {
                 });
             }
         });
+        camel.getRegistry().bind(lanes.name(), lanes);
         camel.start();
-        consumer.subscribe(List.of("orders"));
+        // as camel-kafka subscribes with the component's adapter bound: a rebalance calls the lanes in the poll
+        new KeyOrderedRebalancing(camel).subscribe(consumer, new org.apache.kafka.clients.consumer.ConsumerRebalanceListener() {
+                    @Override
+                    public void onPartitionsRevoked(java.util.Collection<TopicPartition> partitions) {
+                    }
+
+                    @Override
+                    public void onPartitionsAssigned(java.util.Collection<TopicPartition> partitions) {
+                    }
+                },
+                new TopicInfo(null, "orders"));
         consumer.rebalance(List.of(P0, P1));
         consumer.updateBeginningOffsets(Map.of(P0, 0L, P1, 0L));
-        lanes.start(camel, "direct:work", 4, 10, 5_000, 1_000, 0, true, false);
+        lanes.start(camel, "direct:work", 4, 10, 5_000, REVOKE_MS, 1_000, 0, true, false);
         lanes.afterConsume(consumer);
     }
 
@@ -176,7 +190,7 @@ class KeyOrderedLanesTest {
     @Test
     void withACommitIntervalEachConsumerCommitsAtMostThatOften() throws Exception {
         lanes.stop();
-        lanes.start(camel, "direct:work", 4, 10, 5_000, 1_000, 2_000, true, false);
+        lanes.start(camel, "direct:work", 4, 10, 5_000, REVOKE_MS, 1_000, 2_000, true, false);
         offer(P0, 0, "A");
         await().until(() -> commitAfterPoll(P0) == 1); // the first commit is due at once
 
@@ -243,7 +257,7 @@ class KeyOrderedLanesTest {
     @Test
     void withWarmUpTheFirstRecordRunsAloneThenTheOthersAtOnce() throws Exception {
         lanes.stop();
-        lanes.start(camel, "direct:work", 4, 10, 5_000, 1_000, 0, true, true);
+        lanes.start(camel, "direct:work", 4, 10, 5_000, REVOKE_MS, 1_000, 0, true, true);
         lanes.afterConsume(consumer);
         for (long offset = 0; offset < 5; offset++) {
             hold(offset);
@@ -303,7 +317,7 @@ class KeyOrderedLanesTest {
     @Test
     void withVirtualThreadsOffRecordsRunOnAPoolOfMaxInFlightPlatformThreads() throws Exception {
         lanes.stop();
-        lanes.start(camel, "direct:work", 4, 10, 5_000, 1_000, 0, false, false);
+        lanes.start(camel, "direct:work", 4, 10, 5_000, REVOKE_MS, 1_000, 0, false, false);
         lanes.afterConsume(consumer);
         for (long offset = 0; offset < 8; offset++) {
             offer(P0, offset, "K" + offset);
@@ -322,8 +336,53 @@ class KeyOrderedLanesTest {
         }
     }
 
+    /**
+     * P0 goes to another member while record 1 is being sent: Kafka's poll waits (the rebalance callback) until it
+     * ends, and P0 is committed past it before the new owner reads on; record 3, waiting behind it, never starts here.
+     */
     @Test
-    void aRebalanceWithRecordsInFlightCommitsNothingPastThemAndTheNewOwnerReadsThemAgain() {
+    void aRebalanceLetsTheRecordsOfALeavingPartitionEndAndCommitsThemBeforeItGoes() throws Exception {
+        offer(P0, 0, "A");
+        hold(1);
+        offer(P0, 1, "B");
+        offer(P0, 2, "C");
+        offer(P0, 3, "B");
+        offer(P1, 0, "D");
+        await().until(() -> ran.containsKey("C") && ran.containsKey("D") && commitAfterPoll(P1) == 1);
+        java.util.concurrent.CompletableFuture<Void> antomAnswers = java.util.concurrent.CompletableFuture.runAsync(
+                () -> release(1), java.util.concurrent.CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS));
+
+        consumer.rebalance(List.of(P1)); // this thread is the consumer's: Kafka calls the lanes in its poll
+
+        // P0 is no longer this consumer's once the poll returns: a commit of 3 was made in it, after 1 finished
+        assertThat(commits.get(P0)).as("0, 1 and 2 committed before P0 left; 3 is its new owner's").endsWith(3L);
+        antomAnswers.join();
+        await().until(() -> lanes.accepted() == 0);
+        assertThat(ran.get("B")).as("3 never started once P0 was leaving").containsExactly(1L);
+        lanes.afterConsume(consumer);
+        assertThat(commits.get(P0)).endsWith(3L);
+    }
+
+    /** Lost (not revoked): another member may own it already, so nothing more of it is committed or started. */
+    @Test
+    void aLostPartitionCommitsNothingMore() {
+        hold(1);
+        offer(P0, 0, "A");
+        offer(P0, 1, "B");
+        offer(P0, 2, "B");
+        await().until(() -> commitAfterPoll(P0) == 1 && running.get() == 1);
+
+        lanes.partitionsLost(consumer, List.of(P0));
+        release(1);
+        await().until(() -> lanes.accepted() == 0);
+        lanes.afterConsume(consumer);
+        assertThat(commits.get(P0)).containsExactly(1L);
+        assertThat(ran.get("B")).containsExactly(1L);
+    }
+
+    /** A record still being sent after the revoke timeout holds P0's commit below it: the new owner reads it again. */
+    @Test
+    void aRecordStillBeingSentAfterTheRevokeTimeoutIsLeftToTheNewOwner() {
         offer(P0, 0, "A");
         await().until(() -> commitAfterPoll(P0) == 1);
         hold(1);
@@ -412,14 +471,14 @@ class KeyOrderedLanesTest {
      */
     private CountDownLatch stuckAcrossARestart(boolean warmUp) throws Exception {
         lanes.stop();
-        lanes.start(camel, "direct:work", 4, 10, 200, 1_000, 0, true, warmUp);
+        lanes.start(camel, "direct:work", 4, 10, 200, REVOKE_MS, 1_000, 0, true, warmUp);
         lanes.afterConsume(consumer);
         CountDownLatch antomAnswers = new CountDownLatch(1);
         stuck.put(0L, antomAnswers);
         offer(P0, 0, "A");
         await().until(() -> running.get() == 1);
         lanes.stop(); // times out: offset 0 is still running, deaf to the interrupt
-        lanes.start(camel, "direct:work", 4, 10, 200, 1_000, 0, true, warmUp);
+        lanes.start(camel, "direct:work", 4, 10, 200, REVOKE_MS, 1_000, 0, true, warmUp);
         reloaded = new MockConsumer<>(OffsetResetStrategy.EARLIEST);
         reloaded.subscribe(List.of("orders"));
         reloaded.rebalance(List.of(P0, P1));

@@ -213,12 +213,18 @@ class KeyOrderedOrdersTest extends FlowTestSupport {
 
     private void rebalanceWithOrdersInFlight() throws Exception {
         List<String> ids = new ArrayList<>();
+        Map<String, java.util.concurrent.Future<RecordMetadata>> sent = new java.util.HashMap<>();
         for (int i = 0; i < 60; i++) {
             String orderId = newOrderId();
             ids.add(orderId);
-            producer().send(new ProducerRecord<>(ordersTopic, orderId, json.writeValueAsString(order(orderId))));
+            sent.put(orderId, producer().send(new ProducerRecord<>(ordersTopic, orderId,
+                    json.writeValueAsString(order(orderId)))));
         }
         producer().flush();
+        Map<String, TopicPartition> partitionOf = new java.util.HashMap<>();
+        for (String orderId : ids) {
+            partitionOf.put(orderId, new TopicPartition(ordersTopic, sent.get(orderId).get().partition()));
+        }
         // a second member joins the group while orders wait for Antom: partitions move away, orders in flight
         Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
                 .until(() -> ids.stream().anyMatch(id -> !ledger.attemptsOf(id).isEmpty()));
@@ -239,6 +245,12 @@ class KeyOrderedOrdersTest extends FlowTestSupport {
                 member.poll(Duration.ofMillis(100)); // fetches records of its partitions and never commits them
                 return member.assignment();
             }, assignment -> !assignment.isEmpty());
+            // the instance handed those partitions over inside the rebalance: their orders waiting for Antom ended and
+            // were committed first, and none is left running there beside the member that now owns them
+            Set<TopicPartition> moved = taken;
+            List<String> handedOverRunning = ids.stream().filter(id -> moved.contains(partitionOf.get(id)))
+                    .filter(id -> ledger.attemptsOf(id).stream().anyMatch(a -> a.state() == PaymentState.REQUESTED))
+                    .toList();
             List<PaymentState> states = ids.stream().map(id -> ledger.attemptsOf(id).stream().findFirst()
                     .map(PaymentAttempt::state).orElse(PaymentState.CREATED)).toList();
             long inFlight = states.stream().filter(state -> state == PaymentState.REQUESTED).count();
@@ -247,6 +259,8 @@ class KeyOrderedOrdersTest extends FlowTestSupport {
                     + "with %d waiting and %d not started%n", waitingAtJoin, taken, inFlight, notStarted);
             assertThat(waitingAtJoin).as("orders waiting for Antom when the second member asked to join").isPositive();
             assertThat(inFlight + notStarted).as("orders unfinished when the partitions had moved").isPositive();
+            assertThat(handedOverRunning).as("orders of the partitions the member took still waiting for Antom at the "
+                    + "instance when it got them").isEmpty();
         } // it leaves: its partitions come back and are read again from their commits
 
         java.util.Set<String> waiting = new java.util.HashSet<>(ids);
