@@ -92,6 +92,8 @@ public class KeyOrderedLanes extends KafkaConsumerListener {
     /**
      * Set by the first wait of a stop (System.nanoTime): the consumers leave their group before the lanes stop, and
      * the records they wait for then, and the lanes' own wait after, share one {@code shutdownTimeout}. 0: none yet.
+     * Only the context's stop is seen while the consumers leave: a stop of the route alone (a reload) waits up to
+     * {@code revokeTimeout} there and {@code shutdownTimeout} here.
      */
     private final java.util.concurrent.atomic.AtomicLong stopDeadline = new java.util.concurrent.atomic.AtomicLong();
 
@@ -171,9 +173,10 @@ public class KeyOrderedLanes extends KafkaConsumerListener {
         pool = null;
         if (workers != null) {
             workers.shutdown();
-            if (!workers.awaitTermination(Math.max(0, stopDeadline() - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                LOG.warn("key-ordered:{} stopped with records still running after {} ms; they are read again once "
-                        + "they end, and their keys wait for them", name, shutdownTimeoutMs);
+            long waitStart = System.nanoTime();
+            if (!workers.awaitTermination(Math.max(0, stopDeadline() - waitStart), TimeUnit.NANOSECONDS)) {
+                LOG.warn("key-ordered:{} stopped with records still running after {} ms more; they are read again "
+                        + "once they end, and their keys wait for them", name, millisSince(waitStart));
                 workers.shutdownNow();
             }
         }
@@ -225,7 +228,7 @@ public class KeyOrderedLanes extends KafkaConsumerListener {
         Set<TopicPartition> assignment = consumer.assignment();
         state.followRebalance(assignment);
         if (System.nanoTime() - state.lastCommitNanos >= commitIntervalNanos) {
-            commit(state, state.trackers);
+            commit(state, state.trackers, "tried again after the next poll");
         }
         if (!hasRoom()) {
             // keeps polling (heartbeats, rebalances), returns no records. Only partitions nobody else paused are
@@ -272,7 +275,8 @@ public class KeyOrderedLanes extends KafkaConsumerListener {
         if (leaving.isEmpty()) {
             return;
         }
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(revokeTimeoutMs);
+        long waitStart = System.nanoTime();
+        long deadline = waitStart + TimeUnit.MILLISECONDS.toNanos(revokeTimeoutMs);
         if (stopping || context.isStopping()) {
             deadline = Math.min(deadline, stopDeadline()); // leaving the group at a stop: within the stop's time
         }
@@ -281,7 +285,7 @@ public class KeyOrderedLanes extends KafkaConsumerListener {
             for (OffsetTracker tracker : leaving.values()) {
                 stillSent += tracker.awaitSends(deadline);
             }
-            commit(state, leaving);
+            commit(state, leaving, "the new owner reads on from the last commit");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // the consumer is being stopped: what is not committed is read again
         } finally {
@@ -293,7 +297,7 @@ public class KeyOrderedLanes extends KafkaConsumerListener {
         }
         if (stillSent > 0) {
             LOG.warn("key-ordered:{} gave up {} with {} records still being sent after {} ms: their new owner reads "
-                    + "them again", name, leaving.keySet(), stillSent, revokeTimeoutMs);
+                    + "them again", name, leaving.keySet(), stillSent, millisSince(waitStart));
         } else {
             LOG.debug("key-ordered:{} handed {} over with everything finished committed", name, leaving.keySet());
         }
@@ -319,8 +323,12 @@ public class KeyOrderedLanes extends KafkaConsumerListener {
         }
     }
 
-    /** Commits what is due of these partitions' trackers, on the consumer thread. */
-    private void commit(ConsumerState state, Map<TopicPartition, OffsetTracker> trackers) {
+    private static long millisSince(long nanoTime) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - nanoTime);
+    }
+
+    /** Commits what is due of these partitions, on the consumer thread; {@code ifNot}: what follows a failure. */
+    private void commit(ConsumerState state, Map<TopicPartition, OffsetTracker> trackers, String ifNot) {
         Map<TopicPartition, OffsetAndMetadata> due = new HashMap<>();
         for (Map.Entry<TopicPartition, OffsetTracker> e : trackers.entrySet()) {
             OptionalLong next = e.getValue().due();
@@ -343,8 +351,7 @@ public class KeyOrderedLanes extends KafkaConsumerListener {
         } catch (WakeupException | InterruptException e) {
             throw e; // the consumer is being stopped
         } catch (RuntimeException e) {
-            LOG.warn("key-ordered:{} could not commit {} (tried again after the next poll): {}", name, due,
-                    e.toString());
+            LOG.warn("key-ordered:{} could not commit {} ({}): {}", name, due, ifNot, e.toString());
         }
     }
 

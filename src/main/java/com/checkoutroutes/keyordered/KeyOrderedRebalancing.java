@@ -53,8 +53,11 @@ public class KeyOrderedRebalancing implements SubscribeAdapter {
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            lanes().forEach(lanes -> lanes.partitionsRevoked(consumer, partitions));
-            camelListener.onPartitionsRevoked(partitions);
+            try {
+                lanes().forEach(lanes -> lanes.partitionsRevoked(consumer, partitions));
+            } finally {
+                camelListener.onPartitionsRevoked(partitions); // also when a stop woke the consumer up meanwhile
+            }
         }
 
         @Override
@@ -64,8 +67,11 @@ public class KeyOrderedRebalancing implements SubscribeAdapter {
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            lanes().forEach(lanes -> lanes.partitionsLost(consumer, partitions));
-            camelListener.onPartitionsLost(partitions);
+            try {
+                lanes().forEach(lanes -> lanes.partitionsLost(consumer, partitions));
+            } finally {
+                camelListener.onPartitionsLost(partitions);
+            }
         }
     }
 }

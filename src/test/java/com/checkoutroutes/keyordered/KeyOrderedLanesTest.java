@@ -349,8 +349,7 @@ class KeyOrderedLanesTest {
         offer(P0, 3, "B");
         offer(P1, 0, "D");
         await().until(() -> ran.containsKey("C") && ran.containsKey("D") && commitAfterPoll(P1) == 1);
-        java.util.concurrent.CompletableFuture<Void> antomAnswers = java.util.concurrent.CompletableFuture.runAsync(
-                () -> release(1), java.util.concurrent.CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS));
+        Thread antomAnswers = releasedOnceThePollWaits(1);
 
         consumer.rebalance(List.of(P1)); // this thread is the consumer's: Kafka calls the lanes in its poll
 
@@ -361,6 +360,47 @@ class KeyOrderedLanesTest {
         assertThat(ran.get("B")).as("3 never started once P0 was leaving").containsExactly(1L);
         lanes.afterConsume(consumer);
         assertThat(commits.get(P0)).endsWith(3L);
+    }
+
+    /**
+     * Kafka's range assignor is eager: a rebalance takes every partition, also those that come back. Both wait for
+     * their records being sent and commit them; the records read again afterwards are tracked afresh.
+     */
+    @Test
+    void anEagerRebalanceHandsEveryPartitionOverAndTheOnesThatComeBackAreReadOnFromTheirCommits() throws Exception {
+        hold(0);
+        offer(P0, 0, "A");
+        offer(P0, 1, "A");
+        offer(P1, 3, "B"); // not 0: held records are named by offset
+        await().until(() -> running.get() == 1 && commitAfterPoll(P1) == 4);
+        Thread antomAnswers = releasedOnceThePollWaits(0);
+
+        consumer.rebalance(List.of()); // every partition revoked, then assigned again
+        consumer.rebalance(List.of(P0, P1));
+
+        assertThat(commits.get(P0)).as("0 finished and committed in the poll; 1 never started").endsWith(1L);
+        antomAnswers.join();
+        await().until(() -> lanes.accepted() == 0);
+        assertThat(ran.get("A")).containsExactly(0L);
+        offer(P0, 1, "A"); // read again from P0's commit
+        offer(P0, 2, "C");
+        await().until(() -> commitAfterPoll(P0) == 3);
+        assertThat(ran.get("A")).containsExactly(0L, 1L);
+    }
+
+    /**
+     * Releases a held record from another thread once this one, the consumer's, waits in the rebalance for records
+     * being sent (the only timed wait it makes inside the poll), so that the test never depends on a delay.
+     */
+    private Thread releasedOnceThePollWaits(long offset) {
+        Thread consumerThread = Thread.currentThread();
+        Thread releasing = new Thread(() -> {
+            Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
+                    .until(() -> consumerThread.getState() == Thread.State.TIMED_WAITING);
+            release(offset);
+        });
+        releasing.start();
+        return releasing;
     }
 
     /** Lost (not revoked): another member may own it already, so nothing more of it is committed or started. */

@@ -226,12 +226,17 @@ class KeyOrderedOrdersTest extends FlowTestSupport {
             partitionOf.put(orderId, new TopicPartition(ordersTopic, sent.get(orderId).get().partition()));
         }
         // a second member joins the group while orders wait for Antom: partitions move away, orders in flight
+        // (every partition with one: whichever the member takes; the first order after a start runs alone, warmUp)
+        long partitions = partitionOf.values().stream().distinct().count();
         Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
-                .until(() -> ids.stream().anyMatch(id -> !ledger.attemptsOf(id).isEmpty()));
+                .until(() -> ids.stream().filter(id -> ledger.attemptsOf(id).stream()
+                        .anyMatch(a -> a.state() == PaymentState.REQUESTED)).map(partitionOf::get).distinct().count()
+                        == partitions);
         // counted as the member asks to join: once the partitions have moved, the lanes may have finished these
         // (a revoked partition's orders in flight are finished and committed, CI once saw the join take 2.7 s)
-        long waitingAtJoin = ids.stream().filter(id -> ledger.attemptsOf(id).stream()
-                .anyMatch(a -> a.state() == PaymentState.REQUESTED)).count();
+        List<String> waitingAtAsk = ids.stream().filter(id -> ledger.attemptsOf(id).stream()
+                .anyMatch(a -> a.state() == PaymentState.REQUESTED)).toList();
+        long waitingAtJoin = waitingAtAsk.size();
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
@@ -261,6 +266,19 @@ class KeyOrderedOrdersTest extends FlowTestSupport {
             assertThat(inFlight + notStarted).as("orders unfinished when the partitions had moved").isPositive();
             assertThat(handedOverRunning).as("orders of the partitions the member took still waiting for Antom at the "
                     + "instance when it got them").isEmpty();
+            // and the member reads on after them: the commit it was handed is the lowest order of its partition that
+            // the instance had not started (orders of different orderIds start in any order), past every one finished
+            assertThat(waitingAtAsk).as("orders of the partitions the member took that were waiting for Antom when it "
+                    + "asked to join").anyMatch(id -> moved.contains(partitionOf.get(id)));
+            Map<TopicPartition, OffsetAndMetadata> handedCommits = member.committed(moved);
+            for (TopicPartition partition : moved) {
+                List<String> ofPartition = ids.stream().filter(id -> partition.equals(partitionOf.get(id))).toList();
+                long afterAll = ofPartition.stream().mapToLong(id -> offsetOf(sent.get(id))).max().orElse(-1) + 1;
+                long expected = ofPartition.stream().filter(id -> ledger.attemptsOf(id).isEmpty())
+                        .mapToLong(id -> offsetOf(sent.get(id))).min().orElse(afterAll);
+                assertThat(handedCommits.get(partition).offset())
+                        .as("the commit of %s when the member got it", partition).isEqualTo(expected);
+            }
         } // it leaves: its partitions come back and are read again from their commits
 
         java.util.Set<String> waiting = new java.util.HashSet<>(ids);
@@ -297,6 +315,14 @@ class KeyOrderedOrdersTest extends FlowTestSupport {
         }
         System.out.printf("%s: %d pay calls sent again of %d orders%n", label, resends, ids.size());
         assertThat(resends).as("resends are the exception, not the rule").isLessThanOrEqualTo(ids.size() / 20);
+    }
+
+    private static long offsetOf(java.util.concurrent.Future<RecordMetadata> sent) {
+        try {
+            return sent.get().offset();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private RecordMetadata send(String orderId) throws Exception {
