@@ -17,7 +17,9 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import com.checkoutroutes.platform.InfrastructureFailures;
 import com.checkoutroutes.platform.LogIds;
+import com.checkoutroutes.platform.QuietLog;
 import com.checkoutroutes.platform.VirtualThreads;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -74,6 +76,8 @@ public class KeyOrderedLanes extends KafkaConsumerListener {
     /** Per key, the records accepted and not finished, the running one first. Guarded by itself. */
     private final Map<Object, Deque<Task>> lanes = new HashMap<>();
     private final AtomicInteger accepted = new AtomicInteger();
+    /** A record's first failure (and every 100th): one line per 10 s, however many records fail at once. */
+    private final QuietLog failedLog = new QuietLog(Duration.ofSeconds(10));
 
     private volatile CamelContext context;
     private volatile ProducerTemplate template;
@@ -482,11 +486,13 @@ public class KeyOrderedLanes extends KafkaConsumerListener {
             if (done.getException() == null) {
                 return;
             }
-            if (attempt == 1 || attempt % 100 == 0) {
+            long leftOut = attempt == 1 || attempt % 100 == 0 ? failedLog.admit(name) : -1;
+            if (leftOut >= 0) {
                 // the route's error handling says why; with the database down every record in flight fails again
-                // every few seconds, and a line each time buried the outage's own line
+                // every few seconds, and a line each time (or each one's first: 512 at once) buried the outage's own
                 LOG.warn("key-ordered:{} {} failed (attempt {}), sent again every {} ms until it is done; its key "
-                        + "waits: {}", name, task, attempt, retryDelayMs, done.getException().toString());
+                        + "waits{}: {}", name, task, attempt, retryDelayMs, QuietLog.more(leftOut),
+                        InfrastructureFailures.withRootCause(done.getException()));
             } else {
                 LOG.debug("key-ordered:{} {} failed (attempt {}): {}", name, task, attempt,
                         done.getException().toString());

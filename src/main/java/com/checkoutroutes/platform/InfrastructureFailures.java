@@ -64,7 +64,23 @@ public class InfrastructureFailures {
         }
         LOG.warn("{}: the record at {}/{} will be read again{}: {}", route,
                 exchange.getIn().getHeader("kafka.PARTITION"), exchange.getIn().getHeader("kafka.OFFSET"),
-                QuietLog.more(leftOut), failure == null ? "?" : failure.toString());
+                QuietLog.more(leftOut), withRootCause(failure));
+        LOG.debug("{}: the failure of the record read again", route, failure);
+    }
+
+    /**
+     * The failure and, when it is another, its deepest cause (what made it infrastructure's, or, were it classed so
+     * wrongly, what really failed): without a stack trace, which an outage would repeat for every record.
+     */
+    public static String withRootCause(Throwable failure) {
+        if (failure == null) {
+            return "?";
+        }
+        Throwable root = failure;
+        for (int depth = 0; root.getCause() != null && root.getCause() != root && depth < 20; depth++) {
+            root = root.getCause();
+        }
+        return root == failure ? failure.toString() : failure + " (root cause: " + root + ")";
     }
 
     public static boolean isInfrastructure(Throwable failure) {

@@ -48,6 +48,18 @@ class InfrastructureFailuresTest {
     }
 
     /** A record interrupted mid-way (the lanes stopping for a reload or a shutdown) is read again, not dead-lettered. */
+    /** The line of a record read again names what really failed: a failure classed wrongly shows its root cause. */
+    @Test
+    void theLineOfARecordReadAgainNamesItsRootCause() {
+        assertThat(InfrastructureFailures.withRootCause(new RuntimeCamelException(new IllegalStateException("wrapped",
+                new PSQLException("connection refused", PSQLState.CONNECTION_UNABLE_TO_CONNECT)))))
+                .startsWith("org.apache.camel.RuntimeCamelException")
+                .endsWith("(root cause: org.postgresql.util.PSQLException: connection refused)");
+        assertThat(InfrastructureFailures.withRootCause(new TimeoutException("no broker")))
+                .isEqualTo("org.apache.kafka.common.errors.TimeoutException: no broker");
+        assertThat(InfrastructureFailures.withRootCause(null)).isEqualTo("?");
+    }
+
     @Test
     void anInterruptionIsInfrastructure() {
         assertThat(InfrastructureFailures.isInfrastructure(new IllegalStateException(
