@@ -176,12 +176,18 @@ public class CardAuthorisations {
     }
 
     /**
-     * An order event's capture: refused while a cancel of the authorisation may still be on its way to Antom (the
-     * guard's, an expiry's), checked under the row's lock, as that cancel would void it once the goods have left.
+     * An order event's capture: refused for an order the order system cancelled (its cancel Antom refused or never
+     * answered left the authorisation open: captured, the buyer would pay for a cancelled order), and while a cancel
+     * of the authorisation may still be on its way to Antom (the guard's, an expiry's), as that cancel would void it
+     * once the goods have left; checked under the row's lock.
      */
     private PaymentState requestCapture(PaymentAttempt paid, OrderEvent event) {
         String prid = paid.paymentRequestId();
         return requestCapture(paid, event, current -> {
+            if (cancellations.cancelled(current.orderId())) {
+                throw new RefusedOrderEventException("CAPTURE_AFTER_CANCEL", "order " + current.orderId()
+                        + " was cancelled: its authorisation is cancelled, never captured");
+            }
             if (ledger.cancelOnItsWay(prid, OffsetDateTime.now(clock))) {
                 throw new RefusedOrderEventException("CANCEL_IN_PROGRESS", "a cancel of the authorisation may "
                         + "still be on its way to Antom, which would void a capture: capture after its result is "

@@ -416,6 +416,16 @@ public class PaymentLedger {
         return cancelAskedBesides(paymentRequestId, null);
     }
 
+    /**
+     * Whether a stored pay may be sent again (the janitor's resend, an order read again): not once a cancel was asked
+     * for it, nor once its order was cancelled (an attempt stored as the cancellation came, which the cancellation
+     * missed): sent, it would give the buyer a link to pay a cancelled order. Such an attempt waits for Antom's answer
+     * or its expiry.
+     */
+    public boolean paySendable(PaymentAttempt attempt) {
+        return !cancelAsked(attempt.paymentRequestId()) && !cancellations.cancelled(attempt.orderId());
+    }
+
     /** {@link #cancelAsked}, leaving out the cancels sent for {@code cause} (null: none left out). */
     public boolean cancelAskedBesides(String paymentRequestId, String cause) {
         return history(paymentRequestId).stream().anyMatch(change -> CANCEL_REQUESTED.equals(change.cause())

@@ -86,6 +86,13 @@ public class PaymentStarter implements PaymentResender {
         if (attempt.state() != PaymentState.REQUESTED) {
             return; // answered before a crash or redelivery: the continuation is already in the outbox
         }
+        if (!attempt.paymentRequestId().equals(freshId) && !ledger.paySendable(attempt)) {
+            // read again after its order was cancelled (or a cancel asked for it): not sent again, it waits for
+            // Antom's answer or its expiry (the janitor)
+            LOG.info("payment {} of order {}: read again after a cancellation, not sent again",
+                    attempt.paymentRequestId(), attempt.orderId());
+            return;
+        }
         CallOutcome<?> outcome = gateway.call(api, attempt.paymentRequestId(), request);
         outcomes.record(attempt, outcome);
     }

@@ -312,15 +312,15 @@ public class Janitor {
     }
 
     /**
-     * Nothing has ended or replaced the attempt's payment: no cancel was asked for it (an order's cancellation or risk
-     * flag whose cancel Antom did not do; sent again it would give the buyer a link to pay a cancelled order), no
-     * later attempt of the order was made (the buyer has that one's link), and no other one is paid (a second payment).
+     * Nothing has ended or replaced the attempt's payment: its pay may be sent again ({@link PaymentLedger#paySendable}:
+     * no cancel asked for it, its order not cancelled), no later attempt of the order was made (the buyer has that
+     * one's link), and no other one is paid (a second payment).
      */
     private boolean stillTheOrdersPayment(PaymentAttempt attempt) {
         boolean replaced = ledger.attemptsOf(attempt.orderId()).stream()
                 .filter(other -> !other.paymentRequestId().equals(attempt.paymentRequestId()))
                 .anyMatch(other -> other.state().isPaid() || other.attemptNo() > attempt.attemptNo());
-        return !replaced && !cancels.wasAsked(attempt);
+        return !replaced && ledger.paySendable(attempt);
     }
 
     /** Only attempts still waiting for the buyer or for Antom expire; a paid one never does. */

@@ -553,6 +553,26 @@ class CardFlowsTest extends FlowTestSupport {
         }
     }
 
+    /**
+     * The order was cancelled and Antom refused the cancel (the authorisation stays open, flagged): an ORDER_SHIPPED
+     * after it (out of order, or in error) is refused, never captured: the buyer would pay for a cancelled order.
+     */
+    @Test
+    void aShipmentOfAnOrderCancelledIsRefusedThoughItsAuthorisationIsOpen() throws Exception {
+        try (AutoCloseable jobs = scheduledJobsStopped()) {
+            PaymentAttempt auth = authorisedCard();
+            cancellations.keep(auth.orderId(), "ORDER_CANCELLED", null, auth.attemptNo());
+            ledger.note(auth.paymentRequestId(), "CANCEL_NOT_DONE", null, "CANCEL_NOT_DONE: refused by Antom");
+
+            orderEvent(auth.orderId(), "ORDER_SHIPPED");
+
+            assertThat(refusal(auth.orderId())).isEqualTo("CAPTURE_AFTER_CANCEL");
+            assertThat(state(auth)).isEqualTo(PaymentState.AUTHORISED);
+            assertThat(sandbox.requests("capture", auth.paymentRequestId())).isEmpty();
+            cancelQuietly(auth);
+        }
+    }
+
     @Test
     void theGuardAppliesEachPolicyToAuthorisationsPastTheThreshold() {
         PaymentAttempt toAlert = aged(authorisedCard());

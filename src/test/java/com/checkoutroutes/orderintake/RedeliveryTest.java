@@ -18,6 +18,9 @@ import org.junit.jupiter.api.Test;
  */
 class RedeliveryTest extends FlowTestSupport {
 
+    @org.springframework.beans.factory.annotation.Autowired
+    com.checkoutroutes.ledger.OrderCancellations cancellations;
+
     @Test
     void theSameOrderDeliveredTwiceMakesOnePayment() throws Exception {
         String orderId = newOrderId();
@@ -60,6 +63,29 @@ class RedeliveryTest extends FlowTestSupport {
         assertThat(attempt.paymentId()).isEqualTo(sandbox.payment(attempt.paymentRequestId()).orElseThrow()
                 .path("paymentId").asText());
         assertThat(channelMessages("WEB", orderId)).hasSize(1);
+    }
+
+    /**
+     * The order was cancelled between Antom's answer and its record (the crash), and is read again: its stored pay is
+     * not sent again, which would give the buyer a link to pay a cancelled order; the attempt waits for the janitor.
+     */
+    @Test
+    void anOrderReadAgainAfterItsCancellationIsNotSentAgain() throws Exception {
+        String orderId = newOrderId();
+        try (AutoCloseable jobs = scheduledJobsStopped()) {
+            crashPoints.arm(CrashPoints.AFTER_ANTOM_CALL, 1, message -> {
+                cancellations.keep(orderId, "ORDER_CANCELLED", null, 1);
+                return new org.springframework.dao.TransientDataAccessResourceException(message);
+            });
+            publish(order(orderId));
+            ordersProcessedUpTo(orderId);
+
+            assertThat(crashPoints.pending()).isZero();
+            PaymentAttempt attempt = onlyAttempt(orderId);
+            assertThat(sandbox.requests("pay", attempt.paymentRequestId())).hasSize(1);
+            assertThat(attempt.state()).isEqualTo(com.checkoutroutes.ledger.PaymentState.REQUESTED);
+            assertThat(channelMessages("WEB", orderId)).isEmpty();
+        }
     }
 
     @Test

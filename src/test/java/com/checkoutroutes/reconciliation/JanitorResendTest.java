@@ -62,7 +62,8 @@ class JanitorResendTest {
     void aCancellationAskedWhileThePayWasSentAgainCancelsWhatItMade() {
         when(inquiries.inquire(unknown)).thenReturn(new Inquiry.NotFound());
         when(ledger.attemptsOf("ORD-1")).thenReturn(List.of(unknown));
-        when(cancels.wasAsked(unknown)).thenReturn(false, true);
+        when(ledger.paySendable(unknown)).thenReturn(true);
+        when(cancels.wasAsked(unknown)).thenReturn(true); // asked while the pay was on its way
         when(payments.resend(eq(unknown), anyString())).thenReturn(PaymentState.PENDING);
         PaymentAttempt pending = unknown.toBuilder().state(PaymentState.PENDING).version(4).build();
         when(ledger.find("PRID-1")).thenReturn(Optional.of(pending));
@@ -76,10 +77,26 @@ class JanitorResendTest {
     void withoutACancellationThePaySentAgainStands() {
         when(inquiries.inquire(unknown)).thenReturn(new Inquiry.NotFound());
         when(ledger.attemptsOf("ORD-1")).thenReturn(List.of(unknown));
+        when(ledger.paySendable(unknown)).thenReturn(true);
         when(cancels.wasAsked(unknown)).thenReturn(false);
         when(payments.resend(eq(unknown), anyString())).thenReturn(PaymentState.PENDING);
 
         assertThat(janitor.check(unknown, OffsetDateTime.now(clock))).contains(PaymentState.PENDING);
         verify(cancels, never()).cancel(any(), anyString());
+    }
+
+    /**
+     * Its order was cancelled (the attempt was stored as the cancellation came, and neither saw the other), though no
+     * cancel was asked for this attempt: the pay is not sent again, which would give the buyer a link to pay it.
+     */
+    @Test
+    void aPayOfAnOrderCancelledIsNotSentAgain() {
+        when(inquiries.inquire(unknown)).thenReturn(new Inquiry.NotFound());
+        when(ledger.attemptsOf("ORD-1")).thenReturn(List.of(unknown));
+        when(cancels.wasAsked(unknown)).thenReturn(false);
+        when(ledger.paySendable(unknown)).thenReturn(false);
+
+        assertThat(janitor.check(unknown, OffsetDateTime.now(clock))).isEmpty();
+        verify(payments, never()).resend(any(), anyString());
     }
 }
