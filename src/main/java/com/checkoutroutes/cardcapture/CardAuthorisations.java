@@ -96,7 +96,31 @@ public class CardAuthorisations {
             LOG.info("order {} {} before any payment of it: none will be started", event.orderId(), event.type());
             return 0;
         }
-        return cancelOrder(seen, event.type()).cancelled();
+        int cancelled;
+        try {
+            cancelled = cancelOrder(seen, event.type()).cancelled();
+        } catch (RefusedOrderEventException refused) {
+            leaveUnsettledToTheJanitor(event.orderId(), event.type());
+            throw refused;
+        }
+        leaveUnsettledToTheJanitor(event.orderId(), event.type());
+        return cancelled;
+    }
+
+    /**
+     * An attempt the cancellation could not settle, refused or not: a capture in progress (captured, it must be given
+     * back), or a pay whose answer is still to come (a cancel that raced it found no payment at Antom, which the pay
+     * may then make). The janitor carries the cancellation out on it once Antom has answered, by the same rules.
+     */
+    private void leaveUnsettledToTheJanitor(String orderId, String cause) {
+        ledger.attemptsOf(orderId).stream()
+                .filter(a -> a.state().isResultUnknown() || a.state() == PaymentState.CAPTURE_REQUESTED)
+                .mapToInt(PaymentAttempt::attemptNo).min()
+                .ifPresent(attemptNo -> {
+                    cancellations.reopenFrom(orderId, attemptNo);
+                    LOG.info("order {} {}: its attempts from {} on are the janitor's once Antom has answered",
+                            orderId, cause, attemptNo);
+                });
     }
 
     /** How many of an order's payments could be cancelled or refunded, and how many were. */

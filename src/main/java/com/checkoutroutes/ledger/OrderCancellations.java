@@ -61,6 +61,16 @@ public class OrderCancellations {
                 (rs, i) -> new Due(rs.getString(1), rs.getString(2), rs.getInt(3)), since, limit);
     }
 
+    /**
+     * The janitor is to carry the cancellation out again on the order's attempts from {@code attemptNo} on, once
+     * Antom has answered their pay and no capture of them is on its way: its event could not settle them (a capture
+     * in progress, a cancel that raced a pay still on its way to Antom, which then found no payment).
+     */
+    public void reopenFrom(String orderId, int attemptNo) {
+        jdbc.update("UPDATE order_cancellation SET settled_through = ? WHERE order_id = ? AND settled_through >= ?",
+                attemptNo - 1, orderId, attemptNo);
+    }
+
     /** The cancellation was carried out on the order's attempts up to {@code attemptNo}. */
     public void settledThrough(String orderId, int attemptNo) {
         jdbc.update("UPDATE order_cancellation SET settled_through = ? WHERE order_id = ? "

@@ -56,6 +56,8 @@ class CardFlowsTest extends FlowTestSupport {
     com.checkoutroutes.shipment.ShipmentChecks shipment;
     @Autowired
     com.checkoutroutes.ledger.OrderCancellations cancellations;
+    @Autowired
+    com.checkoutroutes.ledger.RefundLedger refunds;
 
     @Test
     void authorisedThenShippedIsCaptured() {
@@ -151,6 +153,27 @@ class CardFlowsTest extends FlowTestSupport {
             awaitState(auth, PaymentState.CANCELLED);
             assertThat(claims.toSend(requested)).as("given up: nothing sends it").isFalse();
         }
+    }
+
+    /**
+     * The cancellation came while the shipment's capture was in progress (refused CAPTURE_IN_PROGRESS, dead-lettered):
+     * the janitor carries it out once the capture's result is known, by the same rules. Here Antom takes the capture
+     * the janitor sends again, and the cancellation gives the money back in full, where it stayed captured.
+     */
+    @Test
+    void aCancellationRefusedWhileTheCaptureWasInProgressIsCarriedOutByTheJanitorOnceItIsKnown() throws Exception {
+        PaymentAttempt auth = authorisedCard();
+        try (AutoCloseable jobs = scheduledJobsStopped()) {
+            shippedWhileTheCaptureFails(auth, FaultRule.of(FaultType.HTTP_5XX).forApi("capture").withTimes(0));
+            orderEvent(auth.orderId(), "ORDER_CANCELLED");
+            assertThat(refusal(auth.orderId())).isEqualTo("CAPTURE_IN_PROGRESS");
+        }
+
+        awaitState(auth, PaymentState.CAPTURED);
+        com.checkoutroutes.ledger.Refund refund = await().atMost(Duration.ofSeconds(30))
+                .until(() -> refunds.refundsOf(auth.paymentRequestId()), list -> !list.isEmpty()).get(0);
+        assertThat(refund.requestKey()).isEqualTo("CANCELLATION");
+        assertThat(refund.amountValue()).isEqualTo(auth.amountValue());
     }
 
     /**
