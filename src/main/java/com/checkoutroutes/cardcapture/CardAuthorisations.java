@@ -72,6 +72,11 @@ public class CardAuthorisations {
             throw new RefusedOrderEventException("AUTOMATIC_CAPTURE",
                     "the payment uses automatic capture: Antom captures it itself");
         }
+        if (paid.state() != PaymentState.CAPTURED) {
+            // a capture requested before the cancellation is not sent again either: the cancellation gives it up and
+            // cancels the authorisation (the janitor's)
+            refuseIfCancelled(event.orderId());
+        }
         return switch (paid.state()) {
             case CAPTURED -> PaymentState.CAPTURED;
             case AUTHORISED, CAPTURE_FAILED -> requestCapture(paid, event);
@@ -100,7 +105,9 @@ public class CardAuthorisations {
         try {
             cancelled = cancelOrder(seen, event.type()).cancelled();
         } catch (RefusedOrderEventException refused) {
-            leaveUnsettledToTheJanitor(event.orderId(), event.type());
+            // refused before (or while) carrying it out: every attempt it saw is the janitor's
+            reopenFrom(event.orderId(), event.type(),
+                    seen.stream().mapToInt(PaymentAttempt::attemptNo).min().orElseThrow());
             throw refused;
         }
         leaveUnsettledToTheJanitor(event.orderId(), event.type());
@@ -116,11 +123,13 @@ public class CardAuthorisations {
         ledger.attemptsOf(orderId).stream()
                 .filter(a -> a.state().isResultUnknown() || a.state() == PaymentState.CAPTURE_REQUESTED)
                 .mapToInt(PaymentAttempt::attemptNo).min()
-                .ifPresent(attemptNo -> {
-                    cancellations.reopenFrom(orderId, attemptNo);
-                    LOG.info("order {} {}: its attempts from {} on are the janitor's once Antom has answered",
-                            orderId, cause, attemptNo);
-                });
+                .ifPresent(attemptNo -> reopenFrom(orderId, cause, attemptNo));
+    }
+
+    private void reopenFrom(String orderId, String cause, int attemptNo) {
+        cancellations.reopenFrom(orderId, attemptNo);
+        LOG.info("order {} {}: its attempts from {} on are the janitor's once Antom has answered", orderId, cause,
+                attemptNo);
     }
 
     /** How many of an order's payments could be cancelled or refunded, and how many were. */
@@ -165,12 +174,7 @@ public class CardAuthorisations {
         if (!check.notAtAntom() || attempt.state() != PaymentState.CAPTURE_REQUESTED) {
             return attempt;
         }
-        String detail = "capture " + attempt.captureRequestId() + " never reached Antom; " + cause + ": not sent again";
-        return claims.giveUp(attempt, Transition.to(PaymentState.CAPTURE_FAILED, CAPTURE_OVERTAKEN)
-                .detail(detail).captureGivenUp()
-                .emit(events.stateChanged(attempt, attempt.state(), PaymentState.CAPTURE_FAILED, CAPTURE_OVERTAKEN,
-                        attempt.paymentId(), null, null)))
-                .orElseThrow(() -> new RefusedOrderEventException("CAPTURE_IN_PROGRESS", "the capture was requested "
+        return claims.giveUpFor(attempt, cause).orElseThrow(() -> new RefusedOrderEventException("CAPTURE_IN_PROGRESS", "the capture was requested "
                         + "or sent again moments ago, or moved meanwhile; cancel after its result is known"));
     }
 
@@ -182,7 +186,6 @@ public class CardAuthorisations {
         }
     }
 
-    static final String CAPTURE_OVERTAKEN = "CAPTURE_OVERTAKEN";
 
     /**
      * Captures an authorised attempt on behalf of the guard job (no order event involved), only if nothing happened
@@ -208,10 +211,7 @@ public class CardAuthorisations {
     private PaymentState requestCapture(PaymentAttempt paid, OrderEvent event) {
         String prid = paid.paymentRequestId();
         return requestCapture(paid, event, current -> {
-            if (cancellations.cancelled(current.orderId())) {
-                throw new RefusedOrderEventException("CAPTURE_AFTER_CANCEL", "order " + current.orderId()
-                        + " was cancelled: its authorisation is cancelled, never captured");
-            }
+            refuseIfCancelled(current.orderId()); // again under the lock: a cancellation kept since
             if (ledger.cancelOnItsWay(prid, OffsetDateTime.now(clock))) {
                 throw new RefusedOrderEventException("CANCEL_IN_PROGRESS", "a cancel of the authorisation may "
                         + "still be on its way to Antom, which would void a capture: capture after its result is "
@@ -219,6 +219,17 @@ public class CardAuthorisations {
             }
             return true;
         }).orElseThrow();
+    }
+
+    /**
+     * A shipment of an order the order system cancelled is never captured: a cancel Antom refused or never answered
+     * leaves the authorisation open, and captured, the buyer would pay for a cancelled order.
+     */
+    private void refuseIfCancelled(String orderId) {
+        if (cancellations.cancelled(orderId)) {
+            throw new RefusedOrderEventException("CAPTURE_AFTER_CANCEL", "order " + orderId
+                    + " was cancelled: its authorisation is cancelled, never captured");
+        }
     }
 
     /** The state after the capture's send; empty when {@code stillToCapture} said no (nothing written or sent). */

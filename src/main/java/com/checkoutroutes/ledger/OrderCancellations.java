@@ -53,11 +53,19 @@ public class OrderCancellations {
                 .isEmpty();
     }
 
-    /** Cancellations received since {@code since} whose order has an attempt they were not carried out on. */
+    /**
+     * Cancellations received since {@code since}, or left to the janitor ({@link #reopenFrom}) whenever, whose order
+     * has an attempt they were not carried out on, once none of those waits for Antom's answer to its pay or capture
+     * (until then there is nothing to decide, and listed each round they would crowd out the others).
+     */
     public List<Due> due(OffsetDateTime since, int limit) {
         return jdbc.query("SELECT c.order_id, c.cause, c.settled_through FROM order_cancellation c "
-                + "WHERE c.received_at >= ? AND EXISTS (SELECT 1 FROM payment_attempt a WHERE a.order_id = c.order_id "
-                + "AND a.attempt_no > COALESCE(c.settled_through, 0)) ORDER BY c.received_at LIMIT ?",
+                + "WHERE (c.received_at >= ? OR c.reopened_at IS NOT NULL) "
+                + "AND EXISTS (SELECT 1 FROM payment_attempt a WHERE a.order_id = c.order_id "
+                + "AND a.attempt_no > COALESCE(c.settled_through, 0)) "
+                + "AND NOT EXISTS (SELECT 1 FROM payment_attempt a WHERE a.order_id = c.order_id "
+                + "AND a.attempt_no > COALESCE(c.settled_through, 0) "
+                + "AND a.state IN ('REQUESTED', 'UNKNOWN', 'CAPTURE_REQUESTED')) ORDER BY c.received_at LIMIT ?",
                 (rs, i) -> new Due(rs.getString(1), rs.getString(2), rs.getInt(3)), since, limit);
     }
 
@@ -67,8 +75,8 @@ public class OrderCancellations {
      * in progress, a cancel that raced a pay still on its way to Antom, which then found no payment).
      */
     public void reopenFrom(String orderId, int attemptNo) {
-        jdbc.update("UPDATE order_cancellation SET settled_through = ? WHERE order_id = ? AND settled_through >= ?",
-                attemptNo - 1, orderId, attemptNo);
+        jdbc.update("UPDATE order_cancellation SET settled_through = LEAST(COALESCE(settled_through, 0), ?), "
+                + "reopened_at = ? WHERE order_id = ?", attemptNo - 1, OffsetDateTime.now(clock), orderId);
     }
 
     /** The cancellation was carried out on the order's attempts up to {@code attemptNo}. */

@@ -133,10 +133,11 @@ public class Janitor {
     }
 
     /**
-     * An order the order system cancelled whose attempt was stored at the same moment, each write missing the other:
-     * cancelled (or given back) by the cancellation's rule, once Antom has answered its pay (a cancel racing a pay on
-     * its way, or one whose answer was lost, may miss the payment: the janitor's own checks settle an unknown one
-     * first) and no capture is on its way.
+     * An order the order system cancelled whose attempt was stored at the same moment, each write missing the other,
+     * or whose attempt its event left open (a capture in progress, a pay whose answer had not come): cancelled (or
+     * given back) by the cancellation's rule, once Antom has answered its pay (a cancel racing a pay on its way, or
+     * one whose answer was lost, may miss the payment: the janitor's own checks settle an unknown one first) and no
+     * capture is on its way (the janitor gives a cancelled order's capture up, never sends it again).
      */
     private Look cancelStoredMeanwhile(OrderCancellations.Due due) {
         try {
@@ -153,7 +154,8 @@ public class Janitor {
             }
             cancellations.settledThrough(due.orderId(),
                     later.stream().mapToInt(PaymentAttempt::attemptNo).max().orElse(due.settledThrough()));
-            LOG.info("order {} was cancelled ({}) as its payment was stored: {}", due.orderId(), due.cause(), done);
+            LOG.info("order {} was cancelled ({}); carried out on the attempts its event left open: {}", due.orderId(),
+                    due.cause(), done);
             return done.isEmpty() ? Look.UNCHANGED
                     : new Look(true, due.orderId() + " " + due.cause() + ": " + String.join(", ", done));
         } catch (RuntimeException e) {
@@ -234,6 +236,11 @@ public class Janitor {
         Inquiry inquiry = inquiries.inquire(attempt);
         if (inquiry instanceof Inquiry.Answered answered && answered.changedTo().isPresent()) {
             return answered.changedTo();
+        }
+        if (inquiry instanceof Inquiry.CaptureNotFound && cancellations.cancelled(attempt.orderId())) {
+            // its order was cancelled while the capture was in progress: never sent again, given up once no send may
+            // be on its way, and the cancellation (cancelStoredMeanwhile) cancels the authorisation
+            return claims.giveUpFor(attempt, "its order cancelled").map(PaymentAttempt::state);
         }
         if (inquiry instanceof Inquiry.CaptureNotFound && claims.toSend(attempt)) {
             // marked first: a cancellation gives the capture up (CAPTURE_OVERTAKEN) only while no send is on its way

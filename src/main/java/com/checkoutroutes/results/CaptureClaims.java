@@ -2,7 +2,9 @@ package com.checkoutroutes.results;
 
 import com.checkoutroutes.gateway.AntomSettings;
 import com.checkoutroutes.ledger.PaymentAttempt;
+import com.checkoutroutes.ledger.PaymentEvents;
 import com.checkoutroutes.ledger.PaymentLedger;
+import com.checkoutroutes.ledger.PaymentState;
 import com.checkoutroutes.ledger.Transition;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,12 +22,17 @@ import org.springframework.stereotype.Component;
 @Component
 public class CaptureClaims {
 
+    /** The cause of a capture given up for an order's cancellation. */
+    public static final String CAPTURE_OVERTAKEN = "CAPTURE_OVERTAKEN";
+
     private final PaymentLedger ledger;
+    private final PaymentEvents events;
     private final Clock clock;
     private final Duration hold;
 
-    CaptureClaims(PaymentLedger ledger, AntomSettings antom, Clock clock) {
+    CaptureClaims(PaymentLedger ledger, PaymentEvents events, AntomSettings antom, Clock clock) {
         this.ledger = ledger;
+        this.events = events;
         this.clock = clock;
         this.hold = hold(antom);
     }
@@ -51,6 +58,18 @@ public class CaptureClaims {
     public Optional<PaymentAttempt> giveUp(PaymentAttempt asRead, Transition change) {
         OffsetDateTime now = OffsetDateTime.now(clock);
         return ledger.applyIfCaptureUnclaimed(asRead, now.minus(hold), now, change);
+    }
+
+    /**
+     * Gives up, for the order's cancellation ({@code cause}), a capture Antom does not list: CAPTURE_REQUESTED ->
+     * CAPTURE_FAILED, cause {@link #CAPTURE_OVERTAKEN}, so that nothing sends it again whether or not Antom then
+     * cancels the authorisation. Empty while a send of it may still be on its way, or when the attempt moved.
+     */
+    public Optional<PaymentAttempt> giveUpFor(PaymentAttempt attempt, String cause) {
+        String detail = "capture " + attempt.captureRequestId() + " never reached Antom; " + cause + ": not sent again";
+        return giveUp(attempt, Transition.to(PaymentState.CAPTURE_FAILED, CAPTURE_OVERTAKEN).detail(detail)
+                .captureGivenUp().emit(events.stateChanged(attempt, attempt.state(), PaymentState.CAPTURE_FAILED,
+                        CAPTURE_OVERTAKEN, attempt.paymentId(), null, null)));
     }
 
     /**

@@ -47,7 +47,6 @@ class InfrastructureFailuresTest {
         assertThat(InfrastructureFailures.isInfrastructure(null)).isFalse();
     }
 
-    /** A record interrupted mid-way (the lanes stopping for a reload or a shutdown) is read again, not dead-lettered. */
     /** The line of a record read again names what really failed: a failure classed wrongly shows its root cause. */
     @Test
     void theLineOfARecordReadAgainNamesItsRootCause() {
@@ -60,6 +59,7 @@ class InfrastructureFailuresTest {
         assertThat(InfrastructureFailures.withRootCause(null)).isEqualTo("?");
     }
 
+    /** A record interrupted mid-way (the lanes stopping for a reload or a shutdown) is read again, not dead-lettered. */
     @Test
     void anInterruptionIsInfrastructure() {
         assertThat(InfrastructureFailures.isInfrastructure(new IllegalStateException(

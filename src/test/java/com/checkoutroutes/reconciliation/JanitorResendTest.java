@@ -93,7 +93,6 @@ class JanitorResendTest {
     void aPayOfAnOrderCancelledIsNotSentAgain() {
         when(inquiries.inquire(unknown)).thenReturn(new Inquiry.NotFound());
         when(ledger.attemptsOf("ORD-1")).thenReturn(List.of(unknown));
-        when(cancels.wasAsked(unknown)).thenReturn(false);
         when(ledger.paySendable(unknown)).thenReturn(false);
 
         assertThat(janitor.check(unknown, OffsetDateTime.now(clock))).isEmpty();

@@ -25,6 +25,8 @@ class JanitorTest extends FlowTestSupport {
     org.apache.camel.CamelContext camel;
     @Autowired
     AntomCancels cancels;
+    @Autowired
+    com.checkoutroutes.ledger.OrderCancellations cancellations;
 
     @Test
     void aPaymentWhoseNotificationNeverComesIsResolvedByInquiry() {
@@ -253,6 +255,22 @@ class JanitorTest extends FlowTestSupport {
             await().atMost(Duration.ofSeconds(30)).until(() -> ledger.history(unknown.paymentRequestId()).stream()
                     .anyMatch(c -> c.cause().equals("CANCEL_NOT_DONE")));
             sandbox.clearFaults();
+            clock.advance(Duration.ofSeconds(15));
+        }
+        assertNotSentAgainAfterAJanitorLook(unknown);
+    }
+
+    /**
+     * The order was cancelled as its attempt was stored (the cancellation kept, no cancel asked for this attempt, which
+     * it missed): its pay, whose answer was lost, is not sent again either.
+     */
+    @Test
+    void aPayWhoseAnswerWasLostIsNotSentAgainOnceItsOrderWasCancelledWithoutACancelOfIt() throws Exception {
+        String orderId = newOrderId();
+        PaymentAttempt unknown;
+        try (AutoCloseable jobs = scheduledJobsStopped()) {
+            unknown = unknownWithTheAnswerLost(order(orderId));
+            cancellations.keep(orderId, "ORDER_CANCELLED", null, unknown.attemptNo());
             clock.advance(Duration.ofSeconds(15));
         }
         assertNotSentAgainAfterAJanitorLook(unknown);

@@ -1,0 +1,62 @@
+package com.checkoutroutes.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.checkoutroutes.testsupport.TestPostgres;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** Which cancellations the janitor carries out: recent ones with an attempt left, and those left to it whenever. */
+class OrderCancellationsTest {
+
+    private final Instant now = Instant.parse("2026-12-05T12:00:00Z");
+    private final JdbcTemplate jdbc = new JdbcTemplate(TestPostgres.freshH2());
+    private final OrderCancellations cancellations = new OrderCancellations(jdbc, Clock.fixed(now, ZoneOffset.UTC));
+
+    @Test
+    void aCancellationLeftToTheJanitorIsDueOnceAntomAnsweredHoweverLongThatTook() {
+        attempt("ORD-1", 1, "CAPTURE_REQUESTED");
+        cancellations.keep("ORD-1", "ORDER_CANCELLED", "E-1", 1);
+        assertThat(due()).as("carried out by its event").isEmpty();
+
+        cancellations.reopenFrom("ORD-1", 1); // its event was refused: a capture in progress
+        assertThat(due()).as("nothing to decide while the capture's result is unknown").isEmpty();
+
+        jdbc.update("UPDATE payment_attempt SET state = 'CAPTURE_FAILED' WHERE order_id = 'ORD-1'");
+        jdbc.update("UPDATE order_cancellation SET received_at = ?", OffsetDateTime.now(ZoneOffset.UTC).minusDays(5));
+        assertThat(due()).as("days after the cancellation came").containsExactly("ORD-1");
+
+        cancellations.settledThrough("ORD-1", 1);
+        assertThat(due()).isEmpty();
+    }
+
+    @Test
+    void reopeningLowersWhatWasSettledAndNeverRaisesIt() {
+        attempt("ORD-2", 1, "CANCELLED");
+        attempt("ORD-2", 2, "AUTHORISED");
+        cancellations.keep("ORD-2", "ORDER_CANCELLED", "E-2", 2);
+        cancellations.reopenFrom("ORD-2", 2);
+        assertThat(jdbc.queryForObject("SELECT settled_through FROM order_cancellation", Integer.class)).isEqualTo(1);
+        cancellations.reopenFrom("ORD-2", 3);
+        assertThat(jdbc.queryForObject("SELECT settled_through FROM order_cancellation", Integer.class)).isEqualTo(1);
+        assertThat(due()).containsExactly("ORD-2");
+    }
+
+    private java.util.List<String> due() {
+        return cancellations.due(OffsetDateTime.ofInstant(now, ZoneOffset.UTC).minus(Duration.ofDays(1)), 10).stream()
+                .map(OrderCancellations.Due::orderId).toList();
+    }
+
+    private void attempt(String orderId, int attemptNo, String state) {
+        OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
+        jdbc.update("INSERT INTO payment_attempt (payment_request_id, order_id, attempt_no, integration, amount_value, "
+                + "currency, terminal_type, state, request_json, created_at, updated_at) "
+                + "VALUES (?, ?, ?, 'API', 1250, 'USD', 'WEB', ?, '{}', ?, ?)", orderId + "-" + attemptNo, orderId,
+                attemptNo, state, at, at);
+    }
+}
