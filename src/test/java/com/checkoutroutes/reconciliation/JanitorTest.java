@@ -246,18 +246,13 @@ class JanitorTest extends FlowTestSupport {
      */
     @Test
     void aPayWhoseAnswerWasLostIsNotSentAgainOnceItsOrderWasCancelled() throws Exception {
-        String orderId = newOrderId();
-        PaymentAttempt unknown;
-        try (AutoCloseable jobs = scheduledJobsStopped()) {
-            unknown = unknownWithTheAnswerLost(order(orderId));
+        notSentAgainOnceMeanwhile(unknown -> {
             sandbox.addFault(FaultRule.of(FaultType.HTTP_5XX).forApi("cancel").withTimes(0));
-            orderEvent(orderId, "ORDER_CANCELLED");
+            orderEvent(unknown.orderId(), "ORDER_CANCELLED");
             await().atMost(Duration.ofSeconds(30)).until(() -> ledger.history(unknown.paymentRequestId()).stream()
                     .anyMatch(c -> c.cause().equals("CANCEL_NOT_DONE")));
             sandbox.clearFaults();
-            clock.advance(Duration.ofSeconds(15));
-        }
-        assertNotSentAgainAfterAJanitorLook(unknown);
+        });
     }
 
     /**
@@ -266,14 +261,8 @@ class JanitorTest extends FlowTestSupport {
      */
     @Test
     void aPayWhoseAnswerWasLostIsNotSentAgainOnceItsOrderWasCancelledWithoutACancelOfIt() throws Exception {
-        String orderId = newOrderId();
-        PaymentAttempt unknown;
-        try (AutoCloseable jobs = scheduledJobsStopped()) {
-            unknown = unknownWithTheAnswerLost(order(orderId));
-            cancellations.keep(orderId, "ORDER_CANCELLED", null, unknown.attemptNo());
-            clock.advance(Duration.ofSeconds(15));
-        }
-        assertNotSentAgainAfterAJanitorLook(unknown);
+        notSentAgainOnceMeanwhile(unknown -> cancellations.keep(unknown.orderId(), "ORDER_CANCELLED", null,
+                unknown.attemptNo()));
     }
 
     /**
@@ -282,15 +271,21 @@ class JanitorTest extends FlowTestSupport {
      */
     @Test
     void aPayWhoseAnswerWasLostIsNotSentAgainOnceALaterAttemptWasMade() throws Exception {
-        String orderId = newOrderId();
-        PaymentAttempt unknown;
-        try (AutoCloseable jobs = scheduledJobsStopped()) {
-            unknown = unknownWithTheAnswerLost(order(orderId));
-            java.util.Map<String, Object> second = order(orderId);
+        notSentAgainOnceMeanwhile(unknown -> {
+            java.util.Map<String, Object> second = order(unknown.orderId());
             second.put("attempt", 2);
             publish(second);
-            await().atMost(Duration.ofSeconds(20)).until(() -> ledger.attemptsOf(orderId).stream()
+            await().atMost(Duration.ofSeconds(20)).until(() -> ledger.attemptsOf(unknown.orderId()).stream()
                     .anyMatch(a -> a.attemptNo() == 2 && a.state() == PaymentState.PENDING));
+        });
+    }
+
+    /** A pay whose answer was lost, {@code meanwhile} done with the jobs stopped: the janitor sends nothing again. */
+    private void notSentAgainOnceMeanwhile(java.util.function.Consumer<PaymentAttempt> meanwhile) throws Exception {
+        PaymentAttempt unknown;
+        try (AutoCloseable jobs = scheduledJobsStopped()) {
+            unknown = unknownWithTheAnswerLost(order(newOrderId()));
+            meanwhile.accept(unknown);
             clock.advance(Duration.ofSeconds(15));
         }
         assertNotSentAgainAfterAJanitorLook(unknown);

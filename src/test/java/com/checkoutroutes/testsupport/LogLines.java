@@ -1,0 +1,36 @@
+package com.checkoutroutes.testsupport;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import java.util.List;
+import org.slf4j.LoggerFactory;
+
+/** The lines one class logs while open: {@code try (LogLines lines = LogLines.of(X.class)) {...}}. */
+public final class LogLines implements AutoCloseable {
+
+    private final Logger logger;
+    private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+
+    private LogLines(Class<?> source) {
+        this.logger = (Logger) LoggerFactory.getLogger(source);
+        appender.start();
+        logger.addAppender(appender);
+    }
+
+    public static LogLines of(Class<?> source) {
+        return new LogLines(source);
+    }
+
+    /** Every line so far, formatted, at {@code level} or above. */
+    public List<String> atLeast(Level level) {
+        return List.copyOf(appender.list).stream().filter(line -> line.getLevel().isGreaterOrEqual(level))
+                .map(ILoggingEvent::getFormattedMessage).toList();
+    }
+
+    @Override
+    public void close() {
+        logger.detachAppender(appender);
+    }
+}
