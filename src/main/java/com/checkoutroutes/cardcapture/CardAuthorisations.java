@@ -104,11 +104,16 @@ public class CardAuthorisations {
         int cancelled;
         try {
             cancelled = cancelOrder(seen, event.type()).cancelled();
-        } catch (RefusedOrderEventException refused) {
-            // refused before (or while) carrying it out: every attempt it saw is the janitor's
-            reopenFrom(event.orderId(), event.type(),
-                    seen.stream().mapToInt(PaymentAttempt::attemptNo).min().orElseThrow());
-            throw refused;
+        } catch (RuntimeException failed) {
+            // refused (or failed) before or while carrying it out: every attempt it saw is the janitor's, whether the
+            // event is dead-lettered or read again
+            try {
+                reopenFrom(event.orderId(), event.type(),
+                        seen.stream().mapToInt(PaymentAttempt::attemptNo).min().orElseThrow());
+            } catch (RuntimeException notReopened) {
+                failed.addSuppressed(notReopened); // the database gone: the event is read again
+            }
+            throw failed;
         }
         leaveUnsettledToTheJanitor(event.orderId(), event.type());
         return cancelled;
@@ -174,8 +179,9 @@ public class CardAuthorisations {
         if (!check.notAtAntom() || attempt.state() != PaymentState.CAPTURE_REQUESTED) {
             return attempt;
         }
-        return claims.giveUpFor(attempt, cause).orElseThrow(() -> new RefusedOrderEventException("CAPTURE_IN_PROGRESS", "the capture was requested "
-                        + "or sent again moments ago, or moved meanwhile; cancel after its result is known"));
+        return claims.giveUpFor(attempt, cause).orElseThrow(() -> new RefusedOrderEventException("CAPTURE_IN_PROGRESS",
+                "the capture was requested or sent again moments ago, or moved meanwhile; cancel after its result is "
+                        + "known"));
     }
 
     private Optional<Boolean> cancelForOrder(PaymentAttempt attempt, String cause) {
@@ -185,7 +191,6 @@ public class CardAuthorisations {
             throw new RefusedOrderEventException("CAPTURE_IN_PROGRESS", capturing.getMessage());
         }
     }
-
 
     /**
      * Captures an authorised attempt on behalf of the guard job (no order event involved), only if nothing happened

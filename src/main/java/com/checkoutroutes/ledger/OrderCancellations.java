@@ -79,9 +79,27 @@ public class OrderCancellations {
                 + "reopened_at = ? WHERE order_id = ?", attemptNo - 1, OffsetDateTime.now(clock), orderId);
     }
 
-    /** The cancellation was carried out on the order's attempts up to {@code attemptNo}. */
+    /**
+     * The cancellation was carried out on the order's attempts up to {@code attemptNo}; once that is all of them, it is
+     * no longer the janitor's (a reopened one leaves the janitor's list).
+     */
     public void settledThrough(String orderId, int attemptNo) {
         jdbc.update("UPDATE order_cancellation SET settled_through = ? WHERE order_id = ? "
                 + "AND (settled_through IS NULL OR settled_through < ?)", attemptNo, orderId, attemptNo);
+        jdbc.update("UPDATE order_cancellation c SET reopened_at = NULL WHERE c.order_id = ? AND c.reopened_at IS NOT "
+                + "NULL AND NOT EXISTS (SELECT 1 FROM payment_attempt a WHERE a.order_id = c.order_id "
+                + "AND a.attempt_no > COALESCE(c.settled_through, 0))", orderId);
+    }
+
+    /**
+     * Recent cancellations ({@code since}) with an attempt they were not carried out on that waits for Antom's answer
+     * (stored as the cancellation came): kept the janitor's however long that answer takes (a card's expiry is 7
+     * days), not only for the day after the cancellation came.
+     */
+    public int holdWaiting(OffsetDateTime since) {
+        return jdbc.update("UPDATE order_cancellation c SET reopened_at = ? WHERE c.received_at >= ? "
+                + "AND c.reopened_at IS NULL AND EXISTS (SELECT 1 FROM payment_attempt a WHERE a.order_id = c.order_id "
+                + "AND a.attempt_no > COALESCE(c.settled_through, 0) "
+                + "AND a.state IN ('REQUESTED', 'UNKNOWN', 'CAPTURE_REQUESTED'))", OffsetDateTime.now(clock), since);
     }
 }

@@ -112,6 +112,7 @@ public class Janitor {
         for (String paymentId : unmatched.placeable(now, settings.batchSize())) {
             looks.add(() -> place(paymentId));
         }
+        cancellations.holdWaiting(now.minus(CANCELLATIONS_LOOKED_AT));
         for (OrderCancellations.Due due : cancellations.due(now.minus(CANCELLATIONS_LOOKED_AT), settings.batchSize())) {
             looks.add(() -> cancelStoredMeanwhile(due));
         }

@@ -28,11 +28,26 @@ class OrderCancellationsTest {
         assertThat(due()).as("nothing to decide while the capture's result is unknown").isEmpty();
 
         jdbc.update("UPDATE payment_attempt SET state = 'CAPTURE_FAILED' WHERE order_id = 'ORD-1'");
-        jdbc.update("UPDATE order_cancellation SET received_at = ?", OffsetDateTime.now(ZoneOffset.UTC).minusDays(5));
+        jdbc.update("UPDATE order_cancellation SET received_at = ?", at().minusDays(5));
         assertThat(due()).as("days after the cancellation came").containsExactly("ORD-1");
 
         cancellations.settledThrough("ORD-1", 1);
         assertThat(due()).isEmpty();
+        assertThat(jdbc.queryForObject("SELECT reopened_at FROM order_cancellation", OffsetDateTime.class))
+                .as("settled: no longer the janitor's").isNull();
+    }
+
+    /** An attempt stored as the cancellation came waits for its pay's answer: held the janitor's past the day. */
+    @Test
+    void aCancellationWhoseAttemptStoredMeanwhileWaitsForAntomIsHeldPastTheDay() {
+        cancellations.keep("ORD-3", "ORDER_CANCELLED", "E-3", 0);
+        attempt("ORD-3", 1, "REQUESTED");
+        assertThat(cancellations.holdWaiting(at().minusDays(1))).isEqualTo(1);
+        assertThat(due()).as("nothing to decide yet").isEmpty();
+
+        jdbc.update("UPDATE payment_attempt SET state = 'PENDING' WHERE order_id = 'ORD-3'");
+        jdbc.update("UPDATE order_cancellation SET received_at = ?", at().minusDays(3));
+        assertThat(due()).containsExactly("ORD-3");
     }
 
     @Test
@@ -52,8 +67,12 @@ class OrderCancellationsTest {
                 .map(OrderCancellations.Due::orderId).toList();
     }
 
+    private OffsetDateTime at() {
+        return OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
+    }
+
     private void attempt(String orderId, int attemptNo, String state) {
-        OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
+        OffsetDateTime at = at();
         jdbc.update("INSERT INTO payment_attempt (payment_request_id, order_id, attempt_no, integration, amount_value, "
                 + "currency, terminal_type, state, request_json, created_at, updated_at) "
                 + "VALUES (?, ?, ?, 'API', 1250, 'USD', 'WEB', ?, '{}', ?, ?)", orderId + "-" + attemptNo, orderId,

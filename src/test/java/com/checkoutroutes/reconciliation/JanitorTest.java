@@ -301,7 +301,6 @@ class JanitorTest extends FlowTestSupport {
                 .allSatisfy(call -> assertThat(call.fault()).isNotNull());
     }
 
-    /** Waits until the janitor asked Antom about {@code attempt} and a whole round begun after that is over. */
     /** An e-wallet payment the buyer made that the method has not confirmed: Antom holds it PENDING. */
     private PaymentAttempt paidPendingAtAntom() {
         PaymentAttempt attempt = pendingWallet();
@@ -322,6 +321,7 @@ class JanitorTest extends FlowTestSupport {
                 .anyMatch(run -> run.finishedAt() != null && !run.startedAt().isBefore(asked)));
     }
 
+    /** Waits until the janitor asked Antom about {@code attempt} and a whole round begun after that is over. */
     private void lookedAtByTheJanitor(PaymentAttempt attempt) {
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> sandbox.requests("inquiryPayment", attempt.paymentRequestId()), l -> !l.isEmpty());
