@@ -126,7 +126,7 @@ public class CardAuthorisations {
      */
     private void leaveUnsettledToTheJanitor(String orderId, String cause) {
         ledger.attemptsOf(orderId).stream()
-                .filter(a -> a.state().isResultUnknown() || a.state() == PaymentState.CAPTURE_REQUESTED)
+                .filter(a -> a.state().awaitsAntom())
                 .mapToInt(PaymentAttempt::attemptNo).min()
                 .ifPresent(attemptNo -> reopenFrom(orderId, cause, attemptNo));
     }
@@ -194,17 +194,17 @@ public class CardAuthorisations {
 
     /**
      * Captures an authorised attempt on behalf of the guard job (no order event involved), only if nothing happened
-     * to it since the guard read it (its page, minutes ago): still AUTHORISED at that version, not flagged, and no
-     * cancel ever asked for it (an order's cancellation Antom refused leaves it AUTHORISED, flagged CANCEL_NOT_DONE;
-     * one still on its way has only asked). Checked under the row's lock; otherwise nothing is sent: empty.
+     * to it since the guard read it (its page, minutes ago): still AUTHORISED at that version, not flagged, no cancel
+     * ever asked for it (an order's cancellation Antom refused leaves it AUTHORISED, flagged CANCEL_NOT_DONE; one still
+     * on its way has only asked) and its order not cancelled (the janitor cancels it):
+     * {@link com.checkoutroutes.ledger.PaymentLedger#untouchedByCancellation}. Checked under the row's lock; otherwise
+     * nothing is sent: empty.
      */
     public Optional<PaymentState> captureForGuard(PaymentAttempt authorised) {
         String prid = authorised.paymentRequestId();
         return requestCapture(authorised, new OrderEvent(null, "AUTHORISATION_GUARD", authorised.orderId(), null),
                 current -> current.version() == authorised.version() && current.state() == PaymentState.AUTHORISED
-                        && !current.flagged() && !ledger.cancelAsked(prid)
-                        // an order the order system cancelled: the janitor cancels this one, never captured for it
-                        && !cancellations.cancelled(current.orderId()));
+                        && !current.flagged() && ledger.untouchedByCancellation(current));
     }
 
     /**

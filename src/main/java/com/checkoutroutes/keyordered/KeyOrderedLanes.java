@@ -17,6 +17,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import com.checkoutroutes.platform.InfrastructureFailures;
 import com.checkoutroutes.platform.LogIds;
 import com.checkoutroutes.platform.QuietLog;
@@ -99,7 +100,7 @@ public class KeyOrderedLanes extends KafkaConsumerListener {
      * Only the context's stop is seen while the consumers leave: a stop of the route alone (a reload) waits up to
      * {@code revokeTimeout} there and {@code shutdownTimeout} here.
      */
-    private final java.util.concurrent.atomic.AtomicLong stopDeadline = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong stopDeadline = new AtomicLong();
 
     public KeyOrderedLanes(String name) {
         this.name = name;

@@ -23,8 +23,8 @@ class KeyOrderedProducer extends DefaultProducer {
         super.doStart();
         endpoint.lanes().start(getEndpoint().getCamelContext(), endpoint.getTo(), endpoint.getMaxInFlight(),
                 endpoint.getRetryDelay(), endpoint.getShutdownTimeout(), endpoint.getRevokeTimeout(),
-                endpoint.getCommitTimeout(),
-                endpoint.getCommitInterval(), endpoint.isVirtualThreads(), endpoint.isWarmUp());
+                endpoint.getCommitTimeout(), endpoint.getCommitInterval(), endpoint.isVirtualThreads(),
+                endpoint.isWarmUp());
     }
 
     @Override

@@ -64,7 +64,8 @@ public final class OffsetTracker {
         revoked = true;
     }
 
-    public synchronized boolean isRevoked() {
+    /** For tests: the lanes ask {@link #beginSend()}. */
+    synchronized boolean isRevoked() {
         return revoked;
     }
 

@@ -14,14 +14,20 @@ import org.springframework.stereotype.Component;
  * written second finds the other, except when both are written at once: the cancellation reads the order's attempts
  * after it is kept, the attempt's insert looks for the cancellation, and an attempt both missed (each read before
  * the other committed) is the janitor's, which looks at recent cancellations whose order has an attempt they have not
- * been carried out on.
+ * been carried out on, and, whenever they came, at those whose event left attempts to it ({@link #reopenFrom}) or whose
+ * attempt stored meanwhile waited for Antom's answer ({@link #holdWaiting}).
  */
 @Component
 public class OrderCancellations {
 
-    /** A recent cancellation whose order has an attempt above {@code settledThrough} (0: none carried out). */
+    /** A cancellation the janitor is to carry out on its order's attempts above {@code settledThrough} (0: all). */
     public record Due(String orderId, String cause, int settledThrough) {
     }
+
+    /** {@link PaymentState#awaitsAntom()} as an SQL list. */
+    private static final String AWAITING_ANTOM = java.util.Arrays.stream(PaymentState.values())
+            .filter(PaymentState::awaitsAntom).map(state -> "'" + state.name() + "'")
+            .collect(java.util.stream.Collectors.joining(", ", "(", ")"));
 
     private final JdbcTemplate jdbc;
     private final Clock clock;
@@ -65,7 +71,7 @@ public class OrderCancellations {
                 + "AND a.attempt_no > COALESCE(c.settled_through, 0)) "
                 + "AND NOT EXISTS (SELECT 1 FROM payment_attempt a WHERE a.order_id = c.order_id "
                 + "AND a.attempt_no > COALESCE(c.settled_through, 0) "
-                + "AND a.state IN ('REQUESTED', 'UNKNOWN', 'CAPTURE_REQUESTED')) ORDER BY c.received_at LIMIT ?",
+                + "AND a.state IN " + AWAITING_ANTOM + ") ORDER BY c.received_at LIMIT ?",
                 (rs, i) -> new Due(rs.getString(1), rs.getString(2), rs.getInt(3)), since, limit);
     }
 
@@ -100,6 +106,6 @@ public class OrderCancellations {
         return jdbc.update("UPDATE order_cancellation c SET reopened_at = ? WHERE c.received_at >= ? "
                 + "AND c.reopened_at IS NULL AND EXISTS (SELECT 1 FROM payment_attempt a WHERE a.order_id = c.order_id "
                 + "AND a.attempt_no > COALESCE(c.settled_through, 0) "
-                + "AND a.state IN ('REQUESTED', 'UNKNOWN', 'CAPTURE_REQUESTED'))", OffsetDateTime.now(clock), since);
+                + "AND a.state IN " + AWAITING_ANTOM + ")", OffsetDateTime.now(clock), since);
     }
 }

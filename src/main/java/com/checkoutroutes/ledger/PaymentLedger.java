@@ -417,12 +417,12 @@ public class PaymentLedger {
     }
 
     /**
-     * Whether a stored pay may be sent again (the janitor's resend, an order read again): not once a cancel was asked
-     * for it, nor once its order was cancelled (an attempt stored as the cancellation came, which the cancellation
-     * missed): sent, it would give the buyer a link to pay a cancelled order. Such an attempt waits for Antom's answer
-     * or its expiry.
+     * Neither a cancel was asked for the attempt nor was its order cancelled (an attempt stored as the cancellation
+     * came, which the cancellation missed). Only such an attempt's pay is sent again (the janitor's resend, an order
+     * read again: otherwise the buyer would get a link to pay a cancelled order; it waits for Antom's answer or its
+     * expiry instead), and only such an authorisation does the guard capture.
      */
-    public boolean paySendable(PaymentAttempt attempt) {
+    public boolean untouchedByCancellation(PaymentAttempt attempt) {
         return !cancelAsked(attempt.paymentRequestId()) && !cancellations.cancelled(attempt.orderId());
     }
 

@@ -89,6 +89,14 @@ public enum PaymentState {
         return isOpen() || this == AUTHORISED || this == CAPTURE_REQUESTED || this == CAPTURE_FAILED;
     }
 
+    /**
+     * Waiting for Antom's answer to its pay or its capture: nothing can be decided on it meanwhile (an order's
+     * cancellation waits for these; {@link OrderCancellations} lists the same states).
+     */
+    public boolean awaitsAntom() {
+        return isResultUnknown() || this == CAPTURE_REQUESTED;
+    }
+
     /** Antom may have taken the money, but the service does not know yet (shipping waits on these). */
     public boolean isResultUnknown() {
         return this == REQUESTED || this == UNKNOWN;

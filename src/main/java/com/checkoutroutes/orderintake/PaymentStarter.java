@@ -86,7 +86,7 @@ public class PaymentStarter implements PaymentResender {
         if (attempt.state() != PaymentState.REQUESTED) {
             return; // answered before a crash or redelivery: the continuation is already in the outbox
         }
-        if (!attempt.paymentRequestId().equals(freshId) && !ledger.paySendable(attempt)) {
+        if (!attempt.paymentRequestId().equals(freshId) && !ledger.untouchedByCancellation(attempt)) {
             // read again after its order was cancelled (or a cancel asked for it): not sent again, it waits for
             // Antom's answer or its expiry (the janitor)
             LOG.info("payment {} of order {}: read again after a cancellation, not sent again",

@@ -37,7 +37,8 @@ import org.springframework.stereotype.Component;
  * route's {@code sql:} selection, routes/schedules.yaml); the answer is applied exactly as a
  * notification would be. Past its expiry (plus a grace period) an attempt still processing is cancelled at Antom and
  * closed, so a late payment cannot succeed unseen. A capture Antom does not list is sent again (its stored
- * captureRequestId, {@link AntomCaptures}), and so is a payment left UNKNOWN (or still REQUESTED) that Antom does
+ * captureRequestId, {@link AntomCaptures}; a cancelled order's is given up instead, and its authorisation cancelled),
+ * and so is a payment left UNKNOWN (or still REQUESTED) that Antom does
  * not have, or has processing without the buyer ever getting its continuation ({@link PaymentResender}). Refunds
  * left requested, unknown or accepted are asked about the same way ({@code inquiryRefund}, {@link RefundInquiries});
  * one Antom never received is sent again, the identical request. Notifications the ledger could not place on arrival
@@ -64,7 +65,9 @@ public class Janitor {
     private final OrderCancellations cancellations;
     /**
      * How far back the order system's cancellations are looked at for an attempt stored as they came: that race is
-     * over within a commit, so a day covers the janitor stopping for hours.
+     * over within a commit, so a day covers the janitor stopping for hours. One whose attempt then waits for Antom's
+     * answer is held ({@link OrderCancellations#holdWaiting}), and one its event left to the janitor reopened: both are
+     * looked at until settled, whenever they came.
      */
     static final java.time.Duration CANCELLATIONS_LOOKED_AT = java.time.Duration.ofDays(1);
 
@@ -144,8 +147,7 @@ public class Janitor {
         try {
             List<PaymentAttempt> later = ledger.attemptsOf(due.orderId()).stream()
                     .filter(a -> a.attemptNo() > due.settledThrough()).toList();
-            if (later.stream().anyMatch(a -> a.state().isResultUnknown()
-                    || a.state() == PaymentState.CAPTURE_REQUESTED)) {
+            if (later.stream().anyMatch(a -> a.state().awaitsAntom())) {
                 return Look.SKIPPED;
             }
             List<String> done = new ArrayList<>();
@@ -241,7 +243,14 @@ public class Janitor {
         if (inquiry instanceof Inquiry.CaptureNotFound && cancellations.cancelled(attempt.orderId())) {
             // its order was cancelled while the capture was in progress: never sent again, given up once no send may
             // be on its way, and the cancellation (cancelStoredMeanwhile) cancels the authorisation
-            return claims.giveUpFor(attempt, "its order cancelled").map(PaymentAttempt::state);
+            Optional<PaymentState> givenUp = claims.giveUpFor(attempt, "its order cancelled")
+                    .map(PaymentAttempt::state);
+            if (givenUp.isEmpty()) {
+                // a send may still be on its way: asked again later, on the attempt's backoff
+                ledger.scheduleCheck(attempt.paymentRequestId(), now.plus(settings.delayAfter(attempt.checkCount())),
+                        true);
+            }
+            return givenUp;
         }
         if (inquiry instanceof Inquiry.CaptureNotFound && claims.toSend(attempt)) {
             // marked first: a cancellation gives the capture up (CAPTURE_OVERTAKEN) only while no send is on its way
@@ -320,15 +329,15 @@ public class Janitor {
     }
 
     /**
-     * Nothing has ended or replaced the attempt's payment: its pay may be sent again ({@link PaymentLedger#paySendable}:
-     * no cancel asked for it, its order not cancelled), no later attempt of the order was made (the buyer has that
-     * one's link), and no other one is paid (a second payment).
+     * Nothing has ended or replaced the attempt's payment: no cancel asked for it, its order not cancelled
+     * ({@link PaymentLedger#untouchedByCancellation}), no later attempt of the order was made (the buyer has that one's
+     * link), and no other one is paid (a second payment).
      */
     private boolean stillTheOrdersPayment(PaymentAttempt attempt) {
         boolean replaced = ledger.attemptsOf(attempt.orderId()).stream()
                 .filter(other -> !other.paymentRequestId().equals(attempt.paymentRequestId()))
                 .anyMatch(other -> other.state().isPaid() || other.attemptNo() > attempt.attemptNo());
-        return !replaced && ledger.paySendable(attempt);
+        return !replaced && ledger.untouchedByCancellation(attempt);
     }
 
     /** Only attempts still waiting for the buyer or for Antom expire; a paid one never does. */

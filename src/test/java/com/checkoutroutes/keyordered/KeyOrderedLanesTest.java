@@ -110,7 +110,8 @@ class KeyOrderedLanesTest {
         camel.getRegistry().bind(lanes.name(), lanes);
         camel.start();
         // as camel-kafka subscribes with the component's adapter bound: a rebalance calls the lanes in the poll
-        new KeyOrderedRebalancing(camel).subscribe(consumer, new org.apache.kafka.clients.consumer.ConsumerRebalanceListener() {
+        new KeyOrderedRebalancing(camel).subscribe(consumer,
+                new org.apache.kafka.clients.consumer.ConsumerRebalanceListener() {
                     @Override
                     public void onPartitionsRevoked(java.util.Collection<TopicPartition> partitions) {
                     }

@@ -62,7 +62,7 @@ class JanitorResendTest {
     void aCancellationAskedWhileThePayWasSentAgainCancelsWhatItMade() {
         when(inquiries.inquire(unknown)).thenReturn(new Inquiry.NotFound());
         when(ledger.attemptsOf("ORD-1")).thenReturn(List.of(unknown));
-        when(ledger.paySendable(unknown)).thenReturn(true);
+        when(ledger.untouchedByCancellation(unknown)).thenReturn(true);
         when(cancels.wasAsked(unknown)).thenReturn(true); // asked while the pay was on its way
         when(payments.resend(eq(unknown), anyString())).thenReturn(PaymentState.PENDING);
         PaymentAttempt pending = unknown.toBuilder().state(PaymentState.PENDING).version(4).build();
@@ -77,7 +77,7 @@ class JanitorResendTest {
     void withoutACancellationThePaySentAgainStands() {
         when(inquiries.inquire(unknown)).thenReturn(new Inquiry.NotFound());
         when(ledger.attemptsOf("ORD-1")).thenReturn(List.of(unknown));
-        when(ledger.paySendable(unknown)).thenReturn(true);
+        when(ledger.untouchedByCancellation(unknown)).thenReturn(true);
         when(cancels.wasAsked(unknown)).thenReturn(false);
         when(payments.resend(eq(unknown), anyString())).thenReturn(PaymentState.PENDING);
 
@@ -93,7 +93,7 @@ class JanitorResendTest {
     void aPayOfAnOrderCancelledIsNotSentAgain() {
         when(inquiries.inquire(unknown)).thenReturn(new Inquiry.NotFound());
         when(ledger.attemptsOf("ORD-1")).thenReturn(List.of(unknown));
-        when(ledger.paySendable(unknown)).thenReturn(false);
+        when(ledger.untouchedByCancellation(unknown)).thenReturn(false);
 
         assertThat(janitor.check(unknown, OffsetDateTime.now(clock))).isEmpty();
         verify(payments, never()).resend(any(), anyString());
