@@ -180,6 +180,31 @@ class CardFlowsTest extends FlowTestSupport {
         assertThat(refunds.refundsOf(auth.paymentRequestId())).isEmpty();
     }
 
+    /**
+     * The same, but the capture did reach Antom (its answer and notification lost, and Antom not answering the
+     * cancellation's inquiry): the janitor learns Antom took it, and the cancellation gives the money back in full.
+     */
+    @Test
+    void aCancellationRefusedWhileACaptureAntomTookWasInProgressIsRefundedByTheJanitor() throws Exception {
+        PaymentAttempt auth = authorisedCard();
+        try (AutoCloseable jobs = scheduledJobsStopped()) {
+            sandbox.addFault(FaultRule.of(FaultType.NOTIFY_DROP).forPaymentRequestId(auth.paymentRequestId())
+                    .withTimes(0));
+            shippedWhileTheCaptureFails(auth, FaultRule.of(FaultType.TIMEOUT).forApi("capture").withDelayMs(1500)
+                    .withTimes(0));
+            sandbox.addFault(FaultRule.of(FaultType.HTTP_5XX).forApi("inquiryPayment").withTimes(0));
+            orderEvent(auth.orderId(), "ORDER_CANCELLED");
+            assertThat(refusal(auth.orderId())).isEqualTo("CAPTURE_IN_PROGRESS");
+            sandbox.clearFaults();
+        }
+
+        awaitState(auth, PaymentState.CAPTURED);
+        com.checkoutroutes.ledger.Refund refund = await().atMost(Duration.ofSeconds(30))
+                .until(() -> refunds.refundsOf(auth.paymentRequestId()), list -> !list.isEmpty()).get(0);
+        assertThat(refund.requestKey()).isEqualTo("CANCELLATION");
+        assertThat(refund.amountValue()).isEqualTo(auth.amountValue());
+    }
+
     /** A shipment after it, the capture still requested: refused, and the capture not sent again. */
     @Test
     void aShipmentOfACancelledOrderWhoseCaptureIsInProgressIsRefused() throws Exception {
