@@ -48,6 +48,8 @@ public class GuardedRouteReload implements CamelContextConfiguration {
     private final Map<String, Problem> lastProblem = new ConcurrentHashMap<>();
     /** How long a deleted route file may take to come back (a save that replaces it) before its routes stop. */
     static final long DELETE_SETTLES_MILLIS = 1000;
+    /** How long a changed file must stay the same before it is checked (a save still writing it). */
+    static final long SAVE_SETTLES_MILLIS = 300;
     /** Held while a route file is reloaded; the application's close waits for it. */
     private final ReentrantLock reloading = new ReentrantLock();
     private volatile boolean closing;
@@ -202,7 +204,7 @@ public class GuardedRouteReload implements CamelContextConfiguration {
         }
         Resource checked;
         try {
-            checked = guard.check(resource);
+            checked = checkedOnceSaved(guard, resource);
         } catch (RouteEditGuard.RefusedRouteEditException e) {
             if (e.empty()) {
                 LOG.warn("route file {} is empty (being saved?): not loaded, the last good version is still"
@@ -232,6 +234,25 @@ public class GuardedRouteReload implements CamelContextConfiguration {
             }
             throw e;
         }
+    }
+
+    /**
+     * The guard's check of a file once its save is over: the watcher reports a file written in pieces (a large one,
+     * or an editor that writes in place) while it is written, and read half-written it was refused (an ERROR for a
+     * good edit) or, cut where the YAML still parsed, loaded without its later routes, which were then stopped. So
+     * the file is read until two reads {@code SAVE_SETTLES_MILLIS} apart agree (at most five), and that is checked.
+     */
+    private static Resource checkedOnceSaved(RouteEditGuard guard, Resource resource) throws Exception {
+        String seen = text(resource);
+        for (int read = 1; read < 5; read++) {
+            Thread.sleep(SAVE_SETTLES_MILLIS);
+            String now = text(resource);
+            if (now.equals(seen)) {
+                break;
+            }
+            seen = now;
+        }
+        return guard.check(resource);
     }
 
     /**
