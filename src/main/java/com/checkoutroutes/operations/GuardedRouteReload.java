@@ -202,9 +202,16 @@ public class GuardedRouteReload implements CamelContextConfiguration {
             reload.onReload(name, resource); // a settings file, or a deleted file of templates: Camel as usual
             return;
         }
+        if (!settled(resource)) {
+            return; // deleted or moved away while it was saved: its own event follows
+        }
+        if (closing) {
+            LOG.info("route file {} changed while the application stops: not reloaded", name);
+            return;
+        }
         Resource checked;
         try {
-            checked = checkedOnceSaved(guard, resource);
+            checked = guard.check(resource);
         } catch (RouteEditGuard.RefusedRouteEditException e) {
             if (e.empty()) {
                 LOG.warn("route file {} is empty (being saved?): not loaded, the last good version is still"
@@ -237,22 +244,23 @@ public class GuardedRouteReload implements CamelContextConfiguration {
     }
 
     /**
-     * The guard's check of a file once its save is over: the watcher reports a file written in pieces (a large one,
-     * or an editor that writes in place) while it is written, and read half-written it was refused (an ERROR for a
-     * good edit) or, cut where the YAML still parsed, loaded without its later routes, which were then stopped. So
-     * the file is read until two reads {@code SAVE_SETTLES_MILLIS} apart agree (at most five), and that is checked.
+     * Waits until a changed file's save is over, and says whether it is still there. The watcher reports a file
+     * written in pieces (a large one, or an editor that writes in place) while it is written: read half-written it
+     * was refused (an ERROR for a good edit) or, cut where the YAML still parsed, loaded without its later routes,
+     * which were then stopped. So the file is read until two reads {@code SAVE_SETTLES_MILLIS} apart agree (at most
+     * five); one deleted meanwhile is left to its own event (read as nothing, it was refused as unreadable).
      */
-    private static Resource checkedOnceSaved(RouteEditGuard guard, Resource resource) throws Exception {
-        String seen = text(resource);
-        for (int read = 1; read < 5; read++) {
+    private static boolean settled(Resource resource) throws InterruptedException {
+        byte[] seen = content(resource);
+        for (int read = 1; read < 5 && seen != null; read++) {
             Thread.sleep(SAVE_SETTLES_MILLIS);
-            String now = text(resource);
-            if (now.equals(seen)) {
+            byte[] now = content(resource);
+            if (java.util.Arrays.equals(now, seen)) {
                 break;
             }
             seen = now;
         }
-        return guard.check(resource);
+        return seen != null && resource.exists();
     }
 
     /**
