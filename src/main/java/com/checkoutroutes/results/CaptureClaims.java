@@ -55,7 +55,7 @@ public class CaptureClaims {
      * Gives the capture up with {@code change}, unless a send may still be on its way (sent within the hold, or
      * requested within it) or the attempt moved; empty then.
      */
-    public Optional<PaymentAttempt> giveUp(PaymentAttempt asRead, Transition change) {
+    private Optional<PaymentAttempt> giveUp(PaymentAttempt asRead, Transition change) {
         OffsetDateTime now = OffsetDateTime.now(clock);
         return ledger.applyIfCaptureUnclaimed(asRead, now.minus(hold), now, change);
     }
