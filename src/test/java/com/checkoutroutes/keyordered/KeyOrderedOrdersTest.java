@@ -263,7 +263,9 @@ class KeyOrderedOrdersTest extends FlowTestSupport {
             System.out.printf("rebalance: the second member asked to join with %d orders waiting for Antom and took %s "
                     + "with %d waiting and %d not started%n", waitingAtJoin, taken, inFlight, notStarted);
             assertThat(waitingAtJoin).as("orders waiting for Antom when the second member asked to join").isPositive();
-            assertThat(inFlight + notStarted).as("orders unfinished when the partitions had moved").isPositive();
+            // no "orders unfinished once the partitions had moved" any more: the hand-over finishes the orders in
+            // flight before the partitions move, and a slow join (CI) lets the rest finish too; that orders of the
+            // member's partition were waiting for Antom when it asked is the scenario (asserted below)
             assertThat(handedOverRunning).as("orders of the partitions the member took still waiting for Antom at the "
                     + "instance when it got them").isEmpty();
             // and the member reads on after them: the commit it was handed is the lowest order of its partition that
