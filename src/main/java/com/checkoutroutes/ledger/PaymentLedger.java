@@ -426,6 +426,22 @@ public class PaymentLedger {
         return !cancelAsked(attempt.paymentRequestId()) && !cancellations.cancelled(attempt.orderId());
     }
 
+    /**
+     * Whether an attempt's stored pay may be sent again (the janitor's resend, an order read again): only before its
+     * expiry (Antom would open a payment the janitor then cancels, giving back what the buyer paid in between), while
+     * it is still its order's payment (no later attempt was made, whose link the buyer has, and no other one is paid:
+     * a second payment) and {@link #untouchedByCancellation}.
+     */
+    public boolean maySendAgain(PaymentAttempt attempt) {
+        if (attempt.expiresAt() != null && !OffsetDateTime.now(clock).isBefore(attempt.expiresAt())) {
+            return false;
+        }
+        boolean replaced = attemptsOf(attempt.orderId()).stream()
+                .filter(other -> !other.paymentRequestId().equals(attempt.paymentRequestId()))
+                .anyMatch(other -> other.state().isPaid() || other.attemptNo() > attempt.attemptNo());
+        return !replaced && untouchedByCancellation(attempt);
+    }
+
     /** {@link #cancelAsked}, leaving out the cancels sent for {@code cause} (null: none left out). */
     public boolean cancelAskedBesides(String paymentRequestId, String cause) {
         return history(paymentRequestId).stream().anyMatch(change -> CANCEL_REQUESTED.equals(change.cause())

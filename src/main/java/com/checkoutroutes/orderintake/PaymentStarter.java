@@ -86,10 +86,11 @@ public class PaymentStarter implements PaymentResender {
         if (attempt.state() != PaymentState.REQUESTED) {
             return; // answered before a crash or redelivery: the continuation is already in the outbox
         }
-        if (!attempt.paymentRequestId().equals(freshId) && !ledger.untouchedByCancellation(attempt)) {
-            // read again after its order was cancelled (or a cancel asked for it): not sent again, it waits for
-            // Antom's answer or its expiry (the janitor)
-            LOG.info("payment {} of order {}: read again after a cancellation, not sent again",
+        if (!attempt.paymentRequestId().equals(freshId) && !ledger.maySendAgain(attempt)) {
+            // read again after its order was cancelled (or a cancel asked for it), after its expiry, or once another
+            // attempt of the order was made or paid: not sent again (a link to pay a cancelled, expired or paid
+            // order); it waits for Antom's answer or its expiry (the janitor)
+            LOG.info("payment {} of order {}: read again after its cancellation, expiry or replacement, not sent again",
                     attempt.paymentRequestId(), attempt.orderId());
             return;
         }

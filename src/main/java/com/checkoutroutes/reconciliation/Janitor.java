@@ -265,9 +265,7 @@ public class Janitor {
             return inquiries.closeAsRead(attempt, PaymentState.EXPIRED, "NOT_FOUND_AT_ANTOM");
         }
         Optional<String> resendBecause = resendBecause(inquiry, attempt);
-        if (resendBecause.isPresent() && attempt.state().isResultUnknown()
-                && (attempt.expiresAt() == null || OffsetDateTime.now(clock).isBefore(attempt.expiresAt()))
-                && stillTheOrdersPayment(attempt)) {
+        if (resendBecause.isPresent() && attempt.state().isResultUnknown() && ledger.maySendAgain(attempt)) {
             // its pay's answer never came (unknown, or the process stopped: still requested a minute on,
             // first-check.requested), and either the pay never reached Antom or its answer, the buyer's continuation,
             // was lost: sent again, the same request, and the buyer's channel gets the continuation it was missing;
@@ -302,7 +300,8 @@ public class Janitor {
      * paymentId (its pay answer was lost): Antom may hold it all the same, and is asked by paymentRequestId.
      */
     private Optional<PaymentState> expire(PaymentAttempt attempt) {
-        if (cancels.cancel(attempt, AntomCancels.EXPIRY_CANCEL, PaymentState.EXPIRED)) {
+        // only if still as read before the inquiry: a notification may have recorded the buyer's payment meanwhile
+        if (cancels.cancelIfStill(attempt, AntomCancels.EXPIRY_CANCEL, PaymentState.EXPIRED)) {
             return Optional.of(PaymentState.EXPIRED);
         }
         ledger.scheduleCheck(attempt.paymentRequestId(),
@@ -326,18 +325,6 @@ public class Janitor {
     private Optional<PaymentState> cancelAfterResend(PaymentAttempt attempt) {
         Optional<PaymentAttempt> now = ledger.find(attempt.paymentRequestId()).filter(a -> a.state().isOpen());
         return now.filter(open -> cancels.cancel(open, "CANCELLED_DURING_RESEND")).map(a -> PaymentState.CANCELLED);
-    }
-
-    /**
-     * Nothing has ended or replaced the attempt's payment: no cancel asked for it, its order not cancelled
-     * ({@link PaymentLedger#untouchedByCancellation}), no later attempt of the order was made (the buyer has that one's
-     * link), and no other one is paid (a second payment).
-     */
-    private boolean stillTheOrdersPayment(PaymentAttempt attempt) {
-        boolean replaced = ledger.attemptsOf(attempt.orderId()).stream()
-                .filter(other -> !other.paymentRequestId().equals(attempt.paymentRequestId()))
-                .anyMatch(other -> other.state().isPaid() || other.attemptNo() > attempt.attemptNo());
-        return !replaced && ledger.untouchedByCancellation(attempt);
     }
 
     /** Only attempts still waiting for the buyer or for Antom expire; a paid one never does. */

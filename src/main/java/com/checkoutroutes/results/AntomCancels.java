@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -220,11 +221,26 @@ public class AntomCancels {
      * it moved (a capture requested since, which a cancel would void after the goods left).
      */
     public boolean cancelIfUnchanged(PaymentAttempt asRead, String cause) {
+        return cancelIf(asRead, cause, PaymentState.CANCELLED,
+                locked -> locked.version() == asRead.version() && locked.state() == asRead.state());
+    }
+
+    /**
+     * {@link #cancel} for an attempt read before Antom was asked about it (the janitor's expiry): asked for and sent
+     * only if it is still in the state read when the cancel is recorded, under its row's lock; false, sending nothing,
+     * when it moved meanwhile (paid, by a notification that came while the inquiry was on its way: a cancel would give
+     * the buyer's money back). Not the version: an inquiry that confirms the state may write the row.
+     */
+    public boolean cancelIfStill(PaymentAttempt asRead, String cause, PaymentState target) {
+        return cancelIf(asRead, cause, target, locked -> locked.state() == asRead.state());
+    }
+
+    private boolean cancelIf(PaymentAttempt asRead, String cause, PaymentState target,
+            Predicate<PaymentAttempt> stillAsRead) {
         String prid = asRead.paymentRequestId();
-        OffsetDateTime until = tx.execute(status -> ledger.lock(prid)
-                .filter(locked -> locked.version() == asRead.version() && locked.state() == asRead.state())
+        OffsetDateTime until = tx.execute(status -> ledger.lock(prid).filter(stillAsRead)
                 .map(locked -> asked(prid, cause)).orElse(null));
-        return until != null && sendAsked(asRead, cause, PaymentState.CANCELLED, until).end() == Cancel.DONE;
+        return until != null && sendAsked(asRead, cause, target, until).end() == Cancel.DONE;
     }
 
     private CancelAnswer askAndSend(PaymentAttempt attempt, String cause, PaymentState target) {

@@ -88,6 +88,30 @@ class RedeliveryTest extends FlowTestSupport {
         }
     }
 
+    /**
+     * An order whose pay's answer was never recorded is read again only after its expiry (the instance was down
+     * meanwhile): its stored pay is not sent again, which would open a payment at Antom that the janitor then cancels (giving back what
+     * the buyer paid in between); the attempt waits for the janitor, which closes it.
+     */
+    @Test
+    void anOrderReadAgainAfterItsExpiryIsNotSentAgain() throws Exception {
+        String orderId = newOrderId();
+        try (AutoCloseable jobs = scheduledJobsStopped()) {
+            crashPoints.arm(CrashPoints.AFTER_ANTOM_CALL, 1, message -> {
+                clock.advance(java.time.Duration.ofMinutes(15)); // a wallet's 14 minutes
+                return new org.springframework.dao.TransientDataAccessResourceException(message);
+            });
+            publish(order(orderId));
+            ordersProcessedUpTo(orderId);
+
+            assertThat(crashPoints.pending()).isZero();
+            PaymentAttempt attempt = onlyAttempt(orderId);
+            assertThat(sandbox.requests("pay", attempt.paymentRequestId())).hasSize(1);
+            assertThat(attempt.state()).isEqualTo(PaymentState.REQUESTED);
+            assertThat(channelMessages("WEB", orderId)).isEmpty();
+        }
+    }
+
     @Test
     void aBugInOneOrderIsRetriedTwiceThenDeadLetteredWithItsReasonAndFreesItsPartition() throws Exception {
         // the janitor sends a pay still REQUESTED and processing at Antom again: only the redeliveries' are counted

@@ -26,6 +26,8 @@ class JanitorTest extends FlowTestSupport {
     @Autowired
     AntomCancels cancels;
     @Autowired
+    Janitor janitor;
+    @Autowired
     com.checkoutroutes.ledger.OrderCancellations cancellations;
 
     @Test
@@ -153,6 +155,31 @@ class JanitorTest extends FlowTestSupport {
                 .isEqualTo("CANCELLED");
         kafka().await(resultsTopic, r -> r.value().contains(asRead.paymentRequestId())
                 && r.value().contains("\"state\":\"CANCELLED\""));
+    }
+
+    /**
+     * The janitor read the attempt PENDING and past its expiry, then asked Antom; while the inquiry was on its way a
+     * notification recorded the buyer's payment, and Antom answered SUCCESS: nothing is cancelled (a cancel would give
+     * the money back and tell the order it expired), the payment stays SUCCEEDED and unflagged.
+     */
+    @Test
+    void anExpiryFindsThePaymentANotificationRecordedMeanwhileAndCancelsNothing() throws Exception {
+        PaymentAttempt asRead = pendingWallet();
+        try (AutoCloseable jobs = scheduledJobsStopped()) {
+            sandbox.buyerAction(asRead.paymentId(), Outcome.PAY);
+            await().atMost(Duration.ofSeconds(20)).until(() -> state(asRead) == PaymentState.SUCCEEDED);
+            clock.advance(Duration.ofMinutes(17));
+
+            assertThat(janitor.check(asRead, java.time.OffsetDateTime.now(clock))).isEmpty();
+        }
+
+        assertThat(sandbox.requests("inquiryPayment", asRead.paymentRequestId())).isNotEmpty();
+        assertThat(sandbox.requests("cancel", asRead.paymentRequestId())).isEmpty();
+        PaymentAttempt after = ledger.find(asRead.paymentRequestId()).orElseThrow();
+        assertThat(after.state()).isEqualTo(PaymentState.SUCCEEDED);
+        assertThat(after.flagged()).isFalse();
+        assertThat(sandbox.payment(asRead.paymentRequestId()).orElseThrow().path("paymentStatus").asText())
+                .isEqualTo("SUCCESS");
     }
 
     /**
