@@ -8,6 +8,7 @@ import com.checkoutroutes.ledger.PaymentLedger;
 import com.checkoutroutes.ledger.PaymentState;
 import com.checkoutroutes.ledger.Refund;
 import com.checkoutroutes.ledger.RefundLedger;
+import com.checkoutroutes.ledger.RefundRules;
 import com.checkoutroutes.ledger.RefundState;
 import com.checkoutroutes.platform.AntomTime;
 import com.checkoutroutes.scheduling.JobRuns.Report;
@@ -71,6 +72,8 @@ public class SettlementReconciliation {
     private static final Set<String> CANCELS = Set.of("CANCEL", "VOID");
     /** A report being matched; left so only by a run that stopped half-way. */
     private static final String RECONCILING = "RECONCILING";
+    /** A line of the file the ledger has no payment or refund for. */
+    private static final String IN_FILE_NOT_OURS = "IN_FILE_NOT_OURS";
     private static final int MAX_REASON = 500;
     /** Antom's reports count days in UTC+8. */
     static final ZoneOffset ANTOM_DAY = ZoneOffset.ofHours(8);
@@ -270,7 +273,10 @@ public class SettlementReconciliation {
             return select;
         }, (RowCallbackHandler) rs -> {
             String kind = rs.getString("kind");
-            batch.add(new PaymentLedger.Flag(rs.getString("payment_request_id"), "RECONCILIATION_" + kind,
+            // one not ours naming a payment is a refund made outside this service: the cause the refund rules
+            // refuse a named amount for until an operator clears it (the return may be that very refund)
+            String cause = IN_FILE_NOT_OURS.equals(kind) ? RefundRules.REFUND_NOT_OURS : "RECONCILIATION_" + kind;
+            batch.add(new PaymentLedger.Flag(rs.getString("payment_request_id"), cause,
                     rs.getString("detail"), "RECONCILIATION: " + kind + " in " + file));
             if (batch.size() == FETCH_SIZE) {
                 ledger.flagAll(batch);
@@ -525,7 +531,7 @@ public class SettlementReconciliation {
     private void check(ReportRow row, Optional<PaymentAttempt> found, Consumer<Mismatch> out,
             java.util.function.Predicate<PaymentAttempt> expectedState) {
         if (found.isEmpty()) {
-            out.accept(new Mismatch("IN_FILE_NOT_OURS", row.transactionType(), row.transactionRequestId(),
+            out.accept(new Mismatch(IN_FILE_NOT_OURS, row.transactionType(), row.transactionRequestId(),
                     row.transactionId(), null, "line " + row.line() + ": no such payment in the ledger"));
             return;
         }
@@ -552,7 +558,7 @@ public class SettlementReconciliation {
         if (found.isEmpty()) {
             // made outside this service (Antom's Dashboard, say): its payment is flagged, so the order is not shipped
             // or refunded again as if its money were all there
-            out.accept(new Mismatch("IN_FILE_NOT_OURS", row.transactionType(), row.transactionRequestId(),
+            out.accept(new Mismatch(IN_FILE_NOT_OURS, row.transactionType(), row.transactionRequestId(),
                     row.transactionId(), payment.map(PaymentAttempt::paymentRequestId).orElse(null),
                     "line " + row.line() + ": no such refund in the ledger"
                             + (payment.isPresent() ? ", on payment " + row.originalTransactionId() : "")));

@@ -1,6 +1,7 @@
 package com.checkoutroutes.reconciliation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.checkoutroutes.ledger.PaymentAttempt;
@@ -168,6 +169,11 @@ class SettlementReconciliationTest extends FlowTestSupport {
                 .startsWith("RECONCILIATION: NOT_IN_LEDGER");
         assertThat(shipment.decide(refundedElsewhere.orderId(), null).reasons())
                 .extracting(r -> r.code()).contains("FLAGGED_BY_RECONCILIATION");
+        // the order system's return may be that very refund: no amount is refunded until an operator accounts for it
+        assertThatThrownBy(() -> refunds.request(refundedElsewhere.orderId(), new RefundAmount("USD", 500), "return",
+                "order-system")).isInstanceOfSatisfying(com.checkoutroutes.ledger.RefundRefusedException.class,
+                        e -> assertThat(e.code()).isEqualTo("REFUNDED_OUTSIDE"));
+        assertThat(sandbox.requests("refund", refundedElsewhere.paymentRequestId())).isEmpty();
     }
 
     @Test
