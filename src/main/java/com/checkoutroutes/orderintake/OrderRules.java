@@ -65,7 +65,7 @@ public class OrderRules {
             text(order.buyer().referenceBuyerId(), "$.buyer.referenceBuyerId", out);
         }
         resultPage(order.resultPageUrl(), out);
-        expiry(order.paymentExpiryTime(), out);
+        expiry(order.paymentExpiryTime(), order.paymentMethodType(), out);
         return out;
     }
 
@@ -129,7 +129,7 @@ public class OrderRules {
         }
     }
 
-    private void expiry(String value, List<Violation> out) {
+    private void expiry(String value, String paymentMethodType, List<Violation> out) {
         if (value == null) {
             return;
         }
@@ -143,6 +143,12 @@ public class OrderRules {
                 out.add(new Violation("INVALID_EXPIRY", "$.paymentExpiryTime",
                         "paymentExpiryTime is more than " + settings.maxPaymentExpiry().toDays()
                                 + " days ahead (checkout.order-rules.max-payment-expiry)"));
+            } else if (paymentMethodType != null) {
+                settings.methodMaxExpiry(paymentMethodType).filter(limit -> !expiry.isBefore(now.plus(limit)))
+                        .ifPresent(limit -> out.add(new Violation("INVALID_EXPIRY", "$.paymentExpiryTime",
+                                "paymentExpiryTime must be less than " + limit.toMinutes() + " minutes ahead for "
+                                        + paymentMethodType
+                                        + " (Antom's limit; checkout.order-rules.method-max-expiry)")));
             }
         } catch (DateTimeParseException e) {
             out.add(new Violation("INVALID_EXPIRY", "$.paymentExpiryTime",

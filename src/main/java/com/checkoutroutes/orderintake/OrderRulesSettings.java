@@ -22,16 +22,35 @@ public record OrderRulesSettings(
         // The largest amount per currency in minor units; "default" for every currency not listed.
         @NotEmpty Map<String, @NotNull @Positive Long> maxAmounts,
         // How far ahead an order's paymentExpiryTime may be: Antom's longest default is 7 days.
-        @NotNull Duration maxPaymentExpiry) {
+        @NotNull Duration maxPaymentExpiry,
+        // Per paymentMethodType, how far ahead its paymentExpiryTime must stay below (Antom takes one for GCash and
+        // DANA only under 14 minutes); none listed: none.
+        Map<String, @NotNull Duration> methodMaxExpiry) {
+
+    public OrderRulesSettings {
+        methodMaxExpiry = methodMaxExpiry == null ? Map.of() : Map.copyOf(methodMaxExpiry);
+    }
 
     @AssertTrue(message = "max-payment-expiry must be positive")
     public boolean isMaxPaymentExpiryPositive() {
         return maxPaymentExpiry == null || !(maxPaymentExpiry.isNegative() || maxPaymentExpiry.isZero());
     }
 
+    @AssertTrue(message = "method-max-expiry's durations must be positive")
+    public boolean isEveryMethodMaxExpiryPositive() {
+        return methodMaxExpiry.values().stream().allMatch(d -> d == null || !(d.isNegative() || d.isZero()));
+    }
+
     @AssertTrue(message = "max-amounts needs a \"default\" entry")
     public boolean isDefaultAmountListed() {
         return maxAmounts == null || maxAmounts.containsKey("default");
+    }
+
+    /** How far ahead a paymentExpiryTime must stay below for this method, if Antom limits it. */
+    public java.util.Optional<Duration> methodMaxExpiry(String paymentMethodType) {
+        // keys as written in YAML (GCASH) or as an environment variable binds them (gcash)
+        return methodMaxExpiry.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(paymentMethodType))
+                .map(Map.Entry::getValue).findFirst();
     }
 
     /** The largest amount accepted in this currency, in minor units. */

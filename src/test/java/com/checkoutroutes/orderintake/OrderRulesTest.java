@@ -9,9 +9,11 @@ import com.checkoutroutes.orderintake.OrderMessage.Buyer;
 import com.checkoutroutes.orderintake.OrderMessage.Channel;
 import com.checkoutroutes.orderintake.OrderMessage.Money;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -134,7 +136,7 @@ class OrderRulesTest {
         assertThat(problems(withResultPage("https://shop.example/orders/1/result"))).isEmpty();
         assertThat(problems(withResultPage("HTTPS://shop.example/orders/1/result"))).isEmpty();
         OrderRules withApp = new OrderRules(NOW, new OrderRulesSettings(List.of("https", "myshop"),
-                TestOrderRules.SETTINGS.maxAmounts(), TestOrderRules.SETTINGS.maxPaymentExpiry()));
+                TestOrderRules.SETTINGS.maxAmounts(), TestOrderRules.SETTINGS.maxPaymentExpiry(), Map.of()));
         assertThat(withApp.check(withResultPage("myshop://orders/1/result"))).isEmpty();
     }
 
@@ -184,6 +186,25 @@ class OrderRulesTest {
                     .containsExactly(tuple("INVALID_EXPIRY",
                             "paymentExpiryTime is more than 30 days ahead (checkout.order-rules.max-payment-expiry)"));
         }
+    }
+
+    /** Antom's Cashier Payment overview: for DANA and GCash a paymentExpiryTime must be less than 14 minutes ahead. */
+    @Test
+    void aGcashOrDanaExpiryIsLessThanFourteenMinutesAhead() {
+        for (String method : List.of("GCASH", "DANA")) {
+            assertThat(problems(withMethodAndExpiry(method, "2026-11-22T02:13:59Z"))).as(method).isEmpty();
+            assertThat(rules.check(withMethodAndExpiry(method, "2026-11-22T02:14:00Z"))).as(method)
+                    .extracting(Violation::code, Violation::message)
+                    .containsExactly(tuple("INVALID_EXPIRY", "paymentExpiryTime must be less than 14 minutes ahead for "
+                            + method + " (Antom's limit; checkout.order-rules.method-max-expiry)"));
+        }
+        assertThat(problems(withMethodAndExpiry("ALIPAY_CN", "2026-11-22T03:00:00Z"))).as("other methods").isEmpty();
+        OrderRules fromEnvironment = new OrderRules(NOW, new OrderRulesSettings(List.of("https"),
+                TestOrderRules.SETTINGS.maxAmounts(), TestOrderRules.SETTINGS.maxPaymentExpiry(),
+                Map.of("gcash", Duration.ofMinutes(14))));
+        assertThat(fromEnvironment.check(withMethodAndExpiry("GCASH", "2026-11-22T03:00:00Z")))
+                .as("a key as an environment variable binds it").extracting(Violation::code)
+                .containsExactly("INVALID_EXPIRY");
     }
 
     @ParameterizedTest
@@ -252,6 +273,12 @@ class OrderRulesTest {
         return new OrderMessage(o.orderId(), o.attempt(), o.amount(), o.description(), o.paymentMethodType(),
                 o.integration(), o.captureMode(), o.channel(), o.buyer(), o.resultPageUrl(), expiry,
                 o.settlementCurrency());
+    }
+
+    private static OrderMessage withMethodAndExpiry(String method, String expiry) {
+        OrderMessage o = order();
+        return new OrderMessage(o.orderId(), o.attempt(), o.amount(), o.description(), method, o.integration(),
+                o.captureMode(), o.channel(), o.buyer(), o.resultPageUrl(), expiry, o.settlementCurrency());
     }
 
     /** "CODE at field" per violation; messages are checked where they say what code and field do not. */

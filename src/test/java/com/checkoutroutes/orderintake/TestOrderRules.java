@@ -8,7 +8,8 @@ import java.util.Map;
 final class TestOrderRules {
 
     static final OrderRulesSettings SETTINGS = new OrderRulesSettings(List.of("https"),
-            Map.of("default", 100_000_000L, "JPY", 100_000_000L, "KRW", 1_000_000_000L), Duration.ofDays(30));
+            Map.of("default", 100_000_000L, "JPY", 100_000_000L, "KRW", 1_000_000_000L), Duration.ofDays(30),
+            Map.of("GCASH", Duration.ofMinutes(14), "DANA", Duration.ofMinutes(14)));
 
     private TestOrderRules() {
     }
