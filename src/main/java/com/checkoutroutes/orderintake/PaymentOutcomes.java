@@ -52,6 +52,19 @@ public class PaymentOutcomes {
         this.tx = tx;
     }
 
+    /**
+     * The attempt's expiry once Antom created its session: the session's, unless the attempt's own (the order's, or
+     * its method's default) is later. The session's time bounds when the buyer may start to pay; a payment started in
+     * it may stay payable for its method's window (a Konbini slip, 7 days), which the janitor must not cut short.
+     */
+    private static OffsetDateTime expiryAfterSession(PaymentAttempt attempt, AlipayPaymentSessionResponse session) {
+        OffsetDateTime sessionExpiry = AntomTime.parse(session.getPaymentSessionExpiryTime());
+        if (sessionExpiry == null || (attempt.expiresAt() != null && attempt.expiresAt().isAfter(sessionExpiry))) {
+            return attempt.expiresAt();
+        }
+        return sessionExpiry;
+    }
+
     public PaymentAttempt record(PaymentAttempt attempt, CallOutcome<? extends AlipayResponse> outcome) {
         if (outcome instanceof CallOutcome.Unknown<?> unknown) {
             return apply(attempt, PaymentState.UNKNOWN, "ANTOM_NO_ANSWER", null, null, unknown.reason(),
@@ -67,7 +80,7 @@ public class PaymentOutcomes {
         }
         if (response instanceof AlipayPaymentSessionResponse session) {
             return apply(attempt, PaymentState.PENDING, "SESSION_CREATED", null, answer.code(), answer.message(),
-                    channel.sdkSession(attempt, session), AntomTime.parse(session.getPaymentSessionExpiryTime()));
+                    channel.sdkSession(attempt, session), expiryAfterSession(attempt, session));
         }
         AlipayPayResponse pay = (AlipayPayResponse) response;
         if (answer.status() == ResultStatusType.S) {

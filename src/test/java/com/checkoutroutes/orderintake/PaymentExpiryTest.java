@@ -37,4 +37,27 @@ class PaymentExpiryTest extends FlowTestSupport {
                 .doesNotContain(".250Z");
         assertThat(attempt.expiresAt().toInstant()).isEqualTo(expiry.toInstant());
     }
+
+    /**
+     * A payment session's expiry bounds when the buyer may start to pay: a Konbini slip issued in it stays payable
+     * for the method's 7 days, and the attempt keeps that window (the janitor cancels nothing before it).
+     */
+    @Test
+    void aSessionKeepsItsMethodsLongerWindow() {
+        String orderId = newOrderId();
+        Map<String, Object> order = order(orderId);
+        order.put("integration", "SDK");
+        order.put("paymentMethodType", "KONBINI");
+        order.put("channel", Map.of("terminalType", "APP", "osType", "ANDROID"));
+        order.put("amount", Map.of("currency", "JPY", "value", "1250"));
+        publish(order);
+
+        PaymentAttempt attempt = await().atMost(Duration.ofSeconds(20))
+                .until(() -> onlyAttempt(orderId), a -> a.state() == PaymentState.PENDING);
+
+        String sessionExpiry = awaitChannelMessage("APP", orderId).path("sdkSession").path("expiresAt").asText();
+        assertThat(OffsetDateTime.parse(sessionExpiry)).as("the session's own expiry").isBefore(
+                OffsetDateTime.now(clock).plusDays(1));
+        assertThat(attempt.expiresAt()).isAfter(OffsetDateTime.now(clock).plusDays(6));
+    }
 }
