@@ -61,8 +61,7 @@ class JanitorResendTest {
     @Test
     void aCancellationAskedWhileThePayWasSentAgainCancelsWhatItMade() {
         when(inquiries.inquire(unknown)).thenReturn(new Inquiry.NotFound());
-        when(ledger.attemptsOf("ORD-1")).thenReturn(List.of(unknown));
-        when(ledger.untouchedByCancellation(unknown)).thenReturn(true);
+        when(ledger.maySendAgain(unknown)).thenReturn(true);
         when(cancels.wasAsked(unknown)).thenReturn(true); // asked while the pay was on its way
         when(payments.resend(eq(unknown), anyString())).thenReturn(PaymentState.PENDING);
         PaymentAttempt pending = unknown.toBuilder().state(PaymentState.PENDING).version(4).build();
@@ -76,8 +75,7 @@ class JanitorResendTest {
     @Test
     void withoutACancellationThePaySentAgainStands() {
         when(inquiries.inquire(unknown)).thenReturn(new Inquiry.NotFound());
-        when(ledger.attemptsOf("ORD-1")).thenReturn(List.of(unknown));
-        when(ledger.untouchedByCancellation(unknown)).thenReturn(true);
+        when(ledger.maySendAgain(unknown)).thenReturn(true);
         when(cancels.wasAsked(unknown)).thenReturn(false);
         when(payments.resend(eq(unknown), anyString())).thenReturn(PaymentState.PENDING);
 
@@ -92,8 +90,7 @@ class JanitorResendTest {
     @Test
     void aPayOfAnOrderCancelledIsNotSentAgain() {
         when(inquiries.inquire(unknown)).thenReturn(new Inquiry.NotFound());
-        when(ledger.attemptsOf("ORD-1")).thenReturn(List.of(unknown));
-        when(ledger.untouchedByCancellation(unknown)).thenReturn(false);
+        when(ledger.maySendAgain(unknown)).thenReturn(false); // untouchedByCancellation: false
 
         assertThat(janitor.check(unknown, OffsetDateTime.now(clock))).isEmpty();
         verify(payments, never()).resend(any(), anyString());
