@@ -107,7 +107,13 @@ public class AntomCancels {
             return Optional.of(cancelOrRefund(attempt, cause, CANCELLATION_REFUND));
         }
         if (attempt.state().canMoveTo(PaymentState.CANCELLED) && attempt.state() != PaymentState.CREATED) {
-            return Optional.of(cancel(attempt, cause));
+            if (cancel(attempt, cause)) {
+                return Optional.of(true);
+            }
+            // not done: read open, it may have been paid since (the buyer finished meanwhile, captured, or on a method
+            // without cancel): then its money goes back as a paid one's would
+            PaymentAttempt now = ledger.find(attempt.paymentRequestId()).orElse(attempt);
+            return Optional.of(now.state().isPaid() && cancelOrRefund(now, cause, CANCELLATION_REFUND));
         }
         return Optional.empty();
     }

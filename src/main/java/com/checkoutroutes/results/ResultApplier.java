@@ -2,6 +2,7 @@ package com.checkoutroutes.results;
 
 import com.checkoutroutes.ledger.NotificationInbox.Outcome;
 import com.checkoutroutes.ledger.NotificationInbox;
+import com.checkoutroutes.ledger.OrderCancellations;
 import com.checkoutroutes.ledger.OutboxMessage;
 import com.checkoutroutes.ledger.OutboxSettings;
 import com.checkoutroutes.ledger.PaymentAttempt;
@@ -31,15 +32,17 @@ public class ResultApplier {
     private final ObjectMapper json;
     private final RefundResults refundResults;
     private final String cancelDestination;
+    private final OrderCancellations cancellations;
 
     public ResultApplier(PaymentLedger ledger, NotificationInbox inbox, PaymentEvents events, ObjectMapper json,
-            RefundResults refundResults, OutboxSettings outbox) {
+            RefundResults refundResults, OutboxSettings outbox, OrderCancellations cancellations) {
         this.ledger = ledger;
         this.inbox = inbox;
         this.events = events;
         this.json = json;
         this.refundResults = refundResults;
         this.cancelDestination = outbox.duplicateCancelDestination();
+        this.cancellations = cancellations;
     }
 
     /** What applying one result did. */
@@ -98,6 +101,7 @@ public class ResultApplier {
             change.captureId(n.captureId());
         }
         flagIfSecondPayment(attempt, target, change);
+        reopenCancellationIfPaid(attempt, target);
         rematchAfter(attempt, ledger.apply(prid, change).attempt());
         return new Applied(mismatch != null ? Outcome.MISMATCH : Outcome.APPLIED, prid, cause);
     }
@@ -162,6 +166,19 @@ public class ResultApplier {
         return !n.amountDiffersFrom(attempt.amountValue(), attempt.currency()) ? null
                 : "notified " + n.amountValue() + " " + n.currency() + ", ordered "
                 + attempt.amountValue() + " " + attempt.currency();
+    }
+
+    /**
+     * A payment made after its order's cancellation could not stop it (the cancel refused, a method without cancel, or
+     * unanswered: the attempt is then flagged {@code CANCEL_NOT_DONE}) is the janitor's again, which gives the money
+     * back (cancel, or refund in full) as for any paid attempt of a cancelled order. Only a flagged attempt is looked
+     * at, so that a payment's usual way to paid costs no statement more; an order never cancelled changes nothing.
+     * For every way a payment becomes paid, as {@link #flagIfSecondPayment}.
+     */
+    public void reopenCancellationIfPaid(PaymentAttempt attempt, PaymentState target) {
+        if (target.isPaid() && !attempt.state().isPaid() && attempt.flagged()) {
+            cancellations.reopenFrom(attempt.orderId(), attempt.attemptNo());
+        }
     }
 
     /**

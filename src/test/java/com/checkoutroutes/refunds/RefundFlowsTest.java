@@ -93,6 +93,35 @@ class RefundFlowsTest extends FlowTestSupport {
     }
 
     /**
+     * A DANA payment (Antom cancels none) still open when its order is cancelled: the cancel is refused, and the buyer
+     * pays afterwards. The payment is the janitor's again, which refunds it in full, once (CANCELLATION), where the
+     * money stayed with the merchant, the payment only flagged.
+     */
+    @Test
+    void aPaymentMadeAfterItsCancelWasRefusedIsRefundedInFull() {
+        String orderId = newOrderId();
+        Map<String, Object> order = order(orderId);
+        order.put("paymentMethodType", "DANA");
+        order.put("amount", Map.of("currency", "IDR", "value", "125000"));
+        publish(order);
+        PaymentAttempt pending = await().atMost(Duration.ofSeconds(20))
+                .until(() -> onlyAttempt(orderId), a -> a.state() == PaymentState.PENDING);
+
+        orderEvent(orderId, "ORDER_CANCELLED");
+        await().atMost(Duration.ofSeconds(20)).until(() -> ledger.history(pending.paymentRequestId()).stream()
+                .anyMatch(c -> "CANCEL_NOT_DONE".equals(c.cause())));
+        assertThat(state(pending)).isEqualTo(PaymentState.PENDING);
+
+        sandbox.buyerAction(pending.paymentId(), Outcome.PAY);
+
+        Refund refund = awaitRefund(pending, RefundState.REFUNDED);
+        assertThat(refund.requestKey()).isEqualTo("CANCELLATION");
+        assertThat(refund.amountValue()).isEqualTo(pending.amountValue());
+        assertThat(sandbox.payment(pending.paymentRequestId()).orElseThrow().path("refunds")).hasSize(1);
+        assertHold(orderId, "ORDER_CANCELLED");
+    }
+
+    /**
      * An order's cancellation sends Antom a cancel of its paid wallet payment, which gives all of it back: while the
      * cancel is on its way, an operator's refund of the same payment is refused (it would give the money back twice).
      * The cancel's answer is lost; Antom's list says it cancelled, so the payment ends CANCELLED, nothing refunded.

@@ -98,6 +98,35 @@ class AntomCancelsTest {
         verify(ledger, never()).note(eq(PRID), eq("CANCEL_NOT_DONE"), anyString(), anyString());
     }
 
+    /**
+     * An order's cancellation read the card payment open (the buyer in 3DS); it was paid and captured before the
+     * cancel reached Antom, which refuses it: the payment is refunded in full, as a paid one would have been.
+     */
+    @Test
+    void anOpenPaymentCapturedBeforeItsCancelArrivedIsRefundedInFull() {
+        PaymentAttempt open = paid.toBuilder().paymentMethodType("CARD").captureMode("AUTOMATIC")
+                .state(PaymentState.PENDING).build();
+        PaymentAttempt captured = open.toBuilder().state(PaymentState.CAPTURED).build();
+        when(ledger.find(PRID)).thenReturn(Optional.of(captured));
+        when(ledger.lock(PRID)).thenReturn(Optional.of(captured));
+        Refund accepted = refund(RefundState.ACCEPTED);
+        when(refunds.refundInFull(eq(captured), eq(AntomCancels.CANCELLATION_REFUND), anyString(), anyString()))
+                .thenReturn(Optional.of(accepted));
+
+        assertThat(cancels.cancelForOrder(open, "ORDER_CANCELLED")).contains(true);
+        verify(refunds).refundInFull(eq(captured), eq(AntomCancels.CANCELLATION_REFUND), anyString(), anyString());
+    }
+
+    /** The same cancel refused while the payment is still open (a method without cancel): nothing to give back yet. */
+    @Test
+    void anOpenPaymentWhoseCancelIsRefusedIsNotRefunded() {
+        PaymentAttempt open = paid.toBuilder().paymentMethodType("DANA").state(PaymentState.PENDING).build();
+        when(ledger.find(PRID)).thenReturn(Optional.of(open));
+
+        assertThat(cancels.cancelForOrder(open, "ORDER_CANCELLED")).contains(false);
+        verify(refunds, never()).refundInFull(any(), anyString(), anyString(), anyString());
+    }
+
     @Test
     void aRefusedCancelOfAnAuthorisationStillHeldIsFlaggedWithAntomsAnswer() {
         PaymentAttempt authorised = paid.toBuilder().paymentMethodType("CARD").captureMode("MANUAL")
