@@ -182,6 +182,11 @@ public enum PaymentState {
                 + AUTOMATIC_CAPTURE + "'))";
     }
 
+    /** A failed payment: EXPIRED when Antom closed it ({@code ORDER_IS_CLOSED}), else FAILED. */
+    private static PaymentState failed(String resultCode) {
+        return "ORDER_IS_CLOSED".equals(resultCode) ? EXPIRED : FAILED;
+    }
+
     /** What Antom can report about an attempt (by notification or by inquiry). */
     public enum Reported {
         PAYMENT_RESULT, PAYMENT_PENDING, CAPTURE_RESULT
@@ -189,20 +194,16 @@ public enum PaymentState {
 
     /**
      * The state a result from Antom calls for, from this state: a capture result moves to CAPTURED or
-     * CAPTURE_FAILED; a pending one to PENDING; a successful payment to AUTHORISED (manual capture) or SUCCEEDED, and
+     * CAPTURE_FAILED; a pending one to PENDING (with status F, failed, as a failed payment result); a successful payment to AUTHORISED (manual capture) or SUCCEEDED, and
      * a paid attempt stays where it is (confirmed, never moved back); a failed one to EXPIRED when Antom closed it
      * ({@code ORDER_IS_CLOSED}), else FAILED. Whether the move is allowed is {@link #canMoveTo}'s to say.
      */
     public PaymentState onResult(Reported reported, boolean succeeded, String resultCode, String captureMode) {
         return switch (reported) {
             case CAPTURE_RESULT -> succeeded ? CAPTURED : CAPTURE_FAILED;
-            case PAYMENT_PENDING -> PENDING;
-            case PAYMENT_RESULT -> {
-                if (!succeeded) {
-                    yield "ORDER_IS_CLOSED".equals(resultCode) ? EXPIRED : FAILED;
-                }
-                yield isPaid() ? this : paid(captureMode);
-            }
+            // Antom's notifyPayment: S with PAYMENT_PENDING is "processing", F is a failed payment whatever its type
+            case PAYMENT_PENDING -> succeeded ? PENDING : failed(resultCode);
+            case PAYMENT_RESULT -> succeeded ? (isPaid() ? this : paid(captureMode)) : failed(resultCode);
         };
     }
 }

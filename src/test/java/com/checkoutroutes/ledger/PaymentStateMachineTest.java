@@ -130,7 +130,9 @@ class PaymentStateMachineTest {
             SUCCEEDED         | CAPTURE_RESULT  | true      | SUCCESS         | AUTOMATIC   | CAPTURED
             SUCCEEDED         | CAPTURE_RESULT  | false     | PROCESS_FAIL    | AUTOMATIC   | CAPTURE_FAILED
             REQUESTED         | PAYMENT_PENDING | true      | -               | -           | PENDING
-            UNKNOWN           | PAYMENT_PENDING | false     | -               | MANUAL      | PENDING
+            UNKNOWN           | PAYMENT_PENDING | false     | -               | MANUAL      | FAILED
+            PENDING           | PAYMENT_PENDING | false     | PROCESS_FAIL    | AUTOMATIC   | FAILED
+            PENDING           | PAYMENT_PENDING | false     | ORDER_IS_CLOSED | AUTOMATIC   | EXPIRED
             SUCCEEDED         | PAYMENT_PENDING | true      | -               | AUTOMATIC   | PENDING
             REQUESTED         | PAYMENT_RESULT  | true      | SUCCESS         | MANUAL      | AUTHORISED
             REQUESTED         | PAYMENT_RESULT  | true      | SUCCESS         | AUTOMATIC   | SUCCEEDED

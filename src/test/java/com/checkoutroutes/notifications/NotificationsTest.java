@@ -190,6 +190,22 @@ class NotificationsTest extends FlowTestSupport {
                 .containsSubsequence("PAYMENT_RESULT", "NOTIFICATION_CONFLICT", "NOTIFICATION_CONFLICT");
     }
 
+    /** Antom's notifyPayment: resultStatus F is a failed payment, also with notifyType PAYMENT_PENDING. */
+    @Test
+    void aPendingNotificationWithStatusFIsAFailedPayment() {
+        PaymentAttempt attempt = pendingWallet();
+        String prid = attempt.paymentRequestId();
+        String failed = AntomNotifier.paymentResult("PAYMENT_PENDING", "F", "PROCESS_FAIL", prid, attempt.paymentId(),
+                attempt.currency(), attempt.amountValue());
+
+        assertThat(antom.send(failed).body()).isEqualTo(SUCCESS);
+
+        PaymentAttempt after = ledger.find(prid).orElseThrow();
+        assertThat(after.state()).isEqualTo(PaymentState.FAILED);
+        assertThat(after.flagged()).isFalse();
+        kafka().await(resultsTopic, r -> r.value().contains(prid) && r.value().contains("\"state\":\"FAILED\""));
+    }
+
     @Test
     void anAmountMismatchIsRecordedAndFlagged() {
         PaymentAttempt attempt = pendingWallet();
