@@ -20,8 +20,11 @@ import org.springframework.stereotype.Component;
 @Component
 public class OrderCancellations {
 
-    /** A cancellation the janitor is to carry out on its order's attempts above {@code settledThrough} (0: all). */
-    public record Due(String orderId, String cause, int settledThrough) {
+    /**
+     * A cancellation the janitor is to carry out on its order's attempts above {@code settledThrough} (0: all);
+     * {@code reopenedAt} as read (null: not reopened), which tells a reopen made while the janitor worked on it.
+     */
+    public record Due(String orderId, String cause, int settledThrough, OffsetDateTime reopenedAt) {
     }
 
     /** {@link PaymentState#awaitsAntom()} as an SQL list. */
@@ -65,14 +68,15 @@ public class OrderCancellations {
      * (until then there is nothing to decide, and listed each round they would crowd out the others).
      */
     public List<Due> due(OffsetDateTime since, int limit) {
-        return jdbc.query("SELECT c.order_id, c.cause, c.settled_through FROM order_cancellation c "
+        return jdbc.query("SELECT c.order_id, c.cause, c.settled_through, c.reopened_at FROM order_cancellation c "
                 + "WHERE (c.received_at >= ? OR c.reopened_at IS NOT NULL) "
                 + "AND EXISTS (SELECT 1 FROM payment_attempt a WHERE a.order_id = c.order_id "
                 + "AND a.attempt_no > COALESCE(c.settled_through, 0)) "
                 + "AND NOT EXISTS (SELECT 1 FROM payment_attempt a WHERE a.order_id = c.order_id "
                 + "AND a.attempt_no > COALESCE(c.settled_through, 0) "
                 + "AND a.state IN " + AWAITING_ANTOM + ") ORDER BY c.received_at LIMIT ?",
-                (rs, i) -> new Due(rs.getString(1), rs.getString(2), rs.getInt(3)), since, limit);
+                (rs, i) -> new Due(rs.getString(1), rs.getString(2), rs.getInt(3),
+                        rs.getObject(4, OffsetDateTime.class)), since, limit);
     }
 
     /**
@@ -95,6 +99,23 @@ public class OrderCancellations {
         jdbc.update("UPDATE order_cancellation c SET reopened_at = NULL WHERE c.order_id = ? AND c.reopened_at IS NOT "
                 + "NULL AND NOT EXISTS (SELECT 1 FROM payment_attempt a WHERE a.order_id = c.order_id "
                 + "AND a.attempt_no > COALESCE(c.settled_through, 0))", orderId);
+    }
+
+    /**
+     * {@link #settledThrough(String, int)} for a cancellation the janitor carried out as read ({@code due}): only if it
+     * was not reopened meanwhile (a payment of the order made while the janitor worked, {@link #reopenFrom}); else it
+     * stays the janitor's, for the next round.
+     */
+    public void settledThrough(Due due, int attemptNo) {
+        String unchanged = " AND reopened_at IS NOT DISTINCT FROM CAST(? AS TIMESTAMP WITH TIME ZONE)";
+        jdbc.update("UPDATE order_cancellation SET settled_through = ? WHERE order_id = ? "
+                + "AND (settled_through IS NULL OR settled_through < ?)" + unchanged, attemptNo, due.orderId(),
+                attemptNo, due.reopenedAt());
+        jdbc.update("UPDATE order_cancellation c SET reopened_at = NULL WHERE c.order_id = ? AND c.reopened_at IS NOT "
+                + "NULL AND NOT EXISTS (SELECT 1 FROM payment_attempt a WHERE a.order_id = c.order_id "
+                + "AND a.attempt_no > COALESCE(c.settled_through, 0))"
+                + " AND c.reopened_at IS NOT DISTINCT FROM CAST(? AS TIMESTAMP WITH TIME ZONE)",
+                due.orderId(), due.reopenedAt());
     }
 
     /**

@@ -155,7 +155,7 @@ public class Janitor {
                 cancels.cancelForOrder(attempt, due.cause()).ifPresent(cancelled -> done.add(
                         attempt.paymentRequestId() + (cancelled ? ":cancelled" : ":not cancelled")));
             }
-            cancellations.settledThrough(due.orderId(),
+            cancellations.settledThrough(due,
                     later.stream().mapToInt(PaymentAttempt::attemptNo).max().orElse(due.settledThrough()));
             LOG.info("order {} was cancelled ({}); carried out on the attempts its event left open: {}", due.orderId(),
                     due.cause(), done);

@@ -170,13 +170,13 @@ public class ResultApplier {
 
     /**
      * A payment made after its order's cancellation could not stop it (the cancel refused, a method without cancel, or
-     * unanswered: the attempt is then flagged {@code CANCEL_NOT_DONE}) is the janitor's again, which gives the money
-     * back (cancel, or refund in full) as for any paid attempt of a cancelled order. Only a flagged attempt is looked
-     * at, so that a payment's usual way to paid costs no statement more; an order never cancelled changes nothing.
-     * For every way a payment becomes paid, as {@link #flagIfSecondPayment}.
+     * unanswered; an attempt read open as the cancellation came) is the janitor's again, which gives the money back
+     * (cancel, or refund in full) as for any paid attempt of a cancelled order: one statement per payment, which
+     * changes nothing for an order never cancelled. For every way a payment becomes paid, as
+     * {@link #flagIfSecondPayment}.
      */
     public void reopenCancellationIfPaid(PaymentAttempt attempt, PaymentState target) {
-        if (target.isPaid() && !attempt.state().isPaid() && attempt.flagged()) {
+        if (target.isPaid() && !attempt.state().isPaid()) {
             cancellations.reopenFrom(attempt.orderId(), attempt.attemptNo());
         }
     }

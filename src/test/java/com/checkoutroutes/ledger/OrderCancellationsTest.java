@@ -62,9 +62,32 @@ class OrderCancellationsTest {
         assertThat(due()).containsExactly("ORD-2");
     }
 
+    /**
+     * The janitor read a cancellation and carried it out; the order's payment was made meanwhile, which reopened it
+     * (ResultApplier): the janitor's settling leaves it the janitor's, for the next round, which settles it.
+     */
+    @Test
+    void aReopenWhileTheJanitorCarriedItOutKeepsItTheJanitors() {
+        attempt("ORD-4", 1, "PENDING");
+        cancellations.keep("ORD-4", "ORDER_CANCELLED", "E-4", 0);
+        OrderCancellations.Due read = dueOnes().get(0);
+
+        jdbc.update("UPDATE payment_attempt SET state = 'SUCCEEDED' WHERE order_id = 'ORD-4'");
+        cancellations.reopenFrom("ORD-4", 1);
+        cancellations.settledThrough(read, 1);
+        assertThat(due()).as("paid while the janitor worked: still its").containsExactly("ORD-4");
+
+        cancellations.settledThrough(dueOnes().get(0), 1);
+        assertThat(due()).isEmpty();
+        assertThat(jdbc.queryForObject("SELECT reopened_at FROM order_cancellation", OffsetDateTime.class)).isNull();
+    }
+
+    private java.util.List<OrderCancellations.Due> dueOnes() {
+        return cancellations.due(OffsetDateTime.ofInstant(now, ZoneOffset.UTC).minus(Duration.ofDays(1)), 10);
+    }
+
     private java.util.List<String> due() {
-        return cancellations.due(OffsetDateTime.ofInstant(now, ZoneOffset.UTC).minus(Duration.ofDays(1)), 10).stream()
-                .map(OrderCancellations.Due::orderId).toList();
+        return dueOnes().stream().map(OrderCancellations.Due::orderId).toList();
     }
 
     private OffsetDateTime at() {
