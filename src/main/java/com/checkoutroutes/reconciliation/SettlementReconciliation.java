@@ -8,9 +8,9 @@ import com.checkoutroutes.ledger.PaymentLedger;
 import com.checkoutroutes.ledger.PaymentState;
 import com.checkoutroutes.ledger.Refund;
 import com.checkoutroutes.ledger.RefundLedger;
-import com.checkoutroutes.ledger.RefundRules;
 import com.checkoutroutes.ledger.RefundState;
 import com.checkoutroutes.platform.AntomTime;
+import com.checkoutroutes.results.RefundResults;
 import com.checkoutroutes.scheduling.JobRuns.Report;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -81,6 +81,7 @@ public class SettlementReconciliation {
     private final TransactionReportParser parser;
     private final PaymentLedger ledger;
     private final RefundLedger refunds;
+    private final RefundResults refundResults;
     private final Outbox outbox;
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
@@ -92,9 +93,10 @@ public class SettlementReconciliation {
     private final String destination;
 
     public SettlementReconciliation(TransactionReportParser parser, PaymentLedger ledger, RefundLedger refunds,
-            Outbox outbox, JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper json, Clock clock,
-            MeterRegistry meters, ReconciliationSettings settings, OutboxSettings outboxSettings) {
+            RefundResults refundResults, Outbox outbox, JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper json,
+            Clock clock, MeterRegistry meters, ReconciliationSettings settings, OutboxSettings outboxSettings) {
         this.parser = parser;
+        this.refundResults = refundResults;
         this.ledger = ledger;
         this.refunds = refunds;
         this.outbox = outbox;
@@ -261,22 +263,29 @@ public class SettlementReconciliation {
 
     /**
      * The mismatches of a report that name a payment flag it, with its history: together at the end, a batch at a time
-     * (the payments stay locked until the report's commit).
+     * (the payments stay locked until the report's commit). A refund not ours is flagged as a notifyRefund or an
+     * inquiry flags it ({@code REFUND_NOT_OURS}, once per refund: one an operator cleared is not flagged again), so
+     * that no amount is refunded of its payment until an operator accounts for it (the return may be that refund).
      */
     private void flagPayments(long reportId, String file) {
         List<PaymentLedger.Flag> batch = new ArrayList<>();
+        List<OutsideRefund> outside = new ArrayList<>();
         jdbc.query(connection -> {
-            PreparedStatement select = connection.prepareStatement("SELECT kind, payment_request_id, detail FROM "
-                    + "reconciliation_mismatch WHERE report_id = ? AND payment_request_id IS NOT NULL ORDER BY id");
+            PreparedStatement select = connection.prepareStatement("SELECT kind, payment_request_id, detail, "
+                    + "transaction_request_id, transaction_id FROM reconciliation_mismatch WHERE report_id = ? "
+                    + "AND payment_request_id IS NOT NULL ORDER BY id");
             select.setFetchSize(FETCH_SIZE);
             select.setLong(1, reportId);
             return select;
         }, (RowCallbackHandler) rs -> {
             String kind = rs.getString("kind");
-            // one not ours naming a payment is a refund made outside this service: the cause the refund rules
-            // refuse a named amount for until an operator clears it (the return may be that very refund)
-            String cause = IN_FILE_NOT_OURS.equals(kind) ? RefundRules.REFUND_NOT_OURS : "RECONCILIATION_" + kind;
-            batch.add(new PaymentLedger.Flag(rs.getString("payment_request_id"), cause,
+            if (IN_FILE_NOT_OURS.equals(kind)) {
+                String refundId = rs.getString("transaction_request_id") != null
+                        ? rs.getString("transaction_request_id") : rs.getString("transaction_id");
+                outside.add(new OutsideRefund(rs.getString("payment_request_id"), refundId));
+                return;
+            }
+            batch.add(new PaymentLedger.Flag(rs.getString("payment_request_id"), "RECONCILIATION_" + kind,
                     rs.getString("detail"), "RECONCILIATION: " + kind + " in " + file));
             if (batch.size() == FETCH_SIZE) {
                 ledger.flagAll(batch);
@@ -284,6 +293,15 @@ public class SettlementReconciliation {
             }
         });
         ledger.flagAll(batch);
+        for (OutsideRefund refund : outside) {
+            ledger.find(refund.paymentRequestId()).ifPresent(payment -> refundResults.flagRefundNotOurs(payment,
+                    refund.refundId(), "listed in " + file + " (RECONCILIATION: " + IN_FILE_NOT_OURS
+                            + "), made outside this service"));
+        }
+    }
+
+    /** A refund of one of our payments that the file lists and the ledger does not keep. */
+    private record OutsideRefund(String paymentRequestId, String refundId) {
     }
 
     /** Reports left {@code RECONCILING} by a run that stopped: taken back, so that their files run again. */

@@ -45,6 +45,8 @@ class SettlementReconciliationTest extends FlowTestSupport {
     @Autowired
     Refunds refunds;
     @Autowired
+    com.checkoutroutes.results.RefundResults refundResults;
+    @Autowired
     JdbcTemplate jdbc;
     @Value("${checkout.topics.reconciliation}")
     String reconciliationTopic;
@@ -164,7 +166,8 @@ class SettlementReconciliationTest extends FlowTestSupport {
         assertThat(kinds(reportEvent(file))).containsExactlyInAnyOrder("IN_FILE_NOT_OURS REF-dashboard-" + day,
                 "NOT_IN_LEDGER REV-" + day);
         assertThat(ledger.find(refundedElsewhere.paymentRequestId()).orElseThrow().flagReason())
-                .startsWith("RECONCILIATION: IN_FILE_NOT_OURS");
+                .startsWith("REFUND_NOT_OURS: refund REF-dashboard-" + day + " listed in " + file.getFileName())
+                .contains("RECONCILIATION: IN_FILE_NOT_OURS");
         assertThat(ledger.find(reversed.paymentRequestId()).orElseThrow().flagReason())
                 .startsWith("RECONCILIATION: NOT_IN_LEDGER");
         assertThat(shipment.decide(refundedElsewhere.orderId(), null).reasons())
@@ -174,6 +177,11 @@ class SettlementReconciliationTest extends FlowTestSupport {
                 "order-system")).isInstanceOfSatisfying(com.checkoutroutes.ledger.RefundRefusedException.class,
                         e -> assertThat(e.code()).isEqualTo("REFUNDED_OUTSIDE"));
         assertThat(sandbox.requests("refund", refundedElsewhere.paymentRequestId())).isEmpty();
+
+        // an operator accounts for it: the next file listing the same refund does not flag it again
+        ledger.clearFlag(refundedElsewhere.paymentRequestId(), "operator", "the Dashboard's refund was another return");
+        refundResults.flagRefundNotOurs(refundedElsewhere, "REF-dashboard-" + day, "listed in the next file");
+        assertThat(ledger.find(refundedElsewhere.paymentRequestId()).orElseThrow().flagged()).isFalse();
     }
 
     @Test
