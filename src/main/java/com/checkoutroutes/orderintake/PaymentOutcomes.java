@@ -39,11 +39,13 @@ public class PaymentOutcomes {
     private final TransactionTemplate tx;
     private final GroupCommit groupCommit;
     private final ResultApplier results;
+    private final OrderIntakeSettings.Payments expiries;
 
     public PaymentOutcomes(PaymentLedger ledger, ChannelMessages channel, PaymentEvents events,
             Outbox outbox, TransactionTemplate tx, GroupCommit groupCommit,
-            ResultApplier results) {
+            ResultApplier results, OrderIntakeSettings settings) {
         this.results = results;
+        this.expiries = settings.payments();
         this.groupCommit = groupCommit;
         this.ledger = ledger;
         this.channel = channel;
@@ -53,13 +55,17 @@ public class PaymentOutcomes {
     }
 
     /**
-     * The attempt's expiry once Antom created its session: the session's, unless the attempt's own (the order's, or
-     * its method's default) is later. The session's time bounds when the buyer may start to pay; a payment started in
-     * it may stay payable for its method's window (a Konbini slip, 7 days), which the janitor must not cut short.
+     * The attempt's expiry once Antom created its session: the session's. For a method whose window is longer than
+     * its session's, one listed in {@code checkout.payments.method-expiry} (a Konbini slip issued in the session stays
+     * payable for 7 days), the attempt's own expiry when later: the janitor must not cut that window short. A card's
+     * or a wallet's session that the buyer abandons can no longer be paid once it expired.
      */
-    private static OffsetDateTime expiryAfterSession(PaymentAttempt attempt, AlipayPaymentSessionResponse session) {
+    private OffsetDateTime expiryAfterSession(PaymentAttempt attempt, AlipayPaymentSessionResponse session) {
         OffsetDateTime sessionExpiry = AntomTime.parse(session.getPaymentSessionExpiryTime());
-        if (sessionExpiry == null || (attempt.expiresAt() != null && attempt.expiresAt().isAfter(sessionExpiry))) {
+        boolean longerWindow = attempt.paymentMethodType() != null
+                && expiries.methodExpiry().containsKey(attempt.paymentMethodType());
+        if (sessionExpiry == null || (longerWindow && attempt.expiresAt() != null
+                && attempt.expiresAt().isAfter(sessionExpiry))) {
             return attempt.expiresAt();
         }
         return sessionExpiry;

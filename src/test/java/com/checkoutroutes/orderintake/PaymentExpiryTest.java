@@ -60,4 +60,21 @@ class PaymentExpiryTest extends FlowTestSupport {
                 OffsetDateTime.now(clock).plusDays(1));
         assertThat(attempt.expiresAt()).isAfter(OffsetDateTime.now(clock).plusDays(6));
     }
+
+    /** A card's payment session abandoned by its buyer expires with the session, not after the card's 7 days. */
+    @Test
+    void aCardSessionExpiresWithItsSession() {
+        String orderId = newOrderId();
+        Map<String, Object> order = cardOrder(orderId, null);
+        order.put("integration", "SDK");
+        order.put("channel", Map.of("terminalType", "APP", "osType", "ANDROID"));
+        publish(order);
+
+        PaymentAttempt attempt = await().atMost(Duration.ofSeconds(20))
+                .until(() -> onlyAttempt(orderId), a -> a.state() == PaymentState.PENDING);
+
+        String sessionExpiry = awaitChannelMessage("APP", orderId).path("sdkSession").path("expiresAt").asText();
+        assertThat(attempt.expiresAt().toInstant()).isEqualTo(OffsetDateTime.parse(sessionExpiry).toInstant());
+        assertThat(attempt.expiresAt()).isBefore(OffsetDateTime.now(clock).plusDays(1));
+    }
 }
