@@ -5,8 +5,11 @@ import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
@@ -28,7 +31,13 @@ public record OrderRulesSettings(
         Map<String, @NotNull Duration> methodMaxExpiry) {
 
     public OrderRulesSettings {
-        methodMaxExpiry = methodMaxExpiry == null ? Map.of() : Map.copyOf(methodMaxExpiry);
+        // keys as written in YAML (GCASH) or as an environment variable binds them (gcash); an empty value is kept for
+        // the validation to name it
+        Map<String, Duration> byMethod = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        if (methodMaxExpiry != null) {
+            byMethod.putAll(methodMaxExpiry);
+        }
+        methodMaxExpiry = Collections.unmodifiableMap(byMethod);
     }
 
     @AssertTrue(message = "max-payment-expiry must be positive")
@@ -47,10 +56,8 @@ public record OrderRulesSettings(
     }
 
     /** How far ahead a paymentExpiryTime must stay below for this method, if Antom limits it. */
-    public java.util.Optional<Duration> methodMaxExpiry(String paymentMethodType) {
-        // keys as written in YAML (GCASH) or as an environment variable binds them (gcash)
-        return methodMaxExpiry.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(paymentMethodType))
-                .map(Map.Entry::getValue).findFirst();
+    public Optional<Duration> methodMaxExpiry(String paymentMethodType) {
+        return Optional.ofNullable(methodMaxExpiry.get(paymentMethodType));
     }
 
     /** The largest amount accepted in this currency, in minor units. */
