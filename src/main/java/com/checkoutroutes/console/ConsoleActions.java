@@ -211,6 +211,11 @@ public class ConsoleActions {
             return Ended.done("Antom answered: the buyer paid, the method has not confirmed it yet; the ledger keeps "
                     + now + " (no expiry cancels it)");
         }
+        if (inquiry instanceof Inquiry.Answered answered && answered.changedTo().isEmpty() && answered.cancelListed()
+                && attempt.state().isPaid()) {
+            return Ended.done("Antom answered: it lists a cancel of this payment, done or under way, which gives the "
+                    + "money back; the ledger keeps " + now + " (the pre-shipment check holds it CANCEL_IN_PROGRESS)");
+        }
         if (inquiry instanceof Inquiry.Answered answered) {
             return Ended.done(answered.changedTo().map(to -> "Antom answered: " + attempt.state() + " -> " + to)
                     .orElse("Antom answered: still " + now + " (confirmed)"));

@@ -140,12 +140,26 @@ public class PaymentInquiries {
         return new CaptureCheck(ledger.find(attempt.paymentRequestId()).orElse(attempt), notAtAntom);
     }
 
+    /** What confirming a payment with Antom found. */
+    public enum Confirmation {
+        /** Antom answered; what it said is in the ledger now. */
+        CONFIRMED,
+        /** Antom has the payment as the ledger does, and lists a cancel of it done or under way: money going back. */
+        CANCEL_LISTED,
+        /** Antom could not be asked, or its answer says nothing yet. */
+        NOT_ANSWERED
+    }
+
     /**
-     * Confirms an attempt's result with Antom now (the docs' "before shipping" check) and applies what Antom says.
-     * False when Antom could not be asked.
+     * Confirms an attempt's result with Antom now (the docs' "before shipping" check) and applies what Antom says (a
+     * refund it lists that this service never asked for, done or under way, flags the payment).
      */
-    public boolean confirm(PaymentAttempt attempt) {
-        return inquire(attempt) instanceof Inquiry.Answered;
+    public Confirmation confirm(PaymentAttempt attempt) {
+        if (!(inquire(attempt) instanceof Inquiry.Answered answered)) {
+            return Confirmation.NOT_ANSWERED;
+        }
+        return answered.cancelListed() && answered.changedTo().isEmpty() ? Confirmation.CANCEL_LISTED
+                : Confirmation.CONFIRMED;
     }
 
     /**
@@ -237,12 +251,14 @@ public class PaymentInquiries {
             return;
         }
         response.getTransactions().stream()
+                // done, or still under way (PROCESSING): the money is going back all the same
                 .filter(t -> t.getTransactionType() == TransactionType.REFUND
-                        && t.getTransactionStatus() == TransactionStatusType.SUCCESS
+                        && t.getTransactionStatus() != TransactionStatusType.FAIL
                         && (t.getTransactionRequestId() != null || t.getTransactionId() != null))
                 .filter(t -> !refundResults.isOurs(attempt, t.getTransactionRequestId(), t.getTransactionId()))
                 .forEach(t -> refundResults.flagRefundNotOurs(attempt, t.getTransactionRequestId() != null
-                        ? t.getTransactionRequestId() : t.getTransactionId(), "listed by Antom, made outside this service"));
+                        ? t.getTransactionRequestId() : t.getTransactionId(), "listed by Antom ("
+                        + t.getTransactionStatus() + "), made outside this service"));
     }
 
     /** Whether Antom lists a cancel of the payment that took effect or may still take effect. */

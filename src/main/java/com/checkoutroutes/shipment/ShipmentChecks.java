@@ -12,6 +12,7 @@ import com.checkoutroutes.ledger.RefundRules;
 import com.checkoutroutes.ledger.RefundState;
 import com.checkoutroutes.platform.AntomTime;
 import com.checkoutroutes.results.PaymentInquiries;
+import com.checkoutroutes.results.PaymentInquiries.Confirmation;
 import com.checkoutroutes.shipment.ShipmentDecision.Reason;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -127,11 +128,15 @@ public class ShipmentChecks {
         }
         if (reasons.isEmpty() && !freshlyConfirmed(payment, askedAt)) {
             OffsetDateTime asking = OffsetDateTime.now(clock).truncatedTo(ChronoUnit.MILLIS);
-            if (askedAt == null && inquiries.confirm(payment)) {
+            Confirmation confirmation = askedAt == null ? inquiries.confirm(payment) : Confirmation.NOT_ANSWERED;
+            if (confirmation == Confirmation.CONFIRMED) {
                 return evaluate(orderId, requestId, asking);
             }
-            reasons.add(new Reason("NOT_CONFIRMED", payment.paymentRequestId(),
-                    "Antom could not confirm the payment now"));
+            reasons.add(confirmation == Confirmation.CANCEL_LISTED
+                    ? new Reason("CANCEL_IN_PROGRESS", payment.paymentRequestId(),
+                            "Antom lists a cancel of this payment, done or under way, which gives the money back")
+                    : new Reason("NOT_CONFIRMED", payment.paymentRequestId(),
+                            "Antom could not confirm the payment now"));
         }
         return new ShipmentDecision("SHIPMENT_DECISION", orderId, requestId,
                 reasons.isEmpty() ? ShipmentDecision.SHIP : ShipmentDecision.HOLD, reasons,

@@ -384,7 +384,8 @@ class CardFlowsTest extends FlowTestSupport {
         jdbc.update("UPDATE payment_attempt SET state = 'CAPTURE_FAILED' WHERE payment_request_id = ?",
                 auth.paymentRequestId());
 
-        assertThat(inquiries.confirm(ledger.find(auth.paymentRequestId()).orElseThrow())).isTrue();
+        assertThat(inquiries.confirm(ledger.find(auth.paymentRequestId()).orElseThrow()))
+                .isEqualTo(com.checkoutroutes.results.PaymentInquiries.Confirmation.CONFIRMED);
 
         assertThat(state(auth)).isEqualTo(PaymentState.CAPTURED);
     }
@@ -397,7 +398,8 @@ class CardFlowsTest extends FlowTestSupport {
                 auth.paymentRequestId());
         cancelledAtAntom(auth);
 
-        assertThat(inquiries.confirm(ledger.find(auth.paymentRequestId()).orElseThrow())).isTrue();
+        assertThat(inquiries.confirm(ledger.find(auth.paymentRequestId()).orElseThrow()))
+                .isEqualTo(com.checkoutroutes.results.PaymentInquiries.Confirmation.CONFIRMED);
 
         PaymentAttempt after = ledger.find(auth.paymentRequestId()).orElseThrow();
         assertThat(after.state()).isEqualTo(PaymentState.CANCELLED);

@@ -35,7 +35,7 @@ class ConfirmationFreshnessTest {
         PaymentAttempt confirmedNow = paid.toBuilder().confirmedAt(OffsetDateTime.ofInstant(NOW, ZoneOffset.UTC))
                 .build();
         when(ledger.attemptsOf("ORD-1")).thenReturn(List.of(paid), List.of(confirmedNow));
-        when(inquiries.confirm(paid)).thenReturn(true);
+        when(inquiries.confirm(paid)).thenReturn(com.checkoutroutes.results.PaymentInquiries.Confirmation.CONFIRMED);
         ShipmentChecks checks = new ShipmentChecks(ledger, mock(RefundLedger.class), inquiries, new ObjectMapper(),
                 Clock.fixed(NOW, ZoneOffset.UTC), new SimpleMeterRegistry(), new ShipmentSettings(Duration.ZERO),
                 mock(com.checkoutroutes.ledger.OrderCancellations.class));

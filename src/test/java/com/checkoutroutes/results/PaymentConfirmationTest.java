@@ -1,0 +1,114 @@
+package com.checkoutroutes.results;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import com.alipay.global.api.model.Result;
+import com.alipay.global.api.model.ResultStatusType;
+import com.alipay.global.api.model.ams.Transaction;
+import com.alipay.global.api.model.ams.TransactionStatusType;
+import com.alipay.global.api.model.ams.TransactionType;
+import com.alipay.global.api.request.ams.pay.AlipayPayQueryRequest;
+import com.alipay.global.api.response.ams.pay.AlipayPayQueryResponse;
+import com.checkoutroutes.gateway.AntomGateway;
+import com.checkoutroutes.gateway.CallOutcome;
+import com.checkoutroutes.ledger.PaymentAttempt;
+import com.checkoutroutes.ledger.PaymentLedger;
+import com.checkoutroutes.ledger.PaymentState;
+import com.checkoutroutes.results.PaymentInquiries.Confirmation;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The pre-shipment confirmation of a paid payment: what Antom lists beside SUCCESS that gives money back, done or
+ * still under way (a refund made in its Dashboard, a cancel), keeps the order from shipping.
+ */
+class PaymentConfirmationTest {
+
+    private static final String PRID = "PRID-1";
+
+    private final AntomGateway gateway = mock(AntomGateway.class);
+    private final PaymentLedger ledger = mock(PaymentLedger.class);
+    private final RefundResults refundResults = mock(RefundResults.class);
+    private final PaymentInquiries inquiries = new PaymentInquiries(ledger, gateway, mock(ResultApplier.class),
+            mock(AttemptClosing.class), new TransactionTemplate(mock(PlatformTransactionManager.class)),
+            refundResults);
+
+    private final PaymentAttempt paid = PaymentAttempt.builder().paymentRequestId(PRID).paymentId("PAY-1")
+            .orderId("ORD-1").attemptNo(1).paymentMethodType("ALIPAY_CN").amountValue(1250).currency("USD")
+            .state(PaymentState.SUCCEEDED).build();
+
+    @BeforeEach
+    void ledgerHoldsItPaid() {
+        when(ledger.lock(PRID)).thenReturn(Optional.of(paid));
+        when(ledger.find(PRID)).thenReturn(Optional.of(paid));
+    }
+
+    @Test
+    void aPaymentAntomListsPaidAndNothingElseIsConfirmed() {
+        antomLists();
+
+        assertThat(inquiries.confirm(paid)).isEqualTo(Confirmation.CONFIRMED);
+        verify(refundResults, never()).flagRefundNotOurs(any(), anyString(), anyString());
+    }
+
+    /** A refund made in Antom's Dashboard, still processing: the money is on its way back already. */
+    @Test
+    void aRefundNotOursStillProcessingFlagsThePayment() {
+        antomLists(transaction(TransactionType.REFUND, "REF-DASHBOARD", TransactionStatusType.PROCESSING));
+
+        inquiries.confirm(paid);
+
+        verify(refundResults).flagRefundNotOurs(eq(paid), eq("REF-DASHBOARD"), anyString());
+    }
+
+    @Test
+    void aRefundNotOursThatFailedFlagsNothing() {
+        antomLists(transaction(TransactionType.REFUND, "REF-DASHBOARD", TransactionStatusType.FAIL));
+
+        inquiries.confirm(paid);
+
+        verify(refundResults, never()).flagRefundNotOurs(any(), anyString(), anyString());
+    }
+
+    /** A cancel Antom lists under way while it still has the payment paid: not confirmed for shipping. */
+    @Test
+    void aCancelUnderWayIsNotAConfirmation() {
+        antomLists(transaction(TransactionType.CANCEL, PRID, TransactionStatusType.PROCESSING));
+
+        assertThat(inquiries.confirm(paid)).isEqualTo(Confirmation.CANCEL_LISTED);
+    }
+
+    /** Antom's answer to inquiryPayment: the payment SUCCESS, with {@code transactions} listed. */
+    private void antomLists(Transaction... transactions) {
+        Result result = new Result();
+        result.setResultStatus(ResultStatusType.S);
+        result.setResultCode("SUCCESS");
+        AlipayPayQueryResponse response = new AlipayPayQueryResponse();
+        response.setResult(result);
+        response.setPaymentRequestId(PRID);
+        response.setPaymentId("PAY-1");
+        response.setPaymentStatus(TransactionStatusType.SUCCESS);
+        response.setTransactions(List.of(transactions));
+        when(gateway.call(eq("inquiryPayment"), eq(PRID), any(AlipayPayQueryRequest.class)))
+                .thenReturn(new CallOutcome.Answered<>(response, 1));
+    }
+
+    private static Transaction transaction(TransactionType type, String requestId, TransactionStatusType status) {
+        Transaction transaction = new Transaction();
+        transaction.setTransactionType(type);
+        transaction.setTransactionRequestId(requestId);
+        transaction.setTransactionStatus(status);
+        return transaction;
+    }
+}
