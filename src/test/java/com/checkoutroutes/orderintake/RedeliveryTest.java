@@ -72,33 +72,28 @@ class RedeliveryTest extends FlowTestSupport {
     @Test
     void anOrderReadAgainAfterItsCancellationIsNotSentAgain() throws Exception {
         String orderId = newOrderId();
-        try (AutoCloseable jobs = scheduledJobsStopped()) {
-            crashPoints.arm(CrashPoints.AFTER_ANTOM_CALL, 1, message -> {
-                cancellations.keep(orderId, "ORDER_CANCELLED", null, 1);
-                return new org.springframework.dao.TransientDataAccessResourceException(message);
-            });
-            publish(order(orderId));
-            ordersProcessedUpTo(orderId);
-
-            assertThat(crashPoints.pending()).isZero();
-            PaymentAttempt attempt = onlyAttempt(orderId);
-            assertThat(sandbox.requests("pay", attempt.paymentRequestId())).hasSize(1);
-            assertThat(attempt.state()).isEqualTo(com.checkoutroutes.ledger.PaymentState.REQUESTED);
-            assertThat(channelMessages("WEB", orderId)).isEmpty();
-        }
+        readAgainAfter(orderId, () -> cancellations.keep(orderId, "ORDER_CANCELLED", null, 1));
     }
 
     /**
      * An order whose pay's answer was never recorded is read again only after its expiry (the instance was down
-     * meanwhile): its stored pay is not sent again, which would open a payment at Antom that the janitor then cancels (giving back what
-     * the buyer paid in between); the attempt waits for the janitor, which closes it.
+     * meanwhile): its stored pay is not sent again, which would open a payment at Antom that the janitor then cancels
+     * (giving back what the buyer paid in between); the attempt waits for the janitor, which closes it.
      */
     @Test
     void anOrderReadAgainAfterItsExpiryIsNotSentAgain() throws Exception {
-        String orderId = newOrderId();
+        readAgainAfter(newOrderId(), () -> clock.advance(java.time.Duration.ofMinutes(15))); // a wallet's 14 minutes
+    }
+
+    /**
+     * The order's pay reached Antom, then the process failed before its answer was recorded, and {@code meanwhile}
+     * happened before the order was read again: its stored pay is not sent again (one pay call, the attempt still
+     * REQUESTED, the buyer's channel told nothing); the janitor's jobs are stopped throughout.
+     */
+    private void readAgainAfter(String orderId, Runnable meanwhile) throws Exception {
         try (AutoCloseable jobs = scheduledJobsStopped()) {
             crashPoints.arm(CrashPoints.AFTER_ANTOM_CALL, 1, message -> {
-                clock.advance(java.time.Duration.ofMinutes(15)); // a wallet's 14 minutes
+                meanwhile.run();
                 return new org.springframework.dao.TransientDataAccessResourceException(message);
             });
             publish(order(orderId));

@@ -9,15 +9,12 @@ import static org.mockito.ArgumentMatchers.startsWith;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
-import com.alipay.global.api.model.Result;
-import com.alipay.global.api.model.ResultStatusType;
 import com.alipay.global.api.model.ams.Transaction;
 import com.alipay.global.api.model.ams.TransactionStatusType;
 import com.alipay.global.api.model.ams.TransactionType;
 import com.alipay.global.api.request.ams.pay.AlipayPayQueryRequest;
 import com.alipay.global.api.response.ams.pay.AlipayPayQueryResponse;
 import com.checkoutroutes.gateway.AntomGateway;
-import com.checkoutroutes.gateway.CallOutcome;
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentLedger;
 import com.checkoutroutes.ledger.PaymentState;
@@ -101,24 +98,11 @@ class CaptureInquiryTest {
 
     /** Antom's inquiry answer: the payment in {@code status}, with {@code captures} listed. */
     private void antomAnswers(TransactionStatusType status, Transaction... captures) {
-        Result result = new Result();
-        result.setResultStatus(ResultStatusType.S);
-        result.setResultCode("SUCCESS");
-        AlipayPayQueryResponse response = new AlipayPayQueryResponse();
-        response.setResult(result);
-        response.setPaymentRequestId(PRID);
-        response.setPaymentId("PAY-1");
-        response.setPaymentStatus(status);
-        response.setTransactions(List.of(captures));
         when(gateway.call(eq("inquiryPayment"), eq(PRID), any(AlipayPayQueryRequest.class)))
-                .thenReturn(new CallOutcome.Answered<>(response, 1));
+                .thenReturn(InquiryAnswers.payment(PRID, status, captures));
     }
 
     private static Transaction capture(String captureRequestId, TransactionStatusType status) {
-        Transaction capture = new Transaction();
-        capture.setTransactionType(TransactionType.CAPTURE);
-        capture.setTransactionRequestId(captureRequestId);
-        capture.setTransactionStatus(status);
-        return capture;
+        return InquiryAnswers.transaction(TransactionType.CAPTURE, captureRequestId, status);
     }
 }

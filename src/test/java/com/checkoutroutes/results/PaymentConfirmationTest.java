@@ -9,20 +9,15 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
-import com.alipay.global.api.model.Result;
-import com.alipay.global.api.model.ResultStatusType;
 import com.alipay.global.api.model.ams.Transaction;
 import com.alipay.global.api.model.ams.TransactionStatusType;
 import com.alipay.global.api.model.ams.TransactionType;
 import com.alipay.global.api.request.ams.pay.AlipayPayQueryRequest;
-import com.alipay.global.api.response.ams.pay.AlipayPayQueryResponse;
 import com.checkoutroutes.gateway.AntomGateway;
-import com.checkoutroutes.gateway.CallOutcome;
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentLedger;
 import com.checkoutroutes.ledger.PaymentState;
 import com.checkoutroutes.results.PaymentInquiries.Confirmation;
-import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -91,24 +86,11 @@ class PaymentConfirmationTest {
 
     /** Antom's answer to inquiryPayment: the payment SUCCESS, with {@code transactions} listed. */
     private void antomLists(Transaction... transactions) {
-        Result result = new Result();
-        result.setResultStatus(ResultStatusType.S);
-        result.setResultCode("SUCCESS");
-        AlipayPayQueryResponse response = new AlipayPayQueryResponse();
-        response.setResult(result);
-        response.setPaymentRequestId(PRID);
-        response.setPaymentId("PAY-1");
-        response.setPaymentStatus(TransactionStatusType.SUCCESS);
-        response.setTransactions(List.of(transactions));
         when(gateway.call(eq("inquiryPayment"), eq(PRID), any(AlipayPayQueryRequest.class)))
-                .thenReturn(new CallOutcome.Answered<>(response, 1));
+                .thenReturn(InquiryAnswers.payment(PRID, TransactionStatusType.SUCCESS, transactions));
     }
 
     private static Transaction transaction(TransactionType type, String requestId, TransactionStatusType status) {
-        Transaction transaction = new Transaction();
-        transaction.setTransactionType(type);
-        transaction.setTransactionRequestId(requestId);
-        transaction.setTransactionStatus(status);
-        return transaction;
+        return InquiryAnswers.transaction(type, requestId, status);
     }
 }
