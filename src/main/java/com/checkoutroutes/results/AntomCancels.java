@@ -233,12 +233,18 @@ public class AntomCancels {
 
     /**
      * {@link #cancel} for an attempt read before Antom was asked about it (the janitor's expiry): asked for and sent
-     * only if it is still in the state read when the cancel is recorded, under its row's lock; false, sending nothing,
-     * when it moved meanwhile (paid, by a notification that came while the inquiry was on its way: a cancel would give
-     * the buyer's money back). Not the version: an inquiry that confirms the state may write the row.
+     * only if it is still as read when the cancel is recorded, under its row's lock: in the same state, and no result
+     * from Antom confirmed since (a PAYMENT_PENDING, the buyer paid and the method confirming, leaves it PENDING);
+     * false, sending nothing, when it moved meanwhile (paid, by a notification that came while the inquiry was on its
+     * way: a cancel would give the buyer's money back). Not the version: other writes of the row move it.
      */
     public boolean cancelIfStill(PaymentAttempt asRead, String cause, PaymentState target) {
-        return cancelIf(asRead, cause, target, locked -> locked.state() == asRead.state());
+        return cancelIf(asRead, cause, target, locked -> locked.state() == asRead.state()
+                && sameInstant(locked.confirmedAt(), asRead.confirmedAt()));
+    }
+
+    private static boolean sameInstant(OffsetDateTime a, OffsetDateTime b) {
+        return a == null ? b == null : b != null && a.isEqual(b);
     }
 
     private boolean cancelIf(PaymentAttempt asRead, String cause, PaymentState target,

@@ -183,6 +183,27 @@ class JanitorTest extends FlowTestSupport {
     }
 
     /**
+     * The janitor read the attempt PENDING and past its expiry and asked Antom, which answered it still waits for the
+     * buyer; a PAYMENT_PENDING came meanwhile (the buyer paid, the method confirming): the state is the same, but the
+     * expiry's cancel is not sent (it would give the money back); the next round's inquiry keeps the payment.
+     */
+    @Test
+    void anExpiryFindsAPendingNotificationRecordedMeanwhileAndCancelsNothing() throws Exception {
+        PaymentAttempt asRead = pendingWallet();
+        try (AutoCloseable jobs = scheduledJobsStopped()) {
+            String buyerPaid = com.checkoutroutes.testsupport.AntomNotifier.paymentResult("PAYMENT_PENDING", "S",
+                    "SUCCESS", asRead.paymentRequestId(), asRead.paymentId(), asRead.currency(), asRead.amountValue());
+            assertThat(antomNotifier().send(buyerPaid).status()).isEqualTo(200);
+            clock.advance(Duration.ofMinutes(17));
+
+            assertThat(janitor.check(asRead, java.time.OffsetDateTime.now(clock))).isEmpty();
+        }
+
+        assertThat(sandbox.requests("cancel", asRead.paymentRequestId())).isEmpty();
+        assertThat(state(asRead)).isEqualTo(PaymentState.PENDING);
+    }
+
+    /**
      * Antom took the pay but its answer never came (UNKNOWN, no paymentId): once expired, the payment is cancelled at
      * Antom by its paymentRequestId, where it was closed as never created and left open at Antom.
      */
