@@ -213,8 +213,10 @@ public class ConsoleActions {
         }
         if (inquiry instanceof Inquiry.Answered answered && answered.changedTo().isEmpty() && answered.cancelListed()
                 && attempt.state().isPaid()) {
+            inquiries.flagCancelListed(attempt);
             return Ended.done("Antom answered: it lists a cancel of this payment, done or under way, which gives the "
-                    + "money back; the ledger keeps " + now + " (the pre-shipment check holds it CANCEL_IN_PROGRESS)");
+                    + "money back; the ledger keeps " + now + ", flagged " + PaymentInquiries.CANCEL_LISTED
+                    + " (the pre-shipment check holds it)");
         }
         if (inquiry instanceof Inquiry.Answered answered) {
             return Ended.done(answered.changedTo().map(to -> "Antom answered: " + attempt.state() + " -> " + to)

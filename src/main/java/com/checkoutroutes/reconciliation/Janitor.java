@@ -283,13 +283,13 @@ public class Janitor {
         // cancel now would give the money back and tell the order system it expired. Not when a cancel was asked for
         // it otherwise (its order cancelled while it was on its way): then the expiry's cancel gives the money back, as
         // asked. An expiry cancel of its own sent earlier without an answer (Antom unreachable then) does not count
-        boolean buyerPaid = inquiry instanceof Inquiry.Answered answered && answered.buyerPaid()
-                && !cancels.wasAskedBesidesExpiry(attempt);
+        boolean cancelWanted = expired(attempt, now) && cancels.wasAskedBesidesExpiry(attempt);
+        boolean buyerPaid = inquiry instanceof Inquiry.Answered answered && answered.buyerPaid() && !cancelWanted;
         // nor before Antom has said how the payment stands: one it could not be asked about may be paid (PENDING), and
         // a cancel that reaches it would give the money back all the same
         if (expired(attempt, now) && attempt.state() != PaymentState.CAPTURE_REQUESTED && !buyerPaid
                 && !(inquiry instanceof Inquiry.NoAnswer)) {
-            return expire(attempt);
+            return expire(attempt, cancelWanted);
         }
         ledger.scheduleCheck(attempt.paymentRequestId(), now.plus(settings.delayAfter(attempt.checkCount())), true);
         return Optional.empty();
@@ -299,9 +299,11 @@ public class Janitor {
      * Past expiry: cancel at Antom, so a payment made now would be refused, and close the attempt. Also one without a
      * paymentId (its pay answer was lost): Antom may hold it all the same, and is asked by paymentRequestId.
      */
-    private Optional<PaymentState> expire(PaymentAttempt attempt) {
-        // only if still as read before the inquiry: a notification may have recorded the buyer's payment meanwhile
-        if (cancels.cancelIfStill(attempt, AntomCancels.EXPIRY_CANCEL, PaymentState.EXPIRED)) {
+    private Optional<PaymentState> expire(PaymentAttempt attempt, boolean cancelWanted) {
+        // only if still as read before the inquiry: a notification may have recorded the buyer's payment meanwhile.
+        // One whose cancel was asked for otherwise is cancelled whether or not the buyer paid: only its state counts
+        // (the inquiry's own PENDING confirms it every round)
+        if (cancels.cancelIfStill(attempt, AntomCancels.EXPIRY_CANCEL, PaymentState.EXPIRED, !cancelWanted)) {
             return Optional.of(PaymentState.EXPIRED);
         }
         ledger.scheduleCheck(attempt.paymentRequestId(),

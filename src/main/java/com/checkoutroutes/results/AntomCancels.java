@@ -237,10 +237,12 @@ public class AntomCancels {
      * from Antom confirmed since (a PAYMENT_PENDING, the buyer paid and the method confirming, leaves it PENDING);
      * false, sending nothing, when it moved meanwhile (paid, by a notification that came while the inquiry was on its
      * way: a cancel would give the buyer's money back). Not the version: other writes of the row move it.
+     * {@code unconfirmedSince} false: the state alone (a cancel wanted whether or not the buyer paid).
      */
-    public boolean cancelIfStill(PaymentAttempt asRead, String cause, PaymentState target) {
+    public boolean cancelIfStill(PaymentAttempt asRead, String cause, PaymentState target,
+            boolean unconfirmedSince) {
         return cancelIf(asRead, cause, target, locked -> locked.state() == asRead.state()
-                && sameInstant(locked.confirmedAt(), asRead.confirmedAt()));
+                && (!unconfirmedSince || sameInstant(locked.confirmedAt(), asRead.confirmedAt())));
     }
 
     private static boolean sameInstant(OffsetDateTime a, OffsetDateTime b) {

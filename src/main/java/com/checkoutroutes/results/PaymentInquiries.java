@@ -158,8 +158,28 @@ public class PaymentInquiries {
         if (!(inquire(attempt) instanceof Inquiry.Answered answered)) {
             return Confirmation.NOT_ANSWERED;
         }
-        return answered.cancelListed() && answered.changedTo().isEmpty() ? Confirmation.CANCEL_LISTED
-                : Confirmation.CONFIRMED;
+        if (!answered.cancelListed() || answered.changedTo().isPresent()) {
+            return Confirmation.CONFIRMED;
+        }
+        flagCancelListed(attempt);
+        return Confirmation.CANCEL_LISTED;
+    }
+
+    /** The history cause, and the flag's, of a cancel Antom lists of a payment it still has paid. */
+    public static final String CANCEL_LISTED = "CANCEL_LISTED";
+
+    /**
+     * Antom lists a cancel of a payment it still has paid, done or under way (the buyer's money going back): the
+     * payment is flagged, once, so that the pre-shipment check holds its order at every later check too (the inquiry
+     * confirmed the payment's state all the same, which would let the next check ship on it), until an operator has
+     * looked into it.
+     */
+    public void flagCancelListed(PaymentAttempt attempt) {
+        String prid = attempt.paymentRequestId();
+        if (ledger.history(prid).stream().noneMatch(change -> CANCEL_LISTED.equals(change.cause()))) {
+            String detail = "Antom lists a cancel of this payment, done or under way, which gives the money back";
+            ledger.note(prid, CANCEL_LISTED, detail, CANCEL_LISTED + ": " + detail);
+        }
     }
 
     /**

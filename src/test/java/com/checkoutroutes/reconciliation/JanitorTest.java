@@ -204,6 +204,26 @@ class JanitorTest extends FlowTestSupport {
     }
 
     /**
+     * The buyer paid (Antom holds it PENDING), but a cancel was asked for the payment otherwise (its order cancelled,
+     * the cancel not done): past its expiry the expiry's cancel gives the money back, as the cancellation asked, though
+     * the janitor's own inquiry confirms the PENDING each time it asks.
+     */
+    @Test
+    void anExpiryOfAPaymentWhoseCancelWasAskedOtherwiseCancelsThoughAntomConfirmsItPending() throws Exception {
+        PaymentAttempt paid = paidPendingAtAntom();
+        try (AutoCloseable jobs = scheduledJobsStopped()) {
+            ledger.note(paid.paymentRequestId(), "CANCEL_REQUESTED", "ORDER_CANCELLED", null);
+            PaymentAttempt asRead = ledger.find(paid.paymentRequestId()).orElseThrow();
+            clock.advance(Duration.ofMinutes(17));
+
+            assertThat(janitor.check(asRead, java.time.OffsetDateTime.now(clock))).isPresent();
+        }
+
+        assertThat(sandbox.requests("cancel", paid.paymentRequestId())).isNotEmpty();
+        assertThat(state(paid)).isIn(PaymentState.EXPIRED, PaymentState.CANCELLED);
+    }
+
+    /**
      * Antom took the pay but its answer never came (UNKNOWN, no paymentId): once expired, the payment is cancelled at
      * Antom by its paymentRequestId, where it was closed as never created and left open at Antom.
      */

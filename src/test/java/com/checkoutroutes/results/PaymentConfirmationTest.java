@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.ArgumentMatchers.startsWith;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
@@ -18,6 +20,7 @@ import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentLedger;
 import com.checkoutroutes.ledger.PaymentState;
 import com.checkoutroutes.results.PaymentInquiries.Confirmation;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -76,12 +79,22 @@ class PaymentConfirmationTest {
         verify(refundResults, never()).flagRefundNotOurs(any(), anyString(), anyString());
     }
 
-    /** A cancel Antom lists under way while it still has the payment paid: not confirmed for shipping. */
+    /**
+     * A cancel Antom lists under way while it still has the payment paid: not confirmed for shipping, and the payment
+     * flagged once, so that the next check, which finds the confirmation fresh, holds it too.
+     */
     @Test
-    void aCancelUnderWayIsNotAConfirmation() {
+    void aCancelUnderWayIsNotAConfirmationAndFlagsThePaymentOnce() {
         antomLists(transaction(TransactionType.CANCEL, PRID, TransactionStatusType.PROCESSING));
 
         assertThat(inquiries.confirm(paid)).isEqualTo(Confirmation.CANCEL_LISTED);
+        verify(ledger).note(eq(PRID), eq(PaymentInquiries.CANCEL_LISTED), anyString(),
+                startsWith(PaymentInquiries.CANCEL_LISTED + ": "));
+
+        when(ledger.history(PRID)).thenReturn(List.of(new PaymentLedger.StateChange(PaymentState.SUCCEEDED,
+                PaymentState.SUCCEEDED, PaymentInquiries.CANCEL_LISTED, "listed", null)));
+        assertThat(inquiries.confirm(paid)).isEqualTo(Confirmation.CANCEL_LISTED);
+        verify(ledger, times(1)).note(eq(PRID), eq(PaymentInquiries.CANCEL_LISTED), anyString(), anyString());
     }
 
     /** Antom's answer to inquiryPayment: the payment SUCCESS, with {@code transactions} listed. */
