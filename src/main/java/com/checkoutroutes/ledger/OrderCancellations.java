@@ -2,6 +2,8 @@ package com.checkoutroutes.ledger;
 
 import java.time.Clock;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -94,11 +96,7 @@ public class OrderCancellations {
      * no longer the janitor's (a reopened one leaves the janitor's list).
      */
     public void settledThrough(String orderId, int attemptNo) {
-        jdbc.update("UPDATE order_cancellation SET settled_through = ? WHERE order_id = ? "
-                + "AND (settled_through IS NULL OR settled_through < ?)", attemptNo, orderId, attemptNo);
-        jdbc.update("UPDATE order_cancellation c SET reopened_at = NULL WHERE c.order_id = ? AND c.reopened_at IS NOT "
-                + "NULL AND NOT EXISTS (SELECT 1 FROM payment_attempt a WHERE a.order_id = c.order_id "
-                + "AND a.attempt_no > COALESCE(c.settled_through, 0))", orderId);
+        settle(orderId, attemptNo, "", List.of());
     }
 
     /**
@@ -107,15 +105,24 @@ public class OrderCancellations {
      * stays the janitor's, for the next round.
      */
     public void settledThrough(Due due, int attemptNo) {
-        String unchanged = " AND reopened_at IS NOT DISTINCT FROM CAST(? AS TIMESTAMP WITH TIME ZONE)";
-        jdbc.update("UPDATE order_cancellation SET settled_through = ? WHERE order_id = ? "
-                + "AND (settled_through IS NULL OR settled_through < ?)" + unchanged, attemptNo, due.orderId(),
-                attemptNo, due.reopenedAt());
+        settle(due.orderId(), attemptNo, " AND c.reopened_at IS NOT DISTINCT FROM CAST(? AS TIMESTAMP WITH TIME ZONE)",
+                Collections.singletonList(due.reopenedAt()));
+    }
+
+    /**
+     * Raises what was settled to {@code attemptNo} and, once no attempt is left above it, ends a reopen; each only
+     * where {@code condition} (SQL on the row {@code c}, with its {@code conditionArgs}) holds too.
+     */
+    private void settle(String orderId, int attemptNo, String condition, List<Object> conditionArgs) {
+        List<Object> raise = new ArrayList<>(List.of(attemptNo, orderId, attemptNo));
+        raise.addAll(conditionArgs);
+        jdbc.update("UPDATE order_cancellation c SET settled_through = ? WHERE c.order_id = ? "
+                + "AND (c.settled_through IS NULL OR c.settled_through < ?)" + condition, raise.toArray());
+        List<Object> end = new ArrayList<>(List.of(orderId));
+        end.addAll(conditionArgs);
         jdbc.update("UPDATE order_cancellation c SET reopened_at = NULL WHERE c.order_id = ? AND c.reopened_at IS NOT "
                 + "NULL AND NOT EXISTS (SELECT 1 FROM payment_attempt a WHERE a.order_id = c.order_id "
-                + "AND a.attempt_no > COALESCE(c.settled_through, 0))"
-                + " AND c.reopened_at IS NOT DISTINCT FROM CAST(? AS TIMESTAMP WITH TIME ZONE)",
-                due.orderId(), due.reopenedAt());
+                + "AND a.attempt_no > COALESCE(c.settled_through, 0))" + condition, end.toArray());
     }
 
     /**

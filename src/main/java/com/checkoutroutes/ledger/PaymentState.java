@@ -194,9 +194,10 @@ public enum PaymentState {
 
     /**
      * The state a result from Antom calls for, from this state: a capture result moves to CAPTURED or
-     * CAPTURE_FAILED; a pending one to PENDING (with status F, failed, as a failed payment result); a successful payment to AUTHORISED (manual capture) or SUCCEEDED, and
-     * a paid attempt stays where it is (confirmed, never moved back); a failed one to EXPIRED when Antom closed it
-     * ({@code ORDER_IS_CLOSED}), else FAILED. Whether the move is allowed is {@link #canMoveTo}'s to say.
+     * CAPTURE_FAILED; a pending one to PENDING; a successful payment to AUTHORISED (manual capture) or SUCCEEDED, and
+     * a paid attempt stays where it is (confirmed, never moved back); a failed one, a pending one with status F too, to
+     * EXPIRED when Antom closed it ({@code ORDER_IS_CLOSED}), else FAILED. Whether the move is allowed is
+     * {@link #canMoveTo}'s to say.
      */
     public PaymentState onResult(Reported reported, boolean succeeded, String resultCode, String captureMode) {
         return switch (reported) {

@@ -6,9 +6,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.PositiveOrZero;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.Map;
-import java.util.TreeMap;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
@@ -63,11 +61,7 @@ public record OrderIntakeSettings(@Valid @NotNull Orders orders, @Valid @NotNull
             Map<String, @NotNull @DurationMin(seconds = 1) Duration> methodExpiry) {
 
         public Payments {
-            Map<String, Duration> byMethod = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-            if (methodExpiry != null) {
-                byMethod.putAll(methodExpiry);
-            }
-            methodExpiry = Collections.unmodifiableMap(byMethod);
+            methodExpiry = MethodKeyed.copyOf(methodExpiry);
         }
 
         /** The expiry recorded for a payment of this method when the order sets none. */

@@ -5,11 +5,10 @@ import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
@@ -28,26 +27,15 @@ public record OrderRulesSettings(
         @NotNull Duration maxPaymentExpiry,
         // Per paymentMethodType, how far ahead its paymentExpiryTime must stay below (Antom takes one for GCash and
         // DANA only under 14 minutes); none listed: none.
-        Map<String, @NotNull Duration> methodMaxExpiry) {
+        Map<String, @NotNull @DurationMin(seconds = 1) Duration> methodMaxExpiry) {
 
     public OrderRulesSettings {
-        // keys as written in YAML (GCASH) or as an environment variable binds them (gcash); an empty value is kept for
-        // the validation to name it
-        Map<String, Duration> byMethod = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        if (methodMaxExpiry != null) {
-            byMethod.putAll(methodMaxExpiry);
-        }
-        methodMaxExpiry = Collections.unmodifiableMap(byMethod);
+        methodMaxExpiry = MethodKeyed.copyOf(methodMaxExpiry);
     }
 
     @AssertTrue(message = "max-payment-expiry must be positive")
     public boolean isMaxPaymentExpiryPositive() {
         return maxPaymentExpiry == null || !(maxPaymentExpiry.isNegative() || maxPaymentExpiry.isZero());
-    }
-
-    @AssertTrue(message = "method-max-expiry's durations must be positive")
-    public boolean isEveryMethodMaxExpiryPositive() {
-        return methodMaxExpiry.values().stream().allMatch(d -> d == null || !(d.isNegative() || d.isZero()));
     }
 
     @AssertTrue(message = "max-amounts needs a \"default\" entry")

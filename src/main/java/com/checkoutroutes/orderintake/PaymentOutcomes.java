@@ -124,8 +124,7 @@ public class PaymentOutcomes {
                     }
                 }
                 Transition change = transition(current, to, cause, paymentId, code, message, channelMessage, expiry);
-                results.flagIfSecondPayment(current, to, change);
-                results.reopenCancellationIfPaid(current, to);
+                results.becomingPaid(current, to, change);
                 written = Optional.of(ledger.applyLocked(current, change).attempt());
             }
             results.rematchAfter(current, written.get());

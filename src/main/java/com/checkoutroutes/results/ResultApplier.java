@@ -100,8 +100,7 @@ public class ResultApplier {
         if (n.isCapture() && n.captureId() != null) {
             change.captureId(n.captureId());
         }
-        flagIfSecondPayment(attempt, target, change);
-        reopenCancellationIfPaid(attempt, target);
+        becomingPaid(attempt, target, change);
         rematchAfter(attempt, ledger.apply(prid, change).attempt());
         return new Applied(mismatch != null ? Outcome.MISMATCH : Outcome.APPLIED, prid, cause);
     }
@@ -169,31 +168,30 @@ public class ResultApplier {
     }
 
     /**
-     * A payment made after its order's cancellation could not stop it (the cancel refused, a method without cancel, or
-     * unanswered; an attempt read open as the cancellation came) is the janitor's again, which gives the money back
-     * (cancel, or refund in full) as for any paid attempt of a cancelled order: one statement per payment, which
-     * changes nothing for an order never cancelled. For every way a payment becomes paid, as
-     * {@link #flagIfSecondPayment}.
+     * What a change that makes {@code attempt} paid brings with it, for every way a payment becomes paid (a
+     * notification, an inquiry, or Antom's direct answer to pay): a second payment of its order is flagged and
+     * cancelled ({@link #flagIfSecondPayment}), and a payment its order's cancellation could not stop (the cancel
+     * refused, a method without cancel, or unanswered; an attempt read open as the cancellation came) is the janitor's
+     * again, which gives the money back (cancel, or refund in full) as for any paid attempt of a cancelled order: one
+     * statement per payment, which changes nothing for an order never cancelled. Nothing for any other change.
      */
-    public void reopenCancellationIfPaid(PaymentAttempt attempt, PaymentState target) {
-        if (target.isPaid() && !attempt.state().isPaid()) {
-            cancellations.reopenFrom(attempt.orderId(), attempt.attemptNo());
+    public void becomingPaid(PaymentAttempt attempt, PaymentState target, Transition change) {
+        if (!target.isPaid() || attempt.state().isPaid()) {
+            return;
         }
+        flagIfSecondPayment(attempt, change);
+        cancellations.reopenFrom(attempt.orderId(), attempt.attemptNo());
     }
 
     /**
      * One order, one payment: when {@code change} makes {@code attempt} paid while another attempt of its order is
      * paid already, the change is flagged and asks for this attempt to be cancelled at Antom (the docs' advice; it
-     * gives the buyer the money back). For every way a payment becomes paid: a notification, an inquiry, or Antom's
-     * direct answer to pay. Call with the attempt's own row locked: the order's other attempts are locked next, so
-     * of two attempts paid at the same moment in two transactions the second waits for the first to commit and sees
-     * it paid. (Two attempts of one order both becoming paid at that moment, each with its own row locked, can
-     * deadlock here: the database ends one, its write runs again and sees the other paid.)
+     * gives the buyer the money back). Call with the attempt's own row locked: the order's other attempts are locked
+     * next, so of two attempts paid at the same moment in two transactions the second waits for the first to commit
+     * and sees it paid. (Two attempts of one order both becoming paid at that moment, each with its own row locked,
+     * can deadlock here: the database ends one, its write runs again and sees the other paid.)
      */
-    public void flagIfSecondPayment(PaymentAttempt attempt, PaymentState target, Transition change) {
-        if (!target.isPaid() || attempt.state().isPaid()) {
-            return;
-        }
+    private void flagIfSecondPayment(PaymentAttempt attempt, Transition change) {
         List<PaymentAttempt> paid = ledger.lockOtherAttempts(attempt).stream().filter(o -> o.state().isPaid()).toList();
         if (!paid.isEmpty()) {
             change.flag("DUPLICATE_PAYMENT: order " + attempt.orderId() + " was already paid")
