@@ -1,6 +1,7 @@
 package com.checkoutroutes.orderintake;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
@@ -39,7 +40,13 @@ public record OrderIntakeSettings(@Valid @NotNull Orders orders, @Valid @NotNull
             // How long a consumer's poll waits for records, in milliseconds (routes only).
             @Positive long pollTimeoutMs,
             // Orders in flight on virtual threads (Java 21+); false: a pool of maxInFlight platform threads (routes only).
-            boolean virtualThreads) {
+            boolean virtualThreads,
+            // Least milliseconds between two offset commits of one consumer; 0: after every poll (routes only).
+            @PositiveOrZero long commitIntervalMs,
+            // How long a partition's orders in flight get to end when a rebalance takes it (routes only): the consumer
+            // waits on it inside its poll loop, so Kafka's max.poll.interval.ms (not set: its 5 min) bounds it.
+            @PositiveOrZero @Max(value = 299_999, message = "must be below Kafka's max.poll.interval.ms (300000)")
+            long revokeTimeoutMs) {
 
         /** How many orders can wait for Antom at once. */
         public int inFlight() {

@@ -88,6 +88,27 @@ class FailFastTest {
                 .contains("commandLineArgs");
     }
 
+    /** Without its scheme every call to Antom would fail, and every notification's signature, once orders came. */
+    @Test
+    void anAntomUrlWithoutSchemeOrWithCharactersNoUriAllowsStopsStartUp(CapturedOutput output) {
+        rootCauseOfStarting("--checkout.antom.gateway-url=open-sea-global.alipay.com");
+        assertThat(output.getAll()).contains("checkout.antom.gateway-url = \"open-sea-global.alipay.com\": must be an"
+                + " absolute http(s) URL");
+
+        rootCauseOfStarting("--checkout.antom.notify-url=https://shop.example/antom notify");
+        assertThat(output.getAll()).contains("checkout.antom.notify-url = \"https://shop.example/antom notify\": must"
+                + " be an absolute http(s) URL");
+    }
+
+    /** Read only by routes/orders.yaml, and checked all the same: Kafka would drop a consumer waiting this long. */
+    @Test
+    void aRevokeTimeoutKafkaWouldNotWaitForStopsStartUp(CapturedOutput output) {
+        rootCauseOfStarting("--checkout.orders.revoke-timeout-ms=300000");
+
+        assertThat(output.getAll()).contains("checkout.orders.revoke-timeout-ms = \"300000\": must be below Kafka's"
+                + " max.poll.interval.ms");
+    }
+
     @Test
     void aPlainTextPasswordStopsStartUpNamingTheSettingNeverTheValue(CapturedOutput output) {
         Throwable root = rootCauseOfStarting("--checkout.access.users.operator.password=hunter2-in-plain-text");

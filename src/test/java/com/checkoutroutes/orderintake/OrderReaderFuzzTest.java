@@ -34,7 +34,8 @@ class OrderReaderFuzzTest {
 
     private final ObjectMapper json = JsonMapper.builder().findAndAddModules().build();
     private final OrderReader reader = new OrderReader(json, new OrderRules(NOW, TestOrderRules.SETTINGS), new OrderIntakeSettings(
-            new OrderIntakeSettings.Orders(3, 50, 65536, "config/schemas/order.schema.json", 2000, 16, 2000, 100, true), null));
+            new OrderIntakeSettings.Orders(3, 50, 65536, "config/schemas/order.schema.json", 2000, 16, 2000, 100, true,
+                    100, 20000), null));
 
     @Test
     void theValidOrderParses() {

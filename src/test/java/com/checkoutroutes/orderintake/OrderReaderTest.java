@@ -269,6 +269,7 @@ class OrderReaderTest {
     }
 
     static OrderIntakeSettings limits(int maxBytes) {
-        return new OrderIntakeSettings(new OrderIntakeSettings.Orders(3, 50, maxBytes, SCHEMA, 2000, 16, 2000, 100, true), null);
+        return new OrderIntakeSettings(new OrderIntakeSettings.Orders(3, 50, maxBytes, SCHEMA, 2000, 16, 2000, 100, true,
+                100, 20000), null);
     }
 }
