@@ -1,5 +1,6 @@
 package com.checkoutroutes.ledger;
 
+import com.checkoutroutes.platform.InfrastructureFailures;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -198,14 +199,17 @@ public class GroupCommit implements DisposableBean {
                     results.add(w.run());
                 }
             });
-        } catch (RuntimeException e) {
-            if (!began[0]) {
-                // no transaction, so no connection (the database down, the pool empty): run alone, each write would
-                // wait for one again, one after another, and a notification queued behind them past Antom's 5 s
+        } catch (RuntimeException | Error e) {
+            if (!began[0] || InfrastructureFailures.isConnectionLost(e) || e instanceof VirtualMachineError) {
+                // no transaction, or its connection lost (the database down, the pool empty): run alone, each write
+                // would wait for one again, one after another, and a notification queued behind them past Antom's
+                // 5 s; nothing of the batch was kept, and each caller is told so (an order is sent again on its
+                // lane, a notification answered with a failure and resent by Antom)
                 batch.forEach(w -> w.done.completeExceptionally(e));
                 return;
             }
-            // one write failed (or the commit did): nothing of the batch was kept; each runs again on its own
+            // one write failed, even with an Error of its own (a class that failed to load, a stack overflow), or the
+            // commit did: nothing of the batch was kept; each runs again on its own
             LOG.debug("group commit of {} writes rolled back, each runs alone: {}", batch.size(), e.toString());
             batch.forEach(this::writeAlone);
             return;

@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.RecoverableDataAccessException;
 import org.springframework.dao.TransientDataAccessException;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.TransactionException;
 
@@ -94,6 +95,23 @@ public class InfrastructureFailures {
                     // never dead-lettered for it
                     || t instanceof InterruptedException || t instanceof java.io.InterruptedIOException
                     || t instanceof java.nio.channels.ClosedByInterruptException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether the failure is the database connection's own (lost, refused, the server shutting down): the work of
+     * everything that used it is gone, and the next try waits for a connection. A deadlock, a lock or statement
+     * timeout ({@link #isInfrastructure} too) is one transaction's, and another try may well pass.
+     */
+    public static boolean isConnectionLost(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLNonTransientConnectionException || t instanceof SQLRecoverableException
+                    || t instanceof CannotGetJdbcConnectionException
+                    || (t instanceof SQLException sql && sql.getSQLState() != null
+                            && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P")))) {
                 return true;
             }
         }

@@ -3,6 +3,7 @@ package com.checkoutroutes.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -149,6 +151,79 @@ class GroupCommitTest {
                     .hasCauseInstanceOf(CannotCreateTransactionException.class);
         }
         assertThat(begins.get()).as("the batch's one try, no try per write").isEqualTo(1);
+    }
+
+    /** An Error of one write's own (a class that failed to load) is that write's failure, as an exception is. */
+    @Test
+    void aWriteFailingWithAnErrorFailsAloneAndTheOthersOfItsBatchAreKept() throws Exception {
+        groupCommit = new GroupCommit(tx, new LedgerSettings(64, 1, Duration.ZERO), meters);
+        CountDownLatch release = new CountDownLatch(1);
+        Future<?> first = holdTheWriter(100, release);
+        List<Future<Integer>> writes = writes(1, 4);
+        Future<Integer> broken = callers.submit(() -> groupCommit.execute(() -> tx.execute(status -> {
+            insert(5);
+            throw new NoClassDefFoundError("com/example/NotLoaded");
+        })));
+        org.awaitility.Awaitility.await().until(() -> queued() == 5);
+        release.countDown();
+        first.get(5, TimeUnit.SECONDS);
+
+        for (Future<Integer> write : writes) {
+            assertThat(write.get(5, TimeUnit.SECONDS)).isEqualTo(1);
+        }
+        assertThatThrownBy(() -> broken.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(NoClassDefFoundError.class);
+        assertThat(jdbc.queryForList("SELECT id FROM attempt ORDER BY id", Integer.class))
+                .containsExactly(1, 2, 3, 4, 100);
+    }
+
+    /**
+     * A batch whose connection is lost once begun fails every write at once (the database kept none of them), not each
+     * after another wait for a connection, one after another.
+     */
+    @Test
+    void aBatchThatLosesItsConnectionFailsEveryWriteAtOnce() throws Exception {
+        AtomicBoolean connectionLost = new AtomicBoolean();
+        AtomicInteger begins = new AtomicInteger();
+        DataSourceTransactionManager manager = new DataSourceTransactionManager(jdbc.getDataSource()) {
+            @Override
+            protected void doBegin(Object transaction, TransactionDefinition definition) {
+                begins.incrementAndGet();
+                super.doBegin(transaction, definition);
+            }
+        };
+        TransactionTemplate losing = new TransactionTemplate(manager);
+        groupCommit = new GroupCommit(losing, new LedgerSettings(64, 1, Duration.ZERO), meters);
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch writerBusy = new CountDownLatch(1);
+        callers.submit(() -> groupCommit.execute(() -> {
+            writerBusy.countDown();
+            await(release);
+            return 0;
+        }));
+        assertThat(writerBusy.await(5, TimeUnit.SECONDS)).isTrue();
+        List<Future<Integer>> writes = new ArrayList<>();
+        for (int i = 1; i <= 8; i++) {
+            int id = i;
+            writes.add(callers.submit(() -> groupCommit.execute(() -> losing.execute(status -> {
+                if (connectionLost.get()) {
+                    // as pgjdbc reports a connection the server or the network dropped
+                    throw new DataAccessResourceFailureException("insert failed",
+                            new SQLException("An I/O error occurred while sending to the backend.", "08006"));
+                }
+                return insert(id);
+            }))));
+        }
+        org.awaitility.Awaitility.await().until(() -> queued() == 8);
+        int beginsBefore = begins.get();
+        connectionLost.set(true);
+        release.countDown();
+
+        for (Future<Integer> write : writes) {
+            assertThatThrownBy(() -> write.get(5, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(DataAccessResourceFailureException.class);
+        }
+        assertThat(begins.get() - beginsBefore).as("the batch's one try, no try per write").isEqualTo(1);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM attempt", Integer.class)).isZero();
     }
 
     @Test

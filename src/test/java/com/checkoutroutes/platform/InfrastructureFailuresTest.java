@@ -47,6 +47,20 @@ class InfrastructureFailuresTest {
         assertThat(InfrastructureFailures.isInfrastructure(null)).isFalse();
     }
 
+    /** A lost connection fails all that used it; a deadlock or a lock timeout one transaction, tried again alone. */
+    @Test
+    void aConnectionLostIsToldApartFromOneTransactionsTrouble() {
+        assertThat(InfrastructureFailures.isConnectionLost(new DataAccessResourceFailureException("down",
+                new PSQLException("I/O error", PSQLState.CONNECTION_FAILURE)))).isTrue();
+        assertThat(InfrastructureFailures.isConnectionLost(new IllegalStateException("wrapped",
+                new SQLException("terminating connection due to administrator command", "57P01")))).isTrue();
+        assertThat(InfrastructureFailures.isConnectionLost(new CannotAcquireLockException("deadlock",
+                new SQLException("deadlock detected", "40P01")))).isFalse();
+        assertThat(InfrastructureFailures.isConnectionLost(new CannotAcquireLockException("lock timeout",
+                new SQLException("lock not available", "55P03")))).isFalse();
+        assertThat(InfrastructureFailures.isConnectionLost(new DuplicateKeyException("duplicate"))).isFalse();
+    }
+
     /** The line of a record read again names what really failed: a failure classed wrongly shows its root cause. */
     @Test
     void theLineOfARecordReadAgainNamesItsRootCause() {
