@@ -315,8 +315,8 @@ public class PaymentLedger {
         Object[] update = concat(concat(new Object[] {change.to.name(), change.paymentId, change.resultCode,
             change.resultMessage, change.continuationJson, change.expiresAt, change.flagReason != null},
                 flagReasonArgs(change.flagReason)), new Object[] {change.captureRequestId, change.captureId,
-                    change.confirmed, now, change.to.isPaid(), paidAt, !change.to.mayBeDueForCheck(), now,
-                    paymentRequestId, current.version()});
+                    change.confirmed, now, change.to.isPaid(), paidAt, !change.to.mayBeDueForCheck(),
+                    checksStartAgain(current, change), now, paymentRequestId, current.version()});
         Object[] history = historyRow(paymentRequestId, current.state(), change.to, change.cause, change.detail, now);
         if (oneStatementWrites) {
             // the change, its history row and its events in one round trip: the group-commit writer runs the
@@ -379,9 +379,19 @@ public class PaymentLedger {
                 .captureRequestId(or(c.captureRequestId, a.captureRequestId()))
                 .captureId(or(c.captureId, a.captureId()))
                 .nextCheckAt(c.to.mayBeDueForCheck() ? a.nextCheckAt() : null)
+                .checkCount(checksStartAgain(a, c) ? 0 : a.checkCount())
                 .confirmedAt(c.confirmed ? now : a.confirmedAt())
                 .paidAt(c.to.isPaid() && a.paidAt() == null ? paidAt : a.paidAt())
                 .build();
+    }
+
+    /**
+     * Whether the janitor's backoff starts again with the change: its result became known (an attempt UNKNOWN through
+     * hours of Antom unreachable, then PENDING, is asked about at the first delays again, not hours apart). Not the
+     * move back to REQUESTED and on to UNKNOWN of a resend without an answer: an outage keeps its backoff.
+     */
+    private static boolean checksStartAgain(PaymentAttempt a, Transition c) {
+        return c.to != a.state() && !c.to.isResultUnknown();
     }
 
     private static <T> T or(T value, T otherwise) {
@@ -637,6 +647,7 @@ public class PaymentLedger {
             + "confirmed_at = CASE WHEN ? THEN ? ELSE confirmed_at END, "
             + "paid_at = CASE WHEN ? AND paid_at IS NULL THEN ? ELSE paid_at END, "
             + "next_check_at = CASE WHEN ? THEN NULL ELSE next_check_at END, "
+            + "check_count = CASE WHEN ? THEN 0 ELSE check_count END, "
             + "version = version + 1, updated_at = ? "
             + "WHERE payment_request_id = ? AND version = ?";
     /** An attempt flagged, with its reason added ({@link #flagRow}). */

@@ -210,6 +210,31 @@ class PaymentLedgerWritesTest {
     }
 
     /**
+     * The janitor's backoff starts again once the result is known (hours of an unreachable Antom then PENDING: asked
+     * at the first delays again), and is kept through a resend without an answer (REQUESTED, then UNKNOWN again).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"postgresql", "h2"})
+    void theChecksCountAgainFromZeroOnceTheResultIsKnown(String database) {
+        on(database);
+        PaymentAttempt stored = ledger.openAttempt(attempt("PR-1", "ORD-1"), "pay");
+        ledger.applyIfUnchanged(stored, Transition.to(PaymentState.UNKNOWN, "ANTOM_TIMEOUT")).orElseThrow();
+        for (int i = 0; i < 3; i++) {
+            ledger.scheduleCheck("PR-1", OffsetDateTime.now(), true);
+        }
+
+        PaymentAttempt resent = ledger.apply("PR-1", Transition.to(PaymentState.REQUESTED, "PAY_RESENT")).attempt();
+        PaymentAttempt stillUnknown = ledger.apply("PR-1", Transition.to(PaymentState.UNKNOWN, "ANTOM_TIMEOUT"))
+                .attempt();
+        PaymentAttempt pending = ledger.apply("PR-1", Transition.to(PaymentState.PENDING, "ANTOM_PAID")).attempt();
+
+        assertThat(resent.checkCount()).as("as written, in Java").isEqualTo(3);
+        assertThat(stillUnknown.checkCount()).isEqualTo(3);
+        assertThat(pending.checkCount()).isZero();
+        assertThat(ledger.find("PR-1").orElseThrow().checkCount()).as("as read back").isZero();
+    }
+
+    /**
      * A result message and a flag reason may quote Antom at any length: the ledger keeps their first 512 characters,
      * as an update that failed on them would fail again at every retry of what made it.
      */
