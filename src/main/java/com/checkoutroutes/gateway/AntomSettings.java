@@ -1,13 +1,15 @@
 package com.checkoutroutes.gateway;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
-import org.hibernate.validator.constraints.URL;
 
 /**
  * {@code checkout.antom.*}: how to reach and authenticate with Antom. Keys (paths or inline) are never logged.
@@ -19,7 +21,7 @@ import org.hibernate.validator.constraints.URL;
 @ConfigurationProperties("checkout.antom")
 public record AntomSettings(
         @NotBlank String clientId,
-        @NotBlank @URL(regexp = ABSOLUTE_HTTP, message = ABSOLUTE_HTTP_MESSAGE) String gatewayUrl,
+        @NotBlank String gatewayUrl,
         @NotBlank String merchantPrivateKey,
         @NotBlank String antomPublicKey,
         String antomPreviousPublicKey,
@@ -27,13 +29,32 @@ public record AntomSettings(
         @NotNull Duration timeout,
         @NotNull Duration connectTimeout,
         @Positive int maxConnections,
-        @NotBlank @URL(regexp = ABSOLUTE_HTTP, message = ABSOLUTE_HTTP_MESSAGE) String notifyUrl,
+        @NotBlank String notifyUrl,
         @Valid @NotNull Retry retry) {
 
-    /** http(s), a host (and port), then only characters a URI allows: the notify URL's path is parsed as a URI. */
-    static final String ABSOLUTE_HTTP = "https?://[A-Za-z0-9.\\-\\[\\]:]+"
-            + "([/?#][A-Za-z0-9\\-._~:/?#\\[\\]@!$&'()*+,;=%]*)?";
-    static final String ABSOLUTE_HTTP_MESSAGE = "must be an absolute http(s) URL with a host, e.g. https://host/path";
+    @AssertTrue(message = "checkout.antom.gateway-url (CHECKOUT_ANTOM_GATEWAY_URL) must be an absolute http(s) URL "
+            + "with a host and no query, e.g. https://open-sea-global.alipay.com")
+    public boolean isGatewayUrlAbsolute() {
+        return gatewayUrl == null || gatewayUrl.isBlank() || absoluteHttp(gatewayUrl, false);
+    }
+
+    @AssertTrue(message = "checkout.antom.notify-url (CHECKOUT_ANTOM_NOTIFY_URL) must be an absolute http(s) URL "
+            + "with a host, e.g. https://shop.example/antom/notifications")
+    public boolean isNotifyUrlAbsolute() {
+        return notifyUrl == null || notifyUrl.isBlank() || absoluteHttp(notifyUrl, true);
+    }
+
+    /** As the HTTP client and the notifications' signature check read it (a blank one is named as missing). */
+    static boolean absoluteHttp(String url, boolean queryAllowed) {
+        try {
+            URI uri = new URI(url);
+            return uri.getScheme() != null && uri.getHost() != null
+                    && ("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
+                    && uri.getRawFragment() == null && (queryAllowed || uri.getRawQuery() == null);
+        } catch (URISyntaxException e) {
+            return false;
+        }
+    }
 
     /** Retries of a timed-out or U call, always with the same request id and identical parameters. */
     public record Retry(

@@ -1,7 +1,6 @@
 package com.checkoutroutes.orderintake;
 
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
@@ -43,10 +42,9 @@ public record OrderIntakeSettings(@Valid @NotNull Orders orders, @Valid @NotNull
             boolean virtualThreads,
             // Least milliseconds between two offset commits of one consumer; 0: after every poll (routes only).
             @PositiveOrZero long commitIntervalMs,
-            // How long a partition's orders in flight get to end when a rebalance takes it (routes only): the consumer
-            // waits on it inside its poll loop, so Kafka's max.poll.interval.ms (not set: its 5 min) bounds it.
-            @PositiveOrZero @Max(value = 299_999, message = "must be below Kafka's max.poll.interval.ms (300000)")
-            long revokeTimeoutMs) {
+            // How long a partition's orders in flight get to end when a rebalance takes it (routes only); the consumer
+            // waits inside its poll loop, so keep it well below Kafka's max.poll.interval.ms (5 min unless set).
+            @PositiveOrZero long revokeTimeoutMs) {
 
         /** How many orders can wait for Antom at once. */
         public int inFlight() {
