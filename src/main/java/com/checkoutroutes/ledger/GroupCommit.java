@@ -190,6 +190,41 @@ public class GroupCommit implements DisposableBean {
             writeAlone(batch.get(0));
             return;
         }
+        BatchTry tried = tryTogether(batch);
+        if (tried.connectionLost()) {
+            // one connection dropped (its backend ended, a reset): the pool's next one may well serve. The database
+            // down fails this second try as the first (no connection, or lost again): a wait of the pool's timeout
+            tried = tryTogether(batch);
+        }
+        if (tried.failure == null) {
+            count(batch.size(), 1);
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).complete(tried.results.get(i));
+            }
+            return;
+        }
+        Throwable failure = tried.failure;
+        if (!tried.began || tried.connectionLost() || isFatal(failure)) {
+            // no transaction, or its connection lost twice: run alone, each write would wait for one again, one
+            // after another, and a notification queued behind them past Antom's 5 s. Each caller is told its write
+            // failed (an order is sent again on its lane, a notification answered with a failure and resent by
+            // Antom); one whose COMMIT lost its connection may have been kept, which a write run again finds
+            batch.forEach(w -> w.done.completeExceptionally(failure));
+            return;
+        }
+        // one write failed, even with an Error of its own (a class that failed to load, a stack overflow), or the
+        // commit did: nothing of the batch was kept; each runs again on its own
+        LOG.debug("group commit of {} writes rolled back, each runs alone: {}", batch.size(), failure.toString());
+        batch.forEach(this::writeAlone);
+    }
+
+    /** The JVM's own trouble (out of memory), not one write's: a write run alone would meet it too. */
+    private static boolean isFatal(Throwable failure) {
+        return failure instanceof VirtualMachineError && !(failure instanceof StackOverflowError);
+    }
+
+    /** The batch's writes in one transaction: their results, or the failure that rolled it back. */
+    private BatchTry tryTogether(List<Write<?>> batch) {
         List<Object> results = new ArrayList<>(batch.size());
         boolean[] began = new boolean[1];
         try {
@@ -199,24 +234,16 @@ public class GroupCommit implements DisposableBean {
                     results.add(w.run());
                 }
             });
+            return new BatchTry(results, null, true);
         } catch (RuntimeException | Error e) {
-            if (!began[0] || InfrastructureFailures.isConnectionLost(e) || e instanceof VirtualMachineError) {
-                // no transaction, or its connection lost (the database down, the pool empty): run alone, each write
-                // would wait for one again, one after another, and a notification queued behind them past Antom's
-                // 5 s; nothing of the batch was kept, and each caller is told so (an order is sent again on its
-                // lane, a notification answered with a failure and resent by Antom)
-                batch.forEach(w -> w.done.completeExceptionally(e));
-                return;
-            }
-            // one write failed, even with an Error of its own (a class that failed to load, a stack overflow), or the
-            // commit did: nothing of the batch was kept; each runs again on its own
-            LOG.debug("group commit of {} writes rolled back, each runs alone: {}", batch.size(), e.toString());
-            batch.forEach(this::writeAlone);
-            return;
+            return new BatchTry(null, e, began[0]);
         }
-        count(batch.size(), 1);
-        for (int i = 0; i < batch.size(); i++) {
-            batch.get(i).complete(results.get(i));
+    }
+
+    /** One try of a batch; {@code began}: it had a transaction, so a connection. */
+    private record BatchTry(List<Object> results, Throwable failure, boolean began) {
+        boolean connectionLost() {
+            return failure != null && began && InfrastructureFailures.isConnectionLost(failure);
         }
     }
 

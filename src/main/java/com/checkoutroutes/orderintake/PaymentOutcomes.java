@@ -134,8 +134,9 @@ public class PaymentOutcomes {
 
     /**
      * This very answer is recorded already: a group commit whose COMMIT failed with an unknown outcome (the connection
-     * lost at that moment) runs its writes again, and this one had in fact been committed, as a transition or as a
-     * late answer. Its channel message and event left with it; a late answer would tell the channel a second time.
+     * lost at that moment) tries its batch again, or fails it and the order is sent again on its lane, and this one
+     * had in fact been committed, as a transition or as a late answer. Its channel message and event left with it; a
+     * late answer would tell the channel a second time.
      */
     private boolean alreadyRecorded(PaymentAttempt current, PaymentState answered, String cause) {
         return ledger.history(current.paymentRequestId()).stream()
