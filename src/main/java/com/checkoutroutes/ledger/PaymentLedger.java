@@ -44,6 +44,7 @@ public class PaymentLedger {
     private final boolean skipLocked;
     /** PostgreSQL: a write and what comes with it in one statement (data-modifying WITH); H2 has no such thing. */
     private final boolean oneStatementWrites;
+    private FirstChecks firstChecks = FirstChecks.NONE;
 
     public PaymentLedger(JdbcTemplate jdbc, TransactionTemplate tx, Outbox outbox, Clock clock,
             CommittedTransitions committed, OrderCancellations cancellations) {
@@ -55,6 +56,21 @@ public class PaymentLedger {
         this.committed = committed;
         this.skipLocked = DatabaseDialect.supportsSkipLocked(jdbc);
         this.oneStatementWrites = DatabaseDialect.supportsWritesInWith(jdbc);
+    }
+
+    /** The janitor's first checks, scheduled as an attempt enters a state it checks (none without them). */
+    @org.springframework.beans.factory.annotation.Autowired(required = false)
+    public void setFirstChecks(FirstChecks firstChecks) {
+        this.firstChecks = firstChecks;
+    }
+
+    /**
+     * When the janitor first asks about an attempt with {@code captureMode} entering {@code state} now; null when it
+     * does not look at it in that state, or schedules that itself.
+     */
+    private OffsetDateTime firstCheckAt(PaymentState state, String captureMode, OffsetDateTime now) {
+        java.time.Duration delay = state.isDueForCheck(captureMode) ? firstChecks.after(state) : null;
+        return delay == null ? null : now.plus(delay);
     }
 
     public Optional<PaymentAttempt> find(String paymentRequestId) {
@@ -179,7 +195,8 @@ public class PaymentLedger {
                         attempt.integration().name(), attempt.paymentMethodType(), attempt.amountValue(),
                         attempt.currency(), attempt.captureMode(), attempt.terminalType(), attempt.osType(),
                         PaymentState.REQUESTED.name(), attempt.expiresAt(), attempt.requestJson(), now, now,
-                        attempt.orderId(), attempt.orderId()};
+                        firstCheckAt(PaymentState.REQUESTED, attempt.captureMode(), now), attempt.orderId(),
+                        attempt.orderId()};
                 Object[] history = concat(
                         historyRow(attempt.paymentRequestId(), null, PaymentState.CREATED, "ORDER_RECEIVED",
                                 "attempt " + attempt.attemptNo(), now),
@@ -205,7 +222,8 @@ public class PaymentLedger {
                 LOG.info("payment {} of order {}: stored, calling {}", attempt.paymentRequestId(),
                         attempt.orderId(), api);
                 return PaymentAttempt.builder().terms(attempt).state(PaymentState.REQUESTED).version(0)
-                        .createdAt(now).updatedAt(now).build();
+                        .createdAt(now).updatedAt(now)
+                        .nextCheckAt(firstCheckAt(PaymentState.REQUESTED, attempt.captureMode(), now)).build();
             });
         } catch (DuplicateKeyException redelivered) {
             // this attempt was stored before (a redelivery, or another consumer just now): use the stored one
@@ -312,10 +330,12 @@ public class PaymentLedger {
         }
         OffsetDateTime now = OffsetDateTime.now(clock);
         OffsetDateTime paidAt = paidAt(change, now);
+        OffsetDateTime firstCheck = firstCheckAt(change.to, current.captureMode(), now);
         Object[] update = concat(concat(new Object[] {change.to.name(), change.paymentId, change.resultCode,
             change.resultMessage, change.continuationJson, change.expiresAt, change.flagReason != null},
                 flagReasonArgs(change.flagReason)), new Object[] {change.captureRequestId, change.captureId,
-                    change.confirmed, now, change.to.isPaid(), paidAt, !change.to.mayBeDueForCheck(),
+                    change.confirmed, now, change.to.isPaid(), paidAt, !change.to.isDueForCheck(current.captureMode()),
+                    firstCheck,
                     checksStartAgain(current, change), now, paymentRequestId, current.version()});
         Object[] history = historyRow(paymentRequestId, current.state(), change.to, change.cause, change.detail, now);
         if (oneStatementWrites) {
@@ -351,7 +371,7 @@ public class PaymentLedger {
             LOG.info("payment {} of order {}: {} -> {} ({})", paymentRequestId, current.orderId(),
                     current.state(), change.to, change.cause);
         }
-        return Optional.of(after(current, change, now, paidAt));
+        return Optional.of(after(current, change, now, paidAt, firstCheck));
     }
 
     /** Now, or just after the order's own payment where this one is paid after it ({@link Transition#paidAfter}). */
@@ -364,7 +384,8 @@ public class PaymentLedger {
     }
 
     /** The row as the UPDATE in {@link #write} leaves it (same COALESCE rules), without reading it back. */
-    private static PaymentAttempt after(PaymentAttempt a, Transition c, OffsetDateTime now, OffsetDateTime paidAt) {
+    private static PaymentAttempt after(PaymentAttempt a, Transition c, OffsetDateTime now, OffsetDateTime paidAt,
+            OffsetDateTime firstCheck) {
         return a.toBuilder()
                 .state(c.to)
                 .paymentId(or(c.paymentId, a.paymentId()))
@@ -378,7 +399,7 @@ public class PaymentLedger {
                 .updatedAt(now)
                 .captureRequestId(or(c.captureRequestId, a.captureRequestId()))
                 .captureId(or(c.captureId, a.captureId()))
-                .nextCheckAt(c.to.mayBeDueForCheck() ? a.nextCheckAt() : null)
+                .nextCheckAt(!c.to.isDueForCheck(a.captureMode()) ? null : or(firstCheck, a.nextCheckAt()))
                 .checkCount(checksStartAgain(a, c) ? 0 : a.checkCount())
                 .confirmedAt(c.confirmed ? now : a.confirmedAt())
                 .paidAt(c.to.isPaid() && a.paidAt() == null ? paidAt : a.paidAt())
@@ -500,6 +521,17 @@ public class PaymentLedger {
                 + "WHERE payment_request_id = ?", next, counted ? 1 : 0, paymentRequestId);
     }
 
+    /**
+     * {@link #scheduleCheck} after a look at the attempt as read before it: only while it is still in that state. One
+     * that changed meanwhile (a notification while Antom was asked) had its first check in the new state scheduled
+     * with the change, which a backoff from the old state would put off by hours.
+     */
+    public void scheduleCheck(PaymentAttempt asRead, OffsetDateTime next, boolean counted) {
+        jdbc.update("UPDATE payment_attempt SET next_check_at = ?, check_count = check_count + ? "
+                + "WHERE payment_request_id = ? AND state = ?", next, counted ? 1 : 0, asRead.paymentRequestId(),
+                asRead.state().name());
+    }
+
     /** Marks the attempt's current state as confirmed with Antom now. */
     public void confirm(String paymentRequestId) {
         jdbc.update("UPDATE payment_attempt SET confirmed_at = ? WHERE payment_request_id = ?",
@@ -611,13 +643,13 @@ public class PaymentLedger {
      */
     private static final String INSERT_ATTEMPT = "INSERT INTO payment_attempt (payment_request_id, order_id, "
             + "attempt_no, integration, payment_method_type, amount_value, currency, capture_mode, terminal_type, "
-            + "os_type, state, expires_at, request_json, created_at, updated_at) "
+            + "os_type, state, expires_at, request_json, created_at, updated_at, next_check_at) "
             + "SELECT CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS INTEGER), "
             + "CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS BIGINT), CAST(? AS VARCHAR), "
             + "CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS VARCHAR), "
             + "CAST(? AS VARCHAR), CAST(? AS TIMESTAMP WITH TIME ZONE), "
             + "CAST(? AS VARCHAR), CAST(? AS TIMESTAMP WITH TIME ZONE), "
-            + "CAST(? AS TIMESTAMP WITH TIME ZONE) "
+            + "CAST(? AS TIMESTAMP WITH TIME ZONE), CAST(? AS TIMESTAMP WITH TIME ZONE) "
             + "WHERE NOT EXISTS (SELECT 1 FROM payment_attempt WHERE order_id = ? AND state IN (" + PAID_STATES + ")) "
             + "AND NOT EXISTS (SELECT 1 FROM order_cancellation WHERE order_id = ?)";
     /** Of the reasons a flag had, what a new one keeps; and what stands between them. */
@@ -646,7 +678,8 @@ public class PaymentLedger {
             + "capture_id = COALESCE(?, capture_id), "
             + "confirmed_at = CASE WHEN ? THEN ? ELSE confirmed_at END, "
             + "paid_at = CASE WHEN ? AND paid_at IS NULL THEN ? ELSE paid_at END, "
-            + "next_check_at = CASE WHEN ? THEN NULL ELSE next_check_at END, "
+            + "next_check_at = CASE WHEN ? THEN NULL "
+            + "ELSE COALESCE(CAST(? AS TIMESTAMP WITH TIME ZONE), next_check_at) END, "
             + "check_count = CASE WHEN ? THEN 0 ELSE check_count END, "
             + "version = version + 1, updated_at = ? "
             + "WHERE payment_request_id = ? AND version = ?";

@@ -115,14 +115,12 @@ public enum PaymentState {
         return this == SUCCEEDED;
     }
 
-    /** Whether the janitor asks Antom about an attempt in this state with this capture mode. */
+    /**
+     * Whether the janitor asks Antom about an attempt in this state with this capture mode; entering it schedules the
+     * first check, leaving it clears the next one.
+     */
     public boolean isDueForCheck(String captureMode) {
         return isDueForCheck() || isDueForCheckIfAutomaticCapture() && AUTOMATIC_CAPTURE.equals(captureMode);
-    }
-
-    /** An attempt may be due for a check in this state (its next check stays scheduled); leaving them clears it. */
-    public boolean mayBeDueForCheck() {
-        return isDueForCheck() || isDueForCheckIfAutomaticCapture();
     }
 
     /** Which of the janitor's first-check delays ({@code checkout.janitor.first-check.*}) an attempt waits first. */

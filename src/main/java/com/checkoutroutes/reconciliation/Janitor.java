@@ -182,9 +182,9 @@ public class Janitor {
         }
         PaymentAttempt attempt = current.get();
         if (attempt.nextCheckAt() == null) {
-            OffsetDateTime first = attempt.updatedAt().plus(settings.firstCheck().of(attempt.state().firstCheck()));
+            OffsetDateTime first = attempt.updatedAt().plus(settings.after(attempt.state()));
             if (first.isAfter(now) && !expired(attempt, now)) {
-                ledger.scheduleCheck(attempt.paymentRequestId(), first, false);
+                ledger.scheduleCheck(attempt, first, false);
                 return Look.SKIPPED;
             }
         }
@@ -193,7 +193,7 @@ public class Janitor {
                     .orElse(Look.UNCHANGED);
         } catch (RuntimeException e) {
             LOG.warn("janitor could not resolve {}: {}", paymentRequestId, e.toString());
-            ledger.scheduleCheck(paymentRequestId, now.plus(settings.delayAfter(attempt.checkCount())), true);
+            lookAgain(attempt, now);
             return Look.UNCHANGED;
         }
     }
@@ -247,8 +247,7 @@ public class Janitor {
                     .map(PaymentAttempt::state);
             if (givenUp.isEmpty()) {
                 // a send may still be on its way: asked again later, on the attempt's backoff
-                ledger.scheduleCheck(attempt.paymentRequestId(), now.plus(settings.delayAfter(attempt.checkCount())),
-                        true);
+                lookAgain(attempt, now);
             }
             return givenUp;
         }
@@ -291,7 +290,7 @@ public class Janitor {
                 && !(inquiry instanceof Inquiry.NoAnswer)) {
             return expire(attempt, cancelWanted);
         }
-        ledger.scheduleCheck(attempt.paymentRequestId(), now.plus(settings.delayAfter(attempt.checkCount())), true);
+        lookAgain(attempt, now);
         return Optional.empty();
     }
 
@@ -306,8 +305,7 @@ public class Janitor {
         if (cancels.cancelIfStill(attempt, AntomCancels.EXPIRY_CANCEL, PaymentState.EXPIRED, !cancelWanted)) {
             return Optional.of(PaymentState.EXPIRED);
         }
-        ledger.scheduleCheck(attempt.paymentRequestId(),
-                OffsetDateTime.now(clock).plus(settings.delayAfter(attempt.checkCount())), true);
+        lookAgain(attempt, OffsetDateTime.now(clock));
         return Optional.empty();
     }
 
@@ -330,6 +328,22 @@ public class Janitor {
     }
 
     /** Only attempts still waiting for the buyer or for Antom expire; a paid one never does. */
+    /**
+     * The next look at an attempt this one left as it was: on the backoff, but no later than its expiry's cancel is
+     * due (a 14-minute payment was cancelled on the backoff's 21st minute, not its 16th); none if it changed state
+     * meanwhile, which scheduled its own.
+     */
+    private void lookAgain(PaymentAttempt attempt, OffsetDateTime now) {
+        OffsetDateTime next = now.plus(settings.delayAfter(attempt.checkCount()));
+        if (attempt.state().isOpen() && attempt.expiresAt() != null) {
+            OffsetDateTime expiryDue = attempt.expiresAt().plus(settings.expiryGrace()).plusSeconds(1);
+            if (expiryDue.isAfter(now) && expiryDue.isBefore(next)) {
+                next = expiryDue;
+            }
+        }
+        ledger.scheduleCheck(attempt, next, true);
+    }
+
     private boolean expired(PaymentAttempt attempt, OffsetDateTime now) {
         return attempt.state().isOpen() && attempt.expiresAt() != null
                 && now.isAfter(attempt.expiresAt().plus(settings.expiryGrace()));

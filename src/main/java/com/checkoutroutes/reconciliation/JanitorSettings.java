@@ -1,5 +1,6 @@
 package com.checkoutroutes.reconciliation;
 
+import com.checkoutroutes.ledger.FirstChecks;
 import com.checkoutroutes.ledger.PaymentState;
 import java.time.Duration;
 import java.util.List;
@@ -31,7 +32,7 @@ public record JanitorSettings(
         @PositiveOrZero int maxLooksPerSecond,
         @Valid @NotNull FirstCheck firstCheck,
         @NotEmpty List<@NotNull @DurationMin(nanos = 0) Duration> checkDelays,
-        @NotNull @DurationMin(nanos = 0) Duration expiryGrace) {
+        @NotNull @DurationMin(nanos = 0) Duration expiryGrace) implements FirstChecks {
 
     public record FirstCheck(
             @NotNull @DurationMin(nanos = 0) Duration pending,
@@ -48,6 +49,12 @@ public record JanitorSettings(
                 case CAPTURE_REQUESTED -> captureRequested;
             };
         }
+    }
+
+    /** The ledger schedules the first check with it as an attempt enters a state (see {@link FirstChecks}). */
+    @Override
+    public Duration after(PaymentState state) {
+        return firstCheck.of(state.firstCheck());
     }
 
     public Duration delayAfter(int checks) {

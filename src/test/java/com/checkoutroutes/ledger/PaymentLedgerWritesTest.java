@@ -1,12 +1,15 @@
 package com.checkoutroutes.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.checkoutroutes.ledger.PaymentAttempt.Integration;
 import com.checkoutroutes.testsupport.TestPostgres;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
@@ -232,6 +235,42 @@ class PaymentLedgerWritesTest {
         assertThat(stillUnknown.checkCount()).isEqualTo(3);
         assertThat(pending.checkCount()).isZero();
         assertThat(ledger.find("PR-1").orElseThrow().checkCount()).as("as read back").isZero();
+    }
+
+    /**
+     * The janitor's first check is scheduled as the attempt enters a state the janitor checks (its selection then
+     * finds only attempts due for an inquiry), counted from then, per state; a state it does not check for the
+     * attempt's capture mode (an e-wallet's SUCCEEDED) clears it. A look at the attempt as it was before a change
+     * does not put the new state's first check off.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"postgresql", "h2"})
+    void theFirstCheckIsScheduledAsTheAttemptEntersAStateTheJanitorChecks(String database) {
+        on(database);
+        ledger.setFirstChecks(state -> switch (state) {
+            case PENDING -> Duration.ofMinutes(3);
+            case UNKNOWN -> Duration.ofSeconds(10);
+            default -> Duration.ofMinutes(1);
+        });
+        OffsetDateTime before = OffsetDateTime.now();
+        PaymentAttempt stored = ledger.openAttempt(attempt("PR-1", "ORD-1"), "pay");
+        PaymentAttempt unknown = ledger.applyIfUnchanged(stored, Transition.to(PaymentState.UNKNOWN, "ANTOM_TIMEOUT"))
+                .orElseThrow();
+        PaymentAttempt pending = ledger.apply("PR-1", Transition.to(PaymentState.PENDING, "ANTOM_PAID")).attempt();
+        ledger.scheduleCheck(unknown, OffsetDateTime.now().plusHours(6), true); // the janitor's look at it UNKNOWN
+        OffsetDateTime after = OffsetDateTime.now();
+
+        assertThat(stored.nextCheckAt()).isBetween(before.plusMinutes(1), after.plusMinutes(1));
+        assertThat(unknown.nextCheckAt()).isBetween(before.plusSeconds(10), after.plusSeconds(10));
+        assertThat(pending.nextCheckAt()).isBetween(before.plusMinutes(3), after.plusMinutes(3));
+        PaymentAttempt read = ledger.find("PR-1").orElseThrow();
+        assertThat(read.nextCheckAt()).as("as read back, not put off by the look at it UNKNOWN")
+                .isCloseTo(pending.nextCheckAt(), within(1, ChronoUnit.MILLIS));
+        assertThat(read.checkCount()).isZero();
+
+        PaymentAttempt paid = ledger.apply("PR-1", Transition.to(PaymentState.SUCCEEDED, "PAYMENT_RESULT")).attempt();
+        assertThat(paid.nextCheckAt()).as("an e-wallet's payment, which the janitor no longer checks").isNull();
+        assertThat(ledger.find("PR-1").orElseThrow().nextCheckAt()).isNull();
     }
 
     /**

@@ -96,7 +96,8 @@ class PaymentStateMachineTest {
         assertThat(state.isResultUnknown()).as("result unknown").isEqualTo(resultUnknown);
         assertThat(state.isDueForCheck()).as("due for check").isEqualTo(due);
         assertThat(state.isDueForCheckIfAutomaticCapture()).as("due if automatic").isEqualTo(dueIfAutomatic);
-        assertThat(state.mayBeDueForCheck()).as("may be due").isEqualTo(due || dueIfAutomatic);
+        assertThat(state.isDueForCheck("AUTOMATIC")).as("due, automatic capture").isEqualTo(due || dueIfAutomatic);
+        assertThat(state.isDueForCheck("MANUAL")).as("due, manual capture").isEqualTo(due);
         assertThat(state.firstCheck()).as("first check").isEqualTo(firstCheck);
     }
 

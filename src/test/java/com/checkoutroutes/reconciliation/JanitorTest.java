@@ -13,6 +13,7 @@ import com.checkoutroutes.sandbox.OutcomeScript.Outcome;
 import com.checkoutroutes.scheduling.JobRuns;
 import com.checkoutroutes.testsupport.FlowTestSupport;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -49,6 +50,20 @@ class JanitorTest extends FlowTestSupport {
             assertThat(run.changed()).isPositive();
             assertThat(run.detail()).contains(attempt.paymentRequestId());
         });
+    }
+
+    /**
+     * A new payment's first inquiry is scheduled as it enters its state (checkout.janitor.first-check.pending, 2 s
+     * here): the janitor's selection finds it only then, with no look of the janitor's own just to schedule it.
+     */
+    @Test
+    void aNewPaymentsFirstCheckIsScheduledAsItEntersItsState() {
+        PaymentAttempt attempt = pendingWallet();
+
+        OffsetDateTime becamePending = ledger.history(attempt.paymentRequestId()).stream()
+                .filter(c -> c.to() == PaymentState.PENDING).map(StateChange::at).findFirst().orElseThrow();
+        assertThat(ledger.find(attempt.paymentRequestId()).orElseThrow().nextCheckAt())
+                .isEqualTo(becamePending.plusSeconds(2));
     }
 
     @Test
