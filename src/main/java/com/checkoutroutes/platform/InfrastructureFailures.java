@@ -70,6 +70,24 @@ public class InfrastructureFailures {
     }
 
     /**
+     * For the scheduled jobs' infrastructure clause: a run the database or Kafka broke off (an outage began while it
+     * ran; Quartz's own store fires none while the database is down), one WARN line per job every 10 s with its root
+     * cause, not Camel's stack trace. Its work is taken up by the job's next run, as after a crash.
+     */
+    public void brokenOff(Exchange exchange) {
+        Throwable failure = exchange.getException() != null ? exchange.getException()
+                : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String job = String.valueOf(exchange.getFromRouteId());
+        long leftOut = readAgainLog.admit(job);
+        if (leftOut < 0) {
+            return;
+        }
+        LOG.warn("job {}: its run was broken off{}, its next run takes the work up: {}", job, QuietLog.more(leftOut),
+                withRootCause(failure));
+        LOG.debug("job {}: the failure that broke its run off", job, failure);
+    }
+
+    /**
      * The failure and, when it is another, its deepest cause (what made it infrastructure's, or, were it classed so
      * wrongly, what really failed): without a stack trace, which an outage would repeat for every record.
      */

@@ -10,10 +10,12 @@ import static org.mockito.Mockito.when;
 import com.checkoutroutes.cardcapture.AuthorisationGuard;
 import com.checkoutroutes.ledger.OutboxRelay;
 import com.checkoutroutes.ledger.PaymentState;
+import com.checkoutroutes.platform.InfrastructureFailures;
 import com.checkoutroutes.scheduling.JobRuns;
 import com.checkoutroutes.scheduling.JobRuns.Report;
 import com.checkoutroutes.testsupport.RouteTestSupport;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.Date;
@@ -28,11 +30,15 @@ import org.apache.camel.component.sql.SqlEndpoint;
 import org.apache.camel.test.spring.junit5.MockEndpoints;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.mockito.ArgumentCaptor;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
@@ -45,10 +51,12 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
  * events are flushed through the outbox.
  */
 @TestPropertySource(properties = {
-    "camel.main.routes-include-pattern=file:routes/schedules.yaml,file:routes/outbox.yaml",
+    "camel.main.routes-include-pattern=file:routes/schedules.yaml,file:routes/outbox.yaml,"
+        + "file:routes/error-handling.yaml",
     "checkout.janitor.batch-size=4"})
 @Import(ScheduleRoutesTest.Beans.class)
 @MockEndpoints("direct:outbox-flush")
+@ExtendWith(OutputCaptureExtension.class)
 class ScheduleRoutesTest extends RouteTestSupport {
 
     /** The real job runs (claim, finish) under the name the routes use. */
@@ -59,6 +67,11 @@ class ScheduleRoutesTest extends RouteTestSupport {
                 @org.springframework.beans.factory.annotation.Value("${checkout.jobs.keep-runs}")
                 java.time.Duration keepRuns) {
             return new JobRuns(jdbc, clock, meters, keepRuns);
+        }
+
+        @Bean
+        InfrastructureFailures infrastructureFailures() {
+            return new InfrastructureFailures();
         }
     }
 
@@ -120,6 +133,22 @@ class ScheduleRoutesTest extends RouteTestSupport {
         assertThat(jobRuns.runs("janitor")).last().satisfies(run -> assertThat(run.lookedAt()).isEqualTo(4));
         outboxFlush.assertIsSatisfied();
         verify(outboxRelay, atLeastOnce()).wake();
+    }
+
+    /**
+     * A run the database broke off (an outage began while it ran) is one line naming the job and the root cause, not
+     * Camel's error log with its stack trace (at every run of the outage); the next run takes the work up.
+     */
+    @Test
+    void aRunTheDatabaseBrokeOffIsOneLineNotAStackTrace(CapturedOutput output) {
+        when(janitor.run(anyList())).thenThrow(new DataAccessResourceFailureException("PreparedStatementCallback",
+                new SQLException("An I/O error occurred while sending to the backend.", "08006")));
+
+        fire("janitor", new Date());
+
+        assertThat(output.getAll()).contains("job janitor: its run was broken off, its next run takes the work up")
+                .contains("root cause: java.sql.SQLException: An I/O error occurred")
+                .doesNotContain("Failed delivery for").doesNotContain("Stacktrace");
     }
 
     @Test
