@@ -247,11 +247,12 @@ public class OutboxRelay implements DisposableBean, SmartInitializingSingleton {
 
     private Batch publishBatch() {
         // committed before the transaction below, so a crash mid-send leaves the fence standing
-        Claim claim = leases == null ? null : leases.claim(batchSize);
+        List<String> waiting = waitingKeys(clock.instant());
+        Claim claim = leases == null ? null : leases.claim(batchSize, waiting);
         if (claim != null && claim.isEmpty()) {
             return Batch.NONE; // nothing pending, or all of it is being published by other instances
         }
-        Batch batch = tx.execute(status -> publish(claim));
+        Batch batch = tx.execute(status -> publish(claim, waiting));
         if (batch == null) {
             return Batch.NONE;
         }
@@ -259,12 +260,15 @@ public class OutboxRelay implements DisposableBean, SmartInitializingSingleton {
         return batch;
     }
 
-    private Batch publish(Claim claim) {
-        Instant now = clock.instant();
+    /** The keys whose events wait after a failed send, their order kept; keys long quiet are forgotten. */
+    private List<String> waitingKeys(Instant now) {
         // forget keys long quiet (published by another instance after this one's fence ran out, or deleted)
         heldBack.values().removeIf(hold -> hold.until().plus(FORGET_AFTER).isBefore(now));
-        List<String> waiting = heldBack.entrySet().stream().filter(e -> e.getValue().until().isAfter(now))
+        return heldBack.entrySet().stream().filter(e -> e.getValue().until().isAfter(now))
                 .map(Map.Entry::getKey).toList();
+    }
+
+    private Batch publish(Claim claim, List<String> waiting) {
         List<Row> rows = pending(claim, waiting);
         List<CompletableFuture<Exchange>> sends = new ArrayList<>(rows.size());
         for (Row row : rows) {

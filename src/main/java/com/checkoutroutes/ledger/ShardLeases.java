@@ -47,6 +47,8 @@ final class ShardLeases {
     /** This JVM's monotonic clock, {@link System#nanoTime()}; a test's own, so that a slow send takes no real time. */
     private final LongSupplier nanoTime;
     private final String claim;
+    /** {@link #claim}, leaving out the events of keys held back ({@code message_key = ANY (?)}). */
+    private final String claimNotHeld;
 
     ShardLeases(JdbcTemplate jdbc, OutboxShards shards, Duration lease, Duration maxSendTime, LongSupplier nanoTime) {
         if (lease.compareTo(maxSendTime) <= 0) {
@@ -63,14 +65,21 @@ final class ShardLeases {
         String free = "(owner = ? OR fenced_until IS NULL OR fenced_until <= now())";
         // the shards of the oldest pending events among the free shards (a fenced shard's backlog does not hide the
         // others), each locked without waiting and checked again under its lock, then claimed
-        this.claim = "UPDATE outbox_shard_lease SET owner = ?, fenced_until = now() + make_interval(secs => ?) "
+        this.claim = claimSql(free, "");
+        // nor does the backlog of an order whose events the relay holds back after a failed send: its oldest events
+        // would be all a claim found, and the other shards' waited for as long as its destination failed
+        this.claimNotHeld = claimSql(free, " AND NOT (COALESCE(message_key, '') = ANY (?))");
+        jdbc.update("INSERT INTO outbox_shard_lease (shard) SELECT generate_series(0, ?) ON CONFLICT (shard) DO NOTHING",
+                shards.count() - 1);
+    }
+
+    private String claimSql(String free, String notHeld) {
+        return "UPDATE outbox_shard_lease SET owner = ?, fenced_until = now() + make_interval(secs => ?) "
                 + "WHERE shard IN (SELECT shard FROM outbox_shard_lease WHERE " + free + " AND shard IN ("
                 + "SELECT DISTINCT shard FROM (SELECT " + shards.shardOf() + " AS shard FROM outbox_event "
                 + "WHERE published_at IS NULL AND " + shards.shardOf() + " IN (SELECT shard FROM outbox_shard_lease "
-                + "WHERE " + free + ") ORDER BY id LIMIT ?) AS oldest) ORDER BY shard FOR UPDATE SKIP LOCKED) "
-                + "RETURNING shard";
-        jdbc.update("INSERT INTO outbox_shard_lease (shard) SELECT generate_series(0, ?) ON CONFLICT (shard) DO NOTHING",
-                shards.count() - 1);
+                + "WHERE " + free + ")" + notHeld + " ORDER BY id LIMIT ?) AS oldest) ORDER BY shard "
+                + "FOR UPDATE SKIP LOCKED) RETURNING shard";
     }
 
     /** This relay's name in {@code outbox_shard_lease.owner}. */
@@ -83,9 +92,12 @@ final class ShardLeases {
      * own that is committed when this returns (call it outside a transaction). Empty: nothing pending, or every
      * pending event is in a shard another instance holds.
      */
-    Claim claim(int pending) {
+    Claim claim(int pending, List<String> heldBack) {
         long sentAt = nanoTime.getAsLong(); // before the statement, so never after the database's now() for it
-        List<Integer> claimed = jdbc.queryForList(claim, Integer.class, owner, leaseSeconds, owner, owner, pending);
+        List<Integer> claimed = heldBack.isEmpty()
+                ? jdbc.queryForList(claim, Integer.class, owner, leaseSeconds, owner, owner, pending)
+                : jdbc.queryForList(claimNotHeld, Integer.class, owner, leaseSeconds, owner, owner,
+                        heldBack.toArray(String[]::new), pending);
         return new Claim(claimed, sentAt + sendWindowNanos, nanoTime);
     }
 

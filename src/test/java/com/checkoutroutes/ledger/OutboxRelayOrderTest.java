@@ -211,6 +211,29 @@ class OutboxRelayOrderTest {
                 + "batches since sent none of them").isNotNull();
     }
 
+    /**
+     * An order whose events wait behind a failed send, more of them than a batch (100): a claim took the shards of the
+     * oldest pending events, all of that order's, and the other shards' events waited for as long as it failed.
+     */
+    @Test
+    void aBacklogHeldBackLargerThanABatchHoldsBackNoOtherShard() {
+        OutboxRelay only = relay(Duration.ofSeconds(60), Duration.ofSeconds(40));
+        holding.set(false);
+        outbox.append(new OutboxMessage(DESTINATION, "ORD-1", "{\"n\":1,\"poison\":true}"));
+        for (int n = 2; n <= 150; n++) {
+            outbox.append(new OutboxMessage(DESTINATION, "ORD-1", "{\"n\":" + n + "}"));
+        }
+        only.wake();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> sendStarts.size() >= 1 && pending() == 150);
+
+        outbox.append(new OutboxMessage(DESTINATION, otherShardKey, SECOND));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            only.wake();
+            return received.contains(otherShardKey + " " + SECOND);
+        });
+        assertThat(pending()).as("ORD-1's events still wait, in order").isEqualTo(150);
+    }
+
     @Test
     void aSlowDestinationGetsNoNewSendAfterTheClaimsWindowAndTheRestFollowsInOrder() {
         // lease 3 s, max-send-time 2 s: sends start only in the first 0.5 s of each claim, on the sends' clock
