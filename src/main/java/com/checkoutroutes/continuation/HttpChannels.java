@@ -64,6 +64,8 @@ public class HttpChannels implements DisposableBean {
     public static final String POST_ROUTE = "direct:channel-http-post";
     /** The exchange property naming the channel's endpoint, in the routes. */
     public static final String ENDPOINT = "channel";
+    /** The Camel endpoint the POST goes to: the channel's, its answer's body never read ({@link #postUri}). */
+    public static final String POST_URI = "channelPost";
 
     private final HttpChannelQueue queue;
     private final TransactionTemplate tx;
@@ -244,6 +246,7 @@ public class HttpChannels implements DisposableBean {
         }
         Exchange sent = producer.send(POST_ROUTE, exchange -> {
             exchange.setProperty(ENDPOINT, endpoint);
+            exchange.setProperty(POST_URI, postUri(endpoint));
             exchange.getIn().setHeader(ChannelSignature.EVENT_ID, String.valueOf(delivery.eventId()));
             exchange.getIn().setHeader(Exchange.HTTP_METHOD, "POST");
             exchange.getIn().setHeader(Exchange.CONTENT_TYPE, "application/json; charset=UTF-8");
@@ -330,6 +333,17 @@ public class HttpChannels implements DisposableBean {
     }
 
     /** An endpoint as logged: scheme, host, port and path, never user info or query (which may carry tokens). */
+    /**
+     * The channel's endpoint with camel-http's {@code ignoreResponseBody}: only the receiver's status counts, and a
+     * body kept whole (an answer's in the exchange, an error's in its exception) took any size a receiver sent into
+     * the heap. The client still reads it to its end, discarding it (to use the connection again): a body that
+     * trickles in within the read timeout holds the sender meanwhile.
+     */
+    static String postUri(String endpoint) {
+        String uri = endpoint.strip();
+        return uri + (uri.contains("?") ? "&" : "?") + "ignoreResponseBody=true";
+    }
+
     static String display(String endpoint) {
         try {
             URI uri = URI.create(endpoint.strip());

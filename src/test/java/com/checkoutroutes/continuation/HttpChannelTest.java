@@ -48,6 +48,8 @@ import org.springframework.test.context.DynamicPropertySource;
 class HttpChannelTest extends FlowTestSupport {
 
     private static final String SECRET = "test-only-channel-secret-0123456789abcdef";
+    /** A credential in the WEB channel's query string, as a signed webhook URL carries one: never logged. */
+    private static final String URL_CREDENTIAL = "sig=webhook-credential-never-logged";
     private static final ChannelReceiver RECEIVER = new ChannelReceiver(FreePort.find(), "/continuations").start();
     /** The APP channel's receiver, another web server of the order system. */
     private static final ChannelReceiver APP_RECEIVER = new ChannelReceiver(FreePort.find(), "/app-continuations")
@@ -55,7 +57,7 @@ class HttpChannelTest extends FlowTestSupport {
 
     @DynamicPropertySource
     static void webChannelOverHttp(DynamicPropertyRegistry registry) {
-        registry.add("checkout.channels.web", RECEIVER::url);
+        registry.add("checkout.channels.web", () -> RECEIVER.url() + "?" + URL_CREDENTIAL);
         registry.add("checkout.channels.app", APP_RECEIVER::url);
         registry.add("checkout.channels.http.hmac-secret", () -> SECRET);
         registry.add("checkout.channels.http.parked-retry", () -> "2s");
@@ -75,6 +77,8 @@ class HttpChannelTest extends FlowTestSupport {
     ActionLog actionLog;
 
     private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    /** Every line the service logs during a test, whatever its logger. */
+    private final ListAppender<ILoggingEvent> allLogs = new ListAppender<>();
 
     @BeforeEach
     void receiverUp() {
@@ -83,11 +87,14 @@ class HttpChannelTest extends FlowTestSupport {
         APP_RECEIVER.clear();
         logs.start();
         ((Logger) LoggerFactory.getLogger(HttpChannels.class)).addAppender(logs);
+        allLogs.start();
+        ((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).addAppender(allLogs);
     }
 
     @AfterEach
     void detachLogs() {
         ((Logger) LoggerFactory.getLogger(HttpChannels.class)).detachAppender(logs);
+        ((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).detachAppender(allLogs);
     }
 
     @AfterAll
@@ -136,6 +143,13 @@ class HttpChannelTest extends FlowTestSupport {
         assertThat(logs.list).anySatisfy(line -> assertThat(line.getFormattedMessage())
                 .contains("channel message " + parked.eventId() + " of order " + orderId + " parked after")
                 .contains("HTTP 503").doesNotContain(SECRET));
+        // each retry is a line naming the receiver without its query string: the credential there is never logged
+        assertThat(allLogs.list).filteredOn(line -> line.getLoggerName().equals(ChannelRetryLog.class.getName()))
+                .extracting(ILoggingEvent::getFormattedMessage).contains("channel " + RECEIVER.url() + ": POST of event "
+                        + parked.eventId() + " failed (HTTP 503), retry 3");
+        assertThat(allLogs.list).extracting(line -> line.getFormattedMessage()
+                + (line.getThrowableProxy() == null ? "" : line.getThrowableProxy().getMessage()))
+                .noneMatch(text -> text.contains("webhook-credential"));
 
         // a second attempt of the same order: its message waits behind the parked one, never overtaking it
         Map<String, Object> retry = order(orderId);
