@@ -2,7 +2,6 @@ package com.checkoutroutes.continuation;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
-import org.apache.camel.http.base.HttpOperationFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -28,9 +27,7 @@ public class ChannelRetryLog implements Processor {
     }
 
     private static String what(Throwable failure) {
-        if (failure instanceof HttpOperationFailedException http) {
-            return "HTTP " + http.getStatusCode();
-        }
-        return failure == null ? "?" : failure.getClass().getSimpleName();
+        String reason = HttpChannels.reasonOf(failure);
+        return reason != null ? reason : failure == null ? "?" : failure.getClass().getSimpleName();
     }
 }

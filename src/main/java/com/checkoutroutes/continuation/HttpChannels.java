@@ -332,7 +332,6 @@ public class HttpChannels implements DisposableBean {
         return null;
     }
 
-    /** An endpoint as logged: scheme, host, port and path, never user info or query (which may carry tokens). */
     /**
      * The channel's endpoint with camel-http's {@code ignoreResponseBody}: only the receiver's status counts, and a
      * body kept whole (an answer's in the exchange, an error's in its exception) took any size a receiver sent into
@@ -344,6 +343,7 @@ public class HttpChannels implements DisposableBean {
         return uri + (uri.contains("?") ? "&" : "?") + "ignoreResponseBody=true";
     }
 
+    /** An endpoint as logged: scheme, host, port and path, never user info or query (which may carry tokens). */
     static String display(String endpoint) {
         try {
             URI uri = URI.create(endpoint.strip());

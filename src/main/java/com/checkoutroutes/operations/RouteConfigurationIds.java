@@ -37,12 +37,19 @@ final class RouteConfigurationIds {
         return ids;
     }
 
-    /** Whether a route of the file names one of {@code ids} in its routeConfigurationId (several, comma-separated). */
+    /**
+     * Whether a route of the file, or the route of one of its templates (the scheduled jobs'), names one of {@code ids}
+     * in its routeConfigurationId (several, comma-separated).
+     */
     static boolean usesAny(String yaml, Set<String> ids) {
         if (parse(yaml) instanceof List<?> items) {
             for (Object item : items) {
-                if (item instanceof Map<?, ?> entry && entry.get("route") instanceof Map<?, ?> route
-                        && route.get("routeConfigurationId") != null) {
+                Object declared = item instanceof Map<?, ?> entry ? entry.get("route") : null;
+                if (declared == null && item instanceof Map<?, ?> entry
+                        && entry.get("routeTemplate") instanceof Map<?, ?> template) {
+                    declared = template.get("route");
+                }
+                if (declared instanceof Map<?, ?> route && route.get("routeConfigurationId") != null) {
                     for (String used : String.valueOf(route.get("routeConfigurationId")).split(",")) {
                         if (ids.contains(used.strip())) {
                             return true;

@@ -327,7 +327,6 @@ public class Janitor {
         return now.filter(open -> cancels.cancel(open, "CANCELLED_DURING_RESEND")).map(a -> PaymentState.CANCELLED);
     }
 
-    /** Only attempts still waiting for the buyer or for Antom expire; a paid one never does. */
     /**
      * The next look at an attempt this one left as it was: on the backoff, but no later than its expiry's cancel is
      * due (a 14-minute payment was cancelled on the backoff's 21st minute, not its 16th); none if it changed state
@@ -344,6 +343,7 @@ public class Janitor {
         ledger.scheduleCheck(attempt, next, true);
     }
 
+    /** Only attempts still waiting for the buyer or for Antom expire; a paid one never does. */
     private boolean expired(PaymentAttempt attempt, OffsetDateTime now) {
         return attempt.state().isOpen() && attempt.expiresAt() != null
                 && now.isAfter(attempt.expiresAt().plus(settings.expiryGrace()));

@@ -16,8 +16,10 @@ class RouteConfigurationIdsTest {
         Set<String> declared = RouteConfigurationIds.declaredIn(Files.readString(Path.of("routes/error-handling.yaml")))
                 .keySet();
         assertThat(declared).contains("order-errors", "duplicate-payment-errors");
+        assertThat(declared).contains("job-errors");
+        // schedules.yaml: its templates' routes, which its jobs are made of
         for (String file : List.of("orders.yaml", "order-events.yaml", "shipment-checks.yaml", "notifications.yaml",
-                "continuations.yaml")) {
+                "continuations.yaml", "schedules.yaml")) {
             assertThat(RouteConfigurationIds.usesAny(Files.readString(Path.of("routes", file)), declared))
                     .as(file).isTrue();
         }
