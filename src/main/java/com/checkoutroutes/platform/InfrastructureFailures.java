@@ -37,9 +37,14 @@ public class InfrastructureFailures {
      * exception without Spring's over it.
      */
     public boolean test(Exchange exchange) {
-        Throwable failure = exchange.getException() != null ? exchange.getException()
-                : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Throwable failure = failureOf(exchange);
         return isInfrastructure(failure);
+    }
+
+    /** The failure being handled: the exchange's exception, or the one an onException clause caught. */
+    private static Throwable failureOf(Exchange exchange) {
+        return exchange.getException() != null ? exchange.getException()
+                : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
     }
 
     /**
@@ -56,8 +61,7 @@ public class InfrastructureFailures {
      * seconds: a line (and Camel's stack trace) for each buried the outage's own line in hundreds a second.
      */
     public void readAgain(Exchange exchange) {
-        Throwable failure = exchange.getException() != null ? exchange.getException()
-                : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Throwable failure = failureOf(exchange);
         String route = String.valueOf(exchange.getFromRouteId());
         long leftOut = readAgainLog.admit(route);
         if (leftOut < 0) {
@@ -75,8 +79,7 @@ public class InfrastructureFailures {
      * cause, not Camel's stack trace. Its work is taken up by the job's next run, as after a crash.
      */
     public void brokenOff(Exchange exchange) {
-        Throwable failure = exchange.getException() != null ? exchange.getException()
-                : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Throwable failure = failureOf(exchange);
         String job = String.valueOf(exchange.getFromRouteId());
         long leftOut = readAgainLog.admit(job);
         if (leftOut < 0) {

@@ -334,8 +334,9 @@ public class Janitor {
      */
     private void lookAgain(PaymentAttempt attempt, OffsetDateTime now) {
         OffsetDateTime next = now.plus(settings.delayAfter(attempt.checkCount()));
-        if (attempt.state().isOpen() && attempt.expiresAt() != null) {
-            OffsetDateTime expiryDue = attempt.expiresAt().plus(settings.expiryGrace()).plusSeconds(1);
+        OffsetDateTime expiresLate = expiresLate(attempt);
+        if (expiresLate != null) {
+            OffsetDateTime expiryDue = expiresLate.plusSeconds(1);
             if (expiryDue.isAfter(now) && expiryDue.isBefore(next)) {
                 next = expiryDue;
             }
@@ -345,7 +346,13 @@ public class Janitor {
 
     /** Only attempts still waiting for the buyer or for Antom expire; a paid one never does. */
     private boolean expired(PaymentAttempt attempt, OffsetDateTime now) {
+        OffsetDateTime expiresLate = expiresLate(attempt);
+        return expiresLate != null && now.isAfter(expiresLate);
+    }
+
+    /** After when an open attempt is closed as expired (its expiry and the grace); null for one that never is. */
+    private OffsetDateTime expiresLate(PaymentAttempt attempt) {
         return attempt.state().isOpen() && attempt.expiresAt() != null
-                && now.isAfter(attempt.expiresAt().plus(settings.expiryGrace()));
+                ? attempt.expiresAt().plus(settings.expiryGrace()) : null;
     }
 }
