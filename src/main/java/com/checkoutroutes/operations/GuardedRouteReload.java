@@ -212,6 +212,8 @@ public class GuardedRouteReload implements CamelContextConfiguration {
         Resource checked;
         try {
             checked = guard.check(resource);
+            Resource running = lastLoaded.get(checked.getLocation());
+            guard.checkAgainst(checked, running == null ? "" : text(running), othersThan(checked.getLocation()));
         } catch (RouteEditGuard.RefusedRouteEditException e) {
             if (e.empty()) {
                 LOG.warn("route file {} is empty (being saved?): not loaded, the last good version is still"
@@ -285,6 +287,17 @@ public class GuardedRouteReload implements CamelContextConfiguration {
                     after.getLocation(), file.getKey());
             load(camel, reload, file.getKey(), file.getValue());
         }
+    }
+
+    /** The other route files' content as they run, by location. */
+    private Map<String, String> othersThan(String location) {
+        Map<String, String> others = new java.util.TreeMap<>();
+        lastLoaded.forEach((other, file) -> {
+            if (!other.equals(location)) {
+                others.put(other, text(file));
+            }
+        });
+        return others;
     }
 
     private static String text(Resource file) {

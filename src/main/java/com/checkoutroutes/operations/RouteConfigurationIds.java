@@ -42,23 +42,7 @@ final class RouteConfigurationIds {
      * in its routeConfigurationId (several, comma-separated).
      */
     static boolean usesAny(String yaml, Set<String> ids) {
-        if (parse(yaml) instanceof List<?> items) {
-            for (Object item : items) {
-                Object declared = item instanceof Map<?, ?> entry ? entry.get("route") : null;
-                if (declared == null && item instanceof Map<?, ?> entry
-                        && entry.get("routeTemplate") instanceof Map<?, ?> template) {
-                    declared = template.get("route");
-                }
-                if (declared instanceof Map<?, ?> route && route.get("routeConfigurationId") != null) {
-                    for (String used : String.valueOf(route.get("routeConfigurationId")).split(",")) {
-                        if (ids.contains(used.strip())) {
-                            return true;
-                        }
-                    }
-                }
-            }
-        }
-        return false;
+        return RouteFileIds.of(yaml).usedConfigurations().stream().anyMatch(ids::contains);
     }
 
     private static Object parse(String yaml) {

@@ -24,7 +24,8 @@ import org.yaml.snakeyaml.Yaml;
  * Checks an edited route file before Camel reloads it. Camel 4.18 stops and removes the file's running routes
  * before it parses the new version, so a broken edit would take them down; this refuses the edit first: YAML that
  * does not parse, a file Camel's YAML DSL schema rejects (with the schema's message, as Kaoto would show it), a
- * {{placeholder}} with no setting, a bean or component that does not exist.
+ * {{placeholder}} with no setting, a bean or component that does not exist; and, against the other route files, an
+ * id one of them declares or a route configuration that is not there ({@link #checkAgainst}).
  */
 public class RouteEditGuard {
 
@@ -49,21 +50,21 @@ public class RouteEditGuard {
      */
     public Resource check(Resource edited) {
         Resource resource = snapshot(edited);
-        String text;
-        try (InputStream in = resource.getInputStream()) {
-            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        String text = text(resource);
         Object document;
         try {
             document = new Yaml().load(text);
         } catch (RuntimeException e) {
             throw refused(resource, "is not valid YAML: " + e.getMessage());
         }
-        if (document == null) {
+        if (document == null && text.isBlank()) {
             // an editor's save is often a truncate, then a write: the complete file comes with the next event
             throw new RefusedRouteEditException(resource.getLocation() + " is empty", true);
+        }
+        if (document == null) {
+            // every line commented out, to stop the routes: read as no change, they kept running unnoticed
+            throw refused(resource, "declares nothing (every line is a comment); to stop its routes, delete the file"
+                    + " or leave [] in it");
         }
         List<String> violations = schema.get().violations(document);
         if (!violations.isEmpty()) {
@@ -84,6 +85,51 @@ public class RouteEditGuard {
             throw refused(resource, String.join("; ", problems));
         }
         return resource;
+    }
+
+    /**
+     * Refuses an edit that does not fit the other route files ({@code others}: their content by location, as they
+     * run): an id one of them declares (a copy of a route file saved beside it took over its routes, and deleting the
+     * copy stopped them), a route configuration no file declares (Camel ignores the name: the routes ran without their
+     * error handling), or one the edit no longer declares while routes use it (they lost it at the next start).
+     * {@code before}: the version running, empty for a new file.
+     */
+    public void checkAgainst(Resource checked, String before, Map<String, String> others) {
+        RouteFileIds edit = RouteFileIds.of(text(checked));
+        Set<String> configurations = new HashSet<>(edit.configurations());
+        for (Map.Entry<String, String> other : others.entrySet()) {
+            RouteFileIds theirs = RouteFileIds.of(other.getValue());
+            for (String id : theirs.declared()) {
+                if (edit.declared().contains(id)) {
+                    throw refused(checked, "declares " + id + ", which " + other.getKey() + " declares too: every file"
+                            + " in the routes folder is loaded, and one id runs from one file only");
+                }
+            }
+            configurations.addAll(theirs.configurations());
+        }
+        for (String used : edit.usedConfigurations()) {
+            if (!configurations.contains(used)) {
+                throw refused(checked, "names routeConfigurationId " + used + ", which no route file declares");
+            }
+        }
+        Set<String> removed = new HashSet<>(RouteFileIds.of(before).configurations());
+        removed.removeAll(edit.configurations());
+        for (String id : removed) {
+            for (Map.Entry<String, String> other : others.entrySet()) {
+                if (RouteFileIds.of(other.getValue()).usedConfigurations().contains(id)) {
+                    throw refused(checked, "no longer declares routeConfiguration " + id + ", which the routes of "
+                            + other.getKey() + " use");
+                }
+            }
+        }
+    }
+
+    private static String text(Resource resource) {
+        try (InputStream in = resource.getInputStream()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The resource's current content, in memory under the same location. */

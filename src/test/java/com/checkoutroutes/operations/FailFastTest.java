@@ -127,6 +127,20 @@ class FailFastTest {
     }
 
     /**
+     * A copy of a route file left among the route files: Camel refuses to start (a live edit that makes one is refused
+     * by the guard: RoutesReloadTest).
+     */
+    @Test
+    void twoRouteFilesDeclaringOneIdStopStartUp(@TempDir Path dir) throws IOException {
+        Path copy = dir.resolve("orders-backup.yaml");
+        Files.copy(Path.of("routes/orders.yaml"), copy);
+
+        Throwable root = rootCauseOfStarting("--camel.main.routes-include-pattern=file:routes/*.yaml,file:" + copy);
+
+        assertThat(root).hasMessageContaining("Duplicate route ids detected").hasMessageContaining("order-intake");
+    }
+
+    /**
      * Quartz keeps its JDBC connection providers in a JVM-wide registry keyed by scheduler name: a context failing under
      * the usual name would leave the test contexts cached in this JVM on its closed pool, and a job of theirs then
      * retries its completion forever, hanging their shutdown. Its own name keeps them apart.

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -124,6 +125,18 @@ class RoutesReloadTest {
             Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> "v2".equals(editHeader(app)));
             Files.writeString(errors, slower); // fixed: the running version again, nothing to reload
 
+            // a copy of a route file saved beside it (an operator's backup) is refused: Camel would have run the
+            // file's routes from the copy, and stopped them when the copy was deleted
+            Path copy = operator.resolve("routes/shipment-checks-backup.yaml");
+            Files.writeString(copy, edited);
+            awaitLog(app, "route edit refused", "shipment-checks-backup.yaml declares route shipment-check",
+                    "shipment-checks.yaml declares too");
+            Files.delete(copy);
+            // every line commented out (to stop the routes): refused, not read as half-saved and passed over
+            Files.writeString(routeFile, edited.lines().map(line -> "# " + line).collect(Collectors.joining("\n")));
+            awaitLog(app, "route edit refused", FILE, "declares nothing (every line is a comment)");
+            assertThat(editHeader(app)).isEqualTo("v2");
+
             // an edit Kaoto would flag (a step the DSL does not have): refused with the schema's message
             Files.writeString(routeFile, edited.replace("- removeHeaders:", "- removeHeader:"));
             awaitLog(app, "route edit refused", FILE, "does not match Camel's YAML DSL schema",
@@ -136,7 +149,10 @@ class RoutesReloadTest {
                     {"{{checkout.http.shipment-checks-path}}", "{{checkout.http.shipment-check-path}}",
                             "uses {{checkout.http.shipment-check-path}} but no such setting exists"},
                     {"uri: \"kafka:{{checkout.topics.shipment-checks}}\"",
-                            "uri: \"kafak:{{checkout.topics.shipment-checks}}\"", "no Camel component 'kafak'"}}) {
+                            "uri: \"kafak:{{checkout.topics.shipment-checks}}\"", "no Camel component 'kafak'"},
+                    // Camel ignores a configuration name that names none: the routes ran without error handling
+                    {"routeConfigurationId: order-errors", "routeConfigurationId: order-error",
+                            "names routeConfigurationId order-error, which no route file declares"}}) {
                 assertThat(edited).contains(broken[0]);
                 Files.writeString(routeFile, edited.replace(broken[0], broken[1]));
                 awaitLog(app, "route edit refused", FILE, broken[2], "last good version");

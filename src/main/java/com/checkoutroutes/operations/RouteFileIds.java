@@ -1,0 +1,63 @@
+package com.checkoutroutes.operations;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * What a route file declares, each by its id (its routes, those made from a template, its route templates and route
+ * configurations: "route order-intake", "routeConfiguration order-errors"), and the route configurations its routes
+ * and templates' routes name. Camel replaces what it already runs under an id, whichever file it came from: two files
+ * declaring one id (a copy of a route file saved beside it) run one of them silently.
+ */
+record RouteFileIds(Set<String> declared, Set<String> configurations, Set<String> usedConfigurations) {
+
+    static RouteFileIds of(String yaml) {
+        Set<String> declared = new LinkedHashSet<>();
+        Set<String> configurations = new LinkedHashSet<>();
+        Set<String> used = new LinkedHashSet<>();
+        if (parse(yaml) instanceof List<?> items) {
+            for (Object item : items) {
+                if (!(item instanceof Map<?, ?> entry)) {
+                    continue;
+                }
+                id(entry, "route", "id").ifPresent(id -> declared.add("route " + id));
+                id(entry, "templatedRoute", "routeId").ifPresent(id -> declared.add("route " + id));
+                id(entry, "routeTemplate", "id").ifPresent(id -> declared.add("routeTemplate " + id));
+                id(entry, "routeConfiguration", "id").ifPresent(id -> {
+                    declared.add("routeConfiguration " + id);
+                    configurations.add(id);
+                });
+                Object route = entry.get("route");
+                if (route == null && entry.get("routeTemplate") instanceof Map<?, ?> template) {
+                    route = template.get("route");
+                }
+                if (route instanceof Map<?, ?> body && body.get("routeConfigurationId") != null) {
+                    for (String name : String.valueOf(body.get("routeConfigurationId")).split(",")) {
+                        // a {{template parameter}} or setting names its configuration only once resolved
+                        if (!name.isBlank() && !name.contains("{{")) {
+                            used.add(name.strip());
+                        }
+                    }
+                }
+            }
+        }
+        return new RouteFileIds(declared, configurations, used);
+    }
+
+    private static java.util.Optional<String> id(Map<?, ?> entry, String kind, String field) {
+        return entry.get(kind) instanceof Map<?, ?> body && body.get(field) != null
+                ? java.util.Optional.of(String.valueOf(body.get(field)))
+                : java.util.Optional.empty();
+    }
+
+    private static Object parse(String yaml) {
+        try {
+            return new Yaml().load(yaml);
+        } catch (RuntimeException e) {
+            return null; // the guard reports what does not parse
+        }
+    }
+}
