@@ -2,7 +2,9 @@ package com.checkoutroutes.access;
 
 import jakarta.servlet.DispatcherType;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.actuate.autoconfigure.security.servlet.EndpointRequest;
 import org.springframework.boot.actuate.health.HealthEndpoint;
@@ -196,12 +198,16 @@ public class DoorSecurity {
         return new RestTemplate(requests);
     }
 
-    /** Expiry, not-before and the audience (AccessSettings requires one); the issuer when configured. */
+    /**
+     * Expiry, not-before and the audience (AccessSettings requires one); the issuer when configured. A token must
+     * carry its expiry: Spring's default checks {@code exp} only when present, and one without would be good forever.
+     */
     private static OAuth2TokenValidator<Jwt> validator(String issuer, String audience) {
         OAuth2TokenValidator<Jwt> standard = issuer == null ? JwtValidators.createDefault()
                 : JwtValidators.createDefaultWithIssuer(issuer);
-        return new DelegatingOAuth2TokenValidator<>(standard, new JwtClaimValidator<List<String>>(
-                JwtClaimNames.AUD, aud -> aud != null && aud.contains(audience)));
+        return new DelegatingOAuth2TokenValidator<>(standard,
+                new JwtClaimValidator<Instant>(JwtClaimNames.EXP, Objects::nonNull),
+                new JwtClaimValidator<List<String>>(JwtClaimNames.AUD, aud -> aud != null && aud.contains(audience)));
     }
 
     private static String blankToNull(String value) {

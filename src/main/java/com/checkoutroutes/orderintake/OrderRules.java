@@ -111,9 +111,15 @@ public class OrderRules {
 
     /**
      * Antom sends the buyer there (paymentRedirectUrl): https or one of our apps' schemes, never javascript:, data:
-     * or plain http.
+     * or plain http. ASCII only, as a URL is: java.net.URI takes a Chinese path, which Antom forbids in its request
+     * fields (methods such as QRIS and Mastercard refuse it), so other characters come percent-encoded.
      */
     private void resultPage(String url, List<Violation> out) {
+        if (url != null && !url.chars().allMatch(c -> c >= ' ' && c < 0x7f)) {
+            out.add(new Violation("INVALID_RESULT_PAGE_URL", "$.resultPageUrl",
+                    "resultPageUrl must be printable ASCII: percent-encode other characters"));
+            return;
+        }
         try {
             URI uri = new URI(url);
             if (!uri.isAbsolute()) {

@@ -91,6 +91,21 @@ public class InfrastructureFailures {
     }
 
     /**
+     * For a lookup door's infrastructure clause (the HTTP shipment check): a question the database could not answer
+     * now, answered 503 to be asked again; one WARN line per route every 10 s, not a stack trace per request.
+     */
+    public void unanswered(Exchange exchange) {
+        Throwable failure = failureOf(exchange);
+        String route = String.valueOf(exchange.getFromRouteId());
+        long leftOut = readAgainLog.admit(route);
+        if (leftOut < 0) {
+            return;
+        }
+        LOG.warn("{}: answered 503, to be asked again{}: {}", route, QuietLog.more(leftOut), withRootCause(failure));
+        LOG.debug("{}: the failure of the request answered 503", route, failure);
+    }
+
+    /**
      * The failure and, when it is another, its deepest cause (what made it infrastructure's, or, were it classed so
      * wrongly, what really failed): without a stack trace, which an outage would repeat for every record.
      */

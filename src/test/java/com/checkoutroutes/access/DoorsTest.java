@@ -97,6 +97,8 @@ class DoorsTest extends FlowTestSupport {
         assertThat(postOrder(bearer(IDP_KEY, "OPERATOR")).statusCode()).isEqualTo(403);
         assertThat(postOrder(bearer(FORGER_KEY, "ORDER_PUBLISHER")).statusCode()).as("forged token").isEqualTo(401);
         assertThat(postOrder(bearer(IDP_KEY, "ORDER_PUBLISHER", -60)).statusCode()).as("expired token").isEqualTo(401);
+        assertThat(postOrder(bearer(IDP_KEY, "ORDER_PUBLISHER", NO_EXPIRY)).statusCode())
+                .as("a token that never expires").isEqualTo(401);
         assertThat(postOrder(bearer(IDP_KEY, "ORDER_PUBLISHER", 300, "another-service")).statusCode())
                 .as("a token for another audience").isEqualTo(401);
         assertThat(postOrder("Bearer not-a-token").statusCode()).isEqualTo(401);
@@ -340,12 +342,18 @@ class DoorsTest extends FlowTestSupport {
         return bearer(key, role, seconds, "checkout-routes");
     }
 
-    /** A token signed with {@code key}, listing {@code role} in the roles claim, expiring in {@code seconds}. */
+    /** For {@link #bearer}: a token without an expiry ({@code exp}). */
+    private static final long NO_EXPIRY = Long.MAX_VALUE;
+
+    /**
+     * A token signed with {@code key}, listing {@code role} in the roles claim, expiring in {@code seconds}
+     * ({@link #NO_EXPIRY}: never).
+     */
     private static String bearer(RSAKey key, String role, long seconds, String audience) {
         try {
             long now = System.currentTimeMillis();
             JWTClaimsSet claims = new JWTClaimsSet.Builder().subject("svc-" + role.toLowerCase()).audience(audience)
-                    .issueTime(new Date(now - 120_000)).expirationTime(new Date(now + seconds * 1000))
+                    .issueTime(new Date(now - 120_000)).expirationTime(seconds == NO_EXPIRY ? null : new Date(now + seconds * 1000))
                     .claim("roles", List.of(role)).build();
             SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(),
                     claims);

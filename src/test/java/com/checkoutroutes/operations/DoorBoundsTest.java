@@ -173,6 +173,48 @@ class DoorBoundsTest extends FlowTestSupport {
     }
 
     /**
+     * A body a door refuses before it reads it (no credentials: 401) is not drained once answered: the connection is
+     * closed at its next byte. Tomcat drained such a body up to max-swallow-size, a read at a time without a deadline:
+     * 64 KB trickled a byte every 2 s held a container thread for a day and a half, and 200 anonymous connections
+     * every one of them.
+     */
+    @Test
+    void aRefusedTricklingBodyIsNotDrained() throws Exception {
+        ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
+        try (Socket socket = http.connect()) {
+            String anonymous = "POST " + ordersPath + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json"
+                    + "\r\nContent-Length: 65536\r\n\r\n";
+            OutputStream out = socket.getOutputStream();
+            out.write(anonymous.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            trickle.scheduleAtFixedRate(() -> {
+                try {
+                    out.write('x');
+                    out.flush();
+                } catch (Exception e) {
+                    // closed by the server: what this test waits for
+                }
+            }, 0, 2, TimeUnit.SECONDS);
+            var in = socket.getInputStream();
+            assertThat(ServiceHttp.statusLine(in)).startsWith("HTTP/1.1 401");
+            long answered = System.nanoTime();
+            socket.setSoTimeout(20_000);
+            try {
+                while (in.read() >= 0) {
+                    // the rest of the answer, then the end of the stream once the server closes
+                }
+            } catch (java.net.SocketException e) {
+                // reset by the server: closed too
+            }
+            long closedAfter = (System.nanoTime() - answered) / 1_000_000;
+            System.out.println("refused trickling body: connection closed " + closedAfter + " ms after the 401");
+            // its next byte comes within 2 s; drained, the body would take 36 hours
+        } finally {
+            trickle.shutdownNow();
+        }
+    }
+
+    /**
      * The management port the same way, through the shipped config: sign-in forms trickled a byte at a time fill the
      * console's places and are ended 408 after the body-timeout (Spring Security's CSRF check used to read such a body
      * itself, for as long as it trickled); meanwhile the probes and Prometheus's scrapes answer at once from places

@@ -167,6 +167,18 @@ class OrderRulesTest {
     }
 
     @Test
+    void aResultPageIsAsciiOnly() {
+        assertThat(problems(withResultPage("https://shop.example/%E8%AE%A2%E5%8D%95/1"))).isEmpty();
+        for (String url : new String[] {"https://shop.example/订单/1", "https://shop.example/r?name=Zoë",
+                "https://shop.example/r\t1"}) {
+            assertThat(rules.check(withResultPage(url))).as(url)
+                    .extracting(Violation::code, Violation::message)
+                    .containsExactly(tuple("INVALID_RESULT_PAGE_URL",
+                            "resultPageUrl must be printable ASCII: percent-encode other characters"));
+        }
+    }
+
+    @Test
     void anExpiryMustBeInTheFuture() {
         assertThat(problems(withExpiry("2026-11-22T10:00:01+08:00"))).isEmpty();
         assertThat(problems(withExpiry("2026-11-22T02:00:01Z"))).isEmpty();
