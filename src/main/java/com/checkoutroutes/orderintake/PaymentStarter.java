@@ -21,9 +21,11 @@ import com.checkoutroutes.ledger.PaymentLedger;
 import com.checkoutroutes.ledger.PaymentState;
 import com.checkoutroutes.ledger.Transition;
 import com.checkoutroutes.platform.AntomTime;
+import com.checkoutroutes.results.AntomCancels;
 import com.checkoutroutes.results.PaymentResender;
 import java.time.Clock;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -52,11 +54,14 @@ public class PaymentStarter implements PaymentResender {
     private final Clock clock;
     private final OrderIntakeSettings.Payments expiries;
     private final PaymentEvents events;
+    private final AntomCancels cancels;
 
     public PaymentStarter(PaymentLedger ledger, GroupCommit groupCommit, PaymentRequests requests, AntomGateway gateway,
             PaymentOutcomes outcomes, ChannelMessages channel, Outbox outbox, OrderConsults consults,
-            TransactionTemplate tx, Clock clock, OrderIntakeSettings settings, PaymentEvents events) {
+            TransactionTemplate tx, Clock clock, OrderIntakeSettings settings, PaymentEvents events,
+            AntomCancels cancels) {
         this.events = events;
+        this.cancels = cancels;
         this.ledger = ledger;
         this.groupCommit = groupCommit;
         this.requests = requests;
@@ -78,6 +83,7 @@ public class PaymentStarter implements PaymentResender {
         String freshId = UUID.randomUUID().toString().replace("-", "");
         String api = PaymentRequests.apiOf(order.integration());
         AlipayRequest<?> request = requests.paymentRequest(order, freshId);
+        cancelReplaced(order);
         PaymentAttempt attempt = open(order, freshId, request, api);
         if (!attempt.paymentRequestId().equals(freshId)) {
             // a redelivery: resend exactly what was stored, never a rebuilt request
@@ -136,6 +142,37 @@ public class PaymentStarter implements PaymentResender {
     }
 
     static final String PAY_RESENT = "PAY_RESENT";
+    /** The cause of an earlier attempt's cancel before its order's new attempt. */
+    static final String ATTEMPT_REPLACED = "ATTEMPT_REPLACED";
+
+    /**
+     * Antom's advice for an order paid again where the method has no refunds: "cancel the first payment order before
+     * initiating a new payment". Were both paid, the second could be given back neither by a cancel (past its window)
+     * nor by a refund. So before a new attempt is stored, the order's earlier attempts still open are cancelled at
+     * Antom when theirs or the new one's method is listed in checkout.payments.cancel-before-new-attempt. One paid
+     * meanwhile makes the order paid, and the new attempt is then refused ORDER_ALREADY_PAID; a cancel refused or
+     * without an answer (flagged CANCEL_NOT_DONE) leaves its attempt as it is, and the new one goes ahead.
+     */
+    private void cancelReplaced(OrderMessage order) {
+        if (order.attemptNo() <= 1) {
+            return; // an order's first attempt replaces none (and costs no query)
+        }
+        List<PaymentAttempt> attempts = ledger.attemptsOf(order.orderId());
+        if (attempts.stream().anyMatch(a -> a.attemptNo() == order.attemptNo())) {
+            return; // read again: what the stored attempt replaced was dealt with before it was stored
+        }
+        for (PaymentAttempt earlier : attempts) {
+            if (earlier.attemptNo() < order.attemptNo() && earlier.state().isOpen()
+                    && earlier.state() != PaymentState.CREATED
+                    && (expiries.cancelsBeforeNewAttempt(earlier.paymentMethodType())
+                            || expiries.cancelsBeforeNewAttempt(order.paymentMethodType()))) {
+                boolean cancelled = cancels.cancelIfStill(earlier, ATTEMPT_REPLACED, PaymentState.CANCELLED, true);
+                LOG.info("order {}: attempt {} ({}) {} before attempt {}", order.orderId(), earlier.attemptNo(),
+                        earlier.paymentMethodType(), cancelled ? "cancelled at Antom" : "not cancelled",
+                        order.attemptNo());
+            }
+        }
+    }
 
     private PaymentAttempt open(OrderMessage order, String freshId, AlipayRequest<?> request, String api) {
         OffsetDateTime expiresAt = order.paymentExpiryTime() != null ? AntomTime.parse(order.paymentExpiryTime())

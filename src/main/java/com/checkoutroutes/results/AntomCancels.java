@@ -286,9 +286,11 @@ public class AntomCancels {
                     "cancelled at Antom " + answered.response().getCancelTime());
             return new CancelAnswer(Cancel.DONE, null);
         }
-        if (target == PaymentState.EXPIRED && outcome instanceof CallOutcome.Answered<?> closed
+        if (attempt.state().isOpen() && outcome instanceof CallOutcome.Answered<?> closed
                 && ("ORDER_IS_CLOSED".equals(closed.code()) || "ORDER_NOT_EXIST".equals(closed.code()))) {
-            // Antom had already closed it, or never created it (a pay that never reached it): nothing can be paid
+            // an open attempt Antom had already closed (its own timeout, before the janitor's expiry), or never created
+            // (a pay that never reached it, not sent again once cancelled or expired): nothing can be paid, nothing
+            // for an operator to do. A paid one so answered is flagged below
             boolean closedNow = closing.close(prid, attempt.state(), target, cause, closed.code(), closed.message(),
                     null, null);
             return new CancelAnswer(closedNow ? Cancel.DONE : Cancel.UNKNOWN, "moved on meanwhile");

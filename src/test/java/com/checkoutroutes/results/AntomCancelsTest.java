@@ -45,7 +45,8 @@ class AntomCancelsTest {
     private final AntomRefunds refunds = mock(AntomRefunds.class);
     private final RefundLedger refundLedger = mock(RefundLedger.class);
     private final PaymentInquiries inquiries = mock(PaymentInquiries.class);
-    private final AntomCancels cancels = new AntomCancels(ledger, gateway, mock(AttemptClosing.class), refunds,
+    private final AttemptClosing closing = mock(AttemptClosing.class);
+    private final AntomCancels cancels = new AntomCancels(ledger, gateway, closing, refunds,
             refundLedger, inquiries, new TransactionTemplate(mock(PlatformTransactionManager.class)),
             new AntomSettings("SANDBOX_X", "http://127.0.0.1:1", "key", "key", null, 1, Duration.ofSeconds(1),
                     Duration.ofSeconds(1), 4, "http://127.0.0.1:1/notify",
@@ -125,6 +126,23 @@ class AntomCancelsTest {
 
         assertThat(cancels.cancelForOrder(open, "ORDER_CANCELLED")).contains(false);
         verify(refunds, never()).refundInFull(any(), anyString(), anyString(), anyString());
+    }
+
+    /**
+     * An order cancelled after Antom closed its unpaid payment (Antom's 14 minutes passed, the janitor's expiry is 2
+     * minutes later): closed CANCELLED, as the janitor's expiry closes one so answered, and not flagged CANCEL_NOT_DONE.
+     */
+    @Test
+    void anOpenPaymentAntomClosedAlreadyIsClosedNotFlagged() {
+        PaymentAttempt open = paid.toBuilder().state(PaymentState.PENDING).build();
+        when(ledger.find(PRID)).thenReturn(Optional.of(open));
+        when(gateway.call(eq("cancel"), eq(PRID), any(AlipayPayCancelRequest.class)))
+                .thenReturn(refused("ORDER_IS_CLOSED"));
+        when(closing.close(eq(PRID), eq(PaymentState.PENDING), eq(PaymentState.CANCELLED), eq("ORDER_CANCELLED"),
+                eq("ORDER_IS_CLOSED"), anyString(), any(), any())).thenReturn(true);
+
+        assertThat(cancels.cancelForOrder(open, "ORDER_CANCELLED")).contains(true);
+        verify(ledger, never()).note(eq(PRID), eq("CANCEL_NOT_DONE"), anyString(), anyString());
     }
 
     @Test
