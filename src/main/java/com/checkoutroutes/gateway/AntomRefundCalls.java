@@ -10,8 +10,9 @@ import com.alipay.global.api.response.ams.pay.AlipayRefundResponse;
  * Antom's refund APIs through the SDK's request classes: {@code refund} ({@code /v1/payments/refund}, idempotent on
  * refundRequestId and amount) and {@code inquiryRefund}. Both go through {@link AntomGateway}'s retries. Traps of SDK
  * 2.0.45: {@code inquiryRefund}'s {@code refundStatus} is read into {@code TransactionStatusType}, which has no
- * UNKNOWN, so Antom's "UNKNOWN" arrives as null (fastjson maps unknown enum values to null); {@code refund}'s S means
- * the refund succeeded, and its final word also comes by {@code notifyRefund}.
+ * UNKNOWN, so Antom's "UNKNOWN" arrives as null (fastjson maps unknown enum values to null), and its answer class has
+ * no {@code refundResultCode}, which Antom sends on a FAIL; {@code refund}'s S means the refund was accepted, and its
+ * final word comes by {@code notifyRefund} or {@code inquiryRefund}.
  */
 public class AntomRefundCalls {
 
