@@ -18,6 +18,7 @@ import org.apache.camel.Route;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.spi.ResourceReload;
 import org.apache.camel.spi.ShutdownStrategy;
+import org.apache.camel.support.PluginHelper;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.apache.camel.support.RouteWatcherReloadStrategy;
 import org.apache.commons.codec.digest.DigestUtils;
@@ -85,9 +86,34 @@ public class GuardedRouteReload implements CamelContextConfiguration {
                 .sorted(Comparator.comparing(RouteFile::location)).toList();
     }
 
+    /**
+     * Start-up stops when a route file names a route configuration that no route file declares: Camel ignores the
+     * name, and the routes would run without their error handling (a refused edit's file, left on disk, is read at the
+     * next start). Camel itself refuses two files declaring one route id. The watcher exists only once Camel has
+     * started.
+     */
     @Override
     public void beforeApplicationStart(CamelContext camel) {
-        // the watcher exists only once Camel has started
+        Map<String, String> files = new java.util.TreeMap<>();
+        String patterns = camel.getPropertiesComponent().resolveProperty("camel.main.routes-include-pattern")
+                .orElse("");
+        for (String pattern : patterns.split(",")) {
+            if (pattern.isBlank()) {
+                continue;
+            }
+            try {
+                for (Resource file : PluginHelper.getPackageScanResourceResolver(camel)
+                        .findResources(pattern.strip())) {
+                    files.put(file.getLocation(), text(file));
+                }
+            } catch (Exception e) {
+                return; // Camel's own loading reports a pattern it cannot read
+            }
+        }
+        RouteFileIds.undeclaredConfiguration(files, Set.of()).ifPresent(problem -> {
+            throw new IllegalStateException(problem + ", which no route file declares: its routes would run without"
+                    + " their error handling. Fix the name, or declare the route configuration");
+        });
     }
 
     @Override
@@ -151,7 +177,7 @@ public class GuardedRouteReload implements CamelContextConfiguration {
                         || RouteConfigurationIds.declaredIn(Files.readString(file)).isEmpty()) {
                     continue;
                 }
-                Resource resource = org.apache.camel.support.PluginHelper.getResourceLoader(camel)
+                Resource resource = PluginHelper.getResourceLoader(camel)
                         .resolveResource(location);
                 lastLoaded.put(location, snapshots.snapshot(resource));
                 loadedAt.put(location, OffsetDateTime.now(clock));
@@ -196,6 +222,7 @@ public class GuardedRouteReload implements CamelContextConfiguration {
             removeRoutesOf(camel, resource.getLocation(), Set.of(), "its file was deleted");
             lastLoaded.remove(resource.getLocation());
             loadedAt.remove(resource.getLocation());
+            checkRefusedAgain(camel, guard, reload); // an edit that moved its routes to another file, say
             return;
         }
         if (name.endsWith(".properties") || resource == null || !resource.exists()) {
@@ -220,8 +247,13 @@ public class GuardedRouteReload implements CamelContextConfiguration {
                         + " running", resource.getLocation());
                 throw e;
             }
-            LOG.error("route edit refused: {}. The last good version of {} is still running; the file on disk is"
-                    + " broken until it is fixed and saved again", e.getMessage(), resource.getLocation());
+            if (lastLoaded.containsKey(resource.getLocation())) {
+                LOG.error("route edit refused: {}. The last good version of {} is still running; the file on disk is"
+                        + " broken until it is fixed and saved again", e.getMessage(), resource.getLocation());
+            } else {
+                LOG.error("route edit refused: {}. Nothing of {} runs until it is fixed and saved again",
+                        e.getMessage(), resource.getLocation());
+            }
             lastProblem.put(resource.getLocation(), new Problem(OffsetDateTime.now(clock), "REFUSED",
                     e.getMessage()));
             throw e;
@@ -234,14 +266,61 @@ public class GuardedRouteReload implements CamelContextConfiguration {
             lastLoaded.put(checked.getLocation(), checked);
             loadedAt.put(checked.getLocation(), OffsetDateTime.now(clock));
         } catch (Exception e) {
-            lastProblem.put(checked.getLocation(), new Problem(OffsetDateTime.now(clock), "FAILED",
-                    "failed to load: " + e.getMessage()));
-            restore(camel, reload, name, checked.getLocation(), e);
-            if (previous != null && !RouteConfigurationIds.declaredIn(text(checked)).isEmpty()) {
-                // the files whose routes were rebuilt, or removed and not rebuilt, with the edit: as they ran
-                reloadUsersOf(camel, reload, checked, previous);
-            }
+            failed(camel, reload, name, checked, previous, e);
             throw e;
+        }
+        checkRefusedAgain(camel, guard, reload);
+    }
+
+    /** True while {@link #checkRefusedAgain} runs: the loads it makes do not start another round. */
+    private boolean checkingAgain;
+
+    /**
+     * An edit refused for what another file held (a route moved from one file to another, the new file saved first; a
+     * configuration a file names, declared in the other file saved next) is checked again once another file loads or
+     * goes: waiting for its own next save, it stayed off while the other file's routes went. Each file still on disk as
+     * refused is checked again, until a round loads none of them.
+     */
+    private void checkRefusedAgain(CamelContext camel, RouteEditGuard guard, ResourceReload reload) {
+        if (checkingAgain) {
+            return;
+        }
+        checkingAgain = true;
+        try {
+            boolean loadedOne = true;
+            while (loadedOne) {
+                loadedOne = false;
+                for (String location : List.copyOf(lastProblem.keySet())) {
+                    Resource file = PluginHelper.getResourceLoader(camel).resolveResource(location);
+                    Problem problem = lastProblem.get(location);
+                    if (problem == null || !"REFUSED".equals(problem.kind()) || file == null || !file.exists()
+                            || java.util.Arrays.equals(content(file), lastLoaded.containsKey(location)
+                                    ? content(lastLoaded.get(location)) : null)) {
+                        continue;
+                    }
+                    LOG.info("route file {}, refused before, checked again now that another file loaded", location);
+                    try {
+                        reloadChecked(camel, guard, reload, location, file);
+                        loadedOne = java.util.Arrays.equals(content(file), content(lastLoaded.get(location)));
+                    } catch (Exception e) {
+                        // refused or failed again: logged and recorded as at its own save
+                    }
+                }
+            }
+        } finally {
+            checkingAgain = false;
+        }
+    }
+
+    /** An edit that passed the checks and failed to load: the last good version back, and what it rebuilt. */
+    private void failed(CamelContext camel, ResourceReload reload, String name, Resource checked, Resource previous,
+            Exception e) throws Exception {
+        lastProblem.put(checked.getLocation(), new Problem(OffsetDateTime.now(clock), "FAILED",
+                "failed to load: " + e.getMessage()));
+        restore(camel, reload, name, checked.getLocation(), e);
+        if (previous != null && !RouteConfigurationIds.declaredIn(text(checked)).isEmpty()) {
+            // the files whose routes were rebuilt, or removed and not rebuilt, with the edit: as they ran
+            reloadUsersOf(camel, reload, checked, previous);
         }
     }
 

@@ -95,23 +95,23 @@ public class RouteEditGuard {
      * {@code before}: the version running, empty for a new file.
      */
     public void checkAgainst(Resource checked, String before, Map<String, String> others) {
-        RouteFileIds edit = RouteFileIds.of(text(checked));
-        Set<String> configurations = new HashSet<>(edit.configurations());
+        String text = text(checked);
+        RouteFileIds edit = RouteFileIds.of(text);
         for (Map.Entry<String, String> other : others.entrySet()) {
-            RouteFileIds theirs = RouteFileIds.of(other.getValue());
-            for (String id : theirs.declared()) {
+            for (String id : RouteFileIds.of(other.getValue()).declared()) {
                 if (edit.declared().contains(id)) {
                     throw refused(checked, "declares " + id + ", which " + other.getKey() + " declares too: every file"
                             + " in the routes folder is loaded, and one id runs from one file only");
                 }
             }
-            configurations.addAll(theirs.configurations());
         }
-        for (String used : edit.usedConfigurations()) {
-            if (!configurations.contains(used)) {
-                throw refused(checked, "names routeConfigurationId " + used + ", which no route file declares");
-            }
-        }
+        Map<String, String> all = new java.util.TreeMap<>(others);
+        all.put(checked.getLocation(), text);
+        Map<String, String> edited = Map.of(checked.getLocation(), text);
+        RouteFileIds.undeclaredConfiguration(edited, declaredElsewhere(all)).ifPresent(problem -> {
+            throw refused(checked, problem.substring(checked.getLocation().length() + 1)
+                    + ", which no route file declares");
+        });
         Set<String> removed = new HashSet<>(RouteFileIds.of(before).configurations());
         removed.removeAll(edit.configurations());
         for (String id : removed) {
@@ -122,6 +122,16 @@ public class RouteEditGuard {
                 }
             }
         }
+    }
+
+    /** The route configurations {@code files} declare, and those of Camel's model that none of them holds. */
+    private Set<String> declaredElsewhere(Map<String, String> files) {
+        Set<String> declared = new HashSet<>();
+        files.values().forEach(yaml -> declared.addAll(RouteFileIds.of(yaml).configurations()));
+        if (camel instanceof org.apache.camel.model.ModelCamelContext model) {
+            model.getRouteConfigurationDefinitions().forEach(definition -> declared.add(definition.getId()));
+        }
+        return declared;
     }
 
     private static String text(Resource resource) {

@@ -4,6 +4,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.camel.support.PatternHelper;
 import org.yaml.snakeyaml.Yaml;
 
 /**
@@ -45,6 +46,28 @@ record RouteFileIds(Set<String> declared, Set<String> configurations, Set<String
             }
         }
         return new RouteFileIds(declared, configurations, used);
+    }
+
+    /** Whether {@code used} (an id, or a pattern as Camel matches them: order-*, *) names one of {@code declared}. */
+    static boolean names(String used, Set<String> declared) {
+        return declared.contains(used) || declared.stream().anyMatch(id -> PatternHelper.matchPattern(id, used));
+    }
+
+    /**
+     * The first routeConfigurationId of {@code files} (content by location) that names no route configuration they
+     * or {@code alsoDeclared} declare, as "location names routeConfigurationId id"; empty when there is none.
+     */
+    static java.util.Optional<String> undeclaredConfiguration(Map<String, String> files, Set<String> alsoDeclared) {
+        Set<String> declared = new LinkedHashSet<>(alsoDeclared);
+        files.values().forEach(yaml -> declared.addAll(of(yaml).configurations()));
+        for (Map.Entry<String, String> file : files.entrySet()) {
+            for (String used : of(file.getValue()).usedConfigurations()) {
+                if (!names(used, declared)) {
+                    return java.util.Optional.of(file.getKey() + " names routeConfigurationId " + used);
+                }
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     private static java.util.Optional<String> id(Map<?, ?> entry, String kind, String field) {

@@ -22,6 +22,7 @@ import com.checkoutroutes.ledger.PaymentState;
 import com.checkoutroutes.ledger.Transition;
 import com.checkoutroutes.platform.AntomTime;
 import com.checkoutroutes.results.AntomCancels;
+import com.checkoutroutes.results.PaymentInquiries;
 import com.checkoutroutes.results.PaymentResender;
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -55,13 +56,15 @@ public class PaymentStarter implements PaymentResender {
     private final OrderIntakeSettings.Payments expiries;
     private final PaymentEvents events;
     private final AntomCancels cancels;
+    private final PaymentInquiries inquiries;
 
     public PaymentStarter(PaymentLedger ledger, GroupCommit groupCommit, PaymentRequests requests, AntomGateway gateway,
             PaymentOutcomes outcomes, ChannelMessages channel, Outbox outbox, OrderConsults consults,
             TransactionTemplate tx, Clock clock, OrderIntakeSettings settings, PaymentEvents events,
-            AntomCancels cancels) {
+            AntomCancels cancels, PaymentInquiries inquiries) {
         this.events = events;
         this.cancels = cancels;
+        this.inquiries = inquiries;
         this.ledger = ledger;
         this.groupCommit = groupCommit;
         this.requests = requests;
@@ -147,11 +150,14 @@ public class PaymentStarter implements PaymentResender {
 
     /**
      * Antom's advice for an order paid again where the method has no refunds: "cancel the first payment order before
-     * initiating a new payment". Were both paid, the second could be given back neither by a cancel (past its window)
-     * nor by a refund. So before a new attempt is stored, the order's earlier attempts still open are cancelled at
-     * Antom when theirs or the new one's method is listed in checkout.payments.cancel-before-new-attempt. One paid
-     * meanwhile makes the order paid, and the new attempt is then refused ORDER_ALREADY_PAID; a cancel refused or
-     * without an answer (flagged CANCEL_NOT_DONE) leaves its attempt as it is, and the new one goes ahead.
+     * initiating a new payment", once "the order status" says it is not paid. Were both paid, the second could be
+     * given back neither by a cancel (past its window) nor by a refund. So before a new attempt is stored, each of the
+     * order's earlier attempts still open is, when its method or the new one's is listed in
+     * checkout.payments.cancel-before-new-attempt, first looked up at Antom (inquiryPayment, its answer applied): paid,
+     * the order is paid and the new attempt is refused ORDER_ALREADY_PAID; paid by the buyer with the method still
+     * confirming (PENDING), it is refused PAYMENT_PENDING; still open, it is cancelled at Antom. A cancel refused or
+     * without an answer (flagged CANCEL_NOT_DONE), or Antom without the payment (a pay that may still land), leaves
+     * the earlier attempt to the janitor, and the new one goes ahead.
      */
     private void cancelReplaced(OrderMessage order) {
         if (order.attemptNo() <= 1) {
@@ -162,15 +168,23 @@ public class PaymentStarter implements PaymentResender {
             return; // read again: what the stored attempt replaced was dealt with before it was stored
         }
         for (PaymentAttempt earlier : attempts) {
-            if (earlier.attemptNo() < order.attemptNo() && earlier.state().isOpen()
-                    && earlier.state() != PaymentState.CREATED
-                    && (expiries.cancelsBeforeNewAttempt(earlier.paymentMethodType())
+            if (earlier.attemptNo() >= order.attemptNo() || !earlier.state().isOpen()
+                    || earlier.state() == PaymentState.CREATED
+                    || !(expiries.cancelsBeforeNewAttempt(earlier.paymentMethodType())
                             || expiries.cancelsBeforeNewAttempt(order.paymentMethodType()))) {
-                boolean cancelled = cancels.cancelIfStill(earlier, ATTEMPT_REPLACED, PaymentState.CANCELLED, true);
-                LOG.info("order {}: attempt {} ({}) {} before attempt {}", order.orderId(), earlier.attemptNo(),
-                        earlier.paymentMethodType(), cancelled ? "cancelled at Antom" : "not cancelled",
-                        order.attemptNo());
+                continue;
             }
+            PaymentInquiries.Inquiry status = inquiries.inquire(earlier);
+            if (status instanceof PaymentInquiries.Inquiry.Answered answered && answered.buyerPaid()) {
+                throw new RejectedOrderException("PAYMENT_PENDING", "$.attempt", "attempt " + earlier.attemptNo()
+                        + " of order " + order.orderId() + " was paid by the buyer and Antom is confirming it");
+            }
+            PaymentAttempt now = ledger.find(earlier.paymentRequestId()).orElse(earlier);
+            boolean cancelled = now.state().isOpen() && !(status instanceof PaymentInquiries.Inquiry.NotFound)
+                    && cancels.cancelIfStill(now, ATTEMPT_REPLACED, PaymentState.CANCELLED, true);
+            LOG.info("order {}: attempt {} ({}, {}) {} before attempt {}", order.orderId(), earlier.attemptNo(),
+                    earlier.paymentMethodType(), now.state(), cancelled ? "cancelled at Antom" : "not cancelled",
+                    order.attemptNo());
         }
     }
 

@@ -61,16 +61,8 @@ public class InfrastructureFailures {
      * seconds: a line (and Camel's stack trace) for each buried the outage's own line in hundreds a second.
      */
     public void readAgain(Exchange exchange) {
-        Throwable failure = failureOf(exchange);
-        String route = String.valueOf(exchange.getFromRouteId());
-        long leftOut = readAgainLog.admit(route);
-        if (leftOut < 0) {
-            return;
-        }
-        LOG.warn("{}: the record at {}/{} will be read again{}: {}", route,
-                exchange.getIn().getHeader("kafka.PARTITION"), exchange.getIn().getHeader("kafka.OFFSET"),
-                QuietLog.more(leftOut), withRootCause(failure));
-        LOG.debug("{}: the failure of the record read again", route, failure);
+        oneLineEvery10s(exchange, route -> route + ": the record at " + exchange.getIn().getHeader("kafka.PARTITION")
+                + "/" + exchange.getIn().getHeader("kafka.OFFSET") + " will be read again", "");
     }
 
     /**
@@ -79,15 +71,7 @@ public class InfrastructureFailures {
      * cause, not Camel's stack trace. Its work is taken up by the job's next run, as after a crash.
      */
     public void brokenOff(Exchange exchange) {
-        Throwable failure = failureOf(exchange);
-        String job = String.valueOf(exchange.getFromRouteId());
-        long leftOut = readAgainLog.admit(job);
-        if (leftOut < 0) {
-            return;
-        }
-        LOG.warn("job {}: its run was broken off{}, its next run takes the work up: {}", job, QuietLog.more(leftOut),
-                withRootCause(failure));
-        LOG.debug("job {}: the failure that broke its run off", job, failure);
+        oneLineEvery10s(exchange, job -> "job " + job + ": its run was broken off", ", its next run takes the work up");
     }
 
     /**
@@ -95,14 +79,22 @@ public class InfrastructureFailures {
      * now, answered 503 to be asked again; one WARN line per route every 10 s, not a stack trace per request.
      */
     public void unanswered(Exchange exchange) {
+        oneLineEvery10s(exchange, route -> route + ": answered 503, to be asked again", "");
+    }
+
+    /**
+     * One WARN line per route every 10 s: what happened ({@code what} of the route's id, then how many more came
+     * meanwhile, then {@code after}) and the failure's root cause; the whole failure at DEBUG.
+     */
+    private void oneLineEvery10s(Exchange exchange, java.util.function.UnaryOperator<String> what, String after) {
         Throwable failure = failureOf(exchange);
         String route = String.valueOf(exchange.getFromRouteId());
         long leftOut = readAgainLog.admit(route);
         if (leftOut < 0) {
             return;
         }
-        LOG.warn("{}: answered 503, to be asked again{}: {}", route, QuietLog.more(leftOut), withRootCause(failure));
-        LOG.debug("{}: the failure of the request answered 503", route, failure);
+        LOG.warn("{}{}{}: {}", what.apply(route), QuietLog.more(leftOut), after, withRootCause(failure));
+        LOG.debug("{}: the failure", route, failure);
     }
 
     /**

@@ -287,10 +287,12 @@ public class AntomCancels {
             return new CancelAnswer(Cancel.DONE, null);
         }
         if (attempt.state().isOpen() && outcome instanceof CallOutcome.Answered<?> closed
-                && ("ORDER_IS_CLOSED".equals(closed.code()) || "ORDER_NOT_EXIST".equals(closed.code()))) {
-            // an open attempt Antom had already closed (its own timeout, before the janitor's expiry), or never created
-            // (a pay that never reached it, not sent again once cancelled or expired): nothing can be paid, nothing
-            // for an operator to do. A paid one so answered is flagged below
+                && ("ORDER_IS_CLOSED".equals(closed.code())
+                        || (target == PaymentState.EXPIRED && "ORDER_NOT_EXIST".equals(closed.code())))) {
+            // an open attempt Antom had already closed (its own timeout, before the janitor's expiry): nothing can be
+            // paid, nothing for an operator to do. Or, past its expiry, never created (a pay that never reached it):
+            // before its expiry a pay still on its way may land after the cancel, so that one stays open, flagged
+            // below, for the janitor. A paid one answered either way is flagged below too
             boolean closedNow = closing.close(prid, attempt.state(), target, cause, closed.code(), closed.message(),
                     null, null);
             return new CancelAnswer(closedNow ? Cancel.DONE : Cancel.UNKNOWN, "moved on meanwhile");

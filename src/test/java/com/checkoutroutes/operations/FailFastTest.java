@@ -141,15 +141,42 @@ class FailFastTest {
     }
 
     /**
+     * A route file naming a route configuration no file declares (a typo, or an edit the guard refused and left on
+     * disk): Camel would ignore the name and run the routes without their error handling.
+     */
+    @Test
+    void aRouteConfigurationNoFileDeclaresStopsStartUp(@TempDir Path dir) throws IOException {
+        try (var shipped = Files.list(Path.of("routes"))) {
+            for (Path file : shipped.toList()) {
+                Files.copy(file, dir.resolve(file.getFileName()));
+            }
+        }
+        Path orders = dir.resolve("orders.yaml");
+        Files.writeString(orders, Files.readString(orders).replace("routeConfigurationId: order-errors",
+                "routeConfigurationId: order-error"));
+
+        Throwable root = rootCauseOfStarting("--camel.main.routes-include-pattern=file:" + dir + "/*.yaml");
+
+        assertThat(root).hasMessageContaining("orders.yaml names routeConfigurationId order-error, which no route"
+                + " file declares");
+    }
+
+    /**
      * Quartz keeps its JDBC connection providers in a JVM-wide registry keyed by scheduler name: a context failing under
      * the usual name would leave the test contexts cached in this JVM on its closed pool, and a job of theirs then
      * retries its completion forever, hanging their shutdown. Its own name keeps them apart.
      */
     private static final String OWN_SCHEDULER = "--spring.quartz.scheduler-name=fail-fast-test";
+    /**
+     * A context that fails once Camel starts (its routes' checks) has started Quartz's delayed start already: 5 s on,
+     * that thread finds the scheduler shut down and throws, into whichever test then runs.
+     */
+    private static final String NO_DELAYED_START = "--spring.quartz.auto-startup=false";
 
     private static Throwable rootCauseOfStarting(String... args) {
-        String[] withOwnScheduler = Arrays.copyOf(args, args.length + 1);
+        String[] withOwnScheduler = Arrays.copyOf(args, args.length + 2);
         withOwnScheduler[args.length] = OWN_SCHEDULER;
+        withOwnScheduler[args.length + 1] = NO_DELAYED_START;
         Throwable failure = catchThrowable(() -> {
             try (ConfigurableApplicationContext started = new SpringApplicationBuilder(CheckoutRoutesApplication.class)
                     .run(withOwnScheduler)) {

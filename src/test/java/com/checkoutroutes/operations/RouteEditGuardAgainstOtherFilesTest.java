@@ -61,6 +61,31 @@ class RouteEditGuardAgainstOtherFilesTest {
                         + " declares");
     }
 
+    /** Camel matches a routeConfigurationId as a pattern too: one that matches a declared configuration names it. */
+    @Test
+    void aPatternNamingADeclaredConfigurationPasses() throws IOException {
+        Map<String, String> others = shipped();
+        String orders = others.remove("file:routes/orders.yaml");
+        String pattern = orders.replace("routeConfigurationId: order-errors", "routeConfigurationId: order-err*");
+
+        guard.checkAgainst(file("file:routes/orders.yaml", pattern), orders, others);
+        String nothing = orders.replace("routeConfigurationId: order-errors", "routeConfigurationId: nothing-*");
+        assertThatThrownBy(() -> guard.checkAgainst(file("file:routes/orders.yaml", nothing), orders, others))
+                .hasMessageContaining("names routeConfigurationId nothing-*, which no route file declares");
+    }
+
+    /** What start-up checks over the route files: a name no file declares is found, with the file that uses it. */
+    @Test
+    void startUpFindsARouteConfigurationNoFileDeclares() throws IOException {
+        Map<String, String> files = shipped();
+        assertThat(RouteFileIds.undeclaredConfiguration(files, java.util.Set.of())).isEmpty();
+
+        files.put("file:routes/orders.yaml", files.get("file:routes/orders.yaml")
+                .replace("routeConfigurationId: order-errors", "routeConfigurationId: order-error"));
+        assertThat(RouteFileIds.undeclaredConfiguration(files, java.util.Set.of()))
+                .contains("file:routes/orders.yaml names routeConfigurationId order-error");
+    }
+
     @Test
     void aRouteConfigurationOtherFilesUseCannotBeRemovedOrRenamed() throws IOException {
         Map<String, String> others = shipped();

@@ -137,6 +137,22 @@ class RoutesReloadTest {
             awaitLog(app, "route edit refused", FILE, "declares nothing (every line is a comment)");
             assertThat(editHeader(app)).isEqualTo("v2");
 
+            // a route moved to a file of its own, that file saved first: refused while the old file declares the
+            // route, then checked again and loaded once the old file no longer does; and moved back
+            Path moved = operator.resolve("routes/shipment-check-http.yaml");
+            Files.writeString(moved, edited.substring(httpRoute));
+            awaitLog(app, "route edit refused", "shipment-check-http.yaml declares route shipment-check-http");
+            Files.writeString(routeFile, edited.substring(0, httpRoute));
+            awaitLog(app, "shipment-check-http.yaml, refused before, checked again");
+            awaitEditHeader(app);
+            Files.delete(moved);
+            awaitLog(app, "route shipment-check-http of", "shipment-check-http.yaml", "its file was deleted");
+            Files.writeString(routeFile, edited);
+            awaitEditHeader(app);
+            assertThat(errorLines(app)).as("no ERROR but the edits refused or undone above").allSatisfy(line ->
+                    assertThat(line).containsAnyOf("route edit refused", "route edit of file:routes/error-handling.yaml"
+                            + " failed to load"));
+
             // an edit Kaoto would flag (a step the DSL does not have): refused with the schema's message
             Files.writeString(routeFile, edited.replace("- removeHeaders:", "- removeHeader:"));
             awaitLog(app, "route edit refused", FILE, "does not match Camel's YAML DSL schema",
@@ -201,6 +217,11 @@ class RoutesReloadTest {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
         return answer.headers().firstValue("X-Route-Edit").orElse(null);
+    }
+
+    /** Until the HTTP shipment check answers with the edit's header (its route is back). */
+    private void awaitEditHeader(ApplicationProcess app) {
+        Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> "v2".equals(editHeader(app)));
     }
 
     private static void awaitLog(ApplicationProcess app, String... parts) {

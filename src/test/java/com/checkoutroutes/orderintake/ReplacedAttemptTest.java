@@ -39,21 +39,37 @@ class ReplacedAttemptTest extends FlowTestSupport {
     }
 
     /**
-     * The buyer paid the first slip and its notification is still to come: Antom's cancel of a paid payment gives the
-     * money back (within its window), so the first attempt ends CANCELLED and the new one goes ahead.
+     * The buyer paid the first slip and its notification is still to come: Antom's status of the order comes first
+     * (inquiryPayment), so the order is paid and the new attempt refused, nothing cancelled.
      */
     @Test
-    void anEarlierSlipPaidUnbeknownIsGivenBackByTheCancel() {
+    void anEarlierSlipPaidUnbeknownMakesTheOrderPaid() {
         String orderId = newOrderId();
         PaymentAttempt first = pendingKonbini(orderId, 1);
         sandbox.addFault(FaultRule.of(FaultType.NOTIFY_DROP).forPaymentRequestId(first.paymentRequestId()).withTimes(0));
         sandbox.buyerAction(first.paymentId(), Outcome.PAY);
 
-        pendingKonbini(orderId, 2);
+        publish(konbini(orderId, 2));
 
-        awaitState(first, PaymentState.CANCELLED);
-        assertThat(sandbox.payment(first.paymentRequestId()).orElseThrow().path("paymentStatus").asText())
-                .isEqualTo("CANCELLED");
+        assertThat(awaitDeadLetter(orderId).path("reason").path("code").asText()).isEqualTo("ORDER_ALREADY_PAID");
+        assertThat(state(first)).isEqualTo(PaymentState.SUCCEEDED);
+        assertThat(ledger.attemptsOf(orderId)).hasSize(1);
+        assertThat(sandbox.requests("cancel", first.paymentRequestId())).isEmpty();
+    }
+
+    /** The buyer paid the first slip and the store is confirming it (Antom has it PENDING): the new attempt waits. */
+    @Test
+    void anEarlierSlipBeingConfirmedRefusesTheNewAttempt() {
+        String orderId = newOrderId();
+        PaymentAttempt first = pendingKonbini(orderId, 1);
+        sandbox.buyerAction(first.paymentId(), Outcome.PENDING_THEN_PAY);
+
+        publish(konbini(orderId, 2));
+
+        assertThat(awaitDeadLetter(orderId).path("reason").path("code").asText()).isEqualTo("PAYMENT_PENDING");
+        assertThat(state(first)).isEqualTo(PaymentState.PENDING);
+        assertThat(ledger.attemptsOf(orderId)).hasSize(1);
+        assertThat(sandbox.requests("cancel", first.paymentRequestId())).isEmpty();
     }
 
     /** A wallet order paid again keeps its earlier attempt open (ALIPAY_CN is not listed): both PENDING, nothing cancelled. */

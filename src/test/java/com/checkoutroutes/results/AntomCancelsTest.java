@@ -145,6 +145,24 @@ class AntomCancelsTest {
         verify(ledger, never()).note(eq(PRID), eq("CANCEL_NOT_DONE"), anyString(), anyString());
     }
 
+    /**
+     * An order cancelled while its pay is on its way: Antom has no payment yet, but the pay may land after the cancel.
+     * The attempt stays open and flagged (the janitor gives back what such a pay takes), not closed.
+     */
+    @Test
+    void aCancelAntomHasNoPaymentForYetLeavesTheAttemptOpen() {
+        PaymentAttempt requested = paid.toBuilder().state(PaymentState.REQUESTED).paymentId(null).build();
+        when(ledger.find(PRID)).thenReturn(Optional.of(requested));
+        when(gateway.call(eq("cancel"), eq(PRID), any(AlipayPayCancelRequest.class)))
+                .thenReturn(refused("ORDER_NOT_EXIST"));
+
+        cancels.cancelForOrder(requested, "ORDER_CANCELLED");
+
+        verify(closing, never()).close(anyString(), any(), any(), anyString(), anyString(), anyString(), any(), any());
+        verify(ledger).note(PRID, "CANCEL_NOT_DONE", "ORDER_NOT_EXIST refused",
+                "CANCEL_NOT_DONE: ORDER_NOT_EXIST refused");
+    }
+
     @Test
     void aRefusedCancelOfAnAuthorisationStillHeldIsFlaggedWithAntomsAnswer() {
         PaymentAttempt authorised = paid.toBuilder().paymentMethodType("CARD").captureMode("MANUAL")
