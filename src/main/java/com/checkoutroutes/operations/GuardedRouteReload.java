@@ -47,6 +47,10 @@ public class GuardedRouteReload implements CamelContextConfiguration {
     private final Map<String, OffsetDateTime> loadedAt = new ConcurrentHashMap<>();
     /** Each file's last refused or failed edit. */
     private final Map<String, Problem> lastProblem = new ConcurrentHashMap<>();
+    /** The files on disk as refused for what other files held: checked again when another file loads or goes. */
+    private final Set<String> waitingForOthers = ConcurrentHashMap.newKeySet();
+    /** The route configurations declared elsewhere than in a route file (Java), as Camel started. */
+    private final Set<String> outside = ConcurrentHashMap.newKeySet();
     /** How long a deleted route file may take to come back (a save that replaces it) before its routes stop. */
     static final long DELETE_SETTLES_MILLIS = 1000;
     /** How long a changed file must stay the same before it is checked (a save still writing it). */
@@ -87,33 +91,31 @@ public class GuardedRouteReload implements CamelContextConfiguration {
     }
 
     /**
-     * Start-up stops when a route file names a route configuration that no route file declares: Camel ignores the
-     * name, and the routes would run without their error handling (a refused edit's file, left on disk, is read at the
-     * next start). Camel itself refuses two files declaring one route id. The watcher exists only once Camel has
-     * started.
+     * Start-up stops when a route names a route configuration that none declares: Camel ignores the name, and the
+     * routes would run without their error handling (a refused edit's file, left on disk, is read at the next start).
+     * Camel has built its model from the route files by now (with its include and exclude patterns), routes and
+     * configurations from Java too. Camel itself refuses two files declaring one route id.
      */
     @Override
     public void beforeApplicationStart(CamelContext camel) {
-        Map<String, String> files = new java.util.TreeMap<>();
-        String patterns = camel.getPropertiesComponent().resolveProperty("camel.main.routes-include-pattern")
-                .orElse("");
-        for (String pattern : patterns.split(",")) {
-            if (pattern.isBlank()) {
-                continue;
-            }
-            try {
-                for (Resource file : PluginHelper.getPackageScanResourceResolver(camel)
-                        .findResources(pattern.strip())) {
-                    files.put(file.getLocation(), text(file));
+        if (!(camel instanceof org.apache.camel.model.ModelCamelContext model)) {
+            return;
+        }
+        Set<String> declared = new java.util.HashSet<>();
+        model.getRouteConfigurationDefinitions().forEach(configuration -> declared.add(configuration.getId()));
+        List<org.apache.camel.model.RouteDefinition> routes = new java.util.ArrayList<>(model.getRouteDefinitions());
+        model.getRouteTemplateDefinitions().forEach(template -> routes.add(template.getRoute()));
+        for (org.apache.camel.model.RouteDefinition route : routes) {
+            String names = route.getRouteConfigurationId();
+            for (String used : names == null ? new String[0] : names.split(",")) {
+                if (!used.isBlank() && !used.contains("{{") && !RouteFileIds.names(used.strip(), declared)) {
+                    throw new IllegalStateException("route " + route.getRouteId() + (route.getResource() == null ? ""
+                            : " of " + route.getResource().getLocation()) + " names routeConfigurationId "
+                            + used.strip() + ", which no route file declares: its routes would run without their"
+                            + " error handling. Fix the name, or declare the route configuration");
                 }
-            } catch (Exception e) {
-                return; // Camel's own loading reports a pattern it cannot read
             }
         }
-        RouteFileIds.undeclaredConfiguration(files, Set.of()).ifPresent(problem -> {
-            throw new IllegalStateException(problem + ", which no route file declares: its routes would run without"
-                    + " their error handling. Fix the name, or declare the route configuration");
-        });
     }
 
     @Override
@@ -138,6 +140,11 @@ public class GuardedRouteReload implements CamelContextConfiguration {
             return; // reload is off
         }
         trackRouteConfigurationFiles(camel, snapshots, watcher.getFolder());
+        // declared in Java, not in a route file: a route file may name them too
+        if (camel instanceof org.apache.camel.model.ModelCamelContext model) {
+            model.getRouteConfigurationDefinitions().forEach(configuration -> outside.add(configuration.getId()));
+            lastLoaded.values().forEach(file -> outside.removeAll(RouteFileIds.of(text(file)).configurations()));
+        }
         // the schema takes seconds of CPU to build: off the start-up path, ready long before an operator's first edit
         CompletableFuture<RouteSchema> schema = CompletableFuture.supplyAsync(RouteSchema::load,
                 runnable -> {
@@ -236,12 +243,18 @@ public class GuardedRouteReload implements CamelContextConfiguration {
             LOG.info("route file {} changed while the application stops: not reloaded", name);
             return;
         }
-        Resource checked;
+        Resource checked = null;
         try {
             checked = guard.check(resource);
             Resource running = lastLoaded.get(checked.getLocation());
-            guard.checkAgainst(checked, running == null ? "" : text(running), othersThan(checked.getLocation()));
+            guard.checkAgainst(checked, running == null ? "" : text(running), othersThan(checked.getLocation()),
+                    Set.copyOf(outside));
         } catch (RouteEditGuard.RefusedRouteEditException e) {
+            if (checked != null) {
+                waitingForOthers.add(resource.getLocation()); // its own content passed
+            } else {
+                waitingForOthers.remove(resource.getLocation());
+            }
             if (e.empty()) {
                 LOG.warn("route file {} is empty (being saved?): not loaded, the last good version is still"
                         + " running", resource.getLocation());
@@ -265,7 +278,9 @@ public class GuardedRouteReload implements CamelContextConfiguration {
             reloadUsersOf(camel, reload, previous, checked);
             lastLoaded.put(checked.getLocation(), checked);
             loadedAt.put(checked.getLocation(), OffsetDateTime.now(clock));
+            waitingForOthers.remove(checked.getLocation());
         } catch (Exception e) {
+            waitingForOthers.remove(checked.getLocation());
             failed(camel, reload, name, checked, previous, e);
             throw e;
         }
@@ -290,18 +305,16 @@ public class GuardedRouteReload implements CamelContextConfiguration {
             boolean loadedOne = true;
             while (loadedOne) {
                 loadedOne = false;
-                for (String location : List.copyOf(lastProblem.keySet())) {
+                for (String location : List.copyOf(waitingForOthers)) {
                     Resource file = PluginHelper.getResourceLoader(camel).resolveResource(location);
-                    Problem problem = lastProblem.get(location);
-                    if (problem == null || !"REFUSED".equals(problem.kind()) || file == null || !file.exists()
-                            || java.util.Arrays.equals(content(file), lastLoaded.containsKey(location)
-                                    ? content(lastLoaded.get(location)) : null)) {
+                    if (file == null || !file.exists()) {
+                        waitingForOthers.remove(location);
                         continue;
                     }
                     LOG.info("route file {}, refused before, checked again now that another file loaded", location);
                     try {
                         reloadChecked(camel, guard, reload, location, file);
-                        loadedOne = java.util.Arrays.equals(content(file), content(lastLoaded.get(location)));
+                        loadedOne |= !waitingForOthers.contains(location) && lastLoaded.containsKey(location);
                     } catch (Exception e) {
                         // refused or failed again: logged and recorded as at its own save
                     }

@@ -91,10 +91,11 @@ public class RouteEditGuard {
      * Refuses an edit that does not fit the other route files ({@code others}: their content by location, as they
      * run): an id one of them declares (a copy of a route file saved beside it took over its routes, and deleting the
      * copy stopped them), a route configuration no file declares (Camel ignores the name: the routes ran without their
-     * error handling), or one the edit no longer declares while routes use it (they lost it at the next start).
-     * {@code before}: the version running, empty for a new file.
+     * error handling), or one the edit no longer declares while routes name it (they lost it at the next start).
+     * {@code before}: the version running, empty for a new file; {@code outside}: the route configurations declared
+     * elsewhere than in route files (Java), which a route may name too.
      */
-    public void checkAgainst(Resource checked, String before, Map<String, String> others) {
+    public void checkAgainst(Resource checked, String before, Map<String, String> others, Set<String> outside) {
         String text = text(checked);
         RouteFileIds edit = RouteFileIds.of(text);
         for (Map.Entry<String, String> other : others.entrySet()) {
@@ -105,32 +106,32 @@ public class RouteEditGuard {
                 }
             }
         }
-        Map<String, String> all = new java.util.TreeMap<>(others);
-        all.put(checked.getLocation(), text);
-        Map<String, String> edited = Map.of(checked.getLocation(), text);
-        RouteFileIds.undeclaredConfiguration(edited, declaredElsewhere(all)).ifPresent(problem -> {
-            throw refused(checked, problem.substring(checked.getLocation().length() + 1)
-                    + ", which no route file declares");
-        });
-        Set<String> removed = new HashSet<>(RouteFileIds.of(before).configurations());
-        removed.removeAll(edit.configurations());
-        for (String id : removed) {
-            for (Map.Entry<String, String> other : others.entrySet()) {
-                if (RouteFileIds.of(other.getValue()).usedConfigurations().contains(id)) {
-                    throw refused(checked, "no longer declares routeConfiguration " + id + ", which the routes of "
-                            + other.getKey() + " use");
+        Map<String, String> after = new java.util.TreeMap<>(others);
+        after.put(checked.getLocation(), text);
+        Map<String, String> beforeEdit = new java.util.TreeMap<>(others);
+        beforeEdit.put(checked.getLocation(), before);
+        RouteFileIds.undeclaredConfiguration(Map.of(checked.getLocation(), text), declaredIn(after, outside))
+                .ifPresent(problem -> {
+                    throw refused(checked, problem.substring(checked.getLocation().length() + 1)
+                            + ", which no route file declares");
+                });
+        // a name another file's routes use (an id, or a pattern) that named a configuration before the edit and none
+        // after it: the edit removed or renamed what they run with
+        Set<String> declaredBefore = declaredIn(beforeEdit, outside);
+        Set<String> declaredAfter = declaredIn(after, outside);
+        for (Map.Entry<String, String> other : others.entrySet()) {
+            for (String used : RouteFileIds.of(other.getValue()).usedConfigurations()) {
+                if (RouteFileIds.names(used, declaredBefore) && !RouteFileIds.names(used, declaredAfter)) {
+                    throw refused(checked, "no longer declares the routeConfiguration " + used + ", which the routes"
+                            + " of " + other.getKey() + " use");
                 }
             }
         }
     }
 
-    /** The route configurations {@code files} declare, and those of Camel's model that none of them holds. */
-    private Set<String> declaredElsewhere(Map<String, String> files) {
-        Set<String> declared = new HashSet<>();
+    private static Set<String> declaredIn(Map<String, String> files, Set<String> outside) {
+        Set<String> declared = new HashSet<>(outside);
         files.values().forEach(yaml -> declared.addAll(RouteFileIds.of(yaml).configurations()));
-        if (camel instanceof org.apache.camel.model.ModelCamelContext model) {
-            model.getRouteConfigurationDefinitions().forEach(definition -> declared.add(definition.getId()));
-        }
         return declared;
     }
 

@@ -155,9 +155,10 @@ public class PaymentStarter implements PaymentResender {
      * order's earlier attempts still open is, when its method or the new one's is listed in
      * checkout.payments.cancel-before-new-attempt, first looked up at Antom (inquiryPayment, its answer applied): paid,
      * the order is paid and the new attempt is refused ORDER_ALREADY_PAID; paid by the buyer with the method still
-     * confirming (PENDING), it is refused PAYMENT_PENDING; still open, it is cancelled at Antom. A cancel refused or
-     * without an answer (flagged CANCEL_NOT_DONE), or Antom without the payment (a pay that may still land), leaves
-     * the earlier attempt to the janitor, and the new one goes ahead.
+     * confirming (PENDING), it is refused PAYMENT_PENDING; still open as Antom says, it is cancelled at Antom. An
+     * inquiry without an answer (a cancel could give back a payment the buyer made), Antom without the payment (a pay
+     * that may still land), or a cancel refused or unanswered (flagged CANCEL_NOT_DONE) leaves the earlier attempt to
+     * the janitor, and the new one goes ahead.
      */
     private void cancelReplaced(OrderMessage order) {
         if (order.attemptNo() <= 1) {
@@ -180,7 +181,10 @@ public class PaymentStarter implements PaymentResender {
                         + " of order " + order.orderId() + " was paid by the buyer and Antom is confirming it");
             }
             PaymentAttempt now = ledger.find(earlier.paymentRequestId()).orElse(earlier);
-            boolean cancelled = now.state().isOpen() && !(status instanceof PaymentInquiries.Inquiry.NotFound)
+            // Antom said it is open: processing, or waiting for the buyer (an answer that moved it made it not open)
+            boolean saidOpen = status instanceof PaymentInquiries.Inquiry.Answered
+                    || status instanceof PaymentInquiries.Inquiry.ProcessingUnanswered;
+            boolean cancelled = saidOpen && now.state().isOpen()
                     && cancels.cancelIfStill(now, ATTEMPT_REPLACED, PaymentState.CANCELLED, true);
             LOG.info("order {}: attempt {} ({}, {}) {} before attempt {}", order.orderId(), earlier.attemptNo(),
                     earlier.paymentMethodType(), now.state(), cancelled ? "cancelled at Antom" : "not cancelled",

@@ -158,7 +158,7 @@ class FailFastTest {
         Throwable root = rootCauseOfStarting("--camel.main.routes-include-pattern=file:" + dir + "/*.yaml");
 
         assertThat(root).hasMessageContaining("orders.yaml names routeConfigurationId order-error, which no route"
-                + " file declares");
+                + " file declares").hasMessageStartingWith("route order-");
     }
 
     /**

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.camel.spi.Resource;
@@ -34,7 +35,7 @@ class RouteEditGuardAgainstOtherFilesTest {
         shipped.forEach((location, yaml) -> {
             Map<String, String> others = new TreeMap<>(shipped);
             others.remove(location);
-            guard.checkAgainst(file(location, yaml), yaml, others);
+            guard.checkAgainst(file(location, yaml), yaml, others, Set.of());
         });
     }
 
@@ -43,7 +44,8 @@ class RouteEditGuardAgainstOtherFilesTest {
         Map<String, String> shipped = shipped();
         String orders = shipped.get("file:routes/orders.yaml");
 
-        assertThatThrownBy(() -> guard.checkAgainst(file("file:routes/orders-backup.yaml", orders), "", shipped))
+        assertThatThrownBy(() -> guard.checkAgainst(file("file:routes/orders-backup.yaml", orders), "", shipped,
+                Set.of()))
                 .isInstanceOf(RouteEditGuard.RefusedRouteEditException.class)
                 .hasMessageStartingWith("file:routes/orders-backup.yaml declares route ")
                 .hasMessageContaining("which file:routes/orders.yaml declares too");
@@ -56,7 +58,7 @@ class RouteEditGuardAgainstOtherFilesTest {
         String typo = orders.replace("routeConfigurationId: order-errors", "routeConfigurationId: order-error");
         assertThat(typo).isNotEqualTo(orders);
 
-        assertThatThrownBy(() -> guard.checkAgainst(file("file:routes/orders.yaml", typo), orders, others))
+        assertThatThrownBy(() -> guard.checkAgainst(file("file:routes/orders.yaml", typo), orders, others, Set.of()))
                 .hasMessage("file:routes/orders.yaml names routeConfigurationId order-error, which no route file"
                         + " declares");
     }
@@ -68,9 +70,9 @@ class RouteEditGuardAgainstOtherFilesTest {
         String orders = others.remove("file:routes/orders.yaml");
         String pattern = orders.replace("routeConfigurationId: order-errors", "routeConfigurationId: order-err*");
 
-        guard.checkAgainst(file("file:routes/orders.yaml", pattern), orders, others);
+        guard.checkAgainst(file("file:routes/orders.yaml", pattern), orders, others, Set.of());
         String nothing = orders.replace("routeConfigurationId: order-errors", "routeConfigurationId: nothing-*");
-        assertThatThrownBy(() -> guard.checkAgainst(file("file:routes/orders.yaml", nothing), orders, others))
+        assertThatThrownBy(() -> guard.checkAgainst(file("file:routes/orders.yaml", nothing), orders, others, Set.of()))
                 .hasMessageContaining("names routeConfigurationId nothing-*, which no route file declares");
     }
 
@@ -93,9 +95,10 @@ class RouteEditGuardAgainstOtherFilesTest {
         String renamed = handling.replace("id: job-errors", "id: scheduled-job-errors");
         assertThat(renamed).isNotEqualTo(handling);
 
-        assertThatThrownBy(() -> guard.checkAgainst(file("file:routes/error-handling.yaml", renamed), handling, others))
-                .hasMessage("file:routes/error-handling.yaml no longer declares routeConfiguration job-errors, which"
-                        + " the routes of file:routes/schedules.yaml use");
+        assertThatThrownBy(() -> guard.checkAgainst(file("file:routes/error-handling.yaml", renamed), handling, others,
+                Set.of()))
+                .hasMessage("file:routes/error-handling.yaml no longer declares the routeConfiguration job-errors,"
+                        + " which the routes of file:routes/schedules.yaml use");
     }
 
     @Test

@@ -72,6 +72,24 @@ class ReplacedAttemptTest extends FlowTestSupport {
         assertThat(sandbox.requests("cancel", first.paymentRequestId())).isEmpty();
     }
 
+    /**
+     * Antom cannot be asked about the first slip (its inquiry fails): it may have been paid, and a cancel would give
+     * that back, so nothing is cancelled and the new attempt goes ahead; the janitor looks at the first one later.
+     */
+    @Test
+    void anEarlierSlipAntomCannotBeAskedAboutIsNotCancelled() {
+        String orderId = newOrderId();
+        PaymentAttempt first = pendingKonbini(orderId, 1);
+        sandbox.addFault(FaultRule.of(FaultType.HTTP_5XX).forApi("inquiryPayment")
+                .forPaymentRequestId(first.paymentRequestId()).withTimes(0));
+
+        pendingKonbini(orderId, 2);
+
+        assertThat(state(first)).isEqualTo(PaymentState.PENDING);
+        assertThat(sandbox.requests("inquiryPayment", first.paymentRequestId())).isNotEmpty();
+        assertThat(sandbox.requests("cancel", first.paymentRequestId())).isEmpty();
+    }
+
     /** A wallet order paid again keeps its earlier attempt open (ALIPAY_CN is not listed): both PENDING, nothing cancelled. */
     @Test
     void aWalletsEarlierAttemptIsLeftOpen() {
