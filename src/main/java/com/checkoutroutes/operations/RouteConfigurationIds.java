@@ -42,7 +42,7 @@ final class RouteConfigurationIds {
      * in its routeConfigurationId (several, comma-separated).
      */
     static boolean usesAny(String yaml, Set<String> ids) {
-        return RouteFileIds.of(yaml).usedConfigurations().stream().anyMatch(ids::contains);
+        return RouteFileIds.of(yaml).usedConfigurations().stream().anyMatch(used -> RouteFileIds.names(used, ids));
     }
 
     private static Object parse(String yaml) {

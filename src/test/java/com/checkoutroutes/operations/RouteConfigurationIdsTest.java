@@ -42,4 +42,12 @@ class RouteConfigurationIdsTest {
         assertThat(RouteConfigurationIds.usesAny(route, Set.of("c"))).isFalse();
         assertThat(RouteConfigurationIds.usesAny("# routeConfigurationId: b\n", Set.of("b"))).isFalse();
     }
+
+    /** Camel matches a routeConfigurationId as a pattern too: an edit of order-errors reloads routes naming order-*. */
+    @Test
+    void aRouteNamingAPatternUsesWhatItMatches() {
+        String route = "- route:\n    id: r\n    routeConfigurationId: \"order-*\"\n    from:\n      uri: direct:x\n";
+        assertThat(RouteConfigurationIds.usesAny(route, Set.of("order-errors"))).isTrue();
+        assertThat(RouteConfigurationIds.usesAny(route, Set.of("job-errors"))).isFalse();
+    }
 }
