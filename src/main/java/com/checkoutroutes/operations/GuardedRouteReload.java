@@ -102,20 +102,23 @@ public class GuardedRouteReload implements CamelContextConfiguration {
             return;
         }
         Set<String> declared = new java.util.HashSet<>();
-        model.getRouteConfigurationDefinitions().forEach(configuration -> declared.add(configuration.getId()));
-        List<org.apache.camel.model.RouteDefinition> routes = new java.util.ArrayList<>(model.getRouteDefinitions());
-        model.getRouteTemplateDefinitions().forEach(template -> routes.add(template.getRoute()));
-        for (org.apache.camel.model.RouteDefinition route : routes) {
+        model.getRouteConfigurationDefinitions().stream().map(c -> c.getId()).filter(java.util.Objects::nonNull)
+                .forEach(declared::add);
+        Map<org.apache.camel.model.RouteDefinition, Boolean> routes = new java.util.LinkedHashMap<>();
+        // a route made from a template has its placeholders resolved by Camel, a template's are its parameters
+        model.getRouteDefinitions().forEach(route -> routes.put(route, route.getTemplateParameters() != null));
+        model.getRouteTemplateDefinitions().forEach(template -> routes.put(template.getRoute(), true));
+        routes.forEach((route, ofTemplate) -> {
             String names = route.getRouteConfigurationId();
-            for (String used : names == null ? new String[0] : names.split(",")) {
-                if (!used.isBlank() && !used.contains("{{") && !RouteFileIds.names(used.strip(), declared)) {
+            for (String used : names == null ? List.<String>of() : RouteFileIds.namesIn(names, ofTemplate)) {
+                if (!RouteFileIds.names(used, declared)) {
                     throw new IllegalStateException("route " + route.getRouteId() + (route.getResource() == null ? ""
                             : " of " + route.getResource().getLocation()) + " names routeConfigurationId "
-                            + used.strip() + ", which no route file declares: its routes would run without their"
-                            + " error handling. Fix the name, or declare the route configuration");
+                            + RouteFileIds.shown(used) + ", which no route file declares: its routes would run without"
+                            + " their error handling. Fix the name, or declare the route configuration");
                 }
             }
-        }
+        });
     }
 
     @Override
@@ -142,7 +145,8 @@ public class GuardedRouteReload implements CamelContextConfiguration {
         trackRouteConfigurationFiles(camel, snapshots, watcher.getFolder());
         // declared in Java, not in a route file: a route file may name them too
         if (camel instanceof org.apache.camel.model.ModelCamelContext model) {
-            model.getRouteConfigurationDefinitions().forEach(configuration -> outside.add(configuration.getId()));
+            model.getRouteConfigurationDefinitions().stream().map(c -> c.getId()).filter(java.util.Objects::nonNull)
+                    .forEach(outside::add);
             lastLoaded.values().forEach(file -> outside.removeAll(RouteFileIds.of(text(file)).configurations()));
         }
         // the schema takes seconds of CPU to build: off the start-up path, ready long before an operator's first edit
@@ -224,6 +228,17 @@ public class GuardedRouteReload implements CamelContextConfiguration {
             Thread.sleep(DELETE_SETTLES_MILLIS);
             if (resource.exists()) {
                 return;
+            }
+            try {
+                // as an edit to nothing: the route configurations other files name run on (Camel keeps them) until a
+                // restart, which then stops
+                Resource deleted = new CheckedRouteFile(resource, new byte[0]);
+                guard.checkAgainst(deleted, text(lastLoaded.get(resource.getLocation())),
+                        othersThan(resource.getLocation()), Set.copyOf(outside));
+            } catch (RouteEditGuard.RefusedRouteEditException e) {
+                String problem = e.getMessage().substring(resource.getLocation().length() + 1);
+                LOG.error("route file {} deleted, but it {}: they keep it until a restart, which then stops; put the"
+                        + " file back", resource.getLocation(), problem);
             }
             // Camel's reload loads nothing for a deleted file and leaves its routes running
             removeRoutesOf(camel, resource.getLocation(), Set.of(), "its file was deleted");

@@ -122,7 +122,8 @@ public class RouteEditGuard {
         for (Map.Entry<String, String> other : others.entrySet()) {
             for (String used : RouteFileIds.of(other.getValue()).usedConfigurations()) {
                 if (RouteFileIds.names(used, declaredBefore) && !RouteFileIds.names(used, declaredAfter)) {
-                    throw refused(checked, "no longer declares the routeConfiguration " + used + ", which the routes"
+                    throw refused(checked, "no longer declares the routeConfiguration " + RouteFileIds.shown(used)
+                            + ", which the routes"
                             + " of " + other.getKey() + " use");
                 }
             }

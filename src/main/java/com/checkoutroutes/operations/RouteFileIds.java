@@ -32,20 +32,36 @@ record RouteFileIds(Set<String> declared, Set<String> configurations, Set<String
                     configurations.add(id);
                 });
                 Object route = entry.get("route");
-                if (route == null && entry.get("routeTemplate") instanceof Map<?, ?> template) {
-                    route = template.get("route");
+                boolean ofTemplate = route == null && entry.get("routeTemplate") instanceof Map<?, ?>;
+                if (ofTemplate) {
+                    route = ((Map<?, ?>) entry.get("routeTemplate")).get("route");
                 }
                 if (route instanceof Map<?, ?> body && body.get("routeConfigurationId") != null) {
-                    for (String name : String.valueOf(body.get("routeConfigurationId")).split(",")) {
-                        // a {{template parameter}} or setting names its configuration only once resolved
-                        if (!name.isBlank() && !name.contains("{{")) {
-                            used.add(name.strip());
-                        }
-                    }
+                    used.addAll(namesIn(String.valueOf(body.get("routeConfigurationId")), ofTemplate));
                 }
             }
         }
         return new RouteFileIds(declared, configurations, used);
+    }
+
+    /**
+     * The names of a routeConfigurationId as Camel 4.18 reads them: split at commas and not trimmed (" b" names no
+     * "b"); a {{placeholder}} is resolved only for a route made from a template ({@code ofTemplate}: left out here,
+     * it names its configuration once the template is used), and a plain route's stays the literal text.
+     */
+    static List<String> namesIn(String routeConfigurationId, boolean ofTemplate) {
+        List<String> names = new java.util.ArrayList<>();
+        for (String name : routeConfigurationId.split(",")) {
+            if (!name.isEmpty() && !(ofTemplate && name.contains("{{"))) {
+                names.add(name);
+            }
+        }
+        return names;
+    }
+
+    /** A name as a refusal shows it: one with spaces around it quoted, which Camel does not trim. */
+    static String shown(String name) {
+        return name.equals(name.strip()) ? name : "'" + name + "' (Camel does not trim the names between commas)";
     }
 
     /** Whether {@code used} (an id, or a pattern as Camel matches them: order-*, *) names one of {@code declared}. */
@@ -63,7 +79,7 @@ record RouteFileIds(Set<String> declared, Set<String> configurations, Set<String
         for (Map.Entry<String, String> file : files.entrySet()) {
             for (String used : of(file.getValue()).usedConfigurations()) {
                 if (!names(used, declared)) {
-                    return java.util.Optional.of(file.getKey() + " names routeConfigurationId " + used);
+                    return java.util.Optional.of(file.getKey() + " names routeConfigurationId " + shown(used));
                 }
             }
         }

@@ -92,6 +92,11 @@ class DoorBoundsTest extends FlowTestSupport {
             assertThat(http.postJson(ordersPath, OrderCorpus.valid(newOrderId()).getBytes(StandardCharsets.UTF_8))
                     .status()).isEqualTo(202);
             for (ILoggingEvent event : logs.events) {
+                if (event.getLoggerName().startsWith("org.apache.kafka") && event.getLoggerName().endsWith("Config")) {
+                    // a Kafka client's settings, printed whole when one is made (a producer made meanwhile, as the
+                    // test classes before this one in its fork used the context): no request's content
+                    continue;
+                }
                 assertThat(lineLength(event)).as("a log line of %s", event.getLoggerName()).isLessThanOrEqualTo(2048);
                 assertThat(event.getFormattedMessage()).doesNotContain("xxxxxxxxxxxxxxxx");
             }

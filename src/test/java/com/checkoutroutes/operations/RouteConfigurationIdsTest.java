@@ -37,8 +37,10 @@ class RouteConfigurationIdsTest {
 
     @Test
     void aRouteMayNameSeveral() {
-        String route = "- route:\n    id: r\n    routeConfigurationId: \"a, b\"\n    from:\n      uri: direct:x\n";
+        String route = "- route:\n    id: r\n    routeConfigurationId: \"a,b\"\n    from:\n      uri: direct:x\n";
         assertThat(RouteConfigurationIds.usesAny(route, Set.of("b"))).isTrue();
+        assertThat(RouteConfigurationIds.usesAny(route.replace("a,b", "a, b"), Set.of("b")))
+                .as("Camel does not trim the names: ' b' names no b").isFalse();
         assertThat(RouteConfigurationIds.usesAny(route, Set.of("c"))).isFalse();
         assertThat(RouteConfigurationIds.usesAny("# routeConfigurationId: b\n", Set.of("b"))).isFalse();
     }

@@ -76,6 +76,25 @@ class RouteEditGuardAgainstOtherFilesTest {
                 .hasMessageContaining("names routeConfigurationId nothing-*, which no route file declares");
     }
 
+    /**
+     * Names Camel reads literally: one with a space after the comma (Camel does not trim it), a {{setting}} in a plain
+     * route (Camel resolves one only in a route made from a template). Each names no configuration.
+     */
+    @Test
+    void namesCamelReadsLiterallyAreRefused() throws IOException {
+        Map<String, String> others = shipped();
+        String orders = others.remove("file:routes/orders.yaml");
+        String padded = orders.replace("routeConfigurationId: order-errors",
+                "routeConfigurationId: \"order-errors, job-errors\"");
+        String setting = orders.replace("routeConfigurationId: order-errors",
+                "routeConfigurationId: \"{{checkout.topics.orders}}\"");
+
+        assertThatThrownBy(() -> guard.checkAgainst(file("file:routes/orders.yaml", padded), orders, others, Set.of()))
+                .hasMessageContaining("names routeConfigurationId ' job-errors' (Camel does not trim");
+        assertThatThrownBy(() -> guard.checkAgainst(file("file:routes/orders.yaml", setting), orders, others, Set.of()))
+                .hasMessageContaining("names routeConfigurationId {{checkout.topics.orders}}, which no route file");
+    }
+
     /** What start-up checks over the route files: a name no file declares is found, with the file that uses it. */
     @Test
     void startUpFindsARouteConfigurationNoFileDeclares() throws IOException {
