@@ -101,9 +101,7 @@ public class GuardedRouteReload implements CamelContextConfiguration {
         if (!(camel instanceof org.apache.camel.model.ModelCamelContext model)) {
             return;
         }
-        Set<String> declared = new java.util.HashSet<>();
-        model.getRouteConfigurationDefinitions().stream().map(c -> c.getId()).filter(java.util.Objects::nonNull)
-                .forEach(declared::add);
+        Set<String> declared = configurationIds(model);
         Map<org.apache.camel.model.RouteDefinition, Boolean> routes = new java.util.LinkedHashMap<>();
         // a route made from a template has its placeholders resolved by Camel, a template's are its parameters
         model.getRouteDefinitions().forEach(route -> routes.put(route, route.getTemplateParameters() != null));
@@ -119,6 +117,14 @@ public class GuardedRouteReload implements CamelContextConfiguration {
                 }
             }
         });
+    }
+
+    /** The ids of the route configurations in Camel's model (one without an id applies to every route). */
+    private static Set<String> configurationIds(org.apache.camel.model.ModelCamelContext model) {
+        Set<String> ids = new java.util.HashSet<>();
+        model.getRouteConfigurationDefinitions().stream().map(c -> c.getId()).filter(java.util.Objects::nonNull)
+                .forEach(ids::add);
+        return ids;
     }
 
     @Override
@@ -145,8 +151,7 @@ public class GuardedRouteReload implements CamelContextConfiguration {
         trackRouteConfigurationFiles(camel, snapshots, watcher.getFolder());
         // declared in Java, not in a route file: a route file may name them too
         if (camel instanceof org.apache.camel.model.ModelCamelContext model) {
-            model.getRouteConfigurationDefinitions().stream().map(c -> c.getId()).filter(java.util.Objects::nonNull)
-                    .forEach(outside::add);
+            outside.addAll(configurationIds(model));
             lastLoaded.values().forEach(file -> outside.removeAll(RouteFileIds.of(text(file)).configurations()));
         }
         // the schema takes seconds of CPU to build: off the start-up path, ready long before an operator's first edit

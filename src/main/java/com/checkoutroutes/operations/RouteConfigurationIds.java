@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import org.yaml.snakeyaml.Yaml;
 
 /** The route configurations a route file declares, which of them an edit changed, and which files' routes use them. */
 final class RouteConfigurationIds {
@@ -17,7 +16,7 @@ final class RouteConfigurationIds {
     /** Each top-level {@code routeConfiguration} of the file by its id, with its whole content. */
     static Map<String, Object> declaredIn(String yaml) {
         Map<String, Object> declared = new LinkedHashMap<>();
-        if (parse(yaml) instanceof List<?> items) {
+        if (RouteFileIds.parse(yaml) instanceof List<?> items) {
             for (Object item : items) {
                 if (item instanceof Map<?, ?> entry && entry.get("routeConfiguration") instanceof Map<?, ?> body) {
                     declared.put(String.valueOf(body.get("id")), body);
@@ -43,13 +42,5 @@ final class RouteConfigurationIds {
      */
     static boolean usesAny(String yaml, Set<String> ids) {
         return RouteFileIds.of(yaml).usedConfigurations().stream().anyMatch(used -> RouteFileIds.names(used, ids));
-    }
-
-    private static Object parse(String yaml) {
-        try {
-            return new Yaml().load(yaml);
-        } catch (RuntimeException e) {
-            return null; // the guard reports what does not parse
-        }
     }
 }

@@ -96,44 +96,39 @@ public class RouteEditGuard {
      * elsewhere than in route files (Java), which a route may name too.
      */
     public void checkAgainst(Resource checked, String before, Map<String, String> others, Set<String> outside) {
-        String text = text(checked);
-        RouteFileIds edit = RouteFileIds.of(text);
-        for (Map.Entry<String, String> other : others.entrySet()) {
-            for (String id : RouteFileIds.of(other.getValue()).declared()) {
+        RouteFileIds edit = RouteFileIds.of(text(checked));
+        Map<String, RouteFileIds> theirs = new java.util.TreeMap<>();
+        others.forEach((location, yaml) -> theirs.put(location, RouteFileIds.of(yaml)));
+        Set<String> declaredElsewhere = new HashSet<>(outside);
+        theirs.forEach((location, ids) -> {
+            for (String id : ids.declared()) {
                 if (edit.declared().contains(id)) {
-                    throw refused(checked, "declares " + id + ", which " + other.getKey() + " declares too: every file"
+                    throw refused(checked, "declares " + id + ", which " + location + " declares too: every file"
                             + " in the routes folder is loaded, and one id runs from one file only");
                 }
             }
-        }
-        Map<String, String> after = new java.util.TreeMap<>(others);
-        after.put(checked.getLocation(), text);
-        Map<String, String> beforeEdit = new java.util.TreeMap<>(others);
-        beforeEdit.put(checked.getLocation(), before);
-        RouteFileIds.undeclaredConfiguration(Map.of(checked.getLocation(), text), declaredIn(after, outside))
-                .ifPresent(problem -> {
-                    throw refused(checked, problem.substring(checked.getLocation().length() + 1)
-                            + ", which no route file declares");
-                });
-        // a name another file's routes use (an id, or a pattern) that named a configuration before the edit and none
-        // after it: the edit removed or renamed what they run with
-        Set<String> declaredBefore = declaredIn(beforeEdit, outside);
-        Set<String> declaredAfter = declaredIn(after, outside);
-        for (Map.Entry<String, String> other : others.entrySet()) {
-            for (String used : RouteFileIds.of(other.getValue()).usedConfigurations()) {
-                if (RouteFileIds.names(used, declaredBefore) && !RouteFileIds.names(used, declaredAfter)) {
-                    throw refused(checked, "no longer declares the routeConfiguration " + RouteFileIds.shown(used)
-                            + ", which the routes"
-                            + " of " + other.getKey() + " use");
-                }
+            declaredElsewhere.addAll(ids.configurations());
+        });
+        Set<String> declaredBefore = new HashSet<>(declaredElsewhere);
+        declaredBefore.addAll(RouteFileIds.of(before).configurations());
+        Set<String> declaredAfter = new HashSet<>(declaredElsewhere);
+        declaredAfter.addAll(edit.configurations());
+        for (String used : edit.usedConfigurations()) {
+            if (!RouteFileIds.names(used, declaredAfter)) {
+                throw refused(checked, "names routeConfigurationId " + RouteFileIds.shown(used)
+                        + ", which no route file declares");
             }
         }
-    }
-
-    private static Set<String> declaredIn(Map<String, String> files, Set<String> outside) {
-        Set<String> declared = new HashSet<>(outside);
-        files.values().forEach(yaml -> declared.addAll(RouteFileIds.of(yaml).configurations()));
-        return declared;
+        // a name another file's routes use (an id, or a pattern) that named a configuration before the edit and none
+        // after it: the edit removed or renamed what they run with
+        theirs.forEach((location, ids) -> {
+            for (String used : ids.usedConfigurations()) {
+                if (RouteFileIds.names(used, declaredBefore) && !RouteFileIds.names(used, declaredAfter)) {
+                    throw refused(checked, "no longer declares the routeConfiguration " + RouteFileIds.shown(used)
+                            + ", which the routes of " + location + " use");
+                }
+            }
+        });
     }
 
     private static String text(Resource resource) {

@@ -69,30 +69,14 @@ record RouteFileIds(Set<String> declared, Set<String> configurations, Set<String
         return declared.contains(used) || declared.stream().anyMatch(id -> PatternHelper.matchPattern(id, used));
     }
 
-    /**
-     * The first routeConfigurationId of {@code files} (content by location) that names no route configuration they
-     * or {@code alsoDeclared} declare, as "location names routeConfigurationId id"; empty when there is none.
-     */
-    static java.util.Optional<String> undeclaredConfiguration(Map<String, String> files, Set<String> alsoDeclared) {
-        Set<String> declared = new LinkedHashSet<>(alsoDeclared);
-        files.values().forEach(yaml -> declared.addAll(of(yaml).configurations()));
-        for (Map.Entry<String, String> file : files.entrySet()) {
-            for (String used : of(file.getValue()).usedConfigurations()) {
-                if (!names(used, declared)) {
-                    return java.util.Optional.of(file.getKey() + " names routeConfigurationId " + shown(used));
-                }
-            }
-        }
-        return java.util.Optional.empty();
-    }
-
     private static java.util.Optional<String> id(Map<?, ?> entry, String kind, String field) {
         return entry.get(kind) instanceof Map<?, ?> body && body.get(field) != null
                 ? java.util.Optional.of(String.valueOf(body.get(field)))
                 : java.util.Optional.empty();
     }
 
-    private static Object parse(String yaml) {
+    /** The YAML document; null for text that does not parse (the guard reports it). */
+    static Object parse(String yaml) {
         try {
             return new Yaml().load(yaml);
         } catch (RuntimeException e) {

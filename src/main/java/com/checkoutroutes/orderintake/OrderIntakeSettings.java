@@ -6,7 +6,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.PositiveOrZero;
 import java.time.Duration;
-import java.util.List;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -69,22 +69,22 @@ public record OrderIntakeSettings(@Valid @NotNull Orders orders, @Valid @NotNull
             Map<String, @NotNull @DurationMin(seconds = 1) Duration> methodExpiry,
             // paymentMethodTypes (any case) without refunds: an order's earlier open attempt is cancelled at Antom
             // before a new one of the order is stored when either is paid by one of these.
-            List<String> cancelBeforeNewAttempt) {
+            Set<String> cancelBeforeNewAttempt) {
 
         public Payments {
             methodExpiry = MethodKeyed.copyOf(methodExpiry);
+            // matched in any case, as method-expiry's keys
             Set<String> methods = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
             if (cancelBeforeNewAttempt != null) {
                 cancelBeforeNewAttempt.stream().filter(m -> m != null && !m.isBlank()).map(String::strip)
                         .forEach(methods::add);
             }
-            cancelBeforeNewAttempt = List.copyOf(methods);
+            cancelBeforeNewAttempt = Collections.unmodifiableSet(methods);
         }
 
         /** Whether an earlier open attempt is cancelled before a new one when one of the two is paid by this method. */
         public boolean cancelsBeforeNewAttempt(String paymentMethodType) {
-            return paymentMethodType != null && cancelBeforeNewAttempt.stream()
-                    .anyMatch(method -> method.equalsIgnoreCase(paymentMethodType));
+            return paymentMethodType != null && cancelBeforeNewAttempt.contains(paymentMethodType);
         }
 
         /** The expiry recorded for a payment of this method when the order sets none. */

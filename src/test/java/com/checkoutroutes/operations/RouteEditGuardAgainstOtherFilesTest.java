@@ -95,18 +95,6 @@ class RouteEditGuardAgainstOtherFilesTest {
                 .hasMessageContaining("names routeConfigurationId {{checkout.topics.orders}}, which no route file");
     }
 
-    /** What start-up checks over the route files: a name no file declares is found, with the file that uses it. */
-    @Test
-    void startUpFindsARouteConfigurationNoFileDeclares() throws IOException {
-        Map<String, String> files = shipped();
-        assertThat(RouteFileIds.undeclaredConfiguration(files, java.util.Set.of())).isEmpty();
-
-        files.put("file:routes/orders.yaml", files.get("file:routes/orders.yaml")
-                .replace("routeConfigurationId: order-errors", "routeConfigurationId: order-error"));
-        assertThat(RouteFileIds.undeclaredConfiguration(files, java.util.Set.of()))
-                .contains("file:routes/orders.yaml names routeConfigurationId order-error");
-    }
-
     @Test
     void aRouteConfigurationOtherFilesUseCannotBeRemovedOrRenamed() throws IOException {
         Map<String, String> others = shipped();
