@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.function.LongSupplier;
@@ -158,7 +157,8 @@ public class DoorLimits extends OncePerRequestFilter {
                     : entry.door().maxConcurrent()) + " requests");
             return;
         }
-        Runnable release = once(permits::release);
+        DoorPlace place = new DoorPlace(permits);
+        Runnable release = place.requestHold();
         try {
             byte[] body;
             try {
@@ -172,10 +172,11 @@ public class DoorLimits extends OncePerRequestFilter {
                 refuse(response, 408, "BODY_TIMEOUT", door, "the body did not arrive in time");
                 return;
             }
-            chain.doFilter(new BufferedBodyRequest(request, body), response);
+            // a route the request hands to the task executor holds the place too (DoorWork)
+            place.whileCurrent(() -> chain.doFilter(new BufferedBodyRequest(request, body), response));
         } finally {
             if (request.isAsyncStarted()) {
-                // platform-http answers from its own thread: the permit is held until that answer is written
+                // platform-http answers from its own thread: the request holds its place until that answer is written
                 request.getAsyncContext().addListener(new Release(release));
             } else {
                 release.run();
@@ -245,15 +246,6 @@ public class DoorLimits extends OncePerRequestFilter {
         response.getOutputStream().write(answer);
         // sent now, before the container drains or drops what the caller is still sending
         response.flushBuffer();
-    }
-
-    private static Runnable once(Runnable action) {
-        AtomicBoolean done = new AtomicBoolean();
-        return () -> {
-            if (done.compareAndSet(false, true)) {
-                action.run();
-            }
-        };
     }
 
     private record Release(Runnable release) implements AsyncListener {

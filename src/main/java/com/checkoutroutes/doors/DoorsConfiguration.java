@@ -4,7 +4,7 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Puts {@link DoorLimits} in front of every HTTP request. */
+/** Puts {@link DoorLimits} in front of every HTTP request, and keeps a request's place while its route runs. */
 @Configuration(proxyBeanMethods = false)
 public class DoorsConfiguration {
 
@@ -20,5 +20,11 @@ public class DoorsConfiguration {
         registration.setOrder(ORDER);
         registration.addUrlPatterns("/*");
         return registration;
+    }
+
+    /** Picked up by Spring Boot for {@code applicationTaskExecutor}, where platform-http runs the doors' routes. */
+    @Bean
+    DoorWork doorWork() {
+        return new DoorWork();
     }
 }

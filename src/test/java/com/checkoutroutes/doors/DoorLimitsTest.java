@@ -1,8 +1,11 @@
 package com.checkoutroutes.doors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.checkoutroutes.doors.DoorSettings.Door;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.FilterChain;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
+import org.springframework.mock.web.MockAsyncContext;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
 
@@ -248,6 +253,68 @@ class DoorLimitsTest {
         }
         assertThat(run(post("/orders", "{}", true), (req, res) -> { }).getStatus()).as("the permit is back")
                 .isEqualTo(200);
+    }
+
+    /**
+     * Platform-http runs a route on the task executor, and the servlet's async timeout answers its caller without
+     * stopping it: the route keeps the request's place until it ends, or a door stuck on a slow database or Antom
+     * would let a new request in for every caller answered 503, and the executor's queue would grow without a bound.
+     */
+    @Test
+    void aRouteStillRunningAfterItsCallerWasAnsweredKeepsThePlace() throws Exception {
+        ThreadPoolTaskExecutor executor = routesExecutor();
+        CountDownLatch leave = new CountDownLatch(1);
+        try {
+            MockHttpServletRequest first = post("/orders", "{}", true);
+            first.setAsyncSupported(true);
+            run(first, (req, res) -> {
+                req.startAsync();
+                executor.execute(() -> awaitQuietly(leave));
+            });
+            MockAsyncContext async = (MockAsyncContext) first.getAsyncContext();
+            for (AsyncListener listener : async.getListeners()) {
+                listener.onTimeout(new AsyncEvent(async));
+            }
+            async.complete();
+
+            assertThat(run(post("/orders", "{}", true), (req, res) -> { }).getStatus()).as("the route still runs")
+                    .isEqualTo(503);
+            assertThat(run(post("/antom/notifications", "{}", true), (req, res) -> { }).getStatus()).isEqualTo(200);
+        } finally {
+            leave.countDown();
+        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(run(post("/orders", "{}", true),
+                (req, res) -> { }).getStatus()).as("the place is back when the route ends").isEqualTo(200));
+        executor.shutdown();
+    }
+
+    /** The other way round: a route that ended keeps no place, the answer still being written does. */
+    @Test
+    void theRequestKeepsItsPlaceUntilItsAnswerIsWrittenAfterItsRouteEnded() throws Exception {
+        ThreadPoolTaskExecutor executor = routesExecutor();
+        CountDownLatch ended = new CountDownLatch(1);
+        MockHttpServletRequest first = post("/orders", "{}", true);
+        first.setAsyncSupported(true);
+        run(first, (req, res) -> {
+            req.startAsync();
+            executor.execute(ended::countDown);
+        });
+        assertThat(ended.await(10, TimeUnit.SECONDS)).isTrue();
+        executor.shutdown();
+        assertThat(executor.getThreadPoolExecutor().awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(run(post("/orders", "{}", true), (req, res) -> { }).getStatus()).as("the answer is not written")
+                .isEqualTo(503);
+        first.getAsyncContext().complete();
+        assertThat(run(post("/orders", "{}", true), (req, res) -> { }).getStatus()).isEqualTo(200);
+    }
+
+    /** The executor as Spring Boot builds it for platform-http, with the one TaskDecorator bean. */
+    private static ThreadPoolTaskExecutor routesExecutor() {
+        ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
+        executor.setTaskDecorator(new DoorWork());
+        executor.initialize();
+        return executor;
     }
 
     /** A body still arriving holds its door's permit: slow bodies hold their own door's threads, not every thread. */

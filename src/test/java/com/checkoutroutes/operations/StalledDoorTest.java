@@ -1,0 +1,73 @@
+package com.checkoutroutes.operations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.checkoutroutes.doors.DoorSettings;
+import com.checkoutroutes.testsupport.FlowTestSupport;
+import com.checkoutroutes.testsupport.ServiceHttp;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.test.context.TestPropertySource;
+
+/**
+ * A door whose route is stuck (here the HTTP shipment check, on a table another transaction locked) past the
+ * servlet's async timeout (1 s here; Tomcat's 30 s as shipped): each caller hears 503 at its timeout, but its route
+ * keeps the place until it ends, so the next caller is told BUSY at once instead of starting one more stuck route.
+ * The places come back when the routes end.
+ */
+@TestPropertySource(properties = "spring.mvc.async.request-timeout=1s")
+class StalledDoorTest extends FlowTestSupport {
+
+    @Autowired
+    DataSource dataSource;
+    @Autowired
+    DoorSettings doors;
+    @Value("${checkout.http.shipment-checks-path}")
+    String shipmentChecksPath;
+
+    @Test
+    void callersAnsweredAtTheAsyncTimeoutLeaveTheirPlacesToTheirRoutes() throws Exception {
+        ServiceHttp http = new ServiceHttp(port, managementPort);
+        String check = shipmentChecksPath + "/" + newOrderId();
+        assertThat(http.get(check).status()).isEqualTo(200);
+        int places = doors.operator().maxConcurrent();
+        ExecutorService callers = Executors.newFixedThreadPool(places);
+        try (Connection locker = dataSource.getConnection()) {
+            locker.setAutoCommit(false);
+            try (Statement lock = locker.createStatement()) {
+                lock.execute("LOCK TABLE payment_attempt IN ACCESS EXCLUSIVE MODE");
+            }
+            try {
+                List<Future<ServiceHttp.Answer>> stuck = new ArrayList<>();
+                for (int i = 0; i < places; i++) {
+                    stuck.add(callers.submit(() -> http.get(check)));
+                }
+                for (Future<ServiceHttp.Answer> answer : stuck) {
+                    assertThat(answer.get(20, TimeUnit.SECONDS).status()).as("answered at the async timeout")
+                            .isEqualTo(503);
+                }
+
+                ServiceHttp.Answer next = http.get(check);
+                assertThat(next.status()).isEqualTo(503);
+                assertThat(next.body()).as("the stuck routes still hold the door's places").contains("BUSY");
+            } finally {
+                locker.rollback();
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> http.get(check).status() == 200);
+    }
+}
