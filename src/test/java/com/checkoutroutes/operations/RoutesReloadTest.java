@@ -153,6 +153,14 @@ class RoutesReloadTest {
                     assertThat(line).containsAnyOf("route edit refused", "route edit of file:routes/error-handling.yaml"
                             + " failed to load"));
 
+            // the file of route configurations the other files use, deleted: an ERROR says they keep them only until
+            // a restart; put back, it loads again and the routes still answer
+            Files.delete(errors);
+            awaitLog(app, " ERROR ", "route file", "error-handling.yaml deleted, but it", "put the file back");
+            Files.writeString(errors, slower);
+            awaitLog(app, "error-handling.yaml", "reloading", FILE);
+            awaitEditHeader(app);
+
             // an edit Kaoto would flag (a step the DSL does not have): refused with the schema's message
             Files.writeString(routeFile, edited.replace("- removeHeaders:", "- removeHeader:"));
             awaitLog(app, "route edit refused", FILE, "does not match Camel's YAML DSL schema",
