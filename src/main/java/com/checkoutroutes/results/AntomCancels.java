@@ -136,7 +136,8 @@ public class AntomCancels {
      * paid attempt is marked there for as long as it may be on its way: no refund of it is accepted meanwhile (a
      * cancel gives all of it back). A refusal or a cancel without an answer is judged on the payment as Antom then
      * lists it: one cancelled (by this cancel or an earlier one whose answer was lost) needs nothing, one captured
-     * meanwhile is refunded, one still authorised is flagged. Refunds are stored once per {@code refundKey}. True when
+     * meanwhile is refunded, one still authorised is flagged, and so is a paid one when Antom's list is not to be
+     * had (a refusal then proves no cancel missed it: a refund could give the money back twice). Refunds are stored once per {@code refundKey}. True when
      * the attempt is cancelled or Antom took its refund (now or before); a refund Antom refused or has not answered
      * yet is not done.
      */
@@ -155,23 +156,26 @@ public class AntomCancels {
         Inquiry listed = inquiries.inquire(ledger.find(prid).orElse(attempt));
         PaymentAttempt now = ledger.find(prid).orElse(attempt);
         boolean cancelListed = listed instanceof Inquiry.Answered answered && answered.cancelListed();
-        if (cancel.end() == Cancel.REFUSED && !cancelListed) {
-            // refused, and no cancel at Antom: nothing gives the money back. A cancel without an answer keeps its
-            // mark until it runs out: Antom may still carry it out after the inquiry
+        // refused, and Antom lists no cancel. Without its list (no answer) a refusal proves nothing: a first try
+        // that timed out may have cancelled the payment before a retry was refused
+        boolean noCancel = cancel.end() == Cancel.REFUSED && listed instanceof Inquiry.Answered && !cancelListed;
+        if (noCancel) {
+            // nothing gives the money back. A cancel without an answer, or refused while Antom's list is unknown,
+            // keeps its mark until it runs out: Antom may still carry it out
             ledger.releaseCancelClaim(prid, claim.until());
         }
         if (!now.state().isPaid()) {
             return now.state() == PaymentState.CANCELLED;
         }
-        if (cancel.end() == Cancel.REFUSED && now.state().isCaptured() && !cancelListed) {
+        if (noCancel && now.state().isCaptured()) {
             // captured meanwhile (a shipment's capture, the guard's), or paid where no cancel may follow
             return taken(refunds.refundInFull(now, refundKey, cause + " (cancel refused)", REQUESTED_BY));
         }
         if (now.state() == PaymentState.CAPTURED && !cancelListed) {
-            // no answer, and Antom lists the capture (an automatic card's, not yet notified; a shipment's): the cancel,
+            // no answer (or refused, Antom's list not to be had), and the capture is confirmed (an automatic card's, not yet notified; a shipment's): the cancel,
             // should it still arrive, cancels nothing after a capture, so the money goes back by refund
-            return taken(refunds.refundInFull(now, refundKey, cause + " (captured, cancel unanswered)",
-                    REQUESTED_BY));
+            return taken(refunds.refundInFull(now, refundKey, cause + (cancel.end() == Cancel.REFUSED
+                    ? " (captured, cancel refused)" : " (captured, cancel unanswered)"), REQUESTED_BY));
         }
         ledger.note(prid, "CANCEL_NOT_DONE", cancel.detail(), "CANCEL_NOT_DONE: " + cancel.detail());
         return false;

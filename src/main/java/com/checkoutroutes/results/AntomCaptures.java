@@ -54,10 +54,15 @@ public class AntomCaptures {
                     : PaymentState.CAPTURE_FAILED;
             String cause = target == PaymentState.CAPTURED ? "CAPTURED" : "CAPTURE_FAILED";
             PaymentAttempt after = ledger.apply(prid, current -> {
-                if (current.state() != PaymentState.CAPTURE_REQUESTED
-                        || !attempt.captureRequestId().equals(current.captureRequestId())) {
+                boolean asked = current.state() == PaymentState.CAPTURE_REQUESTED
+                        && attempt.captureRequestId().equals(current.captureRequestId());
+                // a success is the money taken, whatever the ledger heard since (a failure answered to the janitor's
+                // resend of the same capture, another capture requested), as a notified one is (ResultApplier)
+                boolean taken = target == PaymentState.CAPTURED && current.state() != target
+                        && current.state().canMoveTo(target);
+                if (!asked && !taken) {
                     // the answer to a capture the attempt has moved past (a notification told it first, or another
-                    // capture was requested since): it says nothing about the attempt as it is
+                    // capture was requested since): a failure says nothing about the attempt as it is
                     return Transition.to(current.state(), cause);
                 }
                 return Transition.to(target, cause)

@@ -281,10 +281,14 @@ public class PaymentInquiries {
                         + t.getTransactionStatus() + "), made outside this service"));
     }
 
-    /** Whether Antom lists a cancel of the payment that took effect or may still take effect. */
+    /**
+     * Whether Antom lists a cancel of the payment that took effect or may still take effect: a CANCEL, or a VOID (its
+     * name for the cancel of a card's authorisation, as in the settlement files).
+     */
     private static boolean cancelListed(AlipayPayQueryResponse response) {
         return response.getPaymentStatus() == TransactionStatusType.CANCELLED || response.getTransactions() != null
-                && response.getTransactions().stream().anyMatch(t -> t.getTransactionType() == TransactionType.CANCEL
+                && response.getTransactions().stream().anyMatch(t -> (t.getTransactionType() == TransactionType.CANCEL
+                        || t.getTransactionType() == TransactionType.VOID)
                         && t.getTransactionStatus() != TransactionStatusType.FAIL);
     }
 

@@ -360,6 +360,29 @@ class CardFlowsTest extends FlowTestSupport {
         assertThat(state(auth)).isEqualTo(PaymentState.CAPTURED);
     }
 
+    /**
+     * A capture's answer arrives after a failure of the same capture was recorded (the janitor's resend answered F
+     * while the first try was still on its way): Antom took the money, so CAPTURED, as a notified success would be,
+     * not an answer kept aside while the ledger refuses refunds of money taken.
+     */
+    @Test
+    void aCaptureAnsweredDoneAfterItsFailureWasRecordedIsCaptured() throws Exception {
+        try (AutoCloseable jobs = scheduledJobsStopped()) {
+            PaymentAttempt auth = authorisedCard();
+            String prid = auth.paymentRequestId();
+            PaymentAttempt asSent = ledger.apply(prid, Transition.to(PaymentState.CAPTURE_REQUESTED,
+                    "CAPTURE_REQUESTED").captureRequestId("cap-1-" + prid)).attempt();
+            ledger.apply(prid, Transition.to(PaymentState.CAPTURE_FAILED, "CAPTURE_FAILED"));
+
+            assertThat(captures.send(asSent)).isEqualTo(PaymentState.CAPTURED);
+
+            PaymentAttempt after = ledger.find(prid).orElseThrow();
+            assertThat(after.state()).isEqualTo(PaymentState.CAPTURED);
+            assertThat(after.captureId()).isNotNull();
+            assertThat(ledger.history(prid)).extracting(StateChange::cause).doesNotContain("STALE_CAPTURE_ANSWER");
+        }
+    }
+
     /** A capture Antom reports failed after the ledger recorded it captured keeps CAPTURED, flagged for an operator. */
     @Test
     void aCaptureFailureAfterTheCaptureIsFlagged() {

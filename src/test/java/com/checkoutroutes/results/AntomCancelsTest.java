@@ -62,6 +62,8 @@ class AntomCancelsTest {
         when(refundLedger.refundsOf(PRID)).thenReturn(List.of());
         when(gateway.call(eq("cancel"), eq(PRID), any(AlipayPayCancelRequest.class)))
                 .thenReturn(refused("ORDER_STATUS_INVALID"));
+        // Antom's list, asked after a refusal, shows no cancel (a test that needs another answer says so)
+        when(inquiries.inquire(any())).thenReturn(new PaymentInquiries.Inquiry.Answered(Optional.empty(), false));
     }
 
     @Test
@@ -186,6 +188,23 @@ class AntomCancelsTest {
 
         assertThat(cancels.cancelOrRefund(paid, "ORDER_CANCELLED", "CANCELLATION")).isFalse();
         verify(refunds, never()).refundInFull(any(), anyString(), anyString(), anyString());
+        verify(ledger).note(PRID, "CANCEL_NOT_DONE", "ORDER_STATUS_INVALID refused",
+                "CANCEL_NOT_DONE: ORDER_STATUS_INVALID refused");
+    }
+
+    /**
+     * Refused, but Antom's list is not to be had (the inquiry gets no answer either): the refusal may be the answer
+     * to a retry of a cancel whose first try, timed out, cancelled the payment. No refund on top, the mark kept until
+     * it runs out, the payment flagged.
+     */
+    @Test
+    void aRefusedCancelWhoseListCannotBeReadIsFlaggedNotRefunded() {
+        when(ledger.find(PRID)).thenReturn(Optional.of(paid));
+        when(inquiries.inquire(any())).thenReturn(new PaymentInquiries.Inquiry.NoAnswer());
+
+        assertThat(cancels.cancelOrRefund(paid, "ORDER_CANCELLED", "CANCELLATION")).isFalse();
+        verify(refunds, never()).refundInFull(any(), anyString(), anyString(), anyString());
+        verify(ledger, never()).releaseCancelClaim(anyString(), any());
         verify(ledger).note(PRID, "CANCEL_NOT_DONE", "ORDER_STATUS_INVALID refused",
                 "CANCEL_NOT_DONE: ORDER_STATUS_INVALID refused");
     }

@@ -97,6 +97,21 @@ class PaymentConfirmationTest {
         verify(ledger, times(1)).note(eq(PRID), eq(PaymentInquiries.CANCEL_LISTED), anyString(), anyString());
     }
 
+    /** A card's VOID (Antom's cancel of an authorisation, as the settlement files name it) is a cancel listed too. */
+    @Test
+    void aVoidUnderWayIsACancelListed() {
+        antomLists(transaction(TransactionType.VOID, PRID, TransactionStatusType.PROCESSING));
+
+        assertThat(inquiries.confirm(paid)).isEqualTo(Confirmation.CANCEL_LISTED);
+    }
+
+    @Test
+    void aVoidThatFailedIsNoCancel() {
+        antomLists(transaction(TransactionType.VOID, PRID, TransactionStatusType.FAIL));
+
+        assertThat(inquiries.confirm(paid)).isNotEqualTo(Confirmation.CANCEL_LISTED);
+    }
+
     /** Antom's answer to inquiryPayment: the payment SUCCESS, with {@code transactions} listed. */
     private void antomLists(Transaction... transactions) {
         when(gateway.call(eq("inquiryPayment"), eq(PRID), any(AlipayPayQueryRequest.class)))
