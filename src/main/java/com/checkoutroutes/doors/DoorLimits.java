@@ -2,6 +2,8 @@ package com.checkoutroutes.doors;
 
 import com.checkoutroutes.doors.DoorSettings.Door;
 import com.checkoutroutes.platform.QuietLog;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.FilterChain;
@@ -46,6 +48,8 @@ public class DoorLimits extends OncePerRequestFilter {
 
     private final List<Entry> doors;
     private final Semaphore otherPermits = new Semaphore(OTHER_CONCURRENT);
+    /** Whether paths no door lists reach this port's "other" door (the management port's last door takes them all). */
+    private final boolean otherReached;
     private final int otherMaxBytes;
     private final long otherBodyTimeoutNanos;
     /** {@link System#nanoTime()}; a test's own clock, so that a trickling body takes no real time. */
@@ -71,12 +75,13 @@ public class DoorLimits extends OncePerRequestFilter {
     DoorLimits(DoorSettings settings, LongSupplier nanoTime) {
         this(List.of(jsonDoor("orders", settings.orders(), settings),
                 jsonDoor("notifications", settings.notifications(), settings),
-                jsonDoor("operator", settings.operator(), settings)), settings, nanoTime);
+                jsonDoor("operator", settings.operator(), settings)), true, settings, nanoTime);
     }
 
-    private DoorLimits(List<Entry> doors, DoorSettings settings, LongSupplier nanoTime) {
+    private DoorLimits(List<Entry> doors, boolean otherReached, DoorSettings settings, LongSupplier nanoTime) {
         this.nanoTime = nanoTime;
         this.doors = doors;
+        this.otherReached = otherReached;
         this.otherMaxBytes = settings.otherMaxBytes();
         this.otherBodyTimeoutNanos = settings.bodyTimeout().toNanos();
     }
@@ -98,7 +103,33 @@ public class DoorLimits extends OncePerRequestFilter {
                 probes.maxConcurrent(), probes.bodyTimeout());
         return new DoorLimits(List.of(entry("liveness", liveness, settings, false, false),
                 entry("probes", probes, settings, false, false), entry("management", settings.management(), settings)),
-                settings, nanoTime);
+                false, settings, nanoTime);
+    }
+
+    /**
+     * The places taken at each door of this port now (requests, with the routes they handed on), as the gauge
+     * {@code checkout.doors.in.use} tagged with the door's name: at its {@code max-concurrent} the door answers BUSY.
+     */
+    public void bindTo(MeterRegistry registry) {
+        for (Entry entry : doors) {
+            gauge(registry, entry.name(), entry.permits(), entry.door().maxConcurrent());
+        }
+        if (otherReached) {
+            gauge(registry, "other", otherPermits, OTHER_CONCURRENT);
+        }
+    }
+
+    private static void gauge(MeterRegistry registry, String door, Semaphore permits, int places) {
+        Gauge.builder("checkout.doors.in.use", permits, p -> places - p.availablePermits()).tag("door", door)
+                .description("places taken at an HTTP door (requests and the routes they run); BUSY at max-concurrent")
+                .register(registry);
+    }
+
+    /** The places taken at {@code door} now. */
+    int inUse(String door) {
+        return doors.stream().filter(d -> d.name().equals(door)).findFirst()
+                .map(d -> d.door().maxConcurrent() - d.permits().availablePermits())
+                .orElseGet(() -> OTHER_CONCURRENT - otherPermits.availablePermits());
     }
 
     private static Entry entry(String name, Door door, DoorSettings settings) {

@@ -1,5 +1,7 @@
 package com.checkoutroutes.doors;
 
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.RejectedExecutionHandler;
 import org.springframework.core.task.TaskDecorator;
 
 /**
@@ -12,15 +14,32 @@ public class DoorWork implements TaskDecorator {
     @Override
     public Runnable decorate(Runnable task) {
         Runnable release = DoorPlace.holdCurrent();
-        if (release == null) {
-            return task;
-        }
-        return () -> {
+        return release == null ? task : new Held(task, release);
+    }
+
+    /**
+     * The executor's handler of a task it refuses (a bounded queue full): the place it held is given back, and the
+     * task refused as the default policy refuses it. A refused task never runs, so it would never give it back.
+     */
+    public static RejectedExecutionHandler releasingOnRejection() {
+        return (task, executor) -> {
+            if (task instanceof Held held) {
+                held.release.run();
+            }
+            throw new RejectedExecutionException("task " + task + " refused by " + executor);
+        };
+    }
+
+    /** A task holding its request's place until it ends. */
+    private record Held(Runnable task, Runnable release) implements Runnable {
+
+        @Override
+        public void run() {
             try {
                 task.run();
             } finally {
                 release.run();
             }
-        };
+        }
     }
 }

@@ -1,5 +1,8 @@
 package com.checkoutroutes.doors;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.task.ThreadPoolTaskExecutorCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -15,8 +18,10 @@ public class DoorsConfiguration {
     static final int ORDER = -99;
 
     @Bean
-    FilterRegistrationBean<DoorLimits> doorLimits(DoorSettings settings) {
-        FilterRegistrationBean<DoorLimits> registration = new FilterRegistrationBean<>(new DoorLimits(settings));
+    FilterRegistrationBean<DoorLimits> doorLimits(DoorSettings settings, ObjectProvider<MeterRegistry> meters) {
+        DoorLimits limits = new DoorLimits(settings);
+        meters.ifAvailable(limits::bindTo);
+        FilterRegistrationBean<DoorLimits> registration = new FilterRegistrationBean<>(limits);
         registration.setOrder(ORDER);
         registration.addUrlPatterns("/*");
         return registration;
@@ -26,5 +31,11 @@ public class DoorsConfiguration {
     @Bean
     DoorWork doorWork() {
         return new DoorWork();
+    }
+
+    /** A route the executor refuses (a bounded queue full) gives its request's place back. */
+    @Bean
+    ThreadPoolTaskExecutorCustomizer doorPlacesOfRefusedWork() {
+        return executor -> executor.setRejectedExecutionHandler(DoorWork.releasingOnRejection());
     }
 }

@@ -1,5 +1,7 @@
 package com.checkoutroutes.doors;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.web.server.ConditionalOnManagementPort;
 import org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -20,9 +22,11 @@ public class ManagementDoorsConfiguration {
 
     @Bean
     @ConditionalOnManagementPort(ManagementPortType.DIFFERENT)
-    FilterRegistrationBean<DoorLimits> managementDoorLimits(DoorSettings settings) {
-        FilterRegistrationBean<DoorLimits> registration =
-                new FilterRegistrationBean<>(DoorLimits.managementPort(settings));
+    FilterRegistrationBean<DoorLimits> managementDoorLimits(DoorSettings settings,
+            ObjectProvider<MeterRegistry> meters) {
+        DoorLimits limits = DoorLimits.managementPort(settings);
+        meters.ifAvailable(limits::bindTo);
+        FilterRegistrationBean<DoorLimits> registration = new FilterRegistrationBean<>(limits);
         registration.setOrder(ORDER);
         registration.addUrlPatterns("/*");
         return registration;

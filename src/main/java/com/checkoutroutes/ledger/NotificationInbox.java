@@ -59,9 +59,12 @@ public class NotificationInbox {
     /** How long a notification kept UNMATCHED is counted (the gauge): an authorisation's life at Antom. */
     public static final java.time.Duration COUNTED_FOR = java.time.Duration.ofDays(7);
 
-    /** Payment and capture notifications kept UNMATCHED since the one parameter (columns of notification_inbox only). */
+    /**
+     * Payment and capture notifications kept UNMATCHED since the one parameter (columns of notification_inbox only); a
+     * refund's and a dispute's (notify type DISPUTE) are never placed later.
+     */
     private static final String UNPLACED = "outcome = 'UNMATCHED' AND received_at >= ? "
-            + "AND notify_type <> 'REFUND_RESULT'";
+            + "AND notify_type NOT IN ('REFUND_RESULT', 'DISPUTE')";
 
     /** The payment and capture notifications kept UNMATCHED since {@code since}, placeable yet or not. */
     public long unplacedSince(OffsetDateTime since) {

@@ -25,6 +25,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 public class NotificationApplier {
 
+    /** The history cause of a dispute's notification. */
+    static final String DISPUTE_NOTIFIED = "DISPUTE_NOTIFIED";
+    private static final String DISPUTE_CREATED = "DISPUTE_CREATED";
+
     private final PaymentLedger ledger;
     private final NotificationInbox inbox;
     private final ResultApplier results;
@@ -86,6 +90,9 @@ public class NotificationApplier {
                     n.notifyType() + (n.refundSucceeded() ? "" : "_FAIL"));
             return new Applied(applied.outcome(), false, applied.paymentRequestId(), applied.detail());
         }
+        if (n.isDispute()) {
+            return dispute(n);
+        }
         if (n.kind() == null) {
             return new Applied(Outcome.IGNORED, false, n.paymentRequestId(), "notifyType " + n.notifyType());
         }
@@ -107,6 +114,22 @@ public class NotificationApplier {
         refundResults.flagRefundNotOurs(payment.get(), n);
         return new Applied(Outcome.UNMATCHED, false, payment.get().paymentRequestId(),
                 RefundResults.NOT_OURS_FLAGGED);
+    }
+
+    /**
+     * A dispute changes no state (Antom freezes or takes the money by its own process): it is noted on its payment,
+     * and a new one flags it, so that the order is held from shipment and an operator sees it in the console.
+     */
+    private Applied dispute(AntomResult n) {
+        Optional<PaymentAttempt> payment = attemptOf(n);
+        if (payment.isEmpty()) {
+            return new Applied(Outcome.UNMATCHED, false, n.paymentRequestId(), "no payment for this dispute");
+        }
+        String prid = payment.get().paymentRequestId();
+        String detail = "dispute " + n.disputeId() + " " + n.disputeNotificationType();
+        ledger.note(prid, DISPUTE_NOTIFIED, detail, DISPUTE_CREATED.equals(n.disputeNotificationType())
+                ? "DISPUTED: " + detail + " (a chargeback: answer it in Antom's Dashboard)" : null);
+        return new Applied(Outcome.APPLIED, false, prid, detail);
     }
 
     private Optional<PaymentAttempt> attemptOf(AntomResult n) {

@@ -81,8 +81,9 @@ public class NotificationIntake {
             Applied applied = applier.apply(n, exchange.getProperty(TEXT, String.class));
             String outcome = applied.duplicate() ? "duplicate" : applied.outcome().name().toLowerCase();
             count(outcome, n.notifyType());
-            LOG.info("notification {} {} {} for payment {} ({}): {}", n.notifyType(), n.resultStatus(),
-                    n.resultCode(), applied.paymentRequestId(), n.paymentId(), outcome);
+            LOG.info("notification {} {} {} for payment {} ({}): {}", n.notifyType(),
+                    n.isDispute() ? n.disputeNotificationType() : n.resultStatus(),
+                    n.isDispute() ? n.disputeId() : n.resultCode(), applied.paymentRequestId(), n.paymentId(), outcome);
         }
     }
 

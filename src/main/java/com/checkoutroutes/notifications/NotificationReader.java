@@ -23,8 +23,6 @@ import org.springframework.stereotype.Component;
 @Component
 public class NotificationReader {
 
-    private static final Set<String> ACTED_ON = Set.of(AntomResult.PAYMENT_RESULT,
-            AntomResult.PAYMENT_PENDING, AntomResult.CAPTURE_RESULT, AntomResult.REFUND_RESULT);
     /** notifyRefund's refundStatus: it is sent once the refund reached a final state. */
     private static final Set<String> REFUND_STATUSES = Set.of("SUCCESS", "FAIL");
     private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
@@ -75,15 +73,26 @@ public class NotificationReader {
         if (body == null || !body.isObject()) {
             throw rejected(400, "MALFORMED_BODY", "a notification is a JSON object");
         }
-        String type = token(body, "notifyType", 32, true);
+        // notifyDispute: Antom's docs list neither notifyType nor result for it, only its own disputeNotificationType
+        String type = token(body, "notifyType", 32, false);
+        String disputeType = AntomResult.isActedOn(type) ? null : token(body, "disputeNotificationType", 30, false);
+        if (type == null && disputeType == null) {
+            throw rejected(400, "MISSING_FIELD", "notifyType is required");
+        }
         JsonNode result = body.get("result");
         if (result == null || result.isNull()) {
-            throw rejected(400, "MISSING_FIELD", "result is required");
+            if (disputeType == null) {
+                throw rejected(400, "MISSING_FIELD", "result is required");
+            }
+            result = json.createObjectNode();
         }
         if (!result.isObject()) {
             throw rejected(400, "WRONG_TYPE", "result must be an object");
         }
-        boolean actedOn = ACTED_ON.contains(type);
+        if (disputeType != null) {
+            token(body, "disputeId", 64, true);
+        }
+        boolean actedOn = AntomResult.isActedOn(type);
         String status = token(result, "resultStatus", 16, actedOn);
         if (actedOn && !"S".equals(status) && !"F".equals(status)) {
             // U (or anything else) is not a result: applying it as "not S" would fail the payment
@@ -112,7 +121,7 @@ public class NotificationReader {
             if (!REFUND_STATUSES.contains(refundStatus)) {
                 throw rejected(400, "INVALID_FIELD", "refundStatus must be SUCCESS or FAIL");
             }
-        } else if (actedOn && paymentRequestId == null && paymentId == null) {
+        } else if ((actedOn || disputeType != null) && paymentRequestId == null && paymentId == null) {
             throw rejected(400, "MISSING_FIELD", "paymentRequestId or paymentId is required");
         }
         return AntomResult.from(body);

@@ -136,8 +136,9 @@ public class AntomCancels {
      * paid attempt is marked there for as long as it may be on its way: no refund of it is accepted meanwhile (a
      * cancel gives all of it back). A refusal or a cancel without an answer is judged on the payment as Antom then
      * lists it: one cancelled (by this cancel or an earlier one whose answer was lost) needs nothing, one captured
-     * meanwhile is refunded, one still authorised is flagged, and so is a paid one when Antom's list is not to be
-     * had (a refusal then proves no cancel missed it: a refund could give the money back twice). Refunds are stored once per {@code refundKey}. True when
+     * meanwhile is refunded, one still authorised is flagged, and so is a paid one not captured in the ledger when
+     * Antom's list is not to be had (a refusal then does not prove that no cancel took it back: a refund could give
+     * the money back twice). Refunds are stored once per {@code refundKey}. True when
      * the attempt is cancelled or Antom took its refund (now or before); a refund Antom refused or has not answered
      * yet is not done.
      */
@@ -155,10 +156,11 @@ public class AntomCancels {
         // earlier one whose answer was lost; a refund would then give the money back a second time)
         Inquiry listed = inquiries.inquire(ledger.find(prid).orElse(attempt));
         PaymentAttempt now = ledger.find(prid).orElse(attempt);
-        boolean cancelListed = listed instanceof Inquiry.Answered answered && answered.cancelListed();
+        Optional<Boolean> listsCancel = listed == null ? Optional.empty() : listed.listsCancel();
+        boolean cancelListed = listsCancel.orElse(false);
         // refused, and Antom lists no cancel. Without its list (no answer) a refusal proves nothing: a first try
         // that timed out may have cancelled the payment before a retry was refused
-        boolean noCancel = cancel.end() == Cancel.REFUSED && listed instanceof Inquiry.Answered && !cancelListed;
+        boolean noCancel = cancel.end() == Cancel.REFUSED && listsCancel.equals(Optional.of(false));
         if (noCancel) {
             // nothing gives the money back. A cancel without an answer, or refused while Antom's list is unknown,
             // keeps its mark until it runs out: Antom may still carry it out

@@ -65,7 +65,8 @@ public class AntomCaptures {
                     // capture was requested since): a failure says nothing about the attempt as it is
                     return Transition.to(current.state(), cause);
                 }
-                return Transition.to(target, cause)
+                // the capture answered is the one on record (a later one's failure, notified, is then stale)
+                return Transition.to(target, cause).captureRequestId(attempt.captureRequestId())
                         .captureId(answered.response().getCaptureId())
                         .result(answered.code(), answered.message()).confirmed()
                         .detail(answered.code() + " " + answered.message())

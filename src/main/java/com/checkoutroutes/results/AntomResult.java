@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
 /**
  * A result learnt from Antom, by notification (notifyPayment / notifyCapture / notifyRefund) or by inquiry
  * (inquiryPayment): the parts the ledger acts on. A refund's result names its refund ({@code refundRequestId},
- * {@code refundId}) and says how it ended in {@code refundStatus} (SUCCESS or FAIL).
+ * {@code refundId}) and says how it ended in {@code refundStatus} (SUCCESS or FAIL). A notifyDispute names its
+ * dispute ({@code disputeId}) and what happened to it ({@code disputeNotificationType}).
  */
 public record AntomResult(
         String notifyType,
@@ -24,7 +25,9 @@ public record AntomResult(
         String amountValue,
         String refundRequestId,
         String refundId,
-        String refundStatus) {
+        String refundStatus,
+        String disputeId,
+        String disputeNotificationType) {
 
     /** A value in minor units as Antom writes it; long enough for any amount, short enough to parse cheaply. */
     private static final Pattern MINOR_UNITS = Pattern.compile("\\d{1,40}");
@@ -33,15 +36,31 @@ public record AntomResult(
     public static final String PAYMENT_PENDING = "PAYMENT_PENDING";
     public static final String CAPTURE_RESULT = "CAPTURE_RESULT";
     public static final String REFUND_RESULT = "REFUND_RESULT";
+    /**
+     * A notifyDispute's type, whatever notifyType its body has: Antom's docs list none for it, only its
+     * disputeNotificationType (DISPUTE_CREATED, DISPUTE_JUDGED, ...).
+     */
+    public static final String DISPUTE = "DISPUTE";
 
     public static AntomResult from(JsonNode body) {
         String type = text(body, "notifyType");
+        String disputeType = isActedOn(type) ? null : text(body, "disputeNotificationType");
+        if (disputeType != null) {
+            type = DISPUTE;
+        }
         JsonNode amount = body.path(amountField(type));
         return new AntomResult(type, text(body.path("result"), "resultStatus"),
                 text(body.path("result"), "resultCode"), text(body.path("result"), "resultMessage"),
                 text(body, "paymentRequestId"), text(body, "paymentId"), text(body, "captureRequestId"),
                 text(body, "captureId"), text(amount, "currency"), text(amount, "value"),
-                text(body, "refundRequestId"), text(body, "refundId"), text(body, "refundStatus"));
+                text(body, "refundRequestId"), text(body, "refundId"), text(body, "refundStatus"),
+                disputeType == null ? null : text(body, "disputeId"), disputeType);
+    }
+
+    /** A notifyType this service acts on (a payment's, a capture's or a refund's result). */
+    public static boolean isActedOn(String notifyType) {
+        return PAYMENT_RESULT.equals(notifyType) || PAYMENT_PENDING.equals(notifyType)
+                || CAPTURE_RESULT.equals(notifyType) || REFUND_RESULT.equals(notifyType);
     }
 
     /** The field holding the amount a notification of this type reports. */
@@ -54,6 +73,11 @@ public record AntomResult(
 
     /** Same content, same key: a resend of this notification is recognised whatever its request-time. */
     public String dedupeKey() {
+        if (isDispute()) {
+            // each step of a dispute is a notification of its own (created, then judged: one subject, one result)
+            return notifyType + "|" + disputeId + "|" + disputeNotificationType + "|" + paymentRequestId + "/"
+                    + paymentId;
+        }
         if (isRefund()) {
             return notifyType + "|" + refundRequestId + "/" + refundId + "|" + refundStatus + "|" + resultCode;
         }
@@ -81,6 +105,11 @@ public record AntomResult(
 
     public boolean isRefund() {
         return REFUND_RESULT.equals(notifyType);
+    }
+
+    /** A notifyDispute: a chargeback or a step of one (Antom sends it to the Dashboard's notification URL). */
+    public boolean isDispute() {
+        return disputeNotificationType != null;
     }
 
     public boolean succeeded() {

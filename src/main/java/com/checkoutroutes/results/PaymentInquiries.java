@@ -44,6 +44,15 @@ public class PaymentInquiries {
 
     /** What one inquiry found. */
     public sealed interface Inquiry {
+
+        /**
+         * Whether Antom's list of the payment's transactions shows a cancel, done or under way; empty when the list was
+         * not read (no answer, no such payment).
+         */
+        default Optional<Boolean> listsCancel() {
+            return Optional.empty();
+        }
+
         /**
          * Antom answered with the payment's status; {@code changedTo} is the attempt's new state, if it moved;
          * {@code cancelListed}: Antom lists a cancel of the payment, done or under way; {@code buyerPaid}: Antom has it
@@ -56,6 +65,11 @@ public class PaymentInquiries {
 
             public Answered(Optional<PaymentState> changedTo, boolean cancelListed) {
                 this(changedTo, cancelListed, false);
+            }
+
+            @Override
+            public Optional<Boolean> listsCancel() {
+                return Optional.of(cancelListed);
             }
         }
 
@@ -79,8 +93,14 @@ public class PaymentInquiries {
         record ProcessingUnanswered() implements Inquiry {
         }
 
-        /** Antom could not be asked, or its answer says nothing yet. */
-        record NoAnswer() implements Inquiry {
+        /**
+         * Antom could not be asked, or its answer says nothing yet: a capture under way, whose answer lists the
+         * payment's transactions all the same ({@code listsCancel}).
+         */
+        record NoAnswer(Optional<Boolean> listsCancel) implements Inquiry {
+            public NoAnswer() {
+                this(Optional.empty());
+            }
         }
     }
 
@@ -101,7 +121,8 @@ public class PaymentInquiries {
             }
             if (capture.isPresent() && capture.get().getTransactionStatus() == TransactionStatusType.PROCESSING
                     && attempt.state().isPaid()) {
-                return new Inquiry.NoAnswer(); // a capture under way: its result is not known yet
+                // a capture under way: its result is not known yet
+                return new Inquiry.NoAnswer(Optional.of(cancelListed(response)));
             }
             if (attempt.state().isResultUnknown() && response.getPaymentStatus() == TransactionStatusType.PROCESSING) {
                 return new Inquiry.ProcessingUnanswered();
@@ -318,7 +339,7 @@ public class PaymentInquiries {
                 success ? "SUCCESS" : response.getPaymentResultCode(), response.getPaymentResultMessage(),
                 response.getPaymentRequestId(), response.getPaymentId(), null, null,
                 amount == null ? null : amount.getCurrency(), amount == null ? null : amount.getValue(), null, null,
-                null);
+                null, null, null);
     }
 
     private static AntomResult pendingResult(AlipayPayQueryResponse response) {
@@ -326,7 +347,7 @@ public class PaymentInquiries {
         return new AntomResult(AntomResult.PAYMENT_PENDING, "S", "PAYMENT_PENDING", response.getPaymentResultMessage(),
                 response.getPaymentRequestId(), response.getPaymentId(), null, null,
                 amount == null ? null : amount.getCurrency(), amount == null ? null : amount.getValue(), null, null,
-                null);
+                null, null, null);
     }
 
     private static AntomResult captureResult(PaymentAttempt attempt, AlipayPayQueryResponse response,
@@ -337,6 +358,6 @@ public class PaymentInquiries {
                 success ? "SUCCESS" : "CAPTURE_FAILED", null, attempt.paymentRequestId(), response.getPaymentId(),
                 capture.getTransactionRequestId(), capture.getTransactionId(),
                 amount == null ? null : amount.getCurrency(), amount == null ? null : amount.getValue(), null, null,
-                null);
+                null, null, null);
     }
 }

@@ -147,6 +147,7 @@ public class RefundResults {
     static AntomResult refundResult(Refund refund, boolean succeeded, String refundId, String code, String message,
             String currency, String value) {
         return new AntomResult(AntomResult.REFUND_RESULT, succeeded ? "S" : "F", code, message, null, null, null,
-                null, currency, value, refund.refundRequestId(), refundId, succeeded ? "SUCCESS" : "FAIL");
+                null, currency, value, refund.refundRequestId(), refundId, succeeded ? "SUCCESS" : "FAIL",
+                null, null);
     }
 }

@@ -309,6 +309,34 @@ class DoorLimitsTest {
         assertThat(run(post("/orders", "{}", true), (req, res) -> { }).getStatus()).isEqualTo(200);
     }
 
+    /** A route the executor refuses (its bounded queue full) never runs: its place is given back all the same. */
+    @Test
+    void aRouteTheExecutorRefusesGivesItsPlaceBack() throws Exception {
+        ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
+        executor.setTaskDecorator(new DoorWork());
+        executor.setRejectedExecutionHandler(DoorWork.releasingOnRejection());
+        executor.setCorePoolSize(1);
+        executor.setMaxPoolSize(1);
+        executor.setQueueCapacity(0);
+        executor.initialize();
+        CountDownLatch leave = new CountDownLatch(1);
+        try {
+            executor.execute(() -> awaitQuietly(leave));
+            MockHttpServletRequest refused = post("/antom/notifications", "{}", true);
+            refused.setAsyncSupported(true);
+            assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> run(refused, (req, res) -> {
+                req.startAsync();
+                executor.execute(() -> { });
+            }))).isInstanceOf(org.springframework.core.task.TaskRejectedException.class);
+            refused.getAsyncContext().complete();
+
+            assertThat(limits.inUse("notifications")).as("the refused route's place").isZero();
+        } finally {
+            leave.countDown();
+            executor.shutdown();
+        }
+    }
+
     /** The executor as Spring Boot builds it for platform-http, with the one TaskDecorator bean. */
     private static ThreadPoolTaskExecutor routesExecutor() {
         ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();

@@ -204,6 +204,11 @@ final class NotificationCorpus {
                 f -> f.signed(f.successWith("\"notifyType\":\"PAYMENT_RESULT\"", "\"notifyType\":1")));
         rejected("missing: notifyType", 400, "MISSING_FIELD",
                 f -> f.signed(f.successWith("\"notifyType\":\"PAYMENT_RESULT\",", "")));
+        rejected("missing: a dispute's disputeId", 400, "MISSING_FIELD",
+                f -> f.signed(f.dispute("DISPUTE_CREATED").replace("\"disputeId\":\"DSP-1\",", "")));
+        rejected("missing: both paymentRequestId and paymentId of a dispute", 400, "MISSING_FIELD",
+                f -> f.signed(f.dispute("DISPUTE_CREATED").replace("\"paymentRequestId\":\"" + f.paymentRequestId
+                        + "\",", "").replace("\"paymentId\":\"" + f.paymentId + "\",", "")));
         rejected("missing: result", 400, "MISSING_FIELD",
                 f -> f.signed(f.successWith("\"result\":{\"resultCode\":\"SUCCESS\",\"resultStatus\":\"S\","
                         + "\"resultMessage\":\"success\"},", "")));
@@ -263,6 +268,8 @@ final class NotificationCorpus {
         acknowledged("notifyType this service does not act on: kept IGNORED", Subject.PENDING, Effect.INBOX_ROW,
                 "IGNORED", f -> f.signed(f.successWith("\"notifyType\":\"PAYMENT_RESULT\"",
                         "\"notifyType\":\"OFFLINE_PAYMENT_CODE\"")));
+        acknowledged("notifyDispute for an unknown payment: kept UNMATCHED", Subject.UNKNOWN, Effect.INBOX_ROW,
+                "UNMATCHED", f -> f.signed(f.dispute("DISPUTE_CREATED")));
         acknowledged("final state: FAIL for a paid payment is a recorded conflict", Subject.PAID, Effect.CONFLICT_NOTED,
                 "CONFLICT", f -> f.signed(f.result("F", "PROCESS_FAIL")));
         acknowledged("final state: ORDER_IS_CLOSED for a paid payment is a recorded conflict", Subject.PAID,

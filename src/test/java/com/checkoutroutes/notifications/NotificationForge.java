@@ -68,6 +68,14 @@ final class NotificationForge {
                 + "\"},\"refundTime\":\"2026-11-22T10:05:00+08:00\"}";
     }
 
+    /** A notifyDispute naming this payment, as Antom's docs list its fields (no notifyType, no result). */
+    String dispute(String disputeNotificationType) {
+        return "{\"paymentRequestId\":\"" + paymentRequestId + "\",\"disputeId\":\"DSP-1\",\"paymentId\":\""
+                + paymentId + "\",\"disputeTime\":\"2026-11-22T10:05:00+08:00\",\"disputeAmount\":{\"currency\":\""
+                + currency + "\",\"value\":\"" + amount + "\"},\"disputeNotificationType\":\""
+                + disputeNotificationType + "\"}";
+    }
+
     /** The success body with one JSON fragment replaced (a field's value, type or presence). */
     String successWith(String fragment, String replacement) {
         String body = success();

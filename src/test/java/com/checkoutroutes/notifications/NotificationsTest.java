@@ -48,6 +48,8 @@ class NotificationsTest extends FlowTestSupport {
     JdbcTemplate jdbc;
     @Autowired
     ProducerTemplate producer;
+    @Value("${checkout.http.shipment-checks-path}")
+    String shipmentChecksPath;
     @Value("${checkout.topics.duplicate-payments}")
     String duplicatePaymentsTopic;
     @Autowired
@@ -98,6 +100,46 @@ class NotificationsTest extends FlowTestSupport {
         publishMarkerAndWait();
         assertThat(kafka().matching(resultsTopic, r -> r.value().contains(attempt.paymentRequestId())
                 && r.value().contains("\"state\":\"SUCCEEDED\""))).hasSize(1);
+    }
+
+    /**
+     * Antom's notifyDispute, in its docs' shape (no notifyType, no result; it goes to the Dashboard's notification
+     * URL): answered SUCCESS, noted on its payment, and at DISPUTE_CREATED the payment is flagged, so that its order is
+     * held from shipment and an operator sees it. The dispute's next step is a notification of its own; a resend of a
+     * step is counted, not noted again. Before, each was refused 400 MISSING_FIELD, resent by Antom for a day and lost.
+     */
+    @Test
+    void aDisputeIsAnsweredNotedAndFlagsItsPaymentHeldFromShipment() {
+        PaymentAttempt attempt = paidWallet();
+        String prid = attempt.paymentRequestId();
+        String created = dispute(attempt, "DISPUTE_CREATED");
+
+        for (int i = 0; i < 2; i++) {
+            Answer answer = antom.send(created);
+            assertThat(answer.status()).isEqualTo(200);
+            assertThat(answer.body()).isEqualTo(SUCCESS);
+        }
+        PaymentAttempt flagged = ledger.find(prid).orElseThrow();
+        assertThat(flagged.state()).isEqualTo(PaymentState.SUCCEEDED);
+        assertThat(flagged.flagReason()).startsWith("DISPUTED: dispute DSP-" + prid + " DISPUTE_CREATED");
+        assertThat(new com.checkoutroutes.testsupport.ServiceHttp(port, managementPort)
+                .get(shipmentChecksPath + "/" + attempt.orderId()).body()).contains("\"decision\":\"HOLD\"");
+
+        assertThat(antom.send(dispute(attempt, "DISPUTE_JUDGED")).status()).isEqualTo(200);
+        assertThat(ledger.history(prid)).filteredOn(c -> c.cause().equals("DISPUTE_NOTIFIED"))
+                .extracting(StateChange::detail).containsExactly("dispute DSP-" + prid + " DISPUTE_CREATED",
+                        "dispute DSP-" + prid + " DISPUTE_JUDGED");
+        assertThat(jdbc.queryForList("SELECT times_received FROM notification_inbox WHERE payment_request_id = ? "
+                + "AND notify_type = 'DISPUTE' ORDER BY id", Integer.class, prid)).containsExactly(2, 1);
+    }
+
+    /** A notifyDispute as Antom's docs list its fields (https://docs.antom.com/ac/ams/notify_dispute). */
+    private static String dispute(PaymentAttempt attempt, String type) {
+        return "{\"paymentRequestId\":\"" + attempt.paymentRequestId() + "\",\"disputeId\":\"DSP-"
+                + attempt.paymentRequestId() + "\",\"paymentId\":\"" + attempt.paymentId()
+                + "\",\"disputeTime\":\"2026-12-05T12:00:00+08:00\",\"disputeAmount\":{\"currency\":\""
+                + attempt.currency() + "\",\"value\":\"" + attempt.amountValue() + "\"},\"disputeNotificationType\":\""
+                + type + "\",\"disputeReasonMsg\":\"the buyer did not receive the goods\",\"defendable\":\"true\"}";
     }
 
     /**

@@ -157,8 +157,12 @@ class RoutesReloadTest {
             // a restart; put back, it loads again and the routes still answer
             Files.delete(errors);
             awaitLog(app, " ERROR ", "route file", "error-handling.yaml deleted, but it", "put the file back");
+            int before = log(app).length();
             Files.writeString(errors, slower);
-            awaitLog(app, "error-handling.yaml", "reloading", FILE);
+            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() ->
+                    log(app).substring(before).lines().anyMatch(line -> line.contains("route configurations")
+                            && line.contains("error-handling.yaml") && line.contains("reloading")
+                            && line.contains(FILE)));
             awaitEditHeader(app);
 
             // an edit Kaoto would flag (a step the DSL does not have): refused with the schema's message

@@ -25,7 +25,7 @@ import org.springframework.test.context.TestPropertySource;
  * A door whose route is stuck (here the HTTP shipment check, on a table another transaction locked) past the
  * servlet's async timeout (1 s here; Tomcat's 30 s as shipped): each caller hears 503 at its timeout, but its route
  * keeps the place until it ends, so the next caller is told BUSY at once instead of starting one more stuck route.
- * The places come back when the routes end.
+ * The places come back when the routes end; the gauge checkout.doors.in.use shows them taken meanwhile.
  */
 @TestPropertySource(properties = "spring.mvc.async.request-timeout=1s")
 class StalledDoorTest extends FlowTestSupport {
@@ -34,6 +34,8 @@ class StalledDoorTest extends FlowTestSupport {
     DataSource dataSource;
     @Autowired
     DoorSettings doors;
+    @Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
     @Value("${checkout.http.shipment-checks-path}")
     String shipmentChecksPath;
 
@@ -42,6 +44,8 @@ class StalledDoorTest extends FlowTestSupport {
         ServiceHttp http = new ServiceHttp(port, managementPort);
         String check = shipmentChecksPath + "/" + newOrderId();
         assertThat(http.get(check).status()).isEqualTo(200);
+        // its place comes back when the container completes it, which may be just after its caller has the answer
+        await().atMost(Duration.ofSeconds(10)).until(() -> placesTaken() == 0);
         int places = doors.operator().maxConcurrent();
         ExecutorService callers = Executors.newFixedThreadPool(places);
         try (Connection locker = dataSource.getConnection()) {
@@ -55,9 +59,11 @@ class StalledDoorTest extends FlowTestSupport {
                     stuck.add(callers.submit(() -> http.get(check)));
                 }
                 for (Future<ServiceHttp.Answer> answer : stuck) {
-                    assertThat(answer.get(20, TimeUnit.SECONDS).status()).as("answered at the async timeout")
-                            .isEqualTo(503);
+                    ServiceHttp.Answer timedOut = answer.get(20, TimeUnit.SECONDS);
+                    assertThat(timedOut.status()).as("answered at the async timeout").isEqualTo(503);
+                    assertThat(timedOut.body()).as("each was let in").doesNotContain("BUSY");
                 }
+                assertThat(placesTaken()).as("the gauge: the stuck routes hold every place").isEqualTo(places);
 
                 ServiceHttp.Answer next = http.get(check);
                 assertThat(next.status()).isEqualTo(503);
@@ -68,6 +74,12 @@ class StalledDoorTest extends FlowTestSupport {
         } finally {
             callers.shutdownNow();
         }
-        await().atMost(Duration.ofSeconds(20)).until(() -> http.get(check).status() == 200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> placesTaken() == 0);
+        assertThat(http.get(check).status()).isEqualTo(200);
+    }
+
+    /** The operator door's places taken now, as the gauge says. */
+    private double placesTaken() {
+        return meters.get("checkout.doors.in.use").tag("door", "operator").gauge().value();
     }
 }

@@ -209,6 +209,42 @@ class AntomCancelsTest {
                 "CANCEL_NOT_DONE: ORDER_STATUS_INVALID refused");
     }
 
+    /**
+     * Refused while Antom's own capture of an automatic card is under way: its answer says nothing of the capture yet,
+     * but lists the payment's transactions, with no cancel: refunded in full, as a refusal with the list read is.
+     */
+    @Test
+    void aRefusedCancelWhileACaptureIsUnderWayIsRefundedOnTheListAntomGave() {
+        when(ledger.find(PRID)).thenReturn(Optional.of(paid));
+        when(inquiries.inquire(any())).thenReturn(new PaymentInquiries.Inquiry.NoAnswer(Optional.of(false)));
+        Refund accepted = refund(RefundState.ACCEPTED);
+        when(refunds.refundInFull(eq(paid), anyString(), anyString(), anyString())).thenReturn(Optional.of(accepted));
+
+        assertThat(cancels.cancelOrRefund(paid, "ORDER_CANCELLED", "CANCELLATION")).isTrue();
+        verify(ledger).releaseCancelClaim(eq(PRID), any());
+        verify(refunds).refundInFull(eq(paid), eq("CANCELLATION"), eq("ORDER_CANCELLED (cancel refused)"), anyString());
+    }
+
+    /**
+     * Refused, Antom's list not to be had, but the ledger has the capture confirmed: a cancel, even one that reached
+     * Antom, takes nothing back after a capture, so the money goes back by refund.
+     */
+    @Test
+    void aRefusedCancelOfACapturedPaymentIsRefundedWithoutTheList() {
+        PaymentAttempt captured = paid.toBuilder().paymentMethodType("CARD").captureMode("MANUAL")
+                .state(PaymentState.CAPTURED).build();
+        when(ledger.find(PRID)).thenReturn(Optional.of(captured));
+        when(inquiries.inquire(any())).thenReturn(new PaymentInquiries.Inquiry.NoAnswer());
+        Refund accepted = refund(RefundState.ACCEPTED);
+        when(refunds.refundInFull(eq(captured), anyString(), anyString(), anyString()))
+                .thenReturn(Optional.of(accepted));
+        PaymentAttempt authorised = captured.toBuilder().state(PaymentState.AUTHORISED).build();
+
+        assertThat(cancels.cancelOrRefund(authorised, "ORDER_CANCELLED", "CANCELLATION")).isTrue();
+        verify(refunds).refundInFull(eq(captured), eq("CANCELLATION"), eq("ORDER_CANCELLED (captured, cancel refused)"),
+                anyString());
+    }
+
     /** A cancel of a paid payment is marked as on its way before it is sent, and the mark ends with its refusal. */
     @Test
     void aCancelOfAPaidPaymentHoldsRefundsWhileOnItsWay() {

@@ -112,6 +112,21 @@ class PaymentConfirmationTest {
         assertThat(inquiries.confirm(paid)).isNotEqualTo(Confirmation.CANCEL_LISTED);
     }
 
+    /**
+     * A capture under way: the answer says nothing of the capture yet (no answer for the janitor), but lists the
+     * payment's transactions, a cancel among them or not (what a refused cancel is judged on).
+     */
+    @Test
+    void aCaptureUnderWayIsNoAnswerThatStillSaysWhetherACancelIsListed() {
+        antomLists(transaction(TransactionType.CAPTURE, "CAP-1", TransactionStatusType.PROCESSING));
+        assertThat(inquiries.inquire(paid)).isInstanceOf(PaymentInquiries.Inquiry.NoAnswer.class)
+                .extracting(PaymentInquiries.Inquiry::listsCancel).isEqualTo(java.util.Optional.of(false));
+
+        antomLists(transaction(TransactionType.CAPTURE, "CAP-1", TransactionStatusType.PROCESSING),
+                transaction(TransactionType.CANCEL, PRID, TransactionStatusType.PROCESSING));
+        assertThat(inquiries.inquire(paid).listsCancel()).isEqualTo(java.util.Optional.of(true));
+    }
+
     /** Antom's answer to inquiryPayment: the payment SUCCESS, with {@code transactions} listed. */
     private void antomLists(Transaction... transactions) {
         when(gateway.call(eq("inquiryPayment"), eq(PRID), any(AlipayPayQueryRequest.class)))
