@@ -304,13 +304,19 @@ public class PaymentInquiries {
 
     /**
      * Whether Antom lists a cancel of the payment that took effect or may still take effect: a CANCEL, or a VOID (its
-     * name for the cancel of a card's authorisation, as in the settlement files).
+     * name for the cancel of a card's authorisation, as in the settlement files) while no capture took the money (a
+     * void then releases only what was not captured).
      */
     private static boolean cancelListed(AlipayPayQueryResponse response) {
-        return response.getPaymentStatus() == TransactionStatusType.CANCELLED || response.getTransactions() != null
-                && response.getTransactions().stream().anyMatch(t -> (t.getTransactionType() == TransactionType.CANCEL
-                        || t.getTransactionType() == TransactionType.VOID)
-                        && t.getTransactionStatus() != TransactionStatusType.FAIL);
+        if (response.getPaymentStatus() == TransactionStatusType.CANCELLED) {
+            return true;
+        }
+        List<Transaction> listed = response.getTransactions() == null ? List.of() : response.getTransactions();
+        boolean captured = listed.stream().anyMatch(t -> t.getTransactionType() == TransactionType.CAPTURE
+                && t.getTransactionStatus() == TransactionStatusType.SUCCESS);
+        return listed.stream().anyMatch(t -> (t.getTransactionType() == TransactionType.CANCEL
+                || t.getTransactionType() == TransactionType.VOID && !captured)
+                && t.getTransactionStatus() != TransactionStatusType.FAIL);
     }
 
     /**

@@ -105,6 +105,15 @@ class PaymentConfirmationTest {
         assertThat(inquiries.confirm(paid)).isEqualTo(Confirmation.CANCEL_LISTED);
     }
 
+    /** Beside a capture that took the money, a void releases only what was not captured: no cancel. */
+    @Test
+    void aVoidBesideASuccessfulCaptureIsNoCancel() {
+        antomLists(transaction(TransactionType.CAPTURE, "CAP-1", TransactionStatusType.SUCCESS),
+                transaction(TransactionType.VOID, PRID, TransactionStatusType.SUCCESS));
+
+        assertThat(inquiries.confirm(paid)).isNotEqualTo(Confirmation.CANCEL_LISTED);
+    }
+
     @Test
     void aVoidThatFailedIsNoCancel() {
         antomLists(transaction(TransactionType.VOID, PRID, TransactionStatusType.FAIL));
