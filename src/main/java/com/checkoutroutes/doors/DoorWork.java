@@ -22,13 +22,15 @@ public class DoorWork implements TaskDecorator {
      * task refused as the default policy refuses it. A refused task never runs, so it would never give it back.
      */
     public static RejectedExecutionHandler releasingOnRejection() {
-        return (task, executor) -> {
-            if (task instanceof Held held) {
-                held.release.run();
-            }
-            throw new RejectedExecutionException("task " + task + " refused by " + executor);
-        };
+        return RELEASING_ON_REJECTION;
     }
+
+    private static final RejectedExecutionHandler RELEASING_ON_REJECTION = (task, executor) -> {
+        if (task instanceof Held held) {
+            held.release.run();
+        }
+        throw new RejectedExecutionException("task " + task + " refused by " + executor);
+    };
 
     /** A task holding its request's place until it ends. */
     private record Held(Runnable task, Runnable release) implements Runnable {

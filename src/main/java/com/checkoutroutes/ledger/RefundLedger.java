@@ -68,8 +68,8 @@ public class RefundLedger {
      * {@code requestKey} again (a redelivered order event) finds the refund stored the first time, whatever its state;
      * with another amount it is refused ({@code REFUND_CHANGED}). {@code asked} null refunds all that is left.
      * Refused by {@link RefundRules} (with nothing stored) when the payment is not captured, the amount does not fit, a
-     * cancel of the payment may be on its way to Antom, or (for a named amount) a refund made outside this service is not
-     * cleared yet.
+     * cancel of the payment may be on its way to Antom, a dispute Antom notified is not cleared yet, or (for a named
+     * amount) a refund made outside this service is not cleared yet.
      */
     public Opened open(String paymentRequestId, String requestKey, RefundAmount asked, String reason,
             String requestedBy) {
@@ -80,12 +80,17 @@ public class RefundLedger {
             if (stored.isPresent()) {
                 return new Opened(sameRequestOrRefuse(stored.get(), asked), false);
             }
-            if (asked != null && payment.flagged()) {
-                // an amount named (a return, an operator's): Antom would take it on top of the refund made outside,
-                // which may be for that very return. All that is left (null) is this service's count of what is
-                // left: Antom refuses it when a refund outside took part of it (REFUND_AMOUNT_EXCEED, FAILED, flagged)
-                RefundRules.refuseWhileRefundedOutside(payment,
-                        payments.history(paymentRequestId).stream().map(PaymentLedger.StateChange::cause).toList());
+            if (payment.flagged()) {
+                List<String> causes = payments.history(paymentRequestId).stream().map(PaymentLedger.StateChange::cause)
+                        .toList();
+                RefundRules.refuseWhileDisputed(payment, causes);
+                if (asked != null) {
+                    // an amount named (a return, an operator's): Antom would take it on top of the refund made
+                    // outside, which may be for that very return. All that is left (null) is this service's count of
+                    // what is left: Antom refuses it when a refund outside took part of it (REFUND_AMOUNT_EXCEED,
+                    // FAILED, flagged)
+                    RefundRules.refuseWhileRefundedOutside(payment, causes);
+                }
             }
             List<Refund> refunds = refundsOf(paymentRequestId);
             OffsetDateTime now = OffsetDateTime.now(clock);

@@ -19,7 +19,28 @@ public final class RefundRules {
      */
     public static final String REFUND_NOT_OURS = "REFUND_NOT_OURS";
 
+    /**
+     * The history cause (and flag reason) of a dispute step that needs an operator (a chargeback raised, judged,
+     * accepted, resolved at once by the card scheme, its defence due): until an operator clears the flag, nothing is
+     * refunded of the payment ({@code DISPUTED}), all that is left included, as the buyer may be getting the money back
+     * through the dispute.
+     */
+    public static final String DISPUTED = "DISPUTED";
+
     private RefundRules() {
+    }
+
+    /**
+     * Refuses any refund of a payment flagged for a dispute that no operator has cleared since ({@code history}: its
+     * causes in order): a chargeback gives the buyer the money back through the card scheme, and a refund on top would
+     * give it twice.
+     */
+    public static void refuseWhileDisputed(PaymentAttempt payment, List<String> history) {
+        if (payment.flagged() && history.lastIndexOf(DISPUTED) > history.lastIndexOf(PaymentLedger.FLAG_CLEARED)) {
+            throw new RefundRefusedException("DISPUTED", "Antom notified a dispute of this payment (flag " + DISPUTED
+                    + "): an operator settles it in Antom's Dashboard and clears the flag before this service refunds"
+                    + " the payment");
+        }
     }
 
     /**

@@ -6,10 +6,12 @@ import com.checkoutroutes.ledger.NotificationInbox;
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentLedger;
 import com.checkoutroutes.ledger.Refund;
+import com.checkoutroutes.ledger.RefundRules;
 import com.checkoutroutes.results.AntomResult;
 import com.checkoutroutes.results.RefundResults;
 import com.checkoutroutes.results.ResultApplier;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -25,9 +27,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 public class NotificationApplier {
 
-    /** The history cause of a dispute's notification. */
+    /** The history cause of a dispute's step that needs nothing of an operator. */
     static final String DISPUTE_NOTIFIED = "DISPUTE_NOTIFIED";
-    private static final String DISPUTE_CREATED = "DISPUTE_CREATED";
+    /** The steps that need nothing: the defence supplied (by the merchant), the dispute withdrawn by its buyer. */
+    private static final Set<String> NEED_NOTHING = Set.of("DEFENSE_SUPPLIED", "DISPUTE_CANCELLED");
 
     private final PaymentLedger ledger;
     private final NotificationInbox inbox;
@@ -118,7 +121,8 @@ public class NotificationApplier {
 
     /**
      * A dispute changes no state (Antom freezes or takes the money by its own process): it is noted on its payment,
-     * and a new one flags it, so that the order is held from shipment and an operator sees it in the console.
+     * and every step but the two that need nothing flags it ({@link RefundRules#DISPUTED}), so that the order is held
+     * from shipment, nothing more is refunded of it, and an operator sees it in the console.
      */
     private Applied dispute(AntomResult n) {
         Optional<PaymentAttempt> payment = attemptOf(n);
@@ -127,8 +131,12 @@ public class NotificationApplier {
         }
         String prid = payment.get().paymentRequestId();
         String detail = "dispute " + n.disputeId() + " " + n.disputeNotificationType();
-        ledger.note(prid, DISPUTE_NOTIFIED, detail, DISPUTE_CREATED.equals(n.disputeNotificationType())
-                ? "DISPUTED: " + detail + " (a chargeback: answer it in Antom's Dashboard)" : null);
+        if (NEED_NOTHING.contains(n.disputeNotificationType())) {
+            ledger.note(prid, DISPUTE_NOTIFIED, detail, null);
+        } else {
+            ledger.note(prid, RefundRules.DISPUTED, detail, RefundRules.DISPUTED + ": " + detail + " (answer it in"
+                    + " Antom's Dashboard; nothing is refunded of this payment until the flag is cleared)");
+        }
         return new Applied(Outcome.APPLIED, false, prid, detail);
     }
 

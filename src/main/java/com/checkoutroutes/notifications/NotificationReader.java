@@ -26,6 +26,7 @@ public class NotificationReader {
     /** notifyRefund's refundStatus: it is sent once the refund reached a final state. */
     private static final Set<String> REFUND_STATUSES = Set.of("SUCCESS", "FAIL");
     private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
+    private static final Pattern DISPUTE_TYPE = Pattern.compile("[A-Z_]{1,30}");
     private static final Pattern MINOR_UNITS = Pattern.compile("[0-9]{1,19}");
     /** Ids, codes and types are visible ASCII: they go into keys, columns and log lines as they are. */
     private static final Pattern TOKEN = Pattern.compile("[\\x21-\\x7E]*");
@@ -89,8 +90,10 @@ public class NotificationReader {
         if (!result.isObject()) {
             throw rejected(400, "WRONG_TYPE", "result must be an object");
         }
-        if (disputeType != null) {
-            token(body, "disputeId", 64, true);
+        if (disputeType != null && (!DISPUTE_TYPE.matcher(disputeType).matches()
+                || token(body, "disputeId", 64, true).isEmpty())) {
+            throw rejected(400, "INVALID_FIELD",
+                    "a dispute needs a disputeNotificationType (A-Z and _) and a disputeId");
         }
         boolean actedOn = AntomResult.isActedOn(type);
         String status = token(result, "resultStatus", 16, actedOn);

@@ -100,6 +100,10 @@ public class ResultApplier {
         if (n.isCapture() && n.captureId() != null) {
             change.captureId(n.captureId());
         }
+        if (n.isCapture() && n.succeeded() && n.captureRequestId() != null) {
+            // the capture that took the money is the one on record (a later one's failure, notified, is then stale)
+            change.captureRequestId(n.captureRequestId());
+        }
         becomingPaid(attempt, target, change);
         rematchAfter(attempt, ledger.apply(prid, change).attempt());
         return new Applied(mismatch != null ? Outcome.MISMATCH : Outcome.APPLIED, prid, cause);

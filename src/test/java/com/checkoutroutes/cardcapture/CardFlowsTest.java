@@ -383,6 +383,30 @@ class CardFlowsTest extends FlowTestSupport {
         }
     }
 
+    /**
+     * An earlier capture notified done while a later one is requested: CAPTURED, on record as the capture that took
+     * the money, so the later one's failure, notified next, is stale and flags nothing.
+     */
+    @Test
+    void anEarlierCaptureNotifiedDoneIsTheOneOnRecord() throws Exception {
+        try (AutoCloseable jobs = scheduledJobsStopped()) {
+            PaymentAttempt auth = authorisedCard();
+            String prid = auth.paymentRequestId();
+            ledger.apply(prid, Transition.to(PaymentState.CAPTURE_REQUESTED, "CAPTURE_REQUESTED")
+                    .captureRequestId("cap-2-" + prid));
+            AntomNotifier antom = antomNotifier();
+
+            assertThat(antom.send(captureNotification(auth, "cap-1-" + prid, true)).status()).isEqualTo(200);
+            assertThat(ledger.find(prid).orElseThrow().captureRequestId()).isEqualTo("cap-1-" + prid);
+            assertThat(antom.send(captureNotification(auth, "cap-2-" + prid, false)).status()).isEqualTo(200);
+
+            PaymentAttempt after = ledger.find(prid).orElseThrow();
+            assertThat(after.state()).isEqualTo(PaymentState.CAPTURED);
+            assertThat(after.flagged()).as(String.valueOf(after.flagReason())).isFalse();
+            assertThat(ledger.history(prid)).extracting(StateChange::cause).contains("STALE_CAPTURE_RESULT");
+        }
+    }
+
     /** A capture Antom reports failed after the ledger recorded it captured keeps CAPTURED, flagged for an operator. */
     @Test
     void aCaptureFailureAfterTheCaptureIsFlagged() {

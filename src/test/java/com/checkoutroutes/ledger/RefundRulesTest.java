@@ -68,6 +68,21 @@ class RefundRulesTest {
     }
 
     @Test
+    void noRefundWhileADisputeIsNotCleared() {
+        PaymentAttempt flagged = payment(PaymentState.SUCCEEDED).toBuilder().flagged(true)
+                .flagReason("DISPUTED: dispute D-1 DISPUTE_CREATED").build();
+
+        assertThatThrownBy(() -> RefundRules.refuseWhileDisputed(flagged, List.of("PAYMENT_RESULT", "DISPUTED")))
+                .isInstanceOfSatisfying(RefundRefusedException.class, e -> assertThat(e.code()).isEqualTo("DISPUTED"));
+        assertThatCode(() -> RefundRules.refuseWhileDisputed(flagged, List.of("DISPUTED", "FLAG_CLEARED",
+                "DISPUTE_NOTIFIED"))).as("cleared; a step that needs nothing since").doesNotThrowAnyException();
+        assertThatThrownBy(() -> RefundRules.refuseWhileDisputed(flagged, List.of("DISPUTED", "FLAG_CLEARED",
+                "DISPUTED"))).as("judged after the first step was cleared").isInstanceOf(RefundRefusedException.class);
+        assertThatCode(() -> RefundRules.refuseWhileDisputed(payment(PaymentState.SUCCEEDED), List.of("DISPUTED")))
+                .as("not flagged").doesNotThrowAnyException();
+    }
+
+    @Test
     void refundsNeverTotalMoreThanWasCaptured() {
         PaymentAttempt captured = payment(PaymentState.CAPTURED);
         List<Refund> earlier = List.of(refund(500, RefundState.REFUNDED), refund(300, RefundState.UNKNOWN),

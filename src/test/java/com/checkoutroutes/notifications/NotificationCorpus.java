@@ -209,6 +209,10 @@ final class NotificationCorpus {
         rejected("missing: both paymentRequestId and paymentId of a dispute", 400, "MISSING_FIELD",
                 f -> f.signed(f.dispute("DISPUTE_CREATED").replace("\"paymentRequestId\":\"" + f.paymentRequestId
                         + "\",", "").replace("\"paymentId\":\"" + f.paymentId + "\",", "")));
+        rejected("invalid: a dispute's disputeId empty", 400, "INVALID_FIELD",
+                f -> f.signed(f.dispute("DISPUTE_CREATED").replace("\"disputeId\":\"DSP-1\"", "\"disputeId\":\"\"")));
+        rejected("invalid: a dispute's disputeNotificationType not a type", 400, "INVALID_FIELD",
+                f -> f.signed(f.dispute("dispute created")));
         rejected("missing: result", 400, "MISSING_FIELD",
                 f -> f.signed(f.successWith("\"result\":{\"resultCode\":\"SUCCESS\",\"resultStatus\":\"S\","
                         + "\"resultMessage\":\"success\"},", "")));

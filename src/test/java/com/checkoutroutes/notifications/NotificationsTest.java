@@ -104,9 +104,10 @@ class NotificationsTest extends FlowTestSupport {
 
     /**
      * Antom's notifyDispute, in its docs' shape (no notifyType, no result; it goes to the Dashboard's notification
-     * URL): answered SUCCESS, noted on its payment, and at DISPUTE_CREATED the payment is flagged, so that its order is
-     * held from shipment and an operator sees it. The dispute's next step is a notification of its own; a resend of a
-     * step is counted, not noted again. Before, each was refused 400 MISSING_FIELD, resent by Antom for a day and lost.
+     * URL): answered SUCCESS, noted on its payment, and a step that needs an operator (not DEFENSE_SUPPLIED) flags it,
+     * so that its order is held from shipment and an operator sees it. Each step is a notification of its own; a
+     * resend of a step is counted, not noted again. Before, each was refused 400 MISSING_FIELD, resent by Antom for a
+     * day and lost.
      */
     @Test
     void aDisputeIsAnsweredNotedAndFlagsItsPaymentHeldFromShipment() {
@@ -125,12 +126,16 @@ class NotificationsTest extends FlowTestSupport {
         assertThat(new com.checkoutroutes.testsupport.ServiceHttp(port, managementPort)
                 .get(shipmentChecksPath + "/" + attempt.orderId()).body()).contains("\"decision\":\"HOLD\"");
 
+        assertThat(antom.send(dispute(attempt, "DEFENSE_SUPPLIED")).status()).isEqualTo(200);
         assertThat(antom.send(dispute(attempt, "DISPUTE_JUDGED")).status()).isEqualTo(200);
-        assertThat(ledger.history(prid)).filteredOn(c -> c.cause().equals("DISPUTE_NOTIFIED"))
-                .extracting(StateChange::detail).containsExactly("dispute DSP-" + prid + " DISPUTE_CREATED",
-                        "dispute DSP-" + prid + " DISPUTE_JUDGED");
+        assertThat(ledger.history(prid)).filteredOn(c -> c.cause().startsWith("DISPUTE"))
+                .extracting(StateChange::cause, StateChange::detail).containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("DISPUTED", "dispute DSP-" + prid + " DISPUTE_CREATED"),
+                        org.assertj.core.groups.Tuple.tuple("DISPUTE_NOTIFIED", "dispute DSP-" + prid
+                                + " DEFENSE_SUPPLIED"),
+                        org.assertj.core.groups.Tuple.tuple("DISPUTED", "dispute DSP-" + prid + " DISPUTE_JUDGED"));
         assertThat(jdbc.queryForList("SELECT times_received FROM notification_inbox WHERE payment_request_id = ? "
-                + "AND notify_type = 'DISPUTE' ORDER BY id", Integer.class, prid)).containsExactly(2, 1);
+                + "AND notify_type = 'DISPUTE' ORDER BY id", Integer.class, prid)).containsExactly(2, 1, 1);
     }
 
     /** A notifyDispute as Antom's docs list its fields (https://docs.antom.com/ac/ams/notify_dispute). */

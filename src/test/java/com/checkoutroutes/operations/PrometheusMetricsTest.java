@@ -55,10 +55,11 @@ class PrometheusMetricsTest extends FlowTestSupport {
         assertThat(after).contains("checkout_payments{state=\"CAPTURED\"");
         assertThat(after).containsPattern("checkout_payments_authorised_open\\{age=\"gt_5d\"");
         assertThat(after).contains("checkout_refunds{state=\"UNKNOWN\"", "checkout_refunds{state=\"REFUNDED\"");
-        // both ports' doors: the scrape itself holds a place at the management port's probes door
+        // both ports' doors: the scrape itself holds a place at the management port's probes door (an earlier
+        // scrape's may not be given back yet)
         assertThat(after).contains("checkout_doors_in_use{door=\"orders\"", "checkout_doors_in_use{door=\"other\"",
                 "checkout_doors_in_use{door=\"management\"");
-        assertThat(value(after, "checkout_doors_in_use", "door=\"probes\"")).hasValue(1.0);
+        assertThat(value(after, "checkout_doors_in_use", "door=\"probes\"").orElseThrow()).isGreaterThanOrEqualTo(1.0);
         // no key rotation under way: nothing only a previous key verified
         assertThat(value(after, "checkout_antom_signatures_previous_key_total", "")).hasValue(0.0);
     }

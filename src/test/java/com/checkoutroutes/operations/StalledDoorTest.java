@@ -27,7 +27,9 @@ import org.springframework.test.context.TestPropertySource;
  * keeps the place until it ends, so the next caller is told BUSY at once instead of starting one more stuck route.
  * The places come back when the routes end; the gauge checkout.doors.in.use shows them taken meanwhile.
  */
-@TestPropertySource(properties = "spring.mvc.async.request-timeout=1s")
+// the locker and the eight stuck routes hold nine connections: room for the janitor and the gauges meanwhile
+@TestPropertySource(properties = {"spring.mvc.async.request-timeout=1s",
+    "spring.datasource.hikari.maximum-pool-size=16"})
 class StalledDoorTest extends FlowTestSupport {
 
     @Autowired
@@ -36,6 +38,16 @@ class StalledDoorTest extends FlowTestSupport {
     DoorSettings doors;
     @Autowired
     io.micrometer.core.instrument.MeterRegistry meters;
+    @Autowired
+    @org.springframework.beans.factory.annotation.Qualifier("applicationTaskExecutor")
+    org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor routesExecutor;
+
+    /** The executor platform-http runs the routes on gives a refused route's place back (DoorsConfiguration). */
+    @Test
+    void theRoutesExecutorGivesARefusedRoutesPlaceBack() {
+        assertThat(routesExecutor.getThreadPoolExecutor().getRejectedExecutionHandler())
+                .isSameAs(com.checkoutroutes.doors.DoorWork.releasingOnRejection());
+    }
     @Value("${checkout.http.shipment-checks-path}")
     String shipmentChecksPath;
 

@@ -465,6 +465,33 @@ class RefundFlowsTest extends FlowTestSupport {
     }
 
     /**
+     * A chargeback Antom notified (notifyDispute) gives the buyer the money back through the card scheme: no refund of
+     * the payment, a named amount or all that is left, until an operator has settled the dispute and cleared the flag.
+     */
+    @Test
+    void aPaymentWithADisputeNotifiedIsNotRefundedUntilTheFlagIsCleared() {
+        PaymentAttempt paid = paidWallet();
+        String dispute = "{\"paymentRequestId\":\"" + paid.paymentRequestId() + "\",\"disputeId\":\"DSP-"
+                + paid.paymentRequestId() + "\",\"paymentId\":\"" + paid.paymentId()
+                + "\",\"disputeNotificationType\":\"RDR_RESOLVED\"}";
+        assertThat(antomNotifier().send(dispute).status()).isEqualTo(200);
+        assertThat(ledger.find(paid.paymentRequestId()).orElseThrow().flagReason()).startsWith("DISPUTED");
+
+        String named = newEventId();
+        returned(paid.orderId(), named, 500L);
+        assertThat(refusalCode(named)).isEqualTo("DISPUTED");
+        String whole = newEventId();
+        returned(paid.orderId(), whole, null);
+        assertThat(refusalCode(whole)).isEqualTo("DISPUTED");
+        assertThat(refunds.refundsOf(paid.paymentRequestId())).isEmpty();
+        assertThat(sandbox.requests("refund", paid.paymentRequestId())).isEmpty();
+
+        ledger.clearFlag(paid.paymentRequestId(), "operator", "the chargeback was lost; the return is another item");
+        returned(paid.orderId(), newEventId(), 500L);
+        awaitRefund(paid, RefundState.REFUNDED);
+    }
+
+    /**
      * Antom's S to {@code refund} only accepts it (Antom's docs): a refund that then fails, as notifyRefund says, ends
      * FAILED and flagged, its amount free to refund again, and not a conflict with a REFUNDED the S had recorded. One
      * Antom then reports refunded after all is REFUNDED, its amount held again.
