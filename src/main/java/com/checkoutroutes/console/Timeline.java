@@ -117,7 +117,7 @@ public class Timeline {
         String cause = change.cause();
         String kind = ANTOM.contains(cause) ? "Antom"
                 : cause.startsWith("PAYMENT_RESULT") || cause.startsWith("PAYMENT_PENDING")
-                        || cause.startsWith("CAPTURE_RESULT") ? "Notification"
+                        || cause.startsWith("CAPTURE_RESULT") || cause.startsWith("DISPUTE") ? "Notification"
                 : cause.startsWith("OPERATOR") || cause.equals("FLAG_CLEARED") ? "Operator" : "Ledger";
         String what = change.from() == change.to() ? cause + " (stays " + change.to() + ")"
                 : (change.from() == null ? "" : change.from() + " -> ") + change.to() + " (" + cause + ")";

@@ -80,21 +80,19 @@ public class RefundLedger {
             if (stored.isPresent()) {
                 return new Opened(sameRequestOrRefuse(stored.get(), asked), false);
             }
-            if (payment.flagged()) {
-                List<String> causes = payments.history(paymentRequestId).stream().map(PaymentLedger.StateChange::cause)
-                        .toList();
-                RefundRules.refuseWhileDisputed(payment, causes);
-                if (asked != null) {
-                    // an amount named (a return, an operator's): Antom would take it on top of the refund made
-                    // outside, which may be for that very return. All that is left (null) is this service's count of
-                    // what is left: Antom refuses it when a refund outside took part of it (REFUND_AMOUNT_EXCEED,
-                    // FAILED, flagged)
-                    RefundRules.refuseWhileRefundedOutside(payment, causes);
-                }
+            List<String> causes = payment.flagged() ? payments.history(paymentRequestId).stream()
+                    .map(PaymentLedger.StateChange::cause).toList() : List.of();
+            if (asked != null) {
+                // an amount named (a return, an operator's): Antom would take it on top of the refund made outside,
+                // which may be for that very return. All that is left (null) is this service's count of what is
+                // left: Antom refuses it when a refund outside took part of it (REFUND_AMOUNT_EXCEED, FAILED, flagged)
+                RefundRules.refuseWhileRefundedOutside(payment, causes);
             }
             List<Refund> refunds = refundsOf(paymentRequestId);
             OffsetDateTime now = OffsetDateTime.now(clock);
             long amount = RefundRules.amountOf(payment, refunds, asked, payments.cancelOnItsWay(paymentRequestId, now));
+            // after amountOf: a payment with nothing left to refund is NOTHING_TO_REFUND, disputed or not
+            RefundRules.refuseWhileDisputed(payment, causes);
             String refundRequestId = "REF" + UUID.randomUUID().toString().replace("-", "");
             jdbc.update("INSERT INTO refund (refund_request_id, payment_request_id, order_id, request_key, amount_value, "
                             + "currency, state, reason, requested_by, created_at, updated_at) "

@@ -392,12 +392,10 @@ public class SettlementReconciliation {
                     }
                     case "CAPTURE" -> check(row, found(attemptByPaymentId, row.originalTransactionId()), this::mismatch,
                             a -> a.state() == PaymentState.CAPTURED);
-                    // a VOID beside a capture releases only what was not captured
                     case "CANCEL", "VOID" -> check(row, found(attemptByPaymentId, row.originalTransactionId())
                             .or(() -> found(attemptByPaymentId, row.transactionId()))
                             .or(() -> found(attemptByRequestId, row.transactionRequestId())), this::mismatch,
-                            a -> a.state() == PaymentState.CANCELLED || a.state() == PaymentState.EXPIRED
-                                    || "VOID".equals(row.transactionType()) && a.state() == PaymentState.CAPTURED);
+                            a -> a.state() == PaymentState.CANCELLED || a.state() == PaymentState.EXPIRED);
                     case "REFUND" -> {
                         Optional<Refund> refund = found(refundByRequestId, row.transactionRequestId())
                                 .or(() -> found(refundById, row.transactionId()));

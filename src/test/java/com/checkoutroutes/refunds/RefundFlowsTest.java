@@ -471,10 +471,7 @@ class RefundFlowsTest extends FlowTestSupport {
     @Test
     void aPaymentWithADisputeNotifiedIsNotRefundedUntilTheFlagIsCleared() {
         PaymentAttempt paid = paidWallet();
-        String dispute = "{\"paymentRequestId\":\"" + paid.paymentRequestId() + "\",\"disputeId\":\"DSP-"
-                + paid.paymentRequestId() + "\",\"paymentId\":\"" + paid.paymentId()
-                + "\",\"disputeNotificationType\":\"RDR_RESOLVED\"}";
-        assertThat(antomNotifier().send(dispute).status()).isEqualTo(200);
+        assertThat(antomNotifier().send(dispute(paid, "RDR_RESOLVED")).status()).isEqualTo(200);
         assertThat(ledger.find(paid.paymentRequestId()).orElseThrow().flagReason()).startsWith("DISPUTED");
 
         String named = newEventId();
@@ -489,6 +486,26 @@ class RefundFlowsTest extends FlowTestSupport {
         ledger.clearFlag(paid.paymentRequestId(), "operator", "the chargeback was lost; the return is another item");
         returned(paid.orderId(), newEventId(), 500L);
         awaitRefund(paid, RefundState.REFUNDED);
+    }
+
+    /** A payment refunded in full, then disputed ("refund not received"): nothing is left to refund, as before. */
+    @Test
+    void aPaymentRefundedInFullAndThenDisputedHasNothingToRefund() {
+        PaymentAttempt paid = paidWallet();
+        returned(paid.orderId(), newEventId(), null);
+        awaitRefund(paid, RefundState.REFUNDED);
+        assertThat(antomNotifier().send(dispute(paid, "DISPUTE_CREATED")).status()).isEqualTo(200);
+
+        String again = newEventId();
+        returned(paid.orderId(), again, null);
+        assertThat(refusalCode(again)).isEqualTo("NOTHING_TO_REFUND");
+    }
+
+    /** A notifyDispute for the payment, in its docs' shape (no notifyType, no result). */
+    private static String dispute(PaymentAttempt paid, String type) {
+        return "{\"paymentRequestId\":\"" + paid.paymentRequestId() + "\",\"disputeId\":\"DSP-"
+                + paid.paymentRequestId() + "\",\"paymentId\":\"" + paid.paymentId()
+                + "\",\"disputeNotificationType\":\"" + type + "\"}";
     }
 
     /**
