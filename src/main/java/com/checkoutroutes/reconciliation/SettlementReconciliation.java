@@ -5,6 +5,7 @@ import com.checkoutroutes.ledger.OutboxMessage;
 import com.checkoutroutes.ledger.OutboxSettings;
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentLedger;
+import com.checkoutroutes.ledger.RefundRules;
 import com.checkoutroutes.ledger.PaymentState;
 import com.checkoutroutes.ledger.Refund;
 import com.checkoutroutes.ledger.RefundLedger;
@@ -68,6 +69,10 @@ public class SettlementReconciliation {
     private static final Duration DAY_SCAN_TIMEOUT = Duration.ofHours(1);
     private static final Set<String> PAYMENTS = Set.of("PAYMENT", "AUTHORIZATION");
     private static final Set<String> REFUNDS = Set.of("REFUND");
+    /** A dispute's rows (the second: a card scheme's rapid resolution, which refunds the buyer at once). */
+    private static final Set<String> DISPUTES = Set.of("DISPUTE", "RAPID_DISPUTE_RESOLUTION");
+    /** A line for money the ledger does not keep moving (a dispute, a reversal). */
+    private static final String NOT_IN_LEDGER = "NOT_IN_LEDGER";
     /** VOID: Antom's name for the cancel of a card's authorisation. */
     private static final Set<String> CANCELS = Set.of("CANCEL", "VOID");
     /** A report being matched; left so only by a run that stopped half-way. */
@@ -272,7 +277,8 @@ public class SettlementReconciliation {
         List<OutsideRefund> outside = new ArrayList<>();
         jdbc.query(connection -> {
             PreparedStatement select = connection.prepareStatement("SELECT kind, payment_request_id, detail, "
-                    + "transaction_request_id, transaction_id FROM reconciliation_mismatch WHERE report_id = ? "
+                    + "transaction_request_id, transaction_id, transaction_type FROM reconciliation_mismatch "
+                    + "WHERE report_id = ? "
                     + "AND payment_request_id IS NOT NULL ORDER BY id");
             select.setFetchSize(FETCH_SIZE);
             select.setLong(1, reportId);
@@ -285,8 +291,18 @@ public class SettlementReconciliation {
                 outside.add(new OutsideRefund(rs.getString("payment_request_id"), refundId));
                 return;
             }
-            batch.add(new PaymentLedger.Flag(rs.getString("payment_request_id"), "RECONCILIATION_" + kind,
-                    rs.getString("detail"), "RECONCILIATION: " + kind + " in " + file));
+            String type = rs.getString("transaction_type");
+            if (NOT_IN_LEDGER.equals(kind) && DISPUTES.contains(type)) {
+                // a chargeback the notifications did not bring (the Dashboard's notification URL is elsewhere): no
+                // refund of the payment either until an operator clears it (RefundRules.refuseWhileDisputed)
+                batch.add(new PaymentLedger.Flag(rs.getString("payment_request_id"), RefundRules.DISPUTED,
+                        rs.getString("detail"), RefundRules.DISPUTED + ": " + type + " listed in " + file
+                                + " (RECONCILIATION: " + kind + "); nothing is refunded of this payment until the flag"
+                                + " is cleared"));
+            } else {
+                batch.add(new PaymentLedger.Flag(rs.getString("payment_request_id"), "RECONCILIATION_" + kind,
+                        rs.getString("detail"), "RECONCILIATION: " + kind + " in " + file));
+            }
             if (batch.size() == FETCH_SIZE) {
                 ledger.flagAll(batch);
                 batch.clear();
@@ -414,7 +430,7 @@ public class SettlementReconciliation {
          * keep: the payment it names is flagged, as its money moved without the ledger knowing.
          */
         private void notInLedger(ReportRow row, Optional<PaymentAttempt> payment) {
-            mismatch(new Mismatch("NOT_IN_LEDGER", row.transactionType(), row.transactionRequestId(),
+            mismatch(new Mismatch(NOT_IN_LEDGER, row.transactionType(), row.transactionRequestId(),
                     row.transactionId(), payment.map(PaymentAttempt::paymentRequestId).orElse(null),
                     "line " + row.line() + ": " + row.transactionType() + " of " + row.amountMinor() + " "
                             + row.currency() + " on payment " + row.originalTransactionId()

@@ -152,6 +152,7 @@ class SettlementReconciliationTest extends FlowTestSupport {
         LocalDate day = moveToOwnDay(200);
         PaymentAttempt refundedElsewhere = paidWallet();
         PaymentAttempt reversed = paidWallet();
+        PaymentAttempt disputed = paidWallet();
         Path file = sandbox.writeReport(day);
         List<String> lines = new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
         String header = lines.get(0);
@@ -159,12 +160,20 @@ class SettlementReconciliationTest extends FlowTestSupport {
                 refundedElsewhere.paymentId(), "12.50"));
         lines.add(lines.size() - 1, row(header, "REFUND_REVERSAL", "REV-" + day, "20990101000000000000000000000000004",
                 reversed.paymentId(), "-1.00"));
+        lines.add(lines.size() - 1, row(header, "DISPUTE", "DSP-" + day, "20990101000000000000000000000000005",
+                disputed.paymentId(), "12.50"));
         Files.write(file, lines, StandardCharsets.UTF_8);
 
         reconciliation.run();
 
         assertThat(kinds(reportEvent(file))).containsExactlyInAnyOrder("IN_FILE_NOT_OURS REF-dashboard-" + day,
-                "NOT_IN_LEDGER REV-" + day);
+                "NOT_IN_LEDGER REV-" + day, "NOT_IN_LEDGER DSP-" + day);
+        // a chargeback the notifications did not bring: flagged DISPUTED, and not even all that is left is refunded
+        assertThat(ledger.find(disputed.paymentRequestId()).orElseThrow().flagReason())
+                .startsWith("DISPUTED: DISPUTE listed in " + file.getFileName());
+        assertThatThrownBy(() -> refunds.request(disputed.orderId(), null, "cancelled", "order-system"))
+                .isInstanceOfSatisfying(com.checkoutroutes.ledger.RefundRefusedException.class,
+                        e -> assertThat(e.code()).isEqualTo("DISPUTED"));
         assertThat(ledger.find(refundedElsewhere.paymentRequestId()).orElseThrow().flagReason())
                 .startsWith("REFUND_NOT_OURS: refund REF-dashboard-" + day + " listed in " + file.getFileName())
                 .contains("RECONCILIATION: IN_FILE_NOT_OURS");
