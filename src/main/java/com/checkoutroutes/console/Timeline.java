@@ -117,11 +117,17 @@ public class Timeline {
         String cause = change.cause();
         String kind = ANTOM.contains(cause) ? "Antom"
                 : cause.startsWith("PAYMENT_RESULT") || cause.startsWith("PAYMENT_PENDING")
-                        || cause.startsWith("CAPTURE_RESULT") || cause.startsWith("DISPUTE") ? "Notification"
+                        || cause.startsWith("CAPTURE_RESULT") || fromDisputeNotification(change) ? "Notification"
                 : cause.startsWith("OPERATOR") || cause.equals("FLAG_CLEARED") ? "Operator" : "Ledger";
         String what = change.from() == change.to() ? cause + " (stays " + change.to() + ")"
                 : (change.from() == null ? "" : change.from() + " -> ") + change.to() + " (" + cause + ")";
         return new Entry(change.at(), kind, label, what, change.detail() == null ? "" : change.detail(), null);
+    }
+
+    /** A dispute's step as notifyDispute brought it (reconciliation flags a dispute of the file DISPUTED too). */
+    private static boolean fromDisputeNotification(StateChange change) {
+        return change.cause().startsWith("DISPUTE") && change.detail() != null
+                && change.detail().startsWith("dispute ");
     }
 
     private Entry outboxEntry(Outbox.Written event) {

@@ -275,6 +275,7 @@ public class SettlementReconciliation {
     private void flagPayments(long reportId, String file) {
         List<PaymentLedger.Flag> batch = new ArrayList<>();
         List<OutsideRefund> outside = new ArrayList<>();
+        List<FileDispute> disputes = new ArrayList<>();
         jdbc.query(connection -> {
             PreparedStatement select = connection.prepareStatement("SELECT kind, payment_request_id, detail, "
                     + "transaction_request_id, transaction_id, transaction_type FROM reconciliation_mismatch "
@@ -293,26 +294,49 @@ public class SettlementReconciliation {
             }
             String type = rs.getString("transaction_type");
             if (NOT_IN_LEDGER.equals(kind) && DISPUTES.contains(type)) {
-                // a chargeback the notifications did not bring (the Dashboard's notification URL is elsewhere): no
-                // refund of the payment either until an operator clears it (RefundRules.refuseWhileDisputed)
-                batch.add(new PaymentLedger.Flag(rs.getString("payment_request_id"), RefundRules.DISPUTED,
-                        rs.getString("detail"), RefundRules.DISPUTED + ": " + type + " listed in " + file
-                                + " (RECONCILIATION: " + kind + "); nothing is refunded of this payment until the flag"
-                                + " is cleared"));
-            } else {
-                batch.add(new PaymentLedger.Flag(rs.getString("payment_request_id"), "RECONCILIATION_" + kind,
-                        rs.getString("detail"), "RECONCILIATION: " + kind + " in " + file));
+                // for these rows Antom's transactionId is the disputeId
+                disputes.add(new FileDispute(rs.getString("payment_request_id"), type, rs.getString("transaction_id"),
+                        rs.getString("detail")));
+                return;
             }
+            batch.add(new PaymentLedger.Flag(rs.getString("payment_request_id"), "RECONCILIATION_" + kind,
+                    rs.getString("detail"), "RECONCILIATION: " + kind + " in " + file));
             if (batch.size() == FETCH_SIZE) {
                 ledger.flagAll(batch);
                 batch.clear();
             }
         });
         ledger.flagAll(batch);
+        ledger.flagAll(disputes.stream().map(d -> d.flag(file, notified(d))).toList());
         for (OutsideRefund refund : outside) {
             ledger.find(refund.paymentRequestId()).ifPresent(payment -> refundResults.flagRefundNotOurs(payment,
                     refund.refundId(), "listed in " + file + " (RECONCILIATION: " + IN_FILE_NOT_OURS
                             + "), made outside this service"));
+        }
+    }
+
+    /** Whether a notifyDispute already told the ledger of this dispute (its history names the dispute's id). */
+    private boolean notified(FileDispute dispute) {
+        return dispute.disputeId() != null && ledger.history(dispute.paymentRequestId()).stream()
+                .anyMatch(c -> c.detail() != null && c.detail().startsWith("dispute " + dispute.disputeId() + " "));
+    }
+
+    /**
+     * A dispute row of the file on one of our payments. Unknown to the ledger (the Dashboard's notification URL is
+     * elsewhere), it flags the payment DISPUTED, as a notifyDispute would: nothing is refunded of it until an operator
+     * clears the flag (RefundRules.refuseWhileDisputed). One the notifications brought is flagged as any row the
+     * ledger does not keep: its operator may have settled and cleared it already.
+     */
+    private record FileDispute(String paymentRequestId, String type, String disputeId, String detail) {
+
+        PaymentLedger.Flag flag(String file, boolean notified) {
+            if (notified) {
+                return new PaymentLedger.Flag(paymentRequestId, "RECONCILIATION_" + NOT_IN_LEDGER, detail,
+                        "RECONCILIATION: " + NOT_IN_LEDGER + " in " + file);
+            }
+            return new PaymentLedger.Flag(paymentRequestId, RefundRules.DISPUTED, detail, RefundRules.DISPUTED + ": "
+                    + type + " " + disputeId + " listed in " + file + " (RECONCILIATION: " + NOT_IN_LEDGER
+                    + "); nothing is refunded of this payment until the flag is cleared");
         }
     }
 

@@ -153,6 +153,12 @@ class SettlementReconciliationTest extends FlowTestSupport {
         PaymentAttempt refundedElsewhere = paidWallet();
         PaymentAttempt reversed = paidWallet();
         PaymentAttempt disputed = paidWallet();
+        PaymentAttempt notified = paidWallet();
+        // a dispute notified, settled and cleared by an operator before the file lists it
+        assertThat(antomNotifier().send("{\"paymentRequestId\":\"" + notified.paymentRequestId()
+                + "\",\"disputeId\":\"DSP-N-" + day + "\",\"paymentId\":\"" + notified.paymentId()
+                + "\",\"disputeNotificationType\":\"RDR_RESOLVED\"}").status()).isEqualTo(200);
+        ledger.clearFlag(notified.paymentRequestId(), "operator", "accounted for");
         Path file = sandbox.writeReport(day);
         List<String> lines = new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
         String header = lines.get(0);
@@ -162,18 +168,25 @@ class SettlementReconciliationTest extends FlowTestSupport {
                 reversed.paymentId(), "-1.00"));
         lines.add(lines.size() - 1, row(header, "DISPUTE", "DSP-" + day, "20990101000000000000000000000000005",
                 disputed.paymentId(), "12.50"));
+        lines.add(lines.size() - 1, row(header, "RAPID_DISPUTE_RESOLUTION", "DSP-N-" + day, "DSP-N-" + day,
+                notified.paymentId(), "12.50"));
         Files.write(file, lines, StandardCharsets.UTF_8);
 
         reconciliation.run();
 
         assertThat(kinds(reportEvent(file))).containsExactlyInAnyOrder("IN_FILE_NOT_OURS REF-dashboard-" + day,
-                "NOT_IN_LEDGER REV-" + day, "NOT_IN_LEDGER DSP-" + day);
+                "NOT_IN_LEDGER REV-" + day, "NOT_IN_LEDGER DSP-" + day, "NOT_IN_LEDGER DSP-N-" + day);
         // a chargeback the notifications did not bring: flagged DISPUTED, and not even all that is left is refunded
         assertThat(ledger.find(disputed.paymentRequestId()).orElseThrow().flagReason())
-                .startsWith("DISPUTED: DISPUTE listed in " + file.getFileName());
+                .startsWith("DISPUTED: DISPUTE 20990101000000000000000000000000005 listed in " + file.getFileName());
         assertThatThrownBy(() -> refunds.request(disputed.orderId(), null, "cancelled", "order-system"))
                 .isInstanceOfSatisfying(com.checkoutroutes.ledger.RefundRefusedException.class,
                         e -> assertThat(e.code()).isEqualTo("DISPUTED"));
+        // the notified one, cleared: flagged as a row the ledger does not keep, its refunds not refused again
+        assertThat(ledger.find(notified.paymentRequestId()).orElseThrow().flagReason())
+                .startsWith("RECONCILIATION: NOT_IN_LEDGER");
+        assertThat(ledger.history(notified.paymentRequestId())).extracting(c -> c.cause())
+                .containsOnlyOnce("DISPUTED");
         assertThat(ledger.find(refundedElsewhere.paymentRequestId()).orElseThrow().flagReason())
                 .startsWith("REFUND_NOT_OURS: refund REF-dashboard-" + day + " listed in " + file.getFileName())
                 .contains("RECONCILIATION: IN_FILE_NOT_OURS");
