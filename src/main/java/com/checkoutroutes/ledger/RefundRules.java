@@ -38,8 +38,8 @@ public final class RefundRules {
     public static void refuseWhileDisputed(PaymentAttempt payment, List<String> history) {
         if (payment.flagged() && history.lastIndexOf(DISPUTED) > history.lastIndexOf(PaymentLedger.FLAG_CLEARED)) {
             throw new RefundRefusedException("DISPUTED", "Antom notified or listed a dispute of this payment (flag "
-                    + DISPUTED + "): an operator settles it in Antom's Dashboard and clears the flag before this service"
-                    + " refunds the payment");
+                    + DISPUTED + "): an operator settles it in Antom's Dashboard and clears the flag before this"
+                    + " service refunds the payment");
         }
     }
 
