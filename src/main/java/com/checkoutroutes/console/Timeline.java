@@ -1,6 +1,7 @@
 package com.checkoutroutes.console;
 
 import com.checkoutroutes.deadletter.DeadLetterArchive;
+import com.checkoutroutes.ledger.DisputeHistory;
 import com.checkoutroutes.ledger.NotificationInbox;
 import com.checkoutroutes.ledger.OrderConsults;
 import com.checkoutroutes.ledger.Outbox;
@@ -126,8 +127,7 @@ public class Timeline {
 
     /** A dispute's step as notifyDispute brought it (reconciliation flags a dispute of the file DISPUTED too). */
     private static boolean fromDisputeNotification(StateChange change) {
-        return change.cause().startsWith("DISPUTE") && change.detail() != null
-                && change.detail().startsWith("dispute ");
+        return change.cause().startsWith("DISPUTE") && DisputeHistory.notified(change.detail());
     }
 
     private Entry outboxEntry(Outbox.Written event) {

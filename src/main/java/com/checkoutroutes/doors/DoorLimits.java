@@ -125,12 +125,6 @@ public class DoorLimits extends OncePerRequestFilter {
                 .register(registry);
     }
 
-    /** The places taken at {@code door} now. */
-    int inUse(String door) {
-        return doors.stream().filter(d -> d.name().equals(door)).findFirst()
-                .map(d -> d.door().maxConcurrent() - d.permits().availablePermits())
-                .orElseGet(() -> OTHER_CONCURRENT - otherPermits.availablePermits());
-    }
 
     private static Entry entry(String name, Door door, DoorSettings settings) {
         return entry(name, door, settings, true, false);

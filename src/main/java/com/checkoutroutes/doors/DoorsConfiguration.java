@@ -19,10 +19,15 @@ public class DoorsConfiguration {
 
     @Bean
     FilterRegistrationBean<DoorLimits> doorLimits(DoorSettings settings, ObjectProvider<MeterRegistry> meters) {
-        DoorLimits limits = new DoorLimits(settings);
+        return registered(new DoorLimits(settings), ORDER, meters);
+    }
+
+    /** A port's doors in front of every request to it, at {@code order}, with their gauges. */
+    static FilterRegistrationBean<DoorLimits> registered(DoorLimits limits, int order,
+            ObjectProvider<MeterRegistry> meters) {
         meters.ifAvailable(limits::bindTo);
         FilterRegistrationBean<DoorLimits> registration = new FilterRegistrationBean<>(limits);
-        registration.setOrder(ORDER);
+        registration.setOrder(order);
         registration.addUrlPatterns("/*");
         return registration;
     }

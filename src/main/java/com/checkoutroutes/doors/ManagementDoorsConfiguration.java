@@ -24,11 +24,6 @@ public class ManagementDoorsConfiguration {
     @ConditionalOnManagementPort(ManagementPortType.DIFFERENT)
     FilterRegistrationBean<DoorLimits> managementDoorLimits(DoorSettings settings,
             ObjectProvider<MeterRegistry> meters) {
-        DoorLimits limits = DoorLimits.managementPort(settings);
-        meters.ifAvailable(limits::bindTo);
-        FilterRegistrationBean<DoorLimits> registration = new FilterRegistrationBean<>(limits);
-        registration.setOrder(ORDER);
-        registration.addUrlPatterns("/*");
-        return registration;
+        return DoorsConfiguration.registered(DoorLimits.managementPort(settings), ORDER, meters);
     }
 }

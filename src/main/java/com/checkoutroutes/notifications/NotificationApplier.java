@@ -1,5 +1,6 @@
 package com.checkoutroutes.notifications;
 
+import com.checkoutroutes.ledger.DisputeHistory;
 import com.checkoutroutes.ledger.GroupCommit;
 import com.checkoutroutes.ledger.NotificationInbox.Outcome;
 import com.checkoutroutes.ledger.NotificationInbox;
@@ -130,7 +131,7 @@ public class NotificationApplier {
             return new Applied(Outcome.UNMATCHED, false, n.paymentRequestId(), "no payment for this dispute");
         }
         String prid = payment.get().paymentRequestId();
-        String detail = "dispute " + n.disputeId() + " " + n.disputeNotificationType();
+        String detail = DisputeHistory.detail(n.disputeId(), n.disputeNotificationType());
         if (NEED_NOTHING.contains(n.disputeNotificationType())) {
             ledger.note(prid, DISPUTE_NOTIFIED, detail, null);
         } else {

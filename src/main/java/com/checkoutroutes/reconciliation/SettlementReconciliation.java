@@ -1,6 +1,7 @@
 package com.checkoutroutes.reconciliation;
 
 import com.checkoutroutes.ledger.Outbox;
+import com.checkoutroutes.ledger.DisputeHistory;
 import com.checkoutroutes.ledger.OutboxMessage;
 import com.checkoutroutes.ledger.OutboxSettings;
 import com.checkoutroutes.ledger.PaymentAttempt;
@@ -318,7 +319,7 @@ public class SettlementReconciliation {
     /** Whether a notifyDispute already told the ledger of this dispute (its history names the dispute's id). */
     private boolean notified(FileDispute dispute) {
         return dispute.disputeId() != null && ledger.history(dispute.paymentRequestId()).stream()
-                .anyMatch(c -> c.detail() != null && c.detail().startsWith("dispute " + dispute.disputeId() + " "));
+                .anyMatch(c -> DisputeHistory.notified(c.detail(), dispute.disputeId()));
     }
 
     /**

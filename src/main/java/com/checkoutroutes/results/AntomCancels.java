@@ -156,7 +156,7 @@ public class AntomCancels {
         // earlier one whose answer was lost; a refund would then give the money back a second time)
         Inquiry listed = inquiries.inquire(ledger.find(prid).orElse(attempt));
         PaymentAttempt now = ledger.find(prid).orElse(attempt);
-        Optional<Boolean> listsCancel = listed == null ? Optional.empty() : listed.listsCancel();
+        Optional<Boolean> listsCancel = listed.listsCancel();
         boolean cancelListed = listsCancel.orElse(false);
         // refused, and Antom lists no cancel. Without its list (no answer) a refusal proves nothing: a first try
         // that timed out may have cancelled the payment before a retry was refused
@@ -174,8 +174,9 @@ public class AntomCancels {
             return taken(refunds.refundInFull(now, refundKey, cause + " (cancel refused)", REQUESTED_BY));
         }
         if (now.state() == PaymentState.CAPTURED && !cancelListed) {
-            // no answer (or refused, Antom's list not to be had), and the capture is confirmed (an automatic card's, not yet notified; a shipment's): the cancel,
-            // should it still arrive, cancels nothing after a capture, so the money goes back by refund
+            // no answer (or refused, Antom's list not to be had), and the capture is confirmed (an automatic card's,
+            // not yet notified; a shipment's): the cancel, should it still arrive, cancels nothing after a capture, so
+            // the money goes back by refund
             return taken(refunds.refundInFull(now, refundKey, cause + (cancel.end() == Cancel.REFUSED
                     ? " (captured, cancel refused)" : " (captured, cancel unanswered)"), REQUESTED_BY));
         }

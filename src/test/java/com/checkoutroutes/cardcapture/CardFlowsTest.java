@@ -343,11 +343,16 @@ class CardFlowsTest extends FlowTestSupport {
         }
     }
 
+    /** The authorised card's capture {@code captureRequestId} requested in the ledger, as a shipment would. */
+    private PaymentAttempt captureRequested(PaymentAttempt auth, String captureRequestId) {
+        return ledger.apply(auth.paymentRequestId(), Transition.to(PaymentState.CAPTURE_REQUESTED,
+                "CAPTURE_REQUESTED").captureRequestId(captureRequestId)).attempt();
+    }
+
     private void lateFailureThenSuccess() {
         PaymentAttempt auth = authorisedCard();
         String prid = auth.paymentRequestId();
-        ledger.apply(prid, Transition.to(PaymentState.CAPTURE_REQUESTED, "CAPTURE_REQUESTED")
-                .captureRequestId("cap-2-" + prid));
+        captureRequested(auth, "cap-2-" + prid);
         AntomNotifier antom = antomNotifier();
 
         assertThat(antom.send(captureNotification(auth, "cap-1-" + prid, false)).status()).isEqualTo(200);
@@ -370,8 +375,7 @@ class CardFlowsTest extends FlowTestSupport {
         try (AutoCloseable jobs = scheduledJobsStopped()) {
             PaymentAttempt auth = authorisedCard();
             String prid = auth.paymentRequestId();
-            PaymentAttempt asSent = ledger.apply(prid, Transition.to(PaymentState.CAPTURE_REQUESTED,
-                    "CAPTURE_REQUESTED").captureRequestId("cap-1-" + prid)).attempt();
+            PaymentAttempt asSent = captureRequested(auth, "cap-1-" + prid);
             ledger.apply(prid, Transition.to(PaymentState.CAPTURE_FAILED, "CAPTURE_FAILED"));
 
             assertThat(captures.send(asSent)).isEqualTo(PaymentState.CAPTURED);
@@ -392,8 +396,7 @@ class CardFlowsTest extends FlowTestSupport {
         try (AutoCloseable jobs = scheduledJobsStopped()) {
             PaymentAttempt auth = authorisedCard();
             String prid = auth.paymentRequestId();
-            ledger.apply(prid, Transition.to(PaymentState.CAPTURE_REQUESTED, "CAPTURE_REQUESTED")
-                    .captureRequestId("cap-2-" + prid));
+            captureRequested(auth, "cap-2-" + prid);
             AntomNotifier antom = antomNotifier();
 
             assertThat(antom.send(captureNotification(auth, "cap-1-" + prid, true)).status()).isEqualTo(200);

@@ -330,7 +330,11 @@ class DoorLimitsTest {
             }))).isInstanceOf(org.springframework.core.task.TaskRejectedException.class);
             refused.getAsyncContext().complete();
 
-            assertThat(limits.inUse("notifications")).as("the refused route's place").isZero();
+            io.micrometer.core.instrument.MeterRegistry meters =
+                    new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+            limits.bindTo(meters);
+            assertThat(meters.get("checkout.doors.in.use").tag("door", "notifications").gauge().value())
+                    .as("the refused route's place").isZero();
         } finally {
             leave.countDown();
             executor.shutdown();
