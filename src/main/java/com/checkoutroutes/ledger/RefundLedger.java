@@ -80,8 +80,7 @@ public class RefundLedger {
             if (stored.isPresent()) {
                 return new Opened(sameRequestOrRefuse(stored.get(), asked), false);
             }
-            List<String> causes = payment.flagged() ? payments.history(paymentRequestId).stream()
-                    .map(PaymentLedger.StateChange::cause).toList() : List.of();
+            List<String> causes = causes(payment);
             if (asked != null) {
                 // an amount named (a return, an operator's): Antom would take it on top of the refund made outside,
                 // which may be for that very return. All that is left (null) is this service's count of what is
@@ -107,6 +106,22 @@ public class RefundLedger {
                     refunded(refunds));
             return new Opened(refund, true);
         });
+    }
+
+    /**
+     * Whether the refund's payment is flagged for a dispute no operator has cleared ({@link RefundRules#disputed}): a
+     * refund Antom never received is then not sent again.
+     */
+    public boolean paymentDisputed(Refund refund) {
+        return payments.find(refund.paymentRequestId())
+                .map(payment -> RefundRules.disputed(payment, causes(payment)))
+                .orElse(false);
+    }
+
+    /** The causes of a flagged payment's history in order; none for a payment not flagged (no flag to look for). */
+    private List<String> causes(PaymentAttempt payment) {
+        return payment.flagged() ? payments.history(payment.paymentRequestId()).stream()
+                .map(PaymentLedger.StateChange::cause).toList() : List.of();
     }
 
     private static Refund sameRequestOrRefuse(Refund stored, RefundAmount asked) {
@@ -156,6 +171,22 @@ public class RefundLedger {
             changedPayment(payment, current, current.state(), change.to, change.cause, change.refundId,
                     change.resultCode, change.resultMessage, refunded(after));
             return new Changed(find(refundRequestId).orElseThrow(), true);
+        });
+    }
+
+    /**
+     * Applies {@code change} only while the refund is as read (same version) and has had no step since
+     * {@code quietSince} (a send is noted before it goes, so none may still be on its way); empty otherwise.
+     */
+    public Optional<Refund> applyIfQuietSince(Refund asRead, OffsetDateTime quietSince, RefundChange change) {
+        return tx.execute(status -> {
+            Refund current = lock(asRead.refundRequestId()).orElseThrow();
+            List<Step> steps = history(current.refundRequestId());
+            boolean quiet = steps.isEmpty() || steps.get(steps.size() - 1).at().isBefore(quietSince);
+            if (current.version() != asRead.version() || !quiet) {
+                return Optional.<Refund>empty();
+            }
+            return Optional.of(apply(current.refundRequestId(), change).refund());
         });
     }
 

@@ -36,11 +36,16 @@ public final class RefundRules {
      * give it twice.
      */
     public static void refuseWhileDisputed(PaymentAttempt payment, List<String> history) {
-        if (payment.flagged() && history.lastIndexOf(DISPUTED) > history.lastIndexOf(PaymentLedger.FLAG_CLEARED)) {
+        if (disputed(payment, history)) {
             throw new RefundRefusedException("DISPUTED", "Antom notified or listed a dispute of this payment (flag "
                     + DISPUTED + "): an operator settles it in Antom's Dashboard and clears the flag before this"
                     + " service refunds the payment");
         }
+    }
+
+    /** Whether the payment is flagged for a dispute no operator has cleared since ({@code history}: its causes). */
+    public static boolean disputed(PaymentAttempt payment, List<String> history) {
+        return payment.flagged() && history.lastIndexOf(DISPUTED) > history.lastIndexOf(PaymentLedger.FLAG_CLEARED);
     }
 
     /**

@@ -223,6 +223,15 @@ public class Janitor {
         if (inquiry instanceof RefundInquiries.Inquiry.Answered answered && answered.changedTo().isPresent()) {
             return answered.changedTo();
         }
+        if (inquiry instanceof RefundInquiries.Inquiry.NotFound && refunds.paymentDisputed(refund)) {
+            // a dispute came before Antom had this refund: not sent again; failed once no send may be on its way
+            Optional<Refund> withheld = antomRefunds.withholdWhileDisputed(refund);
+            if (withheld.isPresent()) {
+                return Optional.of(withheld.get().state());
+            }
+            refunds.scheduleCheck(refund.refundRequestId(), now.plus(settings.delayAfter(refund.checkCount())), true);
+            return Optional.empty();
+        }
         if (inquiry instanceof RefundInquiries.Inquiry.NotFound) {
             refunds.note(refund.refundRequestId(), "REFUND_RESENT", "Antom has no such refund: sent again");
             Refund after = antomRefunds.send(refund);

@@ -4,6 +4,7 @@ import com.alipay.global.api.model.ResultStatusType;
 import com.alipay.global.api.model.ams.Amount;
 import com.alipay.global.api.response.ams.pay.AlipayRefundResponse;
 import com.checkoutroutes.gateway.AntomRefundCalls;
+import com.checkoutroutes.gateway.AntomSettings;
 import com.checkoutroutes.gateway.CallOutcome;
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentLedger;
@@ -11,7 +12,10 @@ import com.checkoutroutes.ledger.Refund;
 import com.checkoutroutes.ledger.RefundChange;
 import com.checkoutroutes.ledger.RefundLedger;
 import com.checkoutroutes.ledger.RefundRefusedException;
+import com.checkoutroutes.ledger.RefundRules;
 import com.checkoutroutes.ledger.RefundState;
+import java.time.Clock;
+import java.time.OffsetDateTime;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -31,13 +35,31 @@ public class AntomRefunds {
     private final RefundResults results;
     private final TransactionTemplate tx;
 
+    private final AntomSettings antom;
+    private final Clock clock;
+
     AntomRefunds(RefundLedger refunds, PaymentLedger payments, AntomRefundCalls calls, RefundResults results,
-            TransactionTemplate tx) {
+            TransactionTemplate tx, AntomSettings antom, Clock clock) {
         this.refunds = refunds;
         this.payments = payments;
         this.calls = calls;
         this.results = results;
         this.tx = tx;
+        this.antom = antom;
+        this.clock = clock;
+    }
+
+    /**
+     * Fails, code {@code DISPUTED}, a refund Antom does not have whose payment a dispute reached meanwhile: the
+     * chargeback may give the buyer the money back, and this refund on top would give it twice (a new refund is
+     * refused then, {@code RefundRules}). Only once no send of it may still be on its way (nothing happened to it for
+     * as long as a capture's send is held) and it is as read; empty otherwise, and it is not sent again.
+     */
+    public Optional<Refund> withholdWhileDisputed(Refund asRead) {
+        return refunds.applyIfQuietSince(asRead, OffsetDateTime.now(clock).minus(CaptureClaims.hold(antom)),
+                RefundChange.to(RefundState.FAILED, "REFUND_WITHHELD")
+                        .result(RefundRules.DISPUTED, "Antom has no such refund and its payment is disputed: not sent")
+                        .detail("its payment is flagged " + RefundRules.DISPUTED));
     }
 
     /**

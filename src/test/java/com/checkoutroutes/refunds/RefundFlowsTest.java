@@ -597,6 +597,33 @@ class RefundFlowsTest extends FlowTestSupport {
         assertThat(atAntom.get(0).path("refundRequestId").asText()).isEqualTo(unknown.refundRequestId());
     }
 
+    /**
+     * A refund Antom never received, whose payment a dispute reached meanwhile, is not sent again: the chargeback may
+     * give the buyer the money back. It fails (DISPUTED), as a new refund would be refused, but only once no send of
+     * it may still be on its way (until then the janitor only asks).
+     */
+    @Test
+    void anUnknownRefundAntomNeverReceivedIsNotSentAgainOnceItsPaymentIsDisputed() throws Exception {
+        PaymentAttempt paid = paidWallet();
+        Refund unknown;
+        try (AutoCloseable jobs = scheduledJobsStopped()) {
+            unknown = unknownRefund(paid);
+            assertThat(antomNotifier().send(dispute(paid, "DISPUTE_CREATED")).status()).isEqualTo(200);
+        }
+        // asked about (its checks counted), neither sent again nor failed while a send may be on its way
+        Refund asked = await().atMost(Duration.ofSeconds(30))
+                .until(() -> refunds.find(unknown.refundRequestId()).orElseThrow(), r -> r.checkCount() > 0);
+        assertThat(asked.state()).isEqualTo(RefundState.UNKNOWN);
+
+        sendTriesOver();
+        Refund withheld = awaitRefund(paid, RefundState.FAILED);
+        assertThat(withheld.refundRequestId()).isEqualTo(unknown.refundRequestId());
+        assertThat(withheld.resultCode()).isEqualTo("DISPUTED");
+        assertThat(refunds.history(withheld.refundRequestId())).extracting(RefundLedger.Step::cause)
+                .contains("REFUND_WITHHELD").doesNotContain("REFUND_RESENT");
+        assertThat(sandbox.payment(paid.paymentRequestId()).orElseThrow().path("refunds")).isEmpty();
+    }
+
     @Test
     void aDuplicateSuccessPastItsCancelWindowIsRefunded() throws Exception {
         String orderId = newOrderId();

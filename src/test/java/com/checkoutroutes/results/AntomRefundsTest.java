@@ -10,11 +10,13 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import com.checkoutroutes.gateway.AntomRefundCalls;
+import com.checkoutroutes.gateway.AntomSettings;
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentLedger;
 import com.checkoutroutes.ledger.PaymentState;
 import com.checkoutroutes.ledger.RefundLedger;
 import com.checkoutroutes.ledger.RefundRefusedException;
+import java.time.Clock;
 import org.junit.jupiter.api.Test;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -26,7 +28,7 @@ class AntomRefundsTest {
     private final RefundLedger refunds = mock(RefundLedger.class);
     private final PaymentLedger payments = mock(PaymentLedger.class);
     private final AntomRefunds antom = new AntomRefunds(refunds, payments, mock(AntomRefundCalls.class),
-            mock(RefundResults.class), mock(TransactionTemplate.class));
+            mock(RefundResults.class), mock(TransactionTemplate.class), mock(AntomSettings.class), Clock.systemUTC());
     private final PaymentAttempt paid = PaymentAttempt.builder().paymentRequestId(PRID).paymentId("PAY-3")
             .orderId("ORD-3").attemptNo(1).paymentMethodType("ALIPAY_CN").amountValue(1250).currency("USD")
             .state(PaymentState.SUCCEEDED).build();
