@@ -64,7 +64,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class SettlementReconciliation {
 
     private static final Logger LOG = LoggerFactory.getLogger(SettlementReconciliation.class);
-    private static final Pattern FILE = Pattern.compile("transactionItems_(\\d{8})_\\d{3}\\.csv");
+    /** A day's report, in parts numbered from 000 when Antom splits a large day. */
+    private static final Pattern FILE = Pattern.compile("transactionItems_(\\d{8})_(\\d{3})\\.csv");
     private static final int FETCH_SIZE = 1000;
     /** How long the scan of a day's payments may wait for PostgreSQL's answer (the pool's: 60 s as shipped). */
     private static final Duration DAY_SCAN_TIMEOUT = Duration.ofHours(1);
@@ -173,7 +174,7 @@ public class SettlementReconciliation {
         LocalDate date = m.matches() ? dateOf(m.group(1)) : null;
         if (date == null) {
             return reject(name, null, null,
-                    new MalformedReportException("file name is not transactionItems_<yyyyMMdd>_000.csv"), null);
+                    new MalformedReportException("file name is not transactionItems_<yyyyMMdd>_<000-999>.csv"), null);
         }
         // the file as it is before it is read: a rejection records it, and a copy put in its place is read again
         Instant fileTime = modifiedAt(file);
@@ -186,7 +187,7 @@ public class SettlementReconciliation {
         Matching matching = new Matching(reportId);
         try {
             parser.parse(file, matching::row);
-            matching.finish(date);
+            matching.finish(date, !laterPartPresent(name, m.group(1), m.group(2)));
         } catch (IncompleteReportException e) {
             return unchangedFor(file).compareTo(incompleteFor) >= 0
                     ? reject(name, date, reportId, new MalformedReportException(e.getMessage() + ", unchanged for "
@@ -217,6 +218,19 @@ public class SettlementReconciliation {
         LOG.info("transaction report {}: {} rows, {}", name, matching.rows,
                 count == 0 ? "clean" : count + " mismatches");
         return report;
+    }
+
+    /**
+     * Whether the directory holds a later part of the same day's report (transactionItems_20250101_001.csv after
+     * _000): the day's payments missing from every part are then counted by that part, not by this one.
+     */
+    private boolean laterPartPresent(String name, String day, String part) {
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.map(p -> FILE.matcher(p.getFileName().toString()))
+                    .anyMatch(o -> o.matches() && o.group(1).equals(day) && o.group(2).compareTo(part) > 0);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list " + directory.toAbsolutePath() + " for " + name, e);
+        }
     }
 
     /** The file name's date; null for eight digits that are no date (20250230): rejected, not thrown at every run. */
@@ -469,15 +483,21 @@ public class SettlementReconciliation {
         }
 
         /**
-         * Adds what the ledger has on the file's day and the file does not, stores the last mismatches, and forgets
-         * the file's ids.
+         * Adds what the ledger has on the file's day and the file does not ({@code dayCheck}: the day's last part;
+         * an earlier part marks what it named instead, so that the last part does not count it missing), stores the
+         * last mismatches, and forgets the file's ids.
          */
-        void finish(LocalDate date) {
+        void finish(LocalDate date, boolean dayCheck) {
             matchPending();
             flushSeen();
             OffsetDateTime from = date.atStartOfDay().atOffset(ANTOM_DAY);
             OffsetDateTime to = from.plusDays(1);
-            markDatedOnAnotherDay(date, from, to);
+            if (!dayCheck) {
+                markNamed(date, null, null);
+                jdbc.update("DELETE FROM reconciliation_seen WHERE report_id = ?", reportId);
+                return;
+            }
+            markNamed(date, from, to);
             notSeen("SELECT refund_request_id, refund_id, payment_request_id, refunded_at, amount_value, currency "
                     + "FROM refund r WHERE refunded_at >= ? AND refunded_at < ? AND state IN ("
                     + RefundState.sqlList(RefundState::isTakenByAntom) + ") AND r.reconciled_on IS NULL AND NOT "
@@ -502,15 +522,18 @@ public class SettlementReconciliation {
         /**
          * Antom dates a payment or refund by its own clock, the ledger by when it heard (a notification just after
          * midnight, a janitor's inquiry hours later): those this file names that the ledger dates on another day are
-         * marked, so that the report of the ledger's day, which does not name them, does not count them missing.
+         * marked, so that the report of the ledger's day, which does not name them, does not count them missing; all
+         * it names when {@code from} is null (an earlier part of its day: the last part counts what no part named).
          */
-        private void markDatedOnAnotherDay(LocalDate date, OffsetDateTime from, OffsetDateTime to) {
+        private void markNamed(LocalDate date, OffsetDateTime from, OffsetDateTime to) {
+            String otherDay = from == null ? "" : " AND (%1$s IS NULL OR %1$s < ? OR %1$s >= ?)";
+            Object[] args = from == null ? new Object[] {date, reportId} : new Object[] {date, reportId, from, to};
             jdbc.update("UPDATE payment_attempt SET reconciled_on = ? WHERE payment_request_id IN (SELECT "
-                    + "s.request_id FROM reconciliation_seen s WHERE s.report_id = ? AND s.refund = FALSE) AND "
-                    + "(paid_at IS NULL OR paid_at < ? OR paid_at >= ?)", date, reportId, from, to);
+                    + "s.request_id FROM reconciliation_seen s WHERE s.report_id = ? AND s.refund = FALSE)"
+                    + otherDay.formatted("paid_at"), args);
             jdbc.update("UPDATE refund SET reconciled_on = ? WHERE refund_request_id IN (SELECT s.request_id FROM "
-                    + "reconciliation_seen s WHERE s.report_id = ? AND s.refund = TRUE) AND (refunded_at IS NULL "
-                    + "OR refunded_at < ? OR refunded_at >= ?)", date, reportId, from, to);
+                    + "reconciliation_seen s WHERE s.report_id = ? AND s.refund = TRUE)"
+                    + otherDay.formatted("refunded_at"), args);
         }
 
         /** The mismatches found so far. */

@@ -108,6 +108,37 @@ class SettlementReconciliationTest extends FlowTestSupport {
                 .as("the file's ids are forgotten with its report").isZero();
     }
 
+    /**
+     * A day Antom splits into parts (_000, _001): a payment one part names is not missing from the other; what no part
+     * names is counted once, by the day's last part.
+     */
+    @Test
+    void aDaySplitIntoPartsCountsMissingOnlyWhatNoPartNames() throws Exception {
+        LocalDate day = moveToOwnDay(60);
+        PaymentAttempt first = paidWallet();
+        PaymentAttempt second = paidWallet();
+        PaymentAttempt missing = paidWallet();
+        Path whole = sandbox.writeReport(day);
+        List<String> lines = Files.readAllLines(whole, StandardCharsets.UTF_8);
+        String header = lines.get(0);
+        Path part0 = whole;
+        Path part1 = reportDir.resolve(whole.getFileName().toString().replace("_000.csv", "_001.csv"));
+        Files.write(part0, List.of(header, lineOf(lines, first), "<END>"), StandardCharsets.UTF_8);
+        Files.write(part1, List.of(header, lineOf(lines, second), "<END>"), StandardCharsets.UTF_8);
+
+        reconciliation.run();
+
+        assertThat(reportEvent(part0).path("status").asText()).isEqualTo("CLEAN");
+        JsonNode last = reportEvent(part1);
+        assertThat(kinds(last)).containsExactly("OURS_NOT_IN_FILE " + missing.paymentRequestId());
+        assertThat(ledger.find(first.paymentRequestId()).orElseThrow().flagged()).isFalse();
+        assertThat(ledger.find(second.paymentRequestId()).orElseThrow().flagged()).isFalse();
+    }
+
+    private static String lineOf(List<String> lines, PaymentAttempt payment) {
+        return lines.stream().filter(l -> l.contains(payment.paymentRequestId())).findFirst().orElseThrow();
+    }
+
     @Test
     void aCleanDaySaysSo() {
         LocalDate day = moveToOwnDay(80);
