@@ -196,14 +196,15 @@ public class PaymentLedger {
                         attempt.currency(), attempt.captureMode(), attempt.terminalType(), attempt.osType(),
                         PaymentState.REQUESTED.name(), attempt.expiresAt(), attempt.requestJson(), now, now,
                         firstCheckAt(PaymentState.REQUESTED, attempt.captureMode(), now), attempt.orderId(),
-                        attempt.orderId()};
+                        attempt.orderId(), attempt.orderId(), attempt.attemptNo()};
                 Object[] history = concat(
                         historyRow(attempt.paymentRequestId(), null, PaymentState.CREATED, "ORDER_RECEIVED",
                                 "attempt " + attempt.attemptNo(), now),
                         historyRow(attempt.paymentRequestId(), PaymentState.CREATED, PaymentState.REQUESTED,
                                 "ANTOM_CALLED", api, now));
                 // the usual case: a new attempt of an order nothing has paid yet. A redelivered attempt breaks
-                // uq_attempt_per_order (handled below); a paid or cancelled order inserts nothing
+                // uq_attempt_per_order (handled below); a paid or cancelled order, or one with a later attempt,
+                // inserts nothing
                 boolean inserted;
                 if (oneStatementWrites) {
                     inserted = jdbc.update("WITH attempt AS (" + INSERT_ATTEMPT + " RETURNING payment_request_id) "
@@ -239,6 +240,7 @@ public class PaymentLedger {
             return sameAttemptOrRefuse(stored.get(), attempt);
         }
         refuseNewAttempt(attempt.orderId(), ofOrder);
+        refuseSuperseded(attempt.orderId(), attempt.attemptNo(), ofOrder);
         throw new IllegalStateException("attempt " + attempt.attemptNo() + " of order " + attempt.orderId()
                 + " was neither stored nor refused");
     }
@@ -261,6 +263,16 @@ public class PaymentLedger {
         if (cancellations.cancelled(orderId)) {
             throw new OrderCancelledException(orderId);
         }
+    }
+
+    /**
+     * Throws {@link AttemptSupersededException} when the order has an attempt numbered above {@code attemptNo}: the
+     * insert stores no attempt of an order after a later one.
+     */
+    public static void refuseSuperseded(String orderId, int attemptNo, List<PaymentAttempt> ofOrder) {
+        ofOrder.stream().mapToInt(PaymentAttempt::attemptNo).filter(n -> n > attemptNo).max().ifPresent(later -> {
+            throw new AttemptSupersededException(orderId, attemptNo, later);
+        });
     }
 
     private static PaymentAttempt sameAttemptOrRefuse(PaymentAttempt stored, NewAttempt asked) {
@@ -651,7 +663,8 @@ public class PaymentLedger {
             + "CAST(? AS VARCHAR), CAST(? AS TIMESTAMP WITH TIME ZONE), "
             + "CAST(? AS TIMESTAMP WITH TIME ZONE), CAST(? AS TIMESTAMP WITH TIME ZONE) "
             + "WHERE NOT EXISTS (SELECT 1 FROM payment_attempt WHERE order_id = ? AND state IN (" + PAID_STATES + ")) "
-            + "AND NOT EXISTS (SELECT 1 FROM order_cancellation WHERE order_id = ?)";
+            + "AND NOT EXISTS (SELECT 1 FROM order_cancellation WHERE order_id = ?) "
+            + "AND NOT EXISTS (SELECT 1 FROM payment_attempt WHERE order_id = ? AND attempt_no > CAST(? AS INTEGER))";
     /** Of the reasons a flag had, what a new one keeps; and what stands between them. */
     private static final int KEPT_OF_EARLIER = Transition.MAX_TEXT / 2;
     private static final String REASONS_APART = " | ";

@@ -1,6 +1,7 @@
 package com.checkoutroutes.orderintake;
 
 import com.checkoutroutes.deadletter.RejectedOrderException;
+import com.checkoutroutes.ledger.AttemptSupersededException;
 import com.checkoutroutes.ledger.DatabaseOutage;
 import com.checkoutroutes.ledger.OrderAlreadyPaidException;
 import com.checkoutroutes.ledger.OrderCancelledException;
@@ -114,8 +115,13 @@ public class OrderDoor {
             if (known.isEmpty()) {
                 try {
                     ledger.refuseNewAttempt(order.orderId(), attempts);
+                    if (order.paymentMethodType() != null) {
+                        PaymentLedger.refuseSuperseded(order.orderId(), order.attemptNo(), attempts);
+                    }
                 } catch (OrderAlreadyPaidException | OrderCancelledException e) {
                     closed = Optional.of(PaymentStarter.closedCode(e));
+                } catch (AttemptSupersededException e) {
+                    closed = Optional.of(PaymentStarter.ATTEMPT_SUPERSEDED);
                 }
             }
             database.worked("order door");

@@ -9,6 +9,7 @@ import com.checkoutroutes.gateway.AntomClient;
 import com.checkoutroutes.gateway.AntomGateway;
 import com.checkoutroutes.gateway.CallOutcome;
 import com.checkoutroutes.ledger.AttemptMismatchException;
+import com.checkoutroutes.ledger.AttemptSupersededException;
 import com.checkoutroutes.ledger.GroupCommit;
 import com.checkoutroutes.ledger.NewAttempt;
 import com.checkoutroutes.ledger.OrderAlreadyPaidException;
@@ -145,6 +146,8 @@ public class PaymentStarter implements PaymentResender {
     }
 
     static final String PAY_RESENT = "PAY_RESENT";
+    /** An attempt of an order that has a later one: never stored nor paid. */
+    static final String ATTEMPT_SUPERSEDED = "ATTEMPT_SUPERSEDED";
     /** The cause of an earlier attempt's cancel before its order's new attempt. */
     static final String ATTEMPT_REPLACED = "ATTEMPT_REPLACED";
 
@@ -165,8 +168,10 @@ public class PaymentStarter implements PaymentResender {
             return; // an order's first attempt replaces none (and costs no query)
         }
         List<PaymentAttempt> attempts = ledger.attemptsOf(order.orderId());
-        if (attempts.stream().anyMatch(a -> a.attemptNo() == order.attemptNo())) {
-            return; // read again: what the stored attempt replaced was dealt with before it was stored
+        if (attempts.stream().anyMatch(a -> a.attemptNo() >= order.attemptNo())) {
+            // read again: what the stored attempt replaced was dealt with before it was stored; or a later attempt
+            // replaced this one, which is refused when stored (ATTEMPT_SUPERSEDED)
+            return;
         }
         for (PaymentAttempt earlier : attempts) {
             if (earlier.attemptNo() >= order.attemptNo() || !earlier.state().isOpen()
@@ -206,6 +211,8 @@ public class PaymentStarter implements PaymentResender {
             throw closed(e);
         } catch (AttemptMismatchException e) {
             throw new RejectedOrderException("ATTEMPT_CHANGED", "$.attempt", e.getMessage());
+        } catch (AttemptSupersededException e) {
+            throw new RejectedOrderException(ATTEMPT_SUPERSEDED, "$.attempt", e.getMessage());
         }
     }
 

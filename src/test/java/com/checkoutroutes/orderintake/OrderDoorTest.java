@@ -114,6 +114,15 @@ class OrderDoorTest extends FlowTestSupport {
         assertThat(read(afterPayment.body()).path("status").asText()).isEqualTo("ORDER_ALREADY_PAID");
         assertThat(read(afterPayment.body()).path("accepted").asBoolean()).isFalse();
 
+        String replacedId = newOrderId();
+        Map<String, Object> second = order(replacedId);
+        second.put("attempt", 2);
+        publish(second);
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> !ledger.attemptsOf(replacedId).isEmpty());
+        Answer olderAttempt = http.postJson(ordersPath, json.writeValueAsBytes(order(replacedId)));
+        assertThat(olderAttempt.status()).as("an attempt a later one replaced").isEqualTo(409);
+        assertThat(read(olderAttempt.body()).path("status").asText()).isEqualTo("ATTEMPT_SUPERSEDED");
+
         String cancelledId = newOrderId();
         orderEvent(cancelledId, "ORDER_CANCELLED");
         Awaitility.await().atMost(Duration.ofSeconds(20))
@@ -129,9 +138,10 @@ class OrderDoorTest extends FlowTestSupport {
         assertThat(read(withoutMethod.body()).path("status").asText()).isEqualTo("ORDER_CANCELLED");
         ordersProcessedUpTo(paid.orderId());
         ordersProcessedUpTo(cancelledId);
+        ordersProcessedUpTo(replacedId);
         assertThat(kafka().matching(ordersTopic, r -> !r.value().contains("sentinel")
-                && (paid.orderId().equals(r.key()) || cancelledId.equals(r.key()))))
-                .as("only the paid order's first attempt was published").hasSize(1);
+                && (paid.orderId().equals(r.key()) || cancelledId.equals(r.key()) || replacedId.equals(r.key()))))
+                .as("only the paid order's first attempt and the replaced order's second were published").hasSize(2);
         assertThat(ledger.attemptsOf(cancelledId)).isEmpty();
     }
 

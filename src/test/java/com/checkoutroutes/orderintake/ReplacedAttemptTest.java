@@ -99,6 +99,23 @@ class ReplacedAttemptTest extends FlowTestSupport {
         assertThat(sandbox.requests("cancel", both.get(0).paymentRequestId())).isEmpty();
     }
 
+    /**
+     * An attempt arriving after the one that replaced it (its dead letter sent again, say) is never stored nor paid:
+     * the buyer would hold a second live slip beside the later one, the cancel-first rule never asked.
+     */
+    @Test
+    void anAttemptAfterTheOneThatReplacedItIsRefused() {
+        String orderId = newOrderId();
+        PaymentAttempt second = pendingKonbini(orderId, 2);
+
+        publish(konbini(orderId, 1));
+
+        assertThat(awaitDeadLetter(orderId).path("reason").path("code").asText()).isEqualTo("ATTEMPT_SUPERSEDED");
+        assertThat(ledger.attemptsOf(orderId)).singleElement().extracting(PaymentAttempt::attemptNo).isEqualTo(2);
+        assertThat(state(second)).isEqualTo(PaymentState.PENDING);
+        assertThat(sandbox.requests("cancel", second.paymentRequestId())).isEmpty();
+    }
+
     private PaymentAttempt pendingKonbini(String orderId, int attemptNo) {
         publish(konbini(orderId, attemptNo));
         return await().atMost(Duration.ofSeconds(20)).until(() -> ledger.attemptsOf(orderId).stream()

@@ -1,5 +1,6 @@
 package com.checkoutroutes.testsupport;
 
+import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.orderintake.PaymentOutcomes;
 import java.lang.reflect.InvocationTargetException;
 import org.mockito.Mockito;
@@ -21,6 +22,8 @@ public class CrashPoints {
     public static final String AFTER_OUTCOME_RECORDED = "after-outcome-recorded";
 
     private String armed;
+    /** Only this order's passes crash (null: any order's, the janitor's resends included). */
+    private String onlyOrder;
     private int remaining;
     private java.util.function.Function<String, RuntimeException> failure;
 
@@ -33,7 +36,14 @@ public class CrashPoints {
     public synchronized void arm(String point, int times, java.util.function.Function<String, RuntimeException> failure) {
         this.remaining = times;
         this.armed = point;
+        this.onlyOrder = null;
         this.failure = failure;
+    }
+
+    /** Fails the next {@code times} passes of {@code orderId}'s attempts through {@code point}, as a crash would. */
+    public synchronized void armFor(String orderId, String point, int times) {
+        arm(point, times);
+        this.onlyOrder = orderId;
     }
 
     /** How many armed crashes have not happened yet. */
@@ -45,8 +55,8 @@ public class CrashPoints {
         this.armed = null;
     }
 
-    synchronized void reached(String point) {
-        if (point.equals(armed) && remaining > 0) {
+    synchronized void reached(String point, PaymentAttempt attempt) {
+        if (point.equals(armed) && remaining > 0 && (onlyOrder == null || onlyOrder.equals(attempt.orderId()))) {
             remaining--;
             throw failure.apply("simulated crash at " + point);
         }
@@ -74,7 +84,7 @@ public class CrashPoints {
                     return Mockito.mock(PaymentOutcomes.class, Mockito.withSettings().defaultAnswer(call -> {
                         boolean record = call.getMethod().getName().equals("record");
                         if (record) {
-                            points.getObject().reached(AFTER_ANTOM_CALL);
+                            points.getObject().reached(AFTER_ANTOM_CALL, (PaymentAttempt) call.getArguments()[0]);
                         }
                         Object result;
                         try {
@@ -83,7 +93,7 @@ public class CrashPoints {
                             throw e.getCause();
                         }
                         if (record) {
-                            points.getObject().reached(AFTER_OUTCOME_RECORDED);
+                            points.getObject().reached(AFTER_OUTCOME_RECORDED, (PaymentAttempt) call.getArguments()[0]);
                         }
                         return result;
                     }));
