@@ -5,6 +5,7 @@ import com.checkoutroutes.deadletter.RejectedOrderException;
 import com.checkoutroutes.ledger.PaymentLedger;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
+import org.apache.camel.component.kafka.KafkaConstants;
 import org.slf4j.MDC;
 import org.springframework.stereotype.Component;
 
@@ -31,7 +32,19 @@ public class OrderIntake {
         // an order read again (a restart, a rebalance) is its stored attempt, whatever the clock says of its expiry now
         OrderMessage order = reader.read(raw, read -> ledger.attemptOf(read.orderId(), read.attemptNo()).isPresent());
         exchange.setProperty("checkoutOrderId", order.orderId());
+        refuseOtherKey(exchange.getMessage().getHeader(KafkaConstants.KEY), order);
         return order;
+    }
+
+    /**
+     * An order's record is keyed by its orderId: its lane is the key's, and Kafka's partition is the key's, so a record
+     * keyed otherwise (or not at all) could run beside another attempt of its order, on another lane or partition.
+     */
+    private static void refuseOtherKey(Object key, OrderMessage order) {
+        if (!order.orderId().equals(key)) {
+            throw new RejectedOrderException("KEY_MISMATCH", "$.orderId", (key == null ? "the record has no key"
+                    : "the record's key is not its orderId") + ": publish each order keyed by its orderId");
+        }
     }
 
     public void startPayment(OrderMessage order) {

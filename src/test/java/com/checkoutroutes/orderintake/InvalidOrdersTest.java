@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.kafka.KafkaComponent;
@@ -53,6 +54,24 @@ class InvalidOrdersTest extends FlowTestSupport {
         assertThat(sandbox.requests("pay", null).stream().filter(c -> c.paymentRequestId() != null)
                 .map(c -> ledger.find(c.paymentRequestId()).map(a -> a.orderId()).orElse(""))
                 .filter(id -> id.startsWith(tag) && !id.equals(valid))).isEmpty();
+    }
+
+    /**
+     * An order keyed otherwise than by its orderId, or not at all, could run beside another attempt of its order on
+     * another lane or partition: refused before anything is stored or sent.
+     */
+    @Test
+    void anOrderNotKeyedByItsOrderIdIsRefused() throws Exception {
+        String otherKey = newOrderId();
+        String noKey = newOrderId();
+        publishRaw("customer-42", json.writeValueAsString(order(otherKey)));
+        publishRaw(null, json.writeValueAsString(order(noKey)));
+
+        for (String orderId : List.of(otherKey, noKey)) {
+            JsonNode letter = read(kafka().await(deadLetterTopic, r -> r.value().contains(orderId)).value());
+            assertThat(letter.path("reason").path("code").asText()).as(orderId).isEqualTo("KEY_MISMATCH");
+            assertThat(ledger.attemptsOf(orderId)).isEmpty();
+        }
     }
 
     /**
