@@ -268,8 +268,10 @@ public class Janitor {
                 return Optional.of(after);
             }
         }
-        if (inquiry instanceof Inquiry.NotFound && expired(attempt, now)) {
-            // Antom never created it and its time is over: nothing can be paid any more
+        if (inquiry instanceof Inquiry.NotFound && expired(attempt, now) && attempt.paymentId() == null) {
+            // Antom never created it and its time is over: nothing can be paid any more. One Antom gave a paymentId
+            // has a buyer with its link: its expiry's cancel closes it at Antom first (below; ORDER_NOT_EXIST then
+            // closes it all the same)
             return inquiries.closeAsRead(attempt, PaymentState.EXPIRED, "NOT_FOUND_AT_ANTOM");
         }
         Optional<String> resendBecause = resendBecause(inquiry, attempt);

@@ -84,6 +84,22 @@ class JanitorResendTest {
     }
 
     /**
+     * Past its expiry, a payment Antom gave a paymentId (its buyer has the link) that an inquiry does not find is
+     * cancelled at Antom before it is closed, not closed on that one answer: a later payment would be refused.
+     */
+    @Test
+    void anExpiredPaymentAntomAnsweredIsCancelledNotJustClosedWhenAnInquiryMissesIt() {
+        PaymentAttempt pending = unknown.toBuilder().state(PaymentState.PENDING).paymentId("PAY-1")
+                .expiresAt(OffsetDateTime.now(clock).minusHours(1)).build();
+        when(inquiries.inquire(pending)).thenReturn(new Inquiry.NotFound());
+        when(cancels.cancelIfStill(pending, AntomCancels.EXPIRY_CANCEL, PaymentState.EXPIRED, true)).thenReturn(true);
+
+        assertThat(janitor.check(pending, OffsetDateTime.now(clock))).contains(PaymentState.EXPIRED);
+        verify(cancels).cancelIfStill(pending, AntomCancels.EXPIRY_CANCEL, PaymentState.EXPIRED, true);
+        verify(inquiries, never()).closeAsRead(any(), any(), anyString());
+    }
+
+    /**
      * Its order was cancelled (the attempt was stored as the cancellation came, and neither saw the other), though no
      * cancel was asked for this attempt: the pay is not sent again, which would give the buyer a link to pay it.
      */
