@@ -4,10 +4,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Date;
 import java.util.List;
+import java.util.Optional;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,6 +97,14 @@ public class JobRuns {
                 now.minus(keepRuns));
         LOG.info("job {} looked at {} and changed {}: {}", exchange.getFromRouteId(), report.lookedAt(),
                 report.changed(), report.detail());
+    }
+
+    /** When the job last finished a run on any instance (of the runs kept); empty if none did. */
+    public Optional<Instant> lastFinished(String job) {
+        // ix_job_run (job, started_at) read backwards: the newest runs first, not every run of the job kept
+        return jdbc.query("SELECT finished_at FROM job_run WHERE job = ? AND finished_at IS NOT NULL "
+                + "ORDER BY started_at DESC LIMIT 1", (rs, i) -> rs.getObject(1, OffsetDateTime.class).toInstant(),
+                job).stream().findFirst();
     }
 
     public List<Run> runs(String job) {

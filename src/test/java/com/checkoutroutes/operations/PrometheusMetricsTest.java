@@ -86,6 +86,22 @@ class PrometheusMetricsTest extends FlowTestSupport {
                         && value(text, "checkout_payments_authorised_open", "age=\"lt_1d\"").orElse(0) < withIt);
     }
 
+    /** A scheduled job that stops finishing runs shows it: the age of its last finished run keeps growing. */
+    @Test
+    void aJobThatStopsRunningShowsItsAge() throws Exception {
+        await().atMost(Duration.ofSeconds(15)).until(
+                () -> value(scrape(), "checkout_jobs_last_finished_age_seconds", "job=\"janitor\"").orElse(-1),
+                age -> age >= 0 && age < 60);
+        try (AutoCloseable jobs = scheduledJobsStopped()) {
+            clock.advance(Duration.ofMinutes(10));
+            await().atMost(Duration.ofSeconds(15)).until(
+                    () -> value(scrape(), "checkout_jobs_last_finished_age_seconds", "job=\"janitor\"").orElse(0),
+                    age -> age >= 600);
+            assertThat(scrape()).contains("checkout_jobs_last_finished_age_seconds{job=\"settlement-reconciliation\"",
+                    "checkout_jobs_last_finished_age_seconds{job=\"authorisation-guard\"");
+        }
+    }
+
     private String scrape() {
         var response = http.get("/actuator/prometheus");
         assertThat(response.statusCode()).isEqualTo(200);
