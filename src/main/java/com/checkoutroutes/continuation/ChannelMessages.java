@@ -40,7 +40,8 @@ public class ChannelMessages {
     /** For Antom's client SDK; with the session's page (normalUrl) as the link when Antom gives one. */
     public OutboxMessage sdkSession(PaymentAttempt attempt, AlipayPaymentSessionResponse response) {
         ChannelMessage.Link page = response.getNormalUrl() == null || response.getNormalUrl().isBlank() ? null
-                : new ChannelMessage.Link("normalUrl", response.getNormalUrl(), "webview");
+                : new ChannelMessage.Link("normalUrl", response.getNormalUrl(),
+                        ContinuationPicker.pageOpenedWith(attempt.terminalType()));
         return message(attempt, Action.SDK_SESSION, null, page, null, null, null,
                 new SdkSession(response.getPaymentSessionData(), response.getPaymentSessionId(),
                         AntomTime.reformat(response.getPaymentSessionExpiryTime())),

@@ -35,16 +35,16 @@ public final class ContinuationPicker {
     public static Picked pick(AlipayPayResponse response, String terminalType, String osType) {
         List<Link> ordered = new ArrayList<>();
         switch (terminalType) {
-            case "WEB" -> add(ordered, "normalUrl", response.getNormalUrl(), "new-tab");
+            case "WEB" -> add(ordered, "normalUrl", response.getNormalUrl(), pageOpenedWith(terminalType));
             case "WAP" -> {
-                add(ordered, "normalUrl", response.getNormalUrl(), "redirect");
+                add(ordered, "normalUrl", response.getNormalUrl(), pageOpenedWith(terminalType));
                 add(ordered, "applinkUrl", response.getApplinkUrl(), "redirect");
                 add(ordered, "schemeUrl", response.getSchemeUrl(), "redirect");
             }
             default -> {
                 String native_ = "IOS".equals(osType) ? "openUrl" : "startActivity";
                 add(ordered, "applinkUrl", response.getApplinkUrl(), native_);
-                add(ordered, "normalUrl", response.getNormalUrl(), "webview");
+                add(ordered, "normalUrl", response.getNormalUrl(), pageOpenedWith(terminalType));
                 add(ordered, "schemeUrl", response.getSchemeUrl(), native_);
             }
         }
@@ -52,6 +52,18 @@ public final class ContinuationPicker {
         Link first = ordered.isEmpty() ? null : ordered.get(0);
         List<Link> rest = ordered.size() > 1 ? List.copyOf(ordered.subList(1, ordered.size())) : null;
         return new Picked(first, rest, "WEB".equals(terminalType) || first == null ? qr : null);
+    }
+
+    /**
+     * How a buyer's device opens an Antom page ({@code normalUrl}, a payment's or an SDK session's): a new tab on a
+     * computer, a redirect in a mobile browser, a webview in an app.
+     */
+    public static String pageOpenedWith(String terminalType) {
+        return switch (terminalType) {
+            case "WEB" -> "new-tab";
+            case "WAP" -> "redirect";
+            default -> "webview";
+        };
     }
 
     private static void add(List<Link> links, String kind, String url, String openWith) {

@@ -31,6 +31,7 @@ public class DeadLetterRedrives {
     private final ProducerTemplate producer;
     private final ObjectMapper json;
     private final Set<String> consumerTopics;
+    private final String orders;
 
     public DeadLetterRedrives(DeadLetterArchive archive, ProducerTemplate producer, ObjectMapper json,
             @Value("${checkout.topics.orders}") String orders,
@@ -40,6 +41,7 @@ public class DeadLetterRedrives {
         this.producer = producer;
         this.json = json;
         this.consumerTopics = Set.of(orders, orderEvents, shipmentChecks);
+        this.orders = orders;
     }
 
     /** Sends the dead letter's original message again; returns where it went. */
@@ -62,8 +64,11 @@ public class DeadLetterRedrives {
         }
         Map<String, Object> headers = new HashMap<>();
         headers.put(TOPIC, kept.sourceTopic());
-        if (kept.sourceKey() != null) {
-            headers.put(KafkaConstants.KEY, kept.sourceKey());
+        // an order goes back keyed by its orderId, which the order route requires: one refused KEY_MISMATCH
+        // (published with another key, or none) then runs on its order's lane
+        String key = orders.equals(kept.sourceTopic()) && kept.orderId() != null ? kept.orderId() : kept.sourceKey();
+        if (key != null) {
+            headers.put(KafkaConstants.KEY, key);
         }
         try {
             producer.requestBodyAndHeaders("direct:dead-letter-redrive", original, headers);

@@ -246,15 +246,11 @@ public class PaymentLedger {
     }
 
     /**
-     * Throws what the attempt insert would refuse a new attempt of this order for: {@link OrderAlreadyPaidException}
-     * (one of its attempts is paid), {@link OrderCancelledException} (the order system cancelled it). For an order
-     * naming no method, which no attempt stores yet (and the order door, before it publishes).
+     * Throws what the attempt insert would refuse a new attempt of this order for ({@code ofOrder}: its attempts):
+     * {@link OrderAlreadyPaidException} (one of its attempts is paid), {@link OrderCancelledException} (the order
+     * system cancelled it). Also for an order naming no method, which no attempt stores yet, and the order door
+     * before it publishes; {@link #refuseSuperseded} is the insert's third refusal.
      */
-    public void refuseNewAttempt(String orderId) {
-        refuseNewAttempt(orderId, attemptsOf(orderId));
-    }
-
-    /** {@link #refuseNewAttempt(String)} with the order's attempts read already. */
     public void refuseNewAttempt(String orderId, List<PaymentAttempt> ofOrder) {
         Optional<PaymentAttempt> paid = PaymentAttempt.ordersOwnPayment(ofOrder);
         if (paid.isPresent()) {

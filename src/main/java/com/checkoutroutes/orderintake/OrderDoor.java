@@ -115,9 +115,7 @@ public class OrderDoor {
             if (known.isEmpty()) {
                 try {
                     ledger.refuseNewAttempt(order.orderId(), attempts);
-                    if (order.paymentMethodType() != null) {
-                        PaymentLedger.refuseSuperseded(order.orderId(), order.attemptNo(), attempts);
-                    }
+                    PaymentLedger.refuseSuperseded(order.orderId(), order.attemptNo(), attempts);
                 } catch (OrderAlreadyPaidException | OrderCancelledException e) {
                     closed = Optional.of(PaymentStarter.closedCode(e));
                 } catch (AttemptSupersededException e) {

@@ -236,10 +236,15 @@ public class PaymentStarter implements PaymentResender {
      */
     private void offerMethods(OrderMessage order) {
         try {
-            // the buyer is not asked to choose how to pay an order paid or cancelled already
-            ledger.refuseNewAttempt(order.orderId());
+            // the buyer is not asked to choose how to pay an order paid or cancelled already, nor for an attempt a
+            // later one replaced (the choice would be refused)
+            List<PaymentAttempt> attempts = ledger.attemptsOf(order.orderId());
+            ledger.refuseNewAttempt(order.orderId(), attempts);
+            PaymentLedger.refuseSuperseded(order.orderId(), order.attemptNo(), attempts);
         } catch (OrderAlreadyPaidException | OrderCancelledException e) {
             throw closed(e);
+        } catch (AttemptSupersededException e) {
+            throw new RejectedOrderException(ATTEMPT_SUPERSEDED, "$.attempt", e.getMessage());
         }
         CallOutcome<AlipayPayConsultResponse> outcome = gateway.call("consult", order.orderId(), requests.consult(order));
         boolean offered = outcome instanceof CallOutcome.Answered<AlipayPayConsultResponse> answered

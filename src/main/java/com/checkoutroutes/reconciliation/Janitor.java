@@ -223,8 +223,10 @@ public class Janitor {
         if (inquiry instanceof RefundInquiries.Inquiry.Answered answered && answered.changedTo().isPresent()) {
             return answered.changedTo();
         }
-        if (inquiry instanceof RefundInquiries.Inquiry.NotFound && refunds.paymentDisputed(refund)) {
-            // a dispute came before Antom had this refund: not sent again; failed once no send may be on its way
+        if (inquiry instanceof RefundInquiries.Inquiry.NotFound && refund.refundId() == null
+                && refund.state() != RefundState.ACCEPTED && refunds.paymentDisputed(refund)) {
+            // a dispute came before Antom had this refund (never accepted, no refundId): not sent again; failed once
+            // no send may be on its way
             Optional<Refund> withheld = antomRefunds.withholdWhileDisputed(refund);
             if (withheld.isPresent()) {
                 return Optional.of(withheld.get().state());

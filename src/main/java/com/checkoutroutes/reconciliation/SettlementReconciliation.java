@@ -483,21 +483,24 @@ public class SettlementReconciliation {
         }
 
         /**
-         * Adds what the ledger has on the file's day and the file does not ({@code dayCheck}: the day's last part;
-         * an earlier part marks what it named instead, so that the last part does not count it missing), stores the
-         * last mismatches, and forgets the file's ids.
+         * Marks what the file named, then adds what the ledger has on the file's day that no file of the day named
+         * ({@code dayCheck}: the day's last part; an earlier part leaves that to it), stores the last mismatches, and
+         * forgets the file's ids.
          */
         void finish(LocalDate date, boolean dayCheck) {
             matchPending();
             flushSeen();
-            OffsetDateTime from = date.atStartOfDay().atOffset(ANTOM_DAY);
-            OffsetDateTime to = from.plusDays(1);
-            if (!dayCheck) {
-                markNamed(date, null, null);
-                jdbc.update("DELETE FROM reconciliation_seen WHERE report_id = ?", reportId);
-                return;
+            markNamed(date);
+            if (dayCheck) {
+                OffsetDateTime from = date.atStartOfDay().atOffset(ANTOM_DAY);
+                checkDay(from, from.plusDays(1));
             }
-            markNamed(date, from, to);
+            flushMismatches();
+            jdbc.update("DELETE FROM reconciliation_seen WHERE report_id = ?", reportId);
+        }
+
+        /** What the ledger has on the day and no file of it named: OURS_NOT_IN_FILE. */
+        private void checkDay(OffsetDateTime from, OffsetDateTime to) {
             notSeen("SELECT refund_request_id, refund_id, payment_request_id, refunded_at, amount_value, currency "
                     + "FROM refund r WHERE refunded_at >= ? AND refunded_at < ? AND state IN ("
                     + RefundState.sqlList(RefundState::isTakenByAntom) + ") AND r.reconciled_on IS NULL AND NOT "
@@ -516,24 +519,20 @@ public class SettlementReconciliation {
                                 "paid " + rs.getObject("paid_at", OffsetDateTime.class) + " ("
                                         + rs.getString("state") + "), not reported"));
                     });
-            jdbc.update("DELETE FROM reconciliation_seen WHERE report_id = ?", reportId);
         }
 
         /**
+         * Marks (reconciled_on) every payment and refund the file named, so that no other report counts them missing:
          * Antom dates a payment or refund by its own clock, the ledger by when it heard (a notification just after
-         * midnight, a janitor's inquiry hours later): those this file names that the ledger dates on another day are
-         * marked, so that the report of the ledger's day, which does not name them, does not count them missing; all
-         * it names when {@code from} is null (an earlier part of its day: the last part counts what no part named).
+         * midnight, a janitor's inquiry hours later), so the report of the ledger's day may not name it; and a day
+         * Antom splits into parts names each payment in one of them.
          */
-        private void markNamed(LocalDate date, OffsetDateTime from, OffsetDateTime to) {
-            String otherDay = from == null ? "" : " AND (%1$s IS NULL OR %1$s < ? OR %1$s >= ?)";
-            Object[] args = from == null ? new Object[] {date, reportId} : new Object[] {date, reportId, from, to};
+        private void markNamed(LocalDate date) {
             jdbc.update("UPDATE payment_attempt SET reconciled_on = ? WHERE payment_request_id IN (SELECT "
-                    + "s.request_id FROM reconciliation_seen s WHERE s.report_id = ? AND s.refund = FALSE)"
-                    + otherDay.formatted("paid_at"), args);
+                    + "s.request_id FROM reconciliation_seen s WHERE s.report_id = ? AND s.refund = FALSE)",
+                    date, reportId);
             jdbc.update("UPDATE refund SET reconciled_on = ? WHERE refund_request_id IN (SELECT s.request_id FROM "
-                    + "reconciliation_seen s WHERE s.report_id = ? AND s.refund = TRUE)"
-                    + otherDay.formatted("refunded_at"), args);
+                    + "reconciliation_seen s WHERE s.report_id = ? AND s.refund = TRUE)", date, reportId);
         }
 
         /** The mismatches found so far. */

@@ -81,10 +81,21 @@ public class AntomRefunds {
         return Optional.of(sendIfNew(opened));
     }
 
-    /** Sends a refund {@link RefundLedger#open} just stored, or one a crash left REQUESTED; else it stays as it is. */
+    /**
+     * Sends a refund {@link RefundLedger#open} just stored, or one a crash left REQUESTED (noted first, so that the
+     * janitor sees a send may be on its way); else it stays as it is. One left REQUESTED whose payment a dispute
+     * reached meanwhile is not sent: the janitor asks Antom about it, and withholds it if Antom never got it.
+     */
     public Refund sendIfNew(RefundLedger.Opened opened) {
         Refund refund = opened.refund();
-        return opened.created() || refund.state() == RefundState.REQUESTED ? send(refund) : refund;
+        if (opened.created()) {
+            return send(refund);
+        }
+        if (refund.state() != RefundState.REQUESTED || refunds.paymentDisputed(refund)) {
+            return refund;
+        }
+        refunds.note(refund.refundRequestId(), "REFUND_RESENT", "its request read again: sent again");
+        return send(refund);
     }
 
     /** Sends the stored refund to Antom and applies the answer; a final refund is left alone. */

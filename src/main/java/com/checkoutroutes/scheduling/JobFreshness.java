@@ -1,6 +1,5 @@
 package com.checkoutroutes.scheduling;
 
-import com.checkoutroutes.operations.MetricsSettings;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -17,6 +16,7 @@ import org.apache.camel.Route;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -43,12 +43,12 @@ public class JobFreshness implements SmartLifecycle {
     private ScheduledExecutorService timer;
 
     public JobFreshness(JobRuns runs, ObjectProvider<CamelContext> camel, MeterRegistry meters, Clock clock,
-            MetricsSettings settings) {
+            @Value("${checkout.metrics.ledger-refresh}") Duration refreshEvery) {
         this.runs = runs;
         this.camel = camel;
         this.meters = meters;
         this.clock = clock;
-        this.refreshEvery = settings.ledgerRefresh();
+        this.refreshEvery = refreshEvery;
     }
 
     void refresh() {

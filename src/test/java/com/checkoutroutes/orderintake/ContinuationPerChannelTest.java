@@ -85,10 +85,24 @@ class ContinuationPerChannelTest extends FlowTestSupport {
         assertThat(message.path("sdkSession").path("expiresAt").asText()).endsWith("+00:00");
         // the session's own page, so a buyer need not decode paymentSessionData to find it
         assertThat(message.path("link").path("url").asText()).contains("/sandbox/session/");
+        assertThat(message.path("link").path("openWith").asText()).isEqualTo("webview");
         assertThat(statusOf(message.path("link").path("url").asText())).isEqualTo(200);
         assertThat(message.path("expiresAt").asText()).endsWith("+00:00");
         assertThat(message.path("paymentRequestId").asText()).isEqualTo(onlyAttempt(orderId).paymentRequestId());
         assertThat(sandbox.requests("createPaymentSession", onlyAttempt(orderId).paymentRequestId())).hasSize(1);
+    }
+
+    /** A computer's buyer opens the session's page in a new tab, as a payment's (not in an app's webview). */
+    @Test
+    void aWebSdkSessionsPageOpensInANewTab() {
+        String orderId = newOrderId();
+        Map<String, Object> order = order(orderId);
+        order.put("integration", "SDK");
+        publish(order);
+
+        JsonNode message = awaitChannelMessage("WEB", orderId);
+        assertThat(message.path("action").asText()).isEqualTo("SDK_SESSION");
+        assertThat(message.path("link").path("openWith").asText()).isEqualTo("new-tab");
     }
 
     @Test

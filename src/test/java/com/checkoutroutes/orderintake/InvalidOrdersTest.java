@@ -2,10 +2,13 @@ package com.checkoutroutes.orderintake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.checkoutroutes.deadletter.DeadLetterArchive;
+import com.checkoutroutes.deadletter.DeadLetterRedrives;
 import com.checkoutroutes.platform.BoundedKafkaHeaders;
 import com.checkoutroutes.testsupport.FlowTestSupport;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +17,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.commons.codec.digest.DigestUtils;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -26,6 +30,10 @@ class InvalidOrdersTest extends FlowTestSupport {
 
     @Autowired
     CamelContext camel;
+    @Autowired
+    DeadLetterArchive deadLetters;
+    @Autowired
+    DeadLetterRedrives redrives;
 
     @Test
     void invalidOrdersAreDeadLetteredWithReasonsAndValidOnesBehindThemFlow() throws Exception {
@@ -72,6 +80,12 @@ class InvalidOrdersTest extends FlowTestSupport {
             assertThat(letter.path("reason").path("code").asText()).as(orderId).isEqualTo("KEY_MISMATCH");
             assertThat(ledger.attemptsOf(orderId)).isEmpty();
         }
+
+        // re-driven, it goes back keyed by its orderId, and is paid
+        long letter = Awaitility.await().atMost(Duration.ofSeconds(20))
+                .until(() -> deadLetters.recent("KEY_MISMATCH", noKey, false, 1), l -> !l.isEmpty()).get(0).id();
+        redrives.redrive(letter, "operator");
+        assertThat(awaitChannelMessage("WEB", noKey).path("action").asText()).isEqualTo("REDIRECT");
     }
 
     /**

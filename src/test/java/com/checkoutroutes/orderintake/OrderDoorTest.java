@@ -122,6 +122,9 @@ class OrderDoorTest extends FlowTestSupport {
         Answer olderAttempt = http.postJson(ordersPath, json.writeValueAsBytes(order(replacedId)));
         assertThat(olderAttempt.status()).as("an attempt a later one replaced").isEqualTo(409);
         assertThat(read(olderAttempt.body()).path("status").asText()).isEqualTo("ATTEMPT_SUPERSEDED");
+        Answer olderWithoutMethod = http.postJson(ordersPath, json.writeValueAsBytes(orderWithoutMethod(replacedId)));
+        assertThat(olderWithoutMethod.status()).as("nor is its buyer asked to choose a method").isEqualTo(409);
+        assertThat(read(olderWithoutMethod.body()).path("status").asText()).isEqualTo("ATTEMPT_SUPERSEDED");
 
         String cancelledId = newOrderId();
         orderEvent(cancelledId, "ORDER_CANCELLED");

@@ -110,29 +110,53 @@ class SettlementReconciliationTest extends FlowTestSupport {
 
     /**
      * A day Antom splits into parts (_000, _001): a payment one part names is not missing from the other; what no part
-     * names is counted once, by the day's last part.
+     * names is counted once, by the day's last part; an earlier part's own mismatches are stored and flag as any.
      */
     @Test
     void aDaySplitIntoPartsCountsMissingOnlyWhatNoPartNames() throws Exception {
         LocalDate day = moveToOwnDay(60);
-        PaymentAttempt first = paidWallet();
+        PaymentAttempt wrongAmount = paidWallet();
         PaymentAttempt second = paidWallet();
         PaymentAttempt missing = paidWallet();
-        Path whole = sandbox.writeReport(day);
-        List<String> lines = Files.readAllLines(whole, StandardCharsets.UTF_8);
-        String header = lines.get(0);
-        Path part0 = whole;
-        Path part1 = reportDir.resolve(whole.getFileName().toString().replace("_000.csv", "_001.csv"));
-        Files.write(part0, List.of(header, lineOf(lines, first), "<END>"), StandardCharsets.UTF_8);
-        Files.write(part1, List.of(header, lineOf(lines, second), "<END>"), StandardCharsets.UTF_8);
+        Path part0 = sandbox.writeReport(day);
+        List<String> lines = Files.readAllLines(part0, StandardCharsets.UTF_8);
+        Path part1 = reportDir.resolve(part0.getFileName().toString().replace("_000.csv", "_001.csv"));
+        Files.write(part0, List.of(lines.get(0), lineOf(lines, wrongAmount).replace(",12.50,", ",12.40,"), "<END>"),
+                StandardCharsets.UTF_8);
+        Files.write(part1, List.of(lines.get(0), lineOf(lines, second), "<END>"), StandardCharsets.UTF_8);
 
         reconciliation.run();
 
-        assertThat(reportEvent(part0).path("status").asText()).isEqualTo("CLEAN");
-        JsonNode last = reportEvent(part1);
-        assertThat(kinds(last)).containsExactly("OURS_NOT_IN_FILE " + missing.paymentRequestId());
-        assertThat(ledger.find(first.paymentRequestId()).orElseThrow().flagged()).isFalse();
+        assertThat(kinds(reportEvent(part0))).containsExactly("AMOUNT_DIFFERS " + wrongAmount.paymentRequestId());
+        assertThat(kinds(reportEvent(part1))).containsExactly("OURS_NOT_IN_FILE " + missing.paymentRequestId());
+        assertThat(jdbc.queryForObject("SELECT mismatches FROM reconciliation_report WHERE file_name = ?",
+                Integer.class, part0.getFileName().toString())).isEqualTo(1);
+        assertThat(ledger.find(wrongAmount.paymentRequestId()).orElseThrow().flagReason())
+                .startsWith("RECONCILIATION: AMOUNT_DIFFERS");
         assertThat(ledger.find(second.paymentRequestId()).orElseThrow().flagged()).isFalse();
+    }
+
+    /**
+     * A part that arrives after its day was counted (the day's first part then was its last): what it names was
+     * counted missing then; its own count does not count the first part's payments missing again.
+     */
+    @Test
+    void aLatePartDoesNotCountTheEarlierPartsPaymentsMissing() throws Exception {
+        LocalDate day = moveToOwnDay(100);
+        PaymentAttempt first = paidWallet();
+        PaymentAttempt late = paidWallet();
+        Path part0 = sandbox.writeReport(day);
+        List<String> lines = Files.readAllLines(part0, StandardCharsets.UTF_8);
+        Files.write(part0, List.of(lines.get(0), lineOf(lines, first), "<END>"), StandardCharsets.UTF_8);
+        reconciliation.run();
+        assertThat(kinds(reportEvent(part0))).containsExactly("OURS_NOT_IN_FILE " + late.paymentRequestId());
+
+        Path part1 = reportDir.resolve(part0.getFileName().toString().replace("_000.csv", "_001.csv"));
+        Files.write(part1, List.of(lines.get(0), lineOf(lines, late), "<END>"), StandardCharsets.UTF_8);
+        reconciliation.run();
+
+        assertThat(reportEvent(part1).path("status").asText()).isEqualTo("CLEAN");
+        assertThat(ledger.find(first.paymentRequestId()).orElseThrow().flagged()).isFalse();
     }
 
     private static String lineOf(List<String> lines, PaymentAttempt payment) {
