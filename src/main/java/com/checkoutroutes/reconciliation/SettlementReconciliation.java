@@ -82,6 +82,8 @@ public class SettlementReconciliation {
     /** A line of the file the ledger has no payment or refund for. */
     private static final String IN_FILE_NOT_OURS = "IN_FILE_NOT_OURS";
     private static final int MAX_REASON = 500;
+    /** The payments (or refunds) a file named that one statement marks reconciled. */
+    private static final int MARK_PAGE = 5000;
     /** Antom's reports count days in UTC+8. */
     static final ZoneOffset ANTOM_DAY = ZoneOffset.ofHours(8);
 
@@ -187,7 +189,7 @@ public class SettlementReconciliation {
         Matching matching = new Matching(reportId);
         try {
             parser.parse(file, matching::row);
-            matching.finish(date, !laterPartPresent(name, m.group(1), m.group(2)));
+            matching.finish(date, !otherPartOutstanding(name, m.group(1)));
         } catch (IncompleteReportException e) {
             return unchangedFor(file).compareTo(incompleteFor) >= 0
                     ? reject(name, date, reportId, new MalformedReportException(e.getMessage() + ", unchanged for "
@@ -221,13 +223,18 @@ public class SettlementReconciliation {
     }
 
     /**
-     * Whether the directory holds a later part of the same day's report (transactionItems_20250101_001.csv after
-     * _000): the day's payments missing from every part are then counted by that part, not by this one.
+     * Whether another part of the same day's report (Antom splits a large day: transactionItems_20250101_000.csv,
+     * _001...) is in the directory and not reconciled yet, or was rejected: the day's payments that no part names are
+     * then counted by the day's last part to be reconciled, not by this one (it would count the other part's missing).
      */
-    private boolean laterPartPresent(String name, String day, String part) {
+    private boolean otherPartOutstanding(String name, String day) {
+        Set<String> reconciled = new HashSet<>(jdbc.queryForList("SELECT file_name FROM reconciliation_report "
+                + "WHERE file_name LIKE ? AND status IN ('CLEAN', 'MISMATCHES')", String.class,
+                "transactionItems_" + day + "%"));
         try (Stream<Path> files = Files.list(directory)) {
-            return files.map(p -> FILE.matcher(p.getFileName().toString()))
-                    .anyMatch(o -> o.matches() && o.group(1).equals(day) && o.group(2).compareTo(part) > 0);
+            return files.map(p -> p.getFileName().toString())
+                    .filter(other -> !other.equals(name) && !reconciled.contains(other))
+                    .map(FILE::matcher).anyMatch(o -> o.matches() && o.group(1).equals(day));
         } catch (IOException e) {
             throw new IllegalStateException("cannot list " + directory.toAbsolutePath() + " for " + name, e);
         }
@@ -525,14 +532,30 @@ public class SettlementReconciliation {
          * Marks (reconciled_on) every payment and refund the file named, so that no other report counts them missing:
          * Antom dates a payment or refund by its own clock, the ledger by when it heard (a notification just after
          * midnight, a janitor's inquiry hours later), so the report of the ledger's day may not name it; and a day
-         * Antom splits into parts names each payment in one of them.
+         * Antom splits into parts names each payment in one of them. A page of ids at a time, each its own short
+         * statement (a large day names millions), rows marked already left alone (a file read again).
          */
         private void markNamed(LocalDate date) {
-            jdbc.update("UPDATE payment_attempt SET reconciled_on = ? WHERE payment_request_id IN (SELECT "
-                    + "s.request_id FROM reconciliation_seen s WHERE s.report_id = ? AND s.refund = FALSE)",
-                    date, reportId);
-            jdbc.update("UPDATE refund SET reconciled_on = ? WHERE refund_request_id IN (SELECT s.request_id FROM "
-                    + "reconciliation_seen s WHERE s.report_id = ? AND s.refund = TRUE)", date, reportId);
+            markNamed(date, false, "payment_attempt", "payment_request_id");
+            markNamed(date, true, "refund", "refund_request_id");
+        }
+
+        private void markNamed(LocalDate date, boolean refund, String table, String idColumn) {
+            String after = "";
+            while (true) {
+                // the page's last id, in ix_reconciliation_seen's order (report_id, refund, request_id)
+                String last = jdbc.queryForObject("SELECT max(request_id) FROM (SELECT request_id FROM "
+                        + "reconciliation_seen WHERE report_id = ? AND refund = ? AND request_id > ? "
+                        + "ORDER BY request_id LIMIT " + MARK_PAGE + ") page", String.class, reportId, refund, after);
+                if (last == null) {
+                    return;
+                }
+                jdbc.update("UPDATE " + table + " SET reconciled_on = ? WHERE " + idColumn + " IN (SELECT request_id "
+                        + "FROM reconciliation_seen WHERE report_id = ? AND refund = ? AND request_id > ? "
+                        + "AND request_id <= ?) AND reconciled_on IS DISTINCT FROM ?",
+                        date, reportId, refund, after, last, date);
+                after = last;
+            }
         }
 
         /** The mismatches found so far. */

@@ -109,8 +109,8 @@ class KeyOrderedOrdersTest extends FlowTestSupport {
     void aFailingOrderHoldsTheCommitBelowItWhileLaterOnesFinishAndIsSentAgain() throws Exception {
         // the janitor sends a pay still REQUESTED and processing at Antom again: only the lane's own are counted
         try (AutoCloseable janitor = scheduledJobsStopped()) {
-            crashPoints.arm(CrashPoints.AFTER_ANTOM_CALL, 1);
             String failing = newOrderId();
+            crashPoints.armFor(failing, CrashPoints.AFTER_ANTOM_CALL, 1);
             RecordMetadata failed = send(failing);
             TopicPartition partition = new TopicPartition(ordersTopic, failed.partition());
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> crashPoints.pending() == 0);

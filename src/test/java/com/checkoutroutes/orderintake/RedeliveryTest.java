@@ -93,7 +93,7 @@ class RedeliveryTest extends FlowTestSupport {
      */
     private void readAgainAfter(String orderId, Runnable meanwhile) throws Exception {
         try (AutoCloseable jobs = scheduledJobsStopped()) {
-            crashPoints.arm(CrashPoints.AFTER_ANTOM_CALL, 1, message -> {
+            crashPoints.armFor(orderId, CrashPoints.AFTER_ANTOM_CALL, 1, message -> {
                 meanwhile.run();
                 return new org.springframework.dao.TransientDataAccessResourceException(message);
             });
@@ -113,8 +113,8 @@ class RedeliveryTest extends FlowTestSupport {
         // the janitor sends a pay still REQUESTED and processing at Antom again: only the redeliveries' are counted
         try (AutoCloseable janitor = scheduledJobsStopped()) {
             // a surprise (not the database, not Kafka, not the order's fault) after Antom answered, every time
-            crashPoints.arm(CrashPoints.AFTER_ANTOM_CALL, 3, IllegalStateException::new);
             String orderId = newOrderId();
+            crashPoints.armFor(orderId, CrashPoints.AFTER_ANTOM_CALL, 3, IllegalStateException::new);
             publish(order(orderId));
 
             JsonNode letter = awaitDeadLetter(orderId);
@@ -130,9 +130,9 @@ class RedeliveryTest extends FlowTestSupport {
 
     @Test
     void aRejectedOrderIsDeadLetteredAtOnceWithoutRedelivery() {
-        crashPoints.arm(CrashPoints.AFTER_ANTOM_CALL, 1,
-                message -> new com.checkoutroutes.deadletter.RejectedOrderException("TEST_REJECTED", "$", message));
         String orderId = newOrderId();
+        crashPoints.armFor(orderId, CrashPoints.AFTER_ANTOM_CALL, 1,
+                message -> new com.checkoutroutes.deadletter.RejectedOrderException("TEST_REJECTED", "$", message));
         publish(order(orderId));
 
         JsonNode letter = awaitDeadLetter(orderId);

@@ -159,6 +159,39 @@ class SettlementReconciliationTest extends FlowTestSupport {
         assertThat(ledger.find(first.paymentRequestId()).orElseThrow().flagged()).isFalse();
     }
 
+    /**
+     * A day's part that is rejected (malformed) holds the day's count: the other part does not count its payments
+     * missing; its good copy, put in its place, is read again and counts what no part named.
+     */
+    @Test
+    void aRejectedPartHoldsTheDaysCountUntilItsCopyIsRead() throws Exception {
+        LocalDate day = moveToOwnDay(140);
+        PaymentAttempt inRejected = paidWallet();
+        PaymentAttempt inSecond = paidWallet();
+        PaymentAttempt missing = paidWallet();
+        Path part0 = sandbox.writeReport(day);
+        List<String> lines = Files.readAllLines(part0, StandardCharsets.UTF_8);
+        Path part1 = reportDir.resolve(part0.getFileName().toString().replace("_000.csv", "_001.csv"));
+        String good0 = String.join("\n", lines.get(0), lineOf(lines, inRejected), "<END>") + "\n";
+        Files.writeString(part0, good0.replace(",12.50,", ",twelve,"), StandardCharsets.UTF_8);
+        Files.write(part1, List.of(lines.get(0), lineOf(lines, inSecond), "<END>"), StandardCharsets.UTF_8);
+
+        reconciliation.run();
+
+        assertThat(reportEvent(part0).path("status").asText()).isEqualTo("REJECTED");
+        assertThat(reportEvent(part1).path("status").asText()).as("nothing counted missing yet").isEqualTo("CLEAN");
+        assertThat(ledger.find(inRejected.paymentRequestId()).orElseThrow().flagged()).isFalse();
+
+        Files.writeString(part0, good0, StandardCharsets.UTF_8);
+        Files.setLastModifiedTime(part0, FileTime.from(Instant.now().plusSeconds(5)));
+        reconciliation.run();
+
+        JsonNode copy = read(kafka().await(reconciliationTopic, r -> part0.getFileName().toString().equals(r.key())
+                && !r.value().contains("REJECTED")).value());
+        assertThat(kinds(copy)).containsExactly("OURS_NOT_IN_FILE " + missing.paymentRequestId());
+        assertThat(ledger.find(inSecond.paymentRequestId()).orElseThrow().flagged()).isFalse();
+    }
+
     private static String lineOf(List<String> lines, PaymentAttempt payment) {
         return lines.stream().filter(l -> l.contains(payment.paymentRequestId())).findFirst().orElseThrow();
     }

@@ -42,7 +42,13 @@ public class CrashPoints {
 
     /** Fails the next {@code times} passes of {@code orderId}'s attempts through {@code point}, as a crash would. */
     public synchronized void armFor(String orderId, String point, int times) {
-        arm(point, times);
+        armFor(orderId, point, times, TransientDataAccessResourceException::new);
+    }
+
+    /** {@link #armFor(String, String, int)} failing with this exception. */
+    public synchronized void armFor(String orderId, String point, int times,
+            java.util.function.Function<String, RuntimeException> failure) {
+        arm(point, times, failure);
         this.onlyOrder = orderId;
     }
 
