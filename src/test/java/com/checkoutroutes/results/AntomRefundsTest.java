@@ -11,11 +11,14 @@ import static org.mockito.Mockito.when;
 
 import com.checkoutroutes.gateway.AntomRefundCalls;
 import com.checkoutroutes.gateway.AntomSettings;
+import com.checkoutroutes.gateway.CallOutcome;
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentLedger;
 import com.checkoutroutes.ledger.PaymentState;
 import com.checkoutroutes.ledger.RefundLedger;
+import com.checkoutroutes.ledger.Refund;
 import com.checkoutroutes.ledger.RefundRefusedException;
+import com.checkoutroutes.ledger.RefundState;
 import java.time.Clock;
 import org.junit.jupiter.api.Test;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -27,7 +30,8 @@ class AntomRefundsTest {
 
     private final RefundLedger refunds = mock(RefundLedger.class);
     private final PaymentLedger payments = mock(PaymentLedger.class);
-    private final AntomRefunds antom = new AntomRefunds(refunds, payments, mock(AntomRefundCalls.class),
+    private final AntomRefundCalls calls = mock(AntomRefundCalls.class);
+    private final AntomRefunds antom = new AntomRefunds(refunds, payments, calls,
             mock(RefundResults.class), mock(TransactionTemplate.class), mock(AntomSettings.class), Clock.systemUTC());
     private final PaymentAttempt paid = PaymentAttempt.builder().paymentRequestId(PRID).paymentId("PAY-3")
             .orderId("ORD-3").attemptNo(1).paymentMethodType("ALIPAY_CN").amountValue(1250).currency("USD")
@@ -49,6 +53,32 @@ class AntomRefundsTest {
         assertThat(antom.refundInFull(paid, "CANCELLATION", "ORDER_CANCELLED", "checkout-routes")).isEmpty();
         verify(payments).note(eq(PRID), eq("REFUND_REFUSED"), anyString(),
                 org.mockito.ArgumentMatchers.startsWith("REFUND_REFUSED"));
+    }
+
+    /**
+     * A refund a crash left stored and unsent, read again: sent (noted first, so the janitor sees a send may be on its
+     * way), unless its payment is disputed meanwhile; then the janitor decides.
+     */
+    @Test
+    void aStoredRefundReadAgainIsNotedAndSentUnlessItsPaymentIsDisputed() {
+        Refund stored = new Refund("REF-1", PRID, "ORD-3", "ORDER_RETURNED:e-1", 400, "USD", RefundState.REQUESTED,
+                null, null, null, "returned", "order-system", 0, 0, null, null, null, null, null);
+        when(payments.find(PRID)).thenReturn(java.util.Optional.of(paid));
+        when(refunds.find("REF-1")).thenReturn(java.util.Optional.of(stored));
+        when(calls.refund(anyString(), anyString(), anyString(), org.mockito.ArgumentMatchers.anyLong(), anyString()))
+                .thenReturn(new CallOutcome.Unknown<>("timed out", 3));
+
+        when(refunds.paymentDisputed(stored)).thenReturn(true);
+        assertThat(antom.sendIfNew(new RefundLedger.Opened(stored, false))).isSameAs(stored);
+        verify(calls, never()).refund(anyString(), anyString(), anyString(), org.mockito.ArgumentMatchers.anyLong(),
+                anyString());
+        verify(refunds, never()).note(anyString(), anyString(), anyString());
+
+        when(refunds.paymentDisputed(stored)).thenReturn(false);
+        antom.sendIfNew(new RefundLedger.Opened(stored, false));
+        org.mockito.InOrder order = org.mockito.Mockito.inOrder(refunds, calls);
+        order.verify(refunds).note(eq("REF-1"), eq("REFUND_RESENT"), anyString());
+        order.verify(calls).refund(eq("REF-1"), eq("PAY-3"), eq("USD"), eq(400L), eq("returned"));
     }
 
     private void refused(String code) {
