@@ -5,8 +5,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -40,6 +42,7 @@ public class JobFreshness implements SmartLifecycle {
     private final Duration refreshEvery;
     /** Per job: its last finished run, or when this instance first saw it while it has none. */
     private final Map<String, Instant> lastFinished = new ConcurrentHashMap<>();
+    private final Map<String, Gauge> gauges = new ConcurrentHashMap<>();
     private ScheduledExecutorService timer;
 
     public JobFreshness(JobRuns runs, ObjectProvider<CamelContext> camel, MeterRegistry meters, Clock clock,
@@ -57,11 +60,18 @@ public class JobFreshness implements SmartLifecycle {
             if (context == null) {
                 return;
             }
+            Set<String> jobs = new HashSet<>();
             for (Route route : context.getRoutes()) {
                 if (route.getEndpoint().getEndpointUri().startsWith("quartz:")) {
+                    jobs.add(route.getRouteId());
                     seen(route.getRouteId(), runs.lastFinished(route.getRouteId()));
                 }
             }
+            // a job a live edit of its route file took away (or renamed) no longer has an age to alert on
+            gauges.keySet().stream().filter(job -> !jobs.contains(job)).toList().forEach(job -> {
+                meters.remove(gauges.remove(job));
+                lastFinished.remove(job);
+            });
         } catch (RuntimeException e) {
             // the database being down shows in /actuator/health; the ages keep growing meanwhile
             LOG.warn("job ages not refreshed: {}", e.toString());
@@ -69,11 +79,9 @@ public class JobFreshness implements SmartLifecycle {
     }
 
     private void seen(String job, Optional<Instant> finished) {
-        if (!lastFinished.containsKey(job)) {
-            Gauge.builder("checkout.jobs.last.finished.age", this, g -> g.ageOf(job))
-                    .description("seconds since the job last finished a run on any instance")
-                    .baseUnit("seconds").tag("job", job).register(meters);
-        }
+        gauges.computeIfAbsent(job, j -> Gauge.builder("checkout.jobs.last.finished.age", this, g -> g.ageOf(j))
+                .description("seconds since the job last finished a run on any instance")
+                .baseUnit("seconds").tag("job", j).register(meters));
         lastFinished.merge(job, finished.orElse(clock.instant()),
                 (before, now) -> finished.isPresent() ? now : before);
     }
