@@ -14,13 +14,10 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import com.checkoutroutes.platform.PeriodicRefresh;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -34,7 +31,7 @@ import org.springframework.stereotype.Component;
  * ledger-refresh, the final ones (REFUNDED, FAILED) every ledger-history-refresh.
  */
 @Component
-public class LedgerGauges implements SmartLifecycle {
+public class LedgerGauges extends PeriodicRefresh {
 
     private static final Logger LOG = LoggerFactory.getLogger(LedgerGauges.class);
 
@@ -56,10 +53,10 @@ public class LedgerGauges implements SmartLifecycle {
      * committed does not hold it, so the settled states it touches are moved again after the swap.
      */
     private List<PaymentState[]> movedDuringCount;
-    private ScheduledExecutorService timer;
 
     public LedgerGauges(JdbcTemplate jdbc, Clock clock, MeterRegistry meters, MetricsSettings settings,
             CommittedTransitions transitions, NotificationInbox inbox) {
+        super("ledger-gauges", settings.ledgerRefresh());
         this.jdbc = jdbc;
         this.inbox = inbox;
         this.clock = clock;
@@ -101,7 +98,8 @@ public class LedgerGauges implements SmartLifecycle {
         }
     }
 
-    void refresh() {
+    @Override
+    protected void refresh() {
         try {
             // attempts in flight are few and found through ix_attempt_state; the settled ones are the whole history
             // of the ledger (a full scan that took seconds of database CPU at a load test's size), so they are
@@ -208,28 +206,5 @@ public class LedgerGauges implements SmartLifecycle {
 
     private synchronized <K> double count(Map<K, Long> counts, K key) {
         return counts.getOrDefault(key, 0L);
-    }
-
-    @Override
-    public synchronized void start() {
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "ledger-gauges");
-            t.setDaemon(true);
-            return t;
-        });
-        timer.scheduleWithFixedDelay(this::refresh, 0, refreshEvery.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    @Override
-    public synchronized void stop() {
-        if (timer != null) {
-            timer.shutdownNow();
-            timer = null;
-        }
-    }
-
-    @Override
-    public synchronized boolean isRunning() {
-        return timer != null;
     }
 }

@@ -10,16 +10,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
+import com.checkoutroutes.platform.PeriodicRefresh;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -30,31 +27,30 @@ import org.springframework.stereotype.Component;
  * per scrape; a job with no finished run kept counts from when this instance first saw it.
  */
 @Component
-public class JobFreshness implements SmartLifecycle {
+public class JobFreshness extends PeriodicRefresh {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobFreshness.class);
 
     private final JobRuns runs;
-    /** Looked up at each refresh: a lifecycle bean holding the context from its creation kept the routes from loading. */
+    /** Looked up at each refresh: a lifecycle bean holding the context from its creation kept routes from loading. */
     private final ObjectProvider<CamelContext> camel;
     private final MeterRegistry meters;
     private final Clock clock;
-    private final Duration refreshEvery;
     /** Per job: its last finished run, or when this instance first saw it while it has none. */
     private final Map<String, Instant> lastFinished = new ConcurrentHashMap<>();
     private final Map<String, Gauge> gauges = new ConcurrentHashMap<>();
-    private ScheduledExecutorService timer;
 
     public JobFreshness(JobRuns runs, ObjectProvider<CamelContext> camel, MeterRegistry meters, Clock clock,
             @Value("${checkout.metrics.ledger-refresh}") Duration refreshEvery) {
+        super("job-freshness", refreshEvery);
         this.runs = runs;
         this.camel = camel;
         this.meters = meters;
         this.clock = clock;
-        this.refreshEvery = refreshEvery;
     }
 
-    void refresh() {
+    @Override
+    protected void refresh() {
         try {
             CamelContext context = camel.getIfAvailable();
             if (context == null) {
@@ -89,28 +85,5 @@ public class JobFreshness implements SmartLifecycle {
     private double ageOf(String job) {
         Instant last = lastFinished.get(job);
         return last == null ? Double.NaN : Math.max(0, Duration.between(last, clock.instant()).toMillis() / 1000.0);
-    }
-
-    @Override
-    public synchronized void start() {
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "job-freshness");
-            t.setDaemon(true);
-            return t;
-        });
-        timer.scheduleWithFixedDelay(this::refresh, 0, refreshEvery.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    @Override
-    public synchronized void stop() {
-        if (timer != null) {
-            timer.shutdownNow();
-            timer = null;
-        }
-    }
-
-    @Override
-    public synchronized boolean isRunning() {
-        return timer != null;
     }
 }
