@@ -239,19 +239,19 @@ public class PaymentLedger {
         if (stored.isPresent()) {
             return sameAttemptOrRefuse(stored.get(), attempt);
         }
-        refuseNewAttempt(attempt.orderId(), ofOrder);
-        refuseSuperseded(attempt.orderId(), attempt.attemptNo(), ofOrder);
+        refuseNewAttempt(attempt.orderId(), attempt.attemptNo(), ofOrder);
         throw new IllegalStateException("attempt " + attempt.attemptNo() + " of order " + attempt.orderId()
                 + " was neither stored nor refused");
     }
 
     /**
-     * Throws what the attempt insert would refuse a new attempt of this order for ({@code ofOrder}: its attempts):
-     * {@link OrderAlreadyPaidException} (one of its attempts is paid), {@link OrderCancelledException} (the order
-     * system cancelled it). Also for an order naming no method, which no attempt stores yet, and the order door
-     * before it publishes; {@link #refuseSuperseded} is the insert's third refusal.
+     * Throws what the attempt insert would refuse attempt {@code attemptNo} of this order for, were it new
+     * ({@code ofOrder}: the order's attempts): {@link OrderAlreadyPaidException} (one of its attempts is paid),
+     * {@link OrderCancelledException} (the order system cancelled it), {@link AttemptSupersededException} (a later
+     * attempt replaced it). Also for an order naming no method, which no attempt stores yet, and the order door
+     * before it publishes.
      */
-    public void refuseNewAttempt(String orderId, List<PaymentAttempt> ofOrder) {
+    public void refuseNewAttempt(String orderId, int attemptNo, List<PaymentAttempt> ofOrder) {
         Optional<PaymentAttempt> paid = PaymentAttempt.ordersOwnPayment(ofOrder);
         if (paid.isPresent()) {
             throw new OrderAlreadyPaidException(orderId, paid.get().paymentRequestId());
@@ -259,13 +259,6 @@ public class PaymentLedger {
         if (cancellations.cancelled(orderId)) {
             throw new OrderCancelledException(orderId);
         }
-    }
-
-    /**
-     * Throws {@link AttemptSupersededException} when the order has an attempt numbered above {@code attemptNo}: the
-     * insert stores no attempt of an order after a later one.
-     */
-    public static void refuseSuperseded(String orderId, int attemptNo, List<PaymentAttempt> ofOrder) {
         ofOrder.stream().mapToInt(PaymentAttempt::attemptNo).filter(n -> n > attemptNo).max().ifPresent(later -> {
             throw new AttemptSupersededException(orderId, attemptNo, later);
         });

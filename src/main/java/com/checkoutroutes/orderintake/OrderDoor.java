@@ -1,10 +1,8 @@
 package com.checkoutroutes.orderintake;
 
 import com.checkoutroutes.deadletter.RejectedOrderException;
-import com.checkoutroutes.ledger.AttemptSupersededException;
 import com.checkoutroutes.ledger.DatabaseOutage;
-import com.checkoutroutes.ledger.OrderAlreadyPaidException;
-import com.checkoutroutes.ledger.OrderCancelledException;
+import com.checkoutroutes.ledger.NewAttemptRefusedException;
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentLedger;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -114,12 +112,9 @@ public class OrderDoor {
             Optional<String> closed = Optional.empty();
             if (known.isEmpty()) {
                 try {
-                    ledger.refuseNewAttempt(order.orderId(), attempts);
-                    PaymentLedger.refuseSuperseded(order.orderId(), order.attemptNo(), attempts);
-                } catch (OrderAlreadyPaidException | OrderCancelledException e) {
-                    closed = Optional.of(PaymentStarter.closedCode(e));
-                } catch (AttemptSupersededException e) {
-                    closed = Optional.of(PaymentStarter.ATTEMPT_SUPERSEDED);
+                    ledger.refuseNewAttempt(order.orderId(), order.attemptNo(), attempts);
+                } catch (NewAttemptRefusedException e) {
+                    closed = Optional.of(e.code());
                 }
             }
             database.worked("order door");

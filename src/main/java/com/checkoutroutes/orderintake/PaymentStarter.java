@@ -9,11 +9,9 @@ import com.checkoutroutes.gateway.AntomClient;
 import com.checkoutroutes.gateway.AntomGateway;
 import com.checkoutroutes.gateway.CallOutcome;
 import com.checkoutroutes.ledger.AttemptMismatchException;
-import com.checkoutroutes.ledger.AttemptSupersededException;
 import com.checkoutroutes.ledger.GroupCommit;
 import com.checkoutroutes.ledger.NewAttempt;
-import com.checkoutroutes.ledger.OrderAlreadyPaidException;
-import com.checkoutroutes.ledger.OrderCancelledException;
+import com.checkoutroutes.ledger.NewAttemptRefusedException;
 import com.checkoutroutes.ledger.OrderConsults;
 import com.checkoutroutes.ledger.Outbox;
 import com.checkoutroutes.ledger.PaymentAttempt;
@@ -146,8 +144,6 @@ public class PaymentStarter implements PaymentResender {
     }
 
     static final String PAY_RESENT = "PAY_RESENT";
-    /** An attempt of an order that has a later one: never stored nor paid. */
-    static final String ATTEMPT_SUPERSEDED = "ATTEMPT_SUPERSEDED";
     /** The cause of an earlier attempt's cancel before its order's new attempt. */
     static final String ATTEMPT_REPLACED = "ATTEMPT_REPLACED";
 
@@ -207,12 +203,10 @@ public class PaymentStarter implements PaymentResender {
                     AntomClient.bodyOf(request));
             // committed with the attempts of other orders starting now; durable before Antom is called
             return groupCommit.execute(() -> ledger.openAttempt(terms, api));
-        } catch (OrderAlreadyPaidException | OrderCancelledException e) {
+        } catch (NewAttemptRefusedException e) {
             throw closed(e);
         } catch (AttemptMismatchException e) {
             throw new RejectedOrderException("ATTEMPT_CHANGED", "$.attempt", e.getMessage());
-        } catch (AttemptSupersededException e) {
-            throw new RejectedOrderException(ATTEMPT_SUPERSEDED, "$.attempt", e.getMessage());
         }
     }
 
@@ -220,13 +214,8 @@ public class PaymentStarter implements PaymentResender {
      * An order the ledger takes no new attempt of ({@link PaymentLedger#refuseNewAttempt}), as the order topic's
      * dead letter (and the order door's 409) names it.
      */
-    static RejectedOrderException closed(RuntimeException refusal) {
-        return new RejectedOrderException(closedCode(refusal), "$.orderId", refusal.getMessage());
-    }
-
-    /** {@link #closed}'s code: {@code ORDER_CANCELLED} or {@code ORDER_ALREADY_PAID}. */
-    static String closedCode(RuntimeException refusal) {
-        return refusal instanceof OrderCancelledException ? "ORDER_CANCELLED" : "ORDER_ALREADY_PAID";
+    static RejectedOrderException closed(NewAttemptRefusedException refusal) {
+        return new RejectedOrderException(refusal.code(), refusal.field(), refusal.getMessage());
     }
 
     /**
@@ -238,13 +227,9 @@ public class PaymentStarter implements PaymentResender {
         try {
             // the buyer is not asked to choose how to pay an order paid or cancelled already, nor for an attempt a
             // later one replaced (the choice would be refused)
-            List<PaymentAttempt> attempts = ledger.attemptsOf(order.orderId());
-            ledger.refuseNewAttempt(order.orderId(), attempts);
-            PaymentLedger.refuseSuperseded(order.orderId(), order.attemptNo(), attempts);
-        } catch (OrderAlreadyPaidException | OrderCancelledException e) {
+            ledger.refuseNewAttempt(order.orderId(), order.attemptNo(), ledger.attemptsOf(order.orderId()));
+        } catch (NewAttemptRefusedException e) {
             throw closed(e);
-        } catch (AttemptSupersededException e) {
-            throw new RejectedOrderException(ATTEMPT_SUPERSEDED, "$.attempt", e.getMessage());
         }
         CallOutcome<AlipayPayConsultResponse> outcome = gateway.call("consult", order.orderId(), requests.consult(order));
         boolean offered = outcome instanceof CallOutcome.Answered<AlipayPayConsultResponse> answered

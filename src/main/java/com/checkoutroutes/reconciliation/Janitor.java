@@ -223,26 +223,27 @@ public class Janitor {
         if (inquiry instanceof RefundInquiries.Inquiry.Answered answered && answered.changedTo().isPresent()) {
             return answered.changedTo();
         }
-        if (inquiry instanceof RefundInquiries.Inquiry.NotFound && refund.refundId() == null
-                && refund.state() != RefundState.ACCEPTED && refunds.paymentDisputed(refund)) {
-            // a dispute came before Antom had this refund (never accepted, no refundId): not sent again; failed once
-            // no send may be on its way
-            Optional<Refund> withheld = antomRefunds.withholdWhileDisputed(refund);
-            if (withheld.isPresent()) {
-                return Optional.of(withheld.get().state());
-            }
-            refunds.scheduleCheck(refund.refundRequestId(), now.plus(settings.delayAfter(refund.checkCount())), true);
-            return Optional.empty();
-        }
         if (inquiry instanceof RefundInquiries.Inquiry.NotFound) {
-            refunds.note(refund.refundRequestId(), "REFUND_RESENT", "Antom has no such refund: sent again");
-            Refund after = antomRefunds.send(refund);
-            if (after.state() != refund.state()) {
-                return Optional.of(after.state());
+            Optional<RefundState> after = neverReceived(refund);
+            if (after.isPresent()) {
+                return after;
             }
         }
         refunds.scheduleCheck(refund.refundRequestId(), now.plus(settings.delayAfter(refund.checkCount())), true);
         return Optional.empty();
+    }
+
+    /**
+     * A refund Antom does not have: sent again, the same refundRequestId; or, when a dispute came before Antom had it
+     * (never accepted, no refundId), not sent but failed once no send may be on its way. Its new state when it changed.
+     */
+    private Optional<RefundState> neverReceived(Refund refund) {
+        if (refund.refundId() == null && refund.state() != RefundState.ACCEPTED && refunds.paymentDisputed(refund)) {
+            return antomRefunds.withholdWhileDisputed(refund).map(Refund::state);
+        }
+        refunds.note(refund.refundRequestId(), "REFUND_RESENT", "Antom has no such refund: sent again");
+        Refund after = antomRefunds.send(refund);
+        return after.state() != refund.state() ? Optional.of(after.state()) : Optional.empty();
     }
 
     /** Asks Antom about one attempt; returns its new state when it changed. */
