@@ -118,12 +118,9 @@ class SettlementReconciliationTest extends FlowTestSupport {
         PaymentAttempt wrongAmount = paidWallet();
         PaymentAttempt second = paidWallet();
         PaymentAttempt missing = paidWallet();
-        Path part0 = sandbox.writeReport(day);
-        List<String> lines = Files.readAllLines(part0, StandardCharsets.UTF_8);
-        Path part1 = reportDir.resolve(part0.getFileName().toString().replace("_000.csv", "_001.csv"));
-        Files.write(part0, List.of(lines.get(0), lineOf(lines, wrongAmount).replace(",12.50,", ",12.40,"), "<END>"),
-                StandardCharsets.UTF_8);
-        Files.write(part1, List.of(lines.get(0), lineOf(lines, second), "<END>"), StandardCharsets.UTF_8);
+        DayReport report = DayReport.of(sandbox.writeReport(day));
+        Path part0 = report.write(0, report.naming(wrongAmount).replace(",12.50,", ",12.40,"));
+        Path part1 = report.write(1, report.naming(second));
 
         reconciliation.run();
 
@@ -145,14 +142,12 @@ class SettlementReconciliationTest extends FlowTestSupport {
         LocalDate day = moveToOwnDay(100);
         PaymentAttempt first = paidWallet();
         PaymentAttempt late = paidWallet();
-        Path part0 = sandbox.writeReport(day);
-        List<String> lines = Files.readAllLines(part0, StandardCharsets.UTF_8);
-        Files.write(part0, List.of(lines.get(0), lineOf(lines, first), "<END>"), StandardCharsets.UTF_8);
+        DayReport report = DayReport.of(sandbox.writeReport(day));
+        Path part0 = report.write(0, report.naming(first));
         reconciliation.run();
         assertThat(kinds(reportEvent(part0))).containsExactly("OURS_NOT_IN_FILE " + late.paymentRequestId());
 
-        Path part1 = reportDir.resolve(part0.getFileName().toString().replace("_000.csv", "_001.csv"));
-        Files.write(part1, List.of(lines.get(0), lineOf(lines, late), "<END>"), StandardCharsets.UTF_8);
+        Path part1 = report.write(1, report.naming(late));
         reconciliation.run();
 
         assertThat(reportEvent(part1).path("status").asText()).isEqualTo("CLEAN");
@@ -169,12 +164,10 @@ class SettlementReconciliationTest extends FlowTestSupport {
         PaymentAttempt inRejected = paidWallet();
         PaymentAttempt inSecond = paidWallet();
         PaymentAttempt missing = paidWallet();
-        Path part0 = sandbox.writeReport(day);
-        List<String> lines = Files.readAllLines(part0, StandardCharsets.UTF_8);
-        Path part1 = reportDir.resolve(part0.getFileName().toString().replace("_000.csv", "_001.csv"));
-        String good0 = String.join("\n", lines.get(0), lineOf(lines, inRejected), "<END>") + "\n";
-        Files.writeString(part0, good0.replace(",12.50,", ",twelve,"), StandardCharsets.UTF_8);
-        Files.write(part1, List.of(lines.get(0), lineOf(lines, inSecond), "<END>"), StandardCharsets.UTF_8);
+        DayReport report = DayReport.of(sandbox.writeReport(day));
+        String good0 = report.naming(inRejected);
+        Path part0 = report.write(0, good0.replace(",12.50,", ",twelve,"));
+        Path part1 = report.write(1, report.naming(inSecond));
 
         reconciliation.run();
 
@@ -182,7 +175,7 @@ class SettlementReconciliationTest extends FlowTestSupport {
         assertThat(reportEvent(part1).path("status").asText()).as("nothing counted missing yet").isEqualTo("CLEAN");
         assertThat(ledger.find(inRejected.paymentRequestId()).orElseThrow().flagged()).isFalse();
 
-        Files.writeString(part0, good0, StandardCharsets.UTF_8);
+        report.write(0, good0);
         Files.setLastModifiedTime(part0, FileTime.from(Instant.now().plusSeconds(5)));
         reconciliation.run();
 
@@ -192,8 +185,30 @@ class SettlementReconciliationTest extends FlowTestSupport {
         assertThat(ledger.find(inSecond.paymentRequestId()).orElseThrow().flagged()).isFalse();
     }
 
-    private static String lineOf(List<String> lines, PaymentAttempt payment) {
-        return lines.stream().filter(l -> l.contains(payment.paymentRequestId())).findFirst().orElseThrow();
+    /** The sandbox's report of a day (its first part, _000), rewritten as parts that each name some of its rows. */
+    private record DayReport(Path first, List<String> lines) {
+
+        static DayReport of(Path first) throws java.io.IOException {
+            return new DayReport(first, Files.readAllLines(first, StandardCharsets.UTF_8));
+        }
+
+        /** The report's header, these payments' rows, and its last line. */
+        String naming(PaymentAttempt... payments) {
+            StringBuilder part = new StringBuilder(lines.get(0)).append('\n');
+            for (PaymentAttempt payment : payments) {
+                part.append(lines.stream().filter(l -> l.contains(payment.paymentRequestId())).findFirst()
+                        .orElseThrow()).append('\n');
+            }
+            return part.append("<END>\n").toString();
+        }
+
+        /** Writes part {@code n} of the day (transactionItems_<day>_00n.csv) beside the first. */
+        Path write(int n, String content) throws java.io.IOException {
+            String name = first.getFileName().toString().replace("_000.csv", "_%03d.csv".formatted(n));
+            Path part = first.resolveSibling(name);
+            Files.writeString(part, content, StandardCharsets.UTF_8);
+            return part;
+        }
     }
 
     @Test
