@@ -118,6 +118,24 @@ public class RefundLedger {
                 .orElse(false);
     }
 
+    /**
+     * Claims a stored refund still REQUESTED (a crash left it unsent) for its resend: notes {@code REFUND_RESENT}
+     * under its payment's lock, so that the janitor's {@link #applyIfQuietSince} sees a send on its way, and returns
+     * it. Empty, and nothing noted, when it has moved on or its payment is disputed: decided and noted in one
+     * transaction, so the janitor cannot withhold it between the check and the note.
+     */
+    public Optional<Refund> claimResend(String refundRequestId) {
+        return tx.execute(status -> {
+            Refund current = lock(refundRequestId).orElseThrow();
+            if (current.state() != RefundState.REQUESTED || paymentDisputed(current)) {
+                return Optional.<Refund>empty();
+            }
+            appendHistory(refundRequestId, current.state(), current.state(), "REFUND_RESENT",
+                    "its request read again: sent again", OffsetDateTime.now(clock));
+            return Optional.of(current);
+        });
+    }
+
     /** The causes of a flagged payment's history in order; none for a payment not flagged (no flag to look for). */
     private List<String> causes(PaymentAttempt payment) {
         return payment.flagged() ? payments.history(payment.paymentRequestId()).stream()

@@ -91,11 +91,11 @@ public class AntomRefunds {
         if (opened.created()) {
             return send(refund);
         }
-        if (refund.state() != RefundState.REQUESTED || refunds.paymentDisputed(refund)) {
+        if (refund.state() != RefundState.REQUESTED) {
             return refund;
         }
-        refunds.note(refund.refundRequestId(), "REFUND_RESENT", "its request read again: sent again");
-        return send(refund);
+        return refunds.claimResend(refund.refundRequestId()).map(this::send)
+                .orElseGet(() -> refunds.find(refund.refundRequestId()).orElseThrow());
     }
 
     /** Sends the stored refund to Antom and applies the answer; a final refund is left alone. */

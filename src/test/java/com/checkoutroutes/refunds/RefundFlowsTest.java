@@ -42,6 +42,8 @@ class RefundFlowsTest extends FlowTestSupport {
     @Autowired
     Refunds operatorRefunds;
     @Autowired
+    com.checkoutroutes.results.AntomRefunds antomRefunds;
+    @Autowired
     ShipmentChecks shipment;
     @Autowired
     JdbcTemplate jdbc;
@@ -622,6 +624,18 @@ class RefundFlowsTest extends FlowTestSupport {
         assertThat(refunds.history(withheld.refundRequestId())).extracting(RefundLedger.Step::cause)
                 .contains("REFUND_WITHHELD").doesNotContain("REFUND_RESENT");
         assertThat(sandbox.payment(paid.paymentRequestId()).orElseThrow().path("refunds")).isEmpty();
+
+        // a read of it from before it was withheld (its request read again) sends nothing, even once the dispute's
+        // flag is cleared: the resend is decided under the payment's lock on the refund as it is now
+        ledger.clearFlag(paid.paymentRequestId(), "operator", "the chargeback was lost");
+        Refund readBefore = new Refund(withheld.refundRequestId(), withheld.paymentRequestId(), withheld.orderId(),
+                withheld.requestKey(), withheld.amountValue(), withheld.currency(), RefundState.REQUESTED, null, null,
+                null, withheld.reason(), withheld.requestedBy(), 0, 0, null, null, null, null, null);
+        assertThat(antomRefunds.sendIfNew(new RefundLedger.Opened(readBefore, false)).state())
+                .isEqualTo(RefundState.FAILED);
+        assertThat(sandbox.payment(paid.paymentRequestId()).orElseThrow().path("refunds")).isEmpty();
+        assertThat(refunds.history(withheld.refundRequestId())).extracting(RefundLedger.Step::cause)
+                .doesNotContain("REFUND_RESENT");
     }
 
     @Test

@@ -56,11 +56,12 @@ class AntomRefundsTest {
     }
 
     /**
-     * A refund a crash left stored and unsent, read again: sent (noted first, so the janitor sees a send may be on its
-     * way), unless its payment is disputed meanwhile; then the janitor decides.
+     * A refund a crash left stored and unsent, read again: sent once the ledger claims it for its resend (noted under
+     * its payment's lock, so the janitor sees a send may be on its way); not sent when the ledger refuses (its payment
+     * disputed, or the refund moved on meanwhile); then the janitor decides.
      */
     @Test
-    void aStoredRefundReadAgainIsNotedAndSentUnlessItsPaymentIsDisputed() {
+    void aStoredRefundReadAgainIsSentOnlyOnceTheLedgerClaimsItsResend() {
         Refund stored = new Refund("REF-1", PRID, "ORD-3", "ORDER_RETURNED:e-1", 400, "USD", RefundState.REQUESTED,
                 null, null, null, "returned", "order-system", 0, 0, null, null, null, null, null);
         when(payments.find(PRID)).thenReturn(java.util.Optional.of(paid));
@@ -68,16 +69,15 @@ class AntomRefundsTest {
         when(calls.refund(anyString(), anyString(), anyString(), org.mockito.ArgumentMatchers.anyLong(), anyString()))
                 .thenReturn(new CallOutcome.Unknown<>("timed out", 3));
 
-        when(refunds.paymentDisputed(stored)).thenReturn(true);
+        when(refunds.claimResend("REF-1")).thenReturn(java.util.Optional.empty());
         assertThat(antom.sendIfNew(new RefundLedger.Opened(stored, false))).isSameAs(stored);
         verify(calls, never()).refund(anyString(), anyString(), anyString(), org.mockito.ArgumentMatchers.anyLong(),
                 anyString());
-        verify(refunds, never()).note(anyString(), anyString(), anyString());
 
-        when(refunds.paymentDisputed(stored)).thenReturn(false);
+        when(refunds.claimResend("REF-1")).thenReturn(java.util.Optional.of(stored));
         antom.sendIfNew(new RefundLedger.Opened(stored, false));
         org.mockito.InOrder order = org.mockito.Mockito.inOrder(refunds, calls);
-        order.verify(refunds).note(eq("REF-1"), eq("REFUND_RESENT"), anyString());
+        order.verify(refunds).claimResend("REF-1");
         order.verify(calls).refund(eq("REF-1"), eq("PAY-3"), eq("USD"), eq(400L), eq("returned"));
     }
 
