@@ -68,10 +68,11 @@ public class OrderReader {
     }
 
     /**
-     * {@link #read}, except that the rules are not judged again for an order whose attempt {@code storedBefore} says
-     * the ledger has: they passed when it was stored, and some move with time or settings (an expiry passed since, a
-     * limit lowered since). Read again after a restart or a rebalance, or posted again, it is then found as the stored
-     * attempt (and refused there if its terms changed) rather than dead-lettered as rejected after it was paid.
+     * {@link #read}, except that the rules which move with time or settings (an expiry passed since, a limit lowered
+     * since) are not judged again for an order whose attempt {@code storedBefore} says the ledger has
+     * ({@link OrderRules#checkStored}): they passed when it was stored. Read again after a restart or a rebalance, or
+     * posted again, it is then found as the stored attempt (and refused there if its terms changed) rather than
+     * dead-lettered as rejected after it was paid.
      */
     public OrderMessage read(byte[] raw, Predicate<OrderMessage> storedBefore) {
         if (raw == null || raw.length == 0) {
@@ -107,7 +108,10 @@ public class OrderReader {
             throw new RejectedOrderException("WRONG_TYPE", null, e.getOriginalMessage());
         }
         List<Violation> violations = rules.check(order);
-        if (!violations.isEmpty() && !(order.paymentMethodType() != null && storedBefore.test(order))) {
+        if (!violations.isEmpty() && order.paymentMethodType() != null && storedBefore.test(order)) {
+            violations = rules.checkStored(order);
+        }
+        if (!violations.isEmpty()) {
             throw new RejectedOrderException(violations);
         }
         return order;

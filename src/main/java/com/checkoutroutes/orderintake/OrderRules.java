@@ -31,6 +31,19 @@ public class OrderRules {
     }
 
     public List<Violation> check(OrderMessage order) {
+        return check(order, true);
+    }
+
+    /**
+     * {@link #check} without the rules that move with time or settings (the amount limit, the result page's schemes,
+     * the expiry): an order whose attempt the ledger has passed them when it was stored, and read again it is that
+     * attempt. The others still hold: a repeat breaking one is refused with its own reason.
+     */
+    public List<Violation> checkStored(OrderMessage order) {
+        return check(order, false);
+    }
+
+    private List<Violation> check(OrderMessage order, boolean movingRules) {
         List<Violation> out = new ArrayList<>();
         String terminal = order.channel().terminalType();
         if (!TERMINALS.contains(terminal)) {
@@ -40,7 +53,7 @@ public class OrderRules {
             out.add(new Violation("MISSING_OS_TYPE", "$.channel.osType",
                     "osType (IOS or ANDROID) is required for " + terminal + ", as Antom asks"));
         }
-        if (currency(order.amount().currency(), "$.amount.currency", out)) {
+        if (currency(order.amount().currency(), "$.amount.currency", out) && movingRules) {
             amount(order.amount(), out);
         }
         if (order.settlementCurrency() != null) {
@@ -64,8 +77,10 @@ public class OrderRules {
         if (order.buyer() != null) {
             text(order.buyer().referenceBuyerId(), "$.buyer.referenceBuyerId", out);
         }
-        resultPage(order.resultPageUrl(), out);
-        expiry(order.paymentExpiryTime(), order.paymentMethodType(), out);
+        if (movingRules) {
+            resultPage(order.resultPageUrl(), out);
+            expiry(order.paymentExpiryTime(), order.paymentMethodType(), out);
+        }
         return out;
     }
 

@@ -200,6 +200,33 @@ class OrderReaderTest {
         }))).containsExactly("MISSING_FIELD at $.amount");
     }
 
+    /**
+     * An order whose attempt the ledger has is not judged again by the rules that move with time or settings (its
+     * expiry passed since, a limit lowered since); the others still refuse it with their own reason.
+     */
+    @Test
+    void aStoredOrderReadAgainSkipsOnlyTheRulesThatMoveWithTimeOrSettings() {
+        byte[] expired = bytes(variant(o -> o.put("paymentExpiryTime", "2026-11-21T10:00:00+08:00")));
+        byte[] overTheLimit = bytes(variant(o -> ((ObjectNode) o.get("amount")).put("value", "1234567890123456")));
+        byte[] plainHttp = bytes(variant(o -> o.put("resultPageUrl", "http://shop.example/orders/ORD-1/result")));
+        for (byte[] moved : List.of(expired, overTheLimit, plainHttp)) {
+            assertThat(rejection(reader, moved).violations()).isNotEmpty();
+            assertThat(reader.read(moved, order -> true).orderId()).isEqualTo("ORD-1");
+        }
+
+        byte[] pc = bytes(variant(o -> o.putObject("channel").put("terminalType", "PC")));
+        assertThat(catchThrowableOfType(() -> reader.read(pc, order -> true), RejectedOrderException.class)
+                .violations()).extracting(OrderReaderTest::show)
+                .containsExactly("UNKNOWN_TERMINAL_TYPE at $.channel.terminalType");
+        byte[] both = bytes(variant(o -> {
+            o.put("paymentExpiryTime", "2026-11-21T10:00:00+08:00");
+            o.put("captureMode", "MANUAL");
+        }));
+        assertThat(catchThrowableOfType(() -> reader.read(both, order -> true), RejectedOrderException.class)
+                .violations()).extracting(OrderReaderTest::show)
+                .containsExactly("CAPTURE_MODE_NOT_CARD at $.captureMode");
+    }
+
     @Test
     void everySchemaViolationIsReportedSortedByPathAndTheFirstIsTheReason() {
         RejectedOrderException e = rejection(reader, bytes(variant(o -> {

@@ -184,6 +184,14 @@ class RedeliveryTest extends FlowTestSupport {
                 && !r.value().contains("sentinel"))).as("the sentinel's own dead letter aside").isEmpty();
         assertThat(onlyAttempt(orderId).state()).isEqualTo(PaymentState.SUCCEEDED);
         assertThat(sandbox.requests("pay", stored.paymentRequestId())).hasSize(1);
+        // a repeat breaking a rule that does not move with time is refused with that rule's reason
+        Map<String, Object> onAPc = new java.util.HashMap<>(order);
+        onAPc.put("channel", Map.of("terminalType", "PC", "clientIp", "203.0.113.7"));
+        kafka().publish(ordersTopic, orderId, json.writeValueAsString(onAPc));
+        assertThat(read(kafka().await(deadLetterTopic, r -> r.value().contains(orderId)
+                && !r.value().contains("sentinel")).value()).path("reason").path("code").asText())
+                .isEqualTo("UNKNOWN_TERMINAL_TYPE");
+        assertThat(onlyAttempt(orderId).state()).isEqualTo(PaymentState.SUCCEEDED);
         // a new attempt with that expiry is still refused
         Map<String, Object> late = new java.util.HashMap<>(order);
         late.put("orderId", orderId + "-late");
