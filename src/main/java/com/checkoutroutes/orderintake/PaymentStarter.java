@@ -224,12 +224,20 @@ public class PaymentStarter implements PaymentResender {
      * with its channel message: the order's trace in GET /payments/{orderId}.
      */
     private void offerMethods(OrderMessage order) {
+        List<PaymentAttempt> attempts = ledger.attemptsOf(order.orderId());
         try {
             // the buyer is not asked to choose how to pay an order paid or cancelled already, nor for an attempt a
             // later one replaced (the choice would be refused)
-            ledger.refuseNewAttempt(order.orderId(), order.attemptNo(), ledger.attemptsOf(order.orderId()));
+            ledger.refuseNewAttempt(order.orderId(), order.attemptNo(), attempts);
         } catch (NewAttemptRefusedException e) {
             throw closed(e);
+        }
+        if (attempts.stream().anyMatch(a -> a.attemptNo() == order.attemptNo())) {
+            // read again after the buyer chose: this attempt is stored with its method, and asking again would offer
+            // a choice its own attempt number could not take (a new choice is a new attempt)
+            LOG.info("order {} named no payment method, but its attempt {} is stored: not consulted again",
+                    order.orderId(), order.attemptNo());
+            return;
         }
         CallOutcome<AlipayPayConsultResponse> outcome = gateway.call("consult", order.orderId(), requests.consult(order));
         boolean offered = outcome instanceof CallOutcome.Answered<AlipayPayConsultResponse> answered

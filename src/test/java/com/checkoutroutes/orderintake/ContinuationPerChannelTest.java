@@ -2,6 +2,7 @@ package com.checkoutroutes.orderintake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.checkoutroutes.ledger.OrderConsults;
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentState;
 import com.checkoutroutes.testsupport.FlowTestSupport;
@@ -12,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * Orders get their continuation on their own channel, through Kafka, the ledger and the sandbox: the links of a PC
@@ -21,6 +23,8 @@ import org.junit.jupiter.api.Test;
  */
 class ContinuationPerChannelTest extends FlowTestSupport {
 
+    @Autowired
+    OrderConsults consults;
     private final HttpClient http = HttpClient.newHttpClient();
 
     private int statusOf(String url) {
@@ -129,6 +133,28 @@ class ContinuationPerChannelTest extends FlowTestSupport {
         assertThat(message.path("action").asText()).isEqualTo("CHOOSE_METHOD");
         assertThat(message.path("paymentOptions").findValuesAsText("paymentMethodType")).isNotEmpty();
         assertThat(ledger.attemptsOf(orderId)).isEmpty();
+    }
+
+    /**
+     * An order without a method read again once its buyer chose (its attempt stored with the method): Antom is not
+     * consulted again and the buyer not asked to choose again; its attempt goes on.
+     */
+    @Test
+    void anOrderWithoutAMethodReadAgainAfterItsAttemptIsStoredIsNotOfferedAgain() {
+        String orderId = newOrderId();
+        publish(order(orderId));
+        PaymentAttempt chosen = org.awaitility.Awaitility.await()
+                .until(() -> onlyAttempt(orderId), a -> a.state() == PaymentState.PENDING);
+
+        publish(orderWithoutMethod(orderId));
+        ordersProcessedUpTo(orderId);
+
+        // a consult is recorded with its channel message in one transaction, before the order's offset moves on
+        assertThat(consults.of(orderId)).isEmpty();
+        assertThat(kafka().matching(deadLetterTopic, r -> r.value().contains(orderId)
+                && !r.value().contains("sentinel"))).isEmpty();
+        assertThat(onlyAttempt(orderId)).extracting(PaymentAttempt::paymentRequestId, PaymentAttempt::state)
+                .containsExactly(chosen.paymentRequestId(), PaymentState.PENDING);
     }
 
     /** The buyer of an order paid or cancelled already is not asked to choose how to pay it. */
