@@ -1,6 +1,7 @@
 package com.checkoutroutes.ledger;
 
 import com.checkoutroutes.ledger.ShardLeases.Claim;
+import com.checkoutroutes.platform.QuietLog;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
@@ -155,6 +156,16 @@ public class OutboxRelay implements DisposableBean, SmartInitializingSingleton {
                 leases.owner(), maxBlock + delivery, maxSendTime.toMillis());
     }
 
+    /** A test's bound on the keys held back (a few, not thousands); set before the first drain. */
+    void maxHeldKeys(int keys) {
+        this.maxHeldKeys = keys;
+    }
+
+    /** How many keys are held back now (publisher thread's view; for tests). */
+    int heldBackKeys() {
+        return heldBack.size();
+    }
+
     /** This instance's name in {@code outbox_shard_lease.owner} (null on H2). */
     String leaseOwner() {
         return leases == null ? null : leases.owner();
@@ -187,6 +198,9 @@ public class OutboxRelay implements DisposableBean, SmartInitializingSingleton {
     private static final Duration FIRST_HOLD = Duration.ofSeconds(1);
     private static final Duration LONGEST_HOLD = Duration.ofSeconds(30);
     private static final Duration FORGET_AFTER = Duration.ofMinutes(10);
+    private final QuietLog failureLog = new QuietLog(Duration.ofSeconds(10));
+    /** The most keys held back at once: each is bound into the claim's and the batch's queries on every drain. */
+    private int maxHeldKeys = 10_000;
 
     /**
      * Asks the publisher thread to drain the outbox soon and returns at once. Wakes that come while a drain is
@@ -271,11 +285,25 @@ public class OutboxRelay implements DisposableBean, SmartInitializingSingleton {
     private Batch publish(Claim claim, List<String> waiting) {
         List<Row> rows = pending(claim, waiting);
         List<CompletableFuture<Exchange>> sends = new ArrayList<>(rows.size());
+        // a key retried after a hold sends its oldest event alone, and one whose send failed at once no more: its
+        // later events go once that one is acknowledged, so none lands before it (nor again on every retry)
+        Set<String> oneOnly = new HashSet<>();
+        int started = 0;
         for (Row row : rows) {
             if (claim != null && !claim.maySend()) {
                 break; // past the claim's window (a slow destination): the rest goes under the next claim
             }
-            sends.add(send(row));
+            if (oneOnly.contains(row.orderKey())) {
+                sends.add(null); // not sent: pending, as it was
+                continue;
+            }
+            CompletableFuture<Exchange> send = send(row);
+            sends.add(send);
+            started++;
+            boolean failedAtOnce = send.isDone() && failureOf(send, System.nanoTime()) != null;
+            if (failedAtOnce || heldBack.containsKey(row.orderKey())) {
+                oneOnly.add(row.orderKey());
+            }
         }
         long waitUntil = System.nanoTime() + sendTimeout.toNanos();
         List<Row> marked = new ArrayList<>(sends.size());
@@ -284,6 +312,9 @@ public class OutboxRelay implements DisposableBean, SmartInitializingSingleton {
         OffsetDateTime sentAt = OffsetDateTime.now(clock); // published_at: when the sends left, not the last ack
         for (int i = 0; i < sends.size(); i++) {
             Row row = rows.get(i);
+            if (sends.get(i) == null) {
+                continue;
+            }
             String failure = failureOf(sends.get(i), waitUntil);
             if (failure != null) {
                 // this event, and its order's later ones (even if acknowledged), stay pending and go again in order
@@ -313,18 +344,35 @@ public class OutboxRelay implements DisposableBean, SmartInitializingSingleton {
             LOG.warn("outbox: the claim took longer than its window to start sends ((checkout.outbox.lease - "
                     + "max-send-time) / 2); the timer tries again");
         }
-        boolean more = allAcknowledged && !sends.isEmpty() && (sends.size() < rows.size() || rows.size() == batchSize);
+        boolean more = allAcknowledged && started > 0 && (started < rows.size() || rows.size() == batchSize);
         return new Batch(marked, more);
     }
 
     private void holdBack(Row row, String failure) {
         HeldBack before = heldBack.get(row.orderKey());
+        if (before == null && heldBack.size() >= maxHeldKeys) {
+            // bounded, whatever fails: this order's events are tried again in every batch instead (they fail fast
+            // where a topic is refused), and newer events wait behind them once they fill a batch
+            failed.increment();
+            long leftOut = failureLog.admit("held-back-full");
+            if (leftOut >= 0) {
+                LOG.warn("outbox: {} orders' events are held back already; event {} to {} not published ({}) is tried "
+                        + "again in every batch{}", maxHeldKeys, row.id(), row.destination(), failure,
+                        QuietLog.more(leftOut));
+            }
+            return;
+        }
         Duration wait = before == null ? FIRST_HOLD : min(before.delay().multipliedBy(2), LONGEST_HOLD);
         Instant now = clock.instant();
         heldBack.put(row.orderKey(), new HeldBack(now.plus(wait), wait, row.shard(), now.plus(maxSendTime)));
         failed.increment();
-        LOG.warn("outbox: event {} to {} not published: {}; its order's events wait {} ms, then go again in order "
-                + "(the other events are published meanwhile)", row.id(), row.destination(), failure, wait.toMillis());
+        // a destination down fails every order's event sent to it: a line per destination every 10 s, not per event
+        long leftOut = failureLog.admit(row.destination());
+        if (leftOut >= 0) {
+            LOG.warn("outbox: event {} to {} not published: {}; its order's events wait {} ms, then go again in "
+                    + "order (the other events are published meanwhile){}", row.id(), row.destination(), failure,
+                    wait.toMillis(), QuietLog.more(leftOut));
+        }
     }
 
     private static Duration min(Duration a, Duration b) {

@@ -43,6 +43,10 @@ import org.springframework.stereotype.Component;
  * actuator's health ({@code kafkaTopics}: DOWN while such a topic is missing). Not part of readiness: refusing
  * Antom's notifications or orders over HTTP would create no topic.
  * <p>
+ * Asked again every 30 s for the service's life (a line when the answer changes), so that the outbox's sends to a
+ * topic such a broker lacks fail at once ({@link #refuseMissing}, routes/outbox.yaml) rather than each holding the
+ * publisher's one thread for the producer's {@code max-block-ms} while every other order's event waits behind it.
+ * <p>
  * It asks with Camel's Kafka component's own connection settings (brokers, TLS, SASL), so it sees what the routes see.
  */
 @Component("kafkaTopics")
@@ -78,6 +82,8 @@ public class KafkaTopicCheck implements HealthIndicator {
     private final List<TopicsInUse> inUse;
     private final Duration recheck;
     private Health last;
+    /** Topics the last answer named missing where the broker surely does not create them: sends fail at once. */
+    private volatile Set<String> refused = Set.of();
     private Admin admin;
     private long checkedAtNanos;
     private Thread firstCheck;
@@ -97,19 +103,26 @@ public class KafkaTopicCheck implements HealthIndicator {
 
     /**
      * Off the start-up thread (a slow broker must not hold up start-up, and the routes report their own connection),
-     * and asked again every 30 s until the broker answers once, so that the answer is logged whenever it comes.
+     * and asked again every 30 s: the first answer is logged whenever it comes, and then each that differs from the
+     * last (a topic created or gone), so the outbox's refusals follow the broker.
      */
     @EventListener(ApplicationReadyEvent.class)
     public synchronized void checkOnceReady() {
         firstCheck = new Thread(() -> {
-            for (int tries = 1; !Thread.currentThread().isInterrupted(); tries++) {
+            Set<String> logged = null;
+            boolean warned = false;
+            while (!Thread.currentThread().isInterrupted()) {
                 try {
-                    log(check());
-                    return;
+                    Report report = ask();
+                    if (!report.missing().equals(logged)) {
+                        log(report);
+                        logged = report.missing();
+                    }
                 } catch (RuntimeException e) {
-                    if (tries == 1) {
+                    if (!warned && logged == null) {
                         LOG.warn("could not ask the Kafka broker which topics exist ({}); asking again every {} s",
                                 e.getMessage(), recheck.toSeconds());
+                        warned = true;
                     }
                 }
                 try {
@@ -129,13 +142,23 @@ public class KafkaTopicCheck implements HealthIndicator {
         long now = System.nanoTime();
         if (last == null || now - checkedAtNanos > recheck.toNanos()) {
             try {
-                last = check().health();
+                last = ask().health();
             } catch (RuntimeException e) {
                 last = Health.unknown().withDetail("error", e.getMessage()).build();
             }
             checkedAtNanos = now;
         }
         return last;
+    }
+
+    /**
+     * {@link #check}, its answer kept for {@link #refuseMissing}: the topics missing where the broker surely does not
+     * create them (where it may, a send is what creates one).
+     */
+    Report ask() {
+        Report report = check();
+        refused = Boolean.FALSE.equals(report.brokerCreatesTopics()) ? Set.copyOf(report.missing()) : Set.of();
+        return report;
     }
 
     /** Asks the broker; throws when it cannot be asked within the timeout. */
@@ -153,6 +176,30 @@ public class KafkaTopicCheck implements HealthIndicator {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
+    }
+
+    /**
+     * Refuses at once a send to a Kafka topic the last answer named missing on a broker that does not create topics
+     * (the step before each of the outbox's Kafka sends, routes/outbox.yaml, with the endpoint's URI): the outbox holds
+     * the event back and tries it again later, as after any failed send, but without waiting {@code max-block-ms}
+     * for metadata that cannot come. A topic created since is sent to again within 30 s.
+     */
+    public void refuseMissing(String endpoint) {
+        String topic = topicOf(endpoint);
+        if (topic != null && refused.contains(topic)) {
+            throw new MissingTopicException(topic);
+        }
+    }
+
+    /** The topic of a Kafka endpoint URI ({@code kafka:name?...} or {@code kafka://name?...}); null for another. */
+    static String topicOf(String endpoint) {
+        if (endpoint == null || !endpoint.startsWith("kafka:")) {
+            return null;
+        }
+        String rest = endpoint.substring("kafka:".length());
+        rest = rest.startsWith("//") ? rest.substring(2) : rest;
+        int options = rest.indexOf('?');
+        return options < 0 ? rest : rest.substring(0, options);
     }
 
     private static void log(Report report) {

@@ -2,9 +2,12 @@ package com.checkoutroutes.continuation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 
+import com.checkoutroutes.platform.KafkaTopicCheck;
+import com.checkoutroutes.platform.MissingTopicException;
 import com.checkoutroutes.testsupport.RouteTestSupport;
 import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
@@ -55,6 +58,8 @@ class ContinuationRoutesTest extends RouteTestSupport {
 
     @MockitoBean(name = "httpChannels")
     HttpChannels httpChannels;
+    @MockitoBean(name = "kafkaTopics")
+    KafkaTopicCheck kafkaTopics;
     @EndpointInject("mock:kafka:checkout.continuations.web")
     MockEndpoint webTopic;
     @EndpointInject("mock:receiver")
@@ -76,6 +81,22 @@ class ContinuationRoutesTest extends RouteTestSupport {
 
         webTopic.assertIsSatisfied();
         verify(httpChannels, never()).enqueue(anyString(), anyString(), anyString(), anyString());
+        verify(kafkaTopics).refuseMissing("kafka:checkout.continuations.web");
+    }
+
+    /**
+     * A channel's topic the broker lacks and does not create is refused before the send, at once: the outbox holds
+     * the event back rather than its one publisher thread waiting the producer's max-block-ms for each.
+     */
+    @Test
+    void aChannelTopicTheBrokerLacksIsRefusedBeforeTheSend() {
+        doThrow(new MissingTopicException("checkout.continuations.web")).when(kafkaTopics)
+                .refuseMissing("kafka:checkout.continuations.web");
+
+        Exchange sent = continuation("WEB");
+
+        assertThat(sent.getException()).isInstanceOf(MissingTopicException.class);
+        assertThat(webTopic.getReceivedCounter()).isZero();
     }
 
     @Test

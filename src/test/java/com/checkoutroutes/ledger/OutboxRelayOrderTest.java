@@ -209,6 +209,52 @@ class OutboxRelayOrderTest {
                 "{\"n\":2}");
         assertThat(fencedUntil("ORD-1")).as("still fenced from other instances while its events wait, though the "
                 + "batches since sent none of them").isNotNull();
+        assertThat(ordersEvents()).as("its second event is never sent ahead of its first").isEmpty();
+    }
+
+    /**
+     * An order whose event failed goes on once the destination takes it: its oldest event alone first, then the rest,
+     * each landing once and in order (its later events were sent ahead of it, and again on every retry).
+     */
+    @Test
+    void anOrderWhoseSendFailedGoesOnInOrderEachEventOnce() {
+        OutboxRelay only = relay(Duration.ofSeconds(60), Duration.ofSeconds(40));
+        holding.set(false);
+        failNextSend = true;
+        for (int n = 1; n <= 3; n++) {
+            outbox.append(new OutboxMessage(DESTINATION, "ORD-1", "{\"n\":" + n + "}"));
+        }
+        only.wake();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> sendStarts.size() == 1 && pending() == 3);
+
+        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            only.wake(); // the timer's sweep: the hold (1 s) is over
+            return pending() == 0;
+        });
+        assertThat(ordersEvents()).containsExactly("ORD-1 {\"n\":1}", "ORD-1 {\"n\":2}", "ORD-1 {\"n\":3}");
+    }
+
+    /**
+     * Memory stays bounded whatever fails: past the most keys held back, another failing order is not remembered but
+     * tried again in every batch, and the other orders' events still leave.
+     */
+    @Test
+    void theKeysHeldBackAreBounded() {
+        OutboxRelay only = relay(Duration.ofSeconds(60), Duration.ofSeconds(40));
+        only.maxHeldKeys(2);
+        holding.set(false);
+        for (String key : List.of("P-1", "P-2", "P-3")) {
+            outbox.append(new OutboxMessage(DESTINATION, key, "{\"n\":1,\"poison\":true}"));
+        }
+        outbox.append(new OutboxMessage(DESTINATION, otherShardKey, SECOND));
+        only.wake();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> received.contains(otherShardKey + " " + SECOND));
+        int triedBefore = sendStarts.size();
+        only.wake();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> sendStarts.size() > triedBefore);
+
+        assertThat(only.heldBackKeys()).isEqualTo(2);
+        assertThat(pending()).isEqualTo(3);
     }
 
     /**

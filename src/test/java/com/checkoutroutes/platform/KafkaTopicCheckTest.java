@@ -1,6 +1,8 @@
 package com.checkoutroutes.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
@@ -79,14 +81,46 @@ class KafkaTopicCheckTest {
         assertThat(health.getDetails()).containsEntry("missing", Set.of(prefix + "duplicate-payments"))
                 .containsEntry("brokerCreatesTopics", false).containsEntry("topics", 3);
 
+        // the outbox's sends to it are refused at once (routes/outbox.yaml), as Kafka's trouble; others go
+        assertThatThrownBy(() -> check.refuseMissing("kafka:" + prefix + "duplicate-payments"))
+                .isInstanceOf(MissingTopicException.class).isInstanceOf(org.apache.kafka.common.KafkaException.class)
+                .hasMessageContaining(prefix + "duplicate-payments");
+        assertThat(InfrastructureFailures.isInfrastructure(catchThrowable(
+                () -> check.refuseMissing("kafka://" + prefix + "duplicate-payments?retries=3")))).isTrue();
+        check.refuseMissing("kafka:" + prefix + "orders");
+        check.refuseMissing("direct:" + prefix + "duplicate-payments");
+
         createTopics(prefix + "duplicate-payments");
         // created once the controller has it; listed once the broker's metadata has it too
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-            KafkaTopicCheck.Report report = check.check();
+            KafkaTopicCheck.Report report = check.ask();
             assertThat(report.missing()).isEmpty();
             assertThat(report.health().getStatus()).isEqualTo(Status.UP);
         });
+        check.refuseMissing("kafka:" + prefix + "duplicate-payments");
         check.close();
+    }
+
+    /** Where the broker may create a topic on first use, a send is what creates it: nothing is refused. */
+    @Test
+    void nothingIsRefusedWhereTheBrokerMayCreateTheTopic() {
+        KafkaTopicCheck check = new KafkaTopicCheck(camelOn("127.0.0.1:1"), settings("n."), List.of()) {
+            @Override
+            Report check() {
+                return new Report(Set.of("n.orders"), Set.of("n.orders"), null);
+            }
+        };
+        assertThat(check.health().getStatus()).isEqualTo(Status.DOWN);
+        check.refuseMissing("kafka:n.orders");
+        check.close();
+    }
+
+    @Test
+    void theTopicOfAKafkaEndpoint() {
+        assertThat(KafkaTopicCheck.topicOf("kafka:checkout.orders")).isEqualTo("checkout.orders");
+        assertThat(KafkaTopicCheck.topicOf("kafka://checkout.orders?brokers=b:9092")).isEqualTo("checkout.orders");
+        assertThat(KafkaTopicCheck.topicOf("https://bff.example/continuations")).isNull();
+        assertThat(KafkaTopicCheck.topicOf(null)).isNull();
     }
 
     @Test
@@ -127,7 +161,8 @@ class KafkaTopicCheckTest {
             logger.detachAppender(logs);
             check.close();
         }
-        assertThat(asked).hasValue(3);
+        assertThat(asked.get()).as("asked again every recheck after that, a line only when the answer changes")
+                .isGreaterThanOrEqualTo(3);
         assertThat(logs.list).extracting(ILoggingEvent::getLevel).containsExactly(Level.WARN, Level.ERROR);
         assertThat(logs.list.get(0).getFormattedMessage()).contains("connection refused", "asking again");
         assertThat(logs.list.get(1).getFormattedMessage()).contains(prefix + "orders", prefix + "duplicate-payments");

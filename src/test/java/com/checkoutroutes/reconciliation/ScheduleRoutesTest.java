@@ -83,6 +83,8 @@ class ScheduleRoutesTest extends RouteTestSupport {
     SettlementReconciliation reconciliation;
     @MockitoBean(name = "outboxRelay")
     OutboxRelay outboxRelay;
+    @MockitoBean(name = "kafkaTopics")
+    com.checkoutroutes.platform.KafkaTopicCheck kafkaTopics;
     @Autowired
     JdbcTemplate jdbc;
     @Autowired
