@@ -15,6 +15,7 @@ import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Every dead letter, kept in the database as it is published (routes/orders.yaml, order-dead-letter): the operator
@@ -25,10 +26,12 @@ import org.springframework.stereotype.Component;
 public class DeadLetterArchive {
 
     private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
     private final Clock clock;
 
-    public DeadLetterArchive(JdbcTemplate jdbc, Clock clock) {
+    public DeadLetterArchive(JdbcTemplate jdbc, TransactionTemplate tx, Clock clock) {
         this.jdbc = jdbc;
+        this.tx = tx;
         this.clock = clock;
     }
 
@@ -96,15 +99,25 @@ public class DeadLetterArchive {
         return jdbc.queryForList("SELECT DISTINCT reason_code FROM dead_letter ORDER BY reason_code", String.class);
     }
 
-    /** Claims the dead letter for a re-drive; false when it was re-driven already (by anyone). */
-    boolean claimRedrive(long id, String by) {
-        return jdbc.update("UPDATE dead_letter SET redriven_at = ?, redriven_by = ? WHERE id = ? AND redriven_at IS NULL",
-                OffsetDateTime.now(clock), by, id) == 1;
-    }
-
-    /** Gives a claim back after the re-drive could not be sent. */
-    void releaseRedrive(long id) {
-        jdbc.update("UPDATE dead_letter SET redriven_at = NULL, redriven_by = NULL WHERE id = ?", id);
+    /**
+     * Runs {@code send} with the dead letter's row locked, and records it re-driven in the same transaction once the
+     * send returns; false, sending nothing, when it was re-driven already (by anyone; a second operator waits for the
+     * first's send). A failed send, a crash or a database lost mid-way leaves it as it was, to be re-driven again: a
+     * claim committed before the send left it marked re-driven with no copy on its topic, and re-drivable by SQL only.
+     * A copy that reached Kafka all the same is read as the repeat it is.
+     */
+    boolean redrive(long id, String by, Runnable send) {
+        return Boolean.TRUE.equals(tx.execute(status -> {
+            boolean open = !jdbc.queryForList("SELECT id FROM dead_letter WHERE id = ? AND redriven_at IS NULL "
+                    + "FOR UPDATE", Long.class, id).isEmpty();
+            if (!open) {
+                return false;
+            }
+            send.run();
+            jdbc.update("UPDATE dead_letter SET redriven_at = ?, redriven_by = ? WHERE id = ?",
+                    OffsetDateTime.now(clock), by, id);
+            return true;
+        }));
     }
 
     /** The original message's bytes, as they were read (text, or base64 when it was not UTF-8). */

@@ -59,9 +59,6 @@ public class DeadLetterRedrives {
         byte[] original = archive.letter(id).map(this::read).flatMap(DeadLetterArchive::original)
                 .orElseThrow(() -> new RedriveRefusedException("NO_ORIGINAL", "dead letter " + id
                         + " does not hold the original message"));
-        if (!archive.claimRedrive(id, by)) {
-            throw new RedriveRefusedException("ALREADY_REDRIVEN", "dead letter " + id + " was re-driven just now");
-        }
         Map<String, Object> headers = new HashMap<>();
         headers.put(TOPIC, kept.sourceTopic());
         // an order goes back keyed by its orderId, which the order route requires: one refused KEY_MISMATCH
@@ -70,11 +67,9 @@ public class DeadLetterRedrives {
         if (key != null) {
             headers.put(KafkaConstants.KEY, key);
         }
-        try {
-            producer.requestBodyAndHeaders("direct:dead-letter-redrive", original, headers);
-        } catch (RuntimeException e) {
-            archive.releaseRedrive(id);
-            throw e;
+        if (!archive.redrive(id, by,
+                () -> producer.requestBodyAndHeaders("direct:dead-letter-redrive", original, headers))) {
+            throw new RedriveRefusedException("ALREADY_REDRIVEN", "dead letter " + id + " was re-driven just now");
         }
         LOG.info("dead letter {} ({} of order {}) re-driven to {} by {}", id, kept.reasonCode(), kept.orderId(),
                 kept.sourceTopic(), by);
