@@ -59,21 +59,10 @@ public record ChannelSettings(@NotBlank String web, @NotBlank String wap, @NotBl
         return scheme.startsWith("http:") || scheme.startsWith("https:");
     }
 
-    /** The topic of a {@code kafka:} channel endpoint ({@code kafka:name}, options after '?'); empty for others. */
-    public static Optional<String> kafkaTopic(String endpoint) {
-        String uri = endpoint == null ? "" : endpoint.strip();
-        if (!uri.regionMatches(true, 0, "kafka:", 0, "kafka:".length())) {
-            return Optional.empty();
-        }
-        int options = uri.indexOf('?');
-        String topic = uri.substring("kafka:".length(), options < 0 ? uri.length() : options);
-        return Optional.of(topic.startsWith("//") ? topic.substring(2) : topic).filter(t -> !t.isBlank());
-    }
-
     /** The channels that are Kafka topics, for the start-up check of the broker's topics. */
     @Override
     public Set<String> topics() {
-        return Stream.of(web, wap, app).map(ChannelSettings::kafkaTopic).flatMap(Optional::stream)
+        return Stream.of(web, wap, app).map(TopicsInUse::kafkaTopic).flatMap(Optional::stream)
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 

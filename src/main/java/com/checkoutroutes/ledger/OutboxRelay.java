@@ -156,16 +156,6 @@ public class OutboxRelay implements DisposableBean, SmartInitializingSingleton {
                 leases.owner(), maxBlock + delivery, maxSendTime.toMillis());
     }
 
-    /** A test's bound on the keys held back (a few, not thousands); set before the first drain. */
-    void maxHeldKeys(int keys) {
-        this.maxHeldKeys = keys;
-    }
-
-    /** How many keys are held back now (publisher thread's view; for tests). */
-    int heldBackKeys() {
-        return heldBack.size();
-    }
-
     /** This instance's name in {@code outbox_shard_lease.owner} (null on H2). */
     String leaseOwner() {
         return leases == null ? null : leases.owner();
@@ -192,15 +182,16 @@ public class OutboxRelay implements DisposableBean, SmartInitializingSingleton {
      * Keys of events that failed to publish (a topic that does not exist, a record Kafka refuses, a destination that
      * throws): their events wait, 1 s then doubling up to 30 s, while everything else is published. Without this the
      * oldest such event came first in every batch and stopped it: no order's continuation left the outbox. Touched
-     * by the publisher thread only.
+     * by the publisher thread only. As many as the orders with events still in the outbox behind a failure, each
+     * bound into the drain's queries (a bound below that would put the rest back at the head of every batch, and
+     * stop the others' events again): a topic refused for long at a high order rate shows in
+     * checkout_outbox_failed_total and the kafkaTopics health long before it weighs.
      */
     private final Map<String, HeldBack> heldBack = new HashMap<>();
     private static final Duration FIRST_HOLD = Duration.ofSeconds(1);
     private static final Duration LONGEST_HOLD = Duration.ofSeconds(30);
     private static final Duration FORGET_AFTER = Duration.ofMinutes(10);
     private final QuietLog failureLog = new QuietLog(Duration.ofSeconds(10));
-    /** The most keys held back at once: each is bound into the claim's and the batch's queries on every drain. */
-    private int maxHeldKeys = 10_000;
 
     /**
      * Asks the publisher thread to drain the outbox soon and returns at once. Wakes that come while a drain is
@@ -350,18 +341,6 @@ public class OutboxRelay implements DisposableBean, SmartInitializingSingleton {
 
     private void holdBack(Row row, String failure) {
         HeldBack before = heldBack.get(row.orderKey());
-        if (before == null && heldBack.size() >= maxHeldKeys) {
-            // bounded, whatever fails: this order's events are tried again in every batch instead (they fail fast
-            // where a topic is refused), and newer events wait behind them once they fill a batch
-            failed.increment();
-            long leftOut = failureLog.admit("held-back-full");
-            if (leftOut >= 0) {
-                LOG.warn("outbox: {} orders' events are held back already; event {} to {} not published ({}) is tried "
-                        + "again in every batch{}", maxHeldKeys, row.id(), row.destination(), failure,
-                        QuietLog.more(leftOut));
-            }
-            return;
-        }
         Duration wait = before == null ? FIRST_HOLD : min(before.delay().multipliedBy(2), LONGEST_HOLD);
         Instant now = clock.instant();
         heldBack.put(row.orderKey(), new HeldBack(now.plus(wait), wait, row.shard(), now.plus(maxSendTime)));

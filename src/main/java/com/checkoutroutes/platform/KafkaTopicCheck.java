@@ -185,21 +185,9 @@ public class KafkaTopicCheck implements HealthIndicator {
      * for metadata that cannot come. A topic created since is sent to again within 30 s.
      */
     public void refuseMissing(String endpoint) {
-        String topic = topicOf(endpoint);
-        if (topic != null && refused.contains(topic)) {
+        TopicsInUse.kafkaTopic(endpoint).filter(refused::contains).ifPresent(topic -> {
             throw new MissingTopicException(topic);
-        }
-    }
-
-    /** The topic of a Kafka endpoint URI ({@code kafka:name?...} or {@code kafka://name?...}); null for another. */
-    static String topicOf(String endpoint) {
-        if (endpoint == null || !endpoint.startsWith("kafka:")) {
-            return null;
-        }
-        String rest = endpoint.substring("kafka:".length());
-        rest = rest.startsWith("//") ? rest.substring(2) : rest;
-        int options = rest.indexOf('?');
-        return options < 0 ? rest : rest.substring(0, options);
+        });
     }
 
     private static void log(Report report) {

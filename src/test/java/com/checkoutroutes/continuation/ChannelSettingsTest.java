@@ -2,6 +2,7 @@ package com.checkoutroutes.continuation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.checkoutroutes.platform.TopicsInUse;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -21,9 +22,18 @@ class ChannelSettingsTest {
 
     @Test
     void anEndpointThatIsNeitherNamesNoTopic() {
-        assertThat(ChannelSettings.kafkaTopic("http://bff.example/continuations")).isEmpty();
-        assertThat(ChannelSettings.kafkaTopic("kafka:?brokers=elsewhere")).isEmpty();
-        assertThat(ChannelSettings.kafkaTopic("direct:continuations")).isEmpty();
+        assertThat(TopicsInUse.kafkaTopic("http://bff.example/continuations")).isEmpty();
+        assertThat(TopicsInUse.kafkaTopic("kafka:?requestRequiredAcks=all")).isEmpty();
+        assertThat(TopicsInUse.kafkaTopic("direct:continuations")).isEmpty();
+        assertThat(TopicsInUse.kafkaTopic(null)).isEmpty();
         assertThat(ChannelSettings.isHttp("kafka:checkout.continuations.web")).isFalse();
+    }
+
+    /** A topic on another cluster (its own brokers option): the topic check cannot see it, so it names none. */
+    @Test
+    void aTopicOnOtherBrokersIsNotNamed() {
+        assertThat(TopicsInUse.kafkaTopic("kafka:checkout.continuations.web?brokers=other:9092")).isEmpty();
+        assertThat(TopicsInUse.kafkaTopic("kafka:t?requestRequiredAcks=all&Brokers=other:9092")).isEmpty();
+        assertThat(TopicsInUse.kafkaTopic("kafka:t?requestRequiredAcks=all")).contains("t");
     }
 }

@@ -235,29 +235,6 @@ class OutboxRelayOrderTest {
     }
 
     /**
-     * Memory stays bounded whatever fails: past the most keys held back, another failing order is not remembered but
-     * tried again in every batch, and the other orders' events still leave.
-     */
-    @Test
-    void theKeysHeldBackAreBounded() {
-        OutboxRelay only = relay(Duration.ofSeconds(60), Duration.ofSeconds(40));
-        only.maxHeldKeys(2);
-        holding.set(false);
-        for (String key : List.of("P-1", "P-2", "P-3")) {
-            outbox.append(new OutboxMessage(DESTINATION, key, "{\"n\":1,\"poison\":true}"));
-        }
-        outbox.append(new OutboxMessage(DESTINATION, otherShardKey, SECOND));
-        only.wake();
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> received.contains(otherShardKey + " " + SECOND));
-        int triedBefore = sendStarts.size();
-        only.wake();
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> sendStarts.size() > triedBefore);
-
-        assertThat(only.heldBackKeys()).isEqualTo(2);
-        assertThat(pending()).isEqualTo(3);
-    }
-
-    /**
      * An order whose events wait behind a failed send, more of them than a batch (100): a claim took the shards of the
      * oldest pending events, all of that order's, and the other shards' events waited for as long as it failed.
      */

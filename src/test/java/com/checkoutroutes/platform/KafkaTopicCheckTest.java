@@ -87,8 +87,11 @@ class KafkaTopicCheckTest {
                 .hasMessageContaining(prefix + "duplicate-payments");
         assertThat(InfrastructureFailures.isInfrastructure(catchThrowable(
                 () -> check.refuseMissing("kafka://" + prefix + "duplicate-payments?retries=3")))).isTrue();
+        assertThatThrownBy(() -> check.refuseMissing(" KAFKA:" + prefix + "duplicate-payments "))
+                .as("any case, padded").isInstanceOf(MissingTopicException.class);
         check.refuseMissing("kafka:" + prefix + "orders");
         check.refuseMissing("direct:" + prefix + "duplicate-payments");
+        check.refuseMissing("kafka:" + prefix + "duplicate-payments?brokers=another-cluster:9092");
 
         createTopics(prefix + "duplicate-payments");
         // created once the controller has it; listed once the broker's metadata has it too
@@ -115,13 +118,6 @@ class KafkaTopicCheckTest {
         check.close();
     }
 
-    @Test
-    void theTopicOfAKafkaEndpoint() {
-        assertThat(KafkaTopicCheck.topicOf("kafka:checkout.orders")).isEqualTo("checkout.orders");
-        assertThat(KafkaTopicCheck.topicOf("kafka://checkout.orders?brokers=b:9092")).isEqualTo("checkout.orders");
-        assertThat(KafkaTopicCheck.topicOf("https://bff.example/continuations")).isNull();
-        assertThat(KafkaTopicCheck.topicOf(null)).isNull();
-    }
 
     @Test
     void theTopicsExpectedAreTheSettingsAndTheTopicsTheCapabilitiesName() {

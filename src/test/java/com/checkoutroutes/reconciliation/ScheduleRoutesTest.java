@@ -97,9 +97,30 @@ class ScheduleRoutesTest extends RouteTestSupport {
         for (String job : List.of("janitor", "authorisation-guard", "settlement-reconciliation")) {
             AdviceWith.adviceWith(camel, job, route -> route.replaceFromWith("direct:" + job));
         }
-        for (String route : List.of("payment-result-out", "reconciliation-report-out")) {
+        for (String route : List.of("payment-result-out", "reconciliation-report-out", "duplicate-payment-out")) {
             AdviceWith.adviceWith(camel, route, r -> r.weaveByToUri("kafka:*").replace().to("mock:" + route));
         }
+    }
+
+    /**
+     * Each of the outbox's Kafka sends first asks kafkaTopics about its own topic (the shipped settings' names): one
+     * the broker lacks and does not create is refused there, and nothing is sent.
+     */
+    @Test
+    void eachOutboxSendAsksAboutItsOwnTopicFirst() throws Exception {
+        Map<String, String> topics = Map.of("payment-result-out", "checkout.payment-results",
+                "reconciliation-report-out", "checkout.reconciliation",
+                "cancel-duplicate-payment", "checkout.duplicate-payments");
+        org.mockito.Mockito.doThrow(new com.checkoutroutes.platform.MissingTopicException("checkout.reconciliation"))
+                .when(kafkaTopics).refuseMissing("kafka:checkout.reconciliation");
+        for (Map.Entry<String, String> out : topics.entrySet()) {
+            producer.send("direct:" + out.getKey(), exchange -> exchange.getIn().setBody("{}"));
+            org.mockito.Mockito.verify(kafkaTopics).refuseMissing("kafka:" + out.getValue());
+        }
+        assertThat(camel.getEndpoint("mock:reconciliation-report-out", MockEndpoint.class).getReceivedCounter())
+                .as("refused before the send").isZero();
+        assertThat(camel.getEndpoint("mock:payment-result-out", MockEndpoint.class).getReceivedCounter()).isOne();
+        assertThat(camel.getEndpoint("mock:duplicate-payment-out", MockEndpoint.class).getReceivedCounter()).isOne();
     }
 
     @BeforeEach
