@@ -52,13 +52,14 @@ public record PaymentAttempt(
     /**
      * Whether an order message's attempt asks for this very payment: the same amount, currency, method, integration
      * and capture mode (a card's MANUAL or AUTOMATIC: money held until shipment, or taken at once). A redelivery or a
-     * repeat does; an attempt number reused for other terms is refused, never paid.
+     * repeat does; an attempt number reused for other terms is refused, never paid. An order naming no method (its
+     * buyer chose this attempt's) asks for it with the same amount, currency and integration.
      */
     public boolean hasTerms(long amountValue, String currency, String paymentMethodType, Integration integration,
             String captureMode) {
-        return this.amountValue == amountValue && this.currency.equals(currency)
-                && Objects.equals(this.paymentMethodType, paymentMethodType) && this.integration == integration
-                && Objects.equals(this.captureMode, captureMode);
+        return this.amountValue == amountValue && this.currency.equals(currency) && this.integration == integration
+                && (paymentMethodType == null || Objects.equals(this.paymentMethodType, paymentMethodType)
+                        && Objects.equals(this.captureMode, captureMode));
     }
 
     /** Antom releases a card authorisation that is not captured within 7 days of it (Antom's card docs). */

@@ -105,10 +105,10 @@ public class OrderDoor {
         }
         try {
             List<PaymentAttempt> attempts = ledger.attemptsOf(order.orderId());
-            // an order naming no method asks Antom which to offer (consult): the route does that whatever attempt
-            // exists, unless the order is paid or cancelled
-            Optional<PaymentAttempt> known = order.paymentMethodType() == null ? Optional.empty()
-                    : attempts.stream().filter(a -> a.attemptNo() == order.attemptNo()).findFirst();
+            // an order naming no method whose attempt is stored (its buyer chose) is that attempt too: the route
+            // does not ask Antom again
+            Optional<PaymentAttempt> known = attempts.stream().filter(a -> a.attemptNo() == order.attemptNo())
+                    .findFirst();
             Optional<String> closed = Optional.empty();
             if (known.isEmpty()) {
                 try {

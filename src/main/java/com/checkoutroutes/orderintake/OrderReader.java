@@ -108,7 +108,7 @@ public class OrderReader {
             throw new RejectedOrderException("WRONG_TYPE", null, e.getOriginalMessage());
         }
         List<Violation> violations = rules.check(order);
-        if (!violations.isEmpty() && order.paymentMethodType() != null && storedBefore.test(order)) {
+        if (!violations.isEmpty() && storedBefore.test(order)) {
             violations = rules.checkStored(order);
         }
         if (!violations.isEmpty()) {

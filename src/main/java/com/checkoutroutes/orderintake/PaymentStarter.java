@@ -225,19 +225,25 @@ public class PaymentStarter implements PaymentResender {
      */
     private void offerMethods(OrderMessage order) {
         List<PaymentAttempt> attempts = ledger.attemptsOf(order.orderId());
+        Optional<PaymentAttempt> chosen = attempts.stream().filter(a -> a.attemptNo() == order.attemptNo()).findFirst();
+        if (chosen.isPresent()) {
+            // read again after the buyer chose: this attempt is stored with its method (paid, perhaps), and asking
+            // again would offer a choice its own attempt number could not take (a new choice is a new attempt)
+            if (!chosen.get().hasTerms(Long.parseLong(order.amount().value()), order.amount().currency(), null,
+                    order.integration(), null)) {
+                throw new RejectedOrderException("ATTEMPT_CHANGED", "$.attempt",
+                        new AttemptMismatchException(order.orderId(), order.attemptNo()).getMessage());
+            }
+            LOG.info("order {} named no payment method, but its attempt {} is stored: not consulted again",
+                    order.orderId(), order.attemptNo());
+            return;
+        }
         try {
             // the buyer is not asked to choose how to pay an order paid or cancelled already, nor for an attempt a
             // later one replaced (the choice would be refused)
             ledger.refuseNewAttempt(order.orderId(), order.attemptNo(), attempts);
         } catch (NewAttemptRefusedException e) {
             throw closed(e);
-        }
-        if (attempts.stream().anyMatch(a -> a.attemptNo() == order.attemptNo())) {
-            // read again after the buyer chose: this attempt is stored with its method, and asking again would offer
-            // a choice its own attempt number could not take (a new choice is a new attempt)
-            LOG.info("order {} named no payment method, but its attempt {} is stored: not consulted again",
-                    order.orderId(), order.attemptNo());
-            return;
         }
         CallOutcome<AlipayPayConsultResponse> outcome = gateway.call("consult", order.orderId(), requests.consult(order));
         boolean offered = outcome instanceof CallOutcome.Answered<AlipayPayConsultResponse> answered

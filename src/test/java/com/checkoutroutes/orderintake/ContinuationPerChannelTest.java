@@ -136,17 +136,25 @@ class ContinuationPerChannelTest extends FlowTestSupport {
     }
 
     /**
-     * An order without a method read again once its buyer chose (its attempt stored with the method): Antom is not
-     * consulted again and the buyer not asked to choose again; its attempt goes on.
+     * An order without a method read again once its buyer chose (its attempt stored with the method), even once it is
+     * paid and its expiry passed: Antom is not consulted again, the buyer not asked to choose again, and nothing is
+     * dead-lettered; one with another amount for that attempt number is refused ATTEMPT_CHANGED.
      */
     @Test
-    void anOrderWithoutAMethodReadAgainAfterItsAttemptIsStoredIsNotOfferedAgain() {
+    void anOrderWithoutAMethodReadAgainAfterItsAttemptIsStoredIsNotOfferedAgain() throws Exception {
         String orderId = newOrderId();
-        publish(order(orderId));
-        PaymentAttempt chosen = org.awaitility.Awaitility.await()
+        Map<String, Object> chosen = order(orderId);
+        chosen.put("paymentExpiryTime", java.time.OffsetDateTime.now(clock).plusMinutes(10).toString());
+        publish(chosen);
+        PaymentAttempt stored = org.awaitility.Awaitility.await()
                 .until(() -> onlyAttempt(orderId), a -> a.state() == PaymentState.PENDING);
+        sandbox.buyerAction(stored.paymentId(), com.checkoutroutes.sandbox.OutcomeScript.Outcome.PAY);
+        awaitState(stored, PaymentState.SUCCEEDED);
+        clock.advance(java.time.Duration.ofMinutes(11));
 
-        publish(orderWithoutMethod(orderId));
+        Map<String, Object> asFirstSent = new java.util.HashMap<>(chosen);
+        asFirstSent.remove("paymentMethodType");
+        publish(asFirstSent);
         ordersProcessedUpTo(orderId);
 
         // a consult is recorded with its channel message in one transaction, before the order's offset moves on
@@ -154,7 +162,14 @@ class ContinuationPerChannelTest extends FlowTestSupport {
         assertThat(kafka().matching(deadLetterTopic, r -> r.value().contains(orderId)
                 && !r.value().contains("sentinel"))).isEmpty();
         assertThat(onlyAttempt(orderId)).extracting(PaymentAttempt::paymentRequestId, PaymentAttempt::state)
-                .containsExactly(chosen.paymentRequestId(), PaymentState.PENDING);
+                .containsExactly(stored.paymentRequestId(), PaymentState.SUCCEEDED);
+
+        asFirstSent.put("amount", Map.of("currency", "USD", "value", "1300"));
+        publish(asFirstSent);
+        assertThat(read(kafka().await(deadLetterTopic, r -> r.value().contains(orderId)
+                && !r.value().contains("sentinel")).value()).path("reason").path("code").asText())
+                .isEqualTo("ATTEMPT_CHANGED");
+        assertThat(consults.of(orderId)).isEmpty();
     }
 
     /** The buyer of an order paid or cancelled already is not asked to choose how to pay it. */
@@ -165,7 +180,9 @@ class ContinuationPerChannelTest extends FlowTestSupport {
         orderEvent(cancelledId, "ORDER_CANCELLED");
         orderEventsProcessedUpTo(cancelledId);
 
-        publish(orderWithoutMethod(paid.orderId()));
+        Map<String, Object> newAttempt = orderWithoutMethod(paid.orderId());
+        newAttempt.put("attempt", 2); // attempt 1 is the paid one: read again, it is not offered either
+        publish(newAttempt);
         publish(orderWithoutMethod(cancelledId));
 
         kafka().await(deadLetterTopic, r -> r.value().contains(paid.orderId())

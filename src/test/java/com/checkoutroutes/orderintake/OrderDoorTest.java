@@ -96,6 +96,12 @@ class OrderDoorTest extends FlowTestSupport {
 
         assertThat(again.status()).isEqualTo(200);
         assertThat(read(again.body()).path("status").asText()).isEqualTo("ALREADY_ACCEPTED");
+        // so is the order as first sent, naming no method, once its buyer chose: it is that attempt, not consulted
+        Map<String, Object> withoutMethod = new java.util.HashMap<>(order);
+        withoutMethod.remove("paymentMethodType");
+        Answer asFirstSent = http.postJson(ordersPath, json.writeValueAsBytes(withoutMethod));
+        assertThat(asFirstSent.status()).isEqualTo(200);
+        assertThat(read(asFirstSent.body()).path("status").asText()).isEqualTo("ALREADY_ACCEPTED");
     }
 
     /**
