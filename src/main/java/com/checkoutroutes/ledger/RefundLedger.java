@@ -112,28 +112,37 @@ public class RefundLedger {
      * Whether the refund's payment is flagged for a dispute no operator has cleared ({@link RefundRules#disputed}): a
      * refund Antom never received is then not sent again.
      */
-    public boolean paymentDisputed(Refund refund) {
+    private boolean paymentDisputed(Refund refund) {
         return payments.find(refund.paymentRequestId())
                 .map(payment -> RefundRules.disputed(payment, causes(payment)))
                 .orElse(false);
     }
 
     /**
-     * Claims a stored refund still REQUESTED (a crash left it unsent) for its resend: notes {@code REFUND_RESENT}
-     * under its payment's lock, so that the janitor's {@link #applyIfQuietSince} sees a send on its way, and returns
-     * it. Empty, and nothing noted, when it has moved on or its payment is disputed: decided and noted in one
-     * transaction, so the janitor cannot withhold it between the check and the note.
+     * Claims a refund for a resend, as read (same version, so nothing answered or withheld it meanwhile) and not
+     * final: notes {@code REFUND_RESENT} ({@code detail}) under its payment's lock, so that the janitor's
+     * {@link #applyIfQuietSince} sees a send on its way, and returns it. Empty, and nothing noted, when it moved on,
+     * or when Antom never had it and its payment is disputed ({@link #withheldWhileDisputed}): decided and noted in
+     * one transaction, so a dispute or a withholding cannot slip in between the check and the note.
      */
-    public Optional<Refund> claimResend(String refundRequestId) {
+    public Optional<Refund> claimResend(Refund asRead, String detail) {
         return tx.execute(status -> {
-            Refund current = lock(refundRequestId).orElseThrow();
-            if (current.state() != RefundState.REQUESTED || paymentDisputed(current)) {
+            Refund current = lock(asRead.refundRequestId()).orElseThrow();
+            if (current.version() != asRead.version() || current.state().isFinal() || withheldWhileDisputed(current)) {
                 return Optional.<Refund>empty();
             }
-            appendHistory(refundRequestId, current.state(), current.state(), "REFUND_RESENT",
-                    "its request read again: sent again", OffsetDateTime.now(clock));
+            appendHistory(current.refundRequestId(), current.state(), current.state(), "REFUND_RESENT", detail,
+                    OffsetDateTime.now(clock));
             return Optional.of(current);
         });
+    }
+
+    /**
+     * A refund Antom never accepted (no refundId, not ACCEPTED) whose payment is disputed: not sent again, as the
+     * chargeback may give the money back (the janitor fails it once no send may be on its way).
+     */
+    public boolean withheldWhileDisputed(Refund refund) {
+        return refund.refundId() == null && refund.state() != RefundState.ACCEPTED && paymentDisputed(refund);
     }
 
     /** The causes of a flagged payment's history in order; none for a payment not flagged (no flag to look for). */

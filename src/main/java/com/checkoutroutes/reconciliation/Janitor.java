@@ -238,11 +238,15 @@ public class Janitor {
      * (never accepted, no refundId), not sent but failed once no send may be on its way. Its new state when it changed.
      */
     private Optional<RefundState> neverReceived(Refund refund) {
-        if (refund.refundId() == null && refund.state() != RefundState.ACCEPTED && refunds.paymentDisputed(refund)) {
+        if (refunds.withheldWhileDisputed(refund)) {
             return antomRefunds.withholdWhileDisputed(refund).map(Refund::state);
         }
-        refunds.note(refund.refundRequestId(), "REFUND_RESENT", "Antom has no such refund: sent again");
-        Refund after = antomRefunds.send(refund);
+        // claimed under its payment's lock: a dispute landing since the check above is seen there, not after the send
+        Optional<Refund> claimed = refunds.claimResend(refund, "Antom has no such refund: sent again");
+        if (claimed.isEmpty()) {
+            return Optional.empty(); // moved on meanwhile, or now withheld: looked at again on its backoff
+        }
+        Refund after = antomRefunds.send(claimed.get());
         return after.state() != refund.state() ? Optional.of(after.state()) : Optional.empty();
     }
 

@@ -94,7 +94,7 @@ public class AntomRefunds {
         if (refund.state() != RefundState.REQUESTED) {
             return refund;
         }
-        return refunds.claimResend(refund.refundRequestId()).map(this::send)
+        return refunds.claimResend(refund, "its request read again: sent again").map(this::send)
                 .orElseGet(() -> refunds.find(refund.refundRequestId()).orElseThrow());
     }
 

@@ -611,6 +611,9 @@ class RefundFlowsTest extends FlowTestSupport {
         try (AutoCloseable jobs = scheduledJobsStopped()) {
             unknown = unknownRefund(paid);
             assertThat(antomNotifier().send(dispute(paid, "DISPUTE_CREATED")).status()).isEqualTo(200);
+            // a resend decided from a read before the dispute (the janitor's, a request read again) is refused under
+            // the payment's lock, and nothing is noted
+            assertThat(refunds.claimResend(unknown, "Antom has no such refund: sent again")).isEmpty();
         }
         // asked about (its checks counted), neither sent again nor failed while a send may be on its way
         Refund asked = await().atMost(Duration.ofSeconds(30))

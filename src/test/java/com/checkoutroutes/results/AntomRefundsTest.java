@@ -69,15 +69,15 @@ class AntomRefundsTest {
         when(calls.refund(anyString(), anyString(), anyString(), org.mockito.ArgumentMatchers.anyLong(), anyString()))
                 .thenReturn(new CallOutcome.Unknown<>("timed out", 3));
 
-        when(refunds.claimResend("REF-1")).thenReturn(java.util.Optional.empty());
+        when(refunds.claimResend(eq(stored), anyString())).thenReturn(java.util.Optional.empty());
         assertThat(antom.sendIfNew(new RefundLedger.Opened(stored, false))).isSameAs(stored);
         verify(calls, never()).refund(anyString(), anyString(), anyString(), org.mockito.ArgumentMatchers.anyLong(),
                 anyString());
 
-        when(refunds.claimResend("REF-1")).thenReturn(java.util.Optional.of(stored));
+        when(refunds.claimResend(eq(stored), anyString())).thenReturn(java.util.Optional.of(stored));
         antom.sendIfNew(new RefundLedger.Opened(stored, false));
         org.mockito.InOrder order = org.mockito.Mockito.inOrder(refunds, calls);
-        order.verify(refunds).claimResend("REF-1");
+        order.verify(refunds).claimResend(eq(stored), anyString());
         order.verify(calls).refund(eq("REF-1"), eq("PAY-3"), eq("USD"), eq(400L), eq("returned"));
     }
 
