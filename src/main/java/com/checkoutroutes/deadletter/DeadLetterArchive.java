@@ -101,17 +101,22 @@ public class DeadLetterArchive {
 
     /**
      * Runs {@code send} with the dead letter's row locked, and records it re-driven in the same transaction once the
-     * send returns; false, sending nothing, when it was re-driven already (by anyone; a second operator waits for the
-     * first's send). A failed send, a crash or a database lost mid-way leaves it as it was, to be re-driven again: a
-     * claim committed before the send left it marked re-driven with no copy on its topic, and re-drivable by SQL only.
-     * A copy that reached Kafka all the same is read as the repeat it is.
+     * send returns; false, sending nothing, when it was re-driven already. A failed send, a crash or a database lost
+     * mid-way leaves it as it was, to be re-driven again: a claim committed before the send left it marked re-driven
+     * with no copy on its topic, and re-drivable by SQL only. A copy that reached Kafka all the same is read as the
+     * repeat it is. Another operator's re-drive on its way is refused at once ({@code REDRIVE_IN_PROGRESS}), not
+     * waited for with a database connection held.
      */
     boolean redrive(long id, String by, Runnable send) {
         return Boolean.TRUE.equals(tx.execute(status -> {
             boolean open = !jdbc.queryForList("SELECT id FROM dead_letter WHERE id = ? AND redriven_at IS NULL "
-                    + "FOR UPDATE", Long.class, id).isEmpty();
+                    + "FOR UPDATE SKIP LOCKED", Long.class, id).isEmpty();
             if (!open) {
-                return false;
+                if (find(id).map(Kept::redriven).orElse(true)) {
+                    return false;
+                }
+                throw new RedriveRefusedException("REDRIVE_IN_PROGRESS", "dead letter " + id
+                        + " is being re-driven by another request just now");
             }
             send.run();
             jdbc.update("UPDATE dead_letter SET redriven_at = ?, redriven_by = ? WHERE id = ?",

@@ -17,27 +17,45 @@ import java.time.OffsetDateTime;
 import javax.sql.DataSource;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * A re-drive is recorded only with its send: one whose send failed (or whose process died mid-way, which leaves no
  * more than a failed send's rolled-back transaction) stays re-drivable, and a sent one is not sent twice.
  */
+@Tag("flow") // the local PostgreSQL: not in the fast tier, which needs none
 class DeadLetterRedrivesTest {
 
-    private final DataSource db = TestPostgres.freshH2();
-    private final JdbcTemplate jdbc = new JdbcTemplate(db);
-    private final DeadLetterArchive archive = new DeadLetterArchive(jdbc,
-            new TransactionTemplate(new DataSourceTransactionManager(db)), Clock.systemUTC());
+    private JdbcTemplate jdbc;
+    private DeadLetterArchive archive;
     private final ProducerTemplate producer = mock(ProducerTemplate.class);
-    private final DeadLetterRedrives redrives = new DeadLetterRedrives(archive, producer, JsonMapper.builder().build(),
-            "checkout.orders", "checkout.order-events", "checkout.shipment-checks");
+    private DeadLetterRedrives redrives;
 
-    @Test
-    void aRedriveWhoseSendFailedIsNotRecordedAndCanBeDoneAgain() {
+    /** PostgreSQL, as in production, and H2, the local run's database (its row locks differ). */
+    private void on(String database) {
+        DataSource db = database.equals("postgresql")
+                ? new DriverManagerDataSource(TestPostgres.freshDatabase("redrives"), TestPostgres.user(), "")
+                : TestPostgres.freshH2();
+        if (database.equals("postgresql")) {
+            TestPostgres.migrate(db, "postgresql");
+        }
+        jdbc = new JdbcTemplate(db);
+        archive = new DeadLetterArchive(jdbc, new TransactionTemplate(new DataSourceTransactionManager(db)),
+                Clock.systemUTC());
+        redrives = new DeadLetterRedrives(archive, producer, JsonMapper.builder().build(), "checkout.orders",
+                "checkout.order-events", "checkout.shipment-checks");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"postgresql", "h2"})
+    void aRedriveWhoseSendFailedIsNotRecordedAndCanBeDoneAgain(String database) {
+        on(database);
         long id = letter();
         doThrow(new CamelExecutionException("the broker did not answer", null)).doReturn(null).when(producer)
                 .requestBodyAndHeaders(eq("direct:dead-letter-redrive"), any(), anyMap());
@@ -53,8 +71,10 @@ class DeadLetterRedrivesTest {
     }
 
     /** Nothing is committed before the send is done: a process killed mid-send leaves the letter re-drivable. */
-    @Test
-    void whileItsSendIsOnItsWayTheLetterIsNotYetRecordedReDriven() {
+    @ParameterizedTest
+    @ValueSource(strings = {"postgresql", "h2"})
+    void whileItsSendIsOnItsWayTheLetterIsNotYetRecordedReDriven(String database) {
+        on(database);
         long id = letter();
         java.util.List<Object> seenMidSend = new java.util.ArrayList<>();
         org.mockito.Mockito.doAnswer(call -> {
@@ -68,6 +88,30 @@ class DeadLetterRedrivesTest {
 
         assertThat(seenMidSend).containsExactly((Object) null);
         assertThat(archive.find(id).orElseThrow().redriven()).isTrue();
+    }
+
+    /** A second re-drive while the first one's send is on its way is refused at once, and sends nothing. */
+    @ParameterizedTest
+    @ValueSource(strings = {"postgresql", "h2"})
+    void aSecondRedriveWhileTheFirstIsOnItsWayIsRefusedAtOnce(String database) throws Exception {
+        on(database);
+        long id = letter();
+        java.util.concurrent.CountDownLatch sending = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        org.mockito.Mockito.doAnswer(call -> {
+            sending.countDown();
+            release.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            return null;
+        }).when(producer).requestBodyAndHeaders(eq("direct:dead-letter-redrive"), any(), anyMap());
+        var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> redrives.redrive(id, "operator"));
+        assertThat(sending.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+        assertThatThrownBy(() -> redrives.redrive(id, "another operator")).isInstanceOf(RedriveRefusedException.class)
+                .hasMessageContaining("being re-driven").extracting("code").isEqualTo("REDRIVE_IN_PROGRESS");
+
+        release.countDown();
+        assertThat(first.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("checkout.orders");
+        verify(producer, times(1)).requestBodyAndHeaders(eq("direct:dead-letter-redrive"), any(), anyMap());
     }
 
     private long letter() {
