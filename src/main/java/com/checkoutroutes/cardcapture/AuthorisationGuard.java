@@ -170,8 +170,8 @@ public class AuthorisationGuard {
         LOG.warn("card authorisation {} of order {} is older than {}: capture or cancel it", prid,
                 attempt.orderId(), threshold);
         if (!attempt.flagged()) {
-            ledger.note(prid, "AUTHORISATION_EXPIRING", "authorised at " + attempt.paidAt(),
-                    "AUTHORISATION_EXPIRING: capture or cancel before Antom releases it");
+            ledger.note(prid, PaymentAttempt.EXPIRY_ALERT, "authorised at " + attempt.paidAt(),
+                    PaymentAttempt.EXPIRY_ALERT + ": capture or cancel before Antom releases it");
         }
         return new Handled(!attempt.flagged(), "alerted");
     }

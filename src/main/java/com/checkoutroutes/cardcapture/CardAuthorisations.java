@@ -217,6 +217,11 @@ public class CardAuthorisations {
         String prid = paid.paymentRequestId();
         return requestCapture(paid, event, current -> {
             refuseIfCancelled(current.orderId()); // again under the lock: a cancellation kept since
+            if (current.flaggedForOperator()) {
+                // as the guard: a cancel Antom lists, another amount notified, a dispute... an operator decides
+                throw new RefusedOrderEventException("FLAGGED", "the payment is flagged (" + current.flagReason()
+                        + "): capture once an operator has cleared it (re-drive this event)");
+            }
             if (ledger.cancelOnItsWay(prid, OffsetDateTime.now(clock))) {
                 throw new RefusedOrderEventException("CANCEL_IN_PROGRESS", "a cancel of the authorisation may "
                         + "still be on its way to Antom, which would void a capture: capture after its result is "

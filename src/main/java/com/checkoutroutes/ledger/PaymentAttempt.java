@@ -62,6 +62,19 @@ public record PaymentAttempt(
                         && Objects.equals(this.captureMode, captureMode));
     }
 
+    /** The authorisation guard's alert ({@code ALERT} policy): capture or cancel it before Antom releases it. */
+    public static final String EXPIRY_ALERT = "AUTHORISATION_EXPIRING";
+
+    /**
+     * Flagged for something an operator must look into first: anything but the authorisation guard's alert of an
+     * authorisation Antom is about to release, which the capture or the cancel it asks for answers. Such a payment is
+     * not captured on shipment (as the guard does not capture it), and its order does not ship.
+     */
+    public boolean flaggedForOperator() {
+        return flagged && (flagReason == null || java.util.Arrays.stream(flagReason.split(" \\| "))
+                .anyMatch(reason -> !reason.startsWith(EXPIRY_ALERT)));
+    }
+
     /** Antom releases a card authorisation that is not captured within 7 days of it (Antom's card docs). */
     public static final Duration AUTHORISATION_LIFETIME = Duration.ofDays(7);
 

@@ -108,7 +108,7 @@ public class ShipmentChecks {
             reasons.add(new Reason("MULTIPLE_PAYMENTS", null, paid.size() + " payments succeeded"));
         }
         for (PaymentAttempt attempt : paid) {
-            if (attempt.flagged()) {
+            if (attempt.flaggedForOperator()) {
                 reasons.add(flagReason(attempt));
             }
             if (attempt.isCard() && attempt.state() != PaymentState.CAPTURED) {

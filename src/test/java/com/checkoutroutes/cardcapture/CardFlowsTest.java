@@ -694,6 +694,28 @@ class CardFlowsTest extends FlowTestSupport {
         }
     }
 
+    /**
+     * An authorisation flagged for an operator (here a cancel Antom lists) is not captured on shipment, as the guard
+     * does not capture it: refused FLAGGED; once the operator cleared it, the event re-sent captures it.
+     */
+    @Test
+    void aShipmentOfAFlaggedAuthorisationIsRefusedUntilTheFlagIsCleared() throws Exception {
+        try (AutoCloseable jobs = scheduledJobsStopped()) {
+            PaymentAttempt auth = authorisedCard();
+            ledger.note(auth.paymentRequestId(), "CANCEL_LISTED", null, "CANCEL_LISTED: Antom lists a cancel");
+
+            orderEvent(auth.orderId(), "ORDER_SHIPPED");
+
+            assertThat(refusal(auth.orderId())).isEqualTo("FLAGGED");
+            assertThat(state(auth)).isEqualTo(PaymentState.AUTHORISED);
+            assertThat(sandbox.requests("capture", auth.paymentRequestId())).isEmpty();
+
+            ledger.clearFlag(auth.paymentRequestId(), "operator", "the cancel was another payment's");
+            orderEvent(auth.orderId(), "ORDER_SHIPPED");
+            await().atMost(Duration.ofSeconds(20)).until(() -> state(auth) == PaymentState.CAPTURED);
+        }
+    }
+
     @Test
     void theGuardAppliesEachPolicyToAuthorisationsPastTheThreshold() {
         PaymentAttempt toAlert = aged(authorisedCard());

@@ -200,11 +200,17 @@ class ShipmentChecksTest extends FlowTestSupport {
                 .isEqualTo(PaymentState.SUCCEEDED);
     }
 
+    /**
+     * The authorisation guard's alert (ALERT policy: capture or cancel it before Antom releases it) is answered by
+     * the capture: it does not hold the order once captured, nor stop the shipment's capture.
+     */
     @Test
     void anUncapturedCardIsHeldAndShipsOnceCaptured() {
         PaymentAttempt auth = authorisedCard();
         String orderId = auth.orderId();
         assertHold(orderId, "CARD_NOT_CAPTURED");
+        ledger.note(auth.paymentRequestId(), "AUTHORISATION_EXPIRING", "authorised at " + auth.paidAt(),
+                "AUTHORISATION_EXPIRING: capture or cancel before Antom releases it");
 
         kafka().publish(orderEventsTopic, orderId, "{\"type\":\"ORDER_SHIPPED\",\"orderId\":\"" + orderId + "\"}");
         await().atMost(Duration.ofSeconds(20))
