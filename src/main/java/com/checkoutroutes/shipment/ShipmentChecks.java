@@ -98,11 +98,15 @@ public class ShipmentChecks {
         }
         List<PaymentAttempt> paid = attempts.stream().filter(a -> a.state().isPaid())
                 .filter(a -> !givenBack(a, attempts)).toList();
+        boolean unknown = attempts.stream().anyMatch(a -> a.state().isResultUnknown());
         if (paid.isEmpty()) {
-            boolean unknown = attempts.stream().anyMatch(a -> a.state().isResultUnknown());
             reasons.add(unknown ? new Reason("PAYMENT_UNKNOWN", null, "a payment's result is not known yet")
                     : new Reason("NOT_PAID", null, attempts.isEmpty() ? "no payment for this order"
                             : "no payment succeeded"));
+        } else if (unknown) {
+            // exactly one payment cannot be told while another's may have succeeded too
+            reasons.add(new Reason("PAYMENT_UNKNOWN", null, "another payment's result is not known yet: it may be a "
+                    + "second one"));
         }
         if (paid.size() > 1) {
             reasons.add(new Reason("MULTIPLE_PAYMENTS", null, paid.size() + " payments succeeded"));
