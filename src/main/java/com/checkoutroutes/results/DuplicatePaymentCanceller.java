@@ -44,12 +44,22 @@ public class DuplicatePaymentCanceller {
         this.refunds = refunds;
     }
 
-    /** A record of the duplicate-payments topic: the paymentRequestId of the attempt to give back. */
+    /**
+     * A record of the duplicate-payments topic: the paymentRequestId of the attempt to give back, if it is still a
+     * second payment. One whose order's other payment was cancelled or failed since it was queued (an expiry's cancel
+     * that raced the buyer, say) is the order's own payment now, and kept.
+     */
     public void cancel(String paymentRequestId) {
         PaymentAttempt attempt = ledger.find(paymentRequestId).orElse(null);
-        if (attempt != null && attempt.state().isPaid()) {
-            giveBack(attempt);
+        if (attempt == null || !attempt.state().isPaid()) {
+            return;
         }
+        if (!attempt.isSecondPaymentAmong(ledger.attemptsOf(attempt.orderId()))) {
+            LOG.info("payment {} of order {} is its order's only payment now: kept, not given back",
+                    paymentRequestId, attempt.orderId());
+            return;
+        }
+        giveBack(attempt);
     }
 
     /**

@@ -24,8 +24,35 @@ class DuplicatePaymentCancellerTest {
 
     private final PaymentLedger ledger = mock(PaymentLedger.class);
     private final RefundLedger refunds = mock(RefundLedger.class);
-    private final DuplicatePaymentCanceller canceller = new DuplicatePaymentCanceller(ledger, mock(AntomCancels.class),
-            refunds);
+    private final AntomCancels cancels = mock(AntomCancels.class);
+    private final DuplicatePaymentCanceller canceller = new DuplicatePaymentCanceller(ledger, cancels, refunds);
+
+    /**
+     * Given back only while it is a second payment: one whose order's other payment was cancelled since it was queued
+     * is the order's own payment now, and kept.
+     */
+    @Test
+    void aQueuedSecondPaymentIsGivenBackOnlyWhileItIsStillTheSecond() {
+        java.time.OffsetDateTime now = java.time.OffsetDateTime.now();
+        PaymentAttempt first = paid("PRID-A", 1, now.minusMinutes(2));
+        PaymentAttempt second = paid("PRID-B", 2, now.minusMinutes(1));
+        when(ledger.find("PRID-B")).thenReturn(Optional.of(second));
+
+        when(ledger.attemptsOf("ORD-1")).thenReturn(List.of(first.toBuilder()
+                .state(com.checkoutroutes.ledger.PaymentState.CANCELLED).build(), second));
+        canceller.cancel("PRID-B");
+        verify(cancels, never()).cancelOrRefund(any(), anyString(), anyString());
+
+        when(ledger.attemptsOf("ORD-1")).thenReturn(List.of(first, second));
+        canceller.cancel("PRID-B");
+        verify(cancels).cancelOrRefund(second, "DUPLICATE_PAYMENT_CANCELLED", DuplicatePaymentCanceller.REFUND_KEY);
+    }
+
+    private static PaymentAttempt paid(String prid, int attemptNo, java.time.OffsetDateTime paidAt) {
+        return PaymentAttempt.builder().paymentRequestId(prid).paymentId("PAY-" + prid).orderId("ORD-1")
+                .attemptNo(attemptNo).paymentMethodType("ALIPAY_CN").amountValue(1250).currency("USD")
+                .state(com.checkoutroutes.ledger.PaymentState.SUCCEEDED).paidAt(paidAt).build();
+    }
 
     @Test
     void aCancelThatFailedForGoodIsNotedAndFlagged() {
