@@ -111,6 +111,11 @@ public class ShipmentChecks {
         if (paid.size() > 1) {
             reasons.add(new Reason("MULTIPLE_PAYMENTS", null, paid.size() + " payments succeeded"));
         }
+        // an attempt the ledger closed unpaid that Antom reports paid (a pay that landed after it was closed): the
+        // buyer may have paid twice, and that one is not given back by itself
+        attempts.stream().filter(a -> !a.state().isPaid() && a.flagged() && a.flagReason() != null
+                        && a.flagReason().contains(CONFLICTING_RESULT))
+                .forEach(a -> reasons.add(new Reason("FLAGGED", a.paymentRequestId(), a.flagReason())));
         for (PaymentAttempt attempt : paid) {
             if (attempt.flaggedForOperator()) {
                 reasons.add(flagReason(attempt));
@@ -200,6 +205,9 @@ public class ShipmentChecks {
         return confirmed != null && (askedAt != null && !confirmed.isBefore(askedAt)
                 || confirmed.isAfter(OffsetDateTime.now(clock).minus(freshness)));
     }
+
+    /** The flag of a result Antom reports that contradicts the ledger (results.ResultApplier). */
+    private static final String CONFLICTING_RESULT = "CONFLICTING_RESULT";
 
     private static Reason flagReason(PaymentAttempt attempt) {
         String flag = attempt.flagReason() == null ? "" : attempt.flagReason();

@@ -143,6 +143,37 @@ class ShipmentChecksTest extends FlowTestSupport {
         }
     }
 
+    /**
+     * An attempt closed unpaid (failed) that Antom then reports paid is flagged CONFLICTING_RESULT and kept closed: the
+     * order, paid by another attempt, is held, as the buyer may have paid twice.
+     */
+    @Test
+    void aPaidOrderIsHeldWhileAClosedAttemptIsReportedPaid() throws Exception {
+        try (AutoCloseable jobs = scheduledJobsStopped()) {
+            String orderId = newOrderId();
+            publish(order(orderId));
+            PaymentAttempt failed = await().atMost(Duration.ofSeconds(20))
+                    .until(() -> onlyAttempt(orderId), a -> a.paymentId() != null);
+            sandbox.buyerAction(failed.paymentId(), Outcome.FAIL);
+            awaitState(failed, PaymentState.FAILED);
+            Map<String, Object> second = order(orderId);
+            second.put("attempt", 2);
+            publish(second);
+            PaymentAttempt paid = await().atMost(Duration.ofSeconds(20)).until(() -> ledger.attemptsOf(orderId)
+                    .stream().filter(a -> a.attemptNo() == 2 && a.paymentId() != null).findFirst(),
+                    java.util.Optional::isPresent).orElseThrow();
+            sandbox.buyerAction(paid.paymentId(), Outcome.PAY);
+            awaitState(paid, PaymentState.SUCCEEDED);
+
+            antomNotifier().send(AntomNotifier.paymentResult("PAYMENT_RESULT", "S", "SUCCESS",
+                    failed.paymentRequestId(), failed.paymentId(), failed.currency(), failed.amountValue()));
+            await().atMost(Duration.ofSeconds(10)).until(() -> ledger.find(failed.paymentRequestId()).orElseThrow()
+                    .flagged());
+
+            assertHold(orderId, "FLAGGED");
+        }
+    }
+
     @Test
     void anAmountMismatchIsHeld() {
         PaymentAttempt pending = pendingWallet();
