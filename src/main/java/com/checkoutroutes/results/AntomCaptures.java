@@ -74,8 +74,13 @@ public class AntomCaptures {
                                 answered.code(), answered.message()));
             }).attempt();
             if (after.state() != target) {
-                ledger.note(prid, "STALE_CAPTURE_ANSWER", answered.code() + " to capture " + attempt.captureRequestId()
-                        + " while " + after.state() + " (capture " + after.captureRequestId() + "): kept", null);
+                String detail = answered.code() + " to capture " + attempt.captureRequestId() + " while "
+                        + after.state() + " (capture " + after.captureRequestId() + "): kept";
+                // money taken on an attempt the ledger closed unpaid (cancelled, failed): flagged for an operator,
+                // as the same success notified is (ResultApplier's CONFLICTING_RESULT)
+                boolean contradicts = target == PaymentState.CAPTURED && !after.state().isPaid()
+                        && after.state().isFinal();
+                ledger.note(prid, "STALE_CAPTURE_ANSWER", detail, contradicts ? "CONFLICTING_RESULT: " + detail : null);
             }
             return after.state();
         }
