@@ -138,7 +138,7 @@ public class AuthorisationGuard {
                 }
                 // flagged: a cancel Antom did not do (the order was cancelled, or its risk flagged), a mismatch...
                 // an operator decides; a capture would charge the buyer for an order that may be gone
-                if (attempt.flagged()) {
+                if (attempt.flaggedForOperator()) {
                     yield alert(attempt);
                 }
                 Optional<PaymentState> after = cards.captureForGuard(attempt);

@@ -204,7 +204,7 @@ public class CardAuthorisations {
         String prid = authorised.paymentRequestId();
         return requestCapture(authorised, new OrderEvent(null, "AUTHORISATION_GUARD", authorised.orderId(), null),
                 current -> current.version() == authorised.version() && current.state() == PaymentState.AUTHORISED
-                        && !current.flagged() && ledger.untouchedByCancellation(current));
+                        && !current.flaggedForOperator() && ledger.untouchedByCancellation(current));
     }
 
     /**
@@ -217,7 +217,7 @@ public class CardAuthorisations {
         String prid = paid.paymentRequestId();
         return requestCapture(paid, event, current -> {
             refuseIfCancelled(current.orderId()); // again under the lock: a cancellation kept since
-            if (current.flaggedForOperator()) {
+            if (current.flaggedAgainstCapture()) {
                 // as the guard: a cancel Antom lists, another amount notified, a dispute... an operator decides
                 throw new RefusedOrderEventException("FLAGGED", "the payment is flagged (" + current.flagReason()
                         + "): capture once an operator has cleared it (re-drive this event)");

@@ -53,13 +53,13 @@ public record PaymentAttempt(
      * Whether an order message's attempt asks for this very payment: the same amount, currency, method, integration
      * and capture mode (a card's MANUAL or AUTOMATIC: money held until shipment, or taken at once). A redelivery or a
      * repeat does; an attempt number reused for other terms is refused, never paid. An order naming no method (its
-     * buyer chose this attempt's) asks for it with the same amount, currency and integration.
+     * buyer chose this attempt's, and how to pay with it: API or SDK) asks for it with the same amount and currency.
      */
     public boolean hasTerms(long amountValue, String currency, String paymentMethodType, Integration integration,
             String captureMode) {
-        return this.amountValue == amountValue && this.currency.equals(currency) && this.integration == integration
+        return this.amountValue == amountValue && this.currency.equals(currency)
                 && (paymentMethodType == null || Objects.equals(this.paymentMethodType, paymentMethodType)
-                        && Objects.equals(this.captureMode, captureMode));
+                        && this.integration == integration && Objects.equals(this.captureMode, captureMode));
     }
 
     /** The authorisation guard's alert ({@code ALERT} policy): capture or cancel it before Antom releases it. */
@@ -71,8 +71,23 @@ public record PaymentAttempt(
      * not captured on shipment (as the guard does not capture it), and its order does not ship.
      */
     public boolean flaggedForOperator() {
-        return flagged && (flagReason == null || java.util.Arrays.stream(flagReason.split(" \\| "))
-                .anyMatch(reason -> !reason.startsWith(EXPIRY_ALERT)));
+        return flaggedFor(reason -> !reason.startsWith(EXPIRY_ALERT));
+    }
+
+    /**
+     * {@link #flaggedForOperator}, for a capture the order system asks for: the ledger's own flag of a capture that
+     * failed aside too, as a new shipment event captures again (with a new captureRequestId).
+     */
+    public boolean flaggedAgainstCapture() {
+        return flaggedFor(reason -> !reason.startsWith(EXPIRY_ALERT) && !reason.startsWith(CAPTURE_FAILED));
+    }
+
+    /** The ledger's flag of a capture that failed ({@code PaymentLedger}). */
+    public static final String CAPTURE_FAILED = "CAPTURE_FAILED";
+
+    /** Flagged for at least one reason that {@code counts} (reasons as PaymentLedger joins them: " | "). */
+    private boolean flaggedFor(java.util.function.Predicate<String> counts) {
+        return flagged && (flagReason == null || java.util.Arrays.stream(flagReason.split(" \\| ")).anyMatch(counts));
     }
 
     /** Antom releases a card authorisation that is not captured within 7 days of it (Antom's card docs). */

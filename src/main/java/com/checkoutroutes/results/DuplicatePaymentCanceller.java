@@ -4,6 +4,8 @@ import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentLedger;
 import com.checkoutroutes.ledger.Refund;
 import com.checkoutroutes.ledger.RefundLedger;
+import java.time.Clock;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 import org.apache.camel.Body;
@@ -38,25 +40,38 @@ public class DuplicatePaymentCanceller {
     private final AntomCancels cancels;
     private final RefundLedger refunds;
 
-    public DuplicatePaymentCanceller(PaymentLedger ledger, AntomCancels cancels, RefundLedger refunds) {
+    private final Clock clock;
+
+    public DuplicatePaymentCanceller(PaymentLedger ledger, AntomCancels cancels, RefundLedger refunds, Clock clock) {
         this.ledger = ledger;
         this.cancels = cancels;
         this.refunds = refunds;
+        this.clock = clock;
     }
 
     /**
      * A record of the duplicate-payments topic: the paymentRequestId of the attempt to give back, if it is still a
      * second payment. One whose order's other payment was cancelled or failed since it was queued (an expiry's cancel
-     * that raced the buyer, say) is the order's own payment now, and kept.
+     * that raced the buyer, say) is the order's own payment now: kept, and noted. One whose order's own payment has a
+     * cancel that may still reach Antom is not given back either (both would be): noted and flagged for an operator,
+     * who gives it back from the console once that cancel's result is known.
      */
     public void cancel(String paymentRequestId) {
         PaymentAttempt attempt = ledger.find(paymentRequestId).orElse(null);
         if (attempt == null || !attempt.state().isPaid()) {
             return;
         }
-        if (!attempt.isSecondPaymentAmong(ledger.attemptsOf(attempt.orderId()))) {
-            LOG.info("payment {} of order {} is its order's only payment now: kept, not given back",
-                    paymentRequestId, attempt.orderId());
+        List<PaymentAttempt> ofOrder = ledger.attemptsOf(attempt.orderId());
+        if (!attempt.isSecondPaymentAmong(ofOrder)) {
+            ledger.note(paymentRequestId, "DUPLICATE_KEPT", "its order's other payment was cancelled or failed since: "
+                    + "this is the order's own payment now, kept", null);
+            return;
+        }
+        PaymentAttempt own = PaymentAttempt.ordersOwnPayment(ofOrder).orElseThrow();
+        if (ledger.cancelOnItsWay(own.paymentRequestId(), OffsetDateTime.now(clock))) {
+            String detail = "the order's own payment " + own.paymentRequestId() + " has a cancel that may still reach "
+                    + "Antom: giving this one back too could leave the order unpaid";
+            ledger.note(paymentRequestId, "DUPLICATE_NOT_GIVEN_BACK", detail, "DUPLICATE_NOT_GIVEN_BACK: " + detail);
             return;
         }
         giveBack(attempt);

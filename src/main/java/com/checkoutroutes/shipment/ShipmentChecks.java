@@ -98,23 +98,20 @@ public class ShipmentChecks {
         }
         List<PaymentAttempt> paid = attempts.stream().filter(a -> a.state().isPaid())
                 .filter(a -> !givenBack(a, attempts)).toList();
-        boolean unknown = attempts.stream().anyMatch(a -> a.state().isResultUnknown());
         if (paid.isEmpty()) {
+            boolean unknown = attempts.stream().anyMatch(a -> a.state().isResultUnknown());
             reasons.add(unknown ? new Reason("PAYMENT_UNKNOWN", null, "a payment's result is not known yet")
                     : new Reason("NOT_PAID", null, attempts.isEmpty() ? "no payment for this order"
                             : "no payment succeeded"));
-        } else if (unknown) {
-            // exactly one payment cannot be told while another's may have succeeded too
-            reasons.add(new Reason("PAYMENT_UNKNOWN", null, "another payment's result is not known yet: it may be a "
-                    + "second one"));
         }
         if (paid.size() > 1) {
             reasons.add(new Reason("MULTIPLE_PAYMENTS", null, paid.size() + " payments succeeded"));
         }
-        // an attempt the ledger closed unpaid that Antom reports paid (a pay that landed after it was closed): the
-        // buyer may have paid twice, and that one is not given back by itself
-        attempts.stream().filter(a -> !a.state().isPaid() && a.flagged() && a.flagReason() != null
-                        && a.flagReason().contains(CONFLICTING_RESULT))
+        // an attempt the ledger closed, never paid, that Antom reports paid (a pay that landed after it was closed):
+        // the buyer may have paid twice, and that one is not given back by itself. (One paid before, given back,
+        // that a late notification reports paid is no second payment.)
+        attempts.stream().filter(a -> !a.state().isPaid() && a.paidAt() == null && a.flagged()
+                        && a.flagReason() != null && a.flagReason().contains(CONFLICTING_RESULT))
                 .forEach(a -> reasons.add(new Reason("FLAGGED", a.paymentRequestId(), a.flagReason())));
         for (PaymentAttempt attempt : paid) {
             if (attempt.flaggedForOperator()) {

@@ -716,6 +716,26 @@ class CardFlowsTest extends FlowTestSupport {
         }
     }
 
+    /**
+     * The ledger flags a capture that failed (CAPTURE_FAILED) for an operator, but a new shipment event captures again
+     * all the same, with a new captureRequestId: that flag is no reason to refuse it.
+     */
+    @Test
+    void aShipmentAfterAFailedCaptureCapturesAgainThoughTheFailureIsFlagged() throws Exception {
+        try (AutoCloseable jobs = scheduledJobsStopped()) {
+            PaymentAttempt auth = authorisedCard();
+            String prid = auth.paymentRequestId();
+            captureRequested(auth, "cap-1-" + prid);
+            ledger.apply(prid, Transition.to(PaymentState.CAPTURE_FAILED, "CAPTURE_FAILED"));
+            assertThat(ledger.find(prid).orElseThrow().flagReason()).startsWith("CAPTURE_FAILED");
+
+            orderEvent(auth.orderId(), "ORDER_SHIPPED");
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> state(auth) == PaymentState.CAPTURED);
+            assertThat(ledger.find(prid).orElseThrow().captureRequestId()).isNotEqualTo("cap-1-" + prid);
+        }
+    }
+
     @Test
     void theGuardAppliesEachPolicyToAuthorisationsPastTheThreshold() {
         PaymentAttempt toAlert = aged(authorisedCard());

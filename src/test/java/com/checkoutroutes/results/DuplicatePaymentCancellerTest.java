@@ -25,7 +25,8 @@ class DuplicatePaymentCancellerTest {
     private final PaymentLedger ledger = mock(PaymentLedger.class);
     private final RefundLedger refunds = mock(RefundLedger.class);
     private final AntomCancels cancels = mock(AntomCancels.class);
-    private final DuplicatePaymentCanceller canceller = new DuplicatePaymentCanceller(ledger, cancels, refunds);
+    private final DuplicatePaymentCanceller canceller = new DuplicatePaymentCanceller(ledger, cancels, refunds,
+            java.time.Clock.systemUTC());
 
     /**
      * Given back only while it is a second payment: one whose order's other payment was cancelled since it was queued
@@ -42,8 +43,17 @@ class DuplicatePaymentCancellerTest {
                 .state(com.checkoutroutes.ledger.PaymentState.CANCELLED).build(), second));
         canceller.cancel("PRID-B");
         verify(cancels, never()).cancelOrRefund(any(), anyString(), anyString());
+        verify(ledger).note(eq("PRID-B"), eq("DUPLICATE_KEPT"), anyString(), org.mockito.ArgumentMatchers.isNull());
 
+        // the order's own payment has a cancel that may still land: giving this one back too could leave none
         when(ledger.attemptsOf("ORD-1")).thenReturn(List.of(first, second));
+        when(ledger.cancelOnItsWay(eq("PRID-A"), any())).thenReturn(true);
+        canceller.cancel("PRID-B");
+        verify(cancels, never()).cancelOrRefund(any(), anyString(), anyString());
+        verify(ledger).note(eq("PRID-B"), eq("DUPLICATE_NOT_GIVEN_BACK"), anyString(),
+                org.mockito.ArgumentMatchers.startsWith("DUPLICATE_NOT_GIVEN_BACK"));
+
+        when(ledger.cancelOnItsWay(eq("PRID-A"), any())).thenReturn(false);
         canceller.cancel("PRID-B");
         verify(cancels).cancelOrRefund(second, "DUPLICATE_PAYMENT_CANCELLED", DuplicatePaymentCanceller.REFUND_KEY);
     }

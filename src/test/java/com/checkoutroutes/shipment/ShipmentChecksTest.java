@@ -121,28 +121,6 @@ class ShipmentChecksTest extends FlowTestSupport {
         assertHold(orderId, "PAYMENT_UNKNOWN");
     }
 
-    /** One attempt paid while another's result is unknown: exactly one payment cannot be told yet. */
-    @Test
-    void aPaidOrderIsHeldWhileAnotherAttemptsResultIsUnknown() throws Exception {
-        try (AutoCloseable jobs = scheduledJobsStopped()) {
-            sandbox.addFault(FaultRule.of(FaultType.HTTP_5XX).forApi("pay").withTimes(0));
-            String orderId = newOrderId();
-            publish(order(orderId));
-            await().atMost(Duration.ofSeconds(20)).until(() -> onlyAttempt(orderId).state() == PaymentState.UNKNOWN);
-            sandbox.clearFaults();
-            Map<String, Object> second = order(orderId);
-            second.put("attempt", 2);
-            publish(second);
-            PaymentAttempt paid = await().atMost(Duration.ofSeconds(20)).until(() -> ledger.attemptsOf(orderId)
-                    .stream().filter(a -> a.attemptNo() == 2 && a.paymentId() != null).findFirst(),
-                    java.util.Optional::isPresent).orElseThrow();
-            sandbox.buyerAction(paid.paymentId(), Outcome.PAY);
-            awaitState(paid, PaymentState.SUCCEEDED);
-
-            assertHold(orderId, "PAYMENT_UNKNOWN");
-        }
-    }
-
     /**
      * An attempt closed unpaid (failed) that Antom then reports paid is flagged CONFLICTING_RESULT and kept closed: the
      * order, paid by another attempt, is held, as the buyer may have paid twice.
