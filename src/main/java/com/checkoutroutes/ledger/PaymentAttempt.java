@@ -67,8 +67,8 @@ public record PaymentAttempt(
 
     /**
      * Flagged for something an operator must look into first: anything but the authorisation guard's alert of an
-     * authorisation Antom is about to release, which the capture or the cancel it asks for answers. Such a payment is
-     * not captured on shipment (as the guard does not capture it), and its order does not ship.
+     * authorisation Antom is about to release, which the capture or the cancel it asks for answers. The guard does not
+     * capture such a payment, and its order does not ship ({@link #flaggedAgainstCapture} for a shipment's capture).
      */
     public boolean flaggedForOperator() {
         return flaggedFor(reason -> !reason.startsWith(EXPIRY_ALERT));

@@ -327,7 +327,9 @@ public class PaymentLedger {
         if (change.to == PaymentState.CAPTURE_FAILED && change.flagReason == null && !change.expectedCaptureFailure) {
             // whoever learnt it (the capture's answer, a notification, an inquiry): the shipment's event is consumed,
             // nothing captures again on its own, and Antom releases the authorisation after 7 days
-            change.flag(PaymentAttempt.CAPTURE_FAILED + ": " + (change.detail != null ? change.detail : change.cause));
+            // kept short: a flag's earlier reasons are cut to fit, and a long one could push out one after it
+            change.flag(PaymentAttempt.CAPTURE_FAILED + ": "
+                    + StringUtils.abbreviate(change.detail != null ? change.detail : change.cause, 120));
         }
         OffsetDateTime now = OffsetDateTime.now(clock);
         OffsetDateTime paidAt = paidAt(change, now);

@@ -51,10 +51,10 @@ public class DuplicatePaymentCanceller {
 
     /**
      * A record of the duplicate-payments topic: the paymentRequestId of the attempt to give back, if it is still a
-     * second payment. One whose order's other payment was cancelled or failed since it was queued (an expiry's cancel
-     * that raced the buyer, say) is the order's own payment now: kept, and noted. One whose order's own payment has a
-     * cancel that may still reach Antom is not given back either (both would be): noted and flagged for an operator,
-     * who gives it back from the console once that cancel's result is known.
+     * second payment. One whose order's other payment was cancelled since it was queued (an expiry's cancel that
+     * raced the buyer, say) is the order's own payment now: kept, and noted. One whose order's own payment may still
+     * be cancelled ({@link #mayStillBeCancelled}) is not given back either (both would be): noted and flagged for an
+     * operator, who gives it back from the console once that cancel's result is known.
      */
     public void cancel(String paymentRequestId) {
         PaymentAttempt attempt = ledger.find(paymentRequestId).orElse(null);
@@ -63,18 +63,29 @@ public class DuplicatePaymentCanceller {
         }
         List<PaymentAttempt> ofOrder = ledger.attemptsOf(attempt.orderId());
         if (!attempt.isSecondPaymentAmong(ofOrder)) {
-            ledger.note(paymentRequestId, "DUPLICATE_KEPT", "its order's other payment was cancelled or failed since: "
-                    + "this is the order's own payment now, kept", null);
+            ledger.note(paymentRequestId, "DUPLICATE_KEPT", "its order's other payment was cancelled since: this is "
+                    + "the order's own payment now, kept", null);
             return;
         }
         PaymentAttempt own = PaymentAttempt.ordersOwnPayment(ofOrder).orElseThrow();
-        if (ledger.cancelOnItsWay(own.paymentRequestId(), OffsetDateTime.now(clock))) {
+        if (mayStillBeCancelled(own)) {
             String detail = "the order's own payment " + own.paymentRequestId() + " has a cancel that may still reach "
-                    + "Antom: giving this one back too could leave the order unpaid";
+                    + "Antom, or whose result is not known: giving this one back too could leave the order unpaid";
             ledger.note(paymentRequestId, "DUPLICATE_NOT_GIVEN_BACK", detail, "DUPLICATE_NOT_GIVEN_BACK: " + detail);
             return;
         }
         giveBack(attempt);
+    }
+
+    /**
+     * Whether a cancel of the order's own payment may still give its money back: one on its way now, or one Antom
+     * refused or never answered, or lists ({@code CANCEL_NOT_DONE}, {@code CANCEL_LISTED}); not for a payment a
+     * cancel gives nothing back of (captured).
+     */
+    private boolean mayStillBeCancelled(PaymentAttempt own) {
+        String flag = own.flagged() && own.flagReason() != null ? own.flagReason() : "";
+        return own.state().cancelGivesMoneyBack() && (ledger.cancelOnItsWay(own.paymentRequestId(),
+                OffsetDateTime.now(clock)) || flag.contains("CANCEL_NOT_DONE") || flag.contains("CANCEL_LISTED"));
     }
 
     /**

@@ -107,14 +107,17 @@ public class ShipmentChecks {
         if (paid.size() > 1) {
             reasons.add(new Reason("MULTIPLE_PAYMENTS", null, paid.size() + " payments succeeded"));
         }
-        // an attempt the ledger closed, never paid, that Antom reports paid (a pay that landed after it was closed):
-        // the buyer may have paid twice, and that one is not given back by itself. (One paid before, given back,
-        // that a late notification reports paid is no second payment.)
-        attempts.stream().filter(a -> !a.state().isPaid() && a.paidAt() == null && a.flagged()
-                        && a.flagReason() != null && a.flagReason().contains(CONFLICTING_RESULT))
+        // an attempt the ledger closed unpaid that Antom reports paid or captured (a pay or capture that landed after
+        // it was closed): the buyer may have paid twice, and that is not given back by itself. (A second payment
+        // cancelled as such, whose success a late notification tells again, is no payment any more.)
+        attempts.stream().filter(a -> !a.state().isPaid() && a.flagged() && a.flagReason() != null
+                        && a.flagReason().contains(CONFLICTING_RESULT)
+                        && !(a.state() == PaymentState.CANCELLED && a.flagReason().contains(DUPLICATE_PAYMENT)))
                 .forEach(a -> reasons.add(new Reason("FLAGGED", a.paymentRequestId(), a.flagReason())));
         for (PaymentAttempt attempt : paid) {
-            if (attempt.flaggedForOperator()) {
+            // once captured, the flag of an earlier capture that failed is answered too
+            if (attempt.state() == PaymentState.CAPTURED ? attempt.flaggedAgainstCapture()
+                    : attempt.flaggedForOperator()) {
                 reasons.add(flagReason(attempt));
             }
             if (attempt.isCard() && attempt.state() != PaymentState.CAPTURED) {
@@ -205,6 +208,8 @@ public class ShipmentChecks {
 
     /** The flag of a result Antom reports that contradicts the ledger (results.ResultApplier). */
     private static final String CONFLICTING_RESULT = "CONFLICTING_RESULT";
+    /** The flag of a second payment of an order (results.ResultApplier), given back. */
+    private static final String DUPLICATE_PAYMENT = "DUPLICATE_PAYMENT";
 
     private static Reason flagReason(PaymentAttempt attempt) {
         String flag = attempt.flagReason() == null ? "" : attempt.flagReason();

@@ -733,6 +733,9 @@ class CardFlowsTest extends FlowTestSupport {
 
             await().atMost(Duration.ofSeconds(20)).until(() -> state(auth) == PaymentState.CAPTURED);
             assertThat(ledger.find(prid).orElseThrow().captureRequestId()).isNotEqualTo("cap-1-" + prid);
+            // captured, the failure's flag is answered: it does not hold the order
+            assertThat(shipment.decide(auth.orderId(), null).reasons()).extracting(r -> r.code())
+                    .doesNotContain("FLAGGED");
         }
     }
 

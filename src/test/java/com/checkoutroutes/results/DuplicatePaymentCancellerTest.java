@@ -53,7 +53,14 @@ class DuplicatePaymentCancellerTest {
         verify(ledger).note(eq("PRID-B"), eq("DUPLICATE_NOT_GIVEN_BACK"), anyString(),
                 org.mockito.ArgumentMatchers.startsWith("DUPLICATE_NOT_GIVEN_BACK"));
 
+        // nor while its cancel's result is not known (refused, unanswered: CANCEL_NOT_DONE)
         when(ledger.cancelOnItsWay(eq("PRID-A"), any())).thenReturn(false);
+        when(ledger.attemptsOf("ORD-1")).thenReturn(List.of(first.toBuilder().flagged(true)
+                .flagReason("CANCEL_NOT_DONE: no answer").build(), second));
+        canceller.cancel("PRID-B");
+        verify(cancels, never()).cancelOrRefund(any(), anyString(), anyString());
+
+        when(ledger.attemptsOf("ORD-1")).thenReturn(List.of(first, second));
         canceller.cancel("PRID-B");
         verify(cancels).cancelOrRefund(second, "DUPLICATE_PAYMENT_CANCELLED", DuplicatePaymentCanceller.REFUND_KEY);
     }
