@@ -62,6 +62,21 @@ public record PaymentAttempt(
                         && this.integration == integration && Objects.equals(this.captureMode, captureMode));
     }
 
+    /** Of one order's attempts, the one with this number, if there is one. */
+    public static Optional<PaymentAttempt> numbered(List<PaymentAttempt> attempts, int attemptNo) {
+        return attempts.stream().filter(a -> a.attemptNo() == attemptNo).findFirst();
+    }
+
+    /** The flag of a result Antom reports that contradicts the ledger (a payment or capture of a closed attempt). */
+    public static final String CONFLICTING_RESULT = "CONFLICTING_RESULT";
+    /** The flag of a second payment of an order, to be given back. */
+    public static final String DUPLICATE_PAYMENT = "DUPLICATE_PAYMENT";
+
+    /** Flagged, and {@code code} is in the flag's reasons. */
+    public boolean flaggedWith(String code) {
+        return flagged && flagReason != null && flagReason.contains(code);
+    }
+
     /** The authorisation guard's alert ({@code ALERT} policy): capture or cancel it before Antom releases it. */
     public static final String EXPIRY_ALERT = "AUTHORISATION_EXPIRING";
 

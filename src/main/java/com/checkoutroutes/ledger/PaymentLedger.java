@@ -110,7 +110,7 @@ public class PaymentLedger {
 
     /** The order's attempt with this number, if the ledger has it. */
     public Optional<PaymentAttempt> attemptOf(String orderId, int attemptNo) {
-        return attemptsOf(orderId).stream().filter(a -> a.attemptNo() == attemptNo).findFirst();
+        return PaymentAttempt.numbered(attemptsOf(orderId), attemptNo);
     }
 
     /**
@@ -235,7 +235,7 @@ public class PaymentLedger {
     /** The stored attempt with this number, if its order matches; else the order is paid already, or it changed. */
     private PaymentAttempt storedOrRefused(NewAttempt attempt) {
         List<PaymentAttempt> ofOrder = attemptsOf(attempt.orderId());
-        Optional<PaymentAttempt> stored = ofOrder.stream().filter(a -> a.attemptNo() == attempt.attemptNo()).findFirst();
+        Optional<PaymentAttempt> stored = PaymentAttempt.numbered(ofOrder, attempt.attemptNo());
         if (stored.isPresent()) {
             return sameAttemptOrRefuse(stored.get(), attempt);
         }

@@ -107,8 +107,7 @@ public class OrderDoor {
             List<PaymentAttempt> attempts = ledger.attemptsOf(order.orderId());
             // an order naming no method whose attempt is stored (its buyer chose) is that attempt too: the route
             // does not ask Antom again
-            Optional<PaymentAttempt> known = attempts.stream().filter(a -> a.attemptNo() == order.attemptNo())
-                    .findFirst();
+            Optional<PaymentAttempt> known = PaymentAttempt.numbered(attempts, order.attemptNo());
             Optional<String> closed = Optional.empty();
             if (known.isEmpty()) {
                 try {

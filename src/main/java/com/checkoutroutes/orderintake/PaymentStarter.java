@@ -206,8 +206,13 @@ public class PaymentStarter implements PaymentResender {
         } catch (NewAttemptRefusedException e) {
             throw closed(e);
         } catch (AttemptMismatchException e) {
-            throw new RejectedOrderException("ATTEMPT_CHANGED", "$.attempt", e.getMessage());
+            throw changed(e);
         }
+    }
+
+    /** An attempt number the ledger has with other terms, as the order topic's dead letter names it. */
+    private static RejectedOrderException changed(AttemptMismatchException mismatch) {
+        return new RejectedOrderException("ATTEMPT_CHANGED", "$.attempt", mismatch.getMessage());
     }
 
     /**
@@ -225,14 +230,13 @@ public class PaymentStarter implements PaymentResender {
      */
     private void offerMethods(OrderMessage order) {
         List<PaymentAttempt> attempts = ledger.attemptsOf(order.orderId());
-        Optional<PaymentAttempt> chosen = attempts.stream().filter(a -> a.attemptNo() == order.attemptNo()).findFirst();
+        Optional<PaymentAttempt> chosen = PaymentAttempt.numbered(attempts, order.attemptNo());
         if (chosen.isPresent()) {
             // read again after the buyer chose: this attempt is stored with its method (paid, perhaps), and asking
             // again would offer a choice its own attempt number could not take (a new choice is a new attempt)
             if (!chosen.get().hasTerms(Long.parseLong(order.amount().value()), order.amount().currency(), null,
                     order.integration(), null)) {
-                throw new RejectedOrderException("ATTEMPT_CHANGED", "$.attempt",
-                        new AttemptMismatchException(order.orderId(), order.attemptNo()).getMessage());
+                throw changed(new AttemptMismatchException(order.orderId(), order.attemptNo()));
             }
             LOG.info("order {} named no payment method, but its attempt {} is stored: not consulted again",
                     order.orderId(), order.attemptNo());

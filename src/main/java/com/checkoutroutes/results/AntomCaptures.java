@@ -80,7 +80,8 @@ public class AntomCaptures {
                 // as the same success notified is (ResultApplier's CONFLICTING_RESULT)
                 boolean contradicts = target == PaymentState.CAPTURED && !after.state().isPaid()
                         && after.state().isFinal();
-                ledger.note(prid, "STALE_CAPTURE_ANSWER", detail, contradicts ? "CONFLICTING_RESULT: " + detail : null);
+                ledger.note(prid, "STALE_CAPTURE_ANSWER", detail, contradicts
+                        ? PaymentAttempt.CONFLICTING_RESULT + ": " + detail : null);
             }
             return after.state();
         }

@@ -83,9 +83,8 @@ public class DuplicatePaymentCanceller {
      * cancel gives nothing back of (captured).
      */
     private boolean mayStillBeCancelled(PaymentAttempt own) {
-        String flag = own.flagged() && own.flagReason() != null ? own.flagReason() : "";
         return own.state().cancelGivesMoneyBack() && (ledger.cancelOnItsWay(own.paymentRequestId(),
-                OffsetDateTime.now(clock)) || flag.contains("CANCEL_NOT_DONE") || flag.contains("CANCEL_LISTED"));
+                OffsetDateTime.now(clock)) || own.flaggedWith("CANCEL_NOT_DONE") || own.flaggedWith("CANCEL_LISTED"));
     }
 
     /**

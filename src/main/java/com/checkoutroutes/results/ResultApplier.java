@@ -87,7 +87,8 @@ public class ResultApplier {
                     || (n.isCapture() && !n.succeeded() && attempt.state().isCaptured());
             String detail = cause + " " + n.resultStatus() + " " + n.resultCode() + " while "
                     + attempt.state() + ": kept " + attempt.state();
-            ledger.note(prid, "NOTIFICATION_CONFLICT", detail, contradicts ? "CONFLICTING_RESULT: " + detail : null);
+            ledger.note(prid, "NOTIFICATION_CONFLICT", detail,
+                    contradicts ? PaymentAttempt.CONFLICTING_RESULT + ": " + detail : null);
             return new Applied(Outcome.CONFLICT, prid, detail);
         }
         Transition change = Transition.to(target, cause)
@@ -198,7 +199,7 @@ public class ResultApplier {
     private void flagIfSecondPayment(PaymentAttempt attempt, Transition change) {
         List<PaymentAttempt> paid = ledger.lockOtherAttempts(attempt).stream().filter(o -> o.state().isPaid()).toList();
         if (!paid.isEmpty()) {
-            change.flag("DUPLICATE_PAYMENT: order " + attempt.orderId() + " was already paid")
+            change.flag(PaymentAttempt.DUPLICATE_PAYMENT + ": order " + attempt.orderId() + " was already paid")
                     .emit(new OutboxMessage(cancelDestination, attempt.orderId(), attempt.paymentRequestId()));
             // paid after the order's own payment by its paidAt too, whatever the clock of the instance that paid it
             paid.stream().map(PaymentAttempt::paidAt).filter(Objects::nonNull).max(Comparator.naturalOrder())

@@ -110,9 +110,8 @@ public class ShipmentChecks {
         // an attempt the ledger closed unpaid that Antom reports paid or captured (a pay or capture that landed after
         // it was closed): the buyer may have paid twice, and that is not given back by itself. (A second payment
         // cancelled as such, whose success a late notification tells again, is no payment any more.)
-        attempts.stream().filter(a -> !a.state().isPaid() && a.flagged() && a.flagReason() != null
-                        && a.flagReason().contains(CONFLICTING_RESULT)
-                        && !(a.state() == PaymentState.CANCELLED && a.flagReason().contains(DUPLICATE_PAYMENT)))
+        attempts.stream().filter(a -> !a.state().isPaid() && a.flaggedWith(PaymentAttempt.CONFLICTING_RESULT)
+                        && !(a.state() == PaymentState.CANCELLED && a.flaggedWith(PaymentAttempt.DUPLICATE_PAYMENT)))
                 .forEach(a -> reasons.add(new Reason("FLAGGED", a.paymentRequestId(), a.flagReason())));
         for (PaymentAttempt attempt : paid) {
             // once captured, the flag of an earlier capture that failed is answered too
@@ -206,10 +205,6 @@ public class ShipmentChecks {
                 || confirmed.isAfter(OffsetDateTime.now(clock).minus(freshness)));
     }
 
-    /** The flag of a result Antom reports that contradicts the ledger (results.ResultApplier). */
-    private static final String CONFLICTING_RESULT = "CONFLICTING_RESULT";
-    /** The flag of a second payment of an order (results.ResultApplier), given back. */
-    private static final String DUPLICATE_PAYMENT = "DUPLICATE_PAYMENT";
 
     private static Reason flagReason(PaymentAttempt attempt) {
         String flag = attempt.flagReason() == null ? "" : attempt.flagReason();
