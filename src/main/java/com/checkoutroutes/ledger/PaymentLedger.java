@@ -640,6 +640,28 @@ public class PaymentLedger {
     }
 
     /**
+     * The ledger takes back its own flag {@code code} of an attempt (what it flagged no longer holds), with a history
+     * line ({@code cause}, {@code detail}); the attempt stays flagged for any other reason it has.
+     */
+    public void withdrawFlag(String paymentRequestId, String code, String cause, String detail) {
+        tx.executeWithoutResult(status -> {
+            PaymentAttempt current = lock(paymentRequestId)
+                    .orElseThrow(() -> new UnknownPaymentException(paymentRequestId));
+            String others = !current.flagged() || current.flagReason() == null ? null
+                    : java.util.Arrays.stream(current.flagReason().split(java.util.regex.Pattern.quote(REASONS_APART)))
+                            .filter(reason -> !reason.startsWith(code))
+                            .collect(java.util.stream.Collectors.joining(REASONS_APART));
+            if (current.flaggedWith(code)) {
+                jdbc.update("UPDATE payment_attempt SET flagged = ?, flag_reason = ?, updated_at = ? "
+                        + "WHERE payment_request_id = ?", !others.isEmpty(), others.isEmpty() ? null : others,
+                        OffsetDateTime.now(clock), paymentRequestId);
+            }
+            appendHistory(paymentRequestId, current.state(), current.state(), cause, detail,
+                    OffsetDateTime.now(clock));
+        });
+    }
+
+    /**
      * A new attempt, unless its order is paid already or the order system cancelled it (then it inserts nothing). Its
      * values are typed by casts (an {@code INSERT ... SELECT} gives them no column to take a type from) to plain
      * VARCHAR, never VARCHAR(n): a cast to VARCHAR(n) cuts a longer value silently, where the column refuses it.

@@ -52,9 +52,9 @@ public class DuplicatePaymentCanceller {
     /**
      * A record of the duplicate-payments topic: the paymentRequestId of the attempt to give back, if it is still a
      * second payment. One whose order's other payment was cancelled since it was queued (an expiry's cancel that
-     * raced the buyer, say) is the order's own payment now: kept, and noted. One whose order's own payment may still
-     * be cancelled ({@link #mayStillBeCancelled}) is not given back either (both would be): noted and flagged for an
-     * operator, who gives it back from the console once that cancel's result is known.
+     * raced the buyer, say) is the order's own payment now: kept, its duplicate flag withdrawn. One whose order's own
+     * payment may still be cancelled ({@link #mayStillBeCancelled}) is not given back either (both would be): noted
+     * and flagged for an operator, who gives it back from the console once that cancel's result is known.
      */
     public void cancel(String paymentRequestId) {
         PaymentAttempt attempt = ledger.find(paymentRequestId).orElse(null);
@@ -63,8 +63,10 @@ public class DuplicatePaymentCanceller {
         }
         List<PaymentAttempt> ofOrder = ledger.attemptsOf(attempt.orderId());
         if (!attempt.isSecondPaymentAmong(ofOrder)) {
-            ledger.note(paymentRequestId, "DUPLICATE_KEPT", "its order's other payment was cancelled since: this is "
-                    + "the order's own payment now, kept", null);
+            // its duplicate flag held its capture and its order's shipment for an operator, for nothing
+            ledger.withdrawFlag(paymentRequestId, PaymentAttempt.DUPLICATE_PAYMENT, "DUPLICATE_KEPT", "its order's "
+                    + "other payment was cancelled since: this is the order's own payment now, kept, its "
+                    + PaymentAttempt.DUPLICATE_PAYMENT + " flag withdrawn");
             return;
         }
         PaymentAttempt own = PaymentAttempt.ordersOwnPayment(ofOrder).orElseThrow();

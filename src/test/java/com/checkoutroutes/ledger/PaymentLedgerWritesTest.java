@@ -89,6 +89,28 @@ class PaymentLedgerWritesTest {
                 + "characters are plain text").isEqualTo(odd);
     }
 
+    /** The ledger takes back one flag of its own; the attempt stays flagged for the others, with the history. */
+    @ParameterizedTest
+    @ValueSource(strings = {"postgresql", "h2"})
+    void aWithdrawnFlagLeavesTheOtherReasons(String database) {
+        on(database);
+        ledger.openAttempt(attempt("PR-1", "ORD-1"), "pay");
+        ledger.note("PR-1", "DUPLICATE_PAYMENT", "second", "DUPLICATE_PAYMENT: order ORD-1 was already paid");
+        ledger.note("PR-1", "AMOUNT_MISMATCH", "notified", "AMOUNT_MISMATCH: notified 1240 USD");
+
+        ledger.withdrawFlag("PR-1", "DUPLICATE_PAYMENT", "DUPLICATE_KEPT", "kept");
+        PaymentAttempt kept = ledger.find("PR-1").orElseThrow();
+        assertThat(kept.flagged()).isTrue();
+        assertThat(kept.flagReason()).isEqualTo("AMOUNT_MISMATCH: notified 1240 USD");
+
+        ledger.withdrawFlag("PR-1", "AMOUNT_MISMATCH", "CHECKED", "again");
+        assertThat(ledger.find("PR-1").orElseThrow().flagged()).as("its last reason withdrawn").isFalse();
+        assertThat(ledger.find("PR-1").orElseThrow().flagReason()).isNull();
+        ledger.withdrawFlag("PR-1", "AMOUNT_MISMATCH", "CHECKED", "not flagged: only the history line");
+        assertThat(ledger.history("PR-1")).extracting(PaymentLedger.StateChange::cause)
+                .containsSubsequence("DUPLICATE_KEPT", "CHECKED", "CHECKED");
+    }
+
     /**
      * A transition's flag is added to the reasons as a note's is; a transition without one keeps them; the attempt a
      * write returns without reading it back says the same as the row.
