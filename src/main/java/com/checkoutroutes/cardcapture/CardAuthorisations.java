@@ -77,6 +77,13 @@ public class CardAuthorisations {
             // cancels the authorisation (the janitor's)
             refuseIfCancelled(event.orderId());
         }
+        if (paid.state() != PaymentState.CAPTURED && paid.state() != PaymentState.CAPTURE_REQUESTED
+                && OffsetDateTime.now(clock).isAfter(paid.authorisationReleasedAt())) {
+            // paidAt is when this service learnt it, never before Antom's own time: Antom has surely released it, and
+            // would only refuse the capture. The authorisation guard closes it, or records a capture Antom lists
+            throw new RefusedOrderEventException("AUTHORISATION_RELEASED", "the authorisation of " + paid.paidAt()
+                    + " was not captured within Antom's 7 days: Antom released it; the buyer pays again");
+        }
         return switch (paid.state()) {
             case CAPTURED -> PaymentState.CAPTURED;
             case AUTHORISED, CAPTURE_FAILED -> requestCapture(paid, event);
@@ -201,7 +208,6 @@ public class CardAuthorisations {
      * nothing is sent: empty.
      */
     public Optional<PaymentState> captureForGuard(PaymentAttempt authorised) {
-        String prid = authorised.paymentRequestId();
         return requestCapture(authorised, new OrderEvent(null, "AUTHORISATION_GUARD", authorised.orderId(), null),
                 current -> current.version() == authorised.version() && current.state() == PaymentState.AUTHORISED
                         && !current.flaggedForOperator() && ledger.untouchedByCancellation(current));

@@ -789,6 +789,21 @@ class CardFlowsTest extends FlowTestSupport {
         assertThat(guard.runWith(Policy.CAPTURE).detail()).doesNotContain(released.paymentRequestId());
     }
 
+    /** A shipment past Antom's 7 days is refused with its reason, and no capture Antom would refuse is sent. */
+    @Test
+    void aShipmentPastSevenDaysIsRefusedAsReleasedWithoutACapture() {
+        PaymentAttempt released = authorisedCard();
+        jdbc.update("UPDATE payment_attempt SET paid_at = paid_at - INTERVAL '8' DAY WHERE payment_request_id = ?",
+                released.paymentRequestId());
+
+        orderEvent(released.orderId(), "ORDER_SHIPPED");
+
+        assertThat(refusal(released.orderId())).isEqualTo("AUTHORISATION_RELEASED");
+        assertThat(sandbox.requests("capture", null)).filteredOn(c -> released.paymentRequestId()
+                .equals(c.paymentRequestId())).isEmpty();
+        assertThat(ledger.find(released.paymentRequestId()).orElseThrow().state()).isEqualTo(PaymentState.AUTHORISED);
+    }
+
     /** One past the 7 days that Antom lists as captured (a capture the ledger missed) is recorded CAPTURED. */
     @Test
     void anAuthorisationPastSevenDaysThatAntomCapturedIsRecordedCapturedNotReleased() {
