@@ -137,6 +137,7 @@ public class ConsoleActions {
             if (action.needsReason() && why == null) {
                 throw new Refused("REASON_REQUIRED", "say why: the reason is kept with the action");
             }
+            refuseMismatch(target, named);
             Ended ended = switch (action) {
                 case CHECK_WITH_ANTOM -> checkWithAntom(named);
                 case CANCEL -> cancel(named);
@@ -189,6 +190,18 @@ public class ConsoleActions {
             return new Target(orderId, null, null, target.channelMessageId());
         }
         return target;
+    }
+
+    /**
+     * A form whose order is not the order of the payment, dead letter or message it names (a link made by hand, a
+     * page of another order): the console's pages show the form's order, the action would act on the other one.
+     */
+    private static void refuseMismatch(Target asSent, Target resolved) {
+        if (asSent.orderId() != null && !asSent.orderId().isBlank() && resolved.orderId() != null
+                && !asSent.orderId().equals(resolved.orderId())) {
+            throw new Refused("TARGET_MISMATCH", "the form names order " + asSent.orderId() + ", but what it acts on "
+                    + "is of order " + resolved.orderId() + ": nothing done; open that order's page");
+        }
     }
 
     private PaymentAttempt attempt(Target target) {

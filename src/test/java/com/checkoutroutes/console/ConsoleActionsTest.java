@@ -70,6 +70,31 @@ class ConsoleActionsTest extends FlowTestSupport {
     }
 
     /**
+     * A form whose order is not its payment's (a link made by hand: the page shows the form's order) is refused, and
+     * nothing of either order changes.
+     */
+    @Test
+    void aFormNamingAnotherOrderThanItsPaymentsIsRefused() {
+        PaymentAttempt pending = pendingWallet();
+        ledger.note(pending.paymentRequestId(), "AMOUNT_MISMATCH", "notified 1300 USD", "AMOUNT_MISMATCH: 1300 USD");
+        int historyBefore = ledger.history(pending.paymentRequestId()).size();
+        Target crafted = new Target("ANOTHER-" + pending.orderId(), pending.paymentRequestId(), null);
+
+        Result cancel = actions.perform(ConsoleAction.CANCEL, crafted, OPERATOR, "the buyer asked");
+        assertRefused(cancel, "TARGET_MISMATCH");
+        assertRefused(actions.perform(ConsoleAction.CLEAR_FLAG, crafted, OPERATOR, "checked"), "TARGET_MISMATCH");
+
+        PaymentAttempt after = ledger.find(pending.paymentRequestId()).orElseThrow();
+        assertThat(after.state()).isEqualTo(pending.state());
+        assertThat(after.flagged()).isTrue();
+        assertThat(ledger.history(pending.paymentRequestId())).hasSize(historyBefore);
+        assertThat(log.find(cancel.auditId()).orElseThrow().orderId()).as("the audit names the order it would have "
+                + "acted on").isEqualTo(pending.orderId());
+        assertThat(actions.perform(ConsoleAction.CLEAR_FLAG, new Target(pending.orderId(), pending.paymentRequestId(),
+                null), OPERATOR, "checked").outcome()).isEqualTo(Outcome.DONE);
+    }
+
+    /**
      * The operator confirms clearing the flag they saw; a reason added meanwhile (a second payment, a conflicting
      * result) is not cleared unseen: refused FLAG_CHANGED until the page is looked at again.
      */
