@@ -48,8 +48,8 @@ public class OrderEventReader {
         if (node == null || !node.isObject()) {
             throw new RefusedOrderEventException("BAD_JSON", "an event is a JSON object");
         }
-        String type = node.path("type").asText(null);
-        String orderId = node.path("orderId").asText(null);
+        String type = text(node, "type");
+        String orderId = text(node, "orderId");
         if (orderId == null || orderId.isBlank()) {
             throw new RefusedOrderEventException("MISSING_FIELD", "orderId is required");
         }
@@ -64,7 +64,22 @@ public class OrderEventReader {
         }
         refuseUnknownFields(node, type);
         exchange.getIn().setHeader("orderEventType", type);
-        return new OrderEvent(node.path("eventId").asText(null), type, orderId, node.path("reason").asText(null));
+        return new OrderEvent(text(node, "eventId"), type, orderId, text(node, "reason"));
+    }
+
+    /**
+     * A field's text; null when it is absent or null. Any other JSON type is refused: read as text, a number would
+     * pass here and be refused as missing where a return reads it again.
+     */
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw new RefusedOrderEventException("INVALID_VALUE", "$." + field + " is a JSON string");
+        }
+        return value.textValue();
     }
 
     private static void refuseUnknownFields(JsonNode node, String type) {

@@ -27,6 +27,7 @@ public class OrderReturns {
     private static final Pattern EVENT_ID = Pattern.compile("[\\x21-\\x7E]{1,128}");
     private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
     private static final Pattern MINOR_UNITS = Pattern.compile("[0-9]{1,18}");
+    private static final java.util.Set<String> AMOUNT_FIELDS = java.util.Set.of("currency", "value");
 
     private final Refunds refunds;
     private final ObjectMapper json;
@@ -58,10 +59,25 @@ public class OrderReturns {
         }
     }
 
-    /** The amount returned; absent: the whole order (all that is left to refund). */
+    /**
+     * The amount returned; absent: the whole order (all that is left to refund). An explicit null is refused, as a
+     * misspelt field is: a partial return whose amount a serializer wrote as null would refund the whole order.
+     */
     private static RefundAmount amount(JsonNode amount) {
-        if (amount == null || amount.isNull()) {
+        if (amount == null) {
             return null;
+        }
+        if (amount.isNull()) {
+            throw new RefusedRefundException("INVALID_AMOUNT", "$.amount", "amount is null: leave it out to refund "
+                    + "all that is left, or give {\"currency\": ..., \"value\": ...}");
+        }
+        if (amount.isObject()) {
+            for (java.util.Iterator<String> names = amount.fieldNames(); names.hasNext();) {
+                if (!AMOUNT_FIELDS.contains(names.next())) {
+                    throw new RefusedRefundException("UNKNOWN_FIELD", "$.amount",
+                            "amount has only currency and value");
+                }
+            }
         }
         String currency = amount.isObject() ? text(amount, "currency") : null;
         String value = amount.isObject() ? text(amount, "value") : null;

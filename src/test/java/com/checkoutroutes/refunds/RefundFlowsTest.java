@@ -333,12 +333,21 @@ class RefundFlowsTest extends FlowTestSupport {
                 + "\",\"amount\":{\"currency\":\"USD\",\"value\":\"500\"}}");
         String trailing = malformed(orderId, "\"type\":\"ORDER_RETURNED\",\"orderId\":\"" + orderId
                 + "\"} {\"amount\":1}");
+        // a partial return whose amount a serializer wrote as null would refund all of it
+        String nullAmount = malformed(orderId, "\"type\":\"ORDER_RETURNED\",\"orderId\":\"" + orderId
+                + "\",\"amount\":null}");
+        String amountExtra = malformed(orderId, "\"type\":\"ORDER_RETURNED\",\"orderId\":\"" + orderId
+                + "\",\"amount\":{\"currency\":\"USD\",\"value\":\"500\",\"vlaue\":\"5\"}}");
+        String numberId = malformed(orderId, "\"type\":\"ORDER_RETURNED\",\"orderId\":12345}");
 
         assertThat(refusalCode(twice)).isEqualTo("DUPLICATE_KEY");
         assertThat(refusalCode(misspelt)).isEqualTo("UNKNOWN_FIELD");
         assertThat(refusalCode(typeTwice)).isEqualTo("DUPLICATE_KEY");
         assertThat(refusalCode(cancelOfPart)).isEqualTo("UNKNOWN_FIELD");
         assertThat(refusalCode(trailing)).isEqualTo("BAD_JSON");
+        assertThat(refusalCode(nullAmount)).isEqualTo("INVALID_AMOUNT");
+        assertThat(refusalCode(amountExtra)).isEqualTo("UNKNOWN_FIELD");
+        assertThat(refusalCode(numberId)).isEqualTo("INVALID_VALUE");
         orderEventsProcessedUpTo(orderId);
         assertThat(refunds.refundsOf(paid.paymentRequestId())).isEmpty();
         assertThat(sandbox.requests("refund", paid.paymentRequestId())).isEmpty();
