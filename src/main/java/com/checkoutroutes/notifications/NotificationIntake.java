@@ -23,6 +23,8 @@ public class NotificationIntake {
     private static final Logger LOG = LoggerFactory.getLogger(NotificationIntake.class);
     /** Rejections are anyone's to cause: a line per reason code every 10 s at most. */
     private final QuietLog rejectedLog = new QuietLog(java.time.Duration.ofSeconds(10));
+    /** Resends: Antom's own, and copies of a signed one anyone who saw it may post again (the metric counts all). */
+    private final QuietLog resendLog = new QuietLog(java.time.Duration.ofSeconds(10));
     /** The acknowledgement Antom expects, byte for byte. */
     public static final String SUCCESS =
             "{\"result\":{\"resultCode\":\"SUCCESS\",\"resultStatus\":\"S\",\"resultMessage\":\"success\"}}";
@@ -70,7 +72,13 @@ public class NotificationIntake {
         database.worked("notifications");
         if (duplicate) {
             count("duplicate", n.notifyType());
-            LOG.info("notification {} for {} is a resend: no change", n.notifyType(), n.paymentRequestId());
+            long leftOut = resendLog.admit(n.notifyType());
+            if (leftOut >= 0) {
+                LOG.info("notification {} for {} is a resend: no change{}", n.notifyType(), n.paymentRequestId(),
+                        QuietLog.more(leftOut));
+            } else {
+                LOG.debug("notification {} for {} is a resend: no change", n.notifyType(), n.paymentRequestId());
+            }
         }
         return duplicate;
     }

@@ -55,7 +55,10 @@ public class RefundResults {
 
     /** {@link #flagRefundNotOurs} for a successful notifyRefund naming a refund this service has not stored. */
     public void flagRefundNotOurs(PaymentAttempt payment, AntomResult notification) {
-        flagRefundNotOurs(payment, notification.refundRequestId(), "(" + notification.amountValue() + " "
+        // named as an inquiry and the settlement report name it, so that one refund is flagged once, whoever finds it
+        String named = notification.refundRequestId() != null ? notification.refundRequestId()
+                : notification.refundId();
+        flagRefundNotOurs(payment, named, "(" + notification.amountValue() + " "
                 + notification.currency() + ") made outside this service");
     }
 

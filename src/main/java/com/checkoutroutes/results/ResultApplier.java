@@ -82,8 +82,10 @@ public class ResultApplier {
         if (!attempt.state().canMoveTo(target)) {
             // a failed capture of money the ledger holds as taken (an automatic card's, or its own capture's) too:
             // the order would ship, and be refundable, on money Antom never took
+            // a failed capture of a closed attempt (one given up when its order was cancelled) took nothing
+            boolean tookNothing = n.isCapture() && !n.succeeded();
             boolean contradicts = (attempt.state().isPaid() && !target.isPaid() && target != PaymentState.PENDING)
-                    || (target.isPaid() && !attempt.state().isPaid() && attempt.state().isFinal())
+                    || (target.isPaid() && !tookNothing && !attempt.state().isPaid() && attempt.state().isFinal())
                     || (n.isCapture() && !n.succeeded() && attempt.state().isCaptured());
             String detail = cause + " " + n.resultStatus() + " " + n.resultCode() + " while "
                     + attempt.state() + ": kept " + attempt.state();

@@ -579,6 +579,25 @@ class NotificationsTest extends FlowTestSupport {
     }
 
     /**
+     * A failed capture reported for an attempt closed unpaid (one given up when its order was cancelled) took nothing:
+     * noted as a conflict, not flagged as a result that may have taken the buyer's money twice.
+     */
+    @Test
+    void aFailedCaptureOfAClosedAttemptIsNotedNotFlagged() {
+        String prid = cardAsked(newOrderId(), "f").paymentRequestId();
+        String paymentId = "PAY-" + prid;
+        ledger.apply(prid, Transition.to(PaymentState.CANCELLED, "ORDER_CANCELLED").paymentId(paymentId));
+
+        assertThat(antom.send(AntomNotifier.captureResult(paymentId, "cap-" + prid, false, "USD", 1250)).body())
+                .isEqualTo(SUCCESS);
+
+        PaymentAttempt after = ledger.find(prid).orElseThrow();
+        assertThat(after.state()).isEqualTo(PaymentState.CANCELLED);
+        assertThat(after.flagged()).isFalse();
+        assertThat(ledger.history(prid)).extracting(StateChange::cause).contains("NOTIFICATION_CONFLICT");
+    }
+
+    /**
      * A capture kept for its payment's result, and the attempt then closed without one (expired at Antom, say): the
      * money was taken all the same, so the attempt is flagged, not left with the capture unseen in the inbox.
      */
