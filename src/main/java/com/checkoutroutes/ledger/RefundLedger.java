@@ -184,8 +184,9 @@ public class RefundLedger {
                             + "confirmed_at = CASE WHEN ? THEN ? ELSE confirmed_at END, "
                             // when Antom took it: its acceptance, or the final result if that came first
                             + "refunded_at = CASE WHEN ? THEN COALESCE(refunded_at, ?) ELSE refunded_at END, "
-                            // a new state starts its own wait for the janitor (first-check.unknown for UNKNOWN)
-                            + "next_check_at = NULL, version = version + 1, updated_at = ? "
+                            // a new state starts its own wait for the janitor (first-check.unknown for UNKNOWN),
+                            // and its own backoff
+                            + "next_check_at = NULL, check_count = 0, version = version + 1, updated_at = ? "
                             + "WHERE refund_request_id = ? AND version = ?",
                     change.to.name(), change.refundId, change.resultCode,
                     StringUtils.truncate(change.resultMessage, 512), change.confirmed, now,
@@ -293,10 +294,15 @@ public class RefundLedger {
                         + " ORDER BY COALESCE(next_check_at, updated_at) LIMIT ?", ROW, now, limit);
     }
 
-    /** When the janitor should look at this refund next (and how many looks it has had). */
-    public void scheduleCheck(String refundRequestId, OffsetDateTime next, boolean counted) {
-        jdbc.update("UPDATE refund SET next_check_at = ?, check_count = check_count + ? WHERE refund_request_id = ?",
-                next, counted ? 1 : 0, refundRequestId);
+    /**
+     * When the janitor should look at this refund next (and how many looks it has had), after a look at it as read
+     * before: only while it is still in that state. One that changed meanwhile (a resend's answer while Antom was
+     * asked) had its first check in the new state scheduled with the change, which a backoff from the old state would
+     * put off by hours.
+     */
+    public void scheduleCheck(Refund asRead, OffsetDateTime next, boolean counted) {
+        jdbc.update("UPDATE refund SET next_check_at = ?, check_count = check_count + ? WHERE refund_request_id = ? "
+                + "AND state = ?", next, counted ? 1 : 0, asRead.refundRequestId(), asRead.state().name());
     }
 
     /** Marks the refund's current state as confirmed with Antom now. */

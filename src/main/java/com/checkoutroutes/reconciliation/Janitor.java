@@ -202,7 +202,7 @@ public class Janitor {
         if (refund.nextCheckAt() == null) {
             OffsetDateTime first = refund.updatedAt().plus(settings.firstCheck().of(refund.state().firstCheck()));
             if (first.isAfter(now)) {
-                refunds.scheduleCheck(refund.refundRequestId(), first, false);
+                refunds.scheduleCheck(refund, first, false);
                 return Look.SKIPPED;
             }
         }
@@ -212,7 +212,7 @@ public class Janitor {
                     .orElse(Look.UNCHANGED);
         } catch (RuntimeException e) {
             LOG.warn("janitor could not resolve refund {}: {}", refund.refundRequestId(), e.toString());
-            refunds.scheduleCheck(refund.refundRequestId(), now.plus(settings.delayAfter(refund.checkCount())), true);
+            refunds.scheduleCheck(refund, now.plus(settings.delayAfter(refund.checkCount())), true);
             return Look.UNCHANGED;
         }
     }
@@ -229,7 +229,7 @@ public class Janitor {
                 return after;
             }
         }
-        refunds.scheduleCheck(refund.refundRequestId(), now.plus(settings.delayAfter(refund.checkCount())), true);
+        refunds.scheduleCheck(refund, now.plus(settings.delayAfter(refund.checkCount())), true);
         return Optional.empty();
     }
 

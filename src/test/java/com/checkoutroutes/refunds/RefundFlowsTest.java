@@ -609,6 +609,31 @@ class RefundFlowsTest extends FlowTestSupport {
     }
 
     /**
+     * The janitor's backoff, decided on a refund as it read it, is not written over the refund once it moved (a
+     * resend's answer while Antom was asked): the new state's first check stands, and its looks are counted anew.
+     */
+    @Test
+    void aLookAtARefundThatMovedSinceLeavesItsNewStatesCheck() throws Exception {
+        PaymentAttempt paid = paidWallet();
+        try (AutoCloseable jobs = scheduledJobsStopped()) {
+            Refund unknown = unknownRefund(paid);
+            java.time.OffsetDateTime now = java.time.OffsetDateTime.now(clock);
+            refunds.scheduleCheck(unknown, now.plusMinutes(10), true);
+            assertThat(refunds.find(unknown.refundRequestId()).orElseThrow().checkCount()).isEqualTo(1);
+
+            Refund accepted = refunds.apply(unknown.refundRequestId(), com.checkoutroutes.ledger.RefundChange
+                    .to(RefundState.ACCEPTED, "REFUND_ACCEPTED").refundId("R-" + unknown.refundRequestId())).refund();
+            assertThat(accepted.nextCheckAt()).isNull();
+            assertThat(accepted.checkCount()).as("a new state's own backoff").isZero();
+
+            refunds.scheduleCheck(unknown, now.plusHours(6), true); // the look that read it UNKNOWN ends
+            Refund after = refunds.find(unknown.refundRequestId()).orElseThrow();
+            assertThat(after.nextCheckAt()).isNull();
+            assertThat(after.checkCount()).isZero();
+        }
+    }
+
+    /**
      * A refund Antom never received, whose payment a dispute reached meanwhile, is not sent again: the chargeback may
      * give the buyer the money back. It fails (DISPUTED), as a new refund would be refused, but only once no send of
      * it may still be on its way (until then the janitor only asks).
