@@ -107,7 +107,7 @@ public class ConsoleSecurity {
 
     /**
      * A request the management server serves: the console and the actuator live there. With both on one port
-     * (management.server.port unset or equal), every request.
+     * (management.server.port unset or equal), every request; start-up stops then (doors.ManagementDoorsConfiguration).
      */
     static final class ManagementServerRequest implements RequestMatcher {
 
