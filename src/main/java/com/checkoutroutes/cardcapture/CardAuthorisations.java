@@ -78,11 +78,12 @@ public class CardAuthorisations {
             refuseIfCancelled(event.orderId());
         }
         if (paid.state() != PaymentState.CAPTURED && paid.state() != PaymentState.CAPTURE_REQUESTED
-                && OffsetDateTime.now(clock).isAfter(paid.authorisationReleasedAt())) {
+                && paid.paidAt() != null && OffsetDateTime.now(clock).isAfter(paid.authorisationReleasedAt())) {
             // paidAt is when this service learnt it, never before Antom's own time: Antom has surely released it, and
             // would only refuse the capture. The authorisation guard closes it, or records a capture Antom lists
             throw new RefusedOrderEventException("AUTHORISATION_RELEASED", "the authorisation of " + paid.paidAt()
-                    + " was not captured within Antom's 7 days: Antom released it; the buyer pays again");
+                    + " was not captured within Antom's 7 days as the ledger knows it: Antom released it (the "
+                    + "authorisation guard asks Antom, and records a capture it lists)");
         }
         return switch (paid.state()) {
             case CAPTURED -> PaymentState.CAPTURED;

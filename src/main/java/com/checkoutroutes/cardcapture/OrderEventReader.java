@@ -68,18 +68,19 @@ public class OrderEventReader {
     }
 
     /**
-     * A field's text; null when it is absent or null. Any other JSON type is refused: read as text, a number would
-     * pass here and be refused as missing where a return reads it again.
+     * A field's text: a string, or a number as written (an order system's numeric ids); null when it is absent or
+     * null. An object, an array or a boolean is refused: read as text it would be "" or "true". Every type of event,
+     * a return too ({@code refunds.OrderReturns} takes these from the event read here), reads them this one way.
      */
     private static String text(JsonNode node, String field) {
         JsonNode value = node.get(field);
         if (value == null || value.isNull()) {
             return null;
         }
-        if (!value.isTextual()) {
-            throw new RefusedOrderEventException("INVALID_VALUE", "$." + field + " is a JSON string");
+        if (!value.isTextual() && !value.isNumber()) {
+            throw new RefusedOrderEventException("INVALID_VALUE", "$." + field + " is a string (or a number)");
         }
-        return value.textValue();
+        return value.asText();
     }
 
     private static void refuseUnknownFields(JsonNode node, String type) {

@@ -280,7 +280,8 @@ public class ConsoleActions {
         }
         if (!attempt.isSecondPaymentAmong(ledger.attemptsOf(attempt.orderId()))) {
             throw new Refused("ORDERS_OWN_PAYMENT", "payment " + prid + " is the one order " + attempt.orderId()
-                    + " keeps (its first successful one): give money back with Refund");
+                    + " keeps (its first successful one): give money back with Refund; a duplicate flag it still has"
+                    + " (its order's other payment was cancelled since) is cleared with Clear the flag");
         }
         Optional<Refund> earlier = duplicates.refundOf(prid);
         if (earlier.isPresent()) {

@@ -647,11 +647,11 @@ public class PaymentLedger {
         tx.executeWithoutResult(status -> {
             PaymentAttempt current = lock(paymentRequestId)
                     .orElseThrow(() -> new UnknownPaymentException(paymentRequestId));
-            String others = !current.flagged() || current.flagReason() == null ? null
-                    : java.util.Arrays.stream(current.flagReason().split(java.util.regex.Pattern.quote(REASONS_APART)))
-                            .filter(reason -> !reason.startsWith(code))
-                            .collect(java.util.stream.Collectors.joining(REASONS_APART));
-            if (current.flaggedWith(code)) {
+            List<String> reasons = !current.flagged() || current.flagReason() == null ? List.of()
+                    : List.of(current.flagReason().split(java.util.regex.Pattern.quote(REASONS_APART)));
+            String others = reasons.stream().filter(reason -> !reason.startsWith(code))
+                    .collect(java.util.stream.Collectors.joining(REASONS_APART));
+            if (reasons.stream().anyMatch(reason -> reason.startsWith(code))) {
                 jdbc.update("UPDATE payment_attempt SET flagged = ?, flag_reason = ?, updated_at = ? "
                         + "WHERE payment_request_id = ?", !others.isEmpty(), others.isEmpty() ? null : others,
                         OffsetDateTime.now(clock), paymentRequestId);

@@ -1,5 +1,6 @@
 package com.checkoutroutes.refunds;
 
+import com.checkoutroutes.cardcapture.OrderEvent;
 import com.checkoutroutes.deadletter.DeadLetters;
 import com.checkoutroutes.ledger.Refund;
 import com.checkoutroutes.ledger.RefundAmount;
@@ -12,10 +13,10 @@ import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
 /**
- * {@code ORDER_RETURNED} from the order system (routes/order-events.yaml, after the event's type and orderId were
- * read): a refund of the order's payment, in full or of {@code amount}, once per event: its {@code eventId} is the
- * refund's request key, so a redelivered event finds the refund it made. A return that cannot be refunded is refused
- * to the dead-letter topic with its reason, and nothing reaches Antom.
+ * {@code ORDER_RETURNED} from the order system (routes/order-events.yaml, after the event was read: the body is its
+ * {@link OrderEvent}): a refund of the order's payment, in full or of {@code amount}, once per event: its
+ * {@code eventId} is the refund's request key, so a redelivered event finds the refund it made. A return that cannot
+ * be refunded is refused to the dead-letter topic with its reason, and nothing reaches Antom.
  * <pre>{"eventId":"e-7","type":"ORDER_RETURNED","orderId":"ORD-1","amount":{"currency":"USD","value":"500"},
  *  "reason":"one cup broken"}</pre>
  */
@@ -38,8 +39,10 @@ public class OrderReturns {
     }
 
     public Refund refund(Exchange exchange) throws IOException {
+        // the event's ids and reason as the order events' reader read them (numbers as text); the amount from the raw
+        OrderEvent read = exchange.getIn().getBody(OrderEvent.class);
         JsonNode event = json.readTree(exchange.getProperty(DeadLetters.RAW_ORDER, byte[].class));
-        String eventId = text(event, "eventId");
+        String eventId = read.eventId();
         if (eventId == null) {
             throw new RefusedRefundException("MISSING_FIELD", "$.eventId",
                     "ORDER_RETURNED needs its own eventId: a redelivered return is recognised by it");
@@ -47,12 +50,12 @@ public class OrderReturns {
         if (!EVENT_ID.matcher(eventId).matches()) {
             throw new RefusedRefundException("INVALID_VALUE", "$.eventId", "eventId is 1 to 128 visible ASCII characters");
         }
-        String reason = text(event, "reason");
+        String reason = read.reason();
         if (reason != null && (reason.length() > 256 || reason.chars().anyMatch(Character::isISOControl))) {
             throw new RefusedRefundException("INVALID_VALUE", "$.reason", "reason is at most 256 characters of text");
         }
         try {
-            return refunds.request(new Refunds.Request(text(event, "orderId"), "ORDER_RETURNED:" + eventId,
+            return refunds.request(new Refunds.Request(read.orderId(), "ORDER_RETURNED:" + eventId,
                     amount(event.get("amount")), reason, ORDER_SYSTEM));
         } catch (RefundRefusedException refused) {
             throw new RefusedRefundException(refused.code(), null, refused.reason());

@@ -338,7 +338,7 @@ class RefundFlowsTest extends FlowTestSupport {
                 + "\",\"amount\":null}");
         String amountExtra = malformed(orderId, "\"type\":\"ORDER_RETURNED\",\"orderId\":\"" + orderId
                 + "\",\"amount\":{\"currency\":\"USD\",\"value\":\"500\",\"vlaue\":\"5\"}}");
-        String numberId = malformed(orderId, "\"type\":\"ORDER_RETURNED\",\"orderId\":12345}");
+        String notText = malformed(orderId, "\"type\":\"ORDER_RETURNED\",\"orderId\":true}");
 
         assertThat(refusalCode(twice)).isEqualTo("DUPLICATE_KEY");
         assertThat(refusalCode(misspelt)).isEqualTo("UNKNOWN_FIELD");
@@ -347,7 +347,7 @@ class RefundFlowsTest extends FlowTestSupport {
         assertThat(refusalCode(trailing)).isEqualTo("BAD_JSON");
         assertThat(refusalCode(nullAmount)).isEqualTo("INVALID_AMOUNT");
         assertThat(refusalCode(amountExtra)).isEqualTo("UNKNOWN_FIELD");
-        assertThat(refusalCode(numberId)).isEqualTo("INVALID_VALUE");
+        assertThat(refusalCode(notText)).isEqualTo("INVALID_VALUE");
         orderEventsProcessedUpTo(orderId);
         assertThat(refunds.refundsOf(paid.paymentRequestId())).isEmpty();
         assertThat(sandbox.requests("refund", paid.paymentRequestId())).isEmpty();
@@ -606,6 +606,22 @@ class RefundFlowsTest extends FlowTestSupport {
         JsonNode atAntom = sandbox.payment(paid.paymentRequestId()).orElseThrow().path("refunds");
         assertThat(atAntom).hasSize(1);
         assertThat(atAntom.get(0).path("refundRequestId").asText()).isEqualTo(unknown.refundRequestId());
+    }
+
+    /** A return whose eventId is a number is read as its text, as a shipment's or a cancellation's is. */
+    @Test
+    void aReturnWithANumericEventIdIsRefundedOnce() {
+        PaymentAttempt paid = paidWallet();
+        long eventId = System.nanoTime();
+        String event = "{\"eventId\":" + eventId + ",\"type\":\"ORDER_RETURNED\",\"orderId\":\"" + paid.orderId()
+                + "\",\"amount\":{\"currency\":\"USD\",\"value\":\"100\"}}";
+        kafka().publish(orderEventsTopic, paid.orderId(), event);
+        kafka().publish(orderEventsTopic, paid.orderId(), event);
+
+        Refund refund = awaitRefund(paid, RefundState.REFUNDED);
+        assertThat(refund.requestKey()).isEqualTo("ORDER_RETURNED:" + eventId);
+        orderEventsProcessedUpTo(paid.orderId());
+        assertThat(refunds.refundsOf(paid.paymentRequestId())).hasSize(1);
     }
 
     /**
