@@ -207,11 +207,18 @@ public class TransactionReportParser {
     }
 
     /** The next record, or null at the end; only the CSV's own errors become a rejection, not the rows' handler's. */
-    private static CSVRecord next(Iterator<CSVRecord> records) {
+    static CSVRecord next(Iterator<CSVRecord> records) {
         try {
             return records.hasNext() ? records.next() : null;
-        } catch (UncheckedIOException | IllegalStateException e) {
-            // commons-csv reports a broken quote while iterating, as an UncheckedIOException
+        } catch (UncheckedIOException e) {
+            // commons-csv reports a broken quote while iterating as a CSVException, wrapped; any other IOException
+            // (a mount's hiccup, the file replaced meanwhile) is the file's reading, read again at the next run
+            if (e.getCause() instanceof org.apache.commons.csv.CSVException
+                    || e.getCause() instanceof java.nio.charset.CharacterCodingException) {
+                throw new MalformedReportException("not a CSV report: " + e.getMessage());
+            }
+            throw new IncompleteReportException("unreadable: " + e.getMessage());
+        } catch (IllegalStateException e) {
             throw new MalformedReportException("not a CSV report: " + e.getMessage());
         }
     }

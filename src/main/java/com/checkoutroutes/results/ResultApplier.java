@@ -89,8 +89,14 @@ public class ResultApplier {
                     || (n.isCapture() && !n.succeeded() && attempt.state().isCaptured());
             String detail = cause + " " + n.resultStatus() + " " + n.resultCode() + " while "
                     + attempt.state() + ": kept " + attempt.state();
-            ledger.note(prid, "NOTIFICATION_CONFLICT", detail,
-                    contradicts ? PaymentAttempt.CONFLICTING_RESULT + ": " + detail : null);
+            // noted once: the janitor's inquiry of an attempt still due (an automatic card whose capture Antom lists
+            // as failed) finds the same each look, and would flag it again after an operator cleared it
+            boolean notedBefore = ledger.history(prid).stream().anyMatch(change ->
+                    "NOTIFICATION_CONFLICT".equals(change.cause()) && detail.equals(change.detail()));
+            if (!notedBefore) {
+                ledger.note(prid, "NOTIFICATION_CONFLICT", detail,
+                        contradicts ? PaymentAttempt.CONFLICTING_RESULT + ": " + detail : null);
+            }
             return new Applied(Outcome.CONFLICT, prid, detail);
         }
         Transition change = Transition.to(target, cause)

@@ -57,6 +57,8 @@ class NotificationsTest extends FlowTestSupport {
     @Autowired
     Janitor janitor;
     @Autowired
+    com.checkoutroutes.results.ResultApplier results;
+    @Autowired
     com.checkoutroutes.results.PaymentInquiries inquiries;
     AntomNotifier antom;
 
@@ -215,7 +217,7 @@ class NotificationsTest extends FlowTestSupport {
     }
 
     @Test
-    void aFailAfterSuccessOrAnOldPendingCannotUndoTheFinalStateAndTheConflictIsRecorded() {
+    void aFailAfterSuccessOrAnOldPendingCannotUndoTheFinalStateAndTheConflictIsRecorded() throws Exception {
         PaymentAttempt attempt = pendingWallet();
         String prid = attempt.paymentRequestId();
         String success = AntomNotifier.paymentResult("PAYMENT_RESULT", "S", "SUCCESS", prid, attempt.paymentId(),
@@ -235,6 +237,19 @@ class NotificationsTest extends FlowTestSupport {
         assertThat(after.flagReason()).startsWith("CONFLICTING_RESULT");
         assertThat(ledger.history(prid)).extracting(StateChange::cause)
                 .containsSubsequence("PAYMENT_RESULT", "NOTIFICATION_CONFLICT", "NOTIFICATION_CONFLICT");
+
+        // the same result found again and again (the janitor's inquiry, each look) is noted and flagged once: not
+        // again after an operator cleared the flag
+        com.checkoutroutes.results.AntomResult inquired =
+                com.checkoutroutes.results.AntomResult.from(json.readTree(fail));
+        assertThat(results.apply(ledger.find(prid).orElseThrow(), inquired, "INQUIRY").outcome())
+                .isEqualTo(com.checkoutroutes.ledger.NotificationInbox.Outcome.CONFLICT);
+        ledger.clearFlag(prid, "operator", "Antom confirmed the payment");
+        int history = ledger.history(prid).size();
+        assertThat(results.apply(ledger.find(prid).orElseThrow(), inquired, "INQUIRY").outcome())
+                .isEqualTo(com.checkoutroutes.ledger.NotificationInbox.Outcome.CONFLICT);
+        assertThat(ledger.find(prid).orElseThrow().flagged()).isFalse();
+        assertThat(ledger.history(prid)).hasSize(history);
     }
 
     /** Antom's notifyPayment: resultStatus F is a failed payment, also with notifyType PAYMENT_PENDING. */

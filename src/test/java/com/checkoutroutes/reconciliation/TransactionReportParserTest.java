@@ -242,4 +242,33 @@ class TransactionReportParserTest {
         Files.writeString(file, lines.length == 0 ? "" : String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
         return file;
     }
+
+    /**
+     * While the rows are read, the CSV's own error (a broken quote) rejects the file; any other read error (a mount's
+     * hiccup) is the reading's, and the file is read again at the next run.
+     */
+    @Test
+    void aReadErrorAmongTheRowsIsReadAgainNotRejected() {
+        java.util.Iterator<org.apache.commons.csv.CSVRecord> hiccup = failing(new java.io.IOException("EIO"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TransactionReportParser.next(hiccup))
+                .isInstanceOf(IncompleteReportException.class);
+        java.util.Iterator<org.apache.commons.csv.CSVRecord> broken = failing(
+                new org.apache.commons.csv.CSVException("invalid char between encapsulated token and delimiter"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TransactionReportParser.next(broken))
+                .isInstanceOf(MalformedReportException.class).hasMessageStartingWith("not a CSV report: ");
+    }
+
+    private static java.util.Iterator<org.apache.commons.csv.CSVRecord> failing(java.io.IOException cause) {
+        return new java.util.Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                throw new java.io.UncheckedIOException(cause);
+            }
+
+            @Override
+            public org.apache.commons.csv.CSVRecord next() {
+                throw new java.util.NoSuchElementException();
+            }
+        };
+    }
 }
