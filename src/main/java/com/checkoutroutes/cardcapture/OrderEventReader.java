@@ -4,6 +4,7 @@ import com.checkoutroutes.deadletter.DeadLetters;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.checkoutroutes.platform.JsonText;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Iterator;
@@ -67,20 +68,13 @@ public class OrderEventReader {
         return new OrderEvent(text(node, "eventId"), type, orderId, text(node, "reason"));
     }
 
-    /**
-     * A field's text: a string, or a number as written (an order system's numeric ids); null when it is absent or
-     * null. An object, an array or a boolean is refused: read as text it would be "" or "true". Every type of event,
-     * a return too ({@code refunds.OrderReturns} takes these from the event read here), reads them this one way.
-     */
+    /** A field's text ({@link JsonText}: a number as written; an object, an array or a boolean refused). */
     private static String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            return null;
+        try {
+            return JsonText.of(node, field).orElse(null);
+        } catch (JsonText.NotText e) {
+            throw new RefusedOrderEventException("INVALID_VALUE", e.getMessage());
         }
-        if (!value.isTextual() && !value.isNumber()) {
-            throw new RefusedOrderEventException("INVALID_VALUE", "$." + field + " is a string (or a number)");
-        }
-        return value.asText();
     }
 
     private static void refuseUnknownFields(JsonNode node, String type) {

@@ -1,10 +1,10 @@
 package com.checkoutroutes.refunds;
 
-import com.checkoutroutes.cardcapture.OrderEvent;
 import com.checkoutroutes.deadletter.DeadLetters;
 import com.checkoutroutes.ledger.Refund;
 import com.checkoutroutes.ledger.RefundAmount;
 import com.checkoutroutes.ledger.RefundRefusedException;
+import com.checkoutroutes.platform.JsonText;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -13,8 +13,8 @@ import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
 /**
- * {@code ORDER_RETURNED} from the order system (routes/order-events.yaml, after the event was read: the body is its
- * {@link OrderEvent}): a refund of the order's payment, in full or of {@code amount}, once per event: its
+ * {@code ORDER_RETURNED} from the order system (routes/order-events.yaml, after the event's type and orderId were
+ * read): a refund of the order's payment, in full or of {@code amount}, once per event: its
  * {@code eventId} is the refund's request key, so a redelivered event finds the refund it made. A return that cannot
  * be refunded is refused to the dead-letter topic with its reason, and nothing reaches Antom.
  * <pre>{"eventId":"e-7","type":"ORDER_RETURNED","orderId":"ORD-1","amount":{"currency":"USD","value":"500"},
@@ -39,10 +39,9 @@ public class OrderReturns {
     }
 
     public Refund refund(Exchange exchange) throws IOException {
-        // the event's ids and reason as the order events' reader read them (numbers as text); the amount from the raw
-        OrderEvent read = exchange.getIn().getBody(OrderEvent.class);
         JsonNode event = json.readTree(exchange.getProperty(DeadLetters.RAW_ORDER, byte[].class));
-        String eventId = read.eventId();
+        // the event's ids and reason read as the order events' reader read them (JsonText: numbers as text)
+        String eventId = JsonText.of(event, "eventId").orElse(null);
         if (eventId == null) {
             throw new RefusedRefundException("MISSING_FIELD", "$.eventId",
                     "ORDER_RETURNED needs its own eventId: a redelivered return is recognised by it");
@@ -50,13 +49,13 @@ public class OrderReturns {
         if (!EVENT_ID.matcher(eventId).matches()) {
             throw new RefusedRefundException("INVALID_VALUE", "$.eventId", "eventId is 1 to 128 visible ASCII characters");
         }
-        String reason = read.reason();
+        String reason = JsonText.of(event, "reason").orElse(null);
         if (reason != null && (reason.length() > 256 || reason.chars().anyMatch(Character::isISOControl))) {
             throw new RefusedRefundException("INVALID_VALUE", "$.reason", "reason is at most 256 characters of text");
         }
         try {
-            return refunds.request(new Refunds.Request(read.orderId(), "ORDER_RETURNED:" + eventId,
-                    amount(event.get("amount")), reason, ORDER_SYSTEM));
+            return refunds.request(new Refunds.Request(JsonText.of(event, "orderId").orElse(null),
+                    "ORDER_RETURNED:" + eventId, amount(event.get("amount")), reason, ORDER_SYSTEM));
         } catch (RefundRefusedException refused) {
             throw new RefusedRefundException(refused.code(), null, refused.reason());
         }
