@@ -20,8 +20,9 @@ import org.springframework.stereotype.Component;
 public class HttpChannelQueue {
 
     /**
-     * A message's place in the queue: REFUSED when the receiver answered that it will never take it (a 4xx other than
-     * 408 and 429, a redirect): kept for an operator, not sent again, and no longer holding its order's later ones.
+     * A message's place in the queue: REFUSED when the receiver answered that it will never take it (400, 409, 413,
+     * 415, 422: HttpChannels' refusals of the message itself; another 4xx or a redirect parks it): kept for an
+     * operator, not sent again, and no longer holding its order's later ones.
      */
     public enum State { PENDING, PARKED, DELIVERED, REFUSED }
 

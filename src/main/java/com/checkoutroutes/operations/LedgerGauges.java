@@ -22,12 +22,12 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Business gauges read from the ledger: attempts per state, open authorisations by age and refunds per state. A scrape (or a storm of
- * them) never queries the database: the counts are cached. Each state change this instance commits moves its counts
- * at once (one attempt out of its old state, into its new one), so they are right within moments; a recount on a
- * timer corrects for the changes of other instances: the states of payments in flight every ledger-refresh, the
- * settled ones (SUCCEEDED, CAPTURED, FAILED, EXPIRED, CANCELLED: the ledger's whole history) every
- * ledger-history-refresh. Refunds are recounted only: the open ones (REQUESTED, UNKNOWN, ACCEPTED) every
+ * Business gauges read from the ledger: attempts per state, open authorisations by age, flagged attempts and refunds
+ * per state. A scrape (or a storm of them) never queries the database: the counts are cached. Each state change this
+ * instance commits moves its counts at once (one attempt out of its old state, into its new one), so they are right
+ * within moments; a recount on a timer corrects for the changes of other instances: the states of payments in flight
+ * every ledger-refresh, the settled ones (SUCCEEDED, CAPTURED, FAILED, EXPIRED, CANCELLED: the ledger's whole history)
+ * every ledger-history-refresh. Refunds are recounted only: the open ones (REQUESTED, UNKNOWN, ACCEPTED) every
  * ledger-refresh, the final ones (REFUNDED, FAILED) every ledger-history-refresh.
  */
 @Component
@@ -48,6 +48,7 @@ public class LedgerGauges extends PeriodicRefresh {
     private final Map<AuthorisationAge, Long> authorisedByAge = new EnumMap<>(AuthorisationAge.class);
     private final Map<RefundState, Long> refundsByState = new EnumMap<>(RefundState.class);
     private volatile double unmatchedNotifications;
+    private volatile double flaggedPayments;
     /**
      * The state changes committed while a recount runs (null when none does): a count read before one of them
      * committed does not hold it, so the settled states it touches are moved again after the swap.
@@ -78,6 +79,10 @@ public class LedgerGauges extends PeriodicRefresh {
                 .description("payment and capture notifications of the last week kept UNMATCHED: for payments this "
                         + "service does not have, or waiting for their payment's result (recounted every "
                         + refreshEvery + ")")
+                .register(meters);
+        Gauge.builder("checkout.payments.flagged", this, g -> g.flaggedPayments)
+                .description("payment attempts flagged for an operator (console: Needs attention), each a payment "
+                        + "whose money waits on a person (recounted every " + refreshEvery + ")")
                 .register(meters);
         for (RefundState state : RefundState.values()) {
             Gauge.builder("checkout.refunds", this, g -> g.count(g.refundsByState, state))
@@ -129,6 +134,8 @@ public class LedgerGauges extends PeriodicRefresh {
                     now.minusDays(1), now.minusDays(1), now.minusDays(5), now.minusDays(5),
                     PaymentState.AUTHORISED.name());
             long unmatched = inbox.unplacedSince(now.minus(NotificationInbox.COUNTED_FOR));
+            // few, and found through ix_attempt_flagged
+            Long flagged = jdbc.queryForObject("SELECT COUNT(*) FROM payment_attempt WHERE flagged = TRUE", Long.class);
             Map<RefundState, Long> refunds = countByState("refund", RefundState.class,
                     RefundState.sqlList(history ? state -> true : state -> !state.isFinal()));
             synchronized (this) {
@@ -144,6 +151,7 @@ public class LedgerGauges extends PeriodicRefresh {
                 authorisedByAge.putAll(ages);
                 swap(refundsByState, refunds, history, RefundState::isFinal);
                 unmatchedNotifications = unmatched;
+                flaggedPayments = flagged == null ? 0 : flagged;
             }
             if (history) {
                 // only once every count of it succeeded: a failed one is tried again at the next refresh

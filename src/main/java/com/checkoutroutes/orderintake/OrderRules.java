@@ -78,7 +78,7 @@ public class OrderRules {
             text(order.buyer().referenceBuyerId(), "$.buyer.referenceBuyerId", out);
         }
         if (movingRules) {
-            resultPage(order.resultPageUrl(), out);
+            resultPage(order.resultPageUrl(), order.channel().terminalType(), out);
             expiry(order.paymentExpiryTime(), order.paymentMethodType(), out);
         }
         return out;
@@ -125,11 +125,12 @@ public class OrderRules {
     }
 
     /**
-     * Antom sends the buyer there (paymentRedirectUrl): https or one of our apps' schemes, never javascript:, data:
-     * or plain http. ASCII only, as a URL is: java.net.URI takes a Chinese path, which Antom forbids in its request
-     * fields (methods such as QRIS and Mastercard refuse it), so other characters come percent-encoded.
+     * Antom sends the buyer there (paymentRedirectUrl): https, or one of our apps' schemes for an APP order; never
+     * javascript:, data: or plain http. ASCII only, as a URL is: java.net.URI takes a Chinese path, which Antom
+     * forbids in its request fields (methods such as QRIS and Mastercard refuse it), so other characters come
+     * percent-encoded.
      */
-    private void resultPage(String url, List<Violation> out) {
+    private void resultPage(String url, String terminalType, List<Violation> out) {
         if (url != null && !url.chars().allMatch(c -> c >= ' ' && c < 0x7f)) {
             out.add(new Violation("INVALID_RESULT_PAGE_URL", "$.resultPageUrl",
                     "resultPageUrl must be printable ASCII: percent-encode other characters"));
@@ -144,6 +145,10 @@ public class OrderRules {
                         "resultPageUrl must be one of " + settings.resultPageSchemes() + ", not " + uri.getScheme()));
             } else if (uri.getScheme().equalsIgnoreCase("https") && uri.getHost() == null) {
                 out.add(new Violation("INVALID_RESULT_PAGE_URL", "$.resultPageUrl", "resultPageUrl has no host"));
+            } else if (!uri.getScheme().equalsIgnoreCase("https") && !"APP".equals(terminalType)) {
+                // a browser, on a PC above all, opens no app's scheme: the buyer would be left on Antom's page
+                out.add(new Violation("INVALID_RESULT_PAGE_URL", "$.resultPageUrl", "resultPageUrl of a "
+                        + terminalType + " order is https: an app's own scheme is for APP orders"));
             }
         } catch (Exception e) {
             out.add(new Violation("INVALID_RESULT_PAGE_URL", "$.resultPageUrl", "resultPageUrl is not a URL"));

@@ -3,6 +3,7 @@ package com.checkoutroutes.operations;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.testsupport.FlowTestSupport;
 import java.time.Duration;
 import java.util.OptionalDouble;
@@ -84,6 +85,21 @@ class PrometheusMetricsTest extends FlowTestSupport {
                 text -> value(text, "checkout_payments_authorised_open", "age=\"gt_5d\"").orElse(0) > stale
                         // below what it was with this one: another test's payment may have become AUTHORISED since
                         && value(text, "checkout_payments_authorised_open", "age=\"lt_1d\"").orElse(0) < withIt);
+    }
+
+    /** A payment flagged for an operator counts in checkout_payments_flagged, and no more once its flag is cleared. */
+    @Test
+    void flaggedPaymentsAreCounted() {
+        PaymentAttempt pending = pendingWallet();
+        double before = value(scrape(), "checkout_payments_flagged", "").orElse(0);
+        ledger.note(pending.paymentRequestId(), "AMOUNT_MISMATCH", "notified 1300 USD", "AMOUNT_MISMATCH: 1300 USD");
+        double withIt = await().atMost(Duration.ofSeconds(15)).until(
+                () -> value(scrape(), "checkout_payments_flagged", "").orElse(0), count -> count > before);
+
+        ledger.clearFlag(pending.paymentRequestId(), "operator", "checked");
+        // below what it was with this one: another test's payment may have been flagged since
+        await().atMost(Duration.ofSeconds(15)).until(
+                () -> value(scrape(), "checkout_payments_flagged", "").orElse(0), count -> count < withIt);
     }
 
     /** A scheduled job that stops finishing runs shows it: the age of its last finished run keeps growing. */

@@ -137,7 +137,14 @@ class OrderRulesTest {
         assertThat(problems(withResultPage("HTTPS://shop.example/orders/1/result"))).isEmpty();
         OrderRules withApp = new OrderRules(NOW, new OrderRulesSettings(List.of("https", "myshop"),
                 TestOrderRules.SETTINGS.maxAmounts(), TestOrderRules.SETTINGS.maxPaymentExpiry(), Map.of()));
-        assertThat(withApp.check(withResultPage("myshop://orders/1/result"))).isEmpty();
+        OrderMessage web = withResultPage("myshop://orders/1/result");
+        OrderMessage app = new OrderMessage(web.orderId(), web.attempt(), web.amount(), web.description(),
+                web.paymentMethodType(), web.integration(), web.captureMode(),
+                new OrderMessage.Channel("APP", "IOS", web.channel().clientIp()), web.buyer(), web.resultPageUrl(),
+                web.paymentExpiryTime(), web.settlementCurrency());
+        assertThat(withApp.check(app)).isEmpty();
+        // a browser opens no app's scheme: a WEB order's result page is https
+        assertThat(withApp.check(web)).extracting(Violation::code).containsExactly("INVALID_RESULT_PAGE_URL");
     }
 
     @ParameterizedTest
