@@ -185,7 +185,8 @@ public class TransactionReportParser {
         CSVParser csv;
         try {
             csv = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).setTrim(true).get().parse(body);
-        } catch (IllegalArgumentException | IllegalStateException e) {
+        } catch (IllegalArgumentException | IllegalStateException | org.apache.commons.csv.CSVException e) {
+            // the header read as the rows are (a broken quote there): the file's, not its reading's
             throw new MalformedReportException("not a CSV report: " + e.getMessage());
         }
         try (csv) {

@@ -258,6 +258,16 @@ class TransactionReportParserTest {
                 .isInstanceOf(MalformedReportException.class).hasMessageStartingWith("not a CSV report: ");
     }
 
+    /** A broken quote in the header is the file's: rejected, not read again every run for a day. */
+    @Test
+    void aBrokenQuoteInTheHeaderRejectsTheFile() throws IOException {
+        Path broken = file("\"transactionId," + HEADER.substring("transactionId,".length()),
+                "t-1,,pr-1,ORD-1,PAYMENT,SUCCESS,12.50,USD,2026-11-22T10:00:00+08:00,ALIPAY_CN,CASHIER_PAYMENT,x",
+                "<END>");
+        assertThatThrownBy(() -> parse(broken)).isExactlyInstanceOf(MalformedReportException.class)
+                .hasMessageStartingWith("not a CSV report: ");
+    }
+
     private static java.util.Iterator<org.apache.commons.csv.CSVRecord> failing(java.io.IOException cause) {
         return new java.util.Iterator<>() {
             @Override
