@@ -292,6 +292,16 @@ public class GuardedRouteReload implements CamelContextConfiguration {
             throw e;
         }
         Resource previous = lastLoaded.get(checked.getLocation());
+        if (previous != null && java.util.Arrays.equals(content(previous), content(checked))) {
+            // an editor's save comes as several events (vim, git checkout: a create and a modify), and a broken edit
+            // fixed back to the running version: a reload would stop and restart the same routes (an order lane's
+            // consumers leave and rejoin their group) for nothing
+            waitingForOthers.remove(checked.getLocation());
+            LOG.info("route file {} saved as the version running ({}): not reloaded", checked.getLocation(),
+                    version(checked));
+            checkRefusedAgain(camel, guard, reload);
+            return;
+        }
         try {
             load(camel, reload, name, checked);
             // the routes built with a changed route configuration take it only when they are built again

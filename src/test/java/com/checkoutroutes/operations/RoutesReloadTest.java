@@ -124,6 +124,7 @@ class RoutesReloadTest {
             awaitLog(app, "route configurations [order-errors] of", "error-handling.yaml", "reloading", FILE);
             Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> "v2".equals(editHeader(app)));
             Files.writeString(errors, slower); // fixed: the running version again, nothing to reload
+            awaitLog(app, "route file", "error-handling.yaml", "saved as the version running", "not reloaded");
 
             // a copy of a route file saved beside it (an operator's backup) is refused: Camel would have run the
             // file's routes from the copy, and stopped them when the copy was deleted
