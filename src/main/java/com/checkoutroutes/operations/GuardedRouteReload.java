@@ -360,7 +360,7 @@ public class GuardedRouteReload implements CamelContextConfiguration {
             Exception e) throws Exception {
         lastProblem.put(checked.getLocation(), new Problem(OffsetDateTime.now(clock), "FAILED",
                 "failed to load: " + e.getMessage()));
-        restore(camel, reload, name, checked.getLocation(), e);
+        restore(camel, reload, name, checked, e);
         if (previous != null && !RouteConfigurationIds.declaredIn(text(checked)).isEmpty()) {
             // the files whose routes were rebuilt, or removed and not rebuilt, with the edit: as they ran
             reloadUsersOf(camel, reload, checked, previous);
@@ -450,6 +450,23 @@ public class GuardedRouteReload implements CamelContextConfiguration {
         }
     }
 
+    /**
+     * A new file that failed to load, as if it declared nothing: the routes of it Camel started (one by one, before
+     * the one that failed) are stopped and removed, and Camel's reload ends with the file empty. Camel keeps the files
+     * of a failed reload and loads them again with every later reload, of any file: each would then fail with this
+     * file's error, and be rolled back.
+     */
+    private static void forget(CamelContext camel, ResourceReload reload, String name, Resource failed) {
+        try {
+            removeRoutesOf(camel, failed.getLocation(), Set.of(), "its file failed to load");
+            byte[] nothing = "[]\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            reload.onReload(name, new CheckedRouteFile(failed, nothing));
+        } catch (Exception e) {
+            LOG.warn("route file {} failed to load, and what of it started could not be removed: {}",
+                    failed.getLocation(), e.toString());
+        }
+    }
+
     private static String hash(byte[] content) {
         return DigestUtils.sha256Hex(content).substring(0, 12);
     }
@@ -483,10 +500,14 @@ public class GuardedRouteReload implements CamelContextConfiguration {
         }
     }
 
-    private void restore(CamelContext camel, ResourceReload reload, String name, String location, Exception failure)
+    private void restore(CamelContext camel, ResourceReload reload, String name, Resource failed, Exception failure)
             throws Exception {
+        String location = failed.getLocation();
         Resource previous = lastLoaded.get(location);
         if (previous == null) {
+            if (!TemplatedRouteFiles.declaresTemplates(failed)) {
+                forget(camel, reload, name, failed);
+            }
             LOG.error("route edit of {} failed to load ({}); there is no earlier version to go back to, so its routes"
                     + " are not running; the file on disk is broken until it is fixed and saved again",
                     location, failure.getMessage());

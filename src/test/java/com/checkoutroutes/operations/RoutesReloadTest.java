@@ -196,6 +196,23 @@ class RoutesReloadTest {
             assertThat(editHeader(app)).isEqualTo("v2");
             assertThat(log(app)).doesNotContain("URI is not hierarchical");
 
+            // a new file that passes the checks and fails when Camel builds it: nothing of it runs, and the next edit
+            // of another file loads (Camel kept a failed reload's files for every later one, which then failed with
+            // this file's error and was rolled back)
+            Path added = operator.resolve("routes/added-check.yaml");
+            Files.writeString(added, "- route:\n    id: added-check-http\n    from:\n"
+                    + "      uri: \"platform-http:/added-checks/{orderId}\"\n      parameters:\n"
+                    + "        httpMethodRestrict: GET\n        noSuchOption: 1\n      steps:\n"
+                    + "        - setBody:\n            constant: \"{}\"\n");
+            awaitLog(app, "route edit of", "added-check.yaml", "failed to load", "no earlier version");
+            int afterNew = log(app).length();
+            Files.writeString(routeFile, "# saved after a new file failed\n" + edited);
+            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() ->
+                    log(app).substring(afterNew).contains("Routes reloaded summary"));
+            assertThat(log(app).substring(afterNew).lines().filter(line -> line.contains("failed to load")
+                    && !line.contains("added-check.yaml"))).as("the edit of " + FILE + " loaded").isEmpty();
+            Files.delete(added);
+
             // a quiet stop (SIGTERM, as Ctrl-C) right after a save, while the file's routes are being reloaded (the
             // watcher fires at once; their Kafka consumer takes seconds to stop): the reload finishes or is skipped,
             // never overlaps Camel's own stop (CI once logged a ConcurrentModificationException from it). The
