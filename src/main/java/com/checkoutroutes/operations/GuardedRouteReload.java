@@ -292,7 +292,8 @@ public class GuardedRouteReload implements CamelContextConfiguration {
             throw e;
         }
         Resource previous = lastLoaded.get(checked.getLocation());
-        if (previous != null && java.util.Arrays.equals(content(previous), content(checked))) {
+        if (previous != null && java.util.Arrays.equals(content(previous), content(checked))
+                && allRunning(camel, checked)) {
             // an editor's save comes as several events (vim, git checkout: a create and a modify), and a broken edit
             // fixed back to the running version: a reload would stop and restart the same routes (an order lane's
             // consumers leave and rejoin their group) for nothing
@@ -448,6 +449,18 @@ public class GuardedRouteReload implements CamelContextConfiguration {
         } catch (Exception e) {
             return null;
         }
+    }
+
+    /**
+     * Whether every route the file declares runs: a file of templates is always loaded again (its routes carry no
+     * source), and so is one whose routes a failed restore or an operator left stopped.
+     */
+    private static boolean allRunning(CamelContext camel, Resource file) {
+        if (TemplatedRouteFiles.declaresTemplates(file)) {
+            return false;
+        }
+        return TemplatedRouteFiles.routeIds(file).stream().allMatch(id ->
+                camel.getRouteController().getRouteStatus(id) == org.apache.camel.ServiceStatus.Started);
     }
 
     /**
