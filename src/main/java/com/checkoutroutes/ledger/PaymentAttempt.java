@@ -100,9 +100,18 @@ public record PaymentAttempt(
     /** The ledger's flag of a capture that failed ({@code PaymentLedger}). */
     public static final String CAPTURE_FAILED = "CAPTURE_FAILED";
 
-    /** Flagged for at least one reason that {@code counts} (reasons as PaymentLedger joins them: " | "). */
+    /** What stands between a flag's reasons (PaymentLedger adds each new one after the others). */
+    static final String REASONS_APART = " | ";
+
+    /** The reasons the attempt is flagged for, in the order they were added; none when it is not flagged. */
+    public List<String> flagReasons() {
+        return !flagged || flagReason == null ? List.of()
+                : List.of(flagReason.split(java.util.regex.Pattern.quote(REASONS_APART)));
+    }
+
+    /** Flagged for at least one reason that {@code counts} (or for none given). */
     private boolean flaggedFor(java.util.function.Predicate<String> counts) {
-        return flagged && (flagReason == null || java.util.Arrays.stream(flagReason.split(" \\| ")).anyMatch(counts));
+        return flagged && (flagReason == null || flagReasons().stream().anyMatch(counts));
     }
 
     /** Antom releases a card authorisation that is not captured within 7 days of it (Antom's card docs). */

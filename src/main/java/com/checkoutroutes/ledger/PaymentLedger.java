@@ -478,8 +478,16 @@ public class PaymentLedger {
 
     /** {@link #cancelAsked}, leaving out the cancels sent for {@code cause} (null: none left out). */
     public boolean cancelAskedBesides(String paymentRequestId, String cause) {
-        return history(paymentRequestId).stream().anyMatch(change -> CANCEL_REQUESTED.equals(change.cause())
-                && (cause == null || !cause.equals(change.detail())));
+        return noted(paymentRequestId, CANCEL_REQUESTED, detail -> cause == null || !cause.equals(detail));
+    }
+
+    /**
+     * Whether the attempt's history has a line of {@code cause} whose detail {@code detail} accepts: what is noted
+     * once (a conflict found again at every look, a refund made outside, a cancel Antom lists) is not noted again.
+     */
+    public boolean noted(String paymentRequestId, String cause, java.util.function.Predicate<String> detail) {
+        return history(paymentRequestId).stream().anyMatch(change -> cause.equals(change.cause())
+                && detail.test(change.detail()));
     }
 
     /** Whether a cancel of the attempt may still be on its way to Antom at {@code now} ({@link #claimCancelSend}). */
@@ -647,8 +655,7 @@ public class PaymentLedger {
         tx.executeWithoutResult(status -> {
             PaymentAttempt current = lock(paymentRequestId)
                     .orElseThrow(() -> new UnknownPaymentException(paymentRequestId));
-            List<String> reasons = !current.flagged() || current.flagReason() == null ? List.of()
-                    : List.of(current.flagReason().split(java.util.regex.Pattern.quote(REASONS_APART)));
+            List<String> reasons = current.flagReasons();
             String others = reasons.stream().filter(reason -> !reason.startsWith(code))
                     .collect(java.util.stream.Collectors.joining(REASONS_APART));
             if (reasons.stream().anyMatch(reason -> reason.startsWith(code))) {
@@ -680,7 +687,7 @@ public class PaymentLedger {
             + "AND NOT EXISTS (SELECT 1 FROM payment_attempt WHERE order_id = ? AND attempt_no > CAST(? AS INTEGER))";
     /** Of the reasons a flag had, what a new one keeps; and what stands between them. */
     private static final int KEPT_OF_EARLIER = Transition.MAX_TEXT / 2;
-    private static final String REASONS_APART = " | ";
+    private static final String REASONS_APART = PaymentAttempt.REASONS_APART;
     private static final int KEPT_OF_ADDED = Transition.MAX_TEXT - KEPT_OF_EARLIER - REASONS_APART.length();
     /**
      * A flag's reason added to the reasons the attempt is flagged for already (each part cut so that both fit the

@@ -14,9 +14,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * {@code ORDER_RETURNED} from the order system (routes/order-events.yaml, after the event's type and orderId were
- * read): a refund of the order's payment, in full or of {@code amount}, once per event: its
- * {@code eventId} is the refund's request key, so a redelivered event finds the refund it made. A return that cannot
- * be refunded is refused to the dead-letter topic with its reason, and nothing reaches Antom.
+ * read): a refund of the order's payment, in full or of {@code amount}, once per event: its {@code eventId} is the
+ * refund's request key, so a redelivered event finds the refund it made. A return that cannot be refunded is refused
+ * to the dead-letter topic with its reason, and nothing reaches Antom.
  * <pre>{"eventId":"e-7","type":"ORDER_RETURNED","orderId":"ORD-1","amount":{"currency":"USD","value":"500"},
  *  "reason":"one cup broken"}</pre>
  */

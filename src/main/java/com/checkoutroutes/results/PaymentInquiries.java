@@ -197,7 +197,7 @@ public class PaymentInquiries {
      */
     public void flagCancelListed(PaymentAttempt attempt) {
         String prid = attempt.paymentRequestId();
-        if (ledger.history(prid).stream().noneMatch(change -> CANCEL_LISTED.equals(change.cause()))) {
+        if (!ledger.noted(prid, CANCEL_LISTED, detail -> true)) {
             String detail = "Antom lists a cancel of this payment, done or under way, which gives the money back";
             ledger.note(prid, CANCEL_LISTED, detail, CANCEL_LISTED + ": " + detail);
         }

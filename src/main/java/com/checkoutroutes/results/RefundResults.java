@@ -43,9 +43,7 @@ public class RefundResults {
     public void flagRefundNotOurs(PaymentAttempt payment, String refundId, String how) {
         String prid = payment.paymentRequestId();
         String named = "refund " + refundId + " ";
-        boolean flaggedBefore = payments.history(prid).stream()
-                .anyMatch(c -> RefundRules.REFUND_NOT_OURS.equals(c.cause()) && String.valueOf(c.detail()).startsWith(named));
-        if (!flaggedBefore) {
+        if (!payments.noted(prid, RefundRules.REFUND_NOT_OURS, detail -> String.valueOf(detail).startsWith(named))) {
             payments.note(prid, RefundRules.REFUND_NOT_OURS, named + how, RefundRules.REFUND_NOT_OURS + ": " + named + how);
         }
     }

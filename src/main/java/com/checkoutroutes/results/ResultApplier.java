@@ -91,9 +91,7 @@ public class ResultApplier {
                     + attempt.state() + ": kept " + attempt.state();
             // noted once: the janitor's inquiry of an attempt still due (an automatic card whose capture Antom lists
             // as failed) finds the same each look, and would flag it again after an operator cleared it
-            boolean notedBefore = ledger.history(prid).stream().anyMatch(change ->
-                    "NOTIFICATION_CONFLICT".equals(change.cause()) && detail.equals(change.detail()));
-            if (!notedBefore) {
+            if (!ledger.noted(prid, "NOTIFICATION_CONFLICT", detail::equals)) {
                 ledger.note(prid, "NOTIFICATION_CONFLICT", detail,
                         contradicts ? PaymentAttempt.CONFLICTING_RESULT + ": " + detail : null);
             }

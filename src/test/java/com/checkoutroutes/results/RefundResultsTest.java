@@ -25,6 +25,11 @@ class RefundResultsTest {
     private final PaymentLedger payments = mock(PaymentLedger.class);
     private final RefundResults results = new RefundResults(mock(RefundLedger.class), payments,
             mock(TransactionTemplate.class));
+    {
+        // what the ledger noted is read from its history, as stubbed in each test
+        when(payments.noted(org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.any(),
+                org.mockito.ArgumentMatchers.any())).thenCallRealMethod();
+    }
     private final PaymentAttempt payment = PaymentAttempt.builder().paymentRequestId("PRID-1").orderId("ORD-1")
             .state(PaymentState.SUCCEEDED).amountValue(1250).currency("USD").build();
 
