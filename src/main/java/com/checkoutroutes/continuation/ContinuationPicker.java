@@ -43,8 +43,12 @@ public final class ContinuationPicker {
             }
             default -> {
                 String native_ = "IOS".equals(osType) ? "openUrl" : "startActivity";
+                // the docs' app table: a method with an app (an applinkUrl or a schemeUrl given) has its normalUrl
+                // opened by the system (an app-only method's is a page that calls its app, which a webview blocks);
+                // only an H5-only method's, its one link, goes in the app's webview
+                boolean hasApp = present(response.getApplinkUrl()) || present(response.getSchemeUrl());
                 add(ordered, "applinkUrl", response.getApplinkUrl(), native_);
-                add(ordered, "normalUrl", response.getNormalUrl(), pageOpenedWith(terminalType));
+                add(ordered, "normalUrl", response.getNormalUrl(), hasApp ? native_ : pageOpenedWith(terminalType));
                 add(ordered, "schemeUrl", response.getSchemeUrl(), native_);
             }
         }
@@ -66,8 +70,12 @@ public final class ContinuationPicker {
         };
     }
 
+    private static boolean present(String url) {
+        return url != null && !url.isBlank();
+    }
+
     private static void add(List<Link> links, String kind, String url, String openWith) {
-        if (url != null && !url.isBlank()) {
+        if (present(url)) {
             links.add(new Link(kind, url, openWith));
         }
     }

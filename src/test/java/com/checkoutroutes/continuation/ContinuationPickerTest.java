@@ -45,12 +45,13 @@ class ContinuationPickerTest {
                         List.of(new Link("applinkUrl", APPLINK, "redirect"), new Link("schemeUrl", SCHEME, "redirect"))),
                 Arguments.of("WAP", "ANDROID", new Link("normalUrl", NORMAL, "redirect"),
                         List.of(new Link("applinkUrl", APPLINK, "redirect"), new Link("schemeUrl", SCHEME, "redirect"))),
-                // an app: applinkUrl first, then normalUrl in a webview, then schemeUrl; iOS opens with openUrl
+                // an app: applinkUrl first, then normalUrl, then schemeUrl, each opened by the system (the method
+                // has an app); iOS opens with openUrl
                 Arguments.of("APP", "IOS", new Link("applinkUrl", APPLINK, "openUrl"),
-                        List.of(new Link("normalUrl", NORMAL, "webview"), new Link("schemeUrl", SCHEME, "openUrl"))),
+                        List.of(new Link("normalUrl", NORMAL, "openUrl"), new Link("schemeUrl", SCHEME, "openUrl"))),
                 // ... and Android with startActivity
                 Arguments.of("APP", "ANDROID", new Link("applinkUrl", APPLINK, "startActivity"),
-                        List.of(new Link("normalUrl", NORMAL, "webview"),
+                        List.of(new Link("normalUrl", NORMAL, "startActivity"),
                                 new Link("schemeUrl", SCHEME, "startActivity"))));
     }
 
@@ -132,6 +133,18 @@ class ContinuationPickerTest {
 
         assertThat(picked.link()).isEqualTo(new Link("normalUrl", NORMAL, "webview"));
         assertThat(picked.fallbacks()).isNull();
+    }
+
+    /**
+     * The docs' app table: an app-only method (Alipay CN: a schemeUrl, and a normalUrl that is a page calling the
+     * wallet's app) has its normalUrl opened by the system, as a webview blocks the page's call of the app.
+     */
+    @Test
+    void anAppOnlyMethodsNormalUrlIsOpenedByTheSystemNotAWebview() {
+        Picked picked = ContinuationPicker.pick(links(NORMAL, null, SCHEME), "APP", "IOS");
+
+        assertThat(picked.link()).isEqualTo(new Link("normalUrl", NORMAL, "openUrl"));
+        assertThat(picked.fallbacks()).containsExactly(new Link("schemeUrl", SCHEME, "openUrl"));
     }
 
     @Test
