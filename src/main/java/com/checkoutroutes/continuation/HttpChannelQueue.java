@@ -184,4 +184,16 @@ public class HttpChannelQueue {
     private static String truncate(String value) {
         return value == null || value.length() <= MAX_ERROR ? value : value.substring(0, MAX_ERROR);
     }
+
+    /**
+     * Deletes at most {@code limit} messages delivered before {@code cutoff} (housekeeping); how many. One waiting,
+     * parked or refused is kept, however old: its order's later messages wait behind it, or an operator may send it
+     * again.
+     */
+    public int forgetDeliveredBefore(OffsetDateTime cutoff, int limit) {
+        // in the primary key's order, the oldest first: an index walk, not a scan of the table per batch
+        return jdbc.update("DELETE FROM channel_delivery WHERE event_id IN (SELECT event_id FROM channel_delivery "
+                + "WHERE state = 'DELIVERED' AND delivered_at < ? ORDER BY event_id LIMIT ?)", cutoff,
+                limit);
+    }
 }

@@ -153,4 +153,13 @@ public class DeadLetterArchive {
     private static String cut(String value, int max) {
         return value == null || value.length() <= max ? value : value.substring(0, max);
     }
+
+    /**
+     * Deletes at most {@code limit} dead letters re-driven before {@code cutoff} (housekeeping); how many. One never
+     * re-driven is kept, however old: it is a message nothing has acted on yet.
+     */
+    public int forgetRedrivenBefore(OffsetDateTime cutoff, int limit) {
+        return jdbc.update("DELETE FROM dead_letter WHERE id IN (SELECT id FROM dead_letter "
+                + "WHERE redriven_at IS NOT NULL AND redriven_at < ? ORDER BY id LIMIT ?)", cutoff, limit);
+    }
 }

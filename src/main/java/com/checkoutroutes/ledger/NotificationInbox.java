@@ -108,4 +108,16 @@ public class NotificationInbox {
                 outcome.name());
         return n == null ? 0 : n;
     }
+
+    /**
+     * Deletes at most {@code limit} notifications placed (any outcome but UNMATCHED, which waits for its payment) and
+     * last received before {@code cutoff} (housekeeping); how many. Antom resends within 24 hours: one received again
+     * after its row was deleted is applied again, which the state machine makes a no-op.
+     */
+    public int forgetPlacedBefore(OffsetDateTime cutoff, int limit) {
+        // in the primary key's order, the oldest first: an index walk, not a scan of the table per batch
+        return jdbc.update("DELETE FROM notification_inbox WHERE id IN (SELECT id FROM notification_inbox "
+                + "WHERE outcome <> 'UNMATCHED' AND received_at < ? AND last_received_at < ? ORDER BY id LIMIT ?)",
+                cutoff, cutoff, limit);
+    }
 }

@@ -86,4 +86,14 @@ public class Outbox {
         }
         return values;
     }
+
+    /**
+     * Deletes at most {@code limit} events published before {@code cutoff}, oldest first (housekeeping); how many.
+     * An event waiting to leave is never deleted, however old.
+     */
+    public int forgetPublishedBefore(OffsetDateTime cutoff, int limit) {
+        return jdbc.update("DELETE FROM outbox_event WHERE id IN (SELECT id FROM outbox_event "
+                + "WHERE published_at IS NOT NULL AND published_at < ? ORDER BY published_at, id LIMIT ?)", cutoff,
+                limit);
+    }
 }

@@ -64,10 +64,11 @@ class ArchitectureTest {
             .whereLayer("Access").mayNotBeAccessedByAnyLayer()
             .whereLayer("Results").mayOnlyBeAccessedByLayers(
                     "OrderIntake", "Notifications", "Reconciliation", "CardCapture", "Shipment", "Refunds", "Console")
-            .whereLayer("Continuation").mayOnlyBeAccessedByLayers("OrderIntake", "Console")
+            .whereLayer("Continuation").mayOnlyBeAccessedByLayers("OrderIntake", "Operations", "Console")
             .whereLayer("DeadLetter").mayOnlyBeAccessedByLayers("OrderIntake", "CardCapture", "Shipment", "Refunds",
+                    "Operations", "Console")
+            .whereLayer("Scheduling").mayOnlyBeAccessedByLayers("Reconciliation", "CardCapture", "Operations",
                     "Console")
-            .whereLayer("Scheduling").mayOnlyBeAccessedByLayers("Reconciliation", "CardCapture", "Console")
             .whereLayer("Ledger").mayOnlyBeAccessedByLayers("OrderIntake", "Notifications", "Reconciliation",
                     "CardCapture", "Shipment", "Refunds", "Operations", "Results", "Continuation", "Console")
             .whereLayer("Gateway").mayOnlyBeAccessedByLayers("OrderIntake", "Notifications", "Reconciliation",

@@ -10,6 +10,7 @@ import static org.mockito.Mockito.when;
 import com.checkoutroutes.cardcapture.AuthorisationGuard;
 import com.checkoutroutes.ledger.OutboxRelay;
 import com.checkoutroutes.ledger.PaymentState;
+import com.checkoutroutes.operations.Housekeeping;
 import com.checkoutroutes.platform.InfrastructureFailures;
 import com.checkoutroutes.scheduling.JobRuns;
 import com.checkoutroutes.scheduling.JobRuns.Report;
@@ -81,6 +82,8 @@ class ScheduleRoutesTest extends RouteTestSupport {
     AuthorisationGuard guard;
     @MockitoBean(name = "settlementReconciliation")
     SettlementReconciliation reconciliation;
+    @MockitoBean(name = "housekeeping")
+    Housekeeping housekeeping;
     @MockitoBean(name = "outboxRelay")
     OutboxRelay outboxRelay;
     @MockitoBean(name = "kafkaTopics")
@@ -94,7 +97,7 @@ class ScheduleRoutesTest extends RouteTestSupport {
 
     @Override
     protected void adviseRoutes() throws Exception {
-        for (String job : List.of("janitor", "authorisation-guard", "settlement-reconciliation")) {
+        for (String job : List.of("janitor", "authorisation-guard", "settlement-reconciliation", "housekeeping")) {
             AdviceWith.adviceWith(camel, job, route -> route.replaceFromWith("direct:" + job));
         }
         for (String route : List.of("payment-result-out", "reconciliation-report-out", "duplicate-payment-out")) {
@@ -182,6 +185,20 @@ class ScheduleRoutesTest extends RouteTestSupport {
         fire("janitor", fireTime);
 
         verify(janitor, times(1)).run(anyList());
+    }
+
+    /** Housekeeping runs on its schedule as the other jobs do: once per fire time, its run recorded. */
+    @Test
+    void housekeepingRunsAsAScheduledJob() {
+        when(housekeeping.run()).thenReturn(new Report(3, 3, "deleted, done before then: outbox_event 3"));
+
+        fire("housekeeping", new Date());
+
+        verify(housekeeping).run();
+        assertThat(jobRuns.runs("housekeeping")).singleElement().satisfies(run -> {
+            assertThat(run.changed()).isEqualTo(3);
+            assertThat(run.detail()).contains("outbox_event 3");
+        });
     }
 
     /** A job forgets its runs older than checkout.jobs.keep-runs (30 days as shipped) when it finishes one. */
