@@ -59,6 +59,12 @@ public class CardAuthorisations {
         List<PaymentAttempt> attempts = attemptsOf(event.orderId());
         // the order's own payment: a second one (paid later) is being given back, never captured
         PaymentAttempt paid = PaymentAttempt.ordersOwnPayment(attempts).orElse(null);
+        if (paid == null && PaymentAttempt.resultAwaitedAmong(attempts)) {
+            // authorised at Antom, maybe, and not known here yet (an answer lost, 3D Secure under way): held, and
+            // read again once the result is known, not refused for good
+            throw new RefusedOrderEventException(PaymentAttempt.PAYMENT_NOT_KNOWN_YET, "order " + event.orderId()
+                    + " has no authorised payment yet, and one has no result yet: held, and read again once it has");
+        }
         if (paid == null) {
             boolean cancelled = attempts.stream().anyMatch(a -> a.state() == PaymentState.CANCELLED);
             throw new RefusedOrderEventException(cancelled ? "CAPTURE_AFTER_CANCEL" : "NOT_PAID",

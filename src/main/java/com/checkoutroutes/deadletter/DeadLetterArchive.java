@@ -57,7 +57,7 @@ public class DeadLetterArchive {
                             + "source_topic, source_partition, source_offset, source_key, letter, rejected_at) "
                             + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     letter.type(), letter.reason().code(), cut(letter.reason().field(), 512),
-                    cut(letter.reason().message(), 2000), letter.orderId(), source.topic(), source.partition(),
+                    cut(letter.reason().message(), 2000), cut(letter.orderId(), 64), source.topic(), source.partition(),
                     source.offset(), cut(source.key(), 1024), exchange.getIn().getBody(String.class),
                     OffsetDateTime.now(clock));
         } catch (DuplicateKeyException readAgain) {
@@ -150,8 +150,17 @@ public class DeadLetterArchive {
                 rs.getString("redriven_by"));
     }
 
-    private static String cut(String value, int max) {
-        return value == null || value.length() <= max ? value : value.substring(0, max);
+    /**
+     * A text column's value: at most {@code max} characters, a NUL as U+FFFD. PostgreSQL refuses a NUL in text, and
+     * a record's key, or a reason quoting what it was sent, may hold one: the insert failed, and the rejected record
+     * was tried again for good, its lane and its partition's commit held behind it. (The letter's JSON escapes it.)
+     */
+    static String cut(String value, int max) {
+        if (value == null) {
+            return null;
+        }
+        String text = value.indexOf('\u0000') < 0 ? value : value.replace('\u0000', '\uFFFD');
+        return text.length() <= max ? text : text.substring(0, max);
     }
 
     /**

@@ -12,9 +12,13 @@ import org.apache.camel.spi.PropertiesFunction;
  */
 public class LedgerSql implements PropertiesFunction {
 
-    /** Name -> condition; {@code {{ledger:due-for-check}}} is {@link PaymentState#dueForCheckSql()}. */
+    /**
+     * Name -> condition; {@code {{ledger:due-for-check}}} is {@link PaymentState#dueForCheckSql()}, {@code
+     * {{ledger:open}}} {@link PaymentState#openSql()}.
+     */
     static final Map<String, Supplier<String>> CONDITIONS = Map.of(
-            "due-for-check", PaymentState::dueForCheckSql);
+            "due-for-check", PaymentState::dueForCheckSql,
+            "open", PaymentState::openSql);
 
     @Override
     public String getName() {

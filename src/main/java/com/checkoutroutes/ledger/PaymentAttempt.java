@@ -71,6 +71,8 @@ public record PaymentAttempt(
     public static final String CONFLICTING_RESULT = "CONFLICTING_RESULT";
     /** The flag of a second payment of an order, to be given back. */
     public static final String DUPLICATE_PAYMENT = "DUPLICATE_PAYMENT";
+    /** The dead-letter reason of an order event held until its order's payment has a result. */
+    public static final String PAYMENT_NOT_KNOWN_YET = "PAYMENT_NOT_KNOWN_YET";
 
     /** Flagged, and {@code code} is in the flag's reasons. */
     public boolean flaggedWith(String code) {
@@ -138,6 +140,16 @@ public record PaymentAttempt(
         return attempts.stream().filter(a -> a.state().isPaid())
                 .min(Comparator.comparing(PaymentAttempt::paidAt, Comparator.nullsFirst(Comparator.naturalOrder()))
                         .thenComparing(PaymentAttempt::attemptNo));
+    }
+
+    /**
+     * Whether an order without a paid payment may still get one: one of its attempts has no result yet (Antom may
+     * have taken the money already). What needs the order paid (a capture, a return) is then held, not refused
+     * ({@code PAYMENT_NOT_KNOWN_YET}), and read again once the result is known (routes/schedules.yaml). The same
+     * states as {@code {{ledger:open}}}.
+     */
+    public static boolean resultAwaitedAmong(List<PaymentAttempt> attempts) {
+        return attempts.stream().anyMatch(a -> a.state().isOpen());
     }
 
     /** Paid, and not the payment its order keeps ({@link #ordersOwnPayment}): a second payment, to be given back. */

@@ -180,6 +180,11 @@ public enum PaymentState {
                 + AUTOMATIC_CAPTURE + "'))";
     }
 
+    /** The SQL condition on a {@code payment_attempt} row that is true when {@link #isOpen()} is. */
+    public static String openSql() {
+        return "state IN (" + sqlList(PaymentState::isOpen) + ")";
+    }
+
     /** A failed payment: EXPIRED when Antom closed it ({@code ORDER_IS_CLOSED}), else FAILED. */
     private static PaymentState failed(String resultCode) {
         return "ORDER_IS_CLOSED".equals(resultCode) ? EXPIRED : FAILED;

@@ -73,7 +73,9 @@ public class Refunds {
         if (attempts.isEmpty()) {
             throw new RefundRefusedException("UNKNOWN_ORDER", "no payment for order " + orderId);
         }
-        return PaymentAttempt.ordersOwnPayment(attempts).orElseThrow(() -> new RefundRefusedException("NOT_PAID",
-                "no payment of order " + orderId + " succeeded"));
+        return PaymentAttempt.ordersOwnPayment(attempts).orElseThrow(() -> PaymentAttempt.resultAwaitedAmong(attempts)
+                ? new RefundRefusedException(PaymentAttempt.PAYMENT_NOT_KNOWN_YET, "no payment of order " + orderId
+                        + " succeeded yet, and one has no result yet")
+                : new RefundRefusedException("NOT_PAID", "no payment of order " + orderId + " succeeded"));
     }
 }

@@ -68,7 +68,7 @@ class ArchitectureTest {
             .whereLayer("DeadLetter").mayOnlyBeAccessedByLayers("OrderIntake", "CardCapture", "Shipment", "Refunds",
                     "Operations", "Console")
             .whereLayer("Scheduling").mayOnlyBeAccessedByLayers("Reconciliation", "CardCapture", "Operations",
-                    "Console")
+                    "DeadLetter", "Console")
             .whereLayer("Ledger").mayOnlyBeAccessedByLayers("OrderIntake", "Notifications", "Reconciliation",
                     "CardCapture", "Shipment", "Refunds", "Operations", "Results", "Continuation", "Console")
             .whereLayer("Gateway").mayOnlyBeAccessedByLayers("OrderIntake", "Notifications", "Reconciliation",

@@ -159,7 +159,7 @@ class ConsoleActionsTest extends FlowTestSupport {
         // not paid yet: nothing to refund, nothing stored
         PaymentAttempt pending = pendingWallet();
         assertRefused(actions.perform(ConsoleAction.REFUND, new Target(pending.orderId(), null, null), OPERATOR,
-                "buyer asked", null), "NOT_PAID");
+                "buyer asked", null), PaymentAttempt.PAYMENT_NOT_KNOWN_YET);
         assertThat(refunds.refundsOf(pending.paymentRequestId())).isEmpty();
 
         String cardOrderId = newOrderId();

@@ -89,6 +89,34 @@ class InvalidOrdersTest extends FlowTestSupport {
     }
 
     /**
+     * A NUL in what a dead letter keeps as text (a key a binary serializer wrote, a terminalType the reason quotes),
+     * which PostgreSQL refuses in text: the letter is kept and published with U+FFFD in its place, and the lane goes
+     * on. Its insert failed, and the record was tried again for good, its order's later records and its partition's
+     * commit behind it.
+     */
+    @Test
+    void aNulInARefusedOrdersKeyOrReasonIsKeptAsAReplacementCharacter() throws Exception {
+        String binaryKey = newOrderId();
+        String nulTerminal = newOrderId();
+        publishRaw("\u0000\u0000\u0004\u00d2", json.writeValueAsString(order(binaryKey)));
+        Map<String, Object> order = order(nulTerminal);
+        order.put("channel", Map.of("terminalType", "PC\u0000"));
+        publish(order);
+
+        JsonNode keyed = read(kafka().await(deadLetterTopic, r -> r.value().contains(binaryKey)).value());
+        assertThat(keyed.path("reason").path("code").asText()).isEqualTo("KEY_MISMATCH");
+        JsonNode terminal = read(kafka().await(deadLetterTopic, r -> r.value().contains(nulTerminal)).value());
+        assertThat(terminal.path("reason").path("code").asText()).isNotBlank();
+        assertThat(deadLetters.recent(null, binaryKey, false, 1)).singleElement()
+                .satisfies(kept -> assertThat(kept.sourceKey()).isEqualTo("\uFFFD\uFFFD\u0004\u00d2"));
+        assertThat(deadLetters.recent(null, nulTerminal, false, 1)).hasSize(1);
+        // the lane went on: a later order of the same partition's keys is paid
+        String later = newOrderId();
+        publish(order(later));
+        assertThat(awaitChannelMessage("WEB", later).path("action").asText()).isEqualTo("REDIRECT");
+    }
+
+    /**
      * A record key past 256 bytes reaches the lanes, the logs and the dead letter as its SHA-256 (the shipped
      * camel.component.kafka.key-deserializer), and the record's headers are bounded by the shipped filter.
      */

@@ -547,7 +547,7 @@ class JanitorTest extends FlowTestSupport {
     private java.util.List<String> janitorSelection(java.time.OffsetDateTime now) {
         org.apache.camel.Endpoint selection = camel.getEndpoints().stream()
                 .filter(e -> e instanceof org.apache.camel.component.sql.SqlEndpoint sql
-                        && sql.getQuery().contains("FROM payment_attempt"))
+                        && sql.getQuery().startsWith("SELECT payment_request_id FROM payment_attempt"))
                 .findFirst().orElseThrow();
         java.util.List<?> rows = camel.createFluentProducerTemplate().to(selection)
                 .withHeader(JobRuns.RUN_TIME, now).request(java.util.List.class);

@@ -8,7 +8,9 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import com.checkoutroutes.cardcapture.AuthorisationGuard;
+import com.checkoutroutes.deadletter.HeldOrderEvents;
 import com.checkoutroutes.ledger.OutboxRelay;
+import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentState;
 import com.checkoutroutes.operations.Housekeeping;
 import com.checkoutroutes.platform.InfrastructureFailures;
@@ -84,6 +86,8 @@ class ScheduleRoutesTest extends RouteTestSupport {
     SettlementReconciliation reconciliation;
     @MockitoBean(name = "housekeeping")
     Housekeeping housekeeping;
+    @MockitoBean(name = "heldOrderEvents")
+    HeldOrderEvents heldOrderEvents;
     @MockitoBean(name = "outboxRelay")
     OutboxRelay outboxRelay;
     @MockitoBean(name = "kafkaTopics")
@@ -97,7 +101,8 @@ class ScheduleRoutesTest extends RouteTestSupport {
 
     @Override
     protected void adviseRoutes() throws Exception {
-        for (String job : List.of("janitor", "authorisation-guard", "settlement-reconciliation", "housekeeping")) {
+        for (String job : List.of("janitor", "authorisation-guard", "settlement-reconciliation", "housekeeping",
+                "held-order-events")) {
             AdviceWith.adviceWith(camel, job, route -> route.replaceFromWith("direct:" + job));
         }
         for (String route : List.of("payment-result-out", "reconciliation-report-out", "duplicate-payment-out")) {
@@ -187,6 +192,36 @@ class ScheduleRoutesTest extends RouteTestSupport {
         verify(janitor, times(1)).run(anyList());
     }
 
+    /**
+     * The held order events' selection (routes/schedules.yaml): the letters held PAYMENT_NOT_KNOWN_YET and not
+     * re-driven, of orders none of whose attempts is left without a result.
+     */
+    @Test
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    void heldOrderEventsAreHandedOverOnceTheirOrderHasNoAttemptWithoutAResult() {
+        jdbc.update("DELETE FROM dead_letter");
+        OffsetDateTime now = OffsetDateTime.now();
+        attempt("OPEN", "PENDING", "AUTOMATIC", null, now);
+        attempt("KNOWN", "AUTHORISED", "MANUAL", null, now);
+        attempt("KNOWN-2", "FAILED", "MANUAL", null, now);
+        jdbc.update("UPDATE payment_attempt SET order_id = 'ORD-KNOWN', attempt_no = 2 "
+                + "WHERE payment_request_id = 'KNOWN-2'");
+        letter(1, "ORD-OPEN", PaymentAttempt.PAYMENT_NOT_KNOWN_YET, null);
+        letter(2, "ORD-KNOWN", PaymentAttempt.PAYMENT_NOT_KNOWN_YET, null);
+        letter(3, "ORD-KNOWN", PaymentAttempt.PAYMENT_NOT_KNOWN_YET, now);
+        letter(4, "ORD-KNOWN", "NOT_PAID", null);
+        when(heldOrderEvents.run(anyList())).thenAnswer(call -> new Report(((List<?>) call.getArgument(0)).size(), 0,
+                ""));
+
+        fire("held-order-events", new Date());
+
+        ArgumentCaptor<List> rows = ArgumentCaptor.forClass(List.class);
+        verify(heldOrderEvents).run(rows.capture());
+        Long held = jdbc.queryForObject("SELECT id FROM dead_letter WHERE source_offset = 2", Long.class);
+        assertThat(((List<Map<String, Object>>) rows.getValue())).extracting(r -> ((Number) r.get("id")).longValue())
+                .containsExactly(held);
+    }
+
     /** Housekeeping runs on its schedule as the other jobs do: once per fire time, its run recorded. */
     @Test
     void housekeepingRunsAsAScheduledJob() {
@@ -222,9 +257,17 @@ class ScheduleRoutesTest extends RouteTestSupport {
     @Test
     void theSelectionsStatesAreTheStateMachines() {
         SqlEndpoint selection = camel.getEndpoints().stream().filter(SqlEndpoint.class::isInstance)
-                .map(SqlEndpoint.class::cast).findFirst().orElseThrow();
+                .map(SqlEndpoint.class::cast).filter(e -> e.getQuery().startsWith("SELECT payment_request_id"))
+                .findFirst().orElseThrow();
         assertThat(selection.getQuery()).contains(PaymentState.dueForCheckSql())
                 .contains("ORDER BY COALESCE(next_check_at, updated_at) LIMIT 4");
+    }
+
+    private void letter(long offset, String orderId, String reasonCode, OffsetDateTime redrivenAt) {
+        jdbc.update("INSERT INTO dead_letter (type, reason_code, order_id, source_topic, source_partition, "
+                + "source_offset, letter, rejected_at, redriven_at) VALUES ('ORDER_EVENT_REFUSED', ?, ?, "
+                + "'checkout.order-events', 0, ?, '{}', ?, ?)", reasonCode, orderId, offset, OffsetDateTime.now(),
+                redrivenAt);
     }
 
     private void fire(String job, Date scheduledFireTime) {

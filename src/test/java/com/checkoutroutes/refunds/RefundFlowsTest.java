@@ -77,6 +77,25 @@ class RefundFlowsTest extends FlowTestSupport {
         assertHold(captured.orderId(), "REFUNDED");
     }
 
+    /**
+     * A return that comes while the buyer has not paid yet (the e-wallet's page still open) is held, not refused for
+     * good: once the buyer pays, it is read again (held-order-events) and refunded.
+     */
+    @Test
+    void aReturnBeforeThePaymentsResultIsHeldAndRefundedOnceItIsPaid() {
+        PaymentAttempt pending = pendingWallet();
+        returned(pending.orderId(), newEventId(), null);
+        JsonNode held = read(kafka().await(deadLetterTopic, r -> pending.orderId().equals(r.key())
+                && r.value().contains(PaymentAttempt.PAYMENT_NOT_KNOWN_YET)).value());
+        assertThat(held.path("reason").path("code").asText()).isEqualTo(PaymentAttempt.PAYMENT_NOT_KNOWN_YET);
+        assertThat(refunds.refundsOf(pending.paymentRequestId())).isEmpty();
+
+        sandbox.buyerAction(pending.paymentId(), Outcome.PAY);
+
+        Refund refund = awaitRefund(pending, RefundState.REFUNDED);
+        assertThat(refund.amountValue()).isEqualTo(pending.amountValue());
+    }
+
     @Test
     void aCancellationAfterCaptureIsRefundedOnceInsteadOfRefused() {
         PaymentAttempt captured = capturedCard();

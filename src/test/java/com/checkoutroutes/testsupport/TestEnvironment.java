@@ -73,6 +73,7 @@ public class TestEnvironment implements EnvironmentPostProcessor, Ordered {
         props.put("checkout.outbox.poll-interval", "200");
         // the janitor looks every second; tests move attempts into its reach by their own clock or schedule
         props.put("checkout.janitor.cron", "0/1 * * * * ?");
+        props.put("checkout.held-order-events.cron", "0/1 * * * * ?");
         props.put("checkout.janitor.first-check.pending", "2s");
         props.put("checkout.janitor.first-check.unknown", "1s");
         // longer than a pay's timed-out tries (1 s each, three): the janitor sends a pay found REQUESTED and processing
@@ -85,6 +86,7 @@ public class TestEnvironment implements EnvironmentPostProcessor, Ordered {
         // times, on the real clock, they could reconcile a test's report file before the test has edited it
         props.put("checkout.reconciliation.cron", "0 0 3 1 1 ? 2099");
         props.put("checkout.authorisation-guard.cron", "0 0 3 1 1 ? 2099");
+        props.put("checkout.housekeeping.cron", "0 0 3 1 1 ? 2099");
         props.put("spring.quartz.startup-delay", "1s");
         // the ledger gauges recount often enough for a test to see them move (LedgerGaugesFollowTest: never)
         props.put("checkout.metrics.ledger-refresh", env.getProperty("checkout.test.ledger-refresh", "300ms"));
