@@ -163,6 +163,12 @@ public class DoorLimits extends OncePerRequestFilter {
             refuse(response, 413, "PAYLOAD_TOO_LARGE", door, door + " takes no request body");
             return;
         }
+        if (hasBody(request) && encoded(request)) {
+            // counted here as sent: Camel's converter would inflate a gzip body past the limit after it was counted
+            refuse(response, 415, "UNSUPPORTED_MEDIA_TYPE", door, door + " takes a body as it is, without a "
+                    + "Content-Encoding (gzip, deflate)");
+            return;
+        }
         if (entry != null && entry.jsonOnly() && hasBody(request) && !jsonReadable(request)) {
             // the caller's Content-Type is not echoed: the message goes into JSON and the log as it is
             refuse(response, 415, "UNSUPPORTED_MEDIA_TYPE", door, door + " takes a JSON body (application/json), "
@@ -231,6 +237,19 @@ public class DoorLimits extends OncePerRequestFilter {
     }
 
     private static final Pattern CHARSET = Pattern.compile(";\\s*charset\\s*=\\s*\"?([^\";\\s]*)");
+
+    /** A body in a Content-Encoding other than identity. */
+    private static boolean encoded(HttpServletRequest request) {
+        java.util.Enumeration<String> codings = request.getHeaders("Content-Encoding");
+        while (codings != null && codings.hasMoreElements()) {
+            for (String coding : codings.nextElement().split(",")) {
+                if (!coding.isBlank() && !coding.strip().equalsIgnoreCase("identity")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
 
     private static boolean hasBody(HttpServletRequest request) {
         return request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
