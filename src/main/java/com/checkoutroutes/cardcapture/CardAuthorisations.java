@@ -1,5 +1,6 @@
 package com.checkoutroutes.cardcapture;
 
+import com.checkoutroutes.deadletter.HeldOrderEventException;
 import com.checkoutroutes.ledger.OrderCancellations;
 import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.PaymentEvents;
@@ -59,10 +60,11 @@ public class CardAuthorisations {
         List<PaymentAttempt> attempts = attemptsOf(event.orderId());
         // the order's own payment: a second one (paid later) is being given back, never captured
         PaymentAttempt paid = PaymentAttempt.ordersOwnPayment(attempts).orElse(null);
-        if (paid == null && PaymentAttempt.resultAwaitedAmong(attempts)) {
-            // authorised at Antom, maybe, and not known here yet (an answer lost, 3D Secure under way): held, and
-            // read again once the result is known, not refused for good
-            throw new RefusedOrderEventException(PaymentAttempt.PAYMENT_NOT_KNOWN_YET, "order " + event.orderId()
+        if (paid == null && PaymentAttempt.resultAwaitedAmong(attempts.stream()
+                .filter(a -> a.isCard() && "MANUAL".equals(a.captureMode())).toList())) {
+            // a card authorised at Antom, maybe, and not known here yet (an answer lost, 3D Secure under way): held,
+            // and read again once the result is known, not refused for good (nothing else would capture it)
+            throw new HeldOrderEventException(PaymentAttempt.PAYMENT_NOT_KNOWN_YET, "order " + event.orderId()
                     + " has no authorised payment yet, and one has no result yet: held, and read again once it has");
         }
         if (paid == null) {

@@ -18,8 +18,11 @@ import java.util.Optional;
  * {@code schemeUrl} (the docs' WAP table: it opens the app, or leaves the buyer on the page when it is missing), so
  * that a method that returns only that still has a link;</li>
  * <li>APP: {@code applinkUrl} first (opens the wallet app, or its H5 page when the app is missing), then
- * {@code normalUrl} in a webview (H5-only methods), then {@code schemeUrl}, which fails when the app is missing.
- * iOS opens links with openUrl, Android with startActivity.</li>
+ * {@code normalUrl}, then {@code schemeUrl}, which fails when the app is missing. iOS opens links with openUrl,
+ * Android with startActivity. {@code normalUrl} goes in the app's webview only when it is the method's one link (an
+ * H5-only method); with an app link beside it the system opens it: the docs' table has an app-only method's
+ * {@code normalUrl} opened so (its page calls the wallet's app, which a webview blocks), and one with both kinds of
+ * checkout in a webview or by the system, and Antom's answer does not say which kind a method is.</li>
  * </ul>
  * The {@code orderCodeForm} code goes to a PC browser beside its link, and to a phone only when Antom gave it no link:
  * the code (to render, or a number to pay to) is then all the buyer has.
@@ -43,9 +46,9 @@ public final class ContinuationPicker {
             }
             default -> {
                 String native_ = "IOS".equals(osType) ? "openUrl" : "startActivity";
-                // the docs' app table: a method with an app (an applinkUrl or a schemeUrl given) has its normalUrl
-                // opened by the system (an app-only method's is a page that calls its app, which a webview blocks);
-                // only an H5-only method's, its one link, goes in the app's webview
+                // with an app link beside it, normalUrl is opened by the system: right for an app-only method (its
+                // page calls the wallet's app, which a webview blocks) and for one with both kinds of checkout, where
+                // the docs' webview is the other choice; only an H5-only method's, its one link, goes in the webview
                 boolean hasApp = present(response.getApplinkUrl()) || present(response.getSchemeUrl());
                 add(ordered, "applinkUrl", response.getApplinkUrl(), native_);
                 add(ordered, "normalUrl", response.getNormalUrl(), hasApp ? native_ : pageOpenedWith(terminalType));

@@ -238,18 +238,21 @@ public class DoorLimits extends OncePerRequestFilter {
 
     private static final Pattern CHARSET = Pattern.compile(";\\s*charset\\s*=\\s*\"?([^\";\\s]*)");
 
-    /** A body in a Content-Encoding other than identity. */
+    /** A body compressed: a Content-Encoding that inflates (a mistaken value such as UTF-8 is left to the door). */
     private static boolean encoded(HttpServletRequest request) {
         java.util.Enumeration<String> codings = request.getHeaders("Content-Encoding");
         while (codings != null && codings.hasMoreElements()) {
             for (String coding : codings.nextElement().split(",")) {
-                if (!coding.isBlank() && !coding.strip().equalsIgnoreCase("identity")) {
+                if (COMPRESSIONS.contains(coding.strip().toLowerCase(Locale.ROOT))) {
                     return true;
                 }
             }
         }
         return false;
     }
+
+    private static final java.util.Set<String> COMPRESSIONS = java.util.Set.of("gzip", "x-gzip", "deflate", "br",
+            "compress", "x-compress", "zstd");
 
     private static boolean hasBody(HttpServletRequest request) {
         return request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;

@@ -14,11 +14,13 @@ public class LedgerSql implements PropertiesFunction {
 
     /**
      * Name -> condition; {@code {{ledger:due-for-check}}} is {@link PaymentState#dueForCheckSql()}, {@code
-     * {{ledger:open}}} {@link PaymentState#openSql()}.
+     * {{ledger:open}}} and {@code {{ledger:paid}}} the states {@link PaymentState#isOpen()} and
+     * {@link PaymentState#isPaid()} name.
      */
     static final Map<String, Supplier<String>> CONDITIONS = Map.of(
             "due-for-check", PaymentState::dueForCheckSql,
-            "open", PaymentState::openSql);
+            "open", () -> PaymentState.stateSql(PaymentState::isOpen),
+            "paid", () -> PaymentState.stateSql(PaymentState::isPaid));
 
     @Override
     public String getName() {

@@ -180,9 +180,9 @@ public enum PaymentState {
                 + AUTOMATIC_CAPTURE + "'))";
     }
 
-    /** The SQL condition on a {@code payment_attempt} row that is true when {@link #isOpen()} is. */
-    public static String openSql() {
-        return "state IN (" + sqlList(PaymentState::isOpen) + ")";
+    /** The SQL condition on a {@code payment_attempt} row that is true when {@code test} is for its state. */
+    public static String stateSql(Predicate<PaymentState> test) {
+        return "state IN (" + sqlList(test) + ")";
     }
 
     /** A failed payment: EXPIRED when Antom closed it ({@code ORDER_IS_CLOSED}), else FAILED. */

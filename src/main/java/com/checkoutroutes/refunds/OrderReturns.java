@@ -1,6 +1,8 @@
 package com.checkoutroutes.refunds;
 
 import com.checkoutroutes.deadletter.DeadLetters;
+import com.checkoutroutes.deadletter.HeldOrderEventException;
+import com.checkoutroutes.ledger.PaymentAttempt;
 import com.checkoutroutes.ledger.Refund;
 import com.checkoutroutes.ledger.RefundAmount;
 import com.checkoutroutes.ledger.RefundRefusedException;
@@ -57,6 +59,9 @@ public class OrderReturns {
             return refunds.request(new Refunds.Request(JsonText.of(event, "orderId").orElse(null),
                     "ORDER_RETURNED:" + eventId, amount(event.get("amount")), reason, ORDER_SYSTEM));
         } catch (RefundRefusedException refused) {
+            if (PaymentAttempt.PAYMENT_NOT_KNOWN_YET.equals(refused.code())) {
+                throw new HeldOrderEventException(refused.code(), refused.reason());
+            }
             throw new RefusedRefundException(refused.code(), null, refused.reason());
         }
     }

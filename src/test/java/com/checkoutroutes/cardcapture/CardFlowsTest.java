@@ -9,6 +9,7 @@ import com.alipay.global.api.model.ams.Amount;
 import com.alipay.global.api.request.ams.pay.AlipayCaptureRequest;
 import com.alipay.global.api.request.ams.pay.AlipayPayCancelRequest;
 import com.checkoutroutes.cardcapture.AuthorisationGuard.Policy;
+import com.checkoutroutes.deadletter.HeldOrderEventException;
 import com.checkoutroutes.gateway.AntomGateway;
 import com.checkoutroutes.gateway.CallOutcome;
 import com.checkoutroutes.ledger.PaymentAttempt;
@@ -125,7 +126,9 @@ class CardFlowsTest extends FlowTestSupport {
                     .until(() -> onlyAttempt(orderId), a -> a.state() == PaymentState.UNKNOWN);
             orderEvent(orderId, "ORDER_SHIPPED");
 
-            assertThat(refusal(orderId)).isEqualTo(PaymentAttempt.PAYMENT_NOT_KNOWN_YET);
+            JsonNode held = read(kafka().await(deadLetterTopic, r -> orderId.equals(r.key())
+                    && r.value().contains(HeldOrderEventException.TYPE)).value());
+            assertThat(held.path("reason").path("code").asText()).isEqualTo(PaymentAttempt.PAYMENT_NOT_KNOWN_YET);
             assertThat(state(unknown)).isEqualTo(PaymentState.UNKNOWN);
             assertThat(sandbox.requests("capture", unknown.paymentRequestId())).isEmpty();
         } finally {
@@ -542,8 +545,8 @@ class CardFlowsTest extends FlowTestSupport {
         orderEvent(apmOrder, "ORDER_SHIPPED");
 
         assertThat(refusal(cancelled.orderId())).isEqualTo("CAPTURE_AFTER_CANCEL");
-        // the buyer may still pay the APM: held until its result is known (a failed one is then refused NOT_PAID)
-        assertThat(refusal(apmOrder)).isEqualTo(PaymentAttempt.PAYMENT_NOT_KNOWN_YET);
+        // an APM's payment is never captured: refused, not held until the buyer pays it
+        assertThat(refusal(apmOrder)).isEqualTo("NOT_PAID");
         assertThat(callsOf("capture", ours)).isEqualTo(captures);
         assertThat(callsOf("cancel", ours)).isEqualTo(cancels);
         // a captured card's ORDER_CANCELLED is refunded instead of refused: refunds.RefundFlowsTest

@@ -137,7 +137,9 @@ class ContinuationPickerTest {
 
     /**
      * The docs' app table: an app-only method (Alipay CN: a schemeUrl, and a normalUrl that is a page calling the
-     * wallet's app) has its normalUrl opened by the system, as a webview blocks the page's call of the app.
+     * wallet's app) has its normalUrl opened by the system, as a webview blocks the page's call of the app. A method
+     * with both kinds of checkout may be opened either way by the table, and Antom's answer looks the same: the
+     * system's open, which works for both, is the one picked.
      */
     @Test
     void anAppOnlyMethodsNormalUrlIsOpenedByTheSystemNotAWebview() {

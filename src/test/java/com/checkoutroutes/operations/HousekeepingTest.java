@@ -50,7 +50,7 @@ class HousekeepingTest {
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
         return new Housekeeping(new Outbox(jdbc, clock), new HttpChannelQueue(jdbc), new NotificationInbox(jdbc, clock),
                 new DeadLetterArchive(jdbc, new TransactionTemplate(new DataSourceTransactionManager(db)), clock),
-                new HousekeepingSettings("0 30 3 * * ?", Duration.ofDays(90), batchSize, maxPerRun), meters, clock);
+                new HousekeepingSettings("0 45 * * * ?", Duration.ofDays(90), batchSize, maxPerRun), meters, clock);
     }
 
     @ParameterizedTest
@@ -101,7 +101,9 @@ class HousekeepingTest {
             event("published " + i, OLD.minusDays(10 - i), OLD.minusDays(10 - i));
         }
 
-        assertThat(housekeeping.run().changed()).isEqualTo(3);
+        Report first = housekeeping.run();
+        assertThat(first.changed()).isEqualTo(3);
+        assertThat(first.detail()).contains("outbox_event 3 (its share: more left)");
         assertThat(jdbc.queryForList("SELECT payload FROM outbox_event ORDER BY id", String.class))
                 .containsExactly("published 4", "published 5");
         assertThat(housekeeping.run().changed()).isEqualTo(2);

@@ -193,8 +193,9 @@ class ScheduleRoutesTest extends RouteTestSupport {
     }
 
     /**
-     * The held order events' selection (routes/schedules.yaml): the letters held PAYMENT_NOT_KNOWN_YET and not
-     * re-driven, of orders none of whose attempts is left without a result.
+     * The held order events' selection (routes/schedules.yaml): the letters held (ORDER_EVENT_HELD) and not
+     * re-driven, of orders with a paid attempt (an older one still open beside it, which may stay so for days), or
+     * none left without a result.
      */
     @Test
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -206,10 +207,15 @@ class ScheduleRoutesTest extends RouteTestSupport {
         attempt("KNOWN-2", "FAILED", "MANUAL", null, now);
         jdbc.update("UPDATE payment_attempt SET order_id = 'ORD-KNOWN', attempt_no = 2 "
                 + "WHERE payment_request_id = 'KNOWN-2'");
-        letter(1, "ORD-OPEN", PaymentAttempt.PAYMENT_NOT_KNOWN_YET, null);
-        letter(2, "ORD-KNOWN", PaymentAttempt.PAYMENT_NOT_KNOWN_YET, null);
-        letter(3, "ORD-KNOWN", PaymentAttempt.PAYMENT_NOT_KNOWN_YET, now);
-        letter(4, "ORD-KNOWN", "NOT_PAID", null);
+        attempt("BESIDE-OPEN", "PENDING", "MANUAL", null, now);
+        attempt("PAID-BESIDE-OPEN", "AUTHORISED", "MANUAL", null, now);
+        jdbc.update("UPDATE payment_attempt SET order_id = 'ORD-BESIDE-OPEN', attempt_no = 2 "
+                + "WHERE payment_request_id = 'PAID-BESIDE-OPEN'");
+        letter(1, "ORD-OPEN", "ORDER_EVENT_HELD", null);
+        letter(2, "ORD-KNOWN", "ORDER_EVENT_HELD", null);
+        letter(3, "ORD-KNOWN", "ORDER_EVENT_HELD", now);
+        letter(4, "ORD-KNOWN", "ORDER_EVENT_REFUSED", null);
+        letter(5, "ORD-BESIDE-OPEN", "ORDER_EVENT_HELD", null);
         when(heldOrderEvents.run(anyList())).thenAnswer(call -> new Report(((List<?>) call.getArgument(0)).size(), 0,
                 ""));
 
@@ -217,9 +223,10 @@ class ScheduleRoutesTest extends RouteTestSupport {
 
         ArgumentCaptor<List> rows = ArgumentCaptor.forClass(List.class);
         verify(heldOrderEvents).run(rows.capture());
-        Long held = jdbc.queryForObject("SELECT id FROM dead_letter WHERE source_offset = 2", Long.class);
+        List<Long> held = jdbc.queryForList("SELECT id FROM dead_letter WHERE source_offset IN (2, 5) ORDER BY id",
+                Long.class);
         assertThat(((List<Map<String, Object>>) rows.getValue())).extracting(r -> ((Number) r.get("id")).longValue())
-                .containsExactly(held);
+                .containsExactlyElementsOf(held);
     }
 
     /** Housekeeping runs on its schedule as the other jobs do: once per fire time, its run recorded. */
@@ -263,10 +270,10 @@ class ScheduleRoutesTest extends RouteTestSupport {
                 .contains("ORDER BY COALESCE(next_check_at, updated_at) LIMIT 4");
     }
 
-    private void letter(long offset, String orderId, String reasonCode, OffsetDateTime redrivenAt) {
+    private void letter(long offset, String orderId, String type, OffsetDateTime redrivenAt) {
         jdbc.update("INSERT INTO dead_letter (type, reason_code, order_id, source_topic, source_partition, "
-                + "source_offset, letter, rejected_at, redriven_at) VALUES ('ORDER_EVENT_REFUSED', ?, ?, "
-                + "'checkout.order-events', 0, ?, '{}', ?, ?)", reasonCode, orderId, offset, OffsetDateTime.now(),
+                + "source_offset, letter, rejected_at, redriven_at) VALUES (?, ?, ?, 'checkout.order-events', 0, ?, "
+                + "'{}', ?, ?)", type, PaymentAttempt.PAYMENT_NOT_KNOWN_YET, orderId, offset, OffsetDateTime.now(),
                 redrivenAt);
     }
 

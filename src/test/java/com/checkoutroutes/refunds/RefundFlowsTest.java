@@ -86,7 +86,7 @@ class RefundFlowsTest extends FlowTestSupport {
         PaymentAttempt pending = pendingWallet();
         returned(pending.orderId(), newEventId(), null);
         JsonNode held = read(kafka().await(deadLetterTopic, r -> pending.orderId().equals(r.key())
-                && r.value().contains(PaymentAttempt.PAYMENT_NOT_KNOWN_YET)).value());
+                && r.value().contains("ORDER_EVENT_HELD")).value());
         assertThat(held.path("reason").path("code").asText()).isEqualTo(PaymentAttempt.PAYMENT_NOT_KNOWN_YET);
         assertThat(refunds.refundsOf(pending.paymentRequestId())).isEmpty();
 
