@@ -164,17 +164,6 @@ public class DeadLetterArchive {
     }
 
     /**
-     * A held event that can never be re-driven (its topic no longer read, its original not kept) becomes a refusal
-     * with that reason, left to an operator: the job that re-drives held events would otherwise pick it first at every
-     * run, and a batch of them would keep every later one waiting.
-     */
-    void refuseHeld(long id, String code, String message) {
-        jdbc.update("UPDATE dead_letter SET type = 'ORDER_EVENT_REFUSED', reason_code = ?, reason_message = ? "
-                + "WHERE id = ? AND type = ? AND redriven_at IS NULL", cut(code, 64), cut(message, 2000), id,
-                HeldOrderEventException.TYPE);
-    }
-
-    /**
      * Deletes at most {@code limit} dead letters re-driven before {@code cutoff} (housekeeping); how many. One never
      * re-driven is kept, however old: it is a message nothing has acted on yet.
      */

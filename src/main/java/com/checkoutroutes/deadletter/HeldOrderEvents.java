@@ -13,8 +13,7 @@ import org.springframework.stereotype.Component;
  * {@value HeldOrderEventException#TYPE}: a manual card's capture or a return that came while the payment was still
  * unknown or pending at Antom): the scheduled job {@code held-order-events} (routes/schedules.yaml) selects those whose
  * order has a paid attempt, or none left without a result, and each is re-driven as an operator's re-drive is, to be
- * read with all its rules (captured, refunded, or refused for good now that the payment failed). One that can never be
- * re-driven becomes a refusal for an operator ({@link DeadLetterArchive#refuseHeld}).
+ * read with all its rules (captured, refunded, or refused for good now that the payment failed).
  */
 @Component
 public class HeldOrderEvents {
@@ -22,16 +21,11 @@ public class HeldOrderEvents {
     private static final Logger LOG = LoggerFactory.getLogger(HeldOrderEvents.class);
     /** Who the re-drives are recorded as done by. */
     static final String BY = "held-order-events";
-    /** Refusals that say it was re-driven, or is being so, by someone else; any other says it never can be. */
-    private static final java.util.Set<String> AGAIN_LATER = java.util.Set.of("ALREADY_REDRIVEN",
-            "REDRIVE_IN_PROGRESS", "UNKNOWN_DEAD_LETTER");
 
     private final DeadLetterRedrives redrives;
-    private final DeadLetterArchive archive;
 
-    public HeldOrderEvents(DeadLetterRedrives redrives, DeadLetterArchive archive) {
+    public HeldOrderEvents(DeadLetterRedrives redrives) {
         this.redrives = redrives;
-        this.archive = archive;
     }
 
     /** One run: the selected dead letters ({@code id}), each re-driven once. */
@@ -45,15 +39,9 @@ public class HeldOrderEvents {
                 changed++;
                 done.add(String.valueOf(id));
             } catch (RedriveRefusedException refused) {
-                if (AGAIN_LATER.contains(refused.code())) {
-                    // an operator re-drove it meanwhile, or another instance's run did
-                    LOG.info("held order event {} not re-driven: {}", id, refused.getMessage());
-                } else {
-                    LOG.warn("held order event {} can never be re-driven ({}): left to an operator as {}", id,
-                            refused.getMessage(), refused.code());
-                    archive.refuseHeld(id, refused.code(), refused.getMessage());
-                    changed++;
-                }
+                // an operator re-drove it meanwhile, or another instance's run did. (One of another topic than the
+                // order events' is never selected: its re-drive would be refused at every run, first in the queue)
+                LOG.info("held order event {} not re-driven: {}", id, refused.getMessage());
             }
         }
         return new Report(rows.size(), changed, done.isEmpty() ? "" : "re-driven " + String.join(", ", done));

@@ -22,6 +22,6 @@ public record HousekeepingSettings(
         @NotNull @DurationMin(days = 2) Duration keep,
         // rows per DELETE: each is one short transaction, so the tables stay writable while old rows go
         @Min(1) @Max(100_000) int batchSize,
-        // rows per table per run at most: a first run on a large backlog is spread over several nights
+        // rows per table per run at most: a first run on a large backlog is spread over several runs
         @Min(1) int maxPerRun) {
 }
