@@ -22,8 +22,9 @@ public enum ConsoleAction {
             "Cancel this payment at Antom, or refund it in full where it can no longer be cancelled, as the service"
                     + " does by itself with a second successful payment of an order (flag DUPLICATE_PAYMENT), for one"
                     + " it could not give back (CANCEL_NOT_DONE), or did not while the order's own payment could still"
-                    + " be cancelled (DUPLICATE_NOT_GIVEN_BACK: check that payment's cancel at Antom first; if it"
-                    + " cancelled it, this one is the order's own payment now: clear its flag instead). Only for"
+                    + " be cancelled (DUPLICATE_NOT_GIVEN_BACK: check that payment's cancel at Antom first; once the"
+                    + " service records it done, it keeps this one as the order's own and withdraws its flags"
+                    + " itself). Only for"
                     + " a paid payment that is not the order's own"
                     + " (its first successful one) and has no such refund yet: one refund per payment at most."),
     CLEAR_FLAG("Clear the flag",

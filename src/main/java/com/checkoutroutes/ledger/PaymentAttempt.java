@@ -71,6 +71,11 @@ public record PaymentAttempt(
     public static final String CONFLICTING_RESULT = "CONFLICTING_RESULT";
     /** The flag of a second payment of an order, to be given back. */
     public static final String DUPLICATE_PAYMENT = "DUPLICATE_PAYMENT";
+    /**
+     * The note (and flag) of a second payment not given back while its order's own payment could still be cancelled:
+     * an operator's, until that cancel is over (results.DuplicatePaymentCanceller).
+     */
+    public static final String DUPLICATE_NOT_GIVEN_BACK = "DUPLICATE_NOT_GIVEN_BACK";
     /** The dead-letter reason of an order event held until its order's payment has a result. */
     public static final String PAYMENT_NOT_KNOWN_YET = "PAYMENT_NOT_KNOWN_YET";
 

@@ -652,13 +652,19 @@ public class PaymentLedger {
      * line ({@code cause}, {@code detail}); the attempt stays flagged for any other reason it has.
      */
     public void withdrawFlag(String paymentRequestId, String code, String cause, String detail) {
+        withdrawFlags(paymentRequestId, List.of(code), cause, detail);
+    }
+
+    /** {@link #withdrawFlag} of each of {@code codes} at once, with one history line. */
+    public void withdrawFlags(String paymentRequestId, List<String> codes, String cause, String detail) {
+        java.util.function.Predicate<String> withdrawn = reason -> codes.stream().anyMatch(reason::startsWith);
         tx.executeWithoutResult(status -> {
             PaymentAttempt current = lock(paymentRequestId)
                     .orElseThrow(() -> new UnknownPaymentException(paymentRequestId));
             List<String> reasons = current.flagReasons();
-            String others = reasons.stream().filter(reason -> !reason.startsWith(code))
+            String others = reasons.stream().filter(withdrawn.negate())
                     .collect(java.util.stream.Collectors.joining(REASONS_APART));
-            if (reasons.stream().anyMatch(reason -> reason.startsWith(code))) {
+            if (reasons.stream().anyMatch(withdrawn)) {
                 jdbc.update("UPDATE payment_attempt SET flagged = ?, flag_reason = ?, updated_at = ? "
                         + "WHERE payment_request_id = ?", !others.isEmpty(), others.isEmpty() ? null : others,
                         OffsetDateTime.now(clock), paymentRequestId);

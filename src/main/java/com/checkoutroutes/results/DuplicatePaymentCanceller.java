@@ -54,7 +54,8 @@ public class DuplicatePaymentCanceller {
      * second payment. One whose order's other payment was cancelled since it was queued (an expiry's cancel that
      * raced the buyer, say) is the order's own payment now: kept, its duplicate flag withdrawn. One whose order's own
      * payment may still be cancelled ({@link #mayStillBeCancelled}) is not given back either (both would be): noted
-     * and flagged for an operator, who gives it back from the console once that cancel's result is known.
+     * and flagged for an operator, who gives it back from the console once that cancel's result is known; if that
+     * cancel is done, it is queued here again ({@link ResultApplier#rematchAfter}) and kept as the order's own.
      */
     public void cancel(String paymentRequestId) {
         PaymentAttempt attempt = ledger.find(paymentRequestId).orElse(null);
@@ -63,9 +64,11 @@ public class DuplicatePaymentCanceller {
         }
         List<PaymentAttempt> ofOrder = ledger.attemptsOf(attempt.orderId());
         if (!attempt.isSecondPaymentAmong(ofOrder)) {
-            // its duplicate flag held its capture and its order's shipment for an operator, for nothing
-            ledger.withdrawFlag(paymentRequestId, PaymentAttempt.DUPLICATE_PAYMENT, "DUPLICATE_KEPT", "its order's "
-                    + "other payment was cancelled since: this is the order's own payment now, kept, its "
+            // its duplicate flag held its capture and its order's shipment for an operator, for nothing; so did the
+            // note that it was not given back while the other's cancel was on its way
+            ledger.withdrawFlags(paymentRequestId, List.of(PaymentAttempt.DUPLICATE_PAYMENT,
+                    PaymentAttempt.DUPLICATE_NOT_GIVEN_BACK), "DUPLICATE_KEPT", "its order's other payment was "
+                    + "cancelled since: this is the order's own payment now, kept, its "
                     + PaymentAttempt.DUPLICATE_PAYMENT + " flag withdrawn");
             return;
         }
@@ -73,7 +76,8 @@ public class DuplicatePaymentCanceller {
         if (mayStillBeCancelled(own)) {
             String detail = "the order's own payment " + own.paymentRequestId() + " has a cancel that may still reach "
                     + "Antom, or whose result is not known: giving this one back too could leave the order unpaid";
-            ledger.note(paymentRequestId, "DUPLICATE_NOT_GIVEN_BACK", detail, "DUPLICATE_NOT_GIVEN_BACK: " + detail);
+            ledger.note(paymentRequestId, PaymentAttempt.DUPLICATE_NOT_GIVEN_BACK, detail,
+                    PaymentAttempt.DUPLICATE_NOT_GIVEN_BACK + ": " + detail);
             return;
         }
         giveBack(attempt);

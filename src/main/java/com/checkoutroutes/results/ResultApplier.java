@@ -3,6 +3,7 @@ package com.checkoutroutes.results;
 import com.checkoutroutes.ledger.NotificationInbox.Outcome;
 import com.checkoutroutes.ledger.NotificationInbox;
 import com.checkoutroutes.ledger.OrderCancellations;
+import com.checkoutroutes.ledger.Outbox;
 import com.checkoutroutes.ledger.OutboxMessage;
 import com.checkoutroutes.ledger.OutboxSettings;
 import com.checkoutroutes.ledger.PaymentAttempt;
@@ -33,16 +34,19 @@ public class ResultApplier {
     private final RefundResults refundResults;
     private final String cancelDestination;
     private final OrderCancellations cancellations;
+    private final Outbox outbox;
 
     public ResultApplier(PaymentLedger ledger, NotificationInbox inbox, PaymentEvents events, ObjectMapper json,
-            RefundResults refundResults, OutboxSettings outbox, OrderCancellations cancellations) {
+            RefundResults refundResults, OutboxSettings outboxSettings, OrderCancellations cancellations,
+            Outbox outbox) {
         this.ledger = ledger;
         this.inbox = inbox;
         this.events = events;
         this.json = json;
         this.refundResults = refundResults;
-        this.cancelDestination = outbox.duplicateCancelDestination();
+        this.cancelDestination = outboxSettings.duplicateCancelDestination();
         this.cancellations = cancellations;
+        this.outbox = outbox;
     }
 
     /** What applying one result did. */
@@ -124,6 +128,23 @@ public class ResultApplier {
         if (after.paymentId() != null && (before.paymentId() == null
                 || (before.state().isOpen() && !after.state().isOpen()))) {
             rematch(after.paymentId());
+        }
+        if (before.state().isPaid() && after.state() == PaymentState.CANCELLED) {
+            ownPaymentCancelled(after);
+        }
+    }
+
+    /**
+     * A paid payment of an order was cancelled (the order's own, by an expiry's cancel that raced the buyer, say): a
+     * second payment the duplicate canceller left to an operator while that cancel could still reach Antom
+     * ({@code DUPLICATE_NOT_GIVEN_BACK}) is queued to it again, in this transaction, and is then kept as the order's
+     * own payment, its flags withdrawn (or given back, if the order has another paid payment still).
+     */
+    private void ownPaymentCancelled(PaymentAttempt cancelled) {
+        for (PaymentAttempt other : ledger.attemptsOf(cancelled.orderId())) {
+            if (other.state().isPaid() && other.flaggedWith(PaymentAttempt.DUPLICATE_NOT_GIVEN_BACK)) {
+                outbox.append(new OutboxMessage(cancelDestination, other.orderId(), other.paymentRequestId()));
+            }
         }
     }
 

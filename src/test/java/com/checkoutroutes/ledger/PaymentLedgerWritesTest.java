@@ -97,8 +97,11 @@ class PaymentLedgerWritesTest {
         ledger.openAttempt(attempt("PR-1", "ORD-1"), "pay");
         ledger.note("PR-1", "DUPLICATE_PAYMENT", "second", "DUPLICATE_PAYMENT: order ORD-1 was already paid");
         ledger.note("PR-1", "AMOUNT_MISMATCH", "notified", "AMOUNT_MISMATCH: notified 1240 USD");
+        ledger.note("PR-1", "DUPLICATE_NOT_GIVEN_BACK", "own cancel on its way",
+                "DUPLICATE_NOT_GIVEN_BACK: the order's own payment PR-0 has a cancel that may still reach Antom");
 
-        ledger.withdrawFlag("PR-1", "DUPLICATE_PAYMENT", "DUPLICATE_KEPT", "kept");
+        ledger.withdrawFlags("PR-1", List.of("DUPLICATE_PAYMENT", "DUPLICATE_NOT_GIVEN_BACK"), "DUPLICATE_KEPT",
+                "kept");
         PaymentAttempt kept = ledger.find("PR-1").orElseThrow();
         assertThat(kept.flagged()).isTrue();
         assertThat(kept.flagReason()).isEqualTo("AMOUNT_MISMATCH: notified 1240 USD");

@@ -43,7 +43,8 @@ class DuplicatePaymentCancellerTest {
                 .state(com.checkoutroutes.ledger.PaymentState.CANCELLED).build(), second));
         canceller.cancel("PRID-B");
         verify(cancels, never()).cancelOrRefund(any(), anyString(), anyString());
-        verify(ledger).withdrawFlag(eq("PRID-B"), eq("DUPLICATE_PAYMENT"), eq("DUPLICATE_KEPT"), anyString());
+        verify(ledger).withdrawFlags(eq("PRID-B"), eq(List.of("DUPLICATE_PAYMENT", "DUPLICATE_NOT_GIVEN_BACK")),
+                eq("DUPLICATE_KEPT"), anyString());
 
         // the order's own payment has a cancel that may still land: giving this one back too could leave none
         when(ledger.attemptsOf("ORD-1")).thenReturn(List.of(first, second));
