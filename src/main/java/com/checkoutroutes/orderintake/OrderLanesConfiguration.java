@@ -14,15 +14,17 @@ import org.springframework.context.annotation.Configuration;
  * {@code checkout.orders.max-in-flight} orders at once, one at a time per orderId, and its {@code pausable} step
  * commits and pauses the consumers. Each order in flight holds one Antom connection while it waits for the answer, so
  * the HTTP pool ({@code checkout.antom.max-connections}) must be at least that large: start-up stops otherwise. It
- * warns when the pool leaves fewer than 8 connections beside the orders and the janitor's looks
- * ({@code checkout.janitor.concurrency}, read by name: the janitor is a flow of its own) for captures, cancels and
- * inquiries, which would then wait for a connection, and time out, at full load.
+ * warns when the pool leaves fewer than 29 connections beside the orders and the janitor's looks
+ * ({@code checkout.janitor.concurrency}, read by name: the janitor is a flow of its own): one for each other caller
+ * that may be in an Antom call at that moment (the order events' 3 consumers, the shipment checks' and duplicates' 1
+ * each, the operator door's 8 places and the console's 16). A capture or cancel finding none would wait, and end
+ * unknown without having left, at full load.
  */
 @Configuration(proxyBeanMethods = false)
 public class OrderLanesConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(OrderLanesConfiguration.class);
-    static final int SPARE = 8;
+    static final int SPARE = 29;
 
     @Bean
     KeyOrderedLanes orderLanes(OrderIntakeSettings settings, AntomSettings antom,
@@ -37,8 +39,9 @@ public class OrderLanesConfiguration {
         }
         if (antom.maxConnections() < inFlight + janitorLooks + SPARE) {
             LOG.warn("checkout.antom.max-connections ({}) leaves fewer than {} connections beside the {} orders in "
-                    + "flight and the janitor's {} looks (checkout.janitor.concurrency) for captures, cancels and "
-                    + "inquiries", antom.maxConnections(), SPARE, inFlight, janitorLooks);
+                    + "flight and the janitor's {} looks (checkout.janitor.concurrency) for the other callers of Antom "
+                    + "(order events, shipment checks, duplicates, the operator door, the console)",
+                    antom.maxConnections(), SPARE, inFlight, janitorLooks);
         }
         return new KeyOrderedLanes("orderLanes");
     }

@@ -15,6 +15,7 @@ import org.apache.commons.lang3.StringUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Gives back a second successful payment of an order, as the docs advise for "payment failed retry" flows: cancelled
@@ -41,12 +42,15 @@ public class DuplicatePaymentCanceller {
     private final RefundLedger refunds;
 
     private final Clock clock;
+    private final TransactionTemplate tx;
 
-    public DuplicatePaymentCanceller(PaymentLedger ledger, AntomCancels cancels, RefundLedger refunds, Clock clock) {
+    public DuplicatePaymentCanceller(PaymentLedger ledger, AntomCancels cancels, RefundLedger refunds, Clock clock,
+            TransactionTemplate tx) {
         this.ledger = ledger;
         this.cancels = cancels;
         this.refunds = refunds;
         this.clock = clock;
+        this.tx = tx;
     }
 
     /**
@@ -58,6 +62,10 @@ public class DuplicatePaymentCanceller {
      * cancel is done, it is queued here again ({@link ResultApplier#rematchAfter}) and kept as the order's own.
      */
     public void cancel(String paymentRequestId) {
+        cancel(paymentRequestId, false);
+    }
+
+    private void cancel(String paymentRequestId, boolean again) {
         PaymentAttempt attempt = ledger.find(paymentRequestId).orElse(null);
         if (attempt == null || !attempt.state().isPaid()) {
             return;
@@ -74,13 +82,32 @@ public class DuplicatePaymentCanceller {
         }
         PaymentAttempt own = PaymentAttempt.ordersOwnPayment(ofOrder).orElseThrow();
         if (mayStillBeCancelled(own)) {
-            String detail = "the order's own payment " + own.paymentRequestId() + " has a cancel that may still reach "
-                    + "Antom, or whose result is not known: giving this one back too could leave the order unpaid";
-            ledger.note(paymentRequestId, PaymentAttempt.DUPLICATE_NOT_GIVEN_BACK, detail,
-                    PaymentAttempt.DUPLICATE_NOT_GIVEN_BACK + ": " + detail);
+            if (!leftToAnOperator(paymentRequestId, own.paymentRequestId()) && !again) {
+                cancel(paymentRequestId, true); // its own payment moved on as this looked: decided again, once
+            }
             return;
         }
         giveBack(attempt);
+    }
+
+    /**
+     * Notes and flags the second payment {@code DUPLICATE_NOT_GIVEN_BACK} under the order's own payment's row lock,
+     * while that one may still be cancelled: its cancel's answer, committing meanwhile, then either sees the flag and
+     * queues this payment here again (ResultApplier), or has committed first and is seen here. False, noting nothing,
+     * when the own payment moved on.
+     */
+    private boolean leftToAnOperator(String paymentRequestId, String ownPaymentRequestId) {
+        return Boolean.TRUE.equals(tx.execute(status -> {
+            PaymentAttempt own = ledger.lock(ownPaymentRequestId).orElse(null);
+            if (own == null || !own.state().isPaid() || !mayStillBeCancelled(own)) {
+                return false;
+            }
+            String detail = "the order's own payment " + ownPaymentRequestId + " has a cancel that may still reach "
+                    + "Antom, or whose result is not known: giving this one back too could leave the order unpaid";
+            ledger.note(paymentRequestId, PaymentAttempt.DUPLICATE_NOT_GIVEN_BACK, detail,
+                    PaymentAttempt.DUPLICATE_NOT_GIVEN_BACK + ": " + detail);
+            return true;
+        }));
     }
 
     /**

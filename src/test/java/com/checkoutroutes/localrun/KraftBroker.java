@@ -40,7 +40,9 @@ public final class KraftBroker {
         Properties props = new Properties();
         props.put("process.roles", "broker,controller");
         props.put("node.id", "1");
-        int controllerPort = freePort();
+        // below the ephemeral range and claimed (FreePort): a port 0 picked and released here could be taken by
+        // another JVM's outgoing connection before Kafka binds it, and KafkaDownTest starts a broker again mid-test
+        int controllerPort = com.checkoutroutes.testsupport.FreePort.find();
         props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
         props.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
         props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);

@@ -17,6 +17,10 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
@@ -30,7 +34,44 @@ import org.springframework.test.context.TestPropertySource;
  */
 @TestPropertySource(properties = "checkout.kafka.embedded.enabled=false")
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+@Import(KafkaDownTest.BrokerStopsLast.class)
 class KafkaDownTest extends FlowTestSupport {
+
+    /**
+     * The broker stops after the service's consumers and producers, in the context's close (the last lifecycle
+     * phase), and its log goes with it: JUnit's own {@code @AfterAll} runs before the context is closed, and the
+     * service's clients would wait out their timeouts against a broker gone.
+     */
+    @TestConfiguration
+    static class BrokerStopsLast {
+        @Bean
+        SmartLifecycle brokerStopsAfterTheService() {
+            return new SmartLifecycle() {
+                private volatile boolean running;
+
+                @Override
+                public void start() {
+                    running = true;
+                }
+
+                @Override
+                public void stop() {
+                    running = false;
+                    stopBroker();
+                }
+
+                @Override
+                public boolean isRunning() {
+                    return running;
+                }
+
+                @Override
+                public int getPhase() {
+                    return Integer.MIN_VALUE;
+                }
+            };
+        }
+    }
 
     private static final int BROKER_PORT = FreePort.find();
     private static Path brokerLog;
@@ -54,13 +95,22 @@ class KafkaDownTest extends FlowTestSupport {
     }
 
     @AfterAll
-    static void brokerGone() {
+    static void settingsGone() {
         System.clearProperty("checkout.kafka.brokers");
         System.clearProperty("camel.component.kafka.brokers");
+    }
+
+    /** When the context closes (BrokerStopsLast), after the service's clients. */
+    static synchronized void stopBroker() {
         if (watcher != null) {
             watcher.close();
+            watcher = null;
         }
-        broker.stop();
+        if (broker != null) {
+            broker.stop();
+            broker = null;
+            org.springframework.util.FileSystemUtils.deleteRecursively(brokerLog.toFile());
+        }
     }
 
     @Override

@@ -17,15 +17,15 @@ class OrderLanesConfigurationTest {
 
     @Test
     void theShippedSizesLeaveEnough(CapturedOutput output) {
-        lanes(536, 512, 8);
+        lanes(552, 512, 8);
         assertThat(output).doesNotContain("checkout.antom.max-connections");
     }
 
     @Test
     void aPoolThatLeavesTooLittleBesideTheJanitorIsNamed(CapturedOutput output) {
-        lanes(528, 512, 16);
-        assertThat(output).contains("checkout.antom.max-connections (528) leaves fewer than 8 connections beside "
-                + "the 512 orders in flight and the janitor's 16 looks");
+        lanes(536, 512, 8);
+        assertThat(output).contains("checkout.antom.max-connections (536) leaves fewer than 29 connections beside "
+                + "the 512 orders in flight and the janitor's 8 looks");
     }
 
     @Test

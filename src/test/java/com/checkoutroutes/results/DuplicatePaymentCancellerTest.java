@@ -26,7 +26,8 @@ class DuplicatePaymentCancellerTest {
     private final RefundLedger refunds = mock(RefundLedger.class);
     private final AntomCancels cancels = mock(AntomCancels.class);
     private final DuplicatePaymentCanceller canceller = new DuplicatePaymentCanceller(ledger, cancels, refunds,
-            java.time.Clock.systemUTC());
+            java.time.Clock.systemUTC(), new org.springframework.transaction.support.TransactionTemplate(
+                    mock(org.springframework.transaction.PlatformTransactionManager.class)));
 
     /**
      * Given back only while it is a second payment: one whose order's other payment was cancelled since it was queued
@@ -48,6 +49,7 @@ class DuplicatePaymentCancellerTest {
 
         // the order's own payment has a cancel that may still land: giving this one back too could leave none
         when(ledger.attemptsOf("ORD-1")).thenReturn(List.of(first, second));
+        when(ledger.lock("PRID-A")).thenReturn(Optional.of(first));
         when(ledger.cancelOnItsWay(eq("PRID-A"), any())).thenReturn(true);
         canceller.cancel("PRID-B");
         verify(cancels, never()).cancelOrRefund(any(), anyString(), anyString());
@@ -56,14 +58,39 @@ class DuplicatePaymentCancellerTest {
 
         // nor while its cancel's result is not known (refused, unanswered: CANCEL_NOT_DONE)
         when(ledger.cancelOnItsWay(eq("PRID-A"), any())).thenReturn(false);
-        when(ledger.attemptsOf("ORD-1")).thenReturn(List.of(first.toBuilder().flagged(true)
-                .flagReason("CANCEL_NOT_DONE: no answer").build(), second));
+        PaymentAttempt notDone = first.toBuilder().flagged(true).flagReason("CANCEL_NOT_DONE: no answer").build();
+        when(ledger.attemptsOf("ORD-1")).thenReturn(List.of(notDone, second));
+        when(ledger.lock("PRID-A")).thenReturn(Optional.of(notDone));
         canceller.cancel("PRID-B");
         verify(cancels, never()).cancelOrRefund(any(), anyString(), anyString());
 
         when(ledger.attemptsOf("ORD-1")).thenReturn(List.of(first, second));
         canceller.cancel("PRID-B");
         verify(cancels).cancelOrRefund(second, "DUPLICATE_PAYMENT_CANCELLED", DuplicatePaymentCanceller.REFUND_KEY);
+    }
+
+    /**
+     * The order's own payment's cancel commits as the second payment is looked at: read with a cancel on its way, it
+     * is found cancelled under its row lock, and the second payment is kept as the order's own, not flagged
+     * DUPLICATE_NOT_GIVEN_BACK (a flag that cancel's transaction, committed before it, would never have seen).
+     */
+    @Test
+    void anOwnPaymentCancelledAsTheSecondIsLookedAtKeepsTheSecondUnflagged() {
+        java.time.OffsetDateTime now = java.time.OffsetDateTime.now();
+        PaymentAttempt first = paid("PRID-A", 1, now.minusMinutes(2));
+        PaymentAttempt second = paid("PRID-B", 2, now.minusMinutes(1));
+        PaymentAttempt cancelled = first.toBuilder().state(com.checkoutroutes.ledger.PaymentState.CANCELLED).build();
+        when(ledger.find("PRID-B")).thenReturn(Optional.of(second));
+        when(ledger.attemptsOf("ORD-1")).thenReturn(List.of(first, second), List.of(cancelled, second));
+        when(ledger.cancelOnItsWay(eq("PRID-A"), any())).thenReturn(true);
+        when(ledger.lock("PRID-A")).thenReturn(Optional.of(cancelled));
+
+        canceller.cancel("PRID-B");
+
+        verify(ledger, never()).note(eq("PRID-B"), eq("DUPLICATE_NOT_GIVEN_BACK"), anyString(), anyString());
+        verify(ledger).withdrawFlags(eq("PRID-B"), eq(List.of("DUPLICATE_PAYMENT", "DUPLICATE_NOT_GIVEN_BACK")),
+                eq("DUPLICATE_KEPT"), anyString());
+        verify(cancels, never()).cancelOrRefund(any(), anyString(), anyString());
     }
 
     private static PaymentAttempt paid(String prid, int attemptNo, java.time.OffsetDateTime paidAt) {
