@@ -82,8 +82,13 @@ public class DuplicatePaymentCanceller {
         }
         PaymentAttempt own = PaymentAttempt.ordersOwnPayment(ofOrder).orElseThrow();
         if (mayStillBeCancelled(own)) {
-            if (!leftToAnOperator(paymentRequestId, own.paymentRequestId()) && !again) {
-                cancel(paymentRequestId, true); // its own payment moved on as this looked: decided again, once
+            if (!leftToAnOperator(paymentRequestId, own.paymentRequestId())) {
+                if (!again) {
+                    cancel(paymentRequestId, true); // its own payment moved on as this looked: decided again, once
+                } else {
+                    LOG.warn("duplicate payment {}: its order's own payment {} moved on twice as it was looked at; "
+                            + "left as it is, for an operator", paymentRequestId, own.paymentRequestId());
+                }
             }
             return;
         }

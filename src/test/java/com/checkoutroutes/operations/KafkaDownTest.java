@@ -52,6 +52,7 @@ class KafkaDownTest extends FlowTestSupport {
                 @Override
                 public void start() {
                     running = true;
+                    contextStarted = true;
                 }
 
                 @Override
@@ -94,10 +95,16 @@ class KafkaDownTest extends FlowTestSupport {
         System.setProperty("camel.component.kafka.brokers", broker.bootstrapServers());
     }
 
+    /** Whether the context started: then it stops the broker as it closes, after this class's {@code @AfterAll}. */
+    private static volatile boolean contextStarted;
+
     @AfterAll
     static void settingsGone() {
         System.clearProperty("checkout.kafka.brokers");
         System.clearProperty("camel.component.kafka.brokers");
+        if (!contextStarted) {
+            stopBroker(); // a context that failed to start stops no lifecycle
+        }
     }
 
     /** When the context closes (BrokerStopsLast), after the service's clients. */
