@@ -61,7 +61,7 @@ public class CardAuthorisations {
         // the order's own payment: a second one (paid later) is being given back, never captured
         PaymentAttempt paid = PaymentAttempt.ordersOwnPayment(attempts).orElse(null);
         if (paid == null && PaymentAttempt.resultAwaitedAmong(attempts.stream()
-                .filter(a -> a.isCard() && "MANUAL".equals(a.captureMode())).toList())) {
+                .filter(a -> a.isCard() && PaymentState.MANUAL_CAPTURE.equals(a.captureMode())).toList())) {
             // a card authorised at Antom, maybe, and not known here yet (an answer lost, 3D Secure under way): held,
             // and read again once the result is known, not refused for good (nothing else would capture it)
             throw new HeldOrderEventException(PaymentAttempt.PAYMENT_NOT_KNOWN_YET, "order " + event.orderId()

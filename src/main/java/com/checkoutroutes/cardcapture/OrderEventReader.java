@@ -1,10 +1,10 @@
 package com.checkoutroutes.cardcapture;
 
 import com.checkoutroutes.deadletter.DeadLetters;
+import com.checkoutroutes.platform.JsonText;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.checkoutroutes.platform.JsonText;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Iterator;

@@ -155,7 +155,7 @@ public class DeadLetterArchive {
      * a record's key, or a reason quoting what it was sent, may hold one: the insert failed, and the rejected record
      * was tried again for good, its lane and its partition's commit held behind it. (The letter's JSON escapes it.)
      */
-    static String cut(String value, int max) {
+    private static String cut(String value, int max) {
         if (value == null) {
             return null;
         }

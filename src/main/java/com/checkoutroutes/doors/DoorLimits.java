@@ -253,8 +253,8 @@ public class DoorLimits extends OncePerRequestFilter {
         return false;
     }
 
-    private static final java.util.Set<String> COMPRESSIONS = java.util.Set.of("gzip", "x-gzip", "deflate", "br",
-            "compress", "x-compress", "zstd");
+    /** The compressions other than gzip's and deflate's, which {@link #encoded} finds by name inside any coding. */
+    private static final java.util.Set<String> COMPRESSIONS = java.util.Set.of("br", "compress", "x-compress", "zstd");
 
     private static boolean hasBody(HttpServletRequest request) {
         return request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;

@@ -648,14 +648,9 @@ public class PaymentLedger {
     }
 
     /**
-     * The ledger takes back its own flag {@code code} of an attempt (what it flagged no longer holds), with a history
-     * line ({@code cause}, {@code detail}); the attempt stays flagged for any other reason it has.
+     * The ledger takes back its own flags {@code codes} of an attempt (what it flagged no longer holds), with one
+     * history line ({@code cause}, {@code detail}); the attempt stays flagged for any other reason it has.
      */
-    public void withdrawFlag(String paymentRequestId, String code, String cause, String detail) {
-        withdrawFlags(paymentRequestId, List.of(code), cause, detail);
-    }
-
-    /** {@link #withdrawFlag} of each of {@code codes} at once, with one history line. */
     public void withdrawFlags(String paymentRequestId, List<String> codes, String cause, String detail) {
         java.util.function.Predicate<String> withdrawn = reason -> codes.stream().anyMatch(reason::startsWith);
         tx.executeWithoutResult(status -> {
