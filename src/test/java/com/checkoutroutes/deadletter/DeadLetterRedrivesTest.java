@@ -22,7 +22,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -39,12 +38,7 @@ class DeadLetterRedrivesTest {
 
     /** PostgreSQL, as in production, and H2, the local run's database (its row locks differ). */
     private void on(String database) {
-        DataSource db = database.equals("postgresql")
-                ? new DriverManagerDataSource(TestPostgres.freshDatabase("redrives"), TestPostgres.user(), "")
-                : TestPostgres.freshH2();
-        if (database.equals("postgresql")) {
-            TestPostgres.migrate(db, "postgresql");
-        }
+        DataSource db = TestPostgres.freshMigrated(database, "redrives");
         jdbc = new JdbcTemplate(db);
         archive = new DeadLetterArchive(jdbc, new TransactionTemplate(new DataSourceTransactionManager(db)),
                 Clock.systemUTC());

@@ -18,7 +18,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -36,13 +35,7 @@ class PaymentLedgerWritesTest {
     private final List<String> committedChanges = new CopyOnWriteArrayList<>();
 
     private void on(String database) {
-        DataSource db;
-        if (database.equals("postgresql")) {
-            db = new DriverManagerDataSource(TestPostgres.freshDatabase("ledgerwrites"), TestPostgres.user(), "");
-            TestPostgres.migrate(db, "postgresql");
-        } else {
-            db = TestPostgres.freshH2();
-        }
+        DataSource db = TestPostgres.freshMigrated(database, "ledgerwrites");
         jdbc = new JdbcTemplate(db);
         CommittedTransitions committed = new CommittedTransitions();
         committed.subscribe((from, to) -> committedChanges.add(from + "->" + to));
@@ -106,10 +99,10 @@ class PaymentLedgerWritesTest {
         assertThat(kept.flagged()).isTrue();
         assertThat(kept.flagReason()).isEqualTo("AMOUNT_MISMATCH: notified 1240 USD");
 
-        ledger.withdrawFlag("PR-1", "AMOUNT_MISMATCH", "CHECKED", "again");
+        ledger.withdrawFlags("PR-1", List.of("AMOUNT_MISMATCH"), "CHECKED", "again");
         assertThat(ledger.find("PR-1").orElseThrow().flagged()).as("its last reason withdrawn").isFalse();
         assertThat(ledger.find("PR-1").orElseThrow().flagReason()).isNull();
-        ledger.withdrawFlag("PR-1", "AMOUNT_MISMATCH", "CHECKED", "not flagged: only the history line");
+        ledger.withdrawFlags("PR-1", List.of("AMOUNT_MISMATCH"), "CHECKED", "not flagged: only the history line");
         assertThat(ledger.history("PR-1")).extracting(PaymentLedger.StateChange::cause)
                 .containsSubsequence("DUPLICATE_KEPT", "CHECKED", "CHECKED");
     }

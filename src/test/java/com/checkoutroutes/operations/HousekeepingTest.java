@@ -20,7 +20,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -38,13 +37,7 @@ class HousekeepingTest {
     private SimpleMeterRegistry meters;
 
     private Housekeeping on(String database, int batchSize, int maxPerRun) {
-        DataSource db;
-        if (database.equals("postgresql")) {
-            db = new DriverManagerDataSource(TestPostgres.freshDatabase("housekeeping"), TestPostgres.user(), "");
-            TestPostgres.migrate(db, "postgresql");
-        } else {
-            db = TestPostgres.freshH2();
-        }
+        DataSource db = TestPostgres.freshMigrated(database, "housekeeping");
         jdbc = new JdbcTemplate(db);
         meters = new SimpleMeterRegistry();
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);

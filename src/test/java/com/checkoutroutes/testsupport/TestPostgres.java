@@ -42,6 +42,20 @@ public final class TestPostgres {
         return h2;
     }
 
+    /**
+     * A fresh database of {@code database} ("postgresql": in the local server, named after {@code purpose}; "h2": in
+     * memory), migrated: for a plain test of SQL on both databases the service runs on.
+     */
+    public static javax.sql.DataSource freshMigrated(String database, String purpose) {
+        if (!database.equals("postgresql")) {
+            return freshH2();
+        }
+        javax.sql.DataSource db = new org.springframework.jdbc.datasource.DriverManagerDataSource(
+                freshDatabase(purpose), user(), "");
+        migrate(db, "postgresql");
+        return db;
+    }
+
     /** Migrates {@code db} with the shipped migrations of {@code vendor} ("postgresql", "h2"), as the service does. */
     public static void migrate(javax.sql.DataSource db, String vendor) {
         org.flywaydb.core.Flyway.configure().dataSource(db)
