@@ -20,6 +20,11 @@ import com.checkoutroutes.testsupport.FlowTestSupport;
 import com.checkoutroutes.testsupport.FreePort;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -27,6 +32,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
@@ -238,6 +244,53 @@ class HttpChannelTest extends FlowTestSupport {
         assertThat(logs.list).anySatisfy(line -> assertThat(line.getFormattedMessage())
                 .contains("channel message " + eventId + " of order " + stuck + " could not be sent"));
         queue.delivered(eventId, java.time.OffsetDateTime.now(clock)); // out of the other tests' parked count
+    }
+
+    /**
+     * A receiver whose answer's header never ends (a broken proxy, a hostile endpoint) is cut off at the bound on an
+     * answer's head, not read into the heap: the POST fails as a receiver that is down does, and the message is parked.
+     */
+    @Test
+    void aReceiverStreamingAnEndlessHeaderIsCutOffAndItsMessageParked() throws Exception {
+        try (ServerSocket endless = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            AtomicLong mostWritten = new AtomicLong();
+            Thread server = new Thread(() -> streamEndlessHeaders(endless, mostWritten), "endless-headers");
+            server.setDaemon(true);
+            server.start();
+            String orderId = newOrderId();
+            long eventId = Long.MAX_VALUE - Math.abs(orderId.hashCode());
+            queue.add(eventId, "http://127.0.0.1:" + endless.getLocalPort() + "/continuations", orderId, "{}",
+                    java.time.OffsetDateTime.now(clock).minusMinutes(1));
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> queue.keptOf(orderId),
+                    rows -> rows.size() == 1 && rows.get(0).state() == State.PARKED);
+            assertThat(queue.keptOf(orderId).get(0).lastError()).containsIgnoringCase("line length");
+            // what the socket buffers held besides, far below the 64 MB the receiver would have sent
+            assertThat(mostWritten.get()).isLessThan(16L * 1024 * 1024);
+            queue.delivered(eventId, java.time.OffsetDateTime.now(clock)); // out of the other tests' parked count
+            server.interrupt();
+        }
+    }
+
+    /** Answers each connection with a status line and one header line 64 MB long, until the client stops reading. */
+    private static void streamEndlessHeaders(ServerSocket server, AtomicLong mostWritten) {
+        byte[] chunk = "a".repeat(8192).getBytes(StandardCharsets.US_ASCII);
+        while (!server.isClosed()) {
+            try (Socket client = server.accept(); OutputStream out = client.getOutputStream()) {
+                out.write("HTTP/1.1 200 OK\r\nX-Endless: ".getBytes(StandardCharsets.US_ASCII));
+                long written = 0;
+                try {
+                    while (written < 64L * 1024 * 1024) {
+                        out.write(chunk);
+                        written += chunk.length;
+                    }
+                } finally {
+                    mostWritten.accumulateAndGet(written, Math::max);
+                }
+            } catch (IOException e) {
+                // the client closed the connection: the next one, if any
+            }
+        }
     }
 
     /**
