@@ -13,19 +13,26 @@ import com.checkoutroutes.signature.AntomPublicKeys;
 import com.checkoutroutes.signature.AntomSignature;
 import com.checkoutroutes.signature.SignatureHeader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Reader;
 import java.net.SocketTimeoutException;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.commons.lang3.StringUtils;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
-import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.io.entity.StringEntity;
 
 /**
@@ -48,6 +55,9 @@ public class AntomClient extends BaseAlipayClient {
     /** The longest of Antom's ids and result codes (its API's limit, and the ledger's columns). */
     public static final int MAX_ID = 64;
     static final int MAX_RESULT_MESSAGE = 512;
+
+    /** Cuts off attempts past their deadline: one daemon thread, each attempt's task removed once it ends. */
+    private static final ScheduledThreadPoolExecutor DEADLINES = deadlines();
 
     /** The gateway without trailing slashes, once: the request's path is appended to it. */
     private final String baseUrl;
@@ -178,13 +188,18 @@ public class AntomClient extends BaseAlipayClient {
         HttpPost post = new HttpPost(url);
         headers.forEach(post::setHeader);
         post.setEntity(new StringEntity(body, ContentType.APPLICATION_JSON.withCharset(StandardCharsets.UTF_8)));
+        // the timeouts bound each wait (for a connection, a connect, each read), not the whole: an answer that
+        // trickles in a byte within each read's timeout would hold its caller for good
+        AtomicBoolean pastDeadline = new AtomicBoolean();
+        ScheduledFuture<?> deadline = DEADLINES.schedule(() -> {
+            pastDeadline.set(true);
+            post.cancel();
+        }, settings.attemptDeadline().toMillis(), TimeUnit.MILLISECONDS);
         try {
             return http.execute(post, response -> {
                 HttpRpcResult result = new HttpRpcResult();
                 result.setRspCode(response.getCode());
-                result.setRspBody(response.getEntity() == null ? ""
-                        // one character past the limit at most, so that execute sees it was longer
-                        : EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8, MAX_ANSWER_CHARS + 1));
+                result.setRspBody(response.getEntity() == null ? "" : bounded(response.getEntity(), post));
                 result.setResponseTime(headerValue(response.getFirstHeader("response-time")));
                 result.setRspSign(SignatureHeader.signatureOf(headerValue(response.getFirstHeader("signature")))
                         .orElse(null));
@@ -193,8 +208,45 @@ public class AntomClient extends BaseAlipayClient {
         } catch (SocketTimeoutException e) {
             throw new AntomCallException(AntomCallException.Kind.TIMEOUT, "no answer within " + settings.timeout(), e);
         } catch (IOException e) {
+            if (pastDeadline.get()) {
+                throw new AntomCallException(AntomCallException.Kind.TIMEOUT,
+                        "no whole answer within " + settings.attemptDeadline(), e);
+            }
             throw new AntomCallException(AntomCallException.Kind.IO, e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+        } finally {
+            deadline.cancel(false);
         }
+    }
+
+    /**
+     * The answer's text, one character past {@value #MAX_ANSWER_CHARS} at most, so that execute sees it was longer;
+     * then the connection is dropped, not read to its end to be used again.
+     */
+    private static String bounded(HttpEntity entity, HttpPost post) throws IOException {
+        Charset charset = Optional.ofNullable(ContentType.parseLenient(entity.getContentType()))
+                .map(ContentType::getCharset).orElse(StandardCharsets.UTF_8);
+        StringBuilder text = new StringBuilder();
+        try (Reader in = new InputStreamReader(entity.getContent(), charset)) {
+            char[] buffer = new char[8192];
+            int read;
+            while (text.length() <= MAX_ANSWER_CHARS && (read = in.read(buffer)) >= 0) {
+                text.append(buffer, 0, Math.min(read, MAX_ANSWER_CHARS + 1 - text.length()));
+            }
+            if (text.length() > MAX_ANSWER_CHARS) {
+                post.cancel(); // closing the stream now would read the rest off the wire
+            }
+        }
+        return text.toString();
+    }
+
+    private static ScheduledThreadPoolExecutor deadlines() {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "antom-call-deadlines");
+            thread.setDaemon(true);
+            return thread;
+        });
+        executor.setRemoveOnCancelPolicy(true);
+        return executor;
     }
 
     private static String headerValue(Header header) {

@@ -64,6 +64,14 @@ public record AntomSettings(
             @NotNull Duration maxBackoff) {
     }
 
+    /**
+     * The most one attempt of a call may take, whatever trickles in: a wait for a pooled connection, a connect and an
+     * answer, each at its own limit. The timeouts bound each wait, not the whole.
+     */
+    public Duration attemptDeadline() {
+        return connectTimeout.plus(timeout.multipliedBy(2));
+    }
+
     /** Never a key's value: either key may be given inline (PEM or base64) rather than as a path. */
     @Override
     public String toString() {

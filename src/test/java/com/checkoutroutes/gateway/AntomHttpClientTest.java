@@ -2,6 +2,7 @@ package com.checkoutroutes.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.alipay.global.api.request.ams.pay.AlipayPayRequest;
 import com.alipay.global.api.response.ams.pay.AlipayPayResponse;
@@ -11,7 +12,11 @@ import com.checkoutroutes.signature.RsaKeys;
 import com.checkoutroutes.signature.SignatureHeader;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,6 +25,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.junit.jupiter.api.AfterEach;
@@ -74,15 +82,17 @@ class AntomHttpClientTest {
 
     @Test
     void anAnswerLongerThanAnyOfAntomsIsRefusedWithoutBeingReadWhole() throws Exception {
+        AtomicLong written = new AtomicLong();
         server.createContext("/ams/sandbox/api/v1/payments/pay", exchange -> {
             exchange.sendResponseHeaders(200, 0); // chunked, no length to refuse it by
             try (var body = exchange.getResponseBody()) {
                 byte[] chunk = "x".repeat(64 * 1024).getBytes(StandardCharsets.US_ASCII);
-                for (int sent = 0; sent < 8 * 1024 * 1024; sent += chunk.length) {
+                while (written.get() < 64L * 1024 * 1024) {
                     body.write(chunk);
+                    written.addAndGet(chunk.length);
                 }
             } catch (IOException closedByTheClient) {
-                // the client stops reading at its limit
+                // the client drops the connection at its limit
             }
         });
         AntomSettings settings = settings();
@@ -96,6 +106,79 @@ class AntomHttpClientTest {
                     .extracting(e -> ((AntomCallException) e).kind())
                     .isEqualTo(AntomCallException.Kind.MALFORMED_RESPONSE);
         }
+        // the rest is not read off the wire to keep the connection: what the socket buffers took, not 64 MB
+        assertThat(written.get()).isLessThan(16L * 1024 * 1024);
+    }
+
+    /** An answer that trickles in, each byte within the read timeout, is cut off at the attempt's deadline. */
+    @Test
+    void anAnswerTricklingInIsCutOffAtTheAttemptsDeadline() throws Exception {
+        CountDownLatch cutOff = new CountDownLatch(1);
+        server.createContext("/ams/sandbox/api/v1/payments/pay", exchange -> {
+            exchange.sendResponseHeaders(200, 0);
+            try (var body = exchange.getResponseBody()) {
+                while (true) {
+                    body.write('{');
+                    body.flush();
+                    Thread.sleep(200); // well within the read timeout (2 s here)
+                }
+            } catch (IOException closedByTheClient) {
+                cutOff.countDown();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        AntomSettings settings = settings();
+        try (CloseableHttpClient http = new GatewayConfiguration().antomHttpClient(settings)) {
+            AntomClient client = withSandboxKeys(settings, http);
+            AlipayPayRequest pay = new AlipayPayRequest();
+            pay.setPaymentRequestId("TRICKLE-1");
+
+            long started = System.nanoTime();
+            assertTimeoutPreemptively(Duration.ofSeconds(30), () -> assertThatThrownBy(() -> client.execute(pay))
+                    .isInstanceOf(AntomCallException.class)
+                    .hasMessageContaining("no whole answer within " + settings.attemptDeadline())
+                    .extracting(e -> ((AntomCallException) e).kind())
+                    .isEqualTo(AntomCallException.Kind.TIMEOUT));
+            assertThat(Duration.ofNanos(System.nanoTime() - started))
+                    .isGreaterThanOrEqualTo(settings.attemptDeadline());
+            assertThat(cutOff.await(10, TimeUnit.SECONDS)).as("the connection is closed").isTrue();
+        }
+    }
+
+    /** An answer whose header never ends is cut off at the bound on an answer's head, not read into the heap. */
+    @Test
+    void anAnswerWithAnEndlessHeaderIsCutOff() throws Exception {
+        AtomicLong written = new AtomicLong();
+        try (ServerSocket endless = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread answering = new Thread(() -> {
+                try (Socket connection = endless.accept(); OutputStream out = connection.getOutputStream()) {
+                    out.write("HTTP/1.1 200 OK\r\nX-Endless: ".getBytes(StandardCharsets.US_ASCII));
+                    byte[] chunk = "a".repeat(8192).getBytes(StandardCharsets.US_ASCII);
+                    while (written.get() < 64L * 1024 * 1024) {
+                        out.write(chunk);
+                        written.addAndGet(chunk.length);
+                    }
+                } catch (IOException closedByTheClient) {
+                    // the client stops at its limit
+                }
+            }, "endless-header");
+            answering.setDaemon(true);
+            answering.start();
+            AntomSettings settings = settings("http://127.0.0.1:" + endless.getLocalPort());
+            try (CloseableHttpClient http = new GatewayConfiguration().antomHttpClient(settings)) {
+                AntomClient client = withSandboxKeys(settings, http);
+                AlipayPayRequest pay = new AlipayPayRequest();
+                pay.setPaymentRequestId("ENDLESS-HEADER-1");
+
+                assertThatThrownBy(() -> client.execute(pay)).isInstanceOf(AntomCallException.class)
+                        .hasMessageContaining("line length")
+                        .extracting(e -> ((AntomCallException) e).kind())
+                        .isEqualTo(AntomCallException.Kind.IO);
+            }
+            answering.join(10_000);
+        }
+        assertThat(written.get()).isLessThan(16L * 1024 * 1024);
     }
 
     /**
@@ -220,8 +303,17 @@ class AntomHttpClientTest {
         return settings("unused", "unused");
     }
 
+    private AntomSettings settings(String gatewayUrl) {
+        return settings(gatewayUrl, "unused", "unused");
+    }
+
     private AntomSettings settings(String merchantPrivateKey, String antomPublicKey) {
-        return new AntomSettings("SANDBOX_TEST", baseUrl(), merchantPrivateKey, antomPublicKey, null, 1, Duration.ofSeconds(2),
+        return settings(baseUrl(), merchantPrivateKey, antomPublicKey);
+    }
+
+    private AntomSettings settings(String gatewayUrl, String merchantPrivateKey, String antomPublicKey) {
+        return new AntomSettings("SANDBOX_TEST", gatewayUrl, merchantPrivateKey, antomPublicKey, null, 1,
+                Duration.ofSeconds(2),
                 Duration.ofSeconds(1), 4, "https://merchant.example/notify",
                 new AntomSettings.Retry(1, Duration.ofMillis(10), 2, Duration.ofMillis(10)));
     }
