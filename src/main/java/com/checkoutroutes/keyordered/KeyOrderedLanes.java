@@ -25,10 +25,13 @@ import com.checkoutroutes.platform.VirtualThreads;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.Route;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.kafka.consumer.errorhandler.KafkaConsumerListener;
 import org.apache.camel.component.kafka.consumer.support.ProcessingResult;
+import org.apache.camel.resume.ConsumerListenerAware;
 import org.apache.camel.support.DefaultExchange;
+import org.apache.camel.support.service.ServiceSupport;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -242,14 +245,30 @@ public class KeyOrderedLanes extends KafkaConsumerListener {
             toPause.removeAll(consumer.paused());
             consumer.pause(toPause);
             state.pausedByLanes.addAll(toPause);
-        } else if (!state.pausedByLanes.isEmpty() && !stopping && !context.isStopping()) {
-            // not while Camel stops: it suspended the consumer (pausing what the lanes had paused already), and a
-            // resume would have it fetch records nobody will start
+        } else if (!state.pausedByLanes.isEmpty() && !stopping && !context.isStopping() && !heldByCamel()) {
+            // not while Camel stops or suspends the route (a reload, an operator's suspend): it paused the consumer
+            // (what the lanes had paused already too), and a resume would have it fetch records nobody will start,
+            // or read on a route an operator suspended
             state.pausedByLanes.retainAll(consumer.paused());
             consumer.resume(state.pausedByLanes);
             state.pausedByLanes.clear();
         }
         return true; // false would make camel-kafka drop the records of this poll
+    }
+
+    /**
+     * Whether Camel has suspended or is stopping the route consumer these lanes listen to: camel-kafka pauses every
+     * partition then, and a pause the lanes made earlier cannot be told from it. Found as the consumer whose listener
+     * this is (the {@code pausable} step sets it); none found: as before, the lanes' pause is theirs to lift.
+     */
+    private boolean heldByCamel() {
+        for (Route route : context.getRoutes()) {
+            if (route.getConsumer() instanceof ConsumerListenerAware<?> listened && listened.getConsumerListener() == this
+                    && route.getConsumer() instanceof ServiceSupport service) {
+                return service.isSuspendingOrSuspended() || service.isStoppingOrStopped();
+            }
+        }
+        return false;
     }
 
     /** Records are tracked here, per partition, not by camel-kafka's result (false would skip the rest of a poll). */

@@ -12,10 +12,19 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Consumer;
+import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.Producer;
+import org.apache.camel.Suspendable;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.resume.ConsumerListener;
+import org.apache.camel.resume.ConsumerListenerAware;
+import org.apache.camel.support.DefaultConsumer;
+import org.apache.camel.support.DefaultEndpoint;
 import org.apache.camel.support.DefaultExchange;
 import org.apache.camel.component.kafka.consumer.support.subcription.TopicInfo;
 import org.apache.kafka.clients.consumer.MockConsumer;
@@ -243,6 +252,74 @@ class KeyOrderedLanesTest {
         lanes.afterConsume(consumer);
         assertThat(consumer.paused()).containsExactlyInAnyOrder(P0, P1);
         await().until(() -> running.get() == 4);
+    }
+
+    /**
+     * Partitions the lanes paused while full stay paused while Camel holds the route (an operator's suspend, a reload
+     * stopping it): camel-kafka paused them too, and a resume as the lanes drain would read on. Once the route is
+     * resumed, the lanes lift their own pause.
+     */
+    @Test
+    void partitionsPausedWhenFullStayPausedWhileCamelSuspendsTheRoute() throws Exception {
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(new ListenedEndpoint(camel)).routeId("listened").to("log:unused");
+            }
+        });
+        ((ListenedConsumer) camel.getRoute("listened").getConsumer()).setConsumerListener(lanes);
+        fullAndPaused();
+
+        camel.getRouteController().suspendRoute("listened");
+        for (long offset = 0; offset < 6; offset++) {
+            release(offset);
+        }
+        await().until(() -> running.get() == 0 && ran.values().stream().mapToInt(List::size).sum() == 6);
+        lanes.afterConsume(consumer);
+        assertThat(consumer.paused()).containsExactlyInAnyOrder(P0, P1);
+
+        camel.getRouteController().resumeRoute("listened");
+        lanes.afterConsume(consumer);
+        assertThat(consumer.paused()).isEmpty();
+    }
+
+    /** A route consumer that serves the lanes as camel-kafka's does: suspendable, with the lanes as its listener. */
+    private static final class ListenedEndpoint extends DefaultEndpoint {
+
+        ListenedEndpoint(CamelContext camel) {
+            super("listened:orders", null);
+            setCamelContext(camel);
+        }
+
+        @Override
+        public Producer createProducer() {
+            throw new UnsupportedOperationException("a consumer only");
+        }
+
+        @Override
+        public Consumer createConsumer(Processor processor) {
+            return new ListenedConsumer(this, processor);
+        }
+    }
+
+    private static final class ListenedConsumer extends DefaultConsumer
+            implements ConsumerListenerAware<ConsumerListener<?, ?>>, Suspendable {
+
+        private ConsumerListener<?, ?> listener;
+
+        ListenedConsumer(Endpoint endpoint, Processor processor) {
+            super(endpoint, processor);
+        }
+
+        @Override
+        public ConsumerListener<?, ?> getConsumerListener() {
+            return listener;
+        }
+
+        @Override
+        public void setConsumerListener(ConsumerListener<?, ?> listener) {
+            this.listener = listener;
+        }
     }
 
     /** Once the lanes stop, the partitions they paused stay paused: Camel suspended the consumer meanwhile. */
