@@ -10,15 +10,19 @@ import org.springframework.security.web.csrf.HttpSessionCsrfTokenRepository;
 /**
  * The console's CSRF tokens: in a cookie until the operator signs in, so that the sign-in page opens no session for
  * an anonymous visitor; in the session once signed in, so that the actions' tokens are bound to it (a cookie planted
- * by another service on the same host, which ignores ports, cannot stand in for one).
+ * by another service on the same host, which ignores ports, cannot stand in for one). The cookie's token is the sign-in
+ * form's only: a POST without a session that is not the sign-in (an action sent with HTTP Basic credentials, which
+ * open no session) has no token to match, and is refused.
  */
 final class SignInCsrfTokens implements CsrfTokenRepository {
 
     private final CookieCsrfTokenRepository beforeSignIn = new CookieCsrfTokenRepository();
     private final HttpSessionCsrfTokenRepository signedIn = new HttpSessionCsrfTokenRepository();
+    private final String signIn;
 
     SignInCsrfTokens(String path) {
         beforeSignIn.setCookieCustomizer(cookie -> cookie.path(path).sameSite("Strict"));
+        this.signIn = path + "/sign-in";
     }
 
     @Override
@@ -33,6 +37,10 @@ final class SignInCsrfTokens implements CsrfTokenRepository {
 
     @Override
     public CsrfToken loadToken(HttpServletRequest request) {
+        if (request.getSession(false) == null && !"GET".equals(request.getMethod())
+                && !request.getRequestURI().equals(request.getContextPath() + signIn)) {
+            return null;
+        }
         return current(request).loadToken(request);
     }
 

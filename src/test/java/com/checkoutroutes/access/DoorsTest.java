@@ -35,6 +35,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -62,6 +63,8 @@ class DoorsTest extends FlowTestSupport {
     MeterRegistry meters;
     @Autowired
     ApplicationContext context;
+    @Autowired
+    JdbcTemplate jdbc;
 
     @Value("${checkout.http.orders-path}")
     String ordersPath;
@@ -243,6 +246,41 @@ class DoorsTest extends FlowTestSupport {
             assertThat(get(managementPort, path, basic(OPERATOR)).statusCode()).as("operator " + path)
                     .isNotIn(401, 403);
         }
+    }
+
+    /**
+     * HTTP Basic opens the console's pages to an operator's client but runs no action: Basic opens no session, and
+     * the cookie's CSRF token is the sign-in form's only, so a cookie planted beside a forged form (another service on
+     * the same host sets cookies for every port) cannot stand in for the session's.
+     */
+    @Test
+    void aConsoleActionSentWithBasicCredentialsIsRefusedWhateverCsrfCookieComesWithIt() throws Exception {
+        String orderId = newOrderId();
+        HttpRequest action = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort
+                        + "/console/actions/check-with-antom"))
+                .header("Authorization", basic(OPERATOR))
+                .header("Cookie", "XSRF-TOKEN=planted-by-another-service")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("_csrf=" + masked("planted-by-another-service")
+                        + "&orderId=" + orderId + "&reason=forged"))
+                .build();
+
+        HttpResponse<String> answer = http.send(action, HttpResponse.BodyHandlers.ofString());
+
+        assertThat(answer.statusCode()).isEqualTo(403);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM console_action WHERE order_id = ?", Integer.class,
+                orderId)).isZero();
+    }
+
+    /** A token as a form carries it (Spring Security's XOR masking, which anyone can apply to a token they know). */
+    private static String masked(String token) {
+        byte[] plain = token.getBytes(StandardCharsets.UTF_8);
+        byte[] combined = new byte[plain.length * 2];
+        for (int i = 0; i < plain.length; i++) {
+            combined[i] = (byte) (i * 7 + 1);
+            combined[plain.length + i] = (byte) (combined[i] ^ plain[i]);
+        }
+        return java.util.Base64.getUrlEncoder().encodeToString(combined);
     }
 
     @Test
