@@ -231,9 +231,26 @@ public class PaymentInquiries {
             case SUCCESS, FAIL -> applyResult(attempt, paymentResult(response, status));
             // what PAYMENT_PENDING would have applied: an attempt whose pay answer was lost waits for the result
             case PENDING -> applyResult(attempt, pendingResult(response));
-            case CANCELLED -> cancelAsRead(attempt, "INQUIRY_CANCELLED", null, null);
+            case CANCELLED -> attempt.state().isPaid() ? paidButCancelled(attempt)
+                    : cancelAsRead(attempt, "INQUIRY_CANCELLED", null, null);
             default -> Optional.empty();
         };
+    }
+
+    /**
+     * A payment the ledger has paid that Antom lists cancelled without a capture: an authorisation Antom released
+     * (flagged {@code AUTHORISATION_RELEASED}), or a paid payment cancelled in Antom's Dashboard (flagged
+     * {@code CANCEL_LISTED}: its money went back with no one here asking), unless this service's own cancel did it.
+     */
+    private Optional<PaymentState> paidButCancelled(PaymentAttempt attempt) {
+        if (attempt.state() == PaymentState.AUTHORISED) {
+            return releasedOrOurs(attempt, "Antom lists the authorisation cancelled; no cancel of this service");
+        }
+        if (ledger.cancelAsked(attempt.paymentRequestId())) {
+            return cancelAsRead(attempt, "INQUIRY_CANCELLED", "cancelled at Antom, as asked", null);
+        }
+        String detail = "Antom lists this paid payment cancelled, its money given back; no cancel of this service";
+        return cancelAsRead(attempt, "INQUIRY_CANCELLED", detail, CANCEL_LISTED + ": " + detail);
     }
 
     private Optional<PaymentState> applyResult(PaymentAttempt attempt, AntomResult result) {
