@@ -39,7 +39,8 @@ final class SignInCsrfTokens implements CsrfTokenRepository {
     public CsrfToken loadToken(HttpServletRequest request) {
         if (request.getSession(false) == null && !"GET".equals(request.getMethod())
                 && !request.getRequestURI().equals(request.getContextPath() + signIn)) {
-            return null;
+            // a token nobody has, never saved: null would have a new one made and the sign-in form's cookie replaced
+            return beforeSignIn.generateToken(request);
         }
         return current(request).loadToken(request);
     }

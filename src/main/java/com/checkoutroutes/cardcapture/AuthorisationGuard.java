@@ -184,22 +184,19 @@ public class AuthorisationGuard {
 
     /**
      * An authorisation past Antom's 7 days: asks Antom first (a capture the ledger missed is applied as Antom lists
-     * it), else closes it as released, flagged either way it ended cancelled. Returns what became of it; null when
-     * Antom could not be asked or the attempt moved meanwhile (the next run looks again).
+     * it, a cancel it lists closed and flagged there), else closes it as released, flagged. Returns what became of
+     * it; null when Antom could not be asked or the attempt moved meanwhile (the next run looks again).
      */
     private String closeReleased(PaymentAttempt attempt) {
         Inquiry inquiry = inquiries.inquire(attempt);
         if (!(inquiry instanceof Inquiry.Answered answered)) {
             return null;
         }
-        String detail = "not captured within 7 days of " + attempt.paidAt() + ": Antom released it";
         if (answered.changedTo().isPresent()) {
-            if (answered.changedTo().get() == PaymentState.CANCELLED) {
-                ledger.note(attempt.paymentRequestId(), "AUTHORISATION_RELEASED", detail,
-                        "AUTHORISATION_RELEASED: " + detail);
-            }
+            // cancelled at Antom: the inquiry flagged it AUTHORISATION_RELEASED, unless this service's cancel did it
             return "->" + answered.changedTo().get();
         }
+        String detail = "not captured within 7 days of " + attempt.paidAt() + ": Antom released it";
         LOG.warn("card authorisation {} of order {} was neither captured nor cancelled within 7 days: Antom released "
                 + "it", attempt.paymentRequestId(), attempt.orderId());
         return inquiries.release(attempt, detail).map(state -> "->" + state).orElse(null);

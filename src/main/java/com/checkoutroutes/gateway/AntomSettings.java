@@ -10,6 +10,7 @@ import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
+import org.hibernate.validator.constraints.time.DurationMin;
 
 /**
  * {@code checkout.antom.*}: how to reach and authenticate with Antom. Keys (paths or inline) are never logged.
@@ -26,8 +27,9 @@ public record AntomSettings(
         @NotBlank String antomPublicKey,
         String antomPreviousPublicKey,
         @Positive int keyVersion,
-        @NotNull Duration timeout,
-        @NotNull Duration connectTimeout,
+        // 0 would be HttpClient's "no limit", and every attempt's deadline its connect timeout
+        @NotNull @DurationMin(millis = 1) Duration timeout,
+        @NotNull @DurationMin(millis = 1) Duration connectTimeout,
         @Positive int maxConnections,
         @NotBlank String notifyUrl,
         @Valid @NotNull Retry retry) {
@@ -66,7 +68,8 @@ public record AntomSettings(
 
     /**
      * The most one attempt of a call may take, whatever trickles in: a wait for a pooled connection, a connect and an
-     * answer, each at its own limit. The timeouts bound each wait, not the whole.
+     * answer, each at its own limit (the timeouts bound each wait, not the whole). What a capture's mark counts a try
+     * as (results.CaptureClaims), so that no send outlasts the mark.
      */
     public Duration attemptDeadline() {
         return connectTimeout.plus(timeout.multipliedBy(2));

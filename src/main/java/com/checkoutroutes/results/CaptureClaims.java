@@ -72,13 +72,10 @@ public class CaptureClaims {
                         CAPTURE_OVERTAKEN, attempt.paymentId(), null, null)));
     }
 
-    /**
-     * A call's every try timing out, with the backoffs between them: a pooled connection waited for and a connection
-     * made (each up to its timeout), then the answer.
-     */
+    /** A call's every try cut off at its deadline, with the backoffs between them. */
     static Duration longestCall(AntomSettings antom) {
         AntomSettings.Retry retry = antom.retry();
-        Duration oneTry = antom.timeout().multipliedBy(2).plus(antom.connectTimeout());
+        Duration oneTry = antom.attemptDeadline();
         // the first backoff is the initial one, uncapped
         Duration backoff = retry.initialBackoff().compareTo(retry.maxBackoff()) > 0 ? retry.initialBackoff()
                 : retry.maxBackoff();

@@ -268,6 +268,8 @@ class DoorsTest extends FlowTestSupport {
         HttpResponse<String> answer = http.send(action, HttpResponse.BodyHandlers.ofString());
 
         assertThat(answer.statusCode()).isEqualTo(403);
+        assertThat(answer.headers().allValues("Set-Cookie")).as("the sign-in form's token is left as it is")
+                .noneMatch(cookie -> cookie.startsWith("XSRF-TOKEN"));
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM console_action WHERE order_id = ?", Integer.class,
                 orderId)).isZero();
     }

@@ -799,6 +799,25 @@ class CardFlowsTest extends FlowTestSupport {
     }
 
     /**
+     * An authorisation past Antom's 7 days that Antom lists cancelled, which no cancel of this service did: the
+     * guard's inquiry closes it CANCELLED, flagged AUTHORISATION_RELEASED once (the guard used to note it again).
+     */
+    @Test
+    void anAuthorisationAntomListsCancelledPastSevenDaysIsFlaggedReleasedOnce() {
+        PaymentAttempt released = authorisedCard();
+        jdbc.update("UPDATE payment_attempt SET paid_at = paid_at - INTERVAL '8' DAY WHERE payment_request_id = ?",
+                released.paymentRequestId());
+        cancelledAtAntom(released);
+
+        assertThat(guard.runWith(Policy.CAPTURE).detail()).contains(released.paymentRequestId() + ":->CANCELLED");
+
+        PaymentAttempt closed = ledger.find(released.paymentRequestId()).orElseThrow();
+        assertThat(closed.flagReason()).startsWith("AUTHORISATION_RELEASED").containsOnlyOnce("AUTHORISATION_RELEASED");
+        assertThat(ledger.history(released.paymentRequestId())).extracting(StateChange::cause)
+                .containsOnlyOnce("AUTHORISATION_RELEASED");
+    }
+
+    /**
      * Past Antom's 7 days an authorisation gets no policy: Antom is asked, and one it lists neither captured nor
      * cancelled is closed as released and flagged, so it leaves the guard's and the console's lists.
      */
