@@ -546,6 +546,38 @@ class SettlementReconciliationTest extends FlowTestSupport {
     }
 
     /**
+     * More mismatches naming payments than one page of flags (1,000): every payment is flagged, page by page, each
+     * page committed before the report is done.
+     */
+    @Test
+    void mismatchesOverMoreThanOnePageFlagEveryPayment() throws Exception {
+        LocalDate day = moveToOwnDay(50);
+        PaymentAttempt pending = pendingWallet();
+        // 1,000 more like it, each of an order of its own (PostgreSQL: the row with two fields replaced)
+        jdbc.update("INSERT INTO payment_attempt SELECT (jsonb_populate_record(a, jsonb_build_object("
+                + "'payment_request_id', a.payment_request_id || '-' || g, 'order_id', a.order_id || '-' || g))).* "
+                + "FROM payment_attempt a, generate_series(1, 1000) g WHERE a.payment_request_id = ?",
+                pending.paymentRequestId());
+        Path file = sandbox.writeReport(day);
+        List<String> lines = new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
+        String header = lines.get(0);
+        // Antom lists every one of them paid: the ledger has them pending
+        lines.add(lines.size() - 1, row(header, "PAYMENT", pending.paymentRequestId(), pending.paymentId(), "12.50"));
+        for (int i = 1; i <= 1000; i++) {
+            lines.add(lines.size() - 1, row(header, "PAYMENT", pending.paymentRequestId() + "-" + i,
+                    pending.paymentId(), "12.50"));
+        }
+        Files.write(file, lines, StandardCharsets.UTF_8);
+
+        reconciliation.run();
+
+        assertThat(reportEvent(file).path("mismatchCount").asInt()).isEqualTo(1001);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM payment_attempt WHERE (payment_request_id = ? "
+                + "OR payment_request_id LIKE ?) AND flagged AND flag_reason LIKE 'RECONCILIATION: STATUS_DIFFERS%'",
+                Integer.class, pending.paymentRequestId(), pending.paymentRequestId() + "-%")).isEqualTo(1001);
+    }
+
+    /**
      * Moves both clocks to noon (UTC+8, the report's day) {@code days} from today: the payments the test makes next
      * all fall on that day. Whole days alone kept the time of day, and a test run just before midnight UTC+8 (16:00
      * UTC) made some of them on the day after.
