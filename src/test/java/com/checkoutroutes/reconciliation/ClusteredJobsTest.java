@@ -3,23 +3,40 @@ package com.checkoutroutes.reconciliation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.checkoutroutes.CheckoutRoutesApplication;
 import com.checkoutroutes.scheduling.JobRuns;
 import com.checkoutroutes.testsupport.FlowTestSupport;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.quartz.CamelJob;
+import org.apache.camel.component.quartz.QuartzConstants;
 import org.junit.jupiter.api.Test;
+import org.quartz.CronScheduleBuilder;
+import org.quartz.JobBuilder;
+import org.quartz.JobKey;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
+import org.quartz.TriggerBuilder;
+import org.quartz.TriggerKey;
 import org.quartz.utils.ConnectionProvider;
 import org.quartz.utils.DBConnectionManager;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -53,6 +70,8 @@ class ClusteredJobsTest extends FlowTestSupport {
     DataSource dataSource;
     @Autowired
     Scheduler scheduler;
+    @Autowired
+    CamelContext camel;
 
     @Test
     void twoInstancesFireEachScheduledJobOnce() throws SchedulerException {
@@ -75,6 +94,43 @@ class ClusteredJobsTest extends FlowTestSupport {
         // and this instance's schedule goes on alone
         OffsetDateTime alone = OffsetDateTime.now().plusSeconds(1);
         await().atMost(Duration.ofSeconds(30)).until(() -> !firedSince(alone).isEmpty());
+    }
+
+    /**
+     * A job removed from routes/schedules.yaml leaves its trigger in the clustered store: its fires are skipped with a
+     * WARN, not camel-quartz's ERROR, and the README's three statements delete it.
+     */
+    @Test
+    void aRemovedJobsTriggerIsSkippedThenDeletedAsTheReadmeSays() throws Exception {
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+        root.addAppender(logs);
+        try {
+            // as camel-quartz stored the job of a route since removed
+            scheduler.scheduleJob(JobBuilder.newJob(CamelJob.class).withIdentity("removed-job", "checkout")
+                    .usingJobData(QuartzConstants.QUARTZ_ENDPOINT_URI,
+                            "quartz://checkout/removed-job?cron=0/1+*+*+*+*+?")
+                    .usingJobData(QuartzConstants.QUARTZ_CAMEL_CONTEXT_NAME, camel.getName()).build(),
+                    TriggerBuilder.newTrigger().withIdentity("removed-job", "checkout")
+                            .withSchedule(CronScheduleBuilder.cronSchedule("0/1 * * * * ?")).build());
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> List.copyOf(logs.list).stream().anyMatch(e ->
+                    e.getFormattedMessage().contains("Quartz trigger checkout.removed-job fires a job that no route")));
+            assertThat(List.copyOf(logs.list)).noneMatch(e -> e.getLevel() == Level.ERROR);
+        } finally {
+            root.detachAppender(logs);
+        }
+        String readme = Files.readString(Path.of("README.md"));
+        Matcher sql = Pattern.compile("```sql\n(DELETE FROM qrtz_.*?)```", Pattern.DOTALL).matcher(readme);
+        assertThat(sql.find()).isTrue();
+        for (String statement : sql.group(1).replace("<job>", "removed-job").split(";")) {
+            if (!statement.isBlank()) {
+                jdbc.update(statement);
+            }
+        }
+        assertThat(scheduler.checkExists(TriggerKey.triggerKey("removed-job", "checkout"))).isFalse();
+        assertThat(scheduler.checkExists(JobKey.jobKey("removed-job", "checkout"))).isFalse();
     }
 
     /** Registers this instance's data source again under the names the second instance's providers took over. */
