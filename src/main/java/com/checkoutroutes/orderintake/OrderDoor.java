@@ -88,7 +88,7 @@ public class OrderDoor {
             answer(exchange, 409, repeat(order, closed.get(), null, lookupPath));
             return;
         }
-        count("accepted");
+        // counted accepted once Kafka has taken it (published), else not_published (routes/orders-http.yaml)
         exchange.setProperty(VERDICT, Verdict.NEW.name());
         exchange.getIn().setBody(new String(raw, StandardCharsets.UTF_8));
     }
@@ -163,6 +163,16 @@ public class OrderDoor {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Kafka took the order: it is accepted. */
+    public void published() {
+        count("accepted");
+    }
+
+    /** Kafka did not take the order (answered 503 NOT_PUBLISHED): the caller posts it again. */
+    public void notPublished() {
+        count("not_published");
     }
 
     private void count(String outcome) {

@@ -107,8 +107,11 @@ class DoorsTest extends FlowTestSupport {
         assertThat(postOrder("Bearer not-a-token").statusCode()).isEqualTo(401);
 
         String orderId = newOrderId();
+        double acceptedBefore = meters.counter("checkout.orders.http", "outcome", "accepted").count();
         HttpResponse<String> accepted = send("POST", port, ordersPath, basic(ORDER_SYSTEM), orderJson(orderId));
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        assertThat(meters.counter("checkout.orders.http", "outcome", "accepted").count() - acceptedBefore)
+                .as("counted once Kafka took it").isEqualTo(1);
         awaitChannelMessage("WEB", orderId);
         assertThat(postOrder(bearer(IDP_KEY, "ORDER_PUBLISHER")).statusCode()).isEqualTo(202);
     }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
 
 import com.checkoutroutes.testsupport.RouteTestSupport;
 import java.nio.charset.StandardCharsets;
@@ -54,6 +56,9 @@ class OrderDoorRouteTest extends RouteTestSupport {
         assertThat(answer.getMessage().getHeader("Content-Type", String.class)).isEqualTo("application/json");
         assertThat(answer.getMessage().getBody(String.class)).contains("\"accepted\":false")
                 .contains("\"status\":\"NOT_PUBLISHED\"");
+        // counted as not published, not as accepted
+        verify(door).notPublished();
+        verify(door, never()).published();
     }
 
     /** A bug is 500 with a code, not a 503 that tells the caller to post again and again. */
