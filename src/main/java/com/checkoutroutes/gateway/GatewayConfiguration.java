@@ -87,6 +87,11 @@ public class GatewayConfiguration {
     @Bean
     AntomClient antomClient(AntomSettings settings, CloseableHttpClient antomHttpClient, AntomPublicKeys antomKeys,
             Clock clock) {
+        if (!settings.sandboxClient() && settings.gatewayUrl().regionMatches(true, 0, "http:", 0, 5)) {
+            // not refused: an egress proxy that originates TLS (a service mesh's) is reached in plain http
+            LOG.warn("checkout.antom.gateway-url is plain http for client id {}: calls to Antom leave unencrypted "
+                    + "unless something on the way encrypts them", settings.clientId());
+        }
         AntomSignature.providerName(); // chooses (and logs) the signature provider at start-up, not on the first order
         int warmed = SdkJsonWarmUp.warmUp(List.of(new AlipayPayConsultRequest(), new AlipayPayRequest(),
                 new AlipayCheckoutPaymentSessionRequest(), new AlipayPayQueryRequest(), new AlipayCaptureRequest(),

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.alipay.global.api.request.ams.pay.AlipayPayRequest;
 import com.alipay.global.api.response.ams.pay.AlipayPayResponse;
 import com.checkoutroutes.signature.AntomPublicKeys;
@@ -33,6 +36,7 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** The Antom client's transport and settings: what it sends beyond the signed request, what it prints. */
 class AntomHttpClientTest {
@@ -278,6 +282,31 @@ class AntomHttpClientTest {
     void theSettingsNeverPrintAKey() {
         AntomSettings inline = settings("-----BEGIN PRIVATE KEY-----MIIEvQ", "MIIBIjANBgkq");
         assertThat(inline.toString()).contains("SANDBOX_TEST").doesNotContain("MIIEvQ", "MIIBIjANBgkq");
+    }
+
+    /** A production client id with a plain-http gateway is warned about at start-up; a sandbox one is not. */
+    @Test
+    void aPlainHttpGatewayForAProductionClientIdIsWarnedAbout() throws Exception {
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        Logger logger = (Logger) LoggerFactory.getLogger(GatewayConfiguration.class);
+        logger.addAppender(logs);
+        try {
+            for (String clientId : List.of("2188120000000001", "SANDBOX_TEST")) {
+                AntomSettings settings = new AntomSettings(clientId, "http://antom-egress.internal",
+                        "config/sandbox-keys/merchant-private.pem", "config/sandbox-keys/antom-public.pem", null, 1,
+                        Duration.ofSeconds(2), Duration.ofSeconds(1), 4, "https://merchant.example/notify",
+                        new AntomSettings.Retry(1, Duration.ofMillis(10), 2, Duration.ofMillis(10)));
+                try (CloseableHttpClient http = new GatewayConfiguration().antomHttpClient(settings)) {
+                    new GatewayConfiguration().antomClient(settings, http,
+                            AntomPublicKeys.of("config/sandbox-keys/antom-public.pem", null), Clock.systemUTC());
+                }
+            }
+        } finally {
+            logger.detachAppender(logs);
+        }
+        assertThat(logs.list).filteredOn(e -> e.getFormattedMessage().contains("plain http")).singleElement()
+                .satisfies(e -> assertThat(e.getFormattedMessage()).contains("2188120000000001"));
     }
 
     /** The client with the sandbox's merchant key, trusting the sandbox's "Antom" key. */

@@ -337,14 +337,25 @@ class DockerComposeTest {
         });
     }
 
+    /**
+     * Docker's default is 10 s. The steps of a stop run one after another (README, Graceful shutdown): the outbox's
+     * send on its way (the producers' max-block + delivery timeouts), a reload under way and Camel's stop (each at
+     * most camel.main.shutdown-timeout), the web requests (spring.lifecycle.timeout-per-shutdown-phase).
+     */
     @Test
     void theServiceGetsTimeToShutDownGracefully() {
-        // Docker's default is 10 s; Camel alone may take camel.main.shutdown-timeout for in-flight exchanges
         String grace = String.valueOf(services.get("checkout-routes").get("stop_grace_period"));
         assertThat(grace).matches("\\d+s");
-        Matcher camelTimeout = Pattern.compile("shutdown-timeout: (\\d+)").matcher(settings);
-        assertThat(camelTimeout.find()).as("camel.main.shutdown-timeout is configured").isTrue();
-        assertThat(Integer.parseInt(grace.replace("s", ""))).isGreaterThan(Integer.parseInt(camelTimeout.group(1)));
+        long steps = 2 * setting("shutdown-timeout: (\\d+)") + setting("timeout-per-shutdown-phase: (\\d+)s")
+                + (setting("max-block-ms: (\\d+)") + setting("delivery-timeout-ms: (\\d+)")) / 1000;
+        assertThat(Long.parseLong(grace.replace("s", ""))).isGreaterThan(steps);
+    }
+
+    /** The first number a pattern finds in config/application.yml. */
+    private long setting(String pattern) {
+        Matcher value = Pattern.compile(pattern).matcher(settings);
+        assertThat(value.find()).as(pattern + " in config/application.yml").isTrue();
+        return Long.parseLong(value.group(1));
     }
 
     // ---- environment
