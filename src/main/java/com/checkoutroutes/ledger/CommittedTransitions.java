@@ -3,6 +3,8 @@ package com.checkoutroutes.ledger;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -13,6 +15,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  */
 @Component
 public class CommittedTransitions {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CommittedTransitions.class);
 
     private final List<BiConsumer<PaymentState, PaymentState>> listeners = new CopyOnWriteArrayList<>();
 
@@ -37,7 +41,17 @@ public class CommittedTransitions {
         }
     }
 
+    /**
+     * A listener that throws is logged, not passed on: after the commit it would come out of the commit itself, and
+     * the group commit would take a committed batch for a failed one (and run its writes again).
+     */
     private void tell(PaymentState from, PaymentState to) {
-        listeners.forEach(listener -> listener.accept(from, to));
+        for (BiConsumer<PaymentState, PaymentState> listener : listeners) {
+            try {
+                listener.accept(from, to);
+            } catch (RuntimeException e) {
+                LOG.warn("a listener of the ledger's committed state changes failed on {} -> {}", from, to, e);
+            }
+        }
     }
 }
