@@ -48,12 +48,20 @@ public class OrderCancellations {
      * risk flag after it) keeps the first, and takes on the attempts it saw.
      */
     public void keep(String orderId, String cause, String eventId, int attemptsSeen) {
+        int inserted;
         try {
-            jdbc.update("INSERT INTO order_cancellation (order_id, cause, event_id, received_at, settled_through) "
-                    + "VALUES (?, ?, ?, ?, ?)", orderId, cause,
+            // a second one inserts nothing rather than failing: in a transaction, PostgreSQL would refuse every
+            // statement after a failed insert
+            inserted = jdbc.update("INSERT INTO order_cancellation (order_id, cause, event_id, received_at, "
+                    + "settled_through) SELECT CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS VARCHAR), "
+                    + "CAST(? AS TIMESTAMP WITH TIME ZONE), CAST(? AS INTEGER) "
+                    + "WHERE NOT EXISTS (SELECT 1 FROM order_cancellation WHERE order_id = ?)", orderId, cause,
                     eventId == null ? null : eventId.substring(0, Math.min(eventId.length(), 128)),
-                    OffsetDateTime.now(clock), attemptsSeen);
-        } catch (DuplicateKeyException kept) {
+                    OffsetDateTime.now(clock), attemptsSeen, orderId);
+        } catch (DuplicateKeyException keptMeanwhile) {
+            inserted = 0; // outside a transaction only: another one inserted between the check and the insert
+        }
+        if (inserted == 0) {
             settledThrough(orderId, attemptsSeen);
         }
     }

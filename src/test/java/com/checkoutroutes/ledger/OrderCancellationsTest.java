@@ -50,6 +50,24 @@ class OrderCancellationsTest {
         assertThat(due()).containsExactly("ORD-3");
     }
 
+    /**
+     * A second cancellation of an order (redelivered, or a risk flag after it) takes on the attempts it saw, also
+     * inside a transaction on PostgreSQL, where a failed insert would have aborted everything after it.
+     */
+    @Test
+    void aSecondCancellationInATransactionOnPostgresqlTakesOnWhatItSaw() {
+        javax.sql.DataSource db = TestPostgres.freshMigrated("postgresql", "cancellations");
+        JdbcTemplate pg = new JdbcTemplate(db);
+        OrderCancellations onPg = new OrderCancellations(pg, Clock.fixed(now, ZoneOffset.UTC));
+        new org.springframework.transaction.support.TransactionTemplate(
+                new org.springframework.jdbc.datasource.DataSourceTransactionManager(db)).executeWithoutResult(tx -> {
+                    onPg.keep("ORD-9", "ORDER_CANCELLED", "E-9", 1);
+                    onPg.keep("ORD-9", "RISK_FLAGGED", "E-10", 2);
+                });
+        assertThat(pg.queryForList("SELECT cause || ' ' || settled_through FROM order_cancellation", String.class))
+                .containsExactly("ORDER_CANCELLED 2");
+    }
+
     @Test
     void reopeningLowersWhatWasSettledAndNeverRaisesIt() {
         attempt("ORD-2", 1, "CANCELLED");
