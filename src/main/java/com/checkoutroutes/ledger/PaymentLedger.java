@@ -202,9 +202,9 @@ public class PaymentLedger {
                                 "attempt " + attempt.attemptNo(), now),
                         historyRow(attempt.paymentRequestId(), PaymentState.CREATED, PaymentState.REQUESTED,
                                 "ANTOM_CALLED", api, now));
-                // the usual case: a new attempt of an order nothing has paid yet. A redelivered attempt breaks
-                // uq_attempt_per_order (handled below); a paid or cancelled order, or one with a later attempt,
-                // inserts nothing
+                // the usual case: a new attempt of an order nothing has paid yet. A redelivered attempt, a paid or
+                // cancelled order, or one with a later attempt, inserts nothing (a failed insert would abort a group
+                // commit's whole batch); one stored by another consumer just now breaks uq_attempt_per_order (below)
                 boolean inserted;
                 if (oneStatementWrites) {
                     inserted = jdbc.update("WITH attempt AS (" + INSERT_ATTEMPT + " RETURNING payment_request_id) "
@@ -685,7 +685,7 @@ public class PaymentLedger {
             + "CAST(? AS TIMESTAMP WITH TIME ZONE), CAST(? AS TIMESTAMP WITH TIME ZONE) "
             + "WHERE NOT EXISTS (SELECT 1 FROM payment_attempt WHERE order_id = ? AND state IN (" + PAID_STATES + ")) "
             + "AND NOT EXISTS (SELECT 1 FROM order_cancellation WHERE order_id = ?) "
-            + "AND NOT EXISTS (SELECT 1 FROM payment_attempt WHERE order_id = ? AND attempt_no > CAST(? AS INTEGER))";
+            + "AND NOT EXISTS (SELECT 1 FROM payment_attempt WHERE order_id = ? AND attempt_no >= CAST(? AS INTEGER))";
     /** Of the reasons a flag had, what a new one keeps; and what stands between them. */
     private static final int KEPT_OF_EARLIER = Transition.MAX_TEXT / 2;
     private static final String REASONS_APART = PaymentAttempt.REASONS_APART;

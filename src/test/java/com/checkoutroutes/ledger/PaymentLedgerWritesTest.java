@@ -59,6 +59,24 @@ class PaymentLedgerWritesTest {
         assertThat(committedChanges).containsExactly("null->REQUESTED");
     }
 
+    /**
+     * A redelivered order's attempt is found without a failed insert: in a group commit's shared transaction on
+     * PostgreSQL a failed insert aborts the whole batch, which then ran again one write at a time (after a rebalance,
+     * every batch held a redelivery). Here the redelivery and a write after it share one transaction.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"postgresql", "h2"})
+    void aRedeliveredAttemptInASharedTransactionLeavesItUsable(String database) {
+        on(database);
+        ledger.openAttempt(attempt("PR-1", "ORD-1"), "pay");
+        DataSource db = jdbc.getDataSource();
+        new TransactionTemplate(new DataSourceTransactionManager(db)).executeWithoutResult(batch -> {
+            assertThat(ledger.openAttempt(attempt("PR-1", "ORD-1"), "pay").paymentRequestId()).isEqualTo("PR-1");
+            ledger.openAttempt(attempt("PR-2", "ORD-2"), "pay");
+        });
+        assertThat(ledger.find("PR-2")).as("the batch's other write committed").isPresent();
+    }
+
     /** A second reason to flag an attempt is added to the first, not put in its place; the same one is not repeated. */
     @ParameterizedTest
     @ValueSource(strings = {"postgresql", "h2"})
