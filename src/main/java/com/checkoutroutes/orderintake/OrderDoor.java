@@ -175,6 +175,11 @@ public class OrderDoor {
         count("not_published");
     }
 
+    /** The door failed (answered 500 INTERNAL_ERROR): a bug, in the log. */
+    public void failed() {
+        count("error");
+    }
+
     private void count(String outcome) {
         meters.counter("checkout.orders.http", "outcome", outcome).increment();
     }

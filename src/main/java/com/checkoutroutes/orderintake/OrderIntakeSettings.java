@@ -46,7 +46,7 @@ public record OrderIntakeSettings(@Valid @NotNull Orders orders, @Valid @NotNull
             // Least milliseconds between two offset commits of one consumer; 0: after every poll (routes only).
             @PositiveOrZero long commitIntervalMs,
             // How long a partition's orders in flight get to end when a rebalance takes it (routes only); the consumer
-            // waits inside its poll loop, so keep it well below Kafka's max.poll.interval.ms (5 min unless set).
+            // waits inside its poll loop, so keep it well below Kafka's max.poll.interval.ms (10 min as shipped).
             @PositiveOrZero long revokeTimeoutMs) {
 
         /** How many orders can wait for Antom at once. */

@@ -204,10 +204,6 @@ public class SettlementReconciliation {
         int count = matching.count();
         ReconciliationReport report = new ReconciliationReport("RECONCILIATION_REPORT", name, date.toString(),
                 count == 0 ? "CLEAN" : "MISMATCHES", matching.rows, count, matching.listed, null, now());
-        // before the report is done, in short transactions: the order path's writes to these payments wait for none
-        // longer than a batch. A crash before the report's commit flags them again in the next run (a second line
-        // in their histories; a reason a payment is flagged for already is not added twice)
-        flagPayments(reportId, name);
         tx.executeWithoutResult(status -> {
             // first: had another run taken this report back (taking this run for a crashed one), this one stops here
             if (jdbc.update("UPDATE reconciliation_report SET status = ?, rows_read = ?, mismatches = ?, "
@@ -216,6 +212,7 @@ public class SettlementReconciliation {
                 throw new IllegalStateException("transaction report " + name
                         + " was taken back while it was matched");
             }
+            flagPayments(reportId, name);
             publish(report);
         });
         matching.byKind.forEach((kind, n) -> meters.counter("checkout.reconciliation.mismatches", "kind", kind)
@@ -292,54 +289,52 @@ public class SettlementReconciliation {
     }
 
     /**
-     * The mismatches of a report that name a payment flag it, with its history: a page of them at a time, each page
-     * committed on its own (the payments of a page stay locked only until then). A refund not ours is flagged as a
-     * notifyRefund or an inquiry flags it ({@code REFUND_NOT_OURS}, once per refund: one an operator cleared is not
-     * flagged again), so that no amount is refunded of its payment until an operator accounts for it (the return may
-     * be that refund).
+     * The mismatches of a report that name a payment flag it, with its history: together at the end, a batch at a time
+     * (the payments stay locked until the report's commit). A refund not ours is flagged as a notifyRefund or an
+     * inquiry flags it ({@code REFUND_NOT_OURS}, once per refund: one an operator cleared is not flagged again), so
+     * that no amount is refunded of its payment until an operator accounts for it (the return may be that refund).
      */
     private void flagPayments(long reportId, String file) {
-        long after = 0;
-        List<FileMismatch> page;
-        do {
-            page = jdbc.query("SELECT id, kind, payment_request_id, detail, transaction_request_id, transaction_id, "
-                    + "transaction_type FROM reconciliation_mismatch WHERE report_id = ? AND id > ? "
-                    + "AND payment_request_id IS NOT NULL ORDER BY id LIMIT " + FETCH_SIZE,
-                    (rs, n) -> new FileMismatch(rs.getLong("id"), rs.getString("kind"),
-                            rs.getString("payment_request_id"), rs.getString("detail"),
-                            rs.getString("transaction_request_id"), rs.getString("transaction_id"),
-                            rs.getString("transaction_type")), reportId, after);
-            flagPage(page, file);
-            after = page.isEmpty() ? after : page.get(page.size() - 1).id();
-        } while (page.size() == FETCH_SIZE);
-    }
-
-    private void flagPage(List<FileMismatch> page, String file) {
-        List<PaymentLedger.Flag> flags = new ArrayList<>();
+        List<PaymentLedger.Flag> batch = new ArrayList<>();
+        List<OutsideRefund> outside = new ArrayList<>();
         List<FileDispute> disputes = new ArrayList<>();
-        for (FileMismatch row : page) {
-            if (IN_FILE_NOT_OURS.equals(row.kind())) {
-                String refundId = row.transactionRequestId() != null ? row.transactionRequestId()
-                        : row.transactionId();
-                ledger.find(row.paymentRequestId()).ifPresent(payment -> refundResults.flagRefundNotOurs(payment,
-                        refundId, "listed in " + file + " (RECONCILIATION: " + IN_FILE_NOT_OURS
-                                + "), made outside this service"));
-            } else if (NOT_IN_LEDGER.equals(row.kind()) && DISPUTES.contains(row.transactionType())) {
-                // for these rows Antom's transactionId is the disputeId
-                disputes.add(new FileDispute(row.paymentRequestId(), row.transactionType(), row.transactionId(),
-                        row.detail()));
-            } else {
-                flags.add(new PaymentLedger.Flag(row.paymentRequestId(), "RECONCILIATION_" + row.kind(),
-                        row.detail(), "RECONCILIATION: " + row.kind() + " in " + file));
+        jdbc.query(connection -> {
+            PreparedStatement select = connection.prepareStatement("SELECT kind, payment_request_id, detail, "
+                    + "transaction_request_id, transaction_id, transaction_type FROM reconciliation_mismatch "
+                    + "WHERE report_id = ? "
+                    + "AND payment_request_id IS NOT NULL ORDER BY id");
+            select.setFetchSize(FETCH_SIZE);
+            select.setLong(1, reportId);
+            return select;
+        }, (RowCallbackHandler) rs -> {
+            String kind = rs.getString("kind");
+            if (IN_FILE_NOT_OURS.equals(kind)) {
+                String refundId = rs.getString("transaction_request_id") != null
+                        ? rs.getString("transaction_request_id") : rs.getString("transaction_id");
+                outside.add(new OutsideRefund(rs.getString("payment_request_id"), refundId));
+                return;
             }
-        }
-        ledger.flagAll(flags);
+            String type = rs.getString("transaction_type");
+            if (NOT_IN_LEDGER.equals(kind) && DISPUTES.contains(type)) {
+                // for these rows Antom's transactionId is the disputeId
+                disputes.add(new FileDispute(rs.getString("payment_request_id"), type, rs.getString("transaction_id"),
+                        rs.getString("detail")));
+                return;
+            }
+            batch.add(new PaymentLedger.Flag(rs.getString("payment_request_id"), "RECONCILIATION_" + kind,
+                    rs.getString("detail"), "RECONCILIATION: " + kind + " in " + file));
+            if (batch.size() == FETCH_SIZE) {
+                ledger.flagAll(batch);
+                batch.clear();
+            }
+        });
+        ledger.flagAll(batch);
         ledger.flagAll(disputes.stream().map(d -> d.flag(file, notified(d))).toList());
-    }
-
-    /** A stored mismatch that names a payment. */
-    private record FileMismatch(long id, String kind, String paymentRequestId, String detail,
-            String transactionRequestId, String transactionId, String transactionType) {
+        for (OutsideRefund refund : outside) {
+            ledger.find(refund.paymentRequestId()).ifPresent(payment -> refundResults.flagRefundNotOurs(payment,
+                    refund.refundId(), "listed in " + file + " (RECONCILIATION: " + IN_FILE_NOT_OURS
+                            + "), made outside this service"));
+        }
     }
 
     /** Whether a notifyDispute already told the ledger of this dispute (its history names the dispute's id). */
@@ -365,6 +360,10 @@ public class SettlementReconciliation {
                     + type + " " + disputeId + " listed in " + file + " (RECONCILIATION: " + NOT_IN_LEDGER
                     + "); nothing is refunded of this payment until the flag is cleared");
         }
+    }
+
+    /** A refund of one of our payments that the file lists and the ledger does not keep. */
+    private record OutsideRefund(String paymentRequestId, String refundId) {
     }
 
     /** Reports left {@code RECONCILING} by a run that stopped: taken back, so that their files run again. */

@@ -1,6 +1,6 @@
 package com.checkoutroutes.scheduling;
 
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.CamelContext;
 import org.apache.camel.DelegateEndpoint;
@@ -22,7 +22,8 @@ import org.springframework.stereotype.Component;
 /**
  * A job's trigger that no route of this instance declares any more (a job removed or renamed in
  * routes/schedules.yaml: the clustered job store keeps the trigger) is skipped, with one WARN per trigger saying how
- * to delete it, instead of camel-quartz's ERROR at every fire. Only while Camel runs: at start-up and stop the fire
+ * to delete it (on its second fire in a row: not for a fire while the file reloads), instead of camel-quartz's ERROR
+ * at every fire. Only while Camel runs: at start-up and stop the fire
  * goes to camel-quartz as before.
  */
 @Component
@@ -30,7 +31,8 @@ public class OrphanedJobTriggers extends TriggerListenerSupport implements Camel
 
     private static final Logger LOG = LoggerFactory.getLogger(OrphanedJobTriggers.class);
 
-    private final Set<TriggerKey> warned = ConcurrentHashMap.newKeySet();
+    /** Fires in a row skipped per trigger, until its route is back. */
+    private final Map<TriggerKey, Integer> skipped = new ConcurrentHashMap<>();
     private volatile CamelContext camel;
 
     @Override
@@ -60,20 +62,37 @@ public class OrphanedJobTriggers extends TriggerListenerSupport implements Camel
         }
     }
 
+    /**
+     * Never throws: Quartz takes a listener's exception for a failed fire and leaves a stateful job's trigger blocked
+     * in the clustered store, the job stopped on every instance.
+     */
     @Override
     public boolean vetoJobExecution(Trigger trigger, JobExecutionContext context) {
+        try {
+            return orphaned(trigger, context);
+        } catch (RuntimeException e) {
+            LOG.warn("could not tell whether Quartz trigger {} has a route: left to camel-quartz", trigger.getKey(),
+                    e);
+            return false;
+        }
+    }
+
+    private boolean orphaned(Trigger trigger, JobExecutionContext context) {
+        TriggerKey key = trigger.getKey();
         CamelContext running = camel;
-        if (running == null || !running.isStarted() || routed(running, trigger.getKey())) {
+        if (running == null || !running.isStarted() || routed(running, key)) {
+            skipped.remove(key);
             return false;
         }
         String uri = context.getMergedJobDataMap().getString(QuartzConstants.QUARTZ_ENDPOINT_URI);
         if (uri != null && running.hasEndpoint(uri) != null) {
             return false; // camel-quartz finds it by its URI
         }
-        if (warned.add(trigger.getKey())) {
+        // said on the second fire in a row without a route: a fire while routes/schedules.yaml reloads has none
+        if (skipped.merge(key, 1, Integer::sum) == 2) {
             LOG.warn("Quartz trigger {} fires a job that no route of this instance declares (removed or renamed in "
                     + "routes/schedules.yaml?): skipped here. Once no instance runs that job, delete its trigger "
-                    + "(README, Scheduled jobs)", trigger.getKey());
+                    + "(README, Scheduled jobs)", key);
         }
         return true;
     }

@@ -73,5 +73,6 @@ class OrderDoorRouteTest extends RouteTestSupport {
         assertThat(answer.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class)).isEqualTo(500);
         assertThat(answer.getMessage().getHeader("Retry-After")).isNull();
         assertThat(answer.getMessage().getBody(String.class)).contains("\"status\":\"INTERNAL_ERROR\"");
+        verify(door).failed();
     }
 }

@@ -545,10 +545,7 @@ class SettlementReconciliationTest extends FlowTestSupport {
                 .isEqualTo(1005);
     }
 
-    /**
-     * More mismatches naming payments than one page of flags (1,000): every payment is flagged, page by page, each
-     * page committed before the report is done.
-     */
+    /** More mismatches naming payments than one batch of flags (1,000): every payment is flagged. */
     @Test
     void mismatchesOverMoreThanOnePageFlagEveryPayment() throws Exception {
         LocalDate day = moveToOwnDay(50);
