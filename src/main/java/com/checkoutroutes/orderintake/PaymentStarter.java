@@ -131,7 +131,13 @@ public class PaymentStarter implements PaymentResender {
                         .emit(events.stateChanged(unknown, unknown.state(), PaymentState.REQUESTED, PAY_RESENT,
                                 null, null, null))));
         if (requested.isEmpty()) {
-            return ledger.stateNow(unknown);
+            // moved meanwhile. REQUESTED is this very move, committed though its commit's answer was lost (the group
+            // commit ran it again and found it done): its send is still due, as for any attempt left REQUESTED
+            Optional<PaymentAttempt> now = ledger.find(unknown.paymentRequestId());
+            if (now.isPresent() && now.get().state() == PaymentState.REQUESTED) {
+                return sendStored(now.get());
+            }
+            return now.map(PaymentAttempt::state).orElse(unknown.state());
         }
         return sendStored(requested.get());
     }
