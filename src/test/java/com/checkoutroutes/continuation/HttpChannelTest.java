@@ -18,6 +18,7 @@ import com.checkoutroutes.testsupport.ConsoleForms;
 import com.checkoutroutes.testsupport.DemoCredentials;
 import com.checkoutroutes.testsupport.FlowTestSupport;
 import com.checkoutroutes.testsupport.FreePort;
+import com.checkoutroutes.testsupport.LogLines;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -146,14 +147,15 @@ class HttpChannelTest extends FlowTestSupport {
         assertThat(RECEIVER.postsOf(orderId)).allSatisfy(p -> assertThat(p.eventId()).isEqualTo(
                 String.valueOf(parked.eventId())));
         await().atMost(Duration.ofSeconds(10)).until(() -> parkedGauge() >= 1);
-        assertThat(logs.list).anySatisfy(line -> assertThat(line.getFormattedMessage())
+        assertThat(LogLines.copy(logs)).anySatisfy(line -> assertThat(line.getFormattedMessage())
                 .contains("channel message " + parked.eventId() + " of order " + orderId + " parked after")
                 .contains("HTTP 503").doesNotContain(SECRET));
         // each retry is a line naming the receiver without its query string: the credential there is never logged
-        assertThat(allLogs.list).filteredOn(line -> line.getLoggerName().equals(ChannelRetryLog.class.getName()))
+        assertThat(LogLines.copy(allLogs))
+                .filteredOn(line -> line.getLoggerName().equals(ChannelRetryLog.class.getName()))
                 .extracting(ILoggingEvent::getFormattedMessage).contains("channel " + RECEIVER.url() + ": POST of event "
                         + parked.eventId() + " failed (HTTP 503), retry 3");
-        assertThat(allLogs.list).extracting(line -> line.getFormattedMessage()
+        assertThat(LogLines.copy(allLogs)).extracting(line -> line.getFormattedMessage()
                 + (line.getThrowableProxy() == null ? "" : line.getThrowableProxy().getMessage()))
                 .noneMatch(text -> text.contains("webhook-credential"));
 
@@ -188,7 +190,7 @@ class HttpChannelTest extends FlowTestSupport {
     void aMessageTheReceiverRefusesIsKeptRefusedAndHoldsNothingBack() {
         String orderId = newOrderId();
         long refused = refusedMessageOf(orderId);
-        assertThat(logs.list).anySatisfy(line -> assertThat(line.getFormattedMessage())
+        assertThat(LogLines.copy(logs)).anySatisfy(line -> assertThat(line.getFormattedMessage())
                 .contains("channel message " + refused + " of order " + orderId + " refused by").contains("HTTP 400"));
         await().atMost(Duration.ofSeconds(10)).until(() -> meters.get("checkout.channel.queue")
                 .tag("state", "REFUSED").gauge().value() >= 1);
@@ -217,7 +219,8 @@ class HttpChannelTest extends FlowTestSupport {
 
         await().atMost(Duration.ofSeconds(30)).until(() -> queue.keptOf(orderId),
                 rows -> rows.size() == 1 && rows.get(0).state() == State.PARKED && rows.get(0).attempts() >= 1);
-        assertThat(logs.list).anySatisfy(line -> assertThat(line.getFormattedMessage()).contains("parked after")
+        assertThat(LogLines.copy(logs)).anySatisfy(line -> assertThat(line.getFormattedMessage())
+                .contains("parked after")
                 .contains(orderId).containsIgnoringCase("connect"));
 
         RECEIVER.start();
@@ -241,7 +244,7 @@ class HttpChannelTest extends FlowTestSupport {
         await().atMost(Duration.ofSeconds(30)).until(() -> queue.keptOf(orderId),
                 rows -> rows.size() == 1 && rows.get(0).state() == State.DELIVERED);
         await().atMost(Duration.ofSeconds(10)).until(() -> queue.keptOf(stuck).get(0).state() == State.PARKED);
-        assertThat(logs.list).anySatisfy(line -> assertThat(line.getFormattedMessage())
+        assertThat(LogLines.copy(logs)).anySatisfy(line -> assertThat(line.getFormattedMessage())
                 .contains("channel message " + eventId + " of order " + stuck + " could not be sent"));
         queue.delivered(eventId, java.time.OffsetDateTime.now(clock)); // out of the other tests' parked count
     }

@@ -10,6 +10,7 @@ import ch.qos.logback.core.read.ListAppender;
 import com.checkoutroutes.CheckoutRoutesApplication;
 import com.checkoutroutes.scheduling.JobRuns;
 import com.checkoutroutes.testsupport.FlowTestSupport;
+import com.checkoutroutes.testsupport.LogLines;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -115,9 +116,9 @@ class ClusteredJobsTest extends FlowTestSupport {
                     TriggerBuilder.newTrigger().withIdentity("removed-job", "checkout")
                             .withSchedule(CronScheduleBuilder.cronSchedule("0/1 * * * * ?")).build());
 
-            await().atMost(Duration.ofSeconds(30)).until(() -> List.copyOf(logs.list).stream().anyMatch(e ->
+            await().atMost(Duration.ofSeconds(30)).until(() -> LogLines.copy(logs).stream().anyMatch(e ->
                     e.getFormattedMessage().contains("Quartz trigger checkout.removed-job fires a job that no route")));
-            assertThat(List.copyOf(logs.list)).noneMatch(e -> e.getLevel() == Level.ERROR);
+            assertThat(LogLines.copy(logs)).noneMatch(e -> e.getLevel() == Level.ERROR);
         } finally {
             root.detachAppender(logs);
         }

@@ -7,6 +7,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import com.checkoutroutes.testsupport.LogLines;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.CamelContext;
@@ -93,9 +94,9 @@ class OrphanedJobTriggersTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> vetoed.get() >= 2 && present.get() >= 1);
 
         assertThat(ran.get()).as("CamelJob never ran for it").isZero();
-        assertThat(logs.list).filteredOn(e -> e.getLevel() == Level.WARN
+        assertThat(LogLines.copy(logs)).filteredOn(e -> e.getLevel() == Level.WARN
                 && e.getFormattedMessage().contains("no route of this instance declares")).singleElement()
                 .satisfies(e -> assertThat(e.getFormattedMessage()).contains("checkout.removed"));
-        assertThat(logs.list).noneMatch(e -> e.getLevel() == Level.ERROR);
+        assertThat(LogLines.copy(logs)).noneMatch(e -> e.getLevel() == Level.ERROR);
     }
 }

@@ -25,8 +25,18 @@ public final class LogLines implements AutoCloseable {
 
     /** Every line so far, formatted, at {@code level} or above. */
     public List<String> atLeast(Level level) {
-        return List.copyOf(appender.list).stream().filter(line -> line.getLevel().isGreaterOrEqual(level))
+        return copy(appender).stream().filter(line -> line.getLevel().isGreaterOrEqual(level))
                 .map(ILoggingEvent::getFormattedMessage).toList();
+    }
+
+    /**
+     * What an appender holds now, copied under its lock (logback appends holding it): the service's threads go on
+     * logging while a test reads, and reading the list meanwhile fails with a ConcurrentModificationException.
+     */
+    public static List<ILoggingEvent> copy(ListAppender<ILoggingEvent> appender) {
+        synchronized (appender) {
+            return List.copyOf(appender.list);
+        }
     }
 
     @Override
