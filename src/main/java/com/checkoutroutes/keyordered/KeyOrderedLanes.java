@@ -263,7 +263,8 @@ public class KeyOrderedLanes extends KafkaConsumerListener {
      */
     private boolean heldByCamel() {
         for (Route route : context.getRoutes()) {
-            if (route.getConsumer() instanceof ConsumerListenerAware<?> listened && listened.getConsumerListener() == this
+            if (route.getConsumer() instanceof ConsumerListenerAware<?> listened
+                    && listened.getConsumerListener() == this
                     && route.getConsumer() instanceof ServiceSupport service) {
                 return service.isSuspendingOrSuspended() || service.isStoppingOrStopped();
             }

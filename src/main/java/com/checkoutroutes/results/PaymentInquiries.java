@@ -15,6 +15,7 @@ import com.checkoutroutes.ledger.PaymentState;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -246,11 +247,8 @@ public class PaymentInquiries {
         if (attempt.state() == PaymentState.AUTHORISED) {
             return releasedOrOurs(attempt, "Antom lists the authorisation cancelled; no cancel of this service");
         }
-        if (ledger.cancelAsked(attempt.paymentRequestId())) {
-            return cancelAsRead(attempt, "INQUIRY_CANCELLED", "cancelled at Antom, as asked", null);
-        }
         String detail = "Antom lists this paid payment cancelled, its money given back; no cancel of this service";
-        return cancelAsRead(attempt, "INQUIRY_CANCELLED", detail, CANCEL_LISTED + ": " + detail);
+        return oursOr(attempt, () -> cancelAsRead(attempt, "INQUIRY_CANCELLED", detail, CANCEL_LISTED + ": " + detail));
     }
 
     private Optional<PaymentState> applyResult(PaymentAttempt attempt, AntomResult result) {
@@ -277,9 +275,17 @@ public class PaymentInquiries {
      * sent a cancel for it (an order's cancellation whose answer was lost), which did it.
      */
     private Optional<PaymentState> releasedOrOurs(PaymentAttempt attempt, String detail) {
+        return oursOr(attempt, () -> release(attempt, detail));
+    }
+
+    /**
+     * A cancel Antom lists of this attempt: closed unflagged if this service sent a cancel for it (its answer lost),
+     * which did it; else what {@code notOurs} makes of it.
+     */
+    private Optional<PaymentState> oursOr(PaymentAttempt attempt, Supplier<Optional<PaymentState>> notOurs) {
         return ledger.cancelAsked(attempt.paymentRequestId())
                 ? cancelAsRead(attempt, "INQUIRY_CANCELLED", "cancelled at Antom, as asked", null)
-                : release(attempt, detail);
+                : notOurs.get();
     }
 
     /** Closes the attempt CANCELLED if it is still in the state it was read in; empty when it moved meanwhile. */

@@ -23,10 +23,11 @@ import org.junit.jupiter.api.Test;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * What an inquiry makes of the captures Antom lists for an attempt whose capture is requested: after a failed capture
- * and a new one (a second shipment event), the earlier failure is not the answer for the new one.
+ * What an inquiry makes of what Antom lists for a paid attempt: the captures of one whose capture is requested (after
+ * a failed capture and a new one, a second shipment event, the earlier failure is not the answer for the new one),
+ * and a cancel nobody here asked for.
  */
-class CaptureInquiryTest {
+class PaidAttemptInquiryTest {
 
     private static final String PRID = "PRID-1";
 
@@ -89,6 +90,58 @@ class CaptureInquiryTest {
         inquiries.inquire(overtaken);
         verify(closing).close(eq(PRID), eq(PaymentState.CAPTURE_FAILED), eq(PaymentState.CANCELLED),
                 eq("AUTHORISATION_RELEASED"), any(), any(), any(), startsWith("AUTHORISATION_RELEASED"));
+    }
+
+    /**
+     * A payment the ledger has paid that Antom lists cancelled, no capture listed: the money went back. It is closed
+     * CANCELLED and flagged for an operator, unless this service's own cancel did it (its answer lost).
+     */
+    private final PaymentAttempt succeeded = PaymentAttempt.builder().paymentRequestId(PRID).paymentId("PAY-1")
+            .orderId("ORD-1").attemptNo(1).paymentMethodType("ALIPAY_HK").amountValue(1250).currency("HKD")
+            .state(PaymentState.SUCCEEDED).build();
+
+    @Test
+    void aPaidPaymentCancelledInAntomsDashboardIsClosedAndFlagged() {
+        antomAnswers(TransactionStatusType.CANCELLED);
+
+        inquiries.inquire(succeeded);
+
+        verify(closing).close(eq(PRID), eq(PaymentState.SUCCEEDED), eq(PaymentState.CANCELLED),
+                eq("INQUIRY_CANCELLED"), any(), any(), any(), startsWith(PaymentInquiries.CANCEL_LISTED));
+    }
+
+    @Test
+    void aPaidPaymentCancelledAsThisServiceAskedIsClosedUnflagged() {
+        antomAnswers(TransactionStatusType.CANCELLED);
+        when(ledger.cancelAsked(PRID)).thenReturn(true);
+
+        inquiries.inquire(succeeded);
+
+        verify(closing).close(eq(PRID), eq(PaymentState.SUCCEEDED), eq(PaymentState.CANCELLED),
+                eq("INQUIRY_CANCELLED"), any(), any(), any(), isNull());
+    }
+
+    @Test
+    void anAuthorisationAntomListsCancelledIsClosedAsReleased() {
+        PaymentAttempt authorised = succeeded.toBuilder().paymentMethodType("CARD").captureMode("MANUAL")
+                .state(PaymentState.AUTHORISED).build();
+        antomAnswers(TransactionStatusType.CANCELLED);
+
+        inquiries.inquire(authorised);
+
+        verify(closing).close(eq(PRID), eq(PaymentState.AUTHORISED), eq(PaymentState.CANCELLED),
+                eq("AUTHORISATION_RELEASED"), any(), any(), any(), startsWith("AUTHORISATION_RELEASED"));
+    }
+
+    @Test
+    void aPendingPaymentAntomClosedIsClosedUnflagged() {
+        PaymentAttempt pending = succeeded.toBuilder().state(PaymentState.PENDING).build();
+        antomAnswers(TransactionStatusType.CANCELLED);
+
+        inquiries.inquire(pending);
+
+        verify(closing).close(eq(PRID), eq(PaymentState.PENDING), eq(PaymentState.CANCELLED),
+                eq("INQUIRY_CANCELLED"), any(), any(), isNull(), isNull());
     }
 
     /** Antom has the payment authorised (SUCCESS) with {@code captures} listed. */
