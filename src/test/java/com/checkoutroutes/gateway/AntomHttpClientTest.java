@@ -4,15 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import ch.qos.logback.classic.Level;
 import com.alipay.global.api.request.ams.pay.AlipayPayRequest;
 import com.alipay.global.api.response.ams.pay.AlipayPayResponse;
 import com.checkoutroutes.signature.AntomPublicKeys;
 import com.checkoutroutes.signature.AntomSignature;
 import com.checkoutroutes.signature.RsaKeys;
 import com.checkoutroutes.signature.SignatureHeader;
+import com.checkoutroutes.testsupport.LogLines;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -36,7 +35,6 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /** The Antom client's transport and settings: what it sends beyond the signed request, what it prints. */
 class AntomHttpClientTest {
@@ -287,11 +285,7 @@ class AntomHttpClientTest {
     /** A production client id with a plain-http gateway is warned about at start-up; a sandbox one is not. */
     @Test
     void aPlainHttpGatewayForAProductionClientIdIsWarnedAbout() throws Exception {
-        ListAppender<ILoggingEvent> logs = new ListAppender<>();
-        logs.start();
-        Logger logger = (Logger) LoggerFactory.getLogger(GatewayConfiguration.class);
-        logger.addAppender(logs);
-        try {
+        try (LogLines lines = LogLines.of(GatewayConfiguration.class)) {
             for (String clientId : List.of("2188120000000001", "SANDBOX_TEST")) {
                 AntomSettings settings = new AntomSettings(clientId, "http://antom-egress.internal",
                         "config/sandbox-keys/merchant-private.pem", "config/sandbox-keys/antom-public.pem", null, 1,
@@ -302,11 +296,9 @@ class AntomHttpClientTest {
                             AntomPublicKeys.of("config/sandbox-keys/antom-public.pem", null), Clock.systemUTC());
                 }
             }
-        } finally {
-            logger.detachAppender(logs);
+            assertThat(lines.atLeast(Level.WARN)).filteredOn(line -> line.contains("plain http")).singleElement()
+                    .satisfies(line -> assertThat(line).contains("2188120000000001"));
         }
-        assertThat(logs.list).filteredOn(e -> e.getFormattedMessage().contains("plain http")).singleElement()
-                .satisfies(e -> assertThat(e.getFormattedMessage()).contains("2188120000000001"));
     }
 
     /** The client with the sandbox's merchant key, trusting the sandbox's "Antom" key. */

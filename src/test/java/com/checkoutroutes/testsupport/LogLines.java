@@ -7,20 +7,28 @@ import ch.qos.logback.core.read.ListAppender;
 import java.util.List;
 import org.slf4j.LoggerFactory;
 
-/** The lines one class logs while open: {@code try (LogLines lines = LogLines.of(X.class)) {...}}. */
+/**
+ * The lines one class logs while open: {@code try (LogLines lines = LogLines.of(X.class)) {...}}; or every class,
+ * {@link #all()}.
+ */
 public final class LogLines implements AutoCloseable {
 
     private final Logger logger;
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
-    private LogLines(Class<?> source) {
-        this.logger = (Logger) LoggerFactory.getLogger(source);
+    private LogLines(Logger logger) {
+        this.logger = logger;
         appender.start();
         logger.addAppender(appender);
     }
 
     public static LogLines of(Class<?> source) {
-        return new LogLines(source);
+        return new LogLines((Logger) LoggerFactory.getLogger(source));
+    }
+
+    /** What every logger of the JVM logs while open (the root logger's lines). */
+    public static LogLines all() {
+        return new LogLines((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME));
     }
 
     /** Every line so far, formatted, at {@code level} or above. */
